@@ -1,0 +1,96 @@
+# SkillArena - build, run and test.
+#
+#   make run     install what is missing, build, start PostgreSQL + Redis
+#                under var/, load the demo contest, serve :8080
+#   make test    install, build (release + ASan/UBSan), throwaway services,
+#                every test, one summary line
+#   make bench   benchmarks (tools/loadgen), figures on stdout and in JSON
+#
+# Variants: build/release (default) and build/asan (VARIANT=asan), each with
+# its own objects, so both can coexist.
+#
+# Sub-areas add their sources and targets through fragments:
+#   scoring/scoring.mk, contests/contests.mk, tools/loadgen/loadgen.mk
+# Each appends to LIB_SRCS (linked into the server and the unit tests) and
+# may add to EXTRA_ALL (built by `make all`), TEST_STEPS (run by tests/run.sh
+# via `make test-steps`), BENCH_TARGETS and FUZZ_TARGETS.
+
+VARIANT ?= release
+OUT     := build/$(VARIANT)
+
+CC      ?= cc
+PKGS    := libwebsockets libuv hiredis libpq libcjson
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+ifeq ($(VARIANT),asan)
+  OPT := -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else
+  OPT := -O2
+endif
+
+CFLAGS   ?=
+CFLAGS   += -std=c11 -D_GNU_SOURCE -g $(OPT) -Wall -Wextra -Werror -Wno-unused-parameter \
+            -Iscoring -Icontests -Iserver $(PKG_CFLAGS)
+LDFLAGS  += $(OPT)
+LDLIBS   += $(PKG_LIBS) -lmbedtls -lmbedx509 -lmbedcrypto -ldl -lm -lpthread
+
+LIB_SRCS      :=
+EXTRA_ALL     :=
+TEST_STEPS    :=
+BENCH_TARGETS :=
+FUZZ_TARGETS  :=
+
+-include scoring/scoring.mk
+-include contests/contests.mk
+-include tools/loadgen/loadgen.mk
+
+SERVER_SRCS := $(filter-out server/main.c,$(wildcard server/*.c))
+LIB_OBJS    := $(patsubst %.c,$(OUT)/%.o,$(LIB_SRCS) $(SERVER_SRCS))
+UNIT_SRCS   := $(wildcard tests/unit/test_*.c)
+UNIT_BINS   := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRCS))
+
+.PHONY: all server unit run test bench fuzz clean deps test-steps
+all: server unit $(EXTRA_ALL)
+
+server: $(OUT)/skillarena
+
+$(OUT)/skillarena: $(OUT)/server/main.o $(OUT)/libskillarena.a
+	$(CC) $(LDFLAGS) -rdynamic -o $@ $^ $(LDLIBS)
+
+$(OUT)/libskillarena.a: $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(OUT)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+unit: $(UNIT_BINS)
+$(OUT)/tests/%: tests/unit/%.c $(OUT)/libskillarena.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(OUT)/libskillarena.a $(LDFLAGS) $(LDLIBS) -lcmocka
+
+# Installs the Debian and npm packages the project needs (idempotent).
+deps:
+	@tools/install.sh
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@tools/run.sh
+
+test: deps
+	@tests/run.sh
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory $(BENCH_TARGETS)
+
+fuzz: $(FUZZ_TARGETS)
+
+test-steps: $(TEST_STEPS)
+
+clean:
+	rm -rf build
+
+-include $(shell find $(OUT) -name '*.d' 2>/dev/null)
