@@ -11,7 +11,7 @@
 #
 # Sub-areas add their sources and targets through fragments:
 #   scoring/scoring.mk, contests/contests.mk, tools/loadgen/loadgen.mk
-# Each appends to LIB_SRCS (linked into the server and the unit tests) and
+# scoring.mk sets SCORING_SRCS, contests.mk CONTESTS_SRCS; each
 # may add to EXTRA_ALL (built by `make all`), TEST_STEPS (run by tests/run.sh
 # via `make test-steps`), BENCH_TARGETS and FUZZ_TARGETS.
 
@@ -35,7 +35,8 @@ CFLAGS   += -std=c11 -D_GNU_SOURCE -g $(OPT) -Wall -Wextra -Werror -Wno-unused-p
 LDFLAGS  += $(OPT)
 LDLIBS   += $(PKG_LIBS) -lmbedtls -lmbedx509 -lmbedcrypto -ldl -lm -lpthread
 
-LIB_SRCS      :=
+SCORING_SRCS  :=
+CONTESTS_SRCS :=
 EXTRA_ALL     :=
 TEST_STEPS    :=
 BENCH_TARGETS :=
@@ -45,20 +46,35 @@ FUZZ_TARGETS  :=
 -include contests/contests.mk
 -include tools/loadgen/loadgen.mk
 
+# Three libraries, each depending only on the ones after it:
+#   libserver.a (server/ but main.c) -> libcontests.a -> libscoring.a
 SERVER_SRCS := $(filter-out server/main.c,$(wildcard server/*.c))
-LIB_OBJS    := $(patsubst %.c,$(OUT)/%.o,$(LIB_SRCS) $(SERVER_SRCS))
-UNIT_SRCS   := $(wildcard tests/unit/test_*.c)
-UNIT_BINS   := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRCS))
+LIBSCORING  := $(OUT)/libscoring.a
+LIBCONTESTS := $(OUT)/libcontests.a
+LIBSERVER   := $(OUT)/libserver.a
+ALL_LIBS    := $(LIBSERVER) $(LIBCONTESTS) $(LIBSCORING)
+
+# Unit tests: tests/unit/test_<module>.c, linked with the libraries they need.
+UNIT_SRCS     := $(wildcard tests/unit/test_*.c)
+SCORING_TESTS := $(filter tests/unit/test_scoring%,$(UNIT_SRCS))
+CONTEST_TESTS := $(filter tests/unit/test_contest% tests/unit/test_import% tests/unit/test_bank%,$(UNIT_SRCS))
+SERVER_TESTS  := $(filter-out $(SCORING_TESTS) $(CONTEST_TESTS),$(UNIT_SRCS))
+unit_bin       = $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(1))
+UNIT_BINS     := $(call unit_bin,$(UNIT_SRCS))
 
 .PHONY: all server unit run test bench fuzz clean deps test-steps
 all: server unit $(EXTRA_ALL)
 
 server: $(OUT)/skillarena
 
-$(OUT)/skillarena: $(OUT)/server/main.o $(OUT)/libskillarena.a
+$(OUT)/skillarena: $(OUT)/server/main.o $(ALL_LIBS)
 	$(CC) $(LDFLAGS) -rdynamic -o $@ $^ $(LDLIBS)
 
-$(OUT)/libskillarena.a: $(LIB_OBJS)
+$(LIBSCORING): $(patsubst %.c,$(OUT)/%.o,$(SCORING_SRCS))
+$(LIBCONTESTS): $(patsubst %.c,$(OUT)/%.o,$(CONTESTS_SRCS))
+$(LIBSERVER): $(patsubst %.c,$(OUT)/%.o,$(SERVER_SRCS))
+$(ALL_LIBS):
+	@mkdir -p $(dir $@)
 	@rm -f $@
 	ar rcs $@ $^
 
@@ -67,9 +83,12 @@ $(OUT)/%.o: %.c
 	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
 unit: $(UNIT_BINS)
-$(OUT)/tests/%: tests/unit/%.c $(OUT)/libskillarena.a
+$(call unit_bin,$(SCORING_TESTS)): $(OUT)/tests/%: tests/unit/%.c $(LIBSCORING)
+$(call unit_bin,$(CONTEST_TESTS)): $(OUT)/tests/%: tests/unit/%.c $(LIBCONTESTS) $(LIBSCORING)
+$(call unit_bin,$(SERVER_TESTS)): $(OUT)/tests/%: tests/unit/%.c $(ALL_LIBS)
+$(UNIT_BINS):
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $< $(OUT)/libskillarena.a $(LDFLAGS) $(LDLIBS) -lcmocka
+	$(CC) $(CFLAGS) -o $@ $(filter %.c,$^) $(filter %.a,$^) $(LDFLAGS) $(LDLIBS) -lcmocka
 
 # Installs the Debian and npm packages the project needs (idempotent).
 deps:
