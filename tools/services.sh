@@ -83,12 +83,15 @@ read_env() {
 check_reachable() {
 	local dir=$1 p
 	if ! as_pg test -x "$dir"; then
-		p=$dir
-		while [[ $p != / ]]; do
+		# Report the first directory from / down that postgres cannot enter.
+		p=''
+		local part parts
+		IFS=/ read -ra parts <<<"${dir#/}"
+		for part in "${parts[@]}"; do
+			p+=/$part
 			if ! as_pg test -x "$p"; then
 				die "the postgres user cannot reach $dir: $p has mode $(stat -c %a "$p") (chmod o+x it, or use a directory outside it)"
 			fi
-			p=$(dirname "$p")
 		done
 		die "the postgres user cannot reach $dir"
 	fi
