@@ -62,6 +62,7 @@ typedef struct score_ctx {
 	int64_t response_ms; /* server receive time - question open time (>= 0) */
 	int64_t limit_ms;    /* the question's time limit (> 0) */
 	int streak;          /* consecutive correct answers before this one */
+	const char *lang;    /* language of the feedback: "en", else zh-CN (may be NULL) */
 } score_ctx;
 
 typedef struct score_result {
