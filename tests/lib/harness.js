@@ -1,0 +1,683 @@
+'use strict';
+/*
+ * tests/lib/harness.js - run the real SkillArena server against real
+ * PostgreSQL and Redis, and talk to it over its real protocol.
+ *
+ * Used by tests/integration/*.test.js and tests/browser/*.test.js; API in
+ * tests/lib/README.md (and docs/testing.md). In short:
+ *
+ *   const h = require('../lib/harness.js');
+ *   const srv = await h.startServer({ processes: 2 });   // fresh DB + Redis
+ *   const c = await h.connect(srv.wsUrl);                 // WebSocket client
+ *   c.send({ type: 'join', code: 'SAFE2026', name: '张三' });
+ *   const joined = await c.next('joined');
+ *   await srv.stop();                                     // asserts clean exit
+ *
+ * Services: PostgreSQL is one cluster shared by every test file; each
+ * startServer() gets a fresh database on it (CREATE DATABASE, dropped on
+ * stop). tests/run.sh starts that cluster and exports SA_PG_PORT; run alone
+ * (`node --test tests/integration/00-smoke.test.js`), the harness starts its
+ * own under /tmp/skillarena-test-services on ports 25432/25379 (left running
+ * for the next run; stop it with tools/services.sh stop DIR). Redis: every
+ * startServer() starts a private redis-server (a child process on a free
+ * port), because the server keys Redis by contest code: two test files
+ * playing SAFE2026 must not share a key space, and FLUSHALL in one test must
+ * not touch another.
+ *
+ * Ports: 25000-25499 are fixed (services), servers and private Redis
+ * instances take free ports in 25500-25999.
+ *
+ * Sanitizers: the server binary is $SA_BIN, else build/asan/skillarena, else
+ * build/release/skillarena. ASAN_OPTIONS/UBSAN_OPTIONS get strict defaults;
+ * stop() fails the test if a server exited non-zero, crashed, or printed a
+ * sanitizer report.
+ */
+
+const { spawn, execFile, execFileSync } = require('node:child_process');
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const http = require('node:http');
+const net = require('node:net');
+const os = require('node:os');
+const path = require('node:path');
+const { setTimeout: sleep } = require('node:timers/promises');
+const WebSocket = require('ws');
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const PGBIN = process.env.PGBIN || '/usr/lib/postgresql/15/bin';
+const STANDALONE_DIR = '/tmp/skillarena-test-services';
+const STANDALONE_PG_PORT = 25432;
+const STANDALONE_REDIS_PORT = 25379;
+const DEMO_CONTEST = path.join(ROOT, 'contests', 'demo', 'safety.json');
+const SUBPROTOCOL = 'skillarena.v1';
+
+const SAN_ENV = {
+	ASAN_OPTIONS: 'detect_leaks=1:abort_on_error=1:halt_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1',
+	UBSAN_OPTIONS: 'print_stacktrace=1:halt_on_error=1',
+	LSAN_OPTIONS: 'exitcode=23',
+};
+
+/* ------------------------------------------------------------------ */
+/* Paths, binaries, output directory                                  */
+
+function serverBinary() {
+	if (process.env.SA_BIN) return path.resolve(ROOT, process.env.SA_BIN);
+	for (const v of ['asan', 'release']) {
+		const p = path.join(ROOT, 'build', v, 'skillarena');
+		if (fs.existsSync(p)) return p;
+	}
+	throw new Error('no server binary: build with `make` or `make VARIANT=asan`, or set SA_BIN');
+}
+
+// The name of the test file that loaded us (for database and log names).
+function callerName() {
+	const main = process.argv.find((a) => /\.test\.[cm]?js$/.test(a)) ||
+		(require.main && require.main.filename) || 'adhoc';
+	return path.basename(main).replace(/\.test\.[cm]?js$/, '').replace(/\.[cm]?js$/, '');
+}
+
+// Logs of this test file: $SA_TEST_OUT/<file>/ (tests/run.sh sets it) or tests/out/<file>/.
+function outDir() {
+	const base = process.env.SA_TEST_OUT || path.join(ROOT, 'tests', 'out');
+	const d = path.join(base, callerName());
+	fs.mkdirSync(d, { recursive: true });
+	return d;
+}
+
+/* ------------------------------------------------------------------ */
+/* Ports                                                               */
+
+function portFree(port) {
+	return new Promise((resolve) => {
+		const s = net.createServer();
+		s.once('error', () => resolve(false));
+		s.listen({ port, host: '127.0.0.1', exclusive: true }, () => s.close(() => resolve(true)));
+	});
+}
+
+function portListening(port) {
+	return new Promise((resolve) => {
+		const s = net.connect({ port, host: '127.0.0.1' });
+		s.once('connect', () => { s.destroy(); resolve(true); });
+		s.once('error', () => resolve(false));
+	});
+}
+
+const claimed = new Set();
+// A free port in 25500..25999 (random start, so parallel test files rarely race).
+async function freePort() {
+	const lo = 25500, span = 500;
+	const start = crypto.randomInt(span);
+	for (let i = 0; i < span; i++) {
+		const p = lo + ((start + i) % span);
+		if (claimed.has(p)) continue;
+		if (await portFree(p) && !(await portListening(p))) {
+			claimed.add(p);
+			return p;
+		}
+	}
+	throw new Error('no free port in 25500-25999');
+}
+
+/* ------------------------------------------------------------------ */
+/* PostgreSQL                                                          */
+
+let pgReady = null;
+
+// Ports of the shared PostgreSQL; starts the standalone services if needed.
+function services() {
+	if (!pgReady) pgReady = (async () => {
+		if (process.env.SA_PG_PORT) {
+			return { pgPort: Number(process.env.SA_PG_PORT), redisPort: Number(process.env.SA_REDIS_PORT || 0) };
+		}
+		fs.mkdirSync(STANDALONE_DIR, { recursive: true, mode: 0o755 });
+		fs.chmodSync(STANDALONE_DIR, 0o755);
+		await run('flock', [STANDALONE_DIR + '.lock', path.join(ROOT, 'tools', 'services.sh'), 'start',
+			STANDALONE_DIR, String(STANDALONE_PG_PORT), String(STANDALONE_REDIS_PORT)]);
+		process.env.SA_PG_PORT = String(STANDALONE_PG_PORT);
+		process.env.SA_REDIS_PORT = String(STANDALONE_REDIS_PORT);
+		return { pgPort: STANDALONE_PG_PORT, redisPort: STANDALONE_REDIS_PORT };
+	})();
+	return pgReady;
+}
+
+function run(cmd, args, opts = {}) {
+	return new Promise((resolve, reject) => {
+		execFile(cmd, args, { maxBuffer: 64 << 20, encoding: 'utf8', ...opts }, (err, stdout, stderr) => {
+			if (err) {
+				err.message = `${cmd} ${args.join(' ')} failed: ${(stderr || err.message).trim()}`;
+				err.stdout = stdout;
+				err.stderr = stderr;
+				reject(err);
+			} else resolve(stdout);
+		});
+	});
+}
+
+/**
+ * psql(db, sql) - runs sql as the postgres superuser on database db of the
+ * shared cluster; resolves to the raw output (unaligned, tuples only,
+ * tab-separated, trimmed). Stops at the first error (rejects).
+ */
+async function psql(db, sql) {
+	const { pgPort } = await services();
+	const out = await run(path.join(PGBIN, 'psql'), ['-X', '-q', '-A', '-t', '-F', '\t',
+		'-v', 'ON_ERROR_STOP=1', '-h', '127.0.0.1', '-p', String(pgPort), '-U', 'postgres',
+		'-d', db, '-c', sql]);
+	return out.replace(/\n$/, '');
+}
+
+/** sql(db, query) - the rows of a SELECT as an array of plain objects (via json_agg). */
+async function sql(db, query) {
+	const out = await psql(db, `SELECT coalesce(json_agg(t), '[]') FROM (${query}) t`);
+	return JSON.parse(out);
+}
+
+let dbSeq = 0;
+async function createDatabase(prefix) {
+	const name = `t_${prefix}_${process.pid}_${++dbSeq}`.toLowerCase().replace(/[^a-z0-9_]/g, '_').slice(0, 60);
+	await psql('postgres', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+	await psql('postgres', `CREATE DATABASE ${name} OWNER skillarena`);
+	return name;
+}
+
+async function dropDatabase(name) {
+	await psql('postgres', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+}
+
+/* ------------------------------------------------------------------ */
+/* Redis                                                               */
+
+/** redisCli(port, ...cmd) - one command through redis-cli; resolves to its output lines. */
+async function redisCli(port, ...cmd) {
+	const out = await run('redis-cli', ['--no-raw', '-h', '127.0.0.1', '-p', String(port), ...cmd.map(String)]);
+	return parseRedisCli(out);
+}
+
+// redis-cli --no-raw output -> JS values: (integer) 3, "str", (nil), 1) "a" ...
+function parseRedisCli(out) {
+	const lines = out.replace(/\n$/, '').split('\n');
+	const val = (s) => {
+		s = s.replace(/^\s*\d+\) /, '');
+		let m;
+		if ((m = /^\(integer\) (-?\d+)$/.exec(s))) return Number(m[1]);
+		if (s === '(nil)') return null;
+		if (s === '(empty array)' || s === '(empty list or set)') return undefined;
+		if ((m = /^\(error\) (.*)$/.exec(s))) throw new Error(`redis: ${m[1]}`);
+		if (/^".*"$/.test(s)) return JSON.parse(s.replace(/\\x([0-9a-f]{2})/g, '\\u00$1'));
+		return s;
+	};
+	if (lines.length === 1) {
+		const v = val(lines[0]);
+		return v === undefined ? [] : v;
+	}
+	return lines.map(val).filter((v) => v !== undefined);
+}
+
+async function startRedis(dir) {
+	const port = await freePort();
+	const rdir = path.join(dir, 'redis');
+	fs.mkdirSync(rdir, { recursive: true });
+	const logFile = path.join(dir, 'redis.log');
+	const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', rdir,
+		'--save', '', '--appendonly', 'no', '--daemonize', 'no', '--logfile', logFile], { stdio: 'ignore' });
+	let exited = false;
+	proc.once('exit', () => { exited = true; });
+	for (let i = 0; i < 200; i++) {
+		if (exited) throw new Error(`redis-server on ${port} exited at start (log ${logFile})`);
+		try {
+			if ((await redisCli(port, 'PING')) === 'PONG') break;
+		} catch { /* not yet */ }
+		await sleep(25);
+	}
+	return {
+		port,
+		proc,
+		async stop() {
+			if (exited) return;
+			const done = new Promise((r) => proc.once('exit', r));
+			proc.kill('SIGTERM');
+			const t = setTimeout(() => proc.kill('SIGKILL'), 5000);
+			await done;
+			clearTimeout(t);
+		},
+	};
+}
+
+/* ------------------------------------------------------------------ */
+/* HTTP                                                                */
+
+/** httpGet(url) - resolves to {status, headers, body (string), json (parsed or undefined)}. */
+function httpGet(url, { timeout = 5000, headers = {} } = {}) {
+	return new Promise((resolve, reject) => {
+		const req = http.get(url, { timeout, headers }, (res) => {
+			const chunks = [];
+			res.on('data', (c) => chunks.push(c));
+			res.on('end', () => {
+				const body = Buffer.concat(chunks).toString('utf8');
+				let json;
+				try { json = JSON.parse(body); } catch { json = undefined; }
+				resolve({ status: res.statusCode, headers: res.headers, body, json });
+			});
+		});
+		req.on('timeout', () => req.destroy(new Error(`GET ${url}: timeout`)));
+		req.on('error', reject);
+	});
+}
+
+/* ------------------------------------------------------------------ */
+/* The server                                                          */
+
+const SAN_REPORT = /(ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:|SUMMARY: UndefinedBehaviorSanitizer|ERROR: UndefinedBehaviorSanitizer)/;
+
+/**
+ * startServer(opts) - starts `processes` server processes on one fresh
+ * database and one private Redis; resolves when every /healthz answers 200.
+ *
+ * opts:
+ *   processes  1 (default) or more; each gets its own port, unless `share`
+ *   share      true: all processes on one port with --listen-share
+ *   contests   array of contest files (default: the demo contest)
+ *   db         database name to use (default: a fresh one, dropped on stop)
+ *   env        extra environment for the servers
+ *   args       extra command-line arguments for every process
+ *   argsFor    (i) => extra arguments for process i
+ *   token      organizer token (default: random hex)
+ *   logLevel   server --log-level (default: info)
+ *   bin        server binary (default: serverBinary())
+ *   readyTimeout  ms to wait for /healthz (default 60000)
+ */
+async function startServer(opts = {}) {
+	const n = opts.processes || 1;
+	const { pgPort } = await services();
+	const name = callerName();
+	const dir = fs.mkdtempSync(path.join(outDir(), 'srv-'));
+	const ownDb = !opts.db;
+	const db = opts.db || await createDatabase(name);
+	const redis = await startRedis(dir);
+	const token = opts.token || crypto.randomBytes(16).toString('hex');
+	const bin = opts.bin || serverBinary();
+	const contests = (opts.contests || [DEMO_CONTEST]).map((c) => path.resolve(ROOT, c));
+	const conninfo = `host=127.0.0.1 port=${pgPort} user=skillarena dbname=${db}`;
+	const ports = [];
+	if (opts.share) {
+		const p = await freePort();
+		for (let i = 0; i < n; i++) ports.push(p);
+	} else {
+		for (let i = 0; i < n; i++) ports.push(await freePort());
+	}
+
+	const procs = new Array(n).fill(null);
+	const srv = {
+		db,
+		dir,
+		bin,
+		conninfo,
+		organizerToken: token,
+		redisPort: redis.port,
+		pgPort,
+		ports,
+		port: ports[0],
+		url: `http://127.0.0.1:${ports[0]}`,
+		urls: ports.map((p) => `http://127.0.0.1:${p}`),
+		wsUrl: `ws://127.0.0.1:${ports[0]}/ws`,
+		wsUrls: ports.map((p) => `ws://127.0.0.1:${p}/ws`),
+		get pids() { return procs.map((p) => (p && p.alive ? p.child.pid : null)); },
+		failures: [],
+	};
+
+	const argv = (i) => {
+		const a = ['serve', '--port', String(ports[i]), '--pg', conninfo,
+			'--redis', `127.0.0.1:${redis.port}`, '--web', path.join(ROOT, 'web'),
+			'--contests', contests.join(','), '--organizer-token', token,
+			'--instance', `${name}-${i + 1}`, '--log-level', opts.logLevel || 'info'];
+		if (opts.share) a.push('--listen-share');
+		if (opts.plugins) a.push('--plugins', path.resolve(ROOT, opts.plugins));
+		return a.concat(opts.args || [], opts.argsFor ? opts.argsFor(i) : []);
+	};
+
+	const launch = (i) => {
+		const logFile = path.join(dir, `server-${i + 1}.log`);
+		const fd = fs.openSync(logFile, 'a');
+		fs.writeSync(fd, `==== ${new Date().toISOString()} ${bin} ${argv(i).join(' ')}\n`);
+		const child = spawn(bin, argv(i), {
+			cwd: ROOT,
+			env: { ...process.env, ...SAN_ENV, ...pickEnv(process.env), ...(opts.env || {}) },
+			stdio: ['ignore', fd, fd],
+		});
+		fs.closeSync(fd);
+		const p = { child, alive: true, expected: false, code: null, signal: null, logFile };
+		p.exited = new Promise((resolve) => child.once('exit', (code, signal) => {
+			p.alive = false;
+			p.code = code;
+			p.signal = signal;
+			if (!p.expected) {
+				srv.failures.push(`server ${i + 1} (pid ${child.pid}) exited unexpectedly: ` +
+					(signal ? `signal ${signal}` : `code ${code}`));
+			}
+			resolve();
+		}));
+		procs[i] = p;
+		return p;
+	};
+
+	const waitReady = async (i) => {
+		const p = procs[i];
+		const deadline = Date.now() + (opts.readyTimeout || 60000);
+		let last = 'no answer';
+		while (Date.now() < deadline) {
+			if (!p.alive) {
+				throw new Error(`server ${i + 1} exited at start (${p.signal || p.code}):\n${tail(p.logFile, 30)}`);
+			}
+			try {
+				const r = await httpGet(`${srv.urls[i]}/healthz`, { timeout: 2000 });
+				if (r.status === 200 && r.json && r.json.ok === true) {
+					// With a shared port another process may answer: also want our log line.
+					if (!opts.share || /listening on port/.test(readLog(p.logFile))) return;
+				}
+				last = `${r.status} ${r.body.slice(0, 200)}`;
+			} catch (e) {
+				last = e.message;
+			}
+			await sleep(50);
+		}
+		throw new Error(`server ${i + 1} not ready on port ${ports[i]} (last: ${last}):\n${tail(p.logFile, 30)}`);
+	};
+
+	srv.log = (i = 0) => readLog(procs[i] ? procs[i].logFile : path.join(dir, `server-${i + 1}.log`));
+
+	srv.kill9 = async (i = 0) => {
+		const p = procs[i];
+		if (!p || !p.alive) throw new Error(`server ${i + 1} is not running`);
+		p.expected = true;
+		p.child.kill('SIGKILL');
+		await p.exited;
+	};
+
+	// Clean shutdown of process i (SIGTERM); records a failure on a bad exit.
+	srv.terminate = async (i = 0, timeoutMs = 20000) => {
+		const p = procs[i];
+		if (!p || !p.alive) return;
+		p.expected = true;
+		p.child.kill('SIGTERM');
+		const t = setTimeout(() => {
+			srv.failures.push(`server ${i + 1} did not exit ${timeoutMs} ms after SIGTERM (killed)`);
+			p.child.kill('SIGKILL');
+		}, timeoutMs);
+		await p.exited;
+		clearTimeout(t);
+		if (p.signal || p.code !== 0) {
+			srv.failures.push(`server ${i + 1} exited with ${p.signal ? 'signal ' + p.signal : 'code ' + p.code} after SIGTERM`);
+		}
+	};
+
+	srv.restart = async (i = 0) => {
+		if (procs[i] && procs[i].alive) await srv.terminate(i);
+		launch(i);
+		await waitReady(i);
+	};
+
+	srv.start = async (i = 0) => {
+		launch(i);
+		await waitReady(i);
+	};
+
+	srv.redis = (...cmd) => redisCli(redis.port, ...cmd);
+	srv.psql = (q) => psql(db, q);
+	srv.sql = (q) => sql(db, q);
+	srv.get = (p, o) => httpGet(srv.url + p, o);
+
+	let stopped = false;
+	/**
+	 * stop() - SIGTERM every process, stop Redis, drop the database (unless
+	 * SA_KEEP_DB=1 or it was given), then throw if any process crashed, exited
+	 * non-zero or printed a sanitizer report.
+	 */
+	srv.stop = async () => {
+		if (stopped) return;
+		stopped = true;
+		await Promise.all(procs.map((p, i) => (p ? srv.terminate(i) : null)));
+		await redis.stop();
+		const sanitizer = [];
+		for (let i = 0; i < n; i++) {
+			const text = srv.log(i);
+			if (SAN_REPORT.test(text)) sanitizer.push(`server ${i + 1}: sanitizer report in ${path.join(dir, `server-${i + 1}.log`)}:\n` + sanitizerExcerpt(text));
+		}
+		if (ownDb && process.env.SA_KEEP_DB !== '1') {
+			await dropDatabase(db).catch(() => {});
+		}
+		const problems = srv.failures.concat(sanitizer);
+		if (problems.length) {
+			const logs = procs.map((p, i) => `--- server ${i + 1} log (tail) ---\n${tail(p ? p.logFile : '', 25)}`).join('\n');
+			throw new Error(problems.join('\n') + '\n' + logs);
+		}
+	};
+
+	try {
+		for (let i = 0; i < n; i++) {
+			launch(i);
+			// The first process applies migrations and loads contests alone.
+			await waitReady(i);
+		}
+	} catch (e) {
+		stopped = true;
+		for (const p of procs) if (p && p.alive) { p.expected = true; p.child.kill('SIGKILL'); await p.exited; }
+		await redis.stop();
+		if (ownDb) await dropDatabase(db).catch(() => {});
+		throw e;
+	}
+	return srv;
+}
+
+// Environment variables the caller may set to tune servers (SA_SERVER_ENV_* is passed through).
+function pickEnv(env) {
+	const out = {};
+	for (const k of ['ASAN_OPTIONS', 'UBSAN_OPTIONS', 'LSAN_OPTIONS']) if (env[k]) out[k] = env[k];
+	return out;
+}
+
+function readLog(file) {
+	try { return fs.readFileSync(file, 'utf8'); } catch { return ''; }
+}
+
+function tail(file, lines) {
+	return readLog(file).split('\n').slice(-lines).join('\n');
+}
+
+function sanitizerExcerpt(text) {
+	const i = text.search(SAN_REPORT);
+	return text.slice(Math.max(0, i - 200), i + 3000);
+}
+
+/* ------------------------------------------------------------------ */
+/* WebSocket client                                                    */
+
+let ridSeq = 0;
+
+/**
+ * connect(wsUrl, opts) - a protocol client. Resolves once the socket is open.
+ *   send(obj)            JSON frame (adds nothing)
+ *   sendRaw(data, {binary})  any frame
+ *   request(obj, timeout)  adds a rid, resolves to the reply with that rid
+ *                        (an `error` reply resolves too: check .type)
+ *   next(type, timeout)  the oldest unconsumed message of that type
+ *   waitFor(pred, timeout)  the oldest unconsumed message matching pred
+ *   messages             every message received, in order
+ *   pending              messages not yet consumed by next/waitFor/request
+ *   drain()              consume (and return) all pending messages
+ *   close()              closes; resolves when closed
+ *   closed               promise of {code, reason} when the socket closes
+ */
+function connect(wsUrl, opts = {}) {
+	return new Promise((resolve, reject) => {
+		const ws = new WebSocket(wsUrl, opts.protocol === null ? undefined : (opts.protocol || SUBPROTOCOL), {
+			handshakeTimeout: opts.timeout || 10000,
+			maxPayload: 64 << 20,
+			perMessageDeflate: false,
+		});
+		const c = {
+			ws,
+			messages: [],
+			pending: [],
+			waiters: [],
+			isOpen: false,
+			closeInfo: null,
+		};
+		let closedResolve;
+		c.closed = new Promise((r) => { closedResolve = r; });
+
+		const dispatch = () => {
+			for (let w = 0; w < c.waiters.length; w++) {
+				const waiter = c.waiters[w];
+				const idx = c.pending.findIndex(waiter.pred);
+				if (idx >= 0) {
+					const [m] = c.pending.splice(idx, 1);
+					c.waiters.splice(w, 1);
+					w--;
+					clearTimeout(waiter.timer);
+					waiter.resolve(m);
+				}
+			}
+		};
+
+		ws.on('message', (data, isBinary) => {
+			let m;
+			try {
+				m = JSON.parse(data.toString('utf8'));
+			} catch {
+				m = { type: '__unparsable__', raw: data.toString('utf8'), binary: isBinary };
+			}
+			m.__at = Date.now();
+			c.messages.push(m);
+			c.pending.push(m);
+			if (opts.onMessage) opts.onMessage(m);
+			dispatch();
+		});
+		ws.on('close', (code, reason) => {
+			c.isOpen = false;
+			c.closeInfo = { code, reason: reason.toString() };
+			closedResolve(c.closeInfo);
+			for (const w of c.waiters.splice(0)) {
+				clearTimeout(w.timer);
+				w.reject(new Error(`connection closed (${code} ${reason}) while waiting for ${w.what}; received: ${summary(c.messages)}`));
+			}
+		});
+		ws.on('error', (e) => {
+			if (!c.isOpen) reject(e);
+		});
+		ws.on('open', () => {
+			c.isOpen = true;
+			resolve(c);
+		});
+
+		c.protocol = () => ws.protocol;
+		c.send = (obj) => ws.send(JSON.stringify(obj));
+		c.sendRaw = (data, o = {}) => ws.send(data, { binary: !!o.binary });
+		c.waitFor = (pred, timeout = 10000, what = 'a matching message') => new Promise((res, rej) => {
+			const idx = c.pending.findIndex(pred);
+			if (idx >= 0) return res(c.pending.splice(idx, 1)[0]);
+			if (!c.isOpen) return rej(new Error(`connection closed; waiting for ${what}; received: ${summary(c.messages)}`));
+			const waiter = { pred, resolve: res, reject: rej, what };
+			waiter.timer = setTimeout(() => {
+				const i = c.waiters.indexOf(waiter);
+				if (i >= 0) c.waiters.splice(i, 1);
+				rej(new Error(`timeout after ${timeout} ms waiting for ${what}; received: ${summary(c.messages)}`));
+			}, timeout);
+			c.waiters.push(waiter);
+		});
+		c.next = (type, timeout = 10000) => c.waitFor((m) => m.type === type, timeout, `'${type}'`);
+		c.request = (obj, timeout = 10000) => {
+			const rid = obj.rid || `r${++ridSeq}`;
+			c.send({ ...obj, rid });
+			return c.waitFor((m) => m.rid === rid && m.type !== undefined, timeout, `reply to ${obj.type} rid ${rid}`);
+		};
+		c.drain = () => c.pending.splice(0);
+		// Resolves to true if no message matching pred arrives within ms.
+		c.none = async (pred, ms) => {
+			try {
+				await c.waitFor(pred, ms);
+				return false;
+			} catch (e) {
+				if (/timeout/.test(e.message)) return true;
+				throw e;
+			}
+		};
+		c.close = async () => {
+			if (ws.readyState === WebSocket.CLOSED) return;
+			ws.close();
+			const t = setTimeout(() => ws.terminate(), 3000);
+			await c.closed;
+			clearTimeout(t);
+		};
+	});
+}
+
+function summary(msgs) {
+	const s = msgs.slice(-12).map((m) => JSON.stringify(m, (k, v) => (k === '__at' ? undefined : v)).slice(0, 200));
+	return `${msgs.length} message(s), last: ${s.join(' | ')}`;
+}
+
+/* ------------------------------------------------------------------ */
+/* Protocol helpers                                                    */
+
+/** join(wsUrl, name, extra) - connects and joins; resolves to {c, joined}. */
+async function join(wsUrl, name, extra = {}) {
+	const c = await connect(wsUrl);
+	c.send({ type: 'join', code: extra.code || 'SAFE2026', name, ...extra });
+	const joined = await c.waitFor((m) => m.type === 'joined' || m.type === 'error', 15000, `joined for ${name}`);
+	if (joined.type !== 'joined') throw new Error(`join ${name} failed: ${JSON.stringify(joined)}`);
+	return { c, joined };
+}
+
+/** host(wsUrl, token, code) - connects as host; resolves to the client after host_ok. */
+async function host(wsUrl, token, code = 'SAFE2026') {
+	const c = await connect(wsUrl);
+	c.send({ type: 'host', code, token });
+	const r = await c.waitFor((m) => m.type === 'host_ok' || m.type === 'error', 15000, 'host_ok');
+	if (r.type !== 'host_ok') throw new Error(`host failed: ${JSON.stringify(r)}`);
+	return c;
+}
+
+/** hostCmd(c, type) - sends a host command with a rid and expects `ok`. */
+async function hostCmd(c, type, timeout = 10000) {
+	const r = await c.request({ type }, timeout);
+	if (r.type !== 'ok') throw new Error(`${type} failed: ${JSON.stringify(r)}`);
+	return r;
+}
+
+/** The correct `response` of a question of the demo contest file (read from the file). */
+function contestAnswers(file = DEMO_CONTEST) {
+	const def = JSON.parse(fs.readFileSync(path.resolve(ROOT, file), 'utf8'));
+	const out = {};
+	for (const q of def.questions) out[q.id] = q.answer;
+	return out;
+}
+
+/** percentile(sortedNumbers, p) with p in 0..100 (nearest rank). */
+function percentile(sorted, p) {
+	if (!sorted.length) return NaN;
+	const k = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+	return sorted[k];
+}
+
+module.exports = {
+	ROOT,
+	DEMO_CONTEST,
+	SUBPROTOCOL,
+	startServer,
+	connect,
+	join,
+	host,
+	hostCmd,
+	psql,
+	sql,
+	redisCli,
+	httpGet,
+	services,
+	freePort,
+	serverBinary,
+	contestAnswers,
+	percentile,
+	sleep,
+	outDir,
+};
