@@ -25,7 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scoring_plugin.h"
+#include "internal.h"
 
 /* ---------- errors ---------- */
 
@@ -79,6 +79,8 @@ struct score_engine {
 
 static const score_type *const builtin_types[] = {
 	&score_type_single_choice, &score_type_multiple_choice, &score_type_true_false,
+	&score_type_numeric,       &score_type_fill_in,         &score_type_ordering,
+	&score_type_matching,      &score_type_judged,
 };
 
 static const reg_entry *engine_find(const score_engine *eng, const char *type)
@@ -365,7 +367,7 @@ void score_question_free(score_question *q)
 	free(q);
 }
 
-static int64_t div_round(__int128 num, __int128 den)
+int64_t score__div_round(__int128 num, __int128 den)
 {
 	if (den < 0)
 		num = -num, den = -den;
@@ -431,10 +433,15 @@ int score_compile(const score_engine *eng, const cJSON *question, const cJSON *r
 		if (nat > 0 && nat <= 1000000000)
 			q->r.points_milli = nat;
 	}
-	q->max_milli = div_round((__int128)q->r.points_milli * q->r.weight_ppm, 1000000);
+	q->max_milli = score__div_round((__int128)q->r.points_milli * q->r.weight_ppm, 1000000);
 	q->noptions = re->t->noptions ? re->t->noptions(q->state) : 0;
 	*out = q;
 	return SCORE_OK;
+}
+
+const void *score__question_state(const score_question *q, const score_type *t)
+{
+	return q->t == t ? q->state : NULL;
 }
 
 const char *score_question_type(const score_question *q)
@@ -486,7 +493,7 @@ int score_answer(const score_question *q, const cJSON *response, const score_ctx
 		return SCORE_E_RESPONSE;
 
 	const score_rules *r = &q->r;
-	int64_t pts = div_round((__int128)q->max_milli * oc.num, oc.den);
+	int64_t pts = score__div_round((__int128)q->max_milli * oc.num, oc.den);
 	if (pts > 0 && r->time_factor && !(q->t->flags & SCORE_TYPE_UNTIMED) && ctx &&
 	    ctx->limit_ms > 0) {
 		int64_t lim = ctx->limit_ms, t = ctx->response_ms;
@@ -497,7 +504,7 @@ int score_answer(const score_question *q, const cJSON *response, const score_ctx
 		if (t <= r->grace_ms)
 			t = 0;
 		/* pts * (2T - t) / 2T, rounded to whole points */
-		pts = div_round((__int128)pts * (2 * lim - t), (__int128)2 * lim * 1000) * 1000;
+		pts = score__div_round((__int128)pts * (2 * lim - t), (__int128)2 * lim * 1000) * 1000;
 	}
 	if (oc.correctness == SCORE_WRONG && !oc.blank && r->negative_marking)
 		pts -= r->wrong_penalty_milli;

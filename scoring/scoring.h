@@ -136,6 +136,108 @@ cJSON *score_reveal_answer(const score_question *q);
  */
 char *score_canonical_response(const score_question *q, const cJSON *response);
 
+/* ---------- judged practical tasks (types/judged.c) ---------- */
+
+#define SCORE_JUDGED_MAX_ASPECTS 32
+#define SCORE_JUDGED_MAX_JUDGES 16
+
+/* One rubric aspect after combining the marks given for it. */
+typedef struct score_aspect_mark {
+	char id[32];
+	int judgement;        /* 1: judges' 0-3 marks; 0: a measurement */
+	int64_t points_milli; /* earned, on the rubric's scale */
+	int64_t max_milli;
+	int judges;           /* marks given (1 for a measurement) */
+	int counted;          /* marks averaged (judges - 2 when the panel rule dropped
+			       * the highest and the lowest) */
+	int spread;           /* highest - lowest mark (judgement aspects) */
+	int flagged;          /* spread above the panel's max_spread: judges must reconcile */
+} score_aspect_mark;
+
+typedef struct score_judged {
+	int64_t points_milli, max_milli; /* rubric scale: sums over the aspects */
+	int naspects, nflagged;
+	score_aspect_mark aspects[SCORE_JUDGED_MAX_ASPECTS]; /* in rubric order */
+} score_judged;
+
+/*
+ * Combines the marks of a "judged" question: marks is an object keyed by
+ * aspect id, a boolean or a number 0..scale for a measurement aspect, an
+ * array of the judges' integer marks 0-3 for a judgement aspect
+ * ({"m1": true, "m2": 7.5, "j1": [2, 3, 3]}). Returns SCORE_OK,
+ * SCORE_E_DEFINITION when q is not judged, SCORE_E_RESPONSE / SCORE_E_RANGE
+ * for bad marks. score_answer() with the same marks gives the question's
+ * points (rubric points scaled to the question's points and rules).
+ */
+int score_judged_combine(const score_question *q, const cJSON *marks, score_judged *out);
+
+/* ---------- stages (rank.c) ---------- */
+
+/* One stage of a contest (a theory exam, a practical task) for one participant. */
+typedef struct score_stage {
+	int64_t points_milli; /* earned in the stage */
+	int64_t max_milli;    /* the stage's maximum, > 0 */
+	int64_t weight;       /* relative weight (30 and 70, or 3 and 7), >= 0, not all 0 */
+	int64_t pass_ppm;     /* pass mark as a share of max in millionths (600000 = 60%), 0 = none */
+} score_stage;
+
+typedef struct score_stage_total {
+	int64_t total_milli; /* sum of weight_i * points_i / max_i, scaled to scale_milli */
+	int passed;          /* every stage reached its pass mark and the total reached pass_ppm */
+	int failed_stage;    /* index of the first stage below its pass mark, or -1 */
+} score_stage_total;
+
+/*
+ * Combines stages by weight on a scale (e.g. 100000 = 100 points):
+ * theory 80/100 at 30 and practical 60/100 at 70 -> 66.000 points.
+ * pass_ppm is the overall pass mark as a share of the scale (0 = none).
+ * Returns SCORE_OK or SCORE_E_RULES for bad input (n < 1, max <= 0, ...).
+ */
+int score_combine_stages(const score_stage *st, int n, int64_t scale_milli, int64_t pass_ppm,
+			 score_stage_total *out);
+
+/* ---------- tie-breaks (rank.c) ---------- */
+
+/* What the leaderboard knows about one participant, for ranking. */
+typedef struct score_standing {
+	int64_t total_milli; /* total points */
+	int64_t reached_ms;  /* when the total was reached (any common clock) */
+	int64_t time_ms;     /* sum of response times */
+	int32_t correct;     /* answers fully correct */
+	int32_t wrong;       /* answers wrong */
+	int64_t id;          /* participant id: the last, always-deciding key */
+} score_standing;
+
+typedef enum score_tb_key {
+	SCORE_TB_TOTAL,   /* "total":   higher total first */
+	SCORE_TB_REACHED, /* "reached": reached that total earlier first */
+	SCORE_TB_WRONG,   /* "wrong":   fewer wrong answers first */
+	SCORE_TB_CORRECT, /* "correct": more correct answers first */
+	SCORE_TB_TIME,    /* "time":    less total response time first */
+	SCORE_TB_ID,      /* "id":      lower participant id first (joined earlier) */
+} score_tb_key;
+
+#define SCORE_TB_MAX 8
+typedef struct score_tiebreak {
+	int n;
+	score_tb_key keys[SCORE_TB_MAX];
+} score_tiebreak;
+
+/* total, reached, wrong, time, id */
+extern const score_tiebreak score_tiebreak_default;
+
+/*
+ * Reads the contest scoring object's "tiebreak": ["total", "reached", ...]
+ * (absent: the default). "total" must come first; "id" is appended when
+ * missing so the order is total and deterministic. SCORE_E_RULES on error.
+ */
+int score_tiebreak_parse(const cJSON *rules, score_tiebreak *out, char **err);
+/* < 0 when a ranks before b, > 0 after, 0 only for the same standing. */
+int score_tiebreak_compare(const score_tiebreak *tb, const score_standing *a,
+			   const score_standing *b);
+/* "total", "reached", ... */
+const char *score_tiebreak_name(score_tb_key k);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,4 +1,3 @@
 # scoring/scoring.mk - the scoring engine's sources and targets (included by
 # the top-level Makefile). libscoring.a gets SCORING_SRCS.
-SCORING_SRCS += scoring/engine.c scoring/util.c scoring/normalize.c \
-                $(wildcard scoring/types/*.c)
+SCORING_SRCS += $(wildcard scoring/*.c scoring/types/*.c)

@@ -121,6 +121,9 @@ int score_langmap_array(const cJSON *v, const char *field, int min, int max, cJS
 
 /* Whether v is a JSON integer in [0, n) (a number with no fraction). */
 int score_json_index(const cJSON *v, int n, int *out);
+/* SCORE_OK and *out for an index in [0, n); SCORE_E_RANGE for another whole
+ * number; SCORE_E_RESPONSE for anything else (1.5, "1", true, NaN). */
+int score_json_index_rc(const cJSON *v, int n, int *out);
 /* Whether v is a number holding an exact integer. */
 int score_json_is_int(const cJSON *v, int64_t *out);
 /* Reads a number of points ("points": 12.5) into milli-points; rejects NaN,

@@ -119,6 +119,15 @@ int score_json_index(const cJSON *v, int n, int *out)
 	return 1;
 }
 
+int score_json_index_rc(const cJSON *v, int n, int *out)
+{
+	if (score_json_index(v, n, out))
+		return SCORE_OK;
+	if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || v->valuedouble != floor(v->valuedouble))
+		return SCORE_E_RESPONSE;
+	return SCORE_E_RANGE;
+}
+
 /* Value times `scale`, rounded, when it has at most `decimals` decimals. */
 static int json_scaled(const cJSON *v, double scale, int64_t lo, int64_t hi, int64_t *out)
 {

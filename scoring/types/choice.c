@@ -89,15 +89,9 @@ static int single_compile(void *state, const cJSON *q, char **err)
 	return SCORE_OK;
 }
 
-/* SCORE_OK with *idx, SCORE_E_RANGE for an integer outside, else SCORE_E_RESPONSE. */
 static int read_index(const cJSON *v, int n, int *idx)
 {
-	if (score_json_index(v, n, idx))
-		return SCORE_OK;
-	return score_json_is_int(v, NULL) || (cJSON_IsNumber(v) && (v->valuedouble >= 9007199254740992.0 ||
-								  v->valuedouble <= -9007199254740992.0))
-		       ? SCORE_E_RANGE
-		       : SCORE_E_RESPONSE;
+	return score_json_index_rc(v, n, idx);
 }
 
 static int single_validate(const void *state, const cJSON *r)
