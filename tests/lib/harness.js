@@ -505,6 +505,8 @@ let ridSeq = 0;
  *   messages             every message received, in order
  *   pending              messages not yet consumed by next/waitFor/request
  *   drain()              consume (and return) all pending messages
+ *   discard(pred)        drop pending messages matching pred (stale pushes)
+ *   none(pred, ms)       true if no matching message arrives within ms
  *   close()              closes; resolves when closed
  *   closed               promise of {code, reason} when the socket closes
  */
@@ -592,6 +594,12 @@ function connect(wsUrl, opts = {}) {
 			return c.waitFor((m) => m.rid === rid && m.type !== undefined, timeout, `reply to ${obj.type} rid ${rid}`);
 		};
 		c.drain = () => c.pending.splice(0);
+		// Drops pending messages matching pred (e.g. stale stats); returns them.
+		c.discard = (pred) => {
+			const out = [];
+			for (let i = c.pending.length - 1; i >= 0; i--) if (pred(c.pending[i])) out.unshift(...c.pending.splice(i, 1));
+			return out;
+		};
 		// Resolves to true if no message matching pred arrives within ms.
 		c.none = async (pred, ms) => {
 			try {
