@@ -188,30 +188,68 @@ async function dropDatabase(name) {
 /* ------------------------------------------------------------------ */
 /* Redis                                                               */
 
-/** redisCli(port, ...cmd) - one command through redis-cli; resolves to its output lines. */
-async function redisCli(port, ...cmd) {
-	const out = await run('redis-cli', ['--no-raw', '-h', '127.0.0.1', '-p', String(port), ...cmd.map(String)]);
-	return parseRedisCli(out);
+/**
+ * redisCli(port, ...cmd) - one Redis command over RESP (a short-lived
+ * connection); resolves to the reply: string, integer, null, or an array of
+ * those. A Redis error reply rejects.
+ */
+function redisCli(port, ...cmd) {
+	return new Promise((resolve, reject) => {
+		const s = net.connect({ port, host: '127.0.0.1' });
+		let buf = Buffer.alloc(0);
+		const timer = setTimeout(() => { s.destroy(); reject(new Error(`redis ${cmd[0]}: timeout`)); }, 10000);
+		const done = (err, v) => { clearTimeout(timer); s.destroy(); err ? reject(err) : resolve(v); };
+		s.on('error', (e) => done(e));
+		s.on('connect', () => {
+			const parts = [`*${cmd.length}\r\n`];
+			for (const a of cmd) {
+				const b = Buffer.from(String(a), 'utf8');
+				parts.push(`$${b.length}\r\n`, b, '\r\n');
+			}
+			s.write(Buffer.concat(parts.map((x) => (Buffer.isBuffer(x) ? x : Buffer.from(x, 'utf8')))));
+		});
+		s.on('data', (d) => {
+			buf = Buffer.concat([buf, d]);
+			let r;
+			try { r = parseResp(buf, 0); } catch (e) { return done(e); }
+			if (r) done(r.err ? new Error(`redis ${cmd[0]}: ${r.err}`) : null, r.value);
+		});
+	});
 }
 
-// redis-cli --no-raw output -> JS values: (integer) 3, "str", (nil), 1) "a" ...
-function parseRedisCli(out) {
-	const lines = out.replace(/\n$/, '').split('\n');
-	const val = (s) => {
-		s = s.replace(/^\s*\d+\) /, '');
-		let m;
-		if ((m = /^\(integer\) (-?\d+)$/.exec(s))) return Number(m[1]);
-		if (s === '(nil)') return null;
-		if (s === '(empty array)' || s === '(empty list or set)') return undefined;
-		if ((m = /^\(error\) (.*)$/.exec(s))) throw new Error(`redis: ${m[1]}`);
-		if (/^".*"$/.test(s)) return JSON.parse(s.replace(/\\x([0-9a-f]{2})/g, '\\u00$1'));
-		return s;
-	};
-	if (lines.length === 1) {
-		const v = val(lines[0]);
-		return v === undefined ? [] : v;
+// parseResp(buf, off) -> {value, end, err} or null when incomplete.
+function parseResp(buf, off) {
+	const nl = buf.indexOf('\r\n', off);
+	if (nl < 0) return null;
+	const kind = String.fromCharCode(buf[off]);
+	const line = buf.toString('utf8', off + 1, nl);
+	const next = nl + 2;
+	switch (kind) {
+	case '+': return { value: line, end: next };
+	case '-': return { value: null, err: line, end: next };
+	case ':': return { value: Number(line), end: next };
+	case '$': {
+		const n = Number(line);
+		if (n < 0) return { value: null, end: next };
+		if (buf.length < next + n + 2) return null;
+		return { value: buf.toString('utf8', next, next + n), end: next + n + 2 };
 	}
-	return lines.map(val).filter((v) => v !== undefined);
+	case '*': {
+		const n = Number(line);
+		if (n < 0) return { value: null, end: next };
+		const out = [];
+		let pos = next, err;
+		for (let i = 0; i < n; i++) {
+			const r = parseResp(buf, pos);
+			if (!r) return null;
+			if (r.err) err = r.err;
+			out.push(r.value);
+			pos = r.end;
+		}
+		return { value: out, end: pos, err };
+	}
+	default: throw new Error(`redis: bad reply byte ${JSON.stringify(kind)}`);
+	}
 }
 
 async function startRedis(dir) {
