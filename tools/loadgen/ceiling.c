@@ -1,0 +1,241 @@
+/*
+ * ceiling.c - what PostgreSQL and Redis alone can do on this machine, so
+ * every SkillArena figure can be given as a share of its ceiling.
+ *
+ *   loadgen-ceiling pg CONNINFO [--rows N] [--batch B] [--clients C]
+ *   loadgen-ceiling redis HOST:PORT [--ops N] [--pipeline D] [--members M]
+ *
+ * pg: durable (synchronous_commit as configured, fsync on) answer-shaped
+ * rows into a scratch table, three ways: multi-row INSERT of B rows per
+ * statement (the "batched-insert ceiling"), COPY in chunks of B rows, and
+ * single-row autocommit INSERTs (a tenth of N) for scale. Each prints a
+ * bench: line with rows/s. C clients (processes) share the work.
+ * redis: ZINCRBY on one sorted set with M members, D commands per pipeline
+ * round trip, and D=1 for scale; prints ops/s.
+ */
+#include <hiredis/hiredis.h>
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void die(const char *m, const char *detail)
+{
+	fprintf(stderr, "loadgen-ceiling: %s%s%s\n", m, detail ? ": " : "", detail ? detail : "");
+	exit(1);
+}
+
+static long arg_long(const char *v, long lo, long hi, const char *what)
+{
+	char *e;
+	long n = strtol(v, &e, 10);
+	if (*e || n < lo || n > hi) {
+		fprintf(stderr, "loadgen-ceiling: bad %s '%s' (%ld..%ld)\n", what, v, lo, hi);
+		exit(2);
+	}
+	return n;
+}
+
+static void pg_exec(PGconn *c, const char *sql)
+{
+	PGresult *r = PQexec(c, sql);
+	ExecStatusType st = PQresultStatus(r);
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_COPY_IN)
+		die("query failed", PQerrorMessage(c));
+	PQclear(r);
+}
+
+/* One client's share: rows [from, from+n) the given way; returns 0 or dies. */
+static void pg_work(const char *conninfo, const char *how, long from, long n, long batch)
+{
+	PGconn *c = PQconnectdb(conninfo);
+	if (PQstatus(c) != CONNECTION_OK)
+		die("cannot connect", PQerrorMessage(c));
+	size_t cap = (size_t)batch * 96 + 256;
+	char *sql = malloc(cap);
+	if (!sql)
+		die("out of memory", NULL);
+	for (long done = 0; done < n;) {
+		long k = n - done < batch ? n - done : batch;
+		if (strcmp(how, "single") == 0)
+			k = 1;
+		size_t o = 0;
+		if (strcmp(how, "copy") == 0) {
+			pg_exec(c, "COPY lg_ceiling (participant_id, question_id, response, points, score) FROM STDIN");
+			for (long i = 0; i < k; i++) {
+				long id = from + done + i;
+				o += (size_t)snprintf(sql + o, cap - o, "%ld\tq%ld\t%ld\t%ld\t%ld\n", id % 20000, id / 20000, id % 4,
+						      (id % 4) * 250, id);
+			}
+			if (PQputCopyData(c, sql, (int)o) != 1 || PQputCopyEnd(c, NULL) != 1)
+				die("COPY failed", PQerrorMessage(c));
+			PGresult *r;
+			while ((r = PQgetResult(c))) {
+				if (PQresultStatus(r) != PGRES_COMMAND_OK)
+					die("COPY failed", PQerrorMessage(c));
+				PQclear(r);
+			}
+		} else {
+			o += (size_t)snprintf(sql, cap, "INSERT INTO lg_ceiling (participant_id, question_id, response, points, score) VALUES ");
+			for (long i = 0; i < k; i++) {
+				long id = from + done + i;
+				o += (size_t)snprintf(sql + o, cap - o, "%s(%ld,'q%ld','%ld',%ld,%ld)", i ? "," : "", id % 20000,
+						      id / 20000, id % 4, (id % 4) * 250, id);
+			}
+			pg_exec(c, sql);
+		}
+		done += k;
+	}
+	free(sql);
+	PQfinish(c);
+}
+
+static void pg_quiet(void *arg, const char *message) {}
+
+static int pg_ceiling(const char *conninfo, long rows, long batch, long clients)
+{
+	PGconn *c = PQconnectdb(conninfo);
+	if (PQstatus(c) != CONNECTION_OK)
+		die("cannot connect", PQerrorMessage(c));
+	PQsetNoticeProcessor(c, pg_quiet, NULL);
+	pg_exec(c, "DROP TABLE IF EXISTS lg_ceiling");
+	pg_exec(c, "CREATE TABLE lg_ceiling (id bigserial PRIMARY KEY, participant_id bigint NOT NULL, "
+		   "question_id text NOT NULL, response jsonb NOT NULL, points bigint NOT NULL, score bigint NOT NULL, "
+		   "created_at timestamptz NOT NULL DEFAULT now())");
+	PGresult *r = PQexec(c, "SHOW synchronous_commit");
+	char sync[32] = "?";
+	if (PQresultStatus(r) == PGRES_TUPLES_OK)
+		snprintf(sync, sizeof(sync), "%s", PQgetvalue(r, 0, 0));
+	PQclear(r);
+	static const struct {
+		const char *how, *name;
+		long div;
+	} ways[] = {{"insert", "pg_batched_insert", 1}, {"copy", "pg_copy", 1}, {"single", "pg_single_insert", 10}};
+	for (size_t w = 0; w < sizeof(ways) / sizeof(ways[0]); w++) {
+		long n = rows / ways[w].div;
+		pg_exec(c, "TRUNCATE lg_ceiling");
+		fflush(NULL);
+		double t0 = now_s();
+		for (long k = 0; k < clients; k++) {
+			pid_t pid = fork();
+			if (pid < 0)
+				die("fork failed", NULL);
+			if (pid == 0) {
+				long share = n / clients + (k < n % clients);
+				pg_work(conninfo, ways[w].how, k * (n / clients + 1), share, batch);
+				_exit(0);
+			}
+		}
+		int bad = 0, st;
+		for (long k = 0; k < clients; k++)
+			if (wait(&st) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+				bad = 1;
+		double dt = now_s() - t0;
+		if (bad)
+			die("a client failed", ways[w].name);
+		r = PQexec(c, "SELECT count(*) FROM lg_ceiling");
+		long got = PQresultStatus(r) == PGRES_TUPLES_OK ? atol(PQgetvalue(r, 0, 0)) : -1;
+		PQclear(r);
+		if (got != n)
+			die("row count mismatch", ways[w].name);
+		printf("bench: scenario=ceiling target=%s rows=%ld batch=%ld clients=%ld synchronous_commit=%s "
+		       "seconds=%.3f rows_per_s=%.0f\n",
+		       ways[w].name, n, strcmp(ways[w].how, "single") ? batch : 1, clients, sync, dt, (double)n / dt);
+		fflush(stdout);
+	}
+	pg_exec(c, "DROP TABLE lg_ceiling");
+	PQfinish(c);
+	return 0;
+}
+
+static int redis_ceiling(const char *hostport, long ops, long depth, long members)
+{
+	char host[128];
+	int port;
+	if (sscanf(hostport, "%127[^:]:%d", host, &port) != 2)
+		die("bad HOST:PORT", hostport);
+	redisContext *c = redisConnect(host, port);
+	if (!c || c->err)
+		die("cannot connect to redis", c ? c->errstr : hostport);
+	redisReply *r = redisCommand(c, "DEL lg:ceiling");
+	if (!r)
+		die("redis DEL failed", c->errstr);
+	freeReplyObject(r);
+	long depths[2] = {depth, 1};
+	for (int d = 0; d < 2; d++) {
+		long n = d == 0 ? ops : ops / 10, dd = depths[d];
+		double t0 = now_s();
+		for (long done = 0; done < n;) {
+			long k = n - done < dd ? n - done : dd;
+			for (long i = 0; i < k; i++)
+				redisAppendCommand(c, "ZINCRBY lg:ceiling %ld p%ld", (done + i) % 1000, (done + i) % members);
+			for (long i = 0; i < k; i++) {
+				void *rep;
+				if (redisGetReply(c, &rep) != REDIS_OK)
+					die("redis ZINCRBY failed", c->errstr);
+				if (((redisReply *)rep)->type == REDIS_REPLY_ERROR)
+					die("redis ZINCRBY error", ((redisReply *)rep)->str);
+				freeReplyObject(rep);
+			}
+			done += k;
+		}
+		double dt = now_s() - t0;
+		printf("bench: scenario=ceiling target=%s ops=%ld pipeline=%ld members=%ld seconds=%.3f ops_per_s=%.0f\n",
+		       d == 0 ? "redis_zincrby_pipelined" : "redis_zincrby_single", n, dd, members, dt, (double)n / dt);
+		fflush(stdout);
+	}
+	r = redisCommand(c, "DEL lg:ceiling");
+	if (r)
+		freeReplyObject(r);
+	redisFree(c);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 3) {
+		fprintf(stderr, "usage: loadgen-ceiling pg CONNINFO [--rows N] [--batch B] [--clients C]\n"
+				"       loadgen-ceiling redis HOST:PORT [--ops N] [--pipeline D] [--members M]\n");
+		return 2;
+	}
+	long rows = 200000, batch = 500, clients = 1, ops = 500000, depth = 64, members = 20000;
+	for (int i = 3; i < argc; i += 2) {
+		if (i + 1 >= argc) {
+			fprintf(stderr, "loadgen-ceiling: option '%s' needs a value\n", argv[i]);
+			return 2;
+		}
+		const char *a = argv[i], *v = argv[i + 1];
+		if (strcmp(a, "--rows") == 0)
+			rows = arg_long(v, 1, 100000000, a);
+		else if (strcmp(a, "--batch") == 0)
+			batch = arg_long(v, 1, 100000, a);
+		else if (strcmp(a, "--clients") == 0)
+			clients = arg_long(v, 1, 64, a);
+		else if (strcmp(a, "--ops") == 0)
+			ops = arg_long(v, 1, 100000000, a);
+		else if (strcmp(a, "--pipeline") == 0)
+			depth = arg_long(v, 1, 100000, a);
+		else if (strcmp(a, "--members") == 0)
+			members = arg_long(v, 1, 10000000, a);
+		else {
+			fprintf(stderr, "loadgen-ceiling: unknown option '%s'\n", a);
+			return 2;
+		}
+	}
+	if (strcmp(argv[1], "pg") == 0)
+		return pg_ceiling(argv[2], rows, batch, clients);
+	if (strcmp(argv[1], "redis") == 0)
+		return redis_ceiling(argv[2], ops, depth, members);
+	fprintf(stderr, "loadgen-ceiling: unknown target '%s' (pg, redis)\n", argv[1]);
+	return 2;
+}

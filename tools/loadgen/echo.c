@@ -1,0 +1,440 @@
+/*
+ * echo.c - the ceiling: a raw libwebsockets server on the libuv loop that
+ * speaks just enough of docs/protocol.md for the load generator, with no
+ * database, no Redis and no scoring.
+ *
+ *   loadgen-echo --port N [--questions K] [--time-limit-ms MS]
+ *                [--write queue|direct|raw] [--listen-share]
+ *
+ * join -> joined; answer -> ack (points 1000 when the response is the
+ * question index modulo 4, as in the contests `loadgen mkcontest` writes;
+ * a repeated answer gets duplicate:true); host -> host_ok + state(lobby);
+ * watch -> watching; start/next -> question pushed to every player and
+ * screen (one serialization shared by all); reveal/end -> ok; ping -> pong.
+ * Run one process per port, and give the load generator --host-all so its
+ * host commands reach every process.
+ *
+ * Write paths (--write), the subject of the fan-out investigation in
+ * docs/performance.md:
+ *   queue   the lws-examples way: per-connection ring of shared messages,
+ *           lws_callback_on_writable(), one lws_write per WRITEABLE callback
+ *   direct  write at once when the connection has nothing queued and its
+ *           pipe is not choked (no epoll_ctl round trip), else queue
+ *   raw     like queue, but every WRITEABLE packs all queued messages as
+ *           ready-made WebSocket frames into one LWS_WRITE_RAW write
+ *
+ * Ownership: a shared message (msg) is refcounted; each queue slot holds a
+ * reference, dropped when written or when the connection closes.
+ */
+#include <libwebsockets.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uv.h>
+
+#include "lg.h"
+
+#define ECHO_RING 16
+
+typedef struct msg {
+	int refs;
+	size_t len;
+	unsigned char buf[]; /* LWS_PRE + 10 bytes of frame header room, then payload */
+} msg;
+
+#define MSG_HDR (LWS_PRE + 10)
+
+enum { R_NONE, R_PLAYER, R_HOST, R_SCREEN };
+enum { W_QUEUE, W_DIRECT, W_RAW };
+
+typedef struct pss {
+	struct lws *wsi;
+	struct pss *next, *prev; /* list of players and screens (broadcast targets) */
+	msg *ring[ECHO_RING];
+	unsigned head, count;
+	int role, pid;
+	bool linked;
+} pss;
+
+/* A participant outlives its connection so that resume works. */
+typedef struct part {
+	long score;
+	int last_q, last_resp;
+} part;
+
+static struct {
+	int port, questions, time_limit_ms, write_mode;
+	bool listen_share;
+	struct lws_context *ctx;
+	uv_loop_t *loop;
+	pss *targets;
+	int next_pid, qindex, players;
+	part *parts;
+	size_t nparts;
+	unsigned long delivered, writes;
+} E;
+
+static msg *msg_new(const char *text, size_t len)
+{
+	msg *m = malloc(sizeof(*m) + MSG_HDR + len);
+	if (!m)
+		return NULL;
+	m->refs = 0;
+	m->len = len;
+	memcpy(m->buf + MSG_HDR, text, len);
+	return m;
+}
+
+static void msg_unref(msg *m)
+{
+	if (m && --m->refs <= 0)
+		free(m);
+}
+
+static int write_one(pss *p, msg *m)
+{
+	/* lws writes the frame header into the LWS_PRE bytes before the payload */
+	int n = lws_write(p->wsi, m->buf + MSG_HDR, m->len, LWS_WRITE_TEXT);
+	E.writes++;
+	E.delivered++;
+	return n < (int)m->len ? -1 : 0;
+}
+
+/* Queues m (a reference is taken); drops the oldest when the ring is full. */
+static void enqueue(pss *p, msg *m)
+{
+	if (E.write_mode == W_DIRECT && p->count == 0 && !lws_send_pipe_choked(p->wsi)) {
+		m->refs++;
+		write_one(p, m);
+		msg_unref(m);
+		return;
+	}
+	if (p->count == ECHO_RING) {
+		msg_unref(p->ring[p->head]);
+		p->head = (p->head + 1) % ECHO_RING;
+		p->count--;
+	}
+	m->refs++;
+	p->ring[(p->head + p->count) % ECHO_RING] = m;
+	p->count++;
+	lws_callback_on_writable(p->wsi);
+}
+
+static void send_text(pss *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void send_text(pss *p, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	msg *m = msg_new(buf, (size_t)n);
+	if (!m)
+		return;
+	m->refs = 1; /* ours, while we enqueue */
+	enqueue(p, m);
+	msg_unref(m);
+}
+
+static void broadcast(const char *text, size_t len)
+{
+	msg *m = msg_new(text, len);
+	if (!m)
+		return;
+	m->refs = 1; /* ours, while we enqueue */
+	for (pss *p = E.targets; p; p = p->next)
+		enqueue(p, m);
+	msg_unref(m);
+}
+
+static int question_text(char *q, size_t cap)
+{
+	return snprintf(q, cap,
+			 "{\"type\":\"question\",\"id\":\"q%d\",\"index\":%d,\"count\":%d,\"qtype\":\"single_choice\","
+			 "\"text\":{\"zh-CN\":\"第 %d 题\"},\"options\":[\"A\",\"B\",\"C\",\"D\"],\"points\":1000,"
+			 "\"time_limit_ms\":%d,\"remaining_ms\":%d,\"answered\":null}",
+			 E.qindex + 1, E.qindex, E.questions, E.qindex + 1, E.time_limit_ms, E.time_limit_ms);
+}
+
+static void push_question(void)
+{
+	char q[512];
+	int n = question_text(q, sizeof(q));
+	broadcast(q, (size_t)n);
+}
+
+static void link_target(pss *p)
+{
+	p->next = E.targets;
+	p->prev = NULL;
+	if (E.targets)
+		E.targets->prev = p;
+	E.targets = p;
+	p->linked = true;
+}
+
+static void unlink_target(pss *p)
+{
+	if (!p->linked)
+		return;
+	if (p->prev)
+		p->prev->next = p->next;
+	else
+		E.targets = p->next;
+	if (p->next)
+		p->next->prev = p->prev;
+	p->linked = false;
+}
+
+static void on_message(pss *p, const char *m, size_t n)
+{
+	char type[24] = "", rid[72] = "", qid[24] = "";
+	js_str(m, n, "type", type, sizeof(type));
+	js_str(m, n, "rid", rid, sizeof(rid));
+	if (strcmp(type, "join") == 0 || strcmp(type, "resume") == 0) {
+		bool resume = type[0] == 'r';
+		if (resume) {
+			char tok[32] = "";
+			js_str(m, n, "token", tok, sizeof(tok));
+			int pid = atoi(tok + 1);
+			if (tok[0] != 't' || pid <= 0 || pid > E.next_pid) {
+				send_text(p, "{\"type\":\"error\",\"code\":\"bad_token\",\"message\":\"x\"}");
+				return;
+			}
+			p->pid = pid;
+		} else {
+			if ((size_t)E.next_pid + 1 >= E.nparts) {
+				size_t nn = E.nparts ? E.nparts * 2 : 1024;
+				part *np = realloc(E.parts, nn * sizeof(*np));
+				if (!np)
+					return;
+				E.parts = np;
+				E.nparts = nn;
+			}
+			p->pid = ++E.next_pid;
+			E.parts[p->pid] = (part){0, -1, -1};
+			E.players++;
+		}
+		p->role = R_PLAYER;
+		if (!p->linked)
+			link_target(p);
+		send_text(p,
+			  "{\"type\":\"joined\",\"participant_id\":%d,\"token\":\"t%d\",\"resumed\":%s,\"score\":%ld,"
+			  "\"rank\":null,\"contest\":{\"code\":\"ECHO\",\"question_count\":%d}}",
+			  p->pid, p->pid, resume ? "true" : "false", E.parts[p->pid].score, E.questions);
+		if (E.qindex >= 0) { /* like the server: the open question follows */
+			char q[512];
+			question_text(q, sizeof(q));
+			send_text(p, "%s", q);
+		}
+	} else if (strcmp(type, "answer") == 0) {
+		if (p->role != R_PLAYER) {
+			send_text(p, "{\"type\":\"error\",\"rid\":\"%s\",\"code\":\"not_joined\",\"message\":\"x\"}", rid);
+			return;
+		}
+		part *pa = &E.parts[p->pid];
+		double resp = -1;
+		js_str(m, n, "question_id", qid, sizeof(qid));
+		js_num(m, n, "response", &resp);
+		int q = atoi(qid + (qid[0] == 'q')) - 1;
+		bool dup = pa->last_q == q;
+		if (dup && pa->last_resp != (int)resp) {
+			send_text(p, "{\"type\":\"error\",\"rid\":\"%s\",\"code\":\"already_answered\",\"message\":\"x\"}", rid);
+			return;
+		}
+		long pts = (int)resp == q % 4 ? 1000 : 0;
+		if (!dup) {
+			pa->score += pts;
+			pa->last_q = q;
+			pa->last_resp = (int)resp;
+		}
+		send_text(p,
+			  "{\"type\":\"ack\",\"rid\":\"%s\",\"question_id\":\"%s\",\"accepted\":true,\"points\":%ld,"
+			  "\"score\":%ld,\"rank\":1,\"players\":%d,\"duplicate\":%s}",
+			  rid, qid, pts, pa->score, E.players, dup ? "true" : "false");
+	} else if (strcmp(type, "host") == 0 || strcmp(type, "watch") == 0) {
+		bool host = type[0] == 'h';
+		p->role = host ? R_HOST : R_SCREEN;
+		if (!host && !p->linked)
+			link_target(p);
+		send_text(p, "{\"type\":\"%s\",\"contest\":{\"code\":\"ECHO\",\"question_count\":%d}}",
+			  host ? "host_ok" : "watching", E.questions);
+		send_text(p, "{\"type\":\"state\",\"phase\":\"%s\",\"index\":%d,\"count\":%d,\"seq\":1}",
+			  E.qindex < 0 ? "lobby" : "question", E.qindex, E.questions);
+	} else if (strcmp(type, "start") == 0 || strcmp(type, "next") == 0) {
+		send_text(p, "{\"type\":\"ok\",\"rid\":\"%s\"}", rid);
+		if (E.qindex + 1 < E.questions) {
+			E.qindex++;
+			push_question();
+		}
+	} else if (strcmp(type, "reveal") == 0 || strcmp(type, "end") == 0) {
+		send_text(p, "{\"type\":\"ok\",\"rid\":\"%s\"}", rid);
+	} else if (strcmp(type, "ping") == 0) {
+		double t = 0;
+		js_num(m, n, "t", &t);
+		send_text(p, "{\"type\":\"pong\",\"t\":%.0f,\"server_time\":0}", t);
+	} else {
+		send_text(p, "{\"type\":\"error\",\"rid\":\"%s\",\"code\":\"unknown_type\",\"message\":\"x\"}", rid);
+	}
+}
+
+/* Packs every queued message as a ready frame into one raw write. */
+static int write_packed(pss *p)
+{
+	size_t total = 0;
+	for (unsigned i = 0; i < p->count; i++)
+		total += p->ring[(p->head + i) % ECHO_RING]->len + 10;
+	unsigned char *b = malloc(LWS_PRE + total), *o = b + LWS_PRE;
+	if (!b)
+		return -1;
+	for (unsigned i = 0; i < p->count; i++) {
+		msg *m = p->ring[(p->head + i) % ECHO_RING];
+		*o++ = 0x81;
+		if (m->len < 126) {
+			*o++ = (unsigned char)m->len;
+		} else if (m->len < 65536) {
+			*o++ = 126;
+			*o++ = (unsigned char)(m->len >> 8);
+			*o++ = (unsigned char)m->len;
+		} else {
+			*o++ = 127;
+			for (int k = 7; k >= 0; k--)
+				*o++ = (unsigned char)((uint64_t)m->len >> (8 * k));
+		}
+		memcpy(o, m->buf + MSG_HDR, m->len);
+		o += m->len;
+		msg_unref(m);
+		E.delivered++;
+	}
+	p->count = 0;
+	p->head = 0;
+	size_t len = (size_t)(o - (b + LWS_PRE));
+	int n = lws_write(p->wsi, b + LWS_PRE, len, LWS_WRITE_RAW);
+	E.writes++;
+	free(b);
+	return n < (int)len ? -1 : 0;
+}
+
+static int cb(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
+{
+	pss *p = user;
+	switch (reason) {
+	case LWS_CALLBACK_ESTABLISHED:
+		memset(p, 0, sizeof(*p));
+		p->wsi = wsi;
+		break;
+	case LWS_CALLBACK_RECEIVE:
+		if (!lws_is_first_fragment(wsi) || !lws_is_final_fragment(wsi))
+			break; /* the load generator never fragments */
+		on_message(p, in, len);
+		break;
+	case LWS_CALLBACK_SERVER_WRITEABLE:
+		if (!p->count)
+			break;
+		if (E.write_mode == W_RAW)
+			return write_packed(p);
+		{
+			msg *m = p->ring[p->head];
+			p->head = (p->head + 1) % ECHO_RING;
+			p->count--;
+			int r = write_one(p, m);
+			msg_unref(m);
+			if (r < 0)
+				return -1;
+		}
+		if (p->count)
+			lws_callback_on_writable(wsi);
+		break;
+	case LWS_CALLBACK_CLOSED:
+		unlink_target(p);
+		while (p->count) {
+			msg_unref(p->ring[p->head]);
+			p->head = (p->head + 1) % ECHO_RING;
+			p->count--;
+		}
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+static struct lws_protocols protocols[] = {
+	{"http-only", lws_callback_http_dummy, 0, 0, 0, NULL, 0},
+	{"skillarena.v1", cb, sizeof(pss), 4096, 0, NULL, 0},
+	{NULL, NULL, 0, 0, 0, NULL, 0},
+};
+
+static void on_signal(uv_signal_t *s, int sig)
+{
+	fprintf(stderr, "loadgen-echo: port %d: %lu messages in %lu writes\n", E.port, E.delivered, E.writes);
+	exit(0);
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: loadgen-echo --port N [--questions K] [--time-limit-ms MS] "
+			"[--write queue|direct|raw] [--listen-share]\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	E.questions = 20;
+	E.time_limit_ms = 20000;
+	E.qindex = -1;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (strcmp(a, "--listen-share") == 0) {
+			E.listen_share = true;
+			continue;
+		}
+		if (!v)
+			usage();
+		i++;
+		if (strcmp(a, "--port") == 0)
+			E.port = atoi(v);
+		else if (strcmp(a, "--questions") == 0)
+			E.questions = atoi(v);
+		else if (strcmp(a, "--time-limit-ms") == 0)
+			E.time_limit_ms = atoi(v);
+		else if (strcmp(a, "--write") == 0)
+			E.write_mode = strcmp(v, "queue") == 0 ? W_QUEUE : strcmp(v, "direct") == 0 ? W_DIRECT
+				     : strcmp(v, "raw") == 0 ? W_RAW : (usage(), 0);
+		else
+			usage();
+	}
+	if (E.port <= 0 || E.port > 65535 || E.questions < 1 || E.questions > LG_MAXQ)
+		usage();
+	lws_set_log_level(LLL_ERR, NULL);
+	static uv_loop_t loop;
+	uv_loop_init(&loop);
+	E.loop = &loop;
+	void *foreign[1] = {&loop};
+	struct lws_context_creation_info info;
+	memset(&info, 0, sizeof(info));
+	info.port = E.port;
+	info.iface = "127.0.0.1";
+	info.protocols = protocols;
+	info.options = LWS_SERVER_OPTION_LIBUV | LWS_SERVER_OPTION_DISABLE_IPV6 |
+		       LWS_SERVER_OPTION_UV_NO_SIGSEGV_SIGFPE_SPIN;
+	if (E.listen_share)
+		info.options |= LWS_SERVER_OPTION_ALLOW_LISTEN_SHARE;
+	info.foreign_loops = foreign;
+	E.ctx = lws_create_context(&info);
+	if (!E.ctx) {
+		fprintf(stderr, "loadgen-echo: lws_create_context failed (port %d in use? evlib_uv installed?)\n", E.port);
+		return 1;
+	}
+	uv_signal_t s1, s2;
+	uv_signal_init(&loop, &s1);
+	uv_signal_start(&s1, on_signal, SIGTERM);
+	uv_signal_init(&loop, &s2);
+	uv_signal_start(&s2, on_signal, SIGINT);
+	fprintf(stderr, "loadgen-echo: listening on port %d (write=%s)\n", E.port,
+		(const char *[]){"queue", "direct", "raw"}[E.write_mode]);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	return 0;
+}

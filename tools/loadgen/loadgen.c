@@ -1,0 +1,1017 @@
+/*
+ * loadgen.c - SkillArena load generator: coordinator, scenarios, report.
+ *
+ *   loadgen run [options]        drive a contest, print one "bench:" line, write JSON
+ *   loadgen mkcontest [options]  write a benchmark contest file (stdout)
+ *
+ * The coordinator forks --procs workers (player.c), each holding its share
+ * of --players connections (a process may hold at most 20,000 files here),
+ * and itself holds the host connection(s) and one screen connection. It
+ * waits for every player to join, then plays the contest as a host:
+ * start, wait until every player has an ack or an error for the question
+ * (or the time limit plus a grace period passes), reveal, next, and so on.
+ *
+ * Scenarios: live (think times from --think, every question), burst (one
+ * question, everybody answers within --think, default uniform 0..2000 ms),
+ * ramp (question k is answered at --rates[k] answers/s, paced by the
+ * workers; stops after the first step whose p99 ack exceeds --slow-ms).
+ *
+ * Figures: connection setup (connect -> joined), ack latency (HDR-style
+ * histogram), answers/s, errors by code, question fan-out (host command
+ * sent -> question received by each player; all processes share
+ * CLOCK_MONOTONIC), leaderboard freshness (ack -> first screen leaderboard
+ * whose top entries show that participant with at least that score; only
+ * acks that reach the top N can be observed, their count is reported),
+ * server RSS per connection and server CPU from /proc/PID.
+ */
+#include "lg.h"
+#include "wsc.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define LG_MAXPROCS 16
+
+uint64_t lg_now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+void lg_err_add(lg_result *r, const char *code, uint64_t n)
+{
+	for (uint32_t i = 0; i < r->nerr; i++)
+		if (strcmp(r->err[i].code, code) == 0) {
+			r->err[i].n += n;
+			return;
+		}
+	uint32_t i = r->nerr < LG_MAXERR ? r->nerr++ : LG_MAXERR - 1;
+	if (i == LG_MAXERR - 1 && r->nerr == LG_MAXERR && strcmp(r->err[i].code, "other") != 0) {
+		snprintf(r->err[i].code, sizeof(r->err[i].code), "other");
+	} else if (r->err[i].code[0] == 0) {
+		snprintf(r->err[i].code, sizeof(r->err[i].code), "%s", code);
+	}
+	r->err[i].n += n;
+}
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "loadgen: ");
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "\n");
+	va_end(ap);
+	exit(2);
+}
+
+/* ---------------------------------------------------------------- options */
+
+static lg_config cfg;
+
+static int parse_list(const char *s, int *out, int max, const char *what)
+{
+	int n = 0;
+	char *dup = strdup(s), *save = NULL;
+	for (char *t = strtok_r(dup, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		char *e;
+		long v = strtol(t, &e, 10);
+		if (*e || v <= 0 || v > 4194304)
+			die("bad %s '%s'", what, t);
+		if (n == max)
+			die("too many %s (at most %d)", what, max);
+		out[n++] = (int)v;
+	}
+	free(dup);
+	if (n == 0)
+		die("empty %s list", what);
+	return n;
+}
+
+static double parse_double(const char *s, double lo, double hi, const char *what)
+{
+	char *e;
+	double v = strtod(s, &e);
+	if (*e || e == s || v < lo || v > hi)
+		die("bad %s '%s' (want %g..%g)", what, s, lo, hi);
+	return v;
+}
+
+static void parse_think(const char *s)
+{
+	double a = 0, b = 0;
+	if (sscanf(s, "fixed:%lf", &a) == 1)
+		cfg.think = (lg_think){LG_THINK_FIXED, a, a};
+	else if (sscanf(s, "uniform:%lf:%lf", &a, &b) == 2 && b >= a)
+		cfg.think = (lg_think){LG_THINK_UNIFORM, a, b};
+	else if (sscanf(s, "exp:%lf:%lf", &a, &b) == 2 || sscanf(s, "exp:%lf", &a) == 1)
+		cfg.think = (lg_think){LG_THINK_EXP, a, b};
+	else
+		die("bad --think '%s' (fixed:MS, uniform:MIN:MAX, exp:MEAN[:CAP])", s);
+	if (a < 0 || b < 0)
+		die("bad --think '%s': negative time", s);
+}
+
+typedef struct opt {
+	const char *name;
+	const char *help;
+	void (*set)(const char *v);
+} opt;
+
+static void o_url(const char *v)
+{
+	char host[128];
+	char ports[128];
+	if (sscanf(v, "ws://%127[^:]:%127[0-9,]", host, ports) != 2)
+		die("bad --url '%s' (ws://HOST:PORT[,PORT...]/ws)", v);
+	cfg.host = strdup(host);
+	cfg.nports = parse_list(ports, cfg.ports, LG_MAXPORTS, "port");
+	const char *slash = strchr(v + 5, '/');
+	cfg.path = slash ? strdup(slash) : "/ws";
+}
+static void o_code(const char *v) { cfg.code = v; }
+static void o_token(const char *v) { cfg.token = v; }
+static void o_players(const char *v) { cfg.players = (int)parse_double(v, 1, 200000, "--players"); }
+static void o_procs(const char *v) { cfg.procs = (int)parse_double(v, 1, LG_MAXPROCS, "--procs"); }
+static void o_scenario(const char *v)
+{
+	static const char *names[] = {"live", "burst", "ramp"};
+	for (int i = 0; i < 3; i++)
+		if (strcmp(v, names[i]) == 0) {
+			cfg.scenario = i;
+			return;
+		}
+	die("unknown scenario '%s' (live, burst, ramp)", v);
+}
+static void o_questions(const char *v) { cfg.questions = (int)parse_double(v, 1, LG_MAXQ, "--questions"); }
+static void o_think(const char *v) { parse_think(v); }
+static void o_wrong(const char *v) { cfg.wrong = parse_double(v, 0, 1, "--wrong"); }
+static void o_retry(const char *v) { cfg.retry = parse_double(v, 0, 1, "--retry"); }
+static void o_reconnect(const char *v) { cfg.reconnect = parse_double(v, 0, 1, "--reconnect"); }
+static void o_rates(const char *v)
+{
+	int r[LG_MAXQ];
+	cfg.nrates = parse_list(v, r, LG_MAXQ, "rate");
+	for (int i = 0; i < cfg.nrates; i++)
+		cfg.rates[i] = r[i];
+}
+static void o_slow(const char *v) { cfg.slow_ms = parse_double(v, 0.01, 60000, "--slow-ms"); }
+static void o_crate(const char *v) { cfg.connect_rate = (int)parse_double(v, 1, 1e6, "--connect-rate"); }
+static void o_pids(const char *v) { cfg.npids = parse_list(v, cfg.pids, LG_MAXPORTS, "pid"); }
+static void o_json(const char *v) { cfg.json = v; }
+static void o_label(const char *v) { cfg.label = v; }
+static void o_target(const char *v) { cfg.target = v; }
+static void o_timeout(const char *v) { cfg.timeout_s = (int)parse_double(v, 1, 3600, "--timeout"); }
+static void o_reveal(const char *v) { cfg.reveal_wait_ms = (int)parse_double(v, 0, 60000, "--reveal-wait-ms"); }
+static void o_grace(const char *v) { cfg.grace_ms = (int)parse_double(v, 0, 600000, "--grace-ms"); }
+static void o_hostall(const char *v) { cfg.host_all = true; }
+static void o_noscreen(const char *v) { cfg.no_screen = true; }
+static void o_seed(const char *v) { cfg.seed = (unsigned)parse_double(v, 0, 4e9, "--seed"); }
+
+static const opt run_opts[] = {
+	{"url", "ws://HOST:PORT[,PORT...]/ws: players spread over the ports (one per server process)", o_url},
+	{"code", "contest code (must be in the lobby phase)", o_code},
+	{"token", "organizer token (host role)", o_token},
+	{"players", "simulated players (default 100)", o_players},
+	{"procs", "worker processes (default: players/8000 rounded up)", o_procs},
+	{"scenario", "live | burst | ramp (default live)", o_scenario},
+	{"questions", "questions to play (default: all)", o_questions},
+	{"think", "think time: fixed:MS | uniform:MIN:MAX | exp:MEAN[:CAP] (default uniform:200:2000)", o_think},
+	{"wrong", "share of wrong answers 0..1 (default 0.3)", o_wrong},
+	{"retry", "share of answers sent again after the ack, expecting duplicate:true (default 0)", o_retry},
+	{"reconnect", "share of answers after which the player drops and resumes (default 0)", o_reconnect},
+	{"rates", "ramp: answers/s of each step, comma-separated", o_rates},
+	{"slow-ms", "ack latency counted as slow; ramp stops when p99 exceeds it (default 100)", o_slow},
+	{"connect-rate", "new connections per second, all workers (default 4000)", o_crate},
+	{"server-pids", "PID[,PID...] of the server processes, for RSS and CPU", o_pids},
+	{"json", "write the full result as JSON to this file", o_json},
+	{"label", "scenario name in the bench: line", o_label},
+	{"target", "what is measured (skillarena, echo...) for the bench: line", o_target},
+	{"timeout", "give up after this many seconds (default 300)", o_timeout},
+	{"reveal-wait-ms", "pause between reveal and next (default 200)", o_reveal},
+	{"grace-ms", "wait this long past a question's time limit for missing acks (default 3000)", o_grace},
+	{"host-all", "open a host connection on every port and send each command to all", o_hostall},
+	{"no-screen", "do not open a screen connection (no freshness figure)", o_noscreen},
+	{"seed", "random seed (default 1)", o_seed},
+	{NULL, NULL, NULL},
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: loadgen run --url ws://127.0.0.1:PORT/ws --code CODE --token TOKEN [options]\n"
+		   "       loadgen mkcontest --code CODE [--questions N] [--time-limit S] [--options K]\n\noptions of run:\n");
+	for (const opt *o = run_opts; o->name; o++)
+		fprintf(f, "  --%-15s %s\n", o->name, o->help);
+}
+
+static void parse_opts(int argc, char **argv, const opt *table)
+{
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			usage(stdout);
+			exit(0);
+		}
+		if (strncmp(a, "--", 2) != 0)
+			die("unexpected argument '%s'", a);
+		const opt *o;
+		for (o = table; o->name; o++)
+			if (strcmp(a + 2, o->name) == 0)
+				break;
+		if (!o->name)
+			die("unknown option '%s' (see --help)", a);
+		bool flag = o->set == o_hostall || o->set == o_noscreen;
+		if (!flag && i + 1 >= argc)
+			die("option '%s' needs a value", a);
+		o->set(flag ? "" : argv[++i]);
+	}
+}
+
+/* ---------------------------------------------------------------- mkcontest */
+
+static int mkcontest(int argc, char **argv)
+{
+	const char *code = NULL, *mode = "live";
+	int nq = 20, tl = 20, nopt = 4;
+	for (int i = 0; i < argc; i++) {
+		if (i + 1 >= argc)
+			die("option '%s' needs a value", argv[i]);
+		if (strcmp(argv[i], "--code") == 0)
+			code = argv[++i];
+		else if (strcmp(argv[i], "--questions") == 0)
+			nq = (int)parse_double(argv[++i], 1, LG_MAXQ, "--questions");
+		else if (strcmp(argv[i], "--time-limit") == 0)
+			tl = (int)parse_double(argv[++i], 1, 3600, "--time-limit");
+		else if (strcmp(argv[i], "--options") == 0)
+			nopt = (int)parse_double(argv[++i], 2, 8, "--options");
+		else if (strcmp(argv[i], "--mode") == 0)
+			mode = argv[++i];
+		else
+			die("unknown option '%s'", argv[i]);
+	}
+	if (!code)
+		die("mkcontest needs --code");
+	/* the correct option of question index i is i % options: loadgen relies on it */
+	printf("{\n  \"code\": \"%s\",\n  \"title\": {\"zh-CN\": \"压测竞赛 %s\", \"en\": \"Benchmark contest %s\"},\n"
+	       "  \"mode\": \"%s\",\n  \"time_limit_s\": %d,\n  \"scoring\": {\"points\": 1000, \"time_factor\": true},\n"
+	       "  \"questions\": [\n", code, code, code, mode, tl);
+	for (int i = 0; i < nq; i++) {
+		printf("    {\"id\": \"q%d\", \"type\": \"single_choice\", \"text\": {\"zh-CN\": \"第 %d 题：选第 %d 项\", \"en\": \"Question %d: pick option %d\"},\n"
+		       "     \"options\": [", i + 1, i + 1, i % nopt + 1, i + 1, i % nopt + 1);
+		for (int k = 0; k < nopt; k++)
+			printf("%s\"%c\"", k ? ", " : "", 'A' + k);
+		printf("], \"answer\": %d}%s\n", i % nopt, i + 1 < nq ? "," : "");
+	}
+	printf("  ]\n}\n");
+	return 0;
+}
+
+/* ---------------------------------------------------------------- coordinator */
+
+enum { S_CONNECT, S_QUESTION, S_REVEAL, S_FINISH, S_COLLECT, S_DONE };
+
+typedef struct hostconn {
+	wsc ws;
+	int port_i;
+	bool ok, open;
+	char phase[16];
+	int qcount;
+	double time_limit_ms;
+} hostconn;
+
+typedef struct lbapp {
+	int64_t pid, score;
+	uint64_t t;
+} lbapp;
+
+static struct coord {
+	uv_loop_t *loop;
+	uv_timer_t tick;
+	uv_poll_t poll[LG_MAXPROCS];
+	int fd[LG_MAXPROCS];
+	pid_t child[LG_MAXPROCS];
+	int first[LG_MAXPROCS], count[LG_MAXPROCS];
+	lg_progress prog[LG_MAXPROCS];
+	bool final[LG_MAXPROCS];
+	struct sockaddr_in addr[LG_MAXPORTS];
+	char hostport[LG_MAXPORTS][64];
+	hostconn host[LG_MAXPORTS];
+	int nhost;
+	hostconn screen;
+	lbapp *apps;
+	size_t napps, capapps;
+	uint64_t nlb;
+	int state, q, nq;
+	uint64_t t0, t_state, t_cmd[LG_MAXQ], t_joined;
+	int64_t rss0[LG_MAXPORTS], rss_joined[LG_MAXPORTS], rss_end[LG_MAXPORTS];
+	double cpu0[LG_MAXPORTS], cpu_run0[LG_MAXPORTS], cpu_end[LG_MAXPORTS];
+	uint64_t t_run0, t_run1;
+	int steps_run;
+	bool stopped_slow, timed_out;
+	char abort_msg[256];
+	int rid;
+	double lat_cmd_ms[LG_MAXQ];
+} C;
+
+static int64_t proc_rss_kib(int pid)
+{
+	char path[64], line[256];
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return -1;
+	int64_t v = -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmRSS: %ld", &v) == 1)
+			break;
+	fclose(f);
+	return v;
+}
+
+/* utime+stime of a process, seconds */
+static double proc_cpu_s(int pid)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return -1;
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	char *p = strrchr(buf, ')');
+	if (!p)
+		return -1;
+	unsigned long ut = 0, st = 0;
+	/* fields after ") ": state(3) ... utime(14) stime(15) */
+	if (sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) != 2)
+		return -1;
+	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
+
+static void sample_servers(int64_t *rss, double *cpu)
+{
+	for (int i = 0; i < cfg.npids; i++) {
+		if (rss)
+			rss[i] = proc_rss_kib(cfg.pids[i]);
+		if (cpu)
+			cpu[i] = proc_cpu_s(cfg.pids[i]);
+	}
+}
+
+static void host_send(const char *type)
+{
+	char msg[96];
+	int n = snprintf(msg, sizeof(msg), "{\"type\":\"%s\",\"rid\":\"h%d\"}", type, ++C.rid);
+	for (int i = 0; i < C.nhost; i++)
+		if (C.host[i].open)
+			wsc_send_text(&C.host[i].ws, msg, (size_t)n);
+}
+
+static void coord_abort(const char *fmt, ...)
+{
+	if (C.abort_msg[0])
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(C.abort_msg, sizeof(C.abort_msg), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "loadgen: %s\n", C.abort_msg);
+	C.state = S_FINISH;
+}
+
+static void h_on_open(wsc *c)
+{
+	hostconn *h = c->user;
+	char msg[256];
+	int n;
+	h->open = true;
+	if (h == &C.screen)
+		n = snprintf(msg, sizeof(msg), "{\"type\":\"watch\",\"code\":\"%s\"}", cfg.code);
+	else
+		n = snprintf(msg, sizeof(msg), "{\"type\":\"host\",\"code\":\"%s\",\"token\":\"%s\"}", cfg.code, cfg.token);
+	wsc_send_text(c, msg, (size_t)n);
+}
+
+static void screen_leaderboard(const char *m, size_t n)
+{
+	uint64_t now = lg_now_ns();
+	cJSON *j = cJSON_ParseWithLength(m, n);
+	if (!j)
+		return;
+	C.nlb++;
+	cJSON *e, *top = cJSON_GetObjectItemCaseSensitive(j, "top");
+	cJSON_ArrayForEach(e, top)
+	{
+		cJSON *pid = cJSON_GetObjectItemCaseSensitive(e, "participant_id");
+		cJSON *sc = cJSON_GetObjectItemCaseSensitive(e, "score");
+		if (!cJSON_IsNumber(pid) || !cJSON_IsNumber(sc))
+			continue;
+		if (C.napps == C.capapps) {
+			size_t nc = C.capapps ? C.capapps * 2 : 4096;
+			lbapp *na = realloc(C.apps, nc * sizeof(*na));
+			if (!na)
+				break;
+			C.apps = na;
+			C.capapps = nc;
+		}
+		C.apps[C.napps++] = (lbapp){(int64_t)pid->valuedouble, llround(sc->valuedouble * 1000), now};
+	}
+	cJSON_Delete(j);
+}
+
+static void h_on_text(wsc *c, const char *m, size_t n)
+{
+	hostconn *h = c->user;
+	char type[24] = "";
+	js_str(m, n, "type", type, sizeof(type));
+	if (strcmp(type, "host_ok") == 0 || strcmp(type, "watching") == 0) {
+		double qc;
+		if (js_num(m, n, "question_count", &qc))
+			h->qcount = (int)qc;
+		h->ok = true;
+	} else if (strcmp(type, "state") == 0) {
+		js_str(m, n, "phase", h->phase, sizeof(h->phase));
+	} else if (strcmp(type, "question") == 0) {
+		js_num(m, n, "time_limit_ms", &h->time_limit_ms);
+	} else if (strcmp(type, "leaderboard") == 0 && h == &C.screen) {
+		screen_leaderboard(m, n);
+	} else if (strcmp(type, "error") == 0) {
+		char code[32] = "", msg[128] = "";
+		js_str(m, n, "code", code, sizeof(code));
+		js_str(m, n, "message", msg, sizeof(msg));
+		coord_abort("%s connection got error %s: %s", h == &C.screen ? "screen" : "host", code, msg);
+	}
+}
+
+static void h_on_close(wsc *c, int reason)
+{
+	hostconn *h = c->user;
+	h->open = false;
+	if (C.state < S_FINISH)
+		coord_abort("%s connection closed (%s)", h == &C.screen ? "screen" : "host", wsc_reason_name(reason));
+}
+
+static const wsc_ops host_ops = {h_on_open, h_on_text, h_on_close};
+
+static void sum_progress(lg_progress *s)
+{
+	memset(s, 0, sizeof(*s));
+	for (int w = 0; w < cfg.procs; w++) {
+		s->opened += C.prog[w].opened;
+		s->joined += C.prog[w].joined;
+		s->failed += C.prog[w].failed;
+		for (int q = 0; q < LG_MAXQ; q++) {
+			s->done[q] += C.prog[w].done[q];
+			s->acked[q] += C.prog[w].acked[q];
+			s->slow[q] += C.prog[w].slow[q];
+		}
+	}
+}
+
+static void goto_state(int s)
+{
+	C.state = s;
+	C.t_state = lg_now_ns();
+}
+
+static void open_question(int q)
+{
+	C.q = q;
+	C.t_cmd[q] = lg_now_ns();
+	host_send(q == 0 ? "start" : "next");
+	goto_state(S_QUESTION);
+}
+
+static void on_tick(uv_timer_t *t)
+{
+	uint64_t now = lg_now_ns();
+	lg_progress s;
+	sum_progress(&s);
+	double in_state_ms = (double)(now - C.t_state) / 1e6;
+	if (C.state < S_FINISH && now - C.t0 > (uint64_t)cfg.timeout_s * 1000000000ull) {
+		C.timed_out = true;
+		coord_abort("timed out after %d s (state %d, question %d)", cfg.timeout_s, C.state, C.q);
+	}
+	switch (C.state) {
+	case S_CONNECT: {
+		bool hosts_ok = true;
+		for (int i = 0; i < C.nhost; i++)
+			hosts_ok = hosts_ok && C.host[i].ok;
+		if (!cfg.no_screen)
+			hosts_ok = hosts_ok && C.screen.ok;
+		if (!hosts_ok || s.joined + s.failed < (uint32_t)cfg.players)
+			break;
+		if (s.joined == 0) {
+			coord_abort("no player could join");
+			break;
+		}
+		if (strcmp(C.host[0].phase, "lobby") != 0) {
+			coord_abort("contest %s is in phase '%s', not lobby: load a fresh contest", cfg.code, C.host[0].phase);
+			break;
+		}
+		C.t_joined = now;
+		sample_servers(C.rss_joined, C.cpu_run0);
+		C.nq = C.host[0].qcount;
+		if (cfg.questions && cfg.questions < C.nq)
+			C.nq = cfg.questions;
+		if (cfg.scenario == LG_BURST && !cfg.questions)
+			C.nq = 1;
+		if (cfg.scenario == LG_RAMP && cfg.nrates < C.nq)
+			C.nq = cfg.nrates;
+		if (C.nq > LG_MAXQ)
+			C.nq = LG_MAXQ;
+		if (C.nq <= 0) {
+			coord_abort("contest %s has no questions", cfg.code);
+			break;
+		}
+		fprintf(stderr, "loadgen: %u players joined (%u failed) in %.1f s; playing %d question(s)\n",
+			s.joined, s.failed, (double)(now - C.t0) / 1e9, C.nq);
+		C.t_run0 = now;
+		open_question(0);
+		break;
+	}
+	case S_QUESTION: {
+		double limit = C.host[0].time_limit_ms > 0 ? C.host[0].time_limit_ms : 20000;
+		if (s.done[C.q] < s.joined && in_state_ms < limit + cfg.grace_ms)
+			break;
+		C.steps_run = C.q + 1;
+		host_send("reveal");
+		goto_state(S_REVEAL);
+		if (cfg.scenario == LG_RAMP && s.acked[C.q] && s.slow[C.q] * 100 > s.acked[C.q]) {
+			C.stopped_slow = true;
+			C.nq = C.q + 1;
+		}
+		break;
+	}
+	case S_REVEAL:
+		if (in_state_ms < cfg.reveal_wait_ms)
+			break;
+		if (C.q + 1 < C.nq) {
+			open_question(C.q + 1);
+		} else {
+			host_send("end");
+			C.t_run1 = now;
+			goto_state(S_FINISH);
+		}
+		break;
+	case S_FINISH:
+		/* give the last pushes a moment, then collect */
+		if (in_state_ms < 300)
+			break;
+		if (!C.t_run1)
+			C.t_run1 = now;
+		sample_servers(C.rss_end, C.cpu_end);
+		for (int w = 0; w < cfg.procs; w++)
+			if (send(C.fd[w], "Q", 1, 0) < 0)
+				C.final[w] = true;
+		goto_state(S_COLLECT);
+		break;
+	case S_COLLECT: {
+		bool all = true;
+		for (int w = 0; w < cfg.procs; w++)
+			all = all && C.final[w];
+		if (all || in_state_ms > 30000)
+			goto_state(S_DONE), uv_stop(C.loop);
+		break;
+	}
+	}
+}
+
+static void on_worker(uv_poll_t *h, int status, int events)
+{
+	int w = (int)(intptr_t)h->data;
+	lg_progress p;
+	for (;;) {
+		ssize_t n = recv(C.fd[w], &p, sizeof(p), MSG_DONTWAIT);
+		if (n < 0 && errno == EAGAIN)
+			return;
+		if (n <= 0) {
+			uv_poll_stop(h);
+			if (!C.final[w] && C.state < S_COLLECT)
+				coord_abort("worker %d exited early", w);
+			C.final[w] = true;
+			return;
+		}
+		if ((size_t)n != sizeof(p))
+			continue;
+		if (p.type == LG_MSG_PROGRESS)
+			C.prog[w] = p;
+		else if (p.type == LG_MSG_FINAL)
+			C.final[w] = true;
+		else {
+			fprintf(stderr, "loadgen: worker %d could not write its result\n", w);
+			C.final[w] = true;
+		}
+	}
+}
+
+/* ---------------------------------------------------------------- merge and report */
+
+typedef struct merged {
+	lg_result r;
+	lg_ackrec *acks;
+	size_t nacks;
+	hist fanout, fanout_q[LG_MAXQ], fresh;
+	uint64_t fresh_unseen, fanout_missing;
+	bool ok[LG_MAXPROCS];
+} merged;
+
+static merged M;
+
+static void merge_worker(int w)
+{
+	char path[320];
+	snprintf(path, sizeof(path), "%s/w%d.bin", cfg.tmpdir, w);
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return;
+	lg_result *r = malloc(sizeof(*r));
+	if (!r || fread(r, sizeof(*r), 1, f) != 1) {
+		free(r);
+		fclose(f);
+		return;
+	}
+	lg_ackrec *na = realloc(M.acks, (M.nacks + r->nackrec + 1) * sizeof(*na));
+	if (na) {
+		M.acks = na;
+		M.nacks += fread(M.acks + M.nacks, sizeof(lg_ackrec), r->nackrec, f);
+	}
+	size_t nrecv = (size_t)r->nrecv_q * r->nrecv_p;
+	uint64_t *recv = malloc((nrecv + 1) * sizeof(uint64_t));
+	if (recv && fread(recv, sizeof(uint64_t), nrecv, f) == nrecv) {
+		for (int q = 0; q < C.nq && q < (int)r->nrecv_q; q++)
+			for (uint32_t i = 0; i < r->nrecv_p; i++) {
+				uint64_t t = recv[(size_t)q * r->nrecv_p + i];
+				if (!t || !C.t_cmd[q]) {
+					if (q < C.steps_run)
+						M.fanout_missing++;
+					continue;
+				}
+				uint64_t us = t > C.t_cmd[q] ? (t - C.t_cmd[q]) / 1000 : 0;
+				hist_record(&M.fanout, us);
+				hist_record(&M.fanout_q[q], us);
+			}
+	}
+	free(recv);
+	fclose(f);
+	unlink(path);
+	lg_result *m = &M.r;
+	m->players += r->players;
+	m->opened += r->opened;
+	m->joined += r->joined;
+	m->answers += r->answers;
+	m->acks += r->acks;
+	m->dup_acks += r->dup_acks;
+	m->retries += r->retries;
+	m->reconnects += r->reconnects;
+	m->resumes_ok += r->resumes_ok;
+	for (uint32_t i = 0; i < r->verify_failed && i < 4; i++)
+		if (m->verify_failed + i < 4)
+			memcpy(m->verify_sample[m->verify_failed + i], r->verify_sample[i], sizeof(r->verify_sample[i]));
+	m->verify_failed += r->verify_failed;
+	m->missing_acks += r->missing_acks;
+	m->unsupported += r->unsupported;
+	for (int q = 0; q < LG_MAXQ; q++) {
+		if (r->t_first_sent[q] && (!m->t_first_sent[q] || r->t_first_sent[q] < m->t_first_sent[q]))
+			m->t_first_sent[q] = r->t_first_sent[q];
+		if (r->t_last_ack[q] > m->t_last_ack[q])
+			m->t_last_ack[q] = r->t_last_ack[q];
+		hist_merge(&m->ack_q[q], &r->ack_q[q]);
+	}
+	hist_merge(&m->setup, &r->setup);
+	hist_merge(&m->open, &r->open);
+	hist_merge(&m->ack, &r->ack);
+	for (uint32_t i = 0; i < r->nerr; i++)
+		lg_err_add(m, r->err[i].code, r->err[i].n);
+	M.ok[w] = true;
+	free(r);
+}
+
+static int cmp_app(const void *a, const void *b)
+{
+	const lbapp *x = a, *y = b;
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	return x->t < y->t ? -1 : x->t > y->t;
+}
+
+/* For each ack, the first screen leaderboard at or after the answer that shows its score. */
+static void compute_freshness(void)
+{
+	qsort(C.apps, C.napps, sizeof(*C.apps), cmp_app);
+	for (size_t i = 0; i < M.nacks; i++) {
+		lg_ackrec *a = &M.acks[i];
+		size_t lo = 0, hi = C.napps;
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			if (C.apps[mid].pid < a->pid)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		bool seen = false;
+		for (size_t k = lo; k < C.napps && C.apps[k].pid == a->pid; k++)
+			if (C.apps[k].t >= a->t_sent && C.apps[k].score >= a->score) {
+				hist_record(&M.fresh, C.apps[k].t > a->t_ack ? (C.apps[k].t - a->t_ack) / 1000 : 0);
+				seen = true;
+				break;
+			}
+		if (!seen)
+			M.fresh_unseen++;
+	}
+}
+
+static double ms(uint64_t us) { return (double)us / 1000.0; }
+
+static void json_hist(FILE *f, const char *name, const hist *h, bool comma)
+{
+	fprintf(f, "\"%s\":{\"n\":%lu,\"min_ms\":%.3f,\"mean_ms\":%.3f,\"p50_ms\":%.3f,\"p90_ms\":%.3f,"
+		   "\"p99_ms\":%.3f,\"p999_ms\":%.3f,\"max_ms\":%.3f}%s",
+		name, (unsigned long)h->count, ms(h->min), hist_mean(h) / 1000.0, ms(hist_percentile(h, 50)),
+		ms(hist_percentile(h, 90)), ms(hist_percentile(h, 99)), ms(hist_percentile(h, 99.9)),
+		ms(h->max), comma ? "," : "");
+}
+
+static double answers_per_s(int q0, int q1)
+{
+	uint64_t a = 0, b = 0, n = 0;
+	for (int q = q0; q < q1; q++) {
+		if (!M.r.t_first_sent[q] || !M.r.t_last_ack[q])
+			continue;
+		if (!a || M.r.t_first_sent[q] < a)
+			a = M.r.t_first_sent[q];
+		if (M.r.t_last_ack[q] > b)
+			b = M.r.t_last_ack[q];
+		n += M.r.ack_q[q].count;
+	}
+	/* over several questions, count only the time spent answering */
+	if (q1 - q0 > 1) {
+		double busy = 0;
+		for (int q = q0; q < q1; q++)
+			if (M.r.t_first_sent[q] && M.r.t_last_ack[q] > M.r.t_first_sent[q])
+				busy += (double)(M.r.t_last_ack[q] - M.r.t_first_sent[q]) / 1e9;
+		return busy > 0 ? (double)n / busy : 0;
+	}
+	return b > a ? (double)n / ((double)(b - a) / 1e9) : 0;
+}
+
+static int report(void)
+{
+	lg_result *r = &M.r;
+	uint64_t errors = 0;
+	for (uint32_t i = 0; i < r->nerr; i++)
+		errors += r->err[i].n;
+	int64_t rss_delta = 0, rss_total = 0;
+	double cpu = 0, wall = C.t_run1 > C.t_run0 ? (double)(C.t_run1 - C.t_run0) / 1e9 : 0;
+	for (int i = 0; i < cfg.npids; i++) {
+		rss_delta += C.rss_joined[i] - C.rss0[i];
+		rss_total += C.rss_joined[i];
+		cpu += C.cpu_end[i] - C.cpu_run0[i];
+	}
+	double rss_per_conn = r->joined ? (double)rss_delta / (double)r->joined : 0;
+	double aps = answers_per_s(0, C.steps_run);
+	/* ramp: the highest step rate whose p99 stayed under slow_ms */
+	double ramp_ok_rate = 0, ramp_ok_achieved = 0;
+	if (cfg.scenario == LG_RAMP)
+		for (int q = 0; q < C.steps_run; q++)
+			if (M.r.ack_q[q].count && ms(hist_percentile(&M.r.ack_q[q], 99)) <= cfg.slow_ms) {
+				ramp_ok_rate = cfg.rates[q];
+				double a = answers_per_s(q, q + 1);
+				if (a > ramp_ok_achieved)
+					ramp_ok_achieved = a;
+			}
+	const char *label = cfg.label ? cfg.label : (const char *[]){"live", "burst", "ramp"}[cfg.scenario];
+	const char *target = cfg.target ? cfg.target : "skillarena";
+	lg_progress fin;
+	sum_progress(&fin);
+	uint64_t unanswered = 0;
+	for (int q = 0; q < C.steps_run; q++)
+		if (fin.done[q] < r->joined)
+			unanswered += r->joined - fin.done[q];
+	bool complete = !C.abort_msg[0] && r->missing_acks == 0 && r->verify_failed == 0 &&
+			r->joined == (uint64_t)cfg.players && unanswered == 0;
+
+	printf("bench: scenario=%s target=%s players=%d procs=%d joined=%lu questions=%d "
+	       "setup_p50_ms=%.1f setup_p99_ms=%.1f "
+	       "acks=%lu ack_p50_ms=%.2f ack_p90_ms=%.2f ack_p99_ms=%.2f ack_max_ms=%.2f answers_per_s=%.0f "
+	       "fanout_p50_ms=%.1f fanout_p99_ms=%.1f fanout_max_ms=%.1f "
+	       "fresh_n=%lu fresh_p50_ms=%.1f fresh_p99_ms=%.1f "
+	       "rss_kib_per_conn=%.2f server_cpu_pct=%.0f errors=%lu missing_acks=%lu unanswered=%lu verify_failed=%lu",
+	       label, target, cfg.players, cfg.procs, (unsigned long)r->joined, C.steps_run,
+	       ms(hist_percentile(&r->setup, 50)), ms(hist_percentile(&r->setup, 99)),
+	       (unsigned long)r->acks, ms(hist_percentile(&r->ack, 50)), ms(hist_percentile(&r->ack, 90)),
+	       ms(hist_percentile(&r->ack, 99)), ms(r->ack.max), aps,
+	       ms(hist_percentile(&M.fanout, 50)), ms(hist_percentile(&M.fanout, 99)), ms(M.fanout.max),
+	       (unsigned long)M.fresh.count, ms(hist_percentile(&M.fresh, 50)), ms(hist_percentile(&M.fresh, 99)),
+	       rss_per_conn, wall > 0 ? 100.0 * cpu / wall : 0, (unsigned long)errors,
+	       (unsigned long)r->missing_acks, (unsigned long)unanswered, (unsigned long)r->verify_failed);
+	if (cfg.scenario == LG_RAMP)
+		printf(" ramp_ok_rate=%.0f ramp_ok_achieved=%.0f ramp_stopped_slow=%d", ramp_ok_rate,
+		       ramp_ok_achieved, C.stopped_slow);
+	printf(" complete=%d\n", complete);
+	fflush(stdout);
+
+	if (cfg.json) {
+		FILE *f = fopen(cfg.json, "w");
+		if (!f) {
+			fprintf(stderr, "loadgen: cannot write '%s': %s\n", cfg.json, strerror(errno));
+			return 1;
+		}
+		fprintf(f, "{\"scenario\":\"%s\",\"target\":\"%s\",\"code\":\"%s\",\"players\":%d,\"procs\":%d,"
+			   "\"ports\":%d,\"complete\":%s,\"abort\":\"%s\",\n",
+			label, target, cfg.code, cfg.players, cfg.procs, cfg.nports, complete ? "true" : "false",
+			C.abort_msg);
+		fprintf(f, "\"config\":{\"think\":[%d,%g,%g],\"wrong\":%g,\"retry\":%g,\"reconnect\":%g,\"slow_ms\":%g,"
+			   "\"connect_rate\":%d},\n",
+			cfg.think.kind, cfg.think.a, cfg.think.b, cfg.wrong, cfg.retry, cfg.reconnect, cfg.slow_ms,
+			cfg.connect_rate);
+		fprintf(f, "\"connections\":{\"opened\":%lu,\"joined\":%lu,",
+			(unsigned long)r->opened, (unsigned long)r->joined);
+		json_hist(f, "open", &r->open, true);
+		json_hist(f, "setup", &r->setup, false);
+		fprintf(f, "},\n\"answers\":{\"sent\":%lu,\"acks\":%lu,\"dup_acks\":%lu,\"retries\":%lu,"
+			   "\"reconnects\":%lu,\"resumes_ok\":%lu,\"unanswered\":%lu,\"missing_acks\":%lu,\"verify_failed\":%lu,"
+			   "\"unsupported\":%lu,\"per_s\":%.1f,",
+			(unsigned long)r->answers, (unsigned long)r->acks, (unsigned long)r->dup_acks,
+			(unsigned long)r->retries, (unsigned long)r->reconnects, (unsigned long)r->resumes_ok,
+			(unsigned long)unanswered, (unsigned long)r->missing_acks, (unsigned long)r->verify_failed, (unsigned long)r->unsupported, aps);
+		fprintf(f, "\"verify_samples\":[");
+		for (uint64_t i = 0; i < r->verify_failed && i < 4; i++) {
+			cJSON *s = cJSON_CreateString(r->verify_sample[i]);
+			char *t = cJSON_PrintUnformatted(s);
+			fprintf(f, "%s%s", i ? "," : "", t);
+			free(t);
+			cJSON_Delete(s);
+		}
+		fprintf(f, "],");
+		json_hist(f, "ack", &r->ack, false);
+		fprintf(f, "},\n\"errors\":{");
+		for (uint32_t i = 0; i < r->nerr; i++)
+			fprintf(f, "%s\"%s\":%lu", i ? "," : "", r->err[i].code, (unsigned long)r->err[i].n);
+		fprintf(f, "},\n\"questions\":[");
+		for (int q = 0; q < C.steps_run; q++) {
+			fprintf(f, "%s\n {\"index\":%d,", q ? "," : "", q);
+			if (cfg.scenario == LG_RAMP)
+				fprintf(f, "\"rate_target\":%g,", cfg.rates[q < cfg.nrates ? q : cfg.nrates - 1]);
+			fprintf(f, "\"answers_per_s\":%.1f,", answers_per_s(q, q + 1));
+			json_hist(f, "ack", &r->ack_q[q], true);
+			json_hist(f, "fanout", &M.fanout_q[q], false);
+			fprintf(f, "}");
+		}
+		fprintf(f, "],\n");
+		json_hist(f, "fanout", &M.fanout, true);
+		fprintf(f, "\"fanout_missing\":%lu,\n", (unsigned long)M.fanout_missing);
+		fprintf(f, "\"freshness\":{\"leaderboards\":%lu,\"acks_unobserved\":%lu,", (unsigned long)C.nlb,
+			(unsigned long)M.fresh_unseen);
+		json_hist(f, "fresh", &M.fresh, false);
+		fprintf(f, "},\n\"server\":{\"wall_s\":%.3f,\"cpu_s\":%.3f,\"rss_kib_before\":[", wall, cpu);
+		for (int i = 0; i < cfg.npids; i++)
+			fprintf(f, "%s%ld", i ? "," : "", (long)C.rss0[i]);
+		fprintf(f, "],\"rss_kib_joined\":[");
+		for (int i = 0; i < cfg.npids; i++)
+			fprintf(f, "%s%ld", i ? "," : "", (long)C.rss_joined[i]);
+		fprintf(f, "],\"rss_kib_end\":[");
+		for (int i = 0; i < cfg.npids; i++)
+			fprintf(f, "%s%ld", i ? "," : "", (long)C.rss_end[i]);
+		fprintf(f, "],\"rss_kib_per_conn\":%.3f,\"rss_kib_total_per_conn\":%.3f}", rss_per_conn,
+			r->joined ? (double)rss_total / (double)r->joined : 0);
+		if (cfg.scenario == LG_RAMP)
+			fprintf(f, ",\n\"ramp\":{\"ok_rate\":%.0f,\"ok_achieved\":%.1f,\"stopped_slow\":%s}", ramp_ok_rate,
+				ramp_ok_achieved, C.stopped_slow ? "true" : "false");
+		fprintf(f, "\n}\n");
+		fclose(f);
+	}
+	if (r->verify_failed)
+		for (uint64_t i = 0; i < r->verify_failed && i < 4; i++)
+			fprintf(stderr, "loadgen: verify: %s\n", r->verify_sample[i]);
+	return complete ? 0 : 1;
+}
+
+static int run(int argc, char **argv)
+{
+	cfg.players = 100;
+	cfg.path = "/ws";
+	cfg.think = (lg_think){LG_THINK_UNIFORM, 200, 2000};
+	cfg.wrong = 0.3;
+	cfg.slow_ms = 100;
+	cfg.connect_rate = 4000;
+	cfg.timeout_s = 300;
+	cfg.reveal_wait_ms = 200;
+	cfg.grace_ms = 3000;
+	cfg.seed = 1;
+	parse_opts(argc, argv, run_opts);
+	if (!cfg.host || !cfg.code)
+		die("run needs --url and --code (see --help)");
+	if (!cfg.token)
+		die("run needs --token (the organizer token: the load generator is also the host)");
+	if (cfg.scenario == LG_RAMP && cfg.nrates == 0)
+		die("--scenario ramp needs --rates");
+	if (cfg.scenario == LG_BURST && cfg.think.kind == LG_THINK_UNIFORM && cfg.think.a == 200 && cfg.think.b == 2000)
+		cfg.think = (lg_think){LG_THINK_UNIFORM, 0, 2000};
+	if (!cfg.procs)
+		cfg.procs = (cfg.players + 7999) / 8000;
+	if (cfg.procs > cfg.players)
+		cfg.procs = cfg.players;
+	if (cfg.players / cfg.procs > 19000)
+		die("%d players over %d processes exceeds the 20,000 open files a process may hold here: raise --procs",
+		    cfg.players, cfg.procs);
+	snprintf(cfg.tmpdir, sizeof(cfg.tmpdir), "/tmp/loadgen.%d", (int)getpid());
+	if (mkdir(cfg.tmpdir, 0700) < 0 && errno != EEXIST)
+		die("cannot create %s: %s", cfg.tmpdir, strerror(errno));
+	signal(SIGPIPE, SIG_IGN);
+
+	sample_servers(C.rss0, C.cpu0);
+	C.t0 = lg_now_ns();
+	fflush(NULL);
+	int per = cfg.players / cfg.procs, extra = cfg.players % cfg.procs, first = 0;
+	for (int w = 0; w < cfg.procs; w++) {
+		int sv[2];
+		if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv) < 0)
+			die("socketpair: %s", strerror(errno));
+		C.first[w] = first;
+		C.count[w] = per + (w < extra);
+		first += C.count[w];
+		pid_t pid = fork();
+		if (pid < 0)
+			die("fork: %s", strerror(errno));
+		if (pid == 0) {
+			close(sv[0]);
+			for (int k = 0; k < w; k++)
+				close(C.fd[k]);
+			lg_worker_main(&cfg, w, C.first[w], C.count[w], sv[1]);
+		}
+		close(sv[1]);
+		C.fd[w] = sv[0];
+		C.child[w] = pid;
+	}
+
+	C.loop = uv_default_loop();
+	for (int w = 0; w < cfg.procs; w++) {
+		uv_poll_init(C.loop, &C.poll[w], C.fd[w]);
+		C.poll[w].data = (void *)(intptr_t)w;
+		uv_poll_start(&C.poll[w], UV_READABLE, on_worker);
+	}
+	for (int i = 0; i < cfg.nports; i++) {
+		uv_ip4_addr(cfg.host, cfg.ports[i], &C.addr[i]);
+		snprintf(C.hostport[i], sizeof(C.hostport[i]), "%s:%d", cfg.host, cfg.ports[i]);
+	}
+	C.nhost = cfg.host_all ? cfg.nports : 1;
+	for (int i = 0; i < C.nhost; i++) {
+		C.host[i].port_i = i;
+		wsc_connect(&C.host[i].ws, C.loop, (struct sockaddr *)&C.addr[i], C.hostport[i], cfg.path, &host_ops,
+			    &C.host[i]);
+	}
+	if (!cfg.no_screen) {
+		int sp = cfg.nports - 1; /* another process than the host's when there are several */
+		wsc_connect(&C.screen.ws, C.loop, (struct sockaddr *)&C.addr[sp], C.hostport[sp], cfg.path, &host_ops,
+			    &C.screen);
+	}
+	uv_timer_init(C.loop, &C.tick);
+	uv_timer_start(&C.tick, on_tick, 10, 5);
+	goto_state(S_CONNECT);
+	uv_run(C.loop, UV_RUN_DEFAULT);
+
+	for (int w = 0; w < cfg.procs; w++) {
+		merge_worker(w);
+		if (!M.ok[w])
+			fprintf(stderr, "loadgen: no result from worker %d\n", w);
+		int st;
+		if (waitpid(C.child[w], &st, WNOHANG) == 0) {
+			kill(C.child[w], SIGKILL);
+			waitpid(C.child[w], &st, 0);
+		}
+	}
+	rmdir(cfg.tmpdir);
+	compute_freshness();
+	return report();
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (strcmp(argv[1], "run") == 0)
+		return run(argc - 2, argv + 2);
+	if (strcmp(argv[1], "mkcontest") == 0)
+		return mkcontest(argc - 2, argv + 2);
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	die("unknown command '%s' (run, mkcontest)", argv[1]);
+}

@@ -1,0 +1,563 @@
+/*
+ * player.c - one load-generator worker process and its simulated players.
+ *
+ * A worker owns players [first, first+count) and runs them on its own libuv
+ * loop. Each player is a small state machine over docs/protocol.md:
+ *
+ *   CONNECTING -> (open) JOINING -> (joined) IDLE
+ *   IDLE -> (question) THINK -> (timer) WAIT_ACK -> (ack) [WAIT_DUP] -> IDLE
+ *   IDLE -> (reconnect share) DOWN -> (timer) RESUMING -> (joined) IDLE
+ *
+ * Every ack is checked (question id, accepted, points agree with the
+ * known correct option, score = previous score + points, duplicate flag on
+ * retries, the same score after resume); failures are counted with a few
+ * samples. Connections open at a bounded rate with a bounded number of
+ * handshakes in flight. Progress goes to the coordinator every 100 ms;
+ * on "Q" from it the worker writes its result file and exits.
+ */
+#include "lg.h"
+#include "wsc.h"
+
+#include <errno.h>
+#include <math.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+enum { P_NEW, P_CONNECTING, P_JOINING, P_RESUMING, P_IDLE, P_THINK, P_WAIT_ACK, P_WAIT_DUP, P_DOWN, P_DEAD };
+enum { QT_SINGLE, QT_TF, QT_MULTI, QT_OTHER };
+
+#define LG_MAX_PENDING 128
+#define LG_MAX_ATTEMPTS 3
+
+typedef struct worker worker;
+
+typedef struct player {
+	wsc ws;
+	uv_timer_t timer;
+	worker *w;
+	uint32_t local, gid;
+	int64_t pid, score, first_points;
+	int16_t qidx, last_done;
+	uint8_t state, port_i, qtype, nopt, want_dup, leaving, attempts, correct;
+	int response;
+	uint64_t t_start, t_sent;
+	char qid[24];
+	char token[80];
+} player;
+
+struct worker {
+	const lg_config *cfg;
+	uv_loop_t loop;
+	uv_timer_t pace, report;
+	uv_poll_t ctl;
+	int fd, index;
+	player *pl;
+	uint32_t count, next_to_open, pending;
+	struct sockaddr_in addr[LG_MAXPORTS];
+	char hostport[LG_MAXPORTS][64];
+	lg_progress prog;
+	lg_result *res;
+	lg_ackrec *acks;
+	size_t nacks, capacks;
+	uint64_t *recv; /* [LG_MAXQ][count] */
+	uint64_t q_t0[LG_MAXQ];
+	uint64_t rng;
+};
+
+static const wsc_ops player_ops;
+
+static double w_rand(worker *w)
+{
+	w->rng ^= w->rng << 13;
+	w->rng ^= w->rng >> 7;
+	w->rng ^= w->rng << 17;
+	return (double)(w->rng >> 11) / 9007199254740992.0;
+}
+
+static void verify_fail(worker *w, player *p, const char *what)
+{
+	lg_result *r = w->res;
+	if (r->verify_failed < 4)
+		snprintf(r->verify_sample[r->verify_failed], sizeof(r->verify_sample[0]),
+			 "player %u q%d: %s", p->gid, p->qidx, what);
+	r->verify_failed++;
+}
+
+static double think_ms(worker *w)
+{
+	const lg_think *t = &w->cfg->think;
+	switch (t->kind) {
+	case LG_THINK_UNIFORM:
+		return t->a + (t->b - t->a) * w_rand(w);
+	case LG_THINK_EXP: {
+		double v = -t->a * log(1.0 - w_rand(w));
+		return t->b > 0 && v > t->b ? t->b : v;
+	}
+	default:
+		return t->a;
+	}
+}
+
+static void p_connect(player *p);
+
+static void p_send(player *p, const char *msg, int len)
+{
+	if (wsc_send_text(&p->ws, msg, (size_t)len) < 0)
+		lg_err_add(p->w->res, "send_failed", 1);
+}
+
+/* The question is over for this player: count it once. */
+static void p_finish_q(player *p, bool acked, uint64_t lat_ns)
+{
+	worker *w = p->w;
+	int q = p->qidx;
+	if (q < 0 || q >= LG_MAXQ || p->last_done >= q)
+		return;
+	p->last_done = (int16_t)q;
+	w->prog.done[q]++;
+	if (acked) {
+		w->prog.acked[q]++;
+		if ((double)lat_ns / 1e6 > w->cfg->slow_ms)
+			w->prog.slow[q]++;
+	}
+	p->state = P_IDLE;
+}
+
+static void p_on_timer(uv_timer_t *t);
+
+static void p_answer(player *p)
+{
+	worker *w = p->w;
+	char msg[160];
+	const char *resp;
+	char rbuf[16];
+	p->correct = 0;
+	switch (p->qtype) {
+	case QT_SINGLE: {
+		int good = p->qidx % (p->nopt ? p->nopt : 1);
+		bool wrong = w_rand(w) < w->cfg->wrong && p->nopt > 1;
+		p->response = wrong ? (good + 1) % p->nopt : good;
+		p->correct = !wrong;
+		snprintf(rbuf, sizeof(rbuf), "%d", p->response);
+		resp = rbuf;
+		break;
+	}
+	case QT_TF:
+		resp = "true";
+		p->correct = 2; /* unknown */
+		break;
+	case QT_MULTI:
+		resp = "[0]";
+		p->correct = 2;
+		break;
+	default:
+		w->res->unsupported++;
+		p_finish_q(p, false, 0);
+		return;
+	}
+	int n = snprintf(msg, sizeof(msg),
+			 "{\"type\":\"answer\",\"rid\":\"a%d\",\"question_id\":\"%s\",\"response\":%s}",
+			 p->qidx, p->qid, resp);
+	p->t_sent = lg_now_ns();
+	if (w->res->t_first_sent[p->qidx] == 0 || p->t_sent < w->res->t_first_sent[p->qidx])
+		w->res->t_first_sent[p->qidx] = p->t_sent;
+	w->res->answers++;
+	p->state = P_WAIT_ACK;
+	p->want_dup = w_rand(w) < w->cfg->retry;
+	p->leaving = w_rand(w) < w->cfg->reconnect;
+	p_send(p, msg, n);
+}
+
+static void p_on_question(player *p, const char *m, size_t n)
+{
+	worker *w = p->w;
+	double idx;
+	if (!js_num(m, n, "index", &idx) || idx < 0 || idx >= LG_MAXQ) {
+		verify_fail(w, p, "question without a valid index");
+		return;
+	}
+	int q = (int)idx;
+	uint64_t now = lg_now_ns();
+	uint64_t *rt = &w->recv[(size_t)q * w->count + p->local];
+	if (*rt == 0)
+		*rt = now;
+	if (w->q_t0[q] == 0)
+		w->q_t0[q] = now;
+	if (q <= p->last_done)
+		return; /* already answered (a resume re-sends the open question) */
+	if (p->state == P_WAIT_ACK || p->state == P_WAIT_DUP) {
+		w->res->missing_acks++;
+		p_finish_q(p, false, 0);
+	}
+	if (p->state == P_THINK && q != p->qidx) { /* the host moved on before we answered */
+		uv_timer_stop(&p->timer);
+		lg_err_add(w->res, "not_answered_in_time", 1);
+		p_finish_q(p, false, 0);
+	}
+	if (p->state != P_IDLE)
+		return;
+	if (!js_is_null(m, n, "answered") && strstr(m, "\"answered\":{")) {
+		/* resumed while our answer was in flight: the server already has it */
+		p->qidx = (int16_t)q;
+		p_finish_q(p, false, 0);
+		return;
+	}
+	char qt[32] = "";
+	js_str(m, n, "qtype", qt, sizeof(qt));
+	if (!js_str(m, n, "id", p->qid, sizeof(p->qid))) {
+		verify_fail(w, p, "question without id");
+		return;
+	}
+	p->qtype = strcmp(qt, "single_choice") == 0 ? QT_SINGLE
+		 : strcmp(qt, "true_false") == 0 ? QT_TF
+		 : strcmp(qt, "multiple_choice") == 0 ? QT_MULTI : QT_OTHER;
+	int no = js_array_len(m, n, "options");
+	p->nopt = (uint8_t)(no > 0 && no < 255 ? no : 0);
+	p->qidx = (int16_t)q;
+	p->state = P_THINK;
+	double delay;
+	if (w->cfg->scenario == LG_RAMP) {
+		int step = q < w->cfg->nrates ? q : w->cfg->nrates - 1;
+		double rate = w->cfg->rates[step] * (double)w->count / (double)w->cfg->players;
+		double at_ms = (double)p->local / rate * 1000.0;
+		double since = (double)(now - w->q_t0[q]) / 1e6;
+		delay = at_ms > since ? at_ms - since : 0;
+	} else {
+		delay = think_ms(w);
+	}
+	uv_timer_start(&p->timer, p_on_timer, (uint64_t)delay, 0);
+}
+
+static void p_on_ack(player *p, const char *m, size_t n)
+{
+	worker *w = p->w;
+	uint64_t now = lg_now_ns();
+	char qid[24] = "", rid[16] = "";
+	js_str(m, n, "rid", rid, sizeof(rid));
+	js_str(m, n, "question_id", qid, sizeof(qid));
+	if (p->state != P_WAIT_ACK && p->state != P_WAIT_DUP) {
+		verify_fail(w, p, "ack while no answer was outstanding");
+		return;
+	}
+	if (strcmp(qid, p->qid) != 0) {
+		verify_fail(w, p, "ack names another question");
+		return;
+	}
+	bool accepted = false, dup = false;
+	double points = -1, score = -1;
+	js_bool(m, n, "accepted", &accepted);
+	js_bool(m, n, "duplicate", &dup);
+	js_num(m, n, "points", &points);
+	js_num(m, n, "score", &score);
+	int64_t pts = llround(points * 1000), sc = llround(score * 1000);
+	uint64_t lat = now - p->t_sent;
+	if (!accepted)
+		verify_fail(w, p, "ack with accepted=false");
+	if (points < 0 || score < 0)
+		verify_fail(w, p, "ack without points/score");
+	if (p->state == P_WAIT_ACK) {
+		w->res->acks++;
+		hist_record(&w->res->ack, lat / 1000);
+		hist_record(&w->res->ack_q[p->qidx], lat / 1000);
+		if (now > w->res->t_last_ack[p->qidx])
+			w->res->t_last_ack[p->qidx] = now;
+		if (dup)
+			verify_fail(w, p, "first ack marked duplicate");
+		if (p->correct == 1 && pts <= 0)
+			verify_fail(w, p, "correct answer earned no points");
+		if (p->correct == 0 && pts != 0)
+			verify_fail(w, p, "wrong answer earned points");
+		if (sc != p->score + pts)
+			verify_fail(w, p, "score is not previous score + points");
+		p->score = sc;
+		p->first_points = pts;
+		if (w->nacks == w->capacks) {
+			size_t nc = w->capacks ? w->capacks * 2 : 4096;
+			lg_ackrec *na = realloc(w->acks, nc * sizeof(*na));
+			if (na) {
+				w->acks = na;
+				w->capacks = nc;
+			}
+		}
+		if (w->nacks < w->capacks)
+			w->acks[w->nacks++] = (lg_ackrec){p->pid, sc, p->t_sent, now};
+		if (p->want_dup) {
+			char msg[160];
+			int len = snprintf(msg, sizeof(msg),
+					   "{\"type\":\"answer\",\"rid\":\"r%d\",\"question_id\":\"%s\",\"response\":%s}",
+					   p->qidx, p->qid,
+					   p->qtype == QT_SINGLE ? (snprintf(rid, sizeof(rid), "%d", p->response), rid)
+					   : p->qtype == QT_TF ? "true" : "[0]");
+			w->res->retries++;
+			p->state = P_WAIT_DUP;
+			p->t_sent = lat; /* keep the first latency for p_finish_q */
+			p_send(p, msg, len);
+			return;
+		}
+		p_finish_q(p, true, lat);
+	} else {
+		w->res->dup_acks++;
+		if (!dup)
+			verify_fail(w, p, "retry ack not marked duplicate");
+		if (pts != p->first_points || sc != p->score)
+			verify_fail(w, p, "retry ack differs from the first");
+		p_finish_q(p, true, p->t_sent);
+	}
+	if (p->leaving) {
+		p->leaving = 0;
+		p->state = P_DOWN;
+		w->res->reconnects++;
+		wsc_close(&p->ws);
+	}
+}
+
+static void p_on_error(player *p, const char *m, size_t n)
+{
+	char code[32] = "unknown";
+	js_str(m, n, "code", code, sizeof(code));
+	lg_err_add(p->w->res, code, 1);
+	if (p->state == P_WAIT_ACK || p->state == P_WAIT_DUP) {
+		p_finish_q(p, false, 0);
+	} else if (p->state == P_JOINING || p->state == P_RESUMING) {
+		p->state = P_DEAD;
+		p->w->prog.failed++;
+		wsc_close(&p->ws);
+	}
+}
+
+static void p_on_joined(player *p, const char *m, size_t n)
+{
+	worker *w = p->w;
+	double v;
+	if (p->state == P_JOINING) {
+		if (!js_num(m, n, "participant_id", &v) || !js_str(m, n, "token", p->token, sizeof(p->token))) {
+			verify_fail(w, p, "joined without participant_id/token");
+			return;
+		}
+		p->pid = (int64_t)v;
+		w->prog.joined++;
+		w->res->joined++;
+		hist_record(&w->res->setup, (lg_now_ns() - p->t_start) / 1000);
+		p->state = P_IDLE;
+	} else if (p->state == P_RESUMING) {
+		bool resumed = false;
+		js_bool(m, n, "resumed", &resumed);
+		double score = -1;
+		js_num(m, n, "score", &score);
+		if (!resumed)
+			verify_fail(w, p, "resume reply without resumed=true");
+		else if (llround(score * 1000) != p->score)
+			verify_fail(w, p, "resumed score differs from the last ack");
+		else
+			w->res->resumes_ok++;
+		p->state = P_IDLE;
+	}
+}
+
+/* Table of the messages a player acts on; the rest (state, leaderboard...) are read and dropped. */
+static const struct {
+	const char *type;
+	void (*fn)(player *, const char *, size_t);
+} p_msgs[] = {
+	{"question", p_on_question},
+	{"ack", p_on_ack},
+	{"error", p_on_error},
+	{"joined", p_on_joined},
+};
+
+static void p_on_text(wsc *c, const char *m, size_t n)
+{
+	player *p = c->user;
+	char type[24];
+	if (!js_str(m, n, "type", type, sizeof(type))) {
+		verify_fail(p->w, p, "message without type");
+		return;
+	}
+	for (size_t i = 0; i < sizeof(p_msgs) / sizeof(p_msgs[0]); i++)
+		if (strcmp(type, p_msgs[i].type) == 0) {
+			p_msgs[i].fn(p, m, n);
+			return;
+		}
+}
+
+static void p_on_open(wsc *c)
+{
+	player *p = c->user;
+	worker *w = p->w;
+	char msg[256];
+	int n;
+	if (p->token[0]) {
+		p->state = P_RESUMING;
+		n = snprintf(msg, sizeof(msg), "{\"type\":\"resume\",\"token\":\"%s\"}", p->token);
+	} else {
+		p->state = P_JOINING;
+		w->pending--;
+		w->prog.opened++;
+		w->res->opened++;
+		hist_record(&w->res->open, (lg_now_ns() - p->t_start) / 1000);
+		n = snprintf(msg, sizeof(msg),
+			     "{\"type\":\"join\",\"code\":\"%s\",\"name\":\"LG%u\",\"unit\":\"U%u\"}",
+			     w->cfg->code, p->gid, p->gid % 50);
+	}
+	p_send(p, msg, n);
+}
+
+static void p_on_timer(uv_timer_t *t)
+{
+	player *p = t->data;
+	if (p->state == P_THINK)
+		p_answer(p);
+	else if (p->state == P_DOWN)
+		p_connect(p);
+}
+
+static void p_on_close(wsc *c, int reason)
+{
+	player *p = c->user;
+	worker *w = p->w;
+	if (p->state == P_DEAD)
+		return;
+	if (p->state == P_DOWN) { /* we closed it on purpose: resume shortly */
+		uv_timer_start(&p->timer, p_on_timer, 100 + (uint64_t)(200 * w_rand(w)), 0);
+		return;
+	}
+	bool initial = !p->token[0];
+	if (p->state == P_CONNECTING && initial)
+		w->pending--;
+	lg_err_add(w->res, wsc_reason_name(reason), 1);
+	if (p->state == P_WAIT_ACK || p->state == P_WAIT_DUP) {
+		w->res->missing_acks++;
+		p_finish_q(p, false, 0);
+	}
+	uv_timer_stop(&p->timer);
+	if (++p->attempts >= LG_MAX_ATTEMPTS) {
+		p->state = P_DEAD;
+		if (initial)
+			w->prog.failed++;
+		return;
+	}
+	p->state = P_DOWN;
+	uv_timer_start(&p->timer, p_on_timer, 200 + (uint64_t)(300 * w_rand(w)), 0);
+}
+
+static const wsc_ops player_ops = {p_on_open, p_on_text, p_on_close};
+
+static void p_connect(player *p)
+{
+	worker *w = p->w;
+	if (!p->token[0]) {
+		p->t_start = lg_now_ns();
+		w->pending++;
+	}
+	p->state = P_CONNECTING;
+	wsc_connect(&p->ws, &w->loop, (const struct sockaddr *)&w->addr[p->port_i],
+		    w->hostport[p->port_i], w->cfg->path, &player_ops, p);
+}
+
+/* Opens new connections at the configured rate, with bounded handshakes in flight. */
+static void w_on_pace(uv_timer_t *t)
+{
+	worker *w = t->data;
+	double per_tick = (double)w->cfg->connect_rate / w->cfg->procs / 100.0;
+	uint32_t budget = per_tick < 1 ? 1 : (uint32_t)per_tick;
+	while (budget-- && w->next_to_open < w->count && w->pending < LG_MAX_PENDING)
+		p_connect(&w->pl[w->next_to_open++]);
+	if (w->next_to_open == w->count)
+		uv_timer_stop(t);
+}
+
+static void w_send_progress(worker *w, uint32_t type)
+{
+	w->prog.type = type;
+	w->prog.worker = (uint32_t)w->index;
+	if (send(w->fd, &w->prog, sizeof(w->prog), MSG_DONTWAIT) < 0 && errno != EAGAIN)
+		_exit(3);
+}
+
+static void w_on_report(uv_timer_t *t)
+{
+	w_send_progress(t->data, LG_MSG_PROGRESS);
+}
+
+static int w_write_result(worker *w)
+{
+	char path[320];
+	snprintf(path, sizeof(path), "%s/w%d.bin", w->cfg->tmpdir, w->index);
+	FILE *f = fopen(path, "wb");
+	if (!f)
+		return -1;
+	/* a player still waiting for an ack at the end never got it */
+	for (uint32_t i = 0; i < w->count; i++)
+		if (w->pl[i].state == P_WAIT_ACK || w->pl[i].state == P_WAIT_DUP)
+			w->res->missing_acks++;
+	w->res->nackrec = w->nacks;
+	w->res->nrecv_q = LG_MAXQ;
+	w->res->nrecv_p = w->count;
+	int ok = fwrite(w->res, sizeof(*w->res), 1, f) == 1 &&
+		 fwrite(w->acks, sizeof(lg_ackrec), w->nacks, f) == w->nacks &&
+		 fwrite(w->recv, sizeof(uint64_t), (size_t)LG_MAXQ * w->count, f) == (size_t)LG_MAXQ * w->count;
+	return fclose(f) == 0 && ok ? 0 : -1;
+}
+
+static void w_on_ctl(uv_poll_t *h, int status, int events)
+{
+	worker *w = h->data;
+	char buf[16];
+	ssize_t n = recv(w->fd, buf, sizeof(buf), MSG_DONTWAIT);
+	if (n < 0 && errno == EAGAIN)
+		return;
+	if (n <= 0) /* the coordinator is gone */
+		_exit(2);
+	if (buf[0] == 'Q') {
+		w_send_progress(w, LG_MSG_PROGRESS);
+		int rc = w_write_result(w);
+		w_send_progress(w, rc == 0 ? LG_MSG_FINAL : 0);
+		_exit(rc == 0 ? 0 : 4);
+	}
+}
+
+void lg_worker_main(const lg_config *cfg, int index, int first, int count, int fd)
+{
+	static worker w;
+	w.cfg = cfg;
+	w.fd = fd;
+	w.index = index;
+	w.count = (uint32_t)count;
+	w.rng = 0x2545F4914F6CDD1Dull ^ ((uint64_t)cfg->seed << 20) ^ (uint64_t)(index + 1) * 0x9E3779B97F4A7C15ull;
+	w.res = calloc(1, sizeof(*w.res));
+	w.pl = calloc((size_t)count ? (size_t)count : 1, sizeof(player));
+	w.recv = calloc((size_t)LG_MAXQ * (count ? (size_t)count : 1), sizeof(uint64_t));
+	if (!w.res || !w.pl || !w.recv || uv_loop_init(&w.loop) < 0)
+		_exit(5);
+	w.res->players = (uint64_t)count;
+	for (int i = 0; i < cfg->nports; i++) {
+		uv_ip4_addr(cfg->host, cfg->ports[i], &w.addr[i]);
+		snprintf(w.hostport[i], sizeof(w.hostport[i]), "%s:%d", cfg->host, cfg->ports[i]);
+	}
+	for (int i = 0; i < count; i++) {
+		player *p = &w.pl[i];
+		p->w = &w;
+		p->local = (uint32_t)i;
+		p->gid = (uint32_t)(first + i);
+		p->port_i = (uint8_t)(p->gid % (uint32_t)cfg->nports);
+		p->qidx = -1;
+		p->last_done = -1;
+		uv_timer_init(&w.loop, &p->timer);
+		p->timer.data = p;
+	}
+	uv_timer_init(&w.loop, &w.pace);
+	w.pace.data = &w;
+	uv_timer_start(&w.pace, w_on_pace, 0, 10);
+	uv_timer_init(&w.loop, &w.report);
+	w.report.data = &w;
+	uv_timer_start(&w.report, w_on_report, 50, 50);
+	uv_poll_init(&w.loop, &w.ctl, fd);
+	w.ctl.data = &w;
+	uv_poll_start(&w.ctl, UV_READABLE, w_on_ctl);
+	uv_run(&w.loop, UV_RUN_DEFAULT);
+	_exit(6);
+}
