@@ -19,7 +19,7 @@ VARIANT ?= release
 OUT     := build/$(VARIANT)
 
 CC      ?= cc
-PKGS    := libwebsockets libuv hiredis libpq libcjson
+PKGS    := libwebsockets libuv hiredis libpq libcjson libqrencode
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

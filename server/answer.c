@@ -1,0 +1,557 @@
+/*
+ * answer.c - the answer path: dedupe -> deadline -> score -> group commit ->
+ * leaderboard -> ack.
+ *
+ * An answer is acknowledged only after PostgreSQL committed it. Answers wait
+ * here at most --commit-delay-ms (or until --commit-max are waiting) and then
+ * go to PostgreSQL together, as ONE statement (so one transaction, one disk
+ * flush) that inserts them, adds their points to the participants' totals and
+ * reports, per answer, whether it was new or already there:
+ *
+ *   ins  INSERT ... ON CONFLICT DO NOTHING   the primary key (participant,
+ *        question) makes a retry or a second process unable to count twice
+ *   upd  UPDATE participants with the sums of what ins inserted
+ *   rows 'i' (inserted, new total) or 'e' (an earlier answer, its points)
+ *
+ * Then, per new answer, the Redis sorted set gets the participant's new total
+ * (absolute, from PostgreSQL, so a replay is harmless) and the ack carries the
+ * rank. A same response again (retry after a lost ack, reconnect, another
+ * process) gets the same ack with duplicate:true; a different one gets
+ * already_answered.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <hiredis/hiredis.h>
+#include <libpq-fe.h>
+
+#include "arena.h"
+
+typedef struct pending {
+	struct pending *next;
+	conn *c;
+	crun *r;
+	int64_t pid;
+	int qindex;
+	char rid[65];
+	int dup2;                 /* the same answer was sent again on this connection meanwhile */
+	char rid2[65];
+	char *canonical;
+	char options[128];        /* PostgreSQL array literal, "{0,2}" */
+	int64_t points;
+	int correctness;
+	int64_t recv_ms;
+	int64_t response_ms;
+	int64_t reached_ds;
+	int streak;
+	int retries;
+	/* filled from the commit */
+	int64_t total, total_ds;
+	int duplicate;
+} pending;
+
+typedef struct answer_queue {
+	pending *head, *tail;
+	int n;
+	uv_timer_t timer;
+	int inflight;
+} answer_queue;
+
+static void flush(arena *a);
+
+static void pending_free(pending *p)
+{
+	conn_unref(p->c);
+	free(p->canonical);
+	free(p);
+}
+
+static void on_timer(uv_timer_t *t) { flush(t->data); }
+
+int answer_init(arena *a)
+{
+	answer_queue *q = calloc(1, sizeof *q);
+	if (!q)
+		return -1;
+	uv_timer_init(a->loop, &q->timer);
+	q->timer.data = a;
+	a->aq = q;
+	return 0;
+}
+
+void answer_release(arena *a)
+{
+	answer_queue *q = a->aq;
+	if (!q)
+		return;
+	uv_timer_stop(&q->timer);
+	uv_close((uv_handle_t *)&q->timer, (uv_close_cb)free);
+	a->aq = NULL;
+}
+
+static void enqueue(arena *a, pending *p)
+{
+	answer_queue *q = a->aq;
+	p->next = NULL;
+	if (q->tail)
+		q->tail->next = p;
+	else
+		q->head = p;
+	q->tail = p;
+	q->n++;
+	if (q->n >= a->cfg.commit_max)
+		flush(a);
+	else if (!uv_is_active((uv_handle_t *)&q->timer))
+		uv_timer_start(&q->timer, on_timer, (uint64_t)a->cfg.commit_delay_ms, 0);
+}
+
+void answer_flush_now(arena *a)
+{
+	if (a->aq && a->aq->n)
+		flush(a);
+}
+
+/* ------------------------------------------------------------ acks */
+
+static void send_ack(pending *p, int64_t rank)
+{
+	conn *c = p->c;
+	crun *r = p->r;
+	const char *qid = r->qs[p->qindex].cq->id;
+	if (!c->wsi)
+		return;
+	conn_send_json(c, live_ack_msg(p->rid[0] ? p->rid : NULL, qid, p->points, p->total, rank,
+				       r->players, p->duplicate));
+	if (p->dup2)
+		conn_send_json(c, live_ack_msg(p->rid2[0] ? p->rid2 : NULL, qid, p->points, p->total, rank, r->players, 1));
+}
+
+static void rank_reply(arena *a, void *reply, void *ud)
+{
+	pending *p = ud;
+	redisReply *rr = reply;
+	(void)a;
+	send_ack(p, rr && rr->type == REDIS_REPLY_INTEGER ? rr->integer + 1 : 0);
+	pending_free(p);
+}
+
+/* The answer is in PostgreSQL: update the derived state, then ack with the rank. */
+static void committed(arena *a, pending *p, int fresh)
+{
+	conn *c = p->c;
+	crun *r = p->r;
+	char key[256], member[16];
+	lb_member(member, sizeof member, p->pid);
+	if (c->pid == p->pid) {
+		c->score_milli = p->total;
+		if (fresh)
+			c->streak = p->streak;
+		free(c->memo.canonical);
+		c->memo.qindex = p->qindex;
+		c->memo.canonical = strdup(p->canonical);
+		c->memo.points_milli = p->points;
+		c->memo.correctness = p->correctness;
+		if (c->answer_inflight == p->qindex + 1)
+			c->answer_inflight = 0;
+	}
+	if (fresh) {
+		char z[32];
+		a->stat_acks++;
+		r->acks_since_tick++;
+		snprintf(z, sizeof z, "%.17g", lb_zscore(p->total, p->total_ds));
+		lb_key(a, key, sizeof key, r, "lb");
+		lb_command(a, NULL, NULL, "ZADD %s %s %s", key, z, member);
+		lb_key(a, key, sizeof key, r, "ans:");
+		size_t kl = strlen(key);
+		snprintf(key + kl, sizeof key - kl, "%d", p->qindex);
+		lb_command(a, NULL, NULL, "INCR %s", key);
+	}
+	lb_key(a, key, sizeof key, r, "lb");
+	if (lb_command(a, rank_reply, p, "ZREVRANK %s %s", key, member)) {
+		send_ack(p, 0);
+		pending_free(p);
+	}
+}
+
+static void refuse(pending *p, int code)
+{
+	conn *c = p->c;
+	if (c->wsi) {
+		conn_send_error(c, code, p->rid[0] ? p->rid : NULL, NULL);
+		if (p->dup2)
+			conn_send_error(c, code, p->rid2[0] ? p->rid2 : NULL, NULL);
+	}
+	if (c->answer_inflight == p->qindex + 1)
+		c->answer_inflight = 0;
+	pending_free(p);
+}
+
+/* ------------------------------------------------------------ group commit */
+
+typedef struct batch {
+	int n;
+	pending **items;
+} batch;
+
+/* Appends one element of a PostgreSQL array literal, quoted and escaped. */
+static void arr_add(char **buf, size_t *len, size_t *cap, const char *s, int quote)
+{
+	size_t need = *len + 2 * strlen(s) + 4;
+	if (need > *cap) {
+		*cap = need * 2;
+		*buf = realloc(*buf, *cap);
+	}
+	char *o = *buf + *len;
+	if (*len > 1)
+		*o++ = ',';
+	if (quote)
+		*o++ = '"';
+	for (; *s; s++) {
+		if (quote && (*s == '"' || *s == '\\'))
+			*o++ = '\\';
+		*o++ = *s;
+	}
+	if (quote)
+		*o++ = '"';
+	*len = (size_t)(o - *buf);
+}
+
+enum { COL_PID, COL_QIDX, COL_QID, COL_RID, COL_RESP, COL_OPTS, COL_PTS, COL_CORR, COL_RCV,
+       COL_RMS, COL_RDS, COL_STREAK, COL_CID, NCOLS };
+
+static const char commit_sql[] =
+	"WITH v AS ("
+	"  SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[],"
+	"    $7::bigint[], $8::smallint[], $9::bigint[], $10::int[], $11::bigint[], $12::int[], $13::bigint[])"
+	"  WITH ORDINALITY AS v(pid, qidx, qid, rid, resp, opts, pts, corr, rcv, rms, rds, streak, cid, ord)"
+	"), ins AS ("
+	"  INSERT INTO answers (participant_id, question_idx, contest_id, question_id, request_id, response,"
+	"    options, points_milli, correctness, received_ms, response_ms, instance)"
+	"  SELECT pid, qidx, cid, qid, NULLIF(rid, ''), resp, opts::int[], pts, corr, rcv, rms, $14 FROM v"
+	"  ON CONFLICT DO NOTHING"
+	"  RETURNING participant_id, question_idx"
+	"), sums AS ("
+	"  SELECT v.pid, sum(v.pts) AS pts, max(v.rds) AS rds, max(v.streak) AS streak"
+	"  FROM ins JOIN v ON v.pid = ins.participant_id AND v.qidx = ins.question_idx GROUP BY v.pid"
+	"), upd AS ("
+	"  UPDATE participants p SET score_milli = p.score_milli + s.pts,"
+	"    reached_ds = CASE WHEN s.pts <> 0 THEN s.rds ELSE p.reached_ds END, streak = s.streak"
+	"  FROM sums s WHERE p.id = s.pid RETURNING p.id, p.score_milli, p.reached_ds"
+	")"
+	" SELECT 'i', v.ord, u.score_milli, u.reached_ds, v.pts, v.corr, v.resp"
+	"   FROM ins JOIN v ON v.pid = ins.participant_id AND v.qidx = ins.question_idx"
+	"   JOIN upd u ON u.id = v.pid"
+	" UNION ALL"
+	" SELECT 'e', v.ord, p.score_milli, p.reached_ds, a.points_milli, a.correctness, a.response"
+	"   FROM v JOIN answers a ON a.participant_id = v.pid AND a.question_idx = v.qidx"
+	"   JOIN participants p ON p.id = v.pid";
+
+static void batch_done(arena *a, void *res, const char *err, void *ud)
+{
+	batch *b = ud;
+	answer_queue *q = a->aq;
+	if (q)
+		q->inflight--;
+	if (err || !res) {
+		sa_log(LL_WARN, "answer commit of %d failed: %s", b->n, err ? err : "no result");
+		for (int i = 0; i < b->n; i++)
+			refuse(b->items[i], SA_E_UNAVAILABLE);
+		free(b->items);
+		free(b);
+		return;
+	}
+	char *seen = calloc((size_t)b->n, 1);
+	int rows = PQntuples(res);
+	for (int i = 0; i < rows; i++) {
+		char kind = PQgetvalue(res, i, 0)[0];
+		long ord = atol(PQgetvalue(res, i, 1)) - 1;
+		if (ord < 0 || ord >= b->n || seen[ord])
+			continue;
+		pending *p = b->items[ord];
+		seen[ord] = kind;
+		p->total = atoll(PQgetvalue(res, i, 2));
+		p->total_ds = atoll(PQgetvalue(res, i, 3));
+		if (kind == 'e') {
+			const char *resp = PQgetvalue(res, i, 6);
+			if (strcmp(resp, p->canonical)) {
+				/* Remember what is stored, so retries of it still get their ack. */
+				conn *c = p->c;
+				if (c->pid == p->pid) {
+					free(c->memo.canonical);
+					c->memo.qindex = p->qindex;
+					c->memo.canonical = strdup(resp);
+					c->memo.points_milli = atoll(PQgetvalue(res, i, 4));
+					c->memo.correctness = atoi(PQgetvalue(res, i, 5));
+					c->score_milli = p->total;
+				}
+				refuse(p, SA_E_ALREADY_ANSWERED);
+				b->items[ord] = NULL;
+				continue;
+			}
+			p->points = atoll(PQgetvalue(res, i, 4));
+			p->correctness = atoi(PQgetvalue(res, i, 5));
+			p->duplicate = 1;
+		}
+	}
+	for (int i = 0; i < b->n; i++) {
+		pending *p = b->items[i];
+		if (!p)
+			continue;
+		if (seen[i])
+			committed(a, p, seen[i] == 'i');
+		else if (p->retries++ < 3)
+			enqueue(a, p); /* raced with a concurrent insert of the same key: look again */
+		else
+			refuse(p, SA_E_UNAVAILABLE);
+	}
+	free(seen);
+	free(b->items);
+	free(b);
+}
+
+static void flush(arena *a)
+{
+	answer_queue *q = a->aq;
+	uv_timer_stop(&q->timer);
+	while (q->n) {
+		int n = q->n < a->cfg.commit_max ? q->n : a->cfg.commit_max;
+		batch *b = calloc(1, sizeof *b);
+		b->items = calloc((size_t)n, sizeof *b->items);
+		char *col[NCOLS];
+		size_t len[NCOLS], cap[NCOLS];
+		for (int k = 0; k < NCOLS; k++) {
+			cap[k] = 64;
+			col[k] = malloc(cap[k]);
+			col[k][0] = '{';
+			len[k] = 1;
+		}
+		for (int i = 0; i < n; i++) {
+			pending *p = q->head;
+			q->head = p->next;
+			q->n--;
+			b->items[b->n++] = p;
+			char num[32];
+#define NUM(k, v)                                                     \
+	do {                                                          \
+		snprintf(num, sizeof num, "%lld", (long long)(v));    \
+		arr_add(&col[k], &len[k], &cap[k], num, 0);           \
+	} while (0)
+			NUM(COL_PID, p->pid);
+			NUM(COL_QIDX, p->qindex);
+			arr_add(&col[COL_QID], &len[COL_QID], &cap[COL_QID], p->r->qs[p->qindex].cq->id, 1);
+			arr_add(&col[COL_RID], &len[COL_RID], &cap[COL_RID], p->rid, 1);
+			arr_add(&col[COL_RESP], &len[COL_RESP], &cap[COL_RESP], p->canonical, 1);
+			arr_add(&col[COL_OPTS], &len[COL_OPTS], &cap[COL_OPTS], p->options, 1);
+			NUM(COL_PTS, p->points);
+			NUM(COL_CORR, p->correctness);
+			NUM(COL_RCV, p->recv_ms);
+			NUM(COL_RMS, p->response_ms);
+			NUM(COL_RDS, p->reached_ds);
+			NUM(COL_STREAK, p->streak);
+			NUM(COL_CID, p->r->contest_id);
+#undef NUM
+		}
+		if (!q->head)
+			q->tail = NULL;
+		const char *params[NCOLS + 1];
+		for (int k = 0; k < NCOLS; k++) {
+			if (len[k] + 2 > cap[k])
+				col[k] = realloc(col[k], cap[k] = len[k] + 2);
+			col[k][len[k]++] = '}';
+			col[k][len[k]] = '\0';
+			params[k] = col[k];
+		}
+		params[NCOLS] = a->cfg.instance;
+		if (store_query(a, commit_sql, NCOLS + 1, params, batch_done, b)) {
+			for (int i = 0; i < b->n; i++)
+				refuse(b->items[i], SA_E_UNAVAILABLE);
+			free(b->items);
+			free(b);
+		} else
+			q->inflight++;
+		for (int k = 0; k < NCOLS; k++)
+			free(col[k]);
+	}
+}
+
+/* ------------------------------------------------------------ past questions */
+
+typedef struct lookup {
+	conn *c;
+	crun *r;
+	int qindex;
+	char rid[65];
+	char *canonical;
+	int closed_code;
+} lookup;
+
+/* An answer to a question that is no longer open: a retry of a stored answer
+ * still gets its ack; anything else is refused. */
+static void lookup_done(arena *a, void *res, const char *err, void *ud)
+{
+	lookup *l = ud;
+	conn *c = l->c;
+	(void)a;
+	if (c->wsi) {
+		if (err)
+			conn_send_error(c, SA_E_UNAVAILABLE, l->rid[0] ? l->rid : NULL, NULL);
+		else if (PQntuples(res) == 0)
+			conn_send_error(c, l->closed_code, l->rid[0] ? l->rid : NULL, NULL);
+		else if (l->canonical && !strcmp(PQgetvalue(res, 0, 0), l->canonical))
+			conn_send_json(c, live_ack_msg(l->rid[0] ? l->rid : NULL, l->r->qs[l->qindex].cq->id,
+						       atoll(PQgetvalue(res, 0, 1)), atoll(PQgetvalue(res, 0, 2)),
+						       0, l->r->players, 1));
+		else
+			conn_send_error(c, SA_E_ALREADY_ANSWERED, l->rid[0] ? l->rid : NULL, NULL);
+	}
+	conn_unref(c);
+	free(l->canonical);
+	free(l);
+}
+
+static int lookup_past(msg_ctx *x, crun *r, int qi, const cJSON *response, int closed_code)
+{
+	conn *c = x->c;
+	lookup *l = calloc(1, sizeof *l);
+	char pid[24], qs[16];
+	if (!l)
+		return SA_E_INTERNAL;
+	l->c = c;
+	l->r = r;
+	l->qindex = qi;
+	l->closed_code = closed_code;
+	l->canonical = score_canonical_response(r->qs[qi].cq->compiled, response);
+	if (x->rid)
+		snprintf(l->rid, sizeof l->rid, "%s", x->rid);
+	snprintf(pid, sizeof pid, "%lld", (long long)c->pid);
+	snprintf(qs, sizeof qs, "%d", qi);
+	const char *p[2] = {pid, qs};
+	if (store_query(c->a,
+			"SELECT a.response, a.points_milli, p.score_milli FROM answers a "
+			"JOIN participants p ON p.id = a.participant_id "
+			"WHERE a.participant_id = $1 AND a.question_idx = $2",
+			2, p, lookup_done, l)) {
+		free(l->canonical);
+		free(l);
+		return SA_E_UNAVAILABLE;
+	}
+	conn_ref(c);
+	return 0;
+}
+
+/* ------------------------------------------------------------ submit */
+
+int answer_submit(msg_ctx *x)
+{
+	conn *c = x->c;
+	crun *r = c->run;
+	arena *a = c->a;
+	int rc = 0, qi = -1;
+
+	const char *qid = msg_string(x, "question_id", 1, &rc);
+	cJSON *response = cJSON_GetObjectItemCaseSensitive(x->m, "response");
+	if (rc || !response) {
+		conn_send_error(c, SA_E_BAD_MESSAGE, x->rid, "question_id, response");
+		return 0;
+	}
+	for (int i = 0; i < r->nq; i++)
+		if (!strcmp(r->qs[i].cq->id, qid)) {
+			qi = i;
+			break;
+		}
+	if (qi < 0)
+		return SA_E_NOT_OPEN;
+	a->stat_answers++;
+	const run_question *q = &r->qs[qi];
+
+	/* Not the open question: a retry of a stored answer, or too late/early. */
+	if (r->st.phase != PHASE_QUESTION || qi != r->st.qindex) {
+		if (qi > r->st.qindex || r->st.phase == PHASE_LOBBY)
+			return SA_E_NOT_OPEN;
+		return lookup_past(x, r, qi, response, SA_E_QUESTION_CLOSED);
+	}
+
+	score_result res;
+	score_ctx sctx = {.response_ms = x->recv_ms - r->st.open_ms,
+			  .limit_ms = q->cq->time_limit_ms,
+			  .streak = c->streak};
+	if (sctx.response_ms < 0)
+		sctx.response_ms = 0;
+	int src = score_answer(q->cq->compiled, response, &sctx, &res);
+	if (src)
+		return err_from_score(src);
+	char *canonical = score_canonical_response(q->cq->compiled, response);
+	if (!canonical)
+		return SA_E_INVALID_RESPONSE;
+
+	/* Answered already (this process knows): same response -> same ack. */
+	if (c->memo.qindex == qi && c->memo.canonical) {
+		if (strcmp(c->memo.canonical, canonical)) {
+			free(canonical);
+			return SA_E_ALREADY_ANSWERED;
+		}
+		pending *d = calloc(1, sizeof *d);
+		if (!d) {
+			free(canonical);
+			return SA_E_INTERNAL;
+		}
+		d->c = c;
+		conn_ref(c);
+		d->r = r;
+		d->pid = c->pid;
+		d->qindex = qi;
+		if (x->rid)
+			snprintf(d->rid, sizeof d->rid, "%s", x->rid);
+		d->canonical = canonical;
+		d->points = c->memo.points_milli;
+		d->correctness = c->memo.correctness;
+		d->total = c->score_milli;
+		d->duplicate = 1;
+		committed(a, d, 0);
+		return 0;
+	}
+	if (x->recv_ms > r->st.deadline_ms) {
+		free(canonical);
+		return lookup_past(x, r, qi, response, SA_E_QUESTION_CLOSED);
+	}
+	/* On its way already from this connection: share its result. */
+	if (c->answer_inflight == qi + 1) {
+		for (pending *p = a->aq->head; p; p = p->next)
+			if (p->c == c && p->qindex == qi && !p->dup2 && !strcmp(p->canonical, canonical)) {
+				p->dup2 = 1;
+				snprintf(p->rid2, sizeof p->rid2, "%s", x->rid ? x->rid : "");
+				free(canonical);
+				return 0;
+			}
+		free(canonical);
+		return SA_E_RATE_LIMITED;
+	}
+
+	pending *p = calloc(1, sizeof *p);
+	if (!p) {
+		free(canonical);
+		return SA_E_INTERNAL;
+	}
+	p->c = c;
+	conn_ref(c);
+	p->r = r;
+	p->pid = c->pid;
+	p->qindex = qi;
+	if (x->rid)
+		snprintf(p->rid, sizeof p->rid, "%s", x->rid);
+	p->canonical = canonical;
+	int idx[64], no = score_response_options(q->cq->compiled, response, idx, 64);
+	size_t ol = (size_t)snprintf(p->options, sizeof p->options, "{");
+	for (int i = 0; i < no && ol < sizeof p->options - 8; i++)
+		ol += (size_t)snprintf(p->options + ol, sizeof p->options - ol, "%s%d", i ? "," : "", idx[i]);
+	snprintf(p->options + ol, sizeof p->options - ol, "}");
+	p->points = res.points_milli;
+	p->correctness = res.correctness;
+	p->recv_ms = x->recv_ms;
+	p->response_ms = sctx.response_ms;
+	p->reached_ds = (x->recv_ms - r->st.started_ms) / 100;
+	p->streak = res.streak;
+	c->answer_inflight = qi + 1;
+	enqueue(a, p);
+	return 0;
+}

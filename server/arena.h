@@ -1,0 +1,312 @@
+/*
+ * arena.h - the server's one context and the types every module shares.
+ *
+ * The data path, one file per step:
+ *
+ *   ws.c      WebSocket connections: assemble frames, queue output, write when writeable
+ *   msg.c     frame -> validated message -> handler (the message table)
+ *   player.c  join, resume                    host.c   host/screen roles, start/next/reveal/end
+ *   answer.c  dedupe -> deadline -> score -> group commit -> ack
+ *   store.c   PostgreSQL, non-blocking, a small pool   (migrate.c: schema + contest loading at start)
+ *   lb.c      Redis: leaderboard sorted sets, counters, pub/sub between processes, rebuild
+ *   live.c    each contest's live state, server-clock deadlines, pushes (question, state, reveal)
+ *   bcast.c   shared frames, fan-out, the coalescing tick (leaderboard and stats pushes)
+ *   http.c    static files and the JSON HTTP API
+ *
+ * Ownership: the arena owns every crun (contest runtime) and conn. A conn is
+ * freed when its socket has closed and no asynchronous request holds a
+ * reference to it (conn_ref/conn_unref); callbacks check conn->wsi before
+ * writing. Frames are reference counted and shared by all recipients.
+ */
+#ifndef SKILLARENA_ARENA_H
+#define SKILLARENA_ARENA_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+#include <libwebsockets.h>
+#include <uv.h>
+
+#include "config.h"
+#include "contest.h"
+#include "err.h"
+#include "log.h"
+#include "scoring.h"
+
+struct arena;
+struct crun;
+struct conn;
+struct redisAsyncContext;
+
+/* ------------------------------------------------------------------ time */
+
+/* Server clock: Unix epoch milliseconds (CLOCK_REALTIME), shared by every process. */
+int64_t now_ms(void);
+
+/* ---------------------------------------------------------------- frames */
+
+/* A ready-to-send text message with LWS_PRE bytes of headroom, shared by refcount. */
+typedef struct frame {
+	int refs;
+	size_t len;
+	unsigned char buf[]; /* LWS_PRE headroom, then len bytes of JSON */
+} frame;
+
+frame *frame_new(const char *json, size_t len);
+frame *frame_from_json(const cJSON *obj); /* prints obj unformatted */
+frame *frame_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static inline frame *frame_ref(frame *f) { f->refs++; return f; }
+void frame_unref(frame *f);
+static inline const char *frame_text(const frame *f) { return (const char *)f->buf + LWS_PRE; }
+
+/* ------------------------------------------------------------ connections */
+
+typedef enum { ROLE_NONE = 0, ROLE_PLAYER, ROLE_HOST, ROLE_SCREEN, ROLE_ANY } conn_role;
+
+#define CONN_QUEUE 64            /* frames waiting per connection before it is a slow consumer */
+#define MSG_MAX (16 * 1024)      /* largest accepted incoming message */
+
+/* What a player's last answer to the open question produced (idempotent retries). */
+typedef struct answer_memo {
+	int qindex;               /* -1: none */
+	char *canonical;          /* canonical response, malloc'ed */
+	int64_t points_milli;
+	int correctness;
+} answer_memo;
+
+typedef struct conn {
+	struct arena *a;
+	struct lws *wsi;          /* NULL once the socket closed */
+	uint64_t id;
+	int refs;                 /* 1 for the socket + 1 per request in flight */
+	conn_role role;
+	int lang_en;
+	struct crun *run;
+	struct conn *prev, *next; /* in run->members */
+
+	/* player */
+	int64_t pid;
+	char *name, *unit;
+	int64_t score_milli;
+	int streak;
+	answer_memo memo;
+	int answer_inflight;      /* an answer of this conn is on its way to PostgreSQL */
+	int busy;                 /* join/resume in flight */
+
+	/* input assembly */
+	char *rx;
+	size_t rxlen;
+	int rx_discard;
+
+	/* output: a bounded ring of shared frames, plus newest-only slots */
+	frame *q[CONN_QUEUE];
+	unsigned qhead, qlen;
+	frame *slot_lb, *slot_stats;
+	int close_status;         /* set by conn_close: close at the next writeable */
+	char close_reason[64];
+} conn;
+
+conn *conn_new(struct arena *a, struct lws *wsi);
+void conn_ref(conn *c);
+void conn_unref(conn *c);
+/* Queues a frame (takes a new reference); returns -1 and closes a slow consumer. */
+int conn_send(conn *c, frame *f);
+int conn_send_json(conn *c, cJSON *obj); /* frees obj */
+void conn_send_slot(conn *c, frame **slot, frame *f); /* newest-only */
+void conn_send_error(conn *c, int code, const char *rid, const char *detail);
+void conn_close(conn *c, int status, const char *reason);
+
+/* -------------------------------------------------------- contest runtime */
+
+typedef enum { PHASE_LOBBY = 0, PHASE_QUESTION, PHASE_REVEAL, PHASE_FINISHED } live_phase;
+const char *phase_name(live_phase p);
+int phase_parse(const char *s, live_phase *out);
+
+typedef struct live_state {
+	live_phase phase;
+	int qindex;               /* -1 in lobby */
+	int64_t open_ms, deadline_ms, started_ms;
+	int64_t seq;
+} live_state;
+
+typedef struct run_question {
+	const contest_question *cq;
+	cJSON *public_msg;        /* "question" message without the time fields */
+	cJSON *reveal_answer;
+	cJSON *explanation;       /* borrowed from the definition, may be NULL */
+	int noptions;
+} run_question;
+
+typedef struct crun {
+	struct arena *a;
+	int64_t contest_id;
+	char code[24];
+	contest_def *def;
+	run_question *qs;
+	int nq;
+	cJSON *info;              /* {"code","title","question_count"} */
+
+	live_state st;
+	int open;                 /* the open question still takes answers (by this process' timer) */
+	uv_timer_t deadline_timer;
+
+	conn *members;            /* every conn of this contest, any role */
+	int nplayers_local, nviewers_local;
+	int64_t acks_since_tick;
+
+	/* last values pushed, to push only changes */
+	frame *reveal_frame;      /* the current question's `reveal`, for late joiners */
+	conn **ptab;              /* open-addressing table participant id -> player conn */
+	size_t pcap, pcount;
+	int tick_busy;
+
+	frame *lb_frame;          /* shared top-N leaderboard (screens, hosts) */
+	char *lb_top_json;        /* the "top" array as JSON text, spliced into player frames */
+	int64_t players, online, answered;
+	int stats_dirty;
+	int rebuilding;
+} crun;
+
+crun *arena_find_run(struct arena *a, const char *code);
+
+/* ------------------------------------------------------------ the arena */
+
+typedef struct arena {
+	sa_config cfg;
+	uv_loop_t *loop;
+	struct lws_context *lws;
+	score_engine *eng;
+	crun **runs;
+	int nruns;
+	uint64_t next_conn_id;
+	int stopping;
+
+	struct store *store;
+	struct lb *lb;
+	struct answer_queue *aq;
+
+	uv_timer_t tick;
+	uv_signal_t sigint, sigterm;
+
+	int64_t nconns;
+	int64_t stat_answers, stat_acks;
+} arena;
+
+/* ------------------------------------------------------------ store.c */
+
+/* Called once per query with the result (NULL and err set when the query could
+ * not run: connection lost, queue full). The store frees res after the call. */
+typedef void (*store_cb)(struct arena *a, void *res /* PGresult* */, const char *err, void *ud);
+
+int store_open(arena *a);        /* connects the pool (asynchronously) */
+void store_close(arena *a);
+/* Queues a query; params are copied. Returns 0, or -1 (cb is then not called). */
+int store_query(arena *a, const char *sql, int nparams, const char *const *params, store_cb cb,
+		void *ud);
+int store_ready(arena *a);       /* at least one connection is up */
+/* Waits (running the loop) until nothing is queued or in flight; for shutdown. */
+void store_drain(arena *a, int64_t timeout_ms);
+
+/* ------------------------------------------------------------ migrate.c */
+
+/* Synchronous, before the event loop runs: apply server/sql migrations. */
+int migrate_apply(const char *conninfo, const char *sql_dir);
+/* Synchronous, at start: upsert loaded contests into PostgreSQL, fill contest ids and live state. */
+int migrate_load_contests(const char *conninfo, crun **runs, int nruns);
+
+/* ------------------------------------------------------------ lb.c */
+
+int lb_open(arena *a);
+void lb_close(arena *a);
+int lb_ready(arena *a);
+/* Sorted-set score for (points, time reached): higher points first, then earlier time. */
+double lb_zscore(int64_t score_milli, int64_t reached_ds);
+int64_t lb_score_from_z(double z);
+/* Raw command with a reply callback (reply is a redisReply*, NULL when down). */
+typedef void (*lb_cb)(arena *a, void *reply, void *ud);
+int lb_command(arena *a, lb_cb cb, void *ud, const char *fmt, ...);
+int lb_commandv(arena *a, lb_cb cb, void *ud, int argc, const char **argv, const size_t *argvlen);
+void lb_key(arena *a, char *buf, size_t n, const crun *r, const char *what);
+void lb_member(char *buf, size_t n, int64_t pid);
+/* Publishes an event to every process (including this one). */
+int lb_publish(arena *a, const char *json);
+/* Rebuilds a contest's Redis state from PostgreSQL. */
+void lb_rebuild(crun *r);
+
+/* ------------------------------------------------------------ live.c */
+
+int live_init(crun *r);
+void live_release(crun *r);
+/* Applies a state read from PostgreSQL or received from another process. */
+void live_apply(crun *r, const live_state *st, const cJSON *reveal);
+void live_on_event(arena *a, const char *json, size_t len);
+/* Frames for the current moment (NULL when not applicable). */
+cJSON *live_state_msg(crun *r);
+cJSON *live_question_msg(crun *r, const answer_memo *memo, int64_t score_milli);
+void live_send_snapshot(conn *c); /* state + question (+ leaderboard) */
+int live_question_open(crun *r, int qindex, int64_t at_ms); /* 1 when answers are taken */
+void live_reload_all(arena *a); /* re-reads every contest's state from PostgreSQL */
+void live_reload(crun *r);
+cJSON *live_ack_msg(const char *rid, const char *qid, int64_t points, int64_t score, int64_t rank,
+		    int64_t players, int duplicate);
+char *live_event_json(crun *r, const live_state *st, const cJSON *reveal); /* malloc'ed (cJSON_free) */
+int live_fetch_reveal(crun *r, const live_state *st,
+		      void (*done)(crun *r, const live_state *st, cJSON *reveal, void *ud), void *ud);
+
+/* ------------------------------------------------------------ bcast.c */
+
+void bcast_run(crun *r, frame *f, int roles_mask); /* roles_mask: 1<<ROLE_* */
+int bcast_start(arena *a);
+void bcast_stop(arena *a);
+void bcast_send_player_lb(conn *c, int64_t rank);
+void bcast_send_stats(conn *c);
+int bcast_fetch_top(crun *r, int limit, void (*done)(crun *r, cJSON *top, int64_t players, void *ud),
+		    void *ud);
+void bcast_reveal_ranks(crun *r);
+void run_add_member(crun *r, conn *c);
+void run_remove_member(crun *r, conn *c);
+conn *run_find_player(crun *r, int64_t pid);
+
+/* ------------------------------------------------------------ handlers */
+
+typedef struct msg_ctx {
+	conn *c;
+	cJSON *m;
+	const char *rid;
+	int64_t recv_ms;
+} msg_ctx;
+
+void msg_dispatch(conn *c, const char *buf, size_t len, int64_t recv_ms);
+/* A string field: NULL when absent (sets *rc if required) or not a string (sets *rc). */
+const char *msg_string(msg_ctx *x, const char *name, int required, int *rc);
+/* Applies an optional "lang" field ("en" or "zh-CN") to the connection. */
+void msg_lang(msg_ctx *x);
+
+int player_join(msg_ctx *x);
+int player_resume(msg_ctx *x);
+int answer_submit(msg_ctx *x);
+int host_auth(msg_ctx *x);
+int host_command(msg_ctx *x);
+int screen_watch(msg_ctx *x);
+
+int answer_init(arena *a);
+void answer_release(arena *a);
+void answer_flush_now(arena *a);
+
+/* ------------------------------------------------------------ auth.c */
+
+int auth_init(void);
+void auth_release(void);
+int auth_random_hex(char *out, size_t nbytes); /* out holds 2*nbytes+1 */
+void auth_sha256_hex(const char *in, char out[65]);
+int auth_token_equal(const char *a, const char *b); /* constant time on equal lengths */
+
+/* ------------------------------------------------------------ http.c / ws.c */
+
+int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len);
+int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len);
+int server_run(arena *a); /* serve: the event loop until a signal */
+
+#endif

@@ -1,0 +1,80 @@
+/*
+ * auth.c - tokens: random resume and organizer tokens (mbedTLS CTR-DRBG),
+ * SHA-256 so that PostgreSQL stores only hashes of tokens, and a
+ * constant-time comparison for the organizer token.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <mbedtls/ctr_drbg.h>
+#include <mbedtls/entropy.h>
+#include <mbedtls/sha256.h>
+
+#include "arena.h"
+
+static mbedtls_entropy_context entropy;
+static mbedtls_ctr_drbg_context drbg;
+static int auth_ready;
+
+int auth_init(void)
+{
+	static const char pers[] = "skillarena-tokens";
+	if (auth_ready)
+		return 0;
+	mbedtls_entropy_init(&entropy);
+	mbedtls_ctr_drbg_init(&drbg);
+	if (mbedtls_ctr_drbg_seed(&drbg, mbedtls_entropy_func, &entropy,
+				  (const unsigned char *)pers, sizeof pers - 1))
+		return -1;
+	auth_ready = 1;
+	return 0;
+}
+
+void auth_release(void)
+{
+	if (!auth_ready)
+		return;
+	mbedtls_ctr_drbg_free(&drbg);
+	mbedtls_entropy_free(&entropy);
+	auth_ready = 0;
+}
+
+static void hex(const unsigned char *in, size_t n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = digits[in[i] >> 4];
+		out[2 * i + 1] = digits[in[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+int auth_random_hex(char *out, size_t nbytes)
+{
+	unsigned char buf[64];
+	if (nbytes > sizeof buf || (!auth_ready && auth_init()))
+		return -1;
+	if (mbedtls_ctr_drbg_random(&drbg, buf, nbytes))
+		return -1;
+	hex(buf, nbytes, out);
+	return 0;
+}
+
+void auth_sha256_hex(const char *in, char out[65])
+{
+	unsigned char sum[32];
+	mbedtls_sha256_ret((const unsigned char *)in, strlen(in), sum, 0);
+	hex(sum, 32, out);
+}
+
+int auth_token_equal(const char *a, const char *b)
+{
+	char ha[65], hb[65];
+	unsigned char diff = 0;
+	/* Compare hashes so the time does not depend on the lengths either. */
+	auth_sha256_hex(a, ha);
+	auth_sha256_hex(b, hb);
+	for (int i = 0; i < 64; i++)
+		diff |= (unsigned char)(ha[i] ^ hb[i]);
+	return diff == 0;
+}

@@ -1,0 +1,467 @@
+/*
+ * bcast.c - fan-out: who is in each contest on this process, shared frames
+ * to all of them, and the coalescing tick.
+ *
+ * A push is serialized once per process and queued by reference on every
+ * recipient (ws.c). Leaderboard and stats are not pushed per answer: every
+ * tick (--tick-ms) each contest reads its numbers and its top N from Redis
+ * and pushes them only if they changed, into newest-only slots, so a burst
+ * of 10,000 answers costs a few pushes per second, not 10,000.
+ *
+ * Players receive their own rank with each leaderboard: the shared top-N
+ * JSON is spliced into a small per-player frame (bcast_send_player_lb); at a
+ * reveal and at the end every process fetches the whole ranking once and
+ * gives each of its players its rank (bcast_reveal_ranks).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <hiredis/hiredis.h>
+#include <libpq-fe.h>
+
+#include "arena.h"
+
+/* ------------------------------------------------------------ members */
+
+static size_t ptab_slot(const crun *r, int64_t pid)
+{
+	uint64_t h = (uint64_t)pid * 0x9E3779B97F4A7C15ull;
+	return (size_t)(h >> 20) & (r->pcap - 1);
+}
+
+static void ptab_put(crun *r, conn *c);
+
+static void ptab_grow(crun *r)
+{
+	conn **old = r->ptab;
+	size_t oldcap = r->pcap;
+	r->pcap = oldcap ? oldcap * 2 : 64;
+	r->ptab = calloc(r->pcap, sizeof *r->ptab);
+	r->pcount = 0;
+	for (size_t i = 0; i < oldcap; i++)
+		if (old[i])
+			ptab_put(r, old[i]);
+	free(old);
+}
+
+static void ptab_put(crun *r, conn *c)
+{
+	if ((r->pcount + 1) * 2 > r->pcap)
+		ptab_grow(r);
+	size_t i = ptab_slot(r, c->pid);
+	while (r->ptab[i] && r->ptab[i]->pid != c->pid)
+		i = (i + 1) & (r->pcap - 1);
+	if (!r->ptab[i])
+		r->pcount++;
+	r->ptab[i] = c;
+}
+
+static void ptab_del(crun *r, int64_t pid)
+{
+	if (!r->pcap)
+		return;
+	size_t i = ptab_slot(r, pid);
+	while (r->ptab[i] && r->ptab[i]->pid != pid)
+		i = (i + 1) & (r->pcap - 1);
+	if (!r->ptab[i])
+		return;
+	r->ptab[i] = NULL;
+	r->pcount--;
+	/* Re-insert the rest of the cluster (linear probing deletion). */
+	for (size_t j = (i + 1) & (r->pcap - 1); r->ptab[j]; j = (j + 1) & (r->pcap - 1)) {
+		conn *c = r->ptab[j];
+		r->ptab[j] = NULL;
+		r->pcount--;
+		ptab_put(r, c);
+	}
+}
+
+conn *run_find_player(crun *r, int64_t pid)
+{
+	if (!r->pcap)
+		return NULL;
+	for (size_t i = ptab_slot(r, pid); r->ptab[i]; i = (i + 1) & (r->pcap - 1))
+		if (r->ptab[i]->pid == pid)
+			return r->ptab[i];
+	return NULL;
+}
+
+void run_add_member(crun *r, conn *c)
+{
+	c->run = r;
+	c->prev = NULL;
+	c->next = r->members;
+	if (r->members)
+		r->members->prev = c;
+	r->members = c;
+	if (c->role == ROLE_PLAYER) {
+		r->nplayers_local++;
+		ptab_put(r, c);
+	} else
+		r->nviewers_local++;
+	r->stats_dirty = 1;
+}
+
+void run_remove_member(crun *r, conn *c)
+{
+	if (c->run != r)
+		return;
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		r->members = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	c->prev = c->next = NULL;
+	if (c->role == ROLE_PLAYER) {
+		r->nplayers_local--;
+		if (run_find_player(r, c->pid) == c)
+			ptab_del(r, c->pid);
+	} else if (c->role != ROLE_NONE)
+		r->nviewers_local--;
+	r->stats_dirty = 1;
+	/* c->run stays set: in-flight replies still know the contest. */
+}
+
+void bcast_run(crun *r, frame *f, int roles_mask)
+{
+	for (conn *c = r->members, *next; c; c = next) {
+		next = c->next; /* conn_send may close a slow consumer */
+		if (roles_mask & (1 << c->role))
+			conn_send(c, f);
+	}
+}
+
+/* ------------------------------------------------------------ leaderboard frames */
+
+static void fmt_points(char *buf, size_t n, int64_t milli)
+{
+	if (milli % 1000 == 0)
+		snprintf(buf, n, "%lld", (long long)(milli / 1000));
+	else {
+		snprintf(buf, n, "%.3f", (double)milli / 1000.0);
+		char *e = buf + strlen(buf);
+		while (e[-1] == '0')
+			*--e = '\0';
+	}
+}
+
+void bcast_send_player_lb(conn *c, int64_t rank)
+{
+	crun *r = c->run;
+	char score[32], rk[24];
+	if (!r || !c->wsi)
+		return;
+	fmt_points(score, sizeof score, c->score_milli);
+	if (rank > 0)
+		snprintf(rk, sizeof rk, "%lld", (long long)rank);
+	else
+		snprintf(rk, sizeof rk, "null");
+	frame *f = frame_printf("{\"type\":\"leaderboard\",\"players\":%lld,\"top\":%s,"
+				"\"me\":{\"rank\":%s,\"score\":%s}}",
+				(long long)r->players, r->lb_top_json ? r->lb_top_json : "[]", rk, score);
+	if (f) {
+		conn_send_slot(c, &c->slot_lb, f);
+		frame_unref(f);
+	}
+}
+
+static void ranks_reply(arena *a, void *reply, void *ud)
+{
+	crun *r = ud;
+	redisReply *rr = reply;
+	(void)a;
+	if (!rr || rr->type != REDIS_REPLY_ARRAY) {
+		for (conn *c = r->members; c; c = c->next)
+			if (c->role == ROLE_PLAYER)
+				bcast_send_player_lb(c, 0);
+		return;
+	}
+	for (size_t i = 0; i < rr->elements; i++) {
+		conn *c = run_find_player(r, atoll(rr->element[i]->str));
+		if (c)
+			bcast_send_player_lb(c, (int64_t)i + 1);
+	}
+}
+
+void bcast_reveal_ranks(crun *r)
+{
+	char key[256];
+	if (!r->nplayers_local)
+		return;
+	lb_key(r->a, key, sizeof key, r, "lb");
+	if (lb_command(r->a, ranks_reply, r, "ZREVRANGE %s 0 -1", key))
+		ranks_reply(r->a, NULL, r);
+}
+
+/* ------------------------------------------------------------ top N */
+
+typedef struct top_req {
+	crun *r;
+	int limit;
+	void (*done)(crun *r, cJSON *top, int64_t players, void *ud);
+	void *ud;
+	int64_t players;
+	int n;
+	int64_t *pid;
+	int64_t *score;
+} top_req;
+
+static void top_finish(top_req *t, cJSON *top)
+{
+	t->done(t->r, top, t->players, t->ud);
+	cJSON_Delete(top);
+	free(t->pid);
+	free(t->score);
+	free(t);
+}
+
+static cJSON *top_entry(int rank, int64_t pid, const char *name, const char *unit, int64_t milli)
+{
+	cJSON *e = cJSON_CreateObject();
+	cJSON_AddNumberToObject(e, "rank", rank);
+	cJSON_AddNumberToObject(e, "participant_id", (double)pid);
+	cJSON_AddStringToObject(e, "name", name);
+	cJSON_AddStringToObject(e, "unit", unit);
+	cJSON_AddNumberToObject(e, "score", (double)milli / 1000.0);
+	return e;
+}
+
+static void top_names(arena *a, void *reply, void *ud)
+{
+	top_req *t = ud;
+	redisReply *rr = reply;
+	cJSON *top = cJSON_CreateArray();
+	(void)a;
+	for (int i = 0; i < t->n; i++) {
+		char name[256] = "", *unit = "";
+		if (rr && rr->type == REDIS_REPLY_ARRAY && (size_t)i < rr->elements &&
+		    rr->element[i]->type == REDIS_REPLY_STRING) {
+			snprintf(name, sizeof name, "%s", rr->element[i]->str);
+			char *tab = strchr(name, '\t');
+			if (tab) {
+				*tab = '\0';
+				unit = tab + 1;
+			}
+		}
+		cJSON_AddItemToArray(top, top_entry(i + 1, t->pid[i], name, unit, t->score[i]));
+	}
+	top_finish(t, top);
+}
+
+static void top_ids(arena *a, void *reply, void *ud)
+{
+	top_req *t = ud;
+	redisReply *rr = reply;
+	if (!rr || rr->type != REDIS_REPLY_ARRAY) {
+		top_finish(t, NULL);
+		return;
+	}
+	t->n = (int)(rr->elements / 2);
+	t->pid = calloc((size_t)t->n + 1, sizeof *t->pid);
+	t->score = calloc((size_t)t->n + 1, sizeof *t->score);
+	const char **argv = calloc((size_t)t->n + 2, sizeof *argv);
+	char key[256];
+	lb_key(a, key, sizeof key, t->r, "who");
+	argv[0] = "HMGET";
+	argv[1] = key;
+	for (int i = 0; i < t->n; i++) {
+		t->pid[i] = atoll(rr->element[2 * i]->str);
+		t->score[i] = lb_score_from_z(strtod(rr->element[2 * i + 1]->str, NULL));
+		argv[2 + i] = rr->element[2 * i]->str;
+	}
+	if (!t->n || lb_commandv(a, top_names, t, t->n + 2, argv, NULL))
+		top_names(a, NULL, t);
+	free(argv);
+}
+
+static void top_count(arena *a, void *reply, void *ud)
+{
+	top_req *t = ud;
+	redisReply *rr = reply;
+	(void)a;
+	if (rr && rr->type == REDIS_REPLY_INTEGER)
+		t->players = rr->integer;
+}
+
+/* PostgreSQL fallback when Redis is down: the same order as the sorted set. */
+static void top_pg(arena *a, void *res, const char *err, void *ud)
+{
+	top_req *t = ud;
+	(void)a;
+	if (err || !res) {
+		top_finish(t, NULL);
+		return;
+	}
+	cJSON *top = cJSON_CreateArray();
+	int n = PQntuples(res);
+	for (int i = 0; i < n; i++) {
+		t->players = atoll(PQgetvalue(res, i, 4));
+		cJSON_AddItemToArray(top, top_entry(i + 1, atoll(PQgetvalue(res, i, 0)), PQgetvalue(res, i, 1),
+						    PQgetvalue(res, i, 2), atoll(PQgetvalue(res, i, 3))));
+	}
+	top_finish(t, top);
+}
+
+int bcast_fetch_top(crun *r, int limit, void (*done)(crun *r, cJSON *top, int64_t players, void *ud),
+		    void *ud)
+{
+	arena *a = r->a;
+	char key[256], stop[16];
+	top_req *t = calloc(1, sizeof *t);
+	if (!t)
+		return -1;
+	t->r = r;
+	t->limit = limit;
+	t->done = done;
+	t->ud = ud;
+	t->players = r->players;
+	lb_key(a, key, sizeof key, r, "lb");
+	snprintf(stop, sizeof stop, "%d", limit - 1);
+	if (!lb_command(a, top_count, t, "ZCARD %s", key) &&
+	    !lb_command(a, top_ids, t, "ZREVRANGE %s 0 %s WITHSCORES", key, stop))
+		return 0;
+	char cid[24], lim[16];
+	snprintf(cid, sizeof cid, "%lld", (long long)r->contest_id);
+	snprintf(lim, sizeof lim, "%d", limit);
+	const char *p[2] = {cid, lim};
+	if (store_query(a,
+			"SELECT id, name, unit, score_milli, count(*) OVER () FROM participants "
+			"WHERE contest_id = $1 ORDER BY score_milli DESC, reached_ds, id DESC LIMIT $2",
+			2, p, top_pg, t)) {
+		free(t);
+		return -1;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------ stats */
+
+static frame *stats_frame(crun *r)
+{
+	return frame_printf("{\"type\":\"stats\",\"players\":%lld,\"online\":%lld,\"answered\":%lld}",
+			    (long long)r->players, (long long)r->online, (long long)r->answered);
+}
+
+void bcast_send_stats(conn *c)
+{
+	frame *f = stats_frame(c->run);
+	conn_send_slot(c, &c->slot_stats, f);
+	frame_unref(f);
+}
+
+/* ------------------------------------------------------------ the tick */
+
+static void tick_top(crun *r, cJSON *top, int64_t players, void *ud)
+{
+	(void)ud;
+	r->tick_busy = 0;
+	if (players != r->players) {
+		r->players = players;
+		r->stats_dirty = 1;
+	}
+	if (top) {
+		char *json = cJSON_PrintUnformatted(top);
+		if (json && (!r->lb_top_json || strcmp(json, r->lb_top_json))) {
+			free(r->lb_top_json);
+			r->lb_top_json = strdup(json);
+			frame *f = frame_printf("{\"type\":\"leaderboard\",\"players\":%lld,\"top\":%s}",
+						(long long)r->players, json);
+			frame_unref(r->lb_frame);
+			r->lb_frame = f;
+			for (conn *c = r->members; c; c = c->next)
+				if (c->role == ROLE_HOST || c->role == ROLE_SCREEN)
+					conn_send_slot(c, &c->slot_lb, f);
+		}
+		cJSON_free(json);
+	}
+	if (r->stats_dirty) {
+		r->stats_dirty = 0;
+		frame *f = stats_frame(r);
+		for (conn *c = r->members; c; c = c->next)
+			if (c->role == ROLE_HOST || c->role == ROLE_SCREEN)
+				conn_send_slot(c, &c->slot_stats, f);
+		frame_unref(f);
+	}
+}
+
+static void tick_online(arena *a, void *reply, void *ud)
+{
+	crun *r = ud;
+	redisReply *rr = reply;
+	int64_t total = 0, now = now_ms();
+	(void)a;
+	if (!rr || rr->type != REDIS_REPLY_ARRAY)
+		return;
+	for (size_t i = 0; i + 1 < rr->elements; i += 2) {
+		const char *v = rr->element[i + 1]->str, *colon = strchr(v, ':');
+		if (colon && now - atoll(colon + 1) < 5000)
+			total += atoll(v);
+	}
+	if (total != r->online) {
+		r->online = total;
+		r->stats_dirty = 1;
+	}
+}
+
+static void tick_answered(arena *a, void *reply, void *ud)
+{
+	crun *r = ud;
+	redisReply *rr = reply;
+	(void)a;
+	int64_t n = rr && rr->type == REDIS_REPLY_STRING ? atoll(rr->str) : 0;
+	if (rr && n != r->answered) {
+		r->answered = n;
+		r->stats_dirty = 1;
+	}
+}
+
+static void tick_exists(arena *a, void *reply, void *ud)
+{
+	crun *r = ud;
+	redisReply *rr = reply;
+	(void)a;
+	if (rr && rr->type == REDIS_REPLY_INTEGER && rr->integer == 0)
+		lb_rebuild(r);
+}
+
+static void tick_run(arena *a, crun *r)
+{
+	char key[256], ans[256], val[64];
+	if (r->tick_busy || !lb_ready(a))
+		return;
+	lb_key(a, key, sizeof key, r, "online");
+	snprintf(val, sizeof val, "%d:%lld", r->nplayers_local, (long long)now_ms());
+	lb_command(a, NULL, NULL, "HSET %s %s %s", key, a->cfg.instance, val);
+	lb_command(a, tick_online, r, "HGETALL %s", key);
+	lb_key(a, ans, sizeof ans, r, "ans:");
+	size_t al = strlen(ans);
+	snprintf(ans + al, sizeof ans - al, "%d", r->st.qindex);
+	lb_command(a, tick_answered, r, "GET %s", ans);
+	lb_key(a, key, sizeof key, r, "ok");
+	lb_command(a, tick_exists, r, "EXISTS %s", key);
+	r->tick_busy = 1;
+	if (bcast_fetch_top(r, a->cfg.lb_top > 0 ? a->cfg.lb_top : 10, tick_top, NULL))
+		r->tick_busy = 0;
+}
+
+static void on_tick(uv_timer_t *t)
+{
+	arena *a = t->data;
+	for (int i = 0; i < a->nruns; i++)
+		tick_run(a, a->runs[i]);
+}
+
+int bcast_start(arena *a)
+{
+	uv_timer_init(a->loop, &a->tick);
+	a->tick.data = a;
+	int ms = a->cfg.tick_ms > 0 ? a->cfg.tick_ms : 200;
+	return uv_timer_start(&a->tick, on_tick, (uint64_t)ms, (uint64_t)ms);
+}
+
+void bcast_stop(arena *a)
+{
+	uv_timer_stop(&a->tick);
+	uv_close((uv_handle_t *)&a->tick, NULL);
+}

@@ -1,0 +1,233 @@
+/*
+ * config.c - the option table and its parsers (file, environment, argv).
+ * Adding an option is adding a row.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+
+typedef enum { OPT_INT, OPT_STR, OPT_BOOL } opt_type;
+
+static const struct option_row {
+	const char *name;
+	opt_type type;
+	size_t offset;
+	const char *def;
+	const char *help;
+} options[] = {
+	{"port", OPT_INT, offsetof(sa_config, port), "8080", "HTTP and WebSocket port"},
+	{"bind", OPT_STR, offsetof(sa_config, bind), "", "listen address: empty for every interface, or an interface name/IPv4 address such as 127.0.0.1"},
+	{"listen-share", OPT_BOOL, offsetof(sa_config, listen_share), "no", "share the port with other server processes (SO_REUSEPORT): one process per core"},
+	{"pg", OPT_STR, offsetof(sa_config, pg), "host=127.0.0.1 port=15432 dbname=skillarena user=skillarena", "PostgreSQL connection string (libpq conninfo)"},
+	{"redis", OPT_STR, offsetof(sa_config, redis), "127.0.0.1:16379", "Redis address HOST:PORT[/DB]"},
+	{"redis-prefix", OPT_STR, offsetof(sa_config, redis_prefix), "sa:", "prefix of every Redis key and channel (several deployments can share one Redis)"},
+	{"web", OPT_STR, offsetof(sa_config, web), "web", "directory of the static web pages"},
+	{"contests", OPT_STR, offsetof(sa_config, contests), "", "contest files to load at start, comma-separated"},
+	{"organizer-token", OPT_STR, offsetof(sa_config, organizer_token), "", "token the host page presents; empty: a random one is made and logged at start"},
+	{"instance", OPT_STR, offsetof(sa_config, instance), "", "name of this process in logs, stored answers and Redis (default: host-pid)"},
+	{"plugins", OPT_STR, offsetof(sa_config, plugins), "", "directory of scorer plugins (*.so) loaded at start"},
+	{"sql-dir", OPT_STR, offsetof(sa_config, sql_dir), "server/sql", "directory of the numbered SQL migrations"},
+	{"log-level", OPT_STR, offsetof(sa_config, log_level), "info", "error, warn, info or debug"},
+	{"public-url", OPT_STR, offsetof(sa_config, public_url), "", "base URL players use (for QR codes); default: from the request's Host header"},
+	{"pg-pool", OPT_INT, offsetof(sa_config, pg_pool), "4", "PostgreSQL connections per process"},
+	{"commit-delay-ms", OPT_INT, offsetof(sa_config, commit_delay_ms), "2", "group commit: how long an answer may wait for others to share its transaction"},
+	{"commit-max", OPT_INT, offsetof(sa_config, commit_max), "1000", "group commit: most answers in one transaction"},
+	{"tick-ms", OPT_INT, offsetof(sa_config, tick_ms), "200", "interval of coalesced leaderboard and statistics pushes"},
+	{"lb-top", OPT_INT, offsetof(sa_config, lb_top), "10", "entries in pushed leaderboards"},
+};
+#define NOPTIONS (sizeof options / sizeof options[0])
+
+static const struct option_row *find(const char *name, size_t n)
+{
+	for (size_t i = 0; i < NOPTIONS; i++) {
+		const char *o = options[i].name;
+		if (strlen(o) != n)
+			continue;
+		size_t k;
+		for (k = 0; k < n; k++) {
+			char ch = name[k] == '_' ? '-' : (char)tolower((unsigned char)name[k]);
+			if (ch != o[k])
+				break;
+		}
+		if (k == n)
+			return &options[i];
+	}
+	return NULL;
+}
+
+static int set(sa_config *c, const struct option_row *o, const char *v, char *err, size_t errlen)
+{
+	void *p = (char *)c + o->offset;
+	char *end;
+	long n;
+
+	switch (o->type) {
+	case OPT_INT:
+		errno = 0;
+		n = strtol(v, &end, 10);
+		if (errno || end == v || *end || n < 0 || n > 1000000) {
+			snprintf(err, errlen, "option '%s': '%s' is not a number", o->name, v);
+			return -1;
+		}
+		*(int *)p = (int)n;
+		return 0;
+	case OPT_BOOL:
+		if (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "1") || !strcmp(v, "on"))
+			*(int *)p = 1;
+		else if (!strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "0") || !strcmp(v, "off"))
+			*(int *)p = 0;
+		else {
+			snprintf(err, errlen, "option '%s': '%s' is not yes or no", o->name, v);
+			return -1;
+		}
+		return 0;
+	case OPT_STR:
+		free(*(char **)p);
+		*(char **)p = strdup(v);
+		return 0;
+	}
+	return -1;
+}
+
+void config_defaults(sa_config *c)
+{
+	char err[128];
+	memset(c, 0, sizeof *c);
+	for (size_t i = 0; i < NOPTIONS; i++)
+		set(c, &options[i], options[i].def, err, sizeof err);
+}
+
+void config_release(sa_config *c)
+{
+	for (size_t i = 0; i < NOPTIONS; i++)
+		if (options[i].type == OPT_STR) {
+			char **p = (char **)((char *)c + options[i].offset);
+			free(*p);
+			*p = NULL;
+		}
+}
+
+static char *trim(char *s)
+{
+	while (isspace((unsigned char)*s))
+		s++;
+	char *e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+int config_load_file(sa_config *c, const char *path, char *err, size_t errlen)
+{
+	FILE *fp = fopen(path, "r");
+	char line[1024];
+	int lineno = 0;
+
+	if (!fp) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof line, fp)) {
+		lineno++;
+		char *s = trim(line), *eq;
+		if (!*s || *s == '#')
+			continue;
+		if (!(eq = strchr(s, '='))) {
+			snprintf(err, errlen, "%s:%d: expected 'name = value'", path, lineno);
+			fclose(fp);
+			return -1;
+		}
+		*eq = '\0';
+		char *name = trim(s), *value = trim(eq + 1);
+		const struct option_row *o = find(name, strlen(name));
+		char why[256];
+		if (!o) {
+			snprintf(err, errlen, "%s:%d: unknown option '%s'", path, lineno, name);
+			fclose(fp);
+			return -1;
+		}
+		if (set(c, o, value, why, sizeof why)) {
+			snprintf(err, errlen, "%s:%d: %s", path, lineno, why);
+			fclose(fp);
+			return -1;
+		}
+	}
+	fclose(fp);
+	return 0;
+}
+
+void config_load_env(sa_config *c)
+{
+	char env[64], err[256];
+	for (size_t i = 0; i < NOPTIONS; i++) {
+		size_t k = snprintf(env, sizeof env, "SKILLARENA_");
+		for (const char *p = options[i].name; *p && k < sizeof env - 1; p++)
+			env[k++] = *p == '-' ? '_' : (char)toupper((unsigned char)*p);
+		env[k] = '\0';
+		const char *v = getenv(env);
+		if (v && set(c, &options[i], v, err, sizeof err))
+			fprintf(stderr, "skillarena: %s (from %s), ignored\n", err, env);
+	}
+}
+
+int config_parse_args(sa_config *c, int argc, char **argv, char *err, size_t errlen)
+{
+	int out = 0;
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		if (strncmp(a, "--", 2) || !a[2]) {
+			argv[out++] = argv[i];
+			continue;
+		}
+		const char *name = a + 2, *eq = strchr(name, '=');
+		size_t n = eq ? (size_t)(eq - name) : strlen(name);
+		const struct option_row *o = find(name, n);
+		if (!o) {
+			argv[out++] = argv[i];
+			continue;
+		}
+		const char *v;
+		if (eq)
+			v = eq + 1;
+		else if (o->type == OPT_BOOL)
+			v = "yes";
+		else if (i + 1 < argc)
+			v = argv[++i];
+		else {
+			snprintf(err, errlen, "option '--%s' needs a value", o->name);
+			return -1;
+		}
+		if (set(c, o, v, err, errlen))
+			return -1;
+	}
+	return out;
+}
+
+void config_print_help(FILE *fp)
+{
+	for (size_t i = 0; i < NOPTIONS; i++) {
+		char left[64];
+		snprintf(left, sizeof left, "--%s%s", options[i].name,
+			 options[i].type == OPT_BOOL ? "" : options[i].type == OPT_INT ? " N" : " VALUE");
+		fprintf(fp, "  %-26s %s (default: %s)\n", left, options[i].help,
+			*options[i].def ? options[i].def : "empty");
+	}
+}
+
+void config_print_doc(FILE *fp)
+{
+	fprintf(fp, "| option | environment | default | meaning |\n|---|---|---|---|\n");
+	for (size_t i = 0; i < NOPTIONS; i++) {
+		char env[64];
+		size_t k = snprintf(env, sizeof env, "SKILLARENA_");
+		for (const char *p = options[i].name; *p && k < sizeof env - 1; p++)
+			env[k++] = *p == '-' ? '_' : (char)toupper((unsigned char)*p);
+		env[k] = '\0';
+		fprintf(fp, "| `--%s` | `%s` | `%s` | %s |\n", options[i].name, env, options[i].def,
+			options[i].help);
+	}
+}

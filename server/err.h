@@ -1,0 +1,44 @@
+/*
+ * err.h - error codes: functions return 0 or a negative SA_E_* code; the code
+ * maps to a stable protocol name and a human message in zh-CN and English.
+ */
+#ifndef SKILLARENA_ERR_H
+#define SKILLARENA_ERR_H
+
+enum {
+	SA_OK = 0,
+	SA_E_BAD_JSON = -1,
+	SA_E_BAD_MESSAGE = -2,
+	SA_E_UNKNOWN_TYPE = -3,
+	SA_E_TOO_LARGE = -4,
+	SA_E_NOT_TEXT = -5,
+	SA_E_UNKNOWN_CONTEST = -6,
+	SA_E_INVALID_NAME = -7,
+	SA_E_INVALID_FIELD = -8,
+	SA_E_ALREADY_JOINED = -9,
+	SA_E_CONTEST_FINISHED = -10,
+	SA_E_BAD_TOKEN = -11,
+	SA_E_NOT_JOINED = -12,
+	SA_E_FORBIDDEN = -13,
+	SA_E_NOT_OPEN = -14,
+	SA_E_QUESTION_CLOSED = -15,
+	SA_E_ALREADY_ANSWERED = -16,
+	SA_E_OPTION_RANGE = -17,
+	SA_E_INVALID_RESPONSE = -18,
+	SA_E_BAD_STATE = -19,
+	SA_E_CONFLICT = -20,
+	SA_E_RATE_LIMITED = -21,
+	SA_E_UNAVAILABLE = -22,
+	SA_E_INTERNAL = -23,
+	SA_E_NOT_FOUND = -24,    /* HTTP */
+	SA_E_METHOD = -25,       /* HTTP */
+	SA_E__COUNT = 26
+};
+
+const char *err_name(int code);                  /* "question_closed" */
+const char *err_message(int code, int lang_en);  /* zh-CN unless lang_en */
+int err_http_status(int code);
+/* Maps a scoring engine code (SCORE_E_*) to SA_E_*. */
+int err_from_score(int score_code);
+
+#endif

@@ -1,0 +1,388 @@
+/*
+ * http.c - the JSON HTTP API (static files under web/ are served by the
+ * libwebsockets file mount set up in main.c).
+ *
+ * Routes are rows of a table. A handler answers at once or later (after
+ * PostgreSQL or Redis replied) through http_reply(); the reply is written
+ * when the socket is writeable: headers, then the body. Errors are JSON:
+ * {"error":{"code":"not_found","message":"..."}}.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <hiredis/hiredis.h>
+#include <libpq-fe.h>
+#include <qrencode.h>
+
+#include "arena.h"
+#include "validate.h"
+
+typedef struct http_req {
+	arena *a;
+	struct lws *wsi;     /* NULL once the connection closed */
+	int refs;
+	int status;
+	const char *ctype;
+	char *body;
+	size_t len;
+	int stage;           /* 0 waiting, 1 headers next, 2 body next */
+	/* health check */
+	int pending;
+	char pg[128], redis[128];
+	uv_timer_t *timer;
+} http_req;
+
+typedef struct http_pss {
+	http_req *h;
+} http_pss;
+
+static void http_unref(http_req *h)
+{
+	if (--h->refs > 0)
+		return;
+	free(h->body);
+	free(h);
+}
+
+/* Sets the reply (takes body) and asks for a writeable callback. */
+static void http_reply(http_req *h, int status, const char *ctype, char *body)
+{
+	if (h->stage)
+		return free(body);
+	h->status = status;
+	h->ctype = ctype;
+	h->body = body;
+	h->len = strlen(body);
+	h->stage = 1;
+	if (h->wsi)
+		lws_callback_on_writable(h->wsi);
+}
+
+static void http_json(http_req *h, int status, cJSON *obj)
+{
+	char *s = cJSON_PrintUnformatted(obj);
+	cJSON_Delete(obj);
+	http_reply(h, status, "application/json; charset=utf-8", s ? strdup(s) : strdup("{}"));
+	cJSON_free(s);
+}
+
+static void http_error(http_req *h, int code, const char *detail)
+{
+	cJSON *o = cJSON_CreateObject(), *e = cJSON_AddObjectToObject(o, "error");
+	cJSON_AddStringToObject(e, "code", err_name(code));
+	cJSON_AddStringToObject(e, "message", detail ? detail : err_message(code, 1));
+	http_json(h, err_http_status(code), o);
+}
+
+/* ------------------------------------------------------------ /healthz */
+
+/* The timer holds a reference on the request, released when its handle is closed. */
+static void timer_closed(uv_handle_t *t)
+{
+	http_req *h = t->data;
+	free(t);
+	http_unref(h);
+}
+
+static void health_stop_timer(http_req *h)
+{
+	if (h->timer) {
+		uv_timer_stop(h->timer);
+		uv_close((uv_handle_t *)h->timer, timer_closed);
+		h->timer = NULL;
+	}
+}
+
+static void health_finish(http_req *h)
+{
+	int ok = !strcmp(h->pg, "ok") && !strcmp(h->redis, "ok");
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddBoolToObject(o, "ok", ok);
+	cJSON_AddStringToObject(o, "postgres", h->pg);
+	cJSON_AddStringToObject(o, "redis", h->redis);
+	cJSON_AddStringToObject(o, "instance", h->a->cfg.instance);
+	cJSON_AddNumberToObject(o, "connections", (double)h->a->nconns);
+	http_json(h, ok ? 200 : 503, o);
+	health_stop_timer(h);
+}
+
+static void health_pg(arena *a, void *res, const char *err, void *ud)
+{
+	http_req *h = ud;
+	(void)a;
+	(void)res;
+	snprintf(h->pg, sizeof h->pg, "%s", err ? "error" : "ok");
+	if (--h->pending == 0)
+		health_finish(h);
+	http_unref(h);
+}
+
+static void health_redis(arena *a, void *reply, void *ud)
+{
+	http_req *h = ud;
+	redisReply *r = reply;
+	(void)a;
+	snprintf(h->redis, sizeof h->redis, "%s", r && r->type == REDIS_REPLY_STATUS ? "ok" : "error");
+	if (--h->pending == 0)
+		health_finish(h);
+	http_unref(h);
+}
+
+static void health_timeout(uv_timer_t *t)
+{
+	http_req *h = t->data;
+	if (!h->stage)
+		health_finish(h);
+	else
+		health_stop_timer(h);
+}
+
+static int route_health(http_req *h, const char *rest)
+{
+	(void)rest;
+	snprintf(h->pg, sizeof h->pg, "down");
+	snprintf(h->redis, sizeof h->redis, "down");
+	h->timer = malloc(sizeof *h->timer);
+	uv_timer_init(h->a->loop, h->timer);
+	h->timer->data = h;
+	h->refs++;
+	uv_timer_start(h->timer, health_timeout, 2000, 0);
+	h->pending = 2;
+	h->refs++;
+	if (!store_ready(h->a) || store_query(h->a, "SELECT 1", 0, NULL, health_pg, h)) {
+		h->pending--;
+		h->refs--;
+	}
+	h->refs++;
+	if (lb_command(h->a, health_redis, h, "PING")) {
+		h->pending--;
+		h->refs--;
+	}
+	if (!h->pending)
+		health_finish(h);
+	return 0;
+}
+
+/* ------------------------------------------------------------ /api/contests/{code}... */
+
+static void contest_info(http_req *h, crun *r)
+{
+	cJSON *o = cJSON_Duplicate(r->info, 1);
+	cJSON_AddStringToObject(o, "phase", phase_name(r->st.phase));
+	cJSON_AddNumberToObject(o, "index", r->st.qindex);
+	cJSON_AddNumberToObject(o, "players", (double)r->players);
+	cJSON_AddNumberToObject(o, "online", (double)r->online);
+	http_json(h, 200, o);
+}
+
+static void leaderboard_done(crun *r, cJSON *top, int64_t players, void *ud)
+{
+	http_req *h = ud;
+	if (!top)
+		http_error(h, SA_E_UNAVAILABLE, NULL);
+	else {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "contest", r->code);
+		cJSON_AddNumberToObject(o, "players", (double)players);
+		cJSON_AddItemToObject(o, "top", cJSON_Duplicate(top, 1));
+		http_json(h, 200, o);
+	}
+	http_unref(h);
+}
+
+static void contest_leaderboard(http_req *h, crun *r)
+{
+	char buf[32];
+	int limit = 10;
+	if (lws_get_urlarg_by_name(h->wsi, "limit=", buf, sizeof buf)) {
+		char *end;
+		long n = strtol(buf + 6, &end, 10);
+		if (*end || n < 1 || n > 1000)
+			return http_error(h, SA_E_INVALID_FIELD, "limit must be a number from 1 to 1000");
+		limit = (int)n;
+	}
+	h->refs++;
+	if (bcast_fetch_top(r, limit, leaderboard_done, h)) {
+		h->refs--;
+		http_error(h, SA_E_UNAVAILABLE, NULL);
+	}
+}
+
+/* The join URL as an SVG QR code, for screens and printed posters. */
+static void contest_qr(http_req *h, crun *r)
+{
+	char host[256] = "localhost", url[512];
+	const char *base = h->a->cfg.public_url;
+	if (base && *base)
+		snprintf(url, sizeof url, "%s/player.html?code=%s", base, r->code);
+	else {
+		if (lws_hdr_copy(h->wsi, host, sizeof host, WSI_TOKEN_HOST) <= 0)
+			snprintf(host, sizeof host, "localhost");
+		snprintf(url, sizeof url, "http://%s/player.html?code=%s", host, r->code);
+	}
+	QRcode *qr = QRcode_encodeString(url, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+	if (!qr)
+		return http_error(h, SA_E_INTERNAL, "cannot encode the QR code");
+	int w = qr->width, quiet = 4, dim = w + 2 * quiet;
+	size_t cap = (size_t)w * (size_t)w * 24 + 512, len = 0;
+	char *svg = malloc(cap);
+	len += (size_t)snprintf(svg + len, cap - len,
+				"<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
+				"shape-rendering=\"crispEdges\"><title>%s</title>"
+				"<rect width=\"%d\" height=\"%d\" fill=\"#fff\"/><path fill=\"#000\" d=\"",
+				dim, dim, url, dim, dim);
+	for (int y = 0; y < w; y++)
+		for (int x = 0; x < w; x++)
+			if (qr->data[y * w + x] & 1)
+				len += (size_t)snprintf(svg + len, cap - len, "M%d %dh1v1h-1z", x + quiet,
+							y + quiet);
+	snprintf(svg + len, cap - len, "\"/></svg>");
+	QRcode_free(qr);
+	http_reply(h, 200, "image/svg+xml", svg);
+}
+
+static int route_contests(http_req *h, const char *rest)
+{
+	char code[17], raw[32];
+	const char *slash = strchr(rest, '/');
+	size_t n = slash ? (size_t)(slash - rest) : strlen(rest);
+	if (!n || n >= sizeof raw)
+		return SA_E_NOT_FOUND;
+	memcpy(raw, rest, n);
+	raw[n] = '\0';
+	crun *r = validate_code(raw, code) ? NULL : arena_find_run(h->a, code);
+	if (!r) {
+		http_error(h, SA_E_UNKNOWN_CONTEST, NULL);
+		return 0;
+	}
+	const char *sub = slash ? slash : "";
+	if (!*sub || !strcmp(sub, "/"))
+		contest_info(h, r);
+	else if (!strcmp(sub, "/leaderboard"))
+		contest_leaderboard(h, r);
+	else if (!strcmp(sub, "/qr.svg"))
+		contest_qr(h, r);
+	else
+		return SA_E_NOT_FOUND;
+	return 0;
+}
+
+static int route_types(http_req *h, const char *rest);
+
+static const struct route {
+	const char *prefix;
+	int exact;
+	int (*handler)(http_req *h, const char *rest);
+} routes[] = {
+	{"/healthz", 1, route_health},
+	{"/api/contests/", 0, route_contests},
+	{"/api/scoring/types", 1, route_types},
+};
+
+static void type_row(const char *type, const char *version, const char *origin, void *ud)
+{
+	cJSON *e = cJSON_CreateObject();
+	cJSON_AddStringToObject(e, "type", type);
+	cJSON_AddStringToObject(e, "version", version);
+	cJSON_AddStringToObject(e, "origin", origin);
+	cJSON_AddItemToArray(ud, e);
+}
+
+static int route_types(http_req *h, const char *rest)
+{
+	(void)rest;
+	cJSON *o = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(o, "types");
+	score_engine_types(h->a->eng, type_row, arr);
+	http_json(h, 200, o);
+	return 0;
+}
+
+static void http_dispatch(http_req *h)
+{
+	char uri[512];
+	if (lws_hdr_total_length(h->wsi, WSI_TOKEN_GET_URI) <= 0) {
+		http_error(h, SA_E_METHOD, "only GET is supported");
+		return;
+	}
+	if (lws_hdr_copy(h->wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) < 0) {
+		http_error(h, SA_E_NOT_FOUND, NULL);
+		return;
+	}
+	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
+		size_t pl = strlen(routes[i].prefix);
+		if (strncmp(uri, routes[i].prefix, pl) || (routes[i].exact && uri[pl]))
+			continue;
+		int rc = routes[i].handler(h, uri + pl);
+		if (rc)
+			http_error(h, rc, NULL);
+		return;
+	}
+	http_error(h, SA_E_NOT_FOUND, NULL);
+}
+
+static int http_write(http_req *h)
+{
+	struct lws *wsi = h->wsi;
+	if (h->stage == 1) {
+		unsigned char buf[LWS_PRE + 1024], *start = buf + LWS_PRE, *p = start, *end = buf + sizeof buf - 1;
+		if (lws_add_http_common_headers(wsi, (unsigned int)h->status, h->ctype, h->len, &p, end) ||
+		    lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:",
+						(const unsigned char *)"no-store", 8, &p, end) ||
+		    lws_finalize_write_http_header(wsi, start, &p, end))
+			return -1;
+		h->stage = 2;
+		lws_callback_on_writable(wsi);
+		return 0;
+	}
+	if (h->stage == 2) {
+		unsigned char *buf = malloc(LWS_PRE + h->len + 1);
+		if (!buf)
+			return -1;
+		memcpy(buf + LWS_PRE, h->body, h->len);
+		int n = lws_write(wsi, buf + LWS_PRE, h->len, LWS_WRITE_HTTP_FINAL);
+		free(buf);
+		h->stage = 3;
+		if (n < 0)
+			return -1;
+		if (lws_http_transaction_completed(wsi))
+			return -1;
+	}
+	return 0;
+}
+
+int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
+{
+	http_pss *pss = user;
+	arena *a = lws_context_user(lws_get_context(wsi));
+
+	switch (reason) {
+	case LWS_CALLBACK_HTTP:
+		if (pss->h) {
+			pss->h->wsi = NULL;
+			http_unref(pss->h);
+		}
+		pss->h = calloc(1, sizeof *pss->h);
+		if (!pss->h)
+			return -1;
+		pss->h->a = a;
+		pss->h->wsi = wsi;
+		pss->h->refs = 1;
+		http_dispatch(pss->h);
+		return 0;
+	case LWS_CALLBACK_HTTP_WRITEABLE:
+		if (pss && pss->h && pss->h->stage)
+			return http_write(pss->h);
+		return 0;
+	case LWS_CALLBACK_CLOSED_HTTP:
+	case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
+		if (pss && pss->h) {
+			pss->h->wsi = NULL;
+			http_unref(pss->h);
+			pss->h = NULL;
+		}
+		break;
+	default:
+		break;
+	}
+	return lws_callback_http_dummy(wsi, reason, user, in, len);
+}

@@ -1,0 +1,380 @@
+/*
+ * lb.c - Redis: live leaderboards, counters and the event channel between
+ * server processes. Everything in Redis is derived from PostgreSQL and is
+ * rebuilt from it (lb_rebuild) when missing.
+ *
+ * Keys (prefix from --redis-prefix, default "sa:"), per contest code C:
+ *   sa:C:lb       sorted set, member = zero-padded participant id,
+ *                 score = lb_zscore(points, time reached): ZREVRANGE is the ranking
+ *   sa:C:who      hash, member -> "name\tunit" (to render the top N)
+ *   sa:C:ans:I    answers acknowledged for question index I
+ *   sa:C:online   hash, instance -> "connected players:epoch ms" (stale entries ignored)
+ *   sa:C:ok       present while the above is complete; absent after a FLUSHALL -> rebuild
+ *   sa:events     pub/sub channel: host actions reach every process (live.c)
+ *
+ * Two hiredis async connections on the server's libuv loop: one for commands
+ * (pipelined: hiredis writes whatever was queued when the socket is
+ * writeable), one subscribed to the event channel. hiredis 0.14 does not
+ * reconnect by itself: both reconnect here with backoff, and after the
+ * subscriber reconnects every contest's state is re-read from PostgreSQL,
+ * since events may have been missed meanwhile.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <hiredis/adapters/libuv.h>
+#include <hiredis/async.h>
+#include <hiredis/hiredis.h>
+#include <libpq-fe.h>
+
+#include "arena.h"
+
+/* Time slots per point-thousandth in the sorted-set score: 2^22 deciseconds (4.8 days). */
+#define LB_TIME_SLOTS 4194304.0
+
+typedef struct lb {
+	arena *a;
+	redisAsyncContext *cmd, *sub;
+	int cmd_up, sub_up;
+	uv_timer_t retry;
+	int64_t backoff_ms;
+	char host[256];
+	int port, db;
+	char channel[160];
+	int closing;
+} lb;
+
+typedef struct lb_call {
+	lb_cb cb;
+	void *ud;
+} lb_call;
+
+static void lb_connect(lb *l);
+
+double lb_zscore(int64_t score_milli, int64_t reached_ds)
+{
+	if (reached_ds < 0)
+		reached_ds = 0;
+	if (reached_ds > (int64_t)LB_TIME_SLOTS - 1)
+		reached_ds = (int64_t)LB_TIME_SLOTS - 1;
+	return (double)score_milli * LB_TIME_SLOTS + (LB_TIME_SLOTS - 1 - (double)reached_ds);
+}
+
+int64_t lb_score_from_z(double z) { return (int64_t)floor(z / LB_TIME_SLOTS); }
+
+void lb_key(arena *a, char *buf, size_t n, const crun *r, const char *what)
+{
+	snprintf(buf, n, "%s%s:%s", a->cfg.redis_prefix, r->code, what);
+}
+
+void lb_member(char *buf, size_t n, int64_t pid) { snprintf(buf, n, "%012lld", (long long)pid); }
+
+int lb_ready(arena *a) { return a->lb && ((lb *)a->lb)->cmd_up; }
+
+static void call_done(redisAsyncContext *ac, void *reply, void *priv)
+{
+	lb_call *c = priv;
+	lb *l = ac->data;
+	if (c->cb)
+		c->cb(l->a, reply, c->ud);
+	free(c);
+}
+
+int lb_commandv(arena *a, lb_cb cb, void *ud, int argc, const char **argv, const size_t *argvlen)
+{
+	lb *l = a->lb;
+	if (!l || !l->cmd_up)
+		return -1;
+	if (!cb)
+		return redisAsyncCommandArgv(l->cmd, NULL, NULL, argc, argv, argvlen) == REDIS_OK ? 0 : -1;
+	lb_call *c = malloc(sizeof *c);
+	if (!c)
+		return -1;
+	c->cb = cb;
+	c->ud = ud;
+	if (redisAsyncCommandArgv(l->cmd, call_done, c, argc, argv, argvlen) != REDIS_OK) {
+		free(c);
+		return -1;
+	}
+	return 0;
+}
+
+int lb_command(arena *a, lb_cb cb, void *ud, const char *fmt, ...)
+{
+	lb *l = a->lb;
+	va_list ap;
+	int rc;
+	if (!l || !l->cmd_up)
+		return -1;
+	lb_call *c = NULL;
+	if (cb) {
+		if (!(c = malloc(sizeof *c)))
+			return -1;
+		c->cb = cb;
+		c->ud = ud;
+	}
+	va_start(ap, fmt);
+	rc = redisvAsyncCommand(l->cmd, cb ? call_done : NULL, c, fmt, ap);
+	va_end(ap);
+	if (rc != REDIS_OK) {
+		free(c);
+		return -1;
+	}
+	return 0;
+}
+
+int lb_publish(arena *a, const char *json)
+{
+	lb *l = a->lb;
+	return lb_command(a, NULL, NULL, "PUBLISH %s %s", l->channel, json);
+}
+
+/* ------------------------------------------------------------ connections */
+
+static void retry_cb(uv_timer_t *t) { lb_connect(t->data); }
+
+static void schedule_retry(lb *l)
+{
+	if (l->closing || uv_is_active((uv_handle_t *)&l->retry))
+		return;
+	l->backoff_ms = l->backoff_ms ? l->backoff_ms * 2 : 100;
+	if (l->backoff_ms > 2000)
+		l->backoff_ms = 2000;
+	uv_timer_start(&l->retry, retry_cb, (uint64_t)l->backoff_ms, 0);
+}
+
+static void on_event(redisAsyncContext *ac, void *reply, void *priv)
+{
+	lb *l = ac->data;
+	redisReply *r = reply;
+	(void)priv;
+	if (!r || r->type != REDIS_REPLY_ARRAY || r->elements < 3 ||
+	    r->element[0]->type != REDIS_REPLY_STRING)
+		return;
+	if (!strcmp(r->element[0]->str, "message") &&
+	    r->element[2]->type == REDIS_REPLY_STRING)
+		live_on_event(l->a, r->element[2]->str, r->element[2]->len);
+	else if (!strcmp(r->element[0]->str, "subscribe")) {
+		/* Subscribed again: anything published meanwhile was missed. */
+		live_reload_all(l->a);
+	}
+}
+
+static void on_connect(const redisAsyncContext *ac, int status)
+{
+	lb *l = ac->data;
+	int is_sub = ac == l->sub;
+	if (status != REDIS_OK) {
+		sa_log(LL_WARN, "redis %s connection failed: %s", is_sub ? "subscriber" : "command",
+		       ac->errstr);
+		if (is_sub)
+			l->sub = NULL;
+		else
+			l->cmd = NULL;
+		schedule_retry(l);
+		return;
+	}
+	sa_log(LL_INFO, "redis %s connection up (%s:%d)", is_sub ? "subscriber" : "command", l->host,
+	       l->port);
+	if (is_sub) {
+		l->sub_up = 1;
+		redisAsyncCommand(l->sub, on_event, NULL, "SUBSCRIBE %s", l->channel);
+	} else {
+		l->cmd_up = 1;
+		if (l->db)
+			redisAsyncCommand(l->cmd, NULL, NULL, "SELECT %d", l->db);
+	}
+	if (l->cmd_up && l->sub_up)
+		l->backoff_ms = 0;
+}
+
+static void on_disconnect(const redisAsyncContext *ac, int status)
+{
+	lb *l = ac->data;
+	int is_sub = ac == l->sub;
+	if (is_sub) {
+		l->sub = NULL;
+		l->sub_up = 0;
+	} else {
+		l->cmd = NULL;
+		l->cmd_up = 0;
+	}
+	if (!l->closing) {
+		sa_log(LL_WARN, "redis %s connection lost%s%s", is_sub ? "subscriber" : "command",
+		       status == REDIS_OK ? "" : ": ", status == REDIS_OK ? "" : ac->errstr);
+		schedule_retry(l);
+	}
+}
+
+static redisAsyncContext *open_one(lb *l)
+{
+	redisAsyncContext *ac = redisAsyncConnect(l->host, l->port);
+	if (!ac)
+		return NULL;
+	if (ac->err) {
+		sa_log(LL_WARN, "redis: %s", ac->errstr);
+		redisAsyncFree(ac);
+		return NULL;
+	}
+	ac->data = l;
+	redisLibuvAttach(ac, l->a->loop);
+	redisAsyncSetConnectCallback(ac, on_connect);
+	redisAsyncSetDisconnectCallback(ac, on_disconnect);
+	return ac;
+}
+
+static void lb_connect(lb *l)
+{
+	if (l->closing)
+		return;
+	if (!l->cmd && !(l->cmd = open_one(l)))
+		schedule_retry(l);
+	if (!l->sub && !(l->sub = open_one(l)))
+		schedule_retry(l);
+}
+
+int lb_open(arena *a)
+{
+	lb *l = calloc(1, sizeof *l);
+	if (!l)
+		return -1;
+	l->a = a;
+	l->port = 6379;
+	const char *spec = a->cfg.redis;
+	const char *colon = strrchr(spec, ':');
+	size_t hl = colon ? (size_t)(colon - spec) : strlen(spec);
+	if (hl >= sizeof l->host)
+		hl = sizeof l->host - 1;
+	memcpy(l->host, spec, hl);
+	if (colon) {
+		l->port = atoi(colon + 1);
+		const char *slash = strchr(colon, '/');
+		if (slash)
+			l->db = atoi(slash + 1);
+	}
+	snprintf(l->channel, sizeof l->channel, "%sevents", a->cfg.redis_prefix);
+	uv_timer_init(a->loop, &l->retry);
+	l->retry.data = l;
+	a->lb = (struct lb *)l;
+	lb_connect(l);
+	return 0;
+}
+
+static void retry_closed(uv_handle_t *h) { free(((uv_timer_t *)h)->data); }
+
+void lb_close(arena *a)
+{
+	lb *l = a->lb;
+	if (!l)
+		return;
+	l->closing = 1;
+	uv_timer_stop(&l->retry);
+	if (l->cmd)
+		redisAsyncDisconnect(l->cmd);
+	if (l->sub)
+		redisAsyncDisconnect(l->sub);
+	/* Pending replies are delivered (NULL) by hiredis as the contexts go. */
+	for (int i = 0; i < 100 && (l->cmd || l->sub); i++)
+		uv_run(a->loop, UV_RUN_ONCE);
+	a->lb = NULL;
+	uv_close((uv_handle_t *)&l->retry, retry_closed);
+}
+
+/* ------------------------------------------------------------ rebuild */
+
+typedef struct rebuild {
+	crun *r;
+} rebuild;
+
+static void rebuild_counter(arena *a, void *res, const char *err, void *ud)
+{
+	crun *r = ud;
+	char key[256];
+	if (!err && res && PQntuples(res) == 1) {
+		lb_key(a, key, sizeof key, r, "ans:");
+		size_t kl = strlen(key);
+		snprintf(key + kl, sizeof key - kl, "%d", r->st.qindex);
+		lb_command(a, NULL, NULL, "SET %s %s", key, PQgetvalue(res, 0, 0));
+	}
+	lb_key(a, key, sizeof key, r, "ok");
+	if (!err)
+		lb_command(a, NULL, NULL, "SET %s 1", key);
+	r->rebuilding = 0;
+	sa_log(LL_INFO, "redis state of contest %s rebuilt from postgresql%s", r->code,
+	       err ? " (answer counter failed)" : "");
+}
+
+static void rebuild_rows(arena *a, void *res, const char *err, void *ud)
+{
+	crun *r = ud;
+	char lbkey[256], whokey[256];
+	if (err || !res) {
+		sa_log(LL_WARN, "rebuild of contest %s failed: %s", r->code, err ? err : "no result");
+		r->rebuilding = 0;
+		return;
+	}
+	lb_key(a, lbkey, sizeof lbkey, r, "lb");
+	lb_key(a, whokey, sizeof whokey, r, "who");
+	int n = PQntuples(res);
+	enum { CHUNK = 256 };
+	const char *zargv[3 + 2 * CHUNK], *hargv[2 + 2 * CHUNK];
+	size_t zlen[3 + 2 * CHUNK], hlen[2 + 2 * CHUNK];
+	char zbuf[CHUNK][32], mbuf[CHUNK][16];
+	char *who[CHUNK];
+	for (int base = 0; base < n; base += CHUNK) {
+		int m = n - base < CHUNK ? n - base : CHUNK;
+		int zc = 0, hc = 0;
+		zargv[zc++] = "ZADD";
+		zargv[zc++] = lbkey;
+		zargv[zc++] = "GT"; /* a stale snapshot never lowers a fresher score */
+		hargv[hc++] = "HSET";
+		hargv[hc++] = whokey;
+		for (int i = 0; i < m; i++) {
+			int row = base + i;
+			int64_t pid = atoll(PQgetvalue(res, row, 0));
+			int64_t score = atoll(PQgetvalue(res, row, 3));
+			int64_t ds = atoll(PQgetvalue(res, row, 4));
+			snprintf(zbuf[i], sizeof zbuf[i], "%.17g", lb_zscore(score, ds));
+			lb_member(mbuf[i], sizeof mbuf[i], pid);
+			const char *name = PQgetvalue(res, row, 1), *unit = PQgetvalue(res, row, 2);
+			size_t wl = strlen(name) + strlen(unit) + 2;
+			who[i] = malloc(wl);
+			snprintf(who[i], wl, "%s\t%s", name, unit);
+			zargv[zc++] = zbuf[i];
+			zargv[zc++] = mbuf[i];
+			hargv[hc++] = mbuf[i];
+			hargv[hc++] = who[i];
+		}
+		for (int i = 0; i < zc; i++)
+			zlen[i] = strlen(zargv[i]);
+		for (int i = 0; i < hc; i++)
+			hlen[i] = strlen(hargv[i]);
+		lb_commandv(a, NULL, NULL, zc, zargv, zlen);
+		lb_commandv(a, NULL, NULL, hc, hargv, hlen);
+		for (int i = 0; i < m; i++)
+			free(who[i]);
+	}
+	char cid[24], qi[16];
+	snprintf(cid, sizeof cid, "%lld", (long long)r->contest_id);
+	snprintf(qi, sizeof qi, "%d", r->st.qindex);
+	const char *p[2] = {cid, qi};
+	if (store_query(a, "SELECT count(*) FROM answers WHERE contest_id = $1 AND question_idx = $2", 2,
+			p, rebuild_counter, r))
+		r->rebuilding = 0;
+}
+
+void lb_rebuild(crun *r)
+{
+	arena *a = r->a;
+	char cid[24];
+	if (r->rebuilding || !lb_ready(a))
+		return;
+	r->rebuilding = 1;
+	snprintf(cid, sizeof cid, "%lld", (long long)r->contest_id);
+	const char *p[1] = {cid};
+	if (store_query(a,
+			"SELECT id, name, unit, score_milli, reached_ds FROM participants WHERE contest_id = $1",
+			1, p, rebuild_rows, r))
+		r->rebuilding = 0;
+}

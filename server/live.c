@@ -1,0 +1,415 @@
+/*
+ * live.c - each contest's live state on this process, and its pushes.
+ *
+ * The state (phase, open question, its open time and deadline, seq) lives
+ * in PostgreSQL's contests row; host.c changes it there (optimistic lock on
+ * seq) and publishes it on the Redis event channel; every process applies
+ * it here (live_apply) and pushes `state`, `question` and `reveal` to its own
+ * connections. A state is applied only when its seq is newer, so the
+ * publisher's own copy and a reload from PostgreSQL are harmless repeats.
+ *
+ * Deadlines are absolute server-clock times (epoch ms) carried in the state,
+ * so every process closes a question at the same moment whichever process
+ * opened it; answers are judged by their own receive time, not by the timer.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libpq-fe.h>
+
+#include "arena.h"
+
+crun *arena_find_run(arena *a, const char *code)
+{
+	for (int i = 0; i < a->nruns; i++)
+		if (!strcasecmp(a->runs[i]->code, code))
+			return a->runs[i];
+	return NULL;
+}
+
+static const char *phases[] = {"lobby", "question", "reveal", "finished"};
+
+const char *phase_name(live_phase p) { return phases[p]; }
+
+int phase_parse(const char *s, live_phase *out)
+{
+	for (int i = 0; i < 4; i++)
+		if (!strcmp(s, phases[i])) {
+			*out = (live_phase)i;
+			return 0;
+		}
+	return -1;
+}
+
+/* A language map from a string or a map: {"zh-CN": "..."}. */
+static cJSON *langmap(const cJSON *v)
+{
+	if (cJSON_IsString(v)) {
+		cJSON *m = cJSON_CreateObject();
+		cJSON_AddStringToObject(m, "zh-CN", v->valuestring);
+		return m;
+	}
+	return v ? cJSON_Duplicate(v, 1) : NULL;
+}
+
+int live_init(crun *r)
+{
+	contest_def *d = r->def;
+	snprintf(r->code, sizeof r->code, "%s", d->code);
+	r->nq = (int)d->nquestions;
+	r->qs = calloc((size_t)(r->nq ? r->nq : 1), sizeof *r->qs);
+	if (!r->qs)
+		return -1;
+	for (int i = 0; i < r->nq; i++) {
+		const contest_question *cq = &d->questions[i];
+		run_question *q = &r->qs[i];
+		cJSON *m = cJSON_CreateObject();
+		q->cq = cq;
+		cJSON_AddStringToObject(m, "type", "question");
+		cJSON_AddStringToObject(m, "id", cq->id);
+		cJSON_AddNumberToObject(m, "index", i);
+		cJSON_AddNumberToObject(m, "count", r->nq);
+		cJSON_AddStringToObject(m, "qtype", score_question_type(cq->compiled));
+		cJSON_AddItemToObject(m, "text", langmap(cJSON_GetObjectItemCaseSensitive(cq->def, "text")));
+		score_public_fields(cq->compiled, m);
+		cJSON_AddNumberToObject(m, "points", (double)score_question_max_milli(cq->compiled) / 1000.0);
+		cJSON_AddNumberToObject(m, "time_limit_ms", (double)cq->time_limit_ms);
+		q->public_msg = m;
+		q->reveal_answer = score_reveal_answer(cq->compiled);
+		q->explanation = langmap(cJSON_GetObjectItemCaseSensitive(cq->def, "explanation"));
+		q->noptions = score_question_noptions(cq->compiled);
+	}
+	r->info = cJSON_CreateObject();
+	cJSON_AddStringToObject(r->info, "code", r->code);
+	cJSON_AddItemToObject(r->info, "title", langmap(d->title));
+	cJSON_AddStringToObject(r->info, "mode", d->mode ? d->mode : "live");
+	cJSON_AddNumberToObject(r->info, "question_count", r->nq);
+	uv_timer_init(r->a->loop, &r->deadline_timer);
+	r->deadline_timer.data = r;
+	r->st.qindex = -1;
+	return 0;
+}
+
+void live_release(crun *r)
+{
+	for (int i = 0; i < r->nq; i++) {
+		cJSON_Delete(r->qs[i].public_msg);
+		cJSON_Delete(r->qs[i].reveal_answer);
+		cJSON_Delete(r->qs[i].explanation);
+	}
+	free(r->qs);
+	cJSON_Delete(r->info);
+	frame_unref(r->lb_frame);
+	frame_unref(r->reveal_frame);
+	free(r->lb_top_json);
+	free(r->ptab);
+}
+
+int live_question_open(crun *r, int qindex, int64_t at_ms)
+{
+	return r->st.phase == PHASE_QUESTION && r->st.qindex == qindex && at_ms <= r->st.deadline_ms;
+}
+
+cJSON *live_state_msg(crun *r)
+{
+	cJSON *o = cJSON_CreateObject();
+	int64_t now = now_ms();
+	cJSON_AddStringToObject(o, "type", "state");
+	cJSON_AddStringToObject(o, "phase", phase_name(r->st.phase));
+	cJSON_AddNumberToObject(o, "index", r->st.qindex);
+	cJSON_AddNumberToObject(o, "count", r->nq);
+	if (r->st.qindex >= 0 && r->st.qindex < r->nq)
+		cJSON_AddStringToObject(o, "question_id", r->qs[r->st.qindex].cq->id);
+	else
+		cJSON_AddNullToObject(o, "question_id");
+	cJSON_AddBoolToObject(o, "open", live_question_open(r, r->st.qindex, now));
+	cJSON_AddNumberToObject(o, "deadline", (double)r->st.deadline_ms);
+	cJSON_AddNumberToObject(o, "server_time", (double)now);
+	cJSON_AddNumberToObject(o, "seq", (double)r->st.seq);
+	return o;
+}
+
+cJSON *live_ack_msg(const char *rid, const char *qid, int64_t points, int64_t score, int64_t rank,
+		    int64_t players, int duplicate)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "type", "ack");
+	if (rid)
+		cJSON_AddStringToObject(o, "rid", rid);
+	cJSON_AddStringToObject(o, "question_id", qid);
+	cJSON_AddBoolToObject(o, "accepted", 1);
+	cJSON_AddNumberToObject(o, "points", (double)points / 1000.0);
+	cJSON_AddNumberToObject(o, "score", (double)score / 1000.0);
+	if (rank > 0)
+		cJSON_AddNumberToObject(o, "rank", (double)rank);
+	else
+		cJSON_AddNullToObject(o, "rank");
+	cJSON_AddNumberToObject(o, "players", (double)players);
+	cJSON_AddBoolToObject(o, "duplicate", duplicate);
+	return o;
+}
+
+cJSON *live_question_msg(crun *r, const answer_memo *memo, int64_t score_milli)
+{
+	int qi = r->st.qindex;
+	if (qi < 0 || qi >= r->nq || (r->st.phase != PHASE_QUESTION && r->st.phase != PHASE_REVEAL))
+		return NULL;
+	cJSON *o = cJSON_Duplicate(r->qs[qi].public_msg, 1);
+	int64_t now = now_ms(), left = r->st.deadline_ms - now;
+	if (r->st.phase != PHASE_QUESTION || left < 0)
+		left = 0;
+	cJSON_AddNumberToObject(o, "remaining_ms", (double)left);
+	cJSON_AddNumberToObject(o, "deadline", (double)r->st.deadline_ms);
+	cJSON_AddNumberToObject(o, "server_time", (double)now);
+	if (memo && memo->qindex == qi && memo->canonical)
+		cJSON_AddItemToObject(o, "answered",
+				      live_ack_msg(NULL, r->qs[qi].cq->id, memo->points_milli, score_milli,
+						   0, r->players, 1));
+	else
+		cJSON_AddNullToObject(o, "answered");
+	return o;
+}
+
+void live_send_snapshot(conn *c)
+{
+	crun *r = c->run;
+	cJSON *q;
+	conn_send_json(c, live_state_msg(r));
+	if ((q = live_question_msg(r, c->role == ROLE_PLAYER ? &c->memo : NULL, c->score_milli)))
+		conn_send_json(c, q);
+	if (r->st.phase == PHASE_REVEAL && r->reveal_frame)
+		conn_send(c, r->reveal_frame);
+}
+
+static void push_all(crun *r, cJSON *obj)
+{
+	frame *f = frame_from_json(obj);
+	cJSON_Delete(obj);
+	if (f) {
+		bcast_run(r, f, -1);
+		frame_unref(f);
+	}
+}
+
+static void on_deadline(uv_timer_t *t)
+{
+	crun *r = t->data;
+	r->open = 0;
+	push_all(r, live_state_msg(r));
+}
+
+void live_apply(crun *r, const live_state *st, const cJSON *reveal)
+{
+	if (st->seq <= r->st.seq && !(st->seq == r->st.seq && reveal && !r->reveal_frame))
+		return;
+	int same = st->seq == r->st.seq;
+	int question_changed = st->qindex != r->st.qindex;
+	r->st = *st;
+	if (question_changed) {
+		r->answered = 0;
+		r->stats_dirty = 1;
+		frame_unref(r->reveal_frame);
+		r->reveal_frame = NULL;
+	}
+	if (reveal) {
+		frame_unref(r->reveal_frame);
+		r->reveal_frame = frame_from_json(reveal);
+	}
+	uv_timer_stop(&r->deadline_timer);
+	r->open = 0;
+	if (r->st.phase == PHASE_QUESTION) {
+		int64_t left = r->st.deadline_ms - now_ms();
+		r->open = left >= 0;
+		if (left >= 0)
+			uv_timer_start(&r->deadline_timer, on_deadline, (uint64_t)left + 1, 0);
+	}
+	if (!same)
+		push_all(r, live_state_msg(r));
+	switch (r->st.phase) {
+	case PHASE_QUESTION:
+		if (!same)
+			push_all(r, live_question_msg(r, NULL, 0));
+		break;
+	case PHASE_REVEAL:
+		if (reveal && r->reveal_frame)
+			bcast_run(r, r->reveal_frame, -1);
+		bcast_reveal_ranks(r);
+		break;
+	case PHASE_FINISHED:
+		if (!same)
+			bcast_reveal_ranks(r);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Event from the channel: {"ev":"state","code":..,"phase":..,...,"reveal":{...}} */
+void live_on_event(arena *a, const char *json, size_t len)
+{
+	cJSON *e = cJSON_ParseWithLength(json, len);
+	cJSON *code = cJSON_GetObjectItemCaseSensitive(e, "code");
+	cJSON *phase = cJSON_GetObjectItemCaseSensitive(e, "phase");
+	crun *r;
+	live_state st;
+	if (!cJSON_IsString(code) || !cJSON_IsString(phase) || !(r = arena_find_run(a, code->valuestring)) ||
+	    phase_parse(phase->valuestring, &st.phase)) {
+		cJSON_Delete(e);
+		return;
+	}
+	st.qindex = cJSON_GetObjectItemCaseSensitive(e, "qindex")->valueint;
+	st.open_ms = (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(e, "open_ms"));
+	st.deadline_ms = (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(e, "deadline_ms"));
+	st.started_ms = (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(e, "started_ms"));
+	st.seq = (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(e, "seq"));
+	live_apply(r, &st, cJSON_GetObjectItemCaseSensitive(e, "reveal"));
+	cJSON_Delete(e);
+}
+
+char *live_event_json(crun *r, const live_state *st, const cJSON *reveal)
+{
+	cJSON *e = cJSON_CreateObject();
+	cJSON_AddStringToObject(e, "ev", "state");
+	cJSON_AddStringToObject(e, "code", r->code);
+	cJSON_AddStringToObject(e, "phase", phase_name(st->phase));
+	cJSON_AddNumberToObject(e, "qindex", st->qindex);
+	cJSON_AddNumberToObject(e, "open_ms", (double)st->open_ms);
+	cJSON_AddNumberToObject(e, "deadline_ms", (double)st->deadline_ms);
+	cJSON_AddNumberToObject(e, "started_ms", (double)st->started_ms);
+	cJSON_AddNumberToObject(e, "seq", (double)st->seq);
+	if (reveal)
+		cJSON_AddItemReferenceToObject(e, "reveal", (cJSON *)reveal);
+	char *s = cJSON_PrintUnformatted(e);
+	cJSON_Delete(e);
+	return s;
+}
+
+/* ------------------------------------------------------------ reveal data */
+
+typedef struct reveal_req {
+	crun *r;
+	live_state st;
+	void (*done)(crun *r, const live_state *st, cJSON *reveal, void *ud);
+	void *ud;
+} reveal_req;
+
+static void reveal_rows(arena *a, void *res, const char *err, void *ud)
+{
+	reveal_req *q = ud;
+	crun *r = q->r;
+	int qi = q->st.qindex;
+	(void)a;
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "type", "reveal");
+	cJSON_AddStringToObject(o, "question_id", r->qs[qi].cq->id);
+	cJSON_AddNumberToObject(o, "index", qi);
+	cJSON_AddItemToObject(o, "answer", cJSON_Duplicate(r->qs[qi].reveal_answer, 1));
+	if (r->qs[qi].explanation)
+		cJSON_AddItemToObject(o, "explanation", cJSON_Duplicate(r->qs[qi].explanation, 1));
+	else
+		cJSON_AddNullToObject(o, "explanation");
+	int nopt = r->qs[qi].noptions;
+	int64_t counts[3] = {0, 0, 0}, answered = 0;
+	int64_t *dist = calloc((size_t)(nopt > 0 ? nopt : 1), sizeof *dist);
+	for (int i = 0; !err && res && i < PQntuples(res); i++) {
+		const char *k = PQgetvalue(res, i, 0);
+		int v = atoi(PQgetvalue(res, i, 1));
+		int64_t n = atoll(PQgetvalue(res, i, 2));
+		if (k[0] == 'o' && v >= 0 && v < nopt)
+			dist[v] = n;
+		else if (k[0] == 'c' && v >= 0 && v <= 2) {
+			counts[v] = n;
+			answered += n;
+		}
+	}
+	if (nopt > 0) {
+		cJSON *d = cJSON_AddArrayToObject(o, "distribution");
+		for (int i = 0; i < nopt; i++)
+			cJSON_AddItemToArray(d, cJSON_CreateNumber((double)dist[i]));
+	} else
+		cJSON_AddNullToObject(o, "distribution");
+	free(dist);
+	cJSON *res_o = cJSON_AddObjectToObject(o, "results");
+	cJSON_AddNumberToObject(res_o, "correct", (double)counts[SCORE_CORRECT]);
+	cJSON_AddNumberToObject(res_o, "partial", (double)counts[SCORE_PARTIAL]);
+	cJSON_AddNumberToObject(res_o, "wrong", (double)counts[SCORE_WRONG]);
+	cJSON_AddNumberToObject(o, "answered", (double)answered);
+	cJSON_AddNumberToObject(o, "players", (double)r->players);
+	if (err)
+		sa_log(LL_WARN, "reveal counts of %s failed: %s", r->code, err);
+	q->done(r, &q->st, o, q->ud);
+	cJSON_Delete(o);
+	free(q);
+}
+
+/* Builds the `reveal` message for st's question from PostgreSQL's answers. */
+int live_fetch_reveal(crun *r, const live_state *st,
+		      void (*done)(crun *r, const live_state *st, cJSON *reveal, void *ud), void *ud)
+{
+	char cid[24], qi[16];
+	reveal_req *q = calloc(1, sizeof *q);
+	if (!q || st->qindex < 0 || st->qindex >= r->nq) {
+		free(q);
+		return -1;
+	}
+	q->r = r;
+	q->st = *st;
+	q->done = done;
+	q->ud = ud;
+	snprintf(cid, sizeof cid, "%lld", (long long)r->contest_id);
+	snprintf(qi, sizeof qi, "%d", st->qindex);
+	const char *p[2] = {cid, qi};
+	if (store_query(r->a,
+			"SELECT 'o', o, count(*) FROM answers, unnest(options) o "
+			"WHERE contest_id = $1 AND question_idx = $2 GROUP BY o "
+			"UNION ALL SELECT 'c', correctness, count(*) FROM answers "
+			"WHERE contest_id = $1 AND question_idx = $2 GROUP BY correctness",
+			2, p, reveal_rows, q)) {
+		free(q);
+		return -1;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------ reload */
+
+static void reload_applied(crun *r, const live_state *st, cJSON *reveal, void *ud)
+{
+	(void)ud;
+	live_apply(r, st, reveal);
+}
+
+static void reload_row(arena *a, void *res, const char *err, void *ud)
+{
+	crun *r = ud;
+	live_state st;
+	(void)a;
+	if (err || PQntuples(res) != 1 || phase_parse(PQgetvalue(res, 0, 0), &st.phase))
+		return;
+	st.qindex = atoi(PQgetvalue(res, 0, 1));
+	st.open_ms = atoll(PQgetvalue(res, 0, 2));
+	st.deadline_ms = atoll(PQgetvalue(res, 0, 3));
+	st.started_ms = atoll(PQgetvalue(res, 0, 4));
+	st.seq = atoll(PQgetvalue(res, 0, 5));
+	if (st.phase == PHASE_REVEAL && (st.seq > r->st.seq || !r->reveal_frame))
+		live_fetch_reveal(r, &st, reload_applied, NULL);
+	else
+		live_apply(r, &st, NULL);
+}
+
+void live_reload(crun *r)
+{
+	char cid[24];
+	snprintf(cid, sizeof cid, "%lld", (long long)r->contest_id);
+	const char *p[1] = {cid};
+	store_query(r->a,
+		    "SELECT phase, qindex, open_ms, deadline_ms, started_ms, seq FROM contests WHERE id = $1",
+		    1, p, reload_row, r);
+}
+
+void live_reload_all(arena *a)
+{
+	for (int i = 0; i < a->nruns; i++)
+		live_reload(a->runs[i]);
+}

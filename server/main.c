@@ -1,0 +1,425 @@
+/*
+ * main.c - the skillarena command: a table of commands (serve, migrate,
+ * load, types, config-doc, and the contest tools of contests/cli.c), the
+ * option table of config.c, and `serve`: one process, one libuv loop carrying
+ * libwebsockets, hiredis and libpq.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "arena.h"
+#include "cli.h"
+
+/* ------------------------------------------------------------ contests */
+
+static int load_file(arena *a, const char *path, int *failed)
+{
+	contest_def *def = NULL;
+	contest_diag diag = {0};
+	if (contest_load(path, a->eng, "zh-CN", &def, &diag)) {
+		contest_diag_print(&diag, stderr);
+		contest_diag_free(&diag);
+		(*failed)++;
+		return -1;
+	}
+	contest_diag_free(&diag);
+	if (arena_find_run(a, def->code)) {
+		sa_log(LL_ERROR, "%s: contest code %s is loaded twice", path, def->code);
+		contest_free(def);
+		(*failed)++;
+		return -1;
+	}
+	crun *r = calloc(1, sizeof *r);
+	crun **runs = realloc(a->runs, sizeof *runs * (size_t)(a->nruns + 1));
+	if (!r || !runs) {
+		free(r);
+		contest_free(def);
+		return -1;
+	}
+	a->runs = runs;
+	r->a = a;
+	r->def = def;
+	if (live_init(r)) {
+		contest_free(def);
+		free(r);
+		return -1;
+	}
+	a->runs[a->nruns++] = r;
+	return 0;
+}
+
+static int is_contest_file(const char *name)
+{
+	size_t n = strlen(name);
+	return n > 5 && !strcmp(name + n - 5, ".json") && name[0] != '.';
+}
+
+/* Loads every contest named in the comma-separated list (files, or directories of *.json). */
+static int load_contests(arena *a, const char *list)
+{
+	char *copy = strdup(list ? list : ""), *save = NULL;
+	int failed = 0;
+	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		struct stat st;
+		if (!*tok)
+			continue;
+		if (stat(tok, &st)) {
+			sa_log(LL_ERROR, "contests: %s: %s", tok, strerror(errno));
+			failed++;
+			continue;
+		}
+		if (!S_ISDIR(st.st_mode)) {
+			load_file(a, tok, &failed);
+			continue;
+		}
+		struct dirent **ents;
+		int n = scandir(tok, &ents, NULL, alphasort);
+		for (int i = 0; i < n; i++) {
+			if (is_contest_file(ents[i]->d_name)) {
+				char path[4096];
+				snprintf(path, sizeof path, "%s/%s", tok, ents[i]->d_name);
+				load_file(a, path, &failed);
+			}
+			free(ents[i]);
+		}
+		if (n >= 0)
+			free(ents);
+	}
+	free(copy);
+	return failed ? -1 : 0;
+}
+
+static void free_runs(arena *a)
+{
+	for (int i = 0; i < a->nruns; i++) {
+		live_release(a->runs[i]);
+		contest_free(a->runs[i]->def);
+		free(a->runs[i]);
+	}
+	free(a->runs);
+	a->runs = NULL;
+	a->nruns = 0;
+}
+
+/* ------------------------------------------------------------ serve */
+
+static struct lws_protocols protocols[] = {
+	{"http", http_callback, sizeof(void *), 0, 0, NULL, 0},
+	{"skillarena.v1", ws_callback, sizeof(conn *), MSG_MAX, 0, NULL, 0},
+	{NULL, NULL, 0, 0, 0, NULL, 0}, /* 4.1.6 has no LWS_PROTOCOL_LIST_TERM */
+};
+
+static struct lws_http_mount mount_health = {
+	.mountpoint = "/healthz",
+	.mountpoint_len = 8,
+	.protocol = "http",
+	.origin_protocol = LWSMPRO_CALLBACK,
+};
+
+static struct lws_http_mount mount_api = {
+	.mount_next = &mount_health,
+	.mountpoint = "/api",
+	.mountpoint_len = 4,
+	.protocol = "http",
+	.origin_protocol = LWSMPRO_CALLBACK,
+};
+
+static struct lws_http_mount mount_web = {
+	.mount_next = &mount_api,
+	.mountpoint = "/",
+	.mountpoint_len = 1,
+	.def = "index.html",
+	.origin_protocol = LWSMPRO_FILE,
+};
+
+static void on_signal(uv_signal_t *s, int signum)
+{
+	arena *a = s->data;
+	if (a->stopping)
+		return;
+	sa_log(LL_INFO, "signal %d: stopping (flushing answers first)", signum);
+	a->stopping = 1;
+	uv_stop(a->loop);
+}
+
+static void close_walk(uv_handle_t *h, void *arg)
+{
+	(void)arg;
+	if (!uv_is_closing(h))
+		uv_close(h, NULL);
+}
+
+int server_run(arena *a)
+{
+	struct lws_context_creation_info info;
+	uv_loop_t loop;
+	void *foreign[1];
+	int rc = 0;
+
+	uv_loop_init(&loop);
+	a->loop = &loop;
+	foreign[0] = &loop;
+
+	memset(&info, 0, sizeof info);
+	info.port = a->cfg.port;
+	info.protocols = protocols;
+	mount_web.origin = a->cfg.web;
+	info.mounts = &mount_web;
+	info.user = a;
+	info.foreign_loops = foreign;
+	info.options = LWS_SERVER_OPTION_LIBUV | LWS_SERVER_OPTION_UV_NO_SIGSEGV_SIGFPE_SPIN |
+		       LWS_SERVER_OPTION_VALIDATE_UTF8;
+	if (a->cfg.listen_share)
+		info.options |= LWS_SERVER_OPTION_ALLOW_LISTEN_SHARE;
+	if (a->cfg.bind && *a->cfg.bind) {
+		info.iface = a->cfg.bind;
+		info.options |= LWS_SERVER_OPTION_DISABLE_IPV6;
+	}
+	info.timeout_secs = 30;
+	info.ka_time = 60; /* TCP keepalive: notice phones that vanished */
+	info.ka_probes = 4;
+	info.ka_interval = 10;
+	info.pt_serv_buf_size = 32 * 1024;
+	info.fd_limit_per_thread = 0;
+
+	lws_set_log_level(LLL_ERR, NULL);
+	a->lws = lws_create_context(&info);
+	if (!a->lws) {
+		sa_log(LL_ERROR, "cannot listen on port %d (libwebsockets-evlib-uv installed? port free?)",
+		       a->cfg.port);
+		uv_loop_close(&loop);
+		return 1;
+	}
+	uv_signal_init(&loop, &a->sigint);
+	uv_signal_init(&loop, &a->sigterm);
+	a->sigint.data = a->sigterm.data = a;
+	uv_signal_start(&a->sigint, on_signal, SIGINT);
+	uv_signal_start(&a->sigterm, on_signal, SIGTERM);
+
+	if (store_open(a) || lb_open(a) || answer_init(a) || bcast_start(a)) {
+		sa_log(LL_ERROR, "cannot start");
+		rc = 1;
+	} else {
+		for (int i = 0; i < a->nruns; i++)
+			live_apply(a->runs[i], &a->runs[i]->st, NULL);
+		live_reload_all(a); /* also fetches the reveal of a contest stopped in phase reveal */
+		sa_log(LL_INFO, "listening on port %d (%d contests, web %s)", a->cfg.port, a->nruns,
+		       a->cfg.web);
+		uv_run(&loop, UV_RUN_DEFAULT);
+	}
+
+	/* Stop: take no more input, commit what was received, then close. */
+	lws_context_destroy(a->lws); /* closes every connection (their CLOSED callbacks run) */
+	a->lws = NULL;
+	answer_flush_now(a);
+	store_drain(a, 5000);
+	bcast_stop(a);
+	answer_release(a);
+	for (int i = 0; i < a->nruns; i++) {
+		uv_timer_stop(&a->runs[i]->deadline_timer);
+		uv_close((uv_handle_t *)&a->runs[i]->deadline_timer, NULL);
+	}
+	lb_close(a);
+	store_close(a);
+	uv_signal_stop(&a->sigint);
+	uv_signal_stop(&a->sigterm);
+	uv_close((uv_handle_t *)&a->sigint, NULL);
+	uv_close((uv_handle_t *)&a->sigterm, NULL);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	uv_walk(&loop, close_walk, NULL);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	if (uv_loop_close(&loop))
+		sa_log(LL_WARN, "event loop closed with handles still open");
+	a->loop = NULL;
+	sa_log(LL_INFO, "stopped");
+	return rc;
+}
+
+/* ------------------------------------------------------------ commands */
+
+static int engine_open(arena *a)
+{
+	char *warn = NULL;
+	int rc = score_engine_new(&a->eng, a->cfg.plugins && *a->cfg.plugins ? a->cfg.plugins : NULL,
+				  &warn);
+	if (warn) {
+		fputs(warn, stderr);
+		free(warn);
+	}
+	if (rc)
+		sa_log(LL_ERROR, "scoring engine: %s", score_strerror(rc, "en"));
+	return rc;
+}
+
+static int cmd_serve(arena *a, int argc, char **argv)
+{
+	(void)argv;
+	if (argc > 0) {
+		fprintf(stderr, "skillarena serve: unexpected argument '%s'\n", argv[0]);
+		return 2;
+	}
+	if (!a->cfg.organizer_token || !*a->cfg.organizer_token) {
+		char tok[33];
+		auth_random_hex(tok, 16);
+		free(a->cfg.organizer_token);
+		a->cfg.organizer_token = strdup(tok);
+		sa_log(LL_WARN, "no --organizer-token given; this run's organizer token is %s", tok);
+	}
+	if (engine_open(a) || load_contests(a, a->cfg.contests))
+		return 1;
+	if (migrate_apply(a->cfg.pg, a->cfg.sql_dir) ||
+	    migrate_load_contests(a->cfg.pg, a->runs, a->nruns))
+		return 1;
+	signal(SIGPIPE, SIG_IGN);
+	return server_run(a);
+}
+
+static int cmd_migrate(arena *a, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return migrate_apply(a->cfg.pg, a->cfg.sql_dir) ? 1 : 0;
+}
+
+static int cmd_load(arena *a, int argc, char **argv)
+{
+	if (argc < 1) {
+		fprintf(stderr, "usage: skillarena load FILE...\n");
+		return 2;
+	}
+	if (engine_open(a))
+		return 1;
+	int failed = 0;
+	for (int i = 0; i < argc; i++)
+		load_file(a, argv[i], &failed);
+	if (failed)
+		return 1;
+	if (migrate_apply(a->cfg.pg, a->cfg.sql_dir) ||
+	    migrate_load_contests(a->cfg.pg, a->runs, a->nruns))
+		return 1;
+	return 0;
+}
+
+static void print_type(const char *type, const char *version, const char *origin, void *ud)
+{
+	fprintf(ud, "  %-18s %-8s %s\n", type, version, origin);
+}
+
+static int cmd_types(arena *a, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	if (engine_open(a))
+		return 1;
+	score_engine_types(a->eng, print_type, stdout);
+	return 0;
+}
+
+static int cmd_config_doc(arena *a, int argc, char **argv)
+{
+	(void)a;
+	(void)argc;
+	(void)argv;
+	config_print_doc(stdout);
+	return 0;
+}
+
+static const struct command {
+	const char *name;
+	int (*run)(arena *a, int argc, char **argv);
+	const char *help;
+} commands[] = {
+	{"serve", cmd_serve, "run the server (HTTP, WebSocket) until SIGINT/SIGTERM"},
+	{"migrate", cmd_migrate, "apply the SQL migrations and exit"},
+	{"load", cmd_load, "validate contest files and load them into PostgreSQL"},
+	{"types", cmd_types, "list the question types the scoring engine knows (plugins included)"},
+	{"config-doc", cmd_config_doc, "print the option table as Markdown"},
+};
+
+static void usage(FILE *fp, arena *a)
+{
+	fprintf(fp, "usage: skillarena COMMAND [OPTIONS] [ARGS]\n\n"
+		    "SkillArena: live skills contests and training quizzes.\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		fprintf(fp, "  %-14s %s\n", commands[i].name, commands[i].help);
+	for (const contest_cli_command *c = contest_cli_commands; c->name; c++)
+		fprintf(fp, "  %-14s %s\n", c->name, c->help);
+	fprintf(fp, "\noptions (also SKILLARENA_<NAME> in the environment, or --config FILE):\n");
+	config_print_help(fp);
+	if (a->eng || !engine_open(a)) {
+		fprintf(fp, "\nquestion types:\n");
+		score_engine_types(a->eng, print_type, fp);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	arena a;
+	char err[512];
+	int rc = 2;
+
+	memset(&a, 0, sizeof a);
+	config_defaults(&a.cfg);
+	config_load_env(&a.cfg);
+	/* --config FILE first, so that the command line overrides the file. */
+	for (int i = 1; i + 1 < argc; i++)
+		if (!strcmp(argv[i], "--config")) {
+			if (config_load_file(&a.cfg, argv[i + 1], err, sizeof err)) {
+				fprintf(stderr, "skillarena: %s\n", err);
+				goto out;
+			}
+			memmove(&argv[i], &argv[i + 2], sizeof *argv * (size_t)(argc - i - 1));
+			argc -= 2;
+			config_load_env(&a.cfg);
+			break;
+		}
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		usage(argc < 2 ? stderr : stdout, &a);
+		rc = argc < 2 ? 2 : 0;
+		goto out;
+	}
+	const contest_cli_command *cc = contest_cli_find(argv[1]);
+	if (cc) {
+		if (engine_open(&a))
+			goto out;
+		rc = cc->run(argc - 1, argv + 1, a.eng);
+		goto out;
+	}
+	int n = config_parse_args(&a.cfg, argc - 2, argv + 2, err, sizeof err);
+	if (n < 0) {
+		fprintf(stderr, "skillarena: %s\n", err);
+		goto out;
+	}
+	int level = log_level_parse(a.cfg.log_level);
+	if (!a.cfg.instance || !*a.cfg.instance) {
+		char host[64] = "host", inst[96];
+		gethostname(host, sizeof host - 1);
+		snprintf(inst, sizeof inst, "%s-%d", host, (int)getpid());
+		free(a.cfg.instance);
+		a.cfg.instance = strdup(inst);
+	}
+	log_set(level < 0 ? LL_INFO : level, a.cfg.instance);
+	if (auth_init()) {
+		fprintf(stderr, "skillarena: cannot seed the random generator\n");
+		goto out;
+	}
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (!strcmp(commands[i].name, argv[1])) {
+			rc = commands[i].run(&a, n, argv + 2);
+			goto out;
+		}
+	fprintf(stderr, "skillarena: unknown command '%s' (see skillarena --help)\n", argv[1]);
+out:
+	free_runs(&a);
+	if (a.eng)
+		score_engine_free(a.eng);
+	auth_release();
+	config_release(&a.cfg);
+	return rc;
+}

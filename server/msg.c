@@ -1,0 +1,116 @@
+/*
+ * msg.c - from a complete text frame to a handler: parse, check the common
+ * fields, look the type up in the message table, check the role, call.
+ * Every failure answers `error` with a stable code; the connection stays.
+ *
+ * Adding a message is adding a row (and documenting it in docs/protocol.md).
+ */
+#include <string.h>
+
+#include "arena.h"
+#include "validate.h"
+
+static int msg_ping(msg_ctx *x)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON *t = cJSON_GetObjectItemCaseSensitive(x->m, "t");
+	cJSON_AddStringToObject(o, "type", "pong");
+	if (cJSON_IsNumber(t))
+		cJSON_AddNumberToObject(o, "t", t->valuedouble);
+	cJSON_AddNumberToObject(o, "server_time", (double)now_ms());
+	conn_send_json(x->c, o);
+	return 0;
+}
+
+static const struct msg_row {
+	const char *type;
+	conn_role role;  /* ROLE_NONE: only before a role is taken; ROLE_ANY: always */
+	int (*handler)(msg_ctx *x);
+} msg_table[] = {
+	{"join", ROLE_NONE, player_join},
+	{"resume", ROLE_NONE, player_resume},
+	{"answer", ROLE_PLAYER, answer_submit},
+	{"host", ROLE_NONE, host_auth},
+	{"start", ROLE_HOST, host_command},
+	{"next", ROLE_HOST, host_command},
+	{"reveal", ROLE_HOST, host_command},
+	{"end", ROLE_HOST, host_command},
+	{"watch", ROLE_NONE, screen_watch},
+	{"ping", ROLE_ANY, msg_ping},
+};
+
+void msg_dispatch(conn *c, const char *buf, size_t len, int64_t recv_ms)
+{
+	cJSON *m = cJSON_ParseWithLength(buf, len);
+	const char *rid = NULL;
+	int rc;
+
+	if (!m || !cJSON_IsObject(m)) {
+		conn_send_error(c, SA_E_BAD_JSON, NULL, NULL);
+		cJSON_Delete(m);
+		return;
+	}
+	cJSON *jrid = cJSON_GetObjectItemCaseSensitive(m, "rid");
+	if (jrid) {
+		if (!cJSON_IsString(jrid) || validate_rid(jrid->valuestring)) {
+			conn_send_error(c, SA_E_INVALID_FIELD, NULL, "rid");
+			cJSON_Delete(m);
+			return;
+		}
+		rid = jrid->valuestring;
+	}
+	cJSON *type = cJSON_GetObjectItemCaseSensitive(m, "type");
+	if (!cJSON_IsString(type)) {
+		conn_send_error(c, SA_E_BAD_MESSAGE, rid, "type");
+		cJSON_Delete(m);
+		return;
+	}
+	const struct msg_row *row = NULL;
+	for (size_t i = 0; i < sizeof msg_table / sizeof msg_table[0]; i++)
+		if (!strcmp(msg_table[i].type, type->valuestring)) {
+			row = &msg_table[i];
+			break;
+		}
+	if (!row) {
+		conn_send_error(c, SA_E_UNKNOWN_TYPE, rid, NULL);
+		cJSON_Delete(m);
+		return;
+	}
+	if (row->role != ROLE_ANY && row->role != c->role) {
+		if (row->role == ROLE_NONE)
+			rc = c->role == ROLE_PLAYER ? SA_E_ALREADY_JOINED : SA_E_FORBIDDEN;
+		else
+			rc = row->role == ROLE_PLAYER && c->role == ROLE_NONE ? SA_E_NOT_JOINED : SA_E_FORBIDDEN;
+		conn_send_error(c, rc, rid, NULL);
+		cJSON_Delete(m);
+		return;
+	}
+	msg_ctx x = {.c = c, .m = m, .rid = rid, .recv_ms = recv_ms};
+	rc = row->handler(&x);
+	if (rc < 0)
+		conn_send_error(c, rc, rid, NULL);
+	cJSON_Delete(m);
+}
+
+/* Field helpers for handlers: a present field of the wrong type is bad_message. */
+const char *msg_string(msg_ctx *x, const char *name, int required, int *rc)
+{
+	cJSON *v = cJSON_GetObjectItemCaseSensitive(x->m, name);
+	if (!v) {
+		if (required)
+			*rc = SA_E_BAD_MESSAGE;
+		return NULL;
+	}
+	if (!cJSON_IsString(v)) {
+		*rc = SA_E_BAD_MESSAGE;
+		return NULL;
+	}
+	return v->valuestring;
+}
+
+void msg_lang(msg_ctx *x)
+{
+	cJSON *v = cJSON_GetObjectItemCaseSensitive(x->m, "lang");
+	if (cJSON_IsString(v))
+		x->c->lang_en = !strncmp(v->valuestring, "en", 2);
+}

@@ -1,0 +1,286 @@
+/*
+ * ws.c - WebSocket connections (protocol "skillarena.v1").
+ *
+ * Receive: fragments are assembled up to MSG_MAX bytes; a larger message is
+ * discarded whole and answered with `too_large`, a binary one with
+ * `not_text`; a complete message goes to msg.c with its server receive time.
+ *
+ * Send: every connection has a bounded ring of shared, reference-counted
+ * frames, plus newest-only slots for leaderboard and stats pushes (a client
+ * that lags gets the latest leaderboard, not every one). The socket is written
+ * only in LWS_CALLBACK_SERVER_WRITEABLE. A client whose ring is full is a
+ * slow consumer: it is closed (1008) and may resume.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "arena.h"
+
+int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ------------------------------------------------------------ frames */
+
+frame *frame_new(const char *json, size_t len)
+{
+	frame *f = malloc(sizeof *f + LWS_PRE + len + 1);
+	if (!f)
+		return NULL;
+	f->refs = 1;
+	f->len = len;
+	memcpy(f->buf + LWS_PRE, json, len);
+	f->buf[LWS_PRE + len] = '\0';
+	return f;
+}
+
+frame *frame_from_json(const cJSON *obj)
+{
+	char *s = cJSON_PrintUnformatted(obj);
+	if (!s)
+		return NULL;
+	frame *f = frame_new(s, strlen(s));
+	cJSON_free(s);
+	return f;
+}
+
+frame *frame_printf(const char *fmt, ...)
+{
+	char small[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(small, sizeof small, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return NULL;
+	if ((size_t)n < sizeof small)
+		return frame_new(small, (size_t)n);
+	frame *f = malloc(sizeof *f + LWS_PRE + (size_t)n + 1);
+	if (!f)
+		return NULL;
+	f->refs = 1;
+	f->len = (size_t)n;
+	va_start(ap, fmt);
+	vsnprintf((char *)f->buf + LWS_PRE, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return f;
+}
+
+void frame_unref(frame *f)
+{
+	if (f && --f->refs == 0)
+		free(f);
+}
+
+/* ------------------------------------------------------------ connections */
+
+conn *conn_new(arena *a, struct lws *wsi)
+{
+	conn *c = calloc(1, sizeof *c);
+	if (!c)
+		return NULL;
+	c->a = a;
+	c->wsi = wsi;
+	c->id = ++a->next_conn_id;
+	c->refs = 1;
+	c->memo.qindex = -1;
+	a->nconns++;
+	return c;
+}
+
+void conn_ref(conn *c) { c->refs++; }
+
+static void conn_drop_output(conn *c)
+{
+	while (c->qlen) {
+		frame_unref(c->q[c->qhead]);
+		c->qhead = (c->qhead + 1) % CONN_QUEUE;
+		c->qlen--;
+	}
+	frame_unref(c->slot_lb);
+	frame_unref(c->slot_stats);
+	c->slot_lb = c->slot_stats = NULL;
+}
+
+void conn_unref(conn *c)
+{
+	if (--c->refs > 0)
+		return;
+	conn_drop_output(c);
+	free(c->rx);
+	free(c->name);
+	free(c->unit);
+	free(c->memo.canonical);
+	c->a->nconns--;
+	free(c);
+}
+
+void conn_close(conn *c, int status, const char *reason)
+{
+	if (!c->wsi || c->close_status)
+		return;
+	c->close_status = status;
+	snprintf(c->close_reason, sizeof c->close_reason, "%s", reason);
+	lws_callback_on_writable(c->wsi);
+}
+
+int conn_send(conn *c, frame *f)
+{
+	if (!c->wsi || !f || c->close_status)
+		return -1;
+	if (c->qlen == CONN_QUEUE) {
+		sa_log(LL_INFO, "connection %llu: slow consumer, closing", (unsigned long long)c->id);
+		conn_close(c, LWS_CLOSE_STATUS_POLICY_VIOLATION, "slow consumer");
+		return -1;
+	}
+	c->q[(c->qhead + c->qlen) % CONN_QUEUE] = frame_ref(f);
+	c->qlen++;
+	lws_callback_on_writable(c->wsi);
+	return 0;
+}
+
+int conn_send_json(conn *c, cJSON *obj)
+{
+	frame *f = frame_from_json(obj);
+	cJSON_Delete(obj);
+	if (!f)
+		return -1;
+	int rc = conn_send(c, f);
+	frame_unref(f);
+	return rc;
+}
+
+void conn_send_slot(conn *c, frame **slot, frame *f)
+{
+	if (!c->wsi || !f || c->close_status)
+		return;
+	frame_unref(*slot);
+	*slot = frame_ref(f);
+	lws_callback_on_writable(c->wsi);
+}
+
+void conn_send_error(conn *c, int code, const char *rid, const char *detail)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "type", "error");
+	if (rid)
+		cJSON_AddStringToObject(o, "rid", rid);
+	cJSON_AddStringToObject(o, "code", err_name(code));
+	if (detail && *detail) {
+		char msg[512];
+		snprintf(msg, sizeof msg, "%s: %s", err_message(code, c->lang_en), detail);
+		cJSON_AddStringToObject(o, "message", msg);
+	} else
+		cJSON_AddStringToObject(o, "message", err_message(code, c->lang_en));
+	conn_send_json(c, o);
+}
+
+/* ------------------------------------------------------------ callback */
+
+static void on_receive(conn *c, const char *in, size_t len)
+{
+	struct lws *wsi = c->wsi;
+	if (lws_is_first_fragment(wsi)) {
+		c->rxlen = 0;
+		c->rx_discard = lws_frame_is_binary(wsi) ? SA_E_NOT_TEXT : 0;
+	}
+	if (!c->rx_discard) {
+		if (c->rxlen + len > MSG_MAX)
+			c->rx_discard = SA_E_TOO_LARGE;
+		else {
+			if (!c->rx && !(c->rx = malloc(MSG_MAX + 1))) {
+				c->rx_discard = SA_E_INTERNAL;
+				return;
+			}
+			memcpy(c->rx + c->rxlen, in, len);
+			c->rxlen += len;
+		}
+	}
+	if (!lws_is_final_fragment(wsi) || lws_remaining_packet_payload(wsi))
+		return;
+	if (c->rx_discard) {
+		conn_send_error(c, c->rx_discard, NULL, NULL);
+		c->rx_discard = 0;
+		c->rxlen = 0;
+		return;
+	}
+	c->rx[c->rxlen] = '\0';
+	conn_ref(c);
+	msg_dispatch(c, c->rx, c->rxlen, now_ms());
+	c->rxlen = 0;
+	conn_unref(c);
+}
+
+static int on_writeable(conn *c)
+{
+	frame *f = NULL;
+	if (c->close_status) {
+		lws_close_reason(c->wsi, (enum lws_close_status)c->close_status,
+				 (unsigned char *)c->close_reason, strlen(c->close_reason));
+		return -1;
+	}
+	if (c->qlen) {
+		f = c->q[c->qhead];
+		c->qhead = (c->qhead + 1) % CONN_QUEUE;
+		c->qlen--;
+	} else if (c->slot_lb) {
+		f = c->slot_lb;
+		c->slot_lb = NULL;
+	} else if (c->slot_stats) {
+		f = c->slot_stats;
+		c->slot_stats = NULL;
+	}
+	if (!f)
+		return 0;
+	int n = lws_write(c->wsi, f->buf + LWS_PRE, f->len, LWS_WRITE_TEXT);
+	frame_unref(f);
+	if (n < 0)
+		return -1;
+	if (c->qlen || c->slot_lb || c->slot_stats)
+		lws_callback_on_writable(c->wsi);
+	return 0;
+}
+
+int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
+{
+	conn **pc = user;
+	arena *a = lws_context_user(lws_get_context(wsi));
+	char buf[64];
+
+	switch (reason) {
+	case LWS_CALLBACK_ESTABLISHED:
+		if (!(*pc = conn_new(a, wsi)))
+			return -1;
+		if (lws_get_urlarg_by_name(wsi, "lang=", buf, sizeof buf) &&
+		    !strncmp(buf + 5, "en", 2))
+			(*pc)->lang_en = 1;
+		break;
+	case LWS_CALLBACK_RECEIVE:
+		if (*pc)
+			on_receive(*pc, in, len);
+		break;
+	case LWS_CALLBACK_SERVER_WRITEABLE:
+		if (*pc)
+			return on_writeable(*pc);
+		break;
+	case LWS_CALLBACK_CLOSED:
+		if (*pc) {
+			conn *c = *pc;
+			*pc = NULL;
+			if (c->run)
+				run_remove_member(c->run, c);
+			c->wsi = NULL;
+			conn_drop_output(c);
+			conn_unref(c);
+		}
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
