@@ -1,0 +1,73 @@
+/*
+ * countdown.js - a question countdown on the server's clock.
+ *
+ * The remaining time is deadline - client.serverNow(): the deadline comes
+ * from the server (`question`/`state`), and serverNow() corrects the device
+ * clock by the offset proto.js measured, so a phone whose clock is minutes
+ * off still counts down right. It writes whole seconds into its element, sets
+ * --frac (1 -> 0) on it for bars and rings, data-urgent in the last 5 s, and
+ * calls onZero once when time is up.
+ */
+
+const TICK_MS = 100;
+
+export class Countdown {
+	constructor(el, client, { onZero = null, onTick = null } = {}) {
+		this.el = el;
+		this.client = client;
+		this.onZero = onZero;
+		this.onTick = onTick;
+		this.deadline = null;
+		this.limit = 0;
+		this.timer = null;
+		this.zeroed = false;
+	}
+
+	/* Counts down to deadline (server epoch ms); limitMs scales --frac. */
+	set(deadline, limitMs) {
+		if (typeof deadline !== 'number') {
+			this.stop();
+			return;
+		}
+		if (deadline !== this.deadline) this.zeroed = false;
+		this.deadline = deadline;
+		this.limit = limitMs > 0 ? limitMs : 0;
+		if (!this.timer) this.timer = setInterval(() => this.tick(), TICK_MS);
+		this.tick();
+	}
+
+	/* Milliseconds left (0 when over or unset). */
+	remaining() {
+		if (this.deadline === null) return 0;
+		return Math.max(0, this.deadline - this.client.serverNow());
+	}
+
+	tick() {
+		const ms = this.remaining();
+		const secs = Math.ceil(ms / 1000);
+		const text = String(secs);
+		if (this.el.textContent !== text) this.el.textContent = text;
+		const frac = this.limit ? Math.min(1, ms / this.limit) : (ms > 0 ? 1 : 0);
+		this.el.style.setProperty('--frac', frac.toFixed(4));
+		this.el.toggleAttribute('data-urgent', ms > 0 && ms <= 5000);
+		if (this.onTick) this.onTick(ms, frac);
+		if (ms === 0) {
+			clearInterval(this.timer);
+			this.timer = null;
+			if (!this.zeroed) {
+				this.zeroed = true;
+				if (this.onZero) this.onZero();
+			}
+		}
+	}
+
+	/* Stops and shows nothing. */
+	stop() {
+		clearInterval(this.timer);
+		this.timer = null;
+		this.deadline = null;
+		this.el.textContent = '';
+		this.el.style.setProperty('--frac', '0');
+		this.el.removeAttribute('data-urgent');
+	}
+}

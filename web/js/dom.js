@@ -1,0 +1,86 @@
+/*
+ * dom.js - small DOM helpers the pages share: element building (text only via
+ * textContent, so names typed by players can never inject markup), switching
+ * views, the toast line for errors, the connection indicator, and the
+ * localized text of protocol error codes.
+ */
+
+import { t, has } from './i18n.js';
+
+/*
+ * h('div', {class: 'row', text: 'x', dataset: {id: 1}, onclick: fn, attrs: {...}}, ...children)
+ * Children are nodes, strings (text) or null/false (skipped).
+ */
+export function h(tag, props = {}, ...children) {
+	const el = document.createElement(tag);
+	for (const [k, v] of Object.entries(props || {})) {
+		if (v === undefined || v === null || v === false) continue;
+		if (k === 'class') el.className = v;
+		else if (k === 'text') el.textContent = v;
+		else if (k === 'dataset') Object.assign(el.dataset, v);
+		else if (k === 'style') el.style.cssText = v;
+		else if (k === 'attrs') for (const [a, av] of Object.entries(v)) el.setAttribute(a, av);
+		else if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+		else el[k] = v;
+	}
+	for (const c of children.flat()) {
+		if (c === null || c === undefined || c === false) continue;
+		el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+	}
+	return el;
+}
+
+export const $ = (sel, root = document) => root.querySelector(sel);
+export const $$ = (sel, root = document) => [...root.querySelectorAll(sel)];
+
+/* Shows the one [data-view=name] section and hides the others. */
+export function showView(name) {
+	for (const v of $$('[data-view]')) v.hidden = v.dataset.view !== name;
+	document.body.dataset.current = name;
+}
+
+/* The localized text of an error reply, by code; the server's message if the code is unknown. */
+export function errorText(err) {
+	const code = err && err.code;
+	if (code && has(`error.${code}`)) return t(`error.${code}`);
+	if (err && typeof err.message === 'string' && err.message) return err.message;
+	return t('error.unknown', { code: code || '?' });
+}
+
+let toastTimer = null;
+/* Shows a message in #toast for a few seconds (kind: 'error' or 'info'). */
+export function toast(text, kind = 'error', ms = 5000) {
+	const el = $('#toast');
+	if (!el) return;
+	el.textContent = text;
+	el.dataset.kind = kind;
+	el.hidden = false;
+	clearTimeout(toastTimer);
+	toastTimer = setTimeout(() => {
+		el.hidden = true;
+	}, ms);
+}
+
+/* Keeps the [data-conn] indicator in step with the client's connection status. */
+export function bindConnIndicator(client, el = $('[data-conn]')) {
+	if (!el) return () => {};
+	const render = () => {
+		const s = client.status;
+		el.dataset.status = s;
+		el.textContent = s === 'open' ? t('conn.online') : s === 'reconnecting' ? t('conn.reconnecting') : t('conn.connecting');
+	};
+	client.on('status', render);
+	render();
+	return render;
+}
+
+/* "A", "B", ... for option i. */
+export function letter(i) {
+	return i < 26 ? String.fromCharCode(65 + i) : String(i + 1);
+}
+
+/* The contest code from ?code= (upper-case, trimmed), or ''. */
+export function codeFromUrl() {
+	const c = new URLSearchParams(location.search).get('code');
+	return c ? c.trim().toUpperCase() : '';
+}

@@ -1,0 +1,146 @@
+/*
+ * i18n.js - the pages' strings and languages.
+ *
+ * Every piece of UI text comes from web/i18n/<lang>.json (zh-CN by default,
+ * en). The language is chosen by `?lang=en` in the URL, else the one
+ * remembered in localStorage, else zh-CN; a [data-lang-switch] button toggles
+ * it in place. Elements carry their keys: data-i18n (text), data-i18n-
+ * placeholder, data-i18n-title, data-i18n-aria-label; apply() fills them and
+ * pages re-render their dynamic parts from onChange().
+ *
+ * Contest text from the server (title, question text, options, explanation)
+ * is a language map {"zh-CN": ..., "en": ...}: pick() chooses this page's
+ * language and falls back to zh-CN.
+ */
+
+export const LANGS = ['zh-CN', 'en'];
+export const DEFAULT_LANG = 'zh-CN';
+const STORE_KEY = 'sa.lang';
+
+let lang = DEFAULT_LANG;
+let strings = {};
+let fallback = {};
+const listeners = new Set();
+const cache = new Map();
+
+/* "en", "en-US", "EN" -> "en"; "zh", "zh-cn" -> "zh-CN"; anything else -> null. */
+export function normalize(tag) {
+	if (typeof tag !== 'string') return null;
+	const t = tag.trim().toLowerCase();
+	if (t.startsWith('en')) return 'en';
+	if (t.startsWith('zh')) return 'zh-CN';
+	return null;
+}
+
+function storedLang() {
+	try {
+		return normalize(localStorage.getItem(STORE_KEY));
+	} catch (e) {
+		return null;
+	}
+}
+
+function remember(l) {
+	try {
+		localStorage.setItem(STORE_KEY, l);
+	} catch (e) { /* private mode: the URL still works */ }
+}
+
+function detect() {
+	const fromUrl = normalize(new URLSearchParams(location.search).get('lang'));
+	if (fromUrl) {
+		remember(fromUrl);
+		return fromUrl;
+	}
+	return storedLang() || DEFAULT_LANG;
+}
+
+async function load(l) {
+	if (!cache.has(l)) {
+		const url = new URL(`../i18n/${l}.json`, import.meta.url);
+		cache.set(l, fetch(url).then((r) => {
+			if (!r.ok) throw new Error(`i18n ${l}: HTTP ${r.status}`);
+			return r.json();
+		}));
+	}
+	try {
+		return await cache.get(l);
+	} catch (e) {
+		cache.delete(l);
+		throw e;
+	}
+}
+
+/* Loads the strings, fills the document and wires the language switches. */
+export async function init() {
+	lang = detect();
+	fallback = await load(DEFAULT_LANG);
+	strings = lang === DEFAULT_LANG ? fallback : await load(lang);
+	apply(document);
+	for (const b of document.querySelectorAll('[data-lang-switch]')) {
+		b.addEventListener('click', () => setLang(lang === 'en' ? 'zh-CN' : 'en'));
+	}
+	document.body.classList.remove('i18n-loading');
+}
+
+export function currentLang() {
+	return lang;
+}
+
+/* The text of a key, with {name} placeholders filled from vars. */
+export function t(key, vars) {
+	let s = strings[key] ?? fallback[key];
+	if (s === undefined) return key;
+	if (vars) s = s.replace(/\{(\w+)\}/g, (m, k) => (k in vars ? String(vars[k]) : m));
+	return s;
+}
+
+/* Whether a key exists (to fall back to a server message for unknown error codes). */
+export function has(key) {
+	return key in strings || key in fallback;
+}
+
+/* The page language's text of a language map (or a plain string) from the server. */
+export function pick(map) {
+	if (map === null || map === undefined) return '';
+	if (typeof map !== 'object') return String(map);
+	if (typeof map[lang] === 'string') return map[lang];
+	if (typeof map[DEFAULT_LANG] === 'string') return map[DEFAULT_LANG];
+	const first = Object.values(map).find((v) => typeof v === 'string');
+	return first ?? '';
+}
+
+/* Numbers (scores may carry up to three decimals) in the page language. */
+export function num(x) {
+	if (typeof x !== 'number' || !Number.isFinite(x)) return '–';
+	return new Intl.NumberFormat(lang, { maximumFractionDigits: 3 }).format(x);
+}
+
+/* Fills every element under root that names a key. */
+export function apply(root) {
+	document.documentElement.lang = lang;
+	for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
+	for (const el of root.querySelectorAll('[data-i18n-placeholder]')) el.placeholder = t(el.dataset.i18nPlaceholder);
+	for (const el of root.querySelectorAll('[data-i18n-title]')) el.title = t(el.dataset.i18nTitle);
+	for (const el of root.querySelectorAll('[data-i18n-aria-label]')) el.setAttribute('aria-label', t(el.dataset.i18nAriaLabel));
+}
+
+/* Switches language in place, remembers it, keeps a ?lang= in the URL in step. */
+export async function setLang(l) {
+	const next = normalize(l);
+	if (!next || next === lang) return;
+	strings = next === DEFAULT_LANG ? fallback : await load(next);
+	lang = next;
+	remember(next);
+	const u = new URL(location.href);
+	if (u.searchParams.has('lang')) {
+		u.searchParams.set('lang', next);
+		history.replaceState(history.state, '', u);
+	}
+	apply(document);
+	for (const fn of listeners) fn(lang);
+}
+
+export function onChange(fn) {
+	listeners.add(fn);
+}

@@ -1,0 +1,206 @@
+/*
+ * inputs.js - the player's answer controls, one builder per question type.
+ *
+ * buildInput(question, submit) returns {el, setDisabled(bool),
+ * setChosen(response), markAnswer(answer)}; submit(response) is called with
+ * the response in the shape docs/protocol.md gives for the type. Choice
+ * questions (single_choice, true_false) submit on the first tap, as fast
+ * answers earn more; the others collect the answer and have a submit button.
+ */
+
+import { h, letter } from './dom.js';
+import { t, pick } from './i18n.js';
+import { choiceLabels, choiceIndexes, blankLabels, unitText, renderAnswer } from './question.js';
+
+function submitButton(onClick) {
+	return h('button', { type: 'button', class: 'btn primary submit', text: t('q.submit'), disabled: true, onclick: onClick });
+}
+
+/* Big choice buttons; multi: toggles plus a submit button. */
+function choiceInput(q, submit, { multi = false } = {}) {
+	const labels = choiceLabels(q);
+	const tf = q.qtype === 'true_false';
+	const picked = new Set();
+	let disabled = false;
+	const values = labels.map((_, i) => (tf ? i === 0 : i));
+	let send = null;
+	const buttons = labels.map((label, i) => h('button', {
+		type: 'button',
+		class: `choice opt-${i % 6}`,
+		dataset: { index: String(i) },
+		attrs: { 'aria-pressed': 'false' },
+		onclick: () => {
+			if (disabled) return;
+			if (!multi) {
+				submit(values[i]);
+				return;
+			}
+			if (picked.has(i)) picked.delete(i);
+			else picked.add(i);
+			buttons[i].setAttribute('aria-pressed', String(picked.has(i)));
+			send.disabled = picked.size === 0;
+		},
+	}, h('span', { class: 'marker', text: tf ? (i === 0 ? '✓' : '✗') : letter(i) }), h('span', { class: 'label', text: label })));
+	const el = h('div', { class: `answer choices${tf ? ' tf' : ''}${multi ? ' multi' : ''}` }, buttons);
+	if (multi) {
+		send = submitButton(() => submit([...picked].sort((a, b) => a - b)));
+		el.append(h('div', { class: 'hint', text: t('q.pick_all') }), send);
+	}
+	return {
+		el,
+		setDisabled(b) {
+			disabled = b;
+			for (const btn of buttons) btn.disabled = b;
+			if (send) send.disabled = b || picked.size === 0;
+		},
+		setChosen(response) {
+			const idx = new Set(choiceIndexes(q.qtype, response));
+			buttons.forEach((btn, i) => {
+				btn.classList.toggle('chosen', idx.has(i));
+				btn.setAttribute('aria-pressed', String(idx.has(i)));
+			});
+		},
+		markAnswer(answer) {
+			const idx = new Set(choiceIndexes(q.qtype, answer));
+			buttons.forEach((btn, i) => { btn.dataset.correct = String(idx.has(i)); });
+		},
+	};
+}
+
+/* A text field per value, a submit button enabled once ready(). */
+function fieldsInput(el, fields, send, { ready, fill }) {
+	const update = () => { send.disabled = !ready(); };
+	for (const f of fields) f.addEventListener('input', update);
+	for (const f of fields) f.addEventListener('keydown', (e) => { if (e.key === 'Enter' && !send.disabled) send.click(); });
+	let answerEl = null;
+	return {
+		el,
+		setDisabled(b) {
+			for (const f of fields) f.disabled = b;
+			send.disabled = b || !ready();
+		},
+		setChosen(response) { fill(response); },
+		markAnswer(answer, q) {
+			if (answerEl) answerEl.remove();
+			answerEl = h('div', { class: 'correct-answer' }, h('div', { class: 'caption', text: t('reveal.answer') }), renderAnswer(q, answer));
+			el.append(answerEl);
+		},
+	};
+}
+
+function numericInput(q, submit) {
+	const field = h('input', { type: 'text', inputMode: 'decimal', autocomplete: 'off', class: 'field', attrs: { 'aria-label': t('q.number') }, placeholder: t('q.number') });
+	const unit = unitText(q);
+	const toResponse = () => {
+		const v = field.value.trim();
+		return /^[-+]?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(v) ? Number(v) : v;
+	};
+	const send = submitButton(() => submit(toResponse()));
+	const el = h('div', { class: 'answer numeric' }, h('div', { class: 'field-row' }, field, unit ? h('span', { class: 'unit', text: unit }) : null), send);
+	const api = fieldsInput(el, [field], send, {
+		ready: () => field.value.trim() !== '',
+		fill: (r) => { if (r !== null && r !== undefined) field.value = String(r); },
+	});
+	return { ...api, markAnswer: (a) => api.markAnswer(a, q) };
+}
+
+function fillInput(q, submit) {
+	const labels = blankLabels(q);
+	const fields = labels.map((label, i) => h('input', { type: 'text', autocomplete: 'off', class: 'field', placeholder: label || t('q.blank_n', { n: i + 1 }), attrs: { 'aria-label': label || t('q.blank_n', { n: i + 1 }) } }));
+	const toResponse = () => fields.map((f) => f.value.trim());
+	const send = submitButton(() => submit(toResponse()));
+	const el = h('div', { class: 'answer fill-in' }, fields.map((f, i) => h('label', { class: 'blank' }, h('span', { class: 'marker', text: String(i + 1) }), f)), send);
+	const api = fieldsInput(el, fields, send, {
+		ready: () => fields.some((f) => f.value.trim() !== ''),
+		fill: (r) => { if (Array.isArray(r)) fields.forEach((f, i) => { f.value = r[i] ?? ''; }); },
+	});
+	return { ...api, markAnswer: (a) => api.markAnswer(a, q) };
+}
+
+/* Items with up/down buttons (no dragging: works with thumbs and gloves). */
+function orderingInput(q, submit) {
+	const items = Array.isArray(q.items) ? q.items.map(pick) : [];
+	let order = items.map((_, i) => i);
+	let disabled = false;
+	const listEl = h('ol', { class: 'order-list' });
+	const render = () => {
+		listEl.replaceChildren(...order.map((item, pos) => h('li', { class: 'order-item', dataset: { item: String(item) } },
+			h('span', { class: 'marker', text: String(pos + 1) }),
+			h('span', { class: 'label', text: items[item] }),
+			h('button', { type: 'button', class: 'move up', text: '▲', disabled: disabled || pos === 0, attrs: { 'aria-label': t('q.move_up') }, onclick: () => move(pos, -1) }),
+			h('button', { type: 'button', class: 'move down', text: '▼', disabled: disabled || pos === order.length - 1, attrs: { 'aria-label': t('q.move_down') }, onclick: () => move(pos, 1) }))));
+	};
+	const move = (pos, d) => {
+		const o = order.slice();
+		[o[pos], o[pos + d]] = [o[pos + d], o[pos]];
+		order = o;
+		render();
+	};
+	const send = submitButton(() => submit(order.slice()));
+	send.disabled = items.length === 0;
+	render();
+	let answerEl = null;
+	const el = h('div', { class: 'answer ordering' }, h('div', { class: 'hint', text: t('q.order_hint') }), listEl, send);
+	return {
+		el,
+		setDisabled(b) { disabled = b; send.disabled = b || items.length === 0; render(); },
+		setChosen(r) {
+			if (Array.isArray(r) && r.length === items.length) order = r.slice();
+			render();
+		},
+		markAnswer(a) {
+			if (answerEl) answerEl.remove();
+			answerEl = h('div', { class: 'correct-answer' }, h('div', { class: 'caption', text: t('reveal.answer') }), renderAnswer(q, a));
+			el.append(answerEl);
+		},
+	};
+}
+
+/* For each left item a select of the right items. */
+function matchingInput(q, submit) {
+	const left = Array.isArray(q.left) ? q.left.map(pick) : [];
+	const right = Array.isArray(q.right) ? q.right.map(pick) : [];
+	const selects = left.map((l) => h('select', { class: 'field', attrs: { 'aria-label': l } },
+		h('option', { value: '', text: t('q.choose') }),
+		right.map((r, j) => h('option', { value: String(j), text: `${letter(j)}. ${r}` }))));
+	const toResponse = () => selects.map((s) => Number(s.value));
+	const send = submitButton(() => submit(toResponse()));
+	const el = h('div', { class: 'answer matching' }, left.map((l, i) => h('label', { class: 'pair' }, h('span', { class: 'left', text: `${i + 1}. ${l}` }), selects[i])), send);
+	for (const s of selects) s.addEventListener('change', () => { send.disabled = !selects.every((x) => x.value !== ''); });
+	let answerEl = null;
+	return {
+		el,
+		setDisabled(b) {
+			for (const s of selects) s.disabled = b;
+			send.disabled = b || !selects.every((x) => x.value !== '');
+		},
+		setChosen(r) { if (Array.isArray(r)) selects.forEach((s, i) => { s.value = Number.isInteger(r[i]) ? String(r[i]) : ''; }); },
+		markAnswer(a) {
+			if (answerEl) answerEl.remove();
+			answerEl = h('div', { class: 'correct-answer' }, h('div', { class: 'caption', text: t('reveal.answer') }), renderAnswer(q, a));
+			el.append(answerEl);
+		},
+	};
+}
+
+const INPUTS = {
+	single_choice: (q, s) => choiceInput(q, s),
+	true_false: (q, s) => choiceInput(q, s),
+	multiple_choice: (q, s) => choiceInput(q, s, { multi: true }),
+	numeric: numericInput,
+	fill_in: fillInput,
+	ordering: orderingInput,
+	matching: matchingInput,
+};
+
+/* The controls for question q; a type this page does not know shows a notice. */
+export function buildInput(q, submit) {
+	const make = INPUTS[q.qtype];
+	if (make) return make(q, submit);
+	return {
+		el: h('div', { class: 'answer unsupported', text: t('q.unsupported', { type: q.qtype }) }),
+		setDisabled() {},
+		setChosen() {},
+		markAnswer(a) {},
+	};
+}

@@ -1,0 +1,414 @@
+/*
+ * player.js - the player page (player.html): join, wait, answer, see the
+ * reveal, the leaderboard and the final rank, on a phone over weak Wi-Fi.
+ *
+ * Flow: join form (or automatic `resume` with the token kept in localStorage
+ * per contest code) -> lobby -> for each question: answer controls and a
+ * countdown on the server's clock -> ack (points, total, rank) -> reveal
+ * (correct answer, explanation, own result, leaderboard) -> finished.
+ *
+ * Answers survive bad networks: each goes through the client's reliable
+ * queue (resent with its rid until acknowledged, also after reconnects) and
+ * is also written to localStorage until acknowledged, so a page reload
+ * resends it after `resume` if the server never stored it. One view is shown
+ * at a time; render() derives it from the state S.
+ */
+
+import * as i18n from './i18n.js';
+import { t, pick, num } from './i18n.js';
+import { Client, newRid } from './proto.js';
+import { $, h, showView, toast, errorText, bindConnIndicator, codeFromUrl } from './dom.js';
+import { Countdown } from './countdown.js';
+import { buildInput } from './inputs.js';
+import { isChoice, choiceIndexes, typeLabel, renderAnswer } from './question.js';
+import { Board } from './board.js';
+
+const store = {
+	get(k) {
+		try { return JSON.parse(localStorage.getItem(k)); } catch (e) { return null; }
+	},
+	set(k, v) {
+		try { localStorage.setItem(k, JSON.stringify(v)); } catch (e) { /* storage full or private mode */ }
+	},
+	del(k) {
+		try { localStorage.removeItem(k); } catch (e) { /* ignore */ }
+	},
+};
+const tokenKey = (code) => `sa.token.${code}`;
+const answerKey = (code) => `sa.answer.${code}`;
+const PROFILE_KEY = 'sa.profile';
+
+const S = {
+	code: codeFromUrl(),
+	token: null,
+	joining: null,     /* join fields waiting for a connection */
+	me: null,          /* {participant_id, name, unit, score, rank} */
+	contest: null,
+	state: null,
+	lastSeq: -1,
+	q: null,           /* the current question message */
+	input: null,       /* its controls */
+	answer: null,      /* {qid, rid, response, status: sending|acked|rejected, ack, error} */
+	reveal: null,
+	lb: null,
+	timeUp: false,
+};
+
+const client = new Client();
+let countdown = null;
+let board = null;
+let finalBoard = null;
+
+/* ---- what the server is told ---- */
+
+function hello() {
+	if (S.token) return { type: 'resume', rid: newRid('r'), token: S.token, lang: i18n.currentLang() };
+	if (S.joining) return { type: 'join', rid: newRid('j'), lang: i18n.currentLang(), ...S.joining };
+	return null;
+}
+
+function onJoinSubmit(ev) {
+	ev.preventDefault();
+	const f = ev.target;
+	const fields = {
+		code: f.code.value.trim().toUpperCase(),
+		name: f.name.value.trim(),
+		employee_no: f.employee_no.value.trim(),
+		unit: f.unit.value.trim(),
+	};
+	const problem = !fields.code ? 'join.err_code' : !fields.name ? 'join.err_name'
+		: !/^[A-Za-z0-9_-]*$/.test(fields.employee_no) ? 'join.err_employee_no' : null;
+	if (problem) {
+		showJoinError(t(problem));
+		return;
+	}
+	showJoinError(null);
+	if (!fields.employee_no) delete fields.employee_no;
+	if (!fields.unit) delete fields.unit;
+	store.set(PROFILE_KEY, { name: fields.name, employee_no: fields.employee_no || '', unit: fields.unit || '' });
+	S.code = fields.code;
+	const u = new URL(location.href);
+	u.searchParams.set('code', S.code);
+	history.replaceState(null, '', u);
+	S.token = store.get(tokenKey(S.code));
+	S.joining = fields;
+	f.querySelector('button[type=submit]').disabled = true;
+	const first = hello();
+	if (client.isOpen() && first) client.send(first);
+}
+
+function showJoinError(text) {
+	const el = $('#join-error');
+	el.hidden = !text;
+	el.textContent = text || '';
+}
+
+function submitAnswer(response) {
+	const q = S.q;
+	if (!q || S.answer || S.timeUp || !S.state || S.state.phase !== 'question') return;
+	const rid = newRid('a');
+	S.answer = { qid: q.id, rid, response, status: 'sending' };
+	store.set(answerKey(S.code), { qid: q.id, rid, response, acked: false });
+	sendAnswer();
+	render();
+}
+
+function sendAnswer() {
+	const a = S.answer;
+	client.reliable({ type: 'answer', rid: a.rid, question_id: a.qid, response: a.response }).then((reply) => onAnswerReply(a, reply));
+}
+
+function onAnswerReply(a, reply) {
+	if (S.answer !== a) return; /* a later question replaced it */
+	if (reply.type === 'ack') {
+		a.status = 'acked';
+		a.ack = reply;
+		updateMe(reply.score, reply.rank);
+		store.set(answerKey(S.code), { qid: a.qid, rid: a.rid, response: a.response, acked: true });
+	} else {
+		a.status = 'rejected';
+		a.error = reply;
+		store.del(answerKey(S.code));
+		toast(errorText(reply));
+	}
+	render();
+}
+
+/* ---- what the server says ---- */
+
+function onJoined(m) {
+	S.me = { participant_id: m.participant_id, name: m.name, unit: m.unit, score: m.score ?? 0, rank: m.rank ?? null };
+	S.contest = m.contest || S.contest;
+	if (S.contest && S.contest.code) S.code = String(S.contest.code).toUpperCase();
+	S.token = m.token || S.token;
+	if (S.token) store.set(tokenKey(S.code), S.token);
+	S.joining = null;
+	S.lastSeq = -1; /* a new connection: its first state is authoritative */
+	client.ready();
+	render();
+}
+
+function onError(m) {
+	if (typeof m.rid === 'string' && m.rid.startsWith('a-')) return; /* answers: onAnswerReply */
+	if (m.code === 'bad_token') {
+		store.del(tokenKey(S.code));
+		S.token = null;
+		S.me = null;
+		if (S.joining) {
+			client.send(hello()); /* the form asked to join: do it now */
+		} else {
+			showJoinError(errorText(m));
+		}
+	} else if (!S.me) {
+		/* join refused: stay on the form */
+		S.joining = null;
+		showJoinError(errorText(m));
+	} else {
+		toast(errorText(m));
+	}
+	render();
+}
+
+function onState(m) {
+	if (typeof m.seq === 'number' && m.seq < S.lastSeq) return;
+	if (typeof m.seq === 'number') S.lastSeq = m.seq;
+	S.state = m;
+	if (m.phase === 'question' && S.q && m.question_id && m.question_id !== S.q.id) S.reveal = null;
+	if (m.phase === 'question' && S.q && m.question_id === S.q.id && typeof m.deadline === 'number') countdown.set(m.deadline, S.q.time_limit_ms);
+	render();
+}
+
+function onQuestion(m) {
+	const fresh = !S.q || S.q.id !== m.id;
+	if (fresh) {
+		if (S.answer && S.answer.status === 'sending') client.cancel(S.answer.rid);
+		S.q = m;
+		S.reveal = null;
+		S.answer = null;
+		S.timeUp = false;
+		S.input = buildInput(m, submitAnswer);
+	} else {
+		S.q = m;
+	}
+	const saved = store.get(answerKey(S.code));
+	if (m.answered) {
+		const response = saved && saved.qid === m.id ? saved.response : undefined;
+		S.answer = { qid: m.id, rid: m.answered.rid || null, response, status: 'acked', ack: m.answered };
+		updateMe(m.answered.score, m.answered.rank);
+	} else if (!S.answer && saved && saved.qid === m.id && !saved.acked) {
+		/* answered before a reload, never acknowledged: send it again */
+		S.answer = { qid: m.id, rid: saved.rid, response: saved.response, status: 'sending' };
+		sendAnswer();
+	}
+	countdown.set(m.deadline, m.time_limit_ms);
+	render();
+}
+
+function onReveal(m) {
+	if (!S.q || m.question_id !== S.q.id) return;
+	S.reveal = m;
+	render();
+}
+
+function onLeaderboard(m) {
+	S.lb = m;
+	if (m.me) updateMe(m.me.score, m.me.rank);
+	render();
+}
+
+function updateMe(score, rank) {
+	if (!S.me) return;
+	if (typeof score === 'number') S.me.score = score;
+	if (rank !== undefined) S.me.rank = rank;
+}
+
+/* ---- rendering ---- */
+
+function phase() {
+	return S.state ? S.state.phase : 'lobby';
+}
+
+function render() {
+	$('[data-contest-title]').textContent = S.contest ? pick(S.contest.title) : t('app.name');
+	renderMeBar();
+	if (!S.me) {
+		const waiting = (S.token || S.joining) && client.status !== 'idle';
+		showView(waiting && !$('#join-error').textContent ? 'loading' : 'join');
+		if (!waiting) $('#join-form button[type=submit]').disabled = false;
+		return;
+	}
+	const p = phase();
+	if (p === 'finished') renderFinished();
+	else if ((p === 'question' || p === 'reveal') && S.q) renderQuestion();
+	else renderLobby();
+}
+
+function renderMeBar() {
+	const bar = $('#me-bar');
+	bar.hidden = !S.me;
+	if (!S.me) return;
+	$('#me-name').textContent = S.me.name || '';
+	$('#me-score').textContent = num(S.me.score ?? 0);
+	$('#me-rank').textContent = rankText(S.me.rank);
+}
+
+function rankText(rank) {
+	return typeof rank === 'number' ? t('me.rank_n', { n: rank }) : '–';
+}
+
+function renderLobby() {
+	showView('lobby');
+	$('#lobby-name').textContent = S.me.name || '';
+	$('#lobby-unit').textContent = S.me.unit || '';
+	const players = S.lb ? S.lb.players : null;
+	$('#lobby-players').textContent = typeof players === 'number' ? t('lobby.players', { n: num(players) }) : '';
+}
+
+function renderQuestion() {
+	showView('question');
+	const q = S.q;
+	const revealed = !!S.reveal;
+	const open = phase() === 'question' && S.state.open !== false && !S.timeUp;
+	$('#q-index').textContent = t('q.index', { i: (q.index ?? 0) + 1, n: q.count ?? (S.contest && S.contest.question_count) ?? '?' });
+	$('#q-type').textContent = typeLabel(q.qtype);
+	$('#q-text').textContent = pick(q.text);
+	const holder = $('#q-input');
+	if (holder.firstChild !== S.input.el) holder.replaceChildren(S.input.el);
+	S.input.setDisabled(!open || !!S.answer);
+	S.input.el.classList.toggle('locked', !open || !!S.answer);
+	if (S.answer && S.answer.response !== undefined) S.input.setChosen(S.answer.response);
+	document.body.dataset.qstate = revealed ? 'reveal' : open ? 'open' : 'closed';
+	if (revealed || !open) countdown.stop();
+	$('#q-timebar').hidden = revealed || !open;
+	renderStatus(open, revealed);
+	renderReveal(revealed);
+}
+
+function renderStatus(open, revealed) {
+	const el = $('#q-status');
+	const a = S.answer;
+	let text = '';
+	let kind = '';
+	if (a && a.status === 'sending') {
+		text = client.status === 'open' ? t('answer.sending') : t('answer.sending_offline');
+		kind = 'sending';
+	} else if (a && a.status === 'acked' && !revealed) {
+		const ack = a.ack || {};
+		text = t('answer.acked', { points: num(ack.points ?? 0), score: num(ack.score ?? S.me.score), rank: rankText(ack.rank) });
+		kind = 'acked';
+	} else if (a && a.status === 'rejected') {
+		text = errorText(a.error);
+		kind = 'rejected';
+	} else if (!a && !open && !revealed) {
+		text = t('answer.time_up');
+		kind = 'closed';
+	} else if (!a && open && S.q && !isChoice(S.q.qtype)) {
+		text = '';
+	}
+	if (!revealed && a && a.status !== 'sending' && !open && kind === 'acked') text += ` · ${t('answer.wait_reveal')}`;
+	el.textContent = text;
+	el.dataset.kind = kind;
+}
+
+/* The player's own result at the reveal: correct, partial, wrong, none. */
+function myResult() {
+	const a = S.answer;
+	if (!a || a.status !== 'acked') return 'none';
+	const points = a.ack ? a.ack.points : null;
+	const q = S.q;
+	if (isChoice(q.qtype) && a.response !== undefined) {
+		const mine = choiceIndexes(q.qtype, a.response).sort().join(',');
+		const right = choiceIndexes(q.qtype, S.reveal.answer).sort().join(',');
+		if (mine === right) return 'correct';
+		return typeof points === 'number' && points > 0 ? 'partial' : 'wrong';
+	}
+	if (typeof points === 'number') return points > 0 ? 'scored' : 'wrong';
+	return 'answered';
+}
+
+function renderReveal(revealed) {
+	const banner = $('#q-result');
+	const expl = $('#q-explanation');
+	const boardEl = $('#q-board');
+	banner.hidden = !revealed;
+	expl.hidden = true;
+	boardEl.hidden = true;
+	if (!revealed) return;
+	const r = S.reveal;
+	S.input.markAnswer(r.answer);
+	const res = myResult();
+	const points = S.answer && S.answer.ack ? S.answer.ack.points : 0;
+	banner.dataset.result = res;
+	banner.replaceChildren(
+		h('span', { class: 'res-title', text: t(`result.${res}`) }),
+		res === 'none' ? null : h('span', { class: 'res-points', text: t('result.points', { points: num(points ?? 0) }) }));
+	if (!isChoice(S.q.qtype) && !S.input.el.querySelector('.correct-answer')) {
+		S.input.el.append(h('div', { class: 'correct-answer' }, h('div', { class: 'caption', text: t('reveal.answer') }), renderAnswer(S.q, r.answer)));
+	}
+	const explanation = pick(r.explanation);
+	expl.hidden = !explanation;
+	$('#q-explanation-text').textContent = explanation;
+	if (S.lb) {
+		boardEl.hidden = false;
+		$('#q-myrank').textContent = t('board.my_rank', { rank: rankText(S.me.rank), n: num(S.lb.players ?? 0), score: num(S.me.score ?? 0) });
+		board.setMe(S.me.participant_id);
+		board.update(S.lb.top);
+	}
+}
+
+function renderFinished() {
+	showView('finished');
+	countdown.stop();
+	$('#final-rank').textContent = rankText(S.me.rank);
+	$('#final-score').textContent = t('finished.score', { score: num(S.me.score ?? 0) });
+	const players = S.lb ? S.lb.players : null;
+	$('#final-players').textContent = typeof players === 'number' ? t('finished.players', { n: num(players) }) : '';
+	finalBoard.setMe(S.me.participant_id);
+	finalBoard.update(S.lb ? S.lb.top : []);
+}
+
+/* ---- start ---- */
+
+function prefillForm() {
+	const f = $('#join-form');
+	const p = store.get(PROFILE_KEY) || {};
+	f.code.value = S.code || '';
+	f.name.value = p.name || '';
+	f.employee_no.value = p.employee_no || '';
+	f.unit.value = p.unit || '';
+}
+
+async function main() {
+	await i18n.init();
+	countdown = new Countdown($('#q-countdown'), client, {
+		onTick: (ms, frac) => $('#q-timebar').style.setProperty('--frac', frac.toFixed(4)),
+		onZero: () => { S.timeUp = true; render(); },
+	});
+	board = new Board($('#q-board-list'));
+	finalBoard = new Board($('#final-board-list'));
+	prefillForm();
+	$('#join-form').addEventListener('submit', onJoinSubmit);
+	bindConnIndicator(client);
+	i18n.onChange(() => {
+		if (S.q) {
+			/* rebuild the controls in the new language, keeping what was chosen */
+			S.input = buildInput(S.q, submitAnswer);
+			$('#q-input').replaceChildren();
+		}
+		board.refresh();
+		finalBoard.refresh();
+		render();
+	});
+	client.on('joined', onJoined)
+		.on('error', onError)
+		.on('state', onState)
+		.on('question', onQuestion)
+		.on('reveal', onReveal)
+		.on('leaderboard', onLeaderboard)
+		.on('status', render);
+	if (S.code) S.token = store.get(tokenKey(S.code));
+	client.start(hello);
+	render();
+}
+
+main();
