@@ -61,7 +61,7 @@ static void pg_work(const char *conninfo, const char *how, long from, long n, lo
 	PGconn *c = PQconnectdb(conninfo);
 	if (PQstatus(c) != CONNECTION_OK)
 		die("cannot connect", PQerrorMessage(c));
-	size_t cap = (size_t)batch * 96 + 256;
+	size_t cap = (size_t)batch * 160 + 512;
 	char *sql = malloc(cap);
 	if (!sql)
 		die("out of memory", NULL);
@@ -71,11 +71,13 @@ static void pg_work(const char *conninfo, const char *how, long from, long n, lo
 			k = 1;
 		size_t o = 0;
 		if (strcmp(how, "copy") == 0) {
-			pg_exec(c, "COPY lg_ceiling (participant_id, question_id, response, points, score) FROM STDIN");
+			pg_exec(c, "COPY lg_ceiling (participant_id, question_idx, contest_id, question_id, request_id, "
+				   "response, options, points_milli, correctness, received_ms, response_ms, instance) FROM STDIN");
 			for (long i = 0; i < k; i++) {
 				long id = from + done + i;
-				o += (size_t)snprintf(sql + o, cap - o, "%ld\tq%ld\t%ld\t%ld\t%ld\n", id % 20000, id / 20000, id % 4,
-						      (id % 4) * 250, id);
+				o += (size_t)snprintf(sql + o, cap - o, "%ld\t%ld\t1\tq%ld\ta%ld\t%ld\t{%ld}\t%ld\t%d\t%ld\t%ld\tbench\n",
+						      id / 20, id % 20, id % 20 + 1, id % 20, id % 4, id % 4, (id % 4) * 250,
+						      id % 4 ? 0 : 2, 1764215000000 + id, id % 20000);
 			}
 			if (PQputCopyData(c, sql, (int)o) != 1 || PQputCopyEnd(c, NULL) != 1)
 				die("COPY failed", PQerrorMessage(c));
@@ -86,11 +88,14 @@ static void pg_work(const char *conninfo, const char *how, long from, long n, lo
 				PQclear(r);
 			}
 		} else {
-			o += (size_t)snprintf(sql, cap, "INSERT INTO lg_ceiling (participant_id, question_id, response, points, score) VALUES ");
+			o += (size_t)snprintf(sql, cap, "INSERT INTO lg_ceiling (participant_id, question_idx, contest_id, "
+					      "question_id, request_id, response, options, points_milli, correctness, received_ms, "
+					      "response_ms, instance) VALUES ");
 			for (long i = 0; i < k; i++) {
 				long id = from + done + i;
-				o += (size_t)snprintf(sql + o, cap - o, "%s(%ld,'q%ld','%ld',%ld,%ld)", i ? "," : "", id % 20000,
-						      id / 20000, id % 4, (id % 4) * 250, id);
+				o += (size_t)snprintf(sql + o, cap - o, "%s(%ld,%ld,1,'q%ld','a%ld','%ld','{%ld}',%ld,%d,%ld,%ld,'bench')",
+						      i ? "," : "", id / 20, id % 20, id % 20 + 1, id % 20, id % 4, id % 4,
+						      (id % 4) * 250, id % 4 ? 0 : 2, 1764215000000 + id, id % 20000);
 			}
 			pg_exec(c, sql);
 		}
@@ -109,9 +114,13 @@ static int pg_ceiling(const char *conninfo, long rows, long batch, long clients)
 		die("cannot connect", PQerrorMessage(c));
 	PQsetNoticeProcessor(c, pg_quiet, NULL);
 	pg_exec(c, "DROP TABLE IF EXISTS lg_ceiling");
-	pg_exec(c, "CREATE TABLE lg_ceiling (id bigserial PRIMARY KEY, participant_id bigint NOT NULL, "
-		   "question_id text NOT NULL, response jsonb NOT NULL, points bigint NOT NULL, score bigint NOT NULL, "
-		   "created_at timestamptz NOT NULL DEFAULT now())");
+	/* the shape of server/sql/001_init.sql's answers table (keys and index), without the foreign key */
+	pg_exec(c, "CREATE TABLE lg_ceiling (participant_id bigint NOT NULL, question_idx int NOT NULL, "
+		   "contest_id bigint NOT NULL, question_id text NOT NULL, request_id text, response text NOT NULL, "
+		   "options int[] NOT NULL DEFAULT '{}', points_milli bigint NOT NULL, correctness smallint NOT NULL, "
+		   "received_ms bigint NOT NULL, response_ms int NOT NULL, instance text NOT NULL DEFAULT '', "
+		   "stored_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (participant_id, question_idx))");
+	pg_exec(c, "CREATE INDEX lg_ceiling_question ON lg_ceiling (contest_id, question_idx)");
 	PGresult *r = PQexec(c, "SHOW synchronous_commit");
 	char sync[32] = "?";
 	if (PQresultStatus(r) == PGRES_TUPLES_OK)

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# tools/bench/smoke.sh OUTDIR - the load generator's smoke test (make loadgen-smoke).
+#
+# Throwaway PostgreSQL (:26532) and Redis (:26579), one server (:26580)
+# from OUTDIR/skillarena, a 5-question contest written by `loadgen
+# mkcontest`, and 20 players with wrong answers, retries and reconnects.
+# Fails if loadgen reports anything incomplete (a missing or wrong ack, a
+# player that could not join, an unanswered question) or if PostgreSQL does
+# not hold exactly one answer per player and question. Takes ~10 s.
+set -euo pipefail
+shopt -s inherit_errexit
+OUT=${1:?usage: smoke.sh OUTDIR (build/release)}
+source "$(dirname "$0")/lib.sh"
+OUT=$(cd "$OUT" && pwd)
+PGPORT=${SA_SMOKE_PG_PORT:-26532}
+REDISPORT=${SA_SMOKE_REDIS_PORT:-26579}
+PORT=${SA_SMOKE_PORT:-26580}
+PLAYERS=20
+QUESTIONS=5
+TOKEN=smoke-$RANDOM$RANDOM
+
+trap bench_cleanup EXIT
+trap 'exit 130' INT TERM
+bench_tmp
+services_start "$PGPORT" "$REDISPORT"
+"$OUT/loadgen" mkcontest --code LGSMOKE --questions "$QUESTIONS" --time-limit 10 >"$BENCH_TMP/smoke.json"
+SERVER_PIDS=()
+server_start "$OUT/skillarena" "$PORT" smoke "$BENCH_TMP/smoke.json" "$TOKEN" "$BENCH_TMP/server.log"
+
+set +e
+timeout 40 "$OUT/loadgen" run --url "ws://127.0.0.1:$PORT/ws" --code LGSMOKE --token "$TOKEN" \
+	--players $PLAYERS --procs 2 --think uniform:20:300 --wrong 0.3 --retry 0.3 --reconnect 0.2 \
+	--grace-ms 2000 --reveal-wait-ms 100 --timeout 30 --label smoke \
+	--server-pids "${SERVER_PIDS[0]}" --json "$BENCH_TMP/smoke-result.json"
+rc=$?
+set -e
+if ((rc != 0)); then
+	say "loadgen reported an incomplete run (exit $rc); result:"
+	cat "$BENCH_TMP/smoke-result.json" >&2 || true
+	say "server log (tail):"
+	tail -30 "$BENCH_TMP/server.log" >&2
+	exit 1
+fi
+stored=$(psql "$PGCONN" -tAc "SELECT count(*) FROM answers a JOIN contests c ON c.id = a.contest_id WHERE c.code = 'LGSMOKE'")
+if [[ $stored != $((PLAYERS * QUESTIONS)) ]]; then
+	die "PostgreSQL holds $stored answers for LGSMOKE, want $((PLAYERS * QUESTIONS)) (one per player and question)"
+fi
+say "smoke ok: $PLAYERS players x $QUESTIONS questions, every ack verified, $stored answers in PostgreSQL"
