@@ -19,6 +19,7 @@
  * process) gets the same ack with duplicate:true; a different one gets
  * already_answered.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -79,13 +80,18 @@ int answer_init(arena *a)
 	return 0;
 }
 
+static void queue_closed(uv_handle_t *h)
+{
+	free((char *)h - offsetof(answer_queue, timer));
+}
+
 void answer_release(arena *a)
 {
 	answer_queue *q = a->aq;
 	if (!q)
 		return;
 	uv_timer_stop(&q->timer);
-	uv_close((uv_handle_t *)&q->timer, (uv_close_cb)free);
+	uv_close((uv_handle_t *)&q->timer, queue_closed);
 	a->aq = NULL;
 }
 

@@ -230,6 +230,7 @@ int lb_command(arena *a, lb_cb cb, void *ud, const char *fmt, ...);
 int lb_commandv(arena *a, lb_cb cb, void *ud, int argc, const char **argv, const size_t *argvlen);
 void lb_key(arena *a, char *buf, size_t n, const crun *r, const char *what);
 void lb_member(char *buf, size_t n, int64_t pid);
+int64_t lb_member_pid(const char *member);
 /* Publishes an event to every process (including this one). */
 int lb_publish(arena *a, const char *json);
 /* Rebuilds a contest's Redis state from PostgreSQL. */

@@ -178,7 +178,7 @@ static void ranks_reply(arena *a, void *reply, void *ud)
 		return;
 	}
 	for (size_t i = 0; i < rr->elements; i++) {
-		conn *c = run_find_player(r, atoll(rr->element[i]->str));
+		conn *c = run_find_player(r, lb_member_pid(rr->element[i]->str));
 		if (c)
 			bcast_send_player_lb(c, (int64_t)i + 1);
 	}
@@ -266,7 +266,7 @@ static void top_ids(arena *a, void *reply, void *ud)
 	argv[0] = "HMGET";
 	argv[1] = key;
 	for (int i = 0; i < t->n; i++) {
-		t->pid[i] = atoll(rr->element[2 * i]->str);
+		t->pid[i] = lb_member_pid(rr->element[2 * i]->str);
 		t->score[i] = lb_score_from_z(strtod(rr->element[2 * i + 1]->str, NULL));
 		argv[2 + i] = rr->element[2 * i]->str;
 	}
@@ -327,7 +327,7 @@ int bcast_fetch_top(crun *r, int limit, void (*done)(crun *r, cJSON *top, int64_
 	const char *p[2] = {cid, lim};
 	if (store_query(a,
 			"SELECT id, name, unit, score_milli, count(*) OVER () FROM participants "
-			"WHERE contest_id = $1 ORDER BY score_milli DESC, reached_ds, id DESC LIMIT $2",
+			"WHERE contest_id = $1 ORDER BY score_milli DESC, reached_ds, id LIMIT $2",
 			2, p, top_pg, t)) {
 		free(t);
 		return -1;

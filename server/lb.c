@@ -4,7 +4,7 @@
  * rebuilt from it (lb_rebuild) when missing.
  *
  * Keys (prefix from --redis-prefix, default "sa:"), per contest code C:
- *   sa:C:lb       sorted set, member = zero-padded participant id,
+ *   sa:C:lb       sorted set, member = lb_member(participant id),
  *                 score = lb_zscore(points, time reached): ZREVRANGE is the ranking
  *   sa:C:who      hash, member -> "name\tunit" (to render the top N)
  *   sa:C:ans:I    answers acknowledged for question index I
@@ -32,6 +32,7 @@
 
 /* Time slots per point-thousandth in the sorted-set score: 2^22 deciseconds (4.8 days). */
 #define LB_TIME_SLOTS 4194304.0
+#define LB_MEMBER_MAX 999999999999LL
 
 typedef struct lb {
 	arena *a;
@@ -68,7 +69,14 @@ void lb_key(arena *a, char *buf, size_t n, const crun *r, const char *what)
 	snprintf(buf, n, "%s%s:%s", a->cfg.redis_prefix, r->code, what);
 }
 
-void lb_member(char *buf, size_t n, int64_t pid) { snprintf(buf, n, "%012lld", (long long)pid); }
+/* Members sort so that, between equal scores, the participant who joined first
+ * comes first in ZREVRANGE (reverse lexicographic order): 999999999999 - id. */
+void lb_member(char *buf, size_t n, int64_t pid)
+{
+	snprintf(buf, n, "%012lld", (long long)(LB_MEMBER_MAX - pid));
+}
+
+int64_t lb_member_pid(const char *member) { return LB_MEMBER_MAX - atoll(member); }
 
 int lb_ready(arena *a) { return a->lb && ((lb *)a->lb)->cmd_up; }
 

@@ -85,8 +85,6 @@ int live_init(crun *r)
 	cJSON_AddItemToObject(r->info, "title", langmap(d->title));
 	cJSON_AddStringToObject(r->info, "mode", d->mode ? d->mode : "live");
 	cJSON_AddNumberToObject(r->info, "question_count", r->nq);
-	uv_timer_init(r->a->loop, &r->deadline_timer);
-	r->deadline_timer.data = r;
 	r->st.qindex = -1;
 	return 0;
 }

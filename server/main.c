@@ -173,6 +173,7 @@ int server_run(arena *a)
 	info.mounts = &mount_web;
 	info.user = a;
 	info.foreign_loops = foreign;
+	info.pcontext = &a->lws; /* lws sets it NULL once its asynchronous destroy finished */
 	info.options = LWS_SERVER_OPTION_LIBUV | LWS_SERVER_OPTION_UV_NO_SIGSEGV_SIGFPE_SPIN |
 		       LWS_SERVER_OPTION_VALIDATE_UTF8;
 	if (a->cfg.listen_share)
@@ -206,8 +207,14 @@ int server_run(arena *a)
 		sa_log(LL_ERROR, "cannot start");
 		rc = 1;
 	} else {
-		for (int i = 0; i < a->nruns; i++)
-			live_apply(a->runs[i], &a->runs[i]->st, NULL);
+		for (int i = 0; i < a->nruns; i++) {
+			crun *r = a->runs[i];
+			uv_timer_init(&loop, &r->deadline_timer);
+			r->deadline_timer.data = r;
+			live_state st = r->st;
+			r->st.seq = -1; /* apply what PostgreSQL said, whatever its seq */
+			live_apply(r, &st, NULL);
+		}
 		live_reload_all(a); /* also fetches the reveal of a contest stopped in phase reveal */
 		sa_log(LL_INFO, "listening on port %d (%d contests, web %s)", a->cfg.port, a->nruns,
 		       a->cfg.web);
@@ -216,7 +223,6 @@ int server_run(arena *a)
 
 	/* Stop: take no more input, commit what was received, then close. */
 	lws_context_destroy(a->lws); /* closes every connection (their CLOSED callbacks run) */
-	a->lws = NULL;
 	answer_flush_now(a);
 	store_drain(a, 5000);
 	bcast_stop(a);
@@ -231,6 +237,9 @@ int server_run(arena *a)
 	uv_signal_stop(&a->sigterm);
 	uv_close((uv_handle_t *)&a->sigint, NULL);
 	uv_close((uv_handle_t *)&a->sigterm, NULL);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	if (a->lws) /* on a foreign loop the destroy completes in a second call */
+		lws_context_destroy(a->lws);
 	uv_run(&loop, UV_RUN_DEFAULT);
 	uv_walk(&loop, close_walk, NULL);
 	uv_run(&loop, UV_RUN_DEFAULT);

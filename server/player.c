@@ -115,6 +115,7 @@ static void join_done(arena *a, void *res, const char *err, void *ud)
 	lb_key(a, key, sizeof key, j->r, "lb");
 	snprintf(z, sizeof z, "%.17g", lb_zscore(0, 0));
 	lb_command(a, NULL, NULL, "ZADD %s NX %s %s", key, z, member);
+	j->r->players++; /* until the next tick counts them all */
 	j->r->stats_dirty = 1;
 	fetch_rank_then_welcome(j);
 }

@@ -42,7 +42,7 @@ CREATE TABLE participants (
     joined_at      timestamptz NOT NULL DEFAULT now(),
     UNIQUE (contest_id, employee_no)
 );
-CREATE INDEX participants_rank ON participants (contest_id, score_milli DESC, reached_ds, id DESC);
+CREATE INDEX participants_rank ON participants (contest_id, score_milli DESC, reached_ds, id);
 
 -- One row per participant and question: the primary key is what makes answers idempotent.
 CREATE TABLE answers (
