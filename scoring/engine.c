@@ -525,9 +525,11 @@ int score_answer(const score_question *q, const cJSON *response, const score_ctx
 	out->bonus_milli = bonus;
 	out->correctness = oc.correctness;
 	out->streak = streak;
-	oc.feedback[sizeof oc.feedback - 1] = '\0';
-	memcpy(out->feedback, oc.feedback, sizeof oc.feedback);
-	utf8_trim(out->feedback);
+	size_t fl = strnlen(oc.feedback, sizeof oc.feedback - 1);
+	memcpy(out->feedback, oc.feedback, fl);
+	out->feedback[fl] = '\0';
+	if (fl)
+		utf8_trim(out->feedback);
 	return SCORE_OK;
 }
 

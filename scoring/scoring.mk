@@ -58,7 +58,7 @@ fuzz-smoke-scoring: $(SCORING_FUZZ_BINS)
 	  $$f -max_total_time=$(SCORING_FUZZ_TIME) -timeout=5 -rss_limit_mb=2048 -print_final_stats=1 \
 	      -artifact_prefix=build/fuzz/$$n- $$corpus tests/fuzz/$${n}_seeds >build/fuzz/$$n.log 2>&1 \
 	    || { tail -n 40 build/fuzz/$$n.log; echo "fuzz: $$n FAILED (log build/fuzz/$$n.log)"; exit 1; }; \
-	  grep -E '^stat::number_of_executed_runs' build/fuzz/$$n.log | sed "s/^/fuzz: $$n /"; \
+	  grep -E '^stat::(number_of_executed_units|new_units_added)' build/fuzz/$$n.log | sed "s/^/fuzz: $$n /"; \
 	done
 
 # ---- benchmark
@@ -67,4 +67,4 @@ $(OUT)/bench/bench_scoring: scoring/bench/bench_scoring.c $(LIBSCORING) $(SCORIN
 	$(CC) $(CFLAGS) -o $@ $< $(LIBSCORING) $(LDFLAGS) -lcjson -ldl -lm
 BENCH_TARGETS += bench-scoring
 bench-scoring: $(OUT)/bench/bench_scoring
-	@$(OUT)/bench/bench_scoring $(OUT)/plugins
+	@$(OUT)/bench/bench_scoring $(OUT)/plugins $(OUT)/bench/scoring.json
