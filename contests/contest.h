@@ -1,7 +1,7 @@
 /*
  * contest.h - contest definitions: load, validate, expand (public header).
  *
- * A contest file (contests/*.json, docs/contests.md) is read, validated in
+ * A contest file (contests/NAME.json, docs/contests.md) is read, validated in
  * full (every problem reported at once, each with file, JSON path and reason)
  * and expanded into the ordered list of questions a live contest plays.
  * Every question is compiled by the scoring engine at load time, so a question
@@ -49,7 +49,29 @@ typedef struct contest_question {
 	cJSON *def;            /* the question object as played (text, options, ...); owned */
 	score_question *compiled;
 	int64_t time_limit_ms;
+	/* added by contests/: */
+	int stage;             /* index in contest_def.stages */
 } contest_question;
+
+/* A stage of the contest (theory, practical, ...); a file without "stages" has one, "main". */
+typedef struct contest_stage {
+	char *id;
+	const cJSON *title;    /* language map inside root */
+	const char *kind;      /* "quiz" (answered on phones) or "judged" (scored by judges) */
+	double weight;         /* percent of the final score; the stages add up to 100 */
+	int64_t time_limit_ms; /* default time limit per question in this stage */
+	int64_t duration_ms;   /* time allowed for the whole stage, 0 when not limited */
+	size_t first, count;   /* its items: questions[first..] for quiz, tasks[first..] for judged */
+	int round;             /* index in contest_def.rounds, -1 when the contest has none */
+	struct contest_blueprint *paper; /* drawn from banks, NULL when its questions are inline */
+} contest_stage;
+
+/* A round: a qualifying round lets its top N (and everyone tied with the N-th) advance. */
+typedef struct contest_round {
+	char *id;
+	const cJSON *title;    /* language map inside root */
+	int advance_top;       /* 0 for the final round */
+} contest_round;
 
 typedef struct contest_def {
 	char *code;            /* upper-case, [A-Z0-9]{4,16} */
@@ -58,6 +80,16 @@ typedef struct contest_def {
 	cJSON *root;           /* the whole validated definition; owned */
 	contest_question *questions;
 	size_t nquestions;
+	/* added by contests/: */
+	contest_question *tasks;   /* items of judged stages (never played on phones) */
+	size_t ntasks;
+	contest_stage *stages;
+	size_t nstages;
+	contest_round *rounds;
+	size_t nrounds;
+	double pass_mark;          /* percent of the maximum score, -1 when none */
+	char *seed;                /* seed of the draws ("seed" of a paper, else the code) */
+	struct contest_banks *banks; /* banks the papers draw from (internal) */
 } contest_def;
 
 /*
@@ -68,6 +100,32 @@ typedef struct contest_def {
 int contest_load(const char *path, const score_engine *eng, const char *lang,
 		 contest_def **out, contest_diag *diag);
 void contest_free(contest_def *c);
+
+/*
+ * How many of n participants, ranked by score (scores[0] highest, sorted
+ * descending), advance when the top `top` do: everyone tied with the top-th
+ * score advances too. Returns n when n <= top, 0 when top is 0.
+ */
+size_t contest_advancing(const int64_t *scores_desc, size_t n, size_t top);
+
+/*
+ * One participant's paper: the questions drawn for them from the banks by the
+ * contest's blueprints (with question and option order shuffled when asked),
+ * followed by the inline questions of the other stages. The draw depends on
+ * the contest seed and the participant key only (xoshiro256** seeded through
+ * splitmix64, docs/contests.md), so it is the same on every machine and run.
+ * For a contest without per-participant papers every key gets the same paper,
+ * equal to contest_def.questions.
+ */
+typedef struct contest_paper {
+	uint64_t seed;         /* the 64-bit seed the draw used */
+	contest_question *questions; /* owned */
+	size_t nquestions;
+} contest_paper;
+
+int contest_paper_draw(const contest_def *c, const score_engine *eng, const char *participant,
+		       contest_paper **out, char **err);
+void contest_paper_free(contest_paper *p);
 
 #ifdef __cplusplus
 }

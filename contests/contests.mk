@@ -1,0 +1,47 @@
+# contests/contests.mk - contest definitions, question banks, importers and
+# the contest CLI (included by the top-level Makefile).
+#
+#   libcontests.a          CONTESTS_SRCS: contests/*.c
+#   fuzz targets           build/fuzz/fuzz_import_{gift,aiken,csv,json},
+#                          fuzz_contest (clang -fsanitize=fuzzer)
+#   fuzz-smoke-contests    a bounded run of each fuzz target (TEST_STEPS)
+#   validate-samples       `skillarena validate` over every sample (TEST_STEPS)
+
+CONTESTS_SRCS += $(wildcard contests/*.c)
+
+# ---- fuzzing (libFuzzer; clang's runtime ships in libclang-rt-14-dev) ----
+FUZZ_CC        ?= clang
+FUZZ_DIR       := build/fuzz
+CONTEST_FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_import*.c)
+CONTEST_FUZZERS   := $(patsubst tests/fuzz/%.c,$(FUZZ_DIR)/%,$(CONTEST_FUZZ_SRCS))
+FUZZ_TARGETS      += $(CONTEST_FUZZERS)
+FUZZ_CFLAGS    := -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
+                  -fno-sanitize-recover=undefined -Iscoring -Icontests $(shell pkg-config --cflags libcjson)
+FUZZ_LIBS      := $(shell pkg-config --libs libcjson) -ldl -lm
+
+$(FUZZ_DIR)/fuzz_import%: tests/fuzz/fuzz_import%.c $(CONTESTS_SRCS) $(SCORING_SRCS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $^ $(FUZZ_LIBS)
+
+# Each fuzzer runs 8 s from its seed corpus (tests/data/contests/fuzz/<name>/),
+# in a scratch copy so the checked-in corpus is not rewritten; a crash fails.
+FUZZ_SMOKE_SECONDS ?= 8
+.PHONY: fuzz-smoke-contests validate-samples
+fuzz-smoke-contests: $(CONTEST_FUZZERS)
+	@set -e; for f in $(CONTEST_FUZZERS); do \
+	  n=$$(basename $$f); work=$$(mktemp -d); \
+	  if [ -d tests/data/contests/fuzz/$$n ]; then cp -r tests/data/contests/fuzz/$$n/. $$work/; fi; \
+	  echo "fuzz-smoke: $$n ($(FUZZ_SMOKE_SECONDS) s)"; \
+	  if ! $$f -max_total_time=$(FUZZ_SMOKE_SECONDS) -max_len=8192 -rss_limit_mb=1024 \
+	         -artifact_prefix=$(FUZZ_DIR)/$$n- $$work >$(FUZZ_DIR)/$$n.log 2>&1; then \
+	    tail -n 40 $(FUZZ_DIR)/$$n.log; rm -rf $$work; echo "fuzz-smoke: $$n FAILED"; exit 1; fi; \
+	  grep -E '^Done|^#[0-9]+ *DONE' $(FUZZ_DIR)/$$n.log | tail -n 1; rm -rf $$work; \
+	done
+
+# Every contest, bank and sample import file under contests/ must validate.
+CONTEST_SAMPLES := $(wildcard contests/demo/*.json contests/samples/*.json contests/banks/*.json \
+                     contests/samples/*.gift contests/samples/*.aiken.txt contests/samples/*.csv)
+validate-samples: $(OUT)/skillarena
+	$(OUT)/skillarena validate $(CONTEST_SAMPLES)
+
+TEST_STEPS += fuzz-smoke-contests validate-samples
