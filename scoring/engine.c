@@ -158,6 +158,20 @@ static void warn(char **w, const char *fmt, ...)
 	free(line);
 }
 
+int score_engine_register(score_engine *eng, const score_type *t, const char *origin, char **err)
+{
+	if (err)
+		*err = NULL;
+	if (!t || t->abi_version != SCORE_ABI_VERSION)
+		return score_errf(err, SCORE_E_ABI, "scorer built for ABI version %d, this engine supports version %d",
+				  t ? t->abi_version : -1, SCORE_ABI_VERSION);
+	const char *why = type_problem(eng, t);
+	if (why)
+		return score_errf(err, SCORE_E_PLUGIN, "scorer '%s' refused: %s", t->type ? t->type : "?", why);
+	int rc = engine_add(eng, t, origin ? origin : "embedded", NULL);
+	return rc ? score_errf(err, rc, "out of memory") : SCORE_OK;
+}
+
 static int so_filter(const struct dirent *d)
 {
 	size_t n = strlen(d->d_name);

@@ -41,7 +41,7 @@ SCORING_FUZZ_TIME  ?= 5
 FUZZ_TARGETS += $(SCORING_FUZZ_BINS)
 TEST_STEPS   += fuzz-smoke-scoring
 
-$(SCORING_FUZZ_BINS): build/fuzz/%: tests/fuzz/%.c $(SCORING_SRCS) scoring/scoring.h \
+$(SCORING_FUZZ_BINS): build/fuzz/%: tests/fuzz/%.c $(SCORING_SRCS) scoring/plugins/keywords/keywords.c scoring/scoring.h \
 		scoring/scoring_plugin.h scoring/internal.h
 	@mkdir -p $(dir $@)
 	clang $(SCORING_FUZZ_FLAGS) -o $@ $(filter %.c,$^) -lcjson -ldl -lm

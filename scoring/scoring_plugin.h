@@ -102,6 +102,14 @@ extern const score_type score_type_ordering;
 extern const score_type score_type_matching;
 extern const score_type score_type_judged;
 
+/*
+ * Registers a scorer linked into the program itself (an embedded plugin, a
+ * test double), with the same checks as a loaded plugin: SCORE_E_ABI for
+ * another ABI version, SCORE_E_PLUGIN for a bad table or a type already
+ * registered (message in *err). t must outlive the engine.
+ */
+int score_engine_register(score_engine *eng, const score_type *t, const char *origin, char **err);
+
 /* ---- helpers for scorers (scoring/util.c, scoring/normalize.c) ---- */
 
 /* Sets *err (if err) to a malloc'ed printf-style message; returns code. */

@@ -18,7 +18,7 @@
 
 #include <cmocka.h>
 
-#include "scoring.h"
+#include "scoring_plugin.h"
 
 static char plugins_dir[PATH_MAX], bad_dir[PATH_MAX];
 static score_engine *eng;
@@ -100,6 +100,99 @@ static void test_refusals(void **state)
 	assert_non_null(w);
 	assert_non_null(strstr(w, "/nonexistent/plugins"));
 	free(w);
+}
+
+/* ---------- scorers registered in-process, and the engine's contract checks ---------- */
+
+typedef struct liar_state {
+	int mode;
+} liar_state;
+
+static int liar_compile(void *state, const cJSON *q, char **err)
+{
+	const cJSON *m = cJSON_GetObjectItemCaseSensitive(q, "mode");
+	((liar_state *)state)->mode = cJSON_IsNumber(m) ? m->valueint : 0;
+	return SCORE_OK;
+}
+static int liar_validate(const void *state, const cJSON *r)
+{
+	return SCORE_OK;
+}
+/* mode 0 honest; 1 more than full credit; 2 "correct" with half credit;
+ * 3 den 0; 4 "wrong" with credit; 5 an unknown correctness; 6 credit below -1 */
+static int liar_score(const void *state, const cJSON *r, const char *lang, score_outcome *out)
+{
+	static const struct {
+		int64_t num, den;
+		int corr;
+	} o[] = {{1, 2, SCORE_PARTIAL}, {3, 2, SCORE_CORRECT}, {1, 2, SCORE_CORRECT}, {1, 0, SCORE_PARTIAL},
+		 {1, 2, SCORE_WRONG},   {1, 2, 7},             {-3, 2, SCORE_WRONG}};
+	int m = ((const liar_state *)state)->mode;
+	out->num = o[m].num;
+	out->den = o[m].den;
+	out->correctness = (score_correctness)o[m].corr;
+	memset(out->feedback, 'x', sizeof out->feedback); /* not terminated: the engine must cope */
+	out->feedback[sizeof out->feedback - 2] = (char)0xe4; /* and a cut UTF-8 sequence at the end */
+	return SCORE_OK;
+}
+static int liar_public(const void *state, cJSON *obj)
+{
+	return SCORE_OK;
+}
+static cJSON *liar_reveal(const void *state)
+{
+	return cJSON_CreateNull();
+}
+static char *liar_canonical(const void *state, const cJSON *r)
+{
+	return strdup("x");
+}
+
+static const score_type liar = {
+	.abi_version = SCORE_ABI_VERSION, .type = "liar", .version = "0.1", .state_size = sizeof(liar_state),
+	.compile = liar_compile, .validate = liar_validate, .score = liar_score, .public_fields = liar_public,
+	.reveal = liar_reveal, .canonical = liar_canonical,
+};
+static const score_type liar_future = {
+	.abi_version = SCORE_ABI_VERSION + 1, .type = "liar2", .version = "0.1", .state_size = 4,
+	.compile = liar_compile, .validate = liar_validate, .score = liar_score, .public_fields = liar_public,
+	.reveal = liar_reveal, .canonical = liar_canonical,
+};
+
+static void test_register_and_contract(void **state)
+{
+	score_engine *e;
+	char *err = NULL;
+	assert_int_equal(score_engine_new(&e, NULL, NULL), 0);
+	assert_int_equal(score_engine_register(e, &liar_future, "test", &err), SCORE_E_ABI);
+	assert_non_null(strstr(err, "ABI version 2, this engine supports version 1"));
+	free(err);
+	assert_int_equal(score_engine_register(e, &liar, "test", &err), SCORE_OK);
+	assert_null(err);
+	assert_int_equal(score_engine_register(e, &liar, "test", &err), SCORE_E_PLUGIN);
+	assert_non_null(strstr(err, "already registered"));
+	free(err);
+	for (int mode = 0; mode <= 6; mode++) {
+		char def[64];
+		snprintf(def, sizeof def, "{\"type\":\"liar\",\"mode\":%d}", mode);
+		cJSON *q = cJSON_Parse(def), *r = cJSON_Parse("1");
+		score_question *sq = NULL;
+		assert_int_equal(score_compile(e, q, NULL, &sq, NULL), 0);
+		score_result res;
+		int rc = score_answer(sq, r, NULL, &res);
+		if (mode == 0) {
+			assert_int_equal(rc, 0);
+			assert_int_equal(res.points_milli, 500000);
+			/* the unterminated feedback is cut, and cut back to whole UTF-8 */
+			assert_int_equal(strlen(res.feedback), 190);
+		} else {
+			assert_int_equal(rc, SCORE_E_RESPONSE); /* a broken promise is refused */
+		}
+		score_question_free(sq);
+		cJSON_Delete(q);
+		cJSON_Delete(r);
+	}
+	score_engine_free(e);
 }
 
 /* ---------- the keywords plugin ---------- */
@@ -255,6 +348,7 @@ int main(void)
 	const struct CMUnitTest load[] = {
 		cmocka_unit_test(test_load_example),
 		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_register_and_contract),
 		cmocka_unit_test(test_keywords_refused),
 		cmocka_unit_test(test_keywords_fields),
 	};

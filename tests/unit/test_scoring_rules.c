@@ -146,6 +146,7 @@ static const jcase judged_cases[] = {
 	{"four judges not trimmed", JQ, "{\"m1\":false,\"m2\":0,\"j1\":[3,2,2,0]}", 0, 17500, 1, 17500, 4, 3},
 	{"seven judges trimmed", JQ, "{\"m1\":false,\"m2\":0,\"j1\":[3,3,3,2,2,2,1]}", 0, 24000, 1, 24000, 5, 2},
 	{"scale decimals", JQ, "{\"m1\":true,\"m2\":2.125,\"j1\":[0]}", 0, 18500, 0, 0, 1, 0},
+	{"docs/scoring.md example", JQ, "{\"m1\":true,\"m2\":3.5,\"j1\":[3,2,2,3,1]}", 0, 47333, 1, 23333, 3, 2},
 	{"measurement as 1", JQ, "{\"m1\":1,\"m2\":0,\"j1\":[0]}", 0, 10000, 0, 0, 1, 0},
 	{"scale four decimals", JQ, "{\"m1\":1,\"m2\":2.1255,\"j1\":[0]}", SCORE_E_RANGE, 0, 0, 0, 0, 0},
 	{"negative scale", JQ, "{\"m1\":1,\"m2\":-1,\"j1\":[0]}", SCORE_E_RANGE, 0, 0, 0, 0, 0},
