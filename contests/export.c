@@ -53,9 +53,10 @@ static const char *gx_zh(const cJSON *v, const char *lang)
 static void gx_number(cx_buf *b, double d)
 {
 	char buf[64];
+	/* the shortest %g that reads back the same, without an exponent where it can */
 	for (int prec = 1; prec <= 17; prec++) {
 		snprintf(buf, sizeof buf, "%.*g", prec, d);
-		if (strtod(buf, NULL) == d)
+		if (strtod(buf, NULL) == d && (!strchr(buf, 'e') || prec == 17))
 			break;
 	}
 	cx_buf_puts(b, buf);
@@ -406,20 +407,84 @@ static char *gx_bank(cx *c, const cJSON *bank, const char *lang)
 	return cx_buf_take(&b);
 }
 
+/* ---- JSON, laid out for people: two-space indent, short arrays on one line ---- */
+
+static bool jx_flat(const cJSON *v)
+{
+	if (!cJSON_IsArray(v) && !cJSON_IsObject(v))
+		return true;
+	/* language maps and arrays of scalars stay on one line */
+	const cJSON *it;
+	cJSON_ArrayForEach(it, v) if (cJSON_IsArray(it) || cJSON_IsObject(it)) return cJSON_IsArray(v) &&
+		cJSON_IsArray(it) && jx_flat(it);
+	return true;
+}
+
+static void jx_print(cx_buf *b, const cJSON *v, int depth)
+{
+	if (jx_flat(v) && !(cJSON_IsObject(v) && (depth < 2 || cJSON_GetArraySize(v) > 3))) {
+		char *s = cJSON_PrintUnformatted(v);
+		if (!s)
+			abort();
+		/* cJSON writes {"a":1,"b":2}; add the spaces people expect */
+		bool in_str = false;
+		for (const char *p = s; *p; p++) {
+			cx_buf_putc(b, *p);
+			if (in_str && *p == '\\' && p[1]) {
+				cx_buf_putc(b, *++p);
+				continue;
+			}
+			if (*p == '"')
+				in_str = !in_str;
+			else if (!in_str && (*p == ',' || *p == ':'))
+				cx_buf_putc(b, ' ');
+		}
+		free(s);
+		return;
+	}
+	bool obj = cJSON_IsObject(v);
+	cx_buf_putc(b, obj ? '{' : '[');
+	const cJSON *it;
+	bool first = true;
+	cJSON_ArrayForEach(it, v)
+	{
+		cx_buf_puts(b, first ? "\n" : ",\n");
+		first = false;
+		for (int i = 0; i <= depth; i++)
+			cx_buf_puts(b, "  ");
+		if (obj) {
+			cJSON key = {.type = cJSON_String, .valuestring = it->string};
+			char *k = cJSON_PrintUnformatted(&key);
+			cx_buf_puts(b, k);
+			cx_buf_puts(b, ": ");
+			free(k);
+		}
+		jx_print(b, it, depth + 1);
+	}
+	if (!first) {
+		cx_buf_putc(b, '\n');
+		for (int i = 0; i < depth; i++)
+			cx_buf_puts(b, "  ");
+	}
+	cx_buf_putc(b, obj ? '}' : ']');
+}
+
+char *cx_export_json(const cJSON *bank)
+{
+	cx_buf b = {0};
+	jx_print(&b, bank, 0);
+	cx_buf_putc(&b, '\n');
+	return cx_buf_take(&b);
+}
+
 char *contest_bank_export(const contest_bank *bank, contest_bank_format fmt, const char *lang,
 			  contest_diag *diag)
 {
 	cx c = {.file = "", .lang = lang, .diag = diag, .eng = NULL};
 	const cJSON *id = cJSON_GetObjectItemCaseSensitive(bank->root, "id");
 	c.file = cJSON_GetStringValue(id) ? id->valuestring : "bank";
-	if (fmt == CONTEST_BANK_JSON) {
-		char *s = cJSON_Print(bank->root);
-		if (!s)
-			abort();
-		char *out = cx_asprintf("%s\n", s);
-		free(s);
-		return out;
-	}
+	if (fmt == CONTEST_BANK_JSON)
+		return cx_export_json(bank->root);
 	if (fmt == CONTEST_BANK_GIFT)
 		return gx_bank(&c, bank->root, lang);
 	cx_err(&c, NULL, CXM_BANK_FORMAT, contest_bank_format_name(fmt));

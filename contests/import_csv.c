@@ -625,12 +625,11 @@ static bool csv_header(cx *c, const csv_row *h, csv_ctx *x)
 		if (col < 0 && strlen(letter) == 1 && letter[0] >= 'A' &&
 		    letter[0] < 'A' + CSV_MAX_OPTIONS)
 			col = COL_OPT0 + (letter[0] - 'A');
+		/* unknown and repeated columns are reported; the rows are still checked */
 		if (col < 0) {
 			cx_err_at(c, h->f[i].line, h->f[i].col, NULL, CXM_CSV_HEADER, name);
-			ok = false;
 		} else if (x->idx[col] >= 0) {
 			cx_err_at(c, h->f[i].line, h->f[i].col, NULL, CXM_CSV_DUP_COLUMN, name);
-			ok = false;
 		} else {
 			x->idx[col] = i;
 			x->colname[col] = h->f[i].s;

@@ -700,7 +700,10 @@ static void gift_apply_meta(gift *g, cJSON *q)
 			}
 			cJSON_Delete(d);
 		} else if (cJSON_GetObjectItemCaseSensitive(q, d->string)) {
-			cJSON_ReplaceItemInObjectCaseSensitive(q, d->string, d);
+			/* cJSON frees the replacement's key before copying it: pass a copy */
+			char *key = cx_strdup(d->string);
+			cJSON_ReplaceItemInObjectCaseSensitive(q, key, d);
+			free(key);
 		} else {
 			cJSON_AddItemToObject(q, d->string, d);
 		}
