@@ -2,6 +2,8 @@
  * fuzz_scoring.c - libFuzzer target over response validation and scoring,
  * for every built-in type (make fuzz-scoring; a bounded run in make test).
  *
+ * The example keywords plugin is compiled in and registered like a plugin.
+ *
  * Input: byte 0 picks a compiled question (or, past the table, the text
  * helpers), bytes 1..4 the response time, limit and streak, the rest is the
  * response: JSON text, or when that does not parse, the raw bytes as a
@@ -37,6 +39,9 @@ static const struct {
 	 NULL, 0},
 	{"{\"type\":\"ordering\",\"items\":[\"a\",\"b\",\"c\"],\"answer\":[2,0,1],\"partial\":\"position\"}", NULL, 0},
 	{"{\"type\":\"matching\",\"left\":[\"a\",\"b\",\"c\"],\"right\":[\"x\",\"y\",\"z\",\"w\"],\"answer\":[1,0,2]}", NULL, 0},
+	{"{\"type\":\"keywords\",\"keywords\":[{\"any\":[\"通风\"]},{\"any\":[\"检测\",\"CO\"],\"weight\":2},"
+	 "{\"any\":[\"监护\"]}],\"forbidden\":[\"直接进入\"],\"ordered\":true,\"max_chars\":60}",
+	 "{\"negative_marking\":true,\"wrong_penalty\":100}", 1},
 	{"{\"type\":\"judged\",\"panel\":{\"min_judges\":2},\"rubric\":[{\"id\":\"m1\",\"kind\":\"measurement\",\"max\":10},"
 	 "{\"id\":\"m2\",\"kind\":\"measurement\",\"max\":20,\"scale\":5},{\"id\":\"j1\",\"kind\":\"judgement\",\"max\":30}]}",
 	 NULL, 0},
@@ -45,10 +50,12 @@ static const struct {
 
 static score_engine *eng;
 static score_question *qs[NDEFS];
+extern const score_type skillarena_scorer; /* scoring/plugins/keywords, compiled in */
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	if (score_engine_new(&eng, NULL, NULL))
+	if (score_engine_new(&eng, NULL, NULL) ||
+	    score_engine_register(eng, &skillarena_scorer, "keywords.c", NULL))
 		abort();
 	for (size_t i = 0; i < NDEFS; i++) {
 		cJSON *q = cJSON_Parse(defs[i].q), *r = defs[i].rules ? cJSON_Parse(defs[i].rules) : NULL;
@@ -144,7 +151,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(canon == NULL);
 		CHECK(nopt == 0);
 	}
-	if (pick == 10 && rc == SCORE_OK) {
+	if (pick == NDEFS - 1 && rc == SCORE_OK) {
 		score_judged j;
 		CHECK(score_judged_combine(q, resp, &j) == SCORE_OK);
 		CHECK(j.points_milli >= 0 && j.points_milli <= j.max_milli);

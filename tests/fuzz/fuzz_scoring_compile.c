@@ -6,8 +6,8 @@
  * answer, canonical form), tie-break rules included.
  *
  * Input: JSON text. An object with "type" is a question; its "rules" member,
- * if any, is passed as the contest's scoring rules. Also loads the example
- * plugin when FUZZ_SCORING_PLUGINS names a directory.
+ * if any, is passed as the contest's scoring rules. The example keywords
+ * plugin is compiled in and registered like a plugin.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -17,11 +17,13 @@
 #include "scoring_plugin.h"
 
 static score_engine *eng;
+extern const score_type skillarena_scorer; /* scoring/plugins/keywords, compiled in */
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	char *w = NULL;
-	if (score_engine_new(&eng, getenv("FUZZ_SCORING_PLUGINS"), &w))
+	if (score_engine_new(&eng, NULL, &w) ||
+	    score_engine_register(eng, &skillarena_scorer, "keywords.c", NULL))
 		abort();
 	free(w);
 	return 0;

@@ -282,6 +282,9 @@ static const struct {
 	{"no keywords", "{\"type\":\"keywords\"}", "keywords"},
 	{"empty any", "{\"type\":\"keywords\",\"keywords\":[{\"any\":[]}]}", "keywords[0].any"},
 	{"blank phrase", "{\"type\":\"keywords\",\"keywords\":[{\"any\":[\"　\"]}]}", "keywords[0].any[0]: is empty"},
+	/* regression (found by fuzz_scoring_compile): the phrase compiled before a bad one leaked */
+	{"bad phrase after a good one", "{\"type\":\"keywords\",\"keywords\":[{\"any\":[\"ok\",\"\xff\"]}]}",
+	 "keywords[0].any[1]: is not valid UTF-8"},
 	{"zero weight", "{\"type\":\"keywords\",\"keywords\":[{\"any\":[\"a\"],\"weight\":0}]}", "weight"},
 	{"forbidden object", "{\"type\":\"keywords\",\"keywords\":[{\"any\":[\"a\"]}],\"forbidden\":{}}", "forbidden"},
 	{"max_chars 0", "{\"type\":\"keywords\",\"keywords\":[{\"any\":[\"a\"]}],\"max_chars\":0}", "max_chars"},

@@ -152,7 +152,7 @@ static int kw_compile(void *state, const cJSON *q, char **err)
 static void kw_release(void *state)
 {
 	kw_state *s = state;
-	for (int i = 0; i < s->n; i++)
+	for (int i = 0; i < MAX_POINTS; i++) /* a failed compile leaves a partial point */
 		for (int j = 0; j < s->p[i].nalts; j++)
 			free(s->p[i].alts[j]);
 	for (int i = 0; i < s->nforbidden; i++)
