@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <uv.h>
 
 #include "lg.h"
@@ -39,6 +40,7 @@
 
 typedef struct msg {
 	int refs;
+	unsigned gen; /* broadcast generation, 0 for a direct reply */
 	size_t len;
 	unsigned char buf[]; /* LWS_PRE + 10 bytes of frame header room, then payload */
 } msg;
@@ -65,7 +67,7 @@ typedef struct part {
 
 static struct {
 	int port, questions, time_limit_ms, write_mode;
-	bool listen_share;
+	bool listen_share, validity;
 	struct lws_context *ctx;
 	uv_loop_t *loop;
 	pss *targets;
@@ -73,7 +75,22 @@ static struct {
 	part *parts;
 	size_t nparts;
 	unsigned long delivered, writes;
+	/* server-side fan-out timing of the latest broadcast */
+	unsigned gen;
+	uint64_t bc_t0;
+	int bc_left, bc_total;
 } E;
+
+/* Counts one delivery of m; logs when the latest broadcast reached everybody. */
+static void delivered(msg *m)
+{
+	E.delivered++;
+	if (!m->gen || m->gen != E.gen || E.bc_left <= 0)
+		return;
+	if (--E.bc_left == 0)
+		fprintf(stderr, "loadgen-echo: port %d: broadcast %u written to %d connections in %.2f ms\n", E.port,
+			m->gen, E.bc_total, (double)(uv_hrtime() - E.bc_t0) / 1e6);
+}
 
 static msg *msg_new(const char *text, size_t len)
 {
@@ -81,6 +98,7 @@ static msg *msg_new(const char *text, size_t len)
 	if (!m)
 		return NULL;
 	m->refs = 0;
+	m->gen = 0;
 	m->len = len;
 	memcpy(m->buf + MSG_HDR, text, len);
 	return m;
@@ -97,7 +115,7 @@ static int write_one(pss *p, msg *m)
 	/* lws writes the frame header into the LWS_PRE bytes before the payload */
 	int n = lws_write(p->wsi, m->buf + MSG_HDR, m->len, LWS_WRITE_TEXT);
 	E.writes++;
-	E.delivered++;
+	delivered(m);
 	return n < (int)m->len ? -1 : 0;
 }
 
@@ -143,6 +161,11 @@ static void broadcast(const char *text, size_t len)
 	if (!m)
 		return;
 	m->refs = 1; /* ours, while we enqueue */
+	m->gen = ++E.gen;
+	E.bc_t0 = uv_hrtime();
+	E.bc_left = E.bc_total = 0;
+	for (pss *p = E.targets; p; p = p->next)
+		E.bc_left++, E.bc_total++;
 	for (pss *p = E.targets; p; p = p->next)
 		enqueue(p, m);
 	msg_unref(m);
@@ -304,8 +327,8 @@ static int write_packed(pss *p)
 		}
 		memcpy(o, m->buf + MSG_HDR, m->len);
 		o += m->len;
+		delivered(m);
 		msg_unref(m);
-		E.delivered++;
 	}
 	p->count = 0;
 	p->head = 0;
@@ -366,16 +389,23 @@ static struct lws_protocols protocols[] = {
 	{NULL, NULL, 0, 0, 0, NULL, 0},
 };
 
-static void on_signal(uv_signal_t *s, int sig)
+/* SIGINT/SIGTERM: print the counters and leave (info.signal_cb and our own uv watchers). */
+static void on_signal(void *handle, int sig)
 {
 	fprintf(stderr, "loadgen-echo: port %d: %lu messages in %lu writes\n", E.port, E.delivered, E.writes);
-	exit(0);
+	fflush(stderr);
+	_exit(0); /* nothing to flush; exit() could run lws/evlib destructors from inside the loop */
+}
+
+static void on_uv_signal(uv_signal_t *s, int sig)
+{
+	on_signal(s, sig);
 }
 
 static void usage(void)
 {
 	fprintf(stderr, "usage: loadgen-echo --port N [--questions K] [--time-limit-ms MS] "
-			"[--write queue|direct|raw] [--listen-share]\n");
+			"[--write queue|direct|raw] [--listen-share] [--lws-validity]\n");
 	exit(2);
 }
 
@@ -389,6 +419,10 @@ int main(int argc, char **argv)
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (strcmp(a, "--listen-share") == 0) {
 			E.listen_share = true;
+			continue;
+		}
+		if (strcmp(a, "--lws-validity") == 0) {
+			E.validity = true;
 			continue;
 		}
 		if (!v)
@@ -423,16 +457,27 @@ int main(int argc, char **argv)
 	if (E.listen_share)
 		info.options |= LWS_SERVER_OPTION_ALLOW_LISTEN_SHARE;
 	info.foreign_loops = foreign;
+	/*
+	 * lws 4.1's default idle policy re-arms a per-connection validity
+	 * timer on every received frame: a sorted insert into one list of
+	 * every connection's timers, O(connections) per frame (the top symbol,
+	 * lws_dll2_add_sorted, in a profile at 6,000 connections). A policy
+	 * without ping/hangup times skips it; --lws-validity keeps the default.
+	 */
+	static const lws_retry_bo_t no_validity = {.secs_since_valid_ping = 0, .secs_since_valid_hangup = 0};
+	if (!E.validity)
+		info.retry_and_idle_policy = &no_validity;
+	info.signal_cb = on_signal;
 	E.ctx = lws_create_context(&info);
-	if (!E.ctx) {
+	if (!E.ctx || !lws_get_vhost_by_name(E.ctx, "default")) {
 		fprintf(stderr, "loadgen-echo: lws_create_context failed (port %d in use? evlib_uv installed?)\n", E.port);
 		return 1;
 	}
 	uv_signal_t s1, s2;
 	uv_signal_init(&loop, &s1);
-	uv_signal_start(&s1, on_signal, SIGTERM);
+	uv_signal_start(&s1, on_uv_signal, SIGTERM);
 	uv_signal_init(&loop, &s2);
-	uv_signal_start(&s2, on_signal, SIGINT);
+	uv_signal_start(&s2, on_uv_signal, SIGINT);
 	fprintf(stderr, "loadgen-echo: listening on port %d (write=%s)\n", E.port,
 		(const char *[]){"queue", "direct", "raw"}[E.write_mode]);
 	uv_run(&loop, UV_RUN_DEFAULT);
