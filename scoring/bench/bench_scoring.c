@@ -103,6 +103,7 @@ int main(int argc, char **argv)
 				break;
 			iters *= t < 0.03 ? 10 : 2;
 		}
+		(void)sink;
 		double ns = t * 1e9 / iters;
 		printf("bench: scoring type=%s ns_per_op=%.1f ops_per_s=%.0f\n", cases[i].name, ns, 1e9 / ns);
 		if (json)
