@@ -192,12 +192,17 @@ bool cx_bank_check(cx *c, const cJSON *root, const int *lines)
 											  : "分类",
 					       cat->valuestring);
 			}
-			if (lines && c->diag)
-				for (size_t k = at; k < c->diag->count; k++)
-					if (c->diag->items[k].line == 0)
-						c->diag->items[k].line = lines[i];
+			(void)at;
 		}
 		cx_question_ids(c, qs, "$.questions");
+		/* importers: a problem of question i carries its source line */
+		for (size_t k = before; lines && c->diag && k < c->diag->count; k++) {
+			contest_problem *pr = &c->diag->items[k];
+			int qi;
+			if (pr->line == 0 && pr->path &&
+			    sscanf(pr->path, "$.questions[%d]", &qi) == 1 && qi >= 0 && qi < n)
+				pr->line = lines[qi];
+		}
 	}
 	return cx_nerr(c) == before;
 }
