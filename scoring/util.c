@@ -137,7 +137,7 @@ static int json_scaled(const cJSON *v, double scale, int64_t lo, int64_t hi, int
 	if (d < (double)lo - 0.5 || d > (double)hi + 0.5)
 		return 0;
 	double r = nearbyint(d);
-	if (fabs(d - r) > 1e-6 * (fabs(d) > 1 ? fabs(d) : 1))
+	if (fabs(d - r) > 1e-6 * (1 + fabs(d) * 1e-6)) /* more decimals than allowed */
 		return 0;
 	int64_t x = (int64_t)r;
 	if (x < lo || x > hi)

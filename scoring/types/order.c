@@ -138,7 +138,7 @@ static int ordering_compile(void *state, const cJSON *q, char **err)
 	s->partial = -1;
 	if (!p || cJSON_IsFalse(p))
 		s->partial = PARTIAL_NONE;
-	for (int i = 0; cJSON_IsString(p) && i < 3; i++)
+	for (int i = 0; cJSON_IsString(p) && p->valuestring && i < 3; i++)
 		if (strcmp(p->valuestring, modes[i]) == 0)
 			s->partial = i;
 	if (s->partial < 0)

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -388,6 +389,7 @@ static const ccase compile_cases[] = {
 	{"time_factor string", TF, "{\"time_factor\":\"yes\"}", E_RULES, "time_factor"},
 	{"penalty without negative marking", TF, "{\"wrong_penalty\":100}", E_RULES, "negative_marking"},
 	{"rules not an object", TF, "[1]", E_RULES, "scoring"},
+	{"four decimals on a large value", TF, "{\"points\":999999.9999}", E_RULES, "points"},
 	{"grace fractional", TF, "{\"time_grace_ms\":1.5}", E_RULES, "time_grace_ms"},
 	{"question scoring array", "{\"type\":\"true_false\",\"answer\":true,\"scoring\":[]}", NULL, E_RULES,
 	 "question scoring"},
@@ -657,7 +659,7 @@ static void test_limits(void **state)
 	score_question_free(q);
 }
 
-/* The demo contest's own definitions compile and score as documented. */
+/* Feedback follows the context's language. */
 static void test_feedback_language(void **state)
 {
 	score_question *q = compile_str(MCP, NULL);
@@ -671,6 +673,57 @@ static void test_feedback_language(void **state)
 	assert_string_equal(res.feedback, "选对 1/2 项，错选 1 项");
 	cJSON_Delete(r);
 	score_question_free(q);
+}
+
+/* The demo contest (contests/demo/safety.json) compiles and plays as documented. */
+static void test_demo_contest(void **state)
+{
+	char path[4096];
+	ssize_t n = readlink("/proc/self/exe", path, sizeof path - 64);
+	assert_true(n > 0);
+	path[n] = '\0';
+	char *slash = strstr(path, "/build/");
+	assert_non_null(slash);
+	strcpy(slash, "/contests/demo/safety.json");
+	FILE *fp = fopen(path, "r");
+	if (!fp) {
+		print_error("cannot open %s\n", path);
+		fail();
+	}
+	static char buf[1 << 16];
+	size_t len = fread(buf, 1, sizeof buf - 1, fp);
+	fclose(fp);
+	buf[len] = '\0';
+	cJSON *c = cJSON_Parse(buf);
+	assert_non_null(c);
+	const cJSON *rules = cJSON_GetObjectItemCaseSensitive(c, "scoring"), *q;
+	int count = 0;
+	cJSON_ArrayForEach(q, cJSON_GetObjectItemCaseSensitive(c, "questions")) {
+		score_question *sq = NULL;
+		char *err = NULL;
+		int rc = score_compile(eng, q, rules, &sq, &err);
+		if (rc)
+			print_error("%s: %s\n", cJSON_GetObjectItemCaseSensitive(q, "id")->valuestring, err);
+		assert_int_equal(rc, 0);
+		assert_int_equal(score_question_max_milli(sq), 1000000);
+		/* the reveal is a correct response; 3 s of 20 s earns 925 */
+		cJSON *ans = score_reveal_answer(sq);
+		score_ctx ctx = {.response_ms = 3000, .limit_ms = 20000};
+		score_result res;
+		assert_int_equal(score_answer(sq, ans, &ctx, &res), 0);
+		assert_int_equal(res.points_milli, 925000);
+		assert_int_equal(res.correctness, SCORE_CORRECT);
+		/* nothing public mentions the answer */
+		cJSON *pub = cJSON_CreateObject();
+		assert_int_equal(score_public_fields(sq, pub), 0);
+		assert_null(cJSON_GetObjectItemCaseSensitive(pub, "answer"));
+		cJSON_Delete(pub);
+		cJSON_Delete(ans);
+		score_question_free(sq);
+		count++;
+	}
+	assert_int_equal(count, 10);
+	cJSON_Delete(c);
 }
 
 static int setup(void **state)
@@ -705,6 +758,7 @@ int main(void)
 		cmocka_unit_test(test_public_fields), cmocka_unit_test(test_reveal),
 		cmocka_unit_test(test_response_options), cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_feedback_language),
+		cmocka_unit_test(test_demo_contest),
 	};
 	fails += cmocka_run_group_tests_name("scoring_api", api, setup, teardown);
 	return fails ? 1 : 0;
