@@ -3,16 +3,18 @@
  * tests/lib/checks.js - cross-checks of the three views of a leaderboard:
  * the HTTP API, the Redis sorted set and the PostgreSQL rows.
  *
- * Redis layout (server/lb.c): sorted set <prefix><CODE>:lb, member = the
- * participant id zero-padded to 12 digits, score = score_milli * 2^22 +
+ * Redis layout (server/lb.c): sorted set <prefix><CODE>:lb, member =
+ * 999999999999 - participant id, zero-padded to 12 digits (so that on equal
+ * scores ZREVRANGE puts the earlier participant first), score = score_milli * 2^22 +
  * (2^22 - 1 - reached_ds); hash <prefix><CODE>:who, member -> "name\tunit".
  * PostgreSQL (server/sql): participants.score_milli, reached_ds; answers.points_milli.
  * Ranking: score desc, then earlier reached_ds, then (equal sorted-set score)
- * higher member first, i.e. id desc.
+ * lower participant id first.
  */
 const assert = require('node:assert/strict');
 
 const SLOTS = 4194304; // 2^22
+const MEMBER_MAX = 999999999999;
 
 /** Redis view: [{id, score_milli, reached_ds}] in ZREVRANGE order. */
 async function redisBoard(srv, code, prefix = 'sa:') {
@@ -21,7 +23,7 @@ async function redisBoard(srv, code, prefix = 'sa:') {
 	const out = [];
 	for (let i = 0; i + 1 < list.length; i += 2) {
 		const z = Number(list[i + 1]);
-		out.push({ id: Number(list[i]), score_milli: Math.floor(z / SLOTS), reached_ds: SLOTS - 1 - (z % SLOTS) });
+		out.push({ id: MEMBER_MAX - Number(list[i]), score_milli: Math.floor(z / SLOTS), reached_ds: SLOTS - 1 - (z % SLOTS) });
 	}
 	return out;
 }
@@ -33,7 +35,7 @@ async function pgBoard(srv, code) {
 		(SELECT coalesce(sum(a.points_milli), 0)::bigint FROM answers a WHERE a.participant_id = p.id) AS answers_milli
 		FROM participants p JOIN contests c ON c.id = p.contest_id
 		WHERE upper(c.code) = upper('${code.replace(/'/g, "''")}')
-		ORDER BY p.score_milli DESC, p.reached_ds ASC, p.id DESC`);
+		ORDER BY p.score_milli DESC, p.reached_ds ASC, p.id ASC`);
 	return rows.map((r) => ({ ...r, id: Number(r.id), score_milli: Number(r.score_milli), reached_ds: Number(r.reached_ds), answers_milli: Number(r.answers_milli) }));
 }
 
