@@ -511,6 +511,8 @@ int score_answer(const score_question *q, const cJSON *response, const score_ctx
 	if (pts > 0 && r->time_factor && !(q->t->flags & SCORE_TYPE_UNTIMED) && ctx &&
 	    ctx->limit_ms > 0) {
 		int64_t lim = ctx->limit_ms, t = ctx->response_ms;
+		if (lim > 1000000000000LL) /* 31 years: keeps 2 * lim far from overflow */
+			lim = 1000000000000LL;
 		if (t < 0)
 			t = 0;
 		if (t > lim)
@@ -528,7 +530,8 @@ int score_answer(const score_question *q, const cJSON *response, const score_ctx
 	int streak = 0;
 	int64_t bonus = 0;
 	if (oc.correctness == SCORE_CORRECT) {
-		streak = (ctx && ctx->streak > 0 ? ctx->streak : 0) + 1;
+		int before = ctx && ctx->streak > 0 ? ctx->streak : 0;
+		streak = before < 1000000 ? before + 1 : 1000000; /* no overflow, bonus long capped */
 		if (streak >= 2 && r->streak_bonus_milli > 0) {
 			__int128 b = (__int128)r->streak_bonus_milli * (streak - 1);
 			bonus = b > r->streak_max_milli ? r->streak_max_milli : (int64_t)b;

@@ -114,6 +114,9 @@ static const acase answer_cases[] = {
 	{"tf partial whole points", MCP, R_TF, "[0]", 10000, 20000, 0, OK, 375000, P, NULL, SKIP, SKIP},
 	{"tf off by question", "{\"type\":\"true_false\",\"answer\":true,\"scoring\":{\"time_factor\":false}}",
 	 R_TF, "true", 10000, 20000, 0, OK, 1000000, C, NULL, SKIP, SKIP},
+	{"tf huge limit", SC, R_TF, "1", 1000, INT64_MAX, 0, OK, 1000000, C, NULL, SKIP, SKIP},
+	{"tf huge response time", SC, R_TF, "1", INT64_MAX, 20000, 0, OK, 500000, C, NULL, SKIP, SKIP},
+	{"tf most negative time", SC, R_TF, "1", INT64_MIN, 20000, 0, OK, 1000000, C, NULL, SKIP, SKIP},
 	/* multiple_choice, all or nothing */
 	{"mc exact", MC, NULL, "[0,2]", 0, 20000, 0, OK, 1000000, C, "0,2", SKIP, SKIP},
 	{"mc exact unordered", MC, NULL, "[2,0]", 0, 20000, 0, OK, 1000000, C, "0,2", SKIP, SKIP},
@@ -186,6 +189,8 @@ static const acase answer_cases[] = {
 	{"streak fifth", SC, R_STK, "1", 0, 20000, 4, OK, 1400000, C, NULL, 400000, 5},
 	{"streak capped", SC, R_STK, "1", 0, 20000, 10, OK, 1500000, C, NULL, 500000, 11},
 	{"streak broken", SC, R_STK, "2", 0, 20000, 3, OK, 0, W, NULL, 0, 0},
+	{"streak at INT_MAX", SC, R_STK, "1", 0, 20000, 2147483647, OK, 1500000, C, NULL, 500000, 1000000},
+	{"streak negative", SC, R_STK, "1", 0, 20000, -5, OK, 1000000, C, NULL, 0, 1},
 	{"streak max 150", SC, R_STK150, "1", 0, 20000, 5, OK, 1150000, C, NULL, 150000, 6},
 	{"streak partial resets", MCP, R_STK, "[0]", 0, 20000, 5, OK, 500000, P, NULL, 0, 0},
 	{"streak with time factor", SC, "{\"streak_bonus\":100,\"time_factor\":true}", "1", 10000, 20000, 2, OK,
