@@ -620,7 +620,7 @@ static void cx_check_rounds(cx *c, const cJSON *root, contest_def *def)
 				continue;
 			}
 			bool found = false;
-			for (size_t j = 0; j < def->nstages; j++)
+			for (size_t j = 0; j < def->nstages && !found; j++)
 				if (def->stages[j].id && strcmp(def->stages[j].id, s->valuestring) == 0) {
 					found = true;
 					if (def->stages[j].round >= 0)
@@ -637,8 +637,7 @@ static void cx_check_rounds(cx *c, const cJSON *root, contest_def *def)
 	for (size_t j = 0; j < def->nstages; j++)
 		if (def->stages[j].round < 0 && def->stages[j].id) {
 			char sp2[CX_PATH_MAX];
-			cx_err(c, cx_idx(sp2, "$.stages", (int)j), CXM_UNKNOWN_REF,
-			       cx_en(c) ? "round containing stage" : "包含此阶段的轮次",
+			cx_err(c, cx_idx(sp2, "$.stages", (int)j), CXM_STAGE_NO_ROUND,
 			       def->stages[j].id);
 		}
 }

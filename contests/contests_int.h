@@ -63,6 +63,7 @@ typedef enum cx_msg {
 	CXM_WEIGHTS_SUM,     /* %g: sum */
 	CXM_UNKNOWN_REF,     /* %s %s: what, name */
 	CXM_STAGE_REUSED,    /* %s: stage */
+	CXM_STAGE_NO_ROUND,  /* %s: stage */
 	CXM_ROUND_ADVANCE,   /* - */
 	CXM_LAST_ROUND_ADVANCE, /* - */
 	CXM_EXCLUSIVE,       /* %s %s: field field */

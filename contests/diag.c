@@ -65,6 +65,7 @@ static const cx_message cx_messages[CXM_MAX] = {
 	{CXM_WEIGHTS_SUM, "各阶段权重之和为 %g，应为 100", "stage weights add up to %g, not 100"},
 	{CXM_UNKNOWN_REF, "未定义的%s“%s”", "unknown %s '%s'"},
 	{CXM_STAGE_REUSED, "阶段“%s”已属于另一轮次", "stage '%s' already belongs to another round"},
+	{CXM_STAGE_NO_ROUND, "阶段“%s”不属于任何轮次", "stage '%s' belongs to no round"},
 	{CXM_ROUND_ADVANCE, "除最后一轮外，每一轮都需要晋级规则 advance",
 	 "every round but the last needs an 'advance' rule"},
 	{CXM_LAST_ROUND_ADVANCE, "最后一轮不能有晋级规则 advance",

@@ -53,8 +53,8 @@ static inline char *tc_diag_text(const contest_diag *d)
 	return buf;
 }
 
-/* Asserts the printed problems contain this exact line. */
-static inline void tc_has_line(const contest_diag *d, const char *line)
+/* Asserts the printed problems contain this exact line (or, with prefix, a line starting so). */
+static inline void tc_has_line_(const contest_diag *d, const char *line, bool prefix)
 {
 	char *text = tc_diag_text(d);
 	size_t n = strlen(line);
@@ -62,13 +62,24 @@ static inline void tc_has_line(const contest_diag *d, const char *line)
 	for (const char *p = text; p && *p;) {
 		const char *nl = strchr(p, '\n');
 		size_t l = nl ? (size_t)(nl - p) : strlen(p);
-		if (l == n && memcmp(p, line, n) == 0)
+		if ((l == n || (prefix && l > n)) && memcmp(p, line, n) == 0)
 			found = true;
 		p = nl ? nl + 1 : NULL;
 	}
 	if (!found)
 		fail_msg("expected problem line:\n  %s\ngot:\n%s", line, text);
 	free(text);
+}
+
+static inline void tc_has_line(const contest_diag *d, const char *line)
+{
+	tc_has_line_(d, line, false);
+}
+
+/* For messages that end in the scoring engine's own words. */
+static inline void tc_has_prefix(const contest_diag *d, const char *line)
+{
+	tc_has_line_(d, line, true);
 }
 
 static inline char *tc_read(const char *path, size_t *len)

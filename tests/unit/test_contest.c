@@ -1,0 +1,323 @@
+/*
+ * test_contest.c - contest files: loading, validation, stages, rounds,
+ * awards, and blueprint draws (reproducible by seed, counts respected).
+ */
+#include "test_contests_util.h"
+#include "contests_int.h"
+
+static contest_def *load_ok(score_engine *eng, const char *path)
+{
+	contest_diag d = {0};
+	contest_def *c = NULL;
+	if (contest_load(path, eng, "en", &c, &d) != 0) {
+		char *t = tc_diag_text(&d);
+		fail_msg("%s does not load:\n%s", path, t);
+	}
+	contest_diag_free(&d);
+	return c;
+}
+
+static void test_demo(void **state)
+{
+	contest_def *c = load_ok(*state, "contests/demo/safety.json");
+	assert_string_equal(c->code, "SAFE2026");
+	assert_string_equal(c->mode, "live");
+	assert_string_equal(cx_text(c->title, "zh-CN"), "安全生产知识竞赛");
+	assert_int_equal(c->nquestions, 10);
+	assert_int_equal(c->nstages, 1);
+	assert_string_equal(c->stages[0].id, "main");
+	for (size_t i = 0; i < c->nquestions; i++) {
+		char id[32];
+		snprintf(id, sizeof id, "q%zu", i + 1);
+		assert_string_equal(c->questions[i].id, id);
+		assert_int_equal(c->questions[i].time_limit_ms, 20000);
+		assert_non_null(c->questions[i].compiled);
+		assert_string_equal(tc_field_str(c->questions[i].def, "id"), id);
+	}
+	assert_string_equal(score_question_type(c->questions[4].compiled), "multiple_choice");
+	contest_free(c);
+}
+
+static void test_bad_everything(void **state)
+{
+	contest_diag d = {0};
+	contest_def *c = NULL;
+	assert_int_equal(contest_load(TD "contest/bad.json", *state, "en", &c, &d), -1);
+	assert_null(c);
+#define F "tests/data/contests/contest/bad.json: "
+	tc_has_line(&d, F "$.code: invalid contest code 'BAD' (4-16 upper-case letters or digits)");
+	tc_has_line(&d, F "$.title.fr: unsupported language 'fr' (use zh-CN or en)");
+	tc_has_line(&d, F "$.starts_at: invalid date-time '2026-02-30' (ISO 8601, such as 2026-05-01T09:00:00+08:00)");
+	tc_has_line(&d, F "$.pass_mark: must be between 0 and 100");
+	tc_has_line(&d, F "$.awards.tiers[1].min_percent: award tiers must go from highest to lowest (growing rank "
+			  "count or falling score)");
+	tc_has_line(&d, F "$.awards.tiers[2].count: 'by: score' and 'count' cannot both be given");
+	tc_has_line(&d, F "$.leaderboards.team: expected true or false");
+	tc_has_line(&d, F "$: exam mode needs a 'window' (opening times and duration per participant)");
+	tc_has_line(&d, "tests/data/contests/contest/../bank/missing.json: cannot read file: No such file or directory");
+	tc_has_line(&d, F "$.banks.gone: question bank '../bank/missing.json' has errors (see above)");
+	tc_has_line(&d, F "$.stages[0].paper.rules[0]: needs 5 questions but only 4 match");
+	tc_has_line(&d, F "$.stages[0].paper.rules[1].bank: unknown bank 'nope'");
+	tc_has_line(&d, F "$.stages[0].paper.rules[2].difficulty: invalid difficulty 'extreme' (use easy, medium or hard)");
+	tc_has_line(&d, F "$.stages[1].id: duplicate id 'theory' (first at $.stages[0])");
+	tc_has_line(&d, F "$.stages[1].questions[0].type: a judged stage cannot hold 'single_choice' questions");
+	tc_has_line(&d, F "$.stages[2].kind: invalid stage kind 'live' (use quiz or judged)");
+	tc_has_line(&d, F "$.stages[2]: 'questions' and 'paper' cannot both be given");
+	tc_has_line(&d, F "$.rounds[0]: every round but the last needs an 'advance' rule");
+	tc_has_line(&d, F "$.rounds[0].stages[1]: unknown stage 'ghost'");
+	tc_has_line(&d, F "$.rounds[1].advance: the last round cannot have an 'advance' rule");
+	tc_has_line(&d, F "$.rounds[1].stages[0]: stage 'theory' already belongs to another round");
+	tc_has_line(&d, F "$.stages[2]: stage 'quiz' belongs to no round");
+	tc_has_line(&d, F "$.awards.tiers[2]: missing required field 'min_percent'");
+#undef F
+	assert_int_equal(d.count, 24);
+	contest_diag_free(&d);
+	/* the same file in Chinese */
+	assert_int_equal(contest_load(TD "contest/bad.json", *state, "zh-CN", &c, &d), -1);
+	tc_has_line(&d, "tests/data/contests/contest/bad.json: $.pass_mark: 应在 0 到 100 之间");
+	tc_has_line(&d, "tests/data/contests/contest/bad.json: $.rounds[0].stages[1]: 未定义的阶段“ghost”");
+	contest_diag_free(&d);
+}
+
+static void test_inline_problems(void **state)
+{
+	/* every problem at once, JSON syntax at line:col */
+	const char *path = "build/test_contest_inline.json";
+	FILE *fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs("{\n  \"code\": \"X2026\",\n  \"title\": \"t\"\n  \"mode\": \"live\"\n}\n", fp);
+	fclose(fp);
+	contest_diag d = {0};
+	contest_def *c = NULL;
+	assert_int_equal(contest_load(path, *state, "en", &c, &d), -1);
+	tc_has_line(&d, "build/test_contest_inline.json:4:3: JSON syntax error");
+	contest_diag_free(&d);
+	fp = fopen(path, "w");
+	fputs("{\"code\": \"X2026\", \"title\": {\"zh-CN\": \"t\"}, \"mode\": \"live\", \"time_limit_s\": 10,\n"
+	      " \"scoring\": {\"points\": 100},\n"
+	      " \"questions\": [\n"
+	      "  {\"id\": \"a\", \"type\": \"single_choice\", \"text\": \"x\", \"options\": [\"1\", \"2\"], \"answer\": 2},\n"
+	      "  {\"id\": \"a\", \"type\": \"essay\", \"text\": \"y\"},\n"
+	      "  {\"id\": \"b\", \"type\": \"true_false\", \"text\": {\"en\": \"z\"}, \"answer\": true, \"time_limit_s\": 5},\n"
+	      "  {\"id\": \"c\", \"type\": \"true_false\", \"text\": \"z\", \"answer\": true, \"category\": \"fire\"}\n"
+	      " ]}\n", fp);
+	fclose(fp);
+	assert_int_equal(contest_load(path, *state, "en", &c, &d), -1);
+	tc_has_prefix(&d, "build/test_contest_inline.json: $.questions[0].answer: question cannot be scored: ");
+	tc_has_line(&d, "build/test_contest_inline.json: $.questions[1].id: duplicate id 'a' (first at $.questions[0])");
+	tc_has_line(&d, "build/test_contest_inline.json: $.questions[1].type: unknown question type 'essay'");
+	tc_has_line(&d, "build/test_contest_inline.json: $.questions[2].text: language map lacks 'zh-CN'");
+	tc_has_line(&d, "build/test_contest_inline.json: $.questions[3].category: unknown field 'category'");
+	assert_int_equal(d.count, 5);
+	contest_diag_free(&d);
+	remove(path);
+}
+
+static int count_where(const contest_question *qs, size_t n, const char *cat, const char *diff,
+		       const char *type)
+{
+	int k = 0;
+	for (size_t i = 0; i < n; i++) {
+		/* drawn ids are "<bank alias>.<category>-<difficulty letter><n>" */
+		const char *id = qs[i].id + 2;
+		bool ok = (!cat || strncmp(id, cat, strlen(cat)) == 0) &&
+			  (!diff || strchr(id, '-')[1] == diff[0]) &&
+			  (!type || strcmp(tc_field_str(qs[i].def, "type"), type) == 0);
+		k += ok;
+	}
+	return k;
+}
+
+static void test_draw_reproducible(void **state)
+{
+	contest_def *c = load_ok(*state, TD "contest/paper.json");
+	assert_int_equal(c->nquestions, 14);
+	contest_paper *a = NULL, *a2 = NULL, *b = NULL;
+	char *err = NULL;
+	assert_int_equal(contest_paper_draw(c, *state, "alice", &a, &err), 0);
+	assert_int_equal(contest_paper_draw(c, *state, "alice", &a2, &err), 0);
+	assert_int_equal(contest_paper_draw(c, *state, "bob", &b, &err), 0);
+	assert_int_equal(a->nquestions, 14);
+	assert_int_equal(a->seed, a2->seed);
+	bool differ = false;
+	for (size_t i = 0; i < a->nquestions; i++) {
+		assert_true(cJSON_Compare(a->questions[i].def, a2->questions[i].def, true));
+		differ |= strcmp(a->questions[i].id, b->questions[i].id) != 0;
+		for (size_t j = 0; j < i; j++) /* no question twice */
+			assert_string_not_equal(a->questions[i].id, a->questions[j].id);
+	}
+	assert_true(differ);
+	/* the counts of every rule hold (rules overlap: law questions can be true_false) */
+	contest_paper *ps[2] = {a, b};
+	for (int p = 0; p < 2; p++) {
+		assert_true(count_where(ps[p]->questions, 14, "fire", "easy", NULL) >= 2);
+		assert_true(count_where(ps[p]->questions, 14, "elec", "hard", NULL) >= 3);
+		assert_true(count_where(ps[p]->questions, 14, "law", NULL, NULL) >= 5);
+		assert_true(count_where(ps[p]->questions, 14, NULL, NULL, "true_false") >= 4);
+	}
+	/* pinned: the same paper on every machine (xoshiro256** via splitmix64, FNV-1a seed) */
+	static const char *const alice[] = {"b.law-h4", "b.law-e2", "b.fire-e3", "b.elec-h2", "b.law-e4",
+					     "b.fire-e2", "b.law-h1", "b.law-m1", "b.law-e1", "b.fire-h2",
+					     "b.elec-h4", "b.fire-m2", "b.elec-h1", "b.elec-h3"};
+	assert_int_equal(a->seed, 0xc33bbcff861ec970ull);
+	for (size_t i = 0; i < 14; i++)
+		assert_string_equal(a->questions[i].id, alice[i]);
+	contest_paper_free(a);
+	contest_paper_free(a2);
+	contest_paper_free(b);
+	contest_free(c);
+}
+
+/* Option shuffles keep the answer pointing at the same option text. */
+static void test_option_shuffle(void **state)
+{
+	contest_def *c = load_ok(*state, TD "contest/paper.json");
+	contest_bank *bank = NULL;
+	contest_diag d = {0};
+	assert_int_equal(contest_bank_load(TD "bank/draw.json", *state, "en", &bank, &d), 0);
+	int moved = 0;
+	const char *who[] = {"p1", "p2", "p3", "p4", "p5", "p6"};
+	for (int w = 0; w < 6; w++) {
+		contest_paper *p = NULL;
+		char *err = NULL;
+		assert_int_equal(contest_paper_draw(c, *state, who[w], &p, &err), 0);
+		for (size_t i = 0; i < p->nquestions; i++) {
+			const cJSON *got = p->questions[i].def;
+			const cJSON *orig = tc_question(bank->root, p->questions[i].id + 2);
+			const cJSON *go = cJSON_GetObjectItem(got, "options"), *oo = cJSON_GetObjectItem(orig, "options");
+			const cJSON *ga = cJSON_GetObjectItem(got, "answer"), *oa = cJSON_GetObjectItem(orig, "answer");
+			if (!go)
+				continue;
+			if (!cJSON_Compare(go, oo, true))
+				moved++;
+			if (cJSON_IsFalse(cJSON_GetObjectItem(orig, "shuffle_options")))
+				assert_true(cJSON_Compare(go, oo, true));
+			if (cJSON_IsNumber(oa)) {
+				assert_string_equal(cJSON_GetArrayItem(go, ga->valueint)->valuestring,
+						    cJSON_GetArrayItem(oo, oa->valueint)->valuestring);
+			} else {
+				assert_int_equal(cJSON_GetArraySize(ga), cJSON_GetArraySize(oa));
+				const cJSON *x;
+				cJSON_ArrayForEach(x, oa)
+				{
+					const char *want = cJSON_GetArrayItem(oo, x->valueint)->valuestring;
+					bool found = false;
+					const cJSON *y;
+					cJSON_ArrayForEach(y, ga) found |= strcmp(cJSON_GetArrayItem(go, y->valueint)->valuestring, want) == 0;
+					assert_true(found);
+				}
+			}
+			/* and the shuffled question still scores its right answer as correct */
+			score_result r;
+			score_ctx ctx = {.response_ms = 0, .limit_ms = 10000};
+			assert_int_equal(score_answer(p->questions[i].compiled, ga, &ctx, &r), 0);
+			assert_int_equal(r.correctness, SCORE_CORRECT);
+		}
+		contest_paper_free(p);
+	}
+	assert_true(moved > 10);
+	contest_bank_free(bank);
+	contest_free(c);
+}
+
+static void test_ratio(void **state)
+{
+	contest_def *c = load_ok(*state, TD "contest/ratio.json");
+	assert_int_equal(c->nquestions, 10);
+	assert_int_equal(count_where(c->questions, 10, NULL, NULL, "single_choice"), 5);
+	assert_int_equal(count_where(c->questions, 10, NULL, NULL, "true_false"), 3);
+	assert_int_equal(count_where(c->questions, 10, NULL, NULL, "multiple_choice"), 2);
+	assert_int_equal(count_where(c->questions, 10, NULL, "medium", NULL), 10);
+	for (size_t i = 0; i < 10; i++)
+		assert_int_equal(c->questions[i].time_limit_ms, 15000);
+	/* live: one paper for everyone */
+	contest_paper *p = NULL;
+	char *err = NULL;
+	assert_int_equal(contest_paper_draw(c, *state, "anyone", &p, &err), 0);
+	for (size_t i = 0; i < 10; i++)
+		assert_string_equal(p->questions[i].id, c->questions[i].id);
+	contest_paper_free(p);
+	contest_free(c);
+}
+
+static void test_stages_rounds(void **state)
+{
+	contest_def *c = load_ok(*state, TD "contest/stages.json");
+	assert_int_equal(c->nstages, 3);
+	assert_string_equal(c->stages[0].id, "theory");
+	assert_true(c->stages[0].weight == 30);
+	assert_int_equal(c->stages[0].count, 6);
+	assert_int_equal(c->stages[0].time_limit_ms, 40000);
+	assert_string_equal(c->stages[1].kind, "judged");
+	assert_true(c->stages[1].weight == 70);
+	assert_int_equal(c->ntasks, 1);
+	assert_string_equal(c->tasks[0].id, "wiring");
+	assert_string_equal(score_question_type(c->tasks[0].compiled), "judged");
+	assert_int_equal(c->nquestions, 7);
+	assert_int_equal(c->questions[6].stage, 2);
+	assert_string_equal(c->questions[6].id, "f1");
+	assert_int_equal(c->nrounds, 2);
+	assert_int_equal(c->rounds[0].advance_top, 10);
+	assert_int_equal(c->rounds[1].advance_top, 0);
+	assert_int_equal(c->stages[0].round, 0);
+	assert_int_equal(c->stages[1].round, 0);
+	assert_int_equal(c->stages[2].round, 1);
+	assert_true(c->pass_mark == 60);
+	contest_free(c);
+}
+
+static void test_advancing(void **state)
+{
+	(void)state;
+	int64_t s[] = {100, 90, 90, 90, 80, 70};
+	assert_int_equal(contest_advancing(s, 6, 2), 4);  /* tied at the cutoff: all advance */
+	assert_int_equal(contest_advancing(s, 6, 4), 4);
+	assert_int_equal(contest_advancing(s, 6, 5), 5);
+	assert_int_equal(contest_advancing(s, 6, 1), 1);
+	assert_int_equal(contest_advancing(s, 6, 10), 6);
+	assert_int_equal(contest_advancing(s, 6, 0), 0);
+	int64_t t[] = {5, 5, 5};
+	assert_int_equal(contest_advancing(t, 3, 1), 3);
+}
+
+static void test_prng_documented(void **state)
+{
+	(void)state;
+	/* splitmix64 from 0: the published first outputs seed xoshiro256** */
+	cx_rng r;
+	cx_rng_seed(&r, 0);
+	assert_int_equal(r.s[0], 0xe220a8397b1dcdafull);
+	assert_int_equal(r.s[1], 0x6e789e6aa1b965f4ull);
+	assert_int_equal(r.s[2], 0x06c45d188009454full);
+	assert_int_equal(r.s[3], 0xf88bb8a8724c81ecull);
+	/* FNV-1a 64 of "a", "\x1f" */
+	uint64_t h = 0xcbf29ce484222325ull;
+	h = (h ^ 'a') * 0x100000001b3ull;
+	h = (h ^ 0x1f) * 0x100000001b3ull;
+	assert_int_equal(cx_seed("a", ""), h);
+	/* bounded draws stay in range and cover it */
+	int seen[7] = {0};
+	for (int i = 0; i < 700; i++) {
+		uint64_t v = cx_rng_below(&r, 7);
+		assert_true(v < 7);
+		seen[v]++;
+	}
+	for (int i = 0; i < 7; i++)
+		assert_true(seen[i] > 50);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_demo),
+		cmocka_unit_test(test_bad_everything),
+		cmocka_unit_test(test_inline_problems),
+		cmocka_unit_test(test_draw_reproducible),
+		cmocka_unit_test(test_option_shuffle),
+		cmocka_unit_test(test_ratio),
+		cmocka_unit_test(test_stages_rounds),
+		cmocka_unit_test(test_advancing),
+		cmocka_unit_test(test_prng_documented),
+	};
+	return cmocka_run_group_tests(tests, tc_setup, tc_teardown);
+}
