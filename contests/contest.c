@@ -815,28 +815,22 @@ static int cx_load_json(cx *c, cJSON *root, contest_def *def)
 	return 0;
 }
 
-int contest_load(const char *path, const score_engine *eng, const char *lang, contest_def **out,
-		 contest_diag *diag)
+/* Loads from a parsed root (taken), or reports the parse problem (root NULL). */
+static int cx_load_root(cx *c, cJSON *root, contest_def **out, contest_diag *local,
+			size_t before)
 {
-	cx c = {.file = path, .lang = lang, .diag = diag, .eng = eng};
-	contest_diag local = {0};
-	if (!diag)
-		c.diag = &local;
-	*out = NULL;
-	size_t before = cx_nerr(&c);
-	cJSON *root = cx_parse_json_file(&c, path);
 	if (!root) {
-		contest_diag_free(&local);
+		contest_diag_free(local);
 		return -1;
 	}
 	contest_def *def = calloc(1, sizeof *def);
 	if (!def)
 		abort();
 	def->root = root;
-	cx_load_json(&c, root, def);
-	if (cx_nerr(&c) != before) {
+	cx_load_json(c, root, def);
+	if (cx_nerr(c) != before) {
 		contest_free(def);
-		contest_diag_free(&local);
+		contest_diag_free(local);
 		return -1;
 	}
 	def->title = cJSON_GetObjectItemCaseSensitive(root, "title");
@@ -847,8 +841,33 @@ int contest_load(const char *path, const score_engine *eng, const char *lang, co
 		cJSON_ReplaceItemInObjectCaseSensitive(root, "title", m);
 		def->title = m;
 	}
+	contest_diag_free(local);
 	*out = def;
 	return 0;
+}
+
+int contest_load(const char *path, const score_engine *eng, const char *lang, contest_def **out,
+		 contest_diag *diag)
+{
+	cx c = {.file = path, .lang = lang, .diag = diag, .eng = eng};
+	contest_diag local = {0};
+	if (!diag)
+		c.diag = &local;
+	*out = NULL;
+	size_t before = cx_nerr(&c);
+	return cx_load_root(&c, cx_parse_json_file(&c, path), out, &local, before);
+}
+
+int contest_load_mem(const char *name, const char *data, size_t len, const score_engine *eng,
+		     const char *lang, contest_def **out, contest_diag *diag)
+{
+	cx c = {.file = name, .lang = lang, .diag = diag, .eng = eng};
+	contest_diag local = {0};
+	if (!diag)
+		c.diag = &local;
+	*out = NULL;
+	size_t before = cx_nerr(&c);
+	return cx_load_root(&c, cx_parse_json_mem(&c, data, len), out, &local, before);
 }
 
 void contest_free(contest_def *c)

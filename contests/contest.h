@@ -100,6 +100,12 @@ typedef struct contest_def {
 int contest_load(const char *path, const score_engine *eng, const char *lang,
 		 contest_def **out, contest_diag *diag);
 void contest_free(contest_def *c);
+/*
+ * The same from memory (an upload through the API, a fuzzer): `name` is
+ * shown in problems and banks are resolved relative to its directory.
+ */
+int contest_load_mem(const char *name, const char *data, size_t len, const score_engine *eng,
+		     const char *lang, contest_def **out, contest_diag *diag);
 
 /*
  * How many of n participants, ranked by score (scores[0] highest, sorted

@@ -23,9 +23,9 @@ $(FUZZ_DIR)/fuzz_import%: tests/fuzz/fuzz_import%.c $(CONTESTS_SRCS) $(SCORING_S
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $^ $(FUZZ_LIBS)
 
-# Each fuzzer runs 8 s from its seed corpus (tests/data/contests/fuzz/<name>/),
+# Each fuzzer runs 6 s from its seed corpus (tests/data/contests/fuzz/<name>/),
 # in a scratch copy so the checked-in corpus is not rewritten; a crash fails.
-FUZZ_SMOKE_SECONDS ?= 8
+FUZZ_SMOKE_SECONDS ?= 6
 .PHONY: fuzz-smoke-contests validate-samples
 fuzz-smoke-contests: $(CONTEST_FUZZERS)
 	@set -e; for f in $(CONTEST_FUZZERS); do \

@@ -161,6 +161,7 @@ size_t cx_utf8_len_n(const char *s, size_t n);
  * and reports syntax errors at line:col. Returns the root or NULL.
  */
 cJSON *cx_parse_json_file(cx *c, const char *path);
+cJSON *cx_parse_json_mem(cx *c, const char *buf, size_t len);
 
 /* Field checkers: each reports its own problem and returns false on it. */
 bool cx_string(cx *c, const cJSON *v, const char *path, int maxlen, bool allow_newlines);

@@ -58,7 +58,7 @@ typedef struct gift {
 	char *t;            /* a copy with comment lines blanked (same offsets) */
 	size_t len;
 	cx_imp *im;
-	const char *category; /* current category id, or NULL */
+	char *category;       /* current category name (made a category when used), or NULL */
 	cJSON *meta;          /* pending @skillarena object */
 	int meta_line;
 	int nq;               /* questions seen (for generated ids) */
@@ -792,7 +792,8 @@ static void gift_question(gift *g, size_t a, size_t b)
 		if (strncmp(t + a, "$CATEGORY:", 10) == 0) {
 			char *name = gift_text(t, a + 10, eol);
 			const char *n = gift_category_name(name);
-			g->category = *n ? cx_imp_category(g->im, n) : NULL;
+			free(g->category);
+			g->category = *n ? cx_strdup(n) : NULL;
 			free(name);
 			a = eol;
 			continue;
@@ -930,7 +931,7 @@ static void gift_question(gift *g, size_t a, size_t b)
 		cJSON_AddItemToObject(out, "name", nm);
 	cJSON_AddItemToObject(out, "type", type);
 	if (g->category)
-		cJSON_AddStringToObject(out, "category", g->category);
+		cJSON_AddStringToObject(out, "category", cx_imp_category(g->im, g->category));
 	else if (g->im->default_category)
 		cJSON_AddStringToObject(out, "category",
 					cx_imp_category(g->im, g->im->default_category));
@@ -1021,6 +1022,7 @@ int cx_import_gift(cx *c, const char *text, size_t len, const contest_import_opt
 		cJSON_Delete(g.meta);
 	}
 	gift_number_ids(im);
+	free(g.category);
 	free(g.t);
 	return 0;
 }

@@ -173,6 +173,13 @@ cJSON *cx_parse_json_file(cx *c, const char *path)
 		cx_err(c, NULL, CXM_READ, strerror(-rc));
 		return NULL;
 	}
+	cJSON *root = cx_parse_json_mem(c, buf, len);
+	free(buf);
+	return root;
+}
+
+cJSON *cx_parse_json_mem(cx *c, const char *buf, size_t len)
+{
 	const char *text = buf;
 	size_t tlen = len;
 	if (tlen >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
@@ -186,7 +193,6 @@ cJSON *cx_parse_json_file(cx *c, const char *path)
 			bad = (const char *)memchr(text, '\0', tlen) - text;
 		cx_line_col(text, (size_t)bad, &l, &col);
 		cx_err_at(c, l, col, NULL, CXM_NOT_UTF8);
-		free(buf);
 		return NULL;
 	}
 	const char *end = NULL;
@@ -194,10 +200,9 @@ cJSON *cx_parse_json_file(cx *c, const char *path)
 	if (!root) {
 		int l, col;
 		size_t off = end && end >= text ? (size_t)(end - text) : 0;
-		/* cJSON points at where it gave up; report the last non-blank before it */
+		/* cJSON points at where it gave up */
 		cx_line_col(text, off, &l, &col);
 		cx_err_at(c, l, col, NULL, CXM_JSON_SYNTAX);
-		free(buf);
 		return NULL;
 	}
 	const char *p = end;
@@ -208,10 +213,8 @@ cJSON *cx_parse_json_file(cx *c, const char *path)
 		cx_line_col(text, (size_t)(p - text), &l, &col);
 		cx_err_at(c, l, col, NULL, CXM_JSON_TRAILING);
 		cJSON_Delete(root);
-		free(buf);
 		return NULL;
 	}
-	free(buf);
 	return root;
 }
 
