@@ -20,8 +20,8 @@
  * histogram), answers/s, errors by code, question fan-out (host command
  * sent -> question received by each player; all processes share
  * CLOCK_MONOTONIC), leaderboard freshness (ack -> first screen leaderboard
- * whose top entries show that participant with at least that score; only
- * acks that reach the top N can be observed, their count is reported),
+ * whose top entries show that participant with exactly the new score; only
+ * scoring acks that reach the top N can be observed, their count is reported),
  * server RSS per connection and server CPU from /proc/PID.
  */
 #include "lg.h"
@@ -708,7 +708,12 @@ static int cmp_app(const void *a, const void *b)
 	return x->t < y->t ? -1 : x->t > y->t;
 }
 
-/* For each ack, the first screen leaderboard at or after the answer that shows its score. */
+/*
+ * For each ack that earned points, the first screen leaderboard at or after
+ * the answer that shows the participant with exactly that new score. Acks
+ * whose score never shows in the top N (not in it, or overtaken by the
+ * participant's next answer before a push) are counted as unobserved.
+ */
 static void compute_freshness(void)
 {
 	qsort(C.apps, C.napps, sizeof(*C.apps), cmp_app);
@@ -724,7 +729,7 @@ static void compute_freshness(void)
 		}
 		bool seen = false;
 		for (size_t k = lo; k < C.napps && C.apps[k].pid == a->pid; k++)
-			if (C.apps[k].t >= a->t_sent && C.apps[k].score >= a->score) {
+			if (C.apps[k].t >= a->t_sent && C.apps[k].score == a->score) {
 				hist_record(&M.fresh, C.apps[k].t > a->t_ack ? (C.apps[k].t - a->t_ack) / 1000 : 0);
 				seen = true;
 				break;

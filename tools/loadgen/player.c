@@ -42,7 +42,7 @@ typedef struct player {
 	uint32_t local, gid;
 	int64_t pid, score, first_points;
 	int16_t qidx, last_done;
-	uint8_t state, port_i, qtype, nopt, want_dup, leaving, attempts, correct;
+	uint8_t state, port_i, qtype, nopt, want_dup, leaving, attempts, correct, resumed;
 	int response;
 	uint64_t t_start, t_sent;
 	char qid[24];
@@ -183,8 +183,10 @@ static void p_on_question(player *p, const char *m, size_t n)
 	int q = (int)idx;
 	uint64_t now = lg_now_ns();
 	uint64_t *rt = &w->recv[(size_t)q * w->count + p->local];
-	if (*rt == 0)
+	/* fan-out counts pushes only, not the snapshot a resume gets */
+	if (*rt == 0 && !p->resumed)
 		*rt = now;
+	p->resumed = 0;
 	if (w->q_t0[q] == 0)
 		w->q_t0[q] = now;
 	if (q <= p->last_done)
@@ -275,7 +277,8 @@ static void p_on_ack(player *p, const char *m, size_t n)
 			verify_fail(w, p, "score is not previous score + points");
 		p->score = sc;
 		p->first_points = pts;
-		if (w->nacks == w->capacks) {
+		/* freshness needs a score the leaderboard did not show before: only acks with points */
+		if (pts > 0 && w->nacks == w->capacks) {
 			size_t nc = w->capacks ? w->capacks * 2 : 4096;
 			lg_ackrec *na = realloc(w->acks, nc * sizeof(*na));
 			if (na) {
@@ -283,7 +286,7 @@ static void p_on_ack(player *p, const char *m, size_t n)
 				w->capacks = nc;
 			}
 		}
-		if (w->nacks < w->capacks)
+		if (pts > 0 && w->nacks < w->capacks)
 			w->acks[w->nacks++] = (lg_ackrec){p->pid, sc, p->t_sent, now};
 		if (p->want_dup) {
 			char msg[160];
@@ -355,7 +358,14 @@ static void p_on_joined(player *p, const char *m, size_t n)
 		else
 			w->res->resumes_ok++;
 		p->state = P_IDLE;
+		p->resumed = 1;
 	}
+}
+
+/* The leaderboard ends a join/resume snapshot: later questions are pushes. */
+static void p_on_leaderboard(player *p, const char *m, size_t n)
+{
+	p->resumed = 0;
 }
 
 /* Table of the messages a player acts on; the rest (state, leaderboard...) are read and dropped. */
@@ -367,6 +377,7 @@ static const struct {
 	{"ack", p_on_ack},
 	{"error", p_on_error},
 	{"joined", p_on_joined},
+	{"leaderboard", p_on_leaderboard},
 };
 
 static void p_on_text(wsc *c, const char *m, size_t n)
