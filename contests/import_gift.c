@@ -110,17 +110,10 @@ static void gift_trim(const char *t, size_t *a, size_t *b)
 {
 	while (*a < *b && isspace((unsigned char)t[*a]))
 		(*a)++;
-	while (*b > *a && isspace((unsigned char)t[*b - 1])) {
-		/* a blank right after an odd run of backslashes is escaped: keep it */
-		size_t k = *b - 1, run = 0;
-		while (k > *a && t[k - 1] == '\\') {
-			k--;
-			run++;
-		}
-		if (run % 2)
-			break;
+	/* a blank after a backslash is not an escape in GIFT: trim it too, so that
+	 * "text\\ " reads as "text\\" and exports back the same */
+	while (*b > *a && isspace((unsigned char)t[*b - 1]))
 		(*b)--;
-	}
 }
 
 /* The text of [a, b), escapes resolved; trimmed unless raw. */
