@@ -28,6 +28,10 @@
 static void gx_escape(cx_buf *b, const char *s)
 {
 	for (; *s; s++) {
+		if (s[0] == '-' && s[1] == '>') {
+			cx_buf_puts(b, "\\-"); /* an arrow in text, not a matching pair */
+			continue;
+		}
 		if (strchr("~=#{}:\\", *s)) {
 			cx_buf_putc(b, '\\');
 			cx_buf_putc(b, *s);

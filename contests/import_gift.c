@@ -24,7 +24,8 @@
  * "#feedback" follows an answer, "####feedback" ends the block (general
  * feedback, kept as the explanation); text after the block makes a
  * missing-word question whose text shows "____" where the block was.
- * \~ \= \# \{ \} \: \\ escape the special characters, \n is a line break.
+ * \~ \= \# \{ \} \: \\ escape the special characters, \n is a line break,
+ * \-> is an arrow in text (not a matching pair).
  *
  * What GIFT cannot say (difficulty, tags, points, all-or-nothing multiple
  * choice) travels in a comment GIFT readers ignore, just before a question:
@@ -132,6 +133,12 @@ static char *gift_text_raw(const char *t, size_t a, size_t b, bool raw)
 			}
 			if (n == 'n') {
 				cx_buf_putc(&out, '\n');
+				i++;
+				continue;
+			}
+			if (n == '-' && i + 2 < b && t[i + 2] == '>') {
+				/* "\->": an arrow that is text, not a matching pair */
+				cx_buf_putc(&out, '-');
 				i++;
 				continue;
 			}
