@@ -39,7 +39,9 @@ export class Countdown {
 	/* Milliseconds left (0 when over or unset). */
 	remaining() {
 		if (this.deadline === null) return 0;
-		return Math.max(0, this.deadline - this.client.serverNow());
+		const ms = Math.max(0, this.deadline - this.client.serverNow());
+		/* an offset estimate a few ms off must not show 21 s of a 20 s question */
+		return this.limit ? Math.min(ms, this.limit) : ms;
 	}
 
 	tick() {

@@ -27,6 +27,8 @@ const ALLOWED = {
 	reveal: ['question'],
 	end: ['lobby', 'question', 'reveal'],
 };
+/* The usual next step in each phase, drawn as the main button. */
+const SUGGESTED = { lobby: 'start', question: 'reveal', reveal: 'next' };
 const CONFIRM_MS = 4000;
 
 const S = {
@@ -167,6 +169,7 @@ function renderControls() {
 		? t('q.index', { i: st.index + 1, n: count }) : t('host.count', { n: count });
 	for (const b of $$('[data-cmd]')) {
 		b.disabled = S.busy || client.status !== 'open' || !ALLOWED[b.dataset.cmd].includes(p);
+		if (b.dataset.cmd !== 'end') b.classList.toggle('primary', SUGGESTED[p] === b.dataset.cmd);
 	}
 	const last = typeof st.index === 'number' && count > 0 && st.index + 1 >= count;
 	$('#btn-next').textContent = last ? t('host.finish') : t('host.next');

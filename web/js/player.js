@@ -219,7 +219,8 @@ function onLeaderboard(m) {
 function updateMe(score, rank) {
 	if (!S.me) return;
 	if (typeof score === 'number') S.me.score = score;
-	if (rank !== undefined) S.me.rank = rank;
+	/* rank is null while the leaderboard is briefly unavailable (or in a resumed ack): keep the last known */
+	if (typeof rank === 'number') S.me.rank = rank;
 }
 
 /* ---- rendering ---- */
@@ -294,7 +295,7 @@ function renderStatus(open, revealed) {
 		kind = 'sending';
 	} else if (a && a.status === 'acked' && !revealed) {
 		const ack = a.ack || {};
-		text = t('answer.acked', { points: num(ack.points ?? 0), score: num(ack.score ?? S.me.score), rank: rankText(ack.rank) });
+		text = t('answer.acked', { points: num(ack.points ?? 0), score: num(ack.score ?? S.me.score), rank: rankText(ack.rank ?? S.me.rank) });
 		kind = 'acked';
 	} else if (a && a.status === 'rejected') {
 		text = errorText(a.error);
@@ -339,9 +340,8 @@ function renderReveal(revealed) {
 	const res = myResult();
 	const points = S.answer && S.answer.ack ? S.answer.ack.points : 0;
 	banner.dataset.result = res;
-	banner.replaceChildren(
-		h('span', { class: 'res-title', text: t(`result.${res}`) }),
-		res === 'none' ? null : h('span', { class: 'res-points', text: t('result.points', { points: num(points ?? 0) }) }));
+	banner.replaceChildren(h('span', { class: 'res-title', text: t(`result.${res}`) }));
+	if (res !== 'none') banner.append(h('span', { class: 'res-points', text: t('result.points', { points: num(points ?? 0) }) }));
 	if (!isChoice(S.q.qtype) && !S.input.el.querySelector('.correct-answer')) {
 		S.input.el.append(h('div', { class: 'correct-answer' }, h('div', { class: 'caption', text: t('reveal.answer') }), renderAnswer(S.q, r.answer)));
 	}
