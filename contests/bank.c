@@ -173,8 +173,6 @@ bool cx_bank_check(cx *c, const cJSON *root, const int *lines)
 			const cJSON *q = cJSON_GetArrayItem(qs, i);
 			char qp[CX_PATH_MAX];
 			cx_idx(qp, "$.questions", i);
-			/* importers: the problems of a question carry its source line */
-			size_t at = cx_nerr(c);
 			score_question *sq = cx_question(c, q, qp, &o);
 			score_question_free(sq);
 			const cJSON *cat = cJSON_GetObjectItemCaseSensitive(q, "category");
@@ -192,7 +190,6 @@ bool cx_bank_check(cx *c, const cJSON *root, const int *lines)
 											  : "分类",
 					       cat->valuestring);
 			}
-			(void)at;
 		}
 		cx_question_ids(c, qs, "$.questions");
 		/* importers: a problem of question i carries its source line */
