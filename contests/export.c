@@ -46,6 +46,14 @@ static void gx_escape(cx_buf *b, const char *s)
 }
 
 /* The zh-CN text of a language map: GIFT holds one language, the others go in @skillarena. */
+/* An answer's text right after its = or ~: a leading % would read as a weight. */
+static void gx_answer(cx_buf *b, const char *s)
+{
+	if (s[0] == '%')
+		cx_buf_putc(b, ' ');
+	gx_escape(b, s);
+}
+
 static const char *gx_zh(const cJSON *v, const char *lang)
 {
 	(void)lang;
@@ -213,12 +221,13 @@ static bool gx_question(cx *c, cx_buf *b, const cJSON *q, int qi, const char *la
 			cx_buf_puts(&blk, "\t");
 			if (!multi) {
 				cx_buf_putc(&blk, right ? '=' : '~');
+				gx_answer(&blk, gx_zh(cJSON_GetArrayItem(opts, i), lang));
 			} else {
 				cx_buf_putc(&blk, '~');
 				double w = 100.0 / k;
 				gx_weight(&blk, right ? w : (pen > 0 ? -pen * w : 0));
+				gx_escape(&blk, gx_zh(cJSON_GetArrayItem(opts, i), lang));
 			}
-			gx_escape(&blk, gx_zh(cJSON_GetArrayItem(opts, i), lang));
 			gx_feedback(&blk, ofb, i, lang);
 			cx_buf_putc(&blk, '\n');
 		}
@@ -247,14 +256,14 @@ static bool gx_question(cx *c, cx_buf *b, const cJSON *q, int qi, const char *la
 			const cJSON *a;
 			if (cJSON_IsString(alts)) {
 				cx_buf_puts(&blk, "\t=");
-				gx_escape(&blk, alts->valuestring);
+				gx_answer(&blk, alts->valuestring);
 				gx_feedback(&blk, afb, 0, lang);
 				cx_buf_putc(&blk, '\n');
 			} else {
 				cJSON_ArrayForEach(a, alts)
 				{
 					cx_buf_puts(&blk, "\t=");
-					gx_escape(&blk, gx_zh(a, lang));
+					gx_answer(&blk, gx_zh(a, lang));
 					gx_feedback(&blk, afb, i++, lang);
 					cx_buf_putc(&blk, '\n');
 				}
@@ -307,7 +316,7 @@ static bool gx_question(cx *c, cx_buf *b, const cJSON *q, int qi, const char *la
 			}
 			used[j] = true;
 			cx_buf_puts(&blk, "\t=");
-			gx_escape(&blk, gx_zh(l, lang));
+			gx_answer(&blk, gx_zh(l, lang));
 			cx_buf_puts(&blk, " -> ");
 			gx_escape(&blk, gx_zh(cJSON_GetArrayItem(right, j), lang));
 			cx_buf_putc(&blk, '\n');
