@@ -234,14 +234,23 @@ function render() {
 	renderMeBar();
 	if (!S.me) {
 		const waiting = (S.token || S.joining) && client.status !== 'idle';
-		showView(waiting && !$('#join-error').textContent ? 'loading' : 'join');
+		if (waiting && !$('#join-error').textContent) renderWaiting('player.loading');
+		else showView('join');
 		if (!waiting) $('#join-form button[type=submit]').disabled = false;
 		return;
 	}
 	const p = phase();
+	const current = S.q && (!S.state || !S.state.question_id || S.state.question_id === S.q.id);
 	if (p === 'finished') renderFinished();
-	else if ((p === 'question' || p === 'reveal') && S.q) renderQuestion();
+	else if ((p === 'question' || p === 'reveal') && current) renderQuestion();
+	else if (p === 'question' || p === 'reveal') renderWaiting('player.next_question');
 	else renderLobby();
+}
+
+/* The spinner view, between a state change and the message that completes it. */
+function renderWaiting(key) {
+	showView('loading');
+	$('#loading-text').textContent = t(key);
 }
 
 function renderMeBar() {
