@@ -776,6 +776,8 @@ static const char *gift_category_name(const char *s)
 		}
 	if (strncmp(s, "top/", 4) == 0)
 		s += 4;
+	while (isspace((unsigned char)*s))
+		s++;
 	return s;
 }
 
