@@ -2,8 +2,8 @@
 # the contest CLI (included by the top-level Makefile).
 #
 #   libcontests.a          CONTESTS_SRCS: contests/*.c
-#   fuzz targets           build/fuzz/fuzz_import_{gift,aiken,csv,json},
-#                          fuzz_contest (clang -fsanitize=fuzzer)
+#   fuzz targets           build/fuzz/fuzz_import_{gift,aiken,csv,json,contest}
+#                          (clang -fsanitize=fuzzer), in FUZZ_TARGETS
 #   fuzz-smoke-contests    a bounded run of each fuzz target (TEST_STEPS)
 #   validate-samples       `skillarena validate` over every sample (TEST_STEPS)
 
