@@ -10,10 +10,12 @@
  *
  * Messages are in zh-CN unless --lang en (or SKILLARENA_LANG=en) is given.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "bank.h"
@@ -187,6 +189,52 @@ static contest_bank *cli_load_bank(const char *path, const char *format, const c
 
 /* ---- commands ---- */
 
+static int cli_cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The files a validate argument names: a file, or the contest and bank files in a directory. */
+static char **cli_expand(const char *arg, int *n)
+{
+	struct stat st;
+	char **v = NULL;
+	*n = 0;
+	if (stat(arg, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		v = cx_xmalloc(sizeof *v);
+		v[(*n)++] = cx_strdup(arg);
+		return v;
+	}
+	DIR *d = opendir(arg);
+	if (!d) {
+		v = cx_xmalloc(sizeof *v);
+		v[(*n)++] = cx_strdup(arg);
+		return v;
+	}
+	size_t cap = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		const char *name = e->d_name;
+		size_t len = strlen(name);
+		bool json = len > 5 && strcmp(name + len - 5, ".json") == 0;
+		int fmt = contest_bank_format_guess(name);
+		/* a plain .txt may be anything: only the named text formats */
+		bool text = fmt > 0 && !(len > 4 && strcmp(name + len - 4, ".txt") == 0 &&
+					 !strstr(name, ".aiken.") && !strstr(name, ".gift."));
+		if (name[0] == '.' || (!json && !text))
+			continue;
+		if ((size_t)*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			v = cx_xrealloc(v, cap * sizeof *v);
+		}
+		v[(*n)++] = cx_asprintf("%s%s%s", arg, arg[strlen(arg) - 1] == '/' ? "" : "/", name);
+	}
+	closedir(d);
+	if (*n)
+		qsort(v, (size_t)*n, sizeof *v, cli_cmp_str);
+	return v;
+}
+
 static int cmd_validate(int argc, char **argv, const score_engine *eng)
 {
 	static const char *const allowed[] = {"--lang", "--format", "--encoding", NULL};
@@ -205,8 +253,18 @@ static int cmd_validate(int argc, char **argv, const score_engine *eng)
 	}
 	bool en = strcmp(o.lang, "en") == 0;
 	int bad = 0;
+	char **files = NULL;
+	int nfiles = 0;
 	for (int i = 0; i < o.nfiles; i++) {
-		const char *f = o.files[i];
+		int k;
+		char **more = cli_expand(o.files[i], &k);
+		files = cx_xrealloc(files, sizeof *files * (size_t)(nfiles + k + 1));
+		memcpy(files + nfiles, more, sizeof *more * (size_t)k);
+		nfiles += k;
+		free(more);
+	}
+	for (int i = 0; i < nfiles; i++) {
+		const char *f = files[i];
 		contest_diag d = {0}, w = {0};
 		int fmt;
 		cli_kind k = o.format ? (contest_bank_format_parse(o.format) == CONTEST_BANK_JSON
@@ -243,6 +301,9 @@ static int cmd_validate(int argc, char **argv, const score_engine *eng)
 		contest_diag_free(&d);
 		contest_diag_free(&w);
 	}
+	for (int i = 0; i < nfiles; i++)
+		free(files[i]);
+	free(files);
 	free(o.files);
 	return bad ? 1 : 0;
 }
@@ -404,9 +465,10 @@ static int cmd_draw(int argc, char **argv, const score_engine *eng)
 
 const contest_cli_command contest_cli_commands[] = {
 	{"validate", cmd_validate,
-	 "validate [--lang zh-CN|en] [--format json|gift|aiken|csv] [--encoding E] FILE...",
-	 "check contest files and question banks (JSON, GIFT, Aiken, CSV); every problem is "
-	 "printed as file:line:col or file: $.path; exit 1 when any file has problems"},
+	 "validate [--lang zh-CN|en] [--format json|gift|aiken|csv] [--encoding E] FILE|DIR...",
+	 "check contest files and question banks (JSON, GIFT, Aiken, CSV; a directory: the files "
+	 "in it); every problem is printed as file:line:col or file: $.path; exit 1 when any file "
+	 "has problems"},
 	{"import-bank", cmd_import_bank,
 	 "import-bank FILE [--format gift|aiken|csv|json] [--out BANK.json] [--id ID] "
 	 "[--title TITLE] [--category NAME] [--encoding auto|utf-8|gbk|gb18030|utf-16] "

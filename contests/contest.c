@@ -241,11 +241,9 @@ static void cx_check_awards(cx *c, const cJSON *root)
 
 /* ---- banks ---- */
 
-/* dir of file + rel, unless rel is absolute. */
+/* The directory of file + rel. */
 static char *cx_resolve(const char *file, const char *rel)
 {
-	if (rel[0] == '/')
-		return cx_strdup(rel);
 	const char *slash = strrchr(file, '/');
 	if (!slash)
 		return cx_strdup(rel);
@@ -286,6 +284,10 @@ static struct contest_banks *cx_load_banks(cx *c, const cJSON *root)
 			continue;
 		if (!cx_string(c, it, p, 1000, false))
 			continue;
+		if (it->valuestring[0] == '/') {
+			cx_err(c, p, CXM_BANK_ABSOLUTE);
+			continue;
+		}
 		char *path = cx_resolve(c->file, it->valuestring);
 		contest_bank *b = NULL;
 		int rc;
@@ -495,7 +497,9 @@ static void cx_stage_paper(cx *c, contest_def *def, size_t si, const cJSON *pape
 		return;
 	}
 	if (!def->banks || def->banks->n == 0) {
-		cx_err(c, "$", CXM_MISSING, "banks");
+		/* banks given but broken have been reported already */
+		if (!cJSON_GetObjectItemCaseSensitive(def->root, "banks"))
+			cx_err(c, "$", CXM_MISSING, "banks");
 		return;
 	}
 	char *seed = cx_asprintf("%s/%s", def->seed ? def->seed : "", st->id ? st->id : "");

@@ -71,6 +71,7 @@ typedef enum cx_msg {
 	CXM_DIFFICULTY,      /* %s: value */
 	CXM_BANK_FORMAT,     /* %s: value */
 	CXM_BANK_LOAD,       /* %s: bank path */
+	CXM_BANK_ABSOLUTE,   /* - */
 	CXM_DRAW_SHORT,      /* %d %d: wanted, available */
 	CXM_PAPER_SHORT,     /* %d %d: wanted, fit */
 	CXM_RATIO_TOTAL,     /* - */

@@ -77,6 +77,7 @@ static const cx_message cx_messages[CXM_MAX] = {
 	{CXM_BANK_FORMAT, "题库格式“%s”无效（应为 skillarena-bank/1）",
 	 "invalid bank format '%s' (expected skillarena-bank/1)"},
 	{CXM_BANK_LOAD, "题库“%s”有错误（见上）", "question bank '%s' has errors (see above)"},
+	{CXM_BANK_ABSOLUTE, "题库路径应相对于竞赛文件，不能是绝对路径", "a bank path must be relative to the contest file, not absolute"},
 	{CXM_DRAW_SHORT, "需要抽取 %d 题，但符合条件的只有 %d 题",
 	 "needs %d questions but only %d match"},
 	{CXM_PAPER_SHORT, "组卷共需 %d 题，但各抽题规则最多只能抽到 %d 道不重复的题",

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 
 #include "contests_int.h"
 
@@ -52,6 +53,13 @@ int cx_read_file(const char *path, size_t max, char **buf, size_t *len)
 	FILE *fp = fopen(path, "rb");
 	if (!fp)
 		return -errno;
+	/* only regular files: never block on a FIFO or read a device */
+	struct stat st;
+	if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode)) {
+		int e = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+		fclose(fp);
+		return -e;
+	}
 	size_t cap = 4096, n = 0;
 	char *b = cx_xmalloc(cap);
 	for (;;) {

@@ -70,6 +70,13 @@ static void test_validate(void **state)
 	assert_non_null(strstr(out, "safety.json: ok"));
 	free(out);
 	free(err);
+	/* a directory: the contest and bank files in it */
+	char *dir[] = {"validate", "--lang", "en", TD "aiken"};
+	assert_int_equal(run(*state, &out, &err, 4, dir), 1);
+	assert_non_null(strstr(out, "tests/data/contests/aiken/bank.aiken.txt: ok: bank bank (3 questions)\n"));
+	assert_non_null(strstr(err, "tests/data/contests/aiken/malformed.aiken.txt: 5 problems\n"));
+	free(out);
+	free(err);
 	char *usage[] = {"validate"};
 	assert_int_equal(run(*state, &out, &err, 1, usage), 2);
 	assert_non_null(strstr(err, "usage: skillarena validate"));
