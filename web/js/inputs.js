@@ -10,7 +10,7 @@
 
 import { h, letter } from './dom.js';
 import { t, pick } from './i18n.js';
-import { choiceLabels, choiceIndexes, blankLabels, unitText, renderAnswer } from './question.js';
+import { choiceLabels, choiceIndexes, blankLabels, unitText, renderAnswer, renderRubric } from './question.js';
 
 function submitButton(onClick) {
 	return h('button', { type: 'button', class: 'btn primary submit', text: t('q.submit'), disabled: true, onclick: onClick });
@@ -117,10 +117,28 @@ function fillInput(q, submit) {
 	return { ...api, markAnswer: (a) => api.markAnswer(a, q) };
 }
 
+/* The same shuffle for the same question id (so a reload or a language switch keeps it). */
+function seededShuffle(arr, seed) {
+	let x = 2166136261;
+	for (const ch of seed) x = Math.imul(x ^ ch.codePointAt(0), 16777619) >>> 0;
+	const next = () => {
+		x = Math.imul(x ^ (x >>> 15), 2246822507) >>> 0;
+		x = Math.imul(x ^ (x >>> 13), 3266489909) >>> 0;
+		x = (x ^ (x >>> 16)) >>> 0;
+		return x / 4294967296;
+	};
+	const a = arr.slice();
+	for (let i = a.length - 1; i > 0; i--) {
+		const j = Math.floor(next() * (i + 1));
+		[a[i], a[j]] = [a[j], a[i]];
+	}
+	return a;
+}
+
 /* Items with up/down buttons (no dragging: works with thumbs and gloves). */
 function orderingInput(q, submit) {
 	const items = Array.isArray(q.items) ? q.items.map(pick) : [];
-	let order = items.map((_, i) => i);
+	let order = seededShuffle(items.map((_, i) => i), String(q.id));
 	let disabled = false;
 	const listEl = h('ol', { class: 'order-list' });
 	const render = () => {
@@ -183,7 +201,18 @@ function matchingInput(q, submit) {
 	};
 }
 
+/* Practical tasks are marked by the judges, not answered on the phone. */
+function judgedInput(q) {
+	return {
+		el: h('div', { class: 'answer judged' }, h('div', { class: 'notice', text: t('q.judged') }), renderRubric(q)),
+		setDisabled() {},
+		setChosen() {},
+		markAnswer() {},
+	};
+}
+
 const INPUTS = {
+	judged: judgedInput,
 	single_choice: (q, s) => choiceInput(q, s),
 	true_false: (q, s) => choiceInput(q, s),
 	multiple_choice: (q, s) => choiceInput(q, s, { multi: true }),

@@ -299,7 +299,9 @@ function renderStatus(open, revealed) {
 	const a = S.answer;
 	let text = '';
 	let kind = '';
-	if (a && a.status === 'sending') {
+	if (S.q && S.q.qtype === 'judged') {
+		/* marked by judges: nothing to report from the phone */
+	} else if (a && a.status === 'sending') {
 		text = client.status === 'open' ? t('answer.sending') : t('answer.sending_offline');
 		kind = 'sending';
 	} else if (a && a.status === 'acked' && !revealed) {
@@ -340,7 +342,7 @@ function renderReveal(revealed) {
 	const banner = $('#q-result');
 	const expl = $('#q-explanation');
 	const boardEl = $('#q-board');
-	banner.hidden = !revealed;
+	banner.hidden = !revealed || S.q.qtype === 'judged';
 	expl.hidden = true;
 	boardEl.hidden = true;
 	if (!revealed) return;

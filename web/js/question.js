@@ -76,6 +76,8 @@ export function renderQuestion(q, { correct = null } = {}) {
 		body.append(h('div', { class: 'q-matching' },
 			list('q-left', q.left.map(pick), (i) => String(i + 1)),
 			list('q-right', q.right.map(pick), (i) => letter(i))));
+	} else if (q.qtype === 'judged' && Array.isArray(q.rubric)) {
+		body.append(renderRubric(q));
 	} else if (q.qtype === 'fill_in') {
 		const labels = blankLabels(q);
 		body.append(h('div', { class: 'q-hint', text: t('q.blanks', { n: labels.length }) }));
@@ -85,6 +87,15 @@ export function renderQuestion(q, { correct = null } = {}) {
 	return body;
 }
 
+/* The aspects judges mark in a practical task, with their points. */
+export function renderRubric(q) {
+	const rubric = Array.isArray(q.rubric) ? q.rubric : [];
+	return h('ol', { class: 'q-items rubric' }, rubric.map((r, i) => h('li', {},
+		h('span', { class: 'marker', text: String(i + 1) }),
+		h('span', { class: 'label', text: r.text ? pick(r.text) : r.id }),
+		h('span', { class: 'max', text: t('q.points', { n: num(r.max) }) }))));
+}
+
 /* One value of a fill_in answer: a string, or accepted alternatives. */
 function alternatives(v) {
 	if (Array.isArray(v)) return v.map(pick).join(' / ');
@@ -92,16 +103,22 @@ function alternatives(v) {
 	return pick(v);
 }
 
+/* One accepted numeric answer: 9.8, {value, tolerance}, {value, relative}, {min, max}. */
+function numericOne(a) {
+	if (typeof a === 'number') return num(a);
+	if (a && typeof a === 'object' && !Array.isArray(a)) {
+		if (typeof a.value === 'number' && typeof a.tolerance === 'number' && a.tolerance > 0) return `${num(a.value)} ± ${num(a.tolerance)}`;
+		if (typeof a.value === 'number' && typeof a.relative === 'number' && a.relative > 0) return `${num(a.value)} ± ${num(a.relative * 100)}%`;
+		if (typeof a.value === 'number') return num(a.value);
+		if (typeof a.min === 'number' && typeof a.max === 'number') return `${num(a.min)} – ${num(a.max)}`;
+	}
+	return pick(a);
+}
+
 function numericText(q, a) {
 	const unit = unitText(q);
-	const withUnit = (s) => (unit ? `${s} ${unit}` : s);
-	if (typeof a === 'number') return withUnit(num(a));
-	if (a && typeof a === 'object') {
-		if (typeof a.value === 'number' && typeof a.tolerance === 'number' && a.tolerance > 0) return withUnit(`${num(a.value)} ± ${num(a.tolerance)}`);
-		if (typeof a.value === 'number') return withUnit(num(a.value));
-		if (typeof a.min === 'number' && typeof a.max === 'number') return withUnit(`${num(a.min)} – ${num(a.max)}`);
-	}
-	return withUnit(pick(a));
+	const text = Array.isArray(a) ? a.map(numericOne).join(' / ') : numericOne(a);
+	return unit ? `${text} ${unit}` : text;
 }
 
 /* Renderers of the correct answer, per type. */
@@ -120,6 +137,7 @@ const ANSWER_RENDERERS = {
 		const order = Array.isArray(a) ? a : [];
 		return h('ol', { class: 'a-list' }, order.map((i) => h('li', { text: items[i] ?? String(i) })));
 	},
+	judged: () => h('div', { class: 'a-value', text: t('q.judged') }),
 	matching: (q, a) => {
 		const left = Array.isArray(q.left) ? q.left.map(pick) : [];
 		const right = Array.isArray(q.right) ? q.right.map(pick) : [];
