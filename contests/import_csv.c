@@ -661,7 +661,6 @@ static bool csv_blank(const csv_row *r)
 
 static void csv_question(cx *c, csv_ctx *x, cx_imp *im, int seq, int hdr_fields)
 {
-	bool en = csv_en(c);
 	const csv_row *r = x->r;
 	if (r->n > hdr_fields) {
 		/* extra cells are a problem only when they hold something */
@@ -769,7 +768,6 @@ static void csv_question(cx *c, csv_ctx *x, cx_imp *im, int seq, int hdr_fields)
 		cJSON_AddNumberToObject(q, "time_limit_s", d);
 	}
 	free(v);
-	(void)en;
 	cx_imp_add(im, q, r->line);
 }
 

@@ -551,7 +551,7 @@ static bool gift_short(gift *g, gift_answer *v, int n, cJSON *q)
 static bool gift_choice(gift *g, gift_answer *v, int n, cJSON *q, size_t block)
 {
 	int npos = 0, nneg = 0;
-	double sum = 0, first_pos = 0, first_neg = 0;
+	double sum = 0, first_pos = 0;
 	bool equal_pos = true, equal_wrong = true;
 	double wrong_w = 0;
 	bool have_wrong = false;
@@ -569,14 +569,10 @@ static bool gift_choice(gift *g, gift_answer *v, int n, cJSON *q, size_t block)
 				equal_wrong = false;
 			wrong_w = w;
 			have_wrong = true;
-			if (w < 0) {
-				if (!nneg)
-					first_neg = w;
+			if (w < 0)
 				nneg++;
-			}
 		}
 	}
-	(void)first_neg;
 	/* @skillarena {"multiple": true}: a multiple-choice question with one right answer */
 	bool force_multi = g->meta && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(g->meta, "multiple"));
 	if (npos == 0) {
