@@ -91,7 +91,7 @@ static void cx_check_code(cx *c, const cJSON *root, contest_def *def)
 	def->code = cx_strdup(s);
 }
 
-static void cx_check_dates(cx *c, const cJSON *root)
+static void cx_check_dates(cx *c, const cJSON *root, contest_def *def)
 {
 	const cJSON *a = cJSON_GetObjectItemCaseSensitive(root, "starts_at");
 	const cJSON *b = cJSON_GetObjectItemCaseSensitive(root, "ends_at");
@@ -100,9 +100,11 @@ static void cx_check_dates(cx *c, const cJSON *root)
 	bool okb = b && cx_datetime(c, b, "$.ends_at", &tb);
 	if (oka && okb && ta >= tb)
 		cx_err(c, "$.ends_at", CXM_DATE_ORDER, "starts_at", "ends_at");
+	def->starts_at = oka ? ta : 0;
+	def->ends_at = okb ? tb : 0;
 }
 
-static void cx_check_window(cx *c, const cJSON *root, const char *mode)
+static void cx_check_window(cx *c, const cJSON *root, const char *mode, contest_def *def)
 {
 	const cJSON *w = cJSON_GetObjectItemCaseSensitive(root, "window");
 	if (!w) {
@@ -141,11 +143,15 @@ static void cx_check_window(cx *c, const cJSON *root, const char *mode)
 		cx_err(c, "$.window.closes_at", CXM_DATE_ORDER, "opens_at", "closes_at");
 	else if (ok1 && ok2 && ok3 && dm * 60 > tc - to)
 		cx_err(c, "$.window.duration_min", CXM_RANGE_INT, 1LL, (long long)((tc - to) / 60));
+	def->opens_at = ok1 ? to : 0;
+	def->closes_at = ok2 ? tc : 0;
+	def->duration_ms = ok3 ? dm * 60000 : 0;
 }
 
-static void cx_check_leaderboards(cx *c, const cJSON *root)
+static void cx_check_leaderboards(cx *c, const cJSON *root, contest_def *def)
 {
 	const cJSON *l = cJSON_GetObjectItemCaseSensitive(root, "leaderboards");
+	def->leaderboard_individual = true;
 	if (!l)
 		return;
 	if (!cJSON_IsObject(l)) {
@@ -154,12 +160,15 @@ static void cx_check_leaderboards(cx *c, const cJSON *root)
 	}
 	cx_fields(c, l, "$.leaderboards", cx_leaderboard_fields);
 	char p[CX_PATH_MAX];
-	const cJSON *it;
-	cJSON_ArrayForEach(it, l) if (cx_in(cx_leaderboard_fields, it->string))
-		cx_bool(c, it, cx_key(p, "$.leaderboards", it->string), NULL);
+	bool *flags[] = {&def->leaderboard_individual, &def->leaderboard_team, &def->leaderboard_unit};
+	for (int k = 0; cx_leaderboard_fields[k]; k++) {
+		const cJSON *it = cJSON_GetObjectItemCaseSensitive(l, cx_leaderboard_fields[k]);
+		if (it)
+			cx_bool(c, it, cx_key(p, "$.leaderboards", it->string), flags[k]);
+	}
 }
 
-static void cx_check_awards(cx *c, const cJSON *root)
+static void cx_check_awards(cx *c, const cJSON *root, contest_def *def)
 {
 	const cJSON *a = cJSON_GetObjectItemCaseSensitive(root, "awards");
 	char p[CX_PATH_MAX], tp[CX_PATH_MAX];
@@ -182,9 +191,10 @@ static void cx_check_awards(cx *c, const cJSON *root)
 		basis = 2;
 	else
 		cx_err(c, "$.awards.by", CXM_AWARD_BY, by->valuestring);
+	def->awards_by = basis == 1 ? "rank" : basis == 2 ? "score" : NULL;
 	const cJSON *rp = cJSON_GetObjectItemCaseSensitive(a, "require_pass");
 	if (rp)
-		cx_bool(c, rp, "$.awards.require_pass", NULL);
+		cx_bool(c, rp, "$.awards.require_pass", &def->awards_require_pass);
 	const cJSON *tiers = cJSON_GetObjectItemCaseSensitive(a, "tiers");
 	if (!tiers) {
 		cx_err(c, "$.awards", CXM_MISSING, "tiers");
@@ -200,7 +210,13 @@ static void cx_check_awards(cx *c, const cJSON *root)
 	if (n > CX_MAX_AWARDS)
 		cx_err(c, "$.awards.tiers", CXM_TOO_MANY, CX_MAX_AWARDS);
 	double prev = 1e300;
+	if (n > 0) {
+		def->awards = calloc((size_t)n, sizeof *def->awards);
+		if (!def->awards)
+			abort();
+	}
 	for (int i = 0; i < n && i < CX_MAX_AWARDS; i++) {
+		contest_award_tier *tier = &def->awards[def->nawards++];
 		const cJSON *t = cJSON_GetArrayItem(tiers, i);
 		cx_idx(tp, "$.awards.tiers", i);
 		if (!cJSON_IsObject(t)) {
@@ -211,8 +227,8 @@ static void cx_check_awards(cx *c, const cJSON *root)
 		const cJSON *name = cJSON_GetObjectItemCaseSensitive(t, "name");
 		if (!name)
 			cx_err(c, tp, CXM_MISSING, "name");
-		else
-			cx_langmap(c, name, cx_key(p, tp, "name"), 64, false);
+		else if (cx_langmap(c, name, cx_key(p, tp, "name"), 64, false))
+			tier->name = name;
 		const cJSON *cnt = cJSON_GetObjectItemCaseSensitive(t, "count");
 		const cJSON *mp = cJSON_GetObjectItemCaseSensitive(t, "min_percent");
 		if (basis == 1) {
@@ -222,8 +238,8 @@ static void cx_check_awards(cx *c, const cJSON *root)
 				       "min_percent");
 			if (!cnt)
 				cx_err(c, tp, CXM_MISSING, "count");
-			else
-				cx_int(c, cnt, cx_key(p, tp, "count"), 1, 100000, &k);
+			else if (cx_int(c, cnt, cx_key(p, tp, "count"), 1, 100000, &k))
+				tier->count = (int)k;
 		} else if (basis == 2) {
 			double m;
 			if (cnt)
@@ -231,6 +247,7 @@ static void cx_check_awards(cx *c, const cJSON *root)
 			if (!mp)
 				cx_err(c, tp, CXM_MISSING, "min_percent");
 			else if (cx_number(c, mp, cx_key(p, tp, "min_percent"), 0, 100, &m)) {
+				tier->min_percent = m;
 				if (m >= prev)
 					cx_err(c, cx_key(p, tp, "min_percent"), CXM_AWARD_ORDER);
 				prev = m;
@@ -698,7 +715,7 @@ static int cx_load_json(cx *c, cJSON *root, contest_def *def)
 		cx_langmap(c, v, "$.organizer", 200, false);
 	if ((v = cJSON_GetObjectItemCaseSensitive(root, "description")))
 		cx_langmap(c, v, "$.description", 4000, true);
-	cx_check_dates(c, root);
+	cx_check_dates(c, root, def);
 	const char *mode = NULL;
 	v = cJSON_GetObjectItemCaseSensitive(root, "mode");
 	if (!v)
@@ -724,9 +741,9 @@ static int cx_load_json(cx *c, cJSON *root, contest_def *def)
 	def->pass_mark = -1;
 	if ((v = cJSON_GetObjectItemCaseSensitive(root, "pass_mark")))
 		cx_number(c, v, "$.pass_mark", 0, 100, &def->pass_mark);
-	cx_check_awards(c, root);
-	cx_check_leaderboards(c, root);
-	cx_check_window(c, root, mode);
+	cx_check_awards(c, root, def);
+	cx_check_leaderboards(c, root, def);
+	cx_check_window(c, root, mode, def);
 	if ((v = cJSON_GetObjectItemCaseSensitive(root, "seed")) &&
 	    cx_string(c, v, "$.seed", 128, false))
 		def->seed = cx_strdup(v->valuestring);
@@ -888,6 +905,7 @@ void contest_free(contest_def *c)
 	for (size_t i = 0; i < c->nrounds; i++)
 		free(c->rounds[i].id);
 	free(c->rounds);
+	free(c->awards);
 	cx_banks_free(c->banks);
 	free(c->code);
 	free(c->mode);
@@ -906,6 +924,32 @@ size_t contest_advancing(const int64_t *scores_desc, size_t n, size_t top)
 	while (k < n && scores_desc[k] == scores_desc[top - 1])
 		k++;
 	return k;
+}
+
+bool contest_passed(const contest_def *c, double percent)
+{
+	return c->pass_mark < 0 || percent + 1e-9 >= c->pass_mark;
+}
+
+int contest_award(const contest_def *c, size_t rank, double percent)
+{
+	if (!c->awards_by || c->nawards == 0 || rank == 0)
+		return -1;
+	if (c->awards_require_pass && !contest_passed(c, percent))
+		return -1;
+	if (strcmp(c->awards_by, "rank") == 0) {
+		size_t upto = 0;
+		for (size_t i = 0; i < c->nawards; i++) {
+			upto += (size_t)c->awards[i].count;
+			if (rank <= upto)
+				return (int)i;
+		}
+		return -1;
+	}
+	for (size_t i = 0; i < c->nawards; i++)
+		if (percent + 1e-9 >= c->awards[i].min_percent)
+			return (int)i;
+	return -1;
 }
 
 int contest_paper_draw(const contest_def *c, const score_engine *eng, const char *participant,

@@ -14,6 +14,7 @@
 #ifndef SKILLARENA_CONTEST_H
 #define SKILLARENA_CONTEST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdint.h>
@@ -66,6 +67,13 @@ typedef struct contest_stage {
 	struct contest_blueprint *paper; /* drawn from banks, NULL when its questions are inline */
 } contest_stage;
 
+/* An award tier: by rank the next `count` ranks, by score from `min_percent` up. */
+typedef struct contest_award_tier {
+	const cJSON *name;     /* language map inside root */
+	int count;             /* by rank */
+	double min_percent;    /* by score */
+} contest_award_tier;
+
 /* A round: a qualifying round lets its top N (and everyone tied with the N-th) advance. */
 typedef struct contest_round {
 	char *id;
@@ -90,6 +98,14 @@ typedef struct contest_def {
 	double pass_mark;          /* percent of the maximum score, -1 when none */
 	char *seed;                /* seed of the draws ("seed" of a paper, else the code) */
 	struct contest_banks *banks; /* banks the papers draw from (internal) */
+	int64_t starts_at, ends_at;  /* Unix seconds, 0 when not given */
+	int64_t opens_at, closes_at; /* exam window, Unix seconds, 0 when none */
+	int64_t duration_ms;         /* exam: time per participant, 0 when none */
+	bool leaderboard_individual, leaderboard_team, leaderboard_unit;
+	const char *awards_by;       /* "rank", "score" or NULL when no awards */
+	bool awards_require_pass;
+	contest_award_tier *awards;
+	size_t nawards;
 } contest_def;
 
 /*
@@ -113,6 +129,17 @@ int contest_load_mem(const char *name, const char *data, size_t len, const score
  * score advances too. Returns n when n <= top, 0 when top is 0.
  */
 size_t contest_advancing(const int64_t *scores_desc, size_t n, size_t top);
+
+/* Whether a final percent (0-100 of the maximum weighted score) passes; true without a pass mark. */
+bool contest_passed(const contest_def *c, double percent);
+
+/*
+ * The award tier of a participant: rank is 1-based competition rank (tied
+ * participants share the best rank, so a tie across a boundary gets the
+ * better tier), percent the final percent. Returns the tier index, or -1 for
+ * none (no awards, below the last tier, or failed when awards require a pass).
+ */
+int contest_award(const contest_def *c, size_t rank, double percent);
 
 /*
  * One participant's paper: the questions drawn for them from the banks by the

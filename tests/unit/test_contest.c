@@ -263,6 +263,42 @@ static void test_stages_rounds(void **state)
 	assert_int_equal(c->stages[1].round, 0);
 	assert_int_equal(c->stages[2].round, 1);
 	assert_true(c->pass_mark == 60);
+	/* 2026-06-01T08:00:00+08:00 .. 2026-06-02T18:00:00+08:00, 120 minutes each */
+	assert_int_equal(c->opens_at, 1780272000);
+	assert_int_equal(c->closes_at, 1780394400);
+	assert_int_equal(c->duration_ms, 120 * 60000);
+	assert_int_equal(c->starts_at, 1780243200); /* 2026-06-01, China time */
+	assert_true(c->leaderboard_individual && c->leaderboard_unit && !c->leaderboard_team);
+	/* awards by rank: 1 first, 2 second, 3 third; a tie shares the better rank */
+	assert_string_equal(c->awards_by, "rank");
+	assert_int_equal(c->nawards, 3);
+	assert_string_equal(cx_text(c->awards[1].name, "zh-CN"), "二等奖");
+	assert_int_equal(contest_award(c, 1, 90), 0);
+	assert_int_equal(contest_award(c, 2, 90), 1);
+	assert_int_equal(contest_award(c, 3, 90), 1);
+	assert_int_equal(contest_award(c, 4, 90), 2);
+	assert_int_equal(contest_award(c, 6, 90), 2);
+	assert_int_equal(contest_award(c, 7, 90), -1);
+	assert_true(contest_passed(c, 60));
+	assert_false(contest_passed(c, 59.9));
+	contest_free(c);
+}
+
+static void test_awards_by_score(void **state)
+{
+	contest_def *c = load_ok(*state, "contests/samples/safety-month-exam.json");
+	assert_string_equal(c->awards_by, "score");
+	assert_true(c->awards_require_pass);
+	assert_int_equal(contest_award(c, 50, 96), 0);
+	assert_int_equal(contest_award(c, 1, 90), 1);
+	assert_int_equal(contest_award(c, 1, 89.5), -1);
+	assert_false(contest_passed(c, 79));
+	assert_true(contest_passed(c, 80));
+	contest_free(c);
+	c = load_ok(*state, "contests/demo/safety.json");
+	assert_int_equal(contest_award(c, 1, 100), -1); /* no awards */
+	assert_true(contest_passed(c, 0));           /* no pass mark */
+	assert_true(c->leaderboard_individual);
 	contest_free(c);
 }
 
@@ -316,6 +352,7 @@ int main(void)
 		cmocka_unit_test(test_option_shuffle),
 		cmocka_unit_test(test_ratio),
 		cmocka_unit_test(test_stages_rounds),
+		cmocka_unit_test(test_awards_by_score),
 		cmocka_unit_test(test_advancing),
 		cmocka_unit_test(test_prng_documented),
 	};
