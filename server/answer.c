@@ -146,7 +146,7 @@ static void committed(arena *a, pending *p, int fresh)
 {
 	conn *c = p->c;
 	crun *r = p->r;
-	char key[256], member[16];
+	char key[256], member[24];
 	lb_member(member, sizeof member, p->pid);
 	if (c->pid == p->pid) {
 		c->score_milli = p->total;
@@ -474,7 +474,8 @@ int answer_submit(msg_ctx *x)
 	if (r->st.phase != PHASE_QUESTION || qi != r->st.qindex) {
 		if (qi > r->st.qindex || r->st.phase == PHASE_LOBBY)
 			return SA_E_NOT_OPEN;
-		return lookup_past(x, r, qi, response, SA_E_QUESTION_CLOSED);
+		return lookup_past(x, r, qi, response,
+				   r->st.phase == PHASE_FINISHED ? SA_E_NOT_OPEN : SA_E_QUESTION_CLOSED);
 	}
 
 	score_result res;

@@ -104,6 +104,7 @@ typedef struct conn {
 	frame *q[CONN_QUEUE];
 	unsigned qhead, qlen;
 	frame *slot_lb, *slot_stats;
+	int rx_paused;            /* input paused while the output queue is nearly full */
 	int close_status;         /* set by conn_close: close at the next writeable */
 	char close_reason[64];
 } conn;
@@ -279,7 +280,7 @@ typedef struct msg_ctx {
 	int64_t recv_ms;
 } msg_ctx;
 
-void msg_dispatch(conn *c, const char *buf, size_t len, int64_t recv_ms);
+void msg_dispatch(conn *c, char *buf, size_t len, int64_t recv_ms); /* may rewrite buf */
 /* A string field: NULL when absent (sets *rc if required) or not a string (sets *rc). */
 const char *msg_string(msg_ctx *x, const char *name, int required, int *rc);
 /* Applies an optional "lang" field ("en" or "zh-CN") to the connection. */

@@ -328,7 +328,7 @@ static void rebuild_rows(arena *a, void *res, const char *err, void *ud)
 	enum { CHUNK = 256 };
 	const char *zargv[3 + 2 * CHUNK], *hargv[2 + 2 * CHUNK];
 	size_t zlen[3 + 2 * CHUNK], hlen[2 + 2 * CHUNK];
-	char zbuf[CHUNK][32], mbuf[CHUNK][16];
+	char zbuf[CHUNK][32], mbuf[CHUNK][24];
 	char *who[CHUNK];
 	for (int base = 0; base < n; base += CHUNK) {
 		int m = n - base < CHUNK ? n - base : CHUNK;

@@ -15,6 +15,8 @@ static int msg_ping(msg_ctx *x)
 	cJSON *o = cJSON_CreateObject();
 	cJSON *t = cJSON_GetObjectItemCaseSensitive(x->m, "t");
 	cJSON_AddStringToObject(o, "type", "pong");
+	if (x->rid)
+		cJSON_AddStringToObject(o, "rid", x->rid);
 	if (cJSON_IsNumber(t))
 		cJSON_AddNumberToObject(o, "t", t->valuedouble);
 	cJSON_AddNumberToObject(o, "server_time", (double)now_ms());
@@ -39,12 +41,48 @@ static const struct msg_row {
 	{"ping", ROLE_ANY, msg_ping},
 };
 
-void msg_dispatch(conn *c, const char *buf, size_t len, int64_t recv_ms)
+/*
+ * cJSON ends strings at an escaped NUL ("a\u0000b" reads as "a"), which
+ * would let a control character through every field check. Rewrite each
+ * \u0000 escape in place into \u001f (same length, still a control
+ * character) so that the checks see and refuse it.
+ */
+static void unescape_nul_guard(char *buf, size_t len)
 {
-	cJSON *m = cJSON_ParseWithLength(buf, len);
-	const char *rid = NULL;
+	int in_str = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (buf[i] == '"')
+			in_str = !in_str;
+		else if (in_str && buf[i] == '\\' && i + 1 < len) {
+			if (buf[i + 1] == 'u' && i + 5 < len && !memcmp(buf + i + 2, "0000", 4)) {
+				buf[i + 4] = '1';
+				buf[i + 5] = 'f';
+			}
+			i++; /* skip the escaped character */
+		}
+	}
+}
+
+/* Only whitespace may follow the JSON value. */
+static int only_space(const char *p, const char *end)
+{
+	for (; p < end; p++)
+		if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
+			return 0;
+	return 1;
+}
+
+void msg_dispatch(conn *c, char *buf, size_t len, int64_t recv_ms)
+{
+	const char *rid = NULL, *end = NULL;
 	int rc;
 
+	unescape_nul_guard(buf, len);
+	cJSON *m = cJSON_ParseWithLengthOpts(buf, len, &end, 0);
+	if (m && !only_space(end, buf + len)) {
+		cJSON_Delete(m);
+		m = NULL;
+	}
 	if (!m || !cJSON_IsObject(m)) {
 		conn_send_error(c, SA_E_BAD_JSON, NULL, NULL);
 		cJSON_Delete(m);
@@ -78,7 +116,9 @@ void msg_dispatch(conn *c, const char *buf, size_t len, int64_t recv_ms)
 	}
 	if (row->role != ROLE_ANY && row->role != c->role) {
 		if (row->role == ROLE_NONE)
-			rc = c->role == ROLE_PLAYER ? SA_E_ALREADY_JOINED : SA_E_FORBIDDEN;
+			rc = c->role == ROLE_PLAYER && (row->handler == player_join || row->handler == player_resume)
+				     ? SA_E_ALREADY_JOINED
+				     : SA_E_FORBIDDEN;
 		else
 			rc = row->role == ROLE_PLAYER && c->role == ROLE_NONE ? SA_E_NOT_JOINED : SA_E_FORBIDDEN;
 		conn_send_error(c, rc, rid, NULL);

@@ -62,7 +62,7 @@ static void rank_done(arena *a, void *reply, void *ud)
 static void fetch_rank_then_welcome(join_req *j)
 {
 	arena *a = j->c->a;
-	char key[256], member[16];
+	char key[256], member[24];
 	lb_key(a, key, sizeof key, j->r, "lb");
 	lb_member(member, sizeof member, j->c->pid);
 	if (lb_command(a, rank_done, j, "ZREVRANK %s %s", key, member))
@@ -108,7 +108,7 @@ static void join_done(arena *a, void *res, const char *err, void *ud)
 	}
 	become_player(c, j->r, atoll(PQgetvalue(res, 0, 0)));
 	/* Derived state in Redis: the name for the top N, a zero score in the ranking. */
-	char key[256], member[16], z[32];
+	char key[256], member[24], z[32];
 	lb_member(member, sizeof member, c->pid);
 	lb_key(a, key, sizeof key, j->r, "who");
 	lb_command(a, NULL, NULL, "HSET %s %s %s\t%s", key, member, c->name, c->unit);

@@ -9,7 +9,10 @@
  * frames, plus newest-only slots for leaderboard and stats pushes (a client
  * that lags gets the latest leaderboard, not every one). The socket is written
  * only in LWS_CALLBACK_SERVER_WRITEABLE. A client whose ring is full is a
- * slow consumer: it is closed (1008) and may resume.
+ * slow consumer: it is closed (1008) and may resume. A client that sends
+ * requests faster than it reads the replies is not closed but throttled:
+ * while its ring is three-quarters full the server stops reading from it
+ * (lws_rx_flow_control), so TCP pushes back on the client.
  */
 #include <stdarg.h>
 #include <stdlib.h>
@@ -140,6 +143,10 @@ int conn_send(conn *c, frame *f)
 	}
 	c->q[(c->qhead + c->qlen) % CONN_QUEUE] = frame_ref(f);
 	c->qlen++;
+	if (!c->rx_paused && c->qlen >= CONN_QUEUE * 3 / 4) {
+		c->rx_paused = 1;
+		lws_rx_flow_control(c->wsi, 0);
+	}
 	lws_callback_on_writable(c->wsi);
 	return 0;
 }
@@ -237,6 +244,10 @@ static int on_writeable(conn *c)
 	}
 	if (!f)
 		return 0;
+	if (c->rx_paused && c->qlen <= CONN_QUEUE / 4) {
+		c->rx_paused = 0;
+		lws_rx_flow_control(c->wsi, 1);
+	}
 	int n = lws_write(c->wsi, f->buf + LWS_PRE, f->len, LWS_WRITE_TEXT);
 	frame_unref(f);
 	if (n < 0)
