@@ -551,7 +551,7 @@ static bool gift_short(gift *g, gift_answer *v, int n, cJSON *q)
 static bool gift_choice(gift *g, gift_answer *v, int n, cJSON *q, size_t block)
 {
 	int npos = 0, nneg = 0;
-	double sum = 0, first_pos = 0;
+	double sum = 0, first_pos = 0; /* first_pos: the weight every right answer must have */
 	bool equal_pos = true, equal_wrong = true;
 	double wrong_w = 0;
 	bool have_wrong = false;
@@ -612,9 +612,12 @@ static bool gift_choice(gift *g, gift_answer *v, int n, cJSON *q, size_t block)
 				cJSON_AddItemToArray(a, cJSON_CreateNumber(k));
 		cJSON_AddItemToObject(q, "answer", a);
 		cJSON_AddBoolToObject(q, "partial", true);
-		/* a wrong pick loses |w| percent, i.e. |w| / first_pos of one right pick */
-		double pen = have_wrong ? -wrong_w / first_pos : 0;
+		/* a wrong pick loses |w| percent, i.e. |w| * k / 100 of one right pick
+		 * (k right answers of 100/k percent each); at most all k of them */
+		double pen = have_wrong ? -wrong_w * npos / 100 : 0;
 		pen = round(pen * 1000) / 1000;
+		if (pen > npos)
+			pen = npos;
 		cJSON_AddNumberToObject(q, "wrong_pick_penalty", pen);
 	}
 	cJSON *fb = gift_feedback_array(g, v, n, NULL);
