@@ -13,7 +13,7 @@
 
 import * as i18n from './i18n.js';
 import { t, pick, num } from './i18n.js';
-import { Client, newRid } from './proto.js';
+import { Client, newRid, TRANSIENT } from './proto.js';
 import { $, $$, h, showView, toast, errorText, bindConnIndicator, codeFromUrl } from './dom.js';
 import { Countdown } from './countdown.js';
 import { renderQuestion, renderDistribution, renderResults, renderAnswer, choiceIndexes, isChoice, typeLabel } from './question.js';
@@ -34,7 +34,8 @@ const CONFIRM_MS = 4000;
 const S = {
 	code: codeFromUrl(),
 	token: tokenFromHash(),
-	authed: false,
+	authed: false,     /* the token was accepted once: show the console */
+	session: false,    /* this connection's host message was accepted */
 	contest: null,
 	state: null,
 	lastSeq: -1,
@@ -68,12 +69,15 @@ function connect() {
 	bindConnIndicator(client);
 	client.on('host_ok', (m) => {
 		S.authed = true;
+		S.session = true;
 		S.contest = m.contest || S.contest;
 		S.lastSeq = -1;
 		client.ready();
 		render();
 	})
 		.on('error', onError)
+		.on('close', () => { S.session = false; })
+		.on('status', () => { if (S.authed) renderControls(); })
 		.on('state', onState)
 		.on('question', (m) => {
 			if (!S.q || S.q.id !== m.id) S.reveal = null;
@@ -98,8 +102,14 @@ function connect() {
 }
 
 function onError(m) {
-	if (typeof m.rid === 'string' && m.rid.startsWith('h-') && S.authed) return; /* command replies: runCommand */
-	if (!S.authed) {
+	const toHello = !S.session;
+	if (!toHello && typeof m.rid === 'string' && m.rid.startsWith('h-')) return; /* command replies: runCommand */
+	if (toHello && TRANSIENT.has(m.code)) {
+		toast(errorText(m), 'info');
+		client.retryHello();
+		return;
+	}
+	if (toHello) {
 		/* the host message itself was refused: wrong token or code */
 		client.stop();
 		client = null;

@@ -16,7 +16,7 @@
 
 import * as i18n from './i18n.js';
 import { t, pick, num } from './i18n.js';
-import { Client, newRid } from './proto.js';
+import { Client, newRid, TRANSIENT } from './proto.js';
 import { $, h, showView, toast, errorText, bindConnIndicator, codeFromUrl } from './dom.js';
 import { Countdown } from './countdown.js';
 import { buildInput } from './inputs.js';
@@ -42,6 +42,7 @@ const S = {
 	code: codeFromUrl(),
 	token: null,
 	joining: null,     /* join fields waiting for a connection */
+	session: false,    /* this connection's join/resume was accepted */
 	me: null,          /* {participant_id, name, unit, score, rank} */
 	contest: null,
 	state: null,
@@ -143,6 +144,7 @@ function onJoined(m) {
 	S.token = m.token || S.token;
 	if (S.token) store.set(tokenKey(S.code), S.token);
 	S.joining = null;
+	S.session = true;
 	S.lastSeq = -1; /* a new connection: its first state is authoritative */
 	client.ready();
 	render();
@@ -150,6 +152,11 @@ function onJoined(m) {
 
 function onError(m) {
 	if (typeof m.rid === 'string' && m.rid.startsWith('a-')) return; /* answers: onAnswerReply */
+	if (!S.session && (S.token || S.joining) && TRANSIENT.has(m.code)) {
+		toast(errorText(m), 'info');
+		client.retryHello();
+		return;
+	}
 	if (m.code === 'bad_token') {
 		store.del(tokenKey(S.code));
 		S.token = null;
@@ -416,6 +423,7 @@ async function main() {
 		.on('question', onQuestion)
 		.on('reveal', onReveal)
 		.on('leaderboard', onLeaderboard)
+		.on('close', () => { S.session = false; })
 		.on('status', render);
 	if (S.code) S.token = store.get(tokenKey(S.code));
 	client.start(hello);

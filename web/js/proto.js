@@ -32,6 +32,9 @@ const REQUEST_TIMEOUT_MS = 10000;
 const CLOCK_SAMPLES = 5;
 /* Error replies after which a queued request is sent again later. */
 const RETRYABLE = new Set(['unavailable', 'rate_limited']);
+/* Error replies to a hello (join/resume/host/watch) worth repeating after a pause. */
+export const TRANSIENT = new Set(['unavailable', 'rate_limited', 'internal']);
+const HELLO_RETRY_MS = 2000;
 
 /* The WebSocket URL of the server that served this page. */
 export function defaultUrl(loc = window.location) {
@@ -65,6 +68,7 @@ export class Client {
 		this.pingTimer = null;
 		this.pongTimer = null;
 		this.retryTimer = null;
+		this.helloTimer = null;
 		this.onVisible = () => {
 			if (document.visibilityState === 'visible') this.wake();
 		};
@@ -135,6 +139,7 @@ export class Client {
 		const ws = this.ws;
 		this.ws = null;
 		this.isReady = false;
+		clearTimeout(this.helloTimer);
 		clearInterval(this.pingTimer);
 		clearTimeout(this.pongTimer);
 		this.pingTimer = this.pongTimer = null;
@@ -183,6 +188,15 @@ export class Client {
 		if (!this.isOpen()) return false;
 		this.ws.send(JSON.stringify(msg));
 		return true;
+	}
+
+	/* The hello was refused for a passing reason: say it again in a moment (same connection). */
+	retryHello() {
+		clearTimeout(this.helloTimer);
+		this.helloTimer = setTimeout(() => {
+			const first = !this.isReady && this.hello ? this.hello() : null;
+			if (first) this.send(first);
+		}, HELLO_RETRY_MS);
 	}
 
 	/* The server accepted this connection's hello: reset backoff, flush the queue. */

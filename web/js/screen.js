@@ -9,7 +9,7 @@
 
 import * as i18n from './i18n.js';
 import { t, pick, num } from './i18n.js';
-import { Client, newRid } from './proto.js';
+import { Client, newRid, TRANSIENT } from './proto.js';
 import { $, h, showView, toast, errorText, bindConnIndicator, codeFromUrl } from './dom.js';
 import { Countdown } from './countdown.js';
 import { renderQuestion, renderDistribution, renderResults, renderAnswer, choiceIndexes, isChoice, typeLabel } from './question.js';
@@ -159,6 +159,7 @@ function start() {
 		client.ready();
 		render();
 	})
+		.on('close', () => { S.watching = false; })
 		.on('state', onState)
 		.on('question', (m) => {
 			if (!S.q || S.q.id !== m.id) S.reveal = null;
@@ -184,6 +185,7 @@ function start() {
 			renderCounts();
 		})
 		.on('error', (m) => {
+			if (!S.watching && TRANSIENT.has(m.code)) client.retryHello();
 			if (m.code === 'unknown_contest') {
 				client.stop();
 				S.code = '';
