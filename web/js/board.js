@@ -31,7 +31,7 @@ export class Board {
 	}
 
 	makeRow(e) {
-		const el = h('li', { class: 'row entering' },
+		const el = h('li', { class: 'row entering', dataset: { pid: String(e.participant_id) } },
 			h('span', { class: 'rank' }),
 			h('span', { class: 'who' }, h('span', { class: 'name' }), this.unit ? h('span', { class: 'unit' }) : null),
 			h('span', { class: 'score' }));
