@@ -74,8 +74,9 @@ async function load(l) {
 /* Loads the strings, fills the document and wires the language switches. */
 export async function init() {
 	lang = detect();
-	fallback = await load(DEFAULT_LANG);
-	strings = lang === DEFAULT_LANG ? fallback : await load(lang);
+	const [base, own] = await Promise.all([load(DEFAULT_LANG), lang === DEFAULT_LANG ? null : load(lang)]);
+	fallback = base;
+	strings = own || base;
 	apply(document);
 	for (const b of document.querySelectorAll('[data-lang-switch]')) {
 		b.addEventListener('click', () => setLang(lang === 'en' ? 'zh-CN' : 'en'));
