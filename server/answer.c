@@ -60,8 +60,22 @@ typedef struct answer_queue {
 
 static void flush(arena *a);
 
+static pending *pending_new(conn *c)
+{
+	pending *p = calloc(1, sizeof *p);
+	if (p) {
+		p->c = c;
+		conn_ref(c);
+		c->a->answers_pending++;
+	}
+	return p;
+}
+
+int answer_pending(arena *a) { return a->answers_pending > 0; }
+
 static void pending_free(pending *p)
 {
+	p->c->a->answers_pending--;
 	conn_unref(p->c);
 	free(p->canonical);
 	free(p);
@@ -141,6 +155,14 @@ static void rank_reply(arena *a, void *reply, void *ud)
 	pending_free(p);
 }
 
+static void ok_reply(arena *a, void *reply, void *ud)
+{
+	redisReply *rr = reply;
+	(void)a;
+	if (rr && rr->type == REDIS_REPLY_INTEGER && rr->integer == 0)
+		lb_rebuild(ud);
+}
+
 /* The answer is in PostgreSQL: update the derived state, then ack with the rank. */
 static void committed(arena *a, pending *p, int fresh)
 {
@@ -160,17 +182,22 @@ static void committed(arena *a, pending *p, int fresh)
 		if (c->answer_inflight == p->qindex + 1)
 			c->answer_inflight = 0;
 	}
+	/* The total is PostgreSQL's, so setting it again is harmless: a duplicate also
+	 * heals Redis when a process died between its commit and its ZADD. */
+	char z[32];
+	snprintf(z, sizeof z, "%.17g", lb_zscore(p->total, p->total_ds));
+	lb_key(a, key, sizeof key, r, "lb");
+	lb_command(a, NULL, NULL, "ZADD %s %s %s", key, z, member);
 	if (fresh) {
-		char z[32];
 		a->stat_acks++;
 		r->acks_since_tick++;
-		snprintf(z, sizeof z, "%.17g", lb_zscore(p->total, p->total_ds));
-		lb_key(a, key, sizeof key, r, "lb");
-		lb_command(a, NULL, NULL, "ZADD %s %s %s", key, z, member);
 		lb_key(a, key, sizeof key, r, "ans:");
 		size_t kl = strlen(key);
 		snprintf(key + kl, sizeof key - kl, "%d", p->qindex);
 		lb_command(a, NULL, NULL, "INCR %s", key);
+		/* A flushed Redis is noticed at the first answer after it, not at the next tick. */
+		lb_key(a, key, sizeof key, r, "ok");
+		lb_command(a, ok_reply, r, "EXISTS %s", key);
 	}
 	lb_key(a, key, sizeof key, r, "lb");
 	if (lb_command(a, rank_reply, p, "ZREVRANK %s %s", key, member)) {
@@ -454,6 +481,8 @@ int answer_submit(msg_ctx *x)
 	arena *a = c->a;
 	int rc = 0, qi = -1;
 
+	if (a->stopping)
+		return SA_E_UNAVAILABLE; /* the client retries on another process or after the restart */
 	const char *qid = msg_string(x, "question_id", 1, &rc);
 	cJSON *response = cJSON_GetObjectItemCaseSensitive(x->m, "response");
 	if (rc || !response) {
@@ -497,13 +526,11 @@ int answer_submit(msg_ctx *x)
 			free(canonical);
 			return SA_E_ALREADY_ANSWERED;
 		}
-		pending *d = calloc(1, sizeof *d);
+		pending *d = pending_new(c);
 		if (!d) {
 			free(canonical);
 			return SA_E_INTERNAL;
 		}
-		d->c = c;
-		conn_ref(c);
 		d->r = r;
 		d->pid = c->pid;
 		d->qindex = qi;
@@ -534,13 +561,11 @@ int answer_submit(msg_ctx *x)
 		return SA_E_RATE_LIMITED;
 	}
 
-	pending *p = calloc(1, sizeof *p);
+	pending *p = pending_new(c);
 	if (!p) {
 		free(canonical);
 		return SA_E_INTERNAL;
 	}
-	p->c = c;
-	conn_ref(c);
 	p->r = r;
 	p->pid = c->pid;
 	p->qindex = qi;

@@ -187,9 +187,13 @@ typedef struct arena {
 	struct store *store;
 	struct lb *lb;
 	struct answer_queue *aq;
+	struct listener *listener;
 
 	uv_timer_t tick;
 	uv_signal_t sigint, sigterm;
+	uv_timer_t drain;
+	int64_t stop_ms;
+	int64_t answers_pending;  /* answers received and not yet acknowledged or refused */
 
 	int64_t nconns;
 	int64_t stat_answers, stat_acks;
@@ -261,6 +265,7 @@ int live_fetch_reveal(crun *r, const live_state *st,
 
 void bcast_run(crun *r, frame *f, int roles_mask); /* roles_mask: 1<<ROLE_* */
 int bcast_start(arena *a);
+void bcast_tick_now(arena *a); /* e.g. when Redis (re)connects: check and rebuild at once */
 void bcast_stop(arena *a);
 void bcast_send_player_lb(conn *c, int64_t rank);
 void bcast_send_stats(conn *c);
@@ -296,6 +301,8 @@ int screen_watch(msg_ctx *x);
 int answer_init(arena *a);
 void answer_release(arena *a);
 void answer_flush_now(arena *a);
+int answer_pending(arena *a);
+int store_busy(arena *a); /* queries queued or in flight */
 
 /* ------------------------------------------------------------ auth.c */
 
@@ -310,5 +317,7 @@ int auth_token_equal(const char *a, const char *b); /* constant time on equal le
 int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len);
 int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len);
 int server_run(arena *a); /* serve: the event loop until a signal */
+int listen_open(arena *a);  /* listen.c: our own (shareable) listening socket */
+void listen_close(arena *a);
 
 #endif

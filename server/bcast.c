@@ -303,11 +303,43 @@ static void top_pg(arena *a, void *res, const char *err, void *ud)
 	top_finish(t, top);
 }
 
+static int top_from_pg(top_req *t)
+{
+	crun *r = t->r;
+	char cid[24], lim[16];
+	snprintf(cid, sizeof cid, "%lld", (long long)r->contest_id);
+	snprintf(lim, sizeof lim, "%d", t->limit);
+	const char *p[2] = {cid, lim};
+	return store_query(r->a,
+			   "SELECT id, name, unit, score_milli, count(*) OVER () FROM participants "
+			   "WHERE contest_id = $1 ORDER BY score_milli DESC, reached_ds, id LIMIT $2",
+			   2, p, top_pg, t);
+}
+
+/* Redis is complete for this contest (its "ok" key exists): read it; else
+ * answer from PostgreSQL and have Redis rebuilt. */
+static void top_exists(arena *a, void *reply, void *ud)
+{
+	top_req *t = ud;
+	redisReply *rr = reply;
+	char key[256], stop[16];
+	if (rr && rr->type == REDIS_REPLY_INTEGER && rr->integer == 1) {
+		lb_key(a, key, sizeof key, t->r, "lb");
+		snprintf(stop, sizeof stop, "%d", t->limit - 1);
+		if (!lb_command(a, top_count, t, "ZCARD %s", key) &&
+		    !lb_command(a, top_ids, t, "ZREVRANGE %s 0 %s WITHSCORES", key, stop))
+			return;
+	} else if (rr)
+		lb_rebuild(t->r);
+	if (top_from_pg(t))
+		top_finish(t, NULL);
+}
+
 int bcast_fetch_top(crun *r, int limit, void (*done)(crun *r, cJSON *top, int64_t players, void *ud),
 		    void *ud)
 {
 	arena *a = r->a;
-	char key[256], stop[16];
+	char key[256];
 	top_req *t = calloc(1, sizeof *t);
 	if (!t)
 		return -1;
@@ -316,19 +348,10 @@ int bcast_fetch_top(crun *r, int limit, void (*done)(crun *r, cJSON *top, int64_
 	t->done = done;
 	t->ud = ud;
 	t->players = r->players;
-	lb_key(a, key, sizeof key, r, "lb");
-	snprintf(stop, sizeof stop, "%d", limit - 1);
-	if (!lb_command(a, top_count, t, "ZCARD %s", key) &&
-	    !lb_command(a, top_ids, t, "ZREVRANGE %s 0 %s WITHSCORES", key, stop))
+	lb_key(a, key, sizeof key, r, "ok");
+	if (!lb_command(a, top_exists, t, "EXISTS %s", key))
 		return 0;
-	char cid[24], lim[16];
-	snprintf(cid, sizeof cid, "%lld", (long long)r->contest_id);
-	snprintf(lim, sizeof lim, "%d", limit);
-	const char *p[2] = {cid, lim};
-	if (store_query(a,
-			"SELECT id, name, unit, score_milli, count(*) OVER () FROM participants "
-			"WHERE contest_id = $1 ORDER BY score_milli DESC, reached_ds, id LIMIT $2",
-			2, p, top_pg, t)) {
+	if (top_from_pg(t)) {
 		free(t);
 		return -1;
 	}
@@ -416,15 +439,6 @@ static void tick_answered(arena *a, void *reply, void *ud)
 	}
 }
 
-static void tick_exists(arena *a, void *reply, void *ud)
-{
-	crun *r = ud;
-	redisReply *rr = reply;
-	(void)a;
-	if (rr && rr->type == REDIS_REPLY_INTEGER && rr->integer == 0)
-		lb_rebuild(r);
-}
-
 static void tick_run(arena *a, crun *r)
 {
 	char key[256], ans[256], val[64];
@@ -438,19 +452,18 @@ static void tick_run(arena *a, crun *r)
 	size_t al = strlen(ans);
 	snprintf(ans + al, sizeof ans - al, "%d", r->st.qindex);
 	lb_command(a, tick_answered, r, "GET %s", ans);
-	lb_key(a, key, sizeof key, r, "ok");
-	lb_command(a, tick_exists, r, "EXISTS %s", key);
 	r->tick_busy = 1;
 	if (bcast_fetch_top(r, a->cfg.lb_top > 0 ? a->cfg.lb_top : 10, tick_top, NULL))
 		r->tick_busy = 0;
 }
 
-static void on_tick(uv_timer_t *t)
+void bcast_tick_now(arena *a)
 {
-	arena *a = t->data;
 	for (int i = 0; i < a->nruns; i++)
 		tick_run(a, a->runs[i]);
 }
+
+static void on_tick(uv_timer_t *t) { bcast_tick_now(t->data); }
 
 int bcast_start(arena *a)
 {

@@ -20,7 +20,7 @@ static const struct option_row {
 	const char *help;
 } options[] = {
 	{"port", OPT_INT, offsetof(sa_config, port), "8080", "HTTP and WebSocket port"},
-	{"bind", OPT_STR, offsetof(sa_config, bind), "", "listen address: empty for every interface, or an interface name/IPv4 address such as 127.0.0.1"},
+	{"bind", OPT_STR, offsetof(sa_config, bind), "", "IPv4 address to listen on: empty for every interface, 127.0.0.1 for this machine only"},
 	{"listen-share", OPT_BOOL, offsetof(sa_config, listen_share), "no", "share the port with other server processes (SO_REUSEPORT): one process per core"},
 	{"pg", OPT_STR, offsetof(sa_config, pg), "host=127.0.0.1 port=15432 dbname=skillarena user=skillarena", "PostgreSQL connection string (libpq conninfo)"},
 	{"redis", OPT_STR, offsetof(sa_config, redis), "127.0.0.1:16379", "Redis address HOST:PORT[/DB]"},

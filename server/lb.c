@@ -192,6 +192,10 @@ static void on_connect(const redisAsyncContext *ac, int status)
 		l->cmd_up = 1;
 		if (l->db)
 			redisAsyncCommand(l->cmd, NULL, NULL, "SELECT %d", l->db);
+		/* Whatever happened while we were away (a FLUSHALL, a process killed between
+		 * its commit and its ZADD), PostgreSQL has it: bring Redis up to date. */
+		for (int i = 0; i < l->a->nruns; i++)
+			lb_rebuild(l->a->runs[i]);
 	}
 	if (l->cmd_up && l->sub_up)
 		l->backoff_ms = 0;

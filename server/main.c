@@ -138,14 +138,31 @@ static struct lws_http_mount mount_web = {
 	.origin_protocol = LWSMPRO_FILE,
 };
 
+/* Stopping: answers already received are committed and acknowledged before
+ * the connections close (at most 3 s), new ones are refused with `unavailable`. */
+static void on_drain(uv_timer_t *t)
+{
+	arena *a = t->data;
+	if ((!answer_pending(a) && !store_busy(a)) || now_ms() - a->stop_ms > 3000)
+		uv_stop(a->loop);
+}
+
 static void on_signal(uv_signal_t *s, int signum)
 {
 	arena *a = s->data;
-	if (a->stopping)
+	if (a->stopping) {
+		uv_stop(a->loop); /* a second signal: stop now */
 		return;
-	sa_log(LL_INFO, "signal %d: stopping (flushing answers first)", signum);
+	}
+	sa_log(LL_INFO, "signal %d: stopping (committing and acknowledging received answers first)",
+	       signum);
 	a->stopping = 1;
-	uv_stop(a->loop);
+	a->stop_ms = now_ms();
+	listen_close(a);
+	answer_flush_now(a);
+	uv_timer_init(a->loop, &a->drain);
+	a->drain.data = a;
+	uv_timer_start(&a->drain, on_drain, 0, 10);
 }
 
 static void close_walk(uv_handle_t *h, void *arg)
@@ -167,7 +184,7 @@ int server_run(arena *a)
 	foreign[0] = &loop;
 
 	memset(&info, 0, sizeof info);
-	info.port = a->cfg.port;
+	info.port = CONTEXT_PORT_NO_LISTEN; /* listen.c accepts and hands connections over */
 	info.protocols = protocols;
 	mount_web.origin = a->cfg.web;
 	info.mounts = &mount_web;
@@ -176,12 +193,6 @@ int server_run(arena *a)
 	info.pcontext = &a->lws; /* lws sets it NULL once its asynchronous destroy finished */
 	info.options = LWS_SERVER_OPTION_LIBUV | LWS_SERVER_OPTION_UV_NO_SIGSEGV_SIGFPE_SPIN |
 		       LWS_SERVER_OPTION_VALIDATE_UTF8;
-	if (a->cfg.listen_share)
-		info.options |= LWS_SERVER_OPTION_ALLOW_LISTEN_SHARE;
-	if (a->cfg.bind && *a->cfg.bind) {
-		info.iface = a->cfg.bind;
-		info.options |= LWS_SERVER_OPTION_DISABLE_IPV6;
-	}
 	info.timeout_secs = 30;
 	info.ka_time = 60; /* TCP keepalive: notice phones that vanished */
 	info.ka_probes = 4;
@@ -203,7 +214,7 @@ int server_run(arena *a)
 	uv_signal_start(&a->sigint, on_signal, SIGINT);
 	uv_signal_start(&a->sigterm, on_signal, SIGTERM);
 
-	if (store_open(a) || lb_open(a) || answer_init(a) || bcast_start(a)) {
+	if (listen_open(a) || store_open(a) || lb_open(a) || answer_init(a) || bcast_start(a)) {
 		sa_log(LL_ERROR, "cannot start");
 		rc = 1;
 	} else {
@@ -222,6 +233,11 @@ int server_run(arena *a)
 	}
 
 	/* Stop: take no more input, commit what was received, then close. */
+	if (a->stopping) {
+		uv_timer_stop(&a->drain);
+		uv_close((uv_handle_t *)&a->drain, NULL);
+	}
+	listen_close(a);
 	lws_context_destroy(a->lws); /* closes every connection (their CLOSED callbacks run) */
 	answer_flush_now(a);
 	store_drain(a, 5000);

@@ -301,6 +301,12 @@ int store_open(arena *a)
 	return 0;
 }
 
+int store_busy(arena *a)
+{
+	store *s = a->store;
+	return s && (s->queued || s->inflight);
+}
+
 int store_ready(arena *a)
 {
 	store *s = a->store;
