@@ -74,7 +74,16 @@ async function load(l) {
 /* Loads the strings, fills the document and wires the language switches. */
 export async function init() {
 	lang = detect();
-	const [base, own] = await Promise.all([load(DEFAULT_LANG), lang === DEFAULT_LANG ? null : load(lang)]);
+	let base, own;
+	/* the page shows nothing without its strings: on a flaky network keep trying */
+	for (let wait = 500; ; wait = Math.min(wait * 2, 5000)) {
+		try {
+			[base, own] = await Promise.all([load(DEFAULT_LANG), lang === DEFAULT_LANG ? null : load(lang)]);
+			break;
+		} catch (e) {
+			await new Promise((r) => setTimeout(r, wait));
+		}
+	}
 	fallback = base;
 	strings = own || base;
 	apply(document);
