@@ -132,7 +132,7 @@ function services() {
 		}
 		fs.mkdirSync(STANDALONE_DIR, { recursive: true, mode: 0o755 });
 		fs.chmodSync(STANDALONE_DIR, 0o755);
-		await run('flock', [STANDALONE_DIR + '.lock', path.join(ROOT, 'tools', 'services.sh'), 'start',
+		await run('flock', ['-o', STANDALONE_DIR + '.start.lock', path.join(ROOT, 'tools', 'services.sh'), 'start',
 			STANDALONE_DIR, String(STANDALONE_PG_PORT), String(STANDALONE_REDIS_PORT)]);
 		process.env.SA_PG_PORT = String(STANDALONE_PG_PORT);
 		process.env.SA_REDIS_PORT = String(STANDALONE_REDIS_PORT);
