@@ -716,7 +716,8 @@ static int cmp_app(const void *a, const void *b)
  */
 static void compute_freshness(void)
 {
-	qsort(C.apps, C.napps, sizeof(*C.apps), cmp_app);
+	if (C.napps)
+		qsort(C.apps, C.napps, sizeof(*C.apps), cmp_app);
 	for (size_t i = 0; i < M.nacks; i++) {
 		lg_ackrec *a = &M.acks[i];
 		size_t lo = 0, hi = C.napps;
