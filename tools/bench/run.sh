@@ -12,7 +12,8 @@
 #      ramp    BENCH_RAMP_PLAYERS (10000) players, answers/s stepped up
 #              through BENCH_RATES until the p99 ack exceeds 100 ms
 # 4. the same scenarios against loadgen-echo (raw libwebsockets on libuv,
-#    no database: the ceiling), one process per core on :26200/:26201
+#    no database: the ceiling), one process per core on :26200/:26201,
+#    with its best write path (BENCH_ECHO_WRITE=direct; queue|raw to compare)
 # 5. tools/bench/report.sh: a Markdown table, every figure with its ratio
 #    to its ceiling
 #
@@ -149,7 +150,7 @@ restart_echo() {
 	local i pids=()
 	for ((i = 0; i < NPROC_SRV; i++)); do
 		"$OUT/loadgen-echo" --port $((ECHO_PORT + i)) --questions "$1" --time-limit-ms 20000 \
-			--write "${BENCH_ECHO_WRITE:-queue}" 2>>"$RES/echo.log" &
+			--write "${BENCH_ECHO_WRITE:-direct}" 2>>"$RES/echo.log" &
 		BENCH_PIDS+=($!)
 		pids+=($!)
 		wait_port $((ECHO_PORT + i)) $! 10 || die "loadgen-echo did not start on :$((ECHO_PORT + i))"
