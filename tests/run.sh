@@ -11,7 +11,7 @@
 #   7. stop services, remove the temporary directory
 # Counting: one unit per test binary, test file, or test-steps run. The last
 # line is exactly "N passed, N failed"; the exit status is non-zero if
-# anything failed. Logs of every step: tests/out/ (SA_TEST_OUT).
+# anything failed. Logs of every step: tests/out/run/ (SA_TEST_OUT).
 #
 # Environment: SA_TEST_PG_PORT (25442), SA_TEST_REDIS_PORT (25389),
 #   SA_TEST_FILTER=regex (only test files/binaries whose name matches),
@@ -23,7 +23,7 @@ shopt -s inherit_errexit
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 
-OUT=${SA_TEST_OUT:-$ROOT/tests/out}
+OUT=${SA_TEST_OUT:-$ROOT/tests/out/run}
 PGPORT=${SA_TEST_PG_PORT:-25442}
 REDISPORT=${SA_TEST_REDIS_PORT:-25389}
 FILTER=${SA_TEST_FILTER:-}
