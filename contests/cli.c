@@ -258,6 +258,12 @@ static int cmd_validate(int argc, char **argv, const score_engine *eng)
 	for (int i = 0; i < o.nfiles; i++) {
 		int k;
 		char **more = cli_expand(o.files[i], &k);
+		if (k == 0) {
+			fprintf(stderr, en ? "%s: no contest or bank files in this directory\n"
+					   : "%s：目录中没有竞赛或题库文件\n",
+				o.files[i]);
+			bad++;
+		}
 		files = cx_xrealloc(files, sizeof *files * (size_t)(nfiles + k + 1));
 		memcpy(files + nfiles, more, sizeof *more * (size_t)k);
 		nfiles += k;

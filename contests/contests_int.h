@@ -116,6 +116,7 @@ typedef enum cx_msg {
 	CXM_CSV_FIELDS,      /* %d %d: got, header */
 	CXM_CSV_EMPTY,       /* - */
 	CXM_CSV_MATCH,       /* - */
+	CXM_CSV_DIFFICULTY,  /* %s */
 	CXM_GIFT_META,       /* %s: reason */
 	CXM_GIFT_ESSAY,      /* - (warning) */
 	CXM_EXPORT_TYPE,     /* %s: type cannot be written in this format */
@@ -140,6 +141,8 @@ const char *cx_fmt(cx_msg m, const char *lang);
 /* Appends a raw problem (already localized). */
 void cx_diag_add(contest_diag *d, const char *file, const char *path, int line, int col,
 		 const char *msg);
+/* strerror in the message language (the common cases; strerror otherwise). */
+const char *cx_strerror(int err, const char *lang);
 /* Number of problems so far (to tell whether a sub-check added any). */
 static inline size_t cx_nerr(const cx *c) { return c->diag ? c->diag->count : 0; }
 

@@ -9,6 +9,7 @@
  *
  * Message style (git's): the problem first, the subject quoted, no full stop.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -134,6 +135,8 @@ static const cx_message cx_messages[CXM_MAX] = {
 	{CXM_CSV_FIELDS, "本行有 %d 列，表头只有 %d 列", "this row has %d fields but the header has %d"},
 	{CXM_CSV_EMPTY, "文件中没有题目", "the file holds no questions"},
 	{CXM_CSV_MATCH, "匹配题的每个选项都应写成“左项=右项”", "every option of a matching question must be 'left=right'"},
+	{CXM_CSV_DIFFICULTY, "难度“%s”无效（可用 易、中、难，或 easy、medium、hard）",
+	 "invalid difficulty '%s' (use easy, medium or hard, or 易, 中, 难)"},
 	{CXM_GIFT_META, "@skillarena 注释无效：%s", "invalid @skillarena comment: %s"},
 	{CXM_GIFT_ESSAY, "问答题（空答案块）无法自动评分，已跳过",
 	 "essay question (empty answer block) cannot be scored automatically: skipped"},
@@ -148,6 +151,25 @@ const char *cx_fmt(cx_msg m, const char *lang)
 	if (row->code != m) /* the table must be in enum order */
 		abort();
 	return lang && strcmp(lang, "en") == 0 ? row->en : row->zh;
+}
+
+const char *cx_strerror(int err, const char *lang)
+{
+	static const struct {
+		int err;
+		const char *zh, *en;
+	} rows[] = {
+		{ENOENT, "文件不存在", "no such file"},
+		{EACCES, "没有读取权限", "permission denied"},
+		{EISDIR, "这是一个目录", "is a directory"},
+		{EINVAL, "不是普通文件", "not a regular file"},
+		{ENOTDIR, "路径中有一项不是目录", "a component of the path is not a directory"},
+	};
+	bool en = lang && strcmp(lang, "en") == 0;
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+		if (rows[i].err == err)
+			return en ? rows[i].en : rows[i].zh;
+	return strerror(err);
 }
 
 void *cx_xmalloc(size_t n)

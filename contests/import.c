@@ -385,7 +385,7 @@ int contest_bank_import(const char *path, contest_bank_format fmt,
 		return -1;
 	}
 	if (rc < 0) {
-		cx_err(&c, NULL, CXM_READ, strerror(-rc));
+		cx_err(&c, NULL, CXM_READ, cx_strerror(-rc, c.lang));
 		return -1;
 	}
 	rc = contest_bank_import_mem(path, buf, len, fmt, opts, eng, lang, out, diag, warn);

@@ -709,7 +709,7 @@ static void csv_question(cx *c, csv_ctx *x, cx_imp *im, int seq, int hdr_fields)
 			if (strcasecmp(v, csv_difficulties[k].name) == 0)
 				d = csv_difficulties[k].difficulty;
 		if (!d) {
-			csv_err(x, COL_DIFFICULTY, CXM_DIFFICULTY, v);
+			csv_err(x, COL_DIFFICULTY, CXM_CSV_DIFFICULTY, v);
 			free(v);
 			cJSON_Delete(q);
 			return;

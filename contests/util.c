@@ -178,7 +178,7 @@ cJSON *cx_parse_json_file(cx *c, const char *path)
 		return NULL;
 	}
 	if (rc < 0) {
-		cx_err(c, NULL, CXM_READ, strerror(-rc));
+		cx_err(c, NULL, CXM_READ, cx_strerror(-rc, c->lang));
 		return NULL;
 	}
 	cJSON *root = cx_parse_json_mem(c, buf, len);

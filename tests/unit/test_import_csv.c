@@ -119,7 +119,7 @@ static void test_malformed(void **state)
 			  "ordering, matching)");
 	tc_has_line(&d, F "5:23: answer: invalid answer '也许': use 对/错, √/×, T/F or TRUE/FALSE");
 	tc_has_line(&d, F "6:17: answer: invalid answer 'abc': use a number, 9.8±0.1 or 2..3");
-	tc_has_line(&d, F "7:20: difficulty: invalid difficulty '很难' (use easy, medium or hard)");
+	tc_has_line(&d, F "7:20: difficulty: invalid difficulty '很难' (use easy, medium or hard, or 易, 中, 难)");
 	tc_has_line(&d, F "8:22: time_limit_s: must be between 1 and 3600");
 	tc_has_line(&d, F "9:16: B: missing required field 'B'");
 	tc_has_line(&d, F "10:20: B: every option of a matching question must be 'left=right'");
