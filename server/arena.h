@@ -220,6 +220,9 @@ void store_drain(arena *a, int64_t timeout_ms);
 int migrate_apply(const char *conninfo, const char *sql_dir);
 /* Synchronous, at start: upsert loaded contests into PostgreSQL, fill contest ids and live state. */
 int migrate_load_contests(const char *conninfo, crun **runs, int nruns);
+/* Synchronous: deletes a contest's participants/answers and Redis keys, back to the lobby. */
+int migrate_reset_contest(const char *conninfo, const char *redis, const char *prefix,
+			  const char *code, int only_if_finished);
 
 /* ------------------------------------------------------------ lb.c */
 

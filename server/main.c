@@ -355,6 +355,32 @@ static int cmd_config_doc(arena *a, int argc, char **argv)
 	return 0;
 }
 
+/*
+ * reset CODE [--yes|--if-finished]: deletes a contest's participants and
+ * answers and puts it back in the lobby (for rehearsals and the demo). Run it
+ * while no server serves the contest: Redis keys of the contest are deleted
+ * too, and servers started afterwards rebuild them.
+ */
+static int cmd_reset(arena *a, int argc, char **argv)
+{
+	const char *code = NULL;
+	int yes = 0, if_finished = 0;
+	for (int i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--yes"))
+			yes = 1;
+		else if (!strcmp(argv[i], "--if-finished"))
+			yes = if_finished = 1;
+		else
+			code = argv[i];
+	}
+	if (!code || !yes) {
+		fprintf(stderr, "usage: skillarena reset CODE --yes | --if-finished\n"
+				"deletes every participant and answer of the contest\n");
+		return 2;
+	}
+	return migrate_reset_contest(a->cfg.pg, a->cfg.redis, a->cfg.redis_prefix, code, if_finished) ? 1 : 0;
+}
+
 static const struct command {
 	const char *name;
 	int (*run)(arena *a, int argc, char **argv);
@@ -363,6 +389,7 @@ static const struct command {
 	{"serve", cmd_serve, "run the server (HTTP, WebSocket) until SIGINT/SIGTERM"},
 	{"migrate", cmd_migrate, "apply the SQL migrations and exit"},
 	{"load", cmd_load, "validate contest files and load them into PostgreSQL"},
+	{"reset", cmd_reset, "delete a contest's participants and answers, back to the lobby (--yes)"},
 	{"types", cmd_types, "list the question types the scoring engine knows (plugins included)"},
 	{"config-doc", cmd_config_doc, "print the option table as Markdown"},
 };

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <hiredis/hiredis.h>
 #include <libpq-fe.h>
 
 #include "arena.h"
@@ -215,4 +216,98 @@ int migrate_load_contests(const char *conninfo, crun **runs, int nruns)
 	exec_ok(pg, "SELECT pg_advisory_unlock(" MIGRATE_LOCK ")");
 	PQfinish(pg);
 	return rc;
+}
+
+int migrate_reset_contest(const char *conninfo, const char *redis, const char *prefix,
+			  const char *code, int only_if_finished)
+{
+	PGconn *pg = connect_sync(conninfo);
+	char upper[32];
+	size_t n = strlen(code);
+	if (!pg)
+		return -1;
+	if (n >= sizeof upper)
+		n = sizeof upper - 1;
+	for (size_t i = 0; i < n; i++)
+		upper[i] = (char)(code[i] >= 'a' && code[i] <= 'z' ? code[i] - 32 : code[i]);
+	upper[n] = '\0';
+	const char *p[1] = {upper};
+	PGresult *r = PQexecParams(pg, "SELECT phase FROM contests WHERE code = $1", 1, NULL, p, NULL, NULL, 0);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1) {
+		if (only_if_finished) { /* never loaded yet: nothing to reset */
+			PQclear(r);
+			PQfinish(pg);
+			return 0;
+		}
+		fprintf(stderr, "reset: unknown contest code '%s'\n", upper);
+		PQclear(r);
+		PQfinish(pg);
+		return -1;
+	}
+	int finished = !strcmp(PQgetvalue(r, 0, 0), "finished");
+	PQclear(r);
+	if (only_if_finished && !finished) {
+		PQfinish(pg);
+		return 0;
+	}
+	int rc = exec_ok(pg, "BEGIN");
+	if (!rc) {
+		r = PQexecParams(pg,
+				 "DELETE FROM participants WHERE contest_id = (SELECT id FROM contests WHERE code = $1)",
+				 1, NULL, p, NULL, NULL, 0);
+		rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : -1;
+		PQclear(r);
+	}
+	if (!rc) {
+		r = PQexecParams(pg,
+				 "UPDATE contests SET phase = 'lobby', qindex = -1, open_ms = 0, deadline_ms = 0, "
+				 "started_ms = 0, seq = seq + 1, updated_at = now() WHERE code = $1",
+				 1, NULL, p, NULL, NULL, 0);
+		rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : -1;
+		PQclear(r);
+	}
+	rc = rc || exec_ok(pg, "COMMIT") ? -1 : 0;
+	if (rc)
+		exec_ok(pg, "ROLLBACK");
+	PQfinish(pg);
+	if (rc)
+		return -1;
+
+	/* Redis: the contest's derived keys go too (servers rebuild them). */
+	char host[256] = "127.0.0.1";
+	int port = 6379, db = 0;
+	const char *colon = strrchr(redis, ':');
+	if (colon) {
+		snprintf(host, sizeof host, "%.*s", (int)(colon - redis), redis);
+		port = atoi(colon + 1);
+		const char *slash = strchr(colon, '/');
+		if (slash)
+			db = atoi(slash + 1);
+	}
+	redisContext *rc2 = redisConnect(host, port);
+	if (rc2 && !rc2->err) {
+		char pattern[256];
+		redisReply *rr;
+		if (db)
+			freeReplyObject(redisCommand(rc2, "SELECT %d", db));
+		snprintf(pattern, sizeof pattern, "%s%s:*", prefix, upper);
+		char cursor[32] = "0";
+		do {
+			rr = redisCommand(rc2, "SCAN %s MATCH %s COUNT 1000", cursor, pattern);
+			if (!rr || rr->type != REDIS_REPLY_ARRAY || rr->elements != 2) {
+				freeReplyObject(rr);
+				break;
+			}
+			snprintf(cursor, sizeof cursor, "%s", rr->element[0]->str);
+			for (size_t i = 0; i < rr->element[1]->elements; i++)
+				freeReplyObject(redisCommand(rc2, "DEL %s", rr->element[1]->element[i]->str));
+			freeReplyObject(rr);
+		} while (strcmp(cursor, "0"));
+	} else
+		fprintf(stderr, "reset: redis %s unreachable; its keys of %s will be rebuilt by the servers\n",
+			redis, upper);
+	if (rc2)
+		redisFree(rc2);
+	sa_log(LL_INFO, "contest %s reset: no participants, phase lobby", upper);
+	return 0;
 }

@@ -133,6 +133,11 @@ start_one() {
 	die "server run-$n did not become ready in 30 s (log: $lf)"
 }
 
+# The demo is meant to be played again: a finished demo goes back to the lobby.
+"$BIN" reset SAFE2026 --if-finished --pg "host=127.0.0.1 port=$PGPORT user=skillarena dbname=skillarena" \
+	--redis "127.0.0.1:$REDISPORT" >>"$LOGDIR/reset.log" 2>&1 ||
+	log "could not reset the finished demo (see $LOGDIR/reset.log)"
+
 # The first process applies the migrations alone; the others start after it.
 for ((n = 1; n <= NPROC; n++)); do
 	start_one "$n"
