@@ -4,8 +4,8 @@
  * Each row is keyed by participant_id and absolutely positioned at
  * translateY(position x row height); when a `leaderboard` push reorders the
  * top N, rows keep their element and only their position changes, so the CSS
- * transition slides them to their new places. New rows fade in, rows that
- * leave the top N fade out. A row whose score grew flashes once. The row
+ * transition slides them to their new places. New rows fade in (a CSS
+ * animation), rows that leave the top N fade out. A row whose score grew flashes once. The row
  * height comes from the CSS variable --row-h of the board element.
  */
 
@@ -31,13 +31,11 @@ export class Board {
 	}
 
 	makeRow(e) {
-		const el = h('li', { class: 'row entering', dataset: { pid: String(e.participant_id) } },
+		const el = h('li', { class: 'row', dataset: { pid: String(e.participant_id) } },
 			h('span', { class: 'rank' }),
 			h('span', { class: 'who' }, h('span', { class: 'name' }), this.unit ? h('span', { class: 'unit' }) : null),
 			h('span', { class: 'score' }));
-		this.el.append(el);
-		/* Next frame: drop .entering so it fades in at its place. */
-		requestAnimationFrame(() => requestAnimationFrame(() => el.classList.remove('entering')));
+		this.el.append(el); /* fades in by a CSS animation (no frame callbacks: background tabs throttle them) */
 		return { el, score: e.score };
 	}
 

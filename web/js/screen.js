@@ -93,10 +93,26 @@ function renderQuestionStage() {
 		if (S.reveal && renderDistribution(S.q, S.reveal)) body.querySelector('.q-options')?.remove();
 		$('#s-qbody').replaceChildren(body);
 		renderReveal();
+		fitStage();
 	}
 	if (st.phase === 'question' && st.open !== false) countdown.set(st.deadline ?? S.q.deadline, S.q.time_limit_ms);
 	else countdown.stop();
 	$('#s-clock').hidden = !(st.phase === 'question' && st.open !== false);
+}
+
+/*
+ * Long questions must fit the TV without scrolling: shrink the stage's text
+ * (--fit scales the question, options, bars and explanation) step by step
+ * until nothing overflows, down to half size.
+ */
+function fitStage() {
+	const stage = $('.s-stage');
+	let fit = 1;
+	stage.style.setProperty('--fit', '1');
+	while (stage.scrollHeight > stage.clientHeight + 1 && fit > 0.5) {
+		fit -= 0.06;
+		stage.style.setProperty('--fit', fit.toFixed(2));
+	}
 }
 
 function renderReveal() {
@@ -202,6 +218,7 @@ async function main() {
 	await i18n.init();
 	countdown = new Countdown($('#s-clock'), { serverNow: () => (client ? client.serverNow() : Date.now()) });
 	board = new Board($('#s-board'));
+	window.addEventListener('resize', () => { if (!$('#s-question').hidden) fitStage(); });
 	i18n.onChange(() => {
 		renderedQ = null;
 		board.refresh();
