@@ -13,7 +13,8 @@
 # line is exactly "N passed, N failed"; the exit status is non-zero if
 # anything failed. Logs of every step: tests/out/run/ (SA_TEST_OUT).
 #
-# Environment: SA_TEST_PG_PORT (25442), SA_TEST_REDIS_PORT (25389),
+# Environment: SA_TEST_PG_PORT, SA_TEST_REDIS_PORT (default: the first free
+#   pair of 25440..25469 / 25470..25499),
 #   SA_TEST_FILTER=regex (only test files/binaries whose name matches),
 #   SA_TEST_TIMEOUT (seconds per test file, 600), SA_SKIP_BUILD=1,
 #   SA_SKIP_BROWSER=1, JOBS (make -j, default: number of cores).
@@ -24,8 +25,8 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 
 OUT=${SA_TEST_OUT:-$ROOT/tests/out/run}
-PGPORT=${SA_TEST_PG_PORT:-25442}
-REDISPORT=${SA_TEST_REDIS_PORT:-25389}
+PGPORT=${SA_TEST_PG_PORT:-}
+REDISPORT=${SA_TEST_REDIS_PORT:-}
 FILTER=${SA_TEST_FILTER:-}
 FILE_TIMEOUT=${SA_TEST_TIMEOUT:-600}
 JOBS=${JOBS:-$(nproc)}
@@ -123,6 +124,19 @@ done
 
 # ------------------------------------------------------------------ services
 hr "services"
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# Free ports: PostgreSQL in 25440..25469, Redis 30 above (another run may be going on).
+if [[ -z $PGPORT || -z $REDISPORT ]]; then
+	for ((k = 0; k < 30; k++)); do
+		if ! port_busy $((25440 + k)) && ! port_busy $((25470 + k)); then
+			PGPORT=${PGPORT:-$((25440 + k))}
+			REDISPORT=${REDISPORT:-$((25470 + k))}
+			break
+		fi
+	done
+	PGPORT=${PGPORT:-25440}
+	REDISPORT=${REDISPORT:-25470}
+fi
 SVC_DIR=$(mktemp -d /tmp/skillarena-test.XXXXXX)
 chmod 755 "$SVC_DIR"
 SERVICES_OK=0
