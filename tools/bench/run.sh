@@ -4,9 +4,8 @@
 # 1. throwaway PostgreSQL (:26432) and Redis (:26379) (tools/services.sh)
 # 2. ceilings: PostgreSQL batched INSERT / COPY / single INSERT into an
 #    answers-shaped table, Redis ZINCRBY pipelined and not (loadgen-ceiling)
-# 3. SkillArena: one server process per core, each on its own port from
-#    :26100 (BENCH_SHARE=1: all on :26100 with --listen-share; lws 4.1.6
-#    here never sets SO_REUSEPORT, so the second process cannot bind), then
+# 3. SkillArena: one server process per core, all on :26100 with
+#    --listen-share (BENCH_SHARE=0: one port each from :26100), then
 #      live    BENCH_LIVE_PLAYERS (1000) players, a 20-question live contest
 #      burstN  N players all answering within 2 s, N in BENCH_BURST (5000 10000 20000)
 #      ramp    BENCH_RAMP_PLAYERS (10000) players, answers/s stepped up
@@ -34,7 +33,7 @@ SRV_PORT=${BENCH_PORT:-26100}
 ECHO_PORT=${BENCH_ECHO_PORT:-26200}
 CORES=$(nproc)
 NPROC_SRV=${BENCH_SERVER_PROCS:-$CORES}
-SHARE=${BENCH_SHARE:-0}
+SHARE=${BENCH_SHARE:-1}
 LIVE_PLAYERS=${BENCH_LIVE_PLAYERS:-1000}
 BURSTS=${BENCH_BURST:-5000 10000 20000}
 RAMP_PLAYERS=${BENCH_RAMP_PLAYERS:-10000}
