@@ -36,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -742,6 +743,16 @@ static void compute_freshness(void)
 
 static double ms(uint64_t us) { return (double)us / 1000.0; }
 
+/* CPU seconds of the load generator itself: this process and its reaped workers. */
+static double self_cpu_s(void)
+{
+	struct rusage a, b;
+	getrusage(RUSAGE_SELF, &a);
+	getrusage(RUSAGE_CHILDREN, &b);
+	return (double)(a.ru_utime.tv_sec + a.ru_stime.tv_sec + b.ru_utime.tv_sec + b.ru_stime.tv_sec) +
+	       (double)(a.ru_utime.tv_usec + a.ru_stime.tv_usec + b.ru_utime.tv_usec + b.ru_stime.tv_usec) / 1e6;
+}
+
 static void json_hist(FILE *f, const char *name, const hist *h, bool comma)
 {
 	fprintf(f, "\"%s\":{\"n\":%lu,\"min_ms\":%.3f,\"mean_ms\":%.3f,\"p50_ms\":%.3f,\"p90_ms\":%.3f,"
@@ -815,14 +826,14 @@ static int report(void)
 	       "acks=%lu ack_p50_ms=%.2f ack_p90_ms=%.2f ack_p99_ms=%.2f ack_max_ms=%.2f answers_per_s=%.0f "
 	       "fanout_p50_ms=%.1f fanout_p99_ms=%.1f fanout_max_ms=%.1f "
 	       "fresh_n=%lu fresh_p50_ms=%.1f fresh_p99_ms=%.1f "
-	       "rss_kib_per_conn=%.2f server_cpu_pct=%.0f errors=%lu missing_acks=%lu unanswered=%lu verify_failed=%lu",
+	       "rss_kib_per_conn=%.2f server_cpu_pct=%.0f loadgen_cpu_s=%.1f errors=%lu missing_acks=%lu unanswered=%lu verify_failed=%lu",
 	       label, target, cfg.players, cfg.procs, (unsigned long)r->joined, C.steps_run,
 	       ms(hist_percentile(&r->setup, 50)), ms(hist_percentile(&r->setup, 99)),
 	       (unsigned long)r->acks, ms(hist_percentile(&r->ack, 50)), ms(hist_percentile(&r->ack, 90)),
 	       ms(hist_percentile(&r->ack, 99)), ms(r->ack.max), aps,
 	       ms(hist_percentile(&M.fanout, 50)), ms(hist_percentile(&M.fanout, 99)), ms(M.fanout.max),
 	       (unsigned long)M.fresh.count, ms(hist_percentile(&M.fresh, 50)), ms(hist_percentile(&M.fresh, 99)),
-	       rss_per_conn, wall > 0 ? 100.0 * cpu / wall : 0, (unsigned long)errors,
+	       rss_per_conn, wall > 0 ? 100.0 * cpu / wall : 0, self_cpu_s(), (unsigned long)errors,
 	       (unsigned long)r->missing_acks, (unsigned long)unanswered, (unsigned long)r->verify_failed);
 	if (cfg.scenario == LG_RAMP)
 		printf(" ramp_ok_rate=%.0f ramp_ok_achieved=%.0f ramp_stopped_slow=%d", ramp_ok_rate,
@@ -994,10 +1005,14 @@ static int run(int argc, char **argv)
 		merge_worker(w);
 		if (!M.ok[w])
 			fprintf(stderr, "loadgen: no result from worker %d\n", w);
-		int st;
-		if (waitpid(C.child[w], &st, WNOHANG) == 0) {
-			kill(C.child[w], SIGKILL);
-			waitpid(C.child[w], &st, 0);
+		int st, tries = 0;
+		while (waitpid(C.child[w], &st, WNOHANG) == 0) {
+			if (++tries > 200) { /* 2 s: a worker that did not exit after its result */
+				kill(C.child[w], SIGKILL);
+				waitpid(C.child[w], &st, 0);
+				break;
+			}
+			usleep(10000);
 		}
 	}
 	rmdir(cfg.tmpdir);
