@@ -184,14 +184,28 @@ static void ranks_reply(arena *a, void *reply, void *ud)
 	}
 }
 
-void bcast_reveal_ranks(crun *r)
+static void tick_top(crun *r, cJSON *top, int64_t players, void *ud);
+
+/* The top N is read fresh first: a reveal pressed right after the last answer
+ * must not show players the board of the previous tick. */
+static void reveal_top(crun *r, cJSON *top, int64_t players, void *ud)
 {
 	char key[256];
-	if (!r->nplayers_local)
-		return;
+	tick_top(r, top, players, ud);
 	lb_key(r->a, key, sizeof key, r, "lb");
 	if (lb_command(r->a, ranks_reply, r, "ZREVRANGE %s 0 -1", key))
 		ranks_reply(r->a, NULL, r);
+}
+
+void bcast_reveal_ranks(crun *r)
+{
+	if (!r->nplayers_local)
+		return;
+	r->tick_busy++;
+	if (bcast_fetch_top(r, r->a->cfg.lb_top > 0 ? r->a->cfg.lb_top : 10, reveal_top, NULL)) {
+		r->tick_busy--;
+		ranks_reply(r->a, NULL, r);
+	}
 }
 
 /* ------------------------------------------------------------ top N */
@@ -378,7 +392,8 @@ void bcast_send_stats(conn *c)
 static void tick_top(crun *r, cJSON *top, int64_t players, void *ud)
 {
 	(void)ud;
-	r->tick_busy = 0;
+	if (r->tick_busy > 0)
+		r->tick_busy--;
 	if (players != r->players) {
 		r->players = players;
 		r->stats_dirty = 1;
@@ -452,9 +467,9 @@ static void tick_run(arena *a, crun *r)
 	size_t al = strlen(ans);
 	snprintf(ans + al, sizeof ans - al, "%d", r->st.qindex);
 	lb_command(a, tick_answered, r, "GET %s", ans);
-	r->tick_busy = 1;
+	r->tick_busy++;
 	if (bcast_fetch_top(r, a->cfg.lb_top > 0 ? a->cfg.lb_top : 10, tick_top, NULL))
-		r->tick_busy = 0;
+		r->tick_busy--;
 }
 
 void bcast_tick_now(arena *a)

@@ -165,9 +165,26 @@ static int route_health(http_req *h, const char *rest)
 
 /* ------------------------------------------------------------ /api/contests/{code}... */
 
+/* The address players open: --public-url, else what this request was sent to. */
+static void join_url(http_req *h, crun *r, char *url, size_t n)
+{
+	char host[256] = "localhost";
+	const char *base = h->a->cfg.public_url;
+	if (base && *base)
+		snprintf(url, n, "%s/player.html?code=%s", base, r->code);
+	else {
+		if (lws_hdr_copy(h->wsi, host, sizeof host, WSI_TOKEN_HOST) <= 0)
+			snprintf(host, sizeof host, "localhost");
+		snprintf(url, n, "http://%s/player.html?code=%s", host, r->code);
+	}
+}
+
 static void contest_info(http_req *h, crun *r)
 {
+	char url[600];
 	cJSON *o = cJSON_Duplicate(r->info, 1);
+	join_url(h, r, url, sizeof url);
+	cJSON_AddStringToObject(o, "join_url", url);
 	cJSON_AddStringToObject(o, "phase", phase_name(r->st.phase));
 	cJSON_AddNumberToObject(o, "index", r->st.qindex);
 	cJSON_AddNumberToObject(o, "players", (double)r->players);
@@ -211,15 +228,8 @@ static void contest_leaderboard(http_req *h, crun *r)
 /* The join URL as an SVG QR code, for screens and printed posters. */
 static void contest_qr(http_req *h, crun *r)
 {
-	char host[256] = "localhost", url[512];
-	const char *base = h->a->cfg.public_url;
-	if (base && *base)
-		snprintf(url, sizeof url, "%s/player.html?code=%s", base, r->code);
-	else {
-		if (lws_hdr_copy(h->wsi, host, sizeof host, WSI_TOKEN_HOST) <= 0)
-			snprintf(host, sizeof host, "localhost");
-		snprintf(url, sizeof url, "http://%s/player.html?code=%s", host, r->code);
-	}
+	char url[600];
+	join_url(h, r, url, sizeof url);
 	QRcode *qr = QRcode_encodeString(url, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
 	if (!qr)
 		return http_error(h, SA_E_INTERNAL, "cannot encode the QR code");

@@ -136,6 +136,10 @@ static struct lws_http_mount mount_web = {
 	.mountpoint_len = 1,
 	.def = "index.html",
 	.origin_protocol = LWSMPRO_FILE,
+	/* Browsers revalidate (ETag, 304) instead of refetching on factory Wi-Fi. */
+	.cache_max_age = 0,
+	.cache_reusable = 1,
+	.cache_revalidate = 1,
 };
 
 /* Stopping: answers already received are committed and acknowledged before

@@ -83,6 +83,8 @@ static void become_player(conn *c, crun *r, int64_t pid)
 	run_add_member(r, c);
 }
 
+static void resume_with(join_req *j);
+
 static void join_done(arena *a, void *res, const char *err, void *ud)
 {
 	join_req *j = ud;
@@ -104,6 +106,19 @@ static void join_done(arena *a, void *res, const char *err, void *ud)
 		c->name = c->unit = NULL;
 		conn_unref(c);
 		free(j);
+		return;
+	}
+	if (PQntuples(res) != 1) { /* the employee number belongs to someone else */
+		conn_send_error(c, SA_E_ALREADY_JOINED, j->rid[0] ? j->rid : NULL, NULL);
+		conn_unref(c);
+		free(j);
+		return;
+	}
+	if (PQgetvalue(res, 0, 1)[0] == 't') {
+		/* Same employee number and name again (a lost `joined`, a new phone):
+		 * the participant continues with the new token, like a resume. */
+		c->busy = 1;
+		resume_with(j);
 		return;
 	}
 	become_player(c, j->r, atoll(PQgetvalue(res, 0, 0)));
@@ -183,7 +198,10 @@ int player_join(msg_ctx *x)
 	c->run = NULL;
 	if (store_query(c->a,
 			"INSERT INTO participants (contest_id, name, employee_no, unit, token_hash) "
-			"VALUES ($1, $2, NULLIF($3, ''), $4, $5) RETURNING id",
+			"VALUES ($1, $2, NULLIF($3, ''), $4, $5) "
+			"ON CONFLICT (contest_id, employee_no) DO UPDATE SET token_hash = EXCLUDED.token_hash "
+			"WHERE participants.name = EXCLUDED.name "
+			"RETURNING id, xmax <> 0",
 			5, p, join_done, j)) {
 		free(emp);
 		free(j);
@@ -239,12 +257,30 @@ static void resume_done(arena *a, void *res, const char *err, void *ud)
 	fetch_rank_then_welcome(j);
 }
 
+/* Looks the participant up by j->token; the connection is referenced and busy. */
+static void resume_with(join_req *j)
+{
+	char hash[65];
+	auth_sha256_hex(j->token, hash);
+	const char *p[1] = {hash};
+	if (store_query(j->c->a,
+			"SELECT p.id, p.contest_id, p.name, p.unit, p.score_milli, p.streak, c.code, "
+			"a.question_idx, a.response, a.points_milli, a.correctness "
+			"FROM participants p JOIN contests c ON c.id = p.contest_id "
+			"LEFT JOIN answers a ON a.participant_id = p.id AND a.question_idx = c.qindex "
+			"WHERE p.token_hash = $1",
+			1, p, resume_done, j)) {
+		j->c->busy = 0;
+		conn_send_error(j->c, SA_E_UNAVAILABLE, j->rid[0] ? j->rid : NULL, NULL);
+		conn_unref(j->c);
+		free(j);
+	}
+}
+
 int player_resume(msg_ctx *x)
 {
 	conn *c = x->c;
 	int rc = 0;
-	char hash[65];
-
 	if (c->busy)
 		return SA_E_RATE_LIMITED;
 	msg_lang(x);
@@ -262,19 +298,8 @@ int player_resume(msg_ctx *x)
 	snprintf(j->token, sizeof j->token, "%s", token);
 	if (x->rid)
 		snprintf(j->rid, sizeof j->rid, "%s", x->rid);
-	auth_sha256_hex(token, hash);
-	const char *p[1] = {hash};
-	if (store_query(c->a,
-			"SELECT p.id, p.contest_id, p.name, p.unit, p.score_milli, p.streak, c.code, "
-			"a.question_idx, a.response, a.points_milli, a.correctness "
-			"FROM participants p JOIN contests c ON c.id = p.contest_id "
-			"LEFT JOIN answers a ON a.participant_id = p.id AND a.question_idx = c.qindex "
-			"WHERE p.token_hash = $1",
-			1, p, resume_done, j)) {
-		free(j);
-		return SA_E_UNAVAILABLE;
-	}
 	c->busy = 1;
 	conn_ref(c);
+	resume_with(j);
 	return 0;
 }
