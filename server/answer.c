@@ -510,7 +510,8 @@ int answer_submit(msg_ctx *x)
 	score_result res;
 	score_ctx sctx = {.response_ms = x->recv_ms - r->st.open_ms,
 			  .limit_ms = q->cq->time_limit_ms,
-			  .streak = c->streak};
+			  .streak = c->streak,
+			  .lang = c->lang_en ? "en" : "zh-CN"};
 	if (sctx.response_ms < 0)
 		sctx.response_ms = 0;
 	int src = score_answer(q->cq->compiled, response, &sctx, &res);
