@@ -163,5 +163,10 @@ wait -n "${PIDS[@]}"
 rc=$?
 set -e
 ((STOPPING)) && exit 0
+if ((rc == 0)); then
+	# A clean exit: the server got SIGINT/SIGTERM itself (Ctrl-C reaches the whole group).
+	log "a server process stopped: stopping everything"
+	exit 0
+fi
 log "a server process exited (status $rc): stopping everything; see $LOGDIR/"
 exit 1
