@@ -60,14 +60,24 @@ typedef struct answer_queue {
 
 static void flush(arena *a);
 
-static pending *pending_new(conn *c)
+/* A pending answer of the message's player to question qi; takes canonical. */
+static pending *pending_new(msg_ctx *x, int qi, char *canonical)
 {
+	conn *c = x->c;
 	pending *p = calloc(1, sizeof *p);
-	if (p) {
-		p->c = c;
-		conn_ref(c);
-		c->a->answers_pending++;
+	if (!p) {
+		free(canonical);
+		return NULL;
 	}
+	p->c = c;
+	conn_ref(c);
+	c->a->answers_pending++;
+	p->r = c->run;
+	p->pid = c->pid;
+	p->qindex = qi;
+	if (x->rid)
+		snprintf(p->rid, sizeof p->rid, "%s", x->rid);
+	p->canonical = canonical;
 	return p;
 }
 
@@ -75,6 +85,8 @@ int answer_pending(arena *a) { return a->answers_pending > 0; }
 
 static void pending_free(pending *p)
 {
+	if (p->c->answer_inflight == p)
+		p->c->answer_inflight = NULL;
 	p->c->a->answers_pending--;
 	conn_unref(p->c);
 	free(p->canonical);
@@ -179,8 +191,6 @@ static void committed(arena *a, pending *p, int fresh)
 		c->memo.canonical = strdup(p->canonical);
 		c->memo.points_milli = p->points;
 		c->memo.correctness = p->correctness;
-		if (c->answer_inflight == p->qindex + 1)
-			c->answer_inflight = 0;
 	}
 	/* The total is PostgreSQL's, so setting it again is harmless: a duplicate also
 	 * heals Redis when a process died between its commit and its ZADD. */
@@ -214,8 +224,6 @@ static void refuse(pending *p, int code)
 		if (p->dup2)
 			conn_send_error(c, code, p->rid2[0] ? p->rid2 : NULL, NULL);
 	}
-	if (c->answer_inflight == p->qindex + 1)
-		c->answer_inflight = 0;
 	pending_free(p);
 }
 
@@ -527,17 +535,9 @@ int answer_submit(msg_ctx *x)
 			free(canonical);
 			return SA_E_ALREADY_ANSWERED;
 		}
-		pending *d = pending_new(c);
-		if (!d) {
-			free(canonical);
+		pending *d = pending_new(x, qi, canonical);
+		if (!d)
 			return SA_E_INTERNAL;
-		}
-		d->r = r;
-		d->pid = c->pid;
-		d->qindex = qi;
-		if (x->rid)
-			snprintf(d->rid, sizeof d->rid, "%s", x->rid);
-		d->canonical = canonical;
 		d->points = c->memo.points_milli;
 		d->correctness = c->memo.correctness;
 		d->total = c->score_milli;
@@ -549,30 +549,21 @@ int answer_submit(msg_ctx *x)
 		free(canonical);
 		return lookup_past(x, r, qi, response, SA_E_QUESTION_CLOSED);
 	}
-	/* On its way already from this connection: share its result. */
-	if (c->answer_inflight == qi + 1) {
-		for (pending *p = a->aq->head; p; p = p->next)
-			if (p->c == c && p->qindex == qi && !p->dup2 && !strcmp(p->canonical, canonical)) {
-				p->dup2 = 1;
-				snprintf(p->rid2, sizeof p->rid2, "%s", x->rid ? x->rid : "");
-				free(canonical);
-				return 0;
-			}
+	/* On its way already from this connection: the same answer shares its result. */
+	pending *inflight = c->answer_inflight;
+	if (inflight && inflight->qindex == qi) {
+		int same = !strcmp(inflight->canonical, canonical) && !inflight->dup2;
 		free(canonical);
-		return SA_E_RATE_LIMITED;
+		if (!same)
+			return SA_E_ALREADY_ANSWERED;
+		inflight->dup2 = 1;
+		snprintf(inflight->rid2, sizeof inflight->rid2, "%s", x->rid ? x->rid : "");
+		return 0;
 	}
 
-	pending *p = pending_new(c);
-	if (!p) {
-		free(canonical);
+	pending *p = pending_new(x, qi, canonical);
+	if (!p)
 		return SA_E_INTERNAL;
-	}
-	p->r = r;
-	p->pid = c->pid;
-	p->qindex = qi;
-	if (x->rid)
-		snprintf(p->rid, sizeof p->rid, "%s", x->rid);
-	p->canonical = canonical;
 	int idx[64], no = score_response_options(q->cq->compiled, response, idx, 64);
 	size_t ol = (size_t)snprintf(p->options, sizeof p->options, "{");
 	for (int i = 0; i < no && ol < sizeof p->options - 8; i++)
@@ -584,7 +575,7 @@ int answer_submit(msg_ctx *x)
 	p->response_ms = sctx.response_ms;
 	p->reached_ds = (x->recv_ms - r->st.started_ms) / 100;
 	p->streak = res.streak;
-	c->answer_inflight = qi + 1;
+	c->answer_inflight = p;
 	enqueue(a, p);
 	return 0;
 }

@@ -92,7 +92,7 @@ typedef struct conn {
 	int64_t score_milli;
 	int streak;
 	answer_memo memo;
-	int answer_inflight;      /* an answer of this conn is on its way to PostgreSQL */
+	struct pending *answer_inflight; /* this conn's answer on its way to PostgreSQL (answer.c) */
 	int busy;                 /* join/resume in flight */
 
 	/* input assembly */
