@@ -302,6 +302,31 @@ static void test_awards_by_score(void **state)
 	contest_free(c);
 }
 
+/* The 100-question safety-month exam: every participant's paper is full, distinct, 5:3:2. */
+static void test_sample_exam_many(void **state)
+{
+	contest_def *c = load_ok(*state, "contests/samples/safety-month-exam.json");
+	uint64_t prev = 0;
+	for (int p = 0; p < 40; p++) {
+		char key[16];
+		snprintf(key, sizeof key, "E%04d", p);
+		contest_paper *pp = NULL;
+		char *err = NULL;
+		assert_int_equal(contest_paper_draw(c, *state, key, &pp, &err), 0);
+		assert_int_equal(pp->nquestions, 100);
+		assert_int_equal(count_where(pp->questions, 100, NULL, NULL, "single_choice"), 50);
+		assert_int_equal(count_where(pp->questions, 100, NULL, NULL, "true_false"), 30);
+		assert_int_equal(count_where(pp->questions, 100, NULL, NULL, "multiple_choice"), 20);
+		for (size_t i = 0; i < 100; i++)
+			for (size_t j = 0; j < i; j++)
+				assert_string_not_equal(pp->questions[i].id, pp->questions[j].id);
+		assert_true(pp->seed != prev);
+		prev = pp->seed;
+		contest_paper_free(pp);
+	}
+	contest_free(c);
+}
+
 static void test_advancing(void **state)
 {
 	(void)state;
@@ -353,6 +378,7 @@ int main(void)
 		cmocka_unit_test(test_ratio),
 		cmocka_unit_test(test_stages_rounds),
 		cmocka_unit_test(test_awards_by_score),
+		cmocka_unit_test(test_sample_exam_many),
 		cmocka_unit_test(test_advancing),
 		cmocka_unit_test(test_prng_documented),
 	};
