@@ -56,11 +56,13 @@ typedef struct store {
 	int queued;
 	int inflight;
 	int closing;
+	int ever_up;  /* a connection was up once: from then on, no connection = fail fast */
 } store;
 
 static void pgc_connect(pgc *c);
 static void store_dispatch(store *s);
 static void store_retry_cb(uv_timer_t *t);
+int store_ready(arena *a);
 
 static void req_free(store_req *r)
 {
@@ -79,11 +81,27 @@ static void req_finish(store *s, store_req *r, PGresult *res, const char *err)
 
 static void poll_closed(uv_handle_t *h) { free(h); }
 
+static void store_fail_queued(store *s, const char *why)
+{
+	while (s->head) {
+		store_req *r = s->head;
+		s->head = r->next;
+		if (!s->head)
+			s->tail = NULL;
+		s->queued--;
+		req_finish(s, r, NULL, why);
+	}
+}
+
 static void pgc_poll_set(pgc *c, int events);
 
-static void pgc_down(pgc *c, const char *why)
+static void pgc_down(pgc *c, const char *reason)
 {
 	store *s = c->s;
+	char why[256]; /* reason may be PQerrorMessage(c->pg), freed by PQfinish below */
+	snprintf(why, sizeof why, "%s", reason ? reason : "unknown");
+	for (char *nl = strchr(why, '\n'); nl; nl = strchr(nl, '\n'))
+		*nl = ' ';
 	if (c->poll) {
 		uv_poll_stop(c->poll);
 		uv_close((uv_handle_t *)c->poll, poll_closed);
@@ -108,6 +126,10 @@ static void pgc_down(pgc *c, const char *why)
 	}
 	if (s->closing)
 		return;
+	/* No connection left: queued queries fail now rather than wait for the
+	 * database (their callers answer `unavailable`, clients retry). */
+	if (!store_ready(s->a))
+		store_fail_queued(s, why);
 	c->backoff_ms = c->backoff_ms ? c->backoff_ms * 2 : 100;
 	if (c->backoff_ms > 2000)
 		c->backoff_ms = 2000;
@@ -264,6 +286,7 @@ static void pgc_connect_done(uv_work_t *w, int status)
 	pgc_poll_set(c, UV_READABLE);
 	c->state = PGC_IDLE;
 	c->backoff_ms = 0;
+	s->ever_up = 1;
 	sa_log(LL_DEBUG, "postgresql connection %d up", c->idx);
 	store_dispatch(s);
 }
@@ -320,7 +343,7 @@ int store_query(arena *a, const char *sql, int nparams, const char *const *param
 		void *ud)
 {
 	store *s = a->store;
-	if (!s || s->closing || s->queued >= STORE_QUEUE_MAX)
+	if (!s || s->closing || s->queued >= STORE_QUEUE_MAX || (s->ever_up && !store_ready(a)))
 		return -1;
 	store_req *r = calloc(1, sizeof *r);
 	if (!r)
@@ -359,13 +382,7 @@ void store_close(arena *a)
 		return;
 	s->closing = 1;
 	/* Queries still queued are failed: their callers answer `unavailable`. */
-	while (s->head) {
-		store_req *r = s->head;
-		s->head = r->next;
-		s->queued--;
-		req_finish(s, r, NULL, "server shutting down");
-	}
-	s->tail = NULL;
+	store_fail_queued(s, "server shutting down");
 	for (int i = 0; i < s->n; i++) {
 		pgc *c = &s->c[i];
 		uv_timer_stop(&c->retry);
