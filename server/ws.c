@@ -189,38 +189,63 @@ void conn_send_error(conn *c, int code, const char *rid, const char *detail)
 
 /* ------------------------------------------------------------ callback */
 
+/*
+ * A message in one fragment (nearly all) is parsed from one buffer shared by
+ * every connection of the process; only a fragmented message gets a buffer of
+ * its own, sized to it and freed once it is complete, so an idle connection
+ * costs no input buffer.
+ */
 static void on_receive(conn *c, const char *in, size_t len)
 {
+	static char scratch[MSG_MAX + 1];
 	struct lws *wsi = c->wsi;
-	if (lws_is_first_fragment(wsi)) {
+	int first = lws_is_first_fragment(wsi);
+	int last = lws_is_final_fragment(wsi) && !lws_remaining_packet_payload(wsi);
+
+	if (first) {
 		c->rxlen = 0;
 		c->rx_discard = lws_frame_is_binary(wsi) ? SA_E_NOT_TEXT : 0;
+	}
+	if (first && last && !c->rx_discard) {
+		if (len > MSG_MAX) {
+			conn_send_error(c, SA_E_TOO_LARGE, NULL, NULL);
+			return;
+		}
+		memcpy(scratch, in, len);
+		scratch[len] = '\0';
+		conn_ref(c);
+		msg_dispatch(c, scratch, len, now_ms());
+		conn_unref(c);
+		return;
 	}
 	if (!c->rx_discard) {
 		if (c->rxlen + len > MSG_MAX)
 			c->rx_discard = SA_E_TOO_LARGE;
 		else {
-			if (!c->rx && !(c->rx = malloc(MSG_MAX + 1))) {
+			char *grown = realloc(c->rx, c->rxlen + len + 1);
+			if (!grown)
 				c->rx_discard = SA_E_INTERNAL;
-				return;
+			else {
+				c->rx = grown;
+				memcpy(c->rx + c->rxlen, in, len);
+				c->rxlen += len;
 			}
-			memcpy(c->rx + c->rxlen, in, len);
-			c->rxlen += len;
 		}
 	}
-	if (!lws_is_final_fragment(wsi) || lws_remaining_packet_payload(wsi))
+	if (!last)
 		return;
-	if (c->rx_discard) {
+	if (c->rx_discard)
 		conn_send_error(c, c->rx_discard, NULL, NULL);
-		c->rx_discard = 0;
-		c->rxlen = 0;
-		return;
+	else {
+		c->rx[c->rxlen] = '\0';
+		conn_ref(c);
+		msg_dispatch(c, c->rx, c->rxlen, now_ms());
+		conn_unref(c);
 	}
-	c->rx[c->rxlen] = '\0';
-	conn_ref(c);
-	msg_dispatch(c, c->rx, c->rxlen, now_ms());
+	free(c->rx);
+	c->rx = NULL;
+	c->rx_discard = 0;
 	c->rxlen = 0;
-	conn_unref(c);
 }
 
 static int on_writeable(conn *c)
