@@ -159,8 +159,8 @@ function run(cmd, args, opts = {}) {
  * shared cluster; resolves to the raw output (unaligned, tuples only,
  * tab-separated, trimmed). Stops at the first error (rejects).
  */
-async function psql(db, sql) {
-	const { pgPort } = await services();
+async function psql(db, sql, port) {
+	const pgPort = port || (await services()).pgPort;
 	const out = await run(path.join(PGBIN, 'psql'), ['-X', '-q', '-A', '-t', '-F', '\t',
 		'-v', 'ON_ERROR_STOP=1', '-h', '127.0.0.1', '-p', String(pgPort), '-U', 'postgres',
 		'-d', db, '-c', sql]);
@@ -168,21 +168,48 @@ async function psql(db, sql) {
 }
 
 /** sql(db, query) - the rows of a SELECT as an array of plain objects (via json_agg). */
-async function sql(db, query) {
-	const out = await psql(db, `SELECT coalesce(json_agg(t), '[]') FROM (${query}) t`);
+async function sql(db, query, port) {
+	const out = await psql(db, `SELECT coalesce(json_agg(t), '[]') FROM (${query}) t`, port);
 	return JSON.parse(out);
 }
 
 let dbSeq = 0;
-async function createDatabase(prefix) {
+async function createDatabase(prefix, port) {
 	const name = `t_${prefix}_${process.pid}_${++dbSeq}`.toLowerCase().replace(/[^a-z0-9_]/g, '_').slice(0, 60);
-	await psql('postgres', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-	await psql('postgres', `CREATE DATABASE ${name} OWNER skillarena`);
+	await psql('postgres', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`, port);
+	await psql('postgres', `CREATE DATABASE ${name} OWNER skillarena`, port);
 	return name;
 }
 
-async function dropDatabase(name) {
-	await psql('postgres', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+async function dropDatabase(name, port) {
+	await psql('postgres', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`, port);
+}
+
+/**
+ * privateServices() - a PostgreSQL cluster (and a Redis) of the caller's own,
+ * via tools/services.sh in a temporary directory on free ports, for tests that
+ * stop or break PostgreSQL. Resolves to {pgPort, redisPort, dir, stopPg(),
+ * startPg(), stop()}. Pass {pgPort} to startServer() to use it.
+ */
+async function privateServices() {
+	const dir = fs.mkdtempSync('/tmp/skillarena-private.');
+	fs.chmodSync(dir, 0o755);
+	const pgPort = await freePort();
+	const redisPort = await freePort();
+	const svc = path.join(ROOT, 'tools', 'services.sh');
+	const sdir = path.join(dir, 'svc');
+	await run(svc, ['start', sdir, String(pgPort), String(redisPort)]);
+	return {
+		pgPort,
+		redisPort,
+		dir: sdir,
+		stopPg: () => run('runuser', ['-u', 'postgres', '--', path.join(PGBIN, 'pg_ctl'), '-D', path.join(sdir, 'pg'), '-m', 'fast', '-w', 'stop']),
+		startPg: () => run('runuser', ['-u', 'postgres', '--', path.join(PGBIN, 'pg_ctl'), '-D', path.join(sdir, 'pg'), '-l', path.join(sdir, 'log', 'postgresql.log'), '-w', 'start']),
+		async stop() {
+			await run(svc, ['stop', sdir]).catch(() => {});
+			fs.rmSync(dir, { recursive: true, force: true });
+		},
+	};
 }
 
 /* ------------------------------------------------------------------ */
@@ -323,15 +350,16 @@ const SAN_REPORT = /(ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:
  *   token      organizer token (default: random hex)
  *   logLevel   server --log-level (default: info)
  *   bin        server binary (default: serverBinary())
+ *   pgPort     PostgreSQL port (default: the shared cluster; see privateServices())
  *   readyTimeout  ms to wait for /healthz (default 60000)
  */
 async function startServer(opts = {}) {
 	const n = opts.processes || 1;
-	const { pgPort } = await services();
+	const pgPort = opts.pgPort || (await services()).pgPort;
 	const name = callerName();
 	const dir = fs.mkdtempSync(path.join(outDir(), 'srv-'));
 	const ownDb = !opts.db;
-	const db = opts.db || await createDatabase(name);
+	const db = opts.db || await createDatabase(name, pgPort);
 	const redis = await startRedis(dir);
 	const token = opts.token || crypto.randomBytes(16).toString('hex');
 	const bin = opts.bin || serverBinary();
@@ -461,8 +489,8 @@ async function startServer(opts = {}) {
 	};
 
 	srv.redis = (...cmd) => redisCli(redis.port, ...cmd);
-	srv.psql = (q) => psql(db, q);
-	srv.sql = (q) => sql(db, q);
+	srv.psql = (q) => psql(db, q, pgPort);
+	srv.sql = (q) => sql(db, q, pgPort);
 	srv.get = (p, o) => httpGet(srv.url + p, o);
 
 	let stopped = false;
@@ -482,7 +510,7 @@ async function startServer(opts = {}) {
 			if (SAN_REPORT.test(text)) sanitizer.push(`server ${i + 1}: sanitizer report in ${path.join(dir, `server-${i + 1}.log`)}:\n` + sanitizerExcerpt(text));
 		}
 		if (ownDb && process.env.SA_KEEP_DB !== '1') {
-			await dropDatabase(db).catch(() => {});
+			await dropDatabase(db, pgPort).catch(() => {});
 		}
 		const problems = srv.failures.concat(sanitizer);
 		if (problems.length) {
@@ -501,7 +529,7 @@ async function startServer(opts = {}) {
 		stopped = true;
 		for (const p of procs) if (p && p.alive) { p.expected = true; p.child.kill('SIGKILL'); await p.exited; }
 		await redis.stop();
-		if (ownDb) await dropDatabase(db).catch(() => {});
+		if (ownDb) await dropDatabase(db, pgPort).catch(() => {});
 		throw e;
 	}
 	return srv;
@@ -720,6 +748,7 @@ module.exports = {
 	redisCli,
 	httpGet,
 	services,
+	privateServices,
 	freePort,
 	serverBinary,
 	contestAnswers,
