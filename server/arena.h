@@ -307,6 +307,17 @@ void answer_flush_now(arena *a);
 int answer_pending(arena *a);
 int store_busy(arena *a); /* queries queued or in flight */
 
+/* ------------------------------------------------------------ admin.c */
+
+typedef void (*admin_done_cb)(arena *a, crun *r, int rc, void *ud);
+crun *run_new(arena *a, contest_def *def);
+void run_free(crun *r);
+/* Validates a contest (JSON text), stores it, serves it; *problems (a JSON array) on bad input. */
+int admin_load(arena *a, const char *name, const char *json, size_t len, int announce,
+	       cJSON **problems, admin_done_cb done, void *ud);
+void admin_on_announce(arena *a, const char *code);
+const char *admin_contest_dir(arena *a);
+
 /* ------------------------------------------------------------ auth.c */
 
 int auth_init(void);

@@ -26,6 +26,12 @@ typedef struct http_req {
 	char *body;
 	size_t len;
 	int stage;           /* 0 waiting, 1 headers next, 2 body next */
+	/* POST body */
+	int post;
+	char uri[128];
+	char *in;
+	size_t inlen;
+	int too_big;
 	/* health check */
 	int pending;
 	char pg[128], redis[128];
@@ -41,6 +47,7 @@ static void http_unref(http_req *h)
 	if (--h->refs > 0)
 		return;
 	free(h->body);
+	free(h->in);
 	free(h);
 }
 
@@ -307,6 +314,55 @@ static int route_types(http_req *h, const char *rest)
 	return 0;
 }
 
+/* ------------------------------------------------------------ POST /api/contests */
+
+#define UPLOAD_MAX (2 * 1024 * 1024)
+
+static void upload_done(arena *a, crun *r, int rc, void *ud)
+{
+	http_req *h = ud;
+	(void)a;
+	if (rc)
+		http_error(h, rc, rc == SA_E_CONFLICT ? "a contest with this code is already loaded" : NULL);
+	else {
+		cJSON *o = cJSON_Duplicate(r->info, 1);
+		cJSON_AddStringToObject(o, "phase", phase_name(r->st.phase));
+		http_json(h, 201, o);
+	}
+	http_unref(h);
+}
+
+/* Body complete: check the organizer token, then load the contest it holds. */
+static void http_upload(http_req *h)
+{
+	char auth[256] = "", name[1200];
+	cJSON *problems = NULL;
+	if (strcmp(h->uri, "/api/contests"))
+		return http_error(h, SA_E_NOT_FOUND, NULL);
+	if (lws_hdr_copy(h->wsi, auth, sizeof auth, WSI_TOKEN_HTTP_AUTHORIZATION) <= 0 ||
+	    strncmp(auth, "Bearer ", 7) || !h->a->cfg.organizer_token ||
+	    !auth_token_equal(h->a->cfg.organizer_token, auth + 7))
+		return http_error(h, SA_E_FORBIDDEN, "an organizer token is needed: Authorization: Bearer TOKEN");
+	if (h->too_big)
+		return http_error(h, SA_E_TOO_LARGE, "a contest file may be 2 MiB at most");
+	if (!h->inlen)
+		return http_error(h, SA_E_BAD_JSON, "the body is empty: send the contest file (JSON)");
+	snprintf(name, sizeof name, "%s/upload.json", admin_contest_dir(h->a));
+	h->refs++;
+	int rc = admin_load(h->a, name, h->in, h->inlen, 1, &problems, upload_done, h);
+	if (!rc)
+		return;
+	h->refs--;
+	if (problems) {
+		cJSON *o = cJSON_CreateObject(), *e = cJSON_AddObjectToObject(o, "error");
+		cJSON_AddStringToObject(e, "code", err_name(SA_E_INVALID_FIELD));
+		cJSON_AddStringToObject(e, "message", "the contest file has problems");
+		cJSON_AddItemToObject(e, "problems", problems);
+		http_json(h, 400, o);
+	} else
+		http_error(h, rc, rc == SA_E_CONFLICT ? "a contest with this code is already loaded" : NULL);
+}
+
 static void http_dispatch(http_req *h)
 {
 	char uri[512];
@@ -377,7 +433,31 @@ int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		pss->h->a = a;
 		pss->h->wsi = wsi;
 		pss->h->refs = 1;
+		if (lws_hdr_total_length(wsi, WSI_TOKEN_POST_URI) > 0) {
+			/* answered once the body is in (LWS_CALLBACK_HTTP_BODY_COMPLETION) */
+			pss->h->post = 1;
+			lws_hdr_copy(wsi, pss->h->uri, sizeof pss->h->uri, WSI_TOKEN_POST_URI);
+			return 0;
+		}
 		http_dispatch(pss->h);
+		return 0;
+	case LWS_CALLBACK_HTTP_BODY:
+		if (pss && pss->h && pss->h->post && !pss->h->too_big) {
+			http_req *h = pss->h;
+			char *grown = h->inlen + len <= UPLOAD_MAX ? realloc(h->in, h->inlen + len + 1) : NULL;
+			if (!grown)
+				h->too_big = 1;
+			else {
+				h->in = grown;
+				memcpy(h->in + h->inlen, in, len);
+				h->inlen += len;
+				h->in[h->inlen] = '\0';
+			}
+		}
+		return 0;
+	case LWS_CALLBACK_HTTP_BODY_COMPLETION:
+		if (pss && pss->h && pss->h->post)
+			http_upload(pss->h);
 		return 0;
 	case LWS_CALLBACK_HTTP_WRITEABLE:
 		if (pss && pss->h && pss->h->stage)

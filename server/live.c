@@ -249,8 +249,14 @@ void live_on_event(arena *a, const char *json, size_t len)
 	cJSON *e = cJSON_ParseWithLength(json, len);
 	cJSON *code = cJSON_GetObjectItemCaseSensitive(e, "code");
 	cJSON *phase = cJSON_GetObjectItemCaseSensitive(e, "phase");
+	cJSON *ev = cJSON_GetObjectItemCaseSensitive(e, "ev");
 	crun *r;
 	live_state st;
+	if (cJSON_IsString(ev) && !strcmp(ev->valuestring, "contest") && cJSON_IsString(code)) {
+		admin_on_announce(a, code->valuestring);
+		cJSON_Delete(e);
+		return;
+	}
 	if (!cJSON_IsString(code) || !cJSON_IsString(phase) || !(r = arena_find_run(a, code->valuestring)) ||
 	    phase_parse(phase->valuestring, &st.phase)) {
 		cJSON_Delete(e);

@@ -35,19 +35,12 @@ static int load_file(arena *a, const char *path, int *failed)
 		(*failed)++;
 		return -1;
 	}
-	crun *r = calloc(1, sizeof *r);
 	crun **runs = realloc(a->runs, sizeof *runs * (size_t)(a->nruns + 1));
-	if (!r || !runs) {
-		free(r);
+	if (runs)
+		a->runs = runs;
+	crun *r = runs ? run_new(a, def) : NULL;
+	if (!r) {
 		contest_free(def);
-		return -1;
-	}
-	a->runs = runs;
-	r->a = a;
-	r->def = def;
-	if (live_init(r)) {
-		contest_free(def);
-		free(r);
 		return -1;
 	}
 	a->runs[a->nruns++] = r;
@@ -97,11 +90,8 @@ static int load_contests(arena *a, const char *list)
 
 static void free_runs(arena *a)
 {
-	for (int i = 0; i < a->nruns; i++) {
-		live_release(a->runs[i]);
-		contest_free(a->runs[i]->def);
-		free(a->runs[i]);
-	}
+	for (int i = 0; i < a->nruns; i++)
+		run_free(a->runs[i]);
 	free(a->runs);
 	a->runs = NULL;
 	a->nruns = 0;

@@ -1,0 +1,188 @@
+/*
+ * admin.c - contests loaded while the server runs (POST /api/contests).
+ *
+ * A contest arrives as JSON, is validated in full by contests/ (every problem
+ * reported, nothing half-loaded), written to PostgreSQL on libuv's thread pool
+ * (migrate.c's upsert uses blocking libpq on its own connection, so the loop
+ * never waits), then added to this process and announced on the event channel
+ * so that every other process loads it too (from PostgreSQL's copy).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+#include "arena.h"
+
+typedef struct load_job {
+	uv_work_t work;
+	arena *a;
+	crun *r;
+	int rc;
+	int announce;
+	admin_done_cb done;
+	void *ud;
+} load_job;
+
+crun *run_new(arena *a, contest_def *def)
+{
+	crun *r = calloc(1, sizeof *r);
+	if (!r)
+		return NULL;
+	r->a = a;
+	r->def = def;
+	if (live_init(r)) {
+		free(r);
+		return NULL;
+	}
+	return r;
+}
+
+void run_free(crun *r)
+{
+	live_release(r);
+	contest_free(r->def);
+	free(r);
+}
+
+/* Adds a loaded run to the serving arena: its timer, its state, its Redis keys. */
+static int run_attach(arena *a, crun *r)
+{
+	crun **runs = realloc(a->runs, sizeof *runs * (size_t)(a->nruns + 1));
+	if (!runs)
+		return -1;
+	a->runs = runs;
+	a->runs[a->nruns++] = r;
+	uv_timer_init(a->loop, &r->deadline_timer);
+	r->deadline_timer.data = r;
+	live_state st = r->st;
+	r->st.seq = -1;
+	live_apply(r, &st, NULL);
+	lb_rebuild(r);
+	return 0;
+}
+
+static void load_work(uv_work_t *w)
+{
+	load_job *j = w->data;
+	j->rc = migrate_load_contests(j->a->cfg.pg, &j->r, 1);
+}
+
+static void load_after(uv_work_t *w, int status)
+{
+	load_job *j = w->data;
+	arena *a = j->a;
+	crun *r = j->r;
+	int rc = status < 0 || j->rc ? SA_E_UNAVAILABLE : 0;
+	if (!rc && (a->stopping || arena_find_run(a, r->code)))
+		rc = SA_E_CONFLICT; /* loaded meanwhile by another request or event */
+	if (!rc && run_attach(a, r))
+		rc = SA_E_INTERNAL;
+	if (rc)
+		run_free(r);
+	else {
+		sa_log(LL_INFO, "contest %s loaded while serving (%d questions)", r->code, r->nq);
+		if (j->announce) {
+			char ev[128];
+			snprintf(ev, sizeof ev, "{\"ev\":\"contest\",\"code\":\"%s\"}", r->code);
+			lb_publish(a, ev);
+		}
+	}
+	if (j->done)
+		j->done(a, rc ? NULL : r, rc, j->ud);
+	free(j);
+}
+
+int admin_load(arena *a, const char *name, const char *json, size_t len, int announce,
+	       cJSON **problems, admin_done_cb done, void *ud)
+{
+	contest_def *def = NULL;
+	contest_diag diag = {0};
+	*problems = NULL;
+	if (contest_load_mem(name, json, len, a->eng, "zh-CN", &def, &diag)) {
+		cJSON *arr = cJSON_CreateArray();
+		for (size_t i = 0; i < diag.count; i++) {
+			contest_problem *p = &diag.items[i];
+			cJSON *e = cJSON_CreateObject();
+			if (p->path)
+				cJSON_AddStringToObject(e, "path", p->path);
+			if (p->line)
+				cJSON_AddNumberToObject(e, "line", p->line);
+			if (p->column)
+				cJSON_AddNumberToObject(e, "column", p->column);
+			cJSON_AddStringToObject(e, "message", p->message ? p->message : "");
+			cJSON_AddItemToArray(arr, e);
+		}
+		contest_diag_free(&diag);
+		*problems = arr;
+		return SA_E_INVALID_FIELD;
+	}
+	contest_diag_free(&diag);
+	if (arena_find_run(a, def->code)) {
+		contest_free(def);
+		return SA_E_CONFLICT;
+	}
+	load_job *j = calloc(1, sizeof *j);
+	crun *r = j ? run_new(a, def) : NULL;
+	if (!r) {
+		free(j);
+		contest_free(def);
+		return SA_E_INTERNAL;
+	}
+	j->a = a;
+	j->r = r;
+	j->announce = announce;
+	j->done = done;
+	j->ud = ud;
+	j->work.data = j;
+	if (uv_queue_work(a->loop, &j->work, load_work, load_after)) {
+		run_free(r);
+		free(j);
+		return SA_E_INTERNAL;
+	}
+	return 0;
+}
+
+/* Another process loaded a contest: load PostgreSQL's copy of its definition. */
+static void definition_row(arena *a, void *res, const char *err, void *ud)
+{
+	char *code = ud, name[128];
+	cJSON *problems = NULL;
+	if (!err && PQntuples(res) == 1 && !arena_find_run(a, code)) {
+		const char *json = PQgetvalue(res, 0, 0);
+		snprintf(name, sizeof name, "%s/%s.json", admin_contest_dir(a), code);
+		if (admin_load(a, name, json, strlen(json), 0, &problems, NULL, NULL))
+			sa_log(LL_WARN, "contest %s announced by another process could not be loaded", code);
+		cJSON_Delete(problems);
+	}
+	free(code);
+}
+
+void admin_on_announce(arena *a, const char *code)
+{
+	if (arena_find_run(a, code))
+		return;
+	char *copy = strdup(code);
+	const char *p[1] = {code};
+	if (store_query(a, "SELECT definition::text FROM contests WHERE code = $1", 1, p,
+			definition_row, copy))
+		free(copy);
+}
+
+/* Bank paths of an uploaded contest resolve against the first contests directory. */
+const char *admin_contest_dir(arena *a)
+{
+	static char dir[1024];
+	const char *list = a->cfg.contests && *a->cfg.contests ? a->cfg.contests : "contests";
+	size_t n = strcspn(list, ",");
+	snprintf(dir, sizeof dir, "%.*s", (int)n, list);
+	size_t l = strlen(dir);
+	if (l > 5 && !strcmp(dir + l - 5, ".json")) { /* a file: its directory */
+		char *slash = strrchr(dir, '/');
+		if (slash)
+			*slash = '\0';
+		else
+			snprintf(dir, sizeof dir, ".");
+	}
+	return dir;
+}
