@@ -110,6 +110,42 @@ static void publish_state(crun *r, const live_state *st, cJSON *reveal, void *ud
 		host_reply(ud, 0);
 }
 
+/*
+ * The reveal goes out in two steps: the closed question at once (every
+ * process stops taking answers), then, REVEAL_SETTLE_MS later, the answer and
+ * the distribution counted in PostgreSQL, so that answers received just
+ * before the close and still being committed are counted too.
+ */
+#define REVEAL_SETTLE_MS 150
+
+typedef struct reveal_wait {
+	uv_timer_t timer;
+	crun *r;
+	live_state st;
+} reveal_wait;
+
+static void reveal_wait_closed(uv_handle_t *h) { free(h); }
+
+static void reveal_fire(uv_timer_t *t)
+{
+	reveal_wait *w = t->data;
+	if (live_fetch_reveal(w->r, &w->st, publish_state, NULL))
+		sa_log(LL_WARN, "contest %s: reveal counts unavailable", w->r->code);
+	uv_close((uv_handle_t *)&w->timer, reveal_wait_closed);
+}
+
+static void reveal_later(crun *r, const live_state *st)
+{
+	reveal_wait *w = calloc(1, sizeof *w);
+	if (!w)
+		return;
+	w->r = r;
+	w->st = *st;
+	uv_timer_init(r->a->loop, &w->timer);
+	w->timer.data = w;
+	uv_timer_start(&w->timer, reveal_fire, REVEAL_SETTLE_MS, 0);
+}
+
 static void state_written(arena *a, void *res, const char *err, void *ud)
 {
 	host_req *h = ud;
@@ -126,11 +162,12 @@ static void state_written(arena *a, void *res, const char *err, void *ud)
 		return;
 	}
 	h->st.seq = atoll(PQgetvalue(res, 0, 0));
+	live_state st = h->st; /* h is freed by publish_state's reply */
 	sa_log(LL_INFO, "contest %s: %s %d (seq %lld)", r->code, phase_name(h->st.phase),
 	       h->st.qindex + 1, (long long)h->st.seq);
-	if (h->st.phase == PHASE_REVEAL && !live_fetch_reveal(r, &h->st, publish_state, h))
-		return;
 	publish_state(r, &h->st, NULL, h);
+	if (st.phase == PHASE_REVEAL)
+		reveal_later(r, &st);
 }
 
 static void open_question(crun *r, live_state *st, int qi, int64_t now)

@@ -230,9 +230,11 @@ void live_apply(crun *r, const live_state *st, const cJSON *reveal)
 			push_all(r, live_question_msg(r, NULL, 0));
 		break;
 	case PHASE_REVEAL:
-		if (reveal && r->reveal_frame)
+		/* The answer (and everyone's rank) once its counts are known: see host.c. */
+		if (reveal && r->reveal_frame) {
 			bcast_run(r, r->reveal_frame, -1);
-		bcast_reveal_ranks(r);
+			bcast_reveal_ranks(r);
+		}
 		break;
 	case PHASE_FINISHED:
 		if (!same)
