@@ -53,11 +53,7 @@ static int run_attach(arena *a, crun *r)
 		return -1;
 	a->runs = runs;
 	a->runs[a->nruns++] = r;
-	uv_timer_init(a->loop, &r->deadline_timer);
-	r->deadline_timer.data = r;
-	live_state st = r->st;
-	r->st.seq = -1;
-	live_apply(r, &st, NULL);
+	live_attach(r);
 	lb_rebuild(r);
 	return 0;
 }

@@ -152,6 +152,9 @@ typedef struct crun {
 	live_state st;
 	int open;                 /* the open question still takes answers (by this process' timer) */
 	uv_timer_t deadline_timer;
+	uv_timer_t reveal_timer;  /* the reveal's counts, a moment after the close (host.c) */
+	live_state reveal_st;
+	int attached;             /* timers initialized on the serving loop */
 
 	conn *members;            /* every conn of this contest, any role */
 	int nplayers_local, nviewers_local;
@@ -247,6 +250,8 @@ void lb_rebuild(crun *r);
 /* ------------------------------------------------------------ live.c */
 
 int live_init(crun *r);
+void live_attach(crun *r);  /* on the serving loop: its timers and its state */
+void live_detach(crun *r);
 void live_release(crun *r);
 /* Applies a state read from PostgreSQL or received from another process. */
 void live_apply(crun *r, const live_state *st, const cJSON *reveal);

@@ -118,32 +118,17 @@ static void publish_state(crun *r, const live_state *st, cJSON *reveal, void *ud
  */
 #define REVEAL_SETTLE_MS 150
 
-typedef struct reveal_wait {
-	uv_timer_t timer;
-	crun *r;
-	live_state st;
-} reveal_wait;
-
-static void reveal_wait_closed(uv_handle_t *h) { free(h); }
-
 static void reveal_fire(uv_timer_t *t)
 {
-	reveal_wait *w = t->data;
-	if (live_fetch_reveal(w->r, &w->st, publish_state, NULL))
-		sa_log(LL_WARN, "contest %s: reveal counts unavailable", w->r->code);
-	uv_close((uv_handle_t *)&w->timer, reveal_wait_closed);
+	crun *r = t->data;
+	if (live_fetch_reveal(r, &r->reveal_st, publish_state, NULL))
+		sa_log(LL_WARN, "contest %s: reveal counts unavailable", r->code);
 }
 
 static void reveal_later(crun *r, const live_state *st)
 {
-	reveal_wait *w = calloc(1, sizeof *w);
-	if (!w)
-		return;
-	w->r = r;
-	w->st = *st;
-	uv_timer_init(r->a->loop, &w->timer);
-	w->timer.data = w;
-	uv_timer_start(&w->timer, reveal_fire, REVEAL_SETTLE_MS, 0);
+	r->reveal_st = *st;
+	uv_timer_start(&r->reveal_timer, reveal_fire, REVEAL_SETTLE_MS, 0);
 }
 
 static void state_written(arena *a, void *res, const char *err, void *ud)

@@ -104,6 +104,28 @@ void live_release(crun *r)
 	free(r->ptab);
 }
 
+void live_attach(crun *r)
+{
+	uv_timer_init(r->a->loop, &r->deadline_timer);
+	uv_timer_init(r->a->loop, &r->reveal_timer);
+	r->deadline_timer.data = r->reveal_timer.data = r;
+	r->attached = 1;
+	live_state st = r->st;
+	r->st.seq = -1; /* apply what PostgreSQL said, whatever its seq */
+	live_apply(r, &st, NULL);
+}
+
+void live_detach(crun *r)
+{
+	if (!r->attached)
+		return;
+	r->attached = 0;
+	uv_timer_stop(&r->deadline_timer);
+	uv_timer_stop(&r->reveal_timer);
+	uv_close((uv_handle_t *)&r->deadline_timer, NULL);
+	uv_close((uv_handle_t *)&r->reveal_timer, NULL);
+}
+
 int live_question_open(crun *r, int qindex, int64_t at_ms)
 {
 	return r->st.phase == PHASE_QUESTION && r->st.qindex == qindex && at_ms <= r->st.deadline_ms;

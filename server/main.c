@@ -212,14 +212,8 @@ int server_run(arena *a)
 		sa_log(LL_ERROR, "cannot start");
 		rc = 1;
 	} else {
-		for (int i = 0; i < a->nruns; i++) {
-			crun *r = a->runs[i];
-			uv_timer_init(&loop, &r->deadline_timer);
-			r->deadline_timer.data = r;
-			live_state st = r->st;
-			r->st.seq = -1; /* apply what PostgreSQL said, whatever its seq */
-			live_apply(r, &st, NULL);
-		}
+		for (int i = 0; i < a->nruns; i++)
+			live_attach(a->runs[i]);
 		live_reload_all(a); /* also fetches the reveal of a contest stopped in phase reveal */
 		sa_log(LL_INFO, "listening on port %d (%d contests, web %s)", a->cfg.port, a->nruns,
 		       a->cfg.web);
@@ -237,10 +231,8 @@ int server_run(arena *a)
 	store_drain(a, 5000);
 	bcast_stop(a);
 	answer_release(a);
-	for (int i = 0; i < a->nruns; i++) {
-		uv_timer_stop(&a->runs[i]->deadline_timer);
-		uv_close((uv_handle_t *)&a->runs[i]->deadline_timer, NULL);
-	}
+	for (int i = 0; i < a->nruns; i++)
+		live_detach(a->runs[i]);
 	lb_close(a);
 	store_close(a);
 	uv_signal_stop(&a->sigint);
