@@ -96,40 +96,53 @@ scenario() {
 	sleep 2 # let closed connections drain before the next scenario
 }
 
-# run_scenarios TARGET URL PIDS CODEPREFIX EXTRA... - the scenario list, one place.
+# fresh N - fresh server processes before a scenario (echo: ready for N
+# questions), so RSS and state start from zero every time; sets pids.
+fresh() {
+	if [[ $echo == 1 ]]; then
+		restart_echo "$1"
+		pids=$ECHO_PIDS
+	else
+		restart_servers
+		pids=$PIDS
+	fi
+}
+
+# run_scenarios TARGET URL ECHO EXTRA... - the scenario list, one place.
 run_scenarios() {
-	local target=$1 url=$2 pids=$3 echo=$4
-	shift 4
+	local target=$1 url=$2 echo=$3 pids=''
+	shift 3
 	local code
 	if selected live; then
 		code=LGLIVE
-		[[ $echo == 1 ]] && restart_echo 20 && pids=$ECHO_PIDS
+		fresh 20
 		scenario live "$target" "$url" "$pids" --code $code --players "$LIVE_PLAYERS" --scenario live \
 			--think uniform:200:3000 --wrong 0.3 --retry 0.05 --reconnect 0.02 "$@"
 	fi
 	for n in $BURSTS; do
 		selected "burst$n" || continue
-		[[ $echo == 1 ]] && restart_echo 1 && pids=$ECHO_PIDS
+		fresh 1
 		scenario "burst$n" "$target" "$url" "$pids" --code "LGB$n" --players "$n" --scenario burst \
 			--think uniform:0:2000 --wrong 0.3 "$@"
 	done
 	if selected ramp; then
-		[[ $echo == 1 ]] && restart_echo "$nrates" && pids=$ECHO_PIDS
+		fresh "$nrates"
 		scenario ramp "$target" "$url" "$pids" --code LGRAMP --players "$RAMP_PLAYERS" --scenario ramp \
-			--rates "$RATES" --slow-ms 100 --wrong 0.3 --reveal-wait-ms 500 "$@"
+			--rates "$RATES" --slow-ms "${BENCH_SLOW_MS:-100}" --wrong 0.3 --reveal-wait-ms 500 "$@"
 	fi
 }
 
 # --------------------------------------------------------------- SkillArena
-if [[ ${BENCH_SKIP_SERVER:-0} != 1 ]]; then
+restart_servers() {
+	stop_all
 	SERVER_PIDS=()
+	local i ports=()
 	if [[ $SHARE == 1 ]]; then
 		for ((i = 1; i <= NPROC_SRV; i++)); do
 			server_start "$OUT/skillarena" "$SRV_PORT" "bench-$i" "$CONTESTS" "$TOKEN" "$RES/server-$i.log" --listen-share
 		done
 		URL="ws://127.0.0.1:$SRV_PORT/ws"
 	else
-		ports=()
 		for ((i = 1; i <= NPROC_SRV; i++)); do
 			server_start "$OUT/skillarena" $((SRV_PORT + i - 1)) "bench-$i" "$CONTESTS" "$TOKEN" "$RES/server-$i.log"
 			ports+=($((SRV_PORT + i - 1)))
@@ -137,8 +150,15 @@ if [[ ${BENCH_SKIP_SERVER:-0} != 1 ]]; then
 		URL="ws://127.0.0.1:$(IFS=,; echo "${ports[*]}")/ws"
 	fi
 	PIDS=$(IFS=,; echo "${SERVER_PIDS[*]}")
-	say "SkillArena: $NPROC_SRV process(es) (pids $PIDS) at $URL"
-	run_scenarios skillarena "$URL" "$PIDS" 0
+}
+if [[ ${BENCH_SKIP_SERVER:-0} != 1 ]]; then
+	if [[ $SHARE == 1 ]]; then
+		URL="ws://127.0.0.1:$SRV_PORT/ws"
+	else
+		URL="ws://127.0.0.1:$(seq -s, "$SRV_PORT" $((SRV_PORT + NPROC_SRV - 1)))/ws"
+	fi
+	say "SkillArena: $NPROC_SRV process(es) at $URL, fresh for every scenario"
+	run_scenarios skillarena "$URL" 0
 	stop_all
 fi
 
@@ -160,7 +180,7 @@ if [[ ${BENCH_SKIP_ECHO:-0} != 1 ]]; then
 	eports=()
 	for ((i = 0; i < NPROC_SRV; i++)); do eports+=($((ECHO_PORT + i))); done
 	EURL="ws://127.0.0.1:$(IFS=,; echo "${eports[*]}")/ws"
-	run_scenarios echo "$EURL" "" 1 --host-all --no-screen
+	run_scenarios echo "$EURL" 1 --host-all --no-screen
 	stop_all
 fi
 

@@ -826,14 +826,15 @@ static int report(void)
 	       "acks=%lu ack_p50_ms=%.2f ack_p90_ms=%.2f ack_p99_ms=%.2f ack_max_ms=%.2f answers_per_s=%.0f "
 	       "fanout_p50_ms=%.1f fanout_p99_ms=%.1f fanout_max_ms=%.1f "
 	       "fresh_n=%lu fresh_p50_ms=%.1f fresh_p99_ms=%.1f "
-	       "rss_kib_per_conn=%.2f server_cpu_pct=%.0f loadgen_cpu_s=%.1f errors=%lu missing_acks=%lu unanswered=%lu verify_failed=%lu",
+	       "rss_kib_per_conn=%.2f rss_total_kib_per_conn=%.2f server_cpu_pct=%.0f loadgen_cpu_s=%.1f errors=%lu missing_acks=%lu unanswered=%lu verify_failed=%lu",
 	       label, target, cfg.players, cfg.procs, (unsigned long)r->joined, C.steps_run,
 	       ms(hist_percentile(&r->setup, 50)), ms(hist_percentile(&r->setup, 99)),
 	       (unsigned long)r->acks, ms(hist_percentile(&r->ack, 50)), ms(hist_percentile(&r->ack, 90)),
 	       ms(hist_percentile(&r->ack, 99)), ms(r->ack.max), aps,
 	       ms(hist_percentile(&M.fanout, 50)), ms(hist_percentile(&M.fanout, 99)), ms(M.fanout.max),
 	       (unsigned long)M.fresh.count, ms(hist_percentile(&M.fresh, 50)), ms(hist_percentile(&M.fresh, 99)),
-	       rss_per_conn, wall > 0 ? 100.0 * cpu / wall : 0, self_cpu_s(), (unsigned long)errors,
+	       rss_per_conn, r->joined ? (double)rss_total / (double)r->joined : 0,
+	       wall > 0 ? 100.0 * cpu / wall : 0, self_cpu_s(), (unsigned long)errors,
 	       (unsigned long)r->missing_acks, (unsigned long)unanswered, (unsigned long)r->verify_failed);
 	if (cfg.scenario == LG_RAMP)
 		printf(" ramp_ok_rate=%.0f ramp_ok_achieved=%.0f ramp_stopped_slow=%d", ramp_ok_rate,
