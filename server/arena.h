@@ -167,6 +167,8 @@ typedef struct crun {
 	int tick_busy;
 
 	frame *lb_frame;          /* shared top-N leaderboard (screens, hosts) */
+	frame *units_frame;       /* the units board, when the contest has one */
+	int units_tick, units_busy;
 	char *lb_top_json;        /* the "top" array as JSON text, spliced into player frames */
 	int64_t players, online, answered;
 	int stats_dirty;
@@ -274,6 +276,8 @@ int live_fetch_reveal(crun *r, const live_state *st,
 void bcast_run(crun *r, frame *f, int roles_mask); /* roles_mask: 1<<ROLE_* */
 int bcast_start(arena *a);
 void bcast_tick_now(arena *a); /* e.g. when Redis (re)connects: check and rebuild at once */
+int bcast_units_query(crun *r, store_cb cb, void *ud);
+cJSON *units_json(void *res /* PGresult* of bcast_units_query */);
 void bcast_stop(arena *a);
 void bcast_send_player_lb(conn *c, int64_t rank);
 void bcast_send_stats(conn *c);

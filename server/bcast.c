@@ -387,6 +387,79 @@ void bcast_send_stats(conn *c)
 	frame_unref(f);
 }
 
+/* ------------------------------------------------------------ units */
+
+/*
+ * The workshop/enterprise board ("leaderboards": {"unit": true}): units
+ * ranked by their members' average score, then by size. Computed by one
+ * GROUP BY over the contest's participants in PostgreSQL (indexed, exact,
+ * nothing to rebuild), at most once a second and only while screens or hosts
+ * watch on this process.
+ */
+#define UNITS_TOP 10
+
+static const char units_sql[] =
+	"SELECT unit, count(*), sum(score_milli), round(avg(score_milli)) AS avg FROM participants "
+	"WHERE contest_id = $1 AND unit <> '' GROUP BY unit ORDER BY avg DESC, count(*) DESC, unit LIMIT $2";
+
+cJSON *units_json(void *res)
+{
+	cJSON *top = cJSON_CreateArray();
+	for (int i = 0; i < PQntuples(res); i++) {
+		cJSON *e = cJSON_CreateObject();
+		cJSON_AddNumberToObject(e, "rank", i + 1);
+		cJSON_AddStringToObject(e, "unit", PQgetvalue(res, i, 0));
+		cJSON_AddNumberToObject(e, "players", atof(PQgetvalue(res, i, 1)));
+		cJSON_AddNumberToObject(e, "score", atof(PQgetvalue(res, i, 2)) / 1000.0);
+		cJSON_AddNumberToObject(e, "average", atof(PQgetvalue(res, i, 3)) / 1000.0);
+		cJSON_AddItemToArray(top, e);
+	}
+	return top;
+}
+
+static void units_rows(arena *a, void *res, const char *err, void *ud)
+{
+	crun *r = ud;
+	(void)a;
+	r->units_busy = 0;
+	if (err || !res)
+		return;
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "type", "units");
+	cJSON_AddItemToObject(o, "top", units_json(res));
+	frame *f = frame_from_json(o);
+	cJSON_Delete(o);
+	if (!f)
+		return;
+	if (r->units_frame && r->units_frame->len == f->len &&
+	    !memcmp(frame_text(r->units_frame), frame_text(f), f->len)) {
+		frame_unref(f);
+		return;
+	}
+	frame_unref(r->units_frame);
+	r->units_frame = f;
+	bcast_run(r, f, (1 << ROLE_HOST) | (1 << ROLE_SCREEN));
+}
+
+int bcast_units_query(crun *r, store_cb cb, void *ud)
+{
+	char cid[24], lim[16];
+	snprintf(cid, sizeof cid, "%lld", (long long)r->contest_id);
+	snprintf(lim, sizeof lim, "%d", UNITS_TOP);
+	const char *p[2] = {cid, lim};
+	return store_query(r->a, units_sql, 2, p, cb, ud);
+}
+
+static void tick_units(crun *r)
+{
+	if (!r->def->leaderboard_unit || !r->nviewers_local || r->units_busy || ++r->units_tick * r->a->cfg.tick_ms < 1000)
+		return;
+	r->units_tick = 0;
+	r->units_busy = 1;
+	if (bcast_units_query(r, units_rows, r))
+		r->units_busy = 0;
+}
+
 /* ------------------------------------------------------------ the tick */
 
 static void tick_top(crun *r, cJSON *top, int64_t players, void *ud)
@@ -474,8 +547,10 @@ static void tick_run(arena *a, crun *r)
 
 void bcast_tick_now(arena *a)
 {
-	for (int i = 0; i < a->nruns; i++)
+	for (int i = 0; i < a->nruns; i++) {
 		tick_run(a, a->runs[i]);
+		tick_units(a->runs[i]);
+	}
 }
 
 static void on_tick(uv_timer_t *t) { bcast_tick_now(t->data); }

@@ -33,6 +33,8 @@ static void viewer_welcome(conn *c, crun *r, const char *type)
 	bcast_send_stats(c);
 	if (r->lb_frame)
 		conn_send_slot(c, &c->slot_lb, r->lb_frame);
+	if (r->units_frame)
+		conn_send(c, r->units_frame);
 }
 
 static crun *find_run_field(msg_ctx *x, int *rc)

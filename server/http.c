@@ -233,6 +233,29 @@ static void contest_leaderboard(http_req *h, crun *r)
 	}
 }
 
+static void units_done(arena *a, void *res, const char *err, void *ud)
+{
+	http_req *h = ud;
+	(void)a;
+	if (err || !res)
+		http_error(h, SA_E_UNAVAILABLE, NULL);
+	else {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddItemToObject(o, "top", units_json(res));
+		http_json(h, 200, o);
+	}
+	http_unref(h);
+}
+
+static void contest_units(http_req *h, crun *r)
+{
+	h->refs++;
+	if (bcast_units_query(r, units_done, h)) {
+		h->refs--;
+		http_error(h, SA_E_UNAVAILABLE, NULL);
+	}
+}
+
 /* The join URL as an SVG QR code, for screens and printed posters. */
 static void contest_qr(http_req *h, crun *r)
 {
@@ -278,6 +301,8 @@ static int route_contests(http_req *h, const char *rest)
 		contest_info(h, r);
 	else if (!strcmp(sub, "/leaderboard"))
 		contest_leaderboard(h, r);
+	else if (!strcmp(sub, "/units"))
+		contest_units(h, r);
 	else if (!strcmp(sub, "/qr.svg"))
 		contest_qr(h, r);
 	else

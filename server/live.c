@@ -99,6 +99,7 @@ void live_release(crun *r)
 	free(r->qs);
 	cJSON_Delete(r->info);
 	frame_unref(r->lb_frame);
+	frame_unref(r->units_frame);
 	frame_unref(r->reveal_frame);
 	free(r->lb_top_json);
 	free(r->ptab);

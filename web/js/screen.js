@@ -190,6 +190,10 @@ function start() {
 			}
 			render();
 		})
+		.on('units', (m) => {
+			S.units = m;
+			renderUnits();
+		})
 		.on('stats', (m) => {
 			S.stats = m;
 			renderCounts();
@@ -214,12 +218,36 @@ function start() {
 	render();
 }
 
+/* The units board: shown when the contest has one (the server sends `units`). */
+function renderUnits() {
+	const wrap = $('#s-units'), list = $('#s-units-list');
+	const top = (S.units && S.units.top) || [];
+	wrap.hidden = top.length === 0;
+	wrap.parentElement.classList.toggle('has-units', top.length > 0);
+	list.textContent = '';
+	for (const u of top.slice(0, 3)) {
+		const li = document.createElement('li');
+		const rank = document.createElement('span');
+		rank.className = 'u-rank';
+		rank.textContent = String(u.rank);
+		const name = document.createElement('span');
+		name.className = 'u-name';
+		name.textContent = u.unit;
+		const meta = document.createElement('span');
+		meta.className = 'u-meta';
+		meta.textContent = i18n.t('board.unit_row', { n: u.players, avg: Math.round(u.average * 10) / 10 });
+		li.append(rank, name, meta);
+		list.append(li);
+	}
+}
+
 async function main() {
 	await i18n.init();
 	countdown = new Countdown($('#s-clock'), { serverNow: () => (client ? client.serverNow() : Date.now()) });
 	board = new Board($('#s-board'));
 	window.addEventListener('resize', () => { if (!$('#s-question').hidden) fitStage(); });
 	i18n.onChange(() => {
+		renderUnits();
 		renderedQ = null;
 		board.refresh();
 		render();
