@@ -9,7 +9,7 @@
 #      live    BENCH_LIVE_PLAYERS (1000) players, a 20-question live contest
 #      burstN  N players all answering within 2 s, N in BENCH_BURST (5000 10000 20000)
 #      ramp    BENCH_RAMP_PLAYERS (10000) players, answers/s stepped up
-#              through BENCH_RATES until the p99 ack exceeds 100 ms
+#              through BENCH_RATES until the p99 ack exceeds 100 ms twice in a row
 # 4. the same scenarios against loadgen-echo (raw libwebsockets on libuv,
 #    no database: the ceiling), one process per core on :26200/:26201,
 #    with its best write path (BENCH_ECHO_WRITE=direct; queue|raw to compare)

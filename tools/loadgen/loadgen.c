@@ -14,7 +14,7 @@
  * Scenarios: live (think times from --think, every question), burst (one
  * question, everybody answers within --think, default uniform 0..2000 ms),
  * ramp (question k is answered at --rates[k] answers/s, paced by the
- * workers; stops after the first step whose p99 ack exceeds --slow-ms).
+ * workers; stops after two steps in a row whose p99 ack exceeds --slow-ms).
  *
  * Figures: connection setup (connect -> joined), ack latency (HDR-style
  * histogram), answers/s, errors by code, question fan-out (host command
@@ -319,7 +319,7 @@ static struct coord {
 	int64_t rss0[LG_MAXPORTS], rss_joined[LG_MAXPORTS], rss_end[LG_MAXPORTS];
 	double cpu0[LG_MAXPORTS], cpu_run0[LG_MAXPORTS], cpu_end[LG_MAXPORTS];
 	uint64_t t_run0, t_run1;
-	int steps_run;
+	int steps_run, slow_steps;
 	bool stopped_slow, timed_out;
 	char abort_msg[256];
 	int rid;
@@ -551,9 +551,14 @@ static void on_tick(uv_timer_t *t)
 		C.steps_run = C.q + 1;
 		host_send("reveal");
 		goto_state(S_REVEAL);
+		/* ramp: stop after two slow steps in a row (one can be a hiccup of a shared machine) */
 		if (cfg.scenario == LG_RAMP && s.acked[C.q] && s.slow[C.q] * 100 > s.acked[C.q]) {
-			C.stopped_slow = true;
-			C.nq = C.q + 1;
+			if (++C.slow_steps >= 2) {
+				C.stopped_slow = true;
+				C.nq = C.q + 1;
+			}
+		} else if (cfg.scenario == LG_RAMP) {
+			C.slow_steps = 0;
 		}
 		break;
 	}
