@@ -16,7 +16,8 @@
 # Environment: SA_TEST_PG_PORT, SA_TEST_REDIS_PORT (default: the first free
 #   pair of 25440..25469 / 25470..25499),
 #   SA_TEST_FILTER=regex (only test files/binaries whose name matches),
-#   SA_TEST_TIMEOUT (seconds per test file, 600), SA_SKIP_BUILD=1,
+#   SA_TEST_TIMEOUT (seconds per test file, 420), SA_TEST_CASE_TIMEOUT (ms per
+#   test case, 180000), SA_SKIP_BUILD=1,
 #   SA_SKIP_BROWSER=1, JOBS (make -j, default: number of cores).
 set -euo pipefail
 shopt -s inherit_errexit
@@ -28,7 +29,7 @@ OUT=${SA_TEST_OUT:-$ROOT/tests/out/run}
 PGPORT=${SA_TEST_PG_PORT:-}
 REDISPORT=${SA_TEST_REDIS_PORT:-}
 FILTER=${SA_TEST_FILTER:-}
-FILE_TIMEOUT=${SA_TEST_TIMEOUT:-600}
+FILE_TIMEOUT=${SA_TEST_TIMEOUT:-420}
 JOBS=${JOBS:-$(nproc)}
 
 rm -rf "$OUT"
@@ -152,7 +153,8 @@ node_test() {
 	name=$(basename "$f")
 	if ! selected "$name"; then return 0; fi
 	SA_BIN=$bin step "$kind $name" "$OUT/$kind-${name%.js}.log" \
-		timeout --kill-after=10 "$FILE_TIMEOUT" node --test --test-reporter=spec "$f" || true
+		timeout --kill-after=10 "$FILE_TIMEOUT" node --test --test-reporter=spec \
+		--test-timeout="${SA_TEST_CASE_TIMEOUT:-180000}" "$f" || true
 	# Keep the per-test figures (bench lines) visible in the CI output.
 	grep -h '^bench: ' "$OUT/$kind-${name%.js}.log" 2>/dev/null | sed 's/^/      /' || true
 }

@@ -447,7 +447,8 @@ async function startServer(opts = {}) {
 			}
 			await sleep(50);
 		}
-		throw new Error(`server ${i + 1} not ready on port ${ports[i]} (last: ${last}):\n${tail(p.logFile, 30)}`);
+		throw new Error(`server ${i + 1} (pid ${p.child.pid}, ${procState(p.child.pid)}) not ready on port ${ports[i]} ` +
+			`after ${opts.readyTimeout || 60000} ms (last: ${last}):\n${tail(p.logFile, 30)}`);
 	};
 
 	srv.log = (i = 0) => readLog(procs[i] ? procs[i].logFile : path.join(dir, `server-${i + 1}.log`));
@@ -527,7 +528,13 @@ async function startServer(opts = {}) {
 		}
 	} catch (e) {
 		stopped = true;
-		for (const p of procs) if (p && p.alive) { p.expected = true; p.child.kill('SIGKILL'); await p.exited; }
+		for (const p of procs) {
+			if (p && p.alive) {
+				p.expected = true;
+				p.child.kill('SIGKILL');
+				await Promise.race([p.exited, sleep(10000)]);
+			}
+		}
 		await redis.stop();
 		if (ownDb) await dropDatabase(db, pgPort).catch(() => {});
 		throw e;
@@ -540,6 +547,18 @@ function pickEnv(env) {
 	const out = {};
 	for (const k of ['ASAN_OPTIONS', 'UBSAN_OPTIONS', 'LSAN_OPTIONS']) if (env[k]) out[k] = env[k];
 	return out;
+}
+
+// "state S, wchan ep_poll" of a process, for start-up timeouts.
+function procState(pid) {
+	try {
+		const st = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')[0];
+		let wchan = '';
+		try { wchan = fs.readFileSync(`/proc/${pid}/wchan`, 'utf8'); } catch { /* not readable */ }
+		return `state ${st}${wchan ? ', wchan ' + wchan : ''}`;
+	} catch {
+		return 'gone';
+	}
 }
 
 function readLog(file) {
