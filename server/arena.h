@@ -50,12 +50,14 @@ int64_t now_ms(void);
 /* A ready-to-send text message with LWS_PRE bytes of headroom, shared by refcount. */
 typedef struct frame {
 	int refs;
+	int raw; /* buf holds ready WebSocket frames (frame_pack), sent with LWS_WRITE_RAW */
 	size_t len;
 	unsigned char buf[]; /* LWS_PRE headroom, then len bytes of JSON */
 } frame;
 
 frame *frame_new(const char *json, size_t len);
 frame *frame_from_json(const cJSON *obj); /* prints obj unformatted */
+frame *frame_pack(frame *const *parts, size_t n); /* several text messages as one raw write */
 frame *frame_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static inline frame *frame_ref(frame *f) { f->refs++; return f; }
 void frame_unref(frame *f);

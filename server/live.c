@@ -203,6 +203,13 @@ void live_send_snapshot(conn *c)
 		conn_send(c, r->reveal_frame);
 }
 
+static frame *frame_from_json_del(cJSON *obj)
+{
+	frame *f = obj ? frame_from_json(obj) : NULL;
+	cJSON_Delete(obj);
+	return f;
+}
+
 static void push_all(crun *r, cJSON *obj)
 {
 	frame *f = frame_from_json(obj);
@@ -245,12 +252,19 @@ void live_apply(crun *r, const live_state *st, const cJSON *reveal)
 		if (left >= 0)
 			uv_timer_start(&r->deadline_timer, on_deadline, (uint64_t)left + 1, 0);
 	}
-	if (!same)
+	if (!same && r->st.phase == PHASE_QUESTION) {
+		/* state and question travel together: one shared buffer, one send per client */
+		frame *parts[2] = {frame_from_json_del(live_state_msg(r)), frame_from_json_del(live_question_msg(r, NULL, 0))};
+		frame *f = parts[0] && parts[1] ? frame_pack(parts, 2) : NULL;
+		if (f)
+			bcast_run(r, f, -1);
+		frame_unref(f);
+		frame_unref(parts[0]);
+		frame_unref(parts[1]);
+	} else if (!same)
 		push_all(r, live_state_msg(r));
 	switch (r->st.phase) {
 	case PHASE_QUESTION:
-		if (!same)
-			push_all(r, live_question_msg(r, NULL, 0));
 		break;
 	case PHASE_REVEAL:
 		/* The answer (and everyone's rank) once its counts are known: see host.c. */

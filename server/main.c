@@ -193,6 +193,14 @@ int server_run(arena *a)
 	info.ka_interval = 10;
 	info.pt_serv_buf_size = 32 * 1024;
 	info.fd_limit_per_thread = 0;
+	/*
+	 * No lws idle/validity policy: lws 4.1 re-arms a per-connection
+	 * validity timer on every received frame with a sorted insert into a
+	 * list of every connection (O(connections) per frame). TCP keepalive
+	 * (ka_*) notices dead peers instead.
+	 */
+	static const lws_retry_bo_t no_validity = {.secs_since_valid_ping = 0, .secs_since_valid_hangup = 0};
+	info.retry_and_idle_policy = &no_validity;
 
 	lws_set_log_level(LLL_ERR, NULL);
 	a->lws = lws_create_context(&info);

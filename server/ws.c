@@ -36,6 +36,7 @@ frame *frame_new(const char *json, size_t len)
 	if (!f)
 		return NULL;
 	f->refs = 1;
+	f->raw = 0;
 	f->len = len;
 	memcpy(f->buf + LWS_PRE, json, len);
 	f->buf[LWS_PRE + len] = '\0';
@@ -67,10 +68,56 @@ frame *frame_printf(const char *fmt, ...)
 	if (!f)
 		return NULL;
 	f->refs = 1;
+	f->raw = 0;
 	f->len = (size_t)n;
 	va_start(ap, fmt);
 	vsnprintf((char *)f->buf + LWS_PRE, (size_t)n + 1, fmt, ap);
 	va_end(ap);
+	return f;
+}
+
+/* Server-to-client WebSocket frame header (FIN, text, unmasked); returns its length. */
+static size_t ws_header(unsigned char *o, size_t len)
+{
+	o[0] = 0x81;
+	if (len < 126) {
+		o[1] = (unsigned char)len;
+		return 2;
+	}
+	if (len < 65536) {
+		o[1] = 126;
+		o[2] = (unsigned char)(len >> 8);
+		o[3] = (unsigned char)len;
+		return 4;
+	}
+	o[1] = 127;
+	for (int k = 0; k < 8; k++)
+		o[2 + k] = (unsigned char)((uint64_t)len >> (56 - 8 * k));
+	return 10;
+}
+
+/* Appends f to o as wire bytes (a header unless f is already raw); returns bytes written. */
+static size_t frame_wire(unsigned char *o, const frame *f)
+{
+	size_t h = f->raw ? 0 : ws_header(o, f->len);
+	memcpy(o + h, f->buf + LWS_PRE, f->len);
+	return h + f->len;
+}
+
+frame *frame_pack(frame *const *parts, size_t n)
+{
+	size_t total = 0;
+	for (size_t i = 0; i < n; i++)
+		total += parts[i]->len + (parts[i]->raw ? 0 : 10);
+	frame *f = malloc(sizeof *f + LWS_PRE + total + 1);
+	if (!f)
+		return NULL;
+	f->refs = 1;
+	f->raw = 1;
+	size_t o = 0;
+	for (size_t i = 0; i < n; i++)
+		o += frame_wire(f->buf + LWS_PRE + o, parts[i]);
+	f->len = o;
 	return f;
 }
 
@@ -136,6 +183,21 @@ int conn_send(conn *c, frame *f)
 {
 	if (!c->wsi || !f || c->close_status)
 		return -1;
+	/*
+	 * Nothing queued and the socket takes data: write now. This skips the
+	 * lws_callback_on_writable round trip (an epoll_ctl to arm POLLOUT,
+	 * a loop iteration, another epoll_ctl to disarm it) that costs more
+	 * than the send itself; lws keeps any unsent tail and finishes it
+	 * before the next WRITEABLE.
+	 */
+	if (!c->qlen && !c->slot_lb && !c->slot_stats && !lws_send_pipe_choked(c->wsi)) {
+		int n = lws_write(c->wsi, f->buf + LWS_PRE, f->len, f->raw ? LWS_WRITE_RAW : LWS_WRITE_TEXT);
+		if (n < 0) {
+			conn_close(c, LWS_CLOSE_STATUS_ABNORMAL_CLOSE, "write failed");
+			return -1;
+		}
+		return 0;
+	}
 	if (c->qlen == CONN_QUEUE) {
 		sa_log(LL_INFO, "connection %llu: slow consumer, closing", (unsigned long long)c->id);
 		conn_close(c, LWS_CLOSE_STATUS_POLICY_VIOLATION, "slow consumer");
@@ -250,36 +312,56 @@ static void on_receive(conn *c, const char *in, size_t len)
 
 static int on_writeable(conn *c)
 {
-	frame *f = NULL;
+	static unsigned char *pack;
+	static size_t packcap;
+	frame *parts[CONN_QUEUE + 2];
+	size_t n = 0, total = 0;
 	if (c->close_status) {
 		lws_close_reason(c->wsi, (enum lws_close_status)c->close_status,
 				 (unsigned char *)c->close_reason, strlen(c->close_reason));
 		return -1;
 	}
-	if (c->qlen) {
-		f = c->q[c->qhead];
+	while (c->qlen) {
+		parts[n++] = c->q[c->qhead];
 		c->qhead = (c->qhead + 1) % CONN_QUEUE;
 		c->qlen--;
-	} else if (c->slot_lb) {
-		f = c->slot_lb;
-		c->slot_lb = NULL;
-	} else if (c->slot_stats) {
-		f = c->slot_stats;
-		c->slot_stats = NULL;
 	}
-	if (!f)
+	if (c->slot_lb)
+		parts[n++] = c->slot_lb, c->slot_lb = NULL;
+	if (c->slot_stats)
+		parts[n++] = c->slot_stats, c->slot_stats = NULL;
+	if (!n)
 		return 0;
-	if (c->rx_paused && c->qlen <= CONN_QUEUE / 4) {
+	if (c->rx_paused) { /* the queue is empty now */
 		c->rx_paused = 0;
 		lws_rx_flow_control(c->wsi, 1);
 	}
-	int n = lws_write(c->wsi, f->buf + LWS_PRE, f->len, LWS_WRITE_TEXT);
-	frame_unref(f);
-	if (n < 0)
-		return -1;
-	if (c->qlen || c->slot_lb || c->slot_stats)
-		lws_callback_on_writable(c->wsi);
-	return 0;
+	int rc;
+	if (n == 1) {
+		rc = lws_write(c->wsi, parts[0]->buf + LWS_PRE, parts[0]->len,
+			       parts[0]->raw ? LWS_WRITE_RAW : LWS_WRITE_TEXT);
+	} else {
+		/* everything queued goes out as ready frames in one send */
+		for (size_t i = 0; i < n; i++)
+			total += parts[i]->len + 10;
+		if (LWS_PRE + total > packcap) {
+			unsigned char *np = realloc(pack, LWS_PRE + total);
+			if (!np) {
+				for (size_t i = 0; i < n; i++)
+					frame_unref(parts[i]);
+				return -1;
+			}
+			pack = np;
+			packcap = LWS_PRE + total;
+		}
+		size_t o = 0;
+		for (size_t i = 0; i < n; i++)
+			o += frame_wire(pack + LWS_PRE + o, parts[i]);
+		rc = lws_write(c->wsi, pack + LWS_PRE, o, LWS_WRITE_RAW);
+	}
+	for (size_t i = 0; i < n; i++)
+		frame_unref(parts[i]);
+	return rc < 0 ? -1 : 0;
 }
 
 int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
