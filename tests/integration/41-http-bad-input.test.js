@@ -135,7 +135,9 @@ describe('methods and bodies, one fresh server per request', () => {
 				} else if (want === '4xx') {
 					assert.ok(r.status >= 400 && r.status < 500, `${r.status} ${r.body}`);
 				} else {
-					assert.equal(typeof r.status, 'number', `an HTTP answer, not ${r.status}`);
+					// libwebsockets itself drops a request whose URI decodes to a NUL (%00) while
+					// parsing headers, before the server sees it: an answer or a close, never a crash
+					assert.ok(typeof r.status === 'number' || /socket hang up|ECONNRESET/.test(r.status), `${r.status}`);
 				}
 				const hz = await raw(srv, 'GET', '/healthz').catch((e) => ({ status: `no response (${e.message})` }));
 				assert.equal(hz.status, 200, 'the server is still up');
