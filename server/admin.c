@@ -1,11 +1,12 @@
 /*
  * admin.c - contests loaded while the server runs (POST /api/contests).
  *
- * A contest arrives as JSON, is validated in full by contests/ (every problem
- * reported, nothing half-loaded), written to PostgreSQL on libuv's thread pool
- * (migrate.c's upsert uses blocking libpq on its own connection, so the loop
- * never waits), then added to this process and announced on the event channel
- * so that every other process loads it too (from PostgreSQL's copy).
+ * A contest arrives as JSON and goes to libuv's thread pool, where contests/
+ * validates it in full (every problem reported, nothing half-loaded; bank
+ * files are read there) and migrate.c's upsert stores it with blocking libpq
+ * on its own connection, so the loop never waits. Back on the loop it is
+ * added to this process and announced on the event channel so that every
+ * other process loads it too (from PostgreSQL's copy).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,10 @@
 typedef struct load_job {
 	uv_work_t work;
 	arena *a;
+	char *name, *json;     /* the upload, validated on the thread pool */
+	size_t len;
+	contest_def *def;
+	contest_diag diag;
 	crun *r;
 	int rc;
 	int announce;
@@ -58,10 +63,46 @@ static int run_attach(arena *a, crun *r)
 	return 0;
 }
 
+/* On the thread pool: parse and validate (bank files are read here), then store. */
 static void load_work(uv_work_t *w)
 {
 	load_job *j = w->data;
-	j->rc = migrate_load_contests(j->a->cfg.pg, &j->r, 1);
+	if (contest_load_mem(j->name, j->json, j->len, j->a->eng, "zh-CN", &j->def, &j->diag)) {
+		j->rc = SA_E_INVALID_FIELD;
+		return;
+	}
+	/* An upload never replaces a contest PostgreSQL already has (it may be running). */
+	int exists = j->announce ? migrate_contest_exists(j->a->cfg.pg, j->def->code) : 0;
+	if (exists) {
+		contest_free(j->def);
+		j->rc = exists > 0 ? SA_E_CONFLICT : SA_E_UNAVAILABLE;
+		return;
+	}
+	if (!(j->r = run_new(j->a, j->def))) {
+		contest_free(j->def);
+		j->rc = SA_E_INTERNAL;
+		return;
+	}
+	if (migrate_load_contests(j->a->cfg.pg, &j->r, 1))
+		j->rc = SA_E_UNAVAILABLE;
+}
+
+static cJSON *problems_json(const contest_diag *d)
+{
+	cJSON *arr = cJSON_CreateArray();
+	for (size_t i = 0; i < d->count; i++) {
+		const contest_problem *p = &d->items[i];
+		cJSON *e = cJSON_CreateObject();
+		if (p->path)
+			cJSON_AddStringToObject(e, "path", p->path);
+		if (p->line)
+			cJSON_AddNumberToObject(e, "line", p->line);
+		if (p->column)
+			cJSON_AddNumberToObject(e, "column", p->column);
+		cJSON_AddStringToObject(e, "message", p->message ? p->message : "");
+		cJSON_AddItemToArray(arr, e);
+	}
+	return arr;
 }
 
 static void load_after(uv_work_t *w, int status)
@@ -69,14 +110,15 @@ static void load_after(uv_work_t *w, int status)
 	load_job *j = w->data;
 	arena *a = j->a;
 	crun *r = j->r;
-	int rc = status < 0 || j->rc ? SA_E_UNAVAILABLE : 0;
+	int rc = status < 0 ? SA_E_INTERNAL : j->rc;
+	cJSON *problems = rc == SA_E_INVALID_FIELD ? problems_json(&j->diag) : NULL;
 	if (!rc && (a->stopping || arena_find_run(a, r->code)))
 		rc = SA_E_CONFLICT; /* loaded meanwhile by another request or event */
 	if (!rc && run_attach(a, r))
 		rc = SA_E_INTERNAL;
-	if (rc)
+	if (rc && r)
 		run_free(r);
-	else {
+	else if (!rc) {
 		sa_log(LL_INFO, "contest %s loaded while serving (%d questions)", r->code, r->nq);
 		if (j->announce) {
 			char ev[128];
@@ -85,54 +127,42 @@ static void load_after(uv_work_t *w, int status)
 		}
 	}
 	if (j->done)
-		j->done(a, rc ? NULL : r, rc, j->ud);
+		j->done(a, rc ? NULL : r, rc, problems, j->ud);
+	else if (rc)
+		sa_log(LL_WARN, "a contest announced by another process could not be loaded here (%s)",
+		       err_name(rc));
+	cJSON_Delete(problems);
+	contest_diag_free(&j->diag);
+	free(j->name);
+	free(j->json);
 	free(j);
 }
 
 int admin_load(arena *a, const char *name, const char *json, size_t len, int announce,
-	       cJSON **problems, admin_done_cb done, void *ud)
+	       admin_done_cb done, void *ud)
 {
-	contest_def *def = NULL;
-	contest_diag diag = {0};
-	*problems = NULL;
-	if (contest_load_mem(name, json, len, a->eng, "zh-CN", &def, &diag)) {
-		cJSON *arr = cJSON_CreateArray();
-		for (size_t i = 0; i < diag.count; i++) {
-			contest_problem *p = &diag.items[i];
-			cJSON *e = cJSON_CreateObject();
-			if (p->path)
-				cJSON_AddStringToObject(e, "path", p->path);
-			if (p->line)
-				cJSON_AddNumberToObject(e, "line", p->line);
-			if (p->column)
-				cJSON_AddNumberToObject(e, "column", p->column);
-			cJSON_AddStringToObject(e, "message", p->message ? p->message : "");
-			cJSON_AddItemToArray(arr, e);
-		}
-		contest_diag_free(&diag);
-		*problems = arr;
-		return SA_E_INVALID_FIELD;
-	}
-	contest_diag_free(&diag);
-	if (arena_find_run(a, def->code)) {
-		contest_free(def);
-		return SA_E_CONFLICT;
-	}
 	load_job *j = calloc(1, sizeof *j);
-	crun *r = j ? run_new(a, def) : NULL;
-	if (!r) {
+	if (!j)
+		return SA_E_INTERNAL;
+	j->a = a;
+	j->name = strdup(name);
+	j->json = malloc(len + 1);
+	if (!j->name || !j->json) {
+		free(j->name);
+		free(j->json);
 		free(j);
-		contest_free(def);
 		return SA_E_INTERNAL;
 	}
-	j->a = a;
-	j->r = r;
+	memcpy(j->json, json, len);
+	j->json[len] = '\0';
+	j->len = len;
 	j->announce = announce;
 	j->done = done;
 	j->ud = ud;
 	j->work.data = j;
 	if (uv_queue_work(a->loop, &j->work, load_work, load_after)) {
-		run_free(r);
+		free(j->name);
+		free(j->json);
 		free(j);
 		return SA_E_INTERNAL;
 	}
@@ -143,13 +173,11 @@ int admin_load(arena *a, const char *name, const char *json, size_t len, int ann
 static void definition_row(arena *a, void *res, const char *err, void *ud)
 {
 	char *code = ud, name[128];
-	cJSON *problems = NULL;
 	if (!err && PQntuples(res) == 1 && !arena_find_run(a, code)) {
 		const char *json = PQgetvalue(res, 0, 0);
 		snprintf(name, sizeof name, "%s/%s.json", admin_contest_dir(a), code);
-		if (admin_load(a, name, json, strlen(json), 0, &problems, NULL, NULL))
+		if (admin_load(a, name, json, strlen(json), 0, NULL, NULL))
 			sa_log(LL_WARN, "contest %s announced by another process could not be loaded", code);
-		cJSON_Delete(problems);
 	}
 	free(code);
 }

@@ -227,6 +227,8 @@ void store_drain(arena *a, int64_t timeout_ms);
 int migrate_apply(const char *conninfo, const char *sql_dir);
 /* Synchronous, at start: upsert loaded contests into PostgreSQL, fill contest ids and live state. */
 int migrate_load_contests(const char *conninfo, crun **runs, int nruns);
+/* Synchronous: 1 when a contest with this code is in PostgreSQL, 0 when not, -1 on error. */
+int migrate_contest_exists(const char *conninfo, const char *code);
 /* Synchronous: deletes a contest's participants/answers and Redis keys, back to the lobby. */
 int migrate_reset_contest(const char *conninfo, const char *redis, const char *prefix,
 			  const char *code, int only_if_finished);
@@ -320,12 +322,13 @@ int store_busy(arena *a); /* queries queued or in flight */
 
 /* ------------------------------------------------------------ admin.c */
 
-typedef void (*admin_done_cb)(arena *a, crun *r, int rc, void *ud);
+/* rc 0: r is served; SA_E_INVALID_FIELD: problems lists why (a JSON array, borrowed). */
+typedef void (*admin_done_cb)(arena *a, crun *r, int rc, cJSON *problems, void *ud);
 crun *run_new(arena *a, contest_def *def);
 void run_free(crun *r);
-/* Validates a contest (JSON text), stores it, serves it; *problems (a JSON array) on bad input. */
+/* Validates a contest (JSON text), stores it, serves it, off the loop; done gets the outcome. */
 int admin_load(arena *a, const char *name, const char *json, size_t len, int announce,
-	       cJSON **problems, admin_done_cb done, void *ud);
+	       admin_done_cb done, void *ud);
 void admin_on_announce(arena *a, const char *code);
 const char *admin_contest_dir(arena *a);
 

@@ -344,11 +344,17 @@ static int route_types(http_req *h, const char *rest)
 
 #define UPLOAD_MAX (2 * 1024 * 1024)
 
-static void upload_done(arena *a, crun *r, int rc, void *ud)
+static void upload_done(arena *a, crun *r, int rc, cJSON *problems, void *ud)
 {
 	http_req *h = ud;
 	(void)a;
-	if (rc)
+	if (problems) {
+		cJSON *o = cJSON_CreateObject(), *e = cJSON_AddObjectToObject(o, "error");
+		cJSON_AddStringToObject(e, "code", err_name(SA_E_INVALID_FIELD));
+		cJSON_AddStringToObject(e, "message", "the contest file has problems");
+		cJSON_AddItemToObject(e, "problems", cJSON_Duplicate(problems, 1));
+		http_json(h, 400, o);
+	} else if (rc)
 		http_error(h, rc, rc == SA_E_CONFLICT ? "a contest with this code is already loaded" : NULL);
 	else {
 		cJSON *o = cJSON_Duplicate(r->info, 1);
@@ -362,7 +368,6 @@ static void upload_done(arena *a, crun *r, int rc, void *ud)
 static void http_upload(http_req *h)
 {
 	char auth[256] = "", name[1200];
-	cJSON *problems = NULL;
 	if (lws_hdr_copy(h->wsi, auth, sizeof auth, WSI_TOKEN_HTTP_AUTHORIZATION) <= 0 ||
 	    strncmp(auth, "Bearer ", 7) || !h->a->cfg.organizer_token ||
 	    !auth_token_equal(h->a->cfg.organizer_token, auth + 7))
@@ -373,18 +378,11 @@ static void http_upload(http_req *h)
 		return http_error(h, SA_E_BAD_JSON, "the body is empty: send the contest file (JSON)");
 	snprintf(name, sizeof name, "%s/upload.json", admin_contest_dir(h->a));
 	h->refs++;
-	int rc = admin_load(h->a, name, h->in, h->inlen, 1, &problems, upload_done, h);
-	if (!rc)
-		return;
-	h->refs--;
-	if (problems) {
-		cJSON *o = cJSON_CreateObject(), *e = cJSON_AddObjectToObject(o, "error");
-		cJSON_AddStringToObject(e, "code", err_name(SA_E_INVALID_FIELD));
-		cJSON_AddStringToObject(e, "message", "the contest file has problems");
-		cJSON_AddItemToObject(e, "problems", problems);
-		http_json(h, 400, o);
-	} else
-		http_error(h, rc, rc == SA_E_CONFLICT ? "a contest with this code is already loaded" : NULL);
+	int rc = admin_load(h->a, name, h->in, h->inlen, 1, upload_done, h);
+	if (rc) {
+		h->refs--;
+		http_error(h, rc, NULL);
+	}
 }
 
 static void http_dispatch(http_req *h)

@@ -311,3 +311,16 @@ int migrate_reset_contest(const char *conninfo, const char *redis, const char *p
 	sa_log(LL_INFO, "contest %s reset: no participants, phase lobby", upper);
 	return 0;
 }
+
+int migrate_contest_exists(const char *conninfo, const char *code)
+{
+	PGconn *pg = connect_sync(conninfo);
+	if (!pg)
+		return -1;
+	const char *p[1] = {code};
+	PGresult *r = PQexecParams(pg, "SELECT 1 FROM contests WHERE code = $1", 1, NULL, p, NULL, NULL, 0);
+	int rc = PQresultStatus(r) != PGRES_TUPLES_OK ? -1 : PQntuples(r) > 0;
+	PQclear(r);
+	PQfinish(pg);
+	return rc;
+}
