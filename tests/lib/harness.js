@@ -279,8 +279,8 @@ function parseResp(buf, off) {
 	}
 }
 
-async function startRedis(dir) {
-	const port = await freePort();
+async function startRedis(dir, fixedPort) {
+	const port = fixedPort || await freePort();
 	const rdir = path.join(dir, 'redis');
 	fs.mkdirSync(rdir, { recursive: true });
 	const logFile = path.join(dir, 'redis.log');
@@ -360,7 +360,7 @@ async function startServer(opts = {}) {
 	const dir = fs.mkdtempSync(path.join(outDir(), 'srv-'));
 	const ownDb = !opts.db;
 	const db = opts.db || await createDatabase(name, pgPort);
-	const redis = await startRedis(dir);
+	let redis = await startRedis(dir);
 	const token = opts.token || crypto.randomBytes(16).toString('hex');
 	const bin = opts.bin || serverBinary();
 	const contests = (opts.contests || [DEMO_CONTEST]).map((c) => path.resolve(ROOT, c));
@@ -490,6 +490,9 @@ async function startServer(opts = {}) {
 	};
 
 	srv.redis = (...cmd) => redisCli(redis.port, ...cmd);
+	// Redis outages: stop the private redis-server, start it again (empty) on the same port.
+	srv.stopRedis = () => redis.stop();
+	srv.startRedis = async () => { redis = await startRedis(dir, redis.port); };
 	srv.psql = (q) => psql(db, q, pgPort);
 	srv.sql = (q) => sql(db, q, pgPort);
 	srv.get = (p, o) => httpGet(srv.url + p, o);
