@@ -46,6 +46,7 @@ typedef struct pending {
 	int64_t reached_ds;
 	int streak;
 	int retries;
+	int counted;              /* in this batch's answer counter already */
 	/* filled from the commit */
 	int64_t total, total_ds;
 	int duplicate;
@@ -184,6 +185,7 @@ static void committed(arena *a, pending *p, int fresh)
 	lb_member(member, sizeof member, p->pid);
 	if (c->pid == p->pid) {
 		c->score_milli = p->total;
+		c->reached_ds = p->total_ds;
 		if (fresh)
 			c->streak = p->streak;
 		free(c->memo.canonical);
@@ -201,13 +203,6 @@ static void committed(arena *a, pending *p, int fresh)
 	if (fresh) {
 		a->stat_acks++;
 		r->acks_since_tick++;
-		lb_key(a, key, sizeof key, r, "ans:");
-		size_t kl = strlen(key);
-		snprintf(key + kl, sizeof key - kl, "%d", p->qindex);
-		lb_command(a, NULL, NULL, "INCR %s", key);
-		/* A flushed Redis is noticed at the first answer after it, not at the next tick. */
-		lb_key(a, key, sizeof key, r, "ok");
-		lb_command(a, ok_reply, r, "EXISTS %s", key);
 	}
 	lb_key(a, key, sizeof key, r, "lb");
 	if (lb_command(a, rank_reply, p, "ZREVRANK %s %s", key, member)) {
@@ -287,6 +282,42 @@ static const char commit_sql[] =
 	"   FROM v JOIN answers a ON a.participant_id = v.pid AND a.question_idx = v.qidx"
 	"   JOIN participants p ON p.id = v.pid";
 
+/*
+ * Per batch, not per answer: one INCRBY per question for the answer counters,
+ * and one EXISTS per contest, so that a flushed Redis is noticed at the first
+ * batch after it (and rebuilt) rather than at the next tick.
+ */
+static void batch_counters(arena *a, batch *b, const char *seen)
+{
+	char key[256];
+	for (int i = 0; i < b->n; i++) {
+		pending *p = b->items[i];
+		if (!p || seen[i] != 'i' || p->counted)
+			continue;
+		int64_t n = 0;
+		int first_of_run = 1;
+		for (int k = 0; k < b->n; k++) {
+			pending *q = b->items[k];
+			if (!q || q->r != p->r)
+				continue;
+			if (k < i)
+				first_of_run = 0;
+			if (seen[k] == 'i' && q->qindex == p->qindex && !q->counted) {
+				q->counted = 1;
+				n++;
+			}
+		}
+		lb_key(a, key, sizeof key, p->r, "ans:");
+		size_t kl = strlen(key);
+		snprintf(key + kl, sizeof key - kl, "%d", p->qindex);
+		lb_command(a, NULL, NULL, "INCRBY %s %lld", key, (long long)n);
+		if (first_of_run) {
+			lb_key(a, key, sizeof key, p->r, "ok");
+			lb_command(a, ok_reply, p->r, "EXISTS %s", key);
+		}
+	}
+}
+
 static void batch_done(arena *a, void *res, const char *err, void *ud)
 {
 	batch *b = ud;
@@ -324,6 +355,7 @@ static void batch_done(arena *a, void *res, const char *err, void *ud)
 					c->memo.points_milli = atoll(PQgetvalue(res, i, 4));
 					c->memo.correctness = atoi(PQgetvalue(res, i, 5));
 					c->score_milli = p->total;
+					c->reached_ds = p->total_ds;
 				}
 				refuse(p, SA_E_ALREADY_ANSWERED);
 				b->items[ord] = NULL;
@@ -334,6 +366,7 @@ static void batch_done(arena *a, void *res, const char *err, void *ud)
 			p->duplicate = 1;
 		}
 	}
+	batch_counters(a, b, seen);
 	for (int i = 0; i < b->n; i++) {
 		pending *p = b->items[i];
 		if (!p)
@@ -541,6 +574,7 @@ int answer_submit(msg_ctx *x)
 		d->points = c->memo.points_milli;
 		d->correctness = c->memo.correctness;
 		d->total = c->score_milli;
+		d->total_ds = c->reached_ds;
 		d->duplicate = 1;
 		committed(a, d, 0);
 		return 0;

@@ -92,6 +92,7 @@ typedef struct conn {
 	int64_t pid;
 	char *name, *unit;
 	int64_t score_milli;
+	int64_t reached_ds;       /* when score_milli was reached (deciseconds from the start) */
 	int streak;
 	answer_memo memo;
 	struct pending *answer_inflight; /* this conn's answer on its way to PostgreSQL (answer.c) */

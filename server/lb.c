@@ -39,6 +39,7 @@ typedef struct lb {
 	redisAsyncContext *cmd, *sub;
 	int cmd_up, sub_up;
 	uv_timer_t retry;
+	uv_timer_t watch;   /* a connect that never completes (see lb_connect) */
 	int64_t backoff_ms;
 	char host[256];
 	int port, db;
@@ -236,6 +237,31 @@ static redisAsyncContext *open_one(lb *l)
 	return ac;
 }
 
+/*
+ * hiredis 0.14's libuv adapter drops a poll error (a refused connect reports
+ * one): the connect callback would never come. A connect still pending after
+ * 1.5 s is therefore abandoned here and tried again.
+ */
+static void watch_cb(uv_timer_t *t)
+{
+	lb *l = t->data;
+	if (l->cmd && !l->cmd_up) {
+		redisAsyncContext *ac = l->cmd;
+		l->cmd = NULL;
+		redisAsyncFree(ac);
+	}
+	if (l->sub && !l->sub_up) {
+		redisAsyncContext *ac = l->sub;
+		l->sub = NULL;
+		redisAsyncFree(ac);
+	}
+	if (!l->cmd || !l->sub) {
+		sa_log(l->backoff_ms >= 2000 ? LL_WARN : LL_DEBUG, "redis %s:%d: no connection yet, retrying",
+		       l->host, l->port);
+		schedule_retry(l);
+	}
+}
+
 static void lb_connect(lb *l)
 {
 	if (l->closing)
@@ -244,6 +270,8 @@ static void lb_connect(lb *l)
 		schedule_retry(l);
 	if (!l->sub && !(l->sub = open_one(l)))
 		schedule_retry(l);
+	if ((l->cmd && !l->cmd_up) || (l->sub && !l->sub_up))
+		uv_timer_start(&l->watch, watch_cb, 1500, 0);
 }
 
 int lb_open(arena *a)
@@ -267,7 +295,8 @@ int lb_open(arena *a)
 	}
 	snprintf(l->channel, sizeof l->channel, "%sevents", a->cfg.redis_prefix);
 	uv_timer_init(a->loop, &l->retry);
-	l->retry.data = l;
+	uv_timer_init(a->loop, &l->watch);
+	l->retry.data = l->watch.data = l;
 	a->lb = (struct lb *)l;
 	lb_connect(l);
 	return 0;
@@ -282,6 +311,8 @@ void lb_close(arena *a)
 		return;
 	l->closing = 1;
 	uv_timer_stop(&l->retry);
+	uv_timer_stop(&l->watch);
+	uv_close((uv_handle_t *)&l->watch, NULL);
 	if (l->cmd)
 		redisAsyncDisconnect(l->cmd);
 	if (l->sub)

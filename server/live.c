@@ -223,6 +223,11 @@ static void push_all(crun *r, cJSON *obj)
 static void on_deadline(uv_timer_t *t)
 {
 	crun *r = t->data;
+	int64_t left = r->st.deadline_ms - now_ms();
+	if (left >= 0) { /* the loop's clock ran ahead of the wall clock: not yet */
+		uv_timer_start(&r->deadline_timer, on_deadline, (uint64_t)left + 1, 0);
+		return;
+	}
 	r->open = 0;
 	push_all(r, live_state_msg(r));
 }

@@ -243,6 +243,7 @@ static void resume_done(arena *a, void *res, const char *err, void *ud)
 	c->unit = strdup(PQgetvalue(res, 0, 3));
 	c->score_milli = atoll(PQgetvalue(res, 0, 4));
 	c->streak = atoi(PQgetvalue(res, 0, 5));
+	c->reached_ds = atoll(PQgetvalue(res, 0, 11));
 	free(c->memo.canonical);
 	c->memo.canonical = NULL;
 	c->memo.qindex = -1;
@@ -265,7 +266,7 @@ static void resume_with(join_req *j)
 	const char *p[1] = {hash};
 	if (store_query(j->c->a,
 			"SELECT p.id, p.contest_id, p.name, p.unit, p.score_milli, p.streak, c.code, "
-			"a.question_idx, a.response, a.points_milli, a.correctness "
+			"a.question_idx, a.response, a.points_milli, a.correctness, p.reached_ds "
 			"FROM participants p JOIN contests c ON c.id = p.contest_id "
 			"LEFT JOIN answers a ON a.participant_id = p.id AND a.question_idx = c.qindex "
 			"WHERE p.token_hash = $1",
