@@ -79,11 +79,13 @@ describe(`random frames (SA_SEED=${SEED})`, () => {
 	async function batch(c, gen, n, label) {
 		const before_ = c.messages.length;
 		const rids = [];
+		const texts = new Map();
 		for (let i = 0; i < n; i++) {
 			const f = gen();
 			if (typeof f === 'string') c.sendRaw(f);
 			else {
 				rids.push(f.rid);
+				texts.set(f.rid, f.text);
 				c.sendRaw(f.text);
 			}
 		}
@@ -103,7 +105,8 @@ describe(`random frames (SA_SEED=${SEED})`, () => {
 		for (const m of got) if (typeof m.rid === 'string') byRid.set(m.rid, (byRid.get(m.rid) || 0) + 1);
 		const missing = rids.filter((r) => !byRid.has(r));
 		const doubled = rids.filter((r) => byRid.get(r) > 1);
-		assert.deepEqual(missing, [], `${label}: requests without a reply`);
+		assert.deepEqual(missing.map((r) => texts.get(r).slice(0, 160)).slice(0, 12), [],
+			`${label}: ${missing.length} request(s) without a reply (first 12 shown)`);
 		assert.deepEqual(doubled, [], `${label}: requests with more than one reply`);
 		const hist = {};
 		for (const e of errors) hist[e.code] = (hist[e.code] || 0) + 1;
