@@ -61,7 +61,10 @@ function generator(seed, token) {
 		// half of the objects carry a valid, unique rid: their reply must echo it
 		if (int(2)) {
 			m.rid = `k${++seq}`;
-			return { text: JSON.stringify(m), rid: m.rid };
+			const text = JSON.stringify(m);
+			// a frame over 16 KiB is discarded unread (too_large): its rid cannot be echoed
+			if (Buffer.byteLength(text) <= 16384) return { text, rid: m.rid };
+			return text;
 		}
 		return JSON.stringify(m);
 	};
