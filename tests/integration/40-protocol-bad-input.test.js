@@ -339,3 +339,30 @@ describe('many bad frames in a row do not close the connection', () => {
 		await c.close();
 	});
 });
+
+describe('every reply echoes the request rid (docs/protocol.md: "the reply (or error) echoes it")', () => {
+	let srv;
+	before(async () => { srv = await h.startServer(); });
+	after(async () => { if (srv) await srv.stop(); });
+
+	test('joined, host_ok, watching, ok, ack, pong carry the rid of their request', async () => {
+		const p = await h.connect(srv.wsUrl);
+		p.send({ type: 'join', code: 'SAFE2026', name: '回声', rid: 'j-1' });
+		const j = await p.next('joined');
+		const hc = await h.connect(srv.wsUrl);
+		hc.send({ type: 'host', code: 'SAFE2026', token: srv.organizerToken, rid: 'h-1' });
+		const ho = await hc.next('host_ok');
+		const s = await h.connect(srv.wsUrl);
+		s.send({ type: 'watch', code: 'SAFE2026', rid: 'w-1' });
+		const w = await s.next('watching');
+		hc.send({ type: 'start', rid: 's-1' });
+		const ok = await hc.next('ok');
+		await p.next('question');
+		p.send({ type: 'answer', question_id: 'q1', response: 0, rid: 'a-1' });
+		const ack = await p.next('ack');
+		s.send({ type: 'ping', t: 5, rid: 'p-1' });
+		const pong = await s.next('pong');
+		assert.deepEqual([j.rid, ho.rid, w.rid, ok.rid, ack.rid, pong.rid], ['j-1', 'h-1', 'w-1', 's-1', 'a-1', 'p-1']);
+		for (const c of [p, hc, s]) await c.close();
+	});
+});
