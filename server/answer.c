@@ -27,6 +27,7 @@
 #include <libpq-fe.h>
 
 #include "arena.h"
+#include "pgarr.h"
 
 typedef struct pending {
 	struct pending *next;
@@ -229,29 +230,6 @@ typedef struct batch {
 	pending **items;
 } batch;
 
-/* Appends one element of a PostgreSQL array literal, quoted and escaped. */
-static void arr_add(char **buf, size_t *len, size_t *cap, const char *s, int quote)
-{
-	size_t need = *len + 2 * strlen(s) + 4;
-	if (need > *cap) {
-		*cap = need * 2;
-		*buf = realloc(*buf, *cap);
-	}
-	char *o = *buf + *len;
-	if (*len > 1)
-		*o++ = ',';
-	if (quote)
-		*o++ = '"';
-	for (; *s; s++) {
-		if (quote && (*s == '"' || *s == '\\'))
-			*o++ = '\\';
-		*o++ = *s;
-	}
-	if (quote)
-		*o++ = '"';
-	*len = (size_t)(o - *buf);
-}
-
 enum { COL_PID, COL_QIDX, COL_QID, COL_RID, COL_RESP, COL_OPTS, COL_PTS, COL_CORR, COL_RCV,
        COL_RMS, COL_RDS, COL_STREAK, COL_CID, NCOLS };
 
@@ -391,50 +369,33 @@ static void flush(arena *a)
 		int n = q->n < a->cfg.commit_max ? q->n : a->cfg.commit_max;
 		batch *b = calloc(1, sizeof *b);
 		b->items = calloc((size_t)n, sizeof *b->items);
-		char *col[NCOLS];
-		size_t len[NCOLS], cap[NCOLS];
-		for (int k = 0; k < NCOLS; k++) {
-			cap[k] = 64;
-			col[k] = malloc(cap[k]);
-			col[k][0] = '{';
-			len[k] = 1;
-		}
+		pgarr col[NCOLS];
+		for (int k = 0; k < NCOLS; k++)
+			pgarr_init(&col[k]);
 		for (int i = 0; i < n; i++) {
 			pending *p = q->head;
 			q->head = p->next;
 			q->n--;
 			b->items[b->n++] = p;
-			char num[32];
-#define NUM(k, v)                                                     \
-	do {                                                          \
-		snprintf(num, sizeof num, "%lld", (long long)(v));    \
-		arr_add(&col[k], &len[k], &cap[k], num, 0);           \
-	} while (0)
-			NUM(COL_PID, p->pid);
-			NUM(COL_QIDX, p->qindex);
-			arr_add(&col[COL_QID], &len[COL_QID], &cap[COL_QID], p->r->qs[p->qindex].cq->id, 1);
-			arr_add(&col[COL_RID], &len[COL_RID], &cap[COL_RID], p->rid, 1);
-			arr_add(&col[COL_RESP], &len[COL_RESP], &cap[COL_RESP], p->canonical, 1);
-			arr_add(&col[COL_OPTS], &len[COL_OPTS], &cap[COL_OPTS], p->options, 1);
-			NUM(COL_PTS, p->points);
-			NUM(COL_CORR, p->correctness);
-			NUM(COL_RCV, p->recv_ms);
-			NUM(COL_RMS, p->response_ms);
-			NUM(COL_RDS, p->reached_ds);
-			NUM(COL_STREAK, p->streak);
-			NUM(COL_CID, p->r->contest_id);
-#undef NUM
+			pgarr_num(&col[COL_PID], p->pid);
+			pgarr_num(&col[COL_QIDX], p->qindex);
+			pgarr_text(&col[COL_QID], p->r->qs[p->qindex].cq->id);
+			pgarr_text(&col[COL_RID], p->rid);
+			pgarr_text(&col[COL_RESP], p->canonical);
+			pgarr_text(&col[COL_OPTS], p->options);
+			pgarr_num(&col[COL_PTS], p->points);
+			pgarr_num(&col[COL_CORR], p->correctness);
+			pgarr_num(&col[COL_RCV], p->recv_ms);
+			pgarr_num(&col[COL_RMS], p->response_ms);
+			pgarr_num(&col[COL_RDS], p->reached_ds);
+			pgarr_num(&col[COL_STREAK], p->streak);
+			pgarr_num(&col[COL_CID], p->r->contest_id);
 		}
 		if (!q->head)
 			q->tail = NULL;
 		const char *params[NCOLS + 1];
-		for (int k = 0; k < NCOLS; k++) {
-			if (len[k] + 2 > cap[k])
-				col[k] = realloc(col[k], cap[k] = len[k] + 2);
-			col[k][len[k]++] = '}';
-			col[k][len[k]] = '\0';
-			params[k] = col[k];
-		}
+		for (int k = 0; k < NCOLS; k++)
+			params[k] = pgarr_end(&col[k]);
 		params[NCOLS] = a->cfg.instance;
 		if (store_query(a, commit_sql, NCOLS + 1, params, batch_done, b)) {
 			for (int i = 0; i < b->n; i++)
@@ -444,7 +405,7 @@ static void flush(arena *a)
 		} else
 			q->inflight++;
 		for (int k = 0; k < NCOLS; k++)
-			free(col[k]);
+			pgarr_release(&col[k]);
 	}
 }
 

@@ -195,6 +195,7 @@ typedef struct arena {
 	struct store *store;
 	struct lb *lb;
 	struct answer_queue *aq;
+	struct join_queue *jq;
 	struct listener *listener;
 
 	uv_timer_t tick;
@@ -309,6 +310,8 @@ const char *msg_string(msg_ctx *x, const char *name, int required, int *rc);
 void msg_lang(msg_ctx *x);
 
 int player_join(msg_ctx *x);
+int player_init(arena *a);     /* the join group commit */
+void player_release(arena *a);
 int player_resume(msg_ctx *x);
 int answer_submit(msg_ctx *x);
 int host_auth(msg_ctx *x);

@@ -216,7 +216,8 @@ int server_run(arena *a)
 	uv_signal_start(&a->sigint, on_signal, SIGINT);
 	uv_signal_start(&a->sigterm, on_signal, SIGTERM);
 
-	if (listen_open(a) || store_open(a) || lb_open(a) || answer_init(a) || bcast_start(a)) {
+	if (listen_open(a) || store_open(a) || lb_open(a) || answer_init(a) || player_init(a) ||
+	    bcast_start(a)) {
 		sa_log(LL_ERROR, "cannot start");
 		rc = 1;
 	} else {
@@ -239,6 +240,7 @@ int server_run(arena *a)
 	store_drain(a, 5000);
 	bcast_stop(a);
 	answer_release(a);
+	player_release(a);
 	for (int i = 0; i < a->nruns; i++)
 		live_detach(a->runs[i]);
 	lb_close(a);

@@ -4,6 +4,7 @@
  * restores the participant, its score, rank and its answer to the open
  * question, on whichever server process the reconnect lands).
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,15 +12,32 @@
 #include <libpq-fe.h>
 
 #include "arena.h"
+#include "pgarr.h"
 #include "validate.h"
 
 typedef struct join_req {
+	struct join_req *next;
 	conn *c;
 	crun *r;
 	char token[65];
+	char hash[65];
 	char rid[65];
+	char *employee_no;
 	int resumed;
 } join_req;
+
+/* Joins wait here for the group commit (like answers: many joins, one statement). */
+typedef struct join_queue {
+	join_req *head, *tail;
+	int n;
+	uv_timer_t timer;
+} join_queue;
+
+static void join_req_free(join_req *j)
+{
+	free(j->employee_no);
+	free(j);
+}
 
 static cJSON *joined_msg(conn *c, const char *token, int resumed, int64_t rank)
 {
@@ -49,7 +67,7 @@ static void send_welcome(join_req *j, int64_t rank)
 		bcast_send_player_lb(c, rank);
 	}
 	conn_unref(c);
-	free(j);
+	join_req_free(j);
 }
 
 static void rank_done(arena *a, void *reply, void *ud)
@@ -83,45 +101,43 @@ static void become_player(conn *c, crun *r, int64_t pid)
 	run_add_member(r, c);
 }
 
-static void resume_with(join_req *j);
+static void resume_lookup(join_req *j, const char *id);
 
-static void join_done(arena *a, void *res, const char *err, void *ud)
+static void join_fail(join_req *j, int code)
 {
-	join_req *j = ud;
 	conn *c = j->c;
 	c->busy = 0;
-	if (!c->wsi) {
-		conn_unref(c);
-		free(j);
-		return;
-	}
-	if (err) {
-		const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
-		int code = state && !strcmp(state, "23505") ? SA_E_ALREADY_JOINED : SA_E_UNAVAILABLE;
-		if (code == SA_E_UNAVAILABLE)
-			sa_log(LL_WARN, "join failed: %s", err);
+	if (c->wsi)
 		conn_send_error(c, code, j->rid[0] ? j->rid : NULL, NULL);
-		free(c->name);
-		free(c->unit);
-		c->name = c->unit = NULL;
-		conn_unref(c);
-		free(j);
+	free(c->name);
+	free(c->unit);
+	c->name = c->unit = NULL;
+	conn_unref(c);
+	join_req_free(j);
+}
+
+/* One join's row of the group commit: id, and whether the employee number existed. */
+static void join_row(arena *a, join_req *j, const char *id, int existed)
+{
+	conn *c = j->c;
+	if (!id) { /* the employee number belongs to a participant with another name */
+		join_fail(j, SA_E_ALREADY_JOINED);
 		return;
 	}
-	if (PQntuples(res) != 1) { /* the employee number belongs to someone else */
-		conn_send_error(c, SA_E_ALREADY_JOINED, j->rid[0] ? j->rid : NULL, NULL);
+	if (!c->wsi) {
+		c->busy = 0;
 		conn_unref(c);
-		free(j);
+		join_req_free(j);
 		return;
 	}
-	if (PQgetvalue(res, 0, 1)[0] == 't') {
+	if (existed) {
 		/* Same employee number and name again (a lost `joined`, a new phone):
 		 * the participant continues with the new token, like a resume. */
-		c->busy = 1;
-		resume_with(j);
+		resume_lookup(j, id);
 		return;
 	}
-	become_player(c, j->r, atoll(PQgetvalue(res, 0, 0)));
+	c->busy = 0;
+	become_player(c, j->r, atoll(id));
 	/* Derived state in Redis: the name for the top N, a zero score in the ranking. */
 	char key[256], member[24], z[32];
 	lb_member(member, sizeof member, c->pid);
@@ -133,6 +149,148 @@ static void join_done(arena *a, void *res, const char *err, void *ud)
 	j->r->players++; /* until the next tick counts them all */
 	j->r->stats_dirty = 1;
 	fetch_rank_then_welcome(j);
+}
+
+typedef struct join_batch {
+	int n;
+	join_req **items;
+} join_batch;
+
+static const char join_sql[] =
+	"WITH v AS ("
+	"  SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[])"
+	"  WITH ORDINALITY AS v(cid, name, emp, unit, hash, ord)"
+	"), ins AS ("
+	"  INSERT INTO participants (contest_id, name, employee_no, unit, token_hash)"
+	"  SELECT cid, name, NULLIF(emp, ''), unit, hash FROM v ORDER BY ord"
+	"  ON CONFLICT (contest_id, employee_no) DO UPDATE SET token_hash = EXCLUDED.token_hash"
+	"  WHERE participants.name = EXCLUDED.name"
+	"  RETURNING id, token_hash, xmax <> 0 AS existed"
+	")"
+	" SELECT v.ord, ins.id, ins.existed FROM v LEFT JOIN ins ON ins.token_hash = v.hash";
+
+static void join_batch_done(arena *a, void *res, const char *err, void *ud)
+{
+	join_batch *b = ud;
+	if (err || !res) {
+		sa_log(LL_WARN, "join commit of %d failed: %s", b->n, err ? err : "no result");
+		for (int i = 0; i < b->n; i++)
+			join_fail(b->items[i], SA_E_UNAVAILABLE);
+	} else {
+		for (int i = 0; i < PQntuples(res); i++) {
+			long ord = atol(PQgetvalue(res, i, 0)) - 1;
+			if (ord < 0 || ord >= b->n || !b->items[ord])
+				continue;
+			join_req *j = b->items[ord];
+			b->items[ord] = NULL;
+			join_row(a, j, PQgetisnull(res, i, 1) ? NULL : PQgetvalue(res, i, 1),
+				 PQgetvalue(res, i, 2)[0] == 't');
+		}
+		for (int i = 0; i < b->n; i++)
+			if (b->items[i])
+				join_fail(b->items[i], SA_E_INTERNAL);
+	}
+	free(b->items);
+	free(b);
+}
+
+static void join_flush(arena *a);
+static void join_on_timer(uv_timer_t *t) { join_flush(t->data); }
+
+/* Two joins with one employee number must not share a statement (ON CONFLICT
+ * DO UPDATE may touch a row once): the later one waits for the next batch. */
+static int same_employee(const join_req *x, const join_req *y)
+{
+	return x->r == y->r && x->employee_no[0] && !strcmp(x->employee_no, y->employee_no);
+}
+
+static void join_flush(arena *a)
+{
+	join_queue *q = a->jq;
+	uv_timer_stop(&q->timer);
+	while (q->n) {
+		join_batch *b = calloc(1, sizeof *b);
+		int max = q->n < a->cfg.commit_max ? q->n : a->cfg.commit_max;
+		b->items = calloc((size_t)max, sizeof *b->items);
+		join_req *keep = NULL, **keep_tail = &keep;
+		int kept = 0;
+		while (q->head && b->n < max) {
+			join_req *j = q->head;
+			q->head = j->next;
+			q->n--;
+			j->next = NULL;
+			int dup = 0;
+			for (int k = 0; k < b->n && !dup; k++)
+				dup = same_employee(b->items[k], j);
+			if (dup) {
+				*keep_tail = j;
+				keep_tail = &j->next;
+				kept++;
+			} else
+				b->items[b->n++] = j;
+		}
+		/* the deferred ones go back in front, in their order */
+		*keep_tail = q->head;
+		q->head = keep ? keep : q->head;
+		q->n += kept;
+		q->tail = q->head;
+		while (q->tail && q->tail->next)
+			q->tail = q->tail->next;
+		pgarr col[5];
+		for (int k = 0; k < 5; k++)
+			pgarr_init(&col[k]);
+		for (int i = 0; i < b->n; i++) {
+			join_req *j = b->items[i];
+			pgarr_num(&col[0], j->r->contest_id);
+			pgarr_text(&col[1], j->c->name);
+			pgarr_text(&col[2], j->employee_no);
+			pgarr_text(&col[3], j->c->unit);
+			pgarr_text(&col[4], j->hash);
+		}
+		const char *params[5];
+		for (int k = 0; k < 5; k++)
+			params[k] = pgarr_end(&col[k]);
+		if (store_query(a, join_sql, 5, params, join_batch_done, b)) {
+			for (int i = 0; i < b->n; i++)
+				join_fail(b->items[i], SA_E_UNAVAILABLE);
+			free(b->items);
+			free(b);
+		}
+		for (int k = 0; k < 5; k++)
+			pgarr_release(&col[k]);
+		if (kept)
+			break; /* the deferred ones go in the next flush, after this statement */
+	}
+	if (q->n)
+		uv_timer_start(&q->timer, join_on_timer, (uint64_t)a->cfg.commit_delay_ms, 0);
+}
+
+int player_init(arena *a)
+{
+	join_queue *q = calloc(1, sizeof *q);
+	if (!q)
+		return -1;
+	uv_timer_init(a->loop, &q->timer);
+	q->timer.data = a;
+	a->jq = q;
+	return 0;
+}
+
+static void jq_closed(uv_handle_t *h) { free((char *)h - offsetof(join_queue, timer)); }
+
+void player_release(arena *a)
+{
+	join_queue *q = a->jq;
+	if (!q)
+		return;
+	while (q->head) {
+		join_req *j = q->head;
+		q->head = j->next;
+		join_fail(j, SA_E_UNAVAILABLE);
+	}
+	uv_timer_stop(&q->timer);
+	uv_close((uv_handle_t *)&q->timer, jq_closed);
+	a->jq = NULL;
 }
 
 int player_join(msg_ctx *x)
@@ -178,7 +336,6 @@ int player_join(msg_ctx *x)
 		return 0;
 	}
 	join_req *j = calloc(1, sizeof *j);
-	char hash[65], cid[24];
 	if (!j || auth_random_hex(j->token, 16)) {
 		free(j);
 		free(name);
@@ -188,31 +345,27 @@ int player_join(msg_ctx *x)
 	}
 	j->c = c;
 	j->r = r;
+	j->employee_no = emp;
 	if (x->rid)
 		snprintf(j->rid, sizeof j->rid, "%s", x->rid);
-	auth_sha256_hex(j->token, hash);
-	snprintf(cid, sizeof cid, "%lld", (long long)r->contest_id);
-	const char *p[5] = {cid, name, emp, unit, hash};
+	auth_sha256_hex(j->token, j->hash);
+	free(c->name);
+	free(c->unit);
 	c->name = name;
 	c->unit = unit;
-	c->run = NULL;
-	if (store_query(c->a,
-			"INSERT INTO participants (contest_id, name, employee_no, unit, token_hash) "
-			"VALUES ($1, $2, NULLIF($3, ''), $4, $5) "
-			"ON CONFLICT (contest_id, employee_no) DO UPDATE SET token_hash = EXCLUDED.token_hash "
-			"WHERE participants.name = EXCLUDED.name "
-			"RETURNING id, xmax <> 0",
-			5, p, join_done, j)) {
-		free(emp);
-		free(j);
-		free(c->name);
-		free(c->unit);
-		c->name = c->unit = NULL;
-		return SA_E_UNAVAILABLE;
-	}
-	free(emp);
 	c->busy = 1;
 	conn_ref(c);
+	join_queue *q = c->a->jq;
+	if (q->tail)
+		q->tail->next = j;
+	else
+		q->head = j;
+	q->tail = j;
+	q->n++;
+	if (q->n >= c->a->cfg.commit_max)
+		join_flush(c->a);
+	else if (!uv_is_active((uv_handle_t *)&q->timer))
+		uv_timer_start(&q->timer, join_on_timer, (uint64_t)c->a->cfg.commit_delay_ms, 0);
 	return 0;
 }
 
@@ -226,14 +379,14 @@ static void resume_done(arena *a, void *res, const char *err, void *ud)
 			conn_send_error(c, err ? SA_E_UNAVAILABLE : SA_E_BAD_TOKEN, j->rid[0] ? j->rid : NULL,
 					NULL);
 		conn_unref(c);
-		free(j);
+		join_req_free(j);
 		return;
 	}
 	crun *r = arena_find_run(a, PQgetvalue(res, 0, 6));
 	if (!r) {
 		conn_send_error(c, SA_E_UNKNOWN_CONTEST, j->rid[0] ? j->rid : NULL, NULL);
 		conn_unref(c);
-		free(j);
+		join_req_free(j);
 		return;
 	}
 	j->r = r;
@@ -258,23 +411,32 @@ static void resume_done(arena *a, void *res, const char *err, void *ud)
 	fetch_rank_then_welcome(j);
 }
 
-/* Looks the participant up by j->token; the connection is referenced and busy. */
-static void resume_with(join_req *j)
+/*
+ * Looks the participant up by j->token (resume), or by its id (a join that
+ * continued a participant: concurrent joins of one employee number may have
+ * rotated the token again meanwhile). The connection is referenced and busy.
+ */
+static void resume_lookup(join_req *j, const char *id)
 {
 	char hash[65];
 	auth_sha256_hex(j->token, hash);
-	const char *p[1] = {hash};
+	const char *p[1] = {id ? id : hash};
 	if (store_query(j->c->a,
-			"SELECT p.id, p.contest_id, p.name, p.unit, p.score_milli, p.streak, c.code, "
-			"a.question_idx, a.response, a.points_milli, a.correctness, p.reached_ds "
-			"FROM participants p JOIN contests c ON c.id = p.contest_id "
-			"LEFT JOIN answers a ON a.participant_id = p.id AND a.question_idx = c.qindex "
-			"WHERE p.token_hash = $1",
+			id ? "SELECT p.id, p.contest_id, p.name, p.unit, p.score_milli, p.streak, c.code, "
+			     "a.question_idx, a.response, a.points_milli, a.correctness, p.reached_ds "
+			     "FROM participants p JOIN contests c ON c.id = p.contest_id "
+			     "LEFT JOIN answers a ON a.participant_id = p.id AND a.question_idx = c.qindex "
+			     "WHERE p.id = $1"
+			   : "SELECT p.id, p.contest_id, p.name, p.unit, p.score_milli, p.streak, c.code, "
+			     "a.question_idx, a.response, a.points_milli, a.correctness, p.reached_ds "
+			     "FROM participants p JOIN contests c ON c.id = p.contest_id "
+			     "LEFT JOIN answers a ON a.participant_id = p.id AND a.question_idx = c.qindex "
+			     "WHERE p.token_hash = $1",
 			1, p, resume_done, j)) {
 		j->c->busy = 0;
 		conn_send_error(j->c, SA_E_UNAVAILABLE, j->rid[0] ? j->rid : NULL, NULL);
 		conn_unref(j->c);
-		free(j);
+		join_req_free(j);
 	}
 }
 
@@ -301,6 +463,6 @@ int player_resume(msg_ctx *x)
 		snprintf(j->rid, sizeof j->rid, "%s", x->rid);
 	c->busy = 1;
 	conn_ref(c);
-	resume_with(j);
+	resume_lookup(j, NULL);
 	return 0;
 }
