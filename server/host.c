@@ -23,10 +23,12 @@ typedef struct host_req {
 	char rid[65];
 } host_req;
 
-static void viewer_welcome(conn *c, crun *r, const char *type)
+static void viewer_welcome(conn *c, crun *r, const char *type, const char *rid)
 {
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "type", type);
+	if (rid)
+		cJSON_AddStringToObject(o, "rid", rid);
 	cJSON_AddItemReferenceToObject(o, "contest", r->info);
 	conn_send_json(c, o);
 	live_send_snapshot(c);
@@ -63,7 +65,7 @@ int host_auth(msg_ctx *x)
 		return SA_E_FORBIDDEN;
 	c->role = ROLE_HOST;
 	run_add_member(r, c);
-	viewer_welcome(c, r, "host_ok");
+	viewer_welcome(c, r, "host_ok", x->rid);
 	return 0;
 }
 
@@ -77,7 +79,7 @@ int screen_watch(msg_ctx *x)
 		return rc;
 	c->role = ROLE_SCREEN;
 	run_add_member(r, c);
-	viewer_welcome(c, r, "watching");
+	viewer_welcome(c, r, "watching", x->rid);
 	return 0;
 }
 

@@ -39,10 +39,12 @@ static void join_req_free(join_req *j)
 	free(j);
 }
 
-static cJSON *joined_msg(conn *c, const char *token, int resumed, int64_t rank)
+static cJSON *joined_msg(conn *c, const char *rid, const char *token, int resumed, int64_t rank)
 {
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "type", "joined");
+	if (rid && *rid)
+		cJSON_AddStringToObject(o, "rid", rid);
 	cJSON_AddNumberToObject(o, "participant_id", (double)c->pid);
 	cJSON_AddStringToObject(o, "token", token);
 	cJSON_AddBoolToObject(o, "resumed", resumed);
@@ -62,7 +64,7 @@ static void send_welcome(join_req *j, int64_t rank)
 {
 	conn *c = j->c;
 	if (c->wsi) {
-		conn_send_json(c, joined_msg(c, j->token, j->resumed, rank));
+		conn_send_json(c, joined_msg(c, j->rid, j->token, j->resumed, rank));
 		live_send_snapshot(c);
 		bcast_send_player_lb(c, rank);
 	}
