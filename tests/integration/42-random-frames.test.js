@@ -95,6 +95,14 @@ describe(`random frames (SA_SEED=${SEED})`, () => {
 		const t = Date.now();
 		c.send({ type: 'ping', t, rid: 'end-of-batch' });
 		await c.waitFor((m) => m.type === 'pong' && m.rid === 'end-of-batch', 30000, `pong after ${label}`);
+		// Replies may overtake each other: a ping is answered at once, a host command after
+		// its PostgreSQL round trip. Wait (bounded) until every rid has its reply.
+		const settle = Date.now() + 10000;
+		const answered = () => {
+			const seen = new Set(c.messages.slice(before_).map((m) => m.rid));
+			return rids.every((r) => seen.has(r));
+		};
+		while (!answered() && Date.now() < settle) await h.sleep(50);
 		const got = c.messages.slice(before_);
 		const errors = got.filter((m) => m.type === 'error');
 		for (const e of errors) {
