@@ -116,7 +116,8 @@ static void pgc_down(pgc *c, const char *reason)
 		c->last = NULL;
 	}
 	if (c->state != PGC_DOWN)
-		sa_log(LL_WARN, "postgresql connection %d lost: %s", c->idx, why);
+		sa_log(s->closing ? LL_DEBUG : LL_WARN, "postgresql connection %d %s: %s", c->idx,
+		       s->closing ? "closed" : "lost", why);
 	c->state = PGC_DOWN;
 	if (c->cur) {
 		store_req *r = c->cur;
