@@ -12,16 +12,21 @@ CONTESTS_SRCS += $(wildcard contests/*.c)
 # ---- fuzzing (libFuzzer; clang's runtime ships in libclang-rt-14-dev) ----
 FUZZ_CC        ?= clang
 FUZZ_DIR       := build/fuzz
-CONTEST_FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_import*.c)
-CONTEST_FUZZERS   := $(patsubst tests/fuzz/%.c,$(FUZZ_DIR)/%,$(CONTEST_FUZZ_SRCS))
+BANK_FUZZ_FORMATS := gift aiken csv json
+CONTEST_FUZZERS   := $(patsubst %,$(FUZZ_DIR)/fuzz_import_%,$(BANK_FUZZ_FORMATS)) $(FUZZ_DIR)/fuzz_import_contest
 FUZZ_TARGETS      += $(CONTEST_FUZZERS)
 FUZZ_CFLAGS    := -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
                   -fno-sanitize-recover=undefined -Iscoring -Icontests $(shell pkg-config --cflags libcjson)
 FUZZ_LIBS      := $(shell pkg-config --libs libcjson) -ldl -lm
 
-$(FUZZ_DIR)/fuzz_import%: tests/fuzz/fuzz_import%.c $(CONTESTS_SRCS) $(SCORING_SRCS)
+$(FUZZ_DIR)/fuzz_import_contest: tests/fuzz/fuzz_import_contest.c $(CONTESTS_SRCS) $(SCORING_SRCS)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $^ $(FUZZ_LIBS)
+
+# One source, one binary per format.
+$(FUZZ_DIR)/fuzz_import_%: tests/fuzz/fuzz_import_bank.c $(CONTESTS_SRCS) $(SCORING_SRCS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -DFUZZ_FORMAT=CONTEST_BANK_$(shell echo $* | tr a-z A-Z) -o $@ $^ $(FUZZ_LIBS)
 
 # Each fuzzer runs 6 s from its seed corpus (tests/data/contests/fuzz/<name>/),
 # in a scratch copy so the checked-in corpus is not rewritten; a crash fails.

@@ -1,5 +1,7 @@
 /*
- * fuzz_import_aiken.c - libFuzzer target for the aiken bank importer.
+ * fuzz_import_bank.c - libFuzzer target for a bank importer, one binary per
+ * format: contests/contests.mk builds fuzz_import_{gift,aiken,csv,json} from
+ * this file with -DFUZZ_FORMAT=CONTEST_BANK_<FORMAT>.
  *
  * Any input must be imported whole or refused with problems, never crash or
  * leak. An input that imports must also survive the exporters: its GIFT
@@ -14,7 +16,10 @@
 #include "bank.h"
 
 static score_engine *eng;
-static const contest_bank_format fuzz_format = CONTEST_BANK_AIKEN;
+#ifndef FUZZ_FORMAT
+#error "build with -DFUZZ_FORMAT=CONTEST_BANK_GIFT (or _AIKEN, _CSV, _JSON)"
+#endif
+static const contest_bank_format fuzz_format = FUZZ_FORMAT;
 
 static void roundtrip(const contest_bank *b, contest_bank_format fmt)
 {
