@@ -12,9 +12,9 @@
  *   sa:C:ok       present while the above is complete; absent after a FLUSHALL -> rebuild
  *   sa:events     pub/sub channel: host actions reach every process (live.c)
  *
- * Two hiredis async connections on the server's libuv loop: one for commands
- * (pipelined: hiredis writes whatever was queued when the socket is
- * writeable), one subscribed to the event channel. hiredis 0.14 does not
+ * Two hiredis async connections on the server's libuv loop (redis_uv.c): one
+ * for commands (pipelined: what a loop iteration queued goes out in one
+ * write at the start of the next), one subscribed to the event channel. hiredis 0.14 does not
  * reconnect by itself: both reconnect here with backoff, and after the
  * subscriber reconnects every contest's state is re-read from PostgreSQL,
  * since events may have been missed meanwhile.
@@ -23,12 +23,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <hiredis/adapters/libuv.h>
 #include <hiredis/async.h>
 #include <hiredis/hiredis.h>
 #include <libpq-fe.h>
 
 #include "arena.h"
+#include "redis_uv.h"
 
 /* Time slots per point-thousandth in the sorted-set score: 2^22 deciseconds (4.8 days). */
 #define LB_TIME_SLOTS 4194304.0
@@ -231,16 +231,18 @@ static redisAsyncContext *open_one(lb *l)
 		return NULL;
 	}
 	ac->data = l;
-	redisLibuvAttach(ac, l->a->loop);
+	if (redis_uv_attach(ac, l->a->loop) != REDIS_OK) {
+		redisAsyncFree(ac);
+		return NULL;
+	}
 	redisAsyncSetConnectCallback(ac, on_connect);
 	redisAsyncSetDisconnectCallback(ac, on_disconnect);
 	return ac;
 }
 
 /*
- * hiredis 0.14's libuv adapter drops a poll error (a refused connect reports
- * one): the connect callback would never come. A connect still pending after
- * 1.5 s is therefore abandoned here and tried again.
+ * A connect still pending after 1.5 s (a SYN nobody answers) is abandoned
+ * here and tried again; a refused one is reported by redis_uv.c at once.
  */
 static void watch_cb(uv_timer_t *t)
 {
