@@ -27,6 +27,16 @@ typedef struct listener {
 
 static void on_accept(uv_poll_t *h, int status, int events);
 
+/*
+ * A fixed kernel send buffer per connection (the kernel doubles it), instead
+ * of autotuning up to net.ipv4.tcp_wmem's maximum (4 MiB here). Pushes are
+ * small, so this costs no speed; it bounds what a client that stops reading
+ * can pin in the kernel, and makes such a client fill the socket, then its
+ * bounded queue in ws.c, and get closed, at a size that does not depend on
+ * the machine's TCP tuning.
+ */
+#define SOCKET_SNDBUF (128 * 1024)
+
 static void resume_accept(uv_timer_t *t)
 {
 	listener *l = t->data;
@@ -50,8 +60,9 @@ static void on_accept(uv_poll_t *h, int status, int events)
 			}
 			return; /* EAGAIN: all taken */
 		}
-		int one = 1;
+		int one = 1, sndbuf = SOCKET_SNDBUF;
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
 		if (!lws_adopt_socket_vhost(l->vh, fd))
 			close(fd);
 	}

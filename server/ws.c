@@ -7,8 +7,10 @@
  *
  * Send: every connection has a bounded ring of shared, reference-counted
  * frames, plus newest-only slots for leaderboard and stats pushes (a client
- * that lags gets the latest leaderboard, not every one). The socket is written
- * only in LWS_CALLBACK_SERVER_WRITEABLE. A client whose ring is full is a
+ * that lags gets the latest leaderboard, not every one). A frame for a
+ * connection with nothing waiting is written at once (conn_send); otherwise
+ * it waits in the ring, and LWS_CALLBACK_SERVER_WRITEABLE sends everything
+ * waiting in one write. A client whose ring is full is a
  * slow consumer: it is closed (1008) and may resume. A client that sends
  * requests faster than it reads the replies is not closed but throttled:
  * while its ring is three-quarters full the server stops reading from it
@@ -179,18 +181,26 @@ void conn_close(conn *c, int status, const char *reason)
 	lws_callback_on_writable(c->wsi);
 }
 
+/* Nothing waiting to go out on c: a frame may be written at once. */
+static int conn_idle(conn *c)
+{
+	return !c->qlen && !c->slot_lb && !c->slot_stats && !lws_partial_buffered(c->wsi);
+}
+
 int conn_send(conn *c, frame *f)
 {
 	if (!c->wsi || !f || c->close_status)
 		return -1;
 	/*
-	 * Nothing queued and the socket takes data: write now. This skips the
-	 * lws_callback_on_writable round trip (an epoll_ctl to arm POLLOUT,
-	 * a loop iteration, another epoll_ctl to disarm it) that costs more
-	 * than the send itself; lws keeps any unsent tail and finishes it
-	 * before the next WRITEABLE.
+	 * Nothing queued and nothing left over from an earlier write: write now.
+	 * This skips the lws_callback_on_writable round trip (an epoll_ctl to
+	 * arm POLLOUT, a loop iteration, another epoll_ctl to disarm it) that
+	 * costs more than the send itself. lws keeps whatever the socket does
+	 * not take (all of it on EAGAIN) and finishes it before the next
+	 * WRITEABLE. (Not lws_send_pipe_choked(): it asks with a poll(2) per
+	 * call.)
 	 */
-	if (!c->qlen && !c->slot_lb && !c->slot_stats && !lws_send_pipe_choked(c->wsi)) {
+	if (conn_idle(c)) {
 		int n = lws_write(c->wsi, f->buf + LWS_PRE, f->len, f->raw ? LWS_WRITE_RAW : LWS_WRITE_TEXT);
 		if (n < 0) {
 			conn_close(c, LWS_CLOSE_STATUS_ABNORMAL_CLOSE, "write failed");
@@ -228,6 +238,10 @@ void conn_send_slot(conn *c, frame **slot, frame *f)
 {
 	if (!c->wsi || !f || c->close_status)
 		return;
+	if (conn_idle(c)) { /* no older one to replace: straight out, as conn_send */
+		conn_send(c, f);
+		return;
+	}
 	frame_unref(*slot);
 	*slot = frame_ref(f);
 	lws_callback_on_writable(c->wsi);
