@@ -15,6 +15,8 @@
 # may add to EXTRA_ALL (built by `make all`), TEST_STEPS (run by tests/run.sh
 # via `make test-steps`), BENCH_TARGETS and FUZZ_TARGETS.
 
+.DEFAULT_GOAL := all
+
 VARIANT ?= release
 OUT     := build/$(VARIANT)
 

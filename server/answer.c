@@ -4,14 +4,21 @@
  *
  * An answer is acknowledged only after PostgreSQL committed it. Answers wait
  * here at most --commit-delay-ms (or until --commit-max are waiting) and then
- * go to PostgreSQL together, as ONE statement (so one transaction, one disk
- * flush) that inserts them, adds their points to the participants' totals and
- * reports, per answer, whether it was new or already there:
+ * go to PostgreSQL together, as ONE prepared statement (so one transaction,
+ * one disk flush) that inserts them, adds their points to the participants'
+ * totals and reports, per answer, whether it was new or already there:
  *
  *   ins  INSERT ... ON CONFLICT DO NOTHING   the primary key (participant,
  *        question) makes a retry or a second process unable to count twice
  *   upd  UPDATE participants with the sums of what ins inserted
  *   rows 'i' (inserted, new total) or 'e' (an earlier answer, its points)
+ *
+ * Under load, commits start at most every --commit-interval-ms per process
+ * and at most --commit-inflight are on their way at once; answers that
+ * arrive meanwhile wait and leave together. So a batch grows with the load
+ * (answers per second x the interval): PostgreSQL sees a few big statements
+ * rather than many small ones, and one statement's fixed cost (planning,
+ * the commit) is about that of a hundred rows (docs/performance.md).
  *
  * Then, per new answer, the Redis sorted set gets the participant's new total
  * (absolute, from PostgreSQL, so a replay is harmless) and the ack carries the
@@ -58,9 +65,13 @@ typedef struct answer_queue {
 	int n;
 	uv_timer_t timer;
 	int inflight;
+	uint64_t last_flush;      /* loop time (ms) the last commit started */
 } answer_queue;
 
 static void flush(arena *a);
+static void schedule(arena *a);
+
+static int commit_inflight(const arena *a) { return a->cfg.commit_inflight > 0 ? a->cfg.commit_inflight : 1; }
 
 /* A pending answer of the message's player to question qi; takes canonical. */
 static pending *pending_new(msg_ctx *x, int qi, char *canonical)
@@ -133,10 +144,27 @@ static void enqueue(arena *a, pending *p)
 		q->head = p;
 	q->tail = p;
 	q->n++;
-	if (q->n >= a->cfg.commit_max)
+	schedule(a);
+}
+
+/* The next commit: now when commit_max answers wait, else when the first has
+ * waited commit_delay_ms, but not sooner than commit_interval_ms after the
+ * last, and only while fewer than commit_inflight are on their way. */
+static void schedule(arena *a)
+{
+	answer_queue *q = a->aq;
+	if (!q->n || q->inflight >= commit_inflight(a))
+		return;
+	if (q->n >= a->cfg.commit_max) {
 		flush(a);
-	else if (!uv_is_active((uv_handle_t *)&q->timer))
-		uv_timer_start(&q->timer, on_timer, (uint64_t)a->cfg.commit_delay_ms, 0);
+		return;
+	}
+	if (uv_is_active((uv_handle_t *)&q->timer))
+		return;
+	uint64_t now = uv_now(a->loop), at = now + (uint64_t)a->cfg.commit_delay_ms;
+	if (q->last_flush + (uint64_t)a->cfg.commit_interval_ms > at)
+		at = q->last_flush + (uint64_t)a->cfg.commit_interval_ms;
+	uv_timer_start(&q->timer, on_timer, at - now, 0);
 }
 
 void answer_flush_now(arena *a)
@@ -296,12 +324,21 @@ static void batch_counters(arena *a, batch *b, const char *seen)
 	}
 }
 
+static void batch_process(arena *a, batch *b, void *res, const char *err);
+
 static void batch_done(arena *a, void *res, const char *err, void *ud)
 {
 	batch *b = ud;
 	answer_queue *q = a->aq;
 	if (q)
 		q->inflight--;
+	batch_process(a, b, res, err);
+	if (q && a->aq == q)
+		schedule(a); /* the answers that waited for this commit */
+}
+
+static void batch_process(arena *a, batch *b, void *res, const char *err)
+{
 	if (err || !res) {
 		sa_log(LL_WARN, "answer commit of %d failed: %s", b->n, err ? err : "no result");
 		for (int i = 0; i < b->n; i++)
@@ -310,6 +347,7 @@ static void batch_done(arena *a, void *res, const char *err, void *ud)
 		free(b);
 		return;
 	}
+	a->stat_commits++;
 	char *seen = calloc((size_t)b->n, 1);
 	int rows = PQntuples(res);
 	for (int i = 0; i < rows; i++) {
@@ -365,7 +403,8 @@ static void flush(arena *a)
 {
 	answer_queue *q = a->aq;
 	uv_timer_stop(&q->timer);
-	while (q->n) {
+	q->last_flush = uv_now(a->loop);
+	while (q->n && q->inflight < commit_inflight(a)) {
 		int n = q->n < a->cfg.commit_max ? q->n : a->cfg.commit_max;
 		batch *b = calloc(1, sizeof *b);
 		b->items = calloc((size_t)n, sizeof *b->items);
@@ -397,7 +436,7 @@ static void flush(arena *a)
 		for (int k = 0; k < NCOLS; k++)
 			params[k] = pgarr_end(&col[k]);
 		params[NCOLS] = a->cfg.instance;
-		if (store_query(a, commit_sql, NCOLS + 1, params, batch_done, b)) {
+		if (store_query_prepared(a, commit_sql, NCOLS + 1, params, batch_done, b)) {
 			for (int i = 0; i < b->n; i++)
 				refuse(b->items[i], SA_E_UNAVAILABLE);
 			free(b->items);

@@ -87,6 +87,7 @@ typedef struct conn {
 	int lang_en;
 	struct crun *run;
 	struct conn *prev, *next; /* in run->members */
+	uint32_t fan_seen;        /* the run's fan-out generation this conn has had (bcast.c) */
 
 	/* player */
 	int64_t pid;
@@ -160,6 +161,11 @@ typedef struct crun {
 	int attached;             /* timers initialized on the serving loop */
 
 	conn *members;            /* every conn of this contest, any role */
+	/* the push being fanned out, a chunk per loop iteration (bcast.c) */
+	frame *fan_frame;
+	int fan_mask;
+	conn *fan_cursor;         /* next member to get it */
+	uint32_t fan_gen;
 	int nplayers_local, nviewers_local;
 	int64_t acks_since_tick;
 
@@ -199,13 +205,15 @@ typedef struct arena {
 	struct listener *listener;
 
 	uv_timer_t tick;
+	uv_idle_t fanout;         /* continues fan-outs between rounds of input (bcast.c) */
 	uv_signal_t sigint, sigterm;
 	uv_timer_t drain;
 	int64_t stop_ms;
 	int64_t answers_pending;  /* answers received and not yet acknowledged or refused */
 
 	int64_t nconns;
-	int64_t stat_answers, stat_acks;
+	int64_t stat_answers, stat_acks;  /* answers received; new answers acknowledged */
+	int64_t stat_commits;             /* answer group commits (stat_acks / stat_commits = batch size) */
 } arena;
 
 /* ------------------------------------------------------------ store.c */
@@ -219,6 +227,10 @@ void store_close(arena *a);
 /* Queues a query; params are copied. Returns 0, or -1 (cb is then not called). */
 int store_query(arena *a, const char *sql, int nparams, const char *const *params, store_cb cb,
 		void *ud);
+/* The same for a statement run often: sql must be a string that lives as long as
+ * the process (its address names it); each connection parses it once. */
+int store_query_prepared(arena *a, const char *sql, int nparams, const char *const *params, store_cb cb,
+			 void *ud);
 int store_ready(arena *a);       /* at least one connection is up */
 /* Waits (running the loop) until nothing is queued or in flight; for shutdown. */
 void store_drain(arena *a, int64_t timeout_ms);
@@ -279,7 +291,10 @@ int live_fetch_reveal(crun *r, const live_state *st,
 
 /* ------------------------------------------------------------ bcast.c */
 
-void bcast_run(crun *r, frame *f, int roles_mask); /* roles_mask: 1<<ROLE_* */
+/* f to every member whose role is in roles_mask (1<<ROLE_*): a chunk now, the
+ * rest in the next loop iterations, each member in order with its other output. */
+void bcast_run(crun *r, frame *f, int roles_mask);
+void bcast_catch_up(conn *c); /* before other output to c: the fan-out it has not had yet */
 int bcast_start(arena *a);
 void bcast_tick_now(arena *a); /* e.g. when Redis (re)connects: check and rebuild at once */
 int bcast_units_query(crun *r, store_cb cb, void *ud);

@@ -36,6 +36,8 @@ static const struct option_row {
 	{"pg-pool", OPT_INT, offsetof(sa_config, pg_pool), "4", "PostgreSQL connections per process"},
 	{"commit-delay-ms", OPT_INT, offsetof(sa_config, commit_delay_ms), "2", "group commit: how long an answer may wait for others to share its transaction"},
 	{"commit-max", OPT_INT, offsetof(sa_config, commit_max), "1000", "group commit: most answers in one transaction"},
+	{"commit-interval-ms", OPT_INT, offsetof(sa_config, commit_interval_ms), "10", "group commit: under load, answer commits start at most this often per process (bigger batches, less database work per answer)"},
+	{"commit-inflight", OPT_INT, offsetof(sa_config, commit_inflight), "2", "group commit: most answer commits on their way at once per process"},
 	{"tick-ms", OPT_INT, offsetof(sa_config, tick_ms), "200", "interval of coalesced leaderboard and statistics pushes"},
 	{"lb-top", OPT_INT, offsetof(sa_config, lb_top), "10", "entries in pushed leaderboards"},
 };

@@ -28,6 +28,8 @@ typedef struct sa_config {
 	int pg_pool;
 	int commit_delay_ms;
 	int commit_max;
+	int commit_inflight;
+	int commit_interval_ms;
 	int tick_ms;
 	int lb_top;
 } sa_config;

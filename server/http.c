@@ -110,6 +110,9 @@ static void health_finish(http_req *h)
 	cJSON_AddStringToObject(o, "redis", h->redis);
 	cJSON_AddStringToObject(o, "instance", h->a->cfg.instance);
 	cJSON_AddNumberToObject(o, "connections", (double)h->a->nconns);
+	cJSON_AddNumberToObject(o, "answers", (double)h->a->stat_answers);
+	cJSON_AddNumberToObject(o, "acks", (double)h->a->stat_acks);
+	cJSON_AddNumberToObject(o, "commits", (double)h->a->stat_commits);
 	http_json(h, ok ? 200 : 503, o);
 	health_stop_timer(h);
 }

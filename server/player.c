@@ -252,7 +252,7 @@ static void join_flush(arena *a)
 		const char *params[5];
 		for (int k = 0; k < 5; k++)
 			params[k] = pgarr_end(&col[k]);
-		if (store_query(a, join_sql, 5, params, join_batch_done, b)) {
+		if (store_query_prepared(a, join_sql, 5, params, join_batch_done, b)) {
 			for (int i = 0; i < b->n; i++)
 				join_fail(b->items[i], SA_E_UNAVAILABLE);
 			free(b->items);

@@ -20,10 +20,12 @@
 #include "arena.h"
 
 #define STORE_QUEUE_MAX 200000
+#define STORE_PREPARED_MAX 8  /* statements prepared per connection */
 
 typedef struct store_req {
 	struct store_req *next;
 	char *sql;
+	const char *key;    /* store_query_prepared: the caller's (static) SQL text */
 	int nparams;
 	char **params;
 	store_cb cb;
@@ -41,6 +43,9 @@ typedef struct pgc {
 	int poll_events;
 	store_req *cur;
 	PGresult *last;
+	const char *prepared[STORE_PREPARED_MAX]; /* keys prepared on this connection, as "s<i>" */
+	int nprepared;
+	int preparing;       /* cur's statement is being prepared; it runs next */
 	uv_work_t work;
 	PGconn *fresh;
 	uv_timer_t retry;
@@ -60,6 +65,7 @@ typedef struct store {
 } store;
 
 static void pgc_connect(pgc *c);
+static int pgc_run(pgc *c, struct store_req *r);
 static void store_dispatch(store *s);
 static void store_retry_cb(uv_timer_t *t);
 int store_ready(arena *a);
@@ -111,6 +117,8 @@ static void pgc_down(pgc *c, const char *reason)
 		PQfinish(c->pg);
 		c->pg = NULL;
 	}
+	c->nprepared = 0; /* a new connection prepares again */
+	c->preparing = 0;
 	if (c->last) {
 		PQclear(c->last);
 		c->last = NULL;
@@ -162,8 +170,21 @@ static void pgc_read(pgc *c)
 		}
 		store_req *req = c->cur;
 		PGresult *res = c->last;
-		c->cur = NULL;
 		c->last = NULL;
+		if (c->preparing) {
+			c->preparing = 0;
+			int ok = res && PQresultStatus(res) == PGRES_COMMAND_OK;
+			if (ok) {
+				c->prepared[c->nprepared++] = req->key;
+				PQclear(res);
+				if (pgc_run(c, req))
+					return;
+				continue;
+			}
+			sa_log(LL_WARN, "postgresql: cannot prepare a statement: %s",
+			       res ? PQresultErrorMessage(res) : "no result");
+		}
+		c->cur = NULL;
 		c->state = PGC_IDLE;
 		s->inflight--;
 		const char *err = NULL;
@@ -210,23 +231,48 @@ static void pgc_poll_set(pgc *c, int events)
 	}
 }
 
-static void pgc_send(pgc *c, store_req *r)
+/*
+ * Sends r on c: a statement of store_query_prepared runs prepared (parsed
+ * and planned once per connection; it is prepared first if this connection
+ * has not seen it), anything else as a one-off. Returns -1 if c went down
+ * (r has been answered).
+ */
+static int pgc_run(pgc *c, store_req *r)
 {
-	store *s = c->s;
-	c->cur = r;
-	c->state = PGC_BUSY;
-	s->inflight++;
-	if (!PQsendQueryParams(c->pg, r->sql, r->nparams, NULL, (const char *const *)r->params, NULL,
-			       NULL, 0)) {
+	char name[16];
+	int i = 0, ok;
+	if (r->key) {
+		while (i < c->nprepared && c->prepared[i] != r->key)
+			i++;
+		snprintf(name, sizeof name, "s%d", i);
+	}
+	if (!r->key || i == STORE_PREPARED_MAX)
+		ok = PQsendQueryParams(c->pg, r->sql, r->nparams, NULL, (const char *const *)r->params, NULL,
+				       NULL, 0);
+	else if (i == c->nprepared) {
+		c->preparing = 1;
+		ok = PQsendPrepare(c->pg, name, r->sql, r->nparams, NULL);
+	} else
+		ok = PQsendQueryPrepared(c->pg, name, r->nparams, (const char *const *)r->params, NULL, NULL, 0);
+	if (!ok) {
 		pgc_down(c, PQerrorMessage(c->pg));
-		return;
+		return -1;
 	}
 	int f = PQflush(c->pg);
 	if (f < 0) {
 		pgc_down(c, PQerrorMessage(c->pg));
-		return;
+		return -1;
 	}
 	pgc_poll_set(c, f ? (UV_READABLE | UV_WRITABLE) : UV_READABLE);
+	return 0;
+}
+
+static void pgc_send(pgc *c, store_req *r)
+{
+	c->cur = r;
+	c->state = PGC_BUSY;
+	c->s->inflight++;
+	pgc_run(c, r);
 }
 
 static void store_dispatch(store *s)
@@ -249,6 +295,13 @@ static void pgc_connect_work(uv_work_t *w)
 {
 	pgc *c = w->data;
 	c->fresh = PQconnectdb(c->s->a->cfg.pg);
+	/*
+	 * Prepared statements (store_query_prepared) save parsing, but are
+	 * planned for every run still: a generic plan made while a table was
+	 * empty (a fresh contest) would stay a sequential scan as it grows.
+	 */
+	if (c->fresh && PQstatus(c->fresh) == CONNECTION_OK)
+		PQclear(PQexec(c->fresh, "SET plan_cache_mode = force_custom_plan"));
 }
 
 static void pgc_connect_done(uv_work_t *w, int status)
@@ -340,8 +393,8 @@ int store_ready(arena *a)
 	return 0;
 }
 
-int store_query(arena *a, const char *sql, int nparams, const char *const *params, store_cb cb,
-		void *ud)
+static int enqueue(arena *a, const char *sql, const char *key, int nparams, const char *const *params,
+		   store_cb cb, void *ud)
 {
 	store *s = a->store;
 	if (!s || s->closing || s->queued >= STORE_QUEUE_MAX || (s->ever_up && !store_ready(a)))
@@ -350,6 +403,7 @@ int store_query(arena *a, const char *sql, int nparams, const char *const *param
 	if (!r)
 		return -1;
 	r->sql = strdup(sql);
+	r->key = key;
 	r->nparams = nparams;
 	r->params = calloc((size_t)(nparams ? nparams : 1), sizeof(char *));
 	for (int i = 0; i < nparams; i++)
@@ -364,6 +418,18 @@ int store_query(arena *a, const char *sql, int nparams, const char *const *param
 	s->queued++;
 	store_dispatch(s);
 	return 0;
+}
+
+int store_query(arena *a, const char *sql, int nparams, const char *const *params, store_cb cb,
+		void *ud)
+{
+	return enqueue(a, sql, NULL, nparams, params, cb, ud);
+}
+
+int store_query_prepared(arena *a, const char *sql, int nparams, const char *const *params, store_cb cb,
+			 void *ud)
+{
+	return enqueue(a, sql, sql, nparams, params, cb, ud);
 }
 
 void store_drain(arena *a, int64_t timeout_ms)

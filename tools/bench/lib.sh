@@ -94,7 +94,7 @@ server_start() {
 	shift 6
 	"$bin" serve --port "$port" --pg "$PGCONN" --redis "$REDISADDR" --web "$ROOT/web" \
 		--contests "$contests" --organizer-token "$token" --instance "$inst" \
-		--log-level "${BENCH_LOG_LEVEL:-warn}" "$@" >>"$logf" 2>&1 &
+		--log-level "${BENCH_LOG_LEVEL:-warn}" ${BENCH_SERVER_ARGS:-} "$@" >>"$logf" 2>&1 &
 	local pid=$!
 	BENCH_PIDS+=("$pid")
 	SERVER_PIDS+=("$pid")

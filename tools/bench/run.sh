@@ -20,7 +20,8 @@
 # one JSON per scenario, server logs, report.md). BENCH_ONLY=regex runs only
 # matching scenarios (e.g. 'live|burst5000'); BENCH_SKIP_ECHO=1,
 # BENCH_SKIP_SERVER=1, BENCH_SKIP_CEILING=1 skip parts. Every run is bounded
-# (--timeout), loopback only.
+# (--timeout), loopback only. BENCH_SERVER_ARGS adds options to every
+# `skillarena serve` (e.g. '--commit-inflight 2').
 set -euo pipefail
 shopt -s inherit_errexit
 OUT=${1:?usage: run.sh OUTDIR (build/release)}
