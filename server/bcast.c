@@ -8,6 +8,16 @@
  * and pushes them only if they changed, into newest-only slots, so a burst
  * of 10,000 answers costs a few pushes per second, not 10,000.
  *
+ * A push to thousands of members is not written in one go: that would hold
+ * the loop for tens of milliseconds (one send per member), and every answer
+ * arriving meanwhile would wait. bcast_run writes FANOUT_CHUNK members now
+ * and the rest FANOUT_CHUNK per loop iteration (an idle handle), so input is
+ * read and acknowledged in between. Order per member still holds: a member
+ * not reached yet gets the push first when anything else is sent to it
+ * (bcast_catch_up, from conn_send), and a new push first finishes the
+ * previous one. Members who arrive during a fan-out got a snapshot of the
+ * state that includes it, and are skipped.
+ *
  * Players receive their own rank with each leaderboard: the shared top-N
  * JSON is spliced into a small per-player frame (bcast_send_player_lb); at a
  * reveal and at the end every process fetches the whole ranking once and
@@ -20,6 +30,8 @@
 #include <libpq-fe.h>
 
 #include "arena.h"
+
+#define FANOUT_CHUNK 1000
 
 /* ------------------------------------------------------------ members */
 
@@ -89,6 +101,7 @@ conn *run_find_player(crun *r, int64_t pid)
 void run_add_member(crun *r, conn *c)
 {
 	c->run = r;
+	c->fan_seen = r->fan_gen; /* its snapshot includes the push in progress */
 	c->prev = NULL;
 	c->next = r->members;
 	if (r->members)
@@ -106,6 +119,8 @@ void run_remove_member(crun *r, conn *c)
 {
 	if (c->run != r)
 		return;
+	if (r->fan_cursor == c)
+		r->fan_cursor = c->next;
 	if (c->prev)
 		c->prev->next = c->next;
 	else
@@ -123,13 +138,61 @@ void run_remove_member(crun *r, conn *c)
 	/* c->run stays set: in-flight replies still know the contest. */
 }
 
+/* The current fan-out to up to budget more members; returns whether it is done. */
+static int fanout_step(crun *r, int budget)
+{
+	while (r->fan_cursor && budget > 0) {
+		conn *c = r->fan_cursor;
+		r->fan_cursor = c->next; /* conn_send may close a slow consumer */
+		if (c->fan_seen == r->fan_gen)
+			continue;
+		c->fan_seen = r->fan_gen;
+		if (r->fan_mask & (1 << c->role)) {
+			conn_send(c, r->fan_frame);
+			budget--;
+		}
+	}
+	if (r->fan_cursor)
+		return 0;
+	frame_unref(r->fan_frame);
+	r->fan_frame = NULL;
+	return 1;
+}
+
+static void fanout_finish(crun *r)
+{
+	if (r->fan_frame)
+		fanout_step(r, 1 << 30);
+}
+
+void bcast_catch_up(conn *c)
+{
+	crun *r = c->run;
+	c->fan_seen = r->fan_gen;
+	if (r->fan_mask & (1 << c->role))
+		conn_send(c, r->fan_frame);
+}
+
+static void on_fanout(uv_idle_t *h)
+{
+	arena *a = h->data;
+	int busy = 0;
+	for (int i = 0; i < a->nruns; i++)
+		if (a->runs[i]->fan_frame && !fanout_step(a->runs[i], FANOUT_CHUNK))
+			busy = 1;
+	if (!busy)
+		uv_idle_stop(h);
+}
+
 void bcast_run(crun *r, frame *f, int roles_mask)
 {
-	for (conn *c = r->members, *next; c; c = next) {
-		next = c->next; /* conn_send may close a slow consumer */
-		if (roles_mask & (1 << c->role))
-			conn_send(c, f);
-	}
+	fanout_finish(r);
+	r->fan_gen++;
+	r->fan_frame = frame_ref(f);
+	r->fan_mask = roles_mask;
+	r->fan_cursor = r->members;
+	if (!fanout_step(r, FANOUT_CHUNK))
+		uv_idle_start(&r->a->fanout, on_fanout);
 }
 
 /* ------------------------------------------------------------ leaderboard frames */
@@ -559,6 +622,8 @@ int bcast_start(arena *a)
 {
 	uv_timer_init(a->loop, &a->tick);
 	a->tick.data = a;
+	uv_idle_init(a->loop, &a->fanout);
+	a->fanout.data = a;
 	int ms = a->cfg.tick_ms > 0 ? a->cfg.tick_ms : 200;
 	return uv_timer_start(&a->tick, on_tick, (uint64_t)ms, (uint64_t)ms);
 }
@@ -567,4 +632,8 @@ void bcast_stop(arena *a)
 {
 	uv_timer_stop(&a->tick);
 	uv_close((uv_handle_t *)&a->tick, NULL);
+	for (int i = 0; i < a->nruns; i++)
+		fanout_finish(a->runs[i]);
+	uv_idle_stop(&a->fanout);
+	uv_close((uv_handle_t *)&a->fanout, NULL);
 }

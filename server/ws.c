@@ -191,6 +191,8 @@ int conn_send(conn *c, frame *f)
 {
 	if (!c->wsi || !f || c->close_status)
 		return -1;
+	if (c->run && c->run->fan_frame && c->fan_seen != c->run->fan_gen)
+		bcast_catch_up(c); /* an earlier push still on its way to the members */
 	/*
 	 * Nothing queued and nothing left over from an earlier write: write now.
 	 * This skips the lws_callback_on_writable round trip (an epoll_ctl to
