@@ -44,6 +44,7 @@ struct redisAsyncContext;
 
 /* Server clock: Unix epoch milliseconds (CLOCK_REALTIME), shared by every process. */
 int64_t now_ms(void);
+int64_t now_us(void); /* monotonic, for durations */
 
 /* ---------------------------------------------------------------- frames */
 
@@ -166,6 +167,8 @@ typedef struct crun {
 	int fan_mask;
 	conn *fan_cursor;         /* next member to get it */
 	uint32_t fan_gen;
+	int fan_sent;             /* members written so far, and since when (for the log) */
+	int64_t fan_start_us;
 	int nplayers_local, nviewers_local;
 	int64_t acks_since_tick;
 

@@ -31,7 +31,7 @@
 
 #include "arena.h"
 
-#define FANOUT_CHUNK 1000
+#define FANOUT_CHUNK 250
 
 /* ------------------------------------------------------------ members */
 
@@ -149,11 +149,15 @@ static int fanout_step(crun *r, int budget)
 		c->fan_seen = r->fan_gen;
 		if (r->fan_mask & (1 << c->role)) {
 			conn_send(c, r->fan_frame);
+			r->fan_sent++;
 			budget--;
 		}
 	}
 	if (r->fan_cursor)
 		return 0;
+	if (r->fan_sent >= FANOUT_CHUNK)
+		sa_log(LL_INFO, "contest %s: push to %d members in %.1f ms", r->code, r->fan_sent,
+		       (double)(now_us() - r->fan_start_us) / 1000.0);
 	frame_unref(r->fan_frame);
 	r->fan_frame = NULL;
 	return 1;
@@ -191,6 +195,8 @@ void bcast_run(crun *r, frame *f, int roles_mask)
 	r->fan_frame = frame_ref(f);
 	r->fan_mask = roles_mask;
 	r->fan_cursor = r->members;
+	r->fan_sent = 0;
+	r->fan_start_us = now_us();
 	if (!fanout_step(r, FANOUT_CHUNK))
 		uv_idle_start(&r->a->fanout, on_fanout);
 }

@@ -104,11 +104,13 @@ static void host_reply(host_req *h, int code)
 static void publish_state(crun *r, const live_state *st, cJSON *reveal, void *ud)
 {
 	char *ev = live_event_json(r, st, reveal);
-	/* Apply here first: this process must not depend on Redis to follow its own host. */
-	live_apply(r, st, reveal);
+	/* Published first, so the other processes start their fan-out while this one
+	 * does its own; applied here whatever Redis says, so this process never
+	 * depends on Redis to follow its own host. */
 	if (ev && lb_publish(r->a, ev))
 		sa_log(LL_WARN, "contest %s: redis down, state %lld not published to other processes",
 		       r->code, (long long)st->seq);
+	live_apply(r, st, reveal);
 	cJSON_free(ev);
 	if (ud)
 		host_reply(ud, 0);

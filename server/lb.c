@@ -136,7 +136,10 @@ int lb_command(arena *a, lb_cb cb, void *ud, const char *fmt, ...)
 int lb_publish(arena *a, const char *json)
 {
 	lb *l = a->lb;
-	return lb_command(a, NULL, NULL, "PUBLISH %s %s", l->channel, json);
+	int rc = lb_command(a, NULL, NULL, "PUBLISH %s %s", l->channel, json);
+	if (!rc)
+		redis_uv_flush(l->cmd); /* the other processes start their fan-out while this one does */
+	return rc;
 }
 
 /* ------------------------------------------------------------ connections */

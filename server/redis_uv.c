@@ -64,6 +64,13 @@ static void on_flush(uv_idle_t *h)
 	}
 }
 
+void redis_uv_flush(redisAsyncContext *ac)
+{
+	redis_uv *p = ac->ev.data;
+	if (p && p->writing && !p->pollout && connected(p))
+		on_flush(&p->flush);
+}
+
 static void on_poll(uv_poll_t *h, int status, int events)
 {
 	redis_uv *p = h->data;

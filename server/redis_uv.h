@@ -7,5 +7,7 @@
 
 /* Like hiredis' redisLibuvAttach; REDIS_OK or REDIS_ERR. */
 int redis_uv_attach(redisAsyncContext *ac, uv_loop_t *loop);
+/* Writes what is queued now rather than at the next loop iteration. */
+void redis_uv_flush(redisAsyncContext *ac);
 
 #endif
