@@ -89,6 +89,7 @@ typedef struct conn {
 	struct crun *run;
 	struct conn *prev, *next; /* in run->members */
 	uint32_t fan_seen;        /* the run's fan-out generation this conn has had (bcast.c) */
+	uint32_t ranks_gen;       /* the last reveal ranking that reached it (bcast.c) */
 
 	/* player */
 	int64_t pid;
@@ -167,6 +168,7 @@ typedef struct crun {
 	int fan_mask;
 	conn *fan_cursor;         /* next member to get it */
 	uint32_t fan_gen;
+	uint32_t ranks_gen;
 	int fan_sent;             /* members written so far, and since when (for the log) */
 	int64_t fan_start_us;
 	int nplayers_local, nviewers_local;
@@ -307,7 +309,8 @@ void bcast_send_player_lb(conn *c, int64_t rank);
 void bcast_send_stats(conn *c);
 int bcast_fetch_top(crun *r, int limit, void (*done)(crun *r, cJSON *top, int64_t players, void *ud),
 		    void *ud);
-void bcast_reveal_ranks(crun *r);
+/* Every player's rank, after reveal (a frame, or NULL) in the same write. */
+void bcast_reveal_ranks(crun *r, frame *reveal);
 void run_add_member(crun *r, conn *c);
 void run_remove_member(crun *r, conn *c);
 conn *run_find_player(crun *r, int64_t pid);

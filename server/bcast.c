@@ -21,7 +21,9 @@
  * Players receive their own rank with each leaderboard: the shared top-N
  * JSON is spliced into a small per-player frame (bcast_send_player_lb); at a
  * reveal and at the end every process fetches the whole ranking once and
- * gives each of its players its rank (bcast_reveal_ranks).
+ * gives each of its players its rank (bcast_reveal_ranks). A player's
+ * `reveal` travels in the same write as its rank: one send per player
+ * rather than two, a fifth of the sends a question costs.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -215,7 +217,9 @@ static void fmt_points(char *buf, size_t n, int64_t milli)
 	}
 }
 
-void bcast_send_player_lb(conn *c, int64_t rank)
+/* The player's leaderboard, after prefix (a frame that must not be dropped,
+ * so the two go through the queue, not the newest-only slot) when given. */
+static void send_player_lb(conn *c, int64_t rank, frame *prefix)
 {
 	crun *r = c->run;
 	char score[32], rk[24];
@@ -229,28 +233,52 @@ void bcast_send_player_lb(conn *c, int64_t rank)
 	frame *f = frame_printf("{\"type\":\"leaderboard\",\"players\":%lld,\"top\":%s,"
 				"\"me\":{\"rank\":%s,\"score\":%s}}",
 				(long long)r->players, r->lb_top_json ? r->lb_top_json : "[]", rk, score);
-	if (f) {
+	if (f && prefix) {
+		frame *parts[2] = {prefix, f}, *both = frame_pack(parts, 2);
+		if (both) {
+			frame_unref(c->slot_lb); /* older than this one */
+			c->slot_lb = NULL;
+			conn_send(c, both);
+			frame_unref(both);
+		} else
+			conn_send(c, prefix);
+	} else if (f)
 		conn_send_slot(c, &c->slot_lb, f);
-		frame_unref(f);
-	}
+	else if (prefix)
+		conn_send(c, prefix);
+	frame_unref(f);
 }
+
+void bcast_send_player_lb(conn *c, int64_t rank) { send_player_lb(c, rank, NULL); }
+
+/* One bcast_reveal_ranks on its way: the reveal its players get with their rank. */
+typedef struct ranks_req {
+	crun *r;
+	frame *reveal;
+	uint32_t gen;
+} ranks_req;
 
 static void ranks_reply(arena *a, void *reply, void *ud)
 {
-	crun *r = ud;
+	ranks_req *q = ud;
+	crun *r = q->r;
 	redisReply *rr = reply;
 	(void)a;
-	if (!rr || rr->type != REDIS_REPLY_ARRAY) {
-		for (conn *c = r->members; c; c = c->next)
-			if (c->role == ROLE_PLAYER)
-				bcast_send_player_lb(c, 0);
-		return;
+	if (rr && rr->type == REDIS_REPLY_ARRAY) {
+		for (size_t i = 0; i < rr->elements; i++) {
+			conn *c = run_find_player(r, lb_member_pid(rr->element[i]->str));
+			if (c) {
+				c->ranks_gen = q->gen;
+				send_player_lb(c, (int64_t)i + 1, q->reveal);
+			}
+		}
 	}
-	for (size_t i = 0; i < rr->elements; i++) {
-		conn *c = run_find_player(r, lb_member_pid(rr->element[i]->str));
-		if (c)
-			bcast_send_player_lb(c, (int64_t)i + 1);
-	}
+	/* Players not in the ranking (or no ranking: Redis down) still get the reveal. */
+	for (conn *c = r->members; c; c = c->next)
+		if (c->role == ROLE_PLAYER && c->ranks_gen != q->gen)
+			send_player_lb(c, 0, q->reveal);
+	frame_unref(q->reveal);
+	free(q);
 }
 
 static void tick_top(crun *r, cJSON *top, int64_t players, void *ud);
@@ -260,20 +288,29 @@ static void tick_top(crun *r, cJSON *top, int64_t players, void *ud);
 static void reveal_top(crun *r, cJSON *top, int64_t players, void *ud)
 {
 	char key[256];
-	tick_top(r, top, players, ud);
+	tick_top(r, top, players, NULL);
 	lb_key(r->a, key, sizeof key, r, "lb");
-	if (lb_command(r->a, ranks_reply, r, "ZREVRANGE %s 0 -1", key))
-		ranks_reply(r->a, NULL, r);
+	if (lb_command(r->a, ranks_reply, ud, "ZREVRANGE %s 0 -1", key))
+		ranks_reply(r->a, NULL, ud);
 }
 
-void bcast_reveal_ranks(crun *r)
+void bcast_reveal_ranks(crun *r, frame *reveal)
 {
 	if (!r->nplayers_local)
 		return;
+	ranks_req *q = calloc(1, sizeof *q);
+	if (!q) {
+		if (reveal)
+			bcast_run(r, reveal, 1 << ROLE_PLAYER);
+		return;
+	}
+	q->r = r;
+	q->reveal = reveal ? frame_ref(reveal) : NULL;
+	q->gen = ++r->ranks_gen;
 	r->tick_busy++;
-	if (bcast_fetch_top(r, r->a->cfg.lb_top > 0 ? r->a->cfg.lb_top : 10, reveal_top, NULL)) {
+	if (bcast_fetch_top(r, r->a->cfg.lb_top > 0 ? r->a->cfg.lb_top : 10, reveal_top, q)) {
 		r->tick_busy--;
-		ranks_reply(r->a, NULL, r);
+		ranks_reply(r->a, NULL, q);
 	}
 }
 

@@ -274,13 +274,14 @@ void live_apply(crun *r, const live_state *st, const cJSON *reveal)
 	case PHASE_REVEAL:
 		/* The answer (and everyone's rank) once its counts are known: see host.c. */
 		if (reveal && r->reveal_frame) {
-			bcast_run(r, r->reveal_frame, -1);
-			bcast_reveal_ranks(r);
+			/* players get it with their rank, in one write each */
+			bcast_run(r, r->reveal_frame, ~(1 << ROLE_PLAYER));
+			bcast_reveal_ranks(r, r->reveal_frame);
 		}
 		break;
 	case PHASE_FINISHED:
 		if (!same)
-			bcast_reveal_ranks(r);
+			bcast_reveal_ranks(r, NULL);
 		break;
 	default:
 		break;
