@@ -179,13 +179,13 @@ static void send_ack(pending *p, int64_t rank)
 {
 	conn *c = p->c;
 	crun *r = p->r;
-	const char *qid = r->qs[p->qindex].cq->id;
 	if (!c->wsi)
 		return;
-	conn_send_json(c, live_ack_msg(p->rid[0] ? p->rid : NULL, qid, p->points, p->total, rank,
-				       r->players, p->duplicate));
+	conn_send_frame(c, live_ack_frame(r, p->qindex, p->rid[0] ? p->rid : NULL, p->points, p->total, rank,
+					  r->players, p->duplicate));
 	if (p->dup2)
-		conn_send_json(c, live_ack_msg(p->rid2[0] ? p->rid2 : NULL, qid, p->points, p->total, rank, r->players, 1));
+		conn_send_frame(c, live_ack_frame(r, p->qindex, p->rid2[0] ? p->rid2 : NULL, p->points, p->total,
+						  rank, r->players, 1));
 }
 
 static void rank_reply(arena *a, void *reply, void *ud)
@@ -472,9 +472,9 @@ static void lookup_done(arena *a, void *res, const char *err, void *ud)
 		else if (PQntuples(res) == 0)
 			conn_send_error(c, l->closed_code, l->rid[0] ? l->rid : NULL, NULL);
 		else if (l->canonical && !strcmp(PQgetvalue(res, 0, 0), l->canonical))
-			conn_send_json(c, live_ack_msg(l->rid[0] ? l->rid : NULL, l->r->qs[l->qindex].cq->id,
-						       atoll(PQgetvalue(res, 0, 1)), atoll(PQgetvalue(res, 0, 2)),
-						       0, l->r->players, 1));
+			conn_send_frame(c, live_ack_frame(l->r, l->qindex, l->rid[0] ? l->rid : NULL,
+							  atoll(PQgetvalue(res, 0, 1)), atoll(PQgetvalue(res, 0, 2)),
+							  0, l->r->players, 1));
 		else
 			conn_send_error(c, SA_E_ALREADY_ANSWERED, l->rid[0] ? l->rid : NULL, NULL);
 	}

@@ -121,6 +121,7 @@ void conn_unref(conn *c);
 /* Queues a frame (takes a new reference); returns -1 and closes a slow consumer. */
 int conn_send(conn *c, frame *f);
 int conn_send_json(conn *c, cJSON *obj); /* frees obj */
+int conn_send_frame(conn *c, frame *f);  /* takes f's reference */
 void conn_send_slot(conn *c, frame **slot, frame *f); /* newest-only */
 void conn_send_error(conn *c, int code, const char *rid, const char *detail);
 void conn_close(conn *c, int status, const char *reason);
@@ -141,6 +142,7 @@ typedef struct live_state {
 typedef struct run_question {
 	const contest_question *cq;
 	cJSON *public_msg;        /* "question" message without the time fields */
+	char *id_json;            /* the question id as a JSON string, quotes included */
 	cJSON *reveal_answer;
 	cJSON *explanation;       /* borrowed from the definition, may be NULL */
 	int noptions;
@@ -288,7 +290,10 @@ void live_send_snapshot(conn *c); /* state + question (+ leaderboard) */
 int live_question_open(crun *r, int qindex, int64_t at_ms); /* 1 when answers are taken */
 void live_reload_all(arena *a); /* re-reads every contest's state from PostgreSQL */
 void live_reload(crun *r);
-cJSON *live_ack_msg(const char *rid, const char *qid, int64_t points, int64_t score, int64_t rank,
+/* The `ack` of question qi (printed directly: one per answer). */
+frame *live_ack_frame(const crun *r, int qi, const char *rid, int64_t points, int64_t score, int64_t rank,
+		      int64_t players, int duplicate);
+cJSON *live_ack_msg(const crun *r, int qi, const char *rid, int64_t points, int64_t score, int64_t rank,
 		    int64_t players, int duplicate);
 char *live_event_json(crun *r, const live_state *st, const cJSON *reveal); /* malloc'ed (cJSON_free) */
 int live_fetch_reveal(crun *r, const live_state *st,
@@ -306,6 +311,7 @@ int bcast_units_query(crun *r, store_cb cb, void *ud);
 cJSON *units_json(void *res /* PGresult* of bcast_units_query */);
 void bcast_stop(arena *a);
 void bcast_send_player_lb(conn *c, int64_t rank);
+void fmt_points(char *buf, size_t n, int64_t milli); /* thousandths -> shortest decimal */
 void bcast_send_stats(conn *c);
 int bcast_fetch_top(crun *r, int limit, void (*done)(crun *r, cJSON *top, int64_t players, void *ud),
 		    void *ud);

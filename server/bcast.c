@@ -205,7 +205,7 @@ void bcast_run(crun *r, frame *f, int roles_mask)
 
 /* ------------------------------------------------------------ leaderboard frames */
 
-static void fmt_points(char *buf, size_t n, int64_t milli)
+void fmt_points(char *buf, size_t n, int64_t milli)
 {
 	if (milli % 1000 == 0)
 		snprintf(buf, n, "%lld", (long long)(milli / 1000));

@@ -76,6 +76,11 @@ int live_init(crun *r)
 		cJSON_AddNumberToObject(m, "points", (double)score_question_max_milli(cq->compiled) / 1000.0);
 		cJSON_AddNumberToObject(m, "time_limit_ms", (double)cq->time_limit_ms);
 		q->public_msg = m;
+		cJSON *id = cJSON_CreateString(cq->id);
+		q->id_json = id ? cJSON_PrintUnformatted(id) : NULL;
+		cJSON_Delete(id);
+		if (!q->id_json)
+			return -1;
 		q->reveal_answer = score_reveal_answer(cq->compiled);
 		q->explanation = langmap(cJSON_GetObjectItemCaseSensitive(cq->def, "explanation"));
 		q->noptions = score_question_noptions(cq->compiled);
@@ -93,6 +98,7 @@ void live_release(crun *r)
 {
 	for (int i = 0; i < r->nq; i++) {
 		cJSON_Delete(r->qs[i].public_msg);
+		cJSON_free(r->qs[i].id_json);
 		cJSON_Delete(r->qs[i].reveal_answer);
 		cJSON_Delete(r->qs[i].explanation);
 	}
@@ -151,23 +157,53 @@ cJSON *live_state_msg(crun *r)
 	return o;
 }
 
-cJSON *live_ack_msg(const char *rid, const char *qid, int64_t points, int64_t score, int64_t rank,
+/* s as a JSON string with its quotes; s is at most 64 bytes (a rid), so out
+ * (6 bytes per input byte + 3) always holds it. */
+static void json_quote(char *out, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	char *o = out;
+	*o++ = '"';
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\') {
+			*o++ = '\\';
+			*o++ = (char)*p;
+		} else if (*p < 0x20) {
+			memcpy(o, "\\u00", 4);
+			o[4] = hex[*p >> 4];
+			o[5] = hex[*p & 15];
+			o += 6;
+		} else
+			*o++ = (char)*p;
+	}
+	*o++ = '"';
+	*o = '\0';
+}
+
+frame *live_ack_frame(const crun *r, int qi, const char *rid, int64_t points, int64_t score, int64_t rank,
+		      int64_t players, int duplicate)
+{
+	char rq[6 * 64 + 16] = "", pts[32], sc[32], rk[24] = "null";
+	if (rid && strlen(rid) <= 64) {
+		memcpy(rq, "\"rid\":", 6);
+		json_quote(rq + 6, rid);
+		strcat(rq, ",");
+	}
+	fmt_points(pts, sizeof pts, points);
+	fmt_points(sc, sizeof sc, score);
+	if (rank > 0)
+		snprintf(rk, sizeof rk, "%lld", (long long)rank);
+	return frame_printf("{\"type\":\"ack\",%s\"question_id\":%s,\"accepted\":true,\"points\":%s,"
+			    "\"score\":%s,\"rank\":%s,\"players\":%lld,\"duplicate\":%s}",
+			    rq, r->qs[qi].id_json, pts, sc, rk, (long long)players, duplicate ? "true" : "false");
+}
+
+cJSON *live_ack_msg(const crun *r, int qi, const char *rid, int64_t points, int64_t score, int64_t rank,
 		    int64_t players, int duplicate)
 {
-	cJSON *o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "type", "ack");
-	if (rid)
-		cJSON_AddStringToObject(o, "rid", rid);
-	cJSON_AddStringToObject(o, "question_id", qid);
-	cJSON_AddBoolToObject(o, "accepted", 1);
-	cJSON_AddNumberToObject(o, "points", (double)points / 1000.0);
-	cJSON_AddNumberToObject(o, "score", (double)score / 1000.0);
-	if (rank > 0)
-		cJSON_AddNumberToObject(o, "rank", (double)rank);
-	else
-		cJSON_AddNullToObject(o, "rank");
-	cJSON_AddNumberToObject(o, "players", (double)players);
-	cJSON_AddBoolToObject(o, "duplicate", duplicate);
+	frame *f = live_ack_frame(r, qi, rid, points, score, rank, players, duplicate);
+	cJSON *o = f ? cJSON_ParseWithLength(frame_text(f), f->len) : NULL;
+	frame_unref(f);
 	return o;
 }
 
@@ -185,7 +221,7 @@ cJSON *live_question_msg(crun *r, const answer_memo *memo, int64_t score_milli)
 	cJSON_AddNumberToObject(o, "server_time", (double)now);
 	if (memo && memo->qindex == qi && memo->canonical)
 		cJSON_AddItemToObject(o, "answered",
-				      live_ack_msg(NULL, r->qs[qi].cq->id, memo->points_milli, score_milli,
+				      live_ack_msg(r, qi, NULL, memo->points_milli, score_milli,
 						   0, r->players, 1));
 	else
 		cJSON_AddNullToObject(o, "answered");

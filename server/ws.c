@@ -232,6 +232,15 @@ int conn_send(conn *c, frame *f)
 	return 0;
 }
 
+int conn_send_frame(conn *c, frame *f)
+{
+	if (!f)
+		return -1;
+	int rc = conn_send(c, f);
+	frame_unref(f);
+	return rc;
+}
+
 int conn_send_json(conn *c, cJSON *obj)
 {
 	frame *f = frame_from_json(obj);

@@ -43,6 +43,14 @@ describe('idempotent retries', () => {
 		for (const k of ['question_id', 'accepted', 'points', 'score']) assert.deepEqual(again[k], first[k], k);
 	});
 
+	test('a rid with quotes and backslashes comes back unchanged (rids are printable ASCII)', async () => {
+		const rid = 'q"uo\\te\\\\"}{</x> ,:';
+		const again = await p.request({ type: 'answer', rid, question_id: 'q1', response: 0 });
+		assert.equal(again.type, 'ack', JSON.stringify(again));
+		assert.equal(again.rid, rid);
+		assert.equal(again.points, first.points);
+	});
+
 	test('same response without rid: duplicate ack', async () => {
 		p.send({ type: 'answer', question_id: 'q1', response: 0 });
 		const again = await p.waitFor((m) => m.type === 'ack' || m.type === 'error', 10000, 'ack');
