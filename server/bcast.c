@@ -157,7 +157,7 @@ static int fanout_step(crun *r, int budget)
 	}
 	if (r->fan_cursor)
 		return 0;
-	if (r->fan_sent >= FANOUT_CHUNK)
+	if (r->fan_sent >= 2000)
 		sa_log(LL_INFO, "contest %s: push to %d members in %.1f ms", r->code, r->fan_sent,
 		       (double)(now_us() - r->fan_start_us) / 1000.0);
 	frame_unref(r->fan_frame);

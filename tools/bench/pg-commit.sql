@@ -1,14 +1,15 @@
--- tools/bench/pg-commit.sql - one group commit of 500 answers, shaped like
--- server/answer.c's commit_sql (pgbench script for tools/bench/pg-commit.sh).
--- Each batch takes the next value of pgc_batch: 500 participants of one
--- block of the 10,000, at a question index no batch used before.
+-- tools/bench/pg-commit.sql - one group commit of :batch answers, shaped like
+-- server/answer.c's commit_sql (pgbench script for tools/bench/pg-commit.sh,
+-- which sets batch with -D). Each batch takes the next value of pgc_batch:
+-- :batch participants of one block of the 10,000, at a question index no
+-- batch used before.
 WITH q AS (SELECT nextval('pgc_batch') AS n),
 v AS (
-  SELECT (SELECT min(id) FROM participants) - 1 + (q.n % 20) * 500 + g AS pid,
-         (q.n / 20)::int AS qidx, 'q1'::text AS qid, 'a1'::text AS rid, '1'::text AS resp, '{1}'::text AS opts,
+  SELECT (SELECT min(id) FROM participants) - 1 + (q.n % (10000 / :batch)) * :batch + g AS pid,
+         (q.n / (10000 / :batch))::int AS qidx, 'q1'::text AS qid, 'a1'::text AS rid, '1'::text AS resp, '{1}'::text AS opts,
          (g % 2 * 1000)::bigint AS pts, (g % 2 * 2)::smallint AS corr, 1764215000000::bigint AS rcv,
          1000 AS rms, 10::bigint AS rds, 1 AS streak, (SELECT id FROM contests WHERE code = 'PGC') AS cid, g AS ord
-  FROM q, generate_series(1, 500) g),
+  FROM q, generate_series(1, :batch) g),
 ins AS (
   INSERT INTO answers (participant_id, question_idx, contest_id, question_id, request_id, response,
     options, points_milli, correctness, received_ms, response_ms, instance)
