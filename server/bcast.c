@@ -192,6 +192,16 @@ static void on_fanout(uv_idle_t *h)
 
 void bcast_run(crun *r, frame *f, int roles_mask)
 {
+	if (!(roles_mask & (1 << ROLE_PLAYER))) {
+		/* screens and hosts only: a few, at once; each gets any pending push first
+		 * (conn_send), and a pending push to the players keeps its pace */
+		for (conn *c = r->members, *next; c; c = next) {
+			next = c->next;
+			if (roles_mask & (1 << c->role))
+				conn_send(c, f);
+		}
+		return;
+	}
 	fanout_finish(r);
 	r->fan_gen++;
 	r->fan_frame = frame_ref(f);

@@ -188,6 +188,13 @@ void conn_close(conn *c, int status, const char *reason)
 	lws_callback_on_writable(c->wsi);
 }
 
+/* A push still on its way to the contest's members goes first (bcast.c). */
+static void catch_up(conn *c)
+{
+	if (c->run && c->run->fan_frame && c->fan_seen != c->run->fan_gen)
+		bcast_catch_up(c);
+}
+
 /* Nothing waiting to go out on c: a frame may be written at once. */
 static int conn_idle(conn *c)
 {
@@ -198,8 +205,7 @@ int conn_send(conn *c, frame *f)
 {
 	if (!c->wsi || !f || c->close_status)
 		return -1;
-	if (c->run && c->run->fan_frame && c->fan_seen != c->run->fan_gen)
-		bcast_catch_up(c); /* an earlier push still on its way to the members */
+	catch_up(c);
 	/*
 	 * Nothing queued and nothing left over from an earlier write: write now.
 	 * This skips the lws_callback_on_writable round trip (an epoll_ctl to
@@ -256,6 +262,7 @@ void conn_send_slot(conn *c, frame **slot, frame *f)
 {
 	if (!c->wsi || !f || c->close_status)
 		return;
+	catch_up(c);
 	if (conn_idle(c)) { /* no older one to replace: straight out, as conn_send */
 		conn_send(c, f);
 		return;
