@@ -28,6 +28,13 @@ static int exec_ok(PGconn *pg, const char *sql)
 	return ok ? 0 : -1;
 }
 
+/* Notices ("relation ... already exists, skipping") are expected here: debug log, not stderr. */
+static void notice_to_log(void *arg, const char *message)
+{
+	(void)arg;
+	sa_log(LL_DEBUG, "postgresql: %.*s", (int)strcspn(message, "\n"), message);
+}
+
 static PGconn *connect_sync(const char *conninfo)
 {
 	PGconn *pg = PQconnectdb(conninfo);
@@ -36,7 +43,7 @@ static PGconn *connect_sync(const char *conninfo)
 		PQfinish(pg);
 		return NULL;
 	}
-	PQsetNoticeProcessor(pg, NULL, NULL);
+	PQsetNoticeProcessor(pg, notice_to_log, NULL); /* NULL would keep libpq's, which prints */
 	return pg;
 }
 
