@@ -71,7 +71,13 @@ typedef struct answer_queue {
 static void flush(arena *a);
 static void schedule(arena *a);
 
-static int commit_inflight(const arena *a) { return a->cfg.commit_inflight > 0 ? a->cfg.commit_inflight : 1; }
+/* Stopping, everything waiting goes at once: the drain waits for the store. */
+static int commit_inflight(const arena *a)
+{
+	if (a->stopping)
+		return 1 << 30;
+	return a->cfg.commit_inflight > 0 ? a->cfg.commit_inflight : 1;
+}
 
 /* A pending answer of the message's player to question qi; takes canonical. */
 static pending *pending_new(msg_ctx *x, int qi, char *canonical)
@@ -155,7 +161,7 @@ static void schedule(arena *a)
 	answer_queue *q = a->aq;
 	if (!q->n || q->inflight >= commit_inflight(a))
 		return;
-	if (q->n >= a->cfg.commit_max) {
+	if (q->n >= a->cfg.commit_max || a->stopping) {
 		flush(a);
 		return;
 	}
