@@ -233,8 +233,8 @@ static void pgc_poll_set(pgc *c, int events)
 
 /*
  * Sends r on c: a statement of store_query_prepared runs prepared (parsed
- * and planned once per connection; it is prepared first if this connection
- * has not seen it), anything else as a one-off. Returns -1 if c went down
+ * once per connection, prepared first if this connection has not seen it),
+ * anything else as a one-off. Returns -1 if c went down
  * (r has been answered).
  */
 static int pgc_run(pgc *c, store_req *r)
