@@ -14,8 +14,9 @@
  * and the rest FANOUT_CHUNK per loop iteration (an idle handle), so input is
  * read and acknowledged in between. Order per member still holds: a member
  * not reached yet gets the push first when anything else is sent to it
- * (bcast_catch_up, from conn_send), and a new push first finishes the
- * previous one. Members who arrive during a fan-out got a snapshot of the
+ * (bcast_catch_up, from conn_send), and a new push to the players first
+ * finishes the previous one (a push to screens and hosts only goes to those
+ * few at once). Members who arrive during a fan-out got a snapshot of the
  * state that includes it, and are skipped.
  *
  * Players receive their own rank with each leaderboard: the shared top-N
