@@ -23,9 +23,8 @@
 #define CX_BANK_FORMAT "skillarena-bank/1"
 #define CX_BANK_MAX_QUESTIONS 20000
 
-static const char *const cx_bank_fields[] = {"format", "id", "title", "description",
-					     "source", "language", "categories", "questions",
-					     NULL};
+static const char *const cx_bank_fields[] = {"format",   "id",         "title",     "description", "source",
+					     "language", "categories", "questions", NULL};
 static const char *const cx_category_fields[] = {"id", "title", "description", NULL};
 
 typedef struct cx_format_row {
@@ -97,8 +96,7 @@ bool cx_bank_check(cx *c, const cJSON *root, const int *lines)
 	if (!fmt)
 		cx_err(c, "$", CXM_MISSING, "format");
 	else if (!cJSON_IsString(fmt) || strcmp(fmt->valuestring, CX_BANK_FORMAT) != 0)
-		cx_err(c, "$.format", CXM_BANK_FORMAT,
-		       cJSON_IsString(fmt) ? fmt->valuestring : "?");
+		cx_err(c, "$.format", CXM_BANK_FORMAT, cJSON_IsString(fmt) ? fmt->valuestring : "?");
 	const cJSON *id = cJSON_GetObjectItemCaseSensitive(root, "id");
 	if (!id)
 		cx_err(c, "$", CXM_MISSING, "id");
@@ -139,8 +137,8 @@ bool cx_bank_check(cx *c, const cJSON *root, const int *lines)
 			cx_err(c, cp, CXM_MISSING, "id");
 		else if (cx_id(c, cid, cx_key(p, cp, "id")))
 			for (int j = 0; j < i; j++) {
-				const cJSON *o = cJSON_GetObjectItemCaseSensitive(
-					cJSON_GetArrayItem(cats, j), "id");
+				const cJSON *o =
+					cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(cats, j), "id");
 				char fp[CX_PATH_MAX];
 				if (cJSON_IsString(o) && strcmp(o->valuestring, cid->valuestring) == 0) {
 					cx_err(c, p, CXM_DUP_ID, cid->valuestring,
@@ -187,7 +185,7 @@ bool cx_bank_check(cx *c, const cJSON *root, const int *lines)
 				if (!found)
 					cx_err(c, cx_key(p, qp, "category"), CXM_UNKNOWN_REF,
 					       strcmp(c->lang ? c->lang : "", "en") == 0 ? "category"
-											  : "分类",
+											 : "分类",
 					       cat->valuestring);
 			}
 		}
@@ -196,8 +194,8 @@ bool cx_bank_check(cx *c, const cJSON *root, const int *lines)
 		for (size_t k = before; lines && c->diag && k < c->diag->count; k++) {
 			contest_problem *pr = &c->diag->items[k];
 			int qi;
-			if (pr->line == 0 && pr->path &&
-			    sscanf(pr->path, "$.questions[%d]", &qi) == 1 && qi >= 0 && qi < n)
+			if (pr->line == 0 && pr->path && sscanf(pr->path, "$.questions[%d]", &qi) == 1 &&
+			    qi >= 0 && qi < n)
 				pr->line = lines[qi];
 		}
 	}
@@ -241,8 +239,8 @@ void cx_banks_free(struct contest_banks *bs)
 	free(bs);
 }
 
-int contest_bank_load(const char *path, const score_engine *eng, const char *lang,
-		      contest_bank **out, contest_diag *diag)
+int contest_bank_load(const char *path, const score_engine *eng, const char *lang, contest_bank **out,
+		      contest_diag *diag)
 {
 	cx c = {.file = path, .lang = lang, .diag = diag, .eng = eng};
 	*out = NULL;

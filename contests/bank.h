@@ -44,17 +44,17 @@ const char *contest_bank_format_name(contest_bank_format f);
 int contest_bank_format_guess(const char *path);
 
 typedef struct contest_bank {
-	cJSON *root;           /* the bank as native JSON; owned */
+	cJSON *root; /* the bank as native JSON; owned */
 	size_t nquestions;
-	size_t nwarnings;      /* items skipped on import (GIFT descriptions) */
+	size_t nwarnings; /* items skipped on import (GIFT descriptions) */
 } contest_bank;
 
 /* Options of an import; a zeroed struct is the default. */
 typedef struct contest_import_opts {
-	const char *id;        /* bank id; default: the file name without extension */
-	const char *title;     /* bank title (zh-CN); default: the id */
-	const char *category;  /* category of questions that name none (GIFT before any $CATEGORY) */
-	const char *encoding;  /* CSV/Aiken/GIFT input encoding: NULL or "auto" detects */
+	const char *id;       /* bank id; default: the file name without extension */
+	const char *title;    /* bank title (zh-CN); default: the id */
+	const char *category; /* category of questions that name none (GIFT before any $CATEGORY) */
+	const char *encoding; /* CSV/Aiken/GIFT input encoding: NULL or "auto" detects */
 } contest_import_opts;
 
 /*
@@ -63,17 +63,15 @@ typedef struct contest_import_opts {
  * problem in *diag and nothing in *out. Warnings (skipped items) are added to
  * *warn when it is not NULL, also on success.
  */
-int contest_bank_load(const char *path, const score_engine *eng, const char *lang,
-		      contest_bank **out, contest_diag *diag);
-int contest_bank_import(const char *path, contest_bank_format fmt,
-			const contest_import_opts *opts, const score_engine *eng,
-			const char *lang, contest_bank **out, contest_diag *diag,
+int contest_bank_load(const char *path, const score_engine *eng, const char *lang, contest_bank **out,
+		      contest_diag *diag);
+int contest_bank_import(const char *path, contest_bank_format fmt, const contest_import_opts *opts,
+			const score_engine *eng, const char *lang, contest_bank **out, contest_diag *diag,
 			contest_diag *warn);
 /* Imports from memory (used by the fuzz targets); `name` is shown in problems. */
-int contest_bank_import_mem(const char *name, const char *data, size_t len,
-			    contest_bank_format fmt, const contest_import_opts *opts,
-			    const score_engine *eng, const char *lang, contest_bank **out,
-			    contest_diag *diag, contest_diag *warn);
+int contest_bank_import_mem(const char *name, const char *data, size_t len, contest_bank_format fmt,
+			    const contest_import_opts *opts, const score_engine *eng, const char *lang,
+			    contest_bank **out, contest_diag *diag, contest_diag *warn);
 void contest_bank_free(contest_bank *b);
 
 /*

@@ -92,7 +92,7 @@ typedef struct cx_pool_item {
 
 typedef struct cx_rule {
 	int count;
-	int *cand;   /* indexes into the pool, in pool order */
+	int *cand; /* indexes into the pool, in pool order */
 	int ncand;
 } cx_rule;
 
@@ -103,29 +103,28 @@ struct contest_blueprint {
 	int nrules;
 	int total;
 	bool per_participant, shuffle_questions, shuffle_options;
-	char *seed;  /* the stage's seed string */
+	char *seed; /* the stage's seed string */
 };
 
 static const char *const cx_paper_fields[] = {
-	"rules", "total", "ratio", "from", "per_participant", "seed", "shuffle_questions",
+	"rules",           "total", "ratio", "from", "per_participant", "seed", "shuffle_questions",
 	"shuffle_options", NULL};
-static const char *const cx_rule_fields[] = {"bank", "category", "difficulty", "type",
-					     "tags", "count", NULL};
+static const char *const cx_rule_fields[] = {"bank", "category", "difficulty", "type", "tags", "count", NULL};
 
 /* A filter: bank alias, category, difficulty, type, tags (all must hold). */
 typedef struct cx_filter {
-	int bank;                 /* -1: any */
+	int bank; /* -1: any */
 	const char *category, *type;
-	int difficulty;           /* 0: any */
+	int difficulty; /* 0: any */
 	const cJSON *tags;
 } cx_filter;
 
 static bool cx_has_tag(const cJSON *q, const char *tag)
 {
 	const cJSON *t;
-	cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(q, "tags"))
-		if (cJSON_IsString(t) && strcmp(t->valuestring, tag) == 0)
-			return true;
+	cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(q, "tags")) if (cJSON_IsString(t) &&
+									       strcmp(t->valuestring, tag) ==
+										       0) return true;
 	return false;
 }
 
@@ -141,15 +140,14 @@ static bool cx_match(const cx_filter *f, const cx_pool_item *pi, const struct co
 	if (f->difficulty && f->difficulty != it->difficulty)
 		return false;
 	const cJSON *t;
-	cJSON_ArrayForEach(t, f->tags)
-		if (cJSON_IsString(t) && !cx_has_tag(it->q, t->valuestring))
-			return false;
+	cJSON_ArrayForEach(t,
+			   f->tags) if (cJSON_IsString(t) && !cx_has_tag(it->q, t->valuestring)) return false;
 	return true;
 }
 
 /* Checks the filter fields of obj (rule or "from"); false on a problem. */
-static bool cx_filter_parse(cx *c, const cJSON *obj, const char *path,
-			    const struct contest_banks *bs, cx_filter *f)
+static bool cx_filter_parse(cx *c, const cJSON *obj, const char *path, const struct contest_banks *bs,
+			    cx_filter *f)
 {
 	char p[CX_PATH_MAX];
 	size_t before = cx_nerr(c);
@@ -165,8 +163,8 @@ static bool cx_filter_parse(cx *c, const cJSON *obj, const char *path,
 				if (strcmp(bs->v[i].alias, v->valuestring) == 0)
 					f->bank = (int)i;
 			if (f->bank < 0)
-				cx_err(c, cx_key(p, path, "bank"), CXM_UNKNOWN_REF,
-				       en ? "bank" : "题库", v->valuestring);
+				cx_err(c, cx_key(p, path, "bank"), CXM_UNKNOWN_REF, en ? "bank" : "题库",
+				       v->valuestring);
 		}
 	}
 	if ((v = cJSON_GetObjectItemCaseSensitive(obj, "category"))) {
@@ -222,20 +220,17 @@ void cx_blueprint_free(struct contest_blueprint *bp)
 
 size_t cx_blueprint_total(const struct contest_blueprint *bp) { return (size_t)bp->total; }
 
-bool cx_blueprint_per_participant(const struct contest_blueprint *bp)
-{
-	return bp->per_participant;
-}
+bool cx_blueprint_per_participant(const struct contest_blueprint *bp) { return bp->per_participant; }
 
 /* ---- matching ---- */
 
 typedef struct cx_match_state {
 	const struct contest_blueprint *bp;
-	int **order;     /* per rule: candidates in shuffled order */
-	int *slot_rule;  /* rule of each slot */
-	int *item_slot;  /* pool item -> slot holding it, or -1 */
-	int *slot_item;  /* slot -> pool item, or -1 */
-	int *seen;       /* pool item -> visit stamp */
+	int **order;    /* per rule: candidates in shuffled order */
+	int *slot_rule; /* rule of each slot */
+	int *item_slot; /* pool item -> slot holding it, or -1 */
+	int *slot_item; /* slot -> pool item, or -1 */
+	int *seen;      /* pool item -> visit stamp */
 	int stamp;
 } cx_match_state;
 
@@ -392,9 +387,8 @@ static void cx_shuffle_options(cJSON *q, cx_rng *rng)
 	} else if (row->answer == CX_ANS_INDEXES && cJSON_IsArray(ans)) {
 		int m = cJSON_GetArraySize(ans), v[64], w = 0;
 		const cJSON *it;
-		cJSON_ArrayForEach(it, ans)
-			if (cJSON_IsNumber(it) && it->valueint >= 0 && it->valueint < n && w < 64)
-				v[w++] = inv[it->valueint];
+		cJSON_ArrayForEach(it, ans) if (cJSON_IsNumber(it) && it->valueint >= 0 && it->valueint < n &&
+						w < 64) v[w++] = inv[it->valueint];
 		if (w == m) {
 			qsort(v, (size_t)w, sizeof(int), cx_cmp_int);
 			cJSON *na = cJSON_CreateArray();
@@ -467,8 +461,7 @@ static void cx_apportion(const double *w, int n, int total, int *counts)
 }
 
 struct contest_blueprint *cx_blueprint_build(cx *c, const cJSON *paper, const char *path,
-					     const struct contest_banks *banks, bool live,
-					     const char *seed)
+					     const struct contest_banks *banks, bool live, const char *seed)
 {
 	char p[CX_PATH_MAX];
 	size_t before = cx_nerr(c);
@@ -573,8 +566,8 @@ struct contest_blueprint *cx_blueprint_build(cx *c, const cJSON *paper, const ch
 			if (!cJSON_IsObject(from))
 				cx_err(c, cx_key(p, path, "from"), CXM_NOT_OBJECT);
 			else {
-				static const char *const from_fields[] = {"bank", "category",
-									  "difficulty", "tags", NULL};
+				static const char *const from_fields[] = {"bank", "category", "difficulty",
+									  "tags", NULL};
 				cx_fields(c, from, cx_key(p, path, "from"), from_fields);
 				if (cx_filter_parse(c, from, p, banks, &ff))
 					fromf = &ff;

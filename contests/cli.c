@@ -177,8 +177,8 @@ static contest_bank *cli_load_bank(const char *path, const char *format, const c
 	int fmt = format ? contest_bank_format_parse(format) : contest_bank_format_guess(path);
 	if (fmt < 0)
 		fmt = CONTEST_BANK_JSON;
-	contest_import_opts io = {.id = o->id, .title = o->title, .category = o->category,
-				  .encoding = o->encoding};
+	contest_import_opts io = {
+		.id = o->id, .title = o->title, .category = o->category, .encoding = o->encoding};
 	contest_bank *b = NULL;
 	if (fmt == CONTEST_BANK_JSON)
 		contest_bank_load(path, eng, o->lang, &b, d);
@@ -189,10 +189,7 @@ static contest_bank *cli_load_bank(const char *path, const char *format, const c
 
 /* ---- commands ---- */
 
-static int cli_cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
+static int cli_cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
 /* The files a validate argument names: a file, or the contest and bank files in a directory. */
 static char **cli_expand(const char *arg, int *n)
@@ -259,8 +256,9 @@ static int cmd_validate(int argc, char **argv, const score_engine *eng)
 		int k;
 		char **more = cli_expand(o.files[i], &k);
 		if (k == 0) {
-			fprintf(stderr, en ? "%s: no contest or bank files in this directory\n"
-					   : "%s：目录中没有竞赛或题库文件\n",
+			fprintf(stderr,
+				en ? "%s: no contest or bank files in this directory\n"
+				   : "%s：目录中没有竞赛或题库文件\n",
 				o.files[i]);
 			bad++;
 		}
@@ -290,12 +288,11 @@ static int cmd_validate(int argc, char **argv, const score_engine *eng)
 		} else {
 			contest_bank *b = cli_load_bank(f, o.format, &o, eng, &d, &w);
 			if (b) {
-				const char *id = cJSON_GetStringValue(
-					cJSON_GetObjectItemCaseSensitive(b->root, "id"));
+				const char *id =
+					cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(b->root, "id"));
 				printf(en ? "%s: ok: bank %s (%zu question%s)\n"
 					  : "%s：通过：题库 %s（%zu 道题%s）\n",
-				       f, id ? id : "?", b->nquestions,
-				       en && b->nquestions != 1 ? "s" : "");
+				       f, id ? id : "?", b->nquestions, en && b->nquestions != 1 ? "s" : "");
 				contest_bank_free(b);
 			}
 		}
@@ -316,7 +313,7 @@ static int cmd_validate(int argc, char **argv, const score_engine *eng)
 
 static int cmd_import_bank(int argc, char **argv, const score_engine *eng)
 {
-	static const char *const allowed[] = {"--lang", "--format", "--out", "-o", "--id",
+	static const char *const allowed[] = {"--lang",  "--format",   "--out",      "-o", "--id",
 					      "--title", "--category", "--encoding", NULL};
 	cli_opts o;
 	int rc = cli_parse(argc, argv, &o, allowed);
@@ -337,8 +334,8 @@ static int cmd_import_bank(int argc, char **argv, const score_engine *eng)
 		return 2;
 	}
 	contest_diag d = {0}, w = {0};
-	contest_bank *b = cli_load_bank(f, contest_bank_format_name((contest_bank_format)fmt), &o,
-					eng, &d, &w);
+	contest_bank *b =
+		cli_load_bank(f, contest_bank_format_name((contest_bank_format)fmt), &o, eng, &d, &w);
 	contest_diag_print(&w, stderr);
 	int ret = 0;
 	if (!b) {
@@ -350,8 +347,9 @@ static int cmd_import_bank(int argc, char **argv, const score_engine *eng)
 			contest_diag_print(&d, stderr);
 			ret = 1;
 		} else if (o.out) {
-			fprintf(stderr, strcmp(o.lang, "en") == 0 ? "%s: %zu questions written to %s\n"
-								 : "%s：已导入 %zu 道题，写入 %s\n",
+			fprintf(stderr,
+				strcmp(o.lang, "en") == 0 ? "%s: %zu questions written to %s\n"
+							  : "%s：已导入 %zu 道题，写入 %s\n",
 				f, b->nquestions, o.out);
 		}
 		free(json);
@@ -365,8 +363,8 @@ static int cmd_import_bank(int argc, char **argv, const score_engine *eng)
 
 static int cmd_export_bank(int argc, char **argv, const score_engine *eng)
 {
-	static const char *const allowed[] = {"--lang", "--format", "--from", "--out", "-o",
-					      "--encoding", NULL};
+	static const char *const allowed[] = {"--lang", "--format",   "--from", "--out",
+					      "-o",     "--encoding", NULL};
 	cli_opts o;
 	int rc = cli_parse(argc, argv, &o, allowed);
 	if (rc || o.nfiles != 1) {

@@ -41,12 +41,12 @@ static bool cx_kind_allows(const char *kind, const char *type)
 }
 
 static const char *const cx_contest_fields[] = {
-	"code", "title", "organizer", "description", "starts_at", "ends_at", "mode",
-	"time_limit_s", "scoring", "pass_mark", "awards", "leaderboards", "banks",
-	"questions", "paper", "stages", "rounds", "window", "seed", NULL};
+	"code",         "title",   "organizer", "description", "starts_at",    "ends_at", "mode",
+	"time_limit_s", "scoring", "pass_mark", "awards",      "leaderboards", "banks",   "questions",
+	"paper",        "stages",  "rounds",    "window",      "seed",         NULL};
 static const char *const cx_stage_fields[] = {
-	"id", "title", "kind", "weight", "time_limit_s", "duration_min", "questions", "paper",
-	"description", NULL};
+	"id",           "title",     "kind",  "weight",      "time_limit_s",
+	"duration_min", "questions", "paper", "description", NULL};
 static const char *const cx_round_fields[] = {"id", "title", "stages", "advance", NULL};
 static const char *const cx_advance_fields[] = {"top", NULL};
 static const char *const cx_awards_fields[] = {"by", "tiers", "require_pass", NULL};
@@ -312,8 +312,8 @@ static struct contest_banks *cx_load_banks(cx *c, const cJSON *root)
 		if (fmt < 0 || fmt == CONTEST_BANK_JSON)
 			rc = contest_bank_load(path, c->eng, c->lang, &b, c->diag);
 		else
-			rc = contest_bank_import(path, (contest_bank_format)fmt, NULL, c->eng,
-						 c->lang, &b, c->diag, NULL);
+			rc = contest_bank_import(path, (contest_bank_format)fmt, NULL, c->eng, c->lang, &b,
+						 c->diag, NULL);
 		if (rc != 0) {
 			cx_err(c, p, CXM_BANK_LOAD, it->valuestring);
 			free(path);
@@ -366,8 +366,8 @@ static int64_t cx_limit_ms(const cJSON *q, int64_t stage_ms)
 }
 
 /* Compiles a drawn question (already checked in its bank) with the contest's rules. */
-static bool cx_add_drawn(cx *c, cx_qlist *l, cJSON *q, const char *alias, int stage,
-			 int64_t stage_ms, const cJSON *rules, const char *path)
+static bool cx_add_drawn(cx *c, cx_qlist *l, cJSON *q, const char *alias, int stage, int64_t stage_ms,
+			 const cJSON *rules, const char *path)
 {
 	const cJSON *id = cJSON_GetObjectItemCaseSensitive(q, "id");
 	char *nid = cx_asprintf("%s.%s", alias, cJSON_GetStringValue(id) ? id->valuestring : "?");
@@ -401,8 +401,8 @@ typedef struct cx_stage_src {
 	const cJSON *paper;
 } cx_stage_src;
 
-static void cx_check_stage_fields(cx *c, contest_def *def, size_t si, const cx_stage_src *src,
-				  bool implicit, int64_t contest_ms, size_t nstages)
+static void cx_check_stage_fields(cx *c, contest_def *def, size_t si, const cx_stage_src *src, bool implicit,
+				  int64_t contest_ms, size_t nstages)
 {
 	contest_stage *st = &def->stages[si];
 	const cJSON *o = src->obj;
@@ -504,8 +504,8 @@ static void cx_stage_inline(cx *c, contest_def *def, size_t si, const cJSON *qs,
 	st->count = l->n - st->first;
 }
 
-static void cx_stage_paper(cx *c, contest_def *def, size_t si, const cJSON *paper,
-			   const char *ppath, const cJSON *rules, bool live, cx_qlist *ql)
+static void cx_stage_paper(cx *c, contest_def *def, size_t si, const cJSON *paper, const char *ppath,
+			   const cJSON *rules, bool live, cx_qlist *ql)
 {
 	contest_stage *st = &def->stages[si];
 	st->first = ql->n;
@@ -650,16 +650,14 @@ static void cx_check_rounds(cx *c, const cJSON *root, contest_def *def)
 						def->stages[j].round = i;
 				}
 			if (!found)
-				cx_err(c, p, CXM_UNKNOWN_REF, cx_en(c) ? "stage" : "阶段",
-				       s->valuestring);
+				cx_err(c, p, CXM_UNKNOWN_REF, cx_en(c) ? "stage" : "阶段", s->valuestring);
 		}
 	}
 	/* every stage must belong to a round once rounds are given */
 	for (size_t j = 0; j < def->nstages; j++)
 		if (def->stages[j].round < 0 && def->stages[j].id) {
 			char sp2[CX_PATH_MAX];
-			cx_err(c, cx_idx(sp2, "$.stages", (int)j), CXM_STAGE_NO_ROUND,
-			       def->stages[j].id);
+			cx_err(c, cx_idx(sp2, "$.stages", (int)j), CXM_STAGE_NO_ROUND, def->stages[j].id);
 		}
 }
 
@@ -669,16 +667,15 @@ static void cx_item_path(char *out, const contest_def *def, const contest_questi
 {
 	const contest_stage *st = &def->stages[q->stage];
 	if (implicit)
-		snprintf(out, CX_PATH_MAX, "$.%s[%zu].id", st->paper ? "paper" : "questions",
-			 i - st->first);
+		snprintf(out, CX_PATH_MAX, "$.%s[%zu].id", st->paper ? "paper" : "questions", i - st->first);
 	else
 		snprintf(out, CX_PATH_MAX, "$.stages[%d].%s[%zu].id", q->stage,
 			 st->paper ? "paper" : "questions", i - st->first);
 }
 
 /* Ids unique across stages (within a stage cx_question_ids() has checked them). */
-static void cx_check_unique_ids(cx *c, const contest_def *def, const cx_qlist *ql,
-				const cx_qlist *tl, bool implicit)
+static void cx_check_unique_ids(cx *c, const contest_def *def, const cx_qlist *ql, const cx_qlist *tl,
+				bool implicit)
 {
 	const cx_qlist *lists[2] = {ql, tl};
 	for (int a = 0; a < 2; a++)
@@ -744,8 +741,7 @@ static int cx_load_json(cx *c, cJSON *root, contest_def *def)
 	cx_check_awards(c, root, def);
 	cx_check_leaderboards(c, root, def);
 	cx_check_window(c, root, mode, def);
-	if ((v = cJSON_GetObjectItemCaseSensitive(root, "seed")) &&
-	    cx_string(c, v, "$.seed", 128, false))
+	if ((v = cJSON_GetObjectItemCaseSensitive(root, "seed")) && cx_string(c, v, "$.seed", 128, false))
 		def->seed = cx_strdup(v->valuestring);
 	else
 		def->seed = cx_strdup(def->code ? def->code : "");
@@ -761,8 +757,7 @@ static int cx_load_json(cx *c, cJSON *root, contest_def *def)
 		return -1;
 	}
 	if (given > 1) {
-		cx_err(c, "$", CXM_EXCLUSIVE, stages ? "stages" : "questions",
-		       paper ? "paper" : "questions");
+		cx_err(c, "$", CXM_EXCLUSIVE, stages ? "stages" : "questions", paper ? "paper" : "questions");
 		return -1;
 	}
 	cx_qlist ql = {0}, tl = {0};
@@ -804,8 +799,8 @@ static int cx_load_json(cx *c, cJSON *root, contest_def *def)
 					if (def->stages[j].id &&
 					    strcmp(def->stages[j].id, def->stages[i].id) == 0) {
 						char fp[CX_PATH_MAX];
-						cx_err(c, cx_key(p, sp, "id"), CXM_DUP_ID,
-						       def->stages[i].id, cx_idx(fp, "$.stages", (int)j));
+						cx_err(c, cx_key(p, sp, "id"), CXM_DUP_ID, def->stages[i].id,
+						       cx_idx(fp, "$.stages", (int)j));
 					}
 			if (!cJSON_IsObject(so))
 				continue;
@@ -816,11 +811,9 @@ static int cx_load_json(cx *c, cJSON *root, contest_def *def)
 			else if (!sq && !spaper)
 				cx_err(c, sp, CXM_NEED_ONE_OF, "questions", "paper");
 			else if (sq)
-				cx_stage_inline(c, def, i, sq, cx_key(p, sp, "questions"), rules, &ql,
-						&tl);
+				cx_stage_inline(c, def, i, sq, cx_key(p, sp, "questions"), rules, &ql, &tl);
 			else
-				cx_stage_paper(c, def, i, spaper, cx_key(p, sp, "paper"), rules, live,
-					       &ql);
+				cx_stage_paper(c, def, i, spaper, cx_key(p, sp, "paper"), rules, live, &ql);
 		}
 		if (wok && (wsum < 99.999 || wsum > 100.001))
 			cx_err(c, "$.stages", CXM_WEIGHTS_SUM, wsum);
@@ -837,8 +830,7 @@ static int cx_load_json(cx *c, cJSON *root, contest_def *def)
 }
 
 /* Loads from a parsed root (taken), or reports the parse problem (root NULL). */
-static int cx_load_root(cx *c, cJSON *root, contest_def **out, contest_diag *local,
-			size_t before)
+static int cx_load_root(cx *c, cJSON *root, contest_def **out, contest_diag *local, size_t before)
 {
 	if (!root) {
 		contest_diag_free(local);
@@ -998,8 +990,7 @@ int contest_paper_draw(const contest_def *c, const score_engine *eng, const char
 		const char **alias = cx_xmalloc(sizeof *alias * (total ? total : 1));
 		size_t got = cx_blueprint_draw(st->paper, c->banks, participant, qs, alias);
 		for (size_t i = 0; i < got; i++)
-			cx_add_drawn(&cc, &ql, qs[i], alias[i], (int)si, st->time_limit_ms, rules,
-				     st->id);
+			cx_add_drawn(&cc, &ql, qs[i], alias[i], (int)si, st->time_limit_ms, rules, st->id);
 		free(qs);
 		free(alias);
 		if (got < total)

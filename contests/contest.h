@@ -16,8 +16,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdio.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <cjson/cJSON.h>
 
@@ -46,12 +46,12 @@ void contest_diag_free(contest_diag *d);
 void contest_diag_print(const contest_diag *d, FILE *fp);
 
 typedef struct contest_question {
-	char *id;              /* stable within the contest: "q1" */
-	cJSON *def;            /* the question object as played (text, options, ...); owned */
+	char *id;   /* stable within the contest: "q1" */
+	cJSON *def; /* the question object as played (text, options, ...); owned */
 	score_question *compiled;
 	int64_t time_limit_ms;
 	/* added by contests/: */
-	int stage;             /* index in contest_def.stages */
+	int stage; /* index in contest_def.stages */
 } contest_question;
 
 /* A stage of the contest (theory, practical, ...); a file without "stages" has one, "main". */
@@ -69,40 +69,40 @@ typedef struct contest_stage {
 
 /* An award tier: by rank the next `count` ranks, by score from `min_percent` up. */
 typedef struct contest_award_tier {
-	const cJSON *name;     /* language map inside root */
-	int count;             /* by rank */
-	double min_percent;    /* by score */
+	const cJSON *name;  /* language map inside root */
+	int count;          /* by rank */
+	double min_percent; /* by score */
 } contest_award_tier;
 
 /* A round: a qualifying round lets its top N (and everyone tied with the N-th) advance. */
 typedef struct contest_round {
 	char *id;
-	const cJSON *title;    /* language map inside root */
-	int advance_top;       /* 0 for the final round */
+	const cJSON *title; /* language map inside root */
+	int advance_top;    /* 0 for the final round */
 } contest_round;
 
 typedef struct contest_def {
-	char *code;            /* upper-case, [A-Z0-9]{4,16} */
-	cJSON *title;          /* language map {"zh-CN": ..., "en": ...}; owned */
-	char *mode;            /* "live", "exam" or "practice" */
-	cJSON *root;           /* the whole validated definition; owned */
+	char *code;   /* upper-case, [A-Z0-9]{4,16} */
+	cJSON *title; /* language map {"zh-CN": ..., "en": ...}; owned */
+	char *mode;   /* "live", "exam" or "practice" */
+	cJSON *root;  /* the whole validated definition; owned */
 	contest_question *questions;
 	size_t nquestions;
 	/* added by contests/: */
-	contest_question *tasks;   /* items of judged stages (never played on phones) */
+	contest_question *tasks; /* items of judged stages (never played on phones) */
 	size_t ntasks;
 	contest_stage *stages;
 	size_t nstages;
 	contest_round *rounds;
 	size_t nrounds;
-	double pass_mark;          /* percent of the maximum score, -1 when none */
-	char *seed;                /* seed of the draws ("seed" of a paper, else the code) */
+	double pass_mark;            /* percent of the maximum score, -1 when none */
+	char *seed;                  /* seed of the draws ("seed" of a paper, else the code) */
 	struct contest_banks *banks; /* banks the papers draw from (internal) */
 	int64_t starts_at, ends_at;  /* Unix seconds, 0 when not given */
 	int64_t opens_at, closes_at; /* exam window, Unix seconds, 0 when none */
 	int64_t duration_ms;         /* exam: time per participant, 0 when none */
 	bool leaderboard_individual, leaderboard_team, leaderboard_unit;
-	const char *awards_by;       /* "rank", "score" or NULL when no awards */
+	const char *awards_by; /* "rank", "score" or NULL when no awards */
 	bool awards_require_pass;
 	contest_award_tier *awards;
 	size_t nawards;
@@ -113,8 +113,8 @@ typedef struct contest_def {
  * resolved relative to the file. lang ("zh-CN" or "en") chooses the language
  * of the messages. Returns 0 and *out, or -1 with every problem in *diag.
  */
-int contest_load(const char *path, const score_engine *eng, const char *lang,
-		 contest_def **out, contest_diag *diag);
+int contest_load(const char *path, const score_engine *eng, const char *lang, contest_def **out,
+		 contest_diag *diag);
 void contest_free(contest_def *c);
 /*
  * The same from memory (an upload through the API, a fuzzer): `name` is
@@ -151,7 +151,7 @@ int contest_award(const contest_def *c, size_t rank, double percent);
  * equal to contest_def.questions.
  */
 typedef struct contest_paper {
-	uint64_t seed;         /* the 64-bit seed the draw used */
+	uint64_t seed;               /* the 64-bit seed the draw used */
 	contest_question *questions; /* owned */
 	size_t nquestions;
 } contest_paper;

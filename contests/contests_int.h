@@ -27,106 +27,106 @@
 
 /* Message codes; the texts are the rows of cx_messages[] in diag.c. */
 typedef enum cx_msg {
-	CXM_READ,            /* %s: strerror */
-	CXM_TOO_BIG,         /* %zu: limit in bytes */
-	CXM_NOT_UTF8,        /* - */
-	CXM_JSON_SYNTAX,     /* - */
-	CXM_JSON_TRAILING,   /* - */
-	CXM_NOT_OBJECT,      /* - */
-	CXM_MISSING,         /* %s: field */
-	CXM_WANT_STRING,     /* - */
-	CXM_WANT_NUMBER,     /* - */
-	CXM_WANT_INTEGER,    /* - */
-	CXM_WANT_BOOL,       /* - */
-	CXM_WANT_ARRAY,      /* - */
-	CXM_WANT_OBJECT,     /* - */
-	CXM_EMPTY_STRING,    /* - */
-	CXM_STRING_TOO_LONG, /* %d: limit in characters */
-	CXM_CONTROL_CHAR,    /* - */
-	CXM_LANGMAP,         /* - */
-	CXM_LANGMAP_NO_ZH,   /* - */
-	CXM_LANG_TAG,        /* %s: tag */
-	CXM_UNKNOWN_FIELD,   /* %s: field */
-	CXM_DUP_FIELD,       /* %s: field */
-	CXM_CODE,            /* %s: code */
-	CXM_ID,              /* %s: id */
-	CXM_DUP_ID,          /* %s: id, %s: path of the first */
-	CXM_MODE,            /* %s: mode */
-	CXM_RANGE_INT,       /* %lld %lld: min max */
-	CXM_RANGE_NUM,       /* %g %g: min max */
-	CXM_UNKNOWN_TYPE,    /* %s: type */
-	CXM_COMPILE,         /* %s: engine message */
-	CXM_NO_QUESTIONS,    /* - */
-	CXM_TOO_MANY,        /* %d: limit */
-	CXM_DATE,            /* %s: text */
-	CXM_DATE_ORDER,      /* %s %s: field field */
-	CXM_WEIGHTS_SUM,     /* %g: sum */
-	CXM_UNKNOWN_REF,     /* %s %s: what, name */
-	CXM_STAGE_REUSED,    /* %s: stage */
-	CXM_STAGE_NO_ROUND,  /* %s: stage */
-	CXM_ROUND_ADVANCE,   /* - */
+	CXM_READ,               /* %s: strerror */
+	CXM_TOO_BIG,            /* %zu: limit in bytes */
+	CXM_NOT_UTF8,           /* - */
+	CXM_JSON_SYNTAX,        /* - */
+	CXM_JSON_TRAILING,      /* - */
+	CXM_NOT_OBJECT,         /* - */
+	CXM_MISSING,            /* %s: field */
+	CXM_WANT_STRING,        /* - */
+	CXM_WANT_NUMBER,        /* - */
+	CXM_WANT_INTEGER,       /* - */
+	CXM_WANT_BOOL,          /* - */
+	CXM_WANT_ARRAY,         /* - */
+	CXM_WANT_OBJECT,        /* - */
+	CXM_EMPTY_STRING,       /* - */
+	CXM_STRING_TOO_LONG,    /* %d: limit in characters */
+	CXM_CONTROL_CHAR,       /* - */
+	CXM_LANGMAP,            /* - */
+	CXM_LANGMAP_NO_ZH,      /* - */
+	CXM_LANG_TAG,           /* %s: tag */
+	CXM_UNKNOWN_FIELD,      /* %s: field */
+	CXM_DUP_FIELD,          /* %s: field */
+	CXM_CODE,               /* %s: code */
+	CXM_ID,                 /* %s: id */
+	CXM_DUP_ID,             /* %s: id, %s: path of the first */
+	CXM_MODE,               /* %s: mode */
+	CXM_RANGE_INT,          /* %lld %lld: min max */
+	CXM_RANGE_NUM,          /* %g %g: min max */
+	CXM_UNKNOWN_TYPE,       /* %s: type */
+	CXM_COMPILE,            /* %s: engine message */
+	CXM_NO_QUESTIONS,       /* - */
+	CXM_TOO_MANY,           /* %d: limit */
+	CXM_DATE,               /* %s: text */
+	CXM_DATE_ORDER,         /* %s %s: field field */
+	CXM_WEIGHTS_SUM,        /* %g: sum */
+	CXM_UNKNOWN_REF,        /* %s %s: what, name */
+	CXM_STAGE_REUSED,       /* %s: stage */
+	CXM_STAGE_NO_ROUND,     /* %s: stage */
+	CXM_ROUND_ADVANCE,      /* - */
 	CXM_LAST_ROUND_ADVANCE, /* - */
-	CXM_EXCLUSIVE,       /* %s %s: field field */
-	CXM_NEED_ONE_OF,     /* %s %s: field field */
-	CXM_DIFFICULTY,      /* %s: value */
-	CXM_BANK_FORMAT,     /* %s: value */
-	CXM_BANK_LOAD,       /* %s: bank path */
-	CXM_BANK_ABSOLUTE,   /* - */
-	CXM_DRAW_SHORT,      /* %d %d: wanted, available */
-	CXM_PAPER_SHORT,     /* %d %d: wanted, fit */
-	CXM_RATIO_TOTAL,     /* - */
-	CXM_AWARD_ORDER,     /* - */
-	CXM_AWARD_BY,        /* %s */
-	CXM_STAGE_KIND,      /* %s */
-	CXM_KIND_TYPE,       /* %s %s: stage kind, question type */
-	CXM_EXAM_WINDOW,     /* - */
-	CXM_NOT_CONTEST,     /* - */
-	CXM_NOT_BANK,        /* - */
-	CXM_SHUFFLE_TYPE,    /* %s */
-	CXM_BLOCKED,         /* %s: earlier problem, used when a check cannot go on */
+	CXM_EXCLUSIVE,          /* %s %s: field field */
+	CXM_NEED_ONE_OF,        /* %s %s: field field */
+	CXM_DIFFICULTY,         /* %s: value */
+	CXM_BANK_FORMAT,        /* %s: value */
+	CXM_BANK_LOAD,          /* %s: bank path */
+	CXM_BANK_ABSOLUTE,      /* - */
+	CXM_DRAW_SHORT,         /* %d %d: wanted, available */
+	CXM_PAPER_SHORT,        /* %d %d: wanted, fit */
+	CXM_RATIO_TOTAL,        /* - */
+	CXM_AWARD_ORDER,        /* - */
+	CXM_AWARD_BY,           /* %s */
+	CXM_STAGE_KIND,         /* %s */
+	CXM_KIND_TYPE,          /* %s %s: stage kind, question type */
+	CXM_EXAM_WINDOW,        /* - */
+	CXM_NOT_CONTEST,        /* - */
+	CXM_NOT_BANK,           /* - */
+	CXM_SHUFFLE_TYPE,       /* %s */
+	CXM_BLOCKED,            /* %s: earlier problem, used when a check cannot go on */
 	/* importers */
-	CXM_ENCODING,        /* %s: encoding */
-	CXM_ICONV,           /* %s %s: from, reason */
-	CXM_GIFT_UNCLOSED,   /* - */
-	CXM_GIFT_NO_ANSWERS, /* - */
-	CXM_GIFT_NO_CORRECT, /* - */
-	CXM_GIFT_WEIGHT,     /* %s: text */
-	CXM_GIFT_WEIGHT_SUM, /* %g */
-	CXM_GIFT_MIXED,      /* - */
-	CXM_GIFT_NUMBER,     /* %s */
-	CXM_GIFT_MATCH,      /* - */
-	CXM_GIFT_MATCH_FEW,  /* - */
-	CXM_GIFT_NAME,       /* - */
-	CXM_GIFT_STRAY,      /* %s: text */
-	CXM_GIFT_UNSUPPORTED, /* %s: what */
-	CXM_GIFT_DESCRIPTION, /* - (warning) */
-	CXM_GIFT_TF,         /* %s */
+	CXM_ENCODING,          /* %s: encoding */
+	CXM_ICONV,             /* %s %s: from, reason */
+	CXM_GIFT_UNCLOSED,     /* - */
+	CXM_GIFT_NO_ANSWERS,   /* - */
+	CXM_GIFT_NO_CORRECT,   /* - */
+	CXM_GIFT_WEIGHT,       /* %s: text */
+	CXM_GIFT_WEIGHT_SUM,   /* %g */
+	CXM_GIFT_MIXED,        /* - */
+	CXM_GIFT_NUMBER,       /* %s */
+	CXM_GIFT_MATCH,        /* - */
+	CXM_GIFT_MATCH_FEW,    /* - */
+	CXM_GIFT_NAME,         /* - */
+	CXM_GIFT_STRAY,        /* %s: text */
+	CXM_GIFT_UNSUPPORTED,  /* %s: what */
+	CXM_GIFT_DESCRIPTION,  /* - (warning) */
+	CXM_GIFT_TF,           /* %s */
 	CXM_GIFT_SECOND_BLOCK, /* - */
-	CXM_AIKEN_NO_ANSWER, /* - */
-	CXM_AIKEN_ANSWER,    /* %s: letter */
-	CXM_AIKEN_FEW,       /* - */
-	CXM_AIKEN_ORDER,     /* %c %c: expected, got */
-	CXM_AIKEN_STRAY,     /* - */
-	CXM_CSV_QUOTE,       /* - */
-	CXM_CSV_HEADER,      /* %s: column */
-	CXM_CSV_NO_HEADER,   /* - */
-	CXM_CSV_DUP_COLUMN,  /* %s */
-	CXM_CSV_TYPE,        /* %s */
-	CXM_CSV_ANSWER,      /* %s %s: answer, why */
-	CXM_CSV_FIELDS,      /* %d %d: got, header */
-	CXM_CSV_EMPTY,       /* - */
-	CXM_CSV_MATCH,       /* - */
-	CXM_CSV_DIFFICULTY,  /* %s */
-	CXM_GIFT_META,       /* %s: reason */
-	CXM_GIFT_ESSAY,      /* - (warning) */
-	CXM_EXPORT_TYPE,     /* %s: type cannot be written in this format */
+	CXM_AIKEN_NO_ANSWER,   /* - */
+	CXM_AIKEN_ANSWER,      /* %s: letter */
+	CXM_AIKEN_FEW,         /* - */
+	CXM_AIKEN_ORDER,       /* %c %c: expected, got */
+	CXM_AIKEN_STRAY,       /* - */
+	CXM_CSV_QUOTE,         /* - */
+	CXM_CSV_HEADER,        /* %s: column */
+	CXM_CSV_NO_HEADER,     /* - */
+	CXM_CSV_DUP_COLUMN,    /* %s */
+	CXM_CSV_TYPE,          /* %s */
+	CXM_CSV_ANSWER,        /* %s %s: answer, why */
+	CXM_CSV_FIELDS,        /* %d %d: got, header */
+	CXM_CSV_EMPTY,         /* - */
+	CXM_CSV_MATCH,         /* - */
+	CXM_CSV_DIFFICULTY,    /* %s */
+	CXM_GIFT_META,         /* %s: reason */
+	CXM_GIFT_ESSAY,        /* - (warning) */
+	CXM_EXPORT_TYPE,       /* %s: type cannot be written in this format */
 	CXM_MAX
 } cx_msg;
 
 /* The checking context passed down every checker. */
 typedef struct cx {
 	const char *file;
-	const char *lang;          /* "zh-CN" (default) or "en" */
+	const char *lang; /* "zh-CN" (default) or "en" */
 	contest_diag *diag;
 	const score_engine *eng;
 } cx;
@@ -139,8 +139,7 @@ void cx_verr_at(cx *c, int line, int col, const char *path, cx_msg m, va_list ap
 /* The format of a message in a language. */
 const char *cx_fmt(cx_msg m, const char *lang);
 /* Appends a raw problem (already localized). */
-void cx_diag_add(contest_diag *d, const char *file, const char *path, int line, int col,
-		 const char *msg);
+void cx_diag_add(contest_diag *d, const char *file, const char *path, int line, int col, const char *msg);
 /* strerror in the message language (the common cases; strerror otherwise). */
 const char *cx_strerror(int err, const char *lang);
 /* Number of problems so far (to tell whether a sub-check added any). */
@@ -170,8 +169,7 @@ cJSON *cx_parse_json_mem(cx *c, const char *buf, size_t len);
 /* Field checkers: each reports its own problem and returns false on it. */
 bool cx_string(cx *c, const cJSON *v, const char *path, int maxlen, bool allow_newlines);
 bool cx_langmap(cx *c, const cJSON *v, const char *path, int maxlen, bool allow_newlines);
-bool cx_int(cx *c, const cJSON *v, const char *path, long long min, long long max,
-	    long long *out);
+bool cx_int(cx *c, const cJSON *v, const char *path, long long min, long long max, long long *out);
 bool cx_number(cx *c, const cJSON *v, const char *path, double min, double max, double *out);
 bool cx_bool(cx *c, const cJSON *v, const char *path, bool *out);
 bool cx_id(cx *c, const cJSON *v, const char *path);
@@ -207,8 +205,8 @@ char *cx_buf_take(cx_buf *b);
 
 /* What the common question checker needs to know about its surroundings. */
 typedef struct cx_qopts {
-	bool bank;               /* bank question: category/difficulty/tags allowed */
-	const cJSON *rules;      /* contest "scoring" object (may be NULL) */
+	bool bank;          /* bank question: category/difficulty/tags allowed */
+	const cJSON *rules; /* contest "scoring" object (may be NULL) */
 } cx_qopts;
 
 /*
@@ -230,14 +228,14 @@ extern const char *const cx_difficulties[4];
 
 /* One question of a bank, as blueprints see it. */
 typedef struct cx_bank_item {
-	const cJSON *q;          /* inside the bank's root */
+	const cJSON *q;                   /* inside the bank's root */
 	const char *id, *type, *category; /* category "" when none */
-	int difficulty;          /* 1 easy, 2 medium (the default), 3 hard */
+	int difficulty;                   /* 1 easy, 2 medium (the default), 3 hard */
 } cx_bank_item;
 
 typedef struct cx_bank {
-	char *alias;             /* its name in the contest's "banks" */
-	char *path;              /* the file, resolved against the contest file */
+	char *alias; /* its name in the contest's "banks" */
+	char *path;  /* the file, resolved against the contest file */
 	contest_bank *b;
 	cx_bank_item *items;
 	size_t n;
@@ -265,8 +263,7 @@ void cx_banks_free(struct contest_banks *bs);
  * reported. seed is the stage's seed string unless the paper names its own.
  */
 struct contest_blueprint *cx_blueprint_build(cx *c, const cJSON *paper, const char *path,
-					     const struct contest_banks *banks, bool live,
-					     const char *seed);
+					     const struct contest_banks *banks, bool live, const char *seed);
 /* The 64-bit seed of a participant's draw ("" for papers shared by everyone). */
 uint64_t cx_blueprint_seed(const struct contest_blueprint *bp, const char *participant);
 void cx_blueprint_free(struct contest_blueprint *bp);

@@ -78,16 +78,18 @@ static const cx_message cx_messages[CXM_MAX] = {
 	{CXM_BANK_FORMAT, "题库格式“%s”无效（应为 skillarena-bank/1）",
 	 "invalid bank format '%s' (expected skillarena-bank/1)"},
 	{CXM_BANK_LOAD, "题库“%s”有错误（见上）", "question bank '%s' has errors (see above)"},
-	{CXM_BANK_ABSOLUTE, "题库路径应相对于竞赛文件，不能是绝对路径", "a bank path must be relative to the contest file, not absolute"},
-	{CXM_DRAW_SHORT, "需要抽取 %d 题，但符合条件的只有 %d 题",
-	 "needs %d questions but only %d match"},
+	{CXM_BANK_ABSOLUTE, "题库路径应相对于竞赛文件，不能是绝对路径",
+	 "a bank path must be relative to the contest file, not absolute"},
+	{CXM_DRAW_SHORT, "需要抽取 %d 题，但符合条件的只有 %d 题", "needs %d questions but only %d match"},
 	{CXM_PAPER_SHORT, "组卷共需 %d 题，但各抽题规则最多只能抽到 %d 道不重复的题",
 	 "the paper needs %d questions but its rules can draw at most %d distinct ones"},
 	{CXM_RATIO_TOTAL, "按比例组卷需要 total（总题数）", "a paper by ratio needs 'total'"},
 	{CXM_AWARD_ORDER, "奖项应从高到低排列（名次递增或分数递减）",
 	 "award tiers must go from highest to lowest (growing rank count or falling score)"},
-	{CXM_AWARD_BY, "奖项依据“%s”无效（可用 rank、score）", "invalid award basis '%s' (use rank or score)"},
-	{CXM_STAGE_KIND, "阶段类型“%s”无效（可用 quiz、judged）", "invalid stage kind '%s' (use quiz or judged)"},
+	{CXM_AWARD_BY, "奖项依据“%s”无效（可用 rank、score）",
+	 "invalid award basis '%s' (use rank or score)"},
+	{CXM_STAGE_KIND, "阶段类型“%s”无效（可用 quiz、judged）",
+	 "invalid stage kind '%s' (use quiz or judged)"},
 	{CXM_KIND_TYPE, "%s 阶段不能包含“%s”题", "a %s stage cannot hold '%s' questions"},
 	{CXM_EXAM_WINDOW, "考试模式需要 window（开放时间与每人时长）",
 	 "exam mode needs a 'window' (opening times and duration per participant)"},
@@ -134,7 +136,8 @@ static const cx_message cx_messages[CXM_MAX] = {
 	{CXM_CSV_ANSWER, "答案“%s”无效：%s", "invalid answer '%s': %s"},
 	{CXM_CSV_FIELDS, "本行有 %d 列，表头只有 %d 列", "this row has %d fields but the header has %d"},
 	{CXM_CSV_EMPTY, "文件中没有题目", "the file holds no questions"},
-	{CXM_CSV_MATCH, "匹配题的每个选项都应写成“左项=右项”", "every option of a matching question must be 'left=right'"},
+	{CXM_CSV_MATCH, "匹配题的每个选项都应写成“左项=右项”",
+	 "every option of a matching question must be 'left=right'"},
 	{CXM_CSV_DIFFICULTY, "难度“%s”无效（可用 易、中、难，或 easy、medium、hard）",
 	 "invalid difficulty '%s' (use easy, medium or hard, or 易, 中, 难)"},
 	{CXM_GIFT_META, "@skillarena 注释无效：%s", "invalid @skillarena comment: %s"},
@@ -222,8 +225,7 @@ char *cx_asprintf(const char *fmt, ...)
 	return s;
 }
 
-void cx_diag_add(contest_diag *d, const char *file, const char *path, int line, int col,
-		 const char *msg)
+void cx_diag_add(contest_diag *d, const char *file, const char *path, int line, int col, const char *msg)
 {
 	if (!d)
 		return;

@@ -135,7 +135,7 @@ static bool gx_numeric_one(cx_buf *b, const cJSON *a, double qtol, double qrel)
 }
 
 /* Fields GIFT cannot hold, carried in the @skillarena comment. */
-static const char *const gx_meta_fields[] = {"difficulty", "tags", "points", "time_limit_s",
+static const char *const gx_meta_fields[] = {"difficulty",  "tags", "points",  "time_limit_s",
 					     "ignore_case", "unit", "scoring", "shuffle_options",
 					     NULL};
 
@@ -159,7 +159,8 @@ static void gx_meta_en(cJSON *meta, const cJSON *q)
 		cJSON_ArrayForEach(o, opts)
 		{
 			const cJSON *e = cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, "en") : NULL;
-			cJSON_AddItemToArray(arr, cJSON_CreateString(cJSON_IsString(e) ? e->valuestring : ""));
+			cJSON_AddItemToArray(arr,
+					     cJSON_CreateString(cJSON_IsString(e) ? e->valuestring : ""));
 		}
 		cJSON_AddItemToObject(en, "options", arr);
 	}
@@ -399,7 +400,8 @@ static char *gx_bank(cx *c, const cJSON *bank, const char *lang)
 			const cJSON *cj;
 			cJSON_ArrayForEach(cj, cats)
 			{
-				const char *cid = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(cj, "id"));
+				const char *cid =
+					cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(cj, "id"));
 				if (cid && strcmp(cid, cat) == 0)
 					name = gx_zh(cJSON_GetObjectItemCaseSensitive(cj, "title"), lang);
 			}

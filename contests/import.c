@@ -26,20 +26,19 @@
 /* ---- decoding ---- */
 
 typedef struct cx_encoding_row {
-	const char *name;      /* as given on the command line */
-	const char *iconv;     /* iconv name, NULL for UTF-8 */
+	const char *name;  /* as given on the command line */
+	const char *iconv; /* iconv name, NULL for UTF-8 */
 } cx_encoding_row;
 
 static const cx_encoding_row cx_encodings[] = {
-	{"utf-8", NULL},     {"utf8", NULL},         {"gbk", "GB18030"},
-	{"gb2312", "GB18030"}, {"gb18030", "GB18030"}, {"cp936", "GB18030"},
-	{"utf-16", "UTF-16"}, {"utf-16le", "UTF-16LE"}, {"utf-16be", "UTF-16BE"},
-	{"big5", "BIG5"},
+	{"utf-8", NULL},          {"utf8", NULL},       {"gbk", "GB18030"},   {"gb2312", "GB18030"},
+	{"gb18030", "GB18030"},   {"cp936", "GB18030"}, {"utf-16", "UTF-16"}, {"utf-16le", "UTF-16LE"},
+	{"utf-16be", "UTF-16BE"}, {"big5", "BIG5"},
 };
 
 /* Converts with iconv; on failure reports the byte offset of the problem. */
-static char *cx_iconv(cx *c, const char *from, const char *in, size_t len, size_t *olen,
-		      const char *orig, size_t skip)
+static char *cx_iconv(cx *c, const char *from, const char *in, size_t len, size_t *olen, const char *orig,
+		      size_t skip)
 {
 	iconv_t cd = iconv_open("UTF-8", from);
 	if (cd == (iconv_t)-1) {
@@ -78,9 +77,8 @@ static char *cx_iconv(cx *c, const char *from, const char *in, size_t len, size_
 			  e == EINVAL ? (strcmp(c->lang ? c->lang : "", "en") == 0
 						 ? "incomplete character at the end"
 						 : "文件末尾的字符不完整")
-				      : (strcmp(c->lang ? c->lang : "", "en") == 0
-						 ? "invalid byte sequence"
-						 : "无效的字节序列"));
+				      : (strcmp(c->lang ? c->lang : "", "en") == 0 ? "invalid byte sequence"
+										   : "无效的字节序列"));
 		free(out);
 		iconv_close(cd);
 		return NULL;
@@ -258,10 +256,9 @@ static char *cx_default_id(const char *name)
 	return id;
 }
 
-int contest_bank_import_mem(const char *name, const char *data, size_t len,
-			    contest_bank_format fmt, const contest_import_opts *opts,
-			    const score_engine *eng, const char *lang, contest_bank **out,
-			    contest_diag *diag, contest_diag *warn)
+int contest_bank_import_mem(const char *name, const char *data, size_t len, contest_bank_format fmt,
+			    const contest_import_opts *opts, const score_engine *eng, const char *lang,
+			    contest_bank **out, contest_diag *diag, contest_diag *warn)
 {
 	cx c = {.file = name, .lang = lang, .diag = diag, .eng = eng};
 	contest_diag local = {0};
@@ -301,8 +298,8 @@ int contest_bank_import_mem(const char *name, const char *data, size_t len,
 		}
 		contest_bank *b = cx_xmalloc(sizeof *b);
 		b->root = root;
-		b->nquestions = (size_t)cJSON_GetArraySize(
-			cJSON_GetObjectItemCaseSensitive(root, "questions"));
+		b->nquestions =
+			(size_t)cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(root, "questions"));
 		b->nwarnings = 0;
 		*out = b;
 		contest_diag_free(&local);
@@ -362,17 +359,15 @@ int contest_bank_import_mem(const char *name, const char *data, size_t len,
 	}
 	contest_bank *b = cx_xmalloc(sizeof *b);
 	b->root = root;
-	b->nquestions =
-		(size_t)cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(root, "questions"));
+	b->nquestions = (size_t)cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(root, "questions"));
 	b->nwarnings = nwarn;
 	*out = b;
 	contest_diag_free(&local);
 	return 0;
 }
 
-int contest_bank_import(const char *path, contest_bank_format fmt,
-			const contest_import_opts *opts, const score_engine *eng,
-			const char *lang, contest_bank **out, contest_diag *diag,
+int contest_bank_import(const char *path, contest_bank_format fmt, const contest_import_opts *opts,
+			const score_engine *eng, const char *lang, contest_bank **out, contest_diag *diag,
 			contest_diag *warn)
 {
 	cx c = {.file = path, .lang = lang, .diag = diag, .eng = eng};

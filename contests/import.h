@@ -13,12 +13,12 @@
 #include "contests_int.h"
 
 typedef struct cx_imp {
-	cJSON *questions;          /* array of question objects */
-	cJSON *categories;         /* array of {"id", "title"} */
-	int *lines;                /* source line of each question */
+	cJSON *questions;  /* array of question objects */
+	cJSON *categories; /* array of {"id", "title"} */
+	int *lines;        /* source line of each question */
 	size_t nlines, cap;
 	const char *default_category;
-	contest_diag *warn;        /* skipped items (may be NULL) */
+	contest_diag *warn; /* skipped items (may be NULL) */
 	size_t nwarn;
 } cx_imp;
 
@@ -33,8 +33,7 @@ const char *cx_imp_category(cx_imp *im, const char *name);
 char *cx_decode(cx *c, const char *data, size_t len, const char *encoding, size_t *olen);
 
 int cx_import_gift(cx *c, const char *text, size_t len, const contest_import_opts *o, cx_imp *im);
-int cx_import_aiken(cx *c, const char *text, size_t len, const contest_import_opts *o,
-		    cx_imp *im);
+int cx_import_aiken(cx *c, const char *text, size_t len, const contest_import_opts *o, cx_imp *im);
 int cx_import_csv(cx *c, const char *text, size_t len, const contest_import_opts *o, cx_imp *im);
 
 char *cx_export_gift(cx *c, const cJSON *bank);

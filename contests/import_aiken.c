@@ -27,7 +27,7 @@
 static const char *const aiken_seps[] = {".", ")", "、", "．", "）", NULL};
 
 typedef struct aiken_q {
-	int line;            /* where the question starts */
+	int line; /* where the question starts */
 	cx_buf text;
 	cJSON *options;
 	int nopt;
@@ -133,8 +133,7 @@ static void aiken_finish(cx *c, cx_imp *im, aiken_q *q, int *seq, int eof_line)
 	aiken_reset(q);
 }
 
-int cx_import_aiken(cx *c, const char *text, size_t len, const contest_import_opts *o,
-		    cx_imp *im)
+int cx_import_aiken(cx *c, const char *text, size_t len, const contest_import_opts *o, cx_imp *im)
 {
 	(void)o;
 	char *copy = cx_xmalloc(len + 1);
@@ -188,8 +187,7 @@ int cx_import_aiken(cx *c, const char *text, size_t len, const contest_import_op
 			    toupper((unsigned char)ans[0]) >= 'A' + q.nopt) {
 				char shown[16];
 				snprintf(shown, sizeof shown, "%.8s", ans);
-				cx_err_at(c, lineno, (int)(ans - line) + 1, NULL, CXM_AIKEN_ANSWER,
-					  shown);
+				cx_err_at(c, lineno, (int)(ans - line) + 1, NULL, CXM_AIKEN_ANSWER, shown);
 				q.failed = true;
 				continue;
 			}

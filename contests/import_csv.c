@@ -45,8 +45,20 @@ typedef struct csv_row {
 
 /* The columns: a role, and the names a header may give it. */
 typedef enum {
-	COL_ID, COL_TYPE, COL_TEXT, COL_ANSWER, COL_EXPLANATION, COL_CATEGORY, COL_DIFFICULTY,
-	COL_TAGS, COL_POINTS, COL_TIME, COL_TOLERANCE, COL_UNIT, COL_TEXT_EN, COL_EXPL_EN,
+	COL_ID,
+	COL_TYPE,
+	COL_TEXT,
+	COL_ANSWER,
+	COL_EXPLANATION,
+	COL_CATEGORY,
+	COL_DIFFICULTY,
+	COL_TAGS,
+	COL_POINTS,
+	COL_TIME,
+	COL_TOLERANCE,
+	COL_UNIT,
+	COL_TEXT_EN,
+	COL_EXPL_EN,
 	COL_OPT0, /* COL_OPT0 + k for option k (A..H) */
 	COL_MAX = COL_OPT0 + CSV_MAX_OPTIONS
 } csv_col;
@@ -94,20 +106,19 @@ static const struct {
 	const char *name;
 	const char *difficulty;
 } csv_difficulties[] = {
-	{"easy", "easy"},   {"medium", "medium"}, {"hard", "hard"}, {"易", "easy"},
-	{"简单", "easy"},   {"容易", "easy"},     {"中", "medium"}, {"中等", "medium"},
-	{"一般", "medium"}, {"难", "hard"},       {"困难", "hard"}, {"较难", "hard"},
-	{"1", "easy"},      {"2", "medium"},      {"3", "hard"},
+	{"easy", "easy"}, {"medium", "medium"}, {"hard", "hard"},   {"易", "easy"},     {"简单", "easy"},
+	{"容易", "easy"}, {"中", "medium"},     {"中等", "medium"}, {"一般", "medium"}, {"难", "hard"},
+	{"困难", "hard"}, {"较难", "hard"},     {"1", "easy"},      {"2", "medium"},    {"3", "hard"},
 };
 
 static const struct {
 	const char *name;
 	bool value;
 } csv_bools[] = {
-	{"对", true},  {"正确", true},   {"√", true},      {"✓", true},      {"是", true},
-	{"T", true},   {"TRUE", true},   {"Y", true},      {"YES", true},    {"1", true},
-	{"错", false}, {"错误", false},  {"×", false},     {"✗", false},     {"否", false},
-	{"F", false},  {"FALSE", false}, {"N", false},     {"NO", false},    {"0", false},
+	{"对", true},  {"正确", true},   {"√", true},  {"✓", true},   {"是", true},
+	{"T", true},   {"TRUE", true},   {"Y", true},  {"YES", true}, {"1", true},
+	{"错", false}, {"错误", false},  {"×", false}, {"✗", false},  {"否", false},
+	{"F", false},  {"FALSE", false}, {"N", false}, {"NO", false}, {"0", false},
 };
 
 static bool csv_en(const cx *c) { return c->lang && strcmp(c->lang, "en") == 0; }
@@ -154,8 +165,8 @@ static char csv_delimiter(const char *s)
  * Reads one record at *pos; false at the end of the text. Reports an
  * unterminated quote (and stops there).
  */
-static bool csv_read(cx *c, const char *s, size_t len, size_t *pos, int *line, char delim,
-		     csv_row *r, bool *broken)
+static bool csv_read(cx *c, const char *s, size_t len, size_t *pos, int *line, char delim, csv_row *r,
+		     bool *broken)
 {
 	size_t i = *pos;
 	if (i >= len)
@@ -368,15 +379,9 @@ static bool csv_letters(const char *ans, int nopt, int *v, int *n)
 	return *n > 0;
 }
 
-static int csv_cmp_int(const void *a, const void *b)
-{
-	return *(const int *)a - *(const int *)b;
-}
+static int csv_cmp_int(const void *a, const void *b) { return *(const int *)a - *(const int *)b; }
 
-static int csv_cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
+static int csv_cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
 /* Builds the type-specific fields of q from the row; false after reporting a problem. */
 static bool csv_answer(csv_ctx *x, const char *type, cJSON *q)
@@ -460,14 +465,16 @@ static bool csv_answer(csv_ctx *x, const char *type, cJSON *q)
 			}
 		if (!ok)
 			csv_err(x, COL_ANSWER, CXM_CSV_ANSWER, ans,
-				en ? "use 对/错, √/×, T/F or TRUE/FALSE" : "应为 对/错、√/×、T/F 或 TRUE/FALSE");
+				en ? "use 对/错, √/×, T/F or TRUE/FALSE"
+				   : "应为 对/错、√/×、T/F 或 TRUE/FALSE");
 	} else if (strcmp(type, "fill_in") == 0) {
 		static const char *const blank_seps[] = {";", "；", NULL};
 		static const char *const alt_seps[] = {"|", "｜", NULL};
 		char *blanks[32];
 		int nb = csv_split(ans, blank_seps, blanks, 32);
 		if (nb > 32) {
-			csv_err(x, COL_ANSWER, CXM_CSV_ANSWER, ans, en ? "at most 32 blanks" : "最多 32 个空");
+			csv_err(x, COL_ANSWER, CXM_CSV_ANSWER, ans,
+				en ? "at most 32 blanks" : "最多 32 个空");
 			csv_free_pieces(blanks, nb, 32);
 			goto out;
 		}
@@ -622,8 +629,7 @@ static bool csv_header(cx *c, const csv_row *h, csv_ctx *x)
 			letter += 7;
 		else if (strncmp(letter, "选项", strlen("选项")) == 0)
 			letter += strlen("选项");
-		if (col < 0 && strlen(letter) == 1 && letter[0] >= 'A' &&
-		    letter[0] < 'A' + CSV_MAX_OPTIONS)
+		if (col < 0 && strlen(letter) == 1 && letter[0] >= 'A' && letter[0] < 'A' + CSV_MAX_OPTIONS)
 			col = COL_OPT0 + (letter[0] - 'A');
 		/* unknown and repeated columns are reported; the rows are still checked */
 		if (col < 0) {

@@ -48,22 +48,23 @@
 
 /* Fields an @skillarena comment may set on the question that follows it. */
 static const char *const gift_meta_fields[] = {
-	"difficulty", "tags", "points", "time_limit_s", "partial", "wrong_pick_penalty",
-	"ignore_case", "unit", "scoring", "shuffle_options", "en", "multiple", NULL};
+	"difficulty",  "tags", "points",  "time_limit_s",    "partial", "wrong_pick_penalty",
+	"ignore_case", "unit", "scoring", "shuffle_options", "en",      "multiple",
+	NULL};
 
 static const char *const gift_formats[] = {"html", "moodle", "plain", "markdown", NULL};
 
 typedef struct gift {
 	cx *c;
-	const char *orig;   /* the text, for line:col */
-	char *t;            /* a copy with comment lines blanked (same offsets) */
+	const char *orig; /* the text, for line:col */
+	char *t;          /* a copy with comment lines blanked (same offsets) */
 	size_t len;
 	cx_imp *im;
-	char *category;       /* current category name (made a category when used), or NULL */
-	cJSON *meta;          /* pending @skillarena object */
+	char *category; /* current category name (made a category when used), or NULL */
+	cJSON *meta;    /* pending @skillarena object */
 	int meta_line;
-	int nq;               /* questions seen (for generated ids) */
-	cJSON *need_id;       /* questions without a usable name, to number at the end */
+	int nq;         /* questions seen (for generated ids) */
+	cJSON *need_id; /* questions without a usable name, to number at the end */
 } gift;
 
 static void gift_err(gift *g, size_t off, cx_msg m, ...)
@@ -199,11 +200,11 @@ static bool gift_weight(gift *g, size_t *i, size_t end, double *w, bool *given)
 }
 
 typedef struct gift_answer {
-	char prefix;          /* '=' or '~' */
-	double weight;        /* percent */
+	char prefix;   /* '=' or '~' */
+	double weight; /* percent */
 	bool weighted;
-	size_t at, a, b;      /* where it starts; its text [a, b) */
-	size_t fa, fb;        /* its feedback [fa, fb) or fa == fb */
+	size_t at, a, b; /* where it starts; its text [a, b) */
+	size_t fa, fb;   /* its feedback [fa, fb) or fa == fb */
 } gift_answer;
 
 /* Splits [a, b) into answers starting at unescaped '=' or '~'. */
@@ -434,14 +435,10 @@ static bool gift_is_tf(gift *g, size_t a, size_t b)
 	size_t n = h - a;
 	const char *s = g->t + a;
 	return (n == 1 && (toupper((unsigned char)*s) == 'T' || toupper((unsigned char)*s) == 'F')) ||
-	       (n == 4 && strncasecmp(s, "TRUE", 4) == 0) ||
-	       (n == 5 && strncasecmp(s, "FALSE", 5) == 0);
+	       (n == 4 && strncasecmp(s, "TRUE", 4) == 0) || (n == 5 && strncasecmp(s, "FALSE", 5) == 0);
 }
 
-static int gift_cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
+static int gift_cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
 static bool gift_matching(gift *g, gift_answer *v, int n, cJSON *q)
 {
@@ -597,10 +594,12 @@ static bool gift_choice(gift *g, gift_answer *v, int n, cJSON *q, size_t block)
 				cJSON_AddNumberToObject(q, "answer", k);
 	} else {
 		if ((npos == 1 && !force_multi) || !equal_pos || !equal_wrong) {
-			gift_err(g, block, CXM_GIFT_UNSUPPORTED,
-				 gift_en(g) ? "these weights (multiple choice takes equal weights for the "
-					      "right answers and one weight, 0 or negative, for the wrong ones)"
-					    : "这种权重（多选题要求各正确答案权重相同，各错误答案权重相同且为 0 或负数）");
+			gift_err(
+				g, block, CXM_GIFT_UNSUPPORTED,
+				gift_en(g)
+					? "these weights (multiple choice takes equal weights for the "
+					  "right answers and one weight, 0 or negative, for the wrong ones)"
+					: "这种权重（多选题要求各正确答案权重相同，各错误答案权重相同且为 0 或负数）");
 			cJSON_Delete(opts);
 			return false;
 		}
@@ -692,8 +691,10 @@ static void gift_apply_meta(gift *g, cJSON *q)
 					   cJSON_GetArraySize(zh) == cJSON_GetArraySize(tx)) {
 					cJSON *na = cJSON_CreateArray();
 					for (int k = 0; k < cJSON_GetArraySize(zh); k++) {
-						cJSON *z = cJSON_GetArrayItem(zh, k), *e = cJSON_GetArrayItem(tx, k);
-						if (cJSON_IsString(z) && cJSON_IsString(e) && *e->valuestring) {
+						cJSON *z = cJSON_GetArrayItem(zh, k),
+						      *e = cJSON_GetArrayItem(tx, k);
+						if (cJSON_IsString(z) && cJSON_IsString(e) &&
+						    *e->valuestring) {
 							cJSON *m = cJSON_CreateObject();
 							cJSON_AddStringToObject(m, "zh-CN", z->valuestring);
 							cJSON_AddStringToObject(m, "en", e->valuestring);
@@ -747,8 +748,7 @@ static void gift_meta(gift *g, size_t a, size_t eol)
 			for (int k = 0; gift_meta_fields[k]; k++)
 				known |= strcmp(gift_meta_fields[k], it->string) == 0;
 			if (!known) {
-				gift_err(g, a, CXM_GIFT_META,
-					 gift_en(g) ? "unknown field" : "未知字段");
+				gift_err(g, a, CXM_GIFT_META, gift_en(g) ? "unknown field" : "未知字段");
 				cJSON_Delete(m);
 				return;
 			}
@@ -766,8 +766,7 @@ static void gift_meta(gift *g, size_t a, size_t eol)
 
 static const char *gift_category_name(const char *s)
 {
-	static const char *const prefixes[] = {"$course$/", "$system$/", "$module$/", "$cat1$/",
-					       NULL};
+	static const char *const prefixes[] = {"$course$/", "$system$/", "$module$/", "$cat1$/", NULL};
 	for (int k = 0; prefixes[k]; k++)
 		if (strncmp(s, prefixes[k], strlen(prefixes[k])) == 0) {
 			s += strlen(prefixes[k]);
@@ -942,8 +941,7 @@ static void gift_question(gift *g, size_t a, size_t b)
 	if (g->category)
 		cJSON_AddStringToObject(out, "category", cx_imp_category(g->im, g->category));
 	else if (g->im->default_category)
-		cJSON_AddStringToObject(out, "category",
-					cx_imp_category(g->im, g->im->default_category));
+		cJSON_AddStringToObject(out, "category", cx_imp_category(g->im, g->im->default_category));
 	if (format)
 		cJSON_AddStringToObject(out, "text_format", format);
 	cJSON_AddStringToObject(out, "text", txt);
@@ -981,7 +979,8 @@ static void gift_number_ids(cx_imp *im)
 			const cJSON *o;
 			cJSON_ArrayForEach(o, im->questions)
 			{
-				const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "id"));
+				const char *s =
+					cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "id"));
 				used |= s && strcmp(s, buf) == 0;
 			}
 			if (!used)
@@ -1026,8 +1025,7 @@ int cx_import_gift(cx *c, const char *text, size_t len, const contest_import_opt
 		i = eol + 1;
 	}
 	if (g.meta) {
-		gift_err(&g, 0, CXM_GIFT_META,
-			 gift_en(&g) ? "no question follows it" : "其后没有题目");
+		gift_err(&g, 0, CXM_GIFT_META, gift_en(&g) ? "no question follows it" : "其后没有题目");
 		cJSON_Delete(g.meta);
 	}
 	gift_number_ids(im);

@@ -17,8 +17,8 @@
 
 #include "contests_int.h"
 
-#define CX_TEXT_MAX 2000   /* characters in a question text */
-#define CX_OPTION_MAX 500  /* characters in one option */
+#define CX_TEXT_MAX 2000  /* characters in a question text */
+#define CX_OPTION_MAX 500 /* characters in one option */
 
 /* Fields that hold a language map (or a list of them) in every type. */
 static const char *const cx_langmap_fields[] = {"text", "explanation", NULL};
@@ -117,8 +117,7 @@ score_question *cx_question(cx *c, const cJSON *q, const char *path, const cx_qo
 			if (!cJSON_IsString(dif))
 				cx_err(c, cx_key(p, path, "difficulty"), CXM_WANT_STRING);
 			else if (!cx_difficulty(dif->valuestring))
-				cx_err(c, cx_key(p, path, "difficulty"), CXM_DIFFICULTY,
-				       dif->valuestring);
+				cx_err(c, cx_key(p, path, "difficulty"), CXM_DIFFICULTY, dif->valuestring);
 		}
 		if (tags) {
 			if (!cJSON_IsArray(tags)) {
@@ -181,12 +180,11 @@ void cx_question_ids(cx *c, const cJSON *arr, const char *path)
 		if (!cJSON_IsString(id))
 			continue;
 		for (int j = 0; j < i; j++) {
-			const cJSON *o = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(arr, j),
-									 "id");
+			const cJSON *o = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(arr, j), "id");
 			if (cJSON_IsString(o) && strcmp(o->valuestring, id->valuestring) == 0) {
 				cx_idx(first, path, j);
-				cx_err(c, cx_key(p, cx_idx(qp, path, i), "id"), CXM_DUP_ID,
-				       id->valuestring, first);
+				cx_err(c, cx_key(p, cx_idx(qp, path, i), "id"), CXM_DUP_ID, id->valuestring,
+				       first);
 				break;
 			}
 		}

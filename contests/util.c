@@ -13,8 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "contests_int.h"
 
@@ -293,8 +293,7 @@ bool cx_langmap(cx *c, const cJSON *v, const char *path, int maxlen, bool allow_
 	return cx_nerr(c) == before;
 }
 
-bool cx_int(cx *c, const cJSON *v, const char *path, long long min, long long max,
-	    long long *out)
+bool cx_int(cx *c, const cJSON *v, const char *path, long long min, long long max, long long *out)
 {
 	if (!cJSON_IsNumber(v)) {
 		cx_err(c, path, CXM_WANT_INTEGER);
@@ -455,8 +454,7 @@ static bool cx_parse_datetime(const char *s, int64_t *epoch)
 	}
 	if (*p)
 		return false;
-	*epoch = cx_days(y, (unsigned)mo, (unsigned)d) * 86400 + hh * 3600 + mm * 60 + ss -
-		 (int64_t)off * 60;
+	*epoch = cx_days(y, (unsigned)mo, (unsigned)d) * 86400 + hh * 3600 + mm * 60 + ss - (int64_t)off * 60;
 	return true;
 }
 

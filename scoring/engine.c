@@ -78,9 +78,8 @@ struct score_engine {
 };
 
 static const score_type *const builtin_types[] = {
-	&score_type_single_choice, &score_type_multiple_choice, &score_type_true_false,
-	&score_type_numeric,       &score_type_fill_in,         &score_type_ordering,
-	&score_type_matching,      &score_type_judged,
+	&score_type_single_choice, &score_type_multiple_choice, &score_type_true_false, &score_type_numeric,
+	&score_type_fill_in,       &score_type_ordering,        &score_type_matching,   &score_type_judged,
 };
 
 static const reg_entry *engine_find(const score_engine *eng, const char *type)
@@ -107,8 +106,8 @@ static const char *type_problem(const score_engine *eng, const score_type *t)
 {
 	if (!valid_type_name(t->type))
 		return "its type name is not [a-z0-9_]{1,32}";
-	if (!t->version || !t->compile || !t->validate || !t->score || !t->public_fields ||
-	    !t->reveal || !t->canonical)
+	if (!t->version || !t->compile || !t->validate || !t->score || !t->public_fields || !t->reveal ||
+	    !t->canonical)
 		return "a required function or the version string is missing";
 	if (t->state_size == 0 || t->state_size > (1u << 20))
 		return "its state_size is 0 or above 1 MiB";
@@ -163,11 +162,13 @@ int score_engine_register(score_engine *eng, const score_type *t, const char *or
 	if (err)
 		*err = NULL;
 	if (!t || t->abi_version != SCORE_ABI_VERSION)
-		return score_errf(err, SCORE_E_ABI, "scorer built for ABI version %d, this engine supports version %d",
+		return score_errf(err, SCORE_E_ABI,
+				  "scorer built for ABI version %d, this engine supports version %d",
 				  t ? t->abi_version : -1, SCORE_ABI_VERSION);
 	const char *why = type_problem(eng, t);
 	if (why)
-		return score_errf(err, SCORE_E_PLUGIN, "scorer '%s' refused: %s", t->type ? t->type : "?", why);
+		return score_errf(err, SCORE_E_PLUGIN, "scorer '%s' refused: %s", t->type ? t->type : "?",
+				  why);
 	int rc = engine_add(eng, t, origin ? origin : "embedded", NULL);
 	return rc ? score_errf(err, rc, "out of memory") : SCORE_OK;
 }
@@ -194,8 +195,10 @@ static int load_plugin(score_engine *eng, const char *path, char **warnings)
 		return SCORE_OK;
 	}
 	if (t->abi_version != SCORE_ABI_VERSION) {
-		warn(warnings, "plugin '%s' refused: built for scorer ABI version %d, this engine "
-		     "supports version %d", path, t->abi_version, SCORE_ABI_VERSION);
+		warn(warnings,
+		     "plugin '%s' refused: built for scorer ABI version %d, this engine "
+		     "supports version %d",
+		     path, t->abi_version, SCORE_ABI_VERSION);
 		dlclose(dl);
 		return SCORE_OK;
 	}
@@ -318,7 +321,8 @@ static int rules_apply(score_rules *r, const cJSON *obj, const char *where, char
 	if (!cJSON_IsObject(obj))
 		return score_errf(err, SCORE_E_RULES, "%s: must be an object", where);
 	const cJSON *e;
-	cJSON_ArrayForEach(e, obj) {
+	cJSON_ArrayForEach(e, obj)
+	{
 		size_t i;
 		for (i = 0; i < sizeof rule_table / sizeof rule_table[0]; i++)
 			if (strcmp(rule_table[i].name, e->string) == 0)
@@ -351,11 +355,10 @@ static int rules_apply(score_rules *r, const cJSON *obj, const char *where, char
 			continue;
 		}
 		if (!ok)
-			return score_errf(err, SCORE_E_RULES,
-					  "%s.%s: must be %s", where, d->name,
-					  d->kind == R_BOOL ? "true or false" :
-					  d->kind == R_INT ? "a whole number within range" :
-					  "a number within range, at most 3 decimals");
+			return score_errf(err, SCORE_E_RULES, "%s.%s: must be %s", where, d->name,
+					  d->kind == R_BOOL  ? "true or false"
+					  : d->kind == R_INT ? "a whole number within range"
+							     : "a number within range, at most 3 decimals");
 		r->set |= 1u << i;
 	}
 	return SCORE_OK;
@@ -389,8 +392,8 @@ int64_t score__div_round(__int128 num, __int128 den)
 	return (int64_t)q;
 }
 
-int score_compile(const score_engine *eng, const cJSON *question, const cJSON *rules,
-		  score_question **out, char **err)
+int score_compile(const score_engine *eng, const cJSON *question, const cJSON *rules, score_question **out,
+		  char **err)
 {
 	*out = NULL;
 	if (err)
@@ -458,20 +461,11 @@ const void *score__question_state(const score_question *q, const score_type *t)
 	return q->t == t ? q->state : NULL;
 }
 
-const char *score_question_type(const score_question *q)
-{
-	return q->t->type;
-}
+const char *score_question_type(const score_question *q) { return q->t->type; }
 
-int64_t score_question_max_milli(const score_question *q)
-{
-	return q->max_milli;
-}
+int64_t score_question_max_milli(const score_question *q) { return q->max_milli; }
 
-int score_question_noptions(const score_question *q)
-{
-	return q->noptions;
-}
+int score_question_noptions(const score_question *q) { return q->noptions; }
 
 /* Cuts s back to its longest valid UTF-8 prefix (a truncated feedback). */
 static void utf8_trim(char *s)
@@ -481,8 +475,7 @@ static void utf8_trim(char *s)
 		s[--n] = '\0';
 }
 
-int score_answer(const score_question *q, const cJSON *response, const score_ctx *ctx,
-		 score_result *out)
+int score_answer(const score_question *q, const cJSON *response, const score_ctx *ctx, score_result *out)
 {
 	if (!response)
 		return SCORE_E_RESPONSE;
@@ -508,8 +501,7 @@ int score_answer(const score_question *q, const cJSON *response, const score_ctx
 
 	const score_rules *r = &q->r;
 	int64_t pts = score__div_round((__int128)q->max_milli * oc.num, oc.den);
-	if (pts > 0 && r->time_factor && !(q->t->flags & SCORE_TYPE_UNTIMED) && ctx &&
-	    ctx->limit_ms > 0) {
+	if (pts > 0 && r->time_factor && !(q->t->flags & SCORE_TYPE_UNTIMED) && ctx && ctx->limit_ms > 0) {
 		int64_t lim = ctx->limit_ms, t = ctx->response_ms;
 		if (lim > 1000000000000LL) /* 31 years: keeps 2 * lim far from overflow */
 			lim = 1000000000000LL;
@@ -565,10 +557,7 @@ int score_public_fields(const score_question *q, cJSON *obj)
 	return q->t->public_fields(q->state, obj);
 }
 
-cJSON *score_reveal_answer(const score_question *q)
-{
-	return q->t->reveal(q->state);
-}
+cJSON *score_reveal_answer(const score_question *q) { return q->t->reveal(q->state); }
 
 char *score_canonical_response(const score_question *q, const cJSON *response)
 {

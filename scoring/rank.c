@@ -20,18 +20,15 @@
 #include "internal.h"
 
 static const char *const tb_names[] = {
-	[SCORE_TB_TOTAL] = "total", [SCORE_TB_REACHED] = "reached", [SCORE_TB_WRONG] = "wrong",
-	[SCORE_TB_CORRECT] = "correct", [SCORE_TB_TIME] = "time", [SCORE_TB_ID] = "id",
+	[SCORE_TB_TOTAL] = "total",     [SCORE_TB_REACHED] = "reached", [SCORE_TB_WRONG] = "wrong",
+	[SCORE_TB_CORRECT] = "correct", [SCORE_TB_TIME] = "time",       [SCORE_TB_ID] = "id",
 };
 #define NKEYS ((int)(sizeof tb_names / sizeof tb_names[0]))
 
 const score_tiebreak score_tiebreak_default = {
 	5, {SCORE_TB_TOTAL, SCORE_TB_REACHED, SCORE_TB_WRONG, SCORE_TB_TIME, SCORE_TB_ID}};
 
-const char *score_tiebreak_name(score_tb_key k)
-{
-	return (int)k >= 0 && (int)k < NKEYS ? tb_names[k] : "?";
-}
+const char *score_tiebreak_name(score_tb_key k) { return (int)k >= 0 && (int)k < NKEYS ? tb_names[k] : "?"; }
 
 int score_tiebreak_parse(const cJSON *rules, score_tiebreak *out, char **err)
 {
@@ -44,7 +41,8 @@ int score_tiebreak_parse(const cJSON *rules, score_tiebreak *out, char **err)
 	score_tiebreak t = {0, {0}};
 	unsigned seen = 0;
 	const cJSON *e;
-	cJSON_ArrayForEach(e, tb) {
+	cJSON_ArrayForEach(e, tb)
+	{
 		int k;
 		for (k = 0; k < NKEYS; k++)
 			if (cJSON_IsString(e) && strcmp(e->valuestring, tb_names[k]) == 0)
@@ -52,7 +50,8 @@ int score_tiebreak_parse(const cJSON *rules, score_tiebreak *out, char **err)
 		if (k == NKEYS)
 			return score_errf(err, SCORE_E_RULES,
 					  "scoring.tiebreak[%d]: must be one of total, reached, wrong, "
-					  "correct, time, id", t.n);
+					  "correct, time, id",
+					  t.n);
 		if ((seen >> k) & 1)
 			return score_errf(err, SCORE_E_RULES, "scoring.tiebreak[%d]: '%s' is repeated", t.n,
 					  tb_names[k]);
@@ -67,13 +66,9 @@ int score_tiebreak_parse(const cJSON *rules, score_tiebreak *out, char **err)
 	return SCORE_OK;
 }
 
-static int cmp64(int64_t a, int64_t b)
-{
-	return (a > b) - (a < b);
-}
+static int cmp64(int64_t a, int64_t b) { return (a > b) - (a < b); }
 
-int score_tiebreak_compare(const score_tiebreak *tb, const score_standing *a,
-			   const score_standing *b)
+int score_tiebreak_compare(const score_tiebreak *tb, const score_standing *a, const score_standing *b)
 {
 	for (int i = 0; i < tb->n; i++) {
 		int c = 0;
@@ -132,7 +127,6 @@ int score_combine_stages(const score_stage *st, int n, int64_t scale_milli, int6
 	}
 	out->total_milli = score__div_round(acc, 1000000);
 	out->failed_stage = failed;
-	out->passed = failed < 0 &&
-		      (__int128)out->total_milli * 1000000 >= (__int128)pass_ppm * scale_milli;
+	out->passed = failed < 0 && (__int128)out->total_milli * 1000000 >= (__int128)pass_ppm * scale_milli;
 	return SCORE_OK;
 }

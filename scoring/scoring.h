@@ -34,13 +34,13 @@ extern "C" {
 enum {
 	SCORE_OK = 0,
 	SCORE_E_NOMEM = -1,
-	SCORE_E_UNKNOWN_TYPE = -2,   /* no scorer is registered for "type" */
-	SCORE_E_DEFINITION = -3,     /* the question definition cannot be scored */
-	SCORE_E_RESPONSE = -4,       /* the response does not fit the type */
-	SCORE_E_RANGE = -5,          /* an option/item index outside the question */
-	SCORE_E_ABI = -6,            /* a plugin built for another ABI version */
-	SCORE_E_PLUGIN = -7,         /* a plugin could not be loaded */
-	SCORE_E_RULES = -8,          /* bad scoring rules */
+	SCORE_E_UNKNOWN_TYPE = -2, /* no scorer is registered for "type" */
+	SCORE_E_DEFINITION = -3,   /* the question definition cannot be scored */
+	SCORE_E_RESPONSE = -4,     /* the response does not fit the type */
+	SCORE_E_RANGE = -5,        /* an option/item index outside the question */
+	SCORE_E_ABI = -6,          /* a plugin built for another ABI version */
+	SCORE_E_PLUGIN = -7,       /* a plugin could not be loaded */
+	SCORE_E_RULES = -8,        /* bad scoring rules */
 };
 
 /* Stable protocol name of a code ("invalid_response", "option_out_of_range"). */
@@ -66,12 +66,12 @@ typedef struct score_ctx {
 } score_ctx;
 
 typedef struct score_result {
-	int64_t points_milli;       /* awarded, every rule applied; may be < 0 with negative marking */
-	int64_t max_milli;          /* what a perfect, instant answer earns (without streak bonus) */
-	int64_t bonus_milli;        /* streak bonus included in points_milli */
+	int64_t points_milli; /* awarded, every rule applied; may be < 0 with negative marking */
+	int64_t max_milli;    /* what a perfect, instant answer earns (without streak bonus) */
+	int64_t bonus_milli;  /* streak bonus included in points_milli */
 	score_correctness correctness;
-	int streak;                 /* the streak after this answer */
-	char feedback[256];         /* shown after reveal; may be "" (UTF-8, NUL-terminated) */
+	int streak;         /* the streak after this answer */
+	char feedback[256]; /* shown after reveal; may be "" (UTF-8, NUL-terminated) */
 } score_result;
 
 /*
@@ -96,8 +96,8 @@ void score_engine_types(const score_engine *eng,
  * sets *err to a message naming the field ("answer: index 3 is out of range
  * for 3 options").
  */
-int score_compile(const score_engine *eng, const cJSON *question, const cJSON *rules,
-		  score_question **out, char **err);
+int score_compile(const score_engine *eng, const cJSON *question, const cJSON *rules, score_question **out,
+		  char **err);
 void score_question_free(score_question *q);
 
 /* The type name, and the maximum points of the compiled question. */
@@ -110,8 +110,7 @@ int score_question_noptions(const score_question *q);
  * Validates and scores a response. Pure and thread-safe. Returns SCORE_OK and
  * fills *out, or SCORE_E_RESPONSE / SCORE_E_RANGE (out untouched).
  */
-int score_answer(const score_question *q, const cJSON *response, const score_ctx *ctx,
-		 score_result *out);
+int score_answer(const score_question *q, const cJSON *response, const score_ctx *ctx, score_result *out);
 
 /*
  * For a response that score_answer accepted: the option indexes it picks, for
@@ -147,11 +146,11 @@ typedef struct score_aspect_mark {
 	int judgement;        /* 1: judges' 0-3 marks; 0: a measurement */
 	int64_t points_milli; /* earned, on the rubric's scale */
 	int64_t max_milli;
-	int judges;           /* marks given (1 for a measurement) */
-	int counted;          /* marks averaged (judges - 2 when the panel rule dropped
+	int judges;  /* marks given (1 for a measurement) */
+	int counted; /* marks averaged (judges - 2 when the panel rule dropped
 			       * the highest and the lowest) */
-	int spread;           /* highest - lowest mark (judgement aspects) */
-	int flagged;          /* spread above the panel's max_spread: judges must reconcile */
+	int spread;  /* highest - lowest mark (judgement aspects) */
+	int flagged; /* spread above the panel's max_spread: judges must reconcile */
 } score_aspect_mark;
 
 typedef struct score_judged {
@@ -233,8 +232,7 @@ extern const score_tiebreak score_tiebreak_default;
  */
 int score_tiebreak_parse(const cJSON *rules, score_tiebreak *out, char **err);
 /* < 0 when a ranks before b, > 0 after, 0 only for the same standing. */
-int score_tiebreak_compare(const score_tiebreak *tb, const score_standing *a,
-			   const score_standing *b);
+int score_tiebreak_compare(const score_tiebreak *tb, const score_standing *a, const score_standing *b);
 /* "total", "reached", ... */
 const char *score_tiebreak_name(score_tb_key k);
 

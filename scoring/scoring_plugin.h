@@ -113,8 +113,7 @@ int score_engine_register(score_engine *eng, const score_type *t, const char *or
 /* ---- helpers for scorers (scoring/util.c, scoring/normalize.c) ---- */
 
 /* Sets *err (if err) to a malloc'ed printf-style message; returns code. */
-int score_errf(char **err, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+int score_errf(char **err, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* Whether lang asks for English ("en", "en-US"); everything else is zh-CN. */
 int score_lang_en(const char *lang);
@@ -124,8 +123,7 @@ int score_lang_en(const char *lang);
 cJSON *score_langmap(const cJSON *v);
 /* Reads an array of language maps (options, items) into a new cJSON array;
  * at least min, at most max entries. On error sets *err naming `field`. */
-int score_langmap_array(const cJSON *v, const char *field, int min, int max, cJSON **out,
-			char **err);
+int score_langmap_array(const cJSON *v, const char *field, int min, int max, cJSON **out, char **err);
 
 /* Whether v is a JSON integer in [0, n) (a number with no fraction). */
 int score_json_index(const cJSON *v, int n, int *out);

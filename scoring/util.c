@@ -58,35 +58,37 @@ cJSON *score_langmap(const cJSON *v)
 	if (!cJSON_IsObject(v) || !valid_text(cJSON_GetObjectItemCaseSensitive(v, "zh-CN")))
 		return NULL;
 	const cJSON *e;
-	cJSON_ArrayForEach(e, v) {
+	cJSON_ArrayForEach(e, v)
+	{
 		if (!e->string || !*e->string || strlen(e->string) > 35 || !valid_text(e))
 			return NULL;
 	}
 	return cJSON_Duplicate(v, 1);
 }
 
-int score_langmap_array(const cJSON *v, const char *field, int min, int max, cJSON **out,
-			char **err)
+int score_langmap_array(const cJSON *v, const char *field, int min, int max, cJSON **out, char **err)
 {
 	*out = NULL;
 	if (!cJSON_IsArray(v))
 		return score_errf(err, SCORE_E_DEFINITION, "%s: must be an array", field);
 	int n = cJSON_GetArraySize(v);
 	if (n < min || n > max)
-		return score_errf(err, SCORE_E_DEFINITION, "%s: needs %d to %d entries, has %d",
-				  field, min, max, n);
+		return score_errf(err, SCORE_E_DEFINITION, "%s: needs %d to %d entries, has %d", field, min,
+				  max, n);
 	cJSON *arr = cJSON_CreateArray();
 	if (!arr)
 		return score_errf(err, SCORE_E_NOMEM, "out of memory");
 	int i = 0;
 	const cJSON *e;
-	cJSON_ArrayForEach(e, v) {
+	cJSON_ArrayForEach(e, v)
+	{
 		cJSON *m = score_langmap(e);
 		if (!m) {
 			cJSON_Delete(arr);
 			return score_errf(err, SCORE_E_DEFINITION,
 					  "%s[%d]: must be a non-empty string or a language map "
-					  "with \"zh-CN\"", field, i);
+					  "with \"zh-CN\"",
+					  field, i);
 		}
 		cJSON_AddItemToArray(arr, m);
 		i++;

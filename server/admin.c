@@ -18,7 +18,7 @@
 typedef struct load_job {
 	uv_work_t work;
 	arena *a;
-	char *name, *json;     /* the upload, validated on the thread pool */
+	char *name, *json; /* the upload, validated on the thread pool */
 	size_t len;
 	contest_def *def;
 	contest_diag diag;
@@ -138,8 +138,8 @@ static void load_after(uv_work_t *w, int status)
 	free(j);
 }
 
-int admin_load(arena *a, const char *name, const char *json, size_t len, int announce,
-	       admin_done_cb done, void *ud)
+int admin_load(arena *a, const char *name, const char *json, size_t len, int announce, admin_done_cb done,
+	       void *ud)
 {
 	load_job *j = calloc(1, sizeof *j);
 	if (!j)
@@ -188,8 +188,8 @@ void admin_on_announce(arena *a, const char *code)
 		return;
 	char *copy = strdup(code);
 	const char *p[1] = {code};
-	if (store_query(a, "SELECT definition::text FROM contests WHERE code = $1", 1, p,
-			definition_row, copy))
+	if (store_query(a, "SELECT definition::text FROM contests WHERE code = $1", 1, p, definition_row,
+			copy))
 		free(copy);
 }
 

@@ -43,10 +43,10 @@ typedef struct pending {
 	int64_t pid;
 	int qindex;
 	char rid[65];
-	int dup2;                 /* the same answer was sent again on this connection meanwhile */
+	int dup2; /* the same answer was sent again on this connection meanwhile */
 	char rid2[65];
 	char *canonical;
-	char options[128];        /* PostgreSQL array literal, "{0,2}" */
+	char options[128]; /* PostgreSQL array literal, "{0,2}" */
 	int64_t points;
 	int correctness;
 	int64_t recv_ms;
@@ -54,7 +54,7 @@ typedef struct pending {
 	int64_t reached_ds;
 	int streak;
 	int retries;
-	int counted;              /* in this batch's answer counter already */
+	int counted; /* in this batch's answer counter already */
 	/* filled from the commit */
 	int64_t total, total_ds;
 	int duplicate;
@@ -65,7 +65,7 @@ typedef struct answer_queue {
 	int n;
 	uv_timer_t timer;
 	int inflight;
-	uint64_t last_flush;      /* loop time (ms) the last commit started */
+	uint64_t last_flush; /* loop time (ms) the last commit started */
 } answer_queue;
 
 static void flush(arena *a);
@@ -125,10 +125,7 @@ int answer_init(arena *a)
 	return 0;
 }
 
-static void queue_closed(uv_handle_t *h)
-{
-	free((char *)h - offsetof(answer_queue, timer));
-}
+static void queue_closed(uv_handle_t *h) { free((char *)h - offsetof(answer_queue, timer)); }
 
 void answer_release(arena *a)
 {
@@ -190,8 +187,8 @@ static void send_ack(pending *p, int64_t rank)
 	conn_send_frame(c, live_ack_frame(r, p->qindex, p->rid[0] ? p->rid : NULL, p->points, p->total, rank,
 					  r->players, p->duplicate));
 	if (p->dup2)
-		conn_send_frame(c, live_ack_frame(r, p->qindex, p->rid2[0] ? p->rid2 : NULL, p->points, p->total,
-						  rank, r->players, 1));
+		conn_send_frame(c, live_ack_frame(r, p->qindex, p->rid2[0] ? p->rid2 : NULL, p->points,
+						  p->total, rank, r->players, 1));
 }
 
 static void rank_reply(arena *a, void *reply, void *ud)
@@ -264,8 +261,22 @@ typedef struct batch {
 	pending **items;
 } batch;
 
-enum { COL_PID, COL_QIDX, COL_QID, COL_RID, COL_RESP, COL_OPTS, COL_PTS, COL_CORR, COL_RCV,
-       COL_RMS, COL_RDS, COL_STREAK, COL_CID, NCOLS };
+enum {
+	COL_PID,
+	COL_QIDX,
+	COL_QID,
+	COL_RID,
+	COL_RESP,
+	COL_OPTS,
+	COL_PTS,
+	COL_CORR,
+	COL_RCV,
+	COL_RMS,
+	COL_RDS,
+	COL_STREAK,
+	COL_CID,
+	NCOLS
+};
 
 static const char commit_sql[] =
 	"WITH v AS ("
@@ -479,8 +490,8 @@ static void lookup_done(arena *a, void *res, const char *err, void *ud)
 			conn_send_error(c, l->closed_code, l->rid[0] ? l->rid : NULL, NULL);
 		else if (l->canonical && !strcmp(PQgetvalue(res, 0, 0), l->canonical))
 			conn_send_frame(c, live_ack_frame(l->r, l->qindex, l->rid[0] ? l->rid : NULL,
-							  atoll(PQgetvalue(res, 0, 1)), atoll(PQgetvalue(res, 0, 2)),
-							  0, l->r->players, 1));
+							  atoll(PQgetvalue(res, 0, 1)),
+							  atoll(PQgetvalue(res, 0, 2)), 0, l->r->players, 1));
 		else
 			conn_send_error(c, SA_E_ALREADY_ANSWERED, l->rid[0] ? l->rid : NULL, NULL);
 	}

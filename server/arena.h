@@ -57,10 +57,14 @@ typedef struct frame {
 } frame;
 
 frame *frame_new(const char *json, size_t len);
-frame *frame_from_json(const cJSON *obj); /* prints obj unformatted */
+frame *frame_from_json(const cJSON *obj);         /* prints obj unformatted */
 frame *frame_pack(frame *const *parts, size_t n); /* several text messages as one raw write */
 frame *frame_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static inline frame *frame_ref(frame *f) { f->refs++; return f; }
+static inline frame *frame_ref(frame *f)
+{
+	f->refs++;
+	return f;
+}
 void frame_unref(frame *f);
 static inline const char *frame_text(const frame *f) { return (const char *)f->buf + LWS_PRE; }
 
@@ -68,22 +72,22 @@ static inline const char *frame_text(const frame *f) { return (const char *)f->b
 
 typedef enum { ROLE_NONE = 0, ROLE_PLAYER, ROLE_HOST, ROLE_SCREEN, ROLE_ANY } conn_role;
 
-#define CONN_QUEUE 64            /* frames waiting per connection before it is a slow consumer */
-#define MSG_MAX (16 * 1024)      /* largest accepted incoming message */
+#define CONN_QUEUE 64       /* frames waiting per connection before it is a slow consumer */
+#define MSG_MAX (16 * 1024) /* largest accepted incoming message */
 
 /* What a player's last answer to the open question produced (idempotent retries). */
 typedef struct answer_memo {
-	int qindex;               /* -1: none */
-	char *canonical;          /* canonical response, malloc'ed */
+	int qindex;      /* -1: none */
+	char *canonical; /* canonical response, malloc'ed */
 	int64_t points_milli;
 	int correctness;
 } answer_memo;
 
 typedef struct conn {
 	struct arena *a;
-	struct lws *wsi;          /* NULL once the socket closed */
+	struct lws *wsi; /* NULL once the socket closed */
 	uint64_t id;
-	int refs;                 /* 1 for the socket + 1 per request in flight */
+	int refs; /* 1 for the socket + 1 per request in flight */
 	conn_role role;
 	int lang_en;
 	struct crun *run;
@@ -95,11 +99,11 @@ typedef struct conn {
 	int64_t pid;
 	char *name, *unit;
 	int64_t score_milli;
-	int64_t reached_ds;       /* when score_milli was reached (deciseconds from the start) */
+	int64_t reached_ds; /* when score_milli was reached (deciseconds from the start) */
 	int streak;
 	answer_memo memo;
 	struct pending *answer_inflight; /* this conn's answer on its way to PostgreSQL (answer.c) */
-	int busy;                 /* join/resume in flight */
+	int busy;                        /* join/resume in flight */
 
 	/* input assembly */
 	char *rx;
@@ -110,8 +114,8 @@ typedef struct conn {
 	frame *q[CONN_QUEUE];
 	unsigned qhead, qlen;
 	frame *slot_lb, *slot_stats;
-	int rx_paused;            /* input paused while the output queue is nearly full */
-	int close_status;         /* set by conn_close: close at the next writeable */
+	int rx_paused;    /* input paused while the output queue is nearly full */
+	int close_status; /* set by conn_close: close at the next writeable */
 	char close_reason[64];
 } conn;
 
@@ -120,8 +124,8 @@ void conn_ref(conn *c);
 void conn_unref(conn *c);
 /* Queues a frame (takes a new reference); returns -1 and closes a slow consumer. */
 int conn_send(conn *c, frame *f);
-int conn_send_json(conn *c, cJSON *obj); /* frees obj */
-int conn_send_frame(conn *c, frame *f);  /* takes f's reference */
+int conn_send_json(conn *c, cJSON *obj);              /* frees obj */
+int conn_send_frame(conn *c, frame *f);               /* takes f's reference */
 void conn_send_slot(conn *c, frame **slot, frame *f); /* newest-only */
 void conn_send_error(conn *c, int code, const char *rid, const char *detail);
 void conn_close(conn *c, int status, const char *reason);
@@ -134,17 +138,17 @@ int phase_parse(const char *s, live_phase *out);
 
 typedef struct live_state {
 	live_phase phase;
-	int qindex;               /* -1 in lobby */
+	int qindex; /* -1 in lobby */
 	int64_t open_ms, deadline_ms, started_ms;
 	int64_t seq;
 } live_state;
 
 typedef struct run_question {
 	const contest_question *cq;
-	cJSON *public_msg;        /* "question" message without the time fields */
-	char *id_json;            /* the question id as a JSON string, quotes included */
+	cJSON *public_msg; /* "question" message without the time fields */
+	char *id_json;     /* the question id as a JSON string, quotes included */
 	cJSON *reveal_answer;
-	cJSON *explanation;       /* borrowed from the definition, may be NULL */
+	cJSON *explanation; /* borrowed from the definition, may be NULL */
 	int noptions;
 } run_question;
 
@@ -155,37 +159,37 @@ typedef struct crun {
 	contest_def *def;
 	run_question *qs;
 	int nq;
-	cJSON *info;              /* {"code","title","question_count"} */
+	cJSON *info; /* {"code","title","question_count"} */
 
 	live_state st;
-	int open;                 /* the open question still takes answers (by this process' timer) */
+	int open; /* the open question still takes answers (by this process' timer) */
 	uv_timer_t deadline_timer;
-	uv_timer_t reveal_timer;  /* the reveal's counts, a moment after the close (host.c) */
+	uv_timer_t reveal_timer; /* the reveal's counts, a moment after the close (host.c) */
 	live_state reveal_st;
-	int attached;             /* timers initialized on the serving loop */
+	int attached; /* timers initialized on the serving loop */
 
-	conn *members;            /* every conn of this contest, any role */
+	conn *members; /* every conn of this contest, any role */
 	/* the push being fanned out, a chunk per loop iteration (bcast.c) */
 	frame *fan_frame;
 	int fan_mask;
-	conn *fan_cursor;         /* next member to get it */
+	conn *fan_cursor; /* next member to get it */
 	uint32_t fan_gen;
 	uint32_t ranks_gen;
-	int fan_sent;             /* members written so far, and since when (for the log) */
+	int fan_sent; /* members written so far, and since when (for the log) */
 	int64_t fan_start_us;
 	int nplayers_local, nviewers_local;
 	int64_t acks_since_tick;
 
 	/* last values pushed, to push only changes */
-	frame *reveal_frame;      /* the current question's `reveal`, for late joiners */
-	conn **ptab;              /* open-addressing table participant id -> player conn */
+	frame *reveal_frame; /* the current question's `reveal`, for late joiners */
+	conn **ptab;         /* open-addressing table participant id -> player conn */
 	size_t pcap, pcount;
 	int tick_busy;
 
-	frame *lb_frame;          /* shared top-N leaderboard (screens, hosts) */
-	frame *units_frame;       /* the units board, when the contest has one */
+	frame *lb_frame;    /* shared top-N leaderboard (screens, hosts) */
+	frame *units_frame; /* the units board, when the contest has one */
 	int units_tick, units_busy;
-	char *lb_top_json;        /* the "top" array as JSON text, spliced into player frames */
+	char *lb_top_json; /* the "top" array as JSON text, spliced into player frames */
 	int64_t players, online, answered;
 	int stats_dirty;
 	int rebuilding;
@@ -212,15 +216,15 @@ typedef struct arena {
 	struct listener *listener;
 
 	uv_timer_t tick;
-	uv_idle_t fanout;         /* continues fan-outs between rounds of input (bcast.c) */
+	uv_idle_t fanout; /* continues fan-outs between rounds of input (bcast.c) */
 	uv_signal_t sigint, sigterm;
 	uv_timer_t drain;
 	int64_t stop_ms;
-	int64_t answers_pending;  /* answers received and not yet acknowledged or refused */
+	int64_t answers_pending; /* answers received and not yet acknowledged or refused */
 
 	int64_t nconns;
-	int64_t stat_answers, stat_acks;  /* answers received; new answers acknowledged */
-	int64_t stat_commits;             /* answer group commits (stat_acks / stat_commits = batch size) */
+	int64_t stat_answers, stat_acks; /* answers received; new answers acknowledged */
+	int64_t stat_commits;            /* answer group commits (stat_acks / stat_commits = batch size) */
 } arena;
 
 /* ------------------------------------------------------------ store.c */
@@ -229,16 +233,15 @@ typedef struct arena {
  * not run: connection lost, queue full). The store frees res after the call. */
 typedef void (*store_cb)(struct arena *a, void *res /* PGresult* */, const char *err, void *ud);
 
-int store_open(arena *a);        /* connects the pool (asynchronously) */
+int store_open(arena *a); /* connects the pool (asynchronously) */
 void store_close(arena *a);
 /* Queues a query; params are copied. Returns 0, or -1 (cb is then not called). */
-int store_query(arena *a, const char *sql, int nparams, const char *const *params, store_cb cb,
-		void *ud);
+int store_query(arena *a, const char *sql, int nparams, const char *const *params, store_cb cb, void *ud);
 /* The same for a statement run often: sql must be a string that lives as long as
  * the process (its address names it); each connection parses it once. */
 int store_query_prepared(arena *a, const char *sql, int nparams, const char *const *params, store_cb cb,
 			 void *ud);
-int store_ready(arena *a);       /* at least one connection is up */
+int store_ready(arena *a); /* at least one connection is up */
 /* Waits (running the loop) until nothing is queued or in flight; for shutdown. */
 void store_drain(arena *a, int64_t timeout_ms);
 
@@ -251,8 +254,8 @@ int migrate_load_contests(const char *conninfo, crun **runs, int nruns);
 /* Synchronous: 1 when a contest with this code is in PostgreSQL, 0 when not, -1 on error. */
 int migrate_contest_exists(const char *conninfo, const char *code);
 /* Synchronous: deletes a contest's participants/answers and Redis keys, back to the lobby. */
-int migrate_reset_contest(const char *conninfo, const char *redis, const char *prefix,
-			  const char *code, int only_if_finished);
+int migrate_reset_contest(const char *conninfo, const char *redis, const char *prefix, const char *code,
+			  int only_if_finished);
 
 /* ------------------------------------------------------------ lb.c */
 
@@ -277,7 +280,7 @@ void lb_rebuild(crun *r);
 /* ------------------------------------------------------------ live.c */
 
 int live_init(crun *r);
-void live_attach(crun *r);  /* on the serving loop: its timers and its state */
+void live_attach(crun *r); /* on the serving loop: its timers and its state */
 void live_detach(crun *r);
 void live_release(crun *r);
 /* Applies a state read from PostgreSQL or received from another process. */
@@ -286,7 +289,7 @@ void live_on_event(arena *a, const char *json, size_t len);
 /* Frames for the current moment (NULL when not applicable). */
 cJSON *live_state_msg(crun *r);
 cJSON *live_question_msg(crun *r, const answer_memo *memo, int64_t score_milli);
-void live_send_snapshot(conn *c); /* state + question (+ leaderboard) */
+void live_send_snapshot(conn *c);                           /* state + question (+ leaderboard) */
 int live_question_open(crun *r, int qindex, int64_t at_ms); /* 1 when answers are taken */
 void live_reload_all(arena *a); /* re-reads every contest's state from PostgreSQL */
 void live_reload(crun *r);
@@ -337,7 +340,7 @@ const char *msg_string(msg_ctx *x, const char *name, int required, int *rc);
 void msg_lang(msg_ctx *x);
 
 int player_join(msg_ctx *x);
-int player_init(arena *a);     /* the join group commit */
+int player_init(arena *a); /* the join group commit */
 void player_release(arena *a);
 int player_resume(msg_ctx *x);
 int answer_submit(msg_ctx *x);
@@ -358,8 +361,8 @@ typedef void (*admin_done_cb)(arena *a, crun *r, int rc, cJSON *problems, void *
 crun *run_new(arena *a, contest_def *def);
 void run_free(crun *r);
 /* Validates a contest (JSON text), stores it, serves it, off the loop; done gets the outcome. */
-int admin_load(arena *a, const char *name, const char *json, size_t len, int announce,
-	       admin_done_cb done, void *ud);
+int admin_load(arena *a, const char *name, const char *json, size_t len, int announce, admin_done_cb done,
+	       void *ud);
 void admin_on_announce(arena *a, const char *code);
 const char *admin_contest_dir(arena *a);
 
@@ -375,8 +378,8 @@ int auth_token_equal(const char *a, const char *b); /* constant time on equal le
 
 int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len);
 int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len);
-int server_run(arena *a); /* serve: the event loop until a signal */
-int listen_open(arena *a);  /* listen.c: our own (shareable) listening socket */
+int server_run(arena *a);  /* serve: the event loop until a signal */
+int listen_open(arena *a); /* listen.c: our own (shareable) listening socket */
 void listen_close(arena *a);
 
 #endif

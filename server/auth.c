@@ -23,8 +23,8 @@ int auth_init(void)
 		return 0;
 	mbedtls_entropy_init(&entropy);
 	mbedtls_ctr_drbg_init(&drbg);
-	if (mbedtls_ctr_drbg_seed(&drbg, mbedtls_entropy_func, &entropy,
-				  (const unsigned char *)pers, sizeof pers - 1))
+	if (mbedtls_ctr_drbg_seed(&drbg, mbedtls_entropy_func, &entropy, (const unsigned char *)pers,
+				  sizeof pers - 1))
 		return -1;
 	auth_ready = 1;
 	return 0;

@@ -428,8 +428,9 @@ static void top_pg(arena *a, void *res, const char *err, void *ud)
 	int n = PQntuples(res);
 	for (int i = 0; i < n; i++) {
 		t->players = atoll(PQgetvalue(res, i, 4));
-		cJSON_AddItemToArray(top, top_entry(i + 1, atoll(PQgetvalue(res, i, 0)), PQgetvalue(res, i, 1),
-						    PQgetvalue(res, i, 2), atoll(PQgetvalue(res, i, 3))));
+		cJSON_AddItemToArray(top,
+				     top_entry(i + 1, atoll(PQgetvalue(res, i, 0)), PQgetvalue(res, i, 1),
+					       PQgetvalue(res, i, 2), atoll(PQgetvalue(res, i, 3))));
 	}
 	top_finish(t, top);
 }
@@ -569,7 +570,8 @@ int bcast_units_query(crun *r, store_cb cb, void *ud)
 
 static void tick_units(crun *r)
 {
-	if (!r->def->leaderboard_unit || !r->nviewers_local || r->units_busy || ++r->units_tick * r->a->cfg.tick_ms < 1000)
+	if (!r->def->leaderboard_unit || !r->nviewers_local || r->units_busy ||
+	    ++r->units_tick * r->a->cfg.tick_ms < 1000)
 		return;
 	r->units_tick = 0;
 	r->units_busy = 1;

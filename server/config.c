@@ -20,25 +20,41 @@ static const struct option_row {
 	const char *help;
 } options[] = {
 	{"port", OPT_INT, offsetof(sa_config, port), "8080", "HTTP and WebSocket port"},
-	{"bind", OPT_STR, offsetof(sa_config, bind), "", "IPv4 address to listen on: empty for every interface, 127.0.0.1 for this machine only"},
-	{"listen-share", OPT_BOOL, offsetof(sa_config, listen_share), "no", "share the port with other server processes (SO_REUSEPORT): one process per core"},
-	{"pg", OPT_STR, offsetof(sa_config, pg), "host=127.0.0.1 port=15432 dbname=skillarena user=skillarena", "PostgreSQL connection string (libpq conninfo)"},
+	{"bind", OPT_STR, offsetof(sa_config, bind), "",
+	 "IPv4 address to listen on: empty for every interface, 127.0.0.1 for this machine only"},
+	{"listen-share", OPT_BOOL, offsetof(sa_config, listen_share), "no",
+	 "share the port with other server processes (SO_REUSEPORT): one process per core"},
+	{"pg", OPT_STR, offsetof(sa_config, pg),
+	 "host=127.0.0.1 port=15432 dbname=skillarena user=skillarena",
+	 "PostgreSQL connection string (libpq conninfo)"},
 	{"redis", OPT_STR, offsetof(sa_config, redis), "127.0.0.1:16379", "Redis address HOST:PORT[/DB]"},
-	{"redis-prefix", OPT_STR, offsetof(sa_config, redis_prefix), "sa:", "prefix of every Redis key and channel (several deployments can share one Redis)"},
+	{"redis-prefix", OPT_STR, offsetof(sa_config, redis_prefix),
+	 "sa:", "prefix of every Redis key and channel (several deployments can share one Redis)"},
 	{"web", OPT_STR, offsetof(sa_config, web), "web", "directory of the static web pages"},
-	{"contests", OPT_STR, offsetof(sa_config, contests), "", "contest files to load at start, comma-separated"},
-	{"organizer-token", OPT_STR, offsetof(sa_config, organizer_token), "", "token the host page presents; empty: a random one is made and logged at start"},
-	{"instance", OPT_STR, offsetof(sa_config, instance), "", "name of this process in logs, stored answers and Redis (default: host-pid)"},
-	{"plugins", OPT_STR, offsetof(sa_config, plugins), "", "directory of scorer plugins (*.so) loaded at start"},
-	{"sql-dir", OPT_STR, offsetof(sa_config, sql_dir), "server/sql", "directory of the numbered SQL migrations"},
+	{"contests", OPT_STR, offsetof(sa_config, contests), "",
+	 "contest files to load at start, comma-separated"},
+	{"organizer-token", OPT_STR, offsetof(sa_config, organizer_token), "",
+	 "token the host page presents; empty: a random one is made and logged at start"},
+	{"instance", OPT_STR, offsetof(sa_config, instance), "",
+	 "name of this process in logs, stored answers and Redis (default: host-pid)"},
+	{"plugins", OPT_STR, offsetof(sa_config, plugins), "",
+	 "directory of scorer plugins (*.so) loaded at start"},
+	{"sql-dir", OPT_STR, offsetof(sa_config, sql_dir), "server/sql",
+	 "directory of the numbered SQL migrations"},
 	{"log-level", OPT_STR, offsetof(sa_config, log_level), "info", "error, warn, info or debug"},
-	{"public-url", OPT_STR, offsetof(sa_config, public_url), "", "base URL players use (for QR codes); default: from the request's Host header"},
+	{"public-url", OPT_STR, offsetof(sa_config, public_url), "",
+	 "base URL players use (for QR codes); default: from the request's Host header"},
 	{"pg-pool", OPT_INT, offsetof(sa_config, pg_pool), "4", "PostgreSQL connections per process"},
-	{"commit-delay-ms", OPT_INT, offsetof(sa_config, commit_delay_ms), "2", "group commit: how long an answer may wait for others to share its transaction"},
-	{"commit-max", OPT_INT, offsetof(sa_config, commit_max), "1000", "group commit: most answers in one transaction"},
-	{"commit-interval-ms", OPT_INT, offsetof(sa_config, commit_interval_ms), "10", "group commit: under load, answer commits start at most this often per process (bigger batches, less database work per answer)"},
-	{"commit-inflight", OPT_INT, offsetof(sa_config, commit_inflight), "2", "group commit: most answer commits on their way at once per process"},
-	{"tick-ms", OPT_INT, offsetof(sa_config, tick_ms), "200", "interval of coalesced leaderboard and statistics pushes"},
+	{"commit-delay-ms", OPT_INT, offsetof(sa_config, commit_delay_ms), "2",
+	 "group commit: how long an answer may wait for others to share its transaction"},
+	{"commit-max", OPT_INT, offsetof(sa_config, commit_max), "1000",
+	 "group commit: most answers in one transaction"},
+	{"commit-interval-ms", OPT_INT, offsetof(sa_config, commit_interval_ms), "10",
+	 "group commit: under load, answer commits start at most this often per process (bigger batches, less database work per answer)"},
+	{"commit-inflight", OPT_INT, offsetof(sa_config, commit_inflight), "2",
+	 "group commit: most answer commits on their way at once per process"},
+	{"tick-ms", OPT_INT, offsetof(sa_config, tick_ms), "200",
+	 "interval of coalesced leaderboard and statistics pushes"},
 	{"lb-top", OPT_INT, offsetof(sa_config, lb_top), "10", "entries in pushed leaderboards"},
 };
 #define NOPTIONS (sizeof options / sizeof options[0])
@@ -214,7 +230,9 @@ void config_print_help(FILE *fp)
 	for (size_t i = 0; i < NOPTIONS; i++) {
 		char left[64];
 		snprintf(left, sizeof left, "--%s%s", options[i].name,
-			 options[i].type == OPT_BOOL ? "" : options[i].type == OPT_INT ? " N" : " VALUE");
+			 options[i].type == OPT_BOOL  ? ""
+			 : options[i].type == OPT_INT ? " N"
+						      : " VALUE");
 		fprintf(fp, "  %-26s %s (default: %s)\n", left, options[i].help,
 			*options[i].def ? options[i].def : "empty");
 	}

@@ -30,13 +30,13 @@ enum {
 	SA_E_RATE_LIMITED = -21,
 	SA_E_UNAVAILABLE = -22,
 	SA_E_INTERNAL = -23,
-	SA_E_NOT_FOUND = -24,    /* HTTP */
-	SA_E_METHOD = -25,       /* HTTP */
+	SA_E_NOT_FOUND = -24, /* HTTP */
+	SA_E_METHOD = -25,    /* HTTP */
 	SA_E__COUNT = 26
 };
 
-const char *err_name(int code);                  /* "question_closed" */
-const char *err_message(int code, int lang_en);  /* zh-CN unless lang_en */
+const char *err_name(int code);                 /* "question_closed" */
+const char *err_message(int code, int lang_en); /* zh-CN unless lang_en */
 int err_http_status(int code);
 /* Maps a scoring engine code (SCORE_E_*) to SA_E_*. */
 int err_from_score(int score_code);

@@ -154,8 +154,8 @@ static void state_written(arena *a, void *res, const char *err, void *ud)
 	}
 	h->st.seq = atoll(PQgetvalue(res, 0, 0));
 	live_state st = h->st; /* h is freed by publish_state's reply */
-	sa_log(LL_INFO, "contest %s: %s %d (seq %lld)", r->code, phase_name(h->st.phase),
-	       h->st.qindex + 1, (long long)h->st.seq);
+	sa_log(LL_INFO, "contest %s: %s %d (seq %lld)", r->code, phase_name(h->st.phase), h->st.qindex + 1,
+	       (long long)h->st.seq);
 	publish_state(r, &h->st, NULL, h);
 	if (st.phase == PHASE_REVEAL)
 		reveal_later(r, &st);

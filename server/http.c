@@ -19,20 +19,20 @@
 
 typedef struct http_req {
 	arena *a;
-	struct lws *wsi;     /* NULL once the connection closed */
+	struct lws *wsi; /* NULL once the connection closed */
 	int refs;
 	int status;
 	const char *ctype;
 	char *body;
 	size_t len;
-	int stage;           /* 0 waiting, 1 headers next, 2 body next */
+	int stage; /* 0 waiting, 1 headers next, 2 body next */
 	/* POST body */
 	int post;
 	char uri[128];
 	char *in;
 	size_t inlen;
 	int too_big;
-	int close_after;     /* close the connection after the reply */
+	int close_after; /* close the connection after the reply */
 	/* health check */
 	int pending;
 	char pg[128], redis[128];
@@ -374,7 +374,8 @@ static void http_upload(http_req *h)
 	if (lws_hdr_copy(h->wsi, auth, sizeof auth, WSI_TOKEN_HTTP_AUTHORIZATION) <= 0 ||
 	    strncmp(auth, "Bearer ", 7) || !h->a->cfg.organizer_token ||
 	    !auth_token_equal(h->a->cfg.organizer_token, auth + 7))
-		return http_error(h, SA_E_FORBIDDEN, "an organizer token is needed: Authorization: Bearer TOKEN");
+		return http_error(h, SA_E_FORBIDDEN,
+				  "an organizer token is needed: Authorization: Bearer TOKEN");
 	if (h->too_big)
 		return http_error(h, SA_E_TOO_LARGE, "a contest file may be 2 MiB at most");
 	if (!h->inlen)
@@ -415,7 +416,8 @@ static int http_write(http_req *h)
 {
 	struct lws *wsi = h->wsi;
 	if (h->stage == 1) {
-		unsigned char buf[LWS_PRE + 1024], *start = buf + LWS_PRE, *p = start, *end = buf + sizeof buf - 1;
+		unsigned char buf[LWS_PRE + 1024], *start = buf + LWS_PRE, *p = start,
+						   *end = buf + sizeof buf - 1;
 		if (lws_add_http_common_headers(wsi, (unsigned int)h->status, h->ctype, h->len, &p, end) ||
 		    lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:",
 						(const unsigned char *)"no-store", 8, &p, end) ||
@@ -472,7 +474,8 @@ int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 				/* lws 4.1 does not read chunked request bodies: refuse, then close */
 				pss->h->close_after = 1;
 				http_error(pss->h, upload ? SA_E_INVALID_FIELD : SA_E_METHOD,
-					   upload ? "send the body with a Content-Length" : "only GET, and POST /api/contests");
+					   upload ? "send the body with a Content-Length"
+						  : "only GET, and POST /api/contests");
 				return 0;
 			}
 			if (atoll(cl) > 0)
@@ -513,9 +516,10 @@ int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 			static const char body[] = "{\"error\":{\"code\":\"method_not_allowed\","
 						   "\"message\":\"only GET, and POST /api/contests\"}}";
 			unsigned char buf[LWS_PRE + 512 + sizeof body], *start = buf + LWS_PRE, *p = start,
-									   *end = buf + sizeof buf - 1;
+									*end = buf + sizeof buf - 1;
 			if (!lws_add_http_common_headers(wsi, HTTP_STATUS_METHOD_NOT_ALLOWED,
-							 "application/json; charset=utf-8", sizeof body - 1, &p, end) &&
+							 "application/json; charset=utf-8", sizeof body - 1,
+							 &p, end) &&
 			    !lws_add_http_header_by_name(wsi, (const unsigned char *)"connection:",
 							 (const unsigned char *)"close", 5, &p, end) &&
 			    !lws_finalize_http_header(wsi, &p, end) && (size_t)(end - p) > sizeof body) {
@@ -532,7 +536,8 @@ int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 			return 0;
 		if (pss && pss->h && pss->h->post == 1 && !pss->h->too_big) {
 			http_req *h = pss->h;
-			char *grown = h->inlen + len <= UPLOAD_MAX ? realloc(h->in, h->inlen + len + 1) : NULL;
+			char *grown =
+				h->inlen + len <= UPLOAD_MAX ? realloc(h->in, h->inlen + len + 1) : NULL;
 			if (!grown)
 				h->too_big = 1;
 			else {

@@ -39,7 +39,7 @@ typedef struct lb {
 	redisAsyncContext *cmd, *sub;
 	int cmd_up, sub_up;
 	uv_timer_t retry;
-	uv_timer_t watch;   /* a connect that never completes (see lb_connect) */
+	uv_timer_t watch; /* a connect that never completes (see lb_connect) */
 	int64_t backoff_ms;
 	char host[256];
 	int port, db;
@@ -164,8 +164,7 @@ static void on_event(redisAsyncContext *ac, void *reply, void *priv)
 	if (!r || r->type != REDIS_REPLY_ARRAY || r->elements < 3 ||
 	    r->element[0]->type != REDIS_REPLY_STRING)
 		return;
-	if (!strcmp(r->element[0]->str, "message") &&
-	    r->element[2]->type == REDIS_REPLY_STRING)
+	if (!strcmp(r->element[0]->str, "message") && r->element[2]->type == REDIS_REPLY_STRING)
 		live_on_event(l->a, r->element[2]->str, r->element[2]->len);
 	else if (!strcmp(r->element[0]->str, "subscribe")) {
 		/* Subscribed again: anything published meanwhile was missed. */
@@ -407,8 +406,8 @@ static void rebuild_rows(arena *a, void *res, const char *err, void *ud)
 	snprintf(cid, sizeof cid, "%lld", (long long)r->contest_id);
 	snprintf(qi, sizeof qi, "%d", r->st.qindex);
 	const char *p[2] = {cid, qi};
-	if (store_query(a, "SELECT count(*) FROM answers WHERE contest_id = $1 AND question_idx = $2", 2,
-			p, rebuild_counter, r))
+	if (store_query(a, "SELECT count(*) FROM answers WHERE contest_id = $1 AND question_idx = $2", 2, p,
+			rebuild_counter, r))
 		r->rebuilding = 0;
 }
 
@@ -421,8 +420,9 @@ void lb_rebuild(crun *r)
 	r->rebuilding = 1;
 	snprintf(cid, sizeof cid, "%lld", (long long)r->contest_id);
 	const char *p[1] = {cid};
-	if (store_query(a,
-			"SELECT id, name, unit, score_milli, reached_ds FROM participants WHERE contest_id = $1",
-			1, p, rebuild_rows, r))
+	if (store_query(
+		    a,
+		    "SELECT id, name, unit, score_milli, reached_ds FROM participants WHERE contest_id = $1",
+		    1, p, rebuild_rows, r))
 		r->rebuilding = 0;
 }

@@ -90,9 +90,11 @@ int listen_open(arena *a)
 	if (l->fd < 0 || !l->vh || setsockopt(l->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) ||
 	    (a->cfg.listen_share && setsockopt(l->fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one)) ||
 	    bind(l->fd, (struct sockaddr *)&sin, sizeof sin) || listen(l->fd, 4096)) {
-		sa_log(LL_ERROR, "cannot listen on %s:%d: %s%s", a->cfg.bind && *a->cfg.bind ? a->cfg.bind : "*",
-		       a->cfg.port, strerror(errno),
-		       errno == EADDRINUSE && !a->cfg.listen_share ? " (another process? --listen-share shares the port)" : "");
+		sa_log(LL_ERROR, "cannot listen on %s:%d: %s%s",
+		       a->cfg.bind && *a->cfg.bind ? a->cfg.bind : "*", a->cfg.port, strerror(errno),
+		       errno == EADDRINUSE && !a->cfg.listen_share
+			       ? " (another process? --listen-share shares the port)"
+			       : "");
 		if (l->fd >= 0)
 			close(l->fd);
 		free(l);

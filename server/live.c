@@ -195,7 +195,8 @@ frame *live_ack_frame(const crun *r, int qi, const char *rid, int64_t points, in
 		snprintf(rk, sizeof rk, "%lld", (long long)rank);
 	return frame_printf("{\"type\":\"ack\",%s\"question_id\":%s,\"accepted\":true,\"points\":%s,"
 			    "\"score\":%s,\"rank\":%s,\"players\":%lld,\"duplicate\":%s}",
-			    rq, r->qs[qi].id_json, pts, sc, rk, (long long)players, duplicate ? "true" : "false");
+			    rq, r->qs[qi].id_json, pts, sc, rk, (long long)players,
+			    duplicate ? "true" : "false");
 }
 
 cJSON *live_ack_msg(const crun *r, int qi, const char *rid, int64_t points, int64_t score, int64_t rank,
@@ -220,9 +221,9 @@ cJSON *live_question_msg(crun *r, const answer_memo *memo, int64_t score_milli)
 	cJSON_AddNumberToObject(o, "deadline", (double)r->st.deadline_ms);
 	cJSON_AddNumberToObject(o, "server_time", (double)now);
 	if (memo && memo->qindex == qi && memo->canonical)
-		cJSON_AddItemToObject(o, "answered",
-				      live_ack_msg(r, qi, NULL, memo->points_milli, score_milli,
-						   0, r->players, 1));
+		cJSON_AddItemToObject(
+			o, "answered",
+			live_ack_msg(r, qi, NULL, memo->points_milli, score_milli, 0, r->players, 1));
 	else
 		cJSON_AddNullToObject(o, "answered");
 	return o;
@@ -295,7 +296,8 @@ void live_apply(crun *r, const live_state *st, const cJSON *reveal)
 	}
 	if (!same && r->st.phase == PHASE_QUESTION) {
 		/* state and question travel together: one shared buffer, one send per client */
-		frame *parts[2] = {frame_from_json_del(live_state_msg(r)), frame_from_json_del(live_question_msg(r, NULL, 0))};
+		frame *parts[2] = {frame_from_json_del(live_state_msg(r)),
+				   frame_from_json_del(live_question_msg(r, NULL, 0))};
 		frame *f = parts[0] && parts[1] ? frame_pack(parts, 2) : NULL;
 		if (f)
 			bcast_run(r, f, -1);

@@ -46,5 +46,8 @@ void sa_log(int level, const char *fmt, ...)
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "%s.%03ldZ %s %c %s\n", when, ts.tv_nsec / 1000000, log_instance,
-		tag[level < 0 ? 0 : level > 3 ? 3 : level], msg);
+		tag[level < 0   ? 0
+		    : level > 3 ? 3
+				: level],
+		msg);
 }

@@ -148,8 +148,7 @@ static void on_signal(uv_signal_t *s, int signum)
 		uv_stop(a->loop); /* a second signal: stop now */
 		return;
 	}
-	sa_log(LL_INFO, "signal %d: stopping (committing and acknowledging received answers first)",
-	       signum);
+	sa_log(LL_INFO, "signal %d: stopping (committing and acknowledging received answers first)", signum);
 	a->stopping = 1;
 	a->stop_ms = now_ms();
 	listen_close(a);
@@ -267,8 +266,7 @@ int server_run(arena *a)
 static int engine_open(arena *a)
 {
 	char *warn = NULL;
-	int rc = score_engine_new(&a->eng, a->cfg.plugins && *a->cfg.plugins ? a->cfg.plugins : NULL,
-				  &warn);
+	int rc = score_engine_new(&a->eng, a->cfg.plugins && *a->cfg.plugins ? a->cfg.plugins : NULL, &warn);
 	if (warn) {
 		fputs(warn, stderr);
 		free(warn);
@@ -294,8 +292,7 @@ static int cmd_serve(arena *a, int argc, char **argv)
 	}
 	if (engine_open(a) || load_contests(a, a->cfg.contests))
 		return 1;
-	if (migrate_apply(a->cfg.pg, a->cfg.sql_dir) ||
-	    migrate_load_contests(a->cfg.pg, a->runs, a->nruns))
+	if (migrate_apply(a->cfg.pg, a->cfg.sql_dir) || migrate_load_contests(a->cfg.pg, a->runs, a->nruns))
 		return 1;
 	signal(SIGPIPE, SIG_IGN);
 	return server_run(a);
@@ -321,8 +318,7 @@ static int cmd_load(arena *a, int argc, char **argv)
 		load_file(a, argv[i], &failed);
 	if (failed)
 		return 1;
-	if (migrate_apply(a->cfg.pg, a->cfg.sql_dir) ||
-	    migrate_load_contests(a->cfg.pg, a->runs, a->nruns))
+	if (migrate_apply(a->cfg.pg, a->cfg.sql_dir) || migrate_load_contests(a->cfg.pg, a->runs, a->nruns))
 		return 1;
 	return 0;
 }

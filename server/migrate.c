@@ -99,8 +99,8 @@ int migrate_apply(const char *conninfo, const char *sql_dir)
 		char vbuf[16], path[1024];
 		snprintf(vbuf, sizeof vbuf, "%d", version);
 		const char *pv[1] = {vbuf};
-		PGresult *r = PQexecParams(pg, "SELECT 1 FROM schema_migrations WHERE version = $1", 1,
-					   NULL, pv, NULL, NULL, 0);
+		PGresult *r = PQexecParams(pg, "SELECT 1 FROM schema_migrations WHERE version = $1", 1, NULL,
+					   pv, NULL, NULL, 0);
 		int done = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0;
 		PQclear(r);
 		if (done)
@@ -175,8 +175,8 @@ static int load_one(PGconn *pg, crun *r)
 	char cid[24];
 	snprintf(cid, sizeof cid, "%lld", (long long)r->contest_id);
 	const char *pd[2] = {cid, nq};
-	res = PQexecParams(pg, "DELETE FROM questions WHERE contest_id = $1 AND idx >= $2", 2, NULL, pd,
-			   NULL, NULL, 0);
+	res = PQexecParams(pg, "DELETE FROM questions WHERE contest_id = $1 AND idx >= $2", 2, NULL, pd, NULL,
+			   NULL, 0);
 	PQclear(res);
 	for (size_t i = 0; i < d->nquestions; i++) {
 		const contest_question *q = &d->questions[i];
@@ -186,12 +186,13 @@ static int load_one(PGconn *pg, crun *r)
 		snprintf(lim, sizeof lim, "%lld", (long long)q->time_limit_ms);
 		snprintf(maxm, sizeof maxm, "%lld", (long long)score_question_max_milli(q->compiled));
 		const char *pq[7] = {cid, idx, q->id, score_question_type(q->compiled), qdef, lim, maxm};
-		res = PQexecParams(pg,
-				   "INSERT INTO questions (contest_id, idx, qid, qtype, definition, time_limit_ms, max_milli) "
-				   "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (contest_id, idx) DO UPDATE SET "
-				   "qid = EXCLUDED.qid, qtype = EXCLUDED.qtype, definition = EXCLUDED.definition, "
-				   "time_limit_ms = EXCLUDED.time_limit_ms, max_milli = EXCLUDED.max_milli",
-				   7, NULL, pq, NULL, NULL, 0);
+		res = PQexecParams(
+			pg,
+			"INSERT INTO questions (contest_id, idx, qid, qtype, definition, time_limit_ms, max_milli) "
+			"VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (contest_id, idx) DO UPDATE SET "
+			"qid = EXCLUDED.qid, qtype = EXCLUDED.qtype, definition = EXCLUDED.definition, "
+			"time_limit_ms = EXCLUDED.time_limit_ms, max_milli = EXCLUDED.max_milli",
+			7, NULL, pq, NULL, NULL, 0);
 		free(qdef);
 		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 			sa_log(LL_ERROR, "loading contest %s question %s: %s", d->code, q->id,
@@ -225,8 +226,8 @@ int migrate_load_contests(const char *conninfo, crun **runs, int nruns)
 	return rc;
 }
 
-int migrate_reset_contest(const char *conninfo, const char *redis, const char *prefix,
-			  const char *code, int only_if_finished)
+int migrate_reset_contest(const char *conninfo, const char *redis, const char *prefix, const char *code,
+			  int only_if_finished)
 {
 	PGconn *pg = connect_sync(conninfo);
 	char upper[32];
@@ -239,7 +240,8 @@ int migrate_reset_contest(const char *conninfo, const char *redis, const char *p
 		upper[i] = (char)(code[i] >= 'a' && code[i] <= 'z' ? code[i] - 32 : code[i]);
 	upper[n] = '\0';
 	const char *p[1] = {upper};
-	PGresult *r = PQexecParams(pg, "SELECT phase FROM contests WHERE code = $1", 1, NULL, p, NULL, NULL, 0);
+	PGresult *r =
+		PQexecParams(pg, "SELECT phase FROM contests WHERE code = $1", 1, NULL, p, NULL, NULL, 0);
 	if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1) {
 		if (only_if_finished) { /* never loaded yet: nothing to reset */
 			PQclear(r);
@@ -259,17 +261,19 @@ int migrate_reset_contest(const char *conninfo, const char *redis, const char *p
 	}
 	int rc = exec_ok(pg, "BEGIN");
 	if (!rc) {
-		r = PQexecParams(pg,
-				 "DELETE FROM participants WHERE contest_id = (SELECT id FROM contests WHERE code = $1)",
-				 1, NULL, p, NULL, NULL, 0);
+		r = PQexecParams(
+			pg,
+			"DELETE FROM participants WHERE contest_id = (SELECT id FROM contests WHERE code = $1)",
+			1, NULL, p, NULL, NULL, 0);
 		rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : -1;
 		PQclear(r);
 	}
 	if (!rc) {
-		r = PQexecParams(pg,
-				 "UPDATE contests SET phase = 'lobby', qindex = -1, open_ms = 0, deadline_ms = 0, "
-				 "started_ms = 0, seq = seq + 1, updated_at = now() WHERE code = $1",
-				 1, NULL, p, NULL, NULL, 0);
+		r = PQexecParams(
+			pg,
+			"UPDATE contests SET phase = 'lobby', qindex = -1, open_ms = 0, deadline_ms = 0, "
+			"started_ms = 0, seq = seq + 1, updated_at = now() WHERE code = $1",
+			1, NULL, p, NULL, NULL, 0);
 		rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : -1;
 		PQclear(r);
 	}
@@ -311,8 +315,9 @@ int migrate_reset_contest(const char *conninfo, const char *redis, const char *p
 			freeReplyObject(rr);
 		} while (strcmp(cursor, "0"));
 	} else
-		fprintf(stderr, "reset: redis %s unreachable; its keys of %s will be rebuilt by the servers\n",
-			redis, upper);
+		fprintf(stderr,
+			"reset: redis %s unreachable; its keys of %s will be rebuilt by the servers\n", redis,
+			upper);
 	if (rc2)
 		redisFree(rc2);
 	sa_log(LL_INFO, "contest %s reset: no participants, phase lobby", upper);

@@ -26,19 +26,14 @@ static int msg_ping(msg_ctx *x)
 
 static const struct msg_row {
 	const char *type;
-	conn_role role;  /* ROLE_NONE: only before a role is taken; ROLE_ANY: always */
+	conn_role role; /* ROLE_NONE: only before a role is taken; ROLE_ANY: always */
 	int (*handler)(msg_ctx *x);
 } msg_table[] = {
-	{"join", ROLE_NONE, player_join},
-	{"resume", ROLE_NONE, player_resume},
-	{"answer", ROLE_PLAYER, answer_submit},
-	{"host", ROLE_NONE, host_auth},
-	{"start", ROLE_HOST, host_command},
-	{"next", ROLE_HOST, host_command},
-	{"reveal", ROLE_HOST, host_command},
-	{"end", ROLE_HOST, host_command},
-	{"watch", ROLE_NONE, screen_watch},
-	{"ping", ROLE_ANY, msg_ping},
+	{"join", ROLE_NONE, player_join},       {"resume", ROLE_NONE, player_resume},
+	{"answer", ROLE_PLAYER, answer_submit}, {"host", ROLE_NONE, host_auth},
+	{"start", ROLE_HOST, host_command},     {"next", ROLE_HOST, host_command},
+	{"reveal", ROLE_HOST, host_command},    {"end", ROLE_HOST, host_command},
+	{"watch", ROLE_NONE, screen_watch},     {"ping", ROLE_ANY, msg_ping},
 };
 
 /*
@@ -116,11 +111,13 @@ void msg_dispatch(conn *c, char *buf, size_t len, int64_t recv_ms)
 	}
 	if (row->role != ROLE_ANY && row->role != c->role) {
 		if (row->role == ROLE_NONE)
-			rc = c->role == ROLE_PLAYER && (row->handler == player_join || row->handler == player_resume)
+			rc = c->role == ROLE_PLAYER &&
+					     (row->handler == player_join || row->handler == player_resume)
 				     ? SA_E_ALREADY_JOINED
 				     : SA_E_FORBIDDEN;
 		else
-			rc = row->role == ROLE_PLAYER && c->role == ROLE_NONE ? SA_E_NOT_JOINED : SA_E_FORBIDDEN;
+			rc = row->role == ROLE_PLAYER && c->role == ROLE_NONE ? SA_E_NOT_JOINED
+									      : SA_E_FORBIDDEN;
 		conn_send_error(c, rc, rid, NULL);
 		cJSON_Delete(m);
 		return;

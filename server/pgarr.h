@@ -12,7 +12,7 @@ typedef struct pgarr {
 void pgarr_init(pgarr *a);
 void pgarr_text(pgarr *a, const char *s); /* quoted and escaped */
 void pgarr_num(pgarr *a, long long v);
-const char *pgarr_end(pgarr *a);          /* closes the literal; valid until pgarr_release */
+const char *pgarr_end(pgarr *a); /* closes the literal; valid until pgarr_release */
 void pgarr_release(pgarr *a);
 
 #endif

@@ -24,14 +24,14 @@
 #include "redis_uv.h"
 
 typedef struct redis_uv {
-	redisAsyncContext *ac;  /* NULL once hiredis has let go of it */
+	redisAsyncContext *ac; /* NULL once hiredis has let go of it */
 	uv_poll_t poll;
 	uv_idle_t flush;
-	int watching;           /* the poll handle's UV_READABLE | UV_WRITABLE */
-	int reading;            /* hiredis wants read events (always, once connected) */
-	int writing;            /* hiredis has output waiting */
-	int pollout;            /* ... and waits for the socket: connecting, or a partial write */
-	int handles;            /* open uv handles; freed when both closed */
+	int watching; /* the poll handle's UV_READABLE | UV_WRITABLE */
+	int reading;  /* hiredis wants read events (always, once connected) */
+	int writing;  /* hiredis has output waiting */
+	int pollout;  /* ... and waits for the socket: connecting, or a partial write */
+	int handles;  /* open uv handles; freed when both closed */
 } redis_uv;
 
 static void on_poll(uv_poll_t *h, int status, int events);

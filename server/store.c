@@ -20,12 +20,12 @@
 #include "arena.h"
 
 #define STORE_QUEUE_MAX 200000
-#define STORE_PREPARED_MAX 8  /* statements prepared per connection */
+#define STORE_PREPARED_MAX 8 /* statements prepared per connection */
 
 typedef struct store_req {
 	struct store_req *next;
 	char *sql;
-	const char *key;    /* store_query_prepared: the caller's (static) SQL text */
+	const char *key; /* store_query_prepared: the caller's (static) SQL text */
 	int nparams;
 	char **params;
 	store_cb cb;
@@ -45,7 +45,7 @@ typedef struct pgc {
 	PGresult *last;
 	const char *prepared[STORE_PREPARED_MAX]; /* keys prepared on this connection, as "s<i>" */
 	int nprepared;
-	int preparing;       /* cur's statement is being prepared; it runs next */
+	int preparing; /* cur's statement is being prepared; it runs next */
 	uv_work_t work;
 	PGconn *fresh;
 	uv_timer_t retry;
@@ -61,7 +61,7 @@ typedef struct store {
 	int queued;
 	int inflight;
 	int closing;
-	int ever_up;  /* a connection was up once: from then on, no connection = fail fast */
+	int ever_up; /* a connection was up once: from then on, no connection = fail fast */
 } store;
 
 static void pgc_connect(pgc *c);
@@ -253,7 +253,8 @@ static int pgc_run(pgc *c, store_req *r)
 		c->preparing = 1;
 		ok = PQsendPrepare(c->pg, name, r->sql, r->nparams, NULL);
 	} else
-		ok = PQsendQueryPrepared(c->pg, name, r->nparams, (const char *const *)r->params, NULL, NULL, 0);
+		ok = PQsendQueryPrepared(c->pg, name, r->nparams, (const char *const *)r->params, NULL, NULL,
+					 0);
 	if (!ok) {
 		pgc_down(c, PQerrorMessage(c->pg));
 		return -1;
@@ -420,8 +421,7 @@ static int enqueue(arena *a, const char *sql, const char *key, int nparams, cons
 	return 0;
 }
 
-int store_query(arena *a, const char *sql, int nparams, const char *const *params, store_cb cb,
-		void *ud)
+int store_query(arena *a, const char *sql, int nparams, const char *const *params, store_cb cb, void *ud)
 {
 	return enqueue(a, sql, NULL, nparams, params, cb, ud);
 }

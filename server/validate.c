@@ -72,8 +72,8 @@ int validate_text(const char *s, size_t min, size_t max, char **out)
 	/* Control characters and encoding first, over the whole string. */
 	for (size_t i = 0; i < len;) {
 		int n = utf8_next((const unsigned char *)s + i, len - i, &cp);
-		if (n < 0 || cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) ||
-		    cp == 0x2028 || cp == 0x2029)
+		if (n < 0 || cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) || cp == 0x2028 ||
+		    cp == 0x2029)
 			return SA_E_INVALID_FIELD;
 		i += (size_t)n;
 	}

@@ -17,10 +17,10 @@ long utf8_count(const char *s, size_t len);
  * On success *out is a malloc'ed trimmed copy. min 1 for required fields.
  */
 int validate_text(const char *s, size_t min, size_t max, char **out);
-int validate_name(const char *s, char **out);           /* 1-64, SA_E_INVALID_NAME */
-int validate_unit(const char *s, char **out);           /* 0-64, SA_E_INVALID_FIELD */
-int validate_employee_no(const char *s, char **out);    /* 0-32 of [A-Za-z0-9-_] */
-int validate_rid(const char *s);                        /* 1-64 printable ASCII */
+int validate_name(const char *s, char **out);        /* 1-64, SA_E_INVALID_NAME */
+int validate_unit(const char *s, char **out);        /* 0-64, SA_E_INVALID_FIELD */
+int validate_employee_no(const char *s, char **out); /* 0-32 of [A-Za-z0-9-_] */
+int validate_rid(const char *s);                     /* 1-64 printable ASCII */
 /* Contest code: 4-16 of [A-Za-z0-9], upper-cased into out (17 bytes). */
 int validate_code(const char *s, char out[17]);
 

@@ -413,8 +413,7 @@ int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, v
 	case LWS_CALLBACK_ESTABLISHED:
 		if (!(*pc = conn_new(a, wsi)))
 			return -1;
-		if (lws_get_urlarg_by_name(wsi, "lang=", buf, sizeof buf) &&
-		    !strncmp(buf + 5, "en", 2))
+		if (lws_get_urlarg_by_name(wsi, "lang=", buf, sizeof buf) && !strncmp(buf + 5, "en", 2))
 			(*pc)->lang_en = 1;
 		break;
 	case LWS_CALLBACK_RECEIVE:

@@ -18,22 +18,33 @@
 static const struct {
 	const char *name, *q, *resp;
 } cases[] = {
-	{"single_choice", "{\"type\":\"single_choice\",\"options\":[\"a\",\"b\",\"c\",\"d\"],\"answer\":1}", "1"},
-	{"multiple_choice", "{\"type\":\"multiple_choice\",\"options\":[\"a\",\"b\",\"c\",\"d\"],\"answer\":[0,2],"
-	 "\"partial\":true}", "[2,0,3]"},
+	{"single_choice", "{\"type\":\"single_choice\",\"options\":[\"a\",\"b\",\"c\",\"d\"],\"answer\":1}",
+	 "1"},
+	{"multiple_choice",
+	 "{\"type\":\"multiple_choice\",\"options\":[\"a\",\"b\",\"c\",\"d\"],\"answer\":[0,2],"
+	 "\"partial\":true}",
+	 "[2,0,3]"},
 	{"true_false", "{\"type\":\"true_false\",\"answer\":true}", "true"},
-	{"numeric", "{\"type\":\"numeric\",\"answer\":[{\"value\":3.5,\"tolerance\":0.1},{\"min\":7,\"max\":8}]}",
+	{"numeric",
+	 "{\"type\":\"numeric\",\"answer\":[{\"value\":3.5,\"tolerance\":0.1},{\"min\":7,\"max\":8}]}",
 	 "\"３，５\""},
-	{"fill_in", "{\"type\":\"fill_in\",\"answer\":[[\"预防为主\",\"预防\"],\"综合治理\"],\"partial\":true}",
+	{"fill_in",
+	 "{\"type\":\"fill_in\",\"answer\":[[\"预防为主\",\"预防\"],\"综合治理\"],\"partial\":true}",
 	 "[\"预防为主　\",\"综合 治理\"]"},
-	{"ordering", "{\"type\":\"ordering\",\"items\":[\"a\",\"b\",\"c\",\"d\",\"e\"],\"answer\":[4,2,0,1,3],"
-	 "\"partial\":\"pairwise\"}", "[4,0,2,1,3]"},
-	{"matching", "{\"type\":\"matching\",\"left\":[\"a\",\"b\",\"c\",\"d\"],\"right\":[\"w\",\"x\",\"y\",\"z\"],"
-	 "\"answer\":[1,0,3,2]}", "[1,0,2,3]"},
-	{"judged", "{\"type\":\"judged\",\"rubric\":[{\"id\":\"m1\",\"kind\":\"measurement\",\"max\":10},"
+	{"ordering",
+	 "{\"type\":\"ordering\",\"items\":[\"a\",\"b\",\"c\",\"d\",\"e\"],\"answer\":[4,2,0,1,3],"
+	 "\"partial\":\"pairwise\"}",
+	 "[4,0,2,1,3]"},
+	{"matching",
+	 "{\"type\":\"matching\",\"left\":[\"a\",\"b\",\"c\",\"d\"],\"right\":[\"w\",\"x\",\"y\",\"z\"],"
+	 "\"answer\":[1,0,3,2]}",
+	 "[1,0,2,3]"},
+	{"judged",
+	 "{\"type\":\"judged\",\"rubric\":[{\"id\":\"m1\",\"kind\":\"measurement\",\"max\":10},"
 	 "{\"id\":\"m2\",\"kind\":\"measurement\",\"max\":20,\"scale\":5},{\"id\":\"j1\",\"kind\":\"judgement\",\"max\":30}]}",
 	 "{\"m1\":true,\"m2\":3.5,\"j1\":[3,2,2,3,1]}"},
-	{"keywords", "{\"type\":\"keywords\",\"keywords\":[{\"any\":[\"通风\"]},{\"any\":[\"检测\",\"测氧\"]},"
+	{"keywords",
+	 "{\"type\":\"keywords\",\"keywords\":[{\"any\":[\"通风\"]},{\"any\":[\"检测\",\"测氧\"]},"
 	 "{\"any\":[\"监护\"]}],\"forbidden\":[\"直接进入\"],\"ordered\":true}",
 	 "\"先通风，再用仪器检测氧气和有毒气体，然后在专人监护下作业\""},
 };
@@ -107,8 +118,8 @@ int main(int argc, char **argv)
 		double ns = t * 1e9 / iters;
 		printf("bench: scoring type=%s ns_per_op=%.1f ops_per_s=%.0f\n", cases[i].name, ns, 1e9 / ns);
 		if (json)
-			fprintf(json, "%s{\"type\":\"%s\",\"ns_per_op\":%.1f,\"ops_per_s\":%.0f}", first ? "" : ",",
-				cases[i].name, ns, 1e9 / ns);
+			fprintf(json, "%s{\"type\":\"%s\",\"ns_per_op\":%.1f,\"ops_per_s\":%.0f}",
+				first ? "" : ",", cases[i].name, ns, 1e9 / ns);
 		first = 0;
 		score_question_free(sq);
 		cJSON_Delete(q);

@@ -59,15 +59,9 @@ static int choice_public(const void *state, cJSON *obj)
 	return SCORE_OK;
 }
 
-static int choice_noptions(const void *state)
-{
-	return ((const choice_state *)state)->n;
-}
+static int choice_noptions(const void *state) { return ((const choice_state *)state)->n; }
 
-static int popcount64(uint64_t x)
-{
-	return __builtin_popcountll(x);
-}
+static int popcount64(uint64_t x) { return __builtin_popcountll(x); }
 
 /* ---------- single_choice ---------- */
 
@@ -89,10 +83,7 @@ static int single_compile(void *state, const cJSON *q, char **err)
 	return SCORE_OK;
 }
 
-static int read_index(const cJSON *v, int n, int *idx)
-{
-	return score_json_index_rc(v, n, idx);
-}
+static int read_index(const cJSON *v, int n, int *idx) { return score_json_index_rc(v, n, idx); }
 
 static int single_validate(const void *state, const cJSON *r)
 {
@@ -160,7 +151,8 @@ static int read_mask(const cJSON *v, int n, uint64_t *mask)
 	uint64_t m = 0;
 	int count = 0, range = 0;
 	const cJSON *e;
-	cJSON_ArrayForEach(e, v) {
+	cJSON_ArrayForEach(e, v)
+	{
 		int idx;
 		int rc = read_index(e, n, &idx);
 		if (rc == SCORE_E_RESPONSE)
@@ -192,7 +184,8 @@ static int multi_compile(void *state, const cJSON *q, char **err)
 		return score_errf(err, SCORE_E_DEFINITION, "answer: must be an array of option indexes");
 	int i = 0;
 	const cJSON *e;
-	cJSON_ArrayForEach(e, a) {
+	cJSON_ArrayForEach(e, a)
+	{
 		int idx;
 		if (!score_json_is_int(e, NULL))
 			return score_errf(err, SCORE_E_DEFINITION, "answer[%d]: must be an option index", i);
@@ -201,7 +194,8 @@ static int multi_compile(void *state, const cJSON *q, char **err)
 					  "answer[%d]: index %.0f is out of range for %d options", i,
 					  e->valuedouble, s->n);
 		if ((s->answer >> idx) & 1)
-			return score_errf(err, SCORE_E_DEFINITION, "answer[%d]: index %d is repeated", i, idx);
+			return score_errf(err, SCORE_E_DEFINITION, "answer[%d]: index %d is repeated", i,
+					  idx);
 		s->answer |= 1ull << idx;
 		i++;
 	}
@@ -257,8 +251,8 @@ static int multi_score(const void *state, const cJSON *r, const char *lang, scor
 	}
 	if (!out->blank)
 		snprintf(out->feedback, sizeof out->feedback,
-			 score_lang_en(lang) ? "%d of %d correct options chosen, %d wrong" :
-				       "选对 %d/%d 项，错选 %d 项",
+			 score_lang_en(lang) ? "%d of %d correct options chosen, %d wrong"
+					     : "选对 %d/%d 项，错选 %d 项",
 			 right, s->ncorrect, wrong);
 	return SCORE_OK;
 }
@@ -350,10 +344,7 @@ static int tf_score(const void *state, const cJSON *r, const char *lang, score_o
 	return SCORE_OK;
 }
 
-static int tf_public(const void *state, cJSON *obj)
-{
-	return SCORE_OK;
-}
+static int tf_public(const void *state, cJSON *obj) { return SCORE_OK; }
 
 static cJSON *tf_reveal(const void *state)
 {

@@ -48,7 +48,8 @@ static int add_alt(blank *b, const cJSON *v, int fold, const char *where, char *
 	if (n == 0)
 		return score_errf(err, SCORE_E_DEFINITION, "%s: is empty after normalization", where);
 	if (b->nalts == MAX_ALTS)
-		return score_errf(err, SCORE_E_DEFINITION, "%s: at most %d accepted answers", where, MAX_ALTS);
+		return score_errf(err, SCORE_E_DEFINITION, "%s: at most %d accepted answers", where,
+				  MAX_ALTS);
 	if (!(b->alts[b->nalts] = strdup(buf)))
 		return score_errf(err, SCORE_E_NOMEM, "out of memory");
 	b->nalts++;
@@ -72,14 +73,15 @@ static int fill_compile(void *state, const cJSON *q, char **err)
 				  "answer: must be an array with one entry per blank");
 	int n = cJSON_GetArraySize(a);
 	if (n < 1 || n > MAX_BLANKS)
-		return score_errf(err, SCORE_E_DEFINITION, "answer: needs 1 to %d blanks, has %d",
-				  MAX_BLANKS, n);
+		return score_errf(err, SCORE_E_DEFINITION, "answer: needs 1 to %d blanks, has %d", MAX_BLANKS,
+				  n);
 	if (!(s->blanks = calloc((size_t)n, sizeof *s->blanks)))
 		return score_errf(err, SCORE_E_NOMEM, "out of memory");
 	s->n = n;
 	int i = 0, rc;
 	const cJSON *e;
-	cJSON_ArrayForEach(e, a) {
+	cJSON_ArrayForEach(e, a)
+	{
 		char where[48];
 		if (cJSON_IsArray(e)) {
 			if (cJSON_GetArraySize(e) == 0)
@@ -87,7 +89,8 @@ static int fill_compile(void *state, const cJSON *q, char **err)
 						  "answer[%d]: needs at least one accepted answer", i);
 			int j = 0;
 			const cJSON *alt;
-			cJSON_ArrayForEach(alt, e) {
+			cJSON_ArrayForEach(alt, e)
+			{
 				snprintf(where, sizeof where, "answer[%d][%d]", i, j++);
 				if ((rc = add_alt(&s->blanks[i], alt, s->fold, where, err)))
 					return rc;
@@ -120,7 +123,8 @@ static int fill_validate(const void *state, const cJSON *r)
 	if (!cJSON_IsArray(r) || cJSON_GetArraySize(r) != s->n)
 		return SCORE_E_RESPONSE;
 	const cJSON *e;
-	cJSON_ArrayForEach(e, r) {
+	cJSON_ArrayForEach(e, r)
+	{
 		if (!cJSON_IsString(e) || !e->valuestring)
 			return SCORE_E_RESPONSE;
 		size_t len = strlen(e->valuestring);
@@ -136,7 +140,8 @@ static int fill_score(const void *state, const cJSON *r, const char *lang, score
 	char buf[SCORE_MAX_TEXT + 1];
 	int right = 0, empty = 0, i = 0;
 	const cJSON *e;
-	cJSON_ArrayForEach(e, r) {
+	cJSON_ArrayForEach(e, r)
+	{
 		if (i >= s->n)
 			return SCORE_E_RESPONSE;
 		int n = score_normalize_text(e->valuestring, strlen(e->valuestring), buf, sizeof buf,
@@ -188,11 +193,12 @@ static char *fill_canonical(const void *state, const cJSON *r)
 	char buf[SCORE_MAX_TEXT + 1];
 	cJSON *arr = cJSON_CreateArray();
 	const cJSON *e;
-	cJSON_ArrayForEach(e, r) {
+	cJSON_ArrayForEach(e, r)
+	{
 		if (!arr)
 			break;
-		if (score_normalize_text(e->valuestring, strlen(e->valuestring), buf, sizeof buf,
-					 s->fold) < 0) {
+		if (score_normalize_text(e->valuestring, strlen(e->valuestring), buf, sizeof buf, s->fold) <
+		    0) {
 			cJSON_Delete(arr);
 			return NULL;
 		}

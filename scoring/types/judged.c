@@ -53,8 +53,7 @@ static int valid_id(const char *s)
 	return n >= 1 && n < 32;
 }
 
-static int panel_int(const cJSON *panel, const char *name, int lo, int hi, int def, int *out,
-		     char **err)
+static int panel_int(const cJSON *panel, const char *name, int lo, int hi, int def, int *out, char **err)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(panel, name);
 	int64_t x = def;
@@ -77,8 +76,9 @@ static int judged_compile(void *state, const cJSON *q, char **err)
 	    (rc = panel_int(panel, "max_spread", 0, 3, 1, &s->max_spread, err)))
 		return rc;
 	if (s->trim_from > 0 && s->trim_from < 3)
-		return score_errf(err, SCORE_E_DEFINITION,
-				  "panel.trim_from: dropping two marks needs at least 3 judges (or 0: never)");
+		return score_errf(
+			err, SCORE_E_DEFINITION,
+			"panel.trim_from: dropping two marks needs at least 3 judges (or 0: never)");
 	const cJSON *rub = cJSON_GetObjectItemCaseSensitive(q, "rubric");
 	if (!cJSON_IsArray(rub) || cJSON_GetArraySize(rub) < 1 ||
 	    cJSON_GetArraySize(rub) > SCORE_JUDGED_MAX_ASPECTS)
@@ -87,7 +87,8 @@ static int judged_compile(void *state, const cJSON *q, char **err)
 	if (!(s->public_rubric = cJSON_CreateArray()))
 		return score_errf(err, SCORE_E_NOMEM, "out of memory");
 	const cJSON *e;
-	cJSON_ArrayForEach(e, rub) {
+	cJSON_ArrayForEach(e, rub)
+	{
 		aspect *a = &s->a[s->n];
 		int i = s->n;
 		if (!cJSON_IsObject(e))
@@ -114,10 +115,9 @@ static int judged_compile(void *state, const cJSON *q, char **err)
 			return score_errf(err, SCORE_E_DEFINITION,
 					  "rubric[%d].max: must be a number above 0, at most 100000", i);
 		if (scale && (a->judgement || !score_json_milli(scale, 1, 1000000000, &a->scale_milli)))
-			return score_errf(err, SCORE_E_DEFINITION,
-					  "rubric[%d].scale: %s", i, a->judgement ?
-					  "judgement aspects are always marked 0-3" :
-					  "must be a number above 0");
+			return score_errf(err, SCORE_E_DEFINITION, "rubric[%d].scale: %s", i,
+					  a->judgement ? "judgement aspects are always marked 0-3"
+						       : "must be a number above 0");
 		if (text && !(a->text = score_langmap(text)))
 			return score_errf(err, SCORE_E_DEFINITION,
 					  "rubric[%d].text: must be a string or a language map", i);
@@ -153,7 +153,8 @@ static int combine(const judged_state *s, const cJSON *marks, score_judged *out)
 		return SCORE_E_RESPONSE;
 	int seen = 0;
 	const cJSON *e;
-	cJSON_ArrayForEach(e, marks) {
+	cJSON_ArrayForEach(e, marks)
+	{
 		int i;
 		for (i = 0; i < s->n; i++)
 			if (strcmp(s->a[i].id, e->string) == 0)
@@ -187,7 +188,8 @@ static int combine(const judged_state *s, const cJSON *marks, score_judged *out)
 					return SCORE_E_RESPONSE;
 				if (!score_json_milli(v, 0, a->scale_milli, &x))
 					return SCORE_E_RANGE;
-				m->points_milli = score__div_round((__int128)a->max_milli * x, a->scale_milli);
+				m->points_milli =
+					score__div_round((__int128)a->max_milli * x, a->scale_milli);
 			}
 		} else {
 			int marks_v[SCORE_JUDGED_MAX_JUDGES];
@@ -195,7 +197,8 @@ static int combine(const judged_state *s, const cJSON *marks, score_judged *out)
 			if (!cJSON_IsArray(v))
 				return SCORE_E_RESPONSE;
 			const cJSON *j;
-			cJSON_ArrayForEach(j, v) {
+			cJSON_ArrayForEach(j, v)
+			{
 				if (k == SCORE_JUDGED_MAX_JUDGES)
 					return SCORE_E_RESPONSE;
 				int rc = score_json_index_rc(j, 4, &marks_v[k]);
@@ -249,8 +252,9 @@ static int judged_score(const void *state, const cJSON *r, const char *lang, sco
 		return rc;
 	out->num = j.points_milli;
 	out->den = j.max_milli;
-	out->correctness = j.points_milli == j.max_milli ? SCORE_CORRECT :
-			   j.points_milli > 0 ? SCORE_PARTIAL : SCORE_WRONG;
+	out->correctness = j.points_milli == j.max_milli ? SCORE_CORRECT
+			   : j.points_milli > 0          ? SCORE_PARTIAL
+							 : SCORE_WRONG;
 	int en = score_lang_en(lang);
 	int o = snprintf(out->feedback, sizeof out->feedback, en ? "%.3f of %.3f points" : "得分 %.3f/%.3f",
 			 (double)j.points_milli / 1000, (double)j.max_milli / 1000);
@@ -270,10 +274,7 @@ static int judged_public(const void *state, cJSON *obj)
 	return SCORE_OK;
 }
 
-static cJSON *judged_reveal(const void *state)
-{
-	return cJSON_CreateNull();
-}
+static cJSON *judged_reveal(const void *state) { return cJSON_CreateNull(); }
 
 /* The marks in rubric order, measurements as numbers: {"m1":1,"j1":[2,3,3]}. */
 static char *judged_canonical(const void *state, const cJSON *r)
@@ -294,10 +295,7 @@ static char *judged_canonical(const void *state, const cJSON *r)
 	return out;
 }
 
-static int64_t judged_points(const void *state)
-{
-	return ((const judged_state *)state)->total_milli;
-}
+static int64_t judged_points(const void *state) { return ((const judged_state *)state)->total_milli; }
 
 const score_type score_type_judged = {
 	.abi_version = SCORE_ABI_VERSION,

@@ -61,15 +61,17 @@ static int compile_one(numeric_state *s, const cJSON *a, int i, double dtol, dou
 		return SCORE_OK;
 	}
 	if (!cJSON_IsObject(a))
-		return score_errf(err, SCORE_E_DEFINITION,
-				  "answer[%d]: must be a number or an object with \"value\" or \"min\"/\"max\"", i);
+		return score_errf(
+			err, SCORE_E_DEFINITION,
+			"answer[%d]: must be a number or an object with \"value\" or \"min\"/\"max\"", i);
 	const cJSON *jv = cJSON_GetObjectItemCaseSensitive(a, "value");
 	const cJSON *jt = cJSON_GetObjectItemCaseSensitive(a, "tolerance");
 	const cJSON *jr = cJSON_GetObjectItemCaseSensitive(a, "relative");
 	const cJSON *jmin = cJSON_GetObjectItemCaseSensitive(a, "min");
 	const cJSON *jmax = cJSON_GetObjectItemCaseSensitive(a, "max");
 	const cJSON *e;
-	cJSON_ArrayForEach(e, a) {
+	cJSON_ArrayForEach(e, a)
+	{
 		if (strcmp(e->string, "value") && strcmp(e->string, "tolerance") &&
 		    strcmp(e->string, "relative") && strcmp(e->string, "min") && strcmp(e->string, "max"))
 			return score_errf(err, SCORE_E_DEFINITION, "answer[%d]: unknown field '%s'", i,
@@ -80,13 +82,16 @@ static int compile_one(numeric_state *s, const cJSON *a, int i, double dtol, dou
 			return score_errf(err, SCORE_E_DEFINITION,
 					  "answer[%d]: \"value\" and \"min\"/\"max\" exclude each other", i);
 		if (!finite_num(jv, &v))
-			return score_errf(err, SCORE_E_DEFINITION, "answer[%d].value: must be a finite number", i);
+			return score_errf(err, SCORE_E_DEFINITION,
+					  "answer[%d].value: must be a finite number", i);
 		t = dtol;
 		double r = drel;
 		if (jt && (!finite_num(jt, &t) || t < 0))
-			return score_errf(err, SCORE_E_DEFINITION, "answer[%d].tolerance: must be a number >= 0", i);
+			return score_errf(err, SCORE_E_DEFINITION,
+					  "answer[%d].tolerance: must be a number >= 0", i);
 		if (jr && (!finite_num(jr, &r) || r < 0 || r > 1))
-			return score_errf(err, SCORE_E_DEFINITION, "answer[%d].relative: must be from 0 to 1", i);
+			return score_errf(err, SCORE_E_DEFINITION, "answer[%d].relative: must be from 0 to 1",
+					  i);
 		if (jt || jr)
 			t = fmax(jt ? t : 0, jr ? fabs(v) * r : 0);
 		else
@@ -124,7 +129,8 @@ static int numeric_compile(void *state, const cJSON *q, char **err)
 			return score_errf(err, SCORE_E_DEFINITION, "answer: needs at least one value");
 		int i = 0;
 		const cJSON *e;
-		cJSON_ArrayForEach(e, a) {
+		cJSON_ArrayForEach(e, a)
+		{
 			if ((rc = compile_one(s, e, i++, dtol, drel, err)))
 				return rc;
 		}

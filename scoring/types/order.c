@@ -47,7 +47,8 @@ static int read_indexes(const cJSON *r, int n, int range, int *out)
 		return SCORE_E_RESPONSE;
 	int i = 0, bad_range = 0;
 	const cJSON *e;
-	cJSON_ArrayForEach(e, r) {
+	cJSON_ArrayForEach(e, r)
+	{
 		if (i >= n)
 			return SCORE_E_RESPONSE;
 		int rc = score_json_index_rc(e, range, &out[i]);
@@ -106,7 +107,8 @@ static int compile_answer(order_state *s, const cJSON *q, int n, int range, int 
 	uint64_t seen = 0;
 	int i = 0;
 	const cJSON *e;
-	cJSON_ArrayForEach(e, a) {
+	cJSON_ArrayForEach(e, a)
+	{
 		if (!score_json_index(e, range, &s->answer[i]))
 			return score_errf(err, SCORE_E_DEFINITION,
 					  "answer[%d]: must be an index from 0 to %d", i, range - 1);
@@ -124,8 +126,8 @@ static int compile_answer(order_state *s, const cJSON *q, int n, int range, int 
 static int ordering_compile(void *state, const cJSON *q, char **err)
 {
 	order_state *s = state;
-	int rc = score_langmap_array(cJSON_GetObjectItemCaseSensitive(q, "items"), "items", 2,
-				     MAX_ITEMS, &s->items, err);
+	int rc = score_langmap_array(cJSON_GetObjectItemCaseSensitive(q, "items"), "items", 2, MAX_ITEMS,
+				     &s->items, err);
 	if (rc)
 		return rc;
 	s->n = cJSON_GetArraySize(s->items);
@@ -196,8 +198,8 @@ static int ordering_score(const void *state, const cJSON *r, const char *lang, s
 		out->num = good;
 		out->den = pairs;
 		snprintf(out->feedback, sizeof out->feedback,
-			 score_lang_en(lang) ? "%d of %d pairs in the right order" :
-					       "%d/%d 对先后顺序正确", good, pairs);
+			 score_lang_en(lang) ? "%d of %d pairs in the right order" : "%d/%d 对先后顺序正确",
+			 good, pairs);
 	}
 	out->correctness = out->num > 0 ? SCORE_PARTIAL : SCORE_WRONG;
 	return SCORE_OK;
@@ -242,11 +244,11 @@ const score_type score_type_ordering = {
 static int matching_compile(void *state, const cJSON *q, char **err)
 {
 	order_state *s = state;
-	int rc = score_langmap_array(cJSON_GetObjectItemCaseSensitive(q, "left"), "left", 1,
-				     MAX_ITEMS, &s->items, err);
+	int rc = score_langmap_array(cJSON_GetObjectItemCaseSensitive(q, "left"), "left", 1, MAX_ITEMS,
+				     &s->items, err);
 	if (!rc)
-		rc = score_langmap_array(cJSON_GetObjectItemCaseSensitive(q, "right"), "right", 1,
-					 MAX_RIGHT, &s->right, err);
+		rc = score_langmap_array(cJSON_GetObjectItemCaseSensitive(q, "right"), "right", 1, MAX_RIGHT,
+					 &s->right, err);
 	if (rc)
 		return rc;
 	s->n = cJSON_GetArraySize(s->items);

@@ -65,8 +65,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	contest_diag d = {0}, w = {0};
 	contest_bank *b = NULL;
-	int rc = contest_bank_import_mem("fuzz", (const char *)data, size, fuzz_format, NULL, eng,
-					 "en", &b, &d, &w);
+	int rc = contest_bank_import_mem("fuzz", (const char *)data, size, fuzz_format, NULL, eng, "en", &b,
+					 &d, &w);
 	if (rc == 0) {
 		if (!b || d.count)
 			abort();

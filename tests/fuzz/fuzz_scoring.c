@@ -25,20 +25,27 @@ static const struct {
 	const char *q, *rules;
 	int negative;
 } defs[] = {
-	{"{\"type\":\"single_choice\",\"options\":[\"a\",\"b\",\"c\",\"d\"],\"answer\":1}", "{\"time_factor\":true}", 0},
-	{"{\"type\":\"multiple_choice\",\"options\":[\"a\",\"b\",\"c\",\"d\",\"e\"],\"answer\":[0,2,4]}", NULL, 0},
+	{"{\"type\":\"single_choice\",\"options\":[\"a\",\"b\",\"c\",\"d\"],\"answer\":1}",
+	 "{\"time_factor\":true}", 0},
+	{"{\"type\":\"multiple_choice\",\"options\":[\"a\",\"b\",\"c\",\"d\",\"e\"],\"answer\":[0,2,4]}",
+	 NULL, 0},
 	{"{\"type\":\"multiple_choice\",\"options\":[\"a\",\"b\",\"c\",\"d\",\"e\"],\"answer\":[0,2],\"partial\":true,"
-	 "\"wrong_pick_penalty\":0.5}", "{\"negative_marking\":true,\"wrong_penalty\":100,\"streak_bonus\":50}", 1},
+	 "\"wrong_pick_penalty\":0.5}",
+	 "{\"negative_marking\":true,\"wrong_penalty\":100,\"streak_bonus\":50}", 1},
 	{"{\"type\":\"true_false\",\"answer\":false}", "{\"time_factor\":true,\"streak_bonus\":100}", 0},
 	{"{\"type\":\"numeric\",\"answer\":[9.8,{\"value\":3.5,\"tolerance\":0.1},{\"min\":-2,\"max\":2},"
-	 "{\"value\":220,\"relative\":0.05}],\"unit\":\"m\"}", NULL, 0},
+	 "{\"value\":220,\"relative\":0.05}],\"unit\":\"m\"}",
+	 NULL, 0},
 	{"{\"type\":\"fill_in\",\"answer\":[[\"A=ma\",\"F=ma\"],\"预防为主\",\"x y\"],\"ignore_case\":true,\"partial\":true}",
 	 "{\"time_factor\":true}", 0},
-	{"{\"type\":\"fill_in\",\"answer\":[\"Ohm\"]}", "{\"negative_marking\":true,\"wrong_penalty\":250}", 1},
+	{"{\"type\":\"fill_in\",\"answer\":[\"Ohm\"]}", "{\"negative_marking\":true,\"wrong_penalty\":250}",
+	 1},
 	{"{\"type\":\"ordering\",\"items\":[\"a\",\"b\",\"c\",\"d\",\"e\"],\"answer\":[4,2,0,1,3],\"partial\":\"pairwise\"}",
 	 NULL, 0},
-	{"{\"type\":\"ordering\",\"items\":[\"a\",\"b\",\"c\"],\"answer\":[2,0,1],\"partial\":\"position\"}", NULL, 0},
-	{"{\"type\":\"matching\",\"left\":[\"a\",\"b\",\"c\"],\"right\":[\"x\",\"y\",\"z\",\"w\"],\"answer\":[1,0,2]}", NULL, 0},
+	{"{\"type\":\"ordering\",\"items\":[\"a\",\"b\",\"c\"],\"answer\":[2,0,1],\"partial\":\"position\"}",
+	 NULL, 0},
+	{"{\"type\":\"matching\",\"left\":[\"a\",\"b\",\"c\"],\"right\":[\"x\",\"y\",\"z\",\"w\"],\"answer\":[1,0,2]}",
+	 NULL, 0},
 	{"{\"type\":\"keywords\",\"keywords\":[{\"any\":[\"通风\"]},{\"any\":[\"检测\",\"CO\"],\"weight\":2},"
 	 "{\"any\":[\"监护\"]}],\"forbidden\":[\"直接进入\"],\"ordered\":true,\"max_chars\":60}",
 	 "{\"negative_marking\":true,\"wrong_penalty\":100}", 1},
@@ -70,12 +77,12 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-#define CHECK(c)                                                                           \
-	do {                                                                               \
-		if (!(c)) {                                                                \
+#define CHECK(c)                                                                                         \
+	do {                                                                                             \
+		if (!(c)) {                                                                              \
 			fprintf(stderr, "fuzz_scoring: invariant failed: %s (line %d)\n", #c, __LINE__); \
-			abort();                                                           \
-		}                                                                          \
+			abort();                                                                         \
+		}                                                                                        \
 	} while (0)
 
 static void text_helpers(const uint8_t *data, size_t size)
@@ -110,8 +117,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	const score_question *q = qs[pick];
-	score_ctx ctx = {.response_ms = (int64_t)data[1] * 200 - 1000, .limit_ms = (int64_t)data[2] * 100,
-			 .streak = data[3] % 16, .lang = data[4] & 1 ? "en" : "zh-CN"};
+	score_ctx ctx = {.response_ms = (int64_t)data[1] * 200 - 1000,
+			 .limit_ms = (int64_t)data[2] * 100,
+			 .streak = data[3] % 16,
+			 .lang = data[4] & 1 ? "en" : "zh-CN"};
 	const char *text = (const char *)data + 5;
 	size_t len = size - 5;
 	cJSON *resp = cJSON_ParseWithLength(text, len);

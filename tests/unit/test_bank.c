@@ -2,8 +2,8 @@
  * test_bank.c - the native bank format: a good bank loads, a bad one
  * reports every problem with its JSON path; the message table is complete.
  */
-#include "test_contests_util.h"
 #include "contests_int.h"
+#include "test_contests_util.h"
 
 static void test_good(void **state)
 {
@@ -33,7 +33,8 @@ static void test_bad(void **state)
 	tc_has_line(&d, F "$.categories[1].id: duplicate id 'fire' (first at $.categories[0])");
 	tc_has_line(&d, F "$.categories[2]: missing required field 'title'");
 	tc_has_line(&d, F "$.questions[0].category: unknown category 'water'");
-	tc_has_line(&d, F "$.questions[1].difficulty: invalid difficulty 'extreme' (use easy, medium or hard)");
+	tc_has_line(&d,
+		    F "$.questions[1].difficulty: invalid difficulty 'extreme' (use easy, medium or hard)");
 	tc_has_line(&d, F "$.questions[2].tags: expected an array");
 	tc_has_prefix(&d, F "$.questions[3].options: question cannot be scored: ");
 	tc_has_prefix(&d, F "$.questions[4].answer");

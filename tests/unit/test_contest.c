@@ -2,8 +2,8 @@
  * test_contest.c - contest files: loading, validation, stages, rounds,
  * awards, and blueprint draws (reproducible by seed, counts respected).
  */
-#include "test_contests_util.h"
 #include "contests_int.h"
+#include "test_contests_util.h"
 
 static contest_def *load_ok(score_engine *eng, const char *path)
 {
@@ -47,10 +47,13 @@ static void test_bad_everything(void **state)
 #define F "tests/data/contests/contest/bad.json: "
 	tc_has_line(&d, F "$.code: invalid contest code 'BAD' (4-16 upper-case letters or digits)");
 	tc_has_line(&d, F "$.title.fr: unsupported language 'fr' (use zh-CN or en)");
-	tc_has_line(&d, F "$.starts_at: invalid date-time '2026-02-30' (ISO 8601, such as 2026-05-01T09:00:00+08:00)");
+	tc_has_line(
+		&d, F
+		"$.starts_at: invalid date-time '2026-02-30' (ISO 8601, such as 2026-05-01T09:00:00+08:00)");
 	tc_has_line(&d, F "$.pass_mark: must be between 0 and 100");
-	tc_has_line(&d, F "$.awards.tiers[1].min_percent: award tiers must go from highest to lowest (growing rank "
-			  "count or falling score)");
+	tc_has_line(&d, F
+		    "$.awards.tiers[1].min_percent: award tiers must go from highest to lowest (growing rank "
+		    "count or falling score)");
 	tc_has_line(&d, F "$.awards.tiers[2].count: 'by: score' and 'count' cannot both be given");
 	tc_has_line(&d, F "$.leaderboards.team: expected true or false");
 	tc_has_line(&d, F "$: exam mode needs a 'window' (opening times and duration per participant)");
@@ -58,9 +61,12 @@ static void test_bad_everything(void **state)
 	tc_has_line(&d, F "$.banks.gone: question bank '../bank/missing.json' has errors (see above)");
 	tc_has_line(&d, F "$.stages[0].paper.rules[0]: needs 5 questions but only 4 match");
 	tc_has_line(&d, F "$.stages[0].paper.rules[1].bank: unknown bank 'nope'");
-	tc_has_line(&d, F "$.stages[0].paper.rules[2].difficulty: invalid difficulty 'extreme' (use easy, medium or hard)");
+	tc_has_line(
+		&d, F
+		"$.stages[0].paper.rules[2].difficulty: invalid difficulty 'extreme' (use easy, medium or hard)");
 	tc_has_line(&d, F "$.stages[1].id: duplicate id 'theory' (first at $.stages[0])");
-	tc_has_line(&d, F "$.stages[1].questions[0].type: a judged stage cannot hold 'single_choice' questions");
+	tc_has_line(&d,
+		    F "$.stages[1].questions[0].type: a judged stage cannot hold 'single_choice' questions");
 	tc_has_line(&d, F "$.stages[2].kind: invalid stage kind 'live' (use quiz or judged)");
 	tc_has_line(&d, F "$.stages[2]: 'questions' and 'paper' cannot both be given");
 	tc_has_line(&d, F "$.rounds[0]: every round but the last needs an 'advance' rule");
@@ -100,11 +106,15 @@ static void test_inline_problems(void **state)
 	      "  {\"id\": \"a\", \"type\": \"essay\", \"text\": \"y\"},\n"
 	      "  {\"id\": \"b\", \"type\": \"true_false\", \"text\": {\"en\": \"z\"}, \"answer\": true, \"time_limit_s\": 5},\n"
 	      "  {\"id\": \"c\", \"type\": \"true_false\", \"text\": \"z\", \"answer\": true, \"category\": \"fire\"}\n"
-	      " ]}\n", fp);
+	      " ]}\n",
+	      fp);
 	fclose(fp);
 	assert_int_equal(contest_load(path, *state, "en", &c, &d), -1);
-	tc_has_prefix(&d, "build/test_contest_inline.json: $.questions[0].answer: question cannot be scored: ");
-	tc_has_line(&d, "build/test_contest_inline.json: $.questions[1].id: duplicate id 'a' (first at $.questions[0])");
+	tc_has_prefix(&d,
+		      "build/test_contest_inline.json: $.questions[0].answer: question cannot be scored: ");
+	tc_has_line(
+		&d,
+		"build/test_contest_inline.json: $.questions[1].id: duplicate id 'a' (first at $.questions[0])");
 	tc_has_line(&d, "build/test_contest_inline.json: $.questions[1].type: unknown question type 'essay'");
 	tc_has_line(&d, "build/test_contest_inline.json: $.questions[2].text: language map lacks 'zh-CN'");
 	tc_has_line(&d, "build/test_contest_inline.json: $.questions[3].category: unknown field 'category'");
@@ -156,9 +166,9 @@ static void test_draw_reproducible(void **state)
 		assert_true(count_where(ps[p]->questions, 14, NULL, NULL, "true_false") >= 4);
 	}
 	/* pinned: the same paper on every machine (xoshiro256** via splitmix64, FNV-1a seed) */
-	static const char *const alice[] = {"b.law-h4", "b.law-e2", "b.fire-e3", "b.elec-h2", "b.law-e4",
-					     "b.fire-e2", "b.law-h1", "b.law-m1", "b.law-e1", "b.fire-h2",
-					     "b.elec-h4", "b.fire-m2", "b.elec-h1", "b.elec-h3"};
+	static const char *const alice[] = {"b.law-h4",  "b.law-e2",  "b.fire-e3", "b.elec-h2", "b.law-e4",
+					    "b.fire-e2", "b.law-h1",  "b.law-m1",  "b.law-e1",  "b.fire-h2",
+					    "b.elec-h4", "b.fire-m2", "b.elec-h1", "b.elec-h3"};
 	assert_int_equal(a->seed, 0xc33bbcff861ec970ull);
 	for (size_t i = 0; i < 14; i++)
 		assert_string_equal(a->questions[i].id, alice[i]);
@@ -184,8 +194,10 @@ static void test_option_shuffle(void **state)
 		for (size_t i = 0; i < p->nquestions; i++) {
 			const cJSON *got = p->questions[i].def;
 			const cJSON *orig = tc_question(bank->root, p->questions[i].id + 2);
-			const cJSON *go = cJSON_GetObjectItem(got, "options"), *oo = cJSON_GetObjectItem(orig, "options");
-			const cJSON *ga = cJSON_GetObjectItem(got, "answer"), *oa = cJSON_GetObjectItem(orig, "answer");
+			const cJSON *go = cJSON_GetObjectItem(got, "options"),
+				    *oo = cJSON_GetObjectItem(orig, "options");
+			const cJSON *ga = cJSON_GetObjectItem(got, "answer"),
+				    *oa = cJSON_GetObjectItem(orig, "answer");
 			if (!go)
 				continue;
 			if (!cJSON_Compare(go, oo, true))
@@ -203,7 +215,9 @@ static void test_option_shuffle(void **state)
 					const char *want = cJSON_GetArrayItem(oo, x->valueint)->valuestring;
 					bool found = false;
 					const cJSON *y;
-					cJSON_ArrayForEach(y, ga) found |= strcmp(cJSON_GetArrayItem(go, y->valueint)->valuestring, want) == 0;
+					cJSON_ArrayForEach(y, ga) found |=
+						strcmp(cJSON_GetArrayItem(go, y->valueint)->valuestring,
+						       want) == 0;
 					assert_true(found);
 				}
 			}
@@ -297,7 +311,7 @@ static void test_awards_by_score(void **state)
 	contest_free(c);
 	c = load_ok(*state, "contests/demo/safety.json");
 	assert_int_equal(contest_award(c, 1, 100), -1); /* no awards */
-	assert_true(contest_passed(c, 0));           /* no pass mark */
+	assert_true(contest_passed(c, 0));              /* no pass mark */
 	assert_true(c->leaderboard_individual);
 	contest_free(c);
 }
@@ -331,7 +345,7 @@ static void test_advancing(void **state)
 {
 	(void)state;
 	int64_t s[] = {100, 90, 90, 90, 80, 70};
-	assert_int_equal(contest_advancing(s, 6, 2), 4);  /* tied at the cutoff: all advance */
+	assert_int_equal(contest_advancing(s, 6, 2), 4); /* tied at the cutoff: all advance */
 	assert_int_equal(contest_advancing(s, 6, 4), 4);
 	assert_int_equal(contest_advancing(s, 6, 5), 5);
 	assert_int_equal(contest_advancing(s, 6, 1), 1);

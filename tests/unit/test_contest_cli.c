@@ -54,10 +54,12 @@ static void test_table(void **state)
 static void test_validate(void **state)
 {
 	char *out, *err;
-	char *ok[] = {"validate", "--lang", "en", "contests/demo/safety.json", TD "csv/bank.csv",
+	char *ok[] = {"validate",           "--lang", "en", "contests/demo/safety.json", TD "csv/bank.csv",
 		      TD "gift/moodle.gift"};
 	assert_int_equal(run(*state, &out, &err, 6, ok), 0);
-	assert_non_null(strstr(out, "contests/demo/safety.json: ok: contest SAFE2026 (live, 1 stage, 10 questions, 0 judged tasks)\n"));
+	assert_non_null(strstr(
+		out,
+		"contests/demo/safety.json: ok: contest SAFE2026 (live, 1 stage, 10 questions, 0 judged tasks)\n"));
 	assert_non_null(strstr(out, "tests/data/contests/csv/bank.csv: ok: bank bank (9 questions)\n"));
 	/* the GIFT file's skipped items are warnings, not problems */
 	assert_non_null(strstr(err, "moodle.gift:46:1: description item (no answer block) skipped"));
@@ -65,7 +67,9 @@ static void test_validate(void **state)
 	free(err);
 	char *bad[] = {"validate", "--lang=en", "contests/demo/safety.json", TD "aiken/malformed.aiken.txt"};
 	assert_int_equal(run(*state, &out, &err, 4, bad), 1);
-	assert_non_null(strstr(err, "tests/data/contests/aiken/malformed.aiken.txt:9:9: answer 'E' is not one of the option letters\n"));
+	assert_non_null(strstr(
+		err,
+		"tests/data/contests/aiken/malformed.aiken.txt:9:9: answer 'E' is not one of the option letters\n"));
 	assert_non_null(strstr(err, "tests/data/contests/aiken/malformed.aiken.txt: 5 problems\n"));
 	assert_non_null(strstr(out, "safety.json: ok"));
 	free(out);
@@ -73,7 +77,8 @@ static void test_validate(void **state)
 	/* a directory: the contest and bank files in it */
 	char *dir[] = {"validate", "--lang", "en", TD "aiken"};
 	assert_int_equal(run(*state, &out, &err, 4, dir), 1);
-	assert_non_null(strstr(out, "tests/data/contests/aiken/bank.aiken.txt: ok: bank bank (3 questions)\n"));
+	assert_non_null(
+		strstr(out, "tests/data/contests/aiken/bank.aiken.txt: ok: bank bank (3 questions)\n"));
 	assert_non_null(strstr(err, "tests/data/contests/aiken/malformed.aiken.txt: 5 problems\n"));
 	free(out);
 	free(err);
@@ -102,7 +107,7 @@ static void test_import_export(void **state)
 	free(out);
 	free(err);
 	char *good[] = {"import-bank", TD "csv/bank_gbk.csv", "--out", (char *)bank, "--id", "gbk",
-			"--title", "国标编码题库"};
+			"--title",     "国标编码题库"};
 	if (run(*state, &out, &err, 8, good) != 0)
 		fail_msg("import-bank failed:\n%s", err);
 	free(out);
@@ -117,13 +122,16 @@ static void test_import_export(void **state)
 	/* out as GIFT: what GIFT can say */
 	char *exp[] = {"export-bank", TD "aiken/bank.aiken.txt", "--format", "gift"};
 	assert_int_equal(run(*state, &out, &err, 4, exp), 0);
-	assert_non_null(strstr(out, "::q1:: 我国安全生产工作的方针是什么？ {\n\t=安全第一、预防为主、综合治理\n\t~生产第一、安全第二\n"));
+	assert_non_null(strstr(
+		out,
+		"::q1:: 我国安全生产工作的方针是什么？ {\n\t=安全第一、预防为主、综合治理\n\t~生产第一、安全第二\n"));
 	free(out);
 	free(err);
 	/* ordering cannot be GIFT: refused with the question's path */
 	char *exp2[] = {"export-bank", TD "csv/bank.csv", "--format", "gift", "--lang", "en"};
 	assert_int_equal(run(*state, &out, &err, 6, exp2), 1);
-	assert_non_null(strstr(err, "$.questions[6].type: 'ordering' questions cannot be written in this format"));
+	assert_non_null(
+		strstr(err, "$.questions[6].type: 'ordering' questions cannot be written in this format"));
 	free(out);
 	free(err);
 	remove(bank);

@@ -71,16 +71,10 @@ static inline void tc_has_line_(const contest_diag *d, const char *line, bool pr
 	free(text);
 }
 
-static inline void tc_has_line(const contest_diag *d, const char *line)
-{
-	tc_has_line_(d, line, false);
-}
+static inline void tc_has_line(const contest_diag *d, const char *line) { tc_has_line_(d, line, false); }
 
 /* For messages that end in the scoring engine's own words. */
-static inline void tc_has_prefix(const contest_diag *d, const char *line)
-{
-	tc_has_line_(d, line, true);
-}
+static inline void tc_has_prefix(const contest_diag *d, const char *line) { tc_has_line_(d, line, true); }
 
 static inline char *tc_read(const char *path, size_t *len)
 {

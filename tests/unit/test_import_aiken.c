@@ -9,14 +9,15 @@ static void test_good(void **state)
 	contest_diag d = {0};
 	contest_bank *b = NULL;
 	contest_import_opts o = {.category = "安全生产"};
-	assert_int_equal(contest_bank_import(TD "aiken/bank.aiken.txt", CONTEST_BANK_AIKEN, &o, *state,
-					     "en", &b, &d, NULL),
+	assert_int_equal(contest_bank_import(TD "aiken/bank.aiken.txt", CONTEST_BANK_AIKEN, &o, *state, "en",
+					     &b, &d, NULL),
 			 0);
 	assert_int_equal(b->nquestions, 3);
-	tc_json_eq(tc_question(b->root, "q1"),
-		   "{\"id\":\"q1\",\"type\":\"single_choice\",\"category\":\"c1\","
-		   "\"text\":\"我国安全生产工作的方针是什么？\",\"options\":[\"安全第一、预防为主、综合治理\","
-		   "\"生产第一、安全第二\",\"谁主管、谁负责\",\"以人为本、效益优先\"],\"answer\":0}");
+	tc_json_eq(
+		tc_question(b->root, "q1"),
+		"{\"id\":\"q1\",\"type\":\"single_choice\",\"category\":\"c1\","
+		"\"text\":\"我国安全生产工作的方针是什么？\",\"options\":[\"安全第一、预防为主、综合治理\","
+		"\"生产第一、安全第二\",\"谁主管、谁负责\",\"以人为本、效益优先\"],\"answer\":0}");
 	tc_json_eq(cJSON_GetObjectItem(tc_question(b->root, "q2"), "options"),
 		   "[\"Red\",\"Yellow\",\"Blue\",\"Green\"]");
 	assert_int_equal(cJSON_GetObjectItem(tc_question(b->root, "q3"), "answer")->valueint, 2);
@@ -28,8 +29,8 @@ static void test_malformed(void **state)
 {
 	contest_diag d = {0};
 	contest_bank *b = NULL;
-	assert_int_equal(contest_bank_import(TD "aiken/malformed.aiken.txt", CONTEST_BANK_AIKEN, NULL,
-					     *state, "en", &b, &d, NULL),
+	assert_int_equal(contest_bank_import(TD "aiken/malformed.aiken.txt", CONTEST_BANK_AIKEN, NULL, *state,
+					     "en", &b, &d, NULL),
 			 -1);
 	assert_null(b);
 #define F "tests/data/contests/aiken/malformed.aiken.txt:"
@@ -42,8 +43,8 @@ static void test_malformed(void **state)
 	assert_int_equal(d.count, 5);
 	contest_diag_free(&d);
 	/* the same in Chinese */
-	assert_int_equal(contest_bank_import(TD "aiken/malformed.aiken.txt", CONTEST_BANK_AIKEN, NULL,
-					     *state, "zh-CN", &b, &d, NULL),
+	assert_int_equal(contest_bank_import(TD "aiken/malformed.aiken.txt", CONTEST_BANK_AIKEN, NULL, *state,
+					     "zh-CN", &b, &d, NULL),
 			 -1);
 	tc_has_line(&d, "tests/data/contests/aiken/malformed.aiken.txt:17: 缺少“ANSWER: 字母”行");
 	contest_diag_free(&d);

@@ -81,17 +81,16 @@ static void test_gbk_forced_utf8(void **state)
 	contest_diag d = {0};
 	contest_bank *b = NULL;
 	contest_import_opts o = {.encoding = "utf-8"};
-	assert_int_equal(contest_bank_import(TD "csv/bank_gbk.csv", CONTEST_BANK_CSV, &o, *state, "en",
-					     &b, &d, NULL),
-			 -1);
+	assert_int_equal(
+		contest_bank_import(TD "csv/bank_gbk.csv", CONTEST_BANK_CSV, &o, *state, "en", &b, &d, NULL),
+		-1);
 	tc_has_line(&d, "tests/data/contests/csv/bank_gbk.csv:1:1: not valid UTF-8 text (save it as UTF-8 if "
 			"it is GBK)");
 	contest_diag_free(&d);
 	/* an unknown encoding name */
 	o.encoding = "ebcdic";
-	assert_int_equal(contest_bank_import(TD "csv/bank.csv", CONTEST_BANK_CSV, &o, *state, "en", &b,
-					     &d, NULL),
-			 -1);
+	assert_int_equal(
+		contest_bank_import(TD "csv/bank.csv", CONTEST_BANK_CSV, &o, *state, "en", &b, &d, NULL), -1);
 	tc_has_line(&d, "tests/data/contests/csv/bank.csv: unknown encoding 'ebcdic'");
 	contest_diag_free(&d);
 	/* bytes that are not even GB18030 */
@@ -107,19 +106,22 @@ static void test_malformed(void **state)
 {
 	contest_diag d = {0};
 	contest_bank *b = NULL;
-	assert_int_equal(contest_bank_import(TD "csv/malformed.csv", CONTEST_BANK_CSV, NULL, *state, "en",
-					     &b, &d, NULL),
+	assert_int_equal(contest_bank_import(TD "csv/malformed.csv", CONTEST_BANK_CSV, NULL, *state, "en", &b,
+					     &d, NULL),
 			 -1);
 	assert_null(b);
 #define F "tests/data/contests/csv/malformed.csv:"
 	tc_has_line(&d, F "1:39: unknown column 'colour'");
 	tc_has_line(&d, F "2:23: answer: invalid answer 'AB': a single-choice question has one answer");
-	tc_has_line(&d, F "3:22: answer: invalid answer 'AC': use the letters of filled option columns, each once");
-	tc_has_line(&d, F "4:1: type: invalid type 'judge' (use single, multiple, true_false, fill_in, numeric, "
-			  "ordering, matching)");
+	tc_has_line(&d, F
+		    "3:22: answer: invalid answer 'AC': use the letters of filled option columns, each once");
+	tc_has_line(&d,
+		    F "4:1: type: invalid type 'judge' (use single, multiple, true_false, fill_in, numeric, "
+		      "ordering, matching)");
 	tc_has_line(&d, F "5:23: answer: invalid answer '也许': use 对/错, √/×, T/F or TRUE/FALSE");
 	tc_has_line(&d, F "6:17: answer: invalid answer 'abc': use a number, 9.8±0.1 or 2..3");
-	tc_has_line(&d, F "7:20: difficulty: invalid difficulty '很难' (use easy, medium or hard, or 易, 中, 难)");
+	tc_has_line(&d, F
+		    "7:20: difficulty: invalid difficulty '很难' (use easy, medium or hard, or 易, 中, 难)");
 	tc_has_line(&d, F "8:22: time_limit_s: must be between 1 and 3600");
 	tc_has_line(&d, F "9:16: B: missing required field 'B'");
 	tc_has_line(&d, F "10:20: B: every option of a matching question must be 'left=right'");
@@ -142,8 +144,8 @@ static void test_header_and_rows(void **state)
 	contest_diag_free(&d);
 	/* semicolons as delimiter (European Excel); extra empty cells are fine */
 	const char *semi = "type;question;A;B;answer\nsingle;q;x;y;B;;\n";
-	assert_int_equal(contest_bank_import_mem("s.csv", semi, strlen(semi), CONTEST_BANK_CSV, NULL,
-						 *state, "en", &b, &d, NULL),
+	assert_int_equal(contest_bank_import_mem("s.csv", semi, strlen(semi), CONTEST_BANK_CSV, NULL, *state,
+						 "en", &b, &d, NULL),
 			 0);
 	assert_int_equal(cJSON_GetObjectItem(tc_question(b->root, "q1"), "answer")->valueint, 1);
 	contest_bank_free(b);
@@ -156,8 +158,8 @@ static void test_header_and_rows(void **state)
 	contest_diag_free(&d);
 	/* the engine's problems carry the row's line */
 	const char *dup = "id,type,question,answer\na,tf,x,T\na,tf,y,F\n";
-	assert_int_equal(contest_bank_import_mem("d.csv", dup, strlen(dup), CONTEST_BANK_CSV, NULL,
-						 *state, "en", &b, &d, NULL),
+	assert_int_equal(contest_bank_import_mem("d.csv", dup, strlen(dup), CONTEST_BANK_CSV, NULL, *state,
+						 "en", &b, &d, NULL),
 			 -1);
 	tc_has_line(&d, "d.csv:3: $.questions[1].id: duplicate id 'a' (first at $.questions[0])");
 	contest_diag_free(&d);

@@ -9,8 +9,7 @@
  */
 #include "test_contests_util.h"
 
-static contest_bank *gift_import(score_engine *eng, const char *path, contest_diag *d,
-				 contest_diag *w)
+static contest_bank *gift_import(score_engine *eng, const char *path, contest_diag *d, contest_diag *w)
 {
 	contest_import_opts o = {.id = "moodle", .title = "moodle"};
 	contest_bank *b = NULL;
@@ -71,7 +70,8 @@ static void test_types(void **state)
 		   "{\"id\":\"c3\",\"title\":\"进阶\"}]");
 	/* the description and the essay are skipped with a warning each */
 	assert_int_equal(b->nwarnings, 2);
-	tc_has_line(&w, "tests/data/contests/gift/moodle.gift:46:1: description item (no answer block) skipped");
+	tc_has_line(&w,
+		    "tests/data/contests/gift/moodle.gift:46:1: description item (no answer block) skipped");
 	tc_has_line(&w, "tests/data/contests/gift/moodle.gift:48:1: essay question (empty answer block) "
 			"cannot be scored automatically: skipped");
 	contest_bank_free(b);
@@ -92,7 +92,8 @@ static void test_escaping(void **state)
 	/* and back out: every special character escaped again */
 	char *g = contest_bank_export(b, CONTEST_BANK_GIFT, "en", &d);
 	assert_non_null(g);
-	assert_non_null(strstr(g, "::esc-01:: 特殊字符 \\~ \\= \\# \\{ \\} \\: 和 \\\\ 要转义\\n这是第二行 {"));
+	assert_non_null(
+		strstr(g, "::esc-01:: 特殊字符 \\~ \\= \\# \\{ \\} \\: 和 \\\\ 要转义\\n这是第二行 {"));
 	assert_non_null(strstr(g, "URL http\\://example.org"));
 	assert_non_null(strstr(g, "=需要 \\: 转义#见 GIFT 说明"));
 	free(g);
@@ -180,8 +181,8 @@ static void test_malformed(void **state)
 {
 	contest_diag d = {0};
 	contest_bank *b = NULL;
-	assert_int_equal(contest_bank_import(TD "gift/malformed.gift", CONTEST_BANK_GIFT, NULL, *state,
-					     "en", &b, &d, NULL),
+	assert_int_equal(contest_bank_import(TD "gift/malformed.gift", CONTEST_BANK_GIFT, NULL, *state, "en",
+					     &b, &d, NULL),
 			 -1);
 	assert_null(b); /* nothing half-imported */
 #define F "tests/data/contests/gift/malformed.gift:"
@@ -196,7 +197,8 @@ static void test_malformed(void **state)
 	tc_has_line(&d, F "21:23: a matching question needs at least two pairs");
 	tc_has_line(&d, F "23:23: unexpected '}' (escape special characters with \\)");
 	tc_has_line(&d, F "25:1: invalid @skillarena comment: unknown field");
-	tc_has_line(&d, F "28:41: partial credit for a short answer (only =answers at 100%) is not supported");
+	tc_has_line(&d,
+		    F "28:41: partial credit for a short answer (only =answers at 100%) is not supported");
 #undef F
 	assert_int_equal(d.count, 12);
 	contest_diag_free(&d);
@@ -239,16 +241,16 @@ static void test_empty_and_categories(void **state)
 	const char *text = "// only comments\n\n$CATEGORY: x\n";
 	contest_diag d = {0};
 	contest_bank *b = NULL;
-	assert_int_equal(contest_bank_import_mem("empty.gift", text, strlen(text), CONTEST_BANK_GIFT,
-						 NULL, *state, "en", &b, &d, NULL),
+	assert_int_equal(contest_bank_import_mem("empty.gift", text, strlen(text), CONTEST_BANK_GIFT, NULL,
+						 *state, "en", &b, &d, NULL),
 			 -1);
 	tc_has_line(&d, "empty.gift: the file holds no questions");
 	contest_diag_free(&d);
 	/* --category applies to questions before any $CATEGORY; CRLF line ends */
 	const char *t2 = "::a:: one {T}\r\n\r\n$CATEGORY: fire\r\n\r\n::b:: two {F}\r\n";
 	contest_import_opts o = {.category = "general"};
-	assert_int_equal(contest_bank_import_mem("cat.gift", t2, strlen(t2), CONTEST_BANK_GIFT, &o,
-						 *state, "en", &b, &d, NULL),
+	assert_int_equal(contest_bank_import_mem("cat.gift", t2, strlen(t2), CONTEST_BANK_GIFT, &o, *state,
+						 "en", &b, &d, NULL),
 			 0);
 	assert_string_equal(tc_field_str(tc_question(b->root, "a"), "category"), "general");
 	assert_string_equal(tc_field_str(tc_question(b->root, "b"), "category"), "fire");

@@ -24,10 +24,14 @@ static score_engine *eng;
 
 #define SC "{\"type\":\"single_choice\",\"text\":\"t\",\"options\":[\"a\",\"b\",\"c\",\"d\"],\"answer\":1}"
 #define MC "{\"type\":\"multiple_choice\",\"options\":[\"a\",\"b\",\"c\",\"d\"],\"answer\":[0,2]}"
-#define MCP "{\"type\":\"multiple_choice\",\"options\":[\"a\",\"b\",\"c\",\"d\"],\"answer\":[0,2],\"partial\":true}"
-#define MCH "{\"type\":\"multiple_choice\",\"options\":[\"a\",\"b\",\"c\",\"d\"],\"answer\":[0,2],\"partial\":true,\"wrong_pick_penalty\":0.5}"
-#define MC0 "{\"type\":\"multiple_choice\",\"options\":[\"a\",\"b\",\"c\",\"d\"],\"answer\":[0,2],\"partial\":true,\"wrong_pick_penalty\":0}"
-#define MC3 "{\"type\":\"multiple_choice\",\"options\":[\"a\",\"b\",\"c\",\"d\",\"e\"],\"answer\":[0,1,2],\"partial\":true}"
+#define MCP \
+	"{\"type\":\"multiple_choice\",\"options\":[\"a\",\"b\",\"c\",\"d\"],\"answer\":[0,2],\"partial\":true}"
+#define MCH \
+	"{\"type\":\"multiple_choice\",\"options\":[\"a\",\"b\",\"c\",\"d\"],\"answer\":[0,2],\"partial\":true,\"wrong_pick_penalty\":0.5}"
+#define MC0 \
+	"{\"type\":\"multiple_choice\",\"options\":[\"a\",\"b\",\"c\",\"d\"],\"answer\":[0,2],\"partial\":true,\"wrong_pick_penalty\":0}"
+#define MC3 \
+	"{\"type\":\"multiple_choice\",\"options\":[\"a\",\"b\",\"c\",\"d\",\"e\"],\"answer\":[0,1,2],\"partial\":true}"
 #define TF "{\"type\":\"true_false\",\"answer\":true}"
 #define TFF "{\"type\":\"true_false\",\"answer\":false}"
 #define NQ "{\"type\":\"numeric\",\"answer\":9.8}"
@@ -37,14 +41,20 @@ static score_engine *eng;
 #define NM "{\"type\":\"numeric\",\"answer\":[1,{\"min\":5,\"max\":6},{\"value\":10,\"tolerance\":1}]}"
 #define NQT "{\"type\":\"numeric\",\"answer\":100,\"tolerance\":2}"
 #define FQ "{\"type\":\"fill_in\",\"answer\":[\"预防为主\"]}"
-#define FQ2 "{\"type\":\"fill_in\",\"answer\":[[\"A=ma\",\"F=ma\"],\"牛顿\"],\"ignore_case\":true,\"partial\":true}"
+#define FQ2 \
+	"{\"type\":\"fill_in\",\"answer\":[[\"A=ma\",\"F=ma\"],\"牛顿\"],\"ignore_case\":true,\"partial\":true}"
 #define FQ3 "{\"type\":\"fill_in\",\"answer\":[\"Ohm\"]}"
 #define OQ "{\"type\":\"ordering\",\"items\":[\"a\",\"b\",\"c\",\"d\"],\"answer\":[2,0,1,3]}"
-#define OQP "{\"type\":\"ordering\",\"items\":[\"a\",\"b\",\"c\",\"d\"],\"answer\":[2,0,1,3],\"partial\":\"position\"}"
-#define OQW "{\"type\":\"ordering\",\"items\":[\"a\",\"b\",\"c\",\"d\"],\"answer\":[2,0,1,3],\"partial\":\"pairwise\"}"
-#define MQ "{\"type\":\"matching\",\"left\":[\"a\",\"b\",\"c\"],\"right\":[\"x\",\"y\",\"z\",\"w\"],\"answer\":[1,0,2]}"
-#define MQN "{\"type\":\"matching\",\"left\":[\"a\",\"b\",\"c\"],\"right\":[\"x\",\"y\",\"z\",\"w\"],\"answer\":[1,0,2],\"partial\":false}"
-#define JQ "{\"type\":\"judged\",\"rubric\":[{\"id\":\"m1\",\"kind\":\"measurement\",\"max\":10}," \
+#define OQP \
+	"{\"type\":\"ordering\",\"items\":[\"a\",\"b\",\"c\",\"d\"],\"answer\":[2,0,1,3],\"partial\":\"position\"}"
+#define OQW \
+	"{\"type\":\"ordering\",\"items\":[\"a\",\"b\",\"c\",\"d\"],\"answer\":[2,0,1,3],\"partial\":\"pairwise\"}"
+#define MQ \
+	"{\"type\":\"matching\",\"left\":[\"a\",\"b\",\"c\"],\"right\":[\"x\",\"y\",\"z\",\"w\"],\"answer\":[1,0,2]}"
+#define MQN \
+	"{\"type\":\"matching\",\"left\":[\"a\",\"b\",\"c\"],\"right\":[\"x\",\"y\",\"z\",\"w\"],\"answer\":[1,0,2],\"partial\":false}"
+#define JQ                                                                                      \
+	"{\"type\":\"judged\",\"rubric\":[{\"id\":\"m1\",\"kind\":\"measurement\",\"max\":10}," \
 	"{\"id\":\"m2\",\"kind\":\"measurement\",\"max\":20,\"scale\":5},{\"id\":\"j1\",\"kind\":\"judgement\",\"max\":30}]}"
 
 /* ---------- rules ---------- */
@@ -112,8 +122,9 @@ static const acase answer_cases[] = {
 	{"tf 10 points 6.25", SC, R_TF10, "1", 15000, 20000, 0, OK, 6000, C, NULL, SKIP, SKIP},
 	{"tf 10 points 7.5", SC, R_TF10, "1", 10000, 20000, 0, OK, 8000, C, NULL, SKIP, SKIP},
 	{"tf partial whole points", MCP, R_TF, "[0]", 10000, 20000, 0, OK, 375000, P, NULL, SKIP, SKIP},
-	{"tf off by question", "{\"type\":\"true_false\",\"answer\":true,\"scoring\":{\"time_factor\":false}}",
-	 R_TF, "true", 10000, 20000, 0, OK, 1000000, C, NULL, SKIP, SKIP},
+	{"tf off by question",
+	 "{\"type\":\"true_false\",\"answer\":true,\"scoring\":{\"time_factor\":false}}", R_TF, "true", 10000,
+	 20000, 0, OK, 1000000, C, NULL, SKIP, SKIP},
 	{"tf huge limit", SC, R_TF, "1", 1000, INT64_MAX, 0, OK, 1000000, C, NULL, SKIP, SKIP},
 	{"tf huge response time", SC, R_TF, "1", INT64_MAX, 20000, 0, OK, 500000, C, NULL, SKIP, SKIP},
 	{"tf most negative time", SC, R_TF, "1", INT64_MIN, 20000, 0, OK, 1000000, C, NULL, SKIP, SKIP},
@@ -170,19 +181,17 @@ static const acase answer_cases[] = {
 	{"weight 1.5", SC, R_W15, "1", 0, 20000, 0, OK, 1500000, C, NULL, SKIP, SKIP},
 	{"weight 0.5 of 100", SC, R_W05, "1", 0, 20000, 0, OK, 50000, C, NULL, SKIP, SKIP},
 	{"weight 0", SC, R_W0, "1", 0, 20000, 0, OK, 0, C, NULL, SKIP, SKIP},
-	{"question points beat contest",
-	 "{\"type\":\"true_false\",\"answer\":true,\"points\":200}", R_TF, "true", 0, 20000, 0, OK, 200000, C,
-	 NULL, SKIP, SKIP},
-	{"question scoring points",
-	 "{\"type\":\"true_false\",\"answer\":true,\"scoring\":{\"points\":50}}", R_TF, "true", 0, 20000, 0, OK,
-	 50000, C, NULL, SKIP, SKIP},
+	{"question points beat contest", "{\"type\":\"true_false\",\"answer\":true,\"points\":200}", R_TF,
+	 "true", 0, 20000, 0, OK, 200000, C, NULL, SKIP, SKIP},
+	{"question scoring points", "{\"type\":\"true_false\",\"answer\":true,\"scoring\":{\"points\":50}}",
+	 R_TF, "true", 0, 20000, 0, OK, 50000, C, NULL, SKIP, SKIP},
 	{"question points beat question scoring",
-	 "{\"type\":\"true_false\",\"answer\":true,\"points\":300,\"scoring\":{\"points\":50}}", R_TF, "true", 0,
-	 20000, 0, OK, 300000, C, NULL, SKIP, SKIP},
-	{"decimal points", "{\"type\":\"true_false\",\"answer\":true,\"points\":12.5}", NULL, "true", 0, 20000, 0,
-	 OK, 12500, C, NULL, SKIP, SKIP},
-	{"weight applies to question points", "{\"type\":\"true_false\",\"answer\":true,\"points\":10}", R_W15,
-	 "true", 0, 20000, 0, OK, 15000, C, NULL, SKIP, SKIP},
+	 "{\"type\":\"true_false\",\"answer\":true,\"points\":300,\"scoring\":{\"points\":50}}", R_TF, "true",
+	 0, 20000, 0, OK, 300000, C, NULL, SKIP, SKIP},
+	{"decimal points", "{\"type\":\"true_false\",\"answer\":true,\"points\":12.5}", NULL, "true", 0,
+	 20000, 0, OK, 12500, C, NULL, SKIP, SKIP},
+	{"weight applies to question points", "{\"type\":\"true_false\",\"answer\":true,\"points\":10}",
+	 R_W15, "true", 0, 20000, 0, OK, 15000, C, NULL, SKIP, SKIP},
 	/* streaks */
 	{"streak first", SC, R_STK, "1", 0, 20000, 0, OK, 1000000, C, NULL, 0, 1},
 	{"streak second", SC, R_STK, "1", 0, 20000, 1, OK, 1100000, C, NULL, 100000, 2},
@@ -193,8 +202,8 @@ static const acase answer_cases[] = {
 	{"streak negative", SC, R_STK, "1", 0, 20000, -5, OK, 1000000, C, NULL, 0, 1},
 	{"streak max 150", SC, R_STK150, "1", 0, 20000, 5, OK, 1150000, C, NULL, 150000, 6},
 	{"streak partial resets", MCP, R_STK, "[0]", 0, 20000, 5, OK, 500000, P, NULL, 0, 0},
-	{"streak with time factor", SC, "{\"streak_bonus\":100,\"time_factor\":true}", "1", 10000, 20000, 2, OK,
-	 950000, C, NULL, 200000, 3},
+	{"streak with time factor", SC, "{\"streak_bonus\":100,\"time_factor\":true}", "1", 10000, 20000, 2,
+	 OK, 950000, C, NULL, 200000, 3},
 	/* numeric */
 	{"num exact", NQ, NULL, "9.8", 0, 20000, 0, OK, 1000000, C, "9.8", SKIP, SKIP},
 	{"num string", NQ, NULL, "\"9.8\"", 0, 20000, 0, OK, 1000000, C, "9.8", SKIP, SKIP},
@@ -211,8 +220,9 @@ static const acase answer_cases[] = {
 	{"num overflow", NQ, NULL, "\"1e999\"", 0, 20000, 0, E_RESP, 0, 0, NULL, SKIP, SKIP},
 	{"num bool", NQ, NULL, "true", 0, 20000, 0, E_RESP, 0, 0, NULL, SKIP, SKIP},
 	{"num array", NQ, NULL, "[9.8]", 0, 20000, 0, E_RESP, 0, 0, NULL, SKIP, SKIP},
-	{"num overlong", NQ, NULL, "\"9.80000000000000000000000000000000000000000000000000000000000000000001\"",
-	 0, 20000, 0, E_RESP, 0, 0, NULL, SKIP, SKIP},
+	{"num overlong", NQ, NULL,
+	 "\"9.80000000000000000000000000000000000000000000000000000000000000000001\"", 0, 20000, 0, E_RESP, 0,
+	 0, NULL, SKIP, SKIP},
 	{"num exponent", NQ, NULL, "\"98e-1\"", 0, 20000, 0, OK, 1000000, C, "9.8", SKIP, SKIP},
 	{"num plus sign", NQ, NULL, "\"+9.8\"", 0, 20000, 0, OK, 1000000, C, "9.8", SKIP, SKIP},
 	{"num two points", NQ, NULL, "\"9.8.1\"", 0, 20000, 0, E_RESP, 0, 0, NULL, SKIP, SKIP},
@@ -238,8 +248,8 @@ static const acase answer_cases[] = {
 	{"num question tolerance out", NQT, NULL, "97.9", 0, 20000, 0, OK, 0, W, NULL, SKIP, SKIP},
 	/* fill_in */
 	{"fill exact", FQ, NULL, "[\"预防为主\"]", 0, 20000, 0, OK, 1000000, C, "[\"预防为主\"]", SKIP, SKIP},
-	{"fill ideographic space", FQ, NULL, "[\" 预防为主　\"]", 0, 20000, 0, OK, 1000000, C, "[\"预防为主\"]",
-	 SKIP, SKIP},
+	{"fill ideographic space", FQ, NULL, "[\" 预防为主　\"]", 0, 20000, 0, OK, 1000000, C,
+	 "[\"预防为主\"]", SKIP, SKIP},
 	{"fill wrong", FQ, NULL, "[\"预防\"]", 0, 20000, 0, OK, 0, W, NULL, SKIP, SKIP},
 	{"fill empty blank", FQ, NULL, "[\"\"]", 0, 20000, 0, OK, 0, W, "[\"\"]", SKIP, SKIP},
 	{"fill no blanks", FQ, NULL, "[]", 0, 20000, 0, E_RESP, 0, 0, NULL, SKIP, SKIP},
@@ -250,15 +260,18 @@ static const acase answer_cases[] = {
 	{"fill truncated utf-8", FQ, NULL, "[\"\xe9\xa2\"]", 0, 20000, 0, E_RESP, 0, 0, NULL, SKIP, SKIP},
 	{"fill full-width and case", FQ2, NULL, "[\"Ａ＝ｍａ\",\"牛顿\"]", 0, 20000, 0, OK, 1000000, C,
 	 "[\"a=ma\",\"牛顿\"]", SKIP, SKIP},
-	{"fill second alternative", FQ2, NULL, "[\"f=MA\",\"牛顿\"]", 0, 20000, 0, OK, 1000000, C, NULL, SKIP, SKIP},
+	{"fill second alternative", FQ2, NULL, "[\"f=MA\",\"牛顿\"]", 0, 20000, 0, OK, 1000000, C, NULL, SKIP,
+	 SKIP},
 	{"fill partial", FQ2, NULL, "[\"f=MA\",\"牛 顿\"]", 0, 20000, 0, OK, 500000, P, NULL, SKIP, SKIP},
 	{"fill partial second", FQ2, NULL, "[\"x\",\"牛顿\"]", 0, 20000, 0, OK, 500000, P, NULL, SKIP, SKIP},
 	{"fill none", FQ2, NULL, "[\"x\",\"y\"]", 0, 20000, 0, OK, 0, W, NULL, SKIP, SKIP},
 	{"fill all blank", FQ2, R_PEN, "[\"\",\"  \"]", 0, 20000, 0, OK, 0, W, NULL, SKIP, SKIP},
 	{"fill wrong penalized", FQ2, R_PEN, "[\"x\",\"y\"]", 0, 20000, 0, OK, -250000, W, NULL, SKIP, SKIP},
 	{"fill case-sensitive", FQ3, NULL, "[\"ohm\"]", 0, 20000, 0, OK, 0, W, NULL, SKIP, SKIP},
-	{"fill full-width letters", FQ3, NULL, "[\"Ｏｈｍ\"]", 0, 20000, 0, OK, 1000000, C, "[\"Ohm\"]", SKIP, SKIP},
-	{"fill zero-width space", FQ3, NULL, "[\"Oh\\u200bm\"]", 0, 20000, 0, OK, 1000000, C, NULL, SKIP, SKIP},
+	{"fill full-width letters", FQ3, NULL, "[\"Ｏｈｍ\"]", 0, 20000, 0, OK, 1000000, C, "[\"Ohm\"]", SKIP,
+	 SKIP},
+	{"fill zero-width space", FQ3, NULL, "[\"Oh\\u200bm\"]", 0, 20000, 0, OK, 1000000, C, NULL, SKIP,
+	 SKIP},
 	{"fill tab inside", FQ3, NULL, "[\"O\\thm\"]", 0, 20000, 0, OK, 0, W, "[\"O hm\"]", SKIP, SKIP},
 	/* ordering */
 	{"ord exact", OQ, NULL, "[2,0,1,3]", 0, 20000, 0, OK, 1000000, C, "2,0,1,3", SKIP, SKIP},
@@ -286,22 +299,30 @@ static const acase answer_cases[] = {
 	/* judged */
 	{"judged full", JQ, NULL, "{\"m1\":true,\"m2\":5,\"j1\":[3,3,3]}", 0, 0, 0, OK, 60000, C,
 	 "{\"m1\":1,\"m2\":5,\"j1\":[3,3,3]}", SKIP, SKIP},
-	{"judged half", JQ, NULL, "{\"m1\":false,\"m2\":2.5,\"j1\":[2,2,2]}", 0, 0, 0, OK, 30000, P, NULL, SKIP, SKIP},
-	{"judged thirds", JQ, NULL, "{\"m1\":true,\"m2\":0,\"j1\":[0,1,0]}", 0, 0, 0, OK, 13333, P, NULL, SKIP, SKIP},
-	{"judged panel drops extremes", JQ, NULL, "{\"m1\":1,\"m2\":5,\"j1\":[3,2,2,2,0]}", 0, 0, 0, OK, 50000, P,
-	 NULL, SKIP, SKIP},
+	{"judged half", JQ, NULL, "{\"m1\":false,\"m2\":2.5,\"j1\":[2,2,2]}", 0, 0, 0, OK, 30000, P, NULL,
+	 SKIP, SKIP},
+	{"judged thirds", JQ, NULL, "{\"m1\":true,\"m2\":0,\"j1\":[0,1,0]}", 0, 0, 0, OK, 13333, P, NULL,
+	 SKIP, SKIP},
+	{"judged panel drops extremes", JQ, NULL, "{\"m1\":1,\"m2\":5,\"j1\":[3,2,2,2,0]}", 0, 0, 0, OK,
+	 50000, P, NULL, SKIP, SKIP},
 	{"judged zero", JQ, NULL, "{\"m1\":0,\"m2\":0,\"j1\":[0,0,0]}", 0, 0, 0, OK, 0, W, NULL, SKIP, SKIP},
-	{"judged missing aspect", JQ, NULL, "{\"m1\":true,\"m2\":5}", 0, 0, 0, E_RESP, 0, 0, NULL, SKIP, SKIP},
-	{"judged extra aspect", JQ, NULL, "{\"m1\":true,\"m2\":5,\"j1\":[3],\"x\":1}", 0, 0, 0, E_RESP, 0, 0, NULL,
+	{"judged missing aspect", JQ, NULL, "{\"m1\":true,\"m2\":5}", 0, 0, 0, E_RESP, 0, 0, NULL, SKIP,
+	 SKIP},
+	{"judged extra aspect", JQ, NULL, "{\"m1\":true,\"m2\":5,\"j1\":[3],\"x\":1}", 0, 0, 0, E_RESP, 0, 0,
+	 NULL, SKIP, SKIP},
+	{"judged mark 4", JQ, NULL, "{\"m1\":true,\"m2\":5,\"j1\":[4]}", 0, 0, 0, E_RANGE, 0, 0, NULL, SKIP,
+	 SKIP},
+	{"judged scale above", JQ, NULL, "{\"m1\":true,\"m2\":6,\"j1\":[3]}", 0, 0, 0, E_RANGE, 0, 0, NULL,
 	 SKIP, SKIP},
-	{"judged mark 4", JQ, NULL, "{\"m1\":true,\"m2\":5,\"j1\":[4]}", 0, 0, 0, E_RANGE, 0, 0, NULL, SKIP, SKIP},
-	{"judged scale above", JQ, NULL, "{\"m1\":true,\"m2\":6,\"j1\":[3]}", 0, 0, 0, E_RANGE, 0, 0, NULL, SKIP, SKIP},
-	{"judged no judges", JQ, NULL, "{\"m1\":true,\"m2\":5,\"j1\":[]}", 0, 0, 0, E_RESP, 0, 0, NULL, SKIP, SKIP},
-	{"judged half mark", JQ, NULL, "{\"m1\":true,\"m2\":5,\"j1\":[2.5]}", 0, 0, 0, E_RESP, 0, 0, NULL, SKIP, SKIP},
-	{"judged measurement 2", JQ, NULL, "{\"m1\":2,\"m2\":5,\"j1\":[3]}", 0, 0, 0, E_RANGE, 0, 0, NULL, SKIP, SKIP},
+	{"judged no judges", JQ, NULL, "{\"m1\":true,\"m2\":5,\"j1\":[]}", 0, 0, 0, E_RESP, 0, 0, NULL, SKIP,
+	 SKIP},
+	{"judged half mark", JQ, NULL, "{\"m1\":true,\"m2\":5,\"j1\":[2.5]}", 0, 0, 0, E_RESP, 0, 0, NULL,
+	 SKIP, SKIP},
+	{"judged measurement 2", JQ, NULL, "{\"m1\":2,\"m2\":5,\"j1\":[3]}", 0, 0, 0, E_RANGE, 0, 0, NULL,
+	 SKIP, SKIP},
 	{"judged not an object", JQ, NULL, "[1,5,[3]]", 0, 0, 0, E_RESP, 0, 0, NULL, SKIP, SKIP},
-	{"judged untimed", JQ, R_TF, "{\"m1\":true,\"m2\":5,\"j1\":[3,3,3]}", 15000, 20000, 0, OK, 1000000, C, NULL,
-	 SKIP, SKIP},
+	{"judged untimed", JQ, R_TF, "{\"m1\":true,\"m2\":5,\"j1\":[3,3,3]}", 15000, 20000, 0, OK, 1000000, C,
+	 NULL, SKIP, SKIP},
 };
 
 static void run_answer_case(void **state)
@@ -358,32 +379,35 @@ typedef struct ccase {
 #define E_DEF SCORE_E_DEFINITION
 #define E_RULES SCORE_E_RULES
 static const ccase compile_cases[] = {
-	{"one option", "{\"type\":\"single_choice\",\"options\":[\"a\"],\"answer\":0}", NULL, E_DEF, "options"},
-	{"answer out of range", "{\"type\":\"single_choice\",\"options\":[\"a\",\"b\",\"c\"],\"answer\":3}", NULL,
-	 E_DEF, "answer: index 3 is out of range for 3 options"},
-	{"answer string", "{\"type\":\"single_choice\",\"options\":[\"a\",\"b\"],\"answer\":\"1\"}", NULL, E_DEF,
-	 "answer"},
+	{"one option", "{\"type\":\"single_choice\",\"options\":[\"a\"],\"answer\":0}", NULL, E_DEF,
+	 "options"},
+	{"answer out of range", "{\"type\":\"single_choice\",\"options\":[\"a\",\"b\",\"c\"],\"answer\":3}",
+	 NULL, E_DEF, "answer: index 3 is out of range for 3 options"},
+	{"answer string", "{\"type\":\"single_choice\",\"options\":[\"a\",\"b\"],\"answer\":\"1\"}", NULL,
+	 E_DEF, "answer"},
 	{"answer missing", "{\"type\":\"single_choice\",\"options\":[\"a\",\"b\"]}", NULL, E_DEF, "answer"},
 	{"options missing", "{\"type\":\"single_choice\",\"answer\":0}", NULL, E_DEF, "options"},
 	{"empty option", "{\"type\":\"single_choice\",\"options\":[\"a\",\"\"],\"answer\":0}", NULL, E_DEF,
 	 "options[1]"},
-	{"option without zh-CN", "{\"type\":\"single_choice\",\"options\":[\"a\",{\"en\":\"b\"}],\"answer\":0}", NULL,
-	 E_DEF, "options[1]"},
-	{"option bad utf-8", "{\"type\":\"single_choice\",\"options\":[\"a\",\"\xc3\x28\"],\"answer\":0}", NULL,
-	 E_DEF, "options[1]"},
+	{"option without zh-CN",
+	 "{\"type\":\"single_choice\",\"options\":[\"a\",{\"en\":\"b\"}],\"answer\":0}", NULL, E_DEF,
+	 "options[1]"},
+	{"option bad utf-8", "{\"type\":\"single_choice\",\"options\":[\"a\",\"\xc3\x28\"],\"answer\":0}",
+	 NULL, E_DEF, "options[1]"},
 	{"option number", "{\"type\":\"single_choice\",\"options\":[\"a\",2],\"answer\":0}", NULL, E_DEF,
 	 "options[1]"},
-	{"mc empty answer", "{\"type\":\"multiple_choice\",\"options\":[\"a\",\"b\"],\"answer\":[]}", NULL, E_DEF,
-	 "answer"},
-	{"mc repeated answer", "{\"type\":\"multiple_choice\",\"options\":[\"a\",\"b\"],\"answer\":[0,0]}", NULL,
-	 E_DEF, "repeated"},
-	{"mc answer scalar", "{\"type\":\"multiple_choice\",\"options\":[\"a\",\"b\"],\"answer\":0}", NULL, E_DEF,
-	 "answer"},
-	{"mc partial string", "{\"type\":\"multiple_choice\",\"options\":[\"a\",\"b\"],\"answer\":[0],\"partial\":\"yes\"}",
-	 NULL, E_DEF, "partial"},
+	{"mc empty answer", "{\"type\":\"multiple_choice\",\"options\":[\"a\",\"b\"],\"answer\":[]}", NULL,
+	 E_DEF, "answer"},
+	{"mc repeated answer", "{\"type\":\"multiple_choice\",\"options\":[\"a\",\"b\"],\"answer\":[0,0]}",
+	 NULL, E_DEF, "repeated"},
+	{"mc answer scalar", "{\"type\":\"multiple_choice\",\"options\":[\"a\",\"b\"],\"answer\":0}", NULL,
+	 E_DEF, "answer"},
+	{"mc partial string",
+	 "{\"type\":\"multiple_choice\",\"options\":[\"a\",\"b\"],\"answer\":[0],\"partial\":\"yes\"}", NULL,
+	 E_DEF, "partial"},
 	{"mc negative penalty",
-	 "{\"type\":\"multiple_choice\",\"options\":[\"a\",\"b\"],\"answer\":[0],\"wrong_pick_penalty\":-1}", NULL, E_DEF,
-	 "wrong_pick_penalty"},
+	 "{\"type\":\"multiple_choice\",\"options\":[\"a\",\"b\"],\"answer\":[0],\"wrong_pick_penalty\":-1}",
+	 NULL, E_DEF, "wrong_pick_penalty"},
 	{"tf answer number", "{\"type\":\"true_false\",\"answer\":1}", NULL, E_DEF, "answer"},
 	{"unknown type", "{\"type\":\"essay\",\"answer\":1}", NULL, SCORE_E_UNKNOWN_TYPE, "essay"},
 	{"type missing", "{\"answer\":1}", NULL, E_DEF, "type"},
@@ -402,49 +426,54 @@ static const ccase compile_cases[] = {
 	 "points"},
 	{"num answer missing", "{\"type\":\"numeric\"}", NULL, E_DEF, "answer"},
 	{"num answer string", "{\"type\":\"numeric\",\"answer\":\"9.8\"}", NULL, E_DEF, "answer"},
-	{"num range inverted", "{\"type\":\"numeric\",\"answer\":{\"min\":3,\"max\":2}}", NULL, E_DEF, "above"},
-	{"num value and range", "{\"type\":\"numeric\",\"answer\":{\"value\":1,\"min\":0,\"max\":2}}", NULL, E_DEF,
-	 "exclude"},
+	{"num range inverted", "{\"type\":\"numeric\",\"answer\":{\"min\":3,\"max\":2}}", NULL, E_DEF,
+	 "above"},
+	{"num value and range", "{\"type\":\"numeric\",\"answer\":{\"value\":1,\"min\":0,\"max\":2}}", NULL,
+	 E_DEF, "exclude"},
 	{"num empty list", "{\"type\":\"numeric\",\"answer\":[]}", NULL, E_DEF, "answer"},
-	{"num negative tolerance", "{\"type\":\"numeric\",\"answer\":1,\"tolerance\":-1}", NULL, E_DEF, "tolerance"},
-	{"num unknown field", "{\"type\":\"numeric\",\"answer\":{\"value\":1,\"tol\":1}}", NULL, E_DEF, "tol"},
+	{"num negative tolerance", "{\"type\":\"numeric\",\"answer\":1,\"tolerance\":-1}", NULL, E_DEF,
+	 "tolerance"},
+	{"num unknown field", "{\"type\":\"numeric\",\"answer\":{\"value\":1,\"tol\":1}}", NULL, E_DEF,
+	 "tol"},
 	{"num unit number", "{\"type\":\"numeric\",\"answer\":1,\"unit\":5}", NULL, E_DEF, "unit"},
-	{"num relative above 1", "{\"type\":\"numeric\",\"answer\":{\"value\":1,\"relative\":2}}", NULL, E_DEF,
-	 "relative"},
+	{"num relative above 1", "{\"type\":\"numeric\",\"answer\":{\"value\":1,\"relative\":2}}", NULL,
+	 E_DEF, "relative"},
 	{"fill answer string", "{\"type\":\"fill_in\",\"answer\":\"x\"}", NULL, E_DEF, "answer"},
 	{"fill no blanks", "{\"type\":\"fill_in\",\"answer\":[]}", NULL, E_DEF, "answer"},
 	{"fill blank answer", "{\"type\":\"fill_in\",\"answer\":[\"　\"]}", NULL, E_DEF, "empty"},
 	{"fill no alternatives", "{\"type\":\"fill_in\",\"answer\":[[]]}", NULL, E_DEF, "answer[0]"},
 	{"fill bad utf-8", "{\"type\":\"fill_in\",\"answer\":[\"\xed\xa0\x80\"]}", NULL, E_DEF, "UTF-8"},
-	{"fill ignore_case string", "{\"type\":\"fill_in\",\"answer\":[\"x\"],\"ignore_case\":\"no\"}", NULL, E_DEF,
-	 "ignore_case"},
+	{"fill ignore_case string", "{\"type\":\"fill_in\",\"answer\":[\"x\"],\"ignore_case\":\"no\"}", NULL,
+	 E_DEF, "ignore_case"},
 	{"ord one item", "{\"type\":\"ordering\",\"items\":[\"a\"],\"answer\":[0]}", NULL, E_DEF, "items"},
-	{"ord not a permutation", "{\"type\":\"ordering\",\"items\":[\"a\",\"b\",\"c\"],\"answer\":[0,0,1]}", NULL,
-	 E_DEF, "repeated"},
-	{"ord short answer", "{\"type\":\"ordering\",\"items\":[\"a\",\"b\",\"c\"],\"answer\":[0,1]}", NULL, E_DEF,
-	 "answer"},
-	{"ord bad partial", "{\"type\":\"ordering\",\"items\":[\"a\",\"b\"],\"answer\":[0,1],\"partial\":\"some\"}",
-	 NULL, E_DEF, "partial"},
+	{"ord not a permutation", "{\"type\":\"ordering\",\"items\":[\"a\",\"b\",\"c\"],\"answer\":[0,0,1]}",
+	 NULL, E_DEF, "repeated"},
+	{"ord short answer", "{\"type\":\"ordering\",\"items\":[\"a\",\"b\",\"c\"],\"answer\":[0,1]}", NULL,
+	 E_DEF, "answer"},
+	{"ord bad partial",
+	 "{\"type\":\"ordering\",\"items\":[\"a\",\"b\"],\"answer\":[0,1],\"partial\":\"some\"}", NULL, E_DEF,
+	 "partial"},
 	{"match no left", "{\"type\":\"matching\",\"right\":[\"a\"],\"answer\":[0]}", NULL, E_DEF, "left"},
 	{"match answer range",
-	 "{\"type\":\"matching\",\"left\":[\"a\",\"b\"],\"right\":[\"x\",\"y\"],\"answer\":[0,2]}", NULL, E_DEF,
-	 "answer[1]"},
+	 "{\"type\":\"matching\",\"left\":[\"a\",\"b\"],\"right\":[\"x\",\"y\"],\"answer\":[0,2]}", NULL,
+	 E_DEF, "answer[1]"},
 	{"match bad partial",
-	 "{\"type\":\"matching\",\"left\":[\"a\"],\"right\":[\"x\"],\"answer\":[0],\"partial\":1}", NULL, E_DEF,
-	 "partial"},
+	 "{\"type\":\"matching\",\"left\":[\"a\"],\"right\":[\"x\"],\"answer\":[0],\"partial\":1}", NULL,
+	 E_DEF, "partial"},
 	{"judged empty rubric", "{\"type\":\"judged\",\"rubric\":[]}", NULL, E_DEF, "rubric"},
 	{"judged repeated id",
 	 "{\"type\":\"judged\",\"rubric\":[{\"id\":\"a\",\"kind\":\"judgement\",\"max\":1},{\"id\":\"a\",\"kind\":\"judgement\",\"max\":1}]}",
 	 NULL, E_DEF, "repeated"},
-	{"judged bad kind", "{\"type\":\"judged\",\"rubric\":[{\"id\":\"a\",\"kind\":\"vote\",\"max\":1}]}", NULL,
-	 E_DEF, "kind"},
-	{"judged max 0", "{\"type\":\"judged\",\"rubric\":[{\"id\":\"a\",\"kind\":\"judgement\",\"max\":0}]}", NULL,
-	 E_DEF, "max"},
+	{"judged bad kind", "{\"type\":\"judged\",\"rubric\":[{\"id\":\"a\",\"kind\":\"vote\",\"max\":1}]}",
+	 NULL, E_DEF, "kind"},
+	{"judged max 0", "{\"type\":\"judged\",\"rubric\":[{\"id\":\"a\",\"kind\":\"judgement\",\"max\":0}]}",
+	 NULL, E_DEF, "max"},
 	{"judged judgement with scale",
-	 "{\"type\":\"judged\",\"rubric\":[{\"id\":\"a\",\"kind\":\"judgement\",\"max\":5,\"scale\":10}]}", NULL,
-	 E_DEF, "0-3"},
-	{"judged bad id", "{\"type\":\"judged\",\"rubric\":[{\"id\":\"a b\",\"kind\":\"judgement\",\"max\":1}]}",
-	 NULL, E_DEF, "id"},
+	 "{\"type\":\"judged\",\"rubric\":[{\"id\":\"a\",\"kind\":\"judgement\",\"max\":5,\"scale\":10}]}",
+	 NULL, E_DEF, "0-3"},
+	{"judged bad id",
+	 "{\"type\":\"judged\",\"rubric\":[{\"id\":\"a b\",\"kind\":\"judgement\",\"max\":1}]}", NULL, E_DEF,
+	 "id"},
 	{"judged trim_from 2",
 	 "{\"type\":\"judged\",\"panel\":{\"trim_from\":2},\"rubric\":[{\"id\":\"a\",\"kind\":\"judgement\",\"max\":1}]}",
 	 NULL, E_DEF, "trim_from"},
@@ -491,7 +520,8 @@ static void test_errnames(void **state)
 	assert_string_equal(score_errname(SCORE_E_RANGE), "option_out_of_range");
 	assert_string_equal(score_errname(SCORE_E_UNKNOWN_TYPE), "unknown_question_type");
 	assert_string_equal(score_errname(-1000), "internal");
-	assert_string_equal(score_strerror(SCORE_E_RESPONSE, "en"), "the response does not fit the question type");
+	assert_string_equal(score_strerror(SCORE_E_RESPONSE, "en"),
+			    "the response does not fit the question type");
 	assert_string_equal(score_strerror(SCORE_E_RESPONSE, "zh-CN"), "作答格式与题型不符");
 	assert_string_equal(score_strerror(SCORE_E_RANGE, NULL), "选项编号超出范围");
 	assert_string_equal(score_strerror(SCORE_E_RANGE, "en-GB"), score_strerror(SCORE_E_RANGE, "en"));
@@ -520,7 +550,8 @@ static void test_public_fields(void **state)
 {
 	score_question *q = compile_str(
 		"{\"type\":\"single_choice\",\"options\":[\"110\",{\"zh-CN\":\"火警\",\"en\":\"fire\"}],\"answer\":1,"
-		"\"points\":20}", NULL);
+		"\"points\":20}",
+		NULL);
 	cJSON *o = cJSON_CreateObject();
 	assert_int_equal(score_public_fields(q, o), 0);
 	char *s = cJSON_PrintUnformatted(o);
@@ -533,10 +564,13 @@ static void test_public_fields(void **state)
 	score_question_free(q);
 
 	/* no type leaks its answer through the public fields */
-	static const char *const qs[] = {MC, TF, NQ, FQ, OQ, MQ, JQ,
-		"{\"type\":\"numeric\",\"answer\":1,\"unit\":\"米\"}"};
-	static const char *const want[] = {"{\"options\":[{\"zh-CN\":\"a\"},{\"zh-CN\":\"b\"},{\"zh-CN\":\"c\"},{\"zh-CN\":\"d\"}]}",
-		"{}", "{}", "{\"blanks\":1}",
+	static const char *const qs[] = {MC, TF, NQ, FQ,
+					 OQ, MQ, JQ, "{\"type\":\"numeric\",\"answer\":1,\"unit\":\"米\"}"};
+	static const char *const want[] = {
+		"{\"options\":[{\"zh-CN\":\"a\"},{\"zh-CN\":\"b\"},{\"zh-CN\":\"c\"},{\"zh-CN\":\"d\"}]}",
+		"{}",
+		"{}",
+		"{\"blanks\":1}",
 		"{\"items\":[{\"zh-CN\":\"a\"},{\"zh-CN\":\"b\"},{\"zh-CN\":\"c\"},{\"zh-CN\":\"d\"}]}",
 		"{\"left\":[{\"zh-CN\":\"a\"},{\"zh-CN\":\"b\"},{\"zh-CN\":\"c\"}],\"right\":[{\"zh-CN\":\"x\"},{\"zh-CN\":\"y\"},{\"zh-CN\":\"z\"},{\"zh-CN\":\"w\"}]}",
 		"{\"rubric\":[{\"id\":\"m1\",\"kind\":\"measurement\",\"max\":10},{\"id\":\"m2\",\"kind\":\"measurement\",\"max\":20,\"scale\":5},{\"id\":\"j1\",\"kind\":\"judgement\",\"max\":30}]}",
@@ -556,8 +590,16 @@ static void test_public_fields(void **state)
 static void test_reveal(void **state)
 {
 	static const char *const qs[] = {SC, MC, TF, TFF, NQ, NT, FQ2, OQ, MQ, JQ};
-	static const char *const want[] = {"1", "[0,2]", "true", "false", "9.8",
-		"{\"value\":3.5,\"tolerance\":0.1}", "[[\"A=ma\",\"F=ma\"],\"牛顿\"]", "[2,0,1,3]", "[1,0,2]", "null"};
+	static const char *const want[] = {"1",
+					   "[0,2]",
+					   "true",
+					   "false",
+					   "9.8",
+					   "{\"value\":3.5,\"tolerance\":0.1}",
+					   "[[\"A=ma\",\"F=ma\"],\"牛顿\"]",
+					   "[2,0,1,3]",
+					   "[1,0,2]",
+					   "null"};
 	for (size_t i = 0; i < sizeof qs / sizeof qs[0]; i++) {
 		score_question *q = compile_str(qs[i], NULL);
 		cJSON *a = score_reveal_answer(q);
@@ -615,7 +657,8 @@ static void test_limits(void **state)
 	char buf[4096];
 	/* 64 options compile, 65 do not */
 	for (int n = 64; n <= 65; n++) {
-		size_t o = (size_t)snprintf(buf, sizeof buf, "{\"type\":\"multiple_choice\",\"answer\":[63],\"options\":[");
+		size_t o = (size_t)snprintf(buf, sizeof buf,
+					    "{\"type\":\"multiple_choice\",\"answer\":[63],\"options\":[");
 		for (int i = 0; i < n; i++)
 			o += (size_t)snprintf(buf + o, sizeof buf - o, "%s\"o%d\"", i ? "," : "", i);
 		snprintf(buf + o, sizeof buf - o, "]}");
@@ -703,7 +746,8 @@ static void test_demo_contest(void **state)
 	assert_non_null(c);
 	const cJSON *rules = cJSON_GetObjectItemCaseSensitive(c, "scoring"), *q;
 	int count = 0;
-	cJSON_ArrayForEach(q, cJSON_GetObjectItemCaseSensitive(c, "questions")) {
+	cJSON_ArrayForEach(q, cJSON_GetObjectItemCaseSensitive(c, "questions"))
+	{
 		score_question *sq = NULL;
 		char *err = NULL;
 		int rc = score_compile(eng, q, rules, &sq, &err);
@@ -759,11 +803,10 @@ int main(void)
 	int fails = _cmocka_run_group_tests("scoring_tables", t, na + nc, setup, teardown);
 	free(t);
 	const struct CMUnitTest api[] = {
-		cmocka_unit_test(test_errnames),     cmocka_unit_test(test_engine_types),
-		cmocka_unit_test(test_public_fields), cmocka_unit_test(test_reveal),
-		cmocka_unit_test(test_response_options), cmocka_unit_test(test_limits),
-		cmocka_unit_test(test_feedback_language),
-		cmocka_unit_test(test_demo_contest),
+		cmocka_unit_test(test_errnames),          cmocka_unit_test(test_engine_types),
+		cmocka_unit_test(test_public_fields),     cmocka_unit_test(test_reveal),
+		cmocka_unit_test(test_response_options),  cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_feedback_language), cmocka_unit_test(test_demo_contest),
 	};
 	fails += cmocka_run_group_tests_name("scoring_api", api, setup, teardown);
 	return fails ? 1 : 0;

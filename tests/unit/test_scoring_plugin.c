@@ -114,10 +114,7 @@ static int liar_compile(void *state, const cJSON *q, char **err)
 	((liar_state *)state)->mode = cJSON_IsNumber(m) ? m->valueint : 0;
 	return SCORE_OK;
 }
-static int liar_validate(const void *state, const cJSON *r)
-{
-	return SCORE_OK;
-}
+static int liar_validate(const void *state, const cJSON *r) { return SCORE_OK; }
 /* mode 0 honest; 1 more than full credit; 2 "correct" with half credit;
  * 3 den 0; 4 "wrong" with credit; 5 an unknown correctness; 6 credit below -1 */
 static int liar_score(const void *state, const cJSON *r, const char *lang, score_outcome *out)
@@ -125,38 +122,44 @@ static int liar_score(const void *state, const cJSON *r, const char *lang, score
 	static const struct {
 		int64_t num, den;
 		int corr;
-	} o[] = {{1, 2, SCORE_PARTIAL}, {3, 2, SCORE_CORRECT}, {1, 2, SCORE_CORRECT}, {1, 0, SCORE_PARTIAL},
-		 {1, 2, SCORE_WRONG},   {1, 2, 7},             {-3, 2, SCORE_WRONG}};
+	} o[] = {{1, 2, SCORE_PARTIAL}, {3, 2, SCORE_CORRECT}, {1, 2, SCORE_CORRECT},
+		 {1, 0, SCORE_PARTIAL}, {1, 2, SCORE_WRONG},   {1, 2, 7},
+		 {-3, 2, SCORE_WRONG}};
 	int m = ((const liar_state *)state)->mode;
 	out->num = o[m].num;
 	out->den = o[m].den;
 	out->correctness = (score_correctness)o[m].corr;
-	memset(out->feedback, 'x', sizeof out->feedback); /* not terminated: the engine must cope */
+	memset(out->feedback, 'x', sizeof out->feedback);     /* not terminated: the engine must cope */
 	out->feedback[sizeof out->feedback - 2] = (char)0xe4; /* and a cut UTF-8 sequence at the end */
 	return SCORE_OK;
 }
-static int liar_public(const void *state, cJSON *obj)
-{
-	return SCORE_OK;
-}
-static cJSON *liar_reveal(const void *state)
-{
-	return cJSON_CreateNull();
-}
-static char *liar_canonical(const void *state, const cJSON *r)
-{
-	return strdup("x");
-}
+static int liar_public(const void *state, cJSON *obj) { return SCORE_OK; }
+static cJSON *liar_reveal(const void *state) { return cJSON_CreateNull(); }
+static char *liar_canonical(const void *state, const cJSON *r) { return strdup("x"); }
 
 static const score_type liar = {
-	.abi_version = SCORE_ABI_VERSION, .type = "liar", .version = "0.1", .state_size = sizeof(liar_state),
-	.compile = liar_compile, .validate = liar_validate, .score = liar_score, .public_fields = liar_public,
-	.reveal = liar_reveal, .canonical = liar_canonical,
+	.abi_version = SCORE_ABI_VERSION,
+	.type = "liar",
+	.version = "0.1",
+	.state_size = sizeof(liar_state),
+	.compile = liar_compile,
+	.validate = liar_validate,
+	.score = liar_score,
+	.public_fields = liar_public,
+	.reveal = liar_reveal,
+	.canonical = liar_canonical,
 };
 static const score_type liar_future = {
-	.abi_version = SCORE_ABI_VERSION + 1, .type = "liar2", .version = "0.1", .state_size = 4,
-	.compile = liar_compile, .validate = liar_validate, .score = liar_score, .public_fields = liar_public,
-	.reveal = liar_reveal, .canonical = liar_canonical,
+	.abi_version = SCORE_ABI_VERSION + 1,
+	.type = "liar2",
+	.version = "0.1",
+	.state_size = 4,
+	.compile = liar_compile,
+	.validate = liar_validate,
+	.score = liar_score,
+	.public_fields = liar_public,
+	.reveal = liar_reveal,
+	.canonical = liar_canonical,
 };
 
 static void test_register_and_contract(void **state)
@@ -197,9 +200,11 @@ static void test_register_and_contract(void **state)
 
 /* ---------- the keywords plugin ---------- */
 
-#define KQ "{\"type\":\"keywords\",\"keywords\":[{\"any\":[\"通风\"]},{\"any\":[\"检测\",\"测氧\"]}," \
+#define KQ                                                                                               \
+	"{\"type\":\"keywords\",\"keywords\":[{\"any\":[\"通风\"]},{\"any\":[\"检测\",\"测氧\"]}," \
 	"{\"any\":[\"监护\"],\"weight\":2}],\"forbidden\":[\"直接进入\"],\"max_chars\":20}"
-#define KQO "{\"type\":\"keywords\",\"ordered\":true,\"keywords\":[{\"any\":[\"通风\"]},{\"any\":[\"检测\",\"测氧\"]}," \
+#define KQO                                                                                                               \
+	"{\"type\":\"keywords\",\"ordered\":true,\"keywords\":[{\"any\":[\"通风\"]},{\"any\":[\"检测\",\"测氧\"]}," \
 	"{\"any\":[\"监护\"],\"weight\":2}]}"
 #define KQC "{\"type\":\"keywords\",\"keywords\":[{\"any\":[\"CO\"]}]}"
 #define KQS "{\"type\":\"keywords\",\"keywords\":[{\"any\":[\"CO\"]}],\"ignore_case\":false}"
@@ -221,16 +226,18 @@ static const kcase kcases[] = {
 	{"second phrasing", KQ, NULL, "\"测氧\"", 0, 250000, P, NULL, NULL},
 	{"nothing relevant", KQ, NULL, "\"注意安全\"", 0, 0, W, NULL, "提到 0/3 个要点"},
 	{"blank", KQ, "{\"negative_marking\":true,\"wrong_penalty\":100}", "\"  \"", 0, 0, W, "\"\"", ""},
-	{"wrong is penalized", KQ, "{\"negative_marking\":true,\"wrong_penalty\":100}", "\"注意安全\"", 0, -100000, W,
-	 NULL, NULL},
+	{"wrong is penalized", KQ, "{\"negative_marking\":true,\"wrong_penalty\":100}", "\"注意安全\"", 0,
+	 -100000, W, NULL, NULL},
 	{"forbidden step", KQ, NULL, "\"直接进入，通风检测监护\"", 0, 0, W, NULL, "包含错误做法：直接进入"},
-	{"too long", KQ, NULL, "\"一二三四五六七八九十一二三四五六七八九十一\"", SCORE_E_RESPONSE, 0, 0, NULL, NULL},
+	{"too long", KQ, NULL, "\"一二三四五六七八九十一二三四五六七八九十一\"", SCORE_E_RESPONSE, 0, 0, NULL,
+	 NULL},
 	{"twenty chars", KQ, NULL, "\"一二三四五六七八九十一二三四五六七八九十\"", 0, 0, W, NULL, NULL},
 	{"number", KQ, NULL, "123", SCORE_E_RESPONSE, 0, 0, NULL, NULL},
 	{"array", KQ, NULL, "[\"通风\"]", SCORE_E_RESPONSE, 0, 0, NULL, NULL},
 	{"invalid utf-8", KQ, NULL, "\"\xe9\x80\"", SCORE_E_RESPONSE, 0, 0, NULL, NULL},
 	{"ordered in order", KQO, NULL, "\"通风 检测 监护\"", 0, 1000000, C, NULL, NULL},
-	{"ordered reversed", KQO, NULL, "\"监护 检测 通风\"", 0, 500000, P, NULL, "提到 3/3 个要点，顺序有误"},
+	{"ordered reversed", KQO, NULL, "\"监护 检测 通风\"", 0, 500000, P, NULL,
+	 "提到 3/3 个要点，顺序有误"},
 	{"ordered one out of place", KQO, NULL, "\"检测 通风 监护\"", 0, 750000, P, NULL, NULL},
 	{"ignore case", KQC, NULL, "\"co\"", 0, 1000000, C, "\"co\"", NULL},
 	{"full-width", KQC, NULL, "\"ｃｏ\"", 0, 1000000, C, NULL, NULL},
@@ -241,7 +248,8 @@ static const kcase kcases[] = {
 static void run_kcase(void **state)
 {
 	const kcase *c = *state;
-	cJSON *q = cJSON_Parse(c->q), *r = c->rules ? cJSON_Parse(c->rules) : NULL, *resp = cJSON_Parse(c->resp);
+	cJSON *q = cJSON_Parse(c->q), *r = c->rules ? cJSON_Parse(c->rules) : NULL,
+	      *resp = cJSON_Parse(c->resp);
 	assert_non_null(q);
 	assert_non_null(resp);
 	score_question *sq = NULL;
@@ -281,14 +289,18 @@ static const struct {
 } kbad[] = {
 	{"no keywords", "{\"type\":\"keywords\"}", "keywords"},
 	{"empty any", "{\"type\":\"keywords\",\"keywords\":[{\"any\":[]}]}", "keywords[0].any"},
-	{"blank phrase", "{\"type\":\"keywords\",\"keywords\":[{\"any\":[\"　\"]}]}", "keywords[0].any[0]: is empty"},
+	{"blank phrase", "{\"type\":\"keywords\",\"keywords\":[{\"any\":[\"　\"]}]}",
+	 "keywords[0].any[0]: is empty"},
 	/* regression (found by fuzz_scoring_compile): the phrase compiled before a bad one leaked */
 	{"bad phrase after a good one", "{\"type\":\"keywords\",\"keywords\":[{\"any\":[\"ok\",\"\xff\"]}]}",
 	 "keywords[0].any[1]: is not valid UTF-8"},
 	{"zero weight", "{\"type\":\"keywords\",\"keywords\":[{\"any\":[\"a\"],\"weight\":0}]}", "weight"},
-	{"forbidden object", "{\"type\":\"keywords\",\"keywords\":[{\"any\":[\"a\"]}],\"forbidden\":{}}", "forbidden"},
-	{"max_chars 0", "{\"type\":\"keywords\",\"keywords\":[{\"any\":[\"a\"]}],\"max_chars\":0}", "max_chars"},
-	{"ordered string", "{\"type\":\"keywords\",\"keywords\":[{\"any\":[\"a\"]}],\"ordered\":\"yes\"}", "ordered"},
+	{"forbidden object", "{\"type\":\"keywords\",\"keywords\":[{\"any\":[\"a\"]}],\"forbidden\":{}}",
+	 "forbidden"},
+	{"max_chars 0", "{\"type\":\"keywords\",\"keywords\":[{\"any\":[\"a\"]}],\"max_chars\":0}",
+	 "max_chars"},
+	{"ordered string", "{\"type\":\"keywords\",\"keywords\":[{\"any\":[\"a\"]}],\"ordered\":\"yes\"}",
+	 "ordered"},
 };
 
 static void test_keywords_refused(void **state)
@@ -300,7 +312,8 @@ static void test_keywords_refused(void **state)
 		assert_int_equal(score_compile(eng, q, NULL, &sq, &err), SCORE_E_DEFINITION);
 		assert_null(sq);
 		if (!err || !strstr(err, kbad[i].msg))
-			print_error("%s: message '%s' lacks '%s'\n", kbad[i].name, err ? err : "", kbad[i].msg);
+			print_error("%s: message '%s' lacks '%s'\n", kbad[i].name, err ? err : "",
+				    kbad[i].msg);
 		assert_non_null(strstr(err, kbad[i].msg));
 		free(err);
 		cJSON_Delete(q);
@@ -349,10 +362,8 @@ int main(void)
 {
 	find_dirs();
 	const struct CMUnitTest load[] = {
-		cmocka_unit_test(test_load_example),
-		cmocka_unit_test(test_refusals),
-		cmocka_unit_test(test_register_and_contract),
-		cmocka_unit_test(test_keywords_refused),
+		cmocka_unit_test(test_load_example),          cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_register_and_contract), cmocka_unit_test(test_keywords_refused),
 		cmocka_unit_test(test_keywords_fields),
 	};
 	int fails = cmocka_run_group_tests_name("scoring_plugins", load, setup, teardown);

@@ -29,9 +29,18 @@ static const ncase norm_cases[] = {
 	{"full-width fold", "Ａ＝ＭＡ", 1, "a=ma"},
 	{"ideographic space", "预防　为主", 0, "预防 为主"},
 	{"trim and collapse", "  a \t\n b  ", 0, "a b"},
-	{"nbsp", "a\xc2\xa0" "b", 0, "a b"},
-	{"zero width dropped", "a\xe2\x80\x8b" "b", 0, "ab"},
-	{"bom dropped", "\xef\xbb\xbf" "ab", 0, "ab"},
+	{"nbsp",
+	 "a\xc2\xa0"
+	 "b",
+	 0, "a b"},
+	{"zero width dropped",
+	 "a\xe2\x80\x8b"
+	 "b",
+	 0, "ab"},
+	{"bom dropped",
+	 "\xef\xbb\xbf"
+	 "ab",
+	 0, "ab"},
 	{"cjk kept", "安全第一", 0, "安全第一"},
 	{"fold only ascii", "ÄB", 1, "Äb"},
 	{"full-width digits", "１２３", 0, "123"},
@@ -124,9 +133,11 @@ static void test_format_number(void **state)
 
 /* ---------- judged marks ---------- */
 
-#define JQ "{\"type\":\"judged\",\"rubric\":[{\"id\":\"m1\",\"kind\":\"measurement\",\"max\":10}," \
+#define JQ                                                                                      \
+	"{\"type\":\"judged\",\"rubric\":[{\"id\":\"m1\",\"kind\":\"measurement\",\"max\":10}," \
 	"{\"id\":\"m2\",\"kind\":\"measurement\",\"max\":20,\"scale\":5},{\"id\":\"j1\",\"kind\":\"judgement\",\"max\":30}]}"
-#define JP "{\"type\":\"judged\",\"panel\":{\"min_judges\":3,\"trim_from\":0,\"max_spread\":0}," \
+#define JP                                                                                    \
+	"{\"type\":\"judged\",\"panel\":{\"min_judges\":3,\"trim_from\":0,\"max_spread\":0}," \
 	"\"rubric\":[{\"id\":\"j1\",\"kind\":\"judgement\",\"max\":9}]}"
 
 typedef struct jcase {
@@ -144,16 +155,18 @@ static const jcase judged_cases[] = {
 	{"spread 2 flagged", JQ, "{\"m1\":false,\"m2\":0,\"j1\":[1,3,2]}", 0, 20000, 1, 20000, 3, 2},
 	{"five judges trimmed", JQ, "{\"m1\":false,\"m2\":0,\"j1\":[3,2,2,2,0]}", 0, 20000, 1, 20000, 3, 3},
 	{"four judges not trimmed", JQ, "{\"m1\":false,\"m2\":0,\"j1\":[3,2,2,0]}", 0, 17500, 1, 17500, 4, 3},
-	{"seven judges trimmed", JQ, "{\"m1\":false,\"m2\":0,\"j1\":[3,3,3,2,2,2,1]}", 0, 24000, 1, 24000, 5, 2},
+	{"seven judges trimmed", JQ, "{\"m1\":false,\"m2\":0,\"j1\":[3,3,3,2,2,2,1]}", 0, 24000, 1, 24000, 5,
+	 2},
 	{"scale decimals", JQ, "{\"m1\":true,\"m2\":2.125,\"j1\":[0]}", 0, 18500, 0, 0, 1, 0},
-	{"docs/scoring.md example", JQ, "{\"m1\":true,\"m2\":3.5,\"j1\":[3,2,2,3,1]}", 0, 47333, 1, 23333, 3, 2},
+	{"docs/scoring.md example", JQ, "{\"m1\":true,\"m2\":3.5,\"j1\":[3,2,2,3,1]}", 0, 47333, 1, 23333, 3,
+	 2},
 	{"measurement as 1", JQ, "{\"m1\":1,\"m2\":0,\"j1\":[0]}", 0, 10000, 0, 0, 1, 0},
 	{"scale four decimals", JQ, "{\"m1\":1,\"m2\":2.1255,\"j1\":[0]}", SCORE_E_RANGE, 0, 0, 0, 0, 0},
 	{"negative scale", JQ, "{\"m1\":1,\"m2\":-1,\"j1\":[0]}", SCORE_E_RANGE, 0, 0, 0, 0, 0},
 	{"scale as bool", JQ, "{\"m1\":1,\"m2\":true,\"j1\":[0]}", SCORE_E_RESPONSE, 0, 0, 0, 0, 0},
 	{"judge mark string", JQ, "{\"m1\":1,\"m2\":1,\"j1\":[\"3\"]}", SCORE_E_RESPONSE, 0, 0, 0, 0, 0},
-	{"seventeen judges", JQ, "{\"m1\":1,\"m2\":1,\"j1\":[1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1]}", SCORE_E_RESPONSE,
-	 0, 0, 0, 0, 0},
+	{"seventeen judges", JQ, "{\"m1\":1,\"m2\":1,\"j1\":[1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1]}",
+	 SCORE_E_RESPONSE, 0, 0, 0, 0, 0},
 	{"panel min judges", JP, "{\"j1\":[3,3]}", SCORE_E_RESPONSE, 0, 0, 0, 0, 0},
 	{"panel no trim", JP, "{\"j1\":[3,3,3,3,0]}", 0, 7200, 1, 7200, 5, 3},
 	{"panel strict spread", JP, "{\"j1\":[2,3,3]}", 0, 8000, 1, 8000, 3, 1},
@@ -239,16 +252,61 @@ static const scase stage_cases[] = {
 	{"different maxima", {{45000, 50000, 30, 0}, {150000, 200000, 70, 0}}, 2, 100000, 0, 0, 79500, 1, -1},
 	{"thirds rounded", {{1000, 3000, 1, 0}}, 1, 100000, 0, 0, 33333, 1, -1},
 	{"two thirds rounded", {{2000, 3000, 1, 0}}, 1, 100000, 0, 0, 66667, 1, -1},
-	{"stage pass met", {{60000, 100000, 30, 600000}, {60000, 100000, 70, 600000}}, 2, 100000, 0, 0, 60000, 1, -1},
-	{"stage pass missed", {{59999, 100000, 30, 600000}, {90000, 100000, 70, 600000}}, 2, 100000, 0, 0, 81000, 0,
+	{"stage pass met",
+	 {{60000, 100000, 30, 600000}, {60000, 100000, 70, 600000}},
+	 2,
+	 100000,
+	 0,
+	 0,
+	 60000,
+	 1,
+	 -1},
+	{"stage pass missed",
+	 {{59999, 100000, 30, 600000}, {90000, 100000, 70, 600000}},
+	 2,
+	 100000,
+	 0,
+	 0,
+	 81000,
+	 0,
 	 0},
-	{"second stage missed", {{90000, 100000, 30, 600000}, {50000, 100000, 70, 600000}}, 2, 100000, 0, 0, 62000, 0,
+	{"second stage missed",
+	 {{90000, 100000, 30, 600000}, {50000, 100000, 70, 600000}},
+	 2,
+	 100000,
+	 0,
+	 0,
+	 62000,
+	 0,
 	 1},
-	{"overall pass missed", {{60000, 100000, 50, 0}, {60000, 100000, 50, 0}}, 2, 100000, 700000, 0, 60000, 0, -1},
-	{"overall pass met", {{70000, 100000, 50, 0}, {70000, 100000, 50, 0}}, 2, 100000, 700000, 0, 70000, 1, -1},
+	{"overall pass missed",
+	 {{60000, 100000, 50, 0}, {60000, 100000, 50, 0}},
+	 2,
+	 100000,
+	 700000,
+	 0,
+	 60000,
+	 0,
+	 -1},
+	{"overall pass met",
+	 {{70000, 100000, 50, 0}, {70000, 100000, 50, 0}},
+	 2,
+	 100000,
+	 700000,
+	 0,
+	 70000,
+	 1,
+	 -1},
 	{"zero weight stage", {{0, 100000, 0, 0}, {100000, 100000, 1, 0}}, 2, 100000, 0, 0, 100000, 1, -1},
-	{"three stages", {{50000, 100000, 20, 0}, {80000, 100000, 30, 0}, {90000, 100000, 50, 0}}, 3, 100000, 0, 0,
-	 79000, 1, -1},
+	{"three stages",
+	 {{50000, 100000, 20, 0}, {80000, 100000, 30, 0}, {90000, 100000, 50, 0}},
+	 3,
+	 100000,
+	 0,
+	 0,
+	 79000,
+	 1,
+	 -1},
 	{"all weights zero", {{1, 100000, 0, 0}}, 1, 100000, 0, SCORE_E_RULES, 0, 0, 0},
 	{"max zero", {{0, 0, 1, 0}}, 1, 100000, 0, SCORE_E_RULES, 0, 0, 0},
 	{"points above max", {{2, 1, 1, 0}}, 1, 100000, 0, SCORE_E_RULES, 0, 0, 0},
@@ -277,7 +335,10 @@ typedef struct tcase {
 } tcase;
 
 /* total, reached, time, correct, wrong, id */
-#define S(t, r, tm, c, w, id) {t, r, tm, c, w, id}
+#define S(t, r, tm, c, w, id)      \
+	{                          \
+		t, r, tm, c, w, id \
+	}
 static const tcase tb_cases[] = {
 	{"higher total first", NULL, S(2000, 9, 9, 0, 9, 9), S(1000, 1, 1, 9, 0, 1), -1},
 	{"earlier reach first", NULL, S(1000, 5, 9, 0, 9, 9), S(1000, 6, 1, 9, 0, 1), -1},
@@ -287,7 +348,8 @@ static const tcase tb_cases[] = {
 	{"same standing", NULL, S(1000, 5, 8, 0, 1, 1), S(1000, 5, 8, 0, 1, 1), 0},
 	{"correct when asked", "{\"tiebreak\":[\"total\",\"correct\"]}", S(1000, 9, 9, 5, 9, 9),
 	 S(1000, 1, 1, 4, 0, 1), -1},
-	{"id appended", "{\"tiebreak\":[\"total\",\"correct\"]}", S(1000, 9, 9, 5, 9, 2), S(1000, 1, 1, 5, 0, 1), 1},
+	{"id appended", "{\"tiebreak\":[\"total\",\"correct\"]}", S(1000, 9, 9, 5, 9, 2),
+	 S(1000, 1, 1, 5, 0, 1), 1},
 	{"time before wrong", "{\"tiebreak\":[\"total\",\"time\",\"wrong\"]}", S(1000, 9, 1, 0, 9, 9),
 	 S(1000, 1, 2, 9, 0, 1), -1},
 	{"negative totals", NULL, S(-500, 1, 1, 0, 0, 1), S(0, 9, 9, 0, 9, 9), 1},
@@ -361,8 +423,8 @@ static void test_tiebreak_sort(void **state)
 	unsigned x = 12345;
 	for (int i = 0; i < 200; i++) {
 		x = x * 1103515245 + 12345;
-		s[i] = (score_standing){(x >> 8) % 5 * 1000, (x >> 4) % 7, (x >> 12) % 3, (int)((x >> 16) % 4),
-				       (int)((x >> 20) % 3), 200 - i};
+		s[i] = (score_standing){(x >> 8) % 5 * 1000,  (x >> 4) % 7,         (x >> 12) % 3,
+					(int)((x >> 16) % 4), (int)((x >> 20) % 3), 200 - i};
 	}
 	qsort(s, 200, sizeof s[0], cmp_default);
 	for (int i = 1; i < 200; i++) {
@@ -371,14 +433,14 @@ static void test_tiebreak_sort(void **state)
 	}
 }
 
-#define TABLE(arr, fn)                                                                             \
-	do {                                                                                       \
-		size_t n_ = sizeof arr / sizeof arr[0];                                            \
-		struct CMUnitTest *t_ = calloc(n_, sizeof *t_);                                    \
-		for (size_t i_ = 0; i_ < n_; i_++)                                                 \
+#define TABLE(arr, fn)                                                                                \
+	do {                                                                                          \
+		size_t n_ = sizeof arr / sizeof arr[0];                                               \
+		struct CMUnitTest *t_ = calloc(n_, sizeof *t_);                                       \
+		for (size_t i_ = 0; i_ < n_; i_++)                                                    \
 			t_[i_] = (struct CMUnitTest){arr[i_].name, fn, NULL, NULL, (void *)&arr[i_]}; \
-		fails += _cmocka_run_group_tests(#arr, t_, n_, NULL, NULL);                      \
-		free(t_);                                                                          \
+		fails += _cmocka_run_group_tests(#arr, t_, n_, NULL, NULL);                           \
+		free(t_);                                                                             \
 	} while (0)
 
 int main(void)

@@ -19,10 +19,10 @@ static void test_utf8_count(void **state)
 	(void)state;
 	assert_int_equal(utf8_count("abc", 3), 3);
 	assert_int_equal(utf8_count("张三", strlen("张三")), 2);
-	assert_int_equal(utf8_count("\xF0\x9F\x98\x80", 4), 1);       /* emoji */
-	assert_int_equal(utf8_count("\xC0\xAF", 2), -1);              /* overlong '/' */
-	assert_int_equal(utf8_count("\xED\xA0\x80", 3), -1);          /* surrogate */
-	assert_int_equal(utf8_count("\xE5\xBC", 2), -1);              /* truncated */
+	assert_int_equal(utf8_count("\xF0\x9F\x98\x80", 4), 1); /* emoji */
+	assert_int_equal(utf8_count("\xC0\xAF", 2), -1);        /* overlong '/' */
+	assert_int_equal(utf8_count("\xED\xA0\x80", 3), -1);    /* surrogate */
+	assert_int_equal(utf8_count("\xE5\xBC", 2), -1);        /* truncated */
 	assert_int_equal(utf8_count("\xFF", 1), -1);
 }
 
@@ -59,10 +59,19 @@ static void test_name_control_characters(void **state)
 	(void)state;
 	assert_int_equal(validate_name("a\tb", NULL), SA_E_INVALID_NAME);
 	assert_int_equal(validate_name("a\nb", NULL), SA_E_INVALID_NAME);
-	assert_int_equal(validate_name("a\x7f" "b", NULL), SA_E_INVALID_NAME);
-	assert_int_equal(validate_name("a\xC2\x85" "b", NULL), SA_E_INVALID_NAME); /* NEL, C1 */
-	assert_int_equal(validate_name("a\xE2\x80\xA8" "b", NULL), SA_E_INVALID_NAME); /* U+2028 */
-	assert_int_equal(validate_name("\xC3\x28", NULL), SA_E_INVALID_NAME);        /* bad UTF-8 */
+	assert_int_equal(validate_name("a\x7f"
+				       "b",
+				       NULL),
+			 SA_E_INVALID_NAME);
+	assert_int_equal(validate_name("a\xC2\x85"
+				       "b",
+				       NULL),
+			 SA_E_INVALID_NAME); /* NEL, C1 */
+	assert_int_equal(validate_name("a\xE2\x80\xA8"
+				       "b",
+				       NULL),
+			 SA_E_INVALID_NAME);                                  /* U+2028 */
+	assert_int_equal(validate_name("\xC3\x28", NULL), SA_E_INVALID_NAME); /* bad UTF-8 */
 }
 
 static void test_unit_and_employee_no(void **state)

@@ -71,13 +71,16 @@ static void pg_work(const char *conninfo, const char *how, long from, long n, lo
 			k = 1;
 		size_t o = 0;
 		if (strcmp(how, "copy") == 0) {
-			pg_exec(c, "COPY lg_ceiling (participant_id, question_idx, contest_id, question_id, request_id, "
-				   "response, options, points_milli, correctness, received_ms, response_ms, instance) FROM STDIN");
+			pg_exec(c,
+				"COPY lg_ceiling (participant_id, question_idx, contest_id, question_id, request_id, "
+				"response, options, points_milli, correctness, received_ms, response_ms, instance) FROM STDIN");
 			for (long i = 0; i < k; i++) {
 				long id = from + done + i;
-				o += (size_t)snprintf(sql + o, cap - o, "%ld\t%ld\t1\tq%ld\ta%ld\t%ld\t{%ld}\t%ld\t%d\t%ld\t%ld\tbench\n",
-						      id / 20, id % 20, id % 20 + 1, id % 20, id % 4, id % 4, (id % 4) * 250,
-						      id % 4 ? 0 : 2, 1764215000000 + id, id % 20000);
+				o += (size_t)snprintf(
+					sql + o, cap - o,
+					"%ld\t%ld\t1\tq%ld\ta%ld\t%ld\t{%ld}\t%ld\t%d\t%ld\t%ld\tbench\n",
+					id / 20, id % 20, id % 20 + 1, id % 20, id % 4, id % 4,
+					(id % 4) * 250, id % 4 ? 0 : 2, 1764215000000 + id, id % 20000);
 			}
 			if (PQputCopyData(c, sql, (int)o) != 1 || PQputCopyEnd(c, NULL) != 1)
 				die("COPY failed", PQerrorMessage(c));
@@ -88,14 +91,18 @@ static void pg_work(const char *conninfo, const char *how, long from, long n, lo
 				PQclear(r);
 			}
 		} else {
-			o += (size_t)snprintf(sql, cap, "INSERT INTO lg_ceiling (participant_id, question_idx, contest_id, "
-					      "question_id, request_id, response, options, points_milli, correctness, received_ms, "
-					      "response_ms, instance) VALUES ");
+			o += (size_t)snprintf(
+				sql, cap,
+				"INSERT INTO lg_ceiling (participant_id, question_idx, contest_id, "
+				"question_id, request_id, response, options, points_milli, correctness, received_ms, "
+				"response_ms, instance) VALUES ");
 			for (long i = 0; i < k; i++) {
 				long id = from + done + i;
-				o += (size_t)snprintf(sql + o, cap - o, "%s(%ld,%ld,1,'q%ld','a%ld','%ld','{%ld}',%ld,%d,%ld,%ld,'bench')",
-						      i ? "," : "", id / 20, id % 20, id % 20 + 1, id % 20, id % 4, id % 4,
-						      (id % 4) * 250, id % 4 ? 0 : 2, 1764215000000 + id, id % 20000);
+				o += (size_t)snprintf(
+					sql + o, cap - o,
+					"%s(%ld,%ld,1,'q%ld','a%ld','%ld','{%ld}',%ld,%d,%ld,%ld,'bench')",
+					i ? "," : "", id / 20, id % 20, id % 20 + 1, id % 20, id % 4, id % 4,
+					(id % 4) * 250, id % 4 ? 0 : 2, 1764215000000 + id, id % 20000);
 			}
 			pg_exec(c, sql);
 		}
@@ -115,11 +122,12 @@ static int pg_ceiling(const char *conninfo, long rows, long batch, long clients)
 	PQsetNoticeProcessor(c, pg_quiet, NULL);
 	pg_exec(c, "DROP TABLE IF EXISTS lg_ceiling");
 	/* the shape of server/sql/001_init.sql's answers table (keys and index), without the foreign key */
-	pg_exec(c, "CREATE TABLE lg_ceiling (participant_id bigint NOT NULL, question_idx int NOT NULL, "
-		   "contest_id bigint NOT NULL, question_id text NOT NULL, request_id text, response text NOT NULL, "
-		   "options int[] NOT NULL DEFAULT '{}', points_milli bigint NOT NULL, correctness smallint NOT NULL, "
-		   "received_ms bigint NOT NULL, response_ms int NOT NULL, instance text NOT NULL DEFAULT '', "
-		   "stored_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (participant_id, question_idx))");
+	pg_exec(c,
+		"CREATE TABLE lg_ceiling (participant_id bigint NOT NULL, question_idx int NOT NULL, "
+		"contest_id bigint NOT NULL, question_id text NOT NULL, request_id text, response text NOT NULL, "
+		"options int[] NOT NULL DEFAULT '{}', points_milli bigint NOT NULL, correctness smallint NOT NULL, "
+		"received_ms bigint NOT NULL, response_ms int NOT NULL, instance text NOT NULL DEFAULT '', "
+		"stored_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (participant_id, question_idx))");
 	pg_exec(c, "CREATE INDEX lg_ceiling_question ON lg_ceiling (contest_id, question_idx)");
 	PGresult *r = PQexec(c, "SHOW synchronous_commit");
 	char sync[32] = "?";
@@ -129,7 +137,9 @@ static int pg_ceiling(const char *conninfo, long rows, long batch, long clients)
 	static const struct {
 		const char *how, *name;
 		long div;
-	} ways[] = {{"insert", "pg_batched_insert", 1}, {"copy", "pg_copy", 1}, {"single", "pg_single_insert", 10}};
+	} ways[] = {{"insert", "pg_batched_insert", 1},
+		    {"copy", "pg_copy", 1},
+		    {"single", "pg_single_insert", 10}};
 	for (size_t w = 0; w < sizeof(ways) / sizeof(ways[0]); w++) {
 		long n = rows / ways[w].div;
 		pg_exec(c, "TRUNCATE lg_ceiling");
@@ -159,7 +169,8 @@ static int pg_ceiling(const char *conninfo, long rows, long batch, long clients)
 			die("row count mismatch", ways[w].name);
 		printf("bench: scenario=ceiling target=%s rows=%ld batch=%ld clients=%ld synchronous_commit=%s "
 		       "seconds=%.3f rows_per_s=%.0f\n",
-		       ways[w].name, n, strcmp(ways[w].how, "single") ? batch : 1, clients, sync, dt, (double)n / dt);
+		       ways[w].name, n, strcmp(ways[w].how, "single") ? batch : 1, clients, sync, dt,
+		       (double)n / dt);
 		fflush(stdout);
 	}
 	pg_exec(c, "DROP TABLE lg_ceiling");
@@ -187,7 +198,8 @@ static int redis_ceiling(const char *hostport, long ops, long depth, long member
 		for (long done = 0; done < n;) {
 			long k = n - done < dd ? n - done : dd;
 			for (long i = 0; i < k; i++)
-				redisAppendCommand(c, "ZINCRBY lg:ceiling %ld p%ld", (done + i) % 1000, (done + i) % members);
+				redisAppendCommand(c, "ZINCRBY lg:ceiling %ld p%ld", (done + i) % 1000,
+						   (done + i) % members);
 			for (long i = 0; i < k; i++) {
 				void *rep;
 				if (redisGetReply(c, &rep) != REDIS_OK)
@@ -200,7 +212,8 @@ static int redis_ceiling(const char *hostport, long ops, long depth, long member
 		}
 		double dt = now_s() - t0;
 		printf("bench: scenario=ceiling target=%s ops=%ld pipeline=%ld members=%ld seconds=%.3f ops_per_s=%.0f\n",
-		       d == 0 ? "redis_zincrby_pipelined" : "redis_zincrby_single", n, dd, members, dt, (double)n / dt);
+		       d == 0 ? "redis_zincrby_pipelined" : "redis_zincrby_single", n, dd, members, dt,
+		       (double)n / dt);
 		fflush(stdout);
 	}
 	r = redisCommand(c, "DEL lg:ceiling");
@@ -213,8 +226,9 @@ static int redis_ceiling(const char *hostport, long ops, long depth, long member
 int main(int argc, char **argv)
 {
 	if (argc < 3) {
-		fprintf(stderr, "usage: loadgen-ceiling pg CONNINFO [--rows N] [--batch B] [--clients C]\n"
-				"       loadgen-ceiling redis HOST:PORT [--ops N] [--pipeline D] [--members M]\n");
+		fprintf(stderr,
+			"usage: loadgen-ceiling pg CONNINFO [--rows N] [--batch B] [--clients C]\n"
+			"       loadgen-ceiling redis HOST:PORT [--ops N] [--pipeline D] [--members M]\n");
 		return 2;
 	}
 	long rows = 200000, batch = 500, clients = 1, ops = 500000, depth = 64, members = 20000;

@@ -88,8 +88,8 @@ static void delivered(msg *m)
 	if (!m->gen || m->gen != E.gen || E.bc_left <= 0)
 		return;
 	if (--E.bc_left == 0)
-		fprintf(stderr, "loadgen-echo: port %d: broadcast %u written to %d connections in %.2f ms\n", E.port,
-			m->gen, E.bc_total, (double)(uv_hrtime() - E.bc_t0) / 1e6);
+		fprintf(stderr, "loadgen-echo: port %d: broadcast %u written to %d connections in %.2f ms\n",
+			E.port, m->gen, E.bc_total, (double)(uv_hrtime() - E.bc_t0) / 1e6);
 }
 
 static msg *msg_new(const char *text, size_t len)
@@ -173,11 +173,12 @@ static void broadcast(const char *text, size_t len)
 
 static int question_text(char *q, size_t cap)
 {
-	return snprintf(q, cap,
-			 "{\"type\":\"question\",\"id\":\"q%d\",\"index\":%d,\"count\":%d,\"qtype\":\"single_choice\","
-			 "\"text\":{\"zh-CN\":\"第 %d 题\"},\"options\":[\"A\",\"B\",\"C\",\"D\"],\"points\":1000,"
-			 "\"time_limit_ms\":%d,\"remaining_ms\":%d,\"answered\":null}",
-			 E.qindex + 1, E.qindex, E.questions, E.qindex + 1, E.time_limit_ms, E.time_limit_ms);
+	return snprintf(
+		q, cap,
+		"{\"type\":\"question\",\"id\":\"q%d\",\"index\":%d,\"count\":%d,\"qtype\":\"single_choice\","
+		"\"text\":{\"zh-CN\":\"第 %d 题\"},\"options\":[\"A\",\"B\",\"C\",\"D\"],\"points\":1000,"
+		"\"time_limit_ms\":%d,\"remaining_ms\":%d,\"answered\":null}",
+		E.qindex + 1, E.qindex, E.questions, E.qindex + 1, E.time_limit_ms, E.time_limit_ms);
 }
 
 static void push_question(void)
@@ -242,10 +243,11 @@ static void on_message(pss *p, const char *m, size_t n)
 		p->role = R_PLAYER;
 		if (!p->linked)
 			link_target(p);
-		send_text(p,
-			  "{\"type\":\"joined\",\"participant_id\":%d,\"token\":\"t%d\",\"resumed\":%s,\"score\":%ld,"
-			  "\"rank\":null,\"contest\":{\"code\":\"ECHO\",\"question_count\":%d}}",
-			  p->pid, p->pid, resume ? "true" : "false", E.parts[p->pid].score, E.questions);
+		send_text(
+			p,
+			"{\"type\":\"joined\",\"participant_id\":%d,\"token\":\"t%d\",\"resumed\":%s,\"score\":%ld,"
+			"\"rank\":null,\"contest\":{\"code\":\"ECHO\",\"question_count\":%d}}",
+			p->pid, p->pid, resume ? "true" : "false", E.parts[p->pid].score, E.questions);
 		if (E.qindex >= 0) { /* like the server: the open question follows */
 			char q[512];
 			question_text(q, sizeof(q));
@@ -253,7 +255,10 @@ static void on_message(pss *p, const char *m, size_t n)
 		}
 	} else if (strcmp(type, "answer") == 0) {
 		if (p->role != R_PLAYER) {
-			send_text(p, "{\"type\":\"error\",\"rid\":\"%s\",\"code\":\"not_joined\",\"message\":\"x\"}", rid);
+			send_text(
+				p,
+				"{\"type\":\"error\",\"rid\":\"%s\",\"code\":\"not_joined\",\"message\":\"x\"}",
+				rid);
 			return;
 		}
 		part *pa = &E.parts[p->pid];
@@ -263,7 +268,10 @@ static void on_message(pss *p, const char *m, size_t n)
 		int q = atoi(qid + (qid[0] == 'q')) - 1;
 		bool dup = pa->last_q == q;
 		if (dup && pa->last_resp != (int)resp) {
-			send_text(p, "{\"type\":\"error\",\"rid\":\"%s\",\"code\":\"already_answered\",\"message\":\"x\"}", rid);
+			send_text(
+				p,
+				"{\"type\":\"error\",\"rid\":\"%s\",\"code\":\"already_answered\",\"message\":\"x\"}",
+				rid);
 			return;
 		}
 		long pts = (int)resp == q % 4 ? 1000 : 0;
@@ -272,10 +280,11 @@ static void on_message(pss *p, const char *m, size_t n)
 			pa->last_q = q;
 			pa->last_resp = (int)resp;
 		}
-		send_text(p,
-			  "{\"type\":\"ack\",\"rid\":\"%s\",\"question_id\":\"%s\",\"accepted\":true,\"points\":%ld,"
-			  "\"score\":%ld,\"rank\":1,\"players\":%d,\"duplicate\":%s}",
-			  rid, qid, pts, pa->score, E.players, dup ? "true" : "false");
+		send_text(
+			p,
+			"{\"type\":\"ack\",\"rid\":\"%s\",\"question_id\":\"%s\",\"accepted\":true,\"points\":%ld,"
+			"\"score\":%ld,\"rank\":1,\"players\":%d,\"duplicate\":%s}",
+			rid, qid, pts, pa->score, E.players, dup ? "true" : "false");
 	} else if (strcmp(type, "host") == 0 || strcmp(type, "watch") == 0) {
 		bool host = type[0] == 'h';
 		p->role = host ? R_HOST : R_SCREEN;
@@ -298,7 +307,9 @@ static void on_message(pss *p, const char *m, size_t n)
 		js_num(m, n, "t", &t);
 		send_text(p, "{\"type\":\"pong\",\"t\":%.0f,\"server_time\":0}", t);
 	} else {
-		send_text(p, "{\"type\":\"error\",\"rid\":\"%s\",\"code\":\"unknown_type\",\"message\":\"x\"}", rid);
+		send_text(p,
+			  "{\"type\":\"error\",\"rid\":\"%s\",\"code\":\"unknown_type\",\"message\":\"x\"}",
+			  rid);
 	}
 }
 
@@ -397,10 +408,7 @@ static void on_signal(void *handle, int sig)
 	_exit(0); /* nothing to flush; exit() could run lws/evlib destructors from inside the loop */
 }
 
-static void on_uv_signal(uv_signal_t *s, int sig)
-{
-	on_signal(s, sig);
-}
+static void on_uv_signal(uv_signal_t *s, int sig) { on_signal(s, sig); }
 
 static void usage(void)
 {
@@ -435,8 +443,10 @@ int main(int argc, char **argv)
 		else if (strcmp(a, "--time-limit-ms") == 0)
 			E.time_limit_ms = atoi(v);
 		else if (strcmp(a, "--write") == 0)
-			E.write_mode = strcmp(v, "queue") == 0 ? W_QUEUE : strcmp(v, "direct") == 0 ? W_DIRECT
-				     : strcmp(v, "raw") == 0 ? W_RAW : (usage(), 0);
+			E.write_mode = strcmp(v, "queue") == 0    ? W_QUEUE
+				       : strcmp(v, "direct") == 0 ? W_DIRECT
+				       : strcmp(v, "raw") == 0    ? W_RAW
+								  : (usage(), 0);
 		else
 			usage();
 	}
@@ -470,7 +480,9 @@ int main(int argc, char **argv)
 	info.signal_cb = on_signal;
 	E.ctx = lws_create_context(&info);
 	if (!E.ctx || !lws_get_vhost_by_name(E.ctx, "default")) {
-		fprintf(stderr, "loadgen-echo: lws_create_context failed (port %d in use? evlib_uv installed?)\n", E.port);
+		fprintf(stderr,
+			"loadgen-echo: lws_create_context failed (port %d in use? evlib_uv installed?)\n",
+			E.port);
 		return 1;
 	}
 	uv_signal_t s1, s2;

@@ -10,10 +10,7 @@
 
 #include <string.h>
 
-void hist_init(hist *h)
-{
-	memset(h, 0, sizeof(*h));
-}
+void hist_init(hist *h) { memset(h, 0, sizeof(*h)); }
 
 size_t hist_index(uint64_t v)
 {
@@ -100,7 +97,4 @@ uint64_t hist_percentile(const hist *h, double p)
 	return h->max;
 }
 
-double hist_mean(const hist *h)
-{
-	return h->count ? h->sum / (double)h->count : 0.0;
-}
+double hist_mean(const hist *h) { return h->count ? h->sum / (double)h->count : 0.0; }

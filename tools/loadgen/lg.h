@@ -71,7 +71,7 @@ typedef struct lg_errcount {
 
 typedef struct lg_ackrec {
 	int64_t pid;
-	int64_t score; /* thousandths */
+	int64_t score;          /* thousandths */
 	uint64_t t_sent, t_ack; /* CLOCK_MONOTONIC ns, comparable across processes */
 } lg_ackrec;
 
@@ -79,9 +79,9 @@ typedef struct lg_result {
 	uint64_t players, opened, joined, answers, acks, dup_acks, retries;
 	uint64_t reconnects, resumes_ok, verify_failed, missing_acks, unsupported;
 	uint64_t t_first_sent[LG_MAXQ], t_last_ack[LG_MAXQ];
-	hist setup;  /* connect start -> joined, us */
-	hist open;   /* connect start -> WebSocket open, us */
-	hist ack;    /* answer sent -> ack, us (first acks only) */
+	hist setup; /* connect start -> joined, us */
+	hist open;  /* connect start -> WebSocket open, us */
+	hist ack;   /* answer sent -> ack, us (first acks only) */
 	hist ack_q[LG_MAXQ];
 	lg_errcount err[LG_MAXERR];
 	uint32_t nerr;
@@ -92,8 +92,7 @@ typedef struct lg_result {
 } lg_result;
 
 /* player.c: runs one worker process to completion; never returns. */
-void lg_worker_main(const lg_config *cfg, int worker, int first, int count, int fd)
-	__attribute__((noreturn));
+void lg_worker_main(const lg_config *cfg, int worker, int first, int count, int fd) __attribute__((noreturn));
 
 /* loadgen.c helpers shared with player.c */
 uint64_t lg_now_ns(void);

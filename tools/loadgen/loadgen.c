@@ -35,8 +35,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -175,7 +175,10 @@ static void o_json(const char *v) { cfg.json = v; }
 static void o_label(const char *v) { cfg.label = v; }
 static void o_target(const char *v) { cfg.target = v; }
 static void o_timeout(const char *v) { cfg.timeout_s = (int)parse_double(v, 1, 3600, "--timeout"); }
-static void o_reveal(const char *v) { cfg.reveal_wait_ms = (int)parse_double(v, 0, 60000, "--reveal-wait-ms"); }
+static void o_reveal(const char *v)
+{
+	cfg.reveal_wait_ms = (int)parse_double(v, 0, 60000, "--reveal-wait-ms");
+}
 static void o_grace(const char *v) { cfg.grace_ms = (int)parse_double(v, 0, 600000, "--grace-ms"); }
 static void o_hostall(const char *v) { cfg.host_all = true; }
 static void o_noscreen(const char *v) { cfg.no_screen = true; }
@@ -189,7 +192,8 @@ static const opt run_opts[] = {
 	{"procs", "worker processes (default: players/8000 rounded up)", o_procs},
 	{"scenario", "live | burst | ramp (default live)", o_scenario},
 	{"questions", "questions to play (default: all)", o_questions},
-	{"think", "think time: fixed:MS | uniform:MIN:MAX | exp:MEAN[:CAP] (default uniform:200:2000)", o_think},
+	{"think", "think time: fixed:MS | uniform:MIN:MAX | exp:MEAN[:CAP] (default uniform:200:2000)",
+	 o_think},
 	{"wrong", "share of wrong answers 0..1 (default 0.3)", o_wrong},
 	{"retry", "share of answers sent again after the ack, expecting duplicate:true (default 0)", o_retry},
 	{"reconnect", "share of answers after which the player drops and resumes (default 0)", o_reconnect},
@@ -211,8 +215,9 @@ static const opt run_opts[] = {
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: loadgen run --url ws://127.0.0.1:PORT/ws --code CODE --token TOKEN [options]\n"
-		   "       loadgen mkcontest --code CODE [--questions N] [--time-limit S] [--options K]\n\noptions of run:\n");
+	fprintf(f,
+		"usage: loadgen run --url ws://127.0.0.1:PORT/ws --code CODE --token TOKEN [options]\n"
+		"       loadgen mkcontest --code CODE [--questions N] [--time-limit S] [--options K]\n\noptions of run:\n");
 	for (const opt *o = run_opts; o->name; o++)
 		fprintf(f, "  --%-15s %s\n", o->name, o->help);
 }
@@ -267,10 +272,12 @@ static int mkcontest(int argc, char **argv)
 	/* the correct option of question index i is i % options: loadgen relies on it */
 	printf("{\n  \"code\": \"%s\",\n  \"title\": {\"zh-CN\": \"压测竞赛 %s\", \"en\": \"Benchmark contest %s\"},\n"
 	       "  \"mode\": \"%s\",\n  \"time_limit_s\": %d,\n  \"scoring\": {\"points\": 1000, \"time_factor\": true},\n"
-	       "  \"questions\": [\n", code, code, code, mode, tl);
+	       "  \"questions\": [\n",
+	       code, code, code, mode, tl);
 	for (int i = 0; i < nq; i++) {
 		printf("    {\"id\": \"q%d\", \"type\": \"single_choice\", \"text\": {\"zh-CN\": \"第 %d 题：选第 %d 项\", \"en\": \"Question %d: pick option %d\"},\n"
-		       "     \"options\": [", i + 1, i + 1, i % nopt + 1, i + 1, i % nopt + 1);
+		       "     \"options\": [",
+		       i + 1, i + 1, i % nopt + 1, i + 1, i % nopt + 1);
 		for (int k = 0; k < nopt; k++)
 			printf("%s\"%c\"", k ? ", " : "", 'A' + k);
 		printf("], \"answer\": %d}%s\n", i % nopt, i + 1 < nq ? "," : "");
@@ -402,7 +409,8 @@ static void h_on_open(wsc *c)
 	if (h == &C.screen)
 		n = snprintf(msg, sizeof(msg), "{\"type\":\"watch\",\"code\":\"%s\"}", cfg.code);
 	else
-		n = snprintf(msg, sizeof(msg), "{\"type\":\"host\",\"code\":\"%s\",\"token\":\"%s\"}", cfg.code, cfg.token);
+		n = snprintf(msg, sizeof(msg), "{\"type\":\"host\",\"code\":\"%s\",\"token\":\"%s\"}",
+			     cfg.code, cfg.token);
 	wsc_send_text(c, msg, (size_t)n);
 }
 
@@ -462,7 +470,8 @@ static void h_on_close(wsc *c, int reason)
 	hostconn *h = c->user;
 	h->open = false;
 	if (C.state < S_FINISH)
-		coord_abort("%s connection closed (%s)", h == &C.screen ? "screen" : "host", wsc_reason_name(reason));
+		coord_abort("%s connection closed (%s)", h == &C.screen ? "screen" : "host",
+			    wsc_reason_name(reason));
 }
 
 static const wsc_ops host_ops = {h_on_open, h_on_text, h_on_close};
@@ -520,7 +529,8 @@ static void on_tick(uv_timer_t *t)
 			break;
 		}
 		if (strcmp(C.host[0].phase, "lobby") != 0) {
-			coord_abort("contest %s is in phase '%s', not lobby: load a fresh contest", cfg.code, C.host[0].phase);
+			coord_abort("contest %s is in phase '%s', not lobby: load a fresh contest", cfg.code,
+				    C.host[0].phase);
 			break;
 		}
 		C.t_joined = now;
@@ -686,7 +696,8 @@ static void merge_worker(int w)
 	m->resumes_ok += r->resumes_ok;
 	for (uint32_t i = 0; i < r->verify_failed && i < 4; i++)
 		if (m->verify_failed + i < 4)
-			memcpy(m->verify_sample[m->verify_failed + i], r->verify_sample[i], sizeof(r->verify_sample[i]));
+			memcpy(m->verify_sample[m->verify_failed + i], r->verify_sample[i],
+			       sizeof(r->verify_sample[i]));
 	m->verify_failed += r->verify_failed;
 	m->missing_acks += r->missing_acks;
 	m->unsupported += r->unsupported;
@@ -737,7 +748,8 @@ static void compute_freshness(void)
 		bool seen = false;
 		for (size_t k = lo; k < C.napps && C.apps[k].pid == a->pid; k++)
 			if (C.apps[k].t >= a->t_sent && C.apps[k].score == a->score) {
-				hist_record(&M.fresh, C.apps[k].t > a->t_ack ? (C.apps[k].t - a->t_ack) / 1000 : 0);
+				hist_record(&M.fresh,
+					    C.apps[k].t > a->t_ack ? (C.apps[k].t - a->t_ack) / 1000 : 0);
 				seen = true;
 				break;
 			}
@@ -755,13 +767,15 @@ static double self_cpu_s(void)
 	getrusage(RUSAGE_SELF, &a);
 	getrusage(RUSAGE_CHILDREN, &b);
 	return (double)(a.ru_utime.tv_sec + a.ru_stime.tv_sec + b.ru_utime.tv_sec + b.ru_stime.tv_sec) +
-	       (double)(a.ru_utime.tv_usec + a.ru_stime.tv_usec + b.ru_utime.tv_usec + b.ru_stime.tv_usec) / 1e6;
+	       (double)(a.ru_utime.tv_usec + a.ru_stime.tv_usec + b.ru_utime.tv_usec + b.ru_stime.tv_usec) /
+		       1e6;
 }
 
 static void json_hist(FILE *f, const char *name, const hist *h, bool comma)
 {
-	fprintf(f, "\"%s\":{\"n\":%lu,\"min_ms\":%.3f,\"mean_ms\":%.3f,\"p50_ms\":%.3f,\"p90_ms\":%.3f,"
-		   "\"p99_ms\":%.3f,\"p999_ms\":%.3f,\"max_ms\":%.3f}%s",
+	fprintf(f,
+		"\"%s\":{\"n\":%lu,\"min_ms\":%.3f,\"mean_ms\":%.3f,\"p50_ms\":%.3f,\"p90_ms\":%.3f,"
+		"\"p99_ms\":%.3f,\"p999_ms\":%.3f,\"max_ms\":%.3f}%s",
 		name, (unsigned long)h->count, ms(h->min), hist_mean(h) / 1000.0, ms(hist_percentile(h, 50)),
 		ms(hist_percentile(h, 90)), ms(hist_percentile(h, 99)), ms(hist_percentile(h, 99.9)),
 		ms(h->max), comma ? "," : "");
@@ -833,14 +847,14 @@ static int report(void)
 	       "fresh_n=%lu fresh_p50_ms=%.1f fresh_p99_ms=%.1f "
 	       "rss_kib_per_conn=%.2f rss_total_kib_per_conn=%.2f server_cpu_pct=%.0f loadgen_cpu_s=%.1f errors=%lu missing_acks=%lu unanswered=%lu verify_failed=%lu",
 	       label, target, cfg.players, cfg.procs, (unsigned long)r->joined, C.steps_run,
-	       ms(hist_percentile(&r->setup, 50)), ms(hist_percentile(&r->setup, 99)),
-	       (unsigned long)r->acks, ms(hist_percentile(&r->ack, 50)), ms(hist_percentile(&r->ack, 90)),
-	       ms(hist_percentile(&r->ack, 99)), ms(r->ack.max), aps,
-	       ms(hist_percentile(&M.fanout, 50)), ms(hist_percentile(&M.fanout, 99)), ms(M.fanout.max),
-	       (unsigned long)M.fresh.count, ms(hist_percentile(&M.fresh, 50)), ms(hist_percentile(&M.fresh, 99)),
-	       rss_per_conn, r->joined ? (double)rss_total / (double)r->joined : 0,
-	       wall > 0 ? 100.0 * cpu / wall : 0, self_cpu_s(), (unsigned long)errors,
-	       (unsigned long)r->missing_acks, (unsigned long)unanswered, (unsigned long)r->verify_failed);
+	       ms(hist_percentile(&r->setup, 50)), ms(hist_percentile(&r->setup, 99)), (unsigned long)r->acks,
+	       ms(hist_percentile(&r->ack, 50)), ms(hist_percentile(&r->ack, 90)),
+	       ms(hist_percentile(&r->ack, 99)), ms(r->ack.max), aps, ms(hist_percentile(&M.fanout, 50)),
+	       ms(hist_percentile(&M.fanout, 99)), ms(M.fanout.max), (unsigned long)M.fresh.count,
+	       ms(hist_percentile(&M.fresh, 50)), ms(hist_percentile(&M.fresh, 99)), rss_per_conn,
+	       r->joined ? (double)rss_total / (double)r->joined : 0, wall > 0 ? 100.0 * cpu / wall : 0,
+	       self_cpu_s(), (unsigned long)errors, (unsigned long)r->missing_acks, (unsigned long)unanswered,
+	       (unsigned long)r->verify_failed);
 	if (cfg.scenario == LG_RAMP)
 		printf(" ramp_ok_rate=%.0f ramp_ok_achieved=%.0f ramp_stopped_slow=%d", ramp_ok_rate,
 		       ramp_ok_achieved, C.stopped_slow);
@@ -853,24 +867,28 @@ static int report(void)
 			fprintf(stderr, "loadgen: cannot write '%s': %s\n", cfg.json, strerror(errno));
 			return 1;
 		}
-		fprintf(f, "{\"scenario\":\"%s\",\"target\":\"%s\",\"code\":\"%s\",\"players\":%d,\"procs\":%d,"
-			   "\"ports\":%d,\"complete\":%s,\"abort\":\"%s\",\n",
-			label, target, cfg.code, cfg.players, cfg.procs, cfg.nports, complete ? "true" : "false",
-			C.abort_msg);
-		fprintf(f, "\"config\":{\"think\":[%d,%g,%g],\"wrong\":%g,\"retry\":%g,\"reconnect\":%g,\"slow_ms\":%g,"
-			   "\"connect_rate\":%d},\n",
-			cfg.think.kind, cfg.think.a, cfg.think.b, cfg.wrong, cfg.retry, cfg.reconnect, cfg.slow_ms,
-			cfg.connect_rate);
-		fprintf(f, "\"connections\":{\"opened\":%lu,\"joined\":%lu,",
-			(unsigned long)r->opened, (unsigned long)r->joined);
+		fprintf(f,
+			"{\"scenario\":\"%s\",\"target\":\"%s\",\"code\":\"%s\",\"players\":%d,\"procs\":%d,"
+			"\"ports\":%d,\"complete\":%s,\"abort\":\"%s\",\n",
+			label, target, cfg.code, cfg.players, cfg.procs, cfg.nports,
+			complete ? "true" : "false", C.abort_msg);
+		fprintf(f,
+			"\"config\":{\"think\":[%d,%g,%g],\"wrong\":%g,\"retry\":%g,\"reconnect\":%g,\"slow_ms\":%g,"
+			"\"connect_rate\":%d},\n",
+			cfg.think.kind, cfg.think.a, cfg.think.b, cfg.wrong, cfg.retry, cfg.reconnect,
+			cfg.slow_ms, cfg.connect_rate);
+		fprintf(f, "\"connections\":{\"opened\":%lu,\"joined\":%lu,", (unsigned long)r->opened,
+			(unsigned long)r->joined);
 		json_hist(f, "open", &r->open, true);
 		json_hist(f, "setup", &r->setup, false);
-		fprintf(f, "},\n\"answers\":{\"sent\":%lu,\"acks\":%lu,\"dup_acks\":%lu,\"retries\":%lu,"
-			   "\"reconnects\":%lu,\"resumes_ok\":%lu,\"unanswered\":%lu,\"missing_acks\":%lu,\"verify_failed\":%lu,"
-			   "\"unsupported\":%lu,\"per_s\":%.1f,",
+		fprintf(f,
+			"},\n\"answers\":{\"sent\":%lu,\"acks\":%lu,\"dup_acks\":%lu,\"retries\":%lu,"
+			"\"reconnects\":%lu,\"resumes_ok\":%lu,\"unanswered\":%lu,\"missing_acks\":%lu,\"verify_failed\":%lu,"
+			"\"unsupported\":%lu,\"per_s\":%.1f,",
 			(unsigned long)r->answers, (unsigned long)r->acks, (unsigned long)r->dup_acks,
 			(unsigned long)r->retries, (unsigned long)r->reconnects, (unsigned long)r->resumes_ok,
-			(unsigned long)unanswered, (unsigned long)r->missing_acks, (unsigned long)r->verify_failed, (unsigned long)r->unsupported, aps);
+			(unsigned long)unanswered, (unsigned long)r->missing_acks,
+			(unsigned long)r->verify_failed, (unsigned long)r->unsupported, aps);
 		fprintf(f, "\"verify_samples\":[");
 		for (uint64_t i = 0; i < r->verify_failed && i < 4; i++) {
 			cJSON *s = cJSON_CreateString(r->verify_sample[i]);
@@ -888,7 +906,8 @@ static int report(void)
 		for (int q = 0; q < C.steps_run; q++) {
 			fprintf(f, "%s\n {\"index\":%d,", q ? "," : "", q);
 			if (cfg.scenario == LG_RAMP)
-				fprintf(f, "\"rate_target\":%g,", cfg.rates[q < cfg.nrates ? q : cfg.nrates - 1]);
+				fprintf(f, "\"rate_target\":%g,",
+					cfg.rates[q < cfg.nrates ? q : cfg.nrates - 1]);
 			fprintf(f, "\"answers_per_s\":%.1f,", answers_per_s(q, q + 1));
 			json_hist(f, "ack", &r->ack_q[q], true);
 			json_hist(f, "fanout", &M.fanout_q[q], false);
@@ -897,8 +916,8 @@ static int report(void)
 		fprintf(f, "],\n");
 		json_hist(f, "fanout", &M.fanout, true);
 		fprintf(f, "\"fanout_missing\":%lu,\n", (unsigned long)M.fanout_missing);
-		fprintf(f, "\"freshness\":{\"leaderboards\":%lu,\"acks_unobserved\":%lu,", (unsigned long)C.nlb,
-			(unsigned long)M.fresh_unseen);
+		fprintf(f, "\"freshness\":{\"leaderboards\":%lu,\"acks_unobserved\":%lu,",
+			(unsigned long)C.nlb, (unsigned long)M.fresh_unseen);
 		json_hist(f, "fresh", &M.fresh, false);
 		fprintf(f, "},\n\"server\":{\"wall_s\":%.3f,\"cpu_s\":%.3f,\"rss_kib_before\":[", wall, cpu);
 		for (int i = 0; i < cfg.npids; i++)
@@ -912,8 +931,8 @@ static int report(void)
 		fprintf(f, "],\"rss_kib_per_conn\":%.3f,\"rss_kib_total_per_conn\":%.3f}", rss_per_conn,
 			r->joined ? (double)rss_total / (double)r->joined : 0);
 		if (cfg.scenario == LG_RAMP)
-			fprintf(f, ",\n\"ramp\":{\"ok_rate\":%.0f,\"ok_achieved\":%.1f,\"stopped_slow\":%s}", ramp_ok_rate,
-				ramp_ok_achieved, C.stopped_slow ? "true" : "false");
+			fprintf(f, ",\n\"ramp\":{\"ok_rate\":%.0f,\"ok_achieved\":%.1f,\"stopped_slow\":%s}",
+				ramp_ok_rate, ramp_ok_achieved, C.stopped_slow ? "true" : "false");
 		fprintf(f, "\n}\n");
 		fclose(f);
 	}
@@ -942,7 +961,8 @@ static int run(int argc, char **argv)
 		die("run needs --token (the organizer token: the load generator is also the host)");
 	if (cfg.scenario == LG_RAMP && cfg.nrates == 0)
 		die("--scenario ramp needs --rates");
-	if (cfg.scenario == LG_BURST && cfg.think.kind == LG_THINK_UNIFORM && cfg.think.a == 200 && cfg.think.b == 2000)
+	if (cfg.scenario == LG_BURST && cfg.think.kind == LG_THINK_UNIFORM && cfg.think.a == 200 &&
+	    cfg.think.b == 2000)
 		cfg.think = (lg_think){LG_THINK_UNIFORM, 0, 2000};
 	if (!cfg.procs)
 		cfg.procs = (cfg.players + 7999) / 8000;
@@ -994,13 +1014,13 @@ static int run(int argc, char **argv)
 	C.nhost = cfg.host_all ? cfg.nports : 1;
 	for (int i = 0; i < C.nhost; i++) {
 		C.host[i].port_i = i;
-		wsc_connect(&C.host[i].ws, C.loop, (struct sockaddr *)&C.addr[i], C.hostport[i], cfg.path, &host_ops,
-			    &C.host[i]);
+		wsc_connect(&C.host[i].ws, C.loop, (struct sockaddr *)&C.addr[i], C.hostport[i], cfg.path,
+			    &host_ops, &C.host[i]);
 	}
 	if (!cfg.no_screen) {
 		int sp = cfg.nports - 1; /* another process than the host's when there are several */
-		wsc_connect(&C.screen.ws, C.loop, (struct sockaddr *)&C.addr[sp], C.hostport[sp], cfg.path, &host_ops,
-			    &C.screen);
+		wsc_connect(&C.screen.ws, C.loop, (struct sockaddr *)&C.addr[sp], C.hostport[sp], cfg.path,
+			    &host_ops, &C.screen);
 	}
 	uv_timer_init(C.loop, &C.tick);
 	uv_timer_start(&C.tick, on_tick, 10, 5);

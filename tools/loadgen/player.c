@@ -82,8 +82,8 @@ static void verify_fail(worker *w, player *p, const char *what)
 {
 	lg_result *r = w->res;
 	if (r->verify_failed < 4)
-		snprintf(r->verify_sample[r->verify_failed], sizeof(r->verify_sample[0]),
-			 "player %u q%d: %s", p->gid, p->qidx, what);
+		snprintf(r->verify_sample[r->verify_failed], sizeof(r->verify_sample[0]), "player %u q%d: %s",
+			 p->gid, p->qidx, what);
 	r->verify_failed++;
 }
 
@@ -214,9 +214,10 @@ static void p_on_question(player *p, const char *m, size_t n)
 		verify_fail(w, p, "question without id");
 		return;
 	}
-	p->qtype = strcmp(qt, "single_choice") == 0 ? QT_SINGLE
-		 : strcmp(qt, "true_false") == 0 ? QT_TF
-		 : strcmp(qt, "multiple_choice") == 0 ? QT_MULTI : QT_OTHER;
+	p->qtype = strcmp(qt, "single_choice") == 0     ? QT_SINGLE
+		   : strcmp(qt, "true_false") == 0      ? QT_TF
+		   : strcmp(qt, "multiple_choice") == 0 ? QT_MULTI
+							: QT_OTHER;
 	int no = js_array_len(m, n, "options");
 	p->nopt = (uint8_t)(no > 0 && no < 255 ? no : 0);
 	p->qidx = (int16_t)q;
@@ -290,11 +291,13 @@ static void p_on_ack(player *p, const char *m, size_t n)
 			w->acks[w->nacks++] = (lg_ackrec){p->pid, sc, p->t_sent, now};
 		if (p->want_dup) {
 			char msg[160];
-			int len = snprintf(msg, sizeof(msg),
-					   "{\"type\":\"answer\",\"rid\":\"r%d\",\"question_id\":\"%s\",\"response\":%s}",
-					   p->qidx, p->qid,
-					   p->qtype == QT_SINGLE ? (snprintf(rid, sizeof(rid), "%d", p->response), rid)
-					   : p->qtype == QT_TF ? "true" : "[0]");
+			int len = snprintf(
+				msg, sizeof(msg),
+				"{\"type\":\"answer\",\"rid\":\"r%d\",\"question_id\":\"%s\",\"response\":%s}",
+				p->qidx, p->qid,
+				p->qtype == QT_SINGLE ? (snprintf(rid, sizeof(rid), "%d", p->response), rid)
+				: p->qtype == QT_TF   ? "true"
+						      : "[0]");
 			w->res->retries++;
 			p->state = P_WAIT_DUP;
 			p->t_sent = lat; /* keep the first latency for p_finish_q */
@@ -337,7 +340,8 @@ static void p_on_joined(player *p, const char *m, size_t n)
 	worker *w = p->w;
 	double v;
 	if (p->state == P_JOINING) {
-		if (!js_num(m, n, "participant_id", &v) || !js_str(m, n, "token", p->token, sizeof(p->token))) {
+		if (!js_num(m, n, "participant_id", &v) ||
+		    !js_str(m, n, "token", p->token, sizeof(p->token))) {
 			verify_fail(w, p, "joined without participant_id/token");
 			return;
 		}
@@ -363,20 +367,14 @@ static void p_on_joined(player *p, const char *m, size_t n)
 }
 
 /* The leaderboard ends a join/resume snapshot: later questions are pushes. */
-static void p_on_leaderboard(player *p, const char *m, size_t n)
-{
-	p->resumed = 0;
-}
+static void p_on_leaderboard(player *p, const char *m, size_t n) { p->resumed = 0; }
 
 /* Table of the messages a player acts on; the rest (state, leaderboard...) are read and dropped. */
 static const struct {
 	const char *type;
 	void (*fn)(player *, const char *, size_t);
 } p_msgs[] = {
-	{"question", p_on_question},
-	{"ack", p_on_ack},
-	{"error", p_on_error},
-	{"joined", p_on_joined},
+	{"question", p_on_question},       {"ack", p_on_ack}, {"error", p_on_error}, {"joined", p_on_joined},
 	{"leaderboard", p_on_leaderboard},
 };
 
@@ -465,8 +463,8 @@ static void p_connect(player *p)
 		w->pending++;
 	}
 	p->state = P_CONNECTING;
-	wsc_connect(&p->ws, &w->loop, (const struct sockaddr *)&w->addr[p->port_i],
-		    w->hostport[p->port_i], w->cfg->path, &player_ops, p);
+	wsc_connect(&p->ws, &w->loop, (const struct sockaddr *)&w->addr[p->port_i], w->hostport[p->port_i],
+		    w->cfg->path, &player_ops, p);
 }
 
 /* Opens new connections at the configured rate, with bounded handshakes in flight. */
@@ -489,10 +487,7 @@ static void w_send_progress(worker *w, uint32_t type)
 		_exit(3);
 }
 
-static void w_on_report(uv_timer_t *t)
-{
-	w_send_progress(t->data, LG_MSG_PROGRESS);
-}
+static void w_on_report(uv_timer_t *t) { w_send_progress(t->data, LG_MSG_PROGRESS); }
 
 static int w_write_result(worker *w)
 {
@@ -510,7 +505,8 @@ static int w_write_result(worker *w)
 	w->res->nrecv_p = w->count;
 	int ok = fwrite(w->res, sizeof(*w->res), 1, f) == 1 &&
 		 fwrite(w->acks, sizeof(lg_ackrec), w->nacks, f) == w->nacks &&
-		 fwrite(w->recv, sizeof(uint64_t), (size_t)LG_MAXQ * w->count, f) == (size_t)LG_MAXQ * w->count;
+		 fwrite(w->recv, sizeof(uint64_t), (size_t)LG_MAXQ * w->count, f) ==
+			 (size_t)LG_MAXQ * w->count;
 	return fclose(f) == 0 && ok ? 0 : -1;
 }
 
@@ -538,7 +534,8 @@ void lg_worker_main(const lg_config *cfg, int index, int first, int count, int f
 	w.fd = fd;
 	w.index = index;
 	w.count = (uint32_t)count;
-	w.rng = 0x2545F4914F6CDD1Dull ^ ((uint64_t)cfg->seed << 20) ^ (uint64_t)(index + 1) * 0x9E3779B97F4A7C15ull;
+	w.rng = 0x2545F4914F6CDD1Dull ^ ((uint64_t)cfg->seed << 20) ^
+		(uint64_t)(index + 1) * 0x9E3779B97F4A7C15ull;
 	w.res = calloc(1, sizeof(*w.res));
 	w.pl = calloc((size_t)count ? (size_t)count : 1, sizeof(player));
 	w.recv = calloc((size_t)LG_MAXQ * (count ? (size_t)count : 1), sizeof(uint64_t));

@@ -41,12 +41,18 @@ static uint32_t wsc_rand32(void)
 const char *wsc_reason_name(int reason)
 {
 	switch (reason) {
-	case WSC_CLOSED_BY_US: return "closed";
-	case WSC_ERR_CONNECT: return "connect_failed";
-	case WSC_ERR_HANDSHAKE: return "handshake_failed";
-	case WSC_ERR_PROTOCOL: return "ws_protocol";
-	case WSC_ERR_EOF: return "server_closed";
-	case WSC_ERR_IO: return "io_error";
+	case WSC_CLOSED_BY_US:
+		return "closed";
+	case WSC_ERR_CONNECT:
+		return "connect_failed";
+	case WSC_ERR_HANDSHAKE:
+		return "handshake_failed";
+	case WSC_ERR_PROTOCOL:
+		return "ws_protocol";
+	case WSC_ERR_EOF:
+		return "server_closed";
+	case WSC_ERR_IO:
+		return "io_error";
 	}
 	return "unknown";
 }
@@ -73,10 +79,7 @@ static void wsc_fail(wsc *c, int reason)
 	uv_close((uv_handle_t *)&c->tcp, wsc_on_uv_close);
 }
 
-void wsc_close(wsc *c)
-{
-	wsc_fail(c, WSC_CLOSED_BY_US);
-}
+void wsc_close(wsc *c) { wsc_fail(c, WSC_CLOSED_BY_US); }
 
 static void wsc_on_write(uv_write_t *req, int status)
 {
@@ -355,8 +358,8 @@ static void wsc_on_connect(uv_connect_t *req, int status)
 		wsc_fail(c, WSC_ERR_IO);
 }
 
-int wsc_connect(wsc *c, uv_loop_t *loop, const struct sockaddr *addr,
-		const char *host, const char *path, const wsc_ops *ops, void *user)
+int wsc_connect(wsc *c, uv_loop_t *loop, const struct sockaddr *addr, const char *host, const char *path,
+		const wsc_ops *ops, void *user)
 {
 	c->ops = ops;
 	c->user = user;

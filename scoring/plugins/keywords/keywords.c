@@ -109,20 +109,24 @@ static int kw_compile(void *state, const cJSON *q, char **err)
 	if (!(s->reveal = cJSON_CreateArray()))
 		return score_errf(err, SCORE_E_NOMEM, "out of memory");
 	const cJSON *k;
-	cJSON_ArrayForEach(k, kws) {
+	cJSON_ArrayForEach(k, kws)
+	{
 		kw_point *p = &s->p[s->n];
 		char where[64];
 		const cJSON *any = cJSON_GetObjectItemCaseSensitive(k, "any");
 		const cJSON *w = cJSON_GetObjectItemCaseSensitive(k, "weight");
 		if (!cJSON_IsArray(any) || cJSON_GetArraySize(any) < 1 || cJSON_GetArraySize(any) > MAX_ALTS)
 			return score_errf(err, SCORE_E_DEFINITION,
-					  "keywords[%d].any: must be an array of 1 to %d phrases", s->n, MAX_ALTS);
+					  "keywords[%d].any: must be an array of 1 to %d phrases", s->n,
+					  MAX_ALTS);
 		p->weight_milli = 1000;
 		if (w && !score_json_milli(w, 1, 1000000, &p->weight_milli))
 			return score_errf(err, SCORE_E_DEFINITION,
-					  "keywords[%d].weight: must be a number above 0, at most 1000", s->n);
+					  "keywords[%d].weight: must be a number above 0, at most 1000",
+					  s->n);
 		const cJSON *a;
-		cJSON_ArrayForEach(a, any) {
+		cJSON_ArrayForEach(a, any)
+		{
 			snprintf(where, sizeof where, "keywords[%d].any[%d]", s->n, p->nalts);
 			int rc = phrase(a, s->fold, &p->alts[p->nalts], where, err);
 			if (rc)
@@ -135,10 +139,11 @@ static int kw_compile(void *state, const cJSON *q, char **err)
 	}
 	const cJSON *fb = cJSON_GetObjectItemCaseSensitive(q, "forbidden");
 	if (fb && (!cJSON_IsArray(fb) || cJSON_GetArraySize(fb) > MAX_FORBIDDEN))
-		return score_errf(err, SCORE_E_DEFINITION, "forbidden: must be an array of at most %d phrases",
-				  MAX_FORBIDDEN);
+		return score_errf(err, SCORE_E_DEFINITION,
+				  "forbidden: must be an array of at most %d phrases", MAX_FORBIDDEN);
 	const cJSON *f;
-	cJSON_ArrayForEach(f, fb) {
+	cJSON_ArrayForEach(f, fb)
+	{
 		char where[32];
 		snprintf(where, sizeof where, "forbidden[%d]", s->nforbidden);
 		int rc = phrase(f, s->fold, &s->forbidden[s->nforbidden], where, err);
@@ -228,7 +233,8 @@ static int kw_score(const void *state, const cJSON *r, const char *lang, score_o
 				continue;
 			best[i] = s->p[i].weight_milli;
 			for (int j = 0; j < i; j++)
-				if (pos[j] >= 0 && pos[j] < pos[i] && best[j] + s->p[i].weight_milli > best[i])
+				if (pos[j] >= 0 && pos[j] < pos[i] &&
+				    best[j] + s->p[i].weight_milli > best[i])
 					best[i] = best[j] + s->p[i].weight_milli;
 			got = best[i] > got ? best[i] : got;
 		}
@@ -237,7 +243,8 @@ static int kw_score(const void *state, const cJSON *r, const char *lang, score_o
 	out->correctness = got == s->total_milli ? SCORE_CORRECT : got > 0 ? SCORE_PARTIAL : SCORE_WRONG;
 	snprintf(out->feedback, sizeof out->feedback,
 		 en ? "%d of %d key points mentioned%s" : "提到 %d/%d 个要点%s", found, s->n,
-		 s->ordered && got < s->total_milli && found == s->n ? (en ? ", not in order" : "，顺序有误") : "");
+		 s->ordered && got < s->total_milli && found == s->n ? (en ? ", not in order" : "，顺序有误")
+								     : "");
 	return SCORE_OK;
 }
 
@@ -247,10 +254,7 @@ static int kw_public(const void *state, cJSON *obj)
 	return cJSON_AddNumberToObject(obj, "max_chars", s->max_chars) ? SCORE_OK : SCORE_E_NOMEM;
 }
 
-static cJSON *kw_reveal(const void *state)
-{
-	return cJSON_Duplicate(((const kw_state *)state)->reveal, 1);
-}
+static cJSON *kw_reveal(const void *state) { return cJSON_Duplicate(((const kw_state *)state)->reveal, 1); }
 
 static char *kw_canonical(const void *state, const cJSON *r)
 {

@@ -8,32 +8,17 @@
  */
 #include "scoring_plugin.h"
 
-static int compile(void *state, const cJSON *q, char **err)
-{
-	return SCORE_OK;
-}
-static int validate(const void *state, const cJSON *r)
-{
-	return SCORE_OK;
-}
+static int compile(void *state, const cJSON *q, char **err) { return SCORE_OK; }
+static int validate(const void *state, const cJSON *r) { return SCORE_OK; }
 static int score(const void *state, const cJSON *r, const char *lang, score_outcome *out)
 {
 	out->num = out->den = 1;
 	out->correctness = SCORE_CORRECT;
 	return SCORE_OK;
 }
-static int public_fields(const void *state, cJSON *obj)
-{
-	return SCORE_OK;
-}
-static cJSON *reveal(const void *state)
-{
-	return cJSON_CreateNull();
-}
-static char *canonical(const void *state, const cJSON *r)
-{
-	return NULL;
-}
+static int public_fields(const void *state, cJSON *obj) { return SCORE_OK; }
+static cJSON *reveal(const void *state) { return cJSON_CreateNull(); }
+static char *canonical(const void *state, const cJSON *r) { return NULL; }
 
 #if defined(BAD_ABI)
 #define ABI 99
