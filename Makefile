@@ -5,25 +5,32 @@
 #   make test    install, build (release + ASan/UBSan), throwaway services,
 #                every test, one summary line
 #   make bench   benchmarks (tools/loadgen), figures on stdout and in JSON
+#   make lint    clang-format check and cppcheck (also run by make test)
+#   make format  apply .clang-format to every C file
 #
 # Variants: build/release (default) and build/asan (VARIANT=asan), each with
 # its own objects, so both can coexist.
 #
-# Sub-areas add their sources and targets through fragments:
-#   scoring/scoring.mk, contests/contests.mk, tools/loadgen/loadgen.mk
-# scoring.mk sets SCORING_SRCS, contests.mk CONTESTS_SRCS; each
-# may add to EXTRA_ALL (built by `make all`), TEST_STEPS (run by tests/run.sh
-# via `make test-steps`), BENCH_TARGETS and FUZZ_TARGETS.
+# Libraries. Each folder with C code is one static library, registered by its
+# fragment (scoring/scoring.mk, contests/contests.mk, server/server.mk, ...):
+#
+#   LIBRARIES  += name
+#   name_SRCS  := the sources (libname.a)
+#   name_PKGS  := pkg-config packages its code calls
+#   name_LIBS  := other link flags (libraries without a .pc file)
+#   name_USES  := the libraries it depends on, every one, in link order
+#   name_TESTS := its unit tests, tests/unit/test_<module>.c (cmocka)
+#
+# A unit test links its library, the ones it uses, and only their packages:
+# the scoring tests never link libwebsockets or libpq. A fragment may also add
+# to EXTRA_ALL (built by `make all`), TEST_STEPS (run by tests/run.sh via
+# `make test-steps`), BENCH_TARGETS, FUZZ_TARGETS and INCDIRS.
 
 .DEFAULT_GOAL := all
 
 VARIANT ?= release
 OUT     := build/$(VARIANT)
-
 CC      ?= cc
-PKGS    := libwebsockets libuv hiredis libpq libcjson libqrencode
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 ifeq ($(VARIANT),asan)
   OPT := -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
@@ -31,14 +38,8 @@ else
   OPT := -O2
 endif
 
-CFLAGS   ?=
-CFLAGS   += -std=c11 -D_GNU_SOURCE -g $(OPT) -Wall -Wextra -Werror -Wno-unused-parameter \
-            -Iscoring -Icontests -Iserver $(PKG_CFLAGS)
-LDFLAGS  += $(OPT)
-LDLIBS   += $(PKG_LIBS) -lmbedtls -lmbedx509 -lmbedcrypto -ldl -lm -lpthread
-
-SCORING_SRCS  :=
-CONTESTS_SRCS :=
+LIBRARIES     :=
+INCDIRS       :=
 EXTRA_ALL     :=
 TEST_STEPS    :=
 BENCH_TARGETS :=
@@ -46,51 +47,55 @@ FUZZ_TARGETS  :=
 
 -include scoring/scoring.mk
 -include contests/contests.mk
+-include server/server.mk
 -include tools/loadgen/loadgen.mk
 
-# Three libraries, each depending only on the ones after it:
-#   libserver.a (server/ but main.c) -> libcontests.a -> libscoring.a
-SERVER_SRCS := $(filter-out server/main.c,$(wildcard server/*.c))
-LIBSCORING  := $(OUT)/libscoring.a
-LIBCONTESTS := $(OUT)/libcontests.a
-LIBSERVER   := $(OUT)/libserver.a
-ALL_LIBS    := $(LIBSERVER) $(LIBCONTESTS) $(LIBSCORING)
+ALL_PKGS  := $(sort $(foreach l,$(LIBRARIES),$($(l)_PKGS)))
+PKG_CFLAGS := $(shell pkg-config --cflags $(ALL_PKGS) 2>/dev/null)
 
-# Unit tests: tests/unit/test_<module>.c, linked with the libraries they need.
-UNIT_SRCS     := $(wildcard tests/unit/test_*.c)
-SCORING_TESTS := $(filter tests/unit/test_scoring%,$(UNIT_SRCS))
-CONTEST_TESTS := $(filter tests/unit/test_contest% tests/unit/test_import% tests/unit/test_bank%,$(UNIT_SRCS))
-SERVER_TESTS  := $(filter-out $(SCORING_TESTS) $(CONTEST_TESTS),$(UNIT_SRCS))
-unit_bin       = $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(1))
-UNIT_BINS     := $(call unit_bin,$(UNIT_SRCS))
+CFLAGS   ?=
+CFLAGS   += -std=c11 -D_GNU_SOURCE -g $(OPT) -Wall -Wextra -Werror -Wno-unused-parameter \
+            $(INCDIRS) $(PKG_CFLAGS)
+LDFLAGS  += $(OPT)
 
-.PHONY: all server unit run test bench fuzz clean deps test-steps
-all: server unit $(EXTRA_ALL)
+# ---- library rules (one archive per library; link flags of its closure)
+unit_bin = $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(1))
 
-server: $(OUT)/skillarena
+define library_rules
+$(1)_A     := $(OUT)/lib$(1).a
+$(1)_OBJS  := $$(patsubst %.c,$(OUT)/%.o,$$($(1)_SRCS))
+$$($(1)_A): $$($(1)_OBJS)
+	@mkdir -p $$(dir $$@)
+	@rm -f $$@
+	ar rcs $$@ $$^
+endef
+$(foreach l,$(LIBRARIES),$(eval $(call library_rules,$(l))))
 
-$(OUT)/skillarena: $(OUT)/server/main.o $(ALL_LIBS)
-	$(CC) $(LDFLAGS) -rdynamic -o $@ $^ $(LDLIBS)
-
-$(LIBSCORING): $(patsubst %.c,$(OUT)/%.o,$(SCORING_SRCS))
-$(LIBCONTESTS): $(patsubst %.c,$(OUT)/%.o,$(CONTESTS_SRCS))
-$(LIBSERVER): $(patsubst %.c,$(OUT)/%.o,$(SERVER_SRCS))
-$(ALL_LIBS):
-	@mkdir -p $(dir $@)
-	@rm -f $@
-	ar rcs $@ $^
+# $(l)_LINK_A: the archives to link, $(l)_LINK: their packages' and own flags.
+define link_rules
+$(1)_CHAIN  := $(1) $$($(1)_USES)
+$(1)_LINK_A := $$(foreach u,$$($(1)_CHAIN),$$($$(u)_A))
+$(1)_CPKGS  := $$(sort $$(foreach u,$$($(1)_CHAIN),$$($$(u)_PKGS)))
+$(1)_LINK   := $$(if $$($(1)_CPKGS),$$(shell pkg-config --libs $$($(1)_CPKGS))) \
+               $$(foreach u,$$($(1)_CHAIN),$$($$(u)_LIBS))
+$$(call unit_bin,$$($(1)_TESTS)): $(OUT)/tests/%: tests/unit/%.c $$($(1)_LINK_A)
+$$(call unit_bin,$$($(1)_TESTS)): TEST_LINK := $$($(1)_LINK)
+UNIT_BINS += $$(call unit_bin,$$($(1)_TESTS))
+endef
+UNIT_BINS :=
+$(foreach l,$(LIBRARIES),$(eval $(call link_rules,$(l))))
 
 $(OUT)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
-unit: $(UNIT_BINS)
-$(call unit_bin,$(SCORING_TESTS)): $(OUT)/tests/%: tests/unit/%.c $(LIBSCORING)
-$(call unit_bin,$(CONTEST_TESTS)): $(OUT)/tests/%: tests/unit/%.c $(LIBCONTESTS) $(LIBSCORING)
-$(call unit_bin,$(SERVER_TESTS)): $(OUT)/tests/%: tests/unit/%.c $(ALL_LIBS)
 $(UNIT_BINS):
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $(filter %.c,$^) $(filter %.a,$^) $(LDFLAGS) $(LDLIBS) -lcmocka
+	$(CC) $(CFLAGS) -o $@ $(filter %.c,$^) $(filter %.a,$^) $(LDFLAGS) $(TEST_LINK) -lcmocka
+
+.PHONY: all unit run test bench fuzz clean deps test-steps lint format
+all: $(EXTRA_ALL) unit
+unit: $(UNIT_BINS)
 
 # Installs the Debian and npm packages the project needs (idempotent).
 deps:
@@ -110,6 +115,13 @@ bench: deps
 fuzz: $(FUZZ_TARGETS)
 
 test-steps: $(TEST_STEPS)
+
+# ---- style and static checks
+C_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
+format:
+	clang-format -i $(C_FILES)
+lint:
+	@tools/lint.sh
 
 clean:
 	rm -rf build

@@ -1,13 +1,19 @@
 # contests/contests.mk - contest definitions, question banks, importers and
 # the contest CLI (included by the top-level Makefile).
 #
-#   libcontests.a          CONTESTS_SRCS: contests/*.c
+#   libcontests.a          contests_SRCS: contests/*.c
 #   fuzz targets           build/fuzz/fuzz_import_{gift,aiken,csv,json,contest}
 #                          (clang -fsanitize=fuzzer), in FUZZ_TARGETS
 #   fuzz-smoke-contests    a bounded run of each fuzz target (TEST_STEPS)
 #   validate-samples       `skillarena validate` over every sample (TEST_STEPS)
 
-CONTESTS_SRCS += $(wildcard contests/*.c)
+LIBRARIES      += contests
+contests_SRCS  := $(wildcard contests/*.c)
+contests_PKGS  := libcjson
+contests_USES  := scoring
+contests_TESTS := $(wildcard tests/unit/test_contest*.c tests/unit/test_import*.c tests/unit/test_bank*.c)
+INCDIRS        += -Icontests
+CONTESTS_SRCS  := $(contests_SRCS)
 
 # ---- fuzzing (libFuzzer; clang's runtime ships in libclang-rt-14-dev) ----
 FUZZ_CC        ?= clang

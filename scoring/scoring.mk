@@ -1,12 +1,18 @@
 # scoring/scoring.mk - the scoring engine's sources and targets (included by
 # the top-level Makefile).
 #
-#   libscoring.a            SCORING_SRCS (engine, helpers, built-in types)
+#   libscoring.a            scoring_SRCS (engine, helpers, built-in types)
 #   $(OUT)/plugins/*.so     example plugins (scoring/plugins/<name>/), in EXTRA_ALL
 #   fuzz-scoring            libFuzzer targets (clang), in FUZZ_TARGETS
 #   fuzz-smoke-scoring      a bounded fuzzing run of each target, in TEST_STEPS
 #   bench-scoring           scorings per second per type, in BENCH_TARGETS
-SCORING_SRCS += $(wildcard scoring/*.c scoring/types/*.c)
+LIBRARIES     += scoring
+scoring_SRCS  := $(wildcard scoring/*.c scoring/types/*.c)
+scoring_PKGS  := libcjson
+scoring_LIBS  := -ldl -lm
+scoring_TESTS := $(wildcard tests/unit/test_scoring*.c)
+INCDIRS       += -Iscoring
+SCORING_SRCS  := $(scoring_SRCS)
 
 # ---- plugins: each directory scoring/plugins/<name>/ (but testdata) is one .so
 SCORING_PLUGIN_NAMES := $(filter-out testdata,$(notdir $(patsubst %/,%,$(wildcard scoring/plugins/*/))))
@@ -62,9 +68,9 @@ fuzz-smoke-scoring: $(SCORING_FUZZ_BINS)
 	done
 
 # ---- benchmark
-$(OUT)/bench/bench_scoring: scoring/bench/bench_scoring.c $(LIBSCORING) $(SCORING_PLUGINS)
+$(OUT)/bench/bench_scoring: scoring/bench/bench_scoring.c $(OUT)/libscoring.a $(SCORING_PLUGINS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $< $(LIBSCORING) $(LDFLAGS) -lcjson -ldl -lm
+	$(CC) $(CFLAGS) -o $@ $< $(OUT)/libscoring.a $(LDFLAGS) $(scoring_LINK)
 BENCH_TARGETS += bench-scoring
 bench-scoring: $(OUT)/bench/bench_scoring
 	@$(OUT)/bench/bench_scoring $(OUT)/plugins $(OUT)/bench/scoring.json

@@ -8,7 +8,7 @@
 #   make loadgen-smoke                ~20 players through a short contest on a real server
 #   make bench-loadgen                every scenario (tools/bench/run.sh), figures + JSON
 #
-# The loadgen sources are not in any of the three libraries, and the unit
+# The loadgen sources are in none of the libraries, and the unit
 # test is named loadgen_test_* so the generic test_<module> rule skips it.
 
 LOADGEN_DIR  := tools/loadgen
@@ -20,18 +20,19 @@ LOADGEN_OBJS := $(patsubst %.c,$(OUT)/%.o,$(addprefix $(LOADGEN_DIR)/,loadgen.c 
 LGECHO_OBJS  := $(patsubst %.c,$(OUT)/%.o,$(addprefix $(LOADGEN_DIR)/,echo.c jscan.c))
 LGCEIL_OBJS  := $(OUT)/$(LOADGEN_DIR)/ceiling.o
 
+LOADGEN_LINK  = $(shell pkg-config --libs libwebsockets libuv libpq hiredis libcjson) -lm -lpthread
 EXTRA_ALL     += $(LOADGEN_BIN) $(LGECHO_BIN) $(LGCEIL_BIN) $(LGHIST_TEST)
 TEST_STEPS    += loadgen-unit loadgen-smoke
 BENCH_TARGETS += bench-loadgen
 
 $(LOADGEN_BIN): $(LOADGEN_OBJS)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LOADGEN_LINK)
 
 $(LGECHO_BIN): $(LGECHO_OBJS)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LOADGEN_LINK)
 
 $(LGCEIL_BIN): $(LGCEIL_OBJS)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LOADGEN_LINK)
 
 $(LGHIST_TEST): tests/unit/loadgen_test_hist.c $(OUT)/$(LOADGEN_DIR)/hist.o
 	@mkdir -p $(dir $@)
