@@ -556,7 +556,7 @@ static bool csv_answer(csv_ctx *x, const char *type, cJSON *q)
 		ok = true;
 	} else if (strcmp(type, "matching") == 0) {
 		/* option cells "left=right"; right items stored sorted so the order gives nothing away */
-		char *left[CSV_MAX_OPTIONS], *right[CSV_MAX_OPTIONS], *sorted[CSV_MAX_OPTIONS];
+		char *left[CSV_MAX_OPTIONS], *right[CSV_MAX_OPTIONS], *sorted[CSV_MAX_OPTIONS] = {NULL};
 		int n = 0;
 		for (int k = 0; k < nopt; k++) {
 			char *eq = strchr(opts[k], '=');

@@ -130,6 +130,7 @@ static int engine_add(score_engine *eng, const score_type *t, const char *origin
 	if (!o)
 		return SCORE_E_NOMEM;
 	eng->types[eng->n++] = (reg_entry){t, o, dl};
+	// cppcheck-suppress memleak ; o is owned by the entry just stored (freed by score_engine_free)
 	return SCORE_OK;
 }
 

@@ -3,7 +3,8 @@
 #
 # Steps, each timed; a failing step does not stop the run:
 #   1. build   make all (release) and make VARIANT=asan all
-#   2. unit    every tests/unit binary of both variants (cmocka, 2>&1)
+#   2. lint    make lint (clang-format check, cppcheck)
+#   2b. unit   every tests/unit binary of both variants (cmocka, 2>&1)
 #   3. services  throwaway PostgreSQL + Redis in a mktemp dir under /tmp
 #   4. integration  tests/integration/*.test.js against build/asan/skillarena
 #   5. browser tests/browser/*.test.js against build/release/skillarena
@@ -107,6 +108,12 @@ fi
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:halt_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export LSAN_OPTIONS=${LSAN_OPTIONS:-exitcode=23}
+
+# ------------------------------------------------------------------ lint
+if [[ -z $FILTER ]]; then
+	hr "lint"
+	step "make lint" "$OUT/lint.log" make --no-print-directory lint || true
+fi
 
 # ------------------------------------------------------------------ unit
 hr "unit tests"

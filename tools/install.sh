@@ -29,7 +29,7 @@ PKGS=(
 	libwebsockets-dev libwebsockets-evlib-uv libuv1-dev
 	libhiredis-dev libpq-dev libcjson-dev libmbedtls-dev
 	libcmocka-dev libqrencode-dev
-	clang libclang-rt-14-dev
+	clang libclang-rt-14-dev clang-format cppcheck
 	redis-server redis-tools
 	postgresql-15 postgresql-client-15
 	procps psmisc curl ca-certificates git

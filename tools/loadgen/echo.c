@@ -319,9 +319,10 @@ static int write_packed(pss *p)
 	size_t total = 0;
 	for (unsigned i = 0; i < p->count; i++)
 		total += p->ring[(p->head + i) % ECHO_RING]->len + 10;
-	unsigned char *b = malloc(LWS_PRE + total), *o = b + LWS_PRE;
+	unsigned char *b = malloc(LWS_PRE + total);
 	if (!b)
 		return -1;
+	unsigned char *o = b + LWS_PRE;
 	for (unsigned i = 0; i < p->count; i++) {
 		msg *m = p->ring[(p->head + i) % ECHO_RING];
 		*o++ = 0x81;
