@@ -1,16 +1,23 @@
 /*
  * config.c - the option table and its parsers (file, environment, argv).
- * Adding an option is adding a row.
+ * Adding an option is adding a row. An OPT_SECRET row holds a
+ * password or token: the command line refuses it (ps shows argv to every
+ * local user), a config file holding it must be private, and its *-file
+ * companion is read by config_load_secrets().
  */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "config.h"
 
-typedef enum { OPT_INT, OPT_STR, OPT_BOOL } opt_type;
+/* OPT_SECRET: a string never taken from argv; a config file holding it must be private. */
+typedef enum { OPT_INT, OPT_STR, OPT_BOOL, OPT_SECRET } opt_type;
 
 static const struct option_row {
 	const char *name;
@@ -28,13 +35,20 @@ static const struct option_row {
 	 "host=127.0.0.1 port=15432 dbname=skillarena user=skillarena",
 	 "PostgreSQL connection string (libpq conninfo)"},
 	{"redis", OPT_STR, offsetof(sa_config, redis), "127.0.0.1:16379", "Redis address HOST:PORT[/DB]"},
+	{"redis-password-file", OPT_STR, offsetof(sa_config, redis_password_file), "",
+	 "file holding the Redis password (first line; mode 0600 or 0640): sent with AUTH on every connection"},
+	{"redis-password", OPT_SECRET, offsetof(sa_config, redis_password), "",
+	 "the Redis password itself: config file (mode 0600) or environment only, never the command line"},
 	{"redis-prefix", OPT_STR, offsetof(sa_config, redis_prefix),
 	 "sa:", "prefix of every Redis key and channel (several deployments can share one Redis)"},
 	{"web", OPT_STR, offsetof(sa_config, web), "web", "directory of the static web pages"},
 	{"contests", OPT_STR, offsetof(sa_config, contests), "",
 	 "contest files to load at start, comma-separated"},
-	{"organizer-token", OPT_STR, offsetof(sa_config, organizer_token), "",
-	 "token the host page presents; empty: a random one is made and logged at start"},
+	{"organizer-token-file", OPT_STR, offsetof(sa_config, organizer_token_file), "",
+	 "file holding the organizer token (first line, at least 32 characters; mode 0600 or 0640)"},
+	{"organizer-token", OPT_SECRET, offsetof(sa_config, organizer_token), "",
+	 "the organizer token itself (at least 32 characters): config file (mode 0600) or environment only, "
+	 "never the command line; with neither, a random one is written to a private file named in the log"},
 	{"instance", OPT_STR, offsetof(sa_config, instance), "",
 	 "name of this process in logs, stored answers and Redis (default: host-pid)"},
 	{"plugins", OPT_STR, offsetof(sa_config, plugins), "",
@@ -104,6 +118,7 @@ static int set(sa_config *c, const struct option_row *o, const char *v, char *er
 		}
 		return 0;
 	case OPT_STR:
+	case OPT_SECRET:
 		free(*(char **)p);
 		*(char **)p = strdup(v);
 		return 0;
@@ -122,7 +137,7 @@ void config_defaults(sa_config *c)
 void config_release(sa_config *c)
 {
 	for (size_t i = 0; i < NOPTIONS; i++)
-		if (options[i].type == OPT_STR) {
+		if (options[i].type == OPT_STR || options[i].type == OPT_SECRET) {
 			char **p = (char **)((char *)c + options[i].offset);
 			free(*p);
 			*p = NULL;
@@ -137,6 +152,22 @@ static char *trim(char *s)
 	while (e > s && isspace((unsigned char)e[-1]))
 		*--e = '\0';
 	return s;
+}
+
+/* 0 if fd is a regular file that other users can neither read nor change, else -1 with why set. */
+static int private_file(int fd, char *why, size_t n)
+{
+	struct stat st;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		snprintf(why, n, "it is not a regular file");
+		return -1;
+	}
+	if (st.st_mode & (S_IRWXO | S_IWGRP)) {
+		snprintf(why, n, "its mode %04o lets other users read or change it (chmod 600 it)",
+			 (unsigned)(st.st_mode & 07777));
+		return -1;
+	}
+	return 0;
 }
 
 int config_load_file(sa_config *c, const char *path, char *err, size_t errlen)
@@ -165,6 +196,11 @@ int config_load_file(sa_config *c, const char *path, char *err, size_t errlen)
 		char why[256];
 		if (!o) {
 			snprintf(err, errlen, "%s:%d: unknown option '%s'", path, lineno, name);
+			fclose(fp);
+			return -1;
+		}
+		if (o->type == OPT_SECRET && private_file(fileno(fp), why, sizeof why)) {
+			snprintf(err, errlen, "%s:%d: holds '%s' but %s", path, lineno, o->name, why);
 			fclose(fp);
 			return -1;
 		}
@@ -208,6 +244,14 @@ int config_parse_args(sa_config *c, int argc, char **argv, char *err, size_t err
 			argv[out++] = argv[i];
 			continue;
 		}
+		if (o->type == OPT_SECRET) {
+			snprintf(
+				err, errlen,
+				"option '--%s' is refused on the command line, where every local user reads it "
+				"(ps): use --%s-file FILE, the --config file or the environment",
+				o->name, o->name);
+			return -1;
+		}
 		const char *v;
 		if (eq)
 			v = eq + 1;
@@ -225,11 +269,99 @@ int config_parse_args(sa_config *c, int argc, char **argv, char *err, size_t err
 	return out;
 }
 
+/* Reads the first line of a private file (private_file) into *out. */
+static int read_secret(const char *opt, const char *path, char **out, char *err, size_t errlen)
+{
+	char buf[1024], why[128];
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		snprintf(err, errlen, "option '%s': %s: %s", opt, path, strerror(errno));
+		return -1;
+	}
+	if (private_file(fd, why, sizeof why)) {
+		snprintf(err, errlen, "option '%s': %s: %s", opt, path, why);
+		close(fd);
+		return -1;
+	}
+	ssize_t n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n < 0) {
+		snprintf(err, errlen, "option '%s': %s: %s", opt, path, strerror(errno));
+		return -1;
+	}
+	buf[n] = '\0';
+	char *nl = strchr(buf, '\n');
+	if (!nl && n == (ssize_t)sizeof buf - 1) {
+		snprintf(err, errlen, "option '%s': %s: the first line is longer than %zu bytes", opt, path,
+			 sizeof buf - 2);
+		return -1;
+	}
+	if (nl)
+		*nl = '\0';
+	char *v = trim(buf);
+	if (!*v) {
+		snprintf(err, errlen, "option '%s': %s: the first line is empty", opt, path);
+		return -1;
+	}
+	free(*out);
+	*out = strdup(v);
+	memset(buf, 0, sizeof buf);
+	return *out ? 0 : -1;
+}
+
+int config_load_secrets(sa_config *c, char *err, size_t errlen)
+{
+	static const struct {
+		const char *file_opt, *opt;
+		size_t file, value;
+	} secrets[] = {
+		{"organizer-token-file", "organizer-token", offsetof(sa_config, organizer_token_file),
+		 offsetof(sa_config, organizer_token)},
+		{"redis-password-file", "redis-password", offsetof(sa_config, redis_password_file),
+		 offsetof(sa_config, redis_password)},
+	};
+	for (size_t i = 0; i < sizeof secrets / sizeof secrets[0]; i++) {
+		const char *file = *(char **)((char *)c + secrets[i].file);
+		char **value = (char **)((char *)c + secrets[i].value);
+		if (!file || !*file)
+			continue;
+		if (*value && **value) {
+			snprintf(err, errlen, "both '%s' and '%s' are given: keep one", secrets[i].opt,
+				 secrets[i].file_opt);
+			return -1;
+		}
+		if (read_secret(secrets[i].file_opt, file, value, err, errlen))
+			return -1;
+	}
+	return 0;
+}
+
+int config_check_token(const char *token, char *err, size_t errlen)
+{
+	size_t n = strlen(token);
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)token[i] <= ' ' || token[i] == 0x7f) {
+			snprintf(err, errlen, "the organizer token contains a space or control character");
+			return -1;
+		}
+	if (n < CONFIG_TOKEN_MIN) {
+		snprintf(
+			err, errlen,
+			"the organizer token is too short (%zu characters): it needs at least %d (128 bits), "
+			"e.g. od -An -N16 -tx1 /dev/urandom | tr -d ' \\n' > FILE; chmod 600 FILE",
+			n, CONFIG_TOKEN_MIN);
+		return -1;
+	}
+	return 0;
+}
+
 void config_print_help(FILE *fp)
 {
 	for (size_t i = 0; i < NOPTIONS; i++) {
 		char left[64];
-		snprintf(left, sizeof left, "--%s%s", options[i].name,
+		/* A secret has no command-line form: shown as it is written in a config file. */
+		snprintf(left, sizeof left, "%s%s%s", options[i].type == OPT_SECRET ? "" : "--",
+			 options[i].name,
 			 options[i].type == OPT_BOOL  ? ""
 			 : options[i].type == OPT_INT ? " N"
 						      : " VALUE");
@@ -247,7 +379,7 @@ void config_print_doc(FILE *fp)
 		for (const char *p = options[i].name; *p && k < sizeof env - 1; p++)
 			env[k++] = *p == '-' ? '_' : (char)toupper((unsigned char)*p);
 		env[k] = '\0';
-		fprintf(fp, "| `--%s` | `%s` | `%s` | %s |\n", options[i].name, env, options[i].def,
-			options[i].help);
+		fprintf(fp, "| `%s%s` | `%s` | `%s` | %s |\n", options[i].type == OPT_SECRET ? "" : "--",
+			options[i].name, env, options[i].def, options[i].help);
 	}
 }

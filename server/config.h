@@ -4,6 +4,12 @@
  * ("name = value" lines), the environment (SKILLARENA_NAME) and the command
  * line (--name value). docs/configuration.md is generated from the same table
  * by `skillarena config-doc`.
+ *
+ * Secrets (the organizer token, the Redis password) are never taken from the
+ * command line, which every local user reads with ps: they come from a file
+ * named by an option (organizer-token-file, redis-password-file) that other
+ * users cannot read, from the config file (then it too must be private), or
+ * from the environment (/proc/PID/environ is private to the process' user).
  */
 #ifndef SKILLARENA_CONFIG_H
 #define SKILLARENA_CONFIG_H
@@ -16,10 +22,13 @@ typedef struct sa_config {
 	int listen_share;
 	char *pg;
 	char *redis;
+	char *redis_password;
+	char *redis_password_file;
 	char *redis_prefix;
 	char *web;
 	char *contests;
 	char *organizer_token;
+	char *organizer_token_file;
 	char *instance;
 	char *plugins;
 	char *sql_dir;
@@ -44,6 +53,18 @@ void config_load_env(sa_config *c);
  * rest into argv; returns the new argc, or -1 with err set.
  */
 int config_parse_args(sa_config *c, int argc, char **argv, char *err, size_t errlen);
+/*
+ * Reads the secrets named by the *-file options (organizer-token-file,
+ * redis-password-file) into their values. A file must be a regular file that
+ * other users can neither read nor change (0600 or 0640); the value is its
+ * first line. Giving both a secret and its file is an error. Returns 0, or -1
+ * with err set.
+ */
+int config_load_secrets(sa_config *c, char *err, size_t errlen);
+/* Shortest organizer token accepted: 128 bits as hex digits. */
+#define CONFIG_TOKEN_MIN 32
+/* 0 if the organizer token is long enough (and printable, no spaces), else -1 with err set. */
+int config_check_token(const char *token, char *err, size_t errlen);
 void config_print_help(FILE *fp);
 void config_print_doc(FILE *fp); /* Markdown table */
 

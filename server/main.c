@@ -6,6 +6,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -276,6 +277,40 @@ static int engine_open(arena *a)
 	return rc;
 }
 
+/*
+ * No organizer token configured: a random one for this run, written to a file
+ * that only this user can read (never to the log, which names the file);
+ * removed at exit. path receives the file's name.
+ */
+static int run_token(arena *a, char *path, size_t n)
+{
+	const char *base = getenv("XDG_RUNTIME_DIR");
+	char tok[2 * 16 + 1];
+	snprintf(path, n, "%s/skillarena-token-XXXXXX", base && *base ? base : "/tmp");
+	if (auth_random_hex(tok, 16) || !mkdtemp(path)) {
+		sa_log(LL_ERROR, "cannot make an organizer token in %s: %s", path, strerror(errno));
+		*path = '\0';
+		return -1;
+	}
+	size_t dl = strlen(path);
+	snprintf(path + dl, n - dl, "/organizer-token");
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0 || dprintf(fd, "%s\n", tok) < 0) {
+		sa_log(LL_ERROR, "cannot write %s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	free(a->cfg.organizer_token);
+	a->cfg.organizer_token = strdup(tok);
+	sa_log(LL_WARN,
+	       "no organizer token configured (organizer-token-file): this run's token is in %s "
+	       "(mode 0600, removed at exit); other processes do not share it",
+	       path);
+	return a->cfg.organizer_token ? 0 : -1;
+}
+
 static int cmd_serve(arena *a, int argc, char **argv)
 {
 	(void)argv;
@@ -283,19 +318,27 @@ static int cmd_serve(arena *a, int argc, char **argv)
 		fprintf(stderr, "skillarena serve: unexpected argument '%s'\n", argv[0]);
 		return 2;
 	}
+	char err[512], made[4096] = "";
 	if (!a->cfg.organizer_token || !*a->cfg.organizer_token) {
-		char tok[33];
-		auth_random_hex(tok, 16);
-		free(a->cfg.organizer_token);
-		a->cfg.organizer_token = strdup(tok);
-		sa_log(LL_WARN, "no --organizer-token given; this run's organizer token is %s", tok);
+		if (run_token(a, made, sizeof made))
+			return 1;
+	} else if (config_check_token(a->cfg.organizer_token, err, sizeof err)) {
+		sa_log(LL_ERROR, "%s", err);
+		return 1;
 	}
-	if (engine_open(a) || load_contests(a, a->cfg.contests))
-		return 1;
-	if (migrate_apply(a->cfg.pg, a->cfg.sql_dir) || migrate_load_contests(a->cfg.pg, a->runs, a->nruns))
-		return 1;
-	signal(SIGPIPE, SIG_IGN);
-	return server_run(a);
+	int rc = 1;
+	if (!engine_open(a) && !load_contests(a, a->cfg.contests) &&
+	    !migrate_apply(a->cfg.pg, a->cfg.sql_dir) &&
+	    !migrate_load_contests(a->cfg.pg, a->runs, a->nruns)) {
+		signal(SIGPIPE, SIG_IGN);
+		rc = server_run(a);
+	}
+	if (*made) {
+		unlink(made);
+		*strrchr(made, '/') = '\0';
+		rmdir(made);
+	}
+	return rc;
 }
 
 static int cmd_migrate(arena *a, int argc, char **argv)
@@ -437,6 +480,10 @@ int main(int argc, char **argv)
 	}
 	int n = config_parse_args(&a.cfg, argc - 2, argv + 2, err, sizeof err);
 	if (n < 0) {
+		fprintf(stderr, "skillarena: %s\n", err);
+		goto out;
+	}
+	if (config_load_secrets(&a.cfg, err, sizeof err)) {
 		fprintf(stderr, "skillarena: %s\n", err);
 		goto out;
 	}
