@@ -253,9 +253,10 @@ int migrate_apply(const char *conninfo, const char *sql_dir);
 int migrate_load_contests(const char *conninfo, crun **runs, int nruns);
 /* Synchronous: 1 when a contest with this code is in PostgreSQL, 0 when not, -1 on error. */
 int migrate_contest_exists(const char *conninfo, const char *code);
-/* Synchronous: deletes a contest's participants/answers and Redis keys, back to the lobby. */
-int migrate_reset_contest(const char *conninfo, const char *redis, const char *prefix, const char *code,
-			  int only_if_finished);
+/* Synchronous: deletes a contest's participants/answers and Redis keys, back to the lobby.
+ * redis_password: sent with AUTH first (NULL or empty: none). */
+int migrate_reset_contest(const char *conninfo, const char *redis, const char *redis_password,
+			  const char *prefix, const char *code, int only_if_finished);
 
 /* ------------------------------------------------------------ lb.c */
 

@@ -14,7 +14,10 @@
  *
  * Two hiredis async connections on the server's libuv loop (redis_uv.c): one
  * for commands (pipelined: what a loop iteration queued goes out in one
- * write at the start of the next), one subscribed to the event channel. hiredis 0.14 does not
+ * write at the start of the next), one subscribed to the event channel. Each
+ * connection's first command is AUTH (with --redis-password-file) or PING;
+ * it counts as up only once Redis accepted it, so a wrong or missing password
+ * is logged as such and /healthz reports redis down. hiredis 0.14 does not
  * reconnect by itself: both reconnect here with backoff, and after the
  * subscriber reconnects every contest's state is re-read from PostgreSQL,
  * since events may have been missed meanwhile.
@@ -45,6 +48,7 @@ typedef struct lb {
 	int port, db;
 	char channel[160];
 	int closing;
+	int refused_logged; /* a refused handshake was logged (until one succeeds) */
 } lb;
 
 typedef struct lb_call {
@@ -172,20 +176,32 @@ static void on_event(redisAsyncContext *ac, void *reply, void *priv)
 	}
 }
 
-static void on_connect(const redisAsyncContext *ac, int status)
+/* The reply to a connection's first command (AUTH or PING): up, or refused. */
+static void on_hello(redisAsyncContext *ac, void *reply, void *priv)
 {
 	lb *l = ac->data;
+	redisReply *r = reply;
 	int is_sub = ac == l->sub;
-	if (status != REDIS_OK) {
-		sa_log(LL_WARN, "redis %s connection failed: %s", is_sub ? "subscriber" : "command",
-		       ac->errstr);
-		if (is_sub)
-			l->sub = NULL;
-		else
-			l->cmd = NULL;
-		schedule_retry(l);
+	const char *pw = l->a->cfg.redis_password;
+	(void)priv;
+	if (!r || (ac != l->sub && ac != l->cmd))
+		return; /* gone meanwhile */
+	if (r->type == REDIS_REPLY_ERROR && pw && *pw && strstr(r->str, "without any password configured")) {
+		sa_log(LL_WARN,
+		       "redis %s:%d has no password although redis-password-file is given: "
+		       "anyone who reaches it can read and change the event channel",
+		       l->host, l->port);
+	} else if (r->type == REDIS_REPLY_ERROR) {
+		sa_log(l->refused_logged ? LL_DEBUG : LL_ERROR,
+		       "redis %s:%d refused the %s connection: %s (%s)", l->host, l->port,
+		       is_sub ? "subscriber" : "command", r->str,
+		       pw && *pw ? "wrong password? check redis-password-file"
+				 : "Redis wants a password: set redis-password-file");
+		l->refused_logged = 1;
+		redisAsyncDisconnect(ac); /* on_disconnect retries with backoff */
 		return;
 	}
+	l->refused_logged = 0;
 	sa_log(LL_INFO, "redis %s connection up (%s:%d)", is_sub ? "subscriber" : "command", l->host,
 	       l->port);
 	if (is_sub) {
@@ -204,10 +220,34 @@ static void on_connect(const redisAsyncContext *ac, int status)
 		l->backoff_ms = 0;
 }
 
+static void on_connect(const redisAsyncContext *ac, int status)
+{
+	lb *l = ac->data;
+	int is_sub = ac == l->sub;
+	const char *pw = l->a->cfg.redis_password;
+	if (status != REDIS_OK) {
+		sa_log(LL_WARN, "redis %s connection failed: %s", is_sub ? "subscriber" : "command",
+		       ac->errstr);
+		if (is_sub)
+			l->sub = NULL;
+		else
+			l->cmd = NULL;
+		schedule_retry(l);
+		return;
+	}
+	/* hiredis' callback takes a const context, its command functions do not. */
+	redisAsyncContext *c = is_sub ? l->sub : l->cmd;
+	if (pw && *pw)
+		redisAsyncCommand(c, on_hello, NULL, "AUTH %s", pw);
+	else
+		redisAsyncCommand(c, on_hello, NULL, "PING");
+}
+
 static void on_disconnect(const redisAsyncContext *ac, int status)
 {
 	lb *l = ac->data;
 	int is_sub = ac == l->sub;
+	int was_up = is_sub ? l->sub_up : l->cmd_up;
 	if (is_sub) {
 		l->sub = NULL;
 		l->sub_up = 0;
@@ -216,8 +256,10 @@ static void on_disconnect(const redisAsyncContext *ac, int status)
 		l->cmd_up = 0;
 	}
 	if (!l->closing) {
-		sa_log(LL_WARN, "redis %s connection lost%s%s", is_sub ? "subscriber" : "command",
-		       status == REDIS_OK ? "" : ": ", status == REDIS_OK ? "" : ac->errstr);
+		/* Not up yet: a refused handshake (logged by on_hello) or a drop during it. */
+		sa_log(was_up ? LL_WARN : LL_DEBUG, "redis %s connection lost%s%s",
+		       is_sub ? "subscriber" : "command", status == REDIS_OK ? "" : ": ",
+		       status == REDIS_OK ? "" : ac->errstr);
 		schedule_retry(l);
 	}
 }

@@ -413,7 +413,10 @@ static int cmd_reset(arena *a, int argc, char **argv)
 				"deletes every participant and answer of the contest\n");
 		return 2;
 	}
-	return migrate_reset_contest(a->cfg.pg, a->cfg.redis, a->cfg.redis_prefix, code, if_finished) ? 1 : 0;
+	return migrate_reset_contest(a->cfg.pg, a->cfg.redis, a->cfg.redis_password, a->cfg.redis_prefix,
+				     code, if_finished)
+		       ? 1
+		       : 0;
 }
 
 static const struct command {

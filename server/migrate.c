@@ -226,8 +226,8 @@ int migrate_load_contests(const char *conninfo, crun **runs, int nruns)
 	return rc;
 }
 
-int migrate_reset_contest(const char *conninfo, const char *redis, const char *prefix, const char *code,
-			  int only_if_finished)
+int migrate_reset_contest(const char *conninfo, const char *redis, const char *redis_password,
+			  const char *prefix, const char *code, int only_if_finished)
 {
 	PGconn *pg = connect_sync(conninfo);
 	char upper[32];
@@ -298,7 +298,19 @@ int migrate_reset_contest(const char *conninfo, const char *redis, const char *p
 	redisContext *rc2 = redisConnect(host, port);
 	if (rc2 && !rc2->err) {
 		char pattern[256];
-		redisReply *rr;
+		redisReply *rr = redisCommand(rc2, redis_password && *redis_password ? "AUTH %s" : "PING",
+					      redis_password);
+		if (!rr || rr->type == REDIS_REPLY_ERROR) {
+			fprintf(stderr,
+				"reset: redis %s refused the connection (%s): contest %s is reset in "
+				"PostgreSQL but its Redis keys remain; check redis-password-file and run "
+				"reset again\n",
+				redis, rr ? rr->str : rc2->errstr, upper);
+			freeReplyObject(rr);
+			redisFree(rc2);
+			return -1;
+		}
+		freeReplyObject(rr);
 		if (db)
 			freeReplyObject(redisCommand(rc2, "SELECT %d", db));
 		snprintf(pattern, sizeof pattern, "%s%s:*", prefix, upper);
