@@ -15,14 +15,25 @@
  *
  * Services: PostgreSQL is one cluster shared by every test file; each
  * startServer() gets a fresh database on it (CREATE DATABASE, dropped on
- * stop). tests/run.sh starts that cluster and exports SA_PG_PORT; run alone
- * (`node --test tests/integration/00-smoke.test.js`), the harness starts its
- * own under /tmp/skillarena-test-services on ports 25432/25379 (left running
- * for the next run; stop it with tools/services.sh stop DIR). Redis: every
- * startServer() starts a private redis-server (a child process on a free
- * port), because the server keys Redis by contest code: two test files
- * playing SAFE2026 must not share a key space, and FLUSHALL in one test must
- * not touch another.
+ * stop). tests/run.sh starts that cluster and exports SA_PG_PORT and
+ * SA_SERVICES_DIR; run alone (`node --test tests/integration/00-smoke.test.js`),
+ * the harness starts its own under /tmp/skillarena-test-services-scram on
+ * ports 25433/25380 (left running for the next run; stop it with
+ * tools/services.sh stop DIR). Redis: every startServer() starts a private
+ * redis-server (a child process on a free port), because the server keys
+ * Redis by contest code: two test files playing SAFE2026 must not share a key
+ * space, and FLUSHALL in one test must not touch another.
+ *
+ * Credentials, as in production: PostgreSQL takes only password logins
+ * (tools/services.sh). The harness is the administrator: psql() runs as the
+ * postgres superuser with PGPASSFILE=DIR/secrets/postgres.pgpass; servers log
+ * in as the role skillarena (no superuser, no CREATEDB: the harness creates
+ * their databases and gives them to it) through passfile= in the conninfo.
+ * Each private Redis requires a generated password (requirepass, from a
+ * 0600 config file); servers get it with --redis-password-file and the
+ * organizer token with --organizer-token-file (files 0600 in the server's
+ * directory): no secret is ever on a command line. redisCli() authenticates
+ * by itself; redisCliAuth(port, null, ...) does not.
  *
  * Ports: 25000-25499 are fixed (services), servers and private Redis
  * instances take free ports in 25500-25999.
@@ -45,9 +56,11 @@ const WebSocket = require('ws');
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const PGBIN = process.env.PGBIN || '/usr/lib/postgresql/15/bin';
-const STANDALONE_DIR = '/tmp/skillarena-test-services';
-const STANDALONE_PG_PORT = 25432;
-const STANDALONE_REDIS_PORT = 25379;
+// Not the pre-password /tmp/skillarena-test-services (25432/25379): a cluster
+// there still serves checkouts older than password authentication.
+const STANDALONE_DIR = '/tmp/skillarena-test-services-scram';
+const STANDALONE_PG_PORT = 25433;
+const STANDALONE_REDIS_PORT = 25380;
 const DEMO_CONTEST = path.join(ROOT, 'contests', 'demo', 'safety.json');
 const SUBPROTOCOL = 'skillarena.v1';
 
@@ -123,12 +136,25 @@ async function freePort() {
 /* PostgreSQL                                                          */
 
 let pgReady = null;
+// PostgreSQL port -> the tools/services.sh directory of that cluster (its secrets/).
+const clusters = new Map();
 
-// Ports of the shared PostgreSQL; starts the standalone services if needed.
+/**
+ * services() - the shared PostgreSQL: {pgPort, redisPort, dir} (dir: its
+ * tools/services.sh directory, secrets in dir/secrets); starts the standalone
+ * services if tests/run.sh did not.
+ */
 function services() {
 	if (!pgReady) pgReady = (async () => {
 		if (process.env.SA_PG_PORT) {
-			return { pgPort: Number(process.env.SA_PG_PORT), redisPort: Number(process.env.SA_REDIS_PORT || 0) };
+			const dir = process.env.SA_SERVICES_DIR;
+			if (!dir || !fs.existsSync(path.join(dir, 'secrets', 'postgres.pgpass'))) {
+				throw new Error('SA_PG_PORT is set but SA_SERVICES_DIR does not name the tools/services.sh ' +
+					'directory of that cluster (its secrets/ hold the passwords)');
+			}
+			const pgPort = Number(process.env.SA_PG_PORT);
+			clusters.set(pgPort, dir);
+			return { pgPort, redisPort: Number(process.env.SA_REDIS_PORT || 0), dir };
 		}
 		fs.mkdirSync(STANDALONE_DIR, { recursive: true, mode: 0o755 });
 		fs.chmodSync(STANDALONE_DIR, 0o755);
@@ -136,9 +162,28 @@ function services() {
 			STANDALONE_DIR, String(STANDALONE_PG_PORT), String(STANDALONE_REDIS_PORT)]);
 		process.env.SA_PG_PORT = String(STANDALONE_PG_PORT);
 		process.env.SA_REDIS_PORT = String(STANDALONE_REDIS_PORT);
-		return { pgPort: STANDALONE_PG_PORT, redisPort: STANDALONE_REDIS_PORT };
+		process.env.SA_SERVICES_DIR = STANDALONE_DIR;
+		clusters.set(STANDALONE_PG_PORT, STANDALONE_DIR);
+		return { pgPort: STANDALONE_PG_PORT, redisPort: STANDALONE_REDIS_PORT, dir: STANDALONE_DIR };
 	})();
 	return pgReady;
+}
+
+// The services directory of the cluster on pgPort (the shared one or a privateServices()).
+function clusterDir(pgPort) {
+	const dir = clusters.get(pgPort);
+	if (!dir) throw new Error(`no tools/services.sh directory known for the PostgreSQL on port ${pgPort}`);
+	return dir;
+}
+
+/** pgPassfile(pgPort, role) - the libpq passfile of 'postgres' (admin) or 'skillarena' (servers). */
+function pgPassfile(pgPort, role = 'skillarena') {
+	return path.join(clusterDir(pgPort), 'secrets', `${role}.pgpass`);
+}
+
+/** serverConninfo(pgPort, db) - what a server is given as --pg: no password, a passfile. */
+function serverConninfo(pgPort, db) {
+	return `host=127.0.0.1 port=${pgPort} user=skillarena dbname=${db} passfile=${pgPassfile(pgPort)}`;
 }
 
 function run(cmd, args, opts = {}) {
@@ -161,9 +206,9 @@ function run(cmd, args, opts = {}) {
  */
 async function psql(db, sql, port) {
 	const pgPort = port || (await services()).pgPort;
-	const out = await run(path.join(PGBIN, 'psql'), ['-X', '-q', '-A', '-t', '-F', '\t',
+	const out = await run(path.join(PGBIN, 'psql'), ['-X', '-q', '-w', '-A', '-t', '-F', '\t',
 		'-v', 'ON_ERROR_STOP=1', '-h', '127.0.0.1', '-p', String(pgPort), '-U', 'postgres',
-		'-d', db, '-c', sql]);
+		'-d', db, '-c', sql], { env: { ...process.env, PGPASSFILE: pgPassfile(pgPort, 'postgres') } });
 	return out.replace(/\n$/, '');
 }
 
@@ -199,6 +244,7 @@ async function privateServices() {
 	const svc = path.join(ROOT, 'tools', 'services.sh');
 	const sdir = path.join(dir, 'svc');
 	await run(svc, ['start', sdir, String(pgPort), String(redisPort)]);
+	clusters.set(pgPort, sdir);
 	return {
 		pgPort,
 		redisPort,
@@ -207,6 +253,7 @@ async function privateServices() {
 		startPg: () => run('runuser', ['-u', 'postgres', '--', path.join(PGBIN, 'pg_ctl'), '-D', path.join(sdir, 'pg'), '-l', path.join(sdir, 'log', 'postgresql.log'), '-w', 'start']),
 		async stop() {
 			await run(svc, ['stop', sdir]).catch(() => {});
+			clusters.delete(pgPort);
 			fs.rmSync(dir, { recursive: true, force: true });
 		},
 	};
@@ -215,12 +262,22 @@ async function privateServices() {
 /* ------------------------------------------------------------------ */
 /* Redis                                                               */
 
+// Redis port -> its password (private Redis instances of startServer()).
+const redisPasswords = new Map();
+
 /**
  * redisCli(port, ...cmd) - one Redis command over RESP (a short-lived
- * connection); resolves to the reply: string, integer, null, or an array of
- * those. A Redis error reply rejects.
+ * connection), after AUTH when the harness knows the port's password;
+ * resolves to the reply: string, integer, null, or an array of those. A Redis
+ * error reply rejects.
  */
 function redisCli(port, ...cmd) {
+	return redisCliAuth(port, redisPasswords.get(port) || null, ...cmd);
+}
+
+/** redisCliAuth(port, password, ...cmd) - the same with this password (null: no AUTH at all). */
+function redisCliAuth(port, password, ...cmd) {
+	const cmds = password ? [['AUTH', password], cmd] : [cmd];
 	return new Promise((resolve, reject) => {
 		const s = net.connect({ port, host: '127.0.0.1' });
 		let buf = Buffer.alloc(0);
@@ -228,18 +285,27 @@ function redisCli(port, ...cmd) {
 		const done = (err, v) => { clearTimeout(timer); s.destroy(); err ? reject(err) : resolve(v); };
 		s.on('error', (e) => done(e));
 		s.on('connect', () => {
-			const parts = [`*${cmd.length}\r\n`];
-			for (const a of cmd) {
-				const b = Buffer.from(String(a), 'utf8');
-				parts.push(`$${b.length}\r\n`, b, '\r\n');
+			const parts = [];
+			for (const c of cmds) {
+				parts.push(`*${c.length}\r\n`);
+				for (const a of c) {
+					const b = Buffer.from(String(a), 'utf8');
+					parts.push(`$${b.length}\r\n`, b, '\r\n');
+				}
 			}
 			s.write(Buffer.concat(parts.map((x) => (Buffer.isBuffer(x) ? x : Buffer.from(x, 'utf8')))));
 		});
 		s.on('data', (d) => {
 			buf = Buffer.concat([buf, d]);
-			let r;
-			try { r = parseResp(buf, 0); } catch (e) { return done(e); }
-			if (r) done(r.err ? new Error(`redis ${cmd[0]}: ${r.err}`) : null, r.value);
+			let r, off = 0;
+			// One reply per command sent (AUTH first); the last one is the answer.
+			for (let k = 0; k < cmds.length; k++) {
+				try { r = parseResp(buf, off); } catch (e) { return done(e); }
+				if (!r) return;
+				if (r.err) return done(new Error(`redis ${cmds[k][0]}: ${r.err}`));
+				off = r.end;
+			}
+			done(null, r.value);
 		});
 	});
 }
@@ -279,12 +345,29 @@ function parseResp(buf, off) {
 	}
 }
 
+// writeSecret(file, text) - a file only its owner reads (0600), created or replaced.
+function writeSecret(file, text) {
+	fs.writeFileSync(file, text, { mode: 0o600 });
+	fs.chmodSync(file, 0o600);
+	return file;
+}
+
+/*
+ * A private redis-server requiring a password: generated once per directory
+ * (dir/redis-password, kept across stopRedis/startRedis), given to Redis in
+ * dir/redis.conf (0600) so that it is never on the command line.
+ */
 async function startRedis(dir, fixedPort) {
 	const port = fixedPort || await freePort();
 	const rdir = path.join(dir, 'redis');
 	fs.mkdirSync(rdir, { recursive: true });
 	const logFile = path.join(dir, 'redis.log');
-	const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', rdir,
+	const passwordFile = path.join(dir, 'redis-password');
+	if (!fs.existsSync(passwordFile)) writeSecret(passwordFile, crypto.randomBytes(24).toString('hex') + '\n');
+	const password = fs.readFileSync(passwordFile, 'utf8').trim();
+	const conf = writeSecret(path.join(dir, 'redis.conf'), `requirepass ${password}\n`);
+	redisPasswords.set(port, password);
+	const proc = spawn('redis-server', [conf, '--port', String(port), '--bind', '127.0.0.1', '--dir', rdir,
 		'--save', '', '--appendonly', 'no', '--daemonize', 'no', '--logfile', logFile], { stdio: 'ignore' });
 	let exited = false;
 	proc.once('exit', () => { exited = true; });
@@ -298,6 +381,8 @@ async function startRedis(dir, fixedPort) {
 	return {
 		port,
 		proc,
+		password,
+		passwordFile,
 		async stop() {
 			if (exited) return;
 			const done = new Promise((r) => proc.once('exit', r));
@@ -347,7 +432,7 @@ const SAN_REPORT = /(ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:
  *   env        extra environment for the servers
  *   args       extra command-line arguments for every process
  *   argsFor    (i) => extra arguments for process i
- *   token      organizer token (default: random hex)
+ *   token      organizer token (default: random hex; given in a 0600 file)
  *   logLevel   server --log-level (default: info)
  *   bin        server binary (default: serverBinary())
  *   pgPort     PostgreSQL port (default: the shared cluster; see privateServices())
@@ -362,9 +447,10 @@ async function startServer(opts = {}) {
 	const db = opts.db || await createDatabase(name, pgPort);
 	let redis = await startRedis(dir);
 	const token = opts.token || crypto.randomBytes(16).toString('hex');
+	const tokenFile = writeSecret(path.join(dir, 'organizer-token'), token + '\n');
 	const bin = opts.bin || serverBinary();
 	const contests = (opts.contests || [DEMO_CONTEST]).map((c) => path.resolve(ROOT, c));
-	const conninfo = `host=127.0.0.1 port=${pgPort} user=skillarena dbname=${db}`;
+	const conninfo = serverConninfo(pgPort, db);
 	const ports = [];
 	if (opts.share) {
 		const p = await freePort();
@@ -380,7 +466,10 @@ async function startServer(opts = {}) {
 		bin,
 		conninfo,
 		organizerToken: token,
+		organizerTokenFile: tokenFile,
 		redisPort: redis.port,
+		redisPassword: redis.password,
+		redisPasswordFile: redis.passwordFile,
 		pgPort,
 		ports,
 		port: ports[0],
@@ -394,8 +483,9 @@ async function startServer(opts = {}) {
 
 	const argv = (i) => {
 		const a = ['serve', '--port', String(ports[i]), '--pg', conninfo,
-			'--redis', `127.0.0.1:${redis.port}`, '--web', path.join(ROOT, 'web'),
-			'--contests', contests.join(','), '--organizer-token', token,
+			'--redis', `127.0.0.1:${redis.port}`, '--redis-password-file', redis.passwordFile,
+			'--web', path.join(ROOT, 'web'),
+			'--contests', contests.join(','), '--organizer-token-file', tokenFile,
 			'--instance', `${name}-${i + 1}`, '--log-level', opts.logLevel || 'info'];
 		if (opts.share) a.push('--listen-share');
 		if (opts.plugins) a.push('--plugins', path.resolve(ROOT, opts.plugins));
@@ -768,6 +858,9 @@ module.exports = {
 	psql,
 	sql,
 	redisCli,
+	redisCliAuth,
+	pgPassfile,
+	serverConninfo,
 	httpGet,
 	services,
 	privateServices,
