@@ -33,6 +33,7 @@ PKGS=(
 	redis-server redis-tools
 	postgresql-15 postgresql-client-15
 	procps psmisc curl ca-certificates git
+	iproute2 # tools/run.sh: the LAN address for join URLs (ip route / ip addr)
 )
 # Browser tests: installed without recommends (~530 MB instead of >1 GB).
 PKGS_NORECOMMENDS=(chromium chromium-driver fonts-noto-cjk)
