@@ -17,14 +17,19 @@ bench_tmp() {
 	chmod 755 "$BENCH_TMP"
 }
 
-# services_start PGPORT REDISPORT - sets PGCONN and REDISADDR.
+# services_start PGPORT REDISPORT - sets PGCONN (with the role's passfile),
+# REDISADDR and REDIS_PASSWORD_FILE (the services' secrets, tools/services.sh).
 services_start() {
 	BENCH_SVC=$BENCH_TMP/svc
 	"$ROOT/tools/services.sh" start "$BENCH_SVC" "$1" "$2" >"$BENCH_TMP/services.log" 2>&1 \
 		|| { cat "$BENCH_TMP/services.log" >&2; die "services did not start"; }
-	PGCONN="host=127.0.0.1 port=$1 user=skillarena dbname=skillarena"
+	PGCONN="host=127.0.0.1 port=$1 user=skillarena dbname=skillarena passfile=$BENCH_SVC/secrets/skillarena.pgpass"
 	REDISADDR="127.0.0.1:$2"
+	REDIS_PASSWORD_FILE=$BENCH_SVC/secrets/redis-password
 }
+
+# bench_token - a fresh organizer token (32 hex digits, the shortest the server takes).
+bench_token() { od -An -N16 -tx1 /dev/urandom | tr -d ' \n'; }
 
 # alive PID - the process exists and is not a zombie.
 alive() {
@@ -92,8 +97,10 @@ wait_port() {
 server_start() {
 	local bin=$1 port=$2 inst=$3 contests=$4 token=$5 logf=$6
 	shift 6
-	"$bin" serve --port "$port" --pg "$PGCONN" --redis "$REDISADDR" --web "$ROOT/web" \
-		--contests "$contests" --organizer-token "$token" --instance "$inst" \
+	# The token goes in a private file: the server refuses it on its command line.
+	(umask 077 && printf '%s\n' "$token" >"$BENCH_TMP/organizer-token")
+	"$bin" serve --port "$port" --pg "$PGCONN" --redis "$REDISADDR" --redis-password-file "$REDIS_PASSWORD_FILE" \
+		--web "$ROOT/web" --contests "$contests" --organizer-token-file "$BENCH_TMP/organizer-token" --instance "$inst" \
 		--log-level "${BENCH_LOG_LEVEL:-warn}" ${BENCH_SERVER_ARGS:-} "$@" >>"$logf" 2>&1 &
 	local pid=$!
 	BENCH_PIDS+=("$pid")
