@@ -170,8 +170,8 @@ HBA_MARK='# skillarena pg_hba v2: scram-sha-256 on 127.0.0.1 only'
 write_hba() {
 	as_pg tee "$1/pg/pg_hba.conf" >/dev/null <<-EOF
 		$HBA_MARK
-		# Written by tools/services.sh (rewritten on every start). No trust, no peer:
-		# every role logs in with its password (DIR/secrets/*.pgpass).
+		# Written by tools/services.sh (rewritten on every start): every role logs in
+		# with its password (DIR/secrets/*.pgpass) over loopback TCP; nothing else.
 		# TYPE  DATABASE  USER  ADDRESS        METHOD
 		host    all       all   127.0.0.1/32   scram-sha-256
 	EOF
