@@ -90,6 +90,7 @@ static void test_secret_file_readable_by_others_refused(void **state)
 	char *empty = write_file("empty", "\n", 0600);
 	(void)state;
 	config_defaults(&c);
+	free(c.organizer_token_file);
 	c.organizer_token_file = strdup(world);
 	assert_int_equal(config_load_secrets(&c, err, sizeof err), -1);
 	assert_non_null(strstr(err, "0644"));
@@ -120,6 +121,7 @@ static void test_secret_and_its_file_both_given(void **state)
 	config_defaults(&c);
 	free(c.organizer_token);
 	c.organizer_token = strdup(TOKEN);
+	free(c.organizer_token_file);
 	c.organizer_token_file = strdup(tok);
 	assert_int_equal(config_load_secrets(&c, err, sizeof err), -1);
 	assert_non_null(strstr(err, "keep one"));
