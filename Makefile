@@ -20,6 +20,8 @@
 #   name_LIBS  := other link flags (libraries without a .pc file)
 #   name_USES  := the libraries it depends on, every one, in link order
 #   name_TESTS := its unit tests, tests/unit/test_<module>.c (cmocka)
+#   name_TEST_PKGS := packages only its unit tests link (an independent
+#                 checker such as expat), never the library itself
 #
 # A unit test links its library, the ones it uses, and only their packages:
 # the scoring tests never link libwebsockets or libpq. A fragment may also add
@@ -47,10 +49,11 @@ FUZZ_TARGETS  :=
 
 -include scoring/scoring.mk
 -include contests/contests.mk
+-include results/results.mk
 -include server/server.mk
 -include tools/loadgen/loadgen.mk
 
-ALL_PKGS  := $(sort $(foreach l,$(LIBRARIES),$($(l)_PKGS)))
+ALL_PKGS  := $(sort $(foreach l,$(LIBRARIES),$($(l)_PKGS) $($(l)_TEST_PKGS)))
 PKG_CFLAGS := $(shell pkg-config --cflags $(ALL_PKGS) 2>/dev/null)
 
 CFLAGS   ?=
@@ -79,7 +82,8 @@ $(1)_CPKGS  := $$(sort $$(foreach u,$$($(1)_CHAIN),$$($$(u)_PKGS)))
 $(1)_LINK   := $$(if $$($(1)_CPKGS),$$(shell pkg-config --libs $$($(1)_CPKGS))) \
                $$(foreach u,$$($(1)_CHAIN),$$($$(u)_LIBS))
 $$(call unit_bin,$$($(1)_TESTS)): $(OUT)/tests/%: tests/unit/%.c $$($(1)_LINK_A)
-$$(call unit_bin,$$($(1)_TESTS)): TEST_LINK := $$($(1)_LINK)
+$$(call unit_bin,$$($(1)_TESTS)): TEST_LINK := $$($(1)_LINK) \
+	$$(if $$($(1)_TEST_PKGS),$$(shell pkg-config --libs $$($(1)_TEST_PKGS)))
 UNIT_BINS += $$(call unit_bin,$$($(1)_TESTS))
 endef
 UNIT_BINS :=
