@@ -72,7 +72,9 @@ static int unique_ids(const results_entry *e, size_t n, char **err)
 
 int results_rank(const results_entry *e, size_t n, const score_tiebreak *tb, results_place *out, char **err)
 {
-	if (n && (!e || !out))
+	if (n == 0)
+		return RESULTS_OK;
+	if (!e || !out)
 		return RESULTS_E_INVALID;
 	if (!tb)
 		tb = &score_tiebreak_default;

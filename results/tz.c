@@ -77,9 +77,12 @@ static int read_head(const unsigned char *p, size_t len, tzhead *h)
 {
 	if (len < 44 || memcmp(p, "TZif", 4) != 0)
 		return -1;
-	int64_t *const fields[] = {&h->isut, &h->isstd, &h->leap, &h->time, &h->type, &h->chr};
-	for (int i = 0; i < 6; i++)
-		*fields[i] = be(p + 20 + 4 * i, 4);
+	h->isut = be(p + 20, 4);
+	h->isstd = be(p + 24, 4);
+	h->leap = be(p + 28, 4);
+	h->time = be(p + 32, 4);
+	h->type = be(p + 36, 4);
+	h->chr = be(p + 40, 4);
 	if (h->isut < 0 || h->isstd < 0 || h->leap < 0 || h->time < 0 || h->type < 1 || h->type > 256 ||
 	    h->chr < 0 || h->time > 100000)
 		return -1;

@@ -56,8 +56,11 @@ static void test_units_tree(void **state)
 {
 	(void)state;
 	const results_roster_row roster[] = {
-		{F1 "/机修车间/甲班", 10}, {F1 "/机修车间/乙班", 8}, {" 示范公司 / 一分厂 / 装配车间 ", 20},
-		{CO "/二分厂", 30},        {CO, 2},
+		{F1 "/机修车间/甲班", 10},
+		{F1 "/机修车间/乙班", 8},
+		{" 示范公司 / 一分厂 / 装配车间 ", 20},
+		{CO "/二分厂", 30},
+		{CO, 2},
 	};
 	results_member m[24];
 	size_t n = 0;
@@ -213,7 +216,8 @@ static void test_tz(void **state)
 	assert_int_equal(results_tz_format(tz, 0, buf), RESULTS_OK);
 	assert_string_equal(buf, "1969-12-31T20:30:00.000-03:30");
 	results_tz_free(tz);
-	const char *bad[] = {"Mars/Olympus", "../../etc/passwd", "+25:00", "+8:00", "/etc/localtime", "Asia/"};
+	const char *bad[] = {"Mars/Olympus", "../../etc/passwd", "+25:00",
+			     "+8:00",        "/etc/localtime",   "Asia/"};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		tz = (results_tz *)1;
 		assert_int_equal(results_tz_load(bad[i], &tz), RESULTS_E_TZ);
@@ -286,8 +290,8 @@ static void test_daily(void **state)
 	assert_int_equal(nd, 0);
 	assert_null(d);
 	/* a period: 06-16 00:00 to 06-18 00:00 (exclusive end given as the last ms) */
-	assert_int_equal(results_daily(a, 5, sh, NULL, sh_ms(2026, 6, 16, 0, 0, 0), sh_ms(2026, 6, 18, 0, 0, 0) - 1,
-				       &d, &nd, NULL),
+	assert_int_equal(results_daily(a, 5, sh, NULL, sh_ms(2026, 6, 16, 0, 0, 0),
+				       sh_ms(2026, 6, 18, 0, 0, 0) - 1, &d, &nd, NULL),
 			 RESULTS_OK);
 	assert_int_equal(nd, 2);
 	assert_int_equal(d[0].attempts, 0);
@@ -295,8 +299,8 @@ static void test_daily(void **state)
 	assert_int_equal(d[1].new_participants, 2); /* first seen within the period */
 	free(d);
 	char *err = NULL;
-	assert_int_equal(results_daily(a, 5, sh, NULL, sh_ms(2000, 1, 1, 0, 0, 0), sh_ms(2026, 1, 1, 0, 0, 0), &d,
-				       &nd, &err),
+	assert_int_equal(results_daily(a, 5, sh, NULL, sh_ms(2000, 1, 1, 0, 0, 0), sh_ms(2026, 1, 1, 0, 0, 0),
+				       &d, &nd, &err),
 			 RESULTS_E_RANGE);
 	assert_string_equal(err, "the period spans 9498 days (at most 3660)");
 	assert_int_equal(results_daily(a, 5, sh, "公司//x", 0, 0, &d, &nd, &err), RESULTS_E_DATA);
@@ -308,8 +312,9 @@ static void test_daily(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_histogram),  cmocka_unit_test(test_units_tree), cmocka_unit_test(test_units_errors),
-		cmocka_unit_test(test_units_long_names), cmocka_unit_test(test_tz),   cmocka_unit_test(test_daily),
+		cmocka_unit_test(test_histogram),    cmocka_unit_test(test_units_tree),
+		cmocka_unit_test(test_units_errors), cmocka_unit_test(test_units_long_names),
+		cmocka_unit_test(test_tz),           cmocka_unit_test(test_daily),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -54,7 +54,8 @@ static void test_by_hand(void **state)
 	size_t n = 0;
 	for (size_t a = 0; a < 5; a++)
 		for (size_t i = 0; i < 3; i++)
-			r[n++] = (results_response){a, i, m[a][i] * 1000, i < 2 ? (m[a][i] ? 1u : 2u) : 0, true};
+			r[n++] = (results_response){a, i, m[a][i] * 1000, i < 2 ? (m[a][i] ? 1u : 2u) : 0,
+						    true};
 	results_analysis *an = NULL;
 	assert_int_equal(results_items_analyse(items, 3, r, n, 5, NULL, &an, NULL), RESULTS_OK);
 	const results_item_stats *q = an->items;
@@ -108,7 +109,8 @@ static results_response respond(const gen *g, size_t a, size_t i, double th, boo
 	}
 	bool right = rnd() < p;
 	if (dichotomous || d->noptions == 4) {
-		x.x_milli = right ? d->max_milli : (i == 12 && !dichotomous ? -250 : 0); /* negative marking */
+		x.x_milli =
+			right ? d->max_milli : (i == 12 && !dichotomous ? -250 : 0); /* negative marking */
 		x.options = right ? 1u : 1u << (1 + (int)(rnd() * 3));
 	} else if (d->noptions == 5) { /* multiple choice, partial credit in quarters */
 		int k = right ? 4 : (int)(rnd() * 4);
@@ -150,8 +152,9 @@ static char *write_csv(const gen *g)
 	fprintf(f, "attempt,item,max,noptions,x,answered,options\n");
 	for (size_t k = 0; k < g->n; k++) {
 		const results_response *x = &g->r[k];
-		fprintf(f, "%zu,%zu,%lld,%d,%lld,%d,", x->attempt, x->item, (long long)g->items[x->item].max_milli,
-			g->items[x->item].noptions, (long long)x->x_milli, x->answered);
+		fprintf(f, "%zu,%zu,%lld,%d,%lld,%d,", x->attempt, x->item,
+			(long long)g->items[x->item].max_milli, g->items[x->item].noptions,
+			(long long)x->x_milli, x->answered);
 		for (int j = 0, first = 1; j < 64; j++)
 			if ((x->options >> j) & 1) {
 				fprintf(f, "%s%d", first ? "" : ";", j);
@@ -198,11 +201,13 @@ static void same(const cJSON *c, const cJSON *py, const char *what, size_t i)
 
 static void compare(const cJSON *c, const cJSON *py, size_t *nflags)
 {
-	static const char *const paper_keys[] = {"attempts", "complete", "mean", "sd", "alpha", "kr20", "sem"};
+	static const char *const paper_keys[] = {"attempts", "complete", "mean", "sd",
+						 "alpha",    "kr20",     "sem"};
 	static const char *const item_keys[] = {"n", "facility", "sd", "d27", "r_pbis", "de", "blank"};
 	const cJSON *cp = cJSON_GetObjectItem(c, "paper"), *pp = cJSON_GetObjectItem(py, "paper");
 	for (size_t k = 0; k < sizeof paper_keys / sizeof *paper_keys; k++)
-		same(cJSON_GetObjectItem(cp, paper_keys[k]), cJSON_GetObjectItem(pp, paper_keys[k]), paper_keys[k], 0);
+		same(cJSON_GetObjectItem(cp, paper_keys[k]), cJSON_GetObjectItem(pp, paper_keys[k]),
+		     paper_keys[k], 0);
 	assert_int_equal(cJSON_IsTrue(cJSON_GetObjectItem(cp, "dichotomous")),
 			 cJSON_IsTrue(cJSON_GetObjectItem(pp, "dichotomous")));
 	const cJSON *ci = cJSON_GetObjectItem(c, "items"), *pi = cJSON_GetObjectItem(py, "items");
@@ -210,8 +215,8 @@ static void compare(const cJSON *c, const cJSON *py, size_t *nflags)
 	for (int i = 0; i < cJSON_GetArraySize(ci); i++) {
 		const cJSON *a = cJSON_GetArrayItem(ci, i), *b = cJSON_GetArrayItem(pi, i);
 		for (size_t k = 0; k < sizeof item_keys / sizeof *item_keys; k++)
-			same(cJSON_GetObjectItem(a, item_keys[k]), cJSON_GetObjectItem(b, item_keys[k]), item_keys[k],
-			     (size_t)i);
+			same(cJSON_GetObjectItem(a, item_keys[k]), cJSON_GetObjectItem(b, item_keys[k]),
+			     item_keys[k], (size_t)i);
 		const cJSON *ao = cJSON_GetObjectItem(a, "options"), *bo = cJSON_GetObjectItem(b, "options");
 		assert_int_equal(cJSON_GetArraySize(ao), cJSON_GetArraySize(bo));
 		for (int j = 0; j < cJSON_GetArraySize(ao); j++)
@@ -232,7 +237,8 @@ static void check_against_reference(size_t nattempts, size_t complete, bool dich
 	generate(&g, nattempts, complete, dichotomous);
 	results_analysis *an = NULL;
 	char *err = NULL;
-	assert_int_equal(results_items_analyse(g.items, g.nitems, g.r, g.n, nattempts, NULL, &an, &err), RESULTS_OK);
+	assert_int_equal(results_items_analyse(g.items, g.nitems, g.r, g.n, nattempts, NULL, &an, &err),
+			 RESULTS_OK);
 	cJSON *c = results_analysis_json(an, g.items);
 	char *csv = write_csv(&g);
 	cJSON *py = run_reference(csv, nattempts);
@@ -344,10 +350,12 @@ static void test_bad_data(void **state)
 		{{{0, 2, 1000, 1, true}, {1, 1, 0, 0, true}}, "responses[0]: question 2 is not below 2"},
 		{{{0, 0, 1000, 1, true}, {0, 0, 0, 0, true}}, "responses[1]: attempt 0 has question 0 twice"},
 		{{{0, 0, 1001, 1, true}, {1, 1, 0, 0, true}}, "responses[0]: mark 1001 outside -1000..1000"},
-		{{{0, 0, 1000, 4, true}, {1, 1, 0, 0, true}}, "responses[0]: an option index is not below 2 options"},
+		{{{0, 0, 1000, 4, true}, {1, 1, 0, 0, true}},
+		 "responses[0]: an option index is not below 2 options"},
 	};
 	for (size_t k = 0; k < sizeof rows / sizeof rows[0]; k++) {
-		assert_int_equal(results_items_analyse(items, 2, rows[k].r, 2, 3, NULL, &an, &err), RESULTS_E_DATA);
+		assert_int_equal(results_items_analyse(items, 2, rows[k].r, 2, 3, NULL, &an, &err),
+				 RESULTS_E_DATA);
 		assert_string_equal(err, rows[k].msg);
 	}
 	free(err);

@@ -20,7 +20,10 @@ typedef struct mrow {
 	results_mask_opts o;
 } mrow;
 
-#define DEF {"*", true, 0, 4}
+#define DEF                     \
+	{                       \
+		"*", true, 0, 4 \
+	}
 
 static const mrow names[] = {
 	{"张三", "张*", DEF},

@@ -52,8 +52,8 @@ static void parse_ok(const char *json, results_awards *a)
 }
 
 /* Ranks and awards the totals; tiers[i] receives the tier of entry i (by id order). */
-static void award(const char *awards_json, const char *tb_json, const double *pts, const bool *passed, size_t n,
-		  int *tiers, results_why *why, int64_t *ranks)
+static void award(const char *awards_json, const char *tb_json, const double *pts, const bool *passed,
+		  size_t n, int *tiers, results_why *why, int64_t *ranks)
 {
 	results_entry e[32];
 	results_place pl[32];
@@ -114,7 +114,8 @@ static void test_rank_tiebreak_keys(void **state)
 	results_entry e[4];
 	results_place pl[4];
 	entries(e, pts, 4);
-	e[0].st.reached_ms = 5000, e[1].st.reached_ms = 4000, e[2].st.reached_ms = 4000, e[3].st.reached_ms = 4000;
+	e[0].st.reached_ms = 5000, e[1].st.reached_ms = 4000, e[2].st.reached_ms = 4000,
+	e[3].st.reached_ms = 4000;
 	e[1].st.wrong = 1;
 	/* default: total, reached, wrong, time, id: 3 and 4 equal on all but id */
 	assert_int_equal(results_rank(e, 4, NULL, pl, NULL), RESULTS_OK);
@@ -170,7 +171,7 @@ static void test_rank_bad_data(void **state)
 
 /* ---------- awards by rank ---------- */
 
-#define COUNTS                                                                                     \
+#define COUNTS                                                                                                   \
 	"{\"by\":\"rank\",\"tiers\":[{\"name\":\"一等奖\",\"count\":1},{\"name\":\"二等奖\",\"count\":2}," \
 	"{\"name\":\"三等奖\",\"count\":3}]"
 
@@ -209,8 +210,9 @@ static void test_awards_shares(void **state)
 	for (int i = 0; i < 20; i++)
 		pts[i] = 100 - i;
 	/* N = 20: 10/20/30% -> places 2, 4, 6 (bounds floor(2), floor(6), floor(12)) */
-	const char *def = "{\"by\":\"rank\",\"tiers\":[{\"name\":\"一等奖\",\"share\":10},{\"name\":\"二等奖\",\"share\":20},"
-			  "{\"name\":\"三等奖\",\"share\":30}]}";
+	const char *def =
+		"{\"by\":\"rank\",\"tiers\":[{\"name\":\"一等奖\",\"share\":10},{\"name\":\"二等奖\",\"share\":20},"
+		"{\"name\":\"三等奖\",\"share\":30}]}";
 	award(def, NULL, pts, NULL, 20, t, NULL, NULL);
 	for (int i = 0; i < 20; i++)
 		assert_int_equal(t[i], i < 2 ? 0 : i < 6 ? 1 : i < 12 ? 2 : NONE);
@@ -219,8 +221,8 @@ static void test_awards_shares(void **state)
 	for (int i = 0; i < 15; i++)
 		assert_int_equal(t[i], i < 1 ? 0 : i < 4 ? 1 : i < 9 ? 2 : NONE);
 	/* a count then a share: 1, then 12.5% of 16 = 2 more */
-	award("{\"by\":\"rank\",\"tiers\":[{\"name\":\"特等奖\",\"count\":1},{\"name\":\"一等奖\",\"share\":12.5}]}", NULL,
-	      pts, NULL, 16, t, NULL, NULL);
+	award("{\"by\":\"rank\",\"tiers\":[{\"name\":\"特等奖\",\"count\":1},{\"name\":\"一等奖\",\"share\":12.5}]}",
+	      NULL, pts, NULL, 16, t, NULL, NULL);
 	for (int i = 0; i < 16; i++)
 		assert_int_equal(t[i], i < 1 ? 0 : i < 3 ? 1 : NONE);
 }
@@ -263,8 +265,8 @@ static void test_awards_participation(void **state)
 	assert_int_equal(why[5], RESULTS_WHY_OUTSIDE);
 	assert_int_equal(why[6], RESULTS_WHY_ZERO);
 	/* a participation tier given as a bare name, no minimum */
-	award("{\"by\":\"rank\",\"tiers\":[{\"name\":\"一等奖\",\"count\":1}],\"participation\":\"纪念奖\"}", NULL, pts,
-	      NULL, 7, t, NULL, NULL);
+	award("{\"by\":\"rank\",\"tiers\":[{\"name\":\"一等奖\",\"count\":1}],\"participation\":\"纪念奖\"}",
+	      NULL, pts, NULL, 7, t, NULL, NULL);
 	expect_tiers(t, (int[]){0, PART, PART, PART, PART, PART, NONE}, 7);
 }
 
@@ -287,9 +289,10 @@ static void test_awards_by_score(void **state)
 	e[0].max_milli = 3000; /* 66.67% */
 	e[1].max_milli = 1000; /* 100% */
 	results_awards a;
-	parse_ok("{\"by\":\"score\",\"tiers\":[{\"name\":\"A\",\"min_percent\":66.667},{\"name\":\"B\",\"min_percent\":"
-		 "66.666}]}",
-		 &a);
+	parse_ok(
+		"{\"by\":\"score\",\"tiers\":[{\"name\":\"A\",\"min_percent\":66.667},{\"name\":\"B\",\"min_percent\":"
+		"66.666}]}",
+		&a);
 	assert_int_equal(results_rank(e, 2, NULL, pl, NULL), RESULTS_OK);
 	assert_int_equal(results_awards_assign(&a, e, 2, pl), RESULTS_OK);
 	assert_int_equal(pl[0].tier, 1); /* 2/3 = 66.6666...% < 66.667 */
@@ -302,9 +305,10 @@ static void test_awards_names(void **state)
 {
 	(void)state;
 	results_awards a;
-	parse_ok("{\"by\":\"rank\",\"tiers\":[{\"name\":{\"zh-CN\":\"一等奖\",\"en\":\"First prize\"},\"count\":1},"
-		 "{\"name\":\"二等奖\",\"count\":1}],\"participation\":{\"name\":\"参与奖\"}}",
-		 &a);
+	parse_ok(
+		"{\"by\":\"rank\",\"tiers\":[{\"name\":{\"zh-CN\":\"一等奖\",\"en\":\"First prize\"},\"count\":1},"
+		"{\"name\":\"二等奖\",\"count\":1}],\"participation\":{\"name\":\"参与奖\"}}",
+		&a);
 	assert_string_equal(results_tier_name(&a, 0, "zh-CN"), "一等奖");
 	assert_string_equal(results_tier_name(&a, 0, "en"), "First prize");
 	assert_string_equal(results_tier_name(&a, 1, "en"), "二等奖"); /* no English: the Chinese */
@@ -326,7 +330,8 @@ static void test_awards_names(void **state)
 	cJSON *j = cJSON_Parse(json);
 	char *err = NULL;
 	assert_int_equal(results_awards_parse(j, "en", &a, &err), RESULTS_E_DEFINITION);
-	assert_non_null(strstr(err, "$.awards.tiers[0].name: must be a non-empty text (at most 64 characters)"));
+	assert_non_null(
+		strstr(err, "$.awards.tiers[0].name: must be a non-empty text (at most 64 characters)"));
 	free(err);
 	cJSON_Delete(j);
 }
@@ -348,27 +353,30 @@ static char *parse_err(const char *json, const char *lang)
 static void test_awards_validation(void **state)
 {
 	(void)state;
-	char *err = parse_err("{\"by\":\"rank\",\"ties\":\"both\",\"min_percent\":120,\"colour\":1,"
-			      "\"tiers\":[{\"name\":\"一等奖\"},{\"name\":\"\",\"count\":0},"
-			      "{\"name\":\"三等奖\",\"count\":2,\"share\":5},{\"name\":\"优秀奖\",\"share\":70.5,"
-			      "\"min_percent\":3},{\"name\":\"x\",\"share\":40}]}",
-			      "en");
-	const char *want = "$.awards: unknown field 'colour'\n"
-			   "$.awards.ties: must be higher or lower\n"
-			   "$.awards.min_percent: must be a percentage from 0 to 100 (at most three decimals)\n"
-			   "$.awards.tiers[0]: by rank, each tier needs exactly one of count or share\n"
-			   "$.awards.tiers[1].name: must be a non-empty text (at most 64 characters) or {\"zh-CN\": ..., "
-			   "\"en\": ...}\n"
-			   "$.awards.tiers[1].count: must be an integer from 1 to 1000000\n"
-			   "$.awards.tiers[2]: by rank, each tier needs exactly one of count or share\n"
-			   "$.awards.tiers[3].min_percent: 'min_percent' is only for awards by score\n"
-			   "$.awards.tiers: the shares add up to more than 100%";
+	char *err =
+		parse_err("{\"by\":\"rank\",\"ties\":\"both\",\"min_percent\":120,\"colour\":1,"
+			  "\"tiers\":[{\"name\":\"一等奖\"},{\"name\":\"\",\"count\":0},"
+			  "{\"name\":\"三等奖\",\"count\":2,\"share\":5},{\"name\":\"优秀奖\",\"share\":70.5,"
+			  "\"min_percent\":3},{\"name\":\"x\",\"share\":40}]}",
+			  "en");
+	const char *want =
+		"$.awards: unknown field 'colour'\n"
+		"$.awards.ties: must be higher or lower\n"
+		"$.awards.min_percent: must be a percentage from 0 to 100 (at most three decimals)\n"
+		"$.awards.tiers[0]: by rank, each tier needs exactly one of count or share\n"
+		"$.awards.tiers[1].name: must be a non-empty text (at most 64 characters) or {\"zh-CN\": ..., "
+		"\"en\": ...}\n"
+		"$.awards.tiers[1].count: must be an integer from 1 to 1000000\n"
+		"$.awards.tiers[2]: by rank, each tier needs exactly one of count or share\n"
+		"$.awards.tiers[3].min_percent: 'min_percent' is only for awards by score\n"
+		"$.awards.tiers: the shares add up to more than 100%";
 	assert_string_equal(err, want);
 	free(err);
-	err = parse_err("{\"by\":\"score\",\"require_pass\":\"yes\",\"tiers\":[{\"name\":\"优秀\",\"min_percent\":80},"
-			"{\"name\":\"良好\",\"min_percent\":85,\"count\":3},{\"name\":\"合格\"},{\"name\":\"及格\","
-			"\"min_percent\":60.0001}],\"participation\":{\"title\":\"参与奖\"}}",
-			"zh-CN");
+	err = parse_err(
+		"{\"by\":\"score\",\"require_pass\":\"yes\",\"tiers\":[{\"name\":\"优秀\",\"min_percent\":80},"
+		"{\"name\":\"良好\",\"min_percent\":85,\"count\":3},{\"name\":\"合格\"},{\"name\":\"及格\","
+		"\"min_percent\":60.0001}],\"participation\":{\"title\":\"参与奖\"}}",
+		"zh-CN");
 	want = "$.awards.require_pass: 应为 true 或 false\n"
 	       "$.awards.tiers[1].count: “count”只用于按名次评奖（by: rank）\n"
 	       "$.awards.tiers[1].min_percent: min_percent 应逐级递减（高奖项在前）\n"
@@ -379,15 +387,19 @@ static void test_awards_validation(void **state)
 	assert_string_equal(err, want);
 	free(err);
 	err = parse_err("{\"tiers\":[]}", "en");
-	assert_string_equal(err, "$.awards: missing required field 'by'\n$.awards.tiers: must be an array of 1 to 16 tiers");
+	assert_string_equal(
+		err,
+		"$.awards: missing required field 'by'\n$.awards.tiers: must be an array of 1 to 16 tiers");
 	free(err);
 	err = parse_err("[1]", "en");
 	assert_string_equal(err, "$.awards: expected an object");
 	free(err);
-	err = parse_err("{\"by\":\"votes\",\"tiers\":[{\"name\":{\"zh-CN\":\"一等奖\",\"fr\":\"premier\"},\"count\":1}]}",
-			"en");
-	assert_string_equal(err, "$.awards.by: must be rank or score\n$.awards.tiers[0].name: must be a non-empty text "
-				 "(at most 64 characters) or {\"zh-CN\": ..., \"en\": ...}");
+	err = parse_err(
+		"{\"by\":\"votes\",\"tiers\":[{\"name\":{\"zh-CN\":\"一等奖\",\"fr\":\"premier\"},\"count\":1}]}",
+		"en");
+	assert_string_equal(
+		err, "$.awards.by: must be rank or score\n$.awards.tiers[0].name: must be a non-empty text "
+		     "(at most 64 characters) or {\"zh-CN\": ..., \"en\": ...}");
 	free(err);
 	/* 17 tiers */
 	char json[2048] = "{\"by\":\"rank\",\"tiers\":[";

@@ -25,8 +25,8 @@
 
 typedef struct seen {
 	int depth, children_of_root;
-	char first[2][16];     /* the first two child elements of <svg> */
-	char ids[8][64];       /* id attributes */
+	char first[2][16]; /* the first two child elements of <svg> */
+	char ids[8][64];   /* id attributes */
 	int nids;
 	char labelledby[160];
 	int role_img;
@@ -119,8 +119,8 @@ static void parse(const char *svg, seen *s, const char *name)
 	XML_SetElementHandler(p, on_start, on_end);
 	XML_SetCharacterDataHandler(p, on_chars);
 	if (XML_Parse(p, svg, (int)strlen(svg), 1) != XML_STATUS_OK)
-		fail_msg("%s: not well-formed XML: %s at line %lu", name, XML_ErrorString(XML_GetErrorCode(p)),
-			 (unsigned long)XML_GetCurrentLineNumber(p));
+		fail_msg("%s: not well-formed XML: %s at line %lu", name,
+			 XML_ErrorString(XML_GetErrorCode(p)), (unsigned long)XML_GetCurrentLineNumber(p));
 	XML_ParserFree(p);
 	/* accessible: role img, <title> then <desc>, both named by aria-labelledby */
 	assert_true(s->role_img);
@@ -151,9 +151,9 @@ static int has_line(const seen *s, const char *line)
 	return 0;
 }
 
-#define HAS(s, x)                                         \
-	do {                                              \
-		if (!strstr((s)->text, (x)))              \
+#define HAS(s, x)                                           \
+	do {                                                \
+		if (!strstr((s)->text, (x)))                \
 			fail_msg("missing text '%s'", (x)); \
 	} while (0)
 
@@ -168,7 +168,9 @@ static void test_participation(void **state)
 	char longpath[256];
 	snprintf(longpath, sizeof longpath, "示范公司/%s", longname);
 	const results_roster_row roster[] = {
-		{"示范公司/一分厂/机修车间", 40}, {"示范公司/一分厂/A&B<车间>\"'", 20}, {"示范公司/二分厂", 50},
+		{"示范公司/一分厂/机修车间", 40},
+		{"示范公司/一分厂/A&B<车间>\"'", 20},
+		{"示范公司/二分厂", 50},
 		{longpath, 10},
 	};
 	results_member m[80];
@@ -257,8 +259,9 @@ static void test_items(void **state)
 {
 	(void)state;
 	/* ability a = 0..19; q-easy right for all but one, q-hard for one, q-neg for the weakest */
-	results_item_def items[7] = {{"q-easy", 1000, 0}, {"q-hard", 1000, 0}, {"q-neg<&>", 1000, 0}, {"q4", 1000, 0},
-				     {"q5", 1000, 0},     {"q6", 1000, 0},     {"q-none", 1000, 0}};
+	results_item_def items[7] = {{"q-easy", 1000, 0}, {"q-hard", 1000, 0}, {"q-neg<&>", 1000, 0},
+				     {"q4", 1000, 0},     {"q5", 1000, 0},     {"q6", 1000, 0},
+				     {"q-none", 1000, 0}};
 	results_response r[120];
 	size_t n = 0;
 	for (int a = 0; a < 20; a++) { /* r: 0.158, 0.292, -0.643, 0.366, 0.668, 0.627 (Python statistics) */

@@ -62,7 +62,8 @@ static const char *str(const cJSON *o, const char *path)
 	snprintf(buf, sizeof buf, "%s", path);
 	const cJSON *v = o;
 	for (char *save = NULL, *k = strtok_r(buf, ".", &save); k && v; k = strtok_r(NULL, ".", &save))
-		v = isdigit((unsigned char)k[0]) ? cJSON_GetArrayItem(v, atoi(k)) : cJSON_GetObjectItemCaseSensitive(v, k);
+		v = isdigit((unsigned char)k[0]) ? cJSON_GetArrayItem(v, atoi(k))
+						 : cJSON_GetObjectItemCaseSensitive(v, k);
 	if (!cJSON_IsString(v))
 		fail_msg("%s: not a string", path);
 	return v->valuestring;
@@ -101,7 +102,8 @@ static void common(const cJSON *st)
 	assert_string_equal(str(st, "object.objectType"), "Activity");
 	assert_string_equal(str(st, "context.platform"), "SkillArena");
 	assert_string_equal(str(st, "context.language"), "zh-CN");
-	assert_string_equal(str(st, "context.contextActivities.grouping.0.id"), "https://skills.example.cn/xapi");
+	assert_string_equal(str(st, "context.contextActivities.grouping.0.id"),
+			    "https://skills.example.cn/xapi");
 	const char *ts = str(st, "timestamp");
 	assert_true(strlen(ts) == 29 && ts[19] == '.' && strcmp(ts + 23, "+08:00") == 0);
 }
@@ -126,7 +128,8 @@ static void test_attempt(void **state)
 	assert_string_equal(str(c, "verb.display.zh-CN"), "完成");
 	assert_string_equal(str(p, "verb.id"), "http://adlnet.gov/expapi/verbs/passed");
 	assert_string_equal(str(p, "object.id"), "https://skills.example.cn/xapi/contest/ELEC2026");
-	assert_string_equal(str(p, "object.definition.type"), "http://adlnet.gov/expapi/activities/assessment");
+	assert_string_equal(str(p, "object.definition.type"),
+			    "http://adlnet.gov/expapi/activities/assessment");
 	assert_string_equal(str(p, "object.definition.name.zh-CN"), "2026 年职工电工技能竞赛");
 	assert_float_equal(num(p, "result", "score", "scaled"), 0.855, 1e-12);
 	assert_float_equal(num(p, "result", "score", "raw"), 85.5, 1e-12);
@@ -156,7 +159,8 @@ static void test_attempt(void **state)
 	/* another attempt: another registration and other ids */
 	a.attempt_id = 43;
 	cJSON *other = NULL;
-	assert_int_equal(results_xapi_attempt_statement(&s, &a, RESULTS_XAPI_COMPLETED, &other, NULL), RESULTS_OK);
+	assert_int_equal(results_xapi_attempt_statement(&s, &a, RESULTS_XAPI_COMPLETED, &other, NULL),
+			 RESULTS_OK);
 	assert_string_not_equal(str(other, "id"), str(c, "id"));
 	assert_string_not_equal(str(other, "context.registration"), str(c, "context.registration"));
 	cJSON_Delete(other);
@@ -209,7 +213,8 @@ static void test_answer_and_certificate(void **state)
 	common(st);
 	assert_string_equal(str(st, "verb.id"), "http://adlnet.gov/expapi/verbs/answered");
 	assert_string_equal(str(st, "object.id"), "https://skills.example.cn/xapi/contest/ELEC2026/q/q7");
-	assert_string_equal(str(st, "object.definition.type"), "http://adlnet.gov/expapi/activities/cmi.interaction");
+	assert_string_equal(str(st, "object.definition.type"),
+			    "http://adlnet.gov/expapi/activities/cmi.interaction");
 	assert_string_equal(str(st, "object.definition.interactionType"), "choice");
 	assert_string_equal(str(st, "object.definition.correctResponsesPattern.0"), "b");
 	assert_string_equal(str(st, "context.contextActivities.parent.0.id"),
@@ -220,19 +225,23 @@ static void test_answer_and_certificate(void **state)
 	keep(st);
 	cJSON_Delete(st);
 
-	results_xapi_cert c = {"10240057", "张三", "ELEC2026", "CERT-2026-000123", "2026 年职工电工技能竞赛 一等奖",
-			       NULL, "一等奖", 42, T0 + 86400000};
+	results_xapi_cert c = {
+		"10240057", "张三",   "ELEC2026", "CERT-2026-000123", "2026 年职工电工技能竞赛 一等奖",
+		NULL,       "一等奖", 42,         T0 + 86400000};
 	assert_int_equal(results_xapi_cert_statement(&s, &c, &st, NULL), RESULTS_OK);
 	common(st);
 	assert_string_equal(str(st, "verb.id"), "http://id.tincanapi.com/verb/earned");
-	assert_string_equal(str(st, "object.id"), "https://skills.example.cn/xapi/certificate/CERT-2026-000123");
-	assert_string_equal(str(st, "object.definition.type"), "http://id.tincanapi.com/activitytype/certificate");
+	assert_string_equal(str(st, "object.id"),
+			    "https://skills.example.cn/xapi/certificate/CERT-2026-000123");
+	assert_string_equal(str(st, "object.definition.type"),
+			    "http://id.tincanapi.com/activitytype/certificate");
 	const cJSON *ext = cJSON_GetObjectItem(cJSON_GetObjectItem(st, "context"), "extensions");
 	const cJSON *award = cJSON_GetObjectItem(ext, "https://skills.example.cn/xapi/extension/award");
 	assert_true(cJSON_IsString(award) && strcmp(award->valuestring, "一等奖") == 0);
 	results_xapi_attempt at = attempt(); /* the registration is the attempt's */
 	cJSON *done = NULL;
-	assert_int_equal(results_xapi_attempt_statement(&s, &at, RESULTS_XAPI_COMPLETED, &done, NULL), RESULTS_OK);
+	assert_int_equal(results_xapi_attempt_statement(&s, &at, RESULTS_XAPI_COMPLETED, &done, NULL),
+			 RESULTS_OK);
 	assert_string_equal(str(st, "context.registration"), str(done, "context.registration"));
 	cJSON_Delete(done);
 	assert_string_equal(str(st, "timestamp"), "2026-06-16T08:30:02.100+08:00");
@@ -262,7 +271,8 @@ static void test_uuid5(void **state)
 	const char *name = "https://skills.example.cn/xapi/contest/ELEC2026/attempt/42";
 	results_uuid5(results_uuid_ns_url, name, out);
 	char cmd[256], py[64] = "";
-	snprintf(cmd, sizeof cmd, "python3 -c \"import uuid; print(uuid.uuid5(uuid.NAMESPACE_URL, '%s'))\"", name);
+	snprintf(cmd, sizeof cmd, "python3 -c \"import uuid; print(uuid.uuid5(uuid.NAMESPACE_URL, '%s'))\"",
+		 name);
 	FILE *p = popen(cmd, "r");
 	assert_non_null(p);
 	assert_non_null(fgets(py, sizeof py, p));
@@ -286,14 +296,14 @@ static void test_bad_input(void **state)
 	results_xapi_attempt a;
 	cJSON *st = NULL;
 	char *err = NULL;
-#define BAD(change, message)                                                                              \
-	do {                                                                                              \
-		s = site;                                                                                 \
-		a = attempt();                                                                            \
-		change;                                                                                   \
+#define BAD(change, message)                                                                             \
+	do {                                                                                             \
+		s = site;                                                                                \
+		a = attempt();                                                                           \
+		change;                                                                                  \
 		assert_int_equal(results_xapi_attempt_statement(&s, &a, RESULTS_XAPI_PASSED, &st, &err), \
-				 RESULTS_E_INVALID);                                                      \
-		assert_string_equal(err, message);                                                        \
+				 RESULTS_E_INVALID);                                                     \
+		assert_string_equal(err, message);                                                       \
 	} while (0)
 	BAD(a.employee_no = "", "employee_no: missing or invalid");
 	BAD(a.employee_no = "a\nb", "employee_no: missing or invalid");
