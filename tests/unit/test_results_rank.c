@@ -411,6 +411,31 @@ static void test_awards_validation(void **state)
 	free(err);
 }
 
+/* The schema fragment is JSON and its examples are valid definitions. */
+static void test_schema_examples(void **state)
+{
+	(void)state;
+	FILE *f = fopen("results/awards.schema.json", "rb");
+	assert_non_null(f);
+	static char buf[1 << 16];
+	size_t len = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[len] = '\0';
+	cJSON *schema = cJSON_Parse(buf);
+	assert_non_null(schema);
+	const cJSON *ex = cJSON_GetObjectItem(schema, "examples"), *e;
+	assert_int_equal(cJSON_GetArraySize(ex), 3);
+	cJSON_ArrayForEach(e, ex)
+	{
+		results_awards a;
+		char *err = NULL;
+		if (results_awards_parse(e, "en", &a, &err) != RESULTS_OK)
+			fail_msg("schema example refused: %s", err);
+		results_awards_release(&a);
+	}
+	cJSON_Delete(schema);
+}
+
 static void test_errors(void **state)
 {
 	(void)state;
@@ -428,17 +453,12 @@ static void test_errors(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_rank_competition),
-		cmocka_unit_test(test_rank_tiebreak_keys),
-		cmocka_unit_test(test_rank_bad_data),
-		cmocka_unit_test(test_awards_ties_higher_lower),
-		cmocka_unit_test(test_awards_shares),
-		cmocka_unit_test(test_awards_eligibility),
-		cmocka_unit_test(test_awards_participation),
-		cmocka_unit_test(test_awards_by_score),
-		cmocka_unit_test(test_awards_names),
-		cmocka_unit_test(test_awards_validation),
-		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_rank_competition),     cmocka_unit_test(test_rank_tiebreak_keys),
+		cmocka_unit_test(test_rank_bad_data),        cmocka_unit_test(test_awards_ties_higher_lower),
+		cmocka_unit_test(test_awards_shares),        cmocka_unit_test(test_awards_eligibility),
+		cmocka_unit_test(test_awards_participation), cmocka_unit_test(test_awards_by_score),
+		cmocka_unit_test(test_awards_names),         cmocka_unit_test(test_awards_validation),
+		cmocka_unit_test(test_schema_examples),      cmocka_unit_test(test_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
