@@ -50,6 +50,7 @@ FUZZ_TARGETS  :=
 -include scoring/scoring.mk
 -include contests/contests.mk
 -include results/results.mk
+-include certs/certs.mk
 -include server/server.mk
 -include tools/loadgen/loadgen.mk
 
