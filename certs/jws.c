@@ -23,7 +23,7 @@
 #include <mbedtls/pk.h>
 #include <mbedtls/sha256.h>
 
-#include "internal.h"
+#include "certs_int.h"
 
 struct certs_signer {
 	mbedtls_pk_context pk;

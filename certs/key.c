@@ -29,7 +29,7 @@
 #include <mbedtls/rsa.h>
 #include <mbedtls/sha256.h>
 
-#include "internal.h"
+#include "certs_int.h"
 
 struct certs_key {
 	mbedtls_pk_context pk;

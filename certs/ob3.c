@@ -33,7 +33,7 @@
 #include <mbedtls/sha1.h>
 #include <mbedtls/sha256.h>
 
-#include "internal.h"
+#include "certs_int.h"
 
 #define OB3_CONTEXT_VC "https://www.w3.org/ns/credentials/v2"
 #define OB3_CONTEXT_OB "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"

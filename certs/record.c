@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "certs_int.h"
 
 #define RECORD_VERSION 1
 

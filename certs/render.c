@@ -31,7 +31,7 @@
 #include <pango/pangocairo.h>
 #include <qrencode.h>
 
-#include "internal.h"
+#include "certs_int.h"
 
 #define PAGE_W 841.89
 #define PAGE_H 595.28

@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "internal.h"
+#include "certs_int.h"
 
 /* ---------- buffer ---------- */
 

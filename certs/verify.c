@@ -25,7 +25,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "internal.h"
+#include "certs_int.h"
 
 void certs_verdict_release(certs_verdict *v)
 {
@@ -84,12 +84,14 @@ static int check_period(certs_verdict *v, int64_t now, int64_t from, int64_t unt
 	if (from > now + 300) { /* five minutes of clock skew */
 		certs_time_rfc3339(from, t, sizeof t);
 		char *d = NULL;
-		return verdict(v, certs_errf(&d, CERTS_E_NOT_YET, "valid from %s", t), d);
+		certs_errf(&d, CERTS_E_NOT_YET, "valid from %s", t);
+		return verdict(v, CERTS_E_NOT_YET, d);
 	}
 	if (until && until <= now) {
 		certs_time_rfc3339(until, t, sizeof t);
 		char *d = NULL;
-		return verdict(v, certs_errf(&d, CERTS_E_EXPIRED, "expired at %s", t), d);
+		certs_errf(&d, CERTS_E_EXPIRED, "expired at %s", t);
+		return verdict(v, CERTS_E_EXPIRED, d);
 	}
 	return CERTS_OK;
 }
@@ -264,11 +266,9 @@ int certs_verify_token(const char *token, size_t len, const certs_verify_opts *o
 		v->token = CERTS_TOKEN_OB3;
 		rc = verify_ob3(v, &j, o, now);
 	} else {
-		rc = verdict(v,
-			     certs_errf(&d, CERTS_E_TYPE,
-					"typ \"%.40s\" is neither a certificate nor a VC-JWT",
-					j.typ ? j.typ : "(none)"),
-			     d);
+		certs_errf(&d, CERTS_E_TYPE, "typ \"%.40s\" is neither a certificate nor a VC-JWT",
+			   j.typ ? j.typ : "(none)");
+		rc = verdict(v, CERTS_E_TYPE, d);
 	}
 	certs_jws_release(&j);
 	return verdict(v, rc, NULL);
@@ -379,8 +379,10 @@ int certs_verify_file(const char *path, const certs_verify_opts *o, certs_verdic
 	size_t len = 0;
 	char *d = NULL;
 	int rc = certs_read_file(path, &data, &len, (size_t)64 << 20);
-	if (rc)
-		return verdict(v, rc, (certs_errf(&d, rc, "%s: cannot read", path), d));
+	if (rc) {
+		certs_errf(&d, rc, "%s: cannot read", path);
+		return verdict(v, rc, d);
+	}
 	char *token = NULL;
 	if (len >= 5 && memcmp(data, "%PDF-", 5) == 0) {
 		rc = certs_pdf_extract_jws(data, len, &token);

@@ -1,5 +1,5 @@
 /*
- * internal.h - helpers shared by the files of the certificate library (not
+ * certs_int.h - helpers shared by the files of the certificate library (not
  * part of the public API): a growable byte buffer, base64url, UTF-8 checks,
  * error details, and the signer's internals that jws.c and ob3.c share.
  */
