@@ -29,6 +29,8 @@ PKGS=(
 	libwebsockets-dev libwebsockets-evlib-uv libuv1-dev
 	libhiredis-dev libpq-dev libcjson-dev libmbedtls-dev
 	libcmocka-dev libqrencode-dev
+	libcairo2-dev libpango1.0-dev fonts-arphic-ukai fonts-arphic-uming
+	poppler-utils zbar-tools
 	clang libclang-rt-14-dev clang-format cppcheck
 	redis-server redis-tools
 	postgresql-15 postgresql-client-15

@@ -30,14 +30,16 @@ typedef struct ccase {
 
 static const ccase canon_cases[] = {
 	{"{\"b\":1,\"a\":2}", "{\"a\":2,\"b\":1}"},
-	{" { \"z\" : [ 1 , 2 ] , \"y\" : { \"d\" : null , \"c\" : true } } ", "{\"y\":{\"c\":true,\"d\":null},\"z\":[1,2]}"},
+	{" { \"z\" : [ 1 , 2 ] , \"y\" : { \"d\" : null , \"c\" : true } } ",
+	 "{\"y\":{\"c\":true,\"d\":null},\"z\":[1,2]}"},
 	{"[96.5, 1e21, 1e-7, 0.000001, -0, 100, 1.5e300, 123456789012345680000]",
 	 "[96.5,1e+21,1e-7,0.000001,0,100,1.5e+300,123456789012345680000]"},
 	{"[0.1, 3.0, -2.25, 1E2]", "[0.1,3,-2.25,100]"},
 	{"\"张三\\u0001\\n\\t\\\"\\\\/\\u00e9\"", "\"张三\\u0001\\n\\t\\\"\\\\/é\""},
 	{"\"\\u2028\\ud83d\\ude00\"", "\"\xe2\x80\xa8\xf0\x9f\x98\x80\""},
 	/* UTF-16 order: U+1F600 (D83D...) sorts before U+FF5E; in UTF-8 it would not */
-	{"{\"\xef\xbd\x9e\":1,\"\xf0\x9f\x98\x80\":2,\"a\":3}", "{\"a\":3,\"\xf0\x9f\x98\x80\":2,\"\xef\xbd\x9e\":1}"},
+	{"{\"\xef\xbd\x9e\":1,\"\xf0\x9f\x98\x80\":2,\"a\":3}",
+	 "{\"a\":3,\"\xf0\x9f\x98\x80\":2,\"\xef\xbd\x9e\":1}"},
 	{"{\"a\":1,\"a\":2}", NULL}, /* duplicate names */
 	{"{}", "{}"},
 	{"[]", "[]"},
@@ -135,7 +137,8 @@ static void test_key_save_load(void **state)
 	assert_int_equal(certs_key_save_private(pub, path), CERTS_E_INVALID);
 	/* garbage is refused */
 	certs_key *bad = NULL;
-	assert_int_equal(certs_key_parse(&bad, (const unsigned char *)"-----BEGIN nonsense", 19), CERTS_E_KEY);
+	assert_int_equal(certs_key_parse(&bad, (const unsigned char *)"-----BEGIN nonsense", 19),
+			 CERTS_E_KEY);
 	assert_null(bad);
 	unlink(path);
 	unlink(pubpath);
@@ -158,7 +161,8 @@ static void test_jwk(void **state)
 	/* RFC 7638: the thumbprint is over {"crv","kty","x","y"} in that order */
 	char *members = NULL;
 	assert_true(asprintf(&members, "{\"crv\":\"P-256\",\"kty\":\"EC\",\"x\":\"%s\",\"y\":\"%s\"}",
-			     cJSON_GetObjectItem(o, "x")->valuestring, cJSON_GetObjectItem(o, "y")->valuestring) > 0);
+			     cJSON_GetObjectItem(o, "x")->valuestring,
+			     cJSON_GetObjectItem(o, "y")->valuestring) > 0);
 	unsigned char h[32];
 	mbedtls_sha256_ret((const unsigned char *)members, strlen(members), h, 0);
 	char *tp = certs_b64url(h, 32);
@@ -308,7 +312,9 @@ static void test_tamper_every_part(void **state)
 		t[i] = t[i] == 'A' ? 'B' : 'A';
 		int rc = verify(f, t);
 		assert_int_not_equal(rc, CERTS_OK);
-		int part = i < (size_t)(strchr(jws, '.') - jws) ? 0 : i < (size_t)(strrchr(jws, '.') - jws) ? 1 : 2;
+		int part = i < (size_t)(strchr(jws, '.') - jws)    ? 0
+			   : i < (size_t)(strrchr(jws, '.') - jws) ? 1
+								   : 2;
 		seen[part]++;
 		if (part > 0)
 			assert_true(rc == CERTS_E_SIGNATURE || rc == CERTS_E_FORMAT);
@@ -392,17 +398,20 @@ static void test_alg_and_kid(void **state)
 	char *json = NULL;
 	size_t len = 0;
 	assert_int_equal(certs_record_json(&f->rec, &json, &len), CERTS_OK);
-	assert_int_equal(certs_sign_payload(os, CERTS_JWS_TYP, certs_key_kid(f->key), (unsigned char *)json, len, &jws),
+	assert_int_equal(certs_sign_payload(os, CERTS_JWS_TYP, certs_key_kid(f->key), (unsigned char *)json,
+					    len, &jws),
 			 CERTS_OK);
 	assert_int_equal(verify(f, jws), CERTS_E_SIGNATURE);
 	free(jws);
 	/* our key, a signed payload that is not a record of ours */
-	assert_int_equal(certs_sign_payload(f->signer, CERTS_JWS_TYP, NULL, (const unsigned char *)"{\"v\":1}", 7, &jws),
+	assert_int_equal(certs_sign_payload(f->signer, CERTS_JWS_TYP, NULL,
+					    (const unsigned char *)"{\"v\":1}", 7, &jws),
 			 CERTS_OK);
 	assert_int_equal(verify(f, jws), CERTS_E_TAMPERED);
 	free(jws);
 	/* the right payload with an unknown typ */
-	assert_int_equal(certs_sign_payload(f->signer, "other", NULL, (unsigned char *)json, len, &jws), CERTS_OK);
+	assert_int_equal(certs_sign_payload(f->signer, "other", NULL, (unsigned char *)json, len, &jws),
+			 CERTS_OK);
 	assert_int_equal(verify(f, jws), CERTS_E_TYPE);
 	free(jws);
 	free(json);
@@ -485,7 +494,8 @@ static void test_errors_table(void **state)
 		assert_string_not_equal(certs_strerror(code, "zh-CN"), "未知错误");
 	}
 	assert_string_equal(certs_errname(-999), "unknown");
-	assert_string_equal(certs_strerror(CERTS_E_SIGNATURE, "en"), "bad signature: the content may have been altered");
+	assert_string_equal(certs_strerror(CERTS_E_SIGNATURE, "en"),
+			    "bad signature: the content may have been altered");
 }
 
 int main(void)
@@ -497,12 +507,18 @@ int main(void)
 		cmocka_unit_test(test_key_save_load),
 		cmocka_unit_test(test_errors_table),
 		cmocka_unit_test_setup_teardown(test_jwk, certs_fixture_setup, certs_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_record_checks, certs_fixture_setup, certs_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_record_json_roundtrip, certs_fixture_setup, certs_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_sign_verify, certs_fixture_setup, certs_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_tamper_every_part, certs_fixture_setup, certs_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_alg_and_kid, certs_fixture_setup, certs_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_expiry_and_revocation, certs_fixture_setup, certs_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_record_checks, certs_fixture_setup,
+						certs_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_record_json_roundtrip, certs_fixture_setup,
+						certs_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_sign_verify, certs_fixture_setup,
+						certs_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_tamper_every_part, certs_fixture_setup,
+						certs_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_alg_and_kid, certs_fixture_setup,
+						certs_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_expiry_and_revocation, certs_fixture_setup,
+						certs_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_rs256, certs_fixture_setup, certs_fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -6,6 +6,7 @@
  * (Independent checks of the same outputs, with poppler, zbar, jose and the
  * OB 3.0 schema: tests/integration/certs-check.mjs.)
  */
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -39,7 +39,8 @@ static void test_ob3_credential(void **state)
 	assert_string_equal(cJSON_GetArrayItem(ctx, 0)->valuestring, "https://www.w3.org/ns/credentials/v2");
 	assert_string_equal(cJSON_GetArrayItem(ctx, 1)->valuestring,
 			    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json");
-	assert_string_equal(cJSON_GetArrayItem(cJSON_GetObjectItem(c, "type"), 1)->valuestring, "OpenBadgeCredential");
+	assert_string_equal(cJSON_GetArrayItem(cJSON_GetObjectItem(c, "type"), 1)->valuestring,
+			    "OpenBadgeCredential");
 	assert_string_equal(cJSON_GetObjectItem(c, "validFrom")->valuestring, "2026-12-05T00:00:00Z");
 	const cJSON *subj = cJSON_GetObjectItem(c, "credentialSubject");
 	assert_int_equal(strncmp(cJSON_GetObjectItem(subj, "id")->valuestring, "urn:uuid:", 9), 0);
@@ -60,8 +61,8 @@ static void test_ob3_vcjwt(void **state)
 	size_t hl = 0;
 	unsigned char *h = certs_b64url_decode(jwt, (size_t)(strchr(jwt, '.') - jwt), &hl);
 	char *want = NULL;
-	assert_true(asprintf(&want, "{\"alg\":\"ES256\",\"kid\":\"%s#%s\",\"typ\":\"JWT\"}", ob3_opts.jwks_url,
-			     certs_key_kid(f->key)) > 0);
+	assert_true(asprintf(&want, "{\"alg\":\"ES256\",\"kid\":\"%s#%s\",\"typ\":\"JWT\"}",
+			     ob3_opts.jwks_url, certs_key_kid(f->key)) > 0);
 	assert_string_equal((char *)h, want); /* exactly alg, kid, typ */
 	certs_verify_opts o = {.keys = f->keys, .now = f->rec.issued_at + 5};
 	certs_verdict v;
@@ -70,7 +71,8 @@ static void test_ob3_vcjwt(void **state)
 	cJSON *p = cJSON_Parse(v.credential);
 	assert_string_equal(cJSON_GetObjectItem(p, "iss")->valuestring, ob3_opts.issuer_id);
 	assert_int_equal((int64_t)cJSON_GetObjectItem(p, "nbf")->valuedouble, f->rec.issued_at);
-	assert_string_equal(cJSON_GetObjectItem(p, "jti")->valuestring, cJSON_GetObjectItem(p, "id")->valuestring);
+	assert_string_equal(cJSON_GetObjectItem(p, "jti")->valuestring,
+			    cJSON_GetObjectItem(p, "id")->valuestring);
 	assert_null(cJSON_GetObjectItem(p, "vc")); /* VC 2.0: the payload is the credential */
 	certs_verdict_release(&v);
 	/* signed by our key, but a claim that contradicts the credential */
@@ -78,7 +80,8 @@ static void test_ob3_vcjwt(void **state)
 	char *bad = NULL, *payload = NULL;
 	size_t len = 0;
 	assert_int_equal(certs_canonical_json(p, &payload, &len), CERTS_OK);
-	assert_int_equal(certs_sign_payload(f->signer, "JWT", NULL, (unsigned char *)payload, len, &bad), CERTS_OK);
+	assert_int_equal(certs_sign_payload(f->signer, "JWT", NULL, (unsigned char *)payload, len, &bad),
+			 CERTS_OK);
 	assert_int_equal(certs_verify_token(bad, strlen(bad), &o, &v), CERTS_E_TAMPERED);
 	assert_non_null(strstr(v.detail, "iss"));
 	certs_verdict_release(&v);
@@ -114,12 +117,14 @@ static void test_template(void **state)
 		{"{\"colour\":\"#aa0000\"}", "unknown member \"colour\""},
 		{"{\"color\":\"red\"}", "color: must be #rrggbb"},
 		{"{\"title\":3}", "title: must be a string"},
-		{"{\"seal\":\"/nonexistent/seal.png\"}", "seal: /nonexistent/seal.png: cannot read (at most 8 MB)"},
+		{"{\"seal\":\"/nonexistent/seal.png\"}",
+		 "seal: /nonexistent/seal.png: cannot read (at most 8 MB)"},
 		{"[1]", "template: not a JSON object"},
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		t = NULL;
-		assert_int_not_equal(certs_template_parse(&t, bad[i].json, strlen(bad[i].json), NULL, &err), CERTS_OK);
+		assert_int_not_equal(certs_template_parse(&t, bad[i].json, strlen(bad[i].json), NULL, &err),
+				     CERTS_OK);
 		assert_null(t);
 		assert_string_equal(err, bad[i].msg);
 	}
@@ -227,7 +232,12 @@ static void test_bulk(void **state)
 	certs_template *t = NULL;
 	assert_int_equal(certs_template_default(&t), CERTS_OK);
 	emitted e = {0};
-	certs_bulk_opts o = {.threads = 2, .out_dir = dir, .ob3 = &ob3_opts, .print_pdf = print, .emit = on_emit, .ud = &e};
+	certs_bulk_opts o = {.threads = 2,
+			     .out_dir = dir,
+			     .ob3 = &ob3_opts,
+			     .print_pdf = print,
+			     .emit = on_emit,
+			     .ud = &e};
 	certs_bulk_stats st;
 	assert_int_equal(certs_bulk_issue(f->key, t, recs, N, &o, &st), CERTS_OK);
 	assert_int_equal(st.issued, N);
@@ -268,9 +278,11 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_template),
-		cmocka_unit_test_setup_teardown(test_ob3_credential, certs_fixture_setup, certs_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_ob3_credential, certs_fixture_setup,
+						certs_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_ob3_vcjwt, certs_fixture_setup, certs_fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_render_and_verify_pdf, certs_fixture_setup, certs_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_render_and_verify_pdf, certs_fixture_setup,
+						certs_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_bulk, certs_fixture_setup, certs_fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -11,7 +11,7 @@
 #include "certs.h"
 
 /* 64 Chinese characters: the longest name the tests render. */
-#define NAME64                                                                                                 \
+#define NAME64                                                                                                                                             \
 	"欧阳铁柱欧阳铁柱欧阳铁柱欧阳铁柱欧阳铁柱欧阳铁柱欧阳铁柱欧阳铁柱欧阳铁柱欧阳铁柱欧阳铁柱欧阳铁柱" \
 	"欧阳铁柱欧阳铁柱欧阳铁柱欧阳铁柱"
 
