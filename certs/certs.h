@@ -21,8 +21,8 @@
  * detail ("name: 130 characters, at most 128") that the caller frees.
  *
  * Ownership: every result of a _new, _load or _generate function is freed by
- * its _free function; a
- * `char **out` result is malloc'ed and freed by the caller with free();
+ * its _free function; a `char **out` result is malloc'ed and freed by the
+ * caller with free();
  * strings in a certs_record are borrowed unless the record came from
  * certs_record_parse(), whose storage certs_record_release() frees.
  *

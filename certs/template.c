@@ -50,20 +50,20 @@ static const text_member text_members[] = {
 
 typedef struct color_member {
 	const char *name;
-	size_t off;
+	int which; /* index for color_slot() */
 	const char *def;
 } color_member;
 
-#define CM(name, def)                                             \
-	{                                                         \
-#name, offsetof(struct certs_template, name), def \
-	}
-
 static const color_member color_members[] = {
-	CM(color, "#b22222"),
-	CM(text_color, "#222222"),
-	CM(border_color, "#c8a04a"),
+	{"color", 0, "#b22222"},
+	{"text_color", 1, "#222222"},
+	{"border_color", 2, "#c8a04a"},
 };
+
+static double *color_slot(certs_template *t, int which)
+{
+	return which == 0 ? t->color : which == 1 ? t->text_color : t->border_color;
+}
 
 static int parse_color(const char *s, double rgb[3])
 {
@@ -122,7 +122,7 @@ static int template_defaults(certs_template **out)
 			return CERTS_E_NOMEM;
 		}
 	for (size_t i = 0; i < sizeof color_members / sizeof color_members[0]; i++)
-		parse_color(color_members[i].def, (double *)((char *)t + color_members[i].off));
+		parse_color(color_members[i].def, color_slot(t, color_members[i].which));
 	*out = t;
 	return CERTS_OK;
 }
@@ -167,7 +167,7 @@ static int apply_member(certs_template *t, const cJSON *m, const char *base_dir,
 			return set_text(t, &text_members[i], m->valuestring, err);
 	for (size_t i = 0; i < sizeof color_members / sizeof color_members[0]; i++)
 		if (strcmp(color_members[i].name, m->string) == 0)
-			return parse_color(m->valuestring, (double *)((char *)t + color_members[i].off))
+			return parse_color(m->valuestring, color_slot(t, color_members[i].which))
 				       ? certs_errf(err, CERTS_E_TEMPLATE, "%s: must be #rrggbb", m->string)
 				       : CERTS_OK;
 	if (strcmp(m->string, "seal") == 0)
