@@ -48,6 +48,7 @@ BENCH_TARGETS :=
 FUZZ_TARGETS  :=
 
 -include scoring/scoring.mk
+-include sheets/sheets.mk
 -include contests/contests.mk
 -include results/results.mk
 -include certs/certs.mk

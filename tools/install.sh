@@ -31,6 +31,7 @@ PKGS=(
 	libcmocka-dev libqrencode-dev
 	libcairo2-dev libpango1.0-dev fonts-arphic-ukai fonts-arphic-uming
 	poppler-utils zbar-tools
+	libzip-dev libexpat1-dev libxlsxwriter-dev python3-openpyxl
 	clang libclang-rt-14-dev clang-format cppcheck
 	redis-server redis-tools
 	postgresql-15 postgresql-client-15
