@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "sheets_int.h"
 
 bool sh_buf_reserve(sh_buf *b, size_t n)
 {

@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "sheets_int.h"
 
 typedef struct sh_csv {
 	char *text;

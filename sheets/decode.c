@@ -15,7 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "internal.h"
+#include "sheets_int.h"
 
 typedef struct sh_encoding {
 	const char *name;  /* as a person writes it */

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "sheets_int.h"
 
 typedef struct sh_msg {
 	int code;
@@ -34,7 +34,8 @@ static const sh_msg sh_msgs[] = {
 	 "XML with a DOCTYPE or entity declarations is refused"},
 	{SHEETS_E_PART, "SHEETS_E_PART", "XLSX 文件缺少必需的部分或部分内容有误",
 	 "a part the workbook needs is missing or wrong"},
-	{SHEETS_E_TOO_BIG, "SHEETS_E_TOO_BIG", "文件超过大小上限", "the file is over the size limit"},
+	{SHEETS_E_TOO_BIG, "SHEETS_E_TOO_BIG", "文件（或其中的一部分）超过大小上限",
+	 "the file (or a part of it) is over the size limit"},
 	{SHEETS_E_ROWS, "SHEETS_E_ROWS", "行数超过上限", "more rows than the limit"},
 	{SHEETS_E_COLS, "SHEETS_E_COLS", "列数超过上限", "more columns than the limit"},
 	{SHEETS_E_CELL_TOO_LONG, "SHEETS_E_CELL_TOO_LONG", "单元格文本超过长度上限",

@@ -25,7 +25,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "internal.h"
+#include "sheets_int.h"
 
 /* ---- shortest decimal ---- */
 
@@ -93,6 +93,35 @@ size_t sh_num_text(double d, char out[SH_NUM_MAX])
 	}
 	*w = '\0';
 	return (size_t)(w - out);
+}
+
+bool sh_num_is_shortest(const char *s, size_t n)
+{
+	size_t i = s[0] == '-', ip = i;
+	while (i < n && s[i] >= '0' && s[i] <= '9')
+		i++;
+	size_t ilen = i - ip;
+	if (ilen == 0 || (ilen > 1 && s[ip] == '0'))
+		return false;
+	size_t sig = s[ip] == '0' ? 0 : ilen;
+	if (i == n) /* an integer; "-0" reads as "0" */
+		return sig <= 15 && !(ip == 1 && sig == 0);
+	if (s[i++] != '.')
+		return false;
+	size_t fp = i;
+	while (i < n && s[i] >= '0' && s[i] <= '9')
+		i++;
+	if (i != n || i == fp || s[n - 1] == '0')
+		return false;
+	if (sig == 0) { /* 0.000ddd: JavaScript writes 1e-7 from six zeros on */
+		size_t z = 0;
+		while (s[fp + z] == '0')
+			z++;
+		if (z >= 6)
+			return false;
+		return n - fp - z <= 15;
+	}
+	return sig + (n - fp) <= 15;
 }
 
 bool sh_is_decimal(const char *s)

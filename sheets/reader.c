@@ -21,7 +21,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-#include "internal.h"
+#include "sheets_int.h"
 
 static const sh_source *const sh_sources[] = {&sh_xlsx_source, &sh_csv_source};
 
@@ -40,7 +40,7 @@ int sh_fail(sheets_reader *r, int code, const sh_loc *loc, const char *fmt, ...)
 	if (r->err.e.code) /* the first problem is the one to report */
 		return r->err.e.code;
 	sh_loc l = loc ? *loc : (sh_loc){0};
-	if (!l.sheet && r->selected && r->cur < r->nsheets)
+	if (loc && !l.sheet && r->selected && r->cur < r->nsheets) /* a place in the selected sheet */
 		l.sheet = r->sheets[r->cur].name;
 	char *detail = NULL;
 	if (fmt) {
@@ -217,7 +217,7 @@ static int sh_open_with(sheets_reader *r, sheets_format f, const char *path, con
 	if (rc < 0)
 		return sh_fail(r, rc, NULL, NULL);
 	if (r->nsheets == 0)
-		return sh_fail(r, SHEETS_E_PART, NULL, "no sheet");
+		return sh_fail(r, SHEETS_E_PART, NULL, "<sheets/>");
 	r->opened = true;
 	return 0;
 }

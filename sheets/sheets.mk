@@ -27,7 +27,7 @@ FUZZ_TARGETS   += $(SHEETS_FUZZERS)
 TEST_STEPS     += fuzz-smoke-sheets
 SHEETS_FUZZ_SECONDS ?= 6
 
-build/fuzz/fuzz_sheets_%: tests/fuzz/fuzz_sheets.c $(SHEETS_SRCS) sheets/sheets.h sheets/internal.h sheets/xlsx.h
+build/fuzz/fuzz_sheets_%: tests/fuzz/fuzz_sheets.c $(SHEETS_SRCS) sheets/sheets.h sheets/sheets_int.h sheets/xlsx_int.h
 	@mkdir -p $(dir $@)
 	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 	  -Isheets -DFUZZ_SHEETS_$(shell echo $* | tr a-z A-Z) -o $@ $(filter %.c,$^) $(sheets_LINK)

@@ -25,7 +25,7 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "sheets_int.h"
 
 #define SH_CSV_BLOCK 65536
 

@@ -17,7 +17,7 @@
 
 #include <xlsxwriter.h>
 
-#include "internal.h"
+#include "sheets_int.h"
 
 typedef struct sh_xlsxw {
 	lxw_workbook *wb;
@@ -25,7 +25,41 @@ typedef struct sh_xlsxw {
 	lxw_format *bold, *date, *datetime, *time;
 	lxw_format **colfmt; /* the current sheet's number format per column (or NULL) */
 	size_t ncol;
+	sh_buf scratch; /* text with _xHHHH_ look-alikes escaped */
 } sh_xlsxw;
+
+/* Is s at an OOXML escape "_xHHHH_"? */
+static bool sh_xlsxw_is_escape(const char *s)
+{
+	if (s[0] != '_' || s[1] != 'x')
+		return false;
+	for (int i = 2; i < 6; i++)
+		if (!s[i] || !strchr("0123456789abcdefABCDEF", s[i]))
+			return false;
+	return s[6] == '_';
+}
+
+/*
+ * Text as Excel must read it: libxlsxwriter escapes control characters as
+ * _xHHHH_ but leaves text that already looks like an escape, which Excel
+ * would then decode ("_x0041_" would show as "A"); its "_" becomes _x005F_.
+ */
+static const char *sh_xlsxw_text(sh_xlsxw *x, const char *s)
+{
+	const char *p = strstr(s, "_x");
+	while (p && !sh_xlsxw_is_escape(p))
+		p = strstr(p + 1, "_x");
+	if (!p)
+		return s;
+	x->scratch.len = 0;
+	for (const char *q = s; *q; q++) {
+		if (sh_xlsxw_is_escape(q))
+			sh_buf_puts(&x->scratch, "_x005F_");
+		else
+			sh_buf_putc(&x->scratch, *q);
+	}
+	return x->scratch.oom ? NULL : x->scratch.s;
+}
 
 /* Our code for a libxlsxwriter error. */
 static int sh_xlsxw_fail(sheets_writer *w, lxw_error e, uint32_t col)
@@ -115,7 +149,9 @@ static int sh_xlsxw_sheet(sheets_writer *w, const char *name, const sheets_colum
 	for (size_t i = 0; i < n; i++) {
 		if (!cols[i].title || !*cols[i].title)
 			continue;
-		e = worksheet_write_string(x->ws, 0, (lxw_col_t)i, cols[i].title, x->bold);
+		const char *t = sh_xlsxw_text(x, cols[i].title);
+		e = t ? worksheet_write_string(x->ws, 0, (lxw_col_t)i, t, x->bold)
+		      : LXW_ERROR_MEMORY_MALLOC_FAILED;
 		if (e != LXW_NO_ERROR)
 			return sh_xlsxw_fail(w, e, (uint32_t)i + 1);
 	}
@@ -133,8 +169,11 @@ static int sh_xlsxw_row(sheets_writer *w, const sheets_value *v, size_t n)
 		sh_dt dt;
 		switch (v[i].type) {
 		case SHEETS_TEXT:
-			if (v[i].s && *v[i].s)
-				e = worksheet_write_string(x->ws, row, col, v[i].s, NULL);
+			if (!v[i].s || !*v[i].s)
+				break;
+			const char *t = sh_xlsxw_text(x, v[i].s);
+			e = t ? worksheet_write_string(x->ws, row, col, t, NULL)
+			      : LXW_ERROR_MEMORY_MALLOC_FAILED;
 			break;
 		case SHEETS_NUMBER:
 			e = worksheet_write_number(x->ws, row, col, v[i].num,
@@ -175,6 +214,7 @@ static void sh_xlsxw_free(sheets_writer *w)
 	if (x->wb) /* abandoned: nothing assembled, temporary files released */
 		lxw_workbook_free(x->wb);
 	free(x->colfmt);
+	sh_buf_free(&x->scratch);
 	free(x);
 	w->state = NULL;
 }

@@ -20,7 +20,7 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "sheets_int.h"
 
 static const sh_sink *const sh_sinks[] = {&sh_xlsx_sink, &sh_csv_sink};
 
@@ -161,11 +161,11 @@ int sheets_writer_sheet(sheets_writer *w, const char *name, const sheets_column 
 		return w->err.e.code;
 	if (w->finished)
 		return sh_wfail(w, SHEETS_E_USAGE, 0, NULL);
-	if (w->sink->fmt == SHEETS_CSV && w->nsheets > 0)
-		return sh_wfail(w, SHEETS_E_UNSUPPORTED, 0, "CSV");
-	free(w->sheet);
+	free(w->sheet); /* problems from here on are the new sheet's, or the file's */
 	w->sheet = NULL;
 	w->row = 0;
+	if (w->sink->fmt == SHEETS_CSV && w->nsheets > 0)
+		return sh_wfail(w, SHEETS_E_UNSUPPORTED, 0, "CSV");
 	if (sheets_sheet_name_check(name, NULL, NULL) < 0)
 		return sh_wfail(w, SHEETS_E_SHEET_NAME, 0, "“%s”", name ? name : "");
 	for (size_t i = 0; i < w->nsheets; i++)

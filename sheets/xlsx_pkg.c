@@ -21,7 +21,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "xlsx.h"
+#include "xlsx_int.h"
 
 #define XL_CHUNK 65536
 #define XL_MAX_ENTRIES 10000
@@ -576,7 +576,7 @@ static int xl_open(sheets_reader *r, const char *path, const void *data, size_t 
 	}
 	zip_error_fini(&ze);
 	if (zip_get_num_entries(x->z, 0) > XL_MAX_ENTRIES)
-		return sh_fail(r, SHEETS_E_TOO_BIG, NULL, "%lld > %d zip entries",
+		return sh_fail(r, SHEETS_E_TOO_BIG, NULL, "zip: %lld > %d",
 			       (long long)zip_get_num_entries(x->z, 0), XL_MAX_ENTRIES);
 	char *wb = NULL;
 	int rc = xl_find_workbook(r, &wb);

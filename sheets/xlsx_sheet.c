@@ -25,7 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xlsx.h"
+#include "xlsx_int.h"
 
 typedef enum xl_ctype { XL_N, XL_S, XL_B, XL_E, XL_STR, XL_INLINE, XL_D } xl_ctype;
 
@@ -169,10 +169,7 @@ static void xl_number(xl_sheet *s, const char *v, size_t n, sh_buf *a, uint8_t *
 {
 	xl *x = s->c.r->state;
 	sh_fmt fmt = s->style < x->nxf ? x->xf[s->style] : (sh_fmt){SH_GENERAL, 0};
-	const char *digits = v + (v[0] == '-');
-	size_t nd = n - (size_t)(digits - v);
-	if (fmt.kind == SH_GENERAL && nd >= 1 && nd <= 15 && strspn(digits, "0123456789") == nd &&
-	    (digits[0] != '0' || (nd == 1 && digits == v))) { /* an integer as stored */
+	if (fmt.kind == SH_GENERAL && sh_num_is_shortest(v, n)) { /* as stored: most numbers */
 		sh_buf_putn(a, v, n);
 		*type = SHEETS_NUMBER;
 		return;

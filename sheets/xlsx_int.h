@@ -1,5 +1,5 @@
 /*
- * xlsx.h - what xlsx_pkg.c and xlsx_sheet.c share (not public).
+ * xlsx_int.h - what xlsx_pkg.c and xlsx_sheet.c share (not public).
  *
  * An XLSX file is a zip of XML parts. xlsx_pkg.c opens the zip, follows the
  * relationships to the workbook and its sheets, and reads the two parts
@@ -15,7 +15,7 @@
 #include <expat.h>
 #include <zip.h>
 
-#include "internal.h"
+#include "sheets_int.h"
 
 /* A part being parsed. Handlers receive a struct that begins with it. */
 typedef struct xl_ctx {

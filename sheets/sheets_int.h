@@ -1,5 +1,5 @@
 /*
- * internal.h - what the files of sheets/ share (not public).
+ * sheets_int.h - what the files of sheets/ share (not public).
  *
  *   error.c      message table, sh_err (an error with owned strings), locations
  *   buf.c        growable strings with a sticky out-of-memory flag, UTF-8 helpers
@@ -121,6 +121,12 @@ typedef struct sh_dt {
 bool sh_dt_parse(const char *s, sh_dt *dt);
 /* The 1900-system serial of dt (years 1900-9999); -1 when out of range. */
 double sh_dt_serial(const sh_dt *dt);
+/*
+ * Is (s, n) already what sh_num_text would print? True for plain decimals of
+ * at most 15 significant digits (DBL_DIG: they read back exactly, and no
+ * shorter text gives the same double) without leading or trailing zeros.
+ */
+bool sh_num_is_shortest(const char *s, size_t n);
 /* Is s a plain decimal number (optional sign, digits, optional fraction and exponent)? */
 bool sh_is_decimal(const char *s);
 
