@@ -219,7 +219,7 @@ static int sh_csv_next(sheets_reader *r)
 			break;
 		}
 		c->pos = i;
-		if (sh_row_end(r) > 0)
+		if (sh_row_end(r, false) > 0)
 			return SHEETS_ROW;
 	}
 }

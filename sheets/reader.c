@@ -10,8 +10,9 @@
  *
  * Sources assemble rows with the row builder below: a cell's text is
  * appended to one arena per row, then placed at its column; gaps are empty
- * cells, trailing empty cells are dropped, a row with nothing in it is
- * skipped. The limits (rows, columns, cell length) are checked here, once
+ * cells, a row with nothing in it is skipped, and XLSX rows end at their
+ * last cell that is not empty (a CSV record keeps all its fields: each has
+ * a place in the file that a problem may need to name). The limits (rows, columns, cell length) are checked here, once
  * for both formats.
  */
 #include <errno.h>
@@ -130,11 +131,14 @@ int sh_row_cell(sheets_reader *r, uint32_t col, uint8_t type, size_t off, uint32
 	return 0;
 }
 
-uint32_t sh_row_end(sheets_reader *r)
+uint32_t sh_row_end(sheets_reader *r, bool trim)
 {
 	sh_row *w = &r->row;
-	while (w->n > 0 && w->cells[w->n - 1].type == SHEETS_EMPTY)
-		w->n--;
+	uint32_t last = w->n; /* one past the last cell that is not empty */
+	while (last > 0 && w->cells[last - 1].type == SHEETS_EMPTY)
+		last--;
+	if (last == 0 || trim)
+		w->n = last;
 	for (uint32_t i = 0; i < w->n; i++) {
 		sheets_cell *c = &w->cells[i];
 		c->s = w->off[i] == SIZE_MAX ? "" : w->arena.s + w->off[i];

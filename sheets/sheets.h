@@ -153,7 +153,7 @@ typedef struct sheets_row {
 	const char *sheet;        /* the sheet's name (a CSV's: the file name without extension) */
 	uint32_t num;             /* 1-based row number as Excel shows it (CSV: the record) */
 	uint32_t line;            /* CSV: the line the record starts on; XLSX: num */
-	uint32_t ncells;          /* cells up to the last one that is not empty (>= 1) */
+	uint32_t ncells;          /* >= 1; XLSX: up to the last cell that is not empty; CSV: every field */
 	const sheets_cell *cells; /* cells[0] is column A; gaps are SHEETS_EMPTY cells */
 } sheets_row;
 
@@ -207,7 +207,9 @@ int sheets_select_name(sheets_reader *r, const char *name);
  * The next row of the selected sheet (the first sheet when none was
  * selected): SHEETS_ROW with *row set, SHEETS_DONE at the end, or a
  * negative code. Rows without a non-empty cell are skipped (their numbers
- * are not: a gap in num is a blank row).
+ * are not: a gap in num is a blank row). An XLSX row ends at its last cell
+ * that is not empty; a CSV row has every field of its record (",," at the
+ * end gives empty cells, each with its place in the file).
  */
 int sheets_next(sheets_reader *r, const sheets_row **row);
 

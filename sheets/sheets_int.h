@@ -182,8 +182,8 @@ void sh_row_start(struct sheets_reader *r, uint32_t num, uint32_t line);
  */
 int sh_row_cell(struct sheets_reader *r, uint32_t col, uint8_t type, size_t off, uint32_t line,
 		uint32_t line_col);
-/* Ends the row: trims empty cells at the end; returns the number of cells left (0: skip it). */
-uint32_t sh_row_end(struct sheets_reader *r);
+/* Ends the row (dropping empty cells at its end when trim); 0 when nothing is in it: skip it. */
+uint32_t sh_row_end(struct sheets_reader *r, bool trim);
 
 extern const sh_source sh_csv_source;
 extern const sh_source sh_xlsx_source;

@@ -269,7 +269,7 @@ static void XMLCALL xl_sheet_end(void *ud, const XML_Char *name)
 		xl_cell_end(s);
 	} else if (strcmp(local, "row") == 0 && s->in_row) {
 		s->in_row = false;
-		if (sh_row_end(s->c.r) > 0)
+		if (sh_row_end(s->c.r, true) > 0)
 			XML_StopParser(s->c.p, XML_TRUE); /* hand the row over; resumed by the next call */
 	} else if (strcmp(local, "sheetData") == 0) {
 		s->in_data = false;

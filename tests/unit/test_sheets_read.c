@@ -178,7 +178,7 @@ static void test_csv_rfc4180(void **state)
 	 * line (its number is kept), empty and trailing empty fields, text after a closing quote */
 	const char in[] = "a,\"b,1\",\"say \"\"hi\"\"\"\r\n\"x\ny\",,z,,\r\n\r\n,\"\"\r\"q\"tail,3\n";
 	ts_eq(ts_read_mem(in, sizeof in - 1, &o), "1\tA1 T a\tB1 T b,1\tC1 T say \"hi\"\n"
-						  "2\tA2 T x\\ny\tB2 - \tC2 T z\n"
+						  "2\tA2 T x\\ny\tB2 - \tC2 T z\tD2 - \tE2 - \n"
 						  "5\tA5 T qtail\tB5 T 3\n");
 	/* the delimiter the first line uses most: semicolon (European Excel), tab */
 	const char semi[] = "a;b,c;d\n1;2,3;4\n";
