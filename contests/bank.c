@@ -37,12 +37,12 @@ static const char *const cx_ext_json[] = {".json", NULL};
 static const char *const cx_ext_gift[] = {".gift", ".gift.txt", NULL};
 static const char *const cx_ext_aiken[] = {".aiken", ".aiken.txt", ".txt", NULL};
 static const char *const cx_ext_csv[] = {".csv", ".tsv", NULL};
+static const char *const cx_ext_xlsx[] = {".xlsx", NULL};
 
 static const cx_format_row cx_formats[] = {
-	{CONTEST_BANK_JSON, "json", cx_ext_json},
-	{CONTEST_BANK_GIFT, "gift", cx_ext_gift},
-	{CONTEST_BANK_AIKEN, "aiken", cx_ext_aiken},
-	{CONTEST_BANK_CSV, "csv", cx_ext_csv},
+	{CONTEST_BANK_JSON, "json", cx_ext_json},    {CONTEST_BANK_GIFT, "gift", cx_ext_gift},
+	{CONTEST_BANK_AIKEN, "aiken", cx_ext_aiken}, {CONTEST_BANK_CSV, "csv", cx_ext_csv},
+	{CONTEST_BANK_XLSX, "xlsx", cx_ext_xlsx},
 };
 #define CX_NFORMATS (sizeof cx_formats / sizeof cx_formats[0])
 

@@ -35,12 +35,13 @@ typedef enum contest_bank_format {
 	CONTEST_BANK_GIFT,
 	CONTEST_BANK_AIKEN,
 	CONTEST_BANK_CSV,
+	CONTEST_BANK_XLSX,
 } contest_bank_format;
 
-/* "json", "gift", "aiken", "csv" -> format; -1 when unknown. */
+/* "json", "gift", "aiken", "csv", "xlsx" -> format; -1 when unknown. */
 int contest_bank_format_parse(const char *name);
 const char *contest_bank_format_name(contest_bank_format f);
-/* The format a file name suggests (.json .gift .txt(aiken) .aiken .csv .tsv); -1 when none. */
+/* The format a file name suggests (.json .gift .txt(aiken) .aiken .csv .tsv .xlsx); -1 when none. */
 int contest_bank_format_guess(const char *path);
 
 typedef struct contest_bank {
@@ -54,11 +55,11 @@ typedef struct contest_import_opts {
 	const char *id;       /* bank id; default: the file name without extension */
 	const char *title;    /* bank title (zh-CN); default: the id */
 	const char *category; /* category of questions that name none (GIFT before any $CATEGORY) */
-	const char *encoding; /* CSV/Aiken/GIFT input encoding: NULL or "auto" detects */
+	const char *encoding; /* CSV/Aiken/GIFT input encoding: NULL or "auto" detects (not XLSX: UTF-8) */
 } contest_import_opts;
 
 /*
- * Loads a native bank file, or imports a GIFT/Aiken/CSV file, and validates
+ * Loads a native bank file, or imports a GIFT/Aiken/CSV/XLSX file, and validates
  * every question (each compiled by eng). Returns 0 and *out, or -1 with every
  * problem in *diag and nothing in *out. Warnings (skipped items) are added to
  * *warn when it is not NULL, also on success.

@@ -244,7 +244,8 @@ static int cmd_validate(int argc, char **argv, const score_engine *eng)
 		return 2;
 	}
 	if (o.format && contest_bank_format_parse(o.format) < 0) {
-		fprintf(stderr, "%s: unknown format '%s' (json, gift, aiken, csv)\n", argv[0], o.format);
+		fprintf(stderr, "%s: unknown format '%s' (json, gift, aiken, csv, xlsx)\n", argv[0],
+			o.format);
 		free(o.files);
 		return 2;
 	}
@@ -327,8 +328,9 @@ static int cmd_import_bank(int argc, char **argv, const score_engine *eng)
 	int fmt = o.format ? contest_bank_format_parse(o.format) : contest_bank_format_guess(f);
 	if (fmt < 0) {
 		fprintf(stderr,
-			o.format ? "%s: unknown format '%s' (gift, aiken, csv, json)\n"
-				 : "%s: cannot tell the format of '%s': give --format gift|aiken|csv|json\n",
+			o.format
+				? "%s: unknown format '%s' (gift, aiken, csv, xlsx, json)\n"
+				: "%s: cannot tell the format of '%s': give --format gift|aiken|csv|xlsx|json\n",
 			argv[0], o.format ? o.format : f);
 		free(o.files);
 		return 2;
@@ -469,17 +471,17 @@ static int cmd_draw(int argc, char **argv, const score_engine *eng)
 
 const contest_cli_command contest_cli_commands[] = {
 	{"validate", cmd_validate,
-	 "validate [--lang zh-CN|en] [--format json|gift|aiken|csv] [--encoding E] FILE|DIR...",
-	 "check contest files and question banks (JSON, GIFT, Aiken, CSV; a directory: the files "
+	 "validate [--lang zh-CN|en] [--format json|gift|aiken|csv|xlsx] [--encoding E] FILE|DIR...",
+	 "check contest files and question banks (JSON, GIFT, Aiken, CSV, XLSX; a directory: the files "
 	 "in it); every problem is printed as file:line:col or file: $.path; exit 1 when any file "
 	 "has problems"},
 	{"import-bank", cmd_import_bank,
-	 "import-bank FILE [--format gift|aiken|csv|json] [--out BANK.json] [--id ID] "
+	 "import-bank FILE [--format gift|aiken|csv|xlsx|json] [--out BANK.json] [--id ID] "
 	 "[--title TITLE] [--category NAME] [--encoding auto|utf-8|gbk|gb18030|utf-16] "
 	 "[--lang zh-CN|en]",
 	 "import a question file into a native JSON bank, whole or not at all"},
 	{"export-bank", cmd_export_bank,
-	 "export-bank FILE [--format gift|json] [--from json|gift|aiken|csv] [--out FILE] "
+	 "export-bank FILE [--format gift|json] [--from json|gift|aiken|csv|xlsx] [--out FILE] "
 	 "[--lang zh-CN|en]",
 	 "write a bank (or an importable file) as GIFT or native JSON"},
 	{"draw", cmd_draw, "draw CONTEST.json [--participant KEY] [--out FILE] [--lang zh-CN|en]",

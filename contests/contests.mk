@@ -10,7 +10,7 @@
 LIBRARIES      += contests
 contests_SRCS  := $(wildcard contests/*.c)
 contests_PKGS  := libcjson
-contests_USES  := scoring
+contests_USES  := sheets scoring
 contests_TESTS := $(wildcard tests/unit/test_contest*.c tests/unit/test_import*.c tests/unit/test_bank*.c)
 INCDIRS        += -Icontests
 CONTESTS_SRCS  := $(contests_SRCS)
@@ -22,15 +22,15 @@ BANK_FUZZ_FORMATS := gift aiken csv json
 CONTEST_FUZZERS   := $(patsubst %,$(FUZZ_DIR)/fuzz_import_%,$(BANK_FUZZ_FORMATS)) $(FUZZ_DIR)/fuzz_import_contest
 FUZZ_TARGETS      += $(CONTEST_FUZZERS)
 FUZZ_CFLAGS    := -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
-                  -fno-sanitize-recover=undefined -Iscoring -Icontests $(shell pkg-config --cflags libcjson)
-FUZZ_LIBS      := $(shell pkg-config --libs libcjson) -ldl -lm
+                  -fno-sanitize-recover=undefined -Iscoring -Isheets -Icontests $(shell pkg-config --cflags libcjson)
+FUZZ_LIBS      := $(shell pkg-config --libs libcjson $(sheets_PKGS)) -ldl -lm
 
-$(FUZZ_DIR)/fuzz_import_contest: tests/fuzz/fuzz_import_contest.c $(CONTESTS_SRCS) $(SCORING_SRCS)
+$(FUZZ_DIR)/fuzz_import_contest: tests/fuzz/fuzz_import_contest.c $(CONTESTS_SRCS) $(SHEETS_SRCS) $(SCORING_SRCS)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $^ $(FUZZ_LIBS)
 
 # One source, one binary per format.
-$(FUZZ_DIR)/fuzz_import_%: tests/fuzz/fuzz_import_bank.c $(CONTESTS_SRCS) $(SCORING_SRCS)
+$(FUZZ_DIR)/fuzz_import_%: tests/fuzz/fuzz_import_bank.c $(CONTESTS_SRCS) $(SHEETS_SRCS) $(SCORING_SRCS)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -DFUZZ_FORMAT=CONTEST_BANK_$(shell echo $* | tr a-z A-Z) -o $@ $^ $(FUZZ_LIBS)
 

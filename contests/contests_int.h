@@ -120,6 +120,7 @@ typedef enum cx_msg {
 	CXM_GIFT_META,         /* %s: reason */
 	CXM_GIFT_ESSAY,        /* - (warning) */
 	CXM_EXPORT_TYPE,       /* %s: type cannot be written in this format */
+	CXM_SHEETS,            /* %s: a problem sheets/ found, in its words */
 	CXM_MAX
 } cx_msg;
 

@@ -144,6 +144,7 @@ static const cx_message cx_messages[CXM_MAX] = {
 	{CXM_GIFT_ESSAY, "问答题（空答案块）无法自动评分，已跳过",
 	 "essay question (empty answer block) cannot be scored automatically: skipped"},
 	{CXM_EXPORT_TYPE, "“%s”题无法写成此格式", "'%s' questions cannot be written in this format"},
+	{CXM_SHEETS, "%s", "%s"},
 };
 
 const char *cx_fmt(cx_msg m, const char *lang)

@@ -1,11 +1,12 @@
 /*
  * import.c - bringing organizers' question files in: decoding and dispatch.
  *
- * An import reads the whole file, decodes it to UTF-8 (a UTF-8 BOM is
- * dropped; UTF-16 with a BOM, and text that is not valid UTF-8, go through
- * glibc's iconv - the latter as GB18030, the superset of the GBK that
- * Chinese Excel and Notepad save), turns CR LF and lone CR into LF, and
- * hands the text to the format's importer (a row of cx_importers[]). The
+ * An import reads the whole file and hands it to the format's importer (a
+ * row of cx_importers[]): GIFT and Aiken get it decoded to UTF-8 with LF
+ * line ends by sheets_decode() (a UTF-8 BOM dropped; UTF-16 with a BOM, and
+ * text that is not valid UTF-8, through glibc's iconv - the latter as
+ * GB18030, the superset of the GBK that Chinese Excel and Notepad save);
+ * CSV and XLSX get the bytes, which sheets/ reads as rows. The
  * importer builds native bank JSON and records each question's source line;
  * the result then passes cx_bank_check() like any hand-written bank, with
  * problems reported at file:line. Nothing is half-imported: the bank is
@@ -13,7 +14,6 @@
  */
 #include <ctype.h>
 #include <errno.h>
-#include <iconv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,140 +23,52 @@
 
 #define CX_IMPORT_MAX (16u << 20)
 
-/* ---- decoding ---- */
+/* ---- decoding and reading: sheets/ ---- */
 
-typedef struct cx_encoding_row {
-	const char *name;  /* as given on the command line */
-	const char *iconv; /* iconv name, NULL for UTF-8 */
-} cx_encoding_row;
-
-static const cx_encoding_row cx_encodings[] = {
-	{"utf-8", NULL},          {"utf8", NULL},       {"gbk", "GB18030"},   {"gb2312", "GB18030"},
-	{"gb18030", "GB18030"},   {"cp936", "GB18030"}, {"utf-16", "UTF-16"}, {"utf-16le", "UTF-16LE"},
-	{"utf-16be", "UTF-16BE"}, {"big5", "BIG5"},
+/* sheets/ problems that are messages of ours (the rest: CXM_SHEETS with its text). */
+static const struct {
+	int code;
+	cx_msg msg;
+} cx_sheets_msgs[] = {
+	{SHEETS_E_QUOTE, CXM_CSV_QUOTE},
+	{SHEETS_E_NOT_UTF8, CXM_NOT_UTF8},
+	{SHEETS_E_NUL, CXM_CONTROL_CHAR},
 };
 
-/* Converts with iconv; on failure reports the byte offset of the problem. */
-static char *cx_iconv(cx *c, const char *from, const char *in, size_t len, size_t *olen, const char *orig,
-		      size_t skip)
+void cx_sheets_err(cx *c, const sheets_error *e)
 {
-	iconv_t cd = iconv_open("UTF-8", from);
-	if (cd == (iconv_t)-1) {
-		cx_err(c, NULL, CXM_ICONV, from, strerror(errno));
-		return NULL;
-	}
-	size_t cap = len * 2 + 16;
-	char *out = cx_xmalloc(cap);
-	char *ip = (char *)in, *op = out;
-	size_t il = len, ol = cap - 1;
-	while (il > 0) {
-		size_t r = iconv(cd, &ip, &il, &op, &ol);
-		if (r != (size_t)-1)
-			break;
-		if (errno == E2BIG) {
-			size_t used = (size_t)(op - out);
-			cap *= 2;
-			out = cx_xrealloc(out, cap);
-			op = out + used;
-			ol = cap - used - 1;
-			continue;
+	bool en = c->lang && strcmp(c->lang, "en") == 0;
+	/* CSV: the line and column in the text; XLSX: the row and column */
+	int line = (int)(e->line ? e->line : e->row), col = (int)(e->line ? e->line_col : e->col);
+	for (size_t i = 0; i < sizeof cx_sheets_msgs / sizeof cx_sheets_msgs[0]; i++)
+		if (cx_sheets_msgs[i].code == e->code) {
+			cx_err_at(c, line, col, NULL, cx_sheets_msgs[i].msg);
+			return;
 		}
-		/* EILSEQ / EINVAL: locate the bad byte in the original text */
-		int e = errno;
-		size_t off = (size_t)(ip - in) + skip;
-		int line = 1, col = 1;
-		for (size_t i = 0; i < off; i++) {
-			if (orig[i] == '\n') {
-				line++;
-				col = 1;
-			} else {
-				col++;
-			}
-		}
-		cx_err_at(c, line, col, NULL, CXM_ICONV, from,
-			  e == EINVAL ? (strcmp(c->lang ? c->lang : "", "en") == 0
-						 ? "incomplete character at the end"
-						 : "文件末尾的字符不完整")
-				      : (strcmp(c->lang ? c->lang : "", "en") == 0 ? "invalid byte sequence"
-										   : "无效的字节序列"));
-		free(out);
-		iconv_close(cd);
-		return NULL;
+	if (e->code == SHEETS_E_ENCODING) {
+		cx_err(c, NULL, CXM_ENCODING, e->detail ? e->detail : "");
+	} else if (e->code == SHEETS_E_DECODE || e->code == SHEETS_E_DECODE_END) {
+		const char *why = e->code == SHEETS_E_DECODE_END
+					  ? (en ? "incomplete character at the end" : "文件末尾的字符不完整")
+					  : (en ? "invalid byte sequence" : "无效的字节序列");
+		cx_err_at(c, line, col, NULL, CXM_ICONV, e->detail ? e->detail : "", why);
+	} else {
+		char *t = cx_asprintf("%s%s%s%s%s", e->part ? e->part : "", e->part ? ": " : "",
+				      sheets_strerror(e->code, c->lang), e->detail ? (en ? ": " : "：") : "",
+				      e->detail ? e->detail : "");
+		cx_err_at(c, line, col, NULL, CXM_SHEETS, t);
+		free(t);
 	}
-	iconv_close(cd);
-	*olen = (size_t)(op - out);
-	out[*olen] = '\0';
-	return out;
 }
 
 char *cx_decode(cx *c, const char *data, size_t len, const char *encoding, size_t *olen)
 {
-	const char *from = NULL; /* NULL: UTF-8 */
-	size_t skip = 0;
-	bool chosen = encoding && *encoding && strcasecmp(encoding, "auto") != 0;
-	if (chosen) {
-		bool found = false;
-		for (size_t i = 0; i < sizeof cx_encodings / sizeof cx_encodings[0]; i++)
-			if (strcasecmp(encoding, cx_encodings[i].name) == 0) {
-				from = cx_encodings[i].iconv;
-				found = true;
-			}
-		if (!found) {
-			cx_err(c, NULL, CXM_ENCODING, encoding);
-			return NULL;
-		}
-	}
-	if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
-		skip = 3;
-		from = NULL;
-	} else if (len >= 2 && memcmp(data, "\xFF\xFE", 2) == 0) {
-		skip = 2;
-		from = "UTF-16LE";
-	} else if (len >= 2 && memcmp(data, "\xFE\xFF", 2) == 0) {
-		skip = 2;
-		from = "UTF-16BE";
-	} else if (!chosen && cx_utf8_invalid(data, len) >= 0) {
-		from = "GB18030";
-	}
 	char *text;
-	size_t tlen;
-	if (!from) {
-		ptrdiff_t bad = cx_utf8_invalid(data + skip, len - skip);
-		if (bad >= 0) {
-			int l, col;
-			cx_line_col(data + skip, (size_t)bad, &l, &col);
-			cx_err_at(c, l, col, NULL, CXM_NOT_UTF8);
-			return NULL;
-		}
-		tlen = len - skip;
-		text = cx_xmalloc(tlen + 1);
-		memcpy(text, data + skip, tlen);
-		text[tlen] = '\0';
-	} else {
-		text = cx_iconv(c, from, data + skip, len - skip, &tlen, data, skip);
-		if (!text)
-			return NULL;
-	}
-	if (memchr(text, '\0', tlen)) {
-		int l, col;
-		cx_line_col(text, (size_t)((char *)memchr(text, '\0', tlen) - text), &l, &col);
-		cx_err_at(c, l, col, NULL, CXM_CONTROL_CHAR);
-		free(text);
+	sheets_error e;
+	if (sheets_decode(data, len, encoding, true, &text, olen, &e) < 0) {
+		cx_sheets_err(c, &e);
 		return NULL;
 	}
-	/* CR LF and lone CR become LF */
-	size_t w = 0;
-	for (size_t i = 0; i < tlen; i++) {
-		if (text[i] == '\r') {
-			text[w++] = '\n';
-			if (i + 1 < tlen && text[i + 1] == '\n')
-				i++;
-		} else {
-			text[w++] = text[i];
-		}
-	}
-	text[w] = '\0';
-	*olen = w;
 	return text;
 }
 
@@ -229,12 +141,14 @@ const char *cx_imp_category(cx_imp *im, const char *name)
 typedef struct cx_importer {
 	contest_bank_format fmt;
 	int (*run)(cx *c, const char *text, size_t len, const contest_import_opts *o, cx_imp *im);
+	bool decode; /* run gets decoded text (else the file's bytes: sheets/ reads them) */
 } cx_importer;
 
 static const cx_importer cx_importers[] = {
-	{CONTEST_BANK_GIFT, cx_import_gift},
-	{CONTEST_BANK_AIKEN, cx_import_aiken},
-	{CONTEST_BANK_CSV, cx_import_csv},
+	{CONTEST_BANK_GIFT, cx_import_gift, true},
+	{CONTEST_BANK_AIKEN, cx_import_aiken, true},
+	{CONTEST_BANK_CSV, cx_import_csv, false},
+	{CONTEST_BANK_XLSX, cx_import_xlsx, false},
 };
 
 /* The file name without directories and extensions, as an id. */
@@ -314,9 +228,9 @@ int contest_bank_import_mem(const char *name, const char *data, size_t len, cont
 		contest_diag_free(&local);
 		return -1;
 	}
-	size_t tlen;
-	char *text = cx_decode(&c, data, len, opts->encoding, &tlen);
-	if (!text) {
+	size_t tlen = len;
+	char *text = imp->decode ? cx_decode(&c, data, len, opts->encoding, &tlen) : NULL;
+	if (imp->decode && !text) {
 		contest_diag_free(&local);
 		return -1;
 	}
@@ -324,7 +238,7 @@ int contest_bank_import_mem(const char *name, const char *data, size_t len, cont
 	cx_imp_init(&im);
 	im.warn = warn;
 	im.default_category = opts->category;
-	imp->run(&c, text, tlen, opts, &im);
+	imp->run(&c, text ? text : data, tlen, opts, &im);
 	free(text);
 	if (cx_nerr(&c) != before) {
 		cx_imp_release(&im);

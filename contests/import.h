@@ -1,8 +1,9 @@
 /*
  * import.h - internals shared by the importers and exporters (not public).
  *
- * An importer (import_gift.c, import_aiken.c, import_csv.c) reads decoded
- * UTF-8 text with LF line ends and fills a cx_imp: native question objects,
+ * An importer (import_gift.c, import_aiken.c) reads decoded UTF-8 text with
+ * LF line ends, or (import_csv.c) the rows sheets/ reads from a CSV or XLSX
+ * file, and fills a cx_imp: native question objects,
  * each with the line it starts on, and the categories met on the way. It
  * reports its own syntax problems at line:col; import.c then checks the
  * result as a bank.
@@ -11,6 +12,7 @@
 #define SKILLARENA_IMPORT_H
 
 #include "contests_int.h"
+#include "sheets.h"
 
 typedef struct cx_imp {
 	cJSON *questions;  /* array of question objects */
@@ -31,10 +33,14 @@ const char *cx_imp_category(cx_imp *im, const char *name);
 
 /* Decodes a file's bytes to UTF-8 with LF line ends (see import.c). */
 char *cx_decode(cx *c, const char *data, size_t len, const char *encoding, size_t *olen);
+/* Reports a problem sheets/ found (decoding, CSV syntax, XLSX) at its line and column. */
+void cx_sheets_err(cx *c, const sheets_error *e);
 
 int cx_import_gift(cx *c, const char *text, size_t len, const contest_import_opts *o, cx_imp *im);
 int cx_import_aiken(cx *c, const char *text, size_t len, const contest_import_opts *o, cx_imp *im);
-int cx_import_csv(cx *c, const char *text, size_t len, const contest_import_opts *o, cx_imp *im);
+/* CSV and XLSX get the file's bytes (not decoded text): sheets/ reads them. */
+int cx_import_csv(cx *c, const char *data, size_t len, const contest_import_opts *o, cx_imp *im);
+int cx_import_xlsx(cx *c, const char *data, size_t len, const contest_import_opts *o, cx_imp *im);
 
 char *cx_export_gift(cx *c, const cJSON *bank);
 char *cx_export_json(const cJSON *bank);

@@ -15,10 +15,11 @@
  * matching rows hold "left=right" in the option columns. Rows that are empty
  * or whose first cell starts with "#" are skipped.
  *
- * Parsing follows RFC 4180 (quoted fields, "" for a quote, line breaks in
- * quotes); the delimiter (comma, semicolon or tab) is the one the header row
- * uses most. Encoding is handled by import.c (UTF-8 with or without BOM,
- * GBK/GB18030, UTF-16). Every problem names its line, column and field.
+ * The rows come from sheets/ (sheets.h): a CSV file (RFC 4180, the
+ * delimiter the header row uses most, UTF-8 with or without BOM, GBK/GB18030,
+ * UTF-16) or the first sheet of an XLSX workbook. Every problem names its
+ * line, column and field: in a CSV the line and character column of the
+ * cell, in a workbook its row and column number.
  */
 #include <ctype.h>
 #include <math.h>
@@ -123,7 +124,7 @@ static const struct {
 
 static bool csv_en(const cx *c) { return c->lang && strcmp(c->lang, "en") == 0; }
 
-/* ---- RFC 4180 reader ---- */
+/* ---- rows from sheets/ ---- */
 
 static void csv_row_add(csv_row *r, char *s, int line, int col)
 {
@@ -142,91 +143,18 @@ static void csv_row_free(csv_row *r)
 	memset(r, 0, sizeof *r);
 }
 
-/* Picks the delimiter the first line uses most (outside quotes). */
-static char csv_delimiter(const char *s)
+/* The next row of the sheet as a csv_row (cells copied: the header outlives its row). */
+static int csv_next(sheets_reader *sr, csv_row *r)
 {
-	int n[3] = {0, 0, 0};
-	const char d[3] = {',', ';', '\t'};
-	bool q = false;
-	for (; *s && (q || *s != '\n'); s++) {
-		if (*s == '"')
-			q = !q;
-		for (int i = 0; i < 3 && !q; i++)
-			n[i] += *s == d[i];
-	}
-	int best = 0;
-	for (int i = 1; i < 3; i++)
-		if (n[i] > n[best])
-			best = i;
-	return d[best];
-}
-
-/*
- * Reads one record at *pos; false at the end of the text. Reports an
- * unterminated quote (and stops there).
- */
-static bool csv_read(cx *c, const char *s, size_t len, size_t *pos, int *line, char delim, csv_row *r,
-		     bool *broken)
-{
-	size_t i = *pos;
-	if (i >= len)
-		return false;
-	r->line = *line;
-	const char *line_start = s + i;
-	cx_buf b = {0};
-	for (;;) {
-		int fline = *line;
-		int fcol = (int)cx_utf8_len_n(line_start, (size_t)(s + i - line_start)) + 1;
-		b.len = 0;
-		if (b.s)
-			b.s[0] = '\0';
-		if (i < len && s[i] == '"') {
-			int qline = *line, qcol = fcol;
-			i++;
-			for (;;) {
-				if (i >= len) {
-					cx_err_at(c, qline, qcol, NULL, CXM_CSV_QUOTE);
-					*broken = true;
-					free(b.s);
-					*pos = len;
-					return true;
-				}
-				if (s[i] == '"') {
-					if (i + 1 < len && s[i + 1] == '"') {
-						cx_buf_putc(&b, '"');
-						i += 2;
-						continue;
-					}
-					i++;
-					break;
-				}
-				if (s[i] == '\n') {
-					(*line)++;
-					line_start = s + i + 1;
-				}
-				cx_buf_putc(&b, s[i++]);
-			}
-			/* text after the closing quote up to the delimiter is kept (Excel does) */
-			while (i < len && s[i] != delim && s[i] != '\n')
-				cx_buf_putc(&b, s[i++]);
-		} else {
-			while (i < len && s[i] != delim && s[i] != '\n')
-				cx_buf_putc(&b, s[i++]);
-		}
-		csv_row_add(r, b.s ? cx_strdup(b.s) : cx_strdup(""), fline, fcol);
-		if (i < len && s[i] == delim) {
-			i++;
-			continue;
-		}
-		if (i < len && s[i] == '\n') {
-			i++;
-			(*line)++;
-		}
-		break;
-	}
-	free(b.s);
-	*pos = i;
-	return true;
+	const sheets_row *row;
+	int rc = sheets_next(sr, &row);
+	if (rc != SHEETS_ROW)
+		return rc;
+	r->line = (int)row->line;
+	for (uint32_t i = 0; i < row->ncells; i++)
+		csv_row_add(r, cx_strdup(row->cells[i].s), (int)row->cells[i].line,
+			    (int)row->cells[i].line_col);
+	return rc;
 }
 
 /* ---- cells to JSON ---- */
@@ -777,41 +705,56 @@ static void csv_question(cx *c, csv_ctx *x, cx_imp *im, int seq, int hdr_fields)
 	cx_imp_add(im, q, r->line);
 }
 
-int cx_import_csv(cx *c, const char *text, size_t len, const contest_import_opts *o, cx_imp *im)
+/* Imports the rows of a CSV or XLSX file (its first sheet). */
+static int csv_import(cx *c, const char *data, size_t len, sheets_format fmt, const contest_import_opts *o,
+		      cx_imp *im)
 {
-	(void)o;
-	size_t pos = 0;
-	int line = 1;
-	bool broken = false;
-	char delim = csv_delimiter(text);
+	sheets_read_opts so = {.format = fmt, .name = c->file, .encoding = o ? o->encoding : NULL};
+	sheets_reader *sr;
+	int rc = sheets_open_mem(&sr, data, len, &so);
 	csv_row h = {0};
-	/* the header: the first row that is not blank or a comment */
-	for (;;) {
-		if (!csv_read(c, text, len, &pos, &line, delim, &h, &broken) || broken) {
-			csv_row_free(&h);
-			if (!broken)
-				cx_err(c, NULL, CXM_CSV_EMPTY);
-			return -1;
-		}
-		if (!csv_blank(&h) && !(h.n && h.f[0].s[0] == '#'))
-			break;
+	/* the header: the first row that is not a comment */
+	while (rc >= 0 && (rc = csv_next(sr, &h)) == SHEETS_ROW && (csv_blank(&h) || h.f[0].s[0] == '#'))
 		csv_row_free(&h);
+	if (rc != SHEETS_ROW) {
+		sheets_error nomem = {.code = SHEETS_E_NOMEM};
+		if (rc == SHEETS_DONE)
+			cx_err(c, NULL, CXM_CSV_EMPTY);
+		else
+			cx_sheets_err(c, sr ? sheets_reader_error(sr) : &nomem);
+		csv_row_free(&h);
+		sheets_close(sr);
+		return -1;
 	}
 	csv_ctx x = {.c = c};
 	if (!csv_header(c, &h, &x)) {
 		csv_row_free(&h);
+		sheets_close(sr);
 		return -1;
 	}
 	int seq = 0;
 	csv_row r = {0};
-	while (!broken && csv_read(c, text, len, &pos, &line, delim, &r, &broken)) {
-		if (!broken && !csv_blank(&r) && !(r.n && r.f[0].s[0] == '#')) {
+	while ((rc = csv_next(sr, &r)) == SHEETS_ROW) {
+		if (!csv_blank(&r) && r.f[0].s[0] != '#') {
 			x.r = &r;
 			csv_question(c, &x, im, ++seq, h.n);
 		}
 		csv_row_free(&r);
 	}
+	if (rc < 0) /* the rows before were checked: their problems are reported too */
+		cx_sheets_err(c, sheets_reader_error(sr));
 	csv_row_free(&r);
 	csv_row_free(&h);
-	return 0;
+	sheets_close(sr);
+	return rc < 0 ? -1 : 0;
+}
+
+int cx_import_csv(cx *c, const char *data, size_t len, const contest_import_opts *o, cx_imp *im)
+{
+	return csv_import(c, data, len, SHEETS_CSV, o, im);
+}
+
+int cx_import_xlsx(cx *c, const char *data, size_t len, const contest_import_opts *o, cx_imp *im)
+{
+	return csv_import(c, data, len, SHEETS_XLSX, o, im);
 }

@@ -10,7 +10,7 @@ LIBRARIES    += server
 server_SRCS  := $(filter-out server/main.c,$(shell find server -name '*.c'))
 server_PKGS  := libwebsockets libuv hiredis libpq libcjson libqrencode
 server_LIBS  := -lmbedtls -lmbedx509 -lmbedcrypto -ldl -lm -lpthread
-server_USES  := contests scoring
+server_USES  := contests sheets scoring
 server_TESTS  = $(filter-out $(foreach l,$(filter-out server,$(LIBRARIES)),$($(l)_TESTS)),$(wildcard tests/unit/test_*.c))
 INCDIRS      += -Iserver
 
@@ -19,5 +19,6 @@ EXTRA_ALL += $(OUT)/skillarena
 server: $(OUT)/skillarena
 
 # -rdynamic: scoring plugins (dlopen) resolve the engine's helpers in the binary.
-$(OUT)/skillarena: $(OUT)/server/main.o $(OUT)/libserver.a $(OUT)/libcontests.a $(OUT)/libscoring.a
+$(OUT)/skillarena: $(OUT)/server/main.o $(OUT)/libserver.a $(OUT)/libcontests.a $(OUT)/libsheets.a \
+		$(OUT)/libscoring.a
 	$(CC) $(LDFLAGS) -rdynamic -o $@ $(filter %.o %.a,$^) $(server_LINK)

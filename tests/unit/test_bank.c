@@ -52,7 +52,8 @@ static void test_formats(void **state)
 	assert_int_equal(contest_bank_format_guess("bank.aiken.txt"), CONTEST_BANK_AIKEN);
 	assert_int_equal(contest_bank_format_guess("BANK.CSV"), CONTEST_BANK_CSV);
 	assert_int_equal(contest_bank_format_guess("bank.json"), CONTEST_BANK_JSON);
-	assert_int_equal(contest_bank_format_guess("bank.xlsx"), -1);
+	assert_int_equal(contest_bank_format_guess("bank.xlsx"), CONTEST_BANK_XLSX);
+	assert_int_equal(contest_bank_format_guess("bank.ods"), -1);
 	assert_int_equal(contest_bank_format_parse("GIFT"), CONTEST_BANK_GIFT);
 	assert_int_equal(contest_bank_format_parse("xml"), -1);
 }

@@ -1,10 +1,10 @@
 /*
  * test_import_csv.c - spreadsheets as banks: the CSV importer.
  *
- * One bank saved four ways, as Excel and Notepad save it on Chinese Windows
+ * One bank saved five ways, as Excel and Notepad save it on Chinese Windows
  * (UTF-8, UTF-8 with BOM, GB18030/GBK, UTF-16LE tab-separated "Unicode
- * text"), must import to the very same questions; a file with one problem
- * per row reports each at its line, column and field.
+ * text", and an XLSX workbook), must import to the very same questions; a
+ * file with one problem per row reports each at its line, column and field.
  */
 #include "test_contests_util.h"
 
@@ -74,6 +74,51 @@ static void same_questions(score_engine *eng, const char *path, int drop_multili
 static void test_bom(void **state) { same_questions(*state, TD "csv/bank_bom.csv", 0); }
 static void test_gbk(void **state) { same_questions(*state, TD "csv/bank_gbk.csv", 0); }
 static void test_utf16_tabs(void **state) { same_questions(*state, TD "csv/bank_utf16.txt", 1); }
+
+/* The same bank kept in Excel (openpyxl: xlsx/make_banks.py): numbers typed as numbers. */
+static contest_bank *xlsx_import(score_engine *eng, const char *path)
+{
+	contest_diag d = {0};
+	contest_bank *b = NULL;
+	contest_import_opts o = {.id = "bank"};
+	if (contest_bank_import(path, CONTEST_BANK_XLSX, &o, eng, "en", &b, &d, NULL) != 0) {
+		char *t = tc_diag_text(&d);
+		fail_msg("import of %s failed:\n%s", path, t);
+	}
+	contest_diag_free(&d);
+	return b;
+}
+
+static void test_xlsx(void **state)
+{
+	contest_bank *want = csv_import(*state, TD "csv/bank.csv");
+	contest_bank *got = xlsx_import(*state, TD "xlsx/bank.xlsx");
+	if (!cJSON_Compare(want->root, got->root, true)) {
+		char *a = cJSON_Print(want->root), *b = cJSON_Print(got->root);
+		fail_msg("bank.xlsx differs:\n%s\n---\n%s", a, b);
+	}
+	contest_bank_free(want);
+	contest_bank_free(got);
+	/* problems name the row and the column number */
+	contest_diag d = {0};
+	contest_bank *b = NULL;
+	assert_int_equal(contest_bank_import(TD "xlsx/bank_bad.xlsx", CONTEST_BANK_XLSX, NULL, *state, "en",
+					     &b, &d, NULL),
+			 -1);
+	tc_has_line(
+		&d,
+		"tests/data/contests/xlsx/bank_bad.xlsx:3:8: 答案: invalid answer 'E': use the letters of "
+		"filled option columns, each once");
+	contest_diag_free(&d);
+	/* a damaged workbook is refused with sheets/' reason */
+	assert_int_equal(
+		contest_bank_import(TD "csv/bank.csv", CONTEST_BANK_XLSX, NULL, *state, "en", &b, &d, NULL),
+		-1);
+	tc_has_line(
+		&d,
+		"tests/data/contests/csv/bank.csv: the XLSX file is damaged (bad zip): Not a zip archive");
+	contest_diag_free(&d);
+}
 
 static void test_gbk_forced_utf8(void **state)
 {
@@ -168,13 +213,10 @@ static void test_header_and_rows(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_layout),
-		cmocka_unit_test(test_bom),
-		cmocka_unit_test(test_gbk),
-		cmocka_unit_test(test_utf16_tabs),
-		cmocka_unit_test(test_gbk_forced_utf8),
-		cmocka_unit_test(test_malformed),
-		cmocka_unit_test(test_header_and_rows),
+		cmocka_unit_test(test_layout),    cmocka_unit_test(test_bom),
+		cmocka_unit_test(test_gbk),       cmocka_unit_test(test_utf16_tabs),
+		cmocka_unit_test(test_xlsx),      cmocka_unit_test(test_gbk_forced_utf8),
+		cmocka_unit_test(test_malformed), cmocka_unit_test(test_header_and_rows),
 	};
 	return cmocka_run_group_tests(tests, tc_setup, tc_teardown);
 }
