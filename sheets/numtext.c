@@ -49,7 +49,7 @@ size_t sh_num_text(double d, char out[SH_NUM_MAX])
 			break;
 	}
 	/* e is "-d.ddde+XX": collect the digits and the exponent */
-	char digits[20];
+	char digits[24] = {0}; /* at most 17 digits; n <= 21 stays inside */
 	int k = 0;
 	const char *q = e;
 	bool neg = *q == '-';
