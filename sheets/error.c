@@ -62,6 +62,8 @@ static const sh_msg sh_msgs[] = {
 	 "the API was called out of order (a bug)"},
 	{SHEETS_E_WRITER, "SHEETS_E_WRITER", "无法生成 XLSX 文件", "cannot write the XLSX file"},
 	{SHEETS_E_UNSUPPORTED, "SHEETS_E_UNSUPPORTED", "该格式不支持此操作", "this format cannot do that"},
+	{SHEETS_E_CELLS, "SHEETS_E_CELLS", "工作表的单元格数超过上限",
+	 "more cells in the sheet than the limit"},
 };
 
 static const sh_msg *sh_msg_of(int code)

@@ -118,6 +118,9 @@ int sh_row_cell(sheets_reader *r, uint32_t col, uint8_t type, size_t off, uint32
 		return sh_fail(r, SHEETS_E_CELL_TOO_LONG, &loc, "%zu > %u", len, r->o.max_cell_bytes);
 	if (col < w->n && w->cells[col].type != SHEETS_EMPTY)
 		return sh_fail(r, SHEETS_E_REF, &loc, NULL);
+	/* a sparse sheet (one cell at XFD per row) must not make millions of empty cells */
+	if (col >= w->n && w->total + col + 1 > r->o.max_cells)
+		return sh_fail(r, SHEETS_E_CELLS, &loc, "> %llu", (unsigned long long)r->o.max_cells);
 	if (sh_row_grow(r, col + 1) < 0)
 		return r->err.e.code;
 	for (; w->n <= col; w->n++) {
@@ -134,6 +137,7 @@ int sh_row_cell(sheets_reader *r, uint32_t col, uint8_t type, size_t off, uint32
 uint32_t sh_row_end(sheets_reader *r, bool trim)
 {
 	sh_row *w = &r->row;
+	w->total += w->n;
 	uint32_t last = w->n; /* one past the last cell that is not empty */
 	while (last > 0 && w->cells[last - 1].type == SHEETS_EMPTY)
 		last--;
@@ -165,6 +169,8 @@ static void sh_defaults(sheets_read_opts *o)
 		o->max_cols = SH_DEFAULT_MAX_COLS;
 	if (!o->max_cell_bytes)
 		o->max_cell_bytes = SH_DEFAULT_MAX_CELL;
+	if (!o->max_cells)
+		o->max_cells = SH_DEFAULT_MAX_CELLS;
 }
 
 static bool sh_has_ext(const char *name, const char *ext)
@@ -308,6 +314,7 @@ int sheets_select(sheets_reader *r, size_t index)
 	r->cur = index;
 	r->selected = true;
 	r->row.pub = (sheets_row){0};
+	r->row.total = 0;
 	return r->src->select(r, index);
 }
 

@@ -83,8 +83,9 @@ enum {
 	SHEETS_E_USAGE = -24,         /* the API used out of order (a bug in the caller) */
 	SHEETS_E_WRITER = -25,        /* libxlsxwriter failed (detail: its reason) */
 	SHEETS_E_UNSUPPORTED = -26,   /* something this format cannot do */
+	SHEETS_E_CELLS = -27,         /* more cells in a sheet than the limit */
 };
-#define SHEETS_E_LAST SHEETS_E_UNSUPPORTED
+#define SHEETS_E_LAST SHEETS_E_CELLS
 
 /* sheets_next() returns SHEETS_ROW while there are rows, then SHEETS_DONE. */
 #define SHEETS_ROW 1
@@ -169,6 +170,7 @@ typedef struct sheets_read_opts {
 	uint32_t max_rows;       /* highest row number (1,048,576, Excel's) */
 	uint32_t max_cols;       /* highest column number (16,384 = XFD, Excel's) */
 	uint32_t max_cell_bytes; /* bytes of one cell's text (131,072: Excel's 32,767 characters) */
+	uint64_t max_cells;      /* cells of one sheet, gaps before a cell included (50,000,000) */
 } sheets_read_opts;
 
 typedef struct sheets_reader sheets_reader;
@@ -191,7 +193,7 @@ int sheets_open(sheets_reader **out, const char *path, const sheets_read_opts *o
 int sheets_open_mem(sheets_reader **out, const void *data, size_t len, const sheets_read_opts *o);
 void sheets_close(sheets_reader *r);
 
-/* The format that was opened (SHEETS_XLSX or SHEETS_CSV; SHEETS_AUTO if none). */
+/* The format the input was taken for (SHEETS_XLSX or SHEETS_CSV; SHEETS_AUTO when refused before). */
 sheets_format sheets_reader_format(const sheets_reader *r);
 /* The last error (code 0 when none). */
 const sheets_error *sheets_reader_error(const sheets_reader *r);

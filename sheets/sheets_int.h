@@ -28,6 +28,7 @@
 #define SH_DEFAULT_MAX_ROWS 1048576u
 #define SH_DEFAULT_MAX_COLS 16384u
 #define SH_DEFAULT_MAX_CELL 131072u
+#define SH_DEFAULT_MAX_CELLS 50000000u
 #define SH_EXCEL_MAX_ROWS 1048576u
 #define SH_EXCEL_MAX_COLS 16384u
 #define SH_EXCEL_MAX_CHARS 32767u
@@ -139,6 +140,7 @@ typedef struct sh_row {
 	size_t *off; /* arena offset of each cell's text */
 	uint32_t n, cap;
 	sh_buf arena;
+	uint64_t total; /* cells of the sheet's earlier rows (max_cells) */
 } sh_row;
 
 struct sheets_reader;

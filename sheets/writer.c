@@ -147,9 +147,8 @@ int sheets_writer_open_fn(sheets_writer **out, sheets_write_fn fn, void *ud, con
 static int sh_check_text(sheets_writer *w, const char *s, uint32_t col)
 {
 	size_t n = strlen(s);
-	ptrdiff_t bad = sh_utf8_invalid(s, n);
-	if (bad >= 0)
-		return sh_wfail(w, SHEETS_E_NOT_UTF8, col, "byte %td", bad + 1);
+	if (sh_utf8_invalid(s, n) >= 0) /* the cell is located; its bytes would not print */
+		return sh_wfail(w, SHEETS_E_NOT_UTF8, col, NULL);
 	if (w->sink->fmt == SHEETS_XLSX && n > SH_EXCEL_MAX_CHARS && sh_utf8_count(s, n) > SH_EXCEL_MAX_CHARS)
 		return sh_wfail(w, SHEETS_E_CELL_TOO_LONG, col, "> %u", SH_EXCEL_MAX_CHARS);
 	return 0;

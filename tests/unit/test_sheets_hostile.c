@@ -3,9 +3,9 @@
  * clear error that names the part and the place: zip bombs (honest and
  * lying headers), billion laughs and external entities, truncated and
  * corrupted zips, a row of 10^6 columns, rows and columns past Excel's
- * limits, rows out of order, bad XML, missing parts, an old .xls, a zip of
- * 20,000 entries. Made by tests/data/sheets/fixtures.py with Python's
- * zipfile.
+ * limits, a sparse sheet of 82 million cells, rows out of order, bad XML,
+ * missing parts, an old .xls, a zip of 20,000 entries. Made by
+ * tests/data/sheets/fixtures.py with Python's zipfile.
  */
 #include "test_sheets_util.h"
 
@@ -109,6 +109,34 @@ static void test_limits(void **state)
 	refused("bad_number.xlsx", NULL, "Sheet1!C1: invalid cell value: 12abc");
 	sheets_read_opts o = {.max_cols = 100};
 	refused("columns.xlsx", &o, "Sheet1!CW1: more columns than the limit: > 100");
+	/* one cell at XFD in each of 5,000 rows would be 82 million cells with the gaps */
+	char *sparse = ts_path("sparse.xlsx");
+	static const struct {
+		uint64_t max;
+		uint32_t row;
+	} sp[] = {{0, 3052}, {1000000, 62}};
+	for (size_t i = 0; i < 2; i++) {
+		sheets_read_opts so = {.max_cells = sp[i].max};
+		sheets_reader *r;
+		assert_int_equal(sheets_open(&r, sparse, &so), 0);
+		const sheets_row *row;
+		int rc;
+		uint32_t rows = 0;
+		while ((rc = sheets_next(r, &row)) == SHEETS_ROW)
+			rows++;
+		assert_int_equal(rc, SHEETS_E_CELLS);
+		assert_int_equal(rows, sp[i].row - 1);
+		char *e = ts_error(sheets_reader_error(r)), *want;
+		assert_true(asprintf(&want,
+				     "%s: Sheet1!XFD%u: more cells in the sheet than the limit: > %llu",
+				     sparse, sp[i].row,
+				     (unsigned long long)(sp[i].max ? sp[i].max : 50000000)) > 0);
+		assert_string_equal(e, want);
+		free(want);
+		free(e);
+		sheets_close(r);
+	}
+	free(sparse);
 	/* the rows before a problem were delivered; the problem is sticky */
 	char *p = ts_path("rows_back.xlsx");
 	sheets_reader *r;

@@ -326,7 +326,7 @@ static void test_errors(void **state)
 	sheets_writer *w = open_sheet(p);
 	sheets_value bad_utf8[] = {sheets_text("ok"), sheets_text("ok"), sheets_text("\xE5\xBC")};
 	expect_error(w, sheets_writer_row(w, bad_utf8, 3), SHEETS_E_NOT_UTF8,
-		     "成绩!C2: not valid UTF-8 text (save it as UTF-8 if it is GBK): byte 1");
+		     "成绩!C2: not valid UTF-8 text (save it as UTF-8 if it is GBK)");
 	w = open_sheet(p);
 	sheets_value ok[] = {sheets_text("x")};
 	write_ok(w, sheets_writer_row(w, ok, 1));

@@ -9,7 +9,7 @@ values live in the C tests (tests/unit/test_sheets_*.c).
 
   read     roster.xlsx, date1904.xlsx, handmade.xlsx, isodates.xlsx, CSVs
   hostile  zip bombs, billion laughs, external entity, truncated and corrupted
-           zips, 10^6 columns, rows and columns past Excel's limits, bad XML,
+           zips, 10^6 columns, rows and columns past Excel's limits, a sparse sheet, bad XML,
            a missing workbook, an OLE (.xls) header, a zip of 20,000 entries
 """
 import datetime
@@ -267,6 +267,8 @@ def hostile(out):
             "</sheetData></worksheet>", sst=f"<sst {NS}><si><t>only</t></si></sst>")
     package(p("bad_number.xlsx"), f'<worksheet {NS}><sheetData><row><c r="C1"><v>12abc</v></c></row>'
             "</sheetData></worksheet>")
+    package(p("sparse.xlsx"), f"<worksheet {NS}><sheetData>" + "".join(
+        f'<row r="{i}"><c r="XFD{i}"><v>1</v></c></row>' for i in range(1, 5001)) + "</sheetData></worksheet>")
     package(p("long_cell.xlsx"), f'<worksheet {NS}><sheetData><row><c t="inlineStr"><is><t>{"x" * 200000}'
             "</t></is></c></row></sheetData></worksheet>")
     package(p("no_sheet_part.xlsx"), None)
