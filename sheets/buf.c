@@ -159,6 +159,22 @@ double sh_text_width(const char *s)
 	return w;
 }
 
+bool sh_reserve(void *array, size_t *cap, size_t n, size_t size)
+{
+	void **v = array;
+	if (n < *cap)
+		return true;
+	size_t c = *cap ? *cap * 2 : 8;
+	if (c > SIZE_MAX / size)
+		return false;
+	void *nv = realloc(*v, c * size);
+	if (!nv)
+		return false;
+	*v = nv;
+	*cap = c;
+	return true;
+}
+
 char *sh_strdup(const char *s)
 {
 	if (!s)

@@ -62,14 +62,12 @@ sheets_format sheets_reader_format(const sheets_reader *r) { return r->src ? r->
 
 int sh_add_sheet(sheets_reader *r, const char *name, bool hidden)
 {
-	sheets_sheet *v = realloc(r->sheets, (r->nsheets + 1) * sizeof *v);
-	if (!v)
-		return sh_fail(r, SHEETS_E_NOMEM, NULL, NULL);
-	r->sheets = v;
 	char *copy = sh_strdup(name);
-	if (!copy)
+	if (!copy || !sh_reserve(&r->sheets, &r->sheets_cap, r->nsheets, sizeof *r->sheets)) {
+		free(copy);
 		return sh_fail(r, SHEETS_E_NOMEM, NULL, NULL);
-	v[r->nsheets++] = (sheets_sheet){copy, hidden};
+	}
+	r->sheets[r->nsheets++] = (sheets_sheet){copy, hidden};
 	return 0;
 }
 

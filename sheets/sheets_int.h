@@ -58,6 +58,11 @@ void sh_buf_put_cp(sh_buf *b, uint32_t cp);
 /* Width in Excel character units: 2 for East Asian wide characters, 1 otherwise. */
 double sh_text_width(const char *s);
 char *sh_strdup(const char *s);
+/*
+ * Room for element n of the array *array (a pointer to the array pointer)
+ * of *cap elements of size bytes, doubling; false when out of memory.
+ */
+bool sh_reserve(void *array, size_t *cap, size_t n, size_t size);
 
 /* ---- errors (error.c) ---- */
 
@@ -163,7 +168,7 @@ struct sheets_reader {
 	sheets_read_opts o;
 	char *name; /* for errors */
 	sheets_sheet *sheets;
-	size_t nsheets, cur;
+	size_t nsheets, sheets_cap, cur;
 	bool opened;   /* the source's open succeeded */
 	bool selected; /* a sheet is selected */
 	sh_row row;

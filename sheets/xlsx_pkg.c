@@ -24,7 +24,9 @@
 #include "xlsx_int.h"
 
 #define XL_CHUNK 65536
-#define XL_MAX_ENTRIES 10000
+#define XL_MAX_ENTRIES 10000 /* zip entries, relationships and sheets */
+#define XL_MAX_NUMFMTS 4096  /* custom number formats (Excel keeps a few hundred) */
+#define XL_MAX_XFS 65536     /* cell styles (Excel's limit is 64,000) */
 #define XL_NS_SEP '\x01'
 
 /* ---- parsing a part ---- */
@@ -210,7 +212,7 @@ typedef struct xl_rel {
 typedef struct xl_rels {
 	xl_ctx c;
 	xl_rel *v;
-	size_t n;
+	size_t n, cap;
 } xl_rels;
 
 static void XMLCALL xl_rels_start(void *ud, const XML_Char *name, const XML_Char **atts)
@@ -224,16 +226,18 @@ static void XMLCALL xl_rels_start(void *ud, const XML_Char *name, const XML_Char
 	if (!id || !type || !target || (mode && strcmp(mode, "External") == 0))
 		return;
 	const char *slash = strrchr(type, '/');
-	xl_rel *v = realloc(x->v, (x->n + 1) * sizeof *v);
-	if (!v) {
+	if (x->n >= XL_MAX_ENTRIES) {
+		xl_ctx_fail(&x->c, SHEETS_E_TOO_BIG, "<Relationship> > 10000");
+		return;
+	}
+	if (!sh_reserve(&x->v, &x->cap, x->n, sizeof *x->v)) {
 		xl_ctx_fail(&x->c, SHEETS_E_NOMEM, NULL);
 		return;
 	}
-	x->v = v;
-	v[x->n] = (xl_rel){sh_strdup(id), sh_strdup(slash ? slash + 1 : type), sh_strdup(target)};
-	if (!v[x->n].id || !v[x->n].type || !v[x->n].target)
+	xl_rel *v = &x->v[x->n++];
+	*v = (xl_rel){sh_strdup(id), sh_strdup(slash ? slash + 1 : type), sh_strdup(target)};
+	if (!v->id || !v->type || !v->target)
 		xl_ctx_fail(&x->c, SHEETS_E_NOMEM, NULL);
-	x->n++;
 }
 
 static void xl_rels_free(xl_rels *x)
@@ -310,7 +314,7 @@ static char *xl_rels_name(const char *part)
 typedef struct xl_wb {
 	xl_ctx c;
 	char **rids;
-	size_t n;
+	size_t n, cap;
 } xl_wb;
 
 static void XMLCALL xl_wb_start(void *ud, const XML_Char *name, const XML_Char **atts)
@@ -328,10 +332,12 @@ static void XMLCALL xl_wb_start(void *ud, const XML_Char *name, const XML_Char *
 			xl_ctx_fail(&w->c, SHEETS_E_PART, "<sheet>");
 			return;
 		}
-		char **v = realloc(w->rids, (w->n + 1) * sizeof *v);
-		if (v)
-			w->rids = v;
-		if (!v || !(v[w->n] = sh_strdup(rid))) {
+		if (w->n >= XL_MAX_ENTRIES) {
+			xl_ctx_fail(&w->c, SHEETS_E_TOO_BIG, "<sheet> > 10000");
+			return;
+		}
+		if (!sh_reserve(&w->rids, &w->cap, w->n, sizeof *w->rids) ||
+		    !(w->rids[w->n] = sh_strdup(rid))) {
 			xl_ctx_fail(&w->c, SHEETS_E_NOMEM, NULL);
 			return;
 		}
@@ -393,6 +399,9 @@ static void XMLCALL xl_sst_end(void *ud, const XML_Char *name)
 		sh_buf_putc(&x->sst, '\0');
 		if (x->sst.oom)
 			xl_ctx_fail(&s->c, SHEETS_E_NOMEM, NULL);
+		/* in memory, the strings may not take more than their part may */
+		else if (x->sst.len + x->nsst * sizeof *x->sst_off > s->c.r->o.max_part_bytes)
+			xl_ctx_fail(&s->c, SHEETS_E_TOO_BIG, "<si>");
 	}
 }
 
@@ -419,9 +428,9 @@ typedef struct xl_styles {
 		unsigned id;
 		sh_fmt f;
 	} * fmts;
-	size_t nfmts;
+	size_t nfmts, fmts_cap;
 	unsigned *xf_ids;
-	size_t nxf;
+	size_t nxf, xf_cap;
 } xl_styles;
 
 static void XMLCALL xl_styles_start(void *ud, const XML_Char *name, const XML_Char **atts)
@@ -432,25 +441,29 @@ static void XMLCALL xl_styles_start(void *ud, const XML_Char *name, const XML_Ch
 		const char *id = xl_attr(atts, "numFmtId"), *code = xl_attr(atts, "formatCode");
 		if (!id || !code)
 			return;
-		void *v = realloc(s->fmts, (s->nfmts + 1) * sizeof *s->fmts);
-		if (!v) {
+		if (s->nfmts >= XL_MAX_NUMFMTS) {
+			xl_ctx_fail(&s->c, SHEETS_E_TOO_BIG, "<numFmt> > 4096");
+			return;
+		}
+		if (!sh_reserve(&s->fmts, &s->fmts_cap, s->nfmts, sizeof *s->fmts)) {
 			xl_ctx_fail(&s->c, SHEETS_E_NOMEM, NULL);
 			return;
 		}
-		s->fmts = v;
 		s->fmts[s->nfmts].id = (unsigned)strtoul(id, NULL, 10);
 		s->fmts[s->nfmts++].f = sh_fmt_code(code);
 	} else if (strcmp(local, "cellXfs") == 0) {
 		s->in_xfs = true;
 	} else if (strcmp(local, "xf") == 0 && s->in_xfs) {
 		const char *id = xl_attr(atts, "numFmtId");
-		unsigned *v = realloc(s->xf_ids, (s->nxf + 1) * sizeof *v);
-		if (!v) {
+		if (s->nxf >= XL_MAX_XFS) {
+			xl_ctx_fail(&s->c, SHEETS_E_TOO_BIG, "<xf> > 65536");
+			return;
+		}
+		if (!sh_reserve(&s->xf_ids, &s->xf_cap, s->nxf, sizeof *s->xf_ids)) {
 			xl_ctx_fail(&s->c, SHEETS_E_NOMEM, NULL);
 			return;
 		}
-		s->xf_ids = v;
-		v[s->nxf++] = id ? (unsigned)strtoul(id, NULL, 10) : 0;
+		s->xf_ids[s->nxf++] = id ? (unsigned)strtoul(id, NULL, 10) : 0;
 	}
 }
 

@@ -51,6 +51,12 @@ static void test_bombs(void **state)
 		"xl/worksheets/sheet1.xml: Sheet1: the file (or a part of it) is over the size limit: > 1048576");
 	refused("many_entries.xlsx", NULL,
 		"the file (or a part of it) is over the size limit: zip: 20000 > 10000");
+	refused("many_sheets.xlsx", NULL,
+		"xl/workbook.xml:1:477951: the file (or a part of it) is over the size limit: <sheet> > 10000");
+	/* 100,000 empty shared strings: 500 KB of XML, 900 KB in memory */
+	sheets_read_opts si = {.max_part_bytes = 600000};
+	refused("many_si.xlsx", &si,
+		"xl/sharedStrings.xml:1:333407: the file (or a part of it) is over the size limit: <si>");
 }
 
 static void test_entities(void **state)

@@ -10,7 +10,8 @@ values live in the C tests (tests/unit/test_sheets_*.c).
   read     roster.xlsx, date1904.xlsx, handmade.xlsx, isodates.xlsx, CSVs
   hostile  zip bombs, billion laughs, external entity, truncated and corrupted
            zips, 10^6 columns, rows and columns past Excel's limits, a sparse sheet, bad XML,
-           a missing workbook, an OLE (.xls) header, a zip of 20,000 entries
+           a missing workbook, an OLE (.xls) header, a zip of 20,000 entries, 10,001 sheets,
+           100,000 shared strings
 """
 import datetime
 import io
@@ -269,6 +270,9 @@ def hostile(out):
             "</sheetData></worksheet>")
     package(p("sparse.xlsx"), f"<worksheet {NS}><sheetData>" + "".join(
         f'<row r="{i}"><c r="XFD{i}"><v>1</v></c></row>' for i in range(1, 5001)) + "</sheetData></worksheet>")
+    package(p("many_sheets.xlsx"), f"<worksheet {NS}/>", workbook=f'<workbook {NS} {RNS}><sheets>' + "".join(
+        f'<sheet name="s{i}" sheetId="{i}" r:id="rId1"/>' for i in range(1, 10002)) + "</sheets></workbook>")
+    package(p("many_si.xlsx"), f"<worksheet {NS}/>", sst=f"<sst {NS}>" + "<si/>" * 100000 + "</sst>")
     package(p("long_cell.xlsx"), f'<worksheet {NS}><sheetData><row><c t="inlineStr"><is><t>{"x" * 200000}'
             "</t></is></c></row></sheetData></worksheet>")
     package(p("no_sheet_part.xlsx"), None)
