@@ -37,7 +37,7 @@ PKGS=(
 	postgresql-15 postgresql-client-15
 	procps psmisc curl ca-certificates git
 	iproute2 # tools/run.sh: the LAN address for join URLs (ip route / ip addr)
-	libexpat1-dev python3 tzdata # results tests: expat parses the SVG charts, python3 the item-statistics reference, tzdata the zones
+	python3 tzdata # results tests: python3 runs the item-statistics reference, tzdata gives the zones
 )
 # Browser tests: installed without recommends (~530 MB instead of >1 GB).
 PKGS_NORECOMMENDS=(chromium chromium-driver fonts-noto-cjk)
