@@ -5,11 +5,13 @@
  * localized text of protocol error codes.
  */
 
-import { t, has } from './i18n.js';
+import { t, has, onChange } from './i18n.js';
 
 /*
- * h('div', {class: 'row', text: 'x', dataset: {id: 1}, onclick: fn, attrs: {...}}, ...children)
- * Children are nodes, strings (text) or null/false (skipped).
+ * h('div', {class: 'row', text: 'x', dataset: {id: 1}, vars: {'--w': '.5'}, onclick: fn, attrs: {...}}, ...children)
+ * Children are nodes, strings (text) or null/false (skipped). Styles only
+ * through custom properties (vars, CSSOM), never a style attribute: the
+ * Content-Security-Policy allows no inline styles.
  */
 export function h(tag, props = {}, ...children) {
 	const el = document.createElement(tag);
@@ -18,7 +20,7 @@ export function h(tag, props = {}, ...children) {
 		if (k === 'class') el.className = v;
 		else if (k === 'text') el.textContent = v;
 		else if (k === 'dataset') Object.assign(el.dataset, v);
-		else if (k === 'style') el.style.cssText = v;
+		else if (k === 'vars') for (const [name, val] of Object.entries(v)) el.style.setProperty(name, val);
 		else if (k === 'attrs') for (const [a, av] of Object.entries(v)) el.setAttribute(a, av);
 		else if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
 		else el[k] = v;
@@ -37,6 +39,26 @@ export const $$ = (sel, root = document) => [...root.querySelectorAll(sel)];
 export function showView(name) {
 	for (const v of $$('[data-view]')) v.hidden = v.dataset.view !== name;
 	document.body.dataset.current = name;
+}
+
+/*
+ * The text of a key as nodes, its {name} placeholders replaced by the nodes
+ * (or text) in parts: t('join.local_warning') with the address in <b> and the
+ * option in <code> that never breaks, for example.
+ */
+export function tNodes(key, parts) {
+	const text = t(key);
+	const out = [];
+	let last = 0;
+	for (const m of text.matchAll(/\{(\w+)\}/g)) {
+		if (!(m[1] in parts)) continue;
+		out.push(text.slice(last, m.index));
+		const v = parts[m[1]];
+		out.push(v instanceof Node ? v : String(v));
+		last = m.index + m[0].length;
+	}
+	out.push(text.slice(last));
+	return out.filter((x) => x !== '');
 }
 
 /* The localized text of an error reply, by code; the server's message if the code is unknown. */
@@ -61,14 +83,24 @@ export function toast(text, kind = 'error', ms = 5000) {
 	}, ms);
 }
 
-/* Keeps the [data-conn] indicator in step with the client's connection status. */
+let connClient = null;
+let connRender = null;
+/*
+ * Keeps the [data-conn] indicator in step with the client's connection status
+ * and the page language. A page that replaces its client binds the new one
+ * (the indicator then follows only that one).
+ */
 export function bindConnIndicator(client, el = $('[data-conn]')) {
 	if (!el) return () => {};
 	const render = () => {
+		if (connClient !== client) return;
 		const s = client.status;
 		el.dataset.status = s;
 		el.textContent = s === 'open' ? t('conn.online') : s === 'reconnecting' ? t('conn.reconnecting') : t('conn.connecting');
 	};
+	if (!connRender) onChange(() => connRender && connRender());
+	connClient = client;
+	connRender = render;
 	client.on('status', render);
 	render();
 	return render;

@@ -11,6 +11,11 @@
  * Contest text from the server (title, question text, options, explanation)
  * is a language map {"zh-CN": ..., "en": ...}: pick() chooses this page's
  * language and falls back to zh-CN.
+ *
+ * Strings may hold plurals in the ICU manner, chosen by Intl.PluralRules:
+ * "{n, plural, one {# player} other {# players}}" (# is n, formatted).
+ * Numbers given to t() are formatted by num() (Intl.NumberFormat of the page
+ * language), so every page writes numbers alike.
  */
 
 export const LANGS = ['zh-CN', 'en'];
@@ -97,11 +102,39 @@ export function currentLang() {
 	return lang;
 }
 
-/* The text of a key, with {name} placeholders filled from vars. */
+/* A var as text: numbers through num(), the rest as given. */
+function varText(v) {
+	return typeof v === 'number' ? num(v) : String(v);
+}
+
+/*
+ * "{n, plural, one {...} other {...}}" -> the branch for vars.n (=0, =1 exact
+ * matches first, then the Intl.PluralRules category, then other), with # the
+ * formatted number. Branches may not nest braces other than {name}.
+ */
+const PLURAL = /\{(\w+), plural,((?:\s*(?:=\d+|zero|one|two|few|many|other)\s*\{(?:[^{}]|\{\w+\})*\})+)\s*\}/g;
+const BRANCH = /\s*(=\d+|zero|one|two|few|many|other)\s*\{((?:[^{}]|\{\w+\})*)\}/g;
+
+function plural(s, vars) {
+	return s.replace(PLURAL, (m, k, body) => {
+		const n = vars[k];
+		if (typeof n !== 'number') return m;
+		const branches = {};
+		for (const [, sel, text] of body.matchAll(BRANCH)) branches[sel] = text;
+		const cat = new Intl.PluralRules(lang).select(n);
+		const text = branches[`=${n}`] ?? branches[cat] ?? branches.other ?? '';
+		return text.replace(/#/g, num(n));
+	});
+}
+
+/* The text of a key, with {name} placeholders filled from vars (numbers formatted). */
 export function t(key, vars) {
 	let s = strings[key] ?? fallback[key];
 	if (s === undefined) return key;
-	if (vars) s = s.replace(/\{(\w+)\}/g, (m, k) => (k in vars ? String(vars[k]) : m));
+	if (vars) {
+		s = plural(s, vars);
+		s = s.replace(/\{(\w+)\}/g, (m, k) => (k in vars ? varText(vars[k]) : m));
+	}
 	return s;
 }
 
@@ -120,10 +153,35 @@ export function pick(map) {
 	return first ?? '';
 }
 
-/* Numbers (scores may carry up to three decimals) in the page language. */
-export function num(x) {
+const formats = new Map();
+/*
+ * A number in the page language (Intl.NumberFormat): with exactly `decimals`
+ * fraction digits when given (0-3), else up to three (scores carry at most
+ * thousandths). Boards pass the decimals of their whole list (decimalsOf) so
+ * that every row, the podium and the player's own score look alike.
+ */
+export function num(x, decimals) {
 	if (typeof x !== 'number' || !Number.isFinite(x)) return '–';
-	return new Intl.NumberFormat(lang, { maximumFractionDigits: 3 }).format(x);
+	const d = Number.isInteger(decimals) ? Math.max(0, Math.min(3, decimals)) : -1;
+	const key = `${lang}|${d}`;
+	let f = formats.get(key);
+	if (!f) {
+		f = new Intl.NumberFormat(lang, d < 0 ? { maximumFractionDigits: 3 } : { minimumFractionDigits: d, maximumFractionDigits: d });
+		formats.set(key, f);
+	}
+	return f.format(x);
+}
+
+/* The fraction digits (0-3) the most precise of values needs, rounded to thousandths. */
+export function decimalsOf(values) {
+	let d = 0;
+	for (const v of values) {
+		if (typeof v !== 'number' || !Number.isFinite(v)) continue;
+		const milli = Math.round(Math.abs(v) * 1000) % 1000;
+		const need = milli === 0 ? 0 : milli % 100 === 0 ? 1 : milli % 10 === 0 ? 2 : 3;
+		if (need > d) d = need;
+	}
+	return d;
 }
 
 /* Fills every element under root that names a key. */

@@ -20,6 +20,16 @@ export function isChoice(qtype) {
 	return CHOICE_TYPES.has(qtype);
 }
 
+/* The colour class of choice i: true/false has its own (never red or green), others A, B, C... */
+export function choiceClass(q, i) {
+	return q && q.qtype === 'true_false' ? `tf-${i}` : `opt-${i % 6}`;
+}
+
+/* The badge of choice i: ✓ ✗ for true/false, A, B, C... for options. */
+export function choiceMarker(q, i) {
+	return q && q.qtype === 'true_false' ? (i === 0 ? '✓' : '✗') : letter(i);
+}
+
 /* The labels of a choice question's choices (true_false: true, false), else []. */
 export function choiceLabels(q) {
 	if (!q) return [];
@@ -67,8 +77,8 @@ export function renderQuestion(q, { correct = null } = {}) {
 	if (isChoice(q.qtype)) {
 		const set = new Set(correct || []);
 		body.append(h('ol', { class: 'q-options' }, choiceLabels(q).map((s, i) =>
-			h('li', { class: `opt opt-${i % 6}`, dataset: { correct: correct ? String(set.has(i)) : undefined } },
-				h('span', { class: 'marker', text: q.qtype === 'true_false' ? (i === 0 ? '✓' : '✗') : letter(i) }),
+			h('li', { class: `opt ${choiceClass(q, i)}`, dataset: { correct: correct ? String(set.has(i)) : undefined } },
+				h('span', { class: 'marker', text: choiceMarker(q, i) }),
 				h('span', { class: 'label', text: s })))));
 	} else if (q.qtype === 'ordering' && Array.isArray(q.items)) {
 		body.append(list('q-items', q.items.map(pick), (i) => letter(i)));
@@ -159,21 +169,21 @@ export function renderAnswer(q, answer) {
 	return h('div', { class: 'a-value', text: typeof answer === 'string' ? answer : JSON.stringify(answer) });
 }
 
-/* Bars of the answer distribution (choice types), correct choices marked. */
+/* Bars of the answer distribution (choice types), correct choices marked in words and green. */
 export function renderDistribution(q, reveal) {
 	const dist = Array.isArray(reveal.distribution) ? reveal.distribution : null;
 	if (!dist || !q) return null;
 	const labels = choiceLabels(q);
 	const correct = new Set(choiceIndexes(q.qtype, reveal.answer));
 	const max = Math.max(1, ...dist);
-	return h('ol', { class: 'dist' }, dist.map((n, i) => h('li', { class: `opt-${i % 6}`, dataset: { correct: String(correct.has(i)) } },
-		h('span', { class: 'marker', text: q.qtype === 'true_false' ? (i === 0 ? '✓' : '✗') : letter(i) }),
-		h('span', { class: 'bar-track' }, h('span', { class: 'bar', style: `--w:${(n / max).toFixed(4)}` })),
+	return h('ol', { class: 'dist' }, dist.map((n, i) => h('li', { class: choiceClass(q, i), dataset: { correct: String(correct.has(i)) } },
+		h('span', { class: 'marker', text: choiceMarker(q, i) }),
+		h('span', { class: 'bar-track' }, h('span', { class: 'bar', vars: { '--w': (n / max).toFixed(4) } })),
 		h('span', { class: 'count', text: num(n) }),
-		h('span', { class: 'label', text: labels[i] ?? '' }))));
+		h('span', { class: 'label' }, h('span', { class: 'text', text: labels[i] ?? '' }), correct.has(i) ? h('span', { class: 'is-answer', text: t('mark.answer') }) : null))));
 }
 
-/* "correct 28 · partial 0 · wrong 7" */
+/* "correct 28 · partial 0 · wrong 7" (✓ ✗ beside the colours) */
 export function renderResults(reveal) {
 	const r = reveal.results || {};
 	return h('div', { class: 'results' },
