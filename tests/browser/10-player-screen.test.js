@@ -65,10 +65,12 @@ test('player joins and answers on a phone; the screen ranks them', async () => {
 	await waitText(screen, '#s-qbody .q-text', q1.text['zh-CN']);
 	await waitText(screen, '#s-clock', /^\d+$/);
 
+	/* before the reveal the phone says "submitted", nothing that tells neighbours the key, and no rank */
 	await player.click(`.choice[data-index="${q1.answer}"]`);
 	await player.waitForSelector('#q-status[data-kind=acked]');
-	const status = await text(player, '#q-status');
-	assert.match(status, /^已提交：本题 \+[\d,.]+ 分，总分 [\d,.]+，第 1 名/);
+	assert.equal(await text(player, '#q-status'), '✓ 已提交，等待公布答案');
+	assert.equal(await text(player, '#me-score'), '0');
+	assert.equal(await text(player, '#me-rank'), '–');
 
 	/* what the server stored is what the pages show */
 	const lb = (await srv.get('/api/contests/SAFE2026/leaderboard')).json;
@@ -77,8 +79,6 @@ test('player joins and answers on a phone; the screen ranks them', async () => {
 	assert.equal(lb.top[0].unit, '二车间');
 	const score = lb.top[0].score;
 	assert.ok(score > 0, `score ${score} > 0 for a correct answer`);
-	await waitText(player, '#me-score', fmt(score));
-	await waitText(player, '#me-rank', '第 1 名');
 
 	const row = '#s-board .row[data-rank="1"]';
 	await waitText(screen, `${row} .name`, '王小明');
@@ -89,6 +89,8 @@ test('player joins and answers on a phone; the screen ranks them', async () => {
 	/* reveal: correct answer highlighted on both, distribution on the screen */
 	await h.hostCmd(host, 'reveal');
 	await player.waitForSelector('#q-result[data-result=correct]');
+	await waitText(player, '#me-score', fmt(score));
+	await waitText(player, '#me-rank', '第 1 名');
 	assert.equal(await player.getAttribute(`.choice[data-index="${q1.answer}"]`, 'data-correct'), 'true');
 	assert.equal(await text(player, '#q-explanation-text'), q1.explanation['zh-CN']);
 	await screen.waitForSelector('#s-reveal:not([hidden])');
@@ -102,8 +104,8 @@ test('player joins and answers on a phone; the screen ranks them', async () => {
 	await player.waitForSelector('[data-view=finished]:not([hidden])');
 	assert.equal(await text(player, '#final-rank'), '第 1 名');
 	await screen.waitForSelector('#s-podium:not([hidden])');
-	await waitText(screen, '.step-1 .p-name', '王小明');
-	await waitText(screen, '.step-1 .p-score', fmt(score));
+	await waitText(screen, '.step.place-1 .p-name .name', '王小明');
+	await waitText(screen, '.step.place-1 .p-score', fmt(score));
 
 	await host.close();
 	assert.deepEqual(player.errors, []);

@@ -46,7 +46,7 @@ test('a reload resumes the same participant with the same score', async () => {
 	const score = before.top[0].score;
 	const pid = before.top[0].participant_id;
 	assert.ok(score > 0);
-	await waitText(page, '#me-score', fmt(score));
+	assert.equal(await text(page, '#me-score'), '0', 'points come with the reveal');
 	const statusBefore = await text(page, '#q-status');
 
 	/* reload with the question still open */
@@ -56,13 +56,14 @@ test('a reload resumes the same participant with the same score', async () => {
 	await page.waitForSelector('#q-status[data-kind=acked]');
 	assert.equal(await text(page, '#q-status'), statusBefore);
 	await waitText(page, '#me-name', '赵师傅');
-	await waitText(page, '#me-score', fmt(score));
-	await waitText(page, '#me-rank', '第 1 名');
+	await waitText(page, '#me-score', fmt(score)); /* the server's score in `joined` */
+	assert.equal(await text(page, '#me-rank'), '–', 'no rank before the first reveal');
 	assert.equal(await page.$$eval('.choice', (bs) => bs.every((b) => b.disabled)), true, 'no second answer');
 	assert.equal(await page.getAttribute(`.choice[data-index="${q1.answer}"]`, 'aria-pressed'), 'true', 'own answer still marked');
 
 	await h.hostCmd(host, 'reveal');
 	await page.waitForSelector('#q-result[data-result=correct]');
+	await waitText(page, '#me-rank', '第 1 名');
 
 	/* the next question after another reload: still the same participant */
 	await h.hostCmd(host, 'next');

@@ -44,7 +44,11 @@ test('an answer given while the server is down is delivered after the reconnect'
 	const lb = (await srv.get('/api/contests/SAFE2026/leaderboard')).json;
 	assert.equal(lb.players, 1);
 	assert.ok(lb.top[0].score > 0, 'the answer was scored');
+	const host2 = await h.host(srv.wsUrl, srv.organizerToken);
+	await h.hostCmd(host2, 'reveal');
+	await page.waitForSelector('#q-result[data-result=correct]');
 	await waitText(page, '#me-score', fmt(lb.top[0].score));
+	await host2.close();
 	const rows = await srv.sql("SELECT count(*)::int AS n FROM answers");
 	assert.equal(rows[0].n, 1, 'stored once');
 	await host.close().catch(() => {});

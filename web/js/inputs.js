@@ -10,23 +10,29 @@
 
 import { h, letter } from './dom.js';
 import { t, pick } from './i18n.js';
-import { choiceLabels, choiceIndexes, blankLabels, unitText, renderAnswer, renderRubric } from './question.js';
+import { choiceLabels, choiceIndexes, choiceClass, choiceMarker, blankLabels, unitText, renderAnswer, renderRubric } from './question.js';
 
 function submitButton(onClick) {
 	return h('button', { type: 'button', class: 'btn primary submit', text: t('q.submit'), disabled: true, onclick: onClick });
 }
 
-/* Big choice buttons; multi: toggles plus a submit button. */
+/*
+ * Big choice buttons; multi: toggles with a check box plus a submit button.
+ * At the reveal each button says what it was for this player: right (chosen
+ * and correct), wrong (chosen, not correct), missed (a correct option a
+ * multiple-choice answer left out) or the answer (correct, not chosen).
+ */
 function choiceInput(q, submit, { multi = false } = {}) {
 	const labels = choiceLabels(q);
 	const tf = q.qtype === 'true_false';
 	const picked = new Set();
 	let disabled = false;
+	let chosen = null; /* the indexes of the player's answer, once known */
 	const values = labels.map((_, i) => (tf ? i === 0 : i));
 	let send = null;
 	const buttons = labels.map((label, i) => h('button', {
 		type: 'button',
-		class: `choice opt-${i % 6}`,
+		class: `choice ${choiceClass(q, i)}`,
 		dataset: { index: String(i) },
 		attrs: { 'aria-pressed': 'false' },
 		onclick: () => {
@@ -40,7 +46,10 @@ function choiceInput(q, submit, { multi = false } = {}) {
 			buttons[i].setAttribute('aria-pressed', String(picked.has(i)));
 			send.disabled = picked.size === 0;
 		},
-	}, h('span', { class: 'marker', text: tf ? (i === 0 ? '✓' : '✗') : letter(i) }), h('span', { class: 'label', text: label })));
+	}, h('span', { class: 'marker', text: choiceMarker(q, i) }),
+	h('span', { class: 'label', text: label }),
+	multi ? h('span', { class: 'check', attrs: { 'aria-hidden': 'true' } }) : null,
+	h('span', { class: 'verdict' })));
 	const el = h('div', { class: `answer choices${tf ? ' tf' : ''}${multi ? ' multi' : ''}` }, buttons);
 	if (multi) {
 		send = submitButton(() => submit([...picked].sort((a, b) => a - b)));
@@ -55,14 +64,22 @@ function choiceInput(q, submit, { multi = false } = {}) {
 		},
 		setChosen(response) {
 			const idx = new Set(choiceIndexes(q.qtype, response));
+			chosen = idx;
 			buttons.forEach((btn, i) => {
 				btn.classList.toggle('chosen', idx.has(i));
 				btn.setAttribute('aria-pressed', String(idx.has(i)));
 			});
 		},
 		markAnswer(answer) {
-			const idx = new Set(choiceIndexes(q.qtype, answer));
-			buttons.forEach((btn, i) => { btn.dataset.correct = String(idx.has(i)); });
+			const right = new Set(choiceIndexes(q.qtype, answer));
+			const answered = chosen && chosen.size > 0;
+			buttons.forEach((btn, i) => {
+				const mine = !!(chosen && chosen.has(i));
+				const mark = right.has(i) ? (mine ? 'right' : multi && answered ? 'missed' : 'answer') : mine ? 'wrong' : 'other';
+				btn.dataset.correct = String(right.has(i));
+				btn.dataset.mark = mark;
+				btn.querySelector('.verdict').textContent = mark === 'other' ? '' : t(`mark.${mark}`);
+			});
 		},
 	};
 }

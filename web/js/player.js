@@ -3,9 +3,16 @@
  * reveal, the leaderboard and the final rank, on a phone over weak Wi-Fi.
  *
  * Flow: join form (or automatic `resume` with the token kept in localStorage
- * per contest code) -> lobby -> for each question: answer controls and a
- * countdown on the server's clock -> ack (points, total, rank) -> reveal
- * (correct answer, explanation, own result, leaderboard) -> finished.
+ * per contest code) -> lobby (with the live player count) -> for each
+ * question: answer controls and a countdown on the server's clock -> ack
+ * ("submitted") -> reveal (correct answer, explanation, own result and
+ * points, leaderboard) -> finished.
+ *
+ * Fair play: nothing on the phone tells neighbours whether an answer was
+ * right before the reveal: the ack shows "submitted" only (points, total
+ * and rank come with the reveal), unless the contest gives instant feedback
+ * (contest.feedback === "instant"), and no rank is shown before the first
+ * reveal (everyone has 0 points; the order would only be the join order).
  *
  * Answers survive bad networks: each goes through the client's reliable
  * queue (resent with its rid until acknowledged, also after reconnects) and
@@ -22,6 +29,7 @@ import { Countdown } from './countdown.js';
 import { buildInput } from './inputs.js';
 import { isChoice, choiceIndexes, typeLabel, renderAnswer } from './question.js';
 import { Board } from './board.js';
+import { mine, scoreDecimals } from './standings.js';
 
 const store = {
 	get(k) {
@@ -37,6 +45,8 @@ const store = {
 const tokenKey = (code) => `sa.token.${code}`;
 const answerKey = (code) => `sa.answer.${code}`;
 const PROFILE_KEY = 'sa.profile';
+/* Until the server pushes `stats` to players, the lobby count is read from the contest info this often. */
+const PLAYERS_POLL_MS = 8000;
 
 const S = {
 	code: codeFromUrl(),
@@ -53,6 +63,9 @@ const S = {
 	reveal: null,
 	lb: null,
 	timeUp: false,
+	players: null,     /* joined players, from stats pushes, leaderboards or the contest info */
+	statsSeen: false,  /* the server pushes stats to players: no need to ask */
+	revealSeen: false, /* a reveal came: ranks mean something now */
 };
 
 const client = new Client();
@@ -124,7 +137,7 @@ function onAnswerReply(a, reply) {
 	if (reply.type === 'ack') {
 		a.status = 'acked';
 		a.ack = reply;
-		updateMe(reply.score, reply.rank);
+		if (instant()) updateMe(reply.score, reply.rank);
 		store.set(answerKey(S.code), { qid: a.qid, rid: a.rid, response: a.response, acked: true });
 	} else {
 		a.status = 'rejected';
@@ -201,7 +214,7 @@ function onQuestion(m) {
 	if (m.answered) {
 		const response = saved && saved.qid === m.id ? saved.response : undefined;
 		S.answer = { qid: m.id, rid: m.answered.rid || null, response, status: 'acked', ack: m.answered };
-		updateMe(m.answered.score, m.answered.rank);
+		if (instant()) updateMe(m.answered.score, m.answered.rank);
 	} else if (!S.answer && saved && saved.qid === m.id && !saved.acked) {
 		/* answered before a reload, never acknowledged: send it again */
 		S.answer = { qid: m.id, rid: saved.rid, response: saved.response, status: 'sending' };
@@ -214,13 +227,47 @@ function onQuestion(m) {
 function onReveal(m) {
 	if (!S.q || m.question_id !== S.q.id) return;
 	S.reveal = m;
+	S.revealSeen = true;
+	if (typeof m.players === 'number') S.players = m.players;
 	render();
 }
 
 function onLeaderboard(m) {
 	S.lb = m;
 	if (m.me) updateMe(m.me.score, m.me.rank);
+	if (typeof m.players === 'number' && !S.statsSeen) S.players = m.players;
 	render();
+}
+
+function onStats(m) {
+	S.statsSeen = true;
+	if (typeof m.players === 'number') S.players = m.players;
+	if (phase() === 'lobby') renderLobby();
+}
+
+/* Points at the ack (training quizzes) or only at the reveal (live contests). */
+function instant() {
+	return !!(S.contest && S.contest.feedback === 'instant');
+}
+
+/* Whether a rank means anything yet: after the first reveal (or later, after a reload). */
+function ranked() {
+	const st = S.state;
+	return S.revealSeen || instant() || !!(st && (st.phase === 'reveal' || st.phase === 'finished' || st.index > 0));
+}
+
+/* The lobby count while the server pushes no `stats` to players: the contest info, now and then. */
+async function pollPlayers() {
+	setTimeout(pollPlayers, PLAYERS_POLL_MS * (0.75 + Math.random() * 0.5));
+	if (S.statsSeen || !S.me || phase() !== 'lobby' || document.visibilityState !== 'visible' || !S.code) return;
+	try {
+		const r = await fetch(`/api/contests/${encodeURIComponent(S.code)}`, { headers: { accept: 'application/json' } });
+		const info = r.ok ? await r.json() : null;
+		if (info && typeof info.players === 'number' && !S.statsSeen) {
+			S.players = info.players;
+			if (phase() === 'lobby') renderLobby();
+		}
+	} catch (e) { /* offline: the next try */ }
 }
 
 function updateMe(score, rank) {
@@ -265,20 +312,28 @@ function renderMeBar() {
 	bar.hidden = !S.me;
 	if (!S.me) return;
 	$('#me-name').textContent = S.me.name || '';
-	$('#me-score').textContent = num(S.me.score ?? 0);
-	$('#me-rank').textContent = rankText(S.me.rank);
+	$('#me-score').textContent = scoreText(S.me.score ?? 0);
+	$('#me-rank').textContent = rankText();
 }
 
-function rankText(rank) {
-	return typeof rank === 'number' ? t('me.rank_n', { n: rank }) : '–';
+/* The player's rank as shown: "–" before the first reveal, 并列 for equal scores. */
+function rankText() {
+	if (!S.me || !ranked()) return '–';
+	const r = mine(S.me, S.lb && S.lb.top, S.me.participant_id);
+	if (typeof r.rank !== 'number') return '–';
+	return t(r.tied ? 'me.rank_tied' : 'me.rank_n', { n: r.rank });
+}
+
+/* A score in the format of the board beside it. */
+function scoreText(x) {
+	return num(x, scoreDecimals(S.lb && S.lb.top, S.me && S.me.score));
 }
 
 function renderLobby() {
 	showView('lobby');
 	$('#lobby-name').textContent = S.me.name || '';
 	$('#lobby-unit').textContent = S.me.unit || '';
-	const players = S.lb ? S.lb.players : null;
-	$('#lobby-players').textContent = typeof players === 'number' ? t('lobby.players', { n: num(players) }) : '';
+	$('#lobby-players').textContent = typeof S.players === 'number' ? t('lobby.players', { n: S.players }) : '';
 }
 
 function renderQuestion() {
@@ -313,7 +368,8 @@ function renderStatus(open, revealed) {
 		kind = 'sending';
 	} else if (a && a.status === 'acked' && !revealed) {
 		const ack = a.ack || {};
-		text = t('answer.acked', { points: num(ack.points ?? 0), score: num(ack.score ?? S.me.score), rank: rankText(ack.rank ?? S.me.rank) });
+		text = instant() ? t('answer.acked_points', { points: scoreText(ack.points ?? 0), score: scoreText(ack.score ?? S.me.score), rank: rankText() })
+			: open ? t('answer.acked') : t('answer.acked_closed');
 		kind = 'acked';
 	} else if (a && a.status === 'rejected') {
 		text = errorText(a.error);
@@ -324,7 +380,6 @@ function renderStatus(open, revealed) {
 	} else if (!a && open && S.q && !isChoice(S.q.qtype)) {
 		text = '';
 	}
-	if (!revealed && a && a.status !== 'sending' && !open && kind === 'acked') text += ` · ${t('answer.wait_reveal')}`;
 	el.textContent = text;
 	el.dataset.kind = kind;
 }
@@ -359,7 +414,7 @@ function renderReveal(revealed) {
 	const points = S.answer && S.answer.ack ? S.answer.ack.points : 0;
 	banner.dataset.result = res;
 	banner.replaceChildren(h('span', { class: 'res-title', text: t(`result.${res}`) }));
-	if (res !== 'none') banner.append(h('span', { class: 'res-points', text: t('result.points', { points: num(points ?? 0) }) }));
+	if (res !== 'none') banner.append(h('span', { class: 'res-points', text: t('result.points', { points: points ?? 0 }) }));
 	if (!isChoice(S.q.qtype) && !S.input.el.querySelector('.correct-answer')) {
 		S.input.el.append(h('div', { class: 'correct-answer' }, h('div', { class: 'caption', text: t('reveal.answer') }), renderAnswer(S.q, r.answer)));
 	}
@@ -368,21 +423,21 @@ function renderReveal(revealed) {
 	$('#q-explanation-text').textContent = explanation;
 	if (S.lb) {
 		boardEl.hidden = false;
-		$('#q-myrank').textContent = t('board.my_rank', { rank: rankText(S.me.rank), n: num(S.lb.players ?? 0), score: num(S.me.score ?? 0) });
+		$('#q-myrank').textContent = t('board.my_rank', { rank: rankText(), n: S.lb.players ?? 0, score: scoreText(S.me.score ?? 0) });
 		board.setMe(S.me.participant_id);
-		board.update(S.lb.top);
+		board.update(S.lb.top, scoreDecimals(S.lb.top, S.me.score));
 	}
 }
 
 function renderFinished() {
 	showView('finished');
 	countdown.stop();
-	$('#final-rank').textContent = rankText(S.me.rank);
-	$('#final-score').textContent = t('finished.score', { score: num(S.me.score ?? 0) });
+	$('#final-rank').textContent = rankText();
+	$('#final-score').textContent = t('finished.score', { score: scoreText(S.me.score ?? 0) });
 	const players = S.lb ? S.lb.players : null;
-	$('#final-players').textContent = typeof players === 'number' ? t('finished.players', { n: num(players) }) : '';
+	$('#final-players').textContent = typeof players === 'number' ? t('finished.players', { n: players }) : '';
 	finalBoard.setMe(S.me.participant_id);
-	finalBoard.update(S.lb ? S.lb.top : []);
+	finalBoard.update(S.lb ? S.lb.top : [], scoreDecimals(S.lb && S.lb.top, S.me.score));
 }
 
 /* ---- start ---- */
@@ -402,8 +457,8 @@ async function main() {
 		onTick: (ms, frac) => $('#q-timebar').style.setProperty('--frac', frac.toFixed(4)),
 		onZero: () => { S.timeUp = true; render(); },
 	});
-	board = new Board($('#q-board-list'));
-	finalBoard = new Board($('#final-board-list'));
+	board = new Board($('#q-board-list'), { zeroRank: true });
+	finalBoard = new Board($('#final-board-list'), { zeroRank: true });
 	prefillForm();
 	$('#join-form').addEventListener('submit', onJoinSubmit);
 	bindConnIndicator(client);
@@ -423,11 +478,13 @@ async function main() {
 		.on('question', onQuestion)
 		.on('reveal', onReveal)
 		.on('leaderboard', onLeaderboard)
+		.on('stats', onStats)
 		.on('close', () => { S.session = false; })
 		.on('status', render);
 	if (S.code) S.token = store.get(tokenKey(S.code));
 	client.start(hello);
 	render();
+	setTimeout(pollPlayers, PLAYERS_POLL_MS);
 }
 
 main();
