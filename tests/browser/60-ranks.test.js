@@ -3,12 +3,14 @@
  * The big screen's top 10 moves when ranks change: the row of a player who
  * overtakes others keeps its element and slides to its new place (a CSS
  * transition on transform), it is not redrawn. Meanwhile the phone answers a
- * true/false and a multiple-choice question (toggles, then submit).
+ * true/false and a multiple-choice question (toggles, then submit). Players
+ * without points have no rank on the screen ("–", not "2 并列").
  */
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { h, launch, open, server, demo, text, waitText, PHONE, TV } = require('./browser.js');
+const { assertContrast, fontPx, shot } = require('./measure.js');
 
 let srv, browser;
 before(async () => {
@@ -50,7 +52,9 @@ test('an overtaking player slides up the screen leaderboard', async () => {
 	await h.hostCmd(host, 'reveal');
 	await phone.waitForSelector('#q-result[data-result=wrong]');
 	await waitText(screen, `${rowOf(ja.participant_id)} .rank`, '1');
-	await waitText(screen, `${rowOf(pidC)} .rank`, '3');
+	/* 乙 and 丙 have no points: no rank, and no 并列 among zeros */
+	await waitText(screen, `${rowOf(pidC)} .rank`, '–');
+	assert.equal(await screen.getAttribute(rowOf(pidC), 'data-tied'), null);
 	/* mark 丙's row element to prove later that it is the same element */
 	await screen.$eval(rowOf(pidC), (el) => { el.dataset.mark = 'kept'; });
 	assert.equal(await screen.$eval(rowOf(pidC), (el) => getComputedStyle(el).getPropertyValue('--pos').trim()), '2');
@@ -96,6 +100,12 @@ test('an overtaking player slides up the screen leaderboard', async () => {
 		.sort((x, y) => x.style.getPropertyValue('--pos') - y.style.getPropertyValue('--pos'))
 		.map((r) => r.querySelector('.name').textContent));
 	assert.deepEqual(shown, api.map((e) => e.name));
+	/* the demo has a units board: the top 10 is one line a row, names still 36 px or more */
+	await screen.waitForSelector('#s-units:not([hidden])');
+	const px = await fontPx(screen, rowOf(pidC) + ' .name');
+	assert.ok(px >= 36, `board names at ${px} px beside the units board`);
+	await assertContrast(assert, screen, 'screen with units board');
+	await shot(screen, 'screen-units');
 
 	await a.close();
 	await b.close();

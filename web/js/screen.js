@@ -1,20 +1,31 @@
 /*
  * screen.js - the big screen (screen.html) for a 1080p TV in a hall or
- * canteen, read from 10 m: `watch`es a contest and shows the join QR and
- * player count in the lobby, each question with a big countdown and the
- * number of answers, the reveal with distribution bars, a top 10 that slides
- * when ranks change, and a podium at the end. It needs no interaction (the
- * contest code comes from ?code=) and reconnects by itself.
+ * canteen, read from 10 m: `watch`es a contest and shows the join QR, the
+ * address and the contest code (a PIN) and the player count in the lobby,
+ * each question with a big countdown and the number of answers, a "time's
+ * up" moment when it closes, the reveal with distribution bars, a top 10
+ * that slides when ranks change (ties shown as 并列), and a podium at the
+ * end. Sounds (sound.js) follow the contest once someone clicked the page;
+ * a full-screen button and a wake lock (display.js) keep it on the TV. It
+ * needs no other interaction (the contest code comes from ?code=) and
+ * reconnects by itself.
  */
 
 import * as i18n from './i18n.js';
 import { t, pick, num } from './i18n.js';
 import { Client, newRid, TRANSIENT } from './proto.js';
-import { $, h, showView, toast, errorText, bindConnIndicator, codeFromUrl } from './dom.js';
+import { $, showView, toast, errorText, bindConnIndicator, codeFromUrl } from './dom.js';
 import { Countdown } from './countdown.js';
 import { renderQuestion, renderDistribution, renderResults, renderAnswer, choiceIndexes, isChoice, typeLabel } from './question.js';
 import { Board } from './board.js';
-import { contestInfo, qrUrl } from './join-url.js';
+import { contestInfo, qrUrl, shortUrl, localWarning } from './join-url.js';
+import { scoreDecimals } from './standings.js';
+import { renderPodium, fitPodium } from './podium.js';
+import { Sound } from './sound.js';
+import { keepAwake, fullscreenButton, idleAfter } from './display.js';
+
+const IDLE_MS = 4000;
+const TICK_FROM_S = 5;
 
 const S = {
 	code: codeFromUrl(),
@@ -27,12 +38,24 @@ const S = {
 	stats: null,
 	lb: null,
 	joinUrl: '',
+	timeUp: null,    /* the id of the question whose time ran out */
+	lastTick: 0,     /* the last second ticked (5..1) */
+	cued: new Set(), /* sounds already played: "reveal:q3", "timeup:q3", "podium" */
 };
 
 let client = null;
 let countdown = null;
 let board = null;
+let sound = null;
 let renderedQ = null; /* the question id + reveal state last drawn, to redraw only on change */
+let onPodium = new Set(); /* participant ids on the podium (not repeated on the board beside it) */
+
+/* Plays a sound once per key (a reconnect replays state, question and reveal). */
+function cue(key, play) {
+	if (S.cued.has(key)) return;
+	S.cued.add(key);
+	play();
+}
 
 function hello() {
 	return { type: 'watch', rid: newRid('w'), code: S.code, lang: i18n.currentLang() };
@@ -46,7 +69,15 @@ function onState(m) {
 		S.q = null;
 		S.reveal = null;
 	}
+	if (m.phase === 'question' && m.open === false && S.q && m.question_id === S.q.id) timeIsUp();
 	render();
+}
+
+/* The open question closed (the local countdown reached 0, or the server said so). */
+function timeIsUp() {
+	if (!S.q || S.reveal) return;
+	S.timeUp = S.q.id;
+	cue(`timeup:${S.q.id}`, () => sound.timeUp());
 }
 
 function phase() {
@@ -66,18 +97,21 @@ function render() {
 	$('#s-question').hidden = !((p === 'question' || p === 'reveal') && S.q);
 	$('#s-podium').hidden = p !== 'finished';
 	$('#s-join-small').hidden = p === 'lobby' || p === 'finished';
+	sound.lobby(p === 'lobby');
 	renderCounts();
 	if (p === 'question' || p === 'reveal') renderQuestionStage();
 	else countdown.stop();
-	if (p === 'finished') renderPodium();
+	if (p === 'finished') showPodium();
 	renderBoard();
 }
 
 function renderCounts() {
-	const players = S.stats ? S.stats.players : S.lb ? S.lb.players : 0;
-	$('#s-players').textContent = num(players ?? 0);
-	const answered = S.stats ? S.stats.answered : 0;
-	$('#s-answered').textContent = phase() === 'question' ? t('screen.answered', { n: num(answered ?? 0), total: num(players ?? 0) }) : '';
+	const players = (S.stats ? S.stats.players : S.lb ? S.lb.players : 0) ?? 0;
+	$('#s-players').textContent = num(players);
+	$('#s-players-label').textContent = t('screen.players', { n: players });
+	const answered = (S.stats ? S.stats.answered : 0) ?? 0;
+	$('#s-answered').textContent = phase() === 'question' ? t('screen.answered', { n: answered, total: players }) : '';
+	$('#s-timeup-n').textContent = t('reveal.answered_of', { n: answered, total: players });
 }
 
 function renderQuestionStage() {
@@ -95,9 +129,22 @@ function renderQuestionStage() {
 		renderReveal();
 		fitStage();
 	}
-	if (st.phase === 'question' && st.open !== false) countdown.set(st.deadline ?? S.q.deadline, S.q.time_limit_ms);
+	const closed = st.phase === 'question' && (st.open === false || S.timeUp === S.q.id);
+	if (st.phase === 'question' && !closed) countdown.set(st.deadline ?? S.q.deadline, S.q.time_limit_ms);
 	else countdown.stop();
-	$('#s-clock').hidden = !(st.phase === 'question' && st.open !== false);
+	$('#s-clock').hidden = !(st.phase === 'question' && !closed);
+	$('#s-answered').hidden = closed;
+	$('#s-timeup').hidden = !(closed && !S.reveal);
+	document.body.toggleAttribute('data-timeup', closed && !S.reveal);
+}
+
+/* The countdown's last five seconds tick (once each). */
+function onCountdownTick(ms) {
+	const secs = Math.ceil(ms / 1000);
+	if (secs >= 1 && secs <= TICK_FROM_S && secs !== S.lastTick && phase() === 'question') {
+		S.lastTick = secs;
+		sound.tick(secs);
+	}
 }
 
 /*
@@ -120,6 +167,7 @@ function renderReveal() {
 	box.hidden = !S.reveal;
 	if (!S.reveal) return;
 	const r = S.reveal;
+	cue(`reveal:${r.question_id}`, () => sound.reveal());
 	$('#s-results').replaceChildren(renderResults(r));
 	const dist = renderDistribution(S.q, r);
 	$('#s-dist').replaceChildren(dist || '');
@@ -129,34 +177,40 @@ function renderReveal() {
 	$('#s-expl').textContent = pick(r.explanation);
 }
 
-function renderBoard() {
-	const top = S.lb && Array.isArray(S.lb.top) ? S.lb.top : [];
-	const finished = phase() === 'finished';
-	board.update(finished ? top.slice(3) : top);
-	$('#s-board-empty').hidden = top.length > 0;
-	$('[data-view=live]').classList.toggle('solo', finished && top.length <= 3);
+function topList() {
+	return S.lb && Array.isArray(S.lb.top) ? S.lb.top : [];
 }
 
-function renderPodium() {
-	const top = S.lb && Array.isArray(S.lb.top) ? S.lb.top : [];
-	const places = [1, 0, 2]; /* second, first, third from left to right */
-	$('#podium').replaceChildren(...places.map((i) => {
-		const e = top[i];
-		if (!e) return h('div', { class: `step step-${i + 1} empty` });
-		return h('div', { class: `step step-${i + 1}` },
-			h('div', { class: 'p-name', text: e.name ?? '' }),
-			h('div', { class: 'p-unit', text: e.unit ?? '' }),
-			h('div', { class: 'p-score', text: num(e.score) }),
-			h('div', { class: 'p-block' }, h('span', { class: 'p-rank', text: String(e.rank ?? i + 1) })));
-	}));
+/* The top 10 beside the stage; at the end, everyone the podium does not show. */
+function renderBoard() {
+	const top = topList();
+	const finished = phase() === 'finished';
+	const rest = finished ? top.filter((e) => !onPodium.has(e.participant_id)) : top;
+	board.update(rest, scoreDecimals(top));
+	$('#s-board-empty').hidden = top.length > 0;
+	$('[data-view=live]').classList.toggle('solo', finished && rest.length === 0);
+}
+
+let podiumKey = '';
+function showPodium() {
+	const top = topList();
+	const key = `${i18n.currentLang()}|${JSON.stringify(top)}`;
+	if (key === podiumKey) return;
+	podiumKey = key;
+	onPodium = renderPodium($('#podium'), top, scoreDecimals(top));
+	if (onPodium.size) cue('podium', () => sound.fanfare());
+	renderBoard();
+	fitPodium($('#podium'));
 }
 
 async function setupJoin() {
+	$('#s-pin').textContent = S.code;
+	$('#s-pin-small').textContent = S.code;
 	const { joinUrl } = await contestInfo(S.code);
 	S.joinUrl = joinUrl;
-	const short = joinUrl.replace(/^https?:\/\//, '');
-	$('#s-url-big').textContent = short;
-	$('#s-url-small').textContent = short;
+	$('#s-url-big').textContent = shortUrl(joinUrl);
+	$('#s-url-small').textContent = shortUrl(joinUrl);
+	localWarning($('#s-warning'), joinUrl);
 	for (const img of [$('#s-qr-big'), $('#s-qr-small')]) {
 		img.onerror = () => { img.hidden = true; };
 		img.src = qrUrl(S.code);
@@ -178,7 +232,10 @@ function start() {
 		.on('close', () => { S.watching = false; })
 		.on('state', onState)
 		.on('question', (m) => {
-			if (!S.q || S.q.id !== m.id) S.reveal = null;
+			if (!S.q || S.q.id !== m.id) {
+				S.reveal = null;
+				S.lastTick = 0;
+			}
 			S.q = m;
 			renderedQ = null;
 			render();
@@ -200,8 +257,8 @@ function start() {
 		})
 		.on('leaderboard', (m) => {
 			S.lb = m;
-			renderBoard();
-			if (phase() === 'finished') renderPodium();
+			if (phase() === 'finished') showPodium();
+			else renderBoard();
 			renderCounts();
 		})
 		.on('error', (m) => {
@@ -235,22 +292,52 @@ function renderUnits() {
 		name.textContent = u.unit;
 		const meta = document.createElement('span');
 		meta.className = 'u-meta';
-		meta.textContent = i18n.t('board.unit_row', { n: u.players, avg: Math.round(u.average * 10) / 10 });
+		meta.textContent = t('board.unit_row', { n: u.players, avg: num(u.average, 1) });
 		li.append(rank, name, meta);
 		list.append(li);
 	}
 }
 
+/* The sound switch: off (muted), locked (waiting for a click) or on. */
+function renderSound() {
+	const btn = $('#s-sound');
+	const st = sound.state;
+	btn.dataset.state = st;
+	btn.setAttribute('aria-pressed', String(st === 'on'));
+	btn.querySelector('.label').textContent = t(`screen.sound_${st}`);
+}
+
 async function main() {
 	await i18n.init();
-	countdown = new Countdown($('#s-clock'), { serverNow: () => (client ? client.serverNow() : Date.now()) });
+	sound = new Sound();
+	sound.onChange(renderSound);
+	$('#s-sound').addEventListener('click', () => {
+		if (sound.state === 'locked') sound.unlock();
+		else sound.toggle();
+	});
+	renderSound();
+	fullscreenButton($('#s-fullscreen'));
+	keepAwake();
+	idleAfter(IDLE_MS);
+	countdown = new Countdown($('#s-clock'), { serverNow: () => (client ? client.serverNow() : Date.now()) }, {
+		onTick: onCountdownTick,
+		onZero: () => {
+			timeIsUp();
+			render();
+		},
+	});
 	board = new Board($('#s-board'));
-	window.addEventListener('resize', () => { if (!$('#s-question').hidden) fitStage(); });
+	window.addEventListener('resize', () => {
+		if (!$('#s-question').hidden) fitStage();
+		if (!$('#s-podium').hidden) fitPodium($('#podium'));
+	});
 	i18n.onChange(() => {
 		renderUnits();
+		renderSound();
 		renderedQ = null;
 		board.refresh();
 		render();
+		if (S.joinUrl) localWarning($('#s-warning'), S.joinUrl);
 	});
 	$('#setup-form').addEventListener('submit', (ev) => {
 		ev.preventDefault();
