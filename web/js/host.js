@@ -8,7 +8,13 @@
  * from ?code=. Host commands are one-shot requests (proto.js request()): a
  * lost `next` must not be repeated blindly, so on no reply the console says
  * so and the state pushes show what really happened. Buttons are enabled by
- * phase, as docs/protocol.md allows; `end` asks for a second click.
+ * phase, as docs/protocol.md allows; `end`, and `next` while the question
+ * has not been revealed, ask for a second click.
+ *
+ * Presentation clickers: Space, → and PageDown press the main (orange)
+ * button, the usual next step of the phase; ← and PageUp do nothing (a
+ * clicker's "back" must never undo or skip). A key press within a second of
+ * the last change is ignored, so a double press cannot skip a reveal.
  */
 
 import * as i18n from './i18n.js';
@@ -18,7 +24,8 @@ import { $, $$, h, showView, toast, errorText, bindConnIndicator, codeFromUrl } 
 import { Countdown } from './countdown.js';
 import { renderQuestion, renderDistribution, renderResults, renderAnswer, choiceIndexes, isChoice, typeLabel } from './question.js';
 import { Board } from './board.js';
-import { contestInfo, qrUrl, showJoinUrl } from './join-url.js';
+import { contestInfo, qrUrl, showJoinUrl, localWarning } from './join-url.js';
+import { standings } from './standings.js';
 
 /* Which phases allow each command (docs/protocol.md). */
 const ALLOWED = {
@@ -30,6 +37,10 @@ const ALLOWED = {
 /* The usual next step in each phase, drawn as the main button. */
 const SUGGESTED = { lobby: 'start', question: 'reveal', reveal: 'next' };
 const CONFIRM_MS = 4000;
+/* Keys of presentation clickers and keyboards. */
+const PRIMARY_KEYS = new Set([' ', 'Spacebar', 'ArrowRight', 'PageDown']);
+const INERT_KEYS = new Set(['ArrowLeft', 'PageUp']);
+const KEY_GUARD_MS = 1000;
 
 const S = {
 	code: codeFromUrl(),
@@ -44,7 +55,10 @@ const S = {
 	stats: null,
 	lb: null,
 	busy: false,
-	confirmEnd: false,
+	confirm: null,     /* 'end' or 'next' while waiting for the second click */
+	changedAt: 0,      /* when the phase or question last changed (keyboard guard) */
+	pending: null,     /* who has not answered: a `pending` push, when the server sends one */
+	joinUrl: '',
 };
 
 let client = null;
@@ -95,6 +109,10 @@ function connect() {
 		.on('leaderboard', (m) => {
 			S.lb = m;
 			renderBoard();
+		})
+		.on('pending', (m) => {
+			S.pending = m;
+			renderPending();
 		});
 	client.start(hello);
 	render();
@@ -122,30 +140,57 @@ function onError(m) {
 function onState(m) {
 	if (typeof m.seq === 'number' && m.seq < S.lastSeq) return;
 	if (typeof m.seq === 'number') S.lastSeq = m.seq;
+	const prev = S.state;
 	S.state = m;
+	if (!prev || prev.phase !== m.phase || prev.index !== m.index) S.changedAt = Date.now();
 	if (m.phase === 'question' && S.q && m.question_id !== S.q.id) {
 		S.q = null;
 		S.reveal = null;
 	}
+	if (S.confirm && !needsConfirm(S.confirm)) S.confirm = null;
 	render();
+}
+
+/* Commands that ask for a second click: end, and next before the answer was shown. */
+function needsConfirm(cmd) {
+	return cmd === 'end' || (cmd === 'next' && phase() === 'question');
 }
 
 async function runCommand(cmd) {
 	if (S.busy || !client) return;
-	if (cmd === 'end' && !S.confirmEnd) {
-		S.confirmEnd = true;
+	if (needsConfirm(cmd) && S.confirm !== cmd) {
+		S.confirm = cmd;
 		clearTimeout(confirmTimer);
-		confirmTimer = setTimeout(() => { S.confirmEnd = false; renderControls(); }, CONFIRM_MS);
+		confirmTimer = setTimeout(() => { S.confirm = null; renderControls(); }, CONFIRM_MS);
 		renderControls();
 		return;
 	}
-	S.confirmEnd = false;
+	S.confirm = null;
+	clearTimeout(confirmTimer);
 	S.busy = true;
 	renderControls();
 	const reply = await client.request({ type: cmd, rid: newRid('h') });
 	S.busy = false;
+	S.changedAt = Date.now();
 	if (reply.type === 'error') toast(errorText(reply));
 	renderControls();
+}
+
+/* A clicker or keyboard: the main button of the phase, or nothing. */
+function onKey(e) {
+	if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey) return;
+	if (e.target instanceof Element && e.target.closest('input, textarea, select, [contenteditable]')) return;
+	if (!S.authed || $('[data-view=control]').hidden) return;
+	if (PRIMARY_KEYS.has(e.key)) {
+		e.preventDefault();
+		const cmd = SUGGESTED[phase()];
+		if (e.repeat || !cmd || Date.now() - S.changedAt < KEY_GUARD_MS) return;
+		const b = $(`[data-cmd=${cmd}]`);
+		if (b && !b.disabled) runCommand(cmd);
+	} else if (INERT_KEYS.has(e.key)) {
+		e.preventDefault();
+		toast(t('host.key_noop'), 'info', 2000);
+	}
 }
 
 /* ---- rendering ---- */
@@ -177,13 +222,16 @@ function renderControls() {
 	$('#phase').dataset.phase = p;
 	$('#progress').textContent = (p === 'question' || p === 'reveal') && typeof st.index === 'number'
 		? t('q.index', { i: st.index + 1, n: count }) : t('host.count', { n: count });
+	renderPending();
 	for (const b of $$('[data-cmd]')) {
 		b.disabled = S.busy || client.status !== 'open' || !ALLOWED[b.dataset.cmd].includes(p);
 		if (b.dataset.cmd !== 'end') b.classList.toggle('primary', SUGGESTED[p] === b.dataset.cmd);
 	}
 	const last = typeof st.index === 'number' && count > 0 && st.index + 1 >= count;
-	$('#btn-next').textContent = last ? t('host.finish') : t('host.next');
-	$('#btn-end').textContent = S.confirmEnd ? t('host.end_confirm') : t('host.end');
+	$('#btn-next').textContent = S.confirm === 'next' ? t('host.next_confirm') : last ? t('host.finish') : t('host.next');
+	$('#btn-end').textContent = S.confirm === 'end' ? t('host.end_confirm') : t('host.end');
+	$('#btn-next').classList.toggle('confirming', S.confirm === 'next');
+	$('#btn-end').classList.toggle('confirming', S.confirm === 'end');
 	if (p === 'question' && st.open !== false && typeof st.deadline === 'number') {
 		countdown.set(st.deadline, S.q ? S.q.time_limit_ms : 0);
 	} else {
@@ -208,7 +256,7 @@ function renderQuestionCard() {
 	if (card.hidden) return;
 	const correct = S.reveal && isChoice(S.q.qtype) ? choiceIndexes(S.q.qtype, S.reveal.answer) : null;
 	$('#q-type').textContent = typeLabel(S.q.qtype);
-	$('#q-points').textContent = typeof S.q.points === 'number' ? t('q.points', { n: num(S.q.points) }) : '';
+	$('#q-points').textContent = typeof S.q.points === 'number' ? t('q.points', { n: S.q.points }) : '';
 	const body = renderQuestion(S.q, { correct });
 	/* at the reveal the distribution bars show the options: no need to list them twice */
 	if (S.reveal && phase() === 'reveal' && renderDistribution(S.q, S.reveal)) body.querySelector('.q-options')?.remove();
@@ -220,7 +268,7 @@ function renderRevealCard() {
 	card.hidden = !S.reveal || phase() !== 'reveal';
 	if (card.hidden) return;
 	const r = S.reveal;
-	$('#reveal-results').replaceChildren(renderResults(r), h('span', { class: 'muted', text: t('reveal.answered_of', { n: num(r.answered ?? 0), total: num(r.players ?? 0) }) }));
+	$('#reveal-results').replaceChildren(renderResults(r), h('span', { class: 'muted', text: t('reveal.answered_of', { n: r.answered ?? 0, total: r.players ?? 0 }) }));
 	$('#reveal-dist').replaceChildren(renderDistribution(S.q, r) || '');
 	$('#reveal-answer').replaceChildren(renderAnswer(S.q, r.answer));
 	const expl = pick(r.explanation);
@@ -232,12 +280,36 @@ function renderBoard() {
 	const lb = S.lb;
 	board.update(lb ? lb.top : []);
 	$('#board-empty').hidden = !!(lb && lb.top && lb.top.length);
-	$('#board-players').textContent = lb && typeof lb.players === 'number' ? t('board.players', { n: num(lb.players) }) : '';
+	$('#board-players').textContent = lb && typeof lb.players === 'number' ? t('board.players', { n: lb.players }) : '';
+}
+
+/*
+ * Who has not answered the open question, when the server says so (a
+ * proposed `pending` push, docs/web.md): {question_id, count, players:
+ * [{participant_id, name, unit, online}]}, offline players marked. Hidden
+ * otherwise: the stats line already gives the number.
+ */
+function renderPending() {
+	const card = $('#pending-card');
+	const m = S.pending;
+	const show = !!(m && Array.isArray(m.players) && phase() === 'question' && S.q && m.question_id === S.q.id);
+	card.hidden = !show;
+	if (!show) return;
+	const count = typeof m.count === 'number' ? m.count : m.players.length;
+	$('#pending-n').textContent = t('host.pending_n', { n: count });
+	$('#pending-list').replaceChildren(...standings(m.players).map((s) => h('li', { dataset: { online: String(s.entry.online !== false) } },
+		h('span', { class: 'name', text: s.entry.name ?? '' }),
+		s.suffix ? h('span', { class: 'dup', text: t('board.dup', { tag: s.suffix }) }) : null,
+		!s.suffixIsUnit && s.entry.unit ? h('span', { class: 'unit', text: s.entry.unit }) : null,
+		s.entry.online === false ? h('span', { class: 'offline', text: t('host.offline') }) : null)));
+	$('#pending-more').textContent = count > m.players.length ? t('host.pending_more', { n: count - m.players.length }) : '';
 }
 
 async function setupJoin() {
 	const { joinUrl } = await contestInfo(S.code);
 	showJoinUrl($('#join-url'), joinUrl);
+	S.joinUrl = joinUrl;
+	localWarning($('#local-warning'), joinUrl);
 	const qr = $('#qr');
 	qr.hidden = false;
 	qr.onerror = () => { qr.hidden = true; };
@@ -279,11 +351,18 @@ async function main() {
 	await i18n.init();
 	countdown = new Countdown($('#countdown'), { serverNow: () => (client ? client.serverNow() : Date.now()) });
 	board = new Board($('#board'));
-	for (const b of $$('[data-cmd]')) b.addEventListener('click', () => runCommand(b.dataset.cmd));
+	for (const b of $$('[data-cmd]')) {
+		b.addEventListener('click', () => {
+			b.blur(); /* a later Space must not press this button again */
+			runCommand(b.dataset.cmd);
+		});
+	}
+	document.addEventListener('keydown', onKey);
 	$('#auth-form').addEventListener('submit', onAuthSubmit);
 	i18n.onChange(() => {
 		board.refresh();
 		render();
+		if (S.joinUrl) localWarning($('#local-warning'), S.joinUrl);
 		if (!client) showAuth($('#auth-error').textContent);
 	});
 	if (S.code && S.token) connect();
