@@ -1,9 +1,12 @@
 'use strict';
 /*
  * Languages: the pages are Chinese by default; the switch turns them English
- * in place and is remembered; ?lang=en works on any page; contest text
- * follows the language. The two string files have the same keys, and an
- * English page shows no Chinese UI text.
+ * in place (the connection indicator too) and is remembered; ?lang=en works
+ * on any page; contest text follows the language. The two string files have
+ * the same keys, and an English page shows no Chinese UI text. English
+ * counts are plural ("1 player", "3 players"), and every board of every page
+ * writes scores alike: one Intl format, the same decimals on each row, the
+ * podium and the player's own score (partial credit gives 666.667).
  */
 
 const { test, before, after } = require('node:test');
@@ -11,6 +14,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { h, launch, open, server, demo, text, waitText, PHONE, TV } = require('./browser.js');
+const { shot } = require('./measure.js');
 
 const CJK = /[\u3400-\u9fff\uff00-\uffef]/;
 
@@ -38,9 +42,11 @@ test('the switch turns the player page English, and it stays English', async () 
 	const page = await open(browser.ctx, `${srv.url}/player.html?code=SAFE2026`, PHONE);
 	await waitText(page, '[data-view=join] h1', '报名参赛');
 	assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
+	await waitText(page, '[data-conn]', '已连接');
 	await page.click('[data-lang-switch]');
 	await waitText(page, '[data-view=join] h1', 'Join the contest');
 	assert.equal(await page.getAttribute('html', 'lang'), 'en');
+	await waitText(page, '[data-conn]', 'Connected', 2000);
 	assert.equal(await text(page, '#join-form button[type=submit]'), 'Join');
 	assert.equal(await page.getAttribute('input[name=name]', 'placeholder'), 'Your name');
 	assert.equal(await text(page, '[data-lang-switch]'), '中文');
@@ -88,4 +94,67 @@ test('?lang=en on the big screen', async () => {
 	assert.equal(await page.getAttribute('html', 'lang'), 'en');
 	assert.deepEqual(page.errors, []);
 	await page.close();
+});
+
+test('English plurals, and one number format on every board', async () => {
+	const dec = await h.startServer({ contests: [path.join(__dirname, 'data', 'decimals.json')] });
+	try {
+		const screen = await open(browser.ctx, `${dec.url}/screen.html?code=DEC2026&lang=en`, TV);
+		const hostPage = await open(browser.ctx, `${dec.url}/host.html?code=DEC2026&lang=en#token=${dec.organizerToken}`, { width: 1366, height: 768 });
+		const phone = await open(browser.ctx, `${dec.url}/player.html?code=DEC2026&lang=en`, PHONE);
+		await phone.fill('input[name=name]', 'Alex');
+		await phone.click('#join-form button[type=submit]');
+		await waitText(phone, '#lobby-players', '1 player has joined');
+		await waitText(screen, '#s-players-label', 'player');
+		await waitText(hostPage, '#progress', '2 questions');
+		const { c: b } = await h.join(dec.wsUrl, 'Bo', { code: 'DEC2026' });
+		const { c: c } = await h.join(dec.wsUrl, 'Cai', { code: 'DEC2026' });
+		await waitText(screen, '#s-players-label', 'players');
+		await waitText(hostPage, '#board-players', '(3 players)');
+		await waitText(phone, '#lobby-players', '3 players have joined', 20000);
+
+		/* m1 (matching): Alex 3 pairs of 3 (1,000), Bo 2 (666.667), Cai 1 (333.333) */
+		const host = await h.host(dec.wsUrl, dec.organizerToken, 'DEC2026');
+		await h.hostCmd(host, 'start');
+		await phone.waitForSelector('.answer.matching select:not([disabled])');
+		await waitText(hostPage, '#q-points', '1,000 points');
+		const selects = await phone.$$('.answer.matching select');
+		for (const [i, v] of [1, 2, 0].entries()) await selects[i].selectOption(String(v));
+		await phone.click('.answer .submit');
+		await phone.waitForSelector('#q-status[data-kind=acked]');
+		assert.equal((await b.request({ type: 'answer', question_id: 'm1', response: [1, 0, 0] })).points, 666.667);
+		assert.equal((await c.request({ type: 'answer', question_id: 'm1', response: [1, 0, 1] })).points, 333.333);
+		await h.hostCmd(host, 'reveal');
+		await phone.waitForSelector('#q-result:not([hidden])');
+		await waitText(phone, '#q-result .res-points', '+1,000 points');
+		const want = ['1,000.000', '666.667', '333.333'];
+		const scores = (page, sel) => page.$$eval(sel, (rows) => rows
+			.sort((x, y) => x.style.getPropertyValue('--pos') - y.style.getPropertyValue('--pos'))
+			.map((r) => r.querySelector('.score').textContent));
+		await screen.waitForFunction(() => document.querySelectorAll('#s-board .row .score')[2]?.textContent === '333.333');
+		assert.deepEqual(await scores(screen, '#s-board .row'), want, 'screen board');
+		await hostPage.waitForFunction(() => document.querySelectorAll('#board .row .score')[2]?.textContent === '333.333');
+		assert.deepEqual(await scores(hostPage, '#board .row'), want, 'host board');
+		await phone.waitForSelector('#q-board:not([hidden])');
+		assert.deepEqual(await scores(phone, '#q-board-list .row'), want, 'phone board');
+		await waitText(phone, '#me-score', '1,000.000');
+		assert.equal(await text(phone, '#me-rank'), '#1');
+		await shot(screen, 'en-decimals-screen');
+		await shot(phone, 'en-decimals-phone');
+
+		/* the podium, the same format */
+		await h.hostCmd(host, 'end');
+		await screen.waitForSelector('#s-podium:not([hidden])');
+		await screen.waitForFunction(() => document.querySelectorAll('#podium .p-score').length === 3);
+		assert.deepEqual((await screen.$$eval('#podium .p-score', (els) => els.map((e) => e.textContent))).sort(), ['1,000.000', '333.333', '666.667']);
+		await waitText(phone, '#final-players', '3 players took part');
+		await shot(screen, 'en-decimals-podium');
+		for (const p of [screen, hostPage, phone]) assert.deepEqual(p.errors, []);
+		await b.close();
+		await c.close();
+		await host.close();
+		for (const p of [screen, hostPage, phone]) await p.close();
+	} finally {
+		await dec.stop();
+	}
 });
