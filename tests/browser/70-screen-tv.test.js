@@ -17,7 +17,7 @@ const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
 const { h, launch, open, server, text, waitText, TV } = require('./browser.js');
-const { assertContrast, shot, fontPx, instrument, audioLog } = require('./measure.js');
+const { assertContrast, shot, fontPx, instrument, audioLog, unpreloaded } = require('./measure.js');
 
 const CONTEST = path.join(__dirname, 'data', 'tv.json');
 const LONG_NAME = '中华人民共和国国家电网有限公司特高压交流输变电工程建设分公司第一项目部电气安装调试班组首席技师欧阳'.slice(0, 64).padEnd(64, '张');
@@ -52,6 +52,7 @@ test('the big screen through a whole contest', async () => {
 	await page.waitForSelector('#s-lobby:not([hidden])');
 	await page.waitForSelector('#s-qr-big:not([hidden])');
 
+	assert.deepEqual(await unpreloaded(page), [], 'every module is preloaded');
 	/* the lobby: address, contest code as a PIN, the localhost warning */
 	assert.equal(await text(page, '#s-pin'), 'TV2026');
 	const pinPx = await fontPx(page, '#s-pin');

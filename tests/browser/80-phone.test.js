@@ -13,7 +13,7 @@
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { h, launch, open, server, demo, text, waitText } = require('./browser.js');
-const { assertContrast, tapTargets, shot } = require('./measure.js');
+const { assertContrast, tapTargets, shot, unpreloaded } = require('./measure.js');
 
 const SMALL = { width: 360, height: 640 };
 const MEDIUM = { width: 390, height: 844 };
@@ -65,6 +65,7 @@ test('two phones play the demo contest', async () => {
 		await page.waitForSelector('[data-view=lobby]:not([hidden])');
 	}
 	const { s, m } = phones;
+	assert.deepEqual(await unpreloaded(s), [], 'every module is preloaded');
 
 	/* the lobby count is live: a third player joins, both phones follow */
 	await waitText(m, '#lobby-players', '已有 2 人加入');

@@ -14,7 +14,7 @@
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { h, launch, open, server, text, waitText } = require('./browser.js');
-const { assertContrast, shot } = require('./measure.js');
+const { assertContrast, shot, unpreloaded } = require('./measure.js');
 
 const LAPTOP = { width: 1366, height: 768 };
 
@@ -45,6 +45,7 @@ test('the host console with a clicker', async () => {
 	const { c: p1 } = await h.join(srv.wsUrl, '张伟', { unit: '一车间' });
 	await waitText(page, '#st-players', '1');
 
+	assert.deepEqual(await unpreloaded(page), [], 'every module is preloaded');
 	/* join card: the localhost warning */
 	await page.waitForSelector('#local-warning:not([hidden])');
 	assert.match(await text(page, '#local-warning'), /^手机无法打开此地址：127\.0\.0\.1:\d+ 只指向这台电脑。请用 --public-url/);

@@ -197,6 +197,20 @@ async function shot(page, name, opts = {}) {
 	return file;
 }
 
+/*
+ * Every module the page loaded is named by a <link rel=modulepreload> (or is
+ * the page's entry script), so a weak phone fetches them in parallel
+ * instead of one import level per round trip. Returns the missing ones.
+ */
+async function unpreloaded(page) {
+	return page.evaluate(() => {
+		const named = new Set([...document.querySelectorAll('link[rel=modulepreload], script[type=module][src]')]
+			.map((l) => new URL(l.href || l.src, location.href).href));
+		return performance.getEntriesByType('resource').map((e) => e.name)
+			.filter((n) => n.endsWith('.js') && !named.has(n));
+	});
+}
+
 /* The computed font size in px of the first element matching sel. */
 async function fontPx(page, sel) {
 	return page.$eval(sel, (e) => parseFloat(getComputedStyle(e).fontSize));
@@ -238,4 +252,4 @@ async function audioLog(page) {
 	return page.evaluate(() => ({ notes: window.__audio.notes.slice(), states: window.__audio.contexts.map((c) => c.state) }));
 }
 
-module.exports = { contrast, assertContrast, tapTargets, shot, fontPx, pageContrast, instrument, audioLog, settle };
+module.exports = { contrast, assertContrast, tapTargets, shot, fontPx, pageContrast, instrument, audioLog, settle, unpreloaded };
