@@ -53,7 +53,8 @@ function choiceInput(q, submit, { multi = false } = {}) {
 	const el = h('div', { class: `answer choices${tf ? ' tf' : ''}${multi ? ' multi' : ''}` }, buttons);
 	if (multi) {
 		send = submitButton(() => submit([...picked].sort((a, b) => a - b)));
-		el.append(h('div', { class: 'hint', text: t('q.pick_all') }), send);
+		el.prepend(h('div', { class: 'hint', text: t('q.pick_all') }));
+		el.append(send);
 	}
 	return {
 		el,
