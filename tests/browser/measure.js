@@ -188,8 +188,9 @@ async function tapTargets(page, root = 'body') {
 		.filter((t) => t.w > 0 && t.h > 0));
 }
 
-/* Screenshot into $SA_TEST_OUT/<test file>/shots/<name>.png; returns the path. */
+/* Screenshot into $SA_TEST_OUT/<test file>/shots/<name>.png, once fades have settled; returns the path. */
 async function shot(page, name, opts = {}) {
+	await settle(page).catch(() => {}); /* a picture mid-fade is still a picture */
 	const dir = path.join(h.outDir(), 'shots');
 	fs.mkdirSync(dir, { recursive: true });
 	const file = path.join(dir, `${name}.png`);
