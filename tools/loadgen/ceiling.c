@@ -4,6 +4,7 @@
  *
  *   loadgen-ceiling pg CONNINFO [--rows N] [--batch B] [--clients C]
  *   loadgen-ceiling redis HOST:PORT [--ops N] [--pipeline D] [--members M]
+ *                   [--password-file FILE]
  *
  * pg: durable (synchronous_commit as configured, fsync on) answer-shaped
  * rows into a scratch table, three ways: multi-row INSERT of B rows per
@@ -11,7 +12,9 @@
  * single-row autocommit INSERTs (a tenth of N) for scale. Each prints a
  * bench: line with rows/s. C clients (processes) share the work.
  * redis: ZINCRBY on one sorted set with M members, D commands per pipeline
- * round trip, and D=1 for scale; prints ops/s.
+ * round trip, and D=1 for scale; prints ops/s. With --password-file (the
+ * first line of FILE, as tools/services.sh writes it) it sends AUTH first;
+ * the password itself never goes on a command line.
  */
 #include <hiredis/hiredis.h>
 #include <libpq-fe.h>
@@ -178,7 +181,29 @@ static int pg_ceiling(const char *conninfo, long rows, long batch, long clients)
 	return 0;
 }
 
-static int redis_ceiling(const char *hostport, long ops, long depth, long members)
+/* AUTH with the first line of path; dies with Redis' answer when refused. */
+static void redis_auth(redisContext *c, const char *path)
+{
+	char pw[512];
+	FILE *f = fopen(path, "r");
+	if (!f)
+		die("cannot read the redis password file", path);
+	if (!fgets(pw, sizeof pw, f))
+		pw[0] = '\0';
+	fclose(f);
+	pw[strcspn(pw, "\r\n")] = '\0';
+	if (!pw[0])
+		die("empty redis password file", path);
+	redisReply *r = redisCommand(c, "AUTH %s", pw);
+	memset(pw, 0, sizeof pw);
+	if (!r)
+		die("redis AUTH failed", c->errstr);
+	if (r->type == REDIS_REPLY_ERROR)
+		die("redis refused the password", r->str);
+	freeReplyObject(r);
+}
+
+static int redis_ceiling(const char *hostport, long ops, long depth, long members, const char *pwfile)
 {
 	char host[128];
 	int port;
@@ -187,6 +212,8 @@ static int redis_ceiling(const char *hostport, long ops, long depth, long member
 	redisContext *c = redisConnect(host, port);
 	if (!c || c->err)
 		die("cannot connect to redis", c ? c->errstr : hostport);
+	if (pwfile)
+		redis_auth(c, pwfile);
 	redisReply *r = redisCommand(c, "DEL lg:ceiling");
 	if (!r)
 		die("redis DEL failed", c->errstr);
@@ -228,10 +255,12 @@ int main(int argc, char **argv)
 	if (argc < 3) {
 		fprintf(stderr,
 			"usage: loadgen-ceiling pg CONNINFO [--rows N] [--batch B] [--clients C]\n"
-			"       loadgen-ceiling redis HOST:PORT [--ops N] [--pipeline D] [--members M]\n");
+			"       loadgen-ceiling redis HOST:PORT [--ops N] [--pipeline D] [--members M]\n"
+			"                       [--password-file FILE]\n");
 		return 2;
 	}
 	long rows = 200000, batch = 500, clients = 1, ops = 500000, depth = 64, members = 20000;
+	const char *pwfile = NULL;
 	for (int i = 3; i < argc; i += 2) {
 		if (i + 1 >= argc) {
 			fprintf(stderr, "loadgen-ceiling: option '%s' needs a value\n", argv[i]);
@@ -250,6 +279,8 @@ int main(int argc, char **argv)
 			depth = arg_long(v, 1, 100000, a);
 		else if (strcmp(a, "--members") == 0)
 			members = arg_long(v, 1, 10000000, a);
+		else if (strcmp(a, "--password-file") == 0)
+			pwfile = v;
 		else {
 			fprintf(stderr, "loadgen-ceiling: unknown option '%s'\n", a);
 			return 2;
@@ -258,7 +289,7 @@ int main(int argc, char **argv)
 	if (strcmp(argv[1], "pg") == 0)
 		return pg_ceiling(argv[2], rows, batch, clients);
 	if (strcmp(argv[1], "redis") == 0)
-		return redis_ceiling(argv[2], ops, depth, members);
+		return redis_ceiling(argv[2], ops, depth, members, pwfile);
 	fprintf(stderr, "loadgen-ceiling: unknown target '%s' (pg, redis)\n", argv[1]);
 	return 2;
 }
