@@ -1,18 +1,15 @@
 /*
  * echo.c - the ceiling: a raw libwebsockets server on the libuv loop that
- * speaks just enough of docs/protocol.md for the load generator, with no
- * database, no Redis and no scoring.
+ * speaks just enough of docs/protocol.md for the load generator
+ * (miniproto.c: no database, no Redis, no scoring).
  *
  *   loadgen-echo --port N [--questions K] [--time-limit-ms MS]
  *                [--write queue|direct|raw] [--listen-share]
  *
- * join -> joined; answer -> ack (points 1000 when the response is the
- * question index modulo 4, as in the contests `loadgen mkcontest` writes;
- * a repeated answer gets duplicate:true); host -> host_ok + state(lobby);
- * watch -> watching; start/next -> question pushed to every player and
- * screen (one serialization shared by all); reveal/end -> ok; ping -> pong.
- * Run one process per port, and give the load generator --host-all so its
- * host commands reach every process.
+ * A push (start/next) is the same state + question frames SkillArena sends,
+ * one shared pre-framed buffer written to every player and screen with
+ * LWS_WRITE_RAW, as the server does. Run one process per port, and give the
+ * load generator --host-all so its host commands reach every process.
  *
  * Write paths (--write), the subject of the fan-out investigation in
  * docs/performance.md:
@@ -35,11 +32,13 @@
 #include <uv.h>
 
 #include "lg.h"
+#include "miniproto.h"
 
 #define ECHO_RING 16
 
 typedef struct msg {
 	int refs;
+	bool raw;     /* buf holds ready WebSocket frames (a push), written with LWS_WRITE_RAW */
 	unsigned gen; /* broadcast generation, 0 for a direct reply */
 	size_t len;
 	unsigned char buf[]; /* LWS_PRE + 10 bytes of frame header room, then payload */
@@ -47,23 +46,16 @@ typedef struct msg {
 
 #define MSG_HDR (LWS_PRE + 10)
 
-enum { R_NONE, R_PLAYER, R_HOST, R_SCREEN };
 enum { W_QUEUE, W_DIRECT, W_RAW };
 
 typedef struct pss {
+	mp_conn mp; /* first: miniproto's callbacks hand it back */
 	struct lws *wsi;
 	struct pss *next, *prev; /* list of players and screens (broadcast targets) */
 	msg *ring[ECHO_RING];
 	unsigned head, count;
-	int role, pid;
 	bool linked;
 } pss;
-
-/* A participant outlives its connection so that resume works. */
-typedef struct part {
-	long score;
-	int last_q, last_resp;
-} part;
 
 static struct {
 	int port, questions, time_limit_ms, write_mode;
@@ -71,9 +63,6 @@ static struct {
 	struct lws_context *ctx;
 	uv_loop_t *loop;
 	pss *targets;
-	int next_pid, qindex, players;
-	part *parts;
-	size_t nparts;
 	unsigned long delivered, writes;
 	/* server-side fan-out timing of the latest broadcast */
 	unsigned gen;
@@ -92,15 +81,16 @@ static void delivered(msg *m)
 			E.port, m->gen, E.bc_total, (double)(uv_hrtime() - E.bc_t0) / 1e6);
 }
 
-static msg *msg_new(const char *text, size_t len)
+static msg *msg_new(const void *data, size_t len, bool raw)
 {
 	msg *m = malloc(sizeof(*m) + MSG_HDR + len);
 	if (!m)
 		return NULL;
 	m->refs = 0;
+	m->raw = raw;
 	m->gen = 0;
 	m->len = len;
-	memcpy(m->buf + MSG_HDR, text, len);
+	memcpy(m->buf + MSG_HDR, data, len);
 	return m;
 }
 
@@ -113,7 +103,7 @@ static void msg_unref(msg *m)
 static int write_one(pss *p, msg *m)
 {
 	/* lws writes the frame header into the LWS_PRE bytes before the payload */
-	int n = lws_write(p->wsi, m->buf + MSG_HDR, m->len, LWS_WRITE_TEXT);
+	int n = lws_write(p->wsi, m->buf + MSG_HDR, m->len, m->raw ? LWS_WRITE_RAW : LWS_WRITE_TEXT);
 	E.writes++;
 	delivered(m);
 	return n < (int)m->len ? -1 : 0;
@@ -139,25 +129,35 @@ static void enqueue(pss *p, msg *m)
 	lws_callback_on_writable(p->wsi);
 }
 
-static void send_text(pss *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void send_text(pss *p, const char *fmt, ...)
+/* miniproto: one text message to c. */
+static void mp_reply(mp_conn *c, const char *text, size_t len)
 {
-	char buf[1024];
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	msg *m = msg_new(buf, (size_t)n);
+	msg *m = msg_new(text, len, false);
 	if (!m)
 		return;
 	m->refs = 1; /* ours, while we enqueue */
-	enqueue(p, m);
+	enqueue((pss *)c, m);
 	msg_unref(m);
 }
 
-static void broadcast(const char *text, size_t len)
+/* miniproto: c receives pushes from now on. */
+static void mp_target(mp_conn *c)
 {
-	msg *m = msg_new(text, len);
+	pss *p = (pss *)c;
+	if (p->linked)
+		return;
+	p->next = E.targets;
+	p->prev = NULL;
+	if (E.targets)
+		E.targets->prev = p;
+	E.targets = p;
+	p->linked = true;
+}
+
+/* miniproto: the same pre-framed state + question to every target. */
+static void mp_push(const unsigned char *wire, size_t len)
+{
+	msg *m = msg_new(wire, len, true);
 	if (!m)
 		return;
 	m->refs = 1; /* ours, while we enqueue */
@@ -171,32 +171,7 @@ static void broadcast(const char *text, size_t len)
 	msg_unref(m);
 }
 
-static int question_text(char *q, size_t cap)
-{
-	return snprintf(
-		q, cap,
-		"{\"type\":\"question\",\"id\":\"q%d\",\"index\":%d,\"count\":%d,\"qtype\":\"single_choice\","
-		"\"text\":{\"zh-CN\":\"第 %d 题\"},\"options\":[\"A\",\"B\",\"C\",\"D\"],\"points\":1000,"
-		"\"time_limit_ms\":%d,\"remaining_ms\":%d,\"answered\":null}",
-		E.qindex + 1, E.qindex, E.questions, E.qindex + 1, E.time_limit_ms, E.time_limit_ms);
-}
-
-static void push_question(void)
-{
-	char q[512];
-	int n = question_text(q, sizeof(q));
-	broadcast(q, (size_t)n);
-}
-
-static void link_target(pss *p)
-{
-	p->next = E.targets;
-	p->prev = NULL;
-	if (E.targets)
-		E.targets->prev = p;
-	E.targets = p;
-	p->linked = true;
-}
+static const mp_ops echo_ops = {mp_reply, mp_target, mp_push};
 
 static void unlink_target(pss *p)
 {
@@ -211,120 +186,26 @@ static void unlink_target(pss *p)
 	p->linked = false;
 }
 
-static void on_message(pss *p, const char *m, size_t n)
-{
-	char type[24] = "", rid[72] = "", qid[24] = "";
-	js_str(m, n, "type", type, sizeof(type));
-	js_str(m, n, "rid", rid, sizeof(rid));
-	if (strcmp(type, "join") == 0 || strcmp(type, "resume") == 0) {
-		bool resume = type[0] == 'r';
-		if (resume) {
-			char tok[32] = "";
-			js_str(m, n, "token", tok, sizeof(tok));
-			int pid = atoi(tok + 1);
-			if (tok[0] != 't' || pid <= 0 || pid > E.next_pid) {
-				send_text(p, "{\"type\":\"error\",\"code\":\"bad_token\",\"message\":\"x\"}");
-				return;
-			}
-			p->pid = pid;
-		} else {
-			if ((size_t)E.next_pid + 1 >= E.nparts) {
-				size_t nn = E.nparts ? E.nparts * 2 : 1024;
-				part *np = realloc(E.parts, nn * sizeof(*np));
-				if (!np)
-					return;
-				E.parts = np;
-				E.nparts = nn;
-			}
-			p->pid = ++E.next_pid;
-			E.parts[p->pid] = (part){0, -1, -1};
-			E.players++;
-		}
-		p->role = R_PLAYER;
-		if (!p->linked)
-			link_target(p);
-		send_text(
-			p,
-			"{\"type\":\"joined\",\"participant_id\":%d,\"token\":\"t%d\",\"resumed\":%s,\"score\":%ld,"
-			"\"rank\":null,\"contest\":{\"code\":\"ECHO\",\"question_count\":%d}}",
-			p->pid, p->pid, resume ? "true" : "false", E.parts[p->pid].score, E.questions);
-		if (E.qindex >= 0) { /* like the server: the open question follows */
-			char q[512];
-			question_text(q, sizeof(q));
-			send_text(p, "%s", q);
-		}
-	} else if (strcmp(type, "answer") == 0) {
-		if (p->role != R_PLAYER) {
-			send_text(
-				p,
-				"{\"type\":\"error\",\"rid\":\"%s\",\"code\":\"not_joined\",\"message\":\"x\"}",
-				rid);
-			return;
-		}
-		part *pa = &E.parts[p->pid];
-		double resp = -1;
-		js_str(m, n, "question_id", qid, sizeof(qid));
-		js_num(m, n, "response", &resp);
-		int q = atoi(qid + (qid[0] == 'q')) - 1;
-		bool dup = pa->last_q == q;
-		if (dup && pa->last_resp != (int)resp) {
-			send_text(
-				p,
-				"{\"type\":\"error\",\"rid\":\"%s\",\"code\":\"already_answered\",\"message\":\"x\"}",
-				rid);
-			return;
-		}
-		long pts = (int)resp == q % 4 ? 1000 : 0;
-		if (!dup) {
-			pa->score += pts;
-			pa->last_q = q;
-			pa->last_resp = (int)resp;
-		}
-		send_text(
-			p,
-			"{\"type\":\"ack\",\"rid\":\"%s\",\"question_id\":\"%s\",\"accepted\":true,\"points\":%ld,"
-			"\"score\":%ld,\"rank\":1,\"players\":%d,\"duplicate\":%s}",
-			rid, qid, pts, pa->score, E.players, dup ? "true" : "false");
-	} else if (strcmp(type, "host") == 0 || strcmp(type, "watch") == 0) {
-		bool host = type[0] == 'h';
-		p->role = host ? R_HOST : R_SCREEN;
-		if (!host && !p->linked)
-			link_target(p);
-		send_text(p, "{\"type\":\"%s\",\"contest\":{\"code\":\"ECHO\",\"question_count\":%d}}",
-			  host ? "host_ok" : "watching", E.questions);
-		send_text(p, "{\"type\":\"state\",\"phase\":\"%s\",\"index\":%d,\"count\":%d,\"seq\":1}",
-			  E.qindex < 0 ? "lobby" : "question", E.qindex, E.questions);
-	} else if (strcmp(type, "start") == 0 || strcmp(type, "next") == 0) {
-		send_text(p, "{\"type\":\"ok\",\"rid\":\"%s\"}", rid);
-		if (E.qindex + 1 < E.questions) {
-			E.qindex++;
-			push_question();
-		}
-	} else if (strcmp(type, "reveal") == 0 || strcmp(type, "end") == 0) {
-		send_text(p, "{\"type\":\"ok\",\"rid\":\"%s\"}", rid);
-	} else if (strcmp(type, "ping") == 0) {
-		double t = 0;
-		js_num(m, n, "t", &t);
-		send_text(p, "{\"type\":\"pong\",\"t\":%.0f,\"server_time\":0}", t);
-	} else {
-		send_text(p,
-			  "{\"type\":\"error\",\"rid\":\"%s\",\"code\":\"unknown_type\",\"message\":\"x\"}",
-			  rid);
-	}
-}
-
 /* Packs every queued message as a ready frame into one raw write. */
 static int write_packed(pss *p)
 {
 	size_t total = 0;
 	for (unsigned i = 0; i < p->count; i++)
 		total += p->ring[(p->head + i) % ECHO_RING]->len + 10;
+	/* raw messages are frames already; the others get a header here */
 	unsigned char *b = malloc(LWS_PRE + total);
 	if (!b)
 		return -1;
 	unsigned char *o = b + LWS_PRE;
 	for (unsigned i = 0; i < p->count; i++) {
 		msg *m = p->ring[(p->head + i) % ECHO_RING];
+		if (m->raw) {
+			memcpy(o, m->buf + MSG_HDR, m->len);
+			o += m->len;
+			delivered(m);
+			msg_unref(m);
+			continue;
+		}
 		*o++ = 0x81;
 		if (m->len < 126) {
 			*o++ = (unsigned char)m->len;
@@ -362,7 +243,7 @@ static int cb(struct lws *wsi, enum lws_callback_reasons reason, void *user, voi
 	case LWS_CALLBACK_RECEIVE:
 		if (!lws_is_first_fragment(wsi) || !lws_is_final_fragment(wsi))
 			break; /* the load generator never fragments */
-		on_message(p, in, len);
+		mp_message(&p->mp, in, len);
 		break;
 	case LWS_CALLBACK_SERVER_WRITEABLE:
 		if (!p->count)
@@ -422,7 +303,6 @@ int main(int argc, char **argv)
 {
 	E.questions = 20;
 	E.time_limit_ms = 20000;
-	E.qindex = -1;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -451,7 +331,7 @@ int main(int argc, char **argv)
 		else
 			usage();
 	}
-	if (E.port <= 0 || E.port > 65535 || E.questions < 1 || E.questions > LG_MAXQ)
+	if (E.port <= 0 || E.port > 65535 || mp_init(&echo_ops, E.questions, E.time_limit_ms) < 0)
 		usage();
 	lws_set_log_level(LLL_ERR, NULL);
 	static uv_loop_t loop;

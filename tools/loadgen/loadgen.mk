@@ -17,7 +17,7 @@ LGECHO_BIN   := $(OUT)/loadgen-echo
 LGCEIL_BIN   := $(OUT)/loadgen-ceiling
 LGHIST_TEST  := $(OUT)/tests/loadgen_test_hist
 LOADGEN_OBJS := $(patsubst %.c,$(OUT)/%.o,$(addprefix $(LOADGEN_DIR)/,loadgen.c player.c wsc.c jscan.c hist.c))
-LGECHO_OBJS  := $(patsubst %.c,$(OUT)/%.o,$(addprefix $(LOADGEN_DIR)/,echo.c jscan.c))
+LGECHO_OBJS  := $(patsubst %.c,$(OUT)/%.o,$(addprefix $(LOADGEN_DIR)/,echo.c miniproto.c jscan.c))
 LGCEIL_OBJS  := $(OUT)/$(LOADGEN_DIR)/ceiling.o
 
 LOADGEN_LINK  = $(shell pkg-config --libs libwebsockets libuv libpq hiredis libcjson) -lm -lpthread
