@@ -3,6 +3,7 @@
 #
 #   build/$(VARIANT)/loadgen          coordinator + workers (players, host, screen)
 #   build/$(VARIANT)/loadgen-echo     raw libwebsockets server: the fan-out/ack ceiling
+#   build/$(VARIANT)/loadgen-floor    plain sockets on epoll, one send per recipient: the floor
 #   build/$(VARIANT)/loadgen-ceiling  PostgreSQL batched INSERT/COPY, Redis ZINCRBY ceilings
 #   make loadgen-unit                 histogram unit test (tests/unit/loadgen_test_hist.c)
 #   make loadgen-smoke                ~20 players through a short contest on a real server
@@ -15,13 +16,15 @@ LOADGEN_DIR  := tools/loadgen
 LOADGEN_BIN  := $(OUT)/loadgen
 LGECHO_BIN   := $(OUT)/loadgen-echo
 LGCEIL_BIN   := $(OUT)/loadgen-ceiling
+LGFLOOR_BIN  := $(OUT)/loadgen-floor
 LGHIST_TEST  := $(OUT)/tests/loadgen_test_hist
 LOADGEN_OBJS := $(patsubst %.c,$(OUT)/%.o,$(addprefix $(LOADGEN_DIR)/,loadgen.c player.c wsc.c jscan.c hist.c))
 LGECHO_OBJS  := $(patsubst %.c,$(OUT)/%.o,$(addprefix $(LOADGEN_DIR)/,echo.c miniproto.c jscan.c))
+LGFLOOR_OBJS := $(patsubst %.c,$(OUT)/%.o,$(addprefix $(LOADGEN_DIR)/,floor.c miniproto.c jscan.c))
 LGCEIL_OBJS  := $(OUT)/$(LOADGEN_DIR)/ceiling.o
 
 LOADGEN_LINK  = $(shell pkg-config --libs libwebsockets libuv libpq hiredis libcjson) -lm -lpthread
-EXTRA_ALL     += $(LOADGEN_BIN) $(LGECHO_BIN) $(LGCEIL_BIN) $(LGHIST_TEST)
+EXTRA_ALL     += $(LOADGEN_BIN) $(LGECHO_BIN) $(LGCEIL_BIN) $(LGFLOOR_BIN) $(LGHIST_TEST)
 TEST_STEPS    += loadgen-unit loadgen-smoke
 BENCH_TARGETS += bench-loadgen
 
@@ -34,12 +37,16 @@ $(LGECHO_BIN): $(LGECHO_OBJS)
 $(LGCEIL_BIN): $(LGCEIL_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LOADGEN_LINK)
 
+# no library on purpose: it measures the kernel, not a framework
+$(LGFLOOR_BIN): $(LGFLOOR_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^
+
 $(LGHIST_TEST): tests/unit/loadgen_test_hist.c $(OUT)/$(LOADGEN_DIR)/hist.o
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -I$(LOADGEN_DIR) -o $@ $^ $(LDFLAGS) -lcmocka
 
 .PHONY: loadgen loadgen-unit loadgen-smoke bench-loadgen
-loadgen: $(LOADGEN_BIN) $(LGECHO_BIN) $(LGCEIL_BIN)
+loadgen: $(LOADGEN_BIN) $(LGECHO_BIN) $(LGCEIL_BIN) $(LGFLOOR_BIN)
 
 loadgen-unit: $(LGHIST_TEST)
 	$(LGHIST_TEST) 2>&1
@@ -47,5 +54,5 @@ loadgen-unit: $(LGHIST_TEST)
 loadgen-smoke: $(LOADGEN_BIN) $(OUT)/skillarena
 	tools/bench/smoke.sh $(OUT)
 
-bench-loadgen: $(LOADGEN_BIN) $(LGECHO_BIN) $(LGCEIL_BIN) $(OUT)/skillarena
+bench-loadgen: $(LOADGEN_BIN) $(LGECHO_BIN) $(LGCEIL_BIN) $(LGFLOOR_BIN) $(OUT)/skillarena
 	tools/bench/run.sh $(OUT)
