@@ -78,6 +78,7 @@ typedef struct lg_ackrec {
 typedef struct lg_result {
 	uint64_t players, opened, joined, answers, acks, dup_acks, retries;
 	uint64_t reconnects, resumes_ok, verify_failed, missing_acks, unsupported;
+	uint64_t push_bytes; /* largest state + question payload of one pushed question */
 	uint64_t t_first_sent[LG_MAXQ], t_last_ack[LG_MAXQ];
 	hist setup; /* connect start -> joined, us */
 	hist open;  /* connect start -> WebSocket open, us */

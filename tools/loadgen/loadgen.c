@@ -701,6 +701,8 @@ static void merge_worker(int w)
 	m->verify_failed += r->verify_failed;
 	m->missing_acks += r->missing_acks;
 	m->unsupported += r->unsupported;
+	if (r->push_bytes > m->push_bytes)
+		m->push_bytes = r->push_bytes;
 	for (int q = 0; q < LG_MAXQ; q++) {
 		if (r->t_first_sent[q] && (!m->t_first_sent[q] || r->t_first_sent[q] < m->t_first_sent[q]))
 			m->t_first_sent[q] = r->t_first_sent[q];
@@ -843,15 +845,16 @@ static int report(void)
 	printf("bench: scenario=%s target=%s players=%d procs=%d joined=%lu questions=%d "
 	       "setup_p50_ms=%.1f setup_p99_ms=%.1f "
 	       "acks=%lu ack_p50_ms=%.2f ack_p90_ms=%.2f ack_p99_ms=%.2f ack_max_ms=%.2f answers_per_s=%.0f "
-	       "fanout_p50_ms=%.1f fanout_p99_ms=%.1f fanout_max_ms=%.1f "
+	       "fanout_p50_ms=%.1f fanout_p99_ms=%.1f fanout_max_ms=%.1f push_bytes=%lu "
 	       "fresh_n=%lu fresh_p50_ms=%.1f fresh_p99_ms=%.1f "
 	       "rss_kib_per_conn=%.2f rss_total_kib_per_conn=%.2f server_cpu_pct=%.0f loadgen_cpu_s=%.1f errors=%lu missing_acks=%lu unanswered=%lu verify_failed=%lu",
 	       label, target, cfg.players, cfg.procs, (unsigned long)r->joined, C.steps_run,
 	       ms(hist_percentile(&r->setup, 50)), ms(hist_percentile(&r->setup, 99)), (unsigned long)r->acks,
 	       ms(hist_percentile(&r->ack, 50)), ms(hist_percentile(&r->ack, 90)),
 	       ms(hist_percentile(&r->ack, 99)), ms(r->ack.max), aps, ms(hist_percentile(&M.fanout, 50)),
-	       ms(hist_percentile(&M.fanout, 99)), ms(M.fanout.max), (unsigned long)M.fresh.count,
-	       ms(hist_percentile(&M.fresh, 50)), ms(hist_percentile(&M.fresh, 99)), rss_per_conn,
+	       ms(hist_percentile(&M.fanout, 99)), ms(M.fanout.max), (unsigned long)r->push_bytes,
+	       (unsigned long)M.fresh.count, ms(hist_percentile(&M.fresh, 50)),
+	       ms(hist_percentile(&M.fresh, 99)), rss_per_conn,
 	       r->joined ? (double)rss_total / (double)r->joined : 0, wall > 0 ? 100.0 * cpu / wall : 0,
 	       self_cpu_s(), (unsigned long)errors, (unsigned long)r->missing_acks, (unsigned long)unanswered,
 	       (unsigned long)r->verify_failed);
@@ -915,7 +918,8 @@ static int report(void)
 		}
 		fprintf(f, "],\n");
 		json_hist(f, "fanout", &M.fanout, true);
-		fprintf(f, "\"fanout_missing\":%lu,\n", (unsigned long)M.fanout_missing);
+		fprintf(f, "\"fanout_missing\":%lu,\"push_bytes\":%lu,\n", (unsigned long)M.fanout_missing,
+			(unsigned long)r->push_bytes);
 		fprintf(f, "\"freshness\":{\"leaderboards\":%lu,\"acks_unobserved\":%lu,",
 			(unsigned long)C.nlb, (unsigned long)M.fresh_unseen);
 		json_hist(f, "fresh", &M.fresh, false);

@@ -43,6 +43,7 @@ typedef struct player {
 	int64_t pid, score, first_points;
 	int16_t qidx, last_done;
 	uint8_t state, port_i, qtype, nopt, want_dup, leaving, attempts, correct, resumed;
+	uint16_t state_len; /* payload bytes of the latest `state`, which a push sends with its question */
 	int response;
 	uint64_t t_start, t_sent;
 	char qid[24];
@@ -184,8 +185,11 @@ static void p_on_question(player *p, const char *m, size_t n)
 	uint64_t now = lg_now_ns();
 	uint64_t *rt = &w->recv[(size_t)q * w->count + p->local];
 	/* fan-out counts pushes only, not the snapshot a resume gets */
-	if (*rt == 0 && !p->resumed)
+	if (*rt == 0 && !p->resumed) {
 		*rt = now;
+		if (p->state_len + n > w->res->push_bytes)
+			w->res->push_bytes = p->state_len + n;
+	}
 	p->resumed = 0;
 	if (w->q_t0[q] == 0)
 		w->q_t0[q] = now;
@@ -369,13 +373,19 @@ static void p_on_joined(player *p, const char *m, size_t n)
 /* The leaderboard ends a join/resume snapshot: later questions are pushes. */
 static void p_on_leaderboard(player *p, const char *m, size_t n) { p->resumed = 0; }
 
+static void p_on_state(player *p, const char *m, size_t n) { p->state_len = n < 65535 ? (uint16_t)n : 65535; }
+
 /* Table of the messages a player acts on; the rest (state, leaderboard...) are read and dropped. */
 static const struct {
 	const char *type;
 	void (*fn)(player *, const char *, size_t);
 } p_msgs[] = {
-	{"question", p_on_question},       {"ack", p_on_ack}, {"error", p_on_error}, {"joined", p_on_joined},
+	{"question", p_on_question},
+	{"ack", p_on_ack},
+	{"error", p_on_error},
+	{"joined", p_on_joined},
 	{"leaderboard", p_on_leaderboard},
+	{"state", p_on_state},
 };
 
 static void p_on_text(wsc *c, const char *m, size_t n)
