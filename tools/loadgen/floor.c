@@ -19,9 +19,10 @@
  * ping (pong), close (closed); the load generator sends nothing else, and
  * anything else closes the connection.
  *
- * Ownership: each fconn is calloc'ed at accept and freed by fl_reap() after
- * the event batch that killed it, so no callback sees freed memory; in/out
- * buffers belong to their fconn. SIGINT/SIGTERM print the counters and exit.
+ * Ownership: each fconn is calloc'ed at accept, kept on the list of all
+ * connections, and freed by fl_reap() after the event batch that killed it,
+ * so no callback sees freed memory; in/out buffers belong to their fconn.
+ * SIGINT/SIGTERM print the counters, close every connection and exit.
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -55,7 +56,8 @@ typedef struct fconn {
 	mp_conn mp; /* first: miniproto's callbacks hand it back */
 	int fd;
 	bool open, linked, dead;
-	struct fconn *next, *prev; /* push targets */
+	struct fconn *next, *prev;         /* push targets */
+	struct fconn *next_all, *prev_all; /* every connection */
 	struct fconn *next_dead;
 	char *in; /* a partial request or frame kept between reads */
 	size_t inlen, incap;
@@ -67,7 +69,7 @@ static struct {
 	int port, ep, lfd;
 	bool accepting;
 	volatile sig_atomic_t stop;
-	fconn *targets, *dead;
+	fconn *targets, *all, *dead;
 	unsigned long messages, sends, deferred, pushes;
 	char rbuf[FL_READ_BUF];
 } F;
@@ -108,6 +110,12 @@ static void fl_reap(void)
 	while (F.dead) {
 		fconn *c = F.dead;
 		F.dead = c->next_dead;
+		if (c->prev_all)
+			c->prev_all->next_all = c->next_all;
+		else
+			F.all = c->next_all;
+		if (c->next_all)
+			c->next_all->prev_all = c->prev_all;
 		if (c->linked) {
 			if (c->prev)
 				c->prev->next = c->next;
@@ -395,6 +403,10 @@ static void fl_accept(void)
 		}
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 		c->fd = fd;
+		c->next_all = F.all;
+		if (F.all)
+			F.all->prev_all = c;
+		F.all = c;
 	}
 }
 
@@ -466,5 +478,10 @@ int main(int argc, char **argv)
 		fl_reap();
 	}
 	fprintf(stderr, "loadgen-floor: port %d: %lu messages in %lu writes\n", F.port, F.messages, F.sends);
+	for (fconn *c = F.all; c; c = c->next_all)
+		fl_kill(c);
+	fl_reap();
+	close(F.ep);
+	close(F.lfd);
 	return 0;
 }
