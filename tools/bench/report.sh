@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # tools/bench/report.sh RESULTS_DIR - Markdown report of one `make bench` run.
 #
-# Reads RESULTS_DIR/bench.log (the "bench:" lines of loadgen and
-# loadgen-ceiling) and machine.txt; prints the targets of the issue with
-# the measured figure and its ratio to the ceiling measured in the same run,
-# then every scenario against SkillArena next to the same scenario against
-# loadgen-echo (raw libwebsockets, no database).
+# Reads RESULTS_DIR/bench.log (the "bench:" lines of loadgen, each with its
+# round and load notes appended by run.sh, and of loadgen-ceiling) and
+# machine.txt. Every figure of a system is given as min-max and median over
+# its rounds; every comparison as the ratio within each round (the runs of a
+# round ran back to back: skillarena, echo, floor), min-max and median:
+#   floor    loadgen-floor: plain sockets, one send() per recipient
+#   echo     loadgen-echo: raw libwebsockets on libuv, no database (ceiling)
+# then the load notes and every run's figures.
 set -euo pipefail
 RES=${1:?usage: report.sh RESULTS_DIR}
 [[ -r $RES/bench.log ]] || { echo "report: no $RES/bench.log" >&2; exit 1; }
@@ -19,81 +22,149 @@ function kv(line, arr,    n, i, f, p) {
 	n = split(line, f, " ")
 	for (i = 2; i <= n; i++) { p = index(f[i], "="); if (p) arr[substr(f[i], 1, p - 1)] = substr(f[i], p + 1) }
 }
-function get(s, t, k) { return ((s SUBSEP t SUBSEP k) in V) ? V[s, t, k] : "" }
 function num(x) { return x == "" ? "-" : x }
-function ratio(a, b, pct) {
-	if (a == "" || b == "" || b + 0 == 0) return "-"
-	return pct ? sprintf("%.0f %%", 100 * a / b) : sprintf("%.1fx", a / b)
+# collect(s, t, k): the values of k over the rounds of (s, t) into VALS[1..n]; returns n
+function collect(s, t, k,    i, n, r) {
+	n = 0; delete VALS
+	for (i = 1; i <= NRUN[s, t]; i++) { r = RUN[s, t, i]; if ((s, t, r, k) in V && V[s, t, r, k] != "") VALS[++n] = V[s, t, r, k] + 0 }
+	return n
 }
+function sortvals(n,    i, j, x) {
+	for (i = 2; i <= n; i++) { x = VALS[i]; for (j = i - 1; j >= 1 && VALS[j] > x; j--) VALS[j + 1] = VALS[j]; VALS[j + 1] = x }
+}
+function median(n) { return n % 2 ? VALS[(n + 1) / 2] : (VALS[n / 2] + VALS[n / 2 + 1]) / 2 }
+function fmt(x, d) { return sprintf("%." d "f", x) }
+# spread(n, d, unit): "min-max (median m)" over VALS[1..n], or the one value
+function spread(n, d, unit) {
+	if (n == 0) return "-"
+	sortvals(n)
+	if (n == 1) return fmt(VALS[1], d) unit " (1 run)"
+	if (fmt(VALS[1], d) == fmt(VALS[n], d)) return fmt(VALS[1], d) unit " (" n " runs)"
+	return fmt(VALS[1], d) "–" fmt(VALS[n], d) unit " (median " fmt(median(n), d) unit ")"
+}
+function rng(s, t, k, d) { return spread(collect(s, t, k), d, "") }
+function med(s, t, k,    n) { n = collect(s, t, k); sortvals(n); return n ? median(n) : "" }
+# ratio(s, t1, t2, k, pct): t1 over t2 within each round, min-max (median)
+function ratio(s, t1, t2, k, pct,    i, n, r, a, b) {
+	n = 0; delete VALS
+	for (i = 1; i <= NRUN[s, t1]; i++) {
+		r = RUN[s, t1, i]
+		if (!((s, t2, r, k) in V)) continue
+		a = V[s, t1, r, k]; b = V[s, t2, r, k]
+		if (a == "" || b == "" || b + 0 == 0) continue
+		VALS[++n] = pct ? 100 * a / b : a / b
+	}
+	return pct ? spread(n, 0, " %") : spread(n, 2, "x")
+}
+function has(s, t) { return NRUN[s, t] > 0 }
 /^bench: / {
 	delete A; kv($0, A)
-	s = A["scenario"]; t = A["target"]
-	if (!(s in seen) && s != "ceiling") { seen[s] = 1; order[++no] = s }
-	for (k in A) V[s, t, k] = A[k]
+	s = A["scenario"]; t = A["target"]; r = ("round" in A) ? A["round"] : 1
+	if (s == "ceiling") { for (k in A) CEIL[t, k] = A[k]; next }
+	if (!(s in seen)) { seen[s] = 1; order[++no] = s }
+	if (!((s, t, r) in have)) { have[s, t, r] = 1; RUN[s, t, ++NRUN[s, t]] = r }
+	for (k in A) V[s, t, r, k] = A[k]
+	LINES[++nl] = s SUBSEP t SUBSEP r
 }
 END {
-	pg = get("ceiling", "pg_batched_insert", "rows_per_s")
-	copy = get("ceiling", "pg_copy", "rows_per_s")
-	rz = get("ceiling", "redis_zincrby_pipelined", "ops_per_s")
+	nsys = split("skillarena echo floor", SYS, " ")
+	pg = CEIL["pg_batched_insert", "rows_per_s"]
 	print "### Ceilings (same run)\n"
 	print "| ceiling | figure |"
 	print "|---|---|"
 	printf "| PostgreSQL batched INSERT (500 rows/statement, answers-shaped table, fsync on) | %s rows/s |\n", num(pg)
-	printf "| PostgreSQL COPY (500-row chunks) | %s rows/s |\n", num(copy)
-	printf "| PostgreSQL single-row autocommit INSERT | %s rows/s |\n", num(get("ceiling", "pg_single_insert", "rows_per_s"))
-	printf "| Redis ZINCRBY, 64 per pipeline | %s ops/s |\n", num(rz)
-	printf "| Redis ZINCRBY, one per round trip | %s ops/s |\n\n", num(get("ceiling", "redis_zincrby_single", "ops_per_s"))
+	printf "| PostgreSQL COPY (500-row chunks) | %s rows/s |\n", num(CEIL["pg_copy", "rows_per_s"])
+	printf "| PostgreSQL single-row autocommit INSERT | %s rows/s |\n", num(CEIL["pg_single_insert", "rows_per_s"])
+	printf "| Redis ZINCRBY, 64 per pipeline | %s ops/s |\n", num(CEIL["redis_zincrby_pipelined", "ops_per_s"])
+	printf "| Redis ZINCRBY, one per round trip | %s ops/s |\n\n", num(CEIL["redis_zincrby_single", "ops_per_s"])
 
-	print "### Targets\n"
-	print "| target | goal | SkillArena | ceiling | ratio |"
-	print "|---|---|---|---|---|"
-	maxj = 0; maxs = ""
-	for (i = 1; i <= no; i++) { j = get(order[i], "skillarena", "joined"); if (j + 0 > maxj) { maxj = j + 0; maxs = order[i] } }
-	maxe = 0
-	for (i = 1; i <= no; i++) { j = get(order[i], "echo", "joined"); if (j + 0 > maxe) maxe = j + 0 }
-	printf "| concurrent players held (%s) | 20,000 | %s | %s (echo) | %s |\n", maxs, maxj, maxe, ratio(maxj, maxe, 1)
-	r = get(maxs, "skillarena", "rss_kib_per_conn"); re = get(maxs, "echo", "rss_kib_per_conn")
-	printf "| server RSS per connection, KiB (%s; growth per player, and all server RSS / players) | <= 16 | %s (%s) | %s (echo) | %s |\n", maxs, num(r), num(get(maxs, "skillarena", "rss_total_kib_per_conn")), num(re), ratio(r, re, 0)
-	ra = get("ramp", "skillarena", "ramp_ok_achieved")
-	printf "| durable answers/s with p99 ack <= 100 ms (ramp) | >= 50 %% of batched INSERT | %s | %s (PostgreSQL batched INSERT) | %s |\n", num(ra), num(pg), ratio(ra, pg, 1)
-	ak = get("burst10000", "skillarena", "ack_p99_ms"); ake = get("burst10000", "echo", "ack_p99_ms")
-	printf "| ack p99, 10,000 answers over 2 s, ms | <= 50 | %s | %s (echo) | %s |\n", num(ak), num(ake), ratio(ak, ake, 0)
-	f = get("burst10000", "skillarena", "fresh_p99_ms"); fl = get("live", "skillarena", "fresh_p99_ms")
-	printf "| leaderboard freshness p99, ms (burst10000 / live) | <= 250 | %s / %s | - | - |\n", num(f), num(fl)
-	fo = get("burst20000", "skillarena", "fanout_p99_ms"); foe = get("burst20000", "echo", "fanout_p99_ms")
-	printf "| question fan-out p99 to 20,000 players, ms | <= 100 | %s | %s (echo) | %s |\n\n", num(fo), num(foe), ratio(fo, foe, 0)
-
-	print "### Every scenario (SkillArena / echo ceiling; latency ratios are multiples of the ceiling, throughput ratios shares of it)\n"
-	print "| scenario | joined | setup p99 ms | acks | ack p50 ms | ack p99 ms | ack max ms | answers/s | fan-out p50 ms | fan-out p99 ms | freshness p99 ms (n) | RSS KiB/conn | server CPU % | errors | missing | complete |"
-	print "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+	print "### Question fan-out: SkillArena, the echo ceiling and the floor\n"
+	print "Host command sent to each player receiving the question; the same players, the same load generator, the same bytes per recipient (push bytes: state + question payload). Ratios are taken within each round.\n"
+	print "| scenario | system | runs | fan-out p50 ms | fan-out p99 ms | push bytes | p99 ÷ floor | p99 ÷ echo |"
+	print "|---|---|---|---|---|---|---|---|"
 	for (i = 1; i <= no; i++) {
 		s = order[i]
-		for (tt = 1; tt <= 3; tt++) {
-			t = tt == 1 ? "skillarena" : "echo"
-			if (tt == 3) {
-				if (get(s, "skillarena", "joined") == "" || get(s, "echo", "joined") == "") continue
-				printf "| %s ratio | %s | | | %s | %s | | %s | %s | %s | | %s | | | | |\n", s,
-					ratio(get(s, "skillarena", "joined"), get(s, "echo", "joined"), 1),
-					ratio(get(s, "skillarena", "ack_p50_ms"), get(s, "echo", "ack_p50_ms"), 0),
-					ratio(get(s, "skillarena", "ack_p99_ms"), get(s, "echo", "ack_p99_ms"), 0),
-					ratio(get(s, "skillarena", "answers_per_s"), get(s, "echo", "answers_per_s"), 1),
-					ratio(get(s, "skillarena", "fanout_p50_ms"), get(s, "echo", "fanout_p50_ms"), 0),
-					ratio(get(s, "skillarena", "fanout_p99_ms"), get(s, "echo", "fanout_p99_ms"), 0),
-					ratio(get(s, "skillarena", "rss_kib_per_conn"), get(s, "echo", "rss_kib_per_conn"), 0)
-				continue
-			}
-			if (get(s, t, "joined") == "") continue
-			printf "| %s %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s (%s) | %s | %s | %s | %s | %s |\n", s, t,
-				get(s, t, "joined"), get(s, t, "setup_p99_ms"), get(s, t, "acks"), get(s, t, "ack_p50_ms"),
-				get(s, t, "ack_p99_ms"), get(s, t, "ack_max_ms"), get(s, t, "answers_per_s"),
-				get(s, t, "fanout_p50_ms"), get(s, t, "fanout_p99_ms"), get(s, t, "fresh_p99_ms"),
-				get(s, t, "fresh_n"), get(s, t, "rss_kib_per_conn"), get(s, t, "server_cpu_pct"),
-				get(s, t, "errors"), get(s, t, "missing_acks") "+" get(s, t, "unanswered"), get(s, t, "complete")
+		for (j = 1; j <= nsys; j++) {
+			t = SYS[j]
+			if (!has(s, t)) continue
+			printf "| %s | %s | %d | %s | %s | %s | %s | %s |\n", s, t, NRUN[s, t], rng(s, t, "fanout_p50_ms", 1),
+				rng(s, t, "fanout_p99_ms", 1), rng(s, t, "push_bytes", 0),
+				t != "floor" && has(s, "floor") ? ratio(s, t, "floor", "fanout_p99_ms", 0) : "-",
+				t == "skillarena" && has(s, "echo") ? ratio(s, t, "echo", "fanout_p99_ms", 0) : "-"
 		}
 	}
-	if (get("ramp", "skillarena", "ramp_ok_rate") != "")
-		printf "\nramp: highest step with p99 ack <= 100 ms: target %s answers/s, achieved %s/s (stopped on a slow step: %s); echo: target %s, achieved %s/s\n",
-			get("ramp", "skillarena", "ramp_ok_rate"), get("ramp", "skillarena", "ramp_ok_achieved"),
-			get("ramp", "skillarena", "ramp_stopped_slow"), num(get("ramp", "echo", "ramp_ok_rate")),
-			num(get("ramp", "echo", "ramp_ok_achieved"))
+
+	print "\n### Targets (min–max over the rounds, median in brackets)\n"
+	print "| target | goal | SkillArena | echo ceiling | floor | SkillArena ÷ ceiling, per round | SkillArena ÷ floor, per round |"
+	print "|---|---|---|---|---|---|---|"
+	big = ""; bign = 0
+	for (i = 1; i <= no; i++) if (order[i] ~ /^burst/ && substr(order[i], 6) + 0 > bign) { bign = substr(order[i], 6) + 0; big = order[i] }
+	if (big != "") {
+		printf "| players joined (%s) | 20,000 | %s | %s | %s | %s | - |\n", big, rng(big, "skillarena", "joined", 0),
+			rng(big, "echo", "joined", 0), rng(big, "floor", "joined", 0), ratio(big, "skillarena", "echo", "joined", 1)
+		printf "| server RSS per connection, KiB (%s, growth per player) | <= 16 | %s | %s | %s | %s | - |\n", big,
+			rng(big, "skillarena", "rss_kib_per_conn", 2), rng(big, "echo", "rss_kib_per_conn", 2),
+			rng(big, "floor", "rss_kib_per_conn", 2), ratio(big, "skillarena", "echo", "rss_kib_per_conn", 0)
+	}
+	if (has("ramp", "skillarena"))
+		printf "| durable answers/s with p99 ack <= 100 ms (ramp) | >= 50 %% of batched INSERT (%s rows/s) | %s | %s | - | %s of batched INSERT, median | - |\n",
+			num(pg), rng("ramp", "skillarena", "ramp_ok_achieved", 0), rng("ramp", "echo", "ramp_ok_achieved", 0),
+			pg + 0 > 0 ? sprintf("%.0f %%", 100 * med("ramp", "skillarena", "ramp_ok_achieved") / pg) : "-"
+	s = "burst10000"
+	if (has(s, "skillarena"))
+		printf "| ack p99, 10,000 answers over 2 s, ms | <= 50 | %s | %s | %s | %s | %s |\n", rng(s, "skillarena", "ack_p99_ms", 1),
+			rng(s, "echo", "ack_p99_ms", 1), rng(s, "floor", "ack_p99_ms", 1), ratio(s, "skillarena", "echo", "ack_p99_ms", 0),
+			ratio(s, "skillarena", "floor", "ack_p99_ms", 0)
+	if (has("burst10000", "skillarena") || has("live", "skillarena"))
+		printf "| leaderboard freshness p99, ms (burst10000 / live) | <= 250 | %s / %s | - | - | - | - |\n",
+			rng("burst10000", "skillarena", "fresh_p99_ms", 1), rng("live", "skillarena", "fresh_p99_ms", 1)
+	for (i = 1; i <= no; i++) {
+		s = order[i]
+		if (!(s ~ /^(burst|push)/) || !has(s, "skillarena") || (s ~ /^burst/ && s != big)) continue
+		printf "| question fan-out p99 to %d players, ms (%s: %s) | <= 100 | %s | %s | %s | %s | %s |\n", substr(s, s ~ /^burst/ ? 6 : 5),
+			s, s ~ /^burst/ ? "answers arrive during the push" : "nothing else to do",
+			rng(s, "skillarena", "fanout_p99_ms", 1), rng(s, "echo", "fanout_p99_ms", 1),
+			rng(s, "floor", "fanout_p99_ms", 1), ratio(s, "skillarena", "echo", "fanout_p99_ms", 0),
+			ratio(s, "skillarena", "floor", "fanout_p99_ms", 0)
+	}
+
+	print "\n### Every run, in the order run (load: 1-minute load average before → after; busy: the machine, 100 % = one core; bench: the benchmark'"'"'s own processes; other: the rest)\n"
+	print "| scenario | system | round | joined | setup p99 ms | acks | ack p50 ms | ack p99 ms | answers/s | fan-out p50 ms | fan-out p99 ms | push bytes | freshness p99 ms (n) | RSS KiB/conn | server CPU % | errors | missing | complete | wall s | load | busy % | bench % | other % | steal % |"
+	print "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+	for (i = 1; i <= nl; i++) {
+		split(LINES[i], K, SUBSEP); s = K[1]; t = K[2]; r = K[3]
+		printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s (%s) | %s | %s | %s | %s | %s | %s | %s → %s | %s | %s | %s | %s |\n",
+			s, t, r, num(V[s, t, r, "joined"]), num(V[s, t, r, "setup_p99_ms"]), num(V[s, t, r, "acks"]),
+			num(V[s, t, r, "ack_p50_ms"]), num(V[s, t, r, "ack_p99_ms"]), num(V[s, t, r, "answers_per_s"]),
+			num(V[s, t, r, "fanout_p50_ms"]), num(V[s, t, r, "fanout_p99_ms"]), num(V[s, t, r, "push_bytes"]),
+			num(V[s, t, r, "fresh_p99_ms"]), num(V[s, t, r, "fresh_n"]), num(V[s, t, r, "rss_kib_per_conn"]),
+			num(V[s, t, r, "server_cpu_pct"]), num(V[s, t, r, "errors"]),
+			num(V[s, t, r, "missing_acks"]) "+" num(V[s, t, r, "unanswered"]), num(V[s, t, r, "complete"]),
+			num(V[s, t, r, "wall_s"]), num(V[s, t, r, "load1_before"]), num(V[s, t, r, "load1_after"]),
+			num(V[s, t, r, "machine_busy_pct"]), num(V[s, t, r, "bench_cpu_pct"]), num(V[s, t, r, "other_cpu_pct"]),
+			num(V[s, t, r, "steal_pct"])
+	}
+	print "\n### What else ran, per system (other % of the machine during its runs; 100 % = one core)\n"
+	print "| scenario | system | other % | steal % | load1 before |"
+	print "|---|---|---|---|---|"
+	for (i = 1; i <= no; i++)
+		for (j = 1; j <= nsys; j++) {
+			s = order[i]; t = SYS[j]
+			if (has(s, t))
+				printf "| %s | %s | %s | %s | %s |\n", s, t, rng(s, t, "other_cpu_pct", 0), rng(s, t, "steal_pct", 0),
+					rng(s, t, "load1_before", 2)
+		}
+	if (has("ramp", "skillarena")) {
+		print "\n### Ramp: the highest step with p99 ack <= the limit, per round\n"
+		print "| system | round | target answers/s | achieved answers/s | stopped on slow steps |"
+		print "|---|---|---|---|---|"
+		for (j = 1; j <= 2; j++) {
+			t = SYS[j]
+			for (i = 1; i <= NRUN["ramp", t]; i++) {
+				r = RUN["ramp", t, i]
+				printf "| %s | %s | %s | %s | %s |\n", t, r, num(V["ramp", t, r, "ramp_ok_rate"]),
+					num(V["ramp", t, r, "ramp_ok_achieved"]), num(V["ramp", t, r, "ramp_stopped_slow"])
+			}
+		}
+	}
 }' "$RES/bench.log"
