@@ -6,7 +6,11 @@
 # mkcontest`, and 20 players with wrong answers, retries and reconnects.
 # Fails if loadgen reports anything incomplete (a missing or wrong ack, a
 # player that could not join, an unanswered question) or if PostgreSQL does
-# not hold exactly one answer per player and question. Takes ~10 s.
+# not hold exactly one answer per player and question. Then the reference
+# servers of `make bench`, loadgen-echo (:26581) and loadgen-floor (:26582),
+# each with 200 players through 2 questions (retries, reconnects): every
+# ack verified, and each pushes as many bytes per question as the server
+# did (within 1 %: clock digits). Takes ~15 s.
 set -euo pipefail
 shopt -s inherit_errexit
 OUT=${1:?usage: smoke.sh OUTDIR (build/release)}
@@ -31,8 +35,8 @@ set +e
 timeout 40 "$OUT/loadgen" run --url "ws://127.0.0.1:$PORT/ws" --code LGSMOKE --token "$TOKEN" \
 	--players $PLAYERS --procs 2 --think uniform:20:300 --wrong 0.3 --retry 0.3 --reconnect 0.2 \
 	--grace-ms 2000 --reveal-wait-ms 100 --timeout 30 --label smoke \
-	--server-pids "${SERVER_PIDS[0]}" --json "$BENCH_TMP/smoke-result.json"
-rc=$?
+	--server-pids "${SERVER_PIDS[0]}" --json "$BENCH_TMP/smoke-result.json" | tee "$BENCH_TMP/smoke.line"
+rc=${PIPESTATUS[0]}
 set -e
 if ((rc != 0)); then
 	say "loadgen reported an incomplete run (exit $rc); result:"
@@ -46,3 +50,29 @@ if [[ $stored != $((PLAYERS * QUESTIONS)) ]]; then
 	die "PostgreSQL holds $stored answers for LGSMOKE, want $((PLAYERS * QUESTIONS)) (one per player and question)"
 fi
 say "smoke ok: $PLAYERS players x $QUESTIONS questions, every ack verified, $stored answers in PostgreSQL"
+
+push_bytes() { sed -n 's/.* push_bytes=\([0-9]*\).*/\1/p' "$1"; }
+want=$(push_bytes "$BENCH_TMP/smoke.line")
+[[ -n $want && $want -gt 0 ]] || die "the server's run reported no push_bytes"
+port=$((PORT + 1))
+for sys in echo floor; do
+	"$OUT/loadgen-$sys" --port "$port" --questions 2 --time-limit-ms 10000 2>"$BENCH_TMP/$sys.log" &
+	pid=$!
+	BENCH_PIDS+=("$pid")
+	wait_port "$port" "$pid" 10 || { cat "$BENCH_TMP/$sys.log" >&2; die "loadgen-$sys did not start"; }
+	set +e
+	timeout 40 "$OUT/loadgen" run --url "ws://127.0.0.1:$port/ws" --code ECHO --token x --players 200 \
+		--scenario live --questions 2 --think uniform:0:300 --retry 0.2 --reconnect 0.1 --host-all \
+		--no-screen --reveal-wait-ms 100 --timeout 30 --label smoke --target "$sys" \
+		--server-pids "$pid" >"$BENCH_TMP/$sys.line"
+	rc=$?
+	set -e
+	cat "$BENCH_TMP/$sys.line"
+	((rc == 0)) || { tail -5 "$BENCH_TMP/$sys.log" >&2; die "loadgen-$sys: incomplete run (exit $rc)"; }
+	got=$(push_bytes "$BENCH_TMP/$sys.line")
+	((got * 100 >= want * 99 && got * 100 <= want * 101)) \
+		|| die "loadgen-$sys pushes $got bytes per question, the server $want: keep tools/loadgen/miniproto.c in step with the server's state and question messages"
+	stop_pid "$pid"
+	port=$((port + 1))
+done
+say "smoke ok: loadgen-echo and loadgen-floor, 200 players each, every ack verified, $want push bytes like the server"

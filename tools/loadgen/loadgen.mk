@@ -6,7 +6,8 @@
 #   build/$(VARIANT)/loadgen-floor    plain sockets on epoll, one send per recipient: the floor
 #   build/$(VARIANT)/loadgen-ceiling  PostgreSQL batched INSERT/COPY, Redis ZINCRBY ceilings
 #   make loadgen-unit                 histogram unit test (tests/unit/loadgen_test_hist.c)
-#   make loadgen-smoke                ~20 players through a short contest on a real server
+#   make loadgen-smoke                ~20 players through a short contest on a real server,
+#                                     200 through loadgen-echo and loadgen-floor
 #   make bench-loadgen                every scenario (tools/bench/run.sh), figures + JSON
 #
 # The loadgen sources are in none of the libraries, and the unit
@@ -51,7 +52,7 @@ loadgen: $(LOADGEN_BIN) $(LGECHO_BIN) $(LGCEIL_BIN) $(LGFLOOR_BIN)
 loadgen-unit: $(LGHIST_TEST)
 	$(LGHIST_TEST) 2>&1
 
-loadgen-smoke: $(LOADGEN_BIN) $(OUT)/skillarena
+loadgen-smoke: $(LOADGEN_BIN) $(LGECHO_BIN) $(LGFLOOR_BIN) $(OUT)/skillarena
 	tools/bench/smoke.sh $(OUT)
 
 bench-loadgen: $(LOADGEN_BIN) $(LGECHO_BIN) $(LGCEIL_BIN) $(LGFLOOR_BIN) $(OUT)/skillarena
