@@ -2,7 +2,8 @@
 # tools/bench/pg-commit.sh [ANSWERS] - PostgreSQL's ceiling for the server's
 # own answer commit (docs/performance.md, "Why durable answers/s ...").
 #
-# A throwaway cluster (:26632) with server/sql/*.sql, 10,000 participants,
+# A throwaway cluster (:26632) with the server's migrations (the *.sql files
+# of the sql/ folder under server/, wherever it lives), 10,000 participants,
 # then pgbench runs tools/bench/pg-commit.sql: one group commit shaped like
 # server/answer.c's commit_sql (insert the answers, add their points to
 # participants, read back), ANSWERS (40,000) answers per run, two
@@ -18,7 +19,9 @@ PGBENCH=${PGBIN:-/usr/lib/postgresql/15/bin}/pgbench
 trap bench_cleanup EXIT
 bench_tmp
 services_start "${BENCH_PGC_PORT:-26632}" "${BENCH_PGC_REDIS_PORT:-26679}"
-for f in "$ROOT"/server/sql/*.sql; do psql "$PGCONN" -q -v ON_ERROR_STOP=1 -f "$f"; done
+mapfile -t sqls < <(find "$ROOT/server" -path '*/sql/*.sql' | sort)
+((${#sqls[@]})) || die "no migrations (*.sql in a sql/ folder) under $ROOT/server"
+for f in "${sqls[@]}"; do psql "$PGCONN" -q -v ON_ERROR_STOP=1 -f "$f"; done
 psql "$PGCONN" -q -v ON_ERROR_STOP=1 -c "INSERT INTO contests (code, title, definition, question_count) VALUES ('PGC', '{}', '{}', 100000)" \
 	-c "INSERT INTO participants (contest_id, name, unit, token_hash) SELECT (SELECT id FROM contests WHERE code = 'PGC'), 'p' || g, 'u', md5(g::text) FROM generate_series(1, 10000) g" \
 	-c "CREATE SEQUENCE pgc_batch"
