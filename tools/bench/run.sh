@@ -240,8 +240,8 @@ run_one() {
 	start_system "$sys" "$QUESTIONS" "$LIMIT_MS"
 	local code=$CODE
 	[[ $sys == skillarena ]] && code=${CODE}R$r
-	local roots="${SERVER_PIDS[*]} $(svc_pids | paste -sd' ' -)"
-	local l0 m0 t0 w0 l1 m1 t1 w1
+	local roots l0 m0 t0 w0 l1 m1 t1 w1
+	roots="${SERVER_PIDS[*]} $(svc_pids | paste -sd' ' -)"
 	l0=$(cut -d' ' -f1 /proc/loadavg) m0=$(machine_ticks) t0=$(tree_ticks $roots) w0=$(date +%s.%N)
 	say "round $r/$ROUNDS: $sc against $sys"
 	line=$(timeout 900 "$OUT/loadgen" run --url "$URL" --token "$TOKEN" --label "$sc" --target "$sys" \
