@@ -57,6 +57,48 @@ function ratio(s, t1, t2, k, pct,    i, n, r, a, b) {
 	return pct ? spread(n, 0, " %") : spread(n, 2, "x")
 }
 function has(s, t) { return NRUN[s, t] > 0 }
+# allruns(k): the values of k over every run into VALS; returns n
+function allruns(k,    i, n, K) {
+	n = 0; delete VALS
+	for (i = 1; i <= nl; i++) { split(LINES[i], K, SUBSEP); if ((K[1], K[2], K[3], k) in V && V[K[1], K[2], K[3], k] != "") VALS[++n] = V[K[1], K[2], K[3], k] + 0 }
+	return n
+}
+function runs(s, t,    n) { return NRUN[s, t] + 0 }
+# The README paragraph of this run: every figure a range over the rounds, with the load.
+function readme_paragraph(big, bign,    p, s, n, push) {
+	if (big == "" || !has(big, "skillarena")) return
+	push = ""
+	for (i = 1; i <= no; i++) if (order[i] ~ /^push/ && has(order[i], "skillarena")) push = order[i]
+	n = allruns("other_cpu_pct"); sortvals(n)
+	print "\n### For the README (every figure min–max over the rounds)\n"
+	p = sprintf("How far one machine carries (`make bench` %s, %s, commit %s: %d interleaved rounds of SkillArena, a bare libwebsockets echo server and plain TCP sends; other work on the machine took %s–%s %% of a core during the runs; docs/performance.md): ",
+		DATE, CPU, COMMIT, runs(big, "skillarena"), n ? fmt(VALS[1], 0) : "?", n ? fmt(VALS[n], 0) : "?")
+	p = p sprintf("%s players connected to %s processes (%s of %d runs complete) at %s KiB of server memory each (echo server %s); ",
+		bign, NPROCS, COMPLETE(big, "skillarena"), runs(big, "skillarena"), bare(big, "skillarena", "rss_kib_per_conn", 1), bare(big, "echo", "rss_kib_per_conn", 1))
+	if (has("burst10000", "skillarena"))
+		p = p sprintf("10,000 answers arriving within 2 s acknowledged (stored in PostgreSQL) with p99 %s ms (echo server %s, plain sockets %s); ",
+			bare("burst10000", "skillarena", "ack_p99_ms", 0), bare("burst10000", "echo", "ack_p99_ms", 0), bare("burst10000", "floor", "ack_p99_ms", 1))
+	p = p sprintf("a question reaches all %s players in %s ms at p99 while their answers arrive (echo server %s ms, plain TCP sends %s ms)",
+		bign, bare(big, "skillarena", "fanout_p99_ms", 0), bare(big, "echo", "fanout_p99_ms", 0), bare(big, "floor", "fanout_p99_ms", 0))
+	if (push != "")
+		p = p sprintf(" and in %s ms when nothing else happens (echo %s, plain TCP %s)", bare(push, "skillarena", "fanout_p99_ms", 0),
+			bare(push, "echo", "fanout_p99_ms", 0), bare(push, "floor", "fanout_p99_ms", 0))
+	if (has("ramp", "skillarena"))
+		p = p sprintf("; %s durable answers per second with p99 acknowledgement under 100 ms", bare("ramp", "skillarena", "ramp_ok_achieved", 0))
+	print p "."
+}
+# bare(s, t, k, d): "min–max" (or the one value) of k over the rounds of (s, t)
+function bare(s, t, k, d,    n) {
+	n = collect(s, t, k); sortvals(n)
+	if (n == 0) return "-"
+	if (fmt(VALS[1], d) == fmt(VALS[n], d)) return fmt(VALS[1], d)
+	return fmt(VALS[1], d) "–" fmt(VALS[n], d)
+}
+function COMPLETE(s, t,    i, c, r) {
+	c = 0
+	for (i = 1; i <= NRUN[s, t]; i++) { r = RUN[s, t, i]; if (V[s, t, r, "complete"] == 1 && V[s, t, r, "joined"] == V[s, t, r, "players"]) c++ }
+	return c
+}
 /^bench: / {
 	delete A; kv($0, A)
 	s = A["scenario"]; t = A["target"]; r = ("round" in A) ? A["round"] : 1
@@ -128,6 +170,7 @@ END {
 			ratio(s, "skillarena", "floor", "fanout_p99_ms", 0)
 	}
 
+	readme_paragraph(big, bign)
 	print "\n### Every run, in the order run (load: 1-minute load average before → after; busy: the machine, 100 % = one core; bench: the benchmark'"'"'s own processes; other: the rest)\n"
 	print "| scenario | system | round | joined | setup p99 ms | acks | ack p50 ms | ack p99 ms | answers/s | fan-out p50 ms | fan-out p99 ms | push bytes | freshness p99 ms (n) | RSS KiB/conn | server CPU % | errors | missing | complete | wall s | load | busy % | bench % | other % | steal % |"
 	print "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
@@ -167,4 +210,6 @@ END {
 			}
 		}
 	}
-}' "$RES/bench.log"
+}' DATE="$(sed -n 's/^date: //p' "$RES/machine.txt")" CPU="$(sed -n 's/^cpu: //p' "$RES/machine.txt")" \
+	COMMIT="$(sed -n 's/^commit: //p' "$RES/machine.txt")" NPROCS="$(sed -n 's/^server processes: //p' "$RES/machine.txt")" \
+	"$RES/bench.log"

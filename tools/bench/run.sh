@@ -107,6 +107,7 @@ busiest() {
 	echo "kernel: $(uname -r)"
 	echo "nofile: $(ulimit -n) (hard $(ulimit -Hn))"
 	echo "commit: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')"
+	echo "server processes: $NPROC_SRV"
 	echo "systems: ${SYSTEMS[*]} (floor only in scenarios matching '$FLOOR_ONLY'); rounds: $ROUNDS, interleaved"
 	echo "scenarios: ${SCENARIOS[*]}"
 	echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
