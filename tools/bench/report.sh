@@ -151,7 +151,7 @@ END {
 	if (has("ramp", "skillarena"))
 		printf "| durable answers/s with p99 ack <= 100 ms (ramp) | >= 50 %% of batched INSERT (%s rows/s) | %s | %s | - | %s of batched INSERT, median | - |\n",
 			num(pg), rng("ramp", "skillarena", "ramp_ok_achieved", 0), rng("ramp", "echo", "ramp_ok_achieved", 0),
-			pg + 0 > 0 ? sprintf("%.0f %%", 100 * med("ramp", "skillarena", "ramp_ok_achieved") / pg) : "-"
+			(pg + 0 > 0 ? sprintf("%.0f %%", 100 * med("ramp", "skillarena", "ramp_ok_achieved") / pg) : "-")
 	s = "burst10000"
 	if (has(s, "skillarena"))
 		printf "| ack p99, 10,000 answers over 2 s, ms | <= 50 | %s | %s | %s | %s | %s |\n", rng(s, "skillarena", "ack_p99_ms", 1),
