@@ -114,9 +114,11 @@ run: deps
 test: deps
 	@tests/run.sh
 
+# One benchmark at a time (-j1), whatever -j make was given: two running
+# together would measure each other.
 bench: deps
 	@$(MAKE) --no-print-directory all
-	@$(MAKE) --no-print-directory $(BENCH_TARGETS)
+	@$(MAKE) --no-print-directory -j1 $(BENCH_TARGETS)
 
 fuzz: $(FUZZ_TARGETS)
 
