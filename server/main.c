@@ -14,8 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "arena.h"
 #include "cli.h"
+#include "core/arena.h"
 
 /* ------------------------------------------------------------ contests */
 

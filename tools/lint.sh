@@ -26,6 +26,7 @@ rm -f /tmp/lint-format.$$
 mapfile -t dirs < <(git ls-files '*.c' | grep -v '^tests/' | cut -d/ -f1 | sort -u)
 incs=()
 for d in $(git ls-files '*.h' | xargs -n1 dirname | sort -u); do incs+=("-I$d"); done
+incs+=(-Iserver) # server/ includes its headers by subsystem: "core/arena.h", "net/ws.h", ...
 echo "lint: cppcheck (${dirs[*]})"
 if ! cppcheck --enable=warning,portability,performance --std=c11 --error-exitcode=1 --inline-suppr \
 	--quiet -D_GNU_SOURCE -D__GNUC__ --include=tools/cppcheck.h \

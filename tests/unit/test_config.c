@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "config.h"
+#include "core/config.h"
 
 static const char TOKEN[] = "0123456789abcdef0123456789abcdef"; /* 32 characters */
 

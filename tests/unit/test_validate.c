@@ -11,8 +11,8 @@
 
 #include <cmocka.h>
 
-#include "arena.h"
-#include "validate.h"
+#include "core/arena.h"
+#include "live/validate.h"
 
 static void test_utf8_count(void **state)
 {

@@ -21,7 +21,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "arena.h"
+#include "core/arena.h"
 
 int64_t now_us(void)
 {

@@ -17,7 +17,7 @@
 
 #include <libpq-fe.h>
 
-#include "arena.h"
+#include "core/arena.h"
 
 #define STORE_QUEUE_MAX 200000
 #define STORE_PREPARED_MAX 8 /* statements prepared per connection */

@@ -8,7 +8,7 @@
 #include <strings.h>
 #include <time.h>
 
-#include "log.h"
+#include "core/log.h"
 
 static int log_level = LL_INFO;
 static char log_instance[64] = "skillarena";

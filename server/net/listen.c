@@ -15,7 +15,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "arena.h"
+#include "core/arena.h"
 
 typedef struct listener {
 	arena *a;

@@ -13,7 +13,7 @@
 
 #include <libpq-fe.h>
 
-#include "arena.h"
+#include "core/arena.h"
 
 typedef struct load_job {
 	uv_work_t work;

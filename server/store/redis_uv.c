@@ -21,7 +21,7 @@
 
 #include <hiredis/hiredis.h>
 
-#include "redis_uv.h"
+#include "store/redis_uv.h"
 
 typedef struct redis_uv {
 	redisAsyncContext *ac; /* NULL once hiredis has let go of it */

@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "config.h"
+#include "core/config.h"
 
 /* OPT_SECRET: a string never taken from argv; a config file holding it must be private. */
 typedef enum { OPT_INT, OPT_STR, OPT_BOOL, OPT_SECRET } opt_type;

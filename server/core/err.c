@@ -2,7 +2,7 @@
  * err.c - the error table: code -> protocol name -> zh-CN / English text.
  * The names are part of the protocol (docs/protocol.md): never rename one.
  */
-#include "err.h"
+#include "core/err.h"
 #include "scoring.h"
 
 static const struct {

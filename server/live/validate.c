@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "err.h"
-#include "validate.h"
+#include "core/err.h"
+#include "live/validate.h"
 
 /* Decodes one code point; returns its length or -1. */
 static int utf8_next(const unsigned char *s, size_t len, unsigned *cp)

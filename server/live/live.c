@@ -18,7 +18,7 @@
 
 #include <libpq-fe.h>
 
-#include "arena.h"
+#include "core/arena.h"
 
 crun *arena_find_run(arena *a, const char *code)
 {

@@ -13,8 +13,8 @@
 
 #include <libpq-fe.h>
 
-#include "arena.h"
-#include "validate.h"
+#include "core/arena.h"
+#include "live/validate.h"
 
 typedef struct host_req {
 	conn *c;

@@ -7,8 +7,8 @@
  */
 #include <string.h>
 
-#include "arena.h"
-#include "validate.h"
+#include "core/arena.h"
+#include "live/validate.h"
 
 static int msg_ping(msg_ctx *x)
 {

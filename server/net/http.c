@@ -14,8 +14,8 @@
 #include <libpq-fe.h>
 #include <qrencode.h>
 
-#include "arena.h"
-#include "validate.h"
+#include "core/arena.h"
+#include "live/validate.h"
 
 typedef struct http_req {
 	arena *a;

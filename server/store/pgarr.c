@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pgarr.h"
+#include "store/pgarr.h"
 
 void pgarr_init(pgarr *a)
 {

@@ -30,8 +30,8 @@
 #include <hiredis/hiredis.h>
 #include <libpq-fe.h>
 
-#include "arena.h"
-#include "redis_uv.h"
+#include "core/arena.h"
+#include "store/redis_uv.h"
 
 /* Time slots per point-thousandth in the sorted-set score: 2^22 deciseconds (4.8 days). */
 #define LB_TIME_SLOTS 4194304.0

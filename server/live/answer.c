@@ -33,8 +33,8 @@
 #include <hiredis/hiredis.h>
 #include <libpq-fe.h>
 
-#include "arena.h"
-#include "pgarr.h"
+#include "core/arena.h"
+#include "store/pgarr.h"
 
 typedef struct pending {
 	struct pending *next;

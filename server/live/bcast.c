@@ -32,7 +32,7 @@
 #include <hiredis/hiredis.h>
 #include <libpq-fe.h>
 
-#include "arena.h"
+#include "core/arena.h"
 
 #define FANOUT_CHUNK 250
 

@@ -29,10 +29,10 @@
 #include <libwebsockets.h>
 #include <uv.h>
 
-#include "config.h"
 #include "contest.h"
-#include "err.h"
-#include "log.h"
+#include "core/config.h"
+#include "core/err.h"
+#include "core/log.h"
 #include "scoring.h"
 
 struct arena;

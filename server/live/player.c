@@ -11,9 +11,9 @@
 #include <hiredis/hiredis.h>
 #include <libpq-fe.h>
 
-#include "arena.h"
-#include "pgarr.h"
-#include "validate.h"
+#include "core/arena.h"
+#include "live/validate.h"
+#include "store/pgarr.h"
 
 typedef struct join_req {
 	struct join_req *next;

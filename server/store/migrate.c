@@ -14,7 +14,7 @@
 #include <hiredis/hiredis.h>
 #include <libpq-fe.h>
 
-#include "arena.h"
+#include "core/arena.h"
 
 #define MIGRATE_LOCK "7340101"
 
