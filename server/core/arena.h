@@ -30,43 +30,17 @@
 #include <uv.h>
 
 #include "contest.h"
+#include "core/clock.h"
 #include "core/config.h"
 #include "core/err.h"
 #include "core/log.h"
+#include "net/frame.h"
 #include "scoring.h"
 
 struct arena;
 struct crun;
 struct conn;
 struct redisAsyncContext;
-
-/* ------------------------------------------------------------------ time */
-
-/* Server clock: Unix epoch milliseconds (CLOCK_REALTIME), shared by every process. */
-int64_t now_ms(void);
-int64_t now_us(void); /* monotonic, for durations */
-
-/* ---------------------------------------------------------------- frames */
-
-/* A ready-to-send text message with LWS_PRE bytes of headroom, shared by refcount. */
-typedef struct frame {
-	int refs;
-	int raw; /* buf holds ready WebSocket frames (frame_pack), sent with LWS_WRITE_RAW */
-	size_t len;
-	unsigned char buf[]; /* LWS_PRE headroom, then len bytes of JSON */
-} frame;
-
-frame *frame_new(const char *json, size_t len);
-frame *frame_from_json(const cJSON *obj);         /* prints obj unformatted */
-frame *frame_pack(frame *const *parts, size_t n); /* several text messages as one raw write */
-frame *frame_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static inline frame *frame_ref(frame *f)
-{
-	f->refs++;
-	return f;
-}
-void frame_unref(frame *f);
-static inline const char *frame_text(const frame *f) { return (const char *)f->buf + LWS_PRE; }
 
 /* ------------------------------------------------------------ connections */
 
