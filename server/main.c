@@ -217,7 +217,7 @@ int server_run(arena *a)
 	uv_signal_start(&a->sigterm, on_signal, SIGTERM);
 
 	if (listen_open(a) || store_open(a) || lb_open(a) || answer_init(a) || player_init(a) ||
-	    bcast_start(a)) {
+	    fanout_open(a) || tick_open(a)) {
 		sa_log(LL_ERROR, "cannot start");
 		rc = 1;
 	} else {
@@ -238,7 +238,8 @@ int server_run(arena *a)
 	lws_context_destroy(a->lws); /* closes every connection (their CLOSED callbacks run) */
 	answer_flush_now(a);
 	store_drain(a, 5000);
-	bcast_stop(a);
+	tick_close(a);
+	fanout_close(a);
 	answer_release(a);
 	player_release(a);
 	for (int i = 0; i < a->nruns; i++)

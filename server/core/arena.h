@@ -66,8 +66,8 @@ typedef struct conn {
 	int lang_en;
 	struct crun *run;
 	struct conn *prev, *next; /* in run->members */
-	uint32_t fan_seen;        /* the run's fan-out generation this conn has had (bcast.c) */
-	uint32_t ranks_gen;       /* the last reveal ranking that reached it (bcast.c) */
+	uint32_t fan_seen;        /* the run's fan-out generation this conn has had (fanout.c) */
+	uint32_t ranks_gen;       /* the last reveal ranking that reached it (board.c) */
 
 	/* player */
 	int64_t pid;
@@ -143,7 +143,7 @@ typedef struct crun {
 	int attached; /* timers initialized on the serving loop */
 
 	conn *members; /* every conn of this contest, any role */
-	/* the push being fanned out, a chunk per loop iteration (bcast.c) */
+	/* the push being fanned out, a chunk per loop iteration (fanout.c) */
 	frame *fan_frame;
 	int fan_mask;
 	conn *fan_cursor; /* next member to get it */
@@ -190,7 +190,7 @@ typedef struct arena {
 	struct listener *listener;
 
 	uv_timer_t tick;
-	uv_idle_t fanout; /* continues fan-outs between rounds of input (bcast.c) */
+	uv_idle_t fanout; /* continues fan-outs between rounds of input (fanout.c) */
 	uv_signal_t sigint, sigterm;
 	uv_timer_t drain;
 	int64_t stop_ms;
@@ -277,27 +277,40 @@ char *live_event_json(crun *r, const live_state *st, const cJSON *reveal); /* ma
 int live_fetch_reveal(crun *r, const live_state *st,
 		      void (*done)(crun *r, const live_state *st, cJSON *reveal, void *ud), void *ud);
 
-/* ------------------------------------------------------------ bcast.c */
+/* ------------------------------------------------------------ members.c */
+
+void members_add(crun *r, conn *c);
+void members_remove(crun *r, conn *c);
+conn *members_find_player(crun *r, int64_t pid);
+
+/* ------------------------------------------------------------ fanout.c */
 
 /* f to every member whose role is in roles_mask (1<<ROLE_*): a chunk now, the
  * rest in the next loop iterations, each member in order with its other output. */
-void bcast_run(crun *r, frame *f, int roles_mask);
-void bcast_catch_up(conn *c); /* before other output to c: the fan-out it has not had yet */
-int bcast_start(arena *a);
-void bcast_tick_now(arena *a); /* e.g. when Redis (re)connects: check and rebuild at once */
-int bcast_units_query(crun *r, store_cb cb, void *ud);
-cJSON *units_json(void *res /* PGresult* of bcast_units_query */);
-void bcast_stop(arena *a);
-void bcast_send_player_lb(conn *c, int64_t rank);
-void fmt_points(char *buf, size_t n, int64_t milli); /* thousandths -> shortest decimal */
-void bcast_send_stats(conn *c);
-int bcast_fetch_top(crun *r, int limit, void (*done)(crun *r, cJSON *top, int64_t players, void *ud),
+void fanout_push(crun *r, frame *f, int roles_mask);
+void fanout_catch_up(conn *c); /* before other output to c: the fan-out it has not had yet */
+int fanout_open(arena *a);
+void fanout_close(arena *a); /* finishes every fan-out in progress */
+
+/* ------------------------------------------------------------ board.c */
+
+int board_fetch_top(crun *r, int limit, void (*done)(crun *r, cJSON *top, int64_t players, void *ud),
 		    void *ud);
+void board_apply_top(crun *r, cJSON *top, int64_t players);
+void board_send_player(conn *c, int64_t rank);
 /* Every player's rank, after reveal (a frame, or NULL) in the same write. */
-void bcast_reveal_ranks(crun *r, frame *reveal);
-void run_add_member(crun *r, conn *c);
-void run_remove_member(crun *r, conn *c);
-conn *run_find_player(crun *r, int64_t pid);
+void board_reveal_ranks(crun *r, frame *reveal);
+void board_send_stats(conn *c);
+void board_push_stats(crun *r); /* to screens and hosts, when the counts changed */
+int board_units_query(crun *r, store_cb cb, void *ud);
+cJSON *board_units_json(void *res /* PGresult* of board_units_query */);
+void board_units_refresh(crun *r);
+
+/* ------------------------------------------------------------ tick.c */
+
+int tick_open(arena *a);
+void tick_now(arena *a); /* e.g. when Redis (re)connects: check and rebuild at once */
+void tick_close(arena *a);
 
 /* ------------------------------------------------------------ handlers */
 

@@ -32,7 +32,7 @@ static void viewer_welcome(conn *c, crun *r, const char *type, const char *rid)
 	cJSON_AddItemReferenceToObject(o, "contest", r->info);
 	conn_send_json(c, o);
 	live_send_snapshot(c);
-	bcast_send_stats(c);
+	board_send_stats(c);
 	if (r->lb_frame)
 		conn_send_slot(c, &c->slot_lb, r->lb_frame);
 	if (r->units_frame)
@@ -64,7 +64,7 @@ int host_auth(msg_ctx *x)
 	    !auth_token_equal(c->a->cfg.organizer_token, token))
 		return SA_E_FORBIDDEN;
 	c->role = ROLE_HOST;
-	run_add_member(r, c);
+	members_add(r, c);
 	viewer_welcome(c, r, "host_ok", x->rid);
 	return 0;
 }
@@ -78,7 +78,7 @@ int screen_watch(msg_ctx *x)
 	if (rc)
 		return rc;
 	c->role = ROLE_SCREEN;
-	run_add_member(r, c);
+	members_add(r, c);
 	viewer_welcome(c, r, "watching", x->rid);
 	return 0;
 }

@@ -189,8 +189,8 @@ frame *live_ack_frame(const crun *r, int qi, const char *rid, int64_t points, in
 		json_quote(rq + 6, rid);
 		strcat(rq, ",");
 	}
-	fmt_points(pts, sizeof pts, points);
-	fmt_points(sc, sizeof sc, score);
+	frame_points(pts, sizeof pts, points);
+	frame_points(sc, sizeof sc, score);
 	if (rank > 0)
 		snprintf(rk, sizeof rk, "%lld", (long long)rank);
 	return frame_printf("{\"type\":\"ack\",%s\"question_id\":%s,\"accepted\":true,\"points\":%s,"
@@ -252,7 +252,7 @@ static void push_all(crun *r, cJSON *obj)
 	frame *f = frame_from_json(obj);
 	cJSON_Delete(obj);
 	if (f) {
-		bcast_run(r, f, -1);
+		fanout_push(r, f, -1);
 		frame_unref(f);
 	}
 }
@@ -300,7 +300,7 @@ void live_apply(crun *r, const live_state *st, const cJSON *reveal)
 				   frame_from_json_del(live_question_msg(r, NULL, 0))};
 		frame *f = parts[0] && parts[1] ? frame_pack(parts, 2) : NULL;
 		if (f)
-			bcast_run(r, f, -1);
+			fanout_push(r, f, -1);
 		frame_unref(f);
 		frame_unref(parts[0]);
 		frame_unref(parts[1]);
@@ -313,13 +313,13 @@ void live_apply(crun *r, const live_state *st, const cJSON *reveal)
 		/* The answer (and everyone's rank) once its counts are known: see host.c. */
 		if (reveal && r->reveal_frame) {
 			/* players get it with their rank, in one write each */
-			bcast_run(r, r->reveal_frame, ~(1 << ROLE_PLAYER));
-			bcast_reveal_ranks(r, r->reveal_frame);
+			fanout_push(r, r->reveal_frame, ~(1 << ROLE_PLAYER));
+			board_reveal_ranks(r, r->reveal_frame);
 		}
 		break;
 	case PHASE_FINISHED:
 		if (!same)
-			bcast_reveal_ranks(r, NULL);
+			board_reveal_ranks(r, NULL);
 		break;
 	default:
 		break;

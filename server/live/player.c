@@ -66,7 +66,7 @@ static void send_welcome(join_req *j, int64_t rank)
 	if (c->wsi) {
 		conn_send_json(c, joined_msg(c, j->rid, j->token, j->resumed, rank));
 		live_send_snapshot(c);
-		bcast_send_player_lb(c, rank);
+		board_send_player(c, rank);
 	}
 	conn_unref(c);
 	join_req_free(j);
@@ -94,13 +94,13 @@ static void become_player(conn *c, crun *r, int64_t pid)
 	c->role = ROLE_PLAYER;
 	c->pid = pid;
 	/* One live connection per participant and process: the newest wins. */
-	conn *old = run_find_player(r, pid);
+	conn *old = members_find_player(r, pid);
 	if (old && old != c) {
-		run_remove_member(r, old);
+		members_remove(r, old);
 		old->role = ROLE_NONE;
 		conn_close(old, 4001, "resumed on another connection");
 	}
-	run_add_member(r, c);
+	members_add(r, c);
 }
 
 static void resume_lookup(join_req *j, const char *id);

@@ -106,3 +106,15 @@ void frame_unref(frame *f)
 	if (f && --f->refs == 0)
 		free(f);
 }
+
+void frame_points(char *buf, size_t n, int64_t milli)
+{
+	if (milli % 1000 == 0)
+		snprintf(buf, n, "%lld", (long long)(milli / 1000));
+	else {
+		snprintf(buf, n, "%.3f", (double)milli / 1000.0);
+		char *e = buf + strlen(buf);
+		while (e[-1] == '0')
+			*--e = '\0';
+	}
+}

@@ -9,6 +9,7 @@
 #define SKILLARENA_FRAME_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <cjson/cJSON.h>
 #include <libwebsockets.h>
@@ -35,5 +36,7 @@ static inline const char *frame_text(const frame *f) { return (const char *)f->b
 /* Appends f to o as wire bytes (a header unless f is already raw); returns the
  * bytes written, at most f->len + 10. */
 size_t frame_wire(unsigned char *o, const frame *f);
+/* Points in thousandths as the shortest decimal JSON number: 1500 -> "1.5". */
+void frame_points(char *buf, size_t n, int64_t milli);
 
 #endif

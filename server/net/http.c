@@ -230,7 +230,7 @@ static void contest_leaderboard(http_req *h, crun *r)
 		limit = (int)n;
 	}
 	h->refs++;
-	if (bcast_fetch_top(r, limit, leaderboard_done, h)) {
+	if (board_fetch_top(r, limit, leaderboard_done, h)) {
 		h->refs--;
 		http_error(h, SA_E_UNAVAILABLE, NULL);
 	}
@@ -244,7 +244,7 @@ static void units_done(arena *a, void *res, const char *err, void *ud)
 		http_error(h, SA_E_UNAVAILABLE, NULL);
 	else {
 		cJSON *o = cJSON_CreateObject();
-		cJSON_AddItemToObject(o, "top", units_json(res));
+		cJSON_AddItemToObject(o, "top", board_units_json(res));
 		http_json(h, 200, o);
 	}
 	http_unref(h);
@@ -253,7 +253,7 @@ static void units_done(arena *a, void *res, const char *err, void *ud)
 static void contest_units(http_req *h, crun *r)
 {
 	h->refs++;
-	if (bcast_units_query(r, units_done, h)) {
+	if (board_units_query(r, units_done, h)) {
 		h->refs--;
 		http_error(h, SA_E_UNAVAILABLE, NULL);
 	}

@@ -74,11 +74,11 @@ void conn_close(conn *c, int status, const char *reason)
 	lws_callback_on_writable(c->wsi);
 }
 
-/* A push still on its way to the contest's members goes first (bcast.c). */
+/* A push still on its way to the contest's members goes first (live/fanout.c). */
 static void catch_up(conn *c)
 {
 	if (c->run && c->run->fan_frame && c->fan_seen != c->run->fan_gen)
-		bcast_catch_up(c);
+		fanout_catch_up(c);
 }
 
 /* Nothing waiting to go out on c: a frame may be written at once. */
@@ -315,7 +315,7 @@ int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, v
 			conn *c = *pc;
 			*pc = NULL;
 			if (c->run)
-				run_remove_member(c->run, c);
+				members_remove(c->run, c);
 			c->wsi = NULL;
 			conn_drop_output(c);
 			conn_unref(c);

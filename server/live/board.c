@@ -1,0 +1,410 @@
+/*
+ * board.c - the leaderboard and the counts as the screens and players see
+ * them: the top N read from Redis (from PostgreSQL while Redis is incomplete
+ * or down), the shared leaderboard and stats frames, each player's own rank,
+ * and the units board.
+ *
+ * Players receive their own rank with each leaderboard: the shared top-N
+ * JSON is spliced into a small per-player frame (board_send_player); at a
+ * reveal and at the end every process fetches the whole ranking once and
+ * gives each of its players its rank (board_reveal_ranks). A player's
+ * `reveal` travels in the same write as its rank: one send per player
+ * rather than two, a fifth of the sends a question costs.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <hiredis/hiredis.h>
+#include <libpq-fe.h>
+
+#include "core/arena.h"
+
+/* ------------------------------------------------------------ leaderboard frames */
+
+/* The player's leaderboard, after prefix (a frame that must not be dropped,
+ * so the two go through the queue, not the newest-only slot) when given. */
+static void send_player_lb(conn *c, int64_t rank, frame *prefix)
+{
+	crun *r = c->run;
+	char score[32], rk[24];
+	if (!r || !c->wsi)
+		return;
+	frame_points(score, sizeof score, c->score_milli);
+	if (rank > 0)
+		snprintf(rk, sizeof rk, "%lld", (long long)rank);
+	else
+		snprintf(rk, sizeof rk, "null");
+	frame *f = frame_printf("{\"type\":\"leaderboard\",\"players\":%lld,\"top\":%s,"
+				"\"me\":{\"rank\":%s,\"score\":%s}}",
+				(long long)r->players, r->lb_top_json ? r->lb_top_json : "[]", rk, score);
+	if (f && prefix) {
+		frame *parts[2] = {prefix, f}, *both = frame_pack(parts, 2);
+		if (both) {
+			frame_unref(c->slot_lb); /* older than this one */
+			c->slot_lb = NULL;
+			conn_send(c, both);
+			frame_unref(both);
+		} else
+			conn_send(c, prefix);
+	} else if (f)
+		conn_send_slot(c, &c->slot_lb, f);
+	else if (prefix)
+		conn_send(c, prefix);
+	frame_unref(f);
+}
+
+void board_send_player(conn *c, int64_t rank) { send_player_lb(c, rank, NULL); }
+
+/* One board_reveal_ranks on its way: the reveal its players get with their rank. */
+typedef struct ranks_req {
+	crun *r;
+	frame *reveal;
+	uint32_t gen;
+} ranks_req;
+
+static void ranks_reply(arena *a, void *reply, void *ud)
+{
+	ranks_req *q = ud;
+	crun *r = q->r;
+	redisReply *rr = reply;
+	(void)a;
+	if (rr && rr->type == REDIS_REPLY_ARRAY) {
+		for (size_t i = 0; i < rr->elements; i++) {
+			conn *c = members_find_player(r, lb_member_pid(rr->element[i]->str));
+			if (c) {
+				c->ranks_gen = q->gen;
+				send_player_lb(c, (int64_t)i + 1, q->reveal);
+			}
+		}
+	}
+	/* Players not in the ranking (or no ranking: Redis down) still get the reveal. */
+	for (conn *c = r->members; c; c = c->next)
+		if (c->role == ROLE_PLAYER && c->ranks_gen != q->gen)
+			send_player_lb(c, 0, q->reveal);
+	frame_unref(q->reveal);
+	free(q);
+}
+
+/* The top N is read fresh first: a reveal pressed right after the last answer
+ * must not show players the board of the previous tick. */
+static void reveal_top(crun *r, cJSON *top, int64_t players, void *ud)
+{
+	char key[256];
+	if (r->tick_busy > 0)
+		r->tick_busy--;
+	board_apply_top(r, top, players);
+	board_push_stats(r);
+	lb_key(r->a, key, sizeof key, r, "lb");
+	if (lb_command(r->a, ranks_reply, ud, "ZREVRANGE %s 0 -1", key))
+		ranks_reply(r->a, NULL, ud);
+}
+
+void board_reveal_ranks(crun *r, frame *reveal)
+{
+	if (!r->nplayers_local)
+		return;
+	ranks_req *q = calloc(1, sizeof *q);
+	if (!q) {
+		if (reveal)
+			fanout_push(r, reveal, 1 << ROLE_PLAYER);
+		return;
+	}
+	q->r = r;
+	q->reveal = reveal ? frame_ref(reveal) : NULL;
+	q->gen = ++r->ranks_gen;
+	r->tick_busy++;
+	if (board_fetch_top(r, r->a->cfg.lb_top > 0 ? r->a->cfg.lb_top : 10, reveal_top, q)) {
+		r->tick_busy--;
+		ranks_reply(r->a, NULL, q);
+	}
+}
+
+/* ------------------------------------------------------------ top N */
+
+typedef struct top_req {
+	crun *r;
+	int limit;
+	void (*done)(crun *r, cJSON *top, int64_t players, void *ud);
+	void *ud;
+	int64_t players;
+	int n;
+	int64_t *pid;
+	int64_t *score;
+} top_req;
+
+static void top_finish(top_req *t, cJSON *top)
+{
+	t->done(t->r, top, t->players, t->ud);
+	cJSON_Delete(top);
+	free(t->pid);
+	free(t->score);
+	free(t);
+}
+
+static cJSON *top_entry(int rank, int64_t pid, const char *name, const char *unit, int64_t milli)
+{
+	cJSON *e = cJSON_CreateObject();
+	cJSON_AddNumberToObject(e, "rank", rank);
+	cJSON_AddNumberToObject(e, "participant_id", (double)pid);
+	cJSON_AddStringToObject(e, "name", name);
+	cJSON_AddStringToObject(e, "unit", unit);
+	cJSON_AddNumberToObject(e, "score", (double)milli / 1000.0);
+	return e;
+}
+
+static void top_names(arena *a, void *reply, void *ud)
+{
+	top_req *t = ud;
+	redisReply *rr = reply;
+	cJSON *top = cJSON_CreateArray();
+	(void)a;
+	for (int i = 0; i < t->n; i++) {
+		char name[256] = "", *unit = "";
+		if (rr && rr->type == REDIS_REPLY_ARRAY && (size_t)i < rr->elements &&
+		    rr->element[i]->type == REDIS_REPLY_STRING) {
+			snprintf(name, sizeof name, "%s", rr->element[i]->str);
+			char *tab = strchr(name, '\t');
+			if (tab) {
+				*tab = '\0';
+				unit = tab + 1;
+			}
+		}
+		cJSON_AddItemToArray(top, top_entry(i + 1, t->pid[i], name, unit, t->score[i]));
+	}
+	top_finish(t, top);
+}
+
+static void top_ids(arena *a, void *reply, void *ud)
+{
+	top_req *t = ud;
+	redisReply *rr = reply;
+	if (!rr || rr->type != REDIS_REPLY_ARRAY) {
+		top_finish(t, NULL);
+		return;
+	}
+	t->n = (int)(rr->elements / 2);
+	t->pid = calloc((size_t)t->n + 1, sizeof *t->pid);
+	t->score = calloc((size_t)t->n + 1, sizeof *t->score);
+	const char **argv = calloc((size_t)t->n + 2, sizeof *argv);
+	char key[256];
+	lb_key(a, key, sizeof key, t->r, "who");
+	argv[0] = "HMGET";
+	argv[1] = key;
+	for (int i = 0; i < t->n; i++) {
+		t->pid[i] = lb_member_pid(rr->element[2 * i]->str);
+		t->score[i] = lb_score_from_z(strtod(rr->element[2 * i + 1]->str, NULL));
+		argv[2 + i] = rr->element[2 * i]->str;
+	}
+	if (!t->n || lb_commandv(a, top_names, t, t->n + 2, argv, NULL))
+		top_names(a, NULL, t);
+	free(argv);
+}
+
+static void top_count(arena *a, void *reply, void *ud)
+{
+	top_req *t = ud;
+	redisReply *rr = reply;
+	(void)a;
+	if (rr && rr->type == REDIS_REPLY_INTEGER)
+		t->players = rr->integer;
+}
+
+/* PostgreSQL fallback when Redis is down: the same order as the sorted set. */
+static void top_pg(arena *a, void *res, const char *err, void *ud)
+{
+	top_req *t = ud;
+	(void)a;
+	if (err || !res) {
+		top_finish(t, NULL);
+		return;
+	}
+	cJSON *top = cJSON_CreateArray();
+	int n = PQntuples(res);
+	for (int i = 0; i < n; i++) {
+		t->players = atoll(PQgetvalue(res, i, 4));
+		cJSON_AddItemToArray(top,
+				     top_entry(i + 1, atoll(PQgetvalue(res, i, 0)), PQgetvalue(res, i, 1),
+					       PQgetvalue(res, i, 2), atoll(PQgetvalue(res, i, 3))));
+	}
+	top_finish(t, top);
+}
+
+static int top_from_pg(top_req *t)
+{
+	crun *r = t->r;
+	char cid[24], lim[16];
+	snprintf(cid, sizeof cid, "%lld", (long long)r->contest_id);
+	snprintf(lim, sizeof lim, "%d", t->limit);
+	const char *p[2] = {cid, lim};
+	return store_query(r->a,
+			   "SELECT id, name, unit, score_milli, count(*) OVER () FROM participants "
+			   "WHERE contest_id = $1 ORDER BY score_milli DESC, reached_ds, id LIMIT $2",
+			   2, p, top_pg, t);
+}
+
+/* Redis is complete for this contest (its "ok" key exists): read it; else
+ * answer from PostgreSQL and have Redis rebuilt. */
+static void top_exists(arena *a, void *reply, void *ud)
+{
+	top_req *t = ud;
+	redisReply *rr = reply;
+	char key[256], stop[16];
+	if (rr && rr->type == REDIS_REPLY_INTEGER && rr->integer == 1) {
+		lb_key(a, key, sizeof key, t->r, "lb");
+		snprintf(stop, sizeof stop, "%d", t->limit - 1);
+		if (!lb_command(a, top_count, t, "ZCARD %s", key) &&
+		    !lb_command(a, top_ids, t, "ZREVRANGE %s 0 %s WITHSCORES", key, stop))
+			return;
+	} else if (rr)
+		lb_rebuild(t->r);
+	if (top_from_pg(t))
+		top_finish(t, NULL);
+}
+
+int board_fetch_top(crun *r, int limit, void (*done)(crun *r, cJSON *top, int64_t players, void *ud),
+		    void *ud)
+{
+	arena *a = r->a;
+	char key[256];
+	top_req *t = calloc(1, sizeof *t);
+	if (!t)
+		return -1;
+	t->r = r;
+	t->limit = limit;
+	t->done = done;
+	t->ud = ud;
+	t->players = r->players;
+	lb_key(a, key, sizeof key, r, "ok");
+	if (!lb_command(a, top_exists, t, "EXISTS %s", key))
+		return 0;
+	if (top_from_pg(t)) {
+		free(t);
+		return -1;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------ stats */
+
+static frame *stats_frame(crun *r)
+{
+	return frame_printf("{\"type\":\"stats\",\"players\":%lld,\"online\":%lld,\"answered\":%lld}",
+			    (long long)r->players, (long long)r->online, (long long)r->answered);
+}
+
+void board_send_stats(conn *c)
+{
+	frame *f = stats_frame(c->run);
+	conn_send_slot(c, &c->slot_stats, f);
+	frame_unref(f);
+}
+
+void board_push_stats(crun *r)
+{
+	if (!r->stats_dirty)
+		return;
+	r->stats_dirty = 0;
+	frame *f = stats_frame(r);
+	for (conn *c = r->members; c; c = c->next)
+		if (c->role == ROLE_HOST || c->role == ROLE_SCREEN)
+			conn_send_slot(c, &c->slot_stats, f);
+	frame_unref(f);
+}
+
+/* A fresh top N (NULL: none could be read) and player count: the shared
+ * leaderboard frame, pushed to screens and hosts when it changed. */
+void board_apply_top(crun *r, cJSON *top, int64_t players)
+{
+	if (players != r->players) {
+		r->players = players;
+		r->stats_dirty = 1;
+	}
+	if (!top)
+		return;
+	char *json = cJSON_PrintUnformatted(top);
+	if (json && (!r->lb_top_json || strcmp(json, r->lb_top_json))) {
+		free(r->lb_top_json);
+		r->lb_top_json = strdup(json);
+		frame *f = frame_printf("{\"type\":\"leaderboard\",\"players\":%lld,\"top\":%s}",
+					(long long)r->players, json);
+		frame_unref(r->lb_frame);
+		r->lb_frame = f;
+		for (conn *c = r->members; c; c = c->next)
+			if (c->role == ROLE_HOST || c->role == ROLE_SCREEN)
+				conn_send_slot(c, &c->slot_lb, f);
+	}
+	cJSON_free(json);
+}
+
+/* ------------------------------------------------------------ units */
+
+/*
+ * The workshop/enterprise board ("leaderboards": {"unit": true}): units
+ * ranked by their members' average score, then by size. Computed by one
+ * GROUP BY over the contest's participants in PostgreSQL (indexed, exact,
+ * nothing to rebuild), at most once a second and only while screens or hosts
+ * watch on this process.
+ */
+#define UNITS_TOP 10
+
+static const char units_sql[] =
+	"SELECT unit, count(*), sum(score_milli), round(avg(score_milli)) AS avg FROM participants "
+	"WHERE contest_id = $1 AND unit <> '' GROUP BY unit ORDER BY avg DESC, count(*) DESC, unit LIMIT $2";
+
+cJSON *board_units_json(void *res)
+{
+	cJSON *top = cJSON_CreateArray();
+	for (int i = 0; i < PQntuples(res); i++) {
+		cJSON *e = cJSON_CreateObject();
+		cJSON_AddNumberToObject(e, "rank", i + 1);
+		cJSON_AddStringToObject(e, "unit", PQgetvalue(res, i, 0));
+		cJSON_AddNumberToObject(e, "players", atof(PQgetvalue(res, i, 1)));
+		cJSON_AddNumberToObject(e, "score", atof(PQgetvalue(res, i, 2)) / 1000.0);
+		cJSON_AddNumberToObject(e, "average", atof(PQgetvalue(res, i, 3)) / 1000.0);
+		cJSON_AddItemToArray(top, e);
+	}
+	return top;
+}
+
+static void units_rows(arena *a, void *res, const char *err, void *ud)
+{
+	crun *r = ud;
+	(void)a;
+	r->units_busy = 0;
+	if (err || !res)
+		return;
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "type", "units");
+	cJSON_AddItemToObject(o, "top", board_units_json(res));
+	frame *f = frame_from_json(o);
+	cJSON_Delete(o);
+	if (!f)
+		return;
+	if (r->units_frame && r->units_frame->len == f->len &&
+	    !memcmp(frame_text(r->units_frame), frame_text(f), f->len)) {
+		frame_unref(f);
+		return;
+	}
+	frame_unref(r->units_frame);
+	r->units_frame = f;
+	fanout_push(r, f, (1 << ROLE_HOST) | (1 << ROLE_SCREEN));
+}
+
+int board_units_query(crun *r, store_cb cb, void *ud)
+{
+	char cid[24], lim[16];
+	snprintf(cid, sizeof cid, "%lld", (long long)r->contest_id);
+	snprintf(lim, sizeof lim, "%d", UNITS_TOP);
+	const char *p[2] = {cid, lim};
+	return store_query(r->a, units_sql, 2, p, cb, ud);
+}
+
+/* Queries the units board and pushes it to screens and hosts if it changed. */
+void board_units_refresh(crun *r)
+{
+	if (r->units_busy)
+		return;
+	r->units_busy = 1;
+	if (board_units_query(r, units_rows, r))
+		r->units_busy = 0;
+}

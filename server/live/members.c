@@ -1,0 +1,111 @@
+/*
+ * members.c - who is in each contest on this process: every connection of a
+ * contest (any role) in one list, and its players also in an open-addressing
+ * table by participant id (resume on another connection, reveal ranks).
+ */
+#include <stdlib.h>
+
+#include "core/arena.h"
+
+static size_t ptab_slot(const crun *r, int64_t pid)
+{
+	uint64_t h = (uint64_t)pid * 0x9E3779B97F4A7C15ull;
+	return (size_t)(h >> 20) & (r->pcap - 1);
+}
+
+static void ptab_put(crun *r, conn *c);
+
+static void ptab_grow(crun *r)
+{
+	conn **old = r->ptab;
+	size_t oldcap = r->pcap;
+	r->pcap = oldcap ? oldcap * 2 : 64;
+	r->ptab = calloc(r->pcap, sizeof *r->ptab);
+	r->pcount = 0;
+	for (size_t i = 0; i < oldcap; i++)
+		if (old[i])
+			ptab_put(r, old[i]);
+	free(old);
+}
+
+static void ptab_put(crun *r, conn *c)
+{
+	if ((r->pcount + 1) * 2 > r->pcap)
+		ptab_grow(r);
+	size_t i = ptab_slot(r, c->pid);
+	while (r->ptab[i] && r->ptab[i]->pid != c->pid)
+		i = (i + 1) & (r->pcap - 1);
+	if (!r->ptab[i])
+		r->pcount++;
+	r->ptab[i] = c;
+}
+
+static void ptab_del(crun *r, int64_t pid)
+{
+	if (!r->pcap)
+		return;
+	size_t i = ptab_slot(r, pid);
+	while (r->ptab[i] && r->ptab[i]->pid != pid)
+		i = (i + 1) & (r->pcap - 1);
+	if (!r->ptab[i])
+		return;
+	r->ptab[i] = NULL;
+	r->pcount--;
+	/* Re-insert the rest of the cluster (linear probing deletion). */
+	for (size_t j = (i + 1) & (r->pcap - 1); r->ptab[j]; j = (j + 1) & (r->pcap - 1)) {
+		conn *c = r->ptab[j];
+		r->ptab[j] = NULL;
+		r->pcount--;
+		ptab_put(r, c);
+	}
+}
+
+conn *members_find_player(crun *r, int64_t pid)
+{
+	if (!r->pcap)
+		return NULL;
+	for (size_t i = ptab_slot(r, pid); r->ptab[i]; i = (i + 1) & (r->pcap - 1))
+		if (r->ptab[i]->pid == pid)
+			return r->ptab[i];
+	return NULL;
+}
+
+void members_add(crun *r, conn *c)
+{
+	c->run = r;
+	c->fan_seen = r->fan_gen; /* its snapshot includes the push in progress */
+	c->prev = NULL;
+	c->next = r->members;
+	if (r->members)
+		r->members->prev = c;
+	r->members = c;
+	if (c->role == ROLE_PLAYER) {
+		r->nplayers_local++;
+		ptab_put(r, c);
+	} else
+		r->nviewers_local++;
+	r->stats_dirty = 1;
+}
+
+void members_remove(crun *r, conn *c)
+{
+	if (c->run != r)
+		return;
+	if (r->fan_cursor == c)
+		r->fan_cursor = c->next;
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		r->members = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	c->prev = c->next = NULL;
+	if (c->role == ROLE_PLAYER) {
+		r->nplayers_local--;
+		if (members_find_player(r, c->pid) == c)
+			ptab_del(r, c->pid);
+	} else if (c->role != ROLE_NONE)
+		r->nviewers_local--;
+	r->stats_dirty = 1;
+	/* c->run stays set: in-flight replies still know the contest. */
+}
