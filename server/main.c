@@ -16,6 +16,7 @@
 
 #include "cli.h"
 #include "core/arena.h"
+#include "live/validate.h"
 
 /* ------------------------------------------------------------ contests */
 
@@ -30,21 +31,21 @@ static int load_file(arena *a, const char *path, int *failed)
 		return -1;
 	}
 	contest_diag_free(&diag);
-	if (arena_find_run(a, def->code)) {
+	if (run_find(a, def->code)) {
 		sa_log(LL_ERROR, "%s: contest code %s is loaded twice", path, def->code);
 		contest_free(def);
 		(*failed)++;
 		return -1;
 	}
-	crun **runs = realloc(a->runs, sizeof *runs * (size_t)(a->nruns + 1));
-	if (runs)
-		a->runs = runs;
-	crun *r = runs ? run_new(a, def) : NULL;
+	crun *r = run_new(a, def);
 	if (!r) {
 		contest_free(def);
 		return -1;
 	}
-	a->runs[a->nruns++] = r;
+	if (run_add(a, r)) {
+		run_free(r);
+		return -1;
+	}
 	return 0;
 }
 
@@ -87,15 +88,6 @@ static int load_contests(arena *a, const char *list)
 	}
 	free(copy);
 	return failed ? -1 : 0;
-}
-
-static void free_runs(arena *a)
-{
-	for (int i = 0; i < a->nruns; i++)
-		run_free(a->runs[i]);
-	free(a->runs);
-	a->runs = NULL;
-	a->nruns = 0;
 }
 
 /* ------------------------------------------------------------ serve */
@@ -222,7 +214,7 @@ int server_run(arena *a)
 		rc = 1;
 	} else {
 		for (int i = 0; i < a->nruns; i++)
-			live_attach(a->runs[i]);
+			run_attach(a->runs[i]);
 		live_reload_all(a); /* also fetches the reveal of a contest stopped in phase reveal */
 		sa_log(LL_INFO, "listening on port %d (%d contests, web %s)", a->cfg.port, a->nruns,
 		       a->cfg.web);
@@ -243,7 +235,7 @@ int server_run(arena *a)
 	answer_release(a);
 	player_release(a);
 	for (int i = 0; i < a->nruns; i++)
-		live_detach(a->runs[i]);
+		run_detach(a->runs[i]);
 	lb_close(a);
 	store_close(a);
 	uv_signal_stop(&a->sigint);
@@ -414,8 +406,14 @@ static int cmd_reset(arena *a, int argc, char **argv)
 				"deletes every participant and answer of the contest\n");
 		return 2;
 	}
+	char norm[17];
+	if (validate_code(code, norm)) {
+		fprintf(stderr, "skillarena reset: '%s' is not a contest code (4-16 letters and digits)\n",
+			code);
+		return 2;
+	}
 	return migrate_reset_contest(a->cfg.pg, a->cfg.redis, a->cfg.redis_password, a->cfg.redis_prefix,
-				     code, if_finished)
+				     norm, if_finished)
 		       ? 1
 		       : 0;
 }
@@ -511,7 +509,7 @@ int main(int argc, char **argv)
 		}
 	fprintf(stderr, "skillarena: unknown command '%s' (see skillarena --help)\n", argv[1]);
 out:
-	free_runs(&a);
+	run_free_all(&a);
 	if (a.eng)
 		score_engine_free(a.eng);
 	auth_release();

@@ -169,8 +169,6 @@ typedef struct crun {
 	int rebuilding;
 } crun;
 
-crun *arena_find_run(struct arena *a, const char *code);
-
 /* ------------------------------------------------------------ the arena */
 
 typedef struct arena {
@@ -201,6 +199,17 @@ typedef struct arena {
 	int64_t stat_commits;            /* answer group commits (stat_acks / stat_commits = batch size) */
 } arena;
 
+/* ------------------------------------------------------------ run.c */
+
+crun *run_new(arena *a, contest_def *def); /* takes def */
+void run_free(crun *r);
+int run_add(arena *a, crun *r); /* one more contest of this process */
+void run_attach(crun *r);       /* on the serving loop: its timers and its state */
+void run_detach(crun *r);
+/* The contest with this code (any case), NULL when none or not a code. */
+crun *run_find(arena *a, const char *code);
+void run_free_all(arena *a);
+
 /* ------------------------------------------------------------ store.c */
 
 /* Called once per query with the result (NULL and err set when the query could
@@ -227,8 +236,8 @@ int migrate_apply(const char *conninfo, const char *sql_dir);
 int migrate_load_contests(const char *conninfo, crun **runs, int nruns);
 /* Synchronous: 1 when a contest with this code is in PostgreSQL, 0 when not, -1 on error. */
 int migrate_contest_exists(const char *conninfo, const char *code);
-/* Synchronous: deletes a contest's participants/answers and Redis keys, back to the lobby.
- * redis_password: sent with AUTH first (NULL or empty: none). */
+/* Synchronous: deletes a contest's participants/answers and Redis keys, back to the lobby
+ * (code: normalized). redis_password: sent with AUTH first (NULL or empty: none). */
 int migrate_reset_contest(const char *conninfo, const char *redis, const char *redis_password,
 			  const char *prefix, const char *code, int only_if_finished);
 
@@ -254,10 +263,6 @@ void lb_rebuild(crun *r);
 
 /* ------------------------------------------------------------ live.c */
 
-int live_init(crun *r);
-void live_attach(crun *r); /* on the serving loop: its timers and its state */
-void live_detach(crun *r);
-void live_release(crun *r);
 /* Applies a state read from PostgreSQL or received from another process. */
 void live_apply(crun *r, const live_state *st, const cJSON *reveal);
 void live_on_event(arena *a, const char *json, size_t len);
@@ -346,8 +351,6 @@ int store_busy(arena *a); /* queries queued or in flight */
 
 /* rc 0: r is served; SA_E_INVALID_FIELD: problems lists why (a JSON array, borrowed). */
 typedef void (*admin_done_cb)(arena *a, crun *r, int rc, cJSON *problems, void *ud);
-crun *run_new(arena *a, contest_def *def);
-void run_free(crun *r);
 /* Validates a contest (JSON text), stores it, serves it, off the loop; done gets the outcome. */
 int admin_load(arena *a, const char *name, const char *json, size_t len, int announce, admin_done_cb done,
 	       void *ud);

@@ -14,7 +14,6 @@
 #include <libpq-fe.h>
 
 #include "core/arena.h"
-#include "live/validate.h"
 
 typedef struct host_req {
 	conn *c;
@@ -41,11 +40,10 @@ static void viewer_welcome(conn *c, crun *r, const char *type, const char *rid)
 
 static crun *find_run_field(msg_ctx *x, int *rc)
 {
-	char code[17];
 	const char *jcode = msg_string(x, "code", 1, rc);
 	if (*rc)
 		return NULL;
-	crun *r = validate_code(jcode, code) ? NULL : arena_find_run(x->c->a, code);
+	crun *r = run_find(x->c->a, jcode);
 	if (!r)
 		*rc = SA_E_UNKNOWN_CONTEST;
 	return r;

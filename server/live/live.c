@@ -14,124 +14,10 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include <libpq-fe.h>
 
 #include "core/arena.h"
-
-crun *arena_find_run(arena *a, const char *code)
-{
-	for (int i = 0; i < a->nruns; i++)
-		if (!strcasecmp(a->runs[i]->code, code))
-			return a->runs[i];
-	return NULL;
-}
-
-static const char *phases[] = {"lobby", "question", "reveal", "finished"};
-
-const char *phase_name(live_phase p) { return phases[p]; }
-
-int phase_parse(const char *s, live_phase *out)
-{
-	for (int i = 0; i < 4; i++)
-		if (!strcmp(s, phases[i])) {
-			*out = (live_phase)i;
-			return 0;
-		}
-	return -1;
-}
-
-/* A language map from a string or a map: {"zh-CN": "..."}. */
-static cJSON *langmap(const cJSON *v)
-{
-	if (cJSON_IsString(v)) {
-		cJSON *m = cJSON_CreateObject();
-		cJSON_AddStringToObject(m, "zh-CN", v->valuestring);
-		return m;
-	}
-	return v ? cJSON_Duplicate(v, 1) : NULL;
-}
-
-int live_init(crun *r)
-{
-	contest_def *d = r->def;
-	snprintf(r->code, sizeof r->code, "%s", d->code);
-	r->nq = (int)d->nquestions;
-	r->qs = calloc((size_t)(r->nq ? r->nq : 1), sizeof *r->qs);
-	if (!r->qs)
-		return -1;
-	for (int i = 0; i < r->nq; i++) {
-		const contest_question *cq = &d->questions[i];
-		run_question *q = &r->qs[i];
-		cJSON *m = cJSON_CreateObject();
-		q->cq = cq;
-		cJSON_AddStringToObject(m, "type", "question");
-		cJSON_AddStringToObject(m, "id", cq->id);
-		cJSON_AddNumberToObject(m, "index", i);
-		cJSON_AddNumberToObject(m, "count", r->nq);
-		cJSON_AddStringToObject(m, "qtype", score_question_type(cq->compiled));
-		cJSON_AddItemToObject(m, "text", langmap(cJSON_GetObjectItemCaseSensitive(cq->def, "text")));
-		score_public_fields(cq->compiled, m);
-		cJSON_AddNumberToObject(m, "points", (double)score_question_max_milli(cq->compiled) / 1000.0);
-		cJSON_AddNumberToObject(m, "time_limit_ms", (double)cq->time_limit_ms);
-		q->public_msg = m;
-		cJSON *id = cJSON_CreateString(cq->id);
-		q->id_json = id ? cJSON_PrintUnformatted(id) : NULL;
-		cJSON_Delete(id);
-		if (!q->id_json)
-			return -1;
-		q->reveal_answer = score_reveal_answer(cq->compiled);
-		q->explanation = langmap(cJSON_GetObjectItemCaseSensitive(cq->def, "explanation"));
-		q->noptions = score_question_noptions(cq->compiled);
-	}
-	r->info = cJSON_CreateObject();
-	cJSON_AddStringToObject(r->info, "code", r->code);
-	cJSON_AddItemToObject(r->info, "title", langmap(d->title));
-	cJSON_AddStringToObject(r->info, "mode", d->mode ? d->mode : "live");
-	cJSON_AddNumberToObject(r->info, "question_count", r->nq);
-	r->st.qindex = -1;
-	return 0;
-}
-
-void live_release(crun *r)
-{
-	for (int i = 0; i < r->nq; i++) {
-		cJSON_Delete(r->qs[i].public_msg);
-		cJSON_free(r->qs[i].id_json);
-		cJSON_Delete(r->qs[i].reveal_answer);
-		cJSON_Delete(r->qs[i].explanation);
-	}
-	free(r->qs);
-	cJSON_Delete(r->info);
-	frame_unref(r->lb_frame);
-	frame_unref(r->units_frame);
-	frame_unref(r->reveal_frame);
-	free(r->lb_top_json);
-	free(r->ptab);
-}
-
-void live_attach(crun *r)
-{
-	uv_timer_init(r->a->loop, &r->deadline_timer);
-	uv_timer_init(r->a->loop, &r->reveal_timer);
-	r->deadline_timer.data = r->reveal_timer.data = r;
-	r->attached = 1;
-	live_state st = r->st;
-	r->st.seq = -1; /* apply what PostgreSQL said, whatever its seq */
-	live_apply(r, &st, NULL);
-}
-
-void live_detach(crun *r)
-{
-	if (!r->attached)
-		return;
-	r->attached = 0;
-	uv_timer_stop(&r->deadline_timer);
-	uv_timer_stop(&r->reveal_timer);
-	uv_close((uv_handle_t *)&r->deadline_timer, NULL);
-	uv_close((uv_handle_t *)&r->reveal_timer, NULL);
-}
 
 int live_question_open(crun *r, int qindex, int64_t at_ms)
 {
@@ -340,7 +226,7 @@ void live_on_event(arena *a, const char *json, size_t len)
 		cJSON_Delete(e);
 		return;
 	}
-	if (!cJSON_IsString(code) || !cJSON_IsString(phase) || !(r = arena_find_run(a, code->valuestring)) ||
+	if (!cJSON_IsString(code) || !cJSON_IsString(phase) || !(r = run_find(a, code->valuestring)) ||
 	    phase_parse(phase->valuestring, &st.phase)) {
 		cJSON_Delete(e);
 		return;

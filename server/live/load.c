@@ -29,40 +29,6 @@ typedef struct load_job {
 	void *ud;
 } load_job;
 
-crun *run_new(arena *a, contest_def *def)
-{
-	crun *r = calloc(1, sizeof *r);
-	if (!r)
-		return NULL;
-	r->a = a;
-	r->def = def;
-	if (live_init(r)) {
-		free(r);
-		return NULL;
-	}
-	return r;
-}
-
-void run_free(crun *r)
-{
-	live_release(r);
-	contest_free(r->def);
-	free(r);
-}
-
-/* Adds a loaded run to the serving arena: its timer, its state, its Redis keys. */
-static int run_attach(arena *a, crun *r)
-{
-	crun **runs = realloc(a->runs, sizeof *runs * (size_t)(a->nruns + 1));
-	if (!runs)
-		return -1;
-	a->runs = runs;
-	a->runs[a->nruns++] = r;
-	live_attach(r);
-	lb_rebuild(r);
-	return 0;
-}
-
 /* On the thread pool: parse and validate (bank files are read here), then store. */
 static void load_work(uv_work_t *w)
 {
@@ -112,13 +78,15 @@ static void load_after(uv_work_t *w, int status)
 	crun *r = j->r;
 	int rc = status < 0 ? SA_E_INTERNAL : j->rc;
 	cJSON *problems = rc == SA_E_INVALID_FIELD ? problems_json(&j->diag) : NULL;
-	if (!rc && (a->stopping || arena_find_run(a, r->code)))
+	if (!rc && (a->stopping || run_find(a, r->code)))
 		rc = SA_E_CONFLICT; /* loaded meanwhile by another request or event */
-	if (!rc && run_attach(a, r))
-		rc = SA_E_INTERNAL;
+	if (!rc)
+		rc = run_add(a, r);
 	if (rc && r)
 		run_free(r);
 	else if (!rc) {
+		run_attach(r); /* its timers, its state, its Redis keys */
+		lb_rebuild(r);
 		sa_log(LL_INFO, "contest %s loaded while serving (%d questions)", r->code, r->nq);
 		if (j->announce) {
 			char ev[128];
@@ -173,7 +141,7 @@ int admin_load(arena *a, const char *name, const char *json, size_t len, int ann
 static void definition_row(arena *a, void *res, const char *err, void *ud)
 {
 	char *code = ud, name[128];
-	if (!err && PQntuples(res) == 1 && !arena_find_run(a, code)) {
+	if (!err && PQntuples(res) == 1 && !run_find(a, code)) {
 		const char *json = PQgetvalue(res, 0, 0);
 		snprintf(name, sizeof name, "%s/%s.json", admin_contest_dir(a), code);
 		if (admin_load(a, name, json, strlen(json), 0, NULL, NULL))
@@ -184,7 +152,7 @@ static void definition_row(arena *a, void *res, const char *err, void *ud)
 
 void admin_on_announce(arena *a, const char *code)
 {
-	if (arena_find_run(a, code))
+	if (run_find(a, code))
 		return;
 	char *copy = strdup(code);
 	const char *p[1] = {code};

@@ -299,7 +299,6 @@ int player_join(msg_ctx *x)
 {
 	conn *c = x->c;
 	int rc = 0;
-	char code[17];
 	char *name = NULL, *unit = NULL, *emp = NULL;
 
 	if (c->busy)
@@ -317,9 +316,7 @@ int player_join(msg_ctx *x)
 		conn_send_error(c, rc, x->rid, "employee_no, unit");
 		return 0;
 	}
-	if (validate_code(jcode, code))
-		return SA_E_UNKNOWN_CONTEST;
-	crun *r = arena_find_run(c->a, code);
+	crun *r = run_find(c->a, jcode);
 	if (!r)
 		return SA_E_UNKNOWN_CONTEST;
 	if (r->st.phase == PHASE_FINISHED)
@@ -384,7 +381,7 @@ static void resume_done(arena *a, void *res, const char *err, void *ud)
 		join_req_free(j);
 		return;
 	}
-	crun *r = arena_find_run(a, PQgetvalue(res, 0, 6));
+	crun *r = run_find(a, PQgetvalue(res, 0, 6));
 	if (!r) {
 		conn_send_error(c, SA_E_UNKNOWN_CONTEST, j->rid[0] ? j->rid : NULL, NULL);
 		conn_unref(c);

@@ -15,7 +15,6 @@
 #include <qrencode.h>
 
 #include "core/arena.h"
-#include "live/validate.h"
 
 typedef struct http_req {
 	arena *a;
@@ -287,14 +286,14 @@ static void contest_qr(http_req *h, crun *r)
 
 static int route_contests(http_req *h, const char *rest)
 {
-	char code[17], raw[32];
+	char raw[32];
 	const char *slash = strchr(rest, '/');
 	size_t n = slash ? (size_t)(slash - rest) : strlen(rest);
 	if (!n || n >= sizeof raw)
 		return SA_E_NOT_FOUND;
 	memcpy(raw, rest, n);
 	raw[n] = '\0';
-	crun *r = validate_code(raw, code) ? NULL : arena_find_run(h->a, code);
+	crun *r = run_find(h->a, raw);
 	if (!r) {
 		http_error(h, SA_E_UNKNOWN_CONTEST, NULL);
 		return 0;

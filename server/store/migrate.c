@@ -230,16 +230,9 @@ int migrate_reset_contest(const char *conninfo, const char *redis, const char *r
 			  const char *prefix, const char *code, int only_if_finished)
 {
 	PGconn *pg = connect_sync(conninfo);
-	char upper[32];
-	size_t n = strlen(code);
 	if (!pg)
 		return -1;
-	if (n >= sizeof upper)
-		n = sizeof upper - 1;
-	for (size_t i = 0; i < n; i++)
-		upper[i] = (char)(code[i] >= 'a' && code[i] <= 'z' ? code[i] - 32 : code[i]);
-	upper[n] = '\0';
-	const char *p[1] = {upper};
+	const char *p[1] = {code};
 	PGresult *r =
 		PQexecParams(pg, "SELECT phase FROM contests WHERE code = $1", 1, NULL, p, NULL, NULL, 0);
 	if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1) {
@@ -248,7 +241,7 @@ int migrate_reset_contest(const char *conninfo, const char *redis, const char *r
 			PQfinish(pg);
 			return 0;
 		}
-		fprintf(stderr, "reset: unknown contest code '%s'\n", upper);
+		fprintf(stderr, "reset: unknown contest code '%s'\n", code);
 		PQclear(r);
 		PQfinish(pg);
 		return -1;
@@ -305,7 +298,7 @@ int migrate_reset_contest(const char *conninfo, const char *redis, const char *r
 				"reset: redis %s refused the connection (%s): contest %s is reset in "
 				"PostgreSQL but its Redis keys remain; check redis-password-file and run "
 				"reset again\n",
-				redis, rr ? rr->str : rc2->errstr, upper);
+				redis, rr ? rr->str : rc2->errstr, code);
 			freeReplyObject(rr);
 			redisFree(rc2);
 			return -1;
@@ -313,7 +306,7 @@ int migrate_reset_contest(const char *conninfo, const char *redis, const char *r
 		freeReplyObject(rr);
 		if (db)
 			freeReplyObject(redisCommand(rc2, "SELECT %d", db));
-		snprintf(pattern, sizeof pattern, "%s%s:*", prefix, upper);
+		snprintf(pattern, sizeof pattern, "%s%s:*", prefix, code);
 		char cursor[32] = "0";
 		do {
 			rr = redisCommand(rc2, "SCAN %s MATCH %s COUNT 1000", cursor, pattern);
@@ -329,10 +322,10 @@ int migrate_reset_contest(const char *conninfo, const char *redis, const char *r
 	} else
 		fprintf(stderr,
 			"reset: redis %s unreachable; its keys of %s will be rebuilt by the servers\n", redis,
-			upper);
+			code);
 	if (rc2)
 		redisFree(rc2);
-	sa_log(LL_INFO, "contest %s reset: no participants, phase lobby", upper);
+	sa_log(LL_INFO, "contest %s reset: no participants, phase lobby", code);
 	return 0;
 }
 

@@ -1,0 +1,157 @@
+/*
+ * run.c - a contest's runtime (crun): made from a loaded contest definition,
+ * added to the arena, attached to the serving loop (its timers, the state
+ * PostgreSQL holds), found by its code, freed.
+ *
+ * Contest codes arrive from players, hosts, URLs, PostgreSQL and other
+ * processes; run_find is the one place they are normalized (validate_code:
+ * 4-16 letters and digits, upper-cased) and looked up.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/arena.h"
+#include "live/validate.h"
+
+/* A language map from a string or a map: {"zh-CN": "..."}. */
+static cJSON *langmap(const cJSON *v)
+{
+	if (cJSON_IsString(v)) {
+		cJSON *m = cJSON_CreateObject();
+		cJSON_AddStringToObject(m, "zh-CN", v->valuestring);
+		return m;
+	}
+	return v ? cJSON_Duplicate(v, 1) : NULL;
+}
+
+/* The contest's compiled view: every question's `question` message, ids, reveals. */
+static int run_prepare(crun *r)
+{
+	contest_def *d = r->def;
+	snprintf(r->code, sizeof r->code, "%s", d->code);
+	r->nq = (int)d->nquestions;
+	r->qs = calloc((size_t)(r->nq ? r->nq : 1), sizeof *r->qs);
+	if (!r->qs)
+		return -1;
+	for (int i = 0; i < r->nq; i++) {
+		const contest_question *cq = &d->questions[i];
+		run_question *q = &r->qs[i];
+		cJSON *m = cJSON_CreateObject();
+		q->cq = cq;
+		cJSON_AddStringToObject(m, "type", "question");
+		cJSON_AddStringToObject(m, "id", cq->id);
+		cJSON_AddNumberToObject(m, "index", i);
+		cJSON_AddNumberToObject(m, "count", r->nq);
+		cJSON_AddStringToObject(m, "qtype", score_question_type(cq->compiled));
+		cJSON_AddItemToObject(m, "text", langmap(cJSON_GetObjectItemCaseSensitive(cq->def, "text")));
+		score_public_fields(cq->compiled, m);
+		cJSON_AddNumberToObject(m, "points", (double)score_question_max_milli(cq->compiled) / 1000.0);
+		cJSON_AddNumberToObject(m, "time_limit_ms", (double)cq->time_limit_ms);
+		q->public_msg = m;
+		cJSON *id = cJSON_CreateString(cq->id);
+		q->id_json = id ? cJSON_PrintUnformatted(id) : NULL;
+		cJSON_Delete(id);
+		if (!q->id_json)
+			return -1;
+		q->reveal_answer = score_reveal_answer(cq->compiled);
+		q->explanation = langmap(cJSON_GetObjectItemCaseSensitive(cq->def, "explanation"));
+		q->noptions = score_question_noptions(cq->compiled);
+	}
+	r->info = cJSON_CreateObject();
+	cJSON_AddStringToObject(r->info, "code", r->code);
+	cJSON_AddItemToObject(r->info, "title", langmap(d->title));
+	cJSON_AddStringToObject(r->info, "mode", d->mode ? d->mode : "live");
+	cJSON_AddNumberToObject(r->info, "question_count", r->nq);
+	r->st.qindex = -1;
+	return 0;
+}
+
+static void run_release(crun *r)
+{
+	for (int i = 0; i < r->nq; i++) {
+		cJSON_Delete(r->qs[i].public_msg);
+		cJSON_free(r->qs[i].id_json);
+		cJSON_Delete(r->qs[i].reveal_answer);
+		cJSON_Delete(r->qs[i].explanation);
+	}
+	free(r->qs);
+	cJSON_Delete(r->info);
+	frame_unref(r->lb_frame);
+	frame_unref(r->units_frame);
+	frame_unref(r->reveal_frame);
+	free(r->lb_top_json);
+	free(r->ptab);
+}
+
+void run_attach(crun *r)
+{
+	uv_timer_init(r->a->loop, &r->deadline_timer);
+	uv_timer_init(r->a->loop, &r->reveal_timer);
+	r->deadline_timer.data = r->reveal_timer.data = r;
+	r->attached = 1;
+	live_state st = r->st;
+	r->st.seq = -1; /* apply what PostgreSQL said, whatever its seq */
+	live_apply(r, &st, NULL);
+}
+
+void run_detach(crun *r)
+{
+	if (!r->attached)
+		return;
+	r->attached = 0;
+	uv_timer_stop(&r->deadline_timer);
+	uv_timer_stop(&r->reveal_timer);
+	uv_close((uv_handle_t *)&r->deadline_timer, NULL);
+	uv_close((uv_handle_t *)&r->reveal_timer, NULL);
+}
+
+crun *run_new(arena *a, contest_def *def)
+{
+	crun *r = calloc(1, sizeof *r);
+	if (!r)
+		return NULL;
+	r->a = a;
+	r->def = def;
+	if (run_prepare(r)) {
+		free(r);
+		return NULL;
+	}
+	return r;
+}
+
+void run_free(crun *r)
+{
+	run_release(r);
+	contest_free(r->def);
+	free(r);
+}
+
+int run_add(arena *a, crun *r)
+{
+	crun **runs = realloc(a->runs, sizeof *runs * (size_t)(a->nruns + 1));
+	if (!runs)
+		return SA_E_INTERNAL;
+	a->runs = runs;
+	a->runs[a->nruns++] = r;
+	return 0;
+}
+
+crun *run_find(arena *a, const char *code)
+{
+	char norm[17];
+	if (!code || validate_code(code, norm))
+		return NULL;
+	for (int i = 0; i < a->nruns; i++)
+		if (!strcmp(a->runs[i]->code, norm))
+			return a->runs[i];
+	return NULL;
+}
+
+void run_free_all(arena *a)
+{
+	for (int i = 0; i < a->nruns; i++)
+		run_free(a->runs[i]);
+	free(a->runs);
+	a->runs = NULL;
+	a->nruns = 0;
+}
