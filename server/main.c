@@ -208,8 +208,8 @@ int server_run(arena *a)
 	uv_signal_start(&a->sigint, on_signal, SIGINT);
 	uv_signal_start(&a->sigterm, on_signal, SIGTERM);
 
-	if (listen_open(a) || store_open(a) || lb_open(a) || answer_init(a) || player_init(a) ||
-	    fanout_open(a) || tick_open(a)) {
+	if (listen_open(a) || store_open(a) || lb_open(a, &events_channel) || answer_init(a) ||
+	    player_init(a) || fanout_open(a) || tick_open(a)) {
 		sa_log(LL_ERROR, "cannot start");
 		rc = 1;
 	} else {

@@ -243,7 +243,12 @@ int migrate_reset_contest(const char *conninfo, const char *redis, const char *r
 
 /* ------------------------------------------------------------ lb.c */
 
-int lb_open(arena *a);
+/* What the subscriber does with the event channel (live/events.c). */
+typedef struct lb_channel {
+	void (*message)(struct arena *a, const char *json, size_t len); /* one event */
+	void (*subscribed)(struct arena *a); /* (re)subscribed: events may have been missed */
+} lb_channel;
+int lb_open(arena *a, const lb_channel *ch);
 void lb_close(arena *a);
 int lb_ready(arena *a);
 /* Sorted-set score for (points, time reached): higher points first, then earlier time. */
@@ -265,7 +270,6 @@ void lb_rebuild(crun *r);
 
 /* Applies a state read from PostgreSQL or received from another process. */
 void live_apply(crun *r, const live_state *st, const cJSON *reveal);
-void live_on_event(arena *a, const char *json, size_t len);
 /* Frames for the current moment (NULL when not applicable). */
 cJSON *live_state_msg(crun *r);
 cJSON *live_question_msg(crun *r, const answer_memo *memo, int64_t score_milli);
@@ -347,15 +351,21 @@ void answer_flush_now(arena *a);
 int answer_pending(arena *a);
 int store_busy(arena *a); /* queries queued or in flight */
 
-/* ------------------------------------------------------------ admin.c */
+/* ------------------------------------------------------------ events.c */
+
+void events_dispatch(arena *a, const char *json, size_t len);
+void events_missed(arena *a);
+extern const lb_channel events_channel;
+
+/* ------------------------------------------------------------ load.c */
 
 /* rc 0: r is served; SA_E_INVALID_FIELD: problems lists why (a JSON array, borrowed). */
-typedef void (*admin_done_cb)(arena *a, crun *r, int rc, cJSON *problems, void *ud);
+typedef void (*load_done_cb)(arena *a, crun *r, int rc, cJSON *problems, void *ud);
 /* Validates a contest (JSON text), stores it, serves it, off the loop; done gets the outcome. */
-int admin_load(arena *a, const char *name, const char *json, size_t len, int announce, admin_done_cb done,
-	       void *ud);
-void admin_on_announce(arena *a, const char *code);
-const char *admin_contest_dir(arena *a);
+int load_contest(arena *a, const char *name, const char *json, size_t len, int announce, load_done_cb done,
+		 void *ud);
+void load_announced(arena *a, const char *code); /* code: normalized */
+const char *load_dir(arena *a);
 
 /* ------------------------------------------------------------ auth.c */
 

@@ -212,34 +212,6 @@ void live_apply(crun *r, const live_state *st, const cJSON *reveal)
 	}
 }
 
-/* Event from the channel: {"ev":"state","code":..,"phase":..,...,"reveal":{...}} */
-void live_on_event(arena *a, const char *json, size_t len)
-{
-	cJSON *e = cJSON_ParseWithLength(json, len);
-	cJSON *code = cJSON_GetObjectItemCaseSensitive(e, "code");
-	cJSON *phase = cJSON_GetObjectItemCaseSensitive(e, "phase");
-	cJSON *ev = cJSON_GetObjectItemCaseSensitive(e, "ev");
-	crun *r;
-	live_state st;
-	if (cJSON_IsString(ev) && !strcmp(ev->valuestring, "contest") && cJSON_IsString(code)) {
-		admin_on_announce(a, code->valuestring);
-		cJSON_Delete(e);
-		return;
-	}
-	if (!cJSON_IsString(code) || !cJSON_IsString(phase) || !(r = run_find(a, code->valuestring)) ||
-	    phase_parse(phase->valuestring, &st.phase)) {
-		cJSON_Delete(e);
-		return;
-	}
-	st.qindex = cJSON_GetObjectItemCaseSensitive(e, "qindex")->valueint;
-	st.open_ms = (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(e, "open_ms"));
-	st.deadline_ms = (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(e, "deadline_ms"));
-	st.started_ms = (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(e, "started_ms"));
-	st.seq = (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(e, "seq"));
-	live_apply(r, &st, cJSON_GetObjectItemCaseSensitive(e, "reveal"));
-	cJSON_Delete(e);
-}
-
 char *live_event_json(crun *r, const live_state *st, const cJSON *reveal)
 {
 	cJSON *e = cJSON_CreateObject();

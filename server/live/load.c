@@ -1,5 +1,6 @@
 /*
- * admin.c - contests loaded while the server runs (POST /api/contests).
+ * load.c - contests loaded while the server runs (POST /api/contests, and
+ * the `contest` events of other processes).
  *
  * A contest arrives as JSON and goes to libuv's thread pool, where contests/
  * validates it in full (every problem reported, nothing half-loaded; bank
@@ -25,7 +26,7 @@ typedef struct load_job {
 	crun *r;
 	int rc;
 	int announce;
-	admin_done_cb done;
+	load_done_cb done;
 	void *ud;
 } load_job;
 
@@ -106,8 +107,8 @@ static void load_after(uv_work_t *w, int status)
 	free(j);
 }
 
-int admin_load(arena *a, const char *name, const char *json, size_t len, int announce, admin_done_cb done,
-	       void *ud)
+int load_contest(arena *a, const char *name, const char *json, size_t len, int announce, load_done_cb done,
+		 void *ud)
 {
 	load_job *j = calloc(1, sizeof *j);
 	if (!j)
@@ -143,14 +144,14 @@ static void definition_row(arena *a, void *res, const char *err, void *ud)
 	char *code = ud, name[128];
 	if (!err && PQntuples(res) == 1 && !run_find(a, code)) {
 		const char *json = PQgetvalue(res, 0, 0);
-		snprintf(name, sizeof name, "%s/%s.json", admin_contest_dir(a), code);
-		if (admin_load(a, name, json, strlen(json), 0, NULL, NULL))
+		snprintf(name, sizeof name, "%s/%s.json", load_dir(a), code);
+		if (load_contest(a, name, json, strlen(json), 0, NULL, NULL))
 			sa_log(LL_WARN, "contest %s announced by another process could not be loaded", code);
 	}
 	free(code);
 }
 
-void admin_on_announce(arena *a, const char *code)
+void load_announced(arena *a, const char *code)
 {
 	if (run_find(a, code))
 		return;
@@ -162,7 +163,7 @@ void admin_on_announce(arena *a, const char *code)
 }
 
 /* Bank paths of an uploaded contest resolve against the first contests directory. */
-const char *admin_contest_dir(arena *a)
+const char *load_dir(arena *a)
 {
 	static char dir[1024];
 	const char *list = a->cfg.contests && *a->cfg.contests ? a->cfg.contests : "contests";

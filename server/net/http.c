@@ -379,9 +379,9 @@ static void http_upload(http_req *h)
 		return http_error(h, SA_E_TOO_LARGE, "a contest file may be 2 MiB at most");
 	if (!h->inlen)
 		return http_error(h, SA_E_BAD_JSON, "the body is empty: send the contest file (JSON)");
-	snprintf(name, sizeof name, "%s/upload.json", admin_contest_dir(h->a));
+	snprintf(name, sizeof name, "%s/upload.json", load_dir(h->a));
 	h->refs++;
-	int rc = admin_load(h->a, name, h->in, h->inlen, 1, upload_done, h);
+	int rc = load_contest(h->a, name, h->in, h->inlen, 1, upload_done, h);
 	if (rc) {
 		h->refs--;
 		http_error(h, rc, NULL);

@@ -10,7 +10,7 @@
  *   sa:C:ans:I    answers acknowledged for question index I
  *   sa:C:online   hash, instance -> "connected players:epoch ms" (stale entries ignored)
  *   sa:C:ok       present while the above is complete; absent after a FLUSHALL -> rebuild
- *   sa:events     pub/sub channel: host actions reach every process (live.c)
+ *   sa:events     pub/sub channel: host actions reach every process (live/events.c)
  *
  * Two hiredis async connections on the server's libuv loop (redis_uv.c): one
  * for commands (pipelined: what a loop iteration queued goes out in one
@@ -48,7 +48,8 @@ typedef struct lb {
 	int port, db;
 	char channel[160];
 	int closing;
-	int refused_logged; /* a refused handshake was logged (until one succeeds) */
+	int refused_logged;   /* a refused handshake was logged (until one succeeds) */
+	const lb_channel *ch; /* what to do with the channel's events */
 } lb;
 
 typedef struct lb_call {
@@ -169,10 +170,10 @@ static void on_event(redisAsyncContext *ac, void *reply, void *priv)
 	    r->element[0]->type != REDIS_REPLY_STRING)
 		return;
 	if (!strcmp(r->element[0]->str, "message") && r->element[2]->type == REDIS_REPLY_STRING)
-		live_on_event(l->a, r->element[2]->str, r->element[2]->len);
+		l->ch->message(l->a, r->element[2]->str, r->element[2]->len);
 	else if (!strcmp(r->element[0]->str, "subscribe")) {
 		/* Subscribed again: anything published meanwhile was missed. */
-		live_reload_all(l->a);
+		l->ch->subscribed(l->a);
 	}
 }
 
@@ -320,12 +321,13 @@ static void lb_connect(lb *l)
 		uv_timer_start(&l->watch, watch_cb, 1500, 0);
 }
 
-int lb_open(arena *a)
+int lb_open(arena *a, const lb_channel *ch)
 {
 	lb *l = calloc(1, sizeof *l);
 	if (!l)
 		return -1;
 	l->a = a;
+	l->ch = ch;
 	l->port = 6379;
 	const char *spec = a->cfg.redis;
 	const char *colon = strrchr(spec, ':');
