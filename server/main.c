@@ -16,7 +16,24 @@
 
 #include "cli.h"
 #include "core/arena.h"
+#include "core/auth.h"
+#include "core/clock.h"
+#include "core/config.h"
+#include "core/log.h"
+#include "live/answer.h"
+#include "live/events.h"
+#include "live/fanout.h"
+#include "live/live.h"
+#include "live/player.h"
+#include "live/run.h"
+#include "live/tick.h"
 #include "live/validate.h"
+#include "net/http.h"
+#include "net/listen.h"
+#include "net/ws.h"
+#include "store/lb.h"
+#include "store/migrate.h"
+#include "store/store.h"
 
 /* ------------------------------------------------------------ contests */
 

@@ -10,7 +10,7 @@
 #include <mbedtls/entropy.h>
 #include <mbedtls/sha256.h>
 
-#include "core/arena.h"
+#include "core/auth.h"
 
 static mbedtls_entropy_context entropy;
 static mbedtls_ctr_drbg_context drbg;

@@ -34,7 +34,17 @@
 #include <libpq-fe.h>
 
 #include "core/arena.h"
+#include "core/err.h"
+#include "core/log.h"
+#include "live/answer.h"
+#include "live/live.h"
+#include "live/phase.h"
+#include "live/run.h"
+#include "net/msg.h"
+#include "net/ws.h"
+#include "store/lb.h"
 #include "store/pgarr.h"
+#include "store/store.h"
 
 typedef struct pending {
 	struct pending *next;
@@ -232,10 +242,8 @@ static void committed(arena *a, pending *p, int fresh)
 	snprintf(z, sizeof z, "%.17g", lb_zscore(p->total, p->total_ds));
 	lb_key(a, key, sizeof key, r, "lb");
 	lb_command(a, NULL, NULL, "ZADD %s %s %s", key, z, member);
-	if (fresh) {
+	if (fresh)
 		a->stat_acks++;
-		r->acks_since_tick++;
-	}
 	lb_key(a, key, sizeof key, r, "lb");
 	if (lb_command(a, rank_reply, p, "ZREVRANK %s %s", key, member)) {
 		send_ack(p, 0);

@@ -18,6 +18,14 @@
 #include <libpq-fe.h>
 
 #include "core/arena.h"
+#include "live/board.h"
+#include "live/fanout.h"
+#include "live/members.h"
+#include "live/run.h"
+#include "net/frame.h"
+#include "net/ws.h"
+#include "store/lb.h"
+#include "store/store.h"
 
 /* ------------------------------------------------------------ leaderboard frames */
 

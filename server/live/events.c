@@ -18,7 +18,15 @@
 #include <string.h>
 
 #include "core/arena.h"
+#include "core/err.h"
+#include "core/log.h"
+#include "live/events.h"
+#include "live/live.h"
+#include "live/load.h"
+#include "live/phase.h"
+#include "live/run.h"
 #include "live/validate.h"
+#include "store/lb.h"
 
 /* A whole-number field in [lo, hi]. */
 static int int_field(const cJSON *e, const char *name, int64_t lo, int64_t hi, int64_t *out)

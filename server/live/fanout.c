@@ -14,7 +14,13 @@
  * and hosts only goes to those few at once). Members who arrive during a
  * fan-out got a snapshot of the state that includes it, and are skipped.
  */
+#include "live/fanout.h"
 #include "core/arena.h"
+#include "core/clock.h"
+#include "core/log.h"
+#include "live/run.h"
+#include "net/frame.h"
+#include "net/ws.h"
 
 #define FANOUT_CHUNK 250
 

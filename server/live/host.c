@@ -14,6 +14,20 @@
 #include <libpq-fe.h>
 
 #include "core/arena.h"
+#include "core/auth.h"
+#include "core/clock.h"
+#include "core/err.h"
+#include "core/log.h"
+#include "live/board.h"
+#include "live/host.h"
+#include "live/live.h"
+#include "live/members.h"
+#include "live/phase.h"
+#include "live/run.h"
+#include "net/msg.h"
+#include "net/ws.h"
+#include "store/lb.h"
+#include "store/store.h"
 
 typedef struct host_req {
 	conn *c;

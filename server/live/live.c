@@ -18,6 +18,16 @@
 #include <libpq-fe.h>
 
 #include "core/arena.h"
+#include "core/clock.h"
+#include "core/log.h"
+#include "live/board.h"
+#include "live/fanout.h"
+#include "live/live.h"
+#include "live/phase.h"
+#include "live/run.h"
+#include "net/frame.h"
+#include "net/ws.h"
+#include "store/store.h"
 
 int live_question_open(crun *r, int qindex, int64_t at_ms)
 {

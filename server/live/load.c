@@ -15,6 +15,13 @@
 #include <libpq-fe.h>
 
 #include "core/arena.h"
+#include "core/err.h"
+#include "core/log.h"
+#include "live/load.h"
+#include "live/run.h"
+#include "store/lb.h"
+#include "store/migrate.h"
+#include "store/store.h"
 
 typedef struct load_job {
 	uv_work_t work;

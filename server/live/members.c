@@ -5,7 +5,9 @@
  */
 #include <stdlib.h>
 
-#include "core/arena.h"
+#include "live/members.h"
+#include "live/run.h"
+#include "net/ws.h"
 
 static size_t ptab_slot(const crun *r, int64_t pid)
 {

@@ -5,7 +5,8 @@
 #include <assert.h>
 #include <string.h>
 
-#include "core/arena.h"
+#include "core/err.h"
+#include "live/phase.h"
 
 static const char *const phases[] = {
 	[PHASE_LOBBY] = "lobby",

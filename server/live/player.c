@@ -12,8 +12,21 @@
 #include <libpq-fe.h>
 
 #include "core/arena.h"
+#include "core/auth.h"
+#include "core/err.h"
+#include "core/log.h"
+#include "live/board.h"
+#include "live/live.h"
+#include "live/members.h"
+#include "live/phase.h"
+#include "live/player.h"
+#include "live/run.h"
 #include "live/validate.h"
+#include "net/msg.h"
+#include "net/ws.h"
+#include "store/lb.h"
 #include "store/pgarr.h"
+#include "store/store.h"
 
 typedef struct join_req {
 	struct join_req *next;

@@ -11,7 +11,12 @@
 #include <string.h>
 
 #include "core/arena.h"
+#include "core/err.h"
+#include "live/live.h"
+#include "live/phase.h"
+#include "live/run.h"
 #include "live/validate.h"
+#include "net/frame.h"
 
 /* A language map from a string or a map: {"zh-CN": "..."}. */
 static cJSON *langmap(const cJSON *v)

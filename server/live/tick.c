@@ -11,6 +11,11 @@
 #include <hiredis/hiredis.h>
 
 #include "core/arena.h"
+#include "core/clock.h"
+#include "live/board.h"
+#include "live/run.h"
+#include "live/tick.h"
+#include "store/lb.h"
 
 static void tick_units(crun *r)
 {

@@ -15,6 +15,15 @@
 #include <qrencode.h>
 
 #include "core/arena.h"
+#include "core/auth.h"
+#include "core/err.h"
+#include "live/board.h"
+#include "live/load.h"
+#include "live/phase.h"
+#include "live/run.h"
+#include "net/http.h"
+#include "store/lb.h"
+#include "store/store.h"
 
 typedef struct http_req {
 	arena *a;

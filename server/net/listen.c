@@ -15,7 +15,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <libwebsockets.h>
+
 #include "core/arena.h"
+#include "core/log.h"
+#include "net/listen.h"
 
 typedef struct listener {
 	arena *a;

@@ -7,8 +7,14 @@
  */
 #include <string.h>
 
-#include "core/arena.h"
+#include "core/clock.h"
+#include "core/err.h"
+#include "live/answer.h"
+#include "live/host.h"
+#include "live/player.h"
 #include "live/validate.h"
+#include "net/msg.h"
+#include "net/ws.h"
 
 static int msg_ping(msg_ctx *x)
 {

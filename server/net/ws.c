@@ -21,6 +21,14 @@
 #include <string.h>
 
 #include "core/arena.h"
+#include "core/clock.h"
+#include "core/err.h"
+#include "core/log.h"
+#include "live/fanout.h"
+#include "live/members.h"
+#include "net/frame.h"
+#include "net/msg.h"
+#include "net/ws.h"
 
 /* ------------------------------------------------------------ connections */
 

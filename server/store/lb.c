@@ -31,7 +31,11 @@
 #include <libpq-fe.h>
 
 #include "core/arena.h"
+#include "core/log.h"
+#include "live/run.h"
+#include "store/lb.h"
 #include "store/redis_uv.h"
+#include "store/store.h"
 
 /* Time slots per point-thousandth in the sorted-set score: 2^22 deciseconds (4.8 days). */
 #define LB_TIME_SLOTS 4194304.0

@@ -14,7 +14,10 @@
 #include <hiredis/hiredis.h>
 #include <libpq-fe.h>
 
-#include "core/arena.h"
+#include "core/log.h"
+#include "live/phase.h"
+#include "live/run.h"
+#include "store/migrate.h"
 
 #define MIGRATE_LOCK "7340101"
 

@@ -18,6 +18,9 @@
 #include <libpq-fe.h>
 
 #include "core/arena.h"
+#include "core/clock.h"
+#include "core/log.h"
+#include "store/store.h"
 
 #define STORE_QUEUE_MAX 200000
 #define STORE_PREPARED_MAX 8 /* statements prepared per connection */

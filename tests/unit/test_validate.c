@@ -11,8 +11,10 @@
 
 #include <cmocka.h>
 
-#include "core/arena.h"
+#include "core/err.h"
 #include "live/validate.h"
+#include "scoring.h"
+#include "store/lb.h"
 
 static void test_utf8_count(void **state)
 {

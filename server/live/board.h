@@ -1,0 +1,29 @@
+/*
+ * board.h - the leaderboard, counts and units board as screens and players
+ * see them (board.c).
+ */
+#ifndef SKILLARENA_LIVE_BOARD_H
+#define SKILLARENA_LIVE_BOARD_H
+
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+
+#include "live/run.h"
+#include "store/store.h"
+
+/* The top `limit` (Redis; PostgreSQL when Redis is incomplete or down); done
+ * gets top NULL when neither answered. 0, or an SA_E_* code (done not called). */
+int board_fetch_top(crun *r, int limit, void (*done)(crun *r, cJSON *top, int64_t players, void *ud),
+		    void *ud);
+void board_apply_top(crun *r, cJSON *top, int64_t players);
+void board_send_player(conn *c, int64_t rank);
+/* Every player's rank, after reveal (a frame, or NULL) in the same write. */
+void board_reveal_ranks(crun *r, frame *reveal);
+void board_send_stats(conn *c);
+void board_push_stats(crun *r); /* to screens and hosts, when the counts changed */
+int board_units_query(crun *r, store_cb cb, void *ud);
+cJSON *board_units_json(void *res /* PGresult* of board_units_query */);
+void board_units_refresh(crun *r);
+
+#endif

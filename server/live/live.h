@@ -1,0 +1,33 @@
+/*
+ * live.h - each contest's live state on this process and its pushes
+ * (live.c): apply a state, server-clock deadlines, `state`, `question`,
+ * `reveal` and `ack` messages.
+ */
+#ifndef SKILLARENA_LIVE_LIVE_H
+#define SKILLARENA_LIVE_LIVE_H
+
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+
+#include "live/run.h"
+
+/* Applies a state read from PostgreSQL or received from another process. */
+void live_apply(crun *r, const live_state *st, const cJSON *reveal);
+/* Frames for the current moment (NULL when not applicable). */
+cJSON *live_state_msg(crun *r);
+cJSON *live_question_msg(crun *r, const answer_memo *memo, int64_t score_milli);
+void live_send_snapshot(conn *c);                           /* state + question (+ leaderboard) */
+int live_question_open(crun *r, int qindex, int64_t at_ms); /* 1 when answers are taken */
+void live_reload_all(arena *a); /* re-reads every contest's state from PostgreSQL */
+void live_reload(crun *r);
+/* The `ack` of question qi (printed directly: one per answer). */
+frame *live_ack_frame(const crun *r, int qi, const char *rid, int64_t points, int64_t score, int64_t rank,
+		      int64_t players, int duplicate);
+cJSON *live_ack_msg(const crun *r, int qi, const char *rid, int64_t points, int64_t score, int64_t rank,
+		    int64_t players, int duplicate);
+char *live_event_json(crun *r, const live_state *st, const cJSON *reveal); /* malloc'ed (cJSON_free) */
+int live_fetch_reveal(crun *r, const live_state *st,
+		      void (*done)(crun *r, const live_state *st, cJSON *reveal, void *ud), void *ud);
+
+#endif

@@ -1,0 +1,22 @@
+/*
+ * phase.h - a contest's live state: its phase, open question, times and
+ * version (phase.c names the phases).
+ */
+#ifndef SKILLARENA_LIVE_PHASE_H
+#define SKILLARENA_LIVE_PHASE_H
+
+#include <stdint.h>
+
+typedef enum { PHASE_LOBBY = 0, PHASE_QUESTION, PHASE_REVEAL, PHASE_FINISHED } live_phase;
+
+typedef struct live_state {
+	live_phase phase;
+	int qindex; /* -1 in lobby */
+	int64_t open_ms, deadline_ms, started_ms;
+	int64_t seq;
+} live_state;
+
+const char *phase_name(live_phase p);
+int phase_parse(const char *s, live_phase *out); /* 0 or SA_E_INVALID_FIELD */
+
+#endif

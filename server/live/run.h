@@ -1,0 +1,84 @@
+/*
+ * run.h - a contest's runtime on this process (crun) and its lifecycle
+ * (run.c).
+ *
+ * Ownership: the arena owns every crun (a->runs) from run_add to
+ * run_free_all; a crun owns its contest_def, its prepared question messages
+ * and the frames it keeps for late joiners.
+ */
+#ifndef SKILLARENA_LIVE_RUN_H
+#define SKILLARENA_LIVE_RUN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+#include <uv.h>
+
+#include "contest.h"
+#include "core/arena.h"
+#include "live/phase.h"
+#include "net/frame.h"
+#include "net/ws.h"
+
+typedef struct run_question {
+	const contest_question *cq;
+	cJSON *public_msg; /* "question" message without the time fields */
+	char *id_json;     /* the question id as a JSON string, quotes included */
+	cJSON *reveal_answer;
+	cJSON *explanation; /* borrowed from the definition, may be NULL */
+	int noptions;
+} run_question;
+
+typedef struct crun {
+	struct arena *a;
+	int64_t contest_id;
+	char code[24];
+	contest_def *def;
+	run_question *qs;
+	int nq;
+	cJSON *info; /* {"code","title","question_count"} */
+
+	live_state st;
+	int open; /* the open question still takes answers (by this process' timer) */
+	uv_timer_t deadline_timer;
+	uv_timer_t reveal_timer; /* the reveal's counts, a moment after the close (host.c) */
+	live_state reveal_st;
+	int attached; /* timers initialized on the serving loop */
+
+	conn *members; /* every conn of this contest, any role (members.c) */
+	conn **ptab;   /* open-addressing table participant id -> player conn */
+	size_t pcap, pcount;
+	int nplayers_local, nviewers_local;
+
+	/* the push being fanned out, a chunk per loop iteration (fanout.c) */
+	frame *fan_frame;
+	int fan_mask;
+	conn *fan_cursor; /* next member to get it */
+	uint32_t fan_gen;
+	int fan_sent; /* members written so far, and since when (for the log) */
+	int64_t fan_start_us;
+
+	/* last values pushed, to push only changes (board.c, tick.c) */
+	frame *reveal_frame; /* the current question's `reveal`, for late joiners */
+	uint32_t ranks_gen;
+	int tick_busy;
+	frame *lb_frame;    /* shared top-N leaderboard (screens, hosts) */
+	frame *units_frame; /* the units board, when the contest has one */
+	int units_tick, units_busy;
+	char *lb_top_json; /* the "top" array as JSON text, spliced into player frames */
+	int64_t players, online, answered;
+	int stats_dirty;
+	int rebuilding; /* its Redis state is being rebuilt (store/lb.c) */
+} crun;
+
+crun *run_new(arena *a, contest_def *def); /* takes def */
+void run_free(crun *r);
+int run_add(arena *a, crun *r); /* one more contest of this process */
+void run_attach(crun *r);       /* on the serving loop: its timers and its state */
+void run_detach(crun *r);
+/* The contest with this code (any case), NULL when none or not a code. */
+crun *run_find(arena *a, const char *code);
+void run_free_all(arena *a);
+
+#endif

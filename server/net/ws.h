@@ -1,0 +1,85 @@
+/*
+ * ws.h - WebSocket connections (ws.c): a conn per socket, its bounded output
+ * ring and newest-only slots, the lws callback of protocol "skillarena.v1".
+ *
+ * Ownership: a conn is created when its socket is established and freed when
+ * the socket has closed and no asynchronous request holds a reference to it
+ * (conn_ref/conn_unref); callbacks check conn->wsi before writing.
+ */
+#ifndef SKILLARENA_NET_WS_H
+#define SKILLARENA_NET_WS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <libwebsockets.h>
+
+#include "net/frame.h"
+
+struct arena;
+struct crun;
+struct pending;
+
+typedef enum { ROLE_NONE = 0, ROLE_PLAYER, ROLE_HOST, ROLE_SCREEN, ROLE_ANY } conn_role;
+
+#define CONN_QUEUE 64       /* frames waiting per connection before it is a slow consumer */
+#define MSG_MAX (16 * 1024) /* largest accepted incoming message */
+
+/* What a player's last answer to the open question produced (idempotent retries). */
+typedef struct answer_memo {
+	int qindex;      /* -1: none */
+	char *canonical; /* canonical response, malloc'ed */
+	int64_t points_milli;
+	int correctness;
+} answer_memo;
+
+typedef struct conn {
+	struct arena *a;
+	struct lws *wsi; /* NULL once the socket closed */
+	uint64_t id;
+	int refs; /* 1 for the socket + 1 per request in flight */
+	conn_role role;
+	int lang_en;
+	struct crun *run;
+	struct conn *prev, *next; /* in run->members */
+	uint32_t fan_seen;        /* the run's fan-out generation this conn has had (live/fanout.c) */
+	uint32_t ranks_gen;       /* the last reveal ranking that reached it (live/board.c) */
+
+	/* player */
+	int64_t pid;
+	char *name, *unit;
+	int64_t score_milli;
+	int64_t reached_ds; /* when score_milli was reached (deciseconds from the start) */
+	int streak;
+	answer_memo memo;
+	struct pending *answer_inflight; /* this conn's answer on its way to PostgreSQL (live/answer.c) */
+	int busy;                        /* join/resume in flight */
+
+	/* input assembly */
+	char *rx;
+	size_t rxlen;
+	int rx_discard;
+
+	/* output: a bounded ring of shared frames, plus newest-only slots */
+	frame *q[CONN_QUEUE];
+	unsigned qhead, qlen;
+	frame *slot_lb, *slot_stats;
+	int rx_paused;    /* input paused while the output queue is nearly full */
+	int close_status; /* set by conn_close: close at the next writeable */
+	char close_reason[64];
+} conn;
+
+conn *conn_new(struct arena *a, struct lws *wsi);
+void conn_ref(conn *c);
+void conn_unref(conn *c);
+/* Queues a frame (takes a new reference); returns -1 and closes a slow consumer. */
+int conn_send(conn *c, frame *f);
+int conn_send_json(conn *c, cJSON *obj);              /* frees obj */
+int conn_send_frame(conn *c, frame *f);               /* takes f's reference */
+void conn_send_slot(conn *c, frame **slot, frame *f); /* newest-only */
+void conn_send_error(conn *c, int code, const char *rid, const char *detail);
+void conn_close(conn *c, int status, const char *reason);
+
+int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len);
+
+#endif

@@ -1,0 +1,29 @@
+/*
+ * store.h - PostgreSQL, the source of truth, reached without blocking the
+ * loop (store.c).
+ */
+#ifndef SKILLARENA_STORE_STORE_H
+#define SKILLARENA_STORE_STORE_H
+
+#include <stdint.h>
+
+#include "core/arena.h"
+
+/* Called once per query with the result (NULL and err set when the query could
+ * not run: connection lost, queue full). The store frees res after the call. */
+typedef void (*store_cb)(struct arena *a, void *res /* PGresult* */, const char *err, void *ud);
+
+int store_open(arena *a); /* connects the pool (asynchronously) */
+void store_close(arena *a);
+/* Queues a query; params are copied. Returns 0, or -1 (cb is then not called). */
+int store_query(arena *a, const char *sql, int nparams, const char *const *params, store_cb cb, void *ud);
+/* The same for a statement run often: sql must be a string that lives as long as
+ * the process (its address names it); each connection parses it once. */
+int store_query_prepared(arena *a, const char *sql, int nparams, const char *const *params, store_cb cb,
+			 void *ud);
+int store_ready(arena *a); /* at least one connection is up */
+int store_busy(arena *a);  /* queries queued or in flight */
+/* Waits (running the loop) until nothing is queued or in flight; for shutdown. */
+void store_drain(arena *a, int64_t timeout_ms);
+
+#endif
