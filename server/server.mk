@@ -1,7 +1,8 @@
 # server/server.mk - the skillarena binary (included by the top-level Makefile).
 #
-#   libserver.a        server_SRCS: every .c under server/ but main.c
+#   libserver.a        server_SRCS: every .c under server/ (core/ net/ live/ store/) but main.c
 #   $(OUT)/skillarena  main.c + libserver.a and the libraries it uses
+#   check-deps         tools/deps.sh: no include circle but receive -> dispatch -> send (TEST_STEPS)
 #
 # Unit tests of server modules are every tests/unit/test_*.c that no other
 # library claims (evaluated late, after every fragment is read).
@@ -12,7 +13,7 @@ server_PKGS  := libwebsockets libuv hiredis libpq libcjson libqrencode
 server_LIBS  := -lmbedtls -lmbedx509 -lmbedcrypto -ldl -lm -lpthread
 server_USES  := contests sheets scoring
 server_TESTS  = $(filter-out $(foreach l,$(filter-out server,$(LIBRARIES)),$($(l)_TESTS)),$(wildcard tests/unit/test_*.c))
-INCDIRS      += -Iserver
+INCDIRS      += -Iserver # headers by subsystem: "core/arena.h", "net/ws.h", ...
 
 EXTRA_ALL += $(OUT)/skillarena
 .PHONY: server
@@ -22,3 +23,10 @@ server: $(OUT)/skillarena
 $(OUT)/skillarena: $(OUT)/server/main.o $(OUT)/libserver.a $(OUT)/libcontests.a $(OUT)/libsheets.a \
 		$(OUT)/libscoring.a
 	$(CC) $(LDFLAGS) -rdynamic -o $@ $(filter %.o %.a,$^) $(server_LINK)
+
+# The file-level dependency graph, read from the objects, has no cycle but
+# the receive -> dispatch -> send triangle.
+.PHONY: check-deps
+check-deps: $(OUT)/skillarena
+	@tools/deps.sh $(OUT)
+TEST_STEPS += check-deps

@@ -9,7 +9,7 @@
  * writes FANOUT_CHUNK members now and the rest FANOUT_CHUNK per loop
  * iteration (an idle handle), so input is read and acknowledged in between.
  * Order per member still holds: a member not reached yet gets the push first
- * when anything else is sent to it (fanout_catch_up, from conn_send), and a
+ * when anything else is sent to it (net/ws.c's conn_send, through conn_fan), and a
  * new push to the players first finishes the previous one (a push to screens
  * and hosts only goes to those few at once). Members who arrive during a
  * fan-out got a snapshot of the state that includes it, and are skipped.
@@ -30,11 +30,11 @@ static int fanout_step(crun *r, int budget)
 	while (r->fan_cursor && budget > 0) {
 		conn *c = r->fan_cursor;
 		r->fan_cursor = c->next; /* conn_send may close a slow consumer */
-		if (c->fan_seen == r->fan_gen)
+		if (c->fan_seen == r->fan.gen)
 			continue;
-		c->fan_seen = r->fan_gen;
-		if (r->fan_mask & (1 << c->role)) {
-			conn_send(c, r->fan_frame);
+		c->fan_seen = r->fan.gen;
+		if (r->fan.mask & (1 << c->role)) {
+			conn_send(c, r->fan.frame);
 			r->fan_sent++;
 			budget--;
 		}
@@ -44,23 +44,15 @@ static int fanout_step(crun *r, int budget)
 	if (r->fan_sent >= 2000)
 		sa_log(LL_INFO, "contest %s: push to %d members in %.1f ms", r->code, r->fan_sent,
 		       (double)(now_us() - r->fan_start_us) / 1000.0);
-	frame_unref(r->fan_frame);
-	r->fan_frame = NULL;
+	frame_unref(r->fan.frame);
+	r->fan.frame = NULL;
 	return 1;
 }
 
 static void fanout_finish(crun *r)
 {
-	if (r->fan_frame)
+	if (r->fan.frame)
 		fanout_step(r, 1 << 30);
-}
-
-void fanout_catch_up(conn *c)
-{
-	crun *r = c->run;
-	c->fan_seen = r->fan_gen;
-	if (r->fan_mask & (1 << c->role))
-		conn_send(c, r->fan_frame);
 }
 
 static void on_fanout(uv_idle_t *h)
@@ -68,7 +60,7 @@ static void on_fanout(uv_idle_t *h)
 	arena *a = h->data;
 	int busy = 0;
 	for (int i = 0; i < a->nruns; i++)
-		if (a->runs[i]->fan_frame && !fanout_step(a->runs[i], FANOUT_CHUNK))
+		if (a->runs[i]->fan.frame && !fanout_step(a->runs[i], FANOUT_CHUNK))
 			busy = 1;
 	if (!busy)
 		uv_idle_stop(h);
@@ -87,9 +79,9 @@ void fanout_push(crun *r, frame *f, int roles_mask)
 		return;
 	}
 	fanout_finish(r);
-	r->fan_gen++;
-	r->fan_frame = frame_ref(f);
-	r->fan_mask = roles_mask;
+	r->fan.gen++;
+	r->fan.frame = frame_ref(f);
+	r->fan.mask = roles_mask;
 	r->fan_cursor = r->members;
 	r->fan_sent = 0;
 	r->fan_start_us = now_us();

@@ -10,7 +10,6 @@
 /* f to every member whose role is in roles_mask (1<<ROLE_*): a chunk now, the
  * rest in the next loop iterations, each member in order with its other output. */
 void fanout_push(crun *r, frame *f, int roles_mask);
-void fanout_catch_up(conn *c); /* before other output to c: the fan-out it has not had yet */
 int fanout_open(arena *a);
 void fanout_close(arena *a); /* finishes every fan-out in progress */
 

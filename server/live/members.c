@@ -75,7 +75,8 @@ conn *members_find_player(crun *r, int64_t pid)
 void members_add(crun *r, conn *c)
 {
 	c->run = r;
-	c->fan_seen = r->fan_gen; /* its snapshot includes the push in progress */
+	c->fan = &r->fan;
+	c->fan_seen = r->fan.gen; /* its snapshot includes the push in progress */
 	c->prev = NULL;
 	c->next = r->members;
 	if (r->members)

@@ -52,11 +52,9 @@ typedef struct crun {
 	int nplayers_local, nviewers_local;
 
 	/* the push being fanned out, a chunk per loop iteration (fanout.c) */
-	frame *fan_frame;
-	int fan_mask;
+	conn_fan fan;     /* what is being fanned out; members point here */
 	conn *fan_cursor; /* next member to get it */
-	uint32_t fan_gen;
-	int fan_sent; /* members written so far, and since when (for the log) */
+	int fan_sent;     /* members written so far, and since when (for the log) */
 	int64_t fan_start_us;
 
 	/* last values pushed, to push only changes (board.c, tick.c) */

@@ -11,6 +11,7 @@
 #include "core/err.h"
 #include "live/answer.h"
 #include "live/host.h"
+#include "live/members.h"
 #include "live/player.h"
 #include "live/validate.h"
 #include "net/msg.h"
@@ -133,6 +134,12 @@ void msg_dispatch(conn *c, char *buf, size_t len, int64_t recv_ms)
 	if (rc < 0)
 		conn_send_error(c, rc, rid, NULL);
 	cJSON_Delete(m);
+}
+
+void msg_closed(conn *c)
+{
+	if (c->run)
+		members_remove(c->run, c);
 }
 
 /* Field helpers for handlers: a present field of the wrong type is bad_message. */

@@ -21,6 +21,8 @@ typedef struct msg_ctx {
 } msg_ctx;
 
 void msg_dispatch(conn *c, char *buf, size_t len, int64_t recv_ms); /* may rewrite buf */
+/* c's socket closed: it leaves its contest (live/members.c). */
+void msg_closed(conn *c);
 /* A string field: NULL when absent (sets *rc if required) or not a string (sets *rc). */
 const char *msg_string(msg_ctx *x, const char *name, int required, int *rc);
 /* Applies an optional "lang" field ("en" or "zh-CN") to the connection. */

@@ -24,8 +24,6 @@
 #include "core/clock.h"
 #include "core/err.h"
 #include "core/log.h"
-#include "live/fanout.h"
-#include "live/members.h"
 #include "net/frame.h"
 #include "net/msg.h"
 #include "net/ws.h"
@@ -82,11 +80,15 @@ void conn_close(conn *c, int status, const char *reason)
 	lws_callback_on_writable(c->wsi);
 }
 
-/* A push still on its way to the contest's members goes first (live/fanout.c). */
+/* A push still on its way to the contest's members goes first (conn_fan). */
 static void catch_up(conn *c)
 {
-	if (c->run && c->run->fan_frame && c->fan_seen != c->run->fan_gen)
-		fanout_catch_up(c);
+	conn_fan *f = c->fan;
+	if (f && f->frame && c->fan_seen != f->gen) {
+		c->fan_seen = f->gen;
+		if (f->mask & (1 << c->role))
+			conn_send(c, f->frame);
+	}
 }
 
 /* Nothing waiting to go out on c: a frame may be written at once. */
@@ -322,8 +324,7 @@ int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, v
 		if (*pc) {
 			conn *c = *pc;
 			*pc = NULL;
-			if (c->run)
-				members_remove(c->run, c);
+			msg_closed(c);
 			c->wsi = NULL;
 			conn_drop_output(c);
 			conn_unref(c);

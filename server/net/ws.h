@@ -25,6 +25,17 @@ typedef enum { ROLE_NONE = 0, ROLE_PLAYER, ROLE_HOST, ROLE_SCREEN, ROLE_ANY } co
 #define CONN_QUEUE 64       /* frames waiting per connection before it is a slow consumer */
 #define MSG_MAX (16 * 1024) /* largest accepted incoming message */
 
+/*
+ * A push on its way to a group of connections, a chunk of them per loop
+ * iteration (live/fanout.c paces it): a member it has not reached yet gets it
+ * before anything else sent to it, so every connection sees pushes in order.
+ */
+typedef struct conn_fan {
+	frame *frame; /* NULL when no push is on its way */
+	int mask;     /* the roles (1 << ROLE_*) it goes to */
+	uint32_t gen; /* one more per push */
+} conn_fan;
+
 /* What a player's last answer to the open question produced (idempotent retries). */
 typedef struct answer_memo {
 	int qindex;      /* -1: none */
@@ -42,7 +53,8 @@ typedef struct conn {
 	int lang_en;
 	struct crun *run;
 	struct conn *prev, *next; /* in run->members */
-	uint32_t fan_seen;        /* the run's fan-out generation this conn has had (live/fanout.c) */
+	conn_fan *fan;            /* its contest's fan-out (set by live/members.c) */
+	uint32_t fan_seen;        /* the last fan->gen it has had */
 	uint32_t ranks_gen;       /* the last reveal ranking that reached it (live/board.c) */
 
 	/* player */
