@@ -59,6 +59,7 @@
 
 #include "core/config.h"
 
+struct commit_queue;
 struct crun;
 struct lb;
 struct listener;
@@ -78,8 +79,8 @@ typedef struct arena {
 
 	struct store *store;
 	struct lb *lb;
-	struct answer_queue *aq;
-	struct join_queue *jq;
+	struct commit_queue *answers; /* group commits (store/commit.h): live/answer.c */
+	struct commit_queue *joins;   /* ... and live/player.c */
 	struct listener *listener;
 
 	uv_timer_t tick;

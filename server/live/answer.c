@@ -13,12 +13,9 @@
  *   upd  UPDATE participants with the sums of what ins inserted
  *   rows 'i' (inserted, new total) or 'e' (an earlier answer, its points)
  *
- * Under load, commits start at most every --commit-interval-ms per process
- * and at most --commit-inflight are on their way at once; answers that
- * arrive meanwhile wait and leave together. So a batch grows with the load
- * (answers per second x the interval): PostgreSQL sees a few big statements
- * rather than many small ones, and one statement's fixed cost (planning,
- * the commit) is about that of a hundred rows (docs/performance.md).
+ * The queue is store/commit.c's: under load, commits start at most every
+ * --commit-interval-ms per process and at most --commit-inflight are on
+ * their way at once, so a batch grows with the load.
  *
  * Then, per new answer, the Redis sorted set gets the participant's new total
  * (absolute, from PostgreSQL, so a replay is harmless) and the ack carries the
@@ -26,7 +23,6 @@
  * process) gets the same ack with duplicate:true; a different one gets
  * already_answered.
  */
-#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,12 +38,12 @@
 #include "live/run.h"
 #include "net/msg.h"
 #include "net/ws.h"
+#include "store/commit.h"
 #include "store/lb.h"
 #include "store/pgarr.h"
 #include "store/store.h"
 
 typedef struct pending {
-	struct pending *next;
 	conn *c;
 	crun *r;
 	int64_t pid;
@@ -65,29 +61,11 @@ typedef struct pending {
 	int streak;
 	int retries;
 	int counted; /* in this batch's answer counter already */
+	char kind;   /* the commit's row for it: 'i' new, 'e' there already, 0 none */
 	/* filled from the commit */
 	int64_t total, total_ds;
 	int duplicate;
 } pending;
-
-typedef struct answer_queue {
-	pending *head, *tail;
-	int n;
-	uv_timer_t timer;
-	int inflight;
-	uint64_t last_flush; /* loop time (ms) the last commit started */
-} answer_queue;
-
-static void flush(arena *a);
-static void schedule(arena *a);
-
-/* Stopping, everything waiting goes at once: the drain waits for the store. */
-static int commit_inflight(const arena *a)
-{
-	if (a->stopping)
-		return 1 << 30;
-	return a->cfg.commit_inflight > 0 ? a->cfg.commit_inflight : 1;
-}
 
 /* A pending answer of the message's player to question qi; takes canonical. */
 static pending *pending_new(msg_ctx *x, int qi, char *canonical)
@@ -122,68 +100,12 @@ static void pending_free(pending *p)
 	free(p);
 }
 
-static void on_timer(uv_timer_t *t) { flush(t->data); }
-
-int answer_init(arena *a)
-{
-	answer_queue *q = calloc(1, sizeof *q);
-	if (!q)
-		return -1;
-	uv_timer_init(a->loop, &q->timer);
-	q->timer.data = a;
-	a->aq = q;
-	return 0;
-}
-
-static void queue_closed(uv_handle_t *h) { free((char *)h - offsetof(answer_queue, timer)); }
-
-void answer_release(arena *a)
-{
-	answer_queue *q = a->aq;
-	if (!q)
-		return;
-	uv_timer_stop(&q->timer);
-	uv_close((uv_handle_t *)&q->timer, queue_closed);
-	a->aq = NULL;
-}
-
+/* Waits for the group commit; refused at once when it cannot. */
+static void refuse(pending *p, int code);
 static void enqueue(arena *a, pending *p)
 {
-	answer_queue *q = a->aq;
-	p->next = NULL;
-	if (q->tail)
-		q->tail->next = p;
-	else
-		q->head = p;
-	q->tail = p;
-	q->n++;
-	schedule(a);
-}
-
-/* The next commit: now when commit_max answers wait, else when the first has
- * waited commit_delay_ms, but not sooner than commit_interval_ms after the
- * last, and only while fewer than commit_inflight are on their way. */
-static void schedule(arena *a)
-{
-	answer_queue *q = a->aq;
-	if (!q->n || q->inflight >= commit_inflight(a))
-		return;
-	if (q->n >= a->cfg.commit_max || a->stopping) {
-		flush(a);
-		return;
-	}
-	if (uv_is_active((uv_handle_t *)&q->timer))
-		return;
-	uint64_t now = uv_now(a->loop), at = now + (uint64_t)a->cfg.commit_delay_ms;
-	if (q->last_flush + (uint64_t)a->cfg.commit_interval_ms > at)
-		at = q->last_flush + (uint64_t)a->cfg.commit_interval_ms;
-	uv_timer_start(&q->timer, on_timer, at - now, 0);
-}
-
-void answer_flush_now(arena *a)
-{
-	if (a->aq && a->aq->n)
-		flush(a);
+	if (!a->answers || commit_add(a->answers, p))
+		refuse(p, SA_E_UNAVAILABLE);
 }
 
 /* ------------------------------------------------------------ acks */
@@ -230,11 +152,14 @@ static void committed(arena *a, pending *p, int fresh)
 		c->reached_ds = p->total_ds;
 		if (fresh)
 			c->streak = p->streak;
-		free(c->memo.canonical);
-		c->memo.qindex = p->qindex;
-		c->memo.canonical = strdup(p->canonical);
-		c->memo.points_milli = p->points;
-		c->memo.correctness = p->correctness;
+		char *copy = strdup(p->canonical); /* out of memory: a retry asks PostgreSQL */
+		if (copy) {
+			free(c->memo.canonical);
+			c->memo.qindex = p->qindex;
+			c->memo.canonical = copy;
+			c->memo.points_milli = p->points;
+			c->memo.correctness = p->correctness;
+		}
 	}
 	/* The total is PostgreSQL's, so setting it again is harmless: a duplicate also
 	 * heals Redis when a process died between its commit and its ZADD. */
@@ -263,11 +188,6 @@ static void refuse(pending *p, int code)
 }
 
 /* ------------------------------------------------------------ group commit */
-
-typedef struct batch {
-	int n;
-	pending **items;
-} batch;
 
 enum {
 	COL_PID,
@@ -313,35 +233,59 @@ static const char commit_sql[] =
 	"   FROM v JOIN answers a ON a.participant_id = v.pid AND a.question_idx = v.qidx"
 	"   JOIN participants p ON p.id = v.pid";
 
+static void answer_row(const void *item, pgarr *col)
+{
+	const pending *p = item;
+	pgarr_num(&col[COL_PID], p->pid);
+	pgarr_num(&col[COL_QIDX], p->qindex);
+	pgarr_text(&col[COL_QID], p->r->qs[p->qindex].cq->id);
+	pgarr_text(&col[COL_RID], p->rid);
+	pgarr_text(&col[COL_RESP], p->canonical);
+	pgarr_text(&col[COL_OPTS], p->options);
+	pgarr_num(&col[COL_PTS], p->points);
+	pgarr_num(&col[COL_CORR], p->correctness);
+	pgarr_num(&col[COL_RCV], p->recv_ms);
+	pgarr_num(&col[COL_RMS], p->response_ms);
+	pgarr_num(&col[COL_RDS], p->reached_ds);
+	pgarr_num(&col[COL_STREAK], p->streak);
+	pgarr_num(&col[COL_CID], p->r->contest_id);
+}
+
+static const char *answer_instance(arena *a, int k)
+{
+	(void)k;
+	return a->cfg.instance; /* $14 */
+}
+
 /*
  * Per batch, not per answer: one INCRBY per question for the answer counters,
  * and one EXISTS per contest, so that a flushed Redis is noticed at the first
  * batch after it (and rebuilt) rather than at the next tick.
  */
-static void batch_counters(arena *a, batch *b, const char *seen)
+static void batch_counters(arena *a, void **items, int n)
 {
 	char key[256];
-	for (int i = 0; i < b->n; i++) {
-		pending *p = b->items[i];
-		if (!p || seen[i] != 'i' || p->counted)
+	for (int i = 0; i < n; i++) {
+		pending *p = items[i];
+		if (!p || p->kind != 'i' || p->counted)
 			continue;
-		int64_t n = 0;
+		int64_t count = 0;
 		int first_of_run = 1;
-		for (int k = 0; k < b->n; k++) {
-			pending *q = b->items[k];
+		for (int k = 0; k < n; k++) {
+			pending *q = items[k];
 			if (!q || q->r != p->r)
 				continue;
 			if (k < i)
 				first_of_run = 0;
-			if (seen[k] == 'i' && q->qindex == p->qindex && !q->counted) {
+			if (q->kind == 'i' && q->qindex == p->qindex && !q->counted) {
 				q->counted = 1;
-				n++;
+				count++;
 			}
 		}
 		lb_key(a, key, sizeof key, p->r, "ans:");
 		size_t kl = strlen(key);
 		snprintf(key + kl, sizeof key - kl, "%d", p->qindex);
-		lb_command(a, NULL, NULL, "INCRBY %s %lld", key, (long long)n);
+		lb_command(a, NULL, NULL, "INCRBY %s %lld", key, (long long)count);
 		if (first_of_run) {
 			lb_key(a, key, sizeof key, p->r, "ok");
 			lb_command(a, ok_reply, p->r, "EXISTS %s", key);
@@ -349,57 +293,54 @@ static void batch_counters(arena *a, batch *b, const char *seen)
 	}
 }
 
-static void batch_process(arena *a, batch *b, void *res, const char *err);
-
-static void batch_done(arena *a, void *res, const char *err, void *ud)
+/* Row i of the commit says answer p was already there with another response:
+ * remember what is stored (retries of it still get their ack), refuse p. */
+static void refuse_other(pending *p, void *res, int i)
 {
-	batch *b = ud;
-	answer_queue *q = a->aq;
-	if (q)
-		q->inflight--;
-	batch_process(a, b, res, err);
-	if (q && a->aq == q)
-		schedule(a); /* the answers that waited for this commit */
+	conn *c = p->c;
+	const char *resp = PQgetvalue(res, i, 6);
+	if (c->pid == p->pid) {
+		char *stored = strdup(resp);
+		if (stored) {
+			free(c->memo.canonical);
+			c->memo.qindex = p->qindex;
+			c->memo.canonical = stored;
+			c->memo.points_milli = atoll(PQgetvalue(res, i, 4));
+			c->memo.correctness = atoi(PQgetvalue(res, i, 5));
+		}
+		c->score_milli = p->total;
+		c->reached_ds = p->total_ds;
+	}
+	refuse(p, SA_E_ALREADY_ANSWERED);
 }
 
-static void batch_process(arena *a, batch *b, void *res, const char *err)
+/* The group commit's outcome (store/commit.h): one row per answer, 'i' or 'e'. */
+static void answers_done(arena *a, void **items, int n, void *res, const char *err)
 {
-	if (err || !res) {
-		sa_log(LL_WARN, "answer commit of %d failed: %s", b->n, err ? err : "no result");
-		for (int i = 0; i < b->n; i++)
-			refuse(b->items[i], SA_E_UNAVAILABLE);
-		free(b->items);
-		free(b);
+	if (!res) {
+		if (err)
+			sa_log(LL_WARN, "answer commit of %d failed: %s", n, err);
+		for (int i = 0; i < n; i++)
+			refuse(items[i], SA_E_UNAVAILABLE);
 		return;
 	}
 	a->stat_commits++;
-	char *seen = calloc((size_t)b->n, 1);
+	for (int i = 0; i < n; i++)
+		((pending *)items[i])->kind = 0;
 	int rows = PQntuples(res);
 	for (int i = 0; i < rows; i++) {
 		char kind = PQgetvalue(res, i, 0)[0];
 		long ord = atol(PQgetvalue(res, i, 1)) - 1;
-		if (ord < 0 || ord >= b->n || seen[ord])
+		if (ord < 0 || ord >= n || !items[ord] || ((pending *)items[ord])->kind)
 			continue;
-		pending *p = b->items[ord];
-		seen[ord] = kind;
+		pending *p = items[ord];
+		p->kind = kind;
 		p->total = atoll(PQgetvalue(res, i, 2));
 		p->total_ds = atoll(PQgetvalue(res, i, 3));
 		if (kind == 'e') {
-			const char *resp = PQgetvalue(res, i, 6);
-			if (strcmp(resp, p->canonical)) {
-				/* Remember what is stored, so retries of it still get their ack. */
-				conn *c = p->c;
-				if (c->pid == p->pid) {
-					free(c->memo.canonical);
-					c->memo.qindex = p->qindex;
-					c->memo.canonical = strdup(resp);
-					c->memo.points_milli = atoll(PQgetvalue(res, i, 4));
-					c->memo.correctness = atoi(PQgetvalue(res, i, 5));
-					c->score_milli = p->total;
-					c->reached_ds = p->total_ds;
-				}
-				refuse(p, SA_E_ALREADY_ANSWERED);
-				b->items[ord] = NULL;
+			if (strcmp(PQgetvalue(res, i, 6), p->canonical)) {
+				refuse_other(p, res, i);
+				items[ord] = NULL;
 				continue;
 			}
 			p->points = atoll(PQgetvalue(res, i, 4));
@@ -407,70 +348,53 @@ static void batch_process(arena *a, batch *b, void *res, const char *err)
 			p->duplicate = 1;
 		}
 	}
-	batch_counters(a, b, seen);
-	for (int i = 0; i < b->n; i++) {
-		pending *p = b->items[i];
+	batch_counters(a, items, n);
+	for (int i = 0; i < n; i++) {
+		pending *p = items[i];
 		if (!p)
 			continue;
-		if (seen[i])
-			committed(a, p, seen[i] == 'i');
+		if (p->kind)
+			committed(a, p, p->kind == 'i');
 		else if (p->retries++ < 3)
 			enqueue(a, p); /* raced with a concurrent insert of the same key: look again */
 		else
 			refuse(p, SA_E_UNAVAILABLE);
 	}
-	free(seen);
-	free(b->items);
-	free(b);
 }
 
-static void flush(arena *a)
+static const commit_ops answer_commit = {
+	.sql = commit_sql,
+	.ncols = NCOLS,
+	.nextra = 1,
+	.row = answer_row,
+	.extra = answer_instance,
+	.done = answers_done,
+};
+
+int answer_init(arena *a)
 {
-	answer_queue *q = a->aq;
-	uv_timer_stop(&q->timer);
-	q->last_flush = uv_now(a->loop);
-	while (q->n && q->inflight < commit_inflight(a)) {
-		int n = q->n < a->cfg.commit_max ? q->n : a->cfg.commit_max;
-		batch *b = calloc(1, sizeof *b);
-		b->items = calloc((size_t)n, sizeof *b->items);
-		pgarr col[NCOLS];
-		for (int k = 0; k < NCOLS; k++)
-			pgarr_init(&col[k]);
-		for (int i = 0; i < n; i++) {
-			pending *p = q->head;
-			q->head = p->next;
-			q->n--;
-			b->items[b->n++] = p;
-			pgarr_num(&col[COL_PID], p->pid);
-			pgarr_num(&col[COL_QIDX], p->qindex);
-			pgarr_text(&col[COL_QID], p->r->qs[p->qindex].cq->id);
-			pgarr_text(&col[COL_RID], p->rid);
-			pgarr_text(&col[COL_RESP], p->canonical);
-			pgarr_text(&col[COL_OPTS], p->options);
-			pgarr_num(&col[COL_PTS], p->points);
-			pgarr_num(&col[COL_CORR], p->correctness);
-			pgarr_num(&col[COL_RCV], p->recv_ms);
-			pgarr_num(&col[COL_RMS], p->response_ms);
-			pgarr_num(&col[COL_RDS], p->reached_ds);
-			pgarr_num(&col[COL_STREAK], p->streak);
-			pgarr_num(&col[COL_CID], p->r->contest_id);
-		}
-		if (!q->head)
-			q->tail = NULL;
-		const char *params[NCOLS + 1];
-		for (int k = 0; k < NCOLS; k++)
-			params[k] = pgarr_end(&col[k]);
-		params[NCOLS] = a->cfg.instance;
-		if (store_query_prepared(a, commit_sql, NCOLS + 1, params, batch_done, b)) {
-			for (int i = 0; i < b->n; i++)
-				refuse(b->items[i], SA_E_UNAVAILABLE);
-			free(b->items);
-			free(b);
-		} else
-			q->inflight++;
-		for (int k = 0; k < NCOLS; k++)
-			pgarr_release(&col[k]);
+	commit_policy pol = {
+		.max = a->cfg.commit_max,
+		.delay_ms = a->cfg.commit_delay_ms,
+		.interval_ms = a->cfg.commit_interval_ms,
+		.inflight = a->cfg.commit_inflight > 0 ? a->cfg.commit_inflight : 1,
+	};
+	a->answers = commit_open(a, &answer_commit, pol);
+	return a->answers ? 0 : SA_E_INTERNAL;
+}
+
+void answer_release(arena *a)
+{
+	if (a->answers) {
+		commit_close(a->answers);
+		a->answers = NULL;
 	}
+}
+
+void answer_flush_now(arena *a)
+{
+	if (a->answers)
+		commit_flush(a->answers);
 }
 
 /* ------------------------------------------------------------ past questions */

@@ -4,7 +4,6 @@
  * restores the participant, its score, rank and its answer to the open
  * question, on whichever server process the reconnect lands).
  */
-#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,12 +23,12 @@
 #include "live/validate.h"
 #include "net/msg.h"
 #include "net/ws.h"
+#include "store/commit.h"
 #include "store/lb.h"
 #include "store/pgarr.h"
 #include "store/store.h"
 
 typedef struct join_req {
-	struct join_req *next;
 	conn *c;
 	crun *r;
 	char token[65];
@@ -38,13 +37,6 @@ typedef struct join_req {
 	char *employee_no;
 	int resumed;
 } join_req;
-
-/* Joins wait here for the group commit (like answers: many joins, one statement). */
-typedef struct join_queue {
-	join_req *head, *tail;
-	int n;
-	uv_timer_t timer;
-} join_queue;
 
 static void join_req_free(join_req *j)
 {
@@ -166,11 +158,7 @@ static void join_row(arena *a, join_req *j, const char *id, int existed)
 	fetch_rank_then_welcome(j);
 }
 
-typedef struct join_batch {
-	int n;
-	join_req **items;
-} join_batch;
-
+/* Joins are group-committed like answers (store/commit.h): many joins, one statement. */
 static const char join_sql[] =
 	"WITH v AS ("
 	"  SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[])"
@@ -184,128 +172,71 @@ static const char join_sql[] =
 	")"
 	" SELECT v.ord, ins.id, ins.existed FROM v LEFT JOIN ins ON ins.token_hash = v.hash";
 
-static void join_batch_done(arena *a, void *res, const char *err, void *ud)
+static void join_cols(const void *item, pgarr *col)
 {
-	join_batch *b = ud;
-	if (err || !res) {
-		sa_log(LL_WARN, "join commit of %d failed: %s", b->n, err ? err : "no result");
-		for (int i = 0; i < b->n; i++)
-			join_fail(b->items[i], SA_E_UNAVAILABLE);
-	} else {
-		for (int i = 0; i < PQntuples(res); i++) {
-			long ord = atol(PQgetvalue(res, i, 0)) - 1;
-			if (ord < 0 || ord >= b->n || !b->items[ord])
-				continue;
-			join_req *j = b->items[ord];
-			b->items[ord] = NULL;
-			join_row(a, j, PQgetisnull(res, i, 1) ? NULL : PQgetvalue(res, i, 1),
-				 PQgetvalue(res, i, 2)[0] == 't');
-		}
-		for (int i = 0; i < b->n; i++)
-			if (b->items[i])
-				join_fail(b->items[i], SA_E_INTERNAL);
-	}
-	free(b->items);
-	free(b);
+	const join_req *j = item;
+	pgarr_num(&col[0], j->r->contest_id);
+	pgarr_text(&col[1], j->c->name);
+	pgarr_text(&col[2], j->employee_no);
+	pgarr_text(&col[3], j->c->unit);
+	pgarr_text(&col[4], j->hash);
 }
-
-static void join_flush(arena *a);
-static void join_on_timer(uv_timer_t *t) { join_flush(t->data); }
 
 /* Two joins with one employee number must not share a statement (ON CONFLICT
  * DO UPDATE may touch a row once): the later one waits for the next batch. */
-static int same_employee(const join_req *x, const join_req *y)
+static int same_employee(const void *earlier, const void *item)
 {
+	const join_req *x = earlier, *y = item;
 	return x->r == y->r && x->employee_no[0] && !strcmp(x->employee_no, y->employee_no);
 }
 
-static void join_flush(arena *a)
+static void joins_done(arena *a, void **items, int n, void *res, const char *err)
 {
-	join_queue *q = a->jq;
-	uv_timer_stop(&q->timer);
-	while (q->n) {
-		join_batch *b = calloc(1, sizeof *b);
-		int max = q->n < a->cfg.commit_max ? q->n : a->cfg.commit_max;
-		b->items = calloc((size_t)max, sizeof *b->items);
-		join_req *keep = NULL, **keep_tail = &keep;
-		int kept = 0;
-		while (q->head && b->n < max) {
-			join_req *j = q->head;
-			q->head = j->next;
-			q->n--;
-			j->next = NULL;
-			int dup = 0;
-			for (int k = 0; k < b->n && !dup; k++)
-				dup = same_employee(b->items[k], j);
-			if (dup) {
-				*keep_tail = j;
-				keep_tail = &j->next;
-				kept++;
-			} else
-				b->items[b->n++] = j;
-		}
-		/* the deferred ones go back in front, in their order */
-		*keep_tail = q->head;
-		q->head = keep ? keep : q->head;
-		q->n += kept;
-		q->tail = q->head;
-		while (q->tail && q->tail->next)
-			q->tail = q->tail->next;
-		pgarr col[5];
-		for (int k = 0; k < 5; k++)
-			pgarr_init(&col[k]);
-		for (int i = 0; i < b->n; i++) {
-			join_req *j = b->items[i];
-			pgarr_num(&col[0], j->r->contest_id);
-			pgarr_text(&col[1], j->c->name);
-			pgarr_text(&col[2], j->employee_no);
-			pgarr_text(&col[3], j->c->unit);
-			pgarr_text(&col[4], j->hash);
-		}
-		const char *params[5];
-		for (int k = 0; k < 5; k++)
-			params[k] = pgarr_end(&col[k]);
-		if (store_query_prepared(a, join_sql, 5, params, join_batch_done, b)) {
-			for (int i = 0; i < b->n; i++)
-				join_fail(b->items[i], SA_E_UNAVAILABLE);
-			free(b->items);
-			free(b);
-		}
-		for (int k = 0; k < 5; k++)
-			pgarr_release(&col[k]);
-		if (kept)
-			break; /* the deferred ones go in the next flush, after this statement */
+	if (!res) {
+		if (err)
+			sa_log(LL_WARN, "join commit of %d failed: %s", n, err);
+		for (int i = 0; i < n; i++)
+			join_fail(items[i], SA_E_UNAVAILABLE);
+		return;
 	}
-	if (q->n)
-		uv_timer_start(&q->timer, join_on_timer, (uint64_t)a->cfg.commit_delay_ms, 0);
+	for (int i = 0; i < PQntuples(res); i++) {
+		long ord = atol(PQgetvalue(res, i, 0)) - 1;
+		if (ord < 0 || ord >= n || !items[ord])
+			continue;
+		join_req *j = items[ord];
+		items[ord] = NULL;
+		join_row(a, j, PQgetisnull(res, i, 1) ? NULL : PQgetvalue(res, i, 1),
+			 PQgetvalue(res, i, 2)[0] == 't');
+	}
+	for (int i = 0; i < n; i++)
+		if (items[i])
+			join_fail(items[i], SA_E_INTERNAL);
 }
 
+static const commit_ops join_commit = {
+	.sql = join_sql,
+	.ncols = 5,
+	.row = join_cols,
+	.conflicts = same_employee,
+	.done = joins_done,
+};
+
+/* Joins wait at most --commit-delay-ms; no interval or in-flight limit: a join
+ * is rare next to answers, and its statement is small. */
 int player_init(arena *a)
 {
-	join_queue *q = calloc(1, sizeof *q);
-	if (!q)
-		return -1;
-	uv_timer_init(a->loop, &q->timer);
-	q->timer.data = a;
-	a->jq = q;
-	return 0;
+	commit_policy pol = {.max = a->cfg.commit_max, .delay_ms = a->cfg.commit_delay_ms};
+	a->joins = commit_open(a, &join_commit, pol);
+	return a->joins ? 0 : SA_E_INTERNAL;
 }
 
-static void jq_closed(uv_handle_t *h) { free((char *)h - offsetof(join_queue, timer)); }
-
+/* Joins still waiting are refused (unavailable). */
 void player_release(arena *a)
 {
-	join_queue *q = a->jq;
-	if (!q)
-		return;
-	while (q->head) {
-		join_req *j = q->head;
-		q->head = j->next;
-		join_fail(j, SA_E_UNAVAILABLE);
+	if (a->joins) {
+		commit_close(a->joins);
+		a->joins = NULL;
 	}
-	uv_timer_stop(&q->timer);
-	uv_close((uv_handle_t *)&q->timer, jq_closed);
-	a->jq = NULL;
 }
 
 int player_join(msg_ctx *x)
@@ -367,17 +298,8 @@ int player_join(msg_ctx *x)
 	c->unit = unit;
 	c->busy = 1;
 	conn_ref(c);
-	join_queue *q = c->a->jq;
-	if (q->tail)
-		q->tail->next = j;
-	else
-		q->head = j;
-	q->tail = j;
-	q->n++;
-	if (q->n >= c->a->cfg.commit_max)
-		join_flush(c->a);
-	else if (!uv_is_active((uv_handle_t *)&q->timer))
-		uv_timer_start(&q->timer, join_on_timer, (uint64_t)c->a->cfg.commit_delay_ms, 0);
+	if (!c->a->joins || commit_add(c->a->joins, j))
+		join_fail(j, SA_E_UNAVAILABLE);
 	return 0;
 }
 
