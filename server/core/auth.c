@@ -1,7 +1,8 @@
 /*
  * auth.c - tokens: random resume and organizer tokens (mbedTLS CTR-DRBG),
  * SHA-256 so that PostgreSQL stores only hashes of tokens, and a
- * constant-time comparison for the organizer token.
+ * constant-time comparison for the organizer token, and the one organizer
+ * check (the host role over WebSocket, uploads over HTTP).
  */
 #include <stdio.h>
 #include <string.h>
@@ -10,7 +11,9 @@
 #include <mbedtls/entropy.h>
 #include <mbedtls/sha256.h>
 
+#include "core/arena.h"
 #include "core/auth.h"
+#include "core/err.h"
 
 static mbedtls_entropy_context entropy;
 static mbedtls_ctr_drbg_context drbg;
@@ -65,6 +68,12 @@ void auth_sha256_hex(const char *in, char out[65])
 	unsigned char sum[32];
 	mbedtls_sha256_ret((const unsigned char *)in, strlen(in), sum, 0);
 	hex(sum, 32, out);
+}
+
+int auth_organizer(const arena *a, const char *token)
+{
+	const char *want = a->cfg.organizer_token;
+	return want && *want && token && auth_token_equal(want, token) ? 0 : SA_E_FORBIDDEN;
 }
 
 int auth_token_equal(const char *a, const char *b)

@@ -7,10 +7,15 @@
 
 #include <stddef.h>
 
+#include "core/arena.h"
+
 int auth_init(void);
 void auth_release(void);
 int auth_random_hex(char *out, size_t nbytes); /* out holds 2*nbytes+1 */
 void auth_sha256_hex(const char *in, char out[65]);
 int auth_token_equal(const char *a, const char *b); /* constant time on equal lengths */
+/* The organizer check: 0 when token is this server's organizer token (never
+ * when none is set), else SA_E_FORBIDDEN. */
+int auth_organizer(const arena *a, const char *token);
 
 #endif

@@ -449,16 +449,18 @@ static int lookup_past(msg_ctx *x, crun *r, int qi, const cJSON *response, int c
 	snprintf(pid, sizeof pid, "%lld", (long long)c->pid);
 	snprintf(qs, sizeof qs, "%d", qi);
 	const char *p[2] = {pid, qs};
-	if (store_query(c->a,
-			"SELECT a.response, a.points_milli, p.score_milli FROM answers a "
-			"JOIN participants p ON p.id = a.participant_id "
-			"WHERE a.participant_id = $1 AND a.question_idx = $2",
-			2, p, lookup_done, l)) {
+	int rc;
+	conn_ref(c); /* first: a query that fails at once is answered at once */
+	if ((rc = store_query(c->a,
+			      "SELECT a.response, a.points_milli, p.score_milli FROM answers a "
+			      "JOIN participants p ON p.id = a.participant_id "
+			      "WHERE a.participant_id = $1 AND a.question_idx = $2",
+			      2, p, lookup_done, l))) {
+		conn_unref(c);
 		free(l->canonical);
 		free(l);
-		return SA_E_UNAVAILABLE;
+		return rc;
 	}
-	conn_ref(c);
 	return 0;
 }
 

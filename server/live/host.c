@@ -1,13 +1,15 @@
 /*
- * host.c - the organizer's controls and the read-only screens.
+ * host.c - the organizer's controls.
  *
- * `host` checks the organizer token; `start`, `next`, `reveal` and `end`
- * compute the next live state from this process' view, write it to
- * PostgreSQL only if nobody changed it meanwhile (UPDATE ... WHERE seq = the
- * seq we saw), then publish it on the Redis event channel so every process
- * pushes it to its own players. A losing concurrent host gets `conflict`.
- * `watch` makes a connection a screen: it only receives pushes.
+ * `host` checks the organizer token (core/auth.c); `start`, `next`, `reveal`
+ * and `end` are rows of a table: the phases a command is allowed in and the
+ * next live state it computes from this process' view. The state is written
+ * to PostgreSQL only if nobody changed it meanwhile (UPDATE ... WHERE seq =
+ * the seq we saw), then published on the Redis event channel so every
+ * process pushes it to its own players. A losing concurrent host gets
+ * `conflict`.
  */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,12 +20,12 @@
 #include "core/clock.h"
 #include "core/err.h"
 #include "core/log.h"
-#include "live/board.h"
 #include "live/host.h"
 #include "live/live.h"
 #include "live/members.h"
 #include "live/phase.h"
 #include "live/run.h"
+#include "live/screen.h"
 #include "net/msg.h"
 #include "net/ws.h"
 #include "store/lb.h"
@@ -36,62 +38,20 @@ typedef struct host_req {
 	char rid[65];
 } host_req;
 
-static void viewer_welcome(conn *c, crun *r, const char *type, const char *rid)
-{
-	cJSON *o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "type", type);
-	if (rid)
-		cJSON_AddStringToObject(o, "rid", rid);
-	cJSON_AddItemReferenceToObject(o, "contest", r->info);
-	conn_send_json(c, o);
-	live_send_snapshot(c);
-	board_send_stats(c);
-	if (r->lb_frame)
-		conn_send_slot(c, &c->slot_lb, r->lb_frame);
-	if (r->units_frame)
-		conn_send(c, r->units_frame);
-}
-
-static crun *find_run_field(msg_ctx *x, int *rc)
-{
-	const char *jcode = msg_string(x, "code", 1, rc);
-	if (*rc)
-		return NULL;
-	crun *r = run_find(x->c->a, jcode);
-	if (!r)
-		*rc = SA_E_UNKNOWN_CONTEST;
-	return r;
-}
-
 int host_auth(msg_ctx *x)
 {
 	conn *c = x->c;
 	int rc = 0;
 	msg_lang(x);
-	crun *r = find_run_field(x, &rc);
+	crun *r = screen_contest(x, &rc);
 	const char *token = msg_string(x, "token", 1, &rc);
 	if (rc)
 		return rc;
-	if (!c->a->cfg.organizer_token || !*c->a->cfg.organizer_token ||
-	    !auth_token_equal(c->a->cfg.organizer_token, token))
-		return SA_E_FORBIDDEN;
+	if ((rc = auth_organizer(c->a, token)))
+		return rc;
 	c->role = ROLE_HOST;
 	members_add(r, c);
-	viewer_welcome(c, r, "host_ok", x->rid);
-	return 0;
-}
-
-int screen_watch(msg_ctx *x)
-{
-	conn *c = x->c;
-	int rc = 0;
-	msg_lang(x);
-	crun *r = find_run_field(x, &rc);
-	if (rc)
-		return rc;
-	c->role = ROLE_SCREEN;
-	members_add(r, c);
-	viewer_welcome(c, r, "watching", x->rid);
+	screen_welcome(c, r, "host_ok", x->rid);
 	return 0;
 }
 
@@ -173,7 +133,7 @@ static void state_written(arena *a, void *res, const char *err, void *ud)
 		reveal_later(r, &st);
 }
 
-static void open_question(crun *r, live_state *st, int qi, int64_t now)
+static void open_question(const crun *r, live_state *st, int qi, int64_t now)
 {
 	st->phase = PHASE_QUESTION;
 	st->qindex = qi;
@@ -181,39 +141,68 @@ static void open_question(crun *r, live_state *st, int qi, int64_t now)
 	st->deadline_ms = now + r->qs[qi].cq->time_limit_ms;
 }
 
+static int step_start(const crun *r, live_state *st, int64_t now)
+{
+	if (r->nq == 0)
+		return SA_E_BAD_STATE;
+	st->started_ms = now;
+	open_question(r, st, 0, now);
+	return 0;
+}
+
+static int step_next(const crun *r, live_state *st, int64_t now)
+{
+	if (st->qindex + 1 < r->nq)
+		open_question(r, st, st->qindex + 1, now);
+	else
+		st->phase = PHASE_FINISHED;
+	return 0;
+}
+
+static int step_reveal(const crun *r, live_state *st, int64_t now)
+{
+	(void)r;
+	st->phase = PHASE_REVEAL;
+	if (st->deadline_ms > now)
+		st->deadline_ms = now; /* closes the question for every process */
+	return 0;
+}
+
+static int step_end(const crun *r, live_state *st, int64_t now)
+{
+	(void)r;
+	(void)now;
+	st->phase = PHASE_FINISHED;
+	return 0;
+}
+
+#define IN(p) (1u << (p))
+
+/* The commands, by their HOST_* index (the message table's argument). */
+static const struct host_cmd {
+	unsigned phases; /* the phases it is allowed in */
+	/* The next state from st, the current one: 0, or SA_E_BAD_STATE. */
+	int (*step)(const crun *r, live_state *st, int64_t now);
+} host_cmds[HOST_NCMDS] = {
+	[HOST_START] = {IN(PHASE_LOBBY), step_start},
+	[HOST_NEXT] = {IN(PHASE_QUESTION) | IN(PHASE_REVEAL), step_next},
+	[HOST_REVEAL] = {IN(PHASE_QUESTION), step_reveal},
+	[HOST_END] = {IN(PHASE_LOBBY) | IN(PHASE_QUESTION) | IN(PHASE_REVEAL), step_end},
+};
+
 int host_command(msg_ctx *x)
 {
 	conn *c = x->c;
 	crun *r = c->run;
-	const char *cmd = cJSON_GetObjectItemCaseSensitive(x->m, "type")->valuestring;
 	live_state st = r->st;
-	int64_t now = now_ms();
+	assert(x->arg >= 0 && x->arg < HOST_NCMDS);
+	const struct host_cmd *cmd = &host_cmds[x->arg];
+	int rc;
 
-	if (!strcmp(cmd, "start")) {
-		if (st.phase != PHASE_LOBBY || r->nq == 0)
-			return SA_E_BAD_STATE;
-		st.started_ms = now;
-		open_question(r, &st, 0, now);
-	} else if (!strcmp(cmd, "next")) {
-		if (st.phase != PHASE_QUESTION && st.phase != PHASE_REVEAL)
-			return SA_E_BAD_STATE;
-		if (st.qindex + 1 < r->nq)
-			open_question(r, &st, st.qindex + 1, now);
-		else
-			st.phase = PHASE_FINISHED;
-	} else if (!strcmp(cmd, "reveal")) {
-		if (st.phase != PHASE_QUESTION)
-			return SA_E_BAD_STATE;
-		st.phase = PHASE_REVEAL;
-		if (st.deadline_ms > now)
-			st.deadline_ms = now; /* closes the question for every process */
-	} else if (!strcmp(cmd, "end")) {
-		if (st.phase == PHASE_FINISHED)
-			return SA_E_BAD_STATE;
-		st.phase = PHASE_FINISHED;
-	} else
-		return SA_E_UNKNOWN_TYPE;
-
+	if (!(cmd->phases & IN(st.phase)))
+		return SA_E_BAD_STATE;
+	if ((rc = cmd->step(r, &st, now_ms())))
+		return rc;
 	host_req *h = calloc(1, sizeof *h);
 	if (!h)
 		return SA_E_INTERNAL;
@@ -230,14 +219,15 @@ int host_command(msg_ctx *x)
 	snprintf(sm, sizeof sm, "%lld", (long long)st.started_ms);
 	snprintf(seq, sizeof seq, "%lld", (long long)r->st.seq);
 	const char *p[8] = {cid, phase_name(st.phase), qi, om, dm, sm, seq};
-	if (store_query(c->a,
-			"UPDATE contests SET phase = $2, qindex = $3, open_ms = $4, deadline_ms = $5, "
-			"started_ms = $6, seq = seq + 1, updated_at = now() WHERE id = $1 AND seq = $7 "
-			"RETURNING seq",
-			7, p, state_written, h)) {
+	conn_ref(c); /* first: a query that fails at once is answered at once */
+	if ((rc = store_query(c->a,
+			      "UPDATE contests SET phase = $2, qindex = $3, open_ms = $4, deadline_ms = $5, "
+			      "started_ms = $6, seq = seq + 1, updated_at = now() WHERE id = $1 AND seq = $7 "
+			      "RETURNING seq",
+			      7, p, state_written, h))) {
+		conn_unref(c);
 		free(h);
-		return SA_E_UNAVAILABLE;
+		return rc;
 	}
-	conn_ref(c);
 	return 0;
 }

@@ -380,8 +380,7 @@ static void http_upload(http_req *h)
 {
 	char auth[256] = "", name[1200];
 	if (lws_hdr_copy(h->wsi, auth, sizeof auth, WSI_TOKEN_HTTP_AUTHORIZATION) <= 0 ||
-	    strncmp(auth, "Bearer ", 7) || !h->a->cfg.organizer_token ||
-	    !auth_token_equal(h->a->cfg.organizer_token, auth + 7))
+	    strncmp(auth, "Bearer ", 7) || auth_organizer(h->a, auth + 7))
 		return http_error(h, SA_E_FORBIDDEN,
 				  "an organizer token is needed: Authorization: Bearer TOKEN");
 	if (h->too_big)

@@ -5,6 +5,7 @@
  *
  * Adding a message is adding a row (and documenting it in docs/protocol.md).
  */
+#include <assert.h>
 #include <string.h>
 
 #include "core/clock.h"
@@ -13,6 +14,7 @@
 #include "live/host.h"
 #include "live/members.h"
 #include "live/player.h"
+#include "live/screen.h"
 #include "live/validate.h"
 #include "net/msg.h"
 #include "net/ws.h"
@@ -31,16 +33,31 @@ static int msg_ping(msg_ctx *x)
 	return 0;
 }
 
-static const struct msg_row {
+/*
+ * The message table. role: who may send it (ROLE_NONE: only before a role is
+ * taken, ROLE_ANY: anyone); refuse: the error a connection of another role
+ * gets, by its role (0: forbidden); arg: handed to the handler as x->arg.
+ */
+struct msg_row {
 	const char *type;
-	conn_role role; /* ROLE_NONE: only before a role is taken; ROLE_ANY: always */
+	conn_role role;
 	int (*handler)(msg_ctx *x);
-} msg_table[] = {
-	{"join", ROLE_NONE, player_join},       {"resume", ROLE_NONE, player_resume},
-	{"answer", ROLE_PLAYER, answer_submit}, {"host", ROLE_NONE, host_auth},
-	{"start", ROLE_HOST, host_command},     {"next", ROLE_HOST, host_command},
-	{"reveal", ROLE_HOST, host_command},    {"end", ROLE_HOST, host_command},
-	{"watch", ROLE_NONE, screen_watch},     {"ping", ROLE_ANY, msg_ping},
+	int arg;
+	int refuse[ROLE_ANY];
+};
+
+#define ROW(t, r, h) .type = t, .role = r, .handler = h
+static const struct msg_row msg_table[] = {
+	{ROW("join", ROLE_NONE, player_join), .refuse = {[ROLE_PLAYER] = SA_E_ALREADY_JOINED}},
+	{ROW("resume", ROLE_NONE, player_resume), .refuse = {[ROLE_PLAYER] = SA_E_ALREADY_JOINED}},
+	{ROW("answer", ROLE_PLAYER, answer_submit), .refuse = {[ROLE_NONE] = SA_E_NOT_JOINED}},
+	{ROW("host", ROLE_NONE, host_auth)},
+	{ROW("start", ROLE_HOST, host_command), .arg = HOST_START},
+	{ROW("next", ROLE_HOST, host_command), .arg = HOST_NEXT},
+	{ROW("reveal", ROLE_HOST, host_command), .arg = HOST_REVEAL},
+	{ROW("end", ROLE_HOST, host_command), .arg = HOST_END},
+	{ROW("watch", ROLE_NONE, screen_watch)},
+	{ROW("ping", ROLE_ANY, msg_ping)},
 };
 
 /*
@@ -74,66 +91,58 @@ static int only_space(const char *p, const char *end)
 	return 1;
 }
 
-void msg_dispatch(conn *c, char *buf, size_t len, int64_t recv_ms)
+int msg_role_error(const struct msg_row *row, conn_role role)
 {
-	const char *rid = NULL, *end = NULL;
-	int rc;
+	assert(role >= ROLE_NONE && role < ROLE_ANY);
+	if (row->role == ROLE_ANY || row->role == role)
+		return 0;
+	return row->refuse[role] ? row->refuse[role] : SA_E_FORBIDDEN;
+}
 
+void msg_read(char *buf, size_t len, conn_role role, msg_in *in)
+{
+	const char *end = NULL;
+	memset(in, 0, sizeof *in);
 	unescape_nul_guard(buf, len);
-	cJSON *m = cJSON_ParseWithLengthOpts(buf, len, &end, 0);
-	if (m && !only_space(end, buf + len)) {
-		cJSON_Delete(m);
-		m = NULL;
-	}
-	if (!m || !cJSON_IsObject(m)) {
-		conn_send_error(c, SA_E_BAD_JSON, NULL, NULL);
-		cJSON_Delete(m);
+	in->m = cJSON_ParseWithLengthOpts(buf, len, &end, 0);
+	if (!in->m || !only_space(end, buf + len) || !cJSON_IsObject(in->m)) {
+		in->code = SA_E_BAD_JSON;
 		return;
 	}
-	cJSON *jrid = cJSON_GetObjectItemCaseSensitive(m, "rid");
+	cJSON *jrid = cJSON_GetObjectItemCaseSensitive(in->m, "rid");
 	if (jrid) {
 		if (!cJSON_IsString(jrid) || validate_rid(jrid->valuestring)) {
-			conn_send_error(c, SA_E_INVALID_FIELD, NULL, "rid");
-			cJSON_Delete(m);
+			in->code = SA_E_INVALID_FIELD;
+			in->detail = "rid";
 			return;
 		}
-		rid = jrid->valuestring;
+		in->rid = jrid->valuestring;
 	}
-	cJSON *type = cJSON_GetObjectItemCaseSensitive(m, "type");
+	cJSON *type = cJSON_GetObjectItemCaseSensitive(in->m, "type");
 	if (!cJSON_IsString(type)) {
-		conn_send_error(c, SA_E_BAD_MESSAGE, rid, "type");
-		cJSON_Delete(m);
+		in->code = SA_E_BAD_MESSAGE;
+		in->detail = "type";
 		return;
 	}
-	const struct msg_row *row = NULL;
-	for (size_t i = 0; i < sizeof msg_table / sizeof msg_table[0]; i++)
-		if (!strcmp(msg_table[i].type, type->valuestring)) {
-			row = &msg_table[i];
-			break;
-		}
-	if (!row) {
-		conn_send_error(c, SA_E_UNKNOWN_TYPE, rid, NULL);
-		cJSON_Delete(m);
-		return;
+	for (size_t i = 0; i < sizeof msg_table / sizeof msg_table[0] && !in->row; i++)
+		if (!strcmp(msg_table[i].type, type->valuestring))
+			in->row = &msg_table[i];
+	in->code = in->row ? msg_role_error(in->row, role) : SA_E_UNKNOWN_TYPE;
+}
+
+void msg_dispatch(conn *c, char *buf, size_t len, int64_t recv_ms)
+{
+	msg_in in;
+	msg_read(buf, len, c->role, &in);
+	if (in.code)
+		conn_send_error(c, in.code, in.rid, in.detail);
+	else {
+		msg_ctx x = {.c = c, .m = in.m, .rid = in.rid, .recv_ms = recv_ms, .arg = in.row->arg};
+		int rc = in.row->handler(&x);
+		if (rc < 0)
+			conn_send_error(c, rc, in.rid, NULL);
 	}
-	if (row->role != ROLE_ANY && row->role != c->role) {
-		if (row->role == ROLE_NONE)
-			rc = c->role == ROLE_PLAYER &&
-					     (row->handler == player_join || row->handler == player_resume)
-				     ? SA_E_ALREADY_JOINED
-				     : SA_E_FORBIDDEN;
-		else
-			rc = row->role == ROLE_PLAYER && c->role == ROLE_NONE ? SA_E_NOT_JOINED
-									      : SA_E_FORBIDDEN;
-		conn_send_error(c, rc, rid, NULL);
-		cJSON_Delete(m);
-		return;
-	}
-	msg_ctx x = {.c = c, .m = m, .rid = rid, .recv_ms = recv_ms};
-	rc = row->handler(&x);
-	if (rc < 0)
-		conn_send_error(c, rc, rid, NULL);
-	cJSON_Delete(m);
+	cJSON_Delete(in.m);
 }
 
 void msg_closed(conn *c)

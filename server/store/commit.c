@@ -15,8 +15,10 @@
 #include <assert.h>
 #include <stdlib.h>
 
+#include "core/arena.h"
 #include "core/err.h"
 #include "store/commit.h"
+#include "store/pgarr.h"
 #include "store/store.h"
 
 struct commit_queue {
