@@ -3,8 +3,10 @@
  * contest (any role) in one list, and its players also in an open-addressing
  * table by participant id (resume on another connection, reveal ranks).
  */
+#include <assert.h>
 #include <stdlib.h>
 
+#include "core/err.h"
 #include "live/members.h"
 #include "live/run.h"
 #include "net/ws.h"
@@ -17,29 +19,36 @@ static size_t ptab_slot(const crun *r, int64_t pid)
 
 static void ptab_put(crun *r, conn *c);
 
-static void ptab_grow(crun *r)
+static int ptab_grow(crun *r)
 {
-	conn **old = r->ptab;
+	size_t cap = r->pcap ? r->pcap * 2 : 64;
+	conn **tab = calloc(cap, sizeof *tab), **old = r->ptab;
 	size_t oldcap = r->pcap;
-	r->pcap = oldcap ? oldcap * 2 : 64;
-	r->ptab = calloc(r->pcap, sizeof *r->ptab);
+	if (!tab)
+		return SA_E_INTERNAL;
+	r->ptab = tab;
+	r->pcap = cap;
 	r->pcount = 0;
 	for (size_t i = 0; i < oldcap; i++)
 		if (old[i])
 			ptab_put(r, old[i]);
 	free(old);
+	return 0;
 }
 
 static void ptab_put(crun *r, conn *c)
 {
-	if ((r->pcount + 1) * 2 > r->pcap)
-		ptab_grow(r);
+	/* Half full at most; out of memory, fuller, but a free slot always ends a probe.
+	 * With none left, c is not found by its id (its pushes still reach it). */
+	if ((r->pcount + 1) * 2 > r->pcap && ptab_grow(r) && r->pcount + 2 > r->pcap)
+		return;
 	size_t i = ptab_slot(r, c->pid);
 	while (r->ptab[i] && r->ptab[i]->pid != c->pid)
 		i = (i + 1) & (r->pcap - 1);
 	if (!r->ptab[i])
 		r->pcount++;
 	r->ptab[i] = c;
+	assert(r->pcount < r->pcap);
 }
 
 static void ptab_del(crun *r, int64_t pid)
@@ -74,6 +83,8 @@ conn *members_find_player(crun *r, int64_t pid)
 
 void members_add(crun *r, conn *c)
 {
+	assert(!c->listed);
+	c->listed = 1;
 	c->run = r;
 	c->fan = &r->fan;
 	c->fan_seen = r->fan.gen; /* its snapshot includes the push in progress */
@@ -90,10 +101,13 @@ void members_add(crun *r, conn *c)
 	r->stats_dirty = 1;
 }
 
+/* Safe to call twice: a replaced player's connection is removed when it is
+ * replaced and again when its socket closes. */
 void members_remove(crun *r, conn *c)
 {
-	if (c->run != r)
+	if (c->run != r || !c->listed)
 		return;
+	c->listed = 0;
 	if (r->fan_cursor == c)
 		r->fan_cursor = c->next;
 	if (c->prev)
@@ -109,6 +123,7 @@ void members_remove(crun *r, conn *c)
 			ptab_del(r, c->pid);
 	} else if (c->role != ROLE_NONE)
 		r->nviewers_local--;
+	assert(r->nplayers_local >= 0 && r->nviewers_local >= 0);
 	r->stats_dirty = 1;
 	/* c->run stays set: in-flight replies still know the contest. */
 }

@@ -52,7 +52,8 @@ typedef struct conn {
 	conn_role role;
 	int lang_en;
 	struct crun *run;
-	struct conn *prev, *next; /* in run->members */
+	struct conn *prev, *next; /* in run->members, while listed */
+	int listed;               /* in run->members (live/members.c) */
 	conn_fan *fan;            /* its contest's fan-out (set by live/members.c) */
 	uint32_t fan_seen;        /* the last fan->gen it has had */
 	uint32_t ranks_gen;       /* the last reveal ranking that reached it (live/board.c) */
@@ -84,7 +85,9 @@ typedef struct conn {
 conn *conn_new(struct arena *a, struct lws *wsi);
 void conn_ref(conn *c);
 void conn_unref(conn *c);
-/* Queues a frame (takes a new reference); returns -1 and closes a slow consumer. */
+/* Sends or queues a frame (takes a new reference). 0, or SA_E_UNAVAILABLE
+ * (closed, or a slow consumer: closed now) or SA_E_INTERNAL (f is NULL: a
+ * frame that could not be made). */
 int conn_send(conn *c, frame *f);
 int conn_send_json(conn *c, cJSON *obj);              /* frees obj */
 int conn_send_frame(conn *c, frame *f);               /* takes f's reference */
