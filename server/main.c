@@ -77,6 +77,8 @@ static int load_contests(arena *a, const char *list)
 {
 	char *copy = strdup(list ? list : ""), *save = NULL;
 	int failed = 0;
+	if (!copy)
+		return -1;
 	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		struct stat st;
 		if (!*tok)

@@ -18,6 +18,7 @@
 #include <libpq-fe.h>
 
 #include "core/arena.h"
+#include "core/err.h"
 #include "live/board.h"
 #include "live/fanout.h"
 #include "live/members.h"
@@ -194,6 +195,11 @@ static void top_ids(arena *a, void *reply, void *ud)
 	t->pid = calloc((size_t)t->n + 1, sizeof *t->pid);
 	t->score = calloc((size_t)t->n + 1, sizeof *t->score);
 	const char **argv = calloc((size_t)t->n + 2, sizeof *argv);
+	if (!t->pid || !t->score || !argv) {
+		free(argv);
+		top_finish(t, NULL); /* frees pid and score */
+		return;
+	}
 	char key[256];
 	lb_key(a, key, sizeof key, t->r, "who");
 	argv[0] = "HMGET";
@@ -275,8 +281,9 @@ int board_fetch_top(crun *r, int limit, void (*done)(crun *r, cJSON *top, int64_
 	arena *a = r->a;
 	char key[256];
 	top_req *t = calloc(1, sizeof *t);
+	int rc;
 	if (!t)
-		return -1;
+		return SA_E_INTERNAL;
 	t->r = r;
 	t->limit = limit;
 	t->done = done;
@@ -285,9 +292,9 @@ int board_fetch_top(crun *r, int limit, void (*done)(crun *r, cJSON *top, int64_
 	lb_key(a, key, sizeof key, r, "ok");
 	if (!lb_command(a, top_exists, t, "EXISTS %s", key))
 		return 0;
-	if (top_from_pg(t)) {
+	if ((rc = top_from_pg(t))) {
 		free(t);
-		return -1;
+		return rc;
 	}
 	return 0;
 }

@@ -19,6 +19,7 @@
 
 #include "core/arena.h"
 #include "core/clock.h"
+#include "core/err.h"
 #include "core/log.h"
 #include "live/board.h"
 #include "live/fanout.h"
@@ -267,6 +268,8 @@ static void reveal_rows(arena *a, void *res, const char *err, void *ud)
 	int nopt = r->qs[qi].noptions;
 	int64_t counts[3] = {0, 0, 0}, answered = 0;
 	int64_t *dist = calloc((size_t)(nopt > 0 ? nopt : 1), sizeof *dist);
+	if (!dist)
+		nopt = 0; /* out of memory: the reveal goes without its distribution */
 	for (int i = 0; !err && res && i < PQntuples(res); i++) {
 		const char *k = PQgetvalue(res, i, 0);
 		int v = atoi(PQgetvalue(res, i, 1));
@@ -303,11 +306,12 @@ int live_fetch_reveal(crun *r, const live_state *st,
 		      void (*done)(crun *r, const live_state *st, cJSON *reveal, void *ud), void *ud)
 {
 	char cid[24], qi[16];
+	if (st->qindex < 0 || st->qindex >= r->nq)
+		return SA_E_INVALID_FIELD;
 	reveal_req *q = calloc(1, sizeof *q);
-	if (!q || st->qindex < 0 || st->qindex >= r->nq) {
-		free(q);
-		return -1;
-	}
+	if (!q)
+		return SA_E_INTERNAL;
+	int rc;
 	q->r = r;
 	q->st = *st;
 	q->done = done;
@@ -315,14 +319,14 @@ int live_fetch_reveal(crun *r, const live_state *st,
 	snprintf(cid, sizeof cid, "%lld", (long long)r->contest_id);
 	snprintf(qi, sizeof qi, "%d", st->qindex);
 	const char *p[2] = {cid, qi};
-	if (store_query(r->a,
-			"SELECT 'o', o, count(*) FROM answers, unnest(options) o "
-			"WHERE contest_id = $1 AND question_idx = $2 GROUP BY o "
-			"UNION ALL SELECT 'c', correctness, count(*) FROM answers "
-			"WHERE contest_id = $1 AND question_idx = $2 GROUP BY correctness",
-			2, p, reveal_rows, q)) {
+	if ((rc = store_query(r->a,
+			      "SELECT 'o', o, count(*) FROM answers, unnest(options) o "
+			      "WHERE contest_id = $1 AND question_idx = $2 GROUP BY o "
+			      "UNION ALL SELECT 'c', correctness, count(*) FROM answers "
+			      "WHERE contest_id = $1 AND question_idx = $2 GROUP BY correctness",
+			      2, p, reveal_rows, q))) {
 		free(q);
-		return -1;
+		return rc;
 	}
 	return 0;
 }

@@ -303,40 +303,48 @@ int player_join(msg_ctx *x)
 	return 0;
 }
 
+/* A resume that cannot go on: the error (when the socket is still there). */
+static void resume_fail(join_req *j, int code)
+{
+	conn *c = j->c;
+	c->busy = 0;
+	if (c->wsi)
+		conn_send_error(c, code, j->rid[0] ? j->rid : NULL, NULL);
+	conn_unref(c);
+	join_req_free(j);
+}
+
 static void resume_done(arena *a, void *res, const char *err, void *ud)
 {
 	join_req *j = ud;
 	conn *c = j->c;
-	c->busy = 0;
-	if (!c->wsi || err || PQntuples(res) != 1) {
-		if (c->wsi)
-			conn_send_error(c, err ? SA_E_UNAVAILABLE : SA_E_BAD_TOKEN, j->rid[0] ? j->rid : NULL,
-					NULL);
-		conn_unref(c);
-		join_req_free(j);
-		return;
-	}
+	if (!c->wsi || err || PQntuples(res) != 1)
+		return resume_fail(j, err ? SA_E_UNAVAILABLE : SA_E_BAD_TOKEN);
 	crun *r = run_find(a, PQgetvalue(res, 0, 6));
-	if (!r) {
-		conn_send_error(c, SA_E_UNKNOWN_CONTEST, j->rid[0] ? j->rid : NULL, NULL);
-		conn_unref(c);
-		join_req_free(j);
-		return;
+	if (!r)
+		return resume_fail(j, SA_E_UNKNOWN_CONTEST);
+	int answered = !PQgetisnull(res, 0, 7);
+	char *name = strdup(PQgetvalue(res, 0, 2)), *unit = strdup(PQgetvalue(res, 0, 3));
+	char *canonical = answered ? strdup(PQgetvalue(res, 0, 8)) : NULL;
+	if (!name || !unit || (answered && !canonical)) {
+		free(name);
+		free(unit);
+		free(canonical);
+		return resume_fail(j, SA_E_INTERNAL);
 	}
+	c->busy = 0;
 	j->r = r;
 	free(c->name);
 	free(c->unit);
-	c->name = strdup(PQgetvalue(res, 0, 2));
-	c->unit = strdup(PQgetvalue(res, 0, 3));
+	c->name = name;
+	c->unit = unit;
 	c->score_milli = atoll(PQgetvalue(res, 0, 4));
 	c->streak = atoi(PQgetvalue(res, 0, 5));
 	c->reached_ds = atoll(PQgetvalue(res, 0, 11));
 	free(c->memo.canonical);
-	c->memo.canonical = NULL;
-	c->memo.qindex = -1;
-	if (!PQgetisnull(res, 0, 7)) {
-		c->memo.qindex = atoi(PQgetvalue(res, 0, 7));
-		c->memo.canonical = strdup(PQgetvalue(res, 0, 8));
+	c->memo.canonical = canonical;
+	c->memo.qindex = answered ? atoi(PQgetvalue(res, 0, 7)) : -1;
+	if (answered) {
 		c->memo.points_milli = atoll(PQgetvalue(res, 0, 9));
 		c->memo.correctness = atoi(PQgetvalue(res, 0, 10));
 	}

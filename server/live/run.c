@@ -7,6 +7,7 @@
  * processes; run_find is the one place they are normalized (validate_code:
  * 4-16 letters and digits, upper-cased) and looked up.
  */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,14 +35,17 @@ static int run_prepare(crun *r)
 {
 	contest_def *d = r->def;
 	snprintf(r->code, sizeof r->code, "%s", d->code);
-	r->nq = (int)d->nquestions;
-	r->qs = calloc((size_t)(r->nq ? r->nq : 1), sizeof *r->qs);
+	r->st.qindex = -1;
+	r->qs = calloc(d->nquestions ? d->nquestions : 1, sizeof *r->qs);
 	if (!r->qs)
-		return -1;
+		return SA_E_INTERNAL;
+	r->nq = (int)d->nquestions;
 	for (int i = 0; i < r->nq; i++) {
 		const contest_question *cq = &d->questions[i];
 		run_question *q = &r->qs[i];
 		cJSON *m = cJSON_CreateObject();
+		if (!m)
+			return SA_E_INTERNAL;
 		q->cq = cq;
 		cJSON_AddStringToObject(m, "type", "question");
 		cJSON_AddStringToObject(m, "id", cq->id);
@@ -57,17 +61,17 @@ static int run_prepare(crun *r)
 		q->id_json = id ? cJSON_PrintUnformatted(id) : NULL;
 		cJSON_Delete(id);
 		if (!q->id_json)
-			return -1;
+			return SA_E_INTERNAL;
 		q->reveal_answer = score_reveal_answer(cq->compiled);
 		q->explanation = langmap(cJSON_GetObjectItemCaseSensitive(cq->def, "explanation"));
 		q->noptions = score_question_noptions(cq->compiled);
 	}
-	r->info = cJSON_CreateObject();
+	if (!(r->info = cJSON_CreateObject()))
+		return SA_E_INTERNAL;
 	cJSON_AddStringToObject(r->info, "code", r->code);
 	cJSON_AddItemToObject(r->info, "title", langmap(d->title));
 	cJSON_AddStringToObject(r->info, "mode", d->mode ? d->mode : "live");
 	cJSON_AddNumberToObject(r->info, "question_count", r->nq);
-	r->st.qindex = -1;
 	return 0;
 }
 
@@ -118,6 +122,7 @@ crun *run_new(arena *a, contest_def *def)
 	r->a = a;
 	r->def = def;
 	if (run_prepare(r)) {
+		run_release(r); /* what was made; the caller keeps def */
 		free(r);
 		return NULL;
 	}
@@ -126,6 +131,7 @@ crun *run_new(arena *a, contest_def *def)
 
 void run_free(crun *r)
 {
+	assert(!r->attached && !r->members && !r->fan.frame); /* detached, emptied, fan-out done */
 	run_release(r);
 	contest_free(r->def);
 	free(r);

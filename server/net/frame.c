@@ -4,6 +4,7 @@
  * reference on every recipient (net/ws.c). Several frames can be packed as
  * ready WebSocket frames into one buffer, written with one send.
  */
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,7 +104,10 @@ frame *frame_pack(frame *const *parts, size_t n)
 
 void frame_unref(frame *f)
 {
-	if (f && --f->refs == 0)
+	if (!f)
+		return;
+	assert(f->refs > 0);
+	if (--f->refs == 0)
 		free(f);
 }
 

@@ -8,6 +8,7 @@
 #ifndef SKILLARENA_FRAME_H
 #define SKILLARENA_FRAME_H
 
+#include <assert.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -28,6 +29,7 @@ frame *frame_pack(frame *const *parts, size_t n); /* several text messages as on
 frame *frame_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static inline frame *frame_ref(frame *f)
 {
+	assert(f->refs > 0);
 	f->refs++;
 	return f;
 }

@@ -60,15 +60,16 @@ static void http_unref(http_req *h)
 	free(h);
 }
 
-/* Sets the reply (takes body) and asks for a writeable callback. */
+/* Sets the reply (takes body; NULL: it could not be made, a 500) and asks
+ * for a writeable callback. */
 static void http_reply(http_req *h, int status, const char *ctype, char *body)
 {
 	if (h->stage)
 		return free(body);
-	h->status = status;
+	h->status = body ? status : 500;
 	h->ctype = ctype;
 	h->body = body;
-	h->len = strlen(body);
+	h->len = body ? strlen(body) : 0;
 	h->stage = 1;
 	if (h->wsi)
 		lws_callback_on_writable(h->wsi);
@@ -162,10 +163,12 @@ static int route_health(http_req *h, const char *rest)
 	snprintf(h->pg, sizeof h->pg, "down");
 	snprintf(h->redis, sizeof h->redis, "down");
 	h->timer = malloc(sizeof *h->timer);
-	uv_timer_init(h->a->loop, h->timer);
-	h->timer->data = h;
-	h->refs++;
-	uv_timer_start(h->timer, health_timeout, 2000, 0);
+	if (h->timer) { /* else no timeout: both checks always call back */
+		uv_timer_init(h->a->loop, h->timer);
+		h->timer->data = h;
+		h->refs++;
+		uv_timer_start(h->timer, health_timeout, 2000, 0);
+	}
 	h->pending = 2;
 	h->refs++;
 	if (!store_ready(h->a) || store_query(h->a, "SELECT 1", 0, NULL, health_pg, h)) {
@@ -278,6 +281,10 @@ static void contest_qr(http_req *h, crun *r)
 	int w = qr->width, quiet = 4, dim = w + 2 * quiet;
 	size_t cap = (size_t)w * (size_t)w * 24 + 512, len = 0;
 	char *svg = malloc(cap);
+	if (!svg) {
+		QRcode_free(qr);
+		return http_error(h, SA_E_INTERNAL, NULL);
+	}
 	len += (size_t)snprintf(svg + len, cap - len,
 				"<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
 				"shape-rendering=\"crispEdges\"><title>%s</title>"
@@ -438,7 +445,8 @@ static int http_write(http_req *h)
 		unsigned char *buf = malloc(LWS_PRE + h->len + 1);
 		if (!buf)
 			return -1;
-		memcpy(buf + LWS_PRE, h->body, h->len);
+		if (h->len)
+			memcpy(buf + LWS_PRE, h->body, h->len);
 		int n = lws_write(wsi, buf + LWS_PRE, h->len, LWS_WRITE_HTTP_FINAL);
 		free(buf);
 		h->stage = 3;

@@ -16,6 +16,7 @@
  * while its ring is three-quarters full the server stops reading from it
  * (lws_rx_flow_control), so TCP pushes back on the client.
  */
+#include <assert.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,7 +45,11 @@ conn *conn_new(arena *a, struct lws *wsi)
 	return c;
 }
 
-void conn_ref(conn *c) { c->refs++; }
+void conn_ref(conn *c)
+{
+	assert(c->refs > 0);
+	c->refs++;
+}
 
 static void conn_drop_output(conn *c)
 {
@@ -60,8 +65,10 @@ static void conn_drop_output(conn *c)
 
 void conn_unref(conn *c)
 {
+	assert(c->refs > 0);
 	if (--c->refs > 0)
 		return;
+	assert(!c->wsi && !c->qlen); /* the socket closed first, its output dropped */
 	conn_drop_output(c);
 	free(c->rx);
 	free(c->name);
@@ -99,8 +106,11 @@ static int conn_idle(conn *c)
 
 int conn_send(conn *c, frame *f)
 {
-	if (!c->wsi || !f || c->close_status)
-		return -1;
+	if (!f)
+		return SA_E_INTERNAL;
+	if (!c->wsi || c->close_status)
+		return SA_E_UNAVAILABLE;
+	assert(c->qlen <= CONN_QUEUE);
 	catch_up(c);
 	/*
 	 * Nothing queued and nothing left over from an earlier write: write now.
@@ -115,14 +125,14 @@ int conn_send(conn *c, frame *f)
 		int n = lws_write(c->wsi, f->buf + LWS_PRE, f->len, f->raw ? LWS_WRITE_RAW : LWS_WRITE_TEXT);
 		if (n < 0) {
 			conn_close(c, LWS_CLOSE_STATUS_ABNORMAL_CLOSE, "write failed");
-			return -1;
+			return SA_E_UNAVAILABLE;
 		}
 		return 0;
 	}
 	if (c->qlen == CONN_QUEUE) {
 		sa_log(LL_INFO, "connection %llu: slow consumer, closing", (unsigned long long)c->id);
 		conn_close(c, LWS_CLOSE_STATUS_POLICY_VIOLATION, "slow consumer");
-		return -1;
+		return SA_E_UNAVAILABLE;
 	}
 	c->q[(c->qhead + c->qlen) % CONN_QUEUE] = frame_ref(f);
 	c->qlen++;
@@ -137,7 +147,7 @@ int conn_send(conn *c, frame *f)
 int conn_send_frame(conn *c, frame *f)
 {
 	if (!f)
-		return -1;
+		return SA_E_INTERNAL;
 	int rc = conn_send(c, f);
 	frame_unref(f);
 	return rc;
@@ -148,7 +158,7 @@ int conn_send_json(conn *c, cJSON *obj)
 	frame *f = frame_from_json(obj);
 	cJSON_Delete(obj);
 	if (!f)
-		return -1;
+		return SA_E_INTERNAL;
 	int rc = conn_send(c, f);
 	frame_unref(f);
 	return rc;

@@ -22,6 +22,7 @@
  * subscriber reconnects every contest's state is re-read from PostgreSQL,
  * since events may have been missed meanwhile.
  */
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,7 @@
 #include <libpq-fe.h>
 
 #include "core/arena.h"
+#include "core/err.h"
 #include "core/log.h"
 #include "live/run.h"
 #include "store/lb.h"
@@ -103,17 +105,19 @@ int lb_commandv(arena *a, lb_cb cb, void *ud, int argc, const char **argv, const
 {
 	lb *l = a->lb;
 	if (!l || !l->cmd_up)
-		return -1;
+		return SA_E_UNAVAILABLE;
 	if (!cb)
-		return redisAsyncCommandArgv(l->cmd, NULL, NULL, argc, argv, argvlen) == REDIS_OK ? 0 : -1;
+		return redisAsyncCommandArgv(l->cmd, NULL, NULL, argc, argv, argvlen) == REDIS_OK
+			       ? 0
+			       : SA_E_UNAVAILABLE;
 	lb_call *c = malloc(sizeof *c);
 	if (!c)
-		return -1;
+		return SA_E_INTERNAL;
 	c->cb = cb;
 	c->ud = ud;
 	if (redisAsyncCommandArgv(l->cmd, call_done, c, argc, argv, argvlen) != REDIS_OK) {
 		free(c);
-		return -1;
+		return SA_E_UNAVAILABLE;
 	}
 	return 0;
 }
@@ -124,11 +128,11 @@ int lb_command(arena *a, lb_cb cb, void *ud, const char *fmt, ...)
 	va_list ap;
 	int rc;
 	if (!l || !l->cmd_up)
-		return -1;
+		return SA_E_UNAVAILABLE;
 	lb_call *c = NULL;
 	if (cb) {
 		if (!(c = malloc(sizeof *c)))
-			return -1;
+			return SA_E_INTERNAL;
 		c->cb = cb;
 		c->ud = ud;
 	}
@@ -137,7 +141,7 @@ int lb_command(arena *a, lb_cb cb, void *ud, const char *fmt, ...)
 	va_end(ap);
 	if (rc != REDIS_OK) {
 		free(c);
-		return -1;
+		return SA_E_UNAVAILABLE;
 	}
 	return 0;
 }
@@ -145,6 +149,8 @@ int lb_command(arena *a, lb_cb cb, void *ud, const char *fmt, ...)
 int lb_publish(arena *a, const char *json)
 {
 	lb *l = a->lb;
+	if (!l)
+		return SA_E_UNAVAILABLE;
 	int rc = lb_command(a, NULL, NULL, "PUBLISH %s %s", l->channel, json);
 	if (!rc)
 		redis_uv_flush(l->cmd); /* the other processes start their fan-out while this one does */
@@ -329,7 +335,7 @@ int lb_open(arena *a, const lb_channel *ch)
 {
 	lb *l = calloc(1, sizeof *l);
 	if (!l)
-		return -1;
+		return SA_E_INTERNAL;
 	l->a = a;
 	l->ch = ch;
 	l->port = 6379;
@@ -400,6 +406,50 @@ static void rebuild_counter(arena *a, void *res, const char *err, void *ud)
 	       err ? " (answer counter failed)" : "");
 }
 
+enum { REBUILD_CHUNK = 256 };
+
+/* Participants [base, base + m) of res into the sorted set and the names hash:
+ * one ZADD GT and one HSET for the chunk. 0, or SA_E_INTERNAL (out of memory). */
+static int rebuild_chunk(arena *a, void *res, int base, int m, const char *lbkey, const char *whokey)
+{
+	const char *zargv[3 + 2 * REBUILD_CHUNK], *hargv[2 + 2 * REBUILD_CHUNK];
+	size_t zlen[3 + 2 * REBUILD_CHUNK], hlen[2 + 2 * REBUILD_CHUNK], wl = 0;
+	char zbuf[REBUILD_CHUNK][32], mbuf[REBUILD_CHUNK][24];
+	int zc = 0, hc = 0;
+	assert(m > 0 && m <= REBUILD_CHUNK);
+	for (int i = 0; i < m; i++)
+		wl += strlen(PQgetvalue(res, base + i, 1)) + strlen(PQgetvalue(res, base + i, 2)) + 2;
+	char *who = malloc(wl), *w = who; /* every "name\tunit" of the chunk */
+	if (!who)
+		return SA_E_INTERNAL;
+	zargv[zc++] = "ZADD";
+	zargv[zc++] = lbkey;
+	zargv[zc++] = "GT"; /* a stale snapshot never lowers a fresher score */
+	hargv[hc++] = "HSET";
+	hargv[hc++] = whokey;
+	for (int i = 0; i < m; i++) {
+		int row = base + i;
+		int64_t pid = atoll(PQgetvalue(res, row, 0));
+		int64_t score = atoll(PQgetvalue(res, row, 3));
+		int64_t ds = atoll(PQgetvalue(res, row, 4));
+		snprintf(zbuf[i], sizeof zbuf[i], "%.17g", lb_zscore(score, ds));
+		lb_member(mbuf[i], sizeof mbuf[i], pid);
+		zargv[zc++] = zbuf[i];
+		zargv[zc++] = mbuf[i];
+		hargv[hc++] = mbuf[i];
+		hargv[hc++] = w;
+		w += sprintf(w, "%s\t%s", PQgetvalue(res, row, 1), PQgetvalue(res, row, 2)) + 1;
+	}
+	for (int i = 0; i < zc; i++)
+		zlen[i] = strlen(zargv[i]);
+	for (int i = 0; i < hc; i++)
+		hlen[i] = strlen(hargv[i]);
+	lb_commandv(a, NULL, NULL, zc, zargv, zlen);
+	lb_commandv(a, NULL, NULL, hc, hargv, hlen);
+	free(who); /* hiredis copied the arguments */
+	return 0;
+}
+
 static void rebuild_rows(arena *a, void *res, const char *err, void *ud)
 {
 	crun *r = ud;
@@ -412,44 +462,13 @@ static void rebuild_rows(arena *a, void *res, const char *err, void *ud)
 	lb_key(a, lbkey, sizeof lbkey, r, "lb");
 	lb_key(a, whokey, sizeof whokey, r, "who");
 	int n = PQntuples(res);
-	enum { CHUNK = 256 };
-	const char *zargv[3 + 2 * CHUNK], *hargv[2 + 2 * CHUNK];
-	size_t zlen[3 + 2 * CHUNK], hlen[2 + 2 * CHUNK];
-	char zbuf[CHUNK][32], mbuf[CHUNK][24];
-	char *who[CHUNK];
-	for (int base = 0; base < n; base += CHUNK) {
-		int m = n - base < CHUNK ? n - base : CHUNK;
-		int zc = 0, hc = 0;
-		zargv[zc++] = "ZADD";
-		zargv[zc++] = lbkey;
-		zargv[zc++] = "GT"; /* a stale snapshot never lowers a fresher score */
-		hargv[hc++] = "HSET";
-		hargv[hc++] = whokey;
-		for (int i = 0; i < m; i++) {
-			int row = base + i;
-			int64_t pid = atoll(PQgetvalue(res, row, 0));
-			int64_t score = atoll(PQgetvalue(res, row, 3));
-			int64_t ds = atoll(PQgetvalue(res, row, 4));
-			snprintf(zbuf[i], sizeof zbuf[i], "%.17g", lb_zscore(score, ds));
-			lb_member(mbuf[i], sizeof mbuf[i], pid);
-			const char *name = PQgetvalue(res, row, 1), *unit = PQgetvalue(res, row, 2);
-			size_t wl = strlen(name) + strlen(unit) + 2;
-			who[i] = malloc(wl);
-			snprintf(who[i], wl, "%s\t%s", name, unit);
-			zargv[zc++] = zbuf[i];
-			zargv[zc++] = mbuf[i];
-			hargv[hc++] = mbuf[i];
-			hargv[hc++] = who[i];
+	for (int base = 0; base < n; base += REBUILD_CHUNK)
+		if (rebuild_chunk(a, res, base, n - base < REBUILD_CHUNK ? n - base : REBUILD_CHUNK, lbkey,
+				  whokey)) {
+			sa_log(LL_WARN, "rebuild of contest %s: out of memory", r->code);
+			r->rebuilding = 0; /* its "ok" key stays absent: tried again */
+			return;
 		}
-		for (int i = 0; i < zc; i++)
-			zlen[i] = strlen(zargv[i]);
-		for (int i = 0; i < hc; i++)
-			hlen[i] = strlen(hargv[i]);
-		lb_commandv(a, NULL, NULL, zc, zargv, zlen);
-		lb_commandv(a, NULL, NULL, hc, hargv, hlen);
-		for (int i = 0; i < m; i++)
-			free(who[i]);
-	}
 	char cid[24], qi[16];
 	snprintf(cid, sizeof cid, "%lld", (long long)r->contest_id);
 	snprintf(qi, sizeof qi, "%d", r->st.qindex);

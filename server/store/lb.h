@@ -18,13 +18,15 @@ typedef struct lb_channel {
 	void (*subscribed)(struct arena *a); /* (re)subscribed: events may have been missed */
 } lb_channel;
 
-int lb_open(arena *a, const lb_channel *ch);
+int lb_open(arena *a, const lb_channel *ch); /* connects in the background; 0 or SA_E_INTERNAL */
 void lb_close(arena *a);
 int lb_ready(arena *a);
 /* Sorted-set score for (points, time reached): higher points first, then earlier time. */
 double lb_zscore(int64_t score_milli, int64_t reached_ds);
 int64_t lb_score_from_z(double z);
-/* Raw command with a reply callback (reply is a redisReply*, NULL when down). */
+/* Raw command with a reply callback (reply is a redisReply*, NULL when the
+ * connection went down). 0, or SA_E_UNAVAILABLE (Redis down) or
+ * SA_E_INTERNAL (out of memory): cb is then not called. */
 typedef void (*lb_cb)(arena *a, void *reply, void *ud);
 int lb_command(arena *a, lb_cb cb, void *ud, const char *fmt, ...);
 int lb_commandv(arena *a, lb_cb cb, void *ud, int argc, const char **argv, const size_t *argvlen);

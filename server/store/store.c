@@ -19,6 +19,7 @@
 
 #include "core/arena.h"
 #include "core/clock.h"
+#include "core/err.h"
 #include "core/log.h"
 #include "store/store.h"
 
@@ -361,13 +362,13 @@ int store_open(arena *a)
 {
 	store *s = calloc(1, sizeof *s);
 	if (!s)
-		return -1;
+		return SA_E_INTERNAL;
 	s->a = a;
 	s->n = a->cfg.pg_pool > 0 ? a->cfg.pg_pool : 1;
 	s->c = calloc((size_t)s->n, sizeof *s->c);
 	if (!s->c) {
 		free(s);
-		return -1;
+		return SA_E_INTERNAL;
 	}
 	a->store = s;
 	for (int i = 0; i < s->n; i++) {
@@ -402,16 +403,20 @@ static int enqueue(arena *a, const char *sql, const char *key, int nparams, cons
 {
 	store *s = a->store;
 	if (!s || s->closing || s->queued >= STORE_QUEUE_MAX || (s->ever_up && !store_ready(a)))
-		return -1;
+		return SA_E_UNAVAILABLE;
 	store_req *r = calloc(1, sizeof *r);
 	if (!r)
-		return -1;
+		return SA_E_INTERNAL;
 	r->sql = strdup(sql);
 	r->key = key;
-	r->nparams = nparams;
 	r->params = calloc((size_t)(nparams ? nparams : 1), sizeof(char *));
-	for (int i = 0; i < nparams; i++)
-		r->params[i] = params[i] ? strdup(params[i]) : NULL;
+	int ok = r->sql && r->params;
+	for (int i = 0; ok && i < nparams; i++, r->nparams++)
+		ok = !params[i] || (r->params[i] = strdup(params[i]));
+	if (!ok) {
+		req_free(r);
+		return SA_E_INTERNAL;
+	}
 	r->cb = cb;
 	r->ud = ud;
 	if (s->tail)

@@ -13,9 +13,12 @@
  * not run: connection lost, queue full). The store frees res after the call. */
 typedef void (*store_cb)(struct arena *a, void *res /* PGresult* */, const char *err, void *ud);
 
-int store_open(arena *a); /* connects the pool (asynchronously) */
+int store_open(arena *a); /* connects the pool (asynchronously); 0 or SA_E_INTERNAL */
 void store_close(arena *a);
-/* Queues a query; params are copied. Returns 0, or -1 (cb is then not called). */
+/* Queues a query; params are copied. Returns 0, or SA_E_UNAVAILABLE (no
+ * connection, stopping, queue full) or SA_E_INTERNAL (out of memory): cb is
+ * then not called. cb may run before store_query returns (a connection lost
+ * while sending): take what the callback releases first. */
 int store_query(arena *a, const char *sql, int nparams, const char *const *params, store_cb cb, void *ud);
 /* The same for a statement run often: sql must be a string that lives as long as
  * the process (its address names it); each connection parses it once. */
