@@ -4,6 +4,7 @@
  * option table of config.c, and `serve`: one process, one libuv loop carrying
  * libwebsockets, hiredis and libpq.
  */
+#include <assert.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -473,18 +474,20 @@ int main(int argc, char **argv)
 	int rc = 2;
 
 	memset(&a, 0, sizeof a);
-	config_defaults(&a.cfg);
-	config_load_env(&a.cfg);
+	if (config_defaults(&a.cfg, err, sizeof err) || config_load_env(&a.cfg, err, sizeof err)) {
+		fprintf(stderr, "skillarena: %s\n", err);
+		goto out;
+	}
 	/* --config FILE first, so that the command line overrides the file. */
 	for (int i = 1; i + 1 < argc; i++)
 		if (!strcmp(argv[i], "--config")) {
-			if (config_load_file(&a.cfg, argv[i + 1], err, sizeof err)) {
+			if (config_load_file(&a.cfg, argv[i + 1], err, sizeof err) ||
+			    config_load_env(&a.cfg, err, sizeof err)) {
 				fprintf(stderr, "skillarena: %s\n", err);
 				goto out;
 			}
 			memmove(&argv[i], &argv[i + 2], sizeof *argv * (size_t)(argc - i - 1));
 			argc -= 2;
-			config_load_env(&a.cfg);
 			break;
 		}
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
@@ -508,15 +511,19 @@ int main(int argc, char **argv)
 		fprintf(stderr, "skillarena: %s\n", err);
 		goto out;
 	}
-	int level = log_level_parse(a.cfg.log_level);
+	int level = log_level_parse(a.cfg.log_level); /* checked by config.c */
+	assert(level >= 0);
 	if (!a.cfg.instance || !*a.cfg.instance) {
 		char host[64] = "host", inst[96];
 		gethostname(host, sizeof host - 1);
 		snprintf(inst, sizeof inst, "%s-%d", host, (int)getpid());
 		free(a.cfg.instance);
-		a.cfg.instance = strdup(inst);
+		if (!(a.cfg.instance = strdup(inst))) {
+			fprintf(stderr, "skillarena: out of memory\n");
+			goto out;
+		}
 	}
-	log_set(level < 0 ? LL_INFO : level, a.cfg.instance);
+	log_set(level, a.cfg.instance);
 	if (auth_init()) {
 		fprintf(stderr, "skillarena: cannot seed the random generator\n");
 		goto out;

@@ -28,7 +28,7 @@ int auth_init(void)
 	mbedtls_ctr_drbg_init(&drbg);
 	if (mbedtls_ctr_drbg_seed(&drbg, mbedtls_entropy_func, &entropy, (const unsigned char *)pers,
 				  sizeof pers - 1))
-		return -1;
+		return SA_E_INTERNAL;
 	auth_ready = 1;
 	return 0;
 }
@@ -56,9 +56,9 @@ int auth_random_hex(char *out, size_t nbytes)
 {
 	unsigned char buf[64];
 	if (nbytes > sizeof buf || (!auth_ready && auth_init()))
-		return -1;
+		return SA_E_INTERNAL;
 	if (mbedtls_ctr_drbg_random(&drbg, buf, nbytes))
-		return -1;
+		return SA_E_INTERNAL;
 	hex(buf, nbytes, out);
 	return 0;
 }

@@ -5,6 +5,7 @@
  * local user), a config file holding it must be private, and its *-file
  * companion is read by config_load_secrets().
  */
+#include <assert.h>
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -15,9 +16,16 @@
 #include <unistd.h>
 
 #include "core/config.h"
+#include "core/err.h"
+#include "core/log.h"
 
-/* OPT_SECRET: a string never taken from argv; a config file holding it must be private. */
-typedef enum { OPT_INT, OPT_STR, OPT_BOOL, OPT_SECRET } opt_type;
+typedef enum {
+	OPT_INT,    /* 0 to 1,000,000 */
+	OPT_STR,    /* any text */
+	OPT_BOOL,   /* yes/no, true/false, 1/0, on/off */
+	OPT_LEVEL,  /* a log level name (core/log.h), kept as text */
+	OPT_SECRET, /* text never taken from argv; a config file holding it must be private */
+} opt_type;
 
 static const struct option_row {
 	const char *name;
@@ -55,7 +63,7 @@ static const struct option_row {
 	 "directory of scorer plugins (*.so) loaded at start"},
 	{"sql-dir", OPT_STR, offsetof(sa_config, sql_dir), "server/sql",
 	 "directory of the numbered SQL migrations"},
-	{"log-level", OPT_STR, offsetof(sa_config, log_level), "info", "error, warn, info or debug"},
+	{"log-level", OPT_LEVEL, offsetof(sa_config, log_level), "info", "error, warn, info or debug"},
 	{"public-url", OPT_STR, offsetof(sa_config, public_url), "",
 	 "base URL players use (for QR codes); default: from the request's Host header"},
 	{"pg-pool", OPT_INT, offsetof(sa_config, pg_pool), "4", "PostgreSQL connections per process"},
@@ -103,7 +111,7 @@ static int set(sa_config *c, const struct option_row *o, const char *v, char *er
 		n = strtol(v, &end, 10);
 		if (errno || end == v || *end || n < 0 || n > 1000000) {
 			snprintf(err, errlen, "option '%s': '%s' is not a number", o->name, v);
-			return -1;
+			return SA_E_INVALID_FIELD;
 		}
 		*(int *)p = (int)n;
 		return 0;
@@ -114,30 +122,48 @@ static int set(sa_config *c, const struct option_row *o, const char *v, char *er
 			*(int *)p = 0;
 		else {
 			snprintf(err, errlen, "option '%s': '%s' is not yes or no", o->name, v);
-			return -1;
+			return SA_E_INVALID_FIELD;
 		}
 		return 0;
+	case OPT_LEVEL:
+		if (log_level_parse(v) < 0) {
+			snprintf(err, errlen, "option '%s': '%s' is not error, warn, info or debug", o->name,
+				 v);
+			return SA_E_INVALID_FIELD;
+		}
+		/* fall through */
 	case OPT_STR:
-	case OPT_SECRET:
+	case OPT_SECRET: {
+		char *copy = strdup(v);
+		if (!copy) {
+			snprintf(err, errlen, "option '%s': out of memory", o->name);
+			return SA_E_INTERNAL;
+		}
 		free(*(char **)p);
-		*(char **)p = strdup(v);
+		*(char **)p = copy;
 		return 0;
 	}
-	return -1;
+	}
+	return SA_E_INVALID_FIELD;
 }
 
-void config_defaults(sa_config *c)
+int config_defaults(sa_config *c, char *err, size_t errlen)
 {
-	char err[128];
 	memset(c, 0, sizeof *c);
-	for (size_t i = 0; i < NOPTIONS; i++)
-		set(c, &options[i], options[i].def, err, sizeof err);
+	for (size_t i = 0; i < NOPTIONS; i++) {
+		int rc = set(c, &options[i], options[i].def, err, errlen);
+		assert(rc != SA_E_INVALID_FIELD); /* a default that its own row refuses */
+		if (rc)
+			return rc;
+	}
+	return 0;
 }
 
 void config_release(sa_config *c)
 {
 	for (size_t i = 0; i < NOPTIONS; i++)
-		if (options[i].type == OPT_STR || options[i].type == OPT_SECRET) {
+		if (options[i].type == OPT_STR || options[i].type == OPT_LEVEL ||
+		    options[i].type == OPT_SECRET) {
 			char **p = (char **)((char *)c + options[i].offset);
 			free(*p);
 			*p = NULL;
@@ -178,7 +204,7 @@ int config_load_file(sa_config *c, const char *path, char *err, size_t errlen)
 
 	if (!fp) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
+		return SA_E_INVALID_FIELD;
 	}
 	while (fgets(line, sizeof line, fp)) {
 		lineno++;
@@ -188,7 +214,7 @@ int config_load_file(sa_config *c, const char *path, char *err, size_t errlen)
 		if (!(eq = strchr(s, '='))) {
 			snprintf(err, errlen, "%s:%d: expected 'name = value'", path, lineno);
 			fclose(fp);
-			return -1;
+			return SA_E_INVALID_FIELD;
 		}
 		*eq = '\0';
 		char *name = trim(s), *value = trim(eq + 1);
@@ -197,35 +223,46 @@ int config_load_file(sa_config *c, const char *path, char *err, size_t errlen)
 		if (!o) {
 			snprintf(err, errlen, "%s:%d: unknown option '%s'", path, lineno, name);
 			fclose(fp);
-			return -1;
+			return SA_E_INVALID_FIELD;
 		}
 		if (o->type == OPT_SECRET && private_file(fileno(fp), why, sizeof why)) {
 			snprintf(err, errlen, "%s:%d: holds '%s' but %s", path, lineno, o->name, why);
 			fclose(fp);
-			return -1;
+			return SA_E_INVALID_FIELD;
 		}
-		if (set(c, o, value, why, sizeof why)) {
+		int rc = set(c, o, value, why, sizeof why);
+		if (rc) {
 			snprintf(err, errlen, "%s:%d: %s", path, lineno, why);
 			fclose(fp);
-			return -1;
+			return rc;
 		}
 	}
 	fclose(fp);
 	return 0;
 }
 
-void config_load_env(sa_config *c)
+/* SKILLARENA_ and the option's name, upper case, '_' for '-'. */
+static void env_name(const struct option_row *o, char *env, size_t n)
 {
-	char env[64], err[256];
+	size_t k = (size_t)snprintf(env, n, "SKILLARENA_");
+	for (const char *p = o->name; *p && k < n - 1; p++)
+		env[k++] = *p == '-' ? '_' : (char)toupper((unsigned char)*p);
+	env[k] = '\0';
+}
+
+int config_load_env(sa_config *c, char *err, size_t errlen)
+{
+	char env[64], why[256];
 	for (size_t i = 0; i < NOPTIONS; i++) {
-		size_t k = snprintf(env, sizeof env, "SKILLARENA_");
-		for (const char *p = options[i].name; *p && k < sizeof env - 1; p++)
-			env[k++] = *p == '-' ? '_' : (char)toupper((unsigned char)*p);
-		env[k] = '\0';
+		env_name(&options[i], env, sizeof env);
 		const char *v = getenv(env);
-		if (v && set(c, &options[i], v, err, sizeof err))
-			fprintf(stderr, "skillarena: %s (from %s), ignored\n", err, env);
+		int rc = v ? set(c, &options[i], v, why, sizeof why) : 0;
+		if (rc) {
+			snprintf(err, errlen, "%s: %s", env, why);
+			return rc;
+		}
 	}
+	return 0;
 }
 
 int config_parse_args(sa_config *c, int argc, char **argv, char *err, size_t errlen)
@@ -250,7 +287,7 @@ int config_parse_args(sa_config *c, int argc, char **argv, char *err, size_t err
 				"option '--%s' is refused on the command line, where every local user reads it "
 				"(ps): use --%s-file FILE, the --config file or the environment",
 				o->name, o->name);
-			return -1;
+			return SA_E_INVALID_FIELD;
 		}
 		const char *v;
 		if (eq)
@@ -261,10 +298,11 @@ int config_parse_args(sa_config *c, int argc, char **argv, char *err, size_t err
 			v = argv[++i];
 		else {
 			snprintf(err, errlen, "option '--%s' needs a value", o->name);
-			return -1;
+			return SA_E_INVALID_FIELD;
 		}
-		if (set(c, o, v, err, errlen))
-			return -1;
+		int rc = set(c, o, v, err, errlen);
+		if (rc)
+			return rc;
 	}
 	return out;
 }
@@ -276,37 +314,37 @@ static int read_secret(const char *opt, const char *path, char **out, char *err,
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0) {
 		snprintf(err, errlen, "option '%s': %s: %s", opt, path, strerror(errno));
-		return -1;
+		return SA_E_INVALID_FIELD;
 	}
 	if (private_file(fd, why, sizeof why)) {
 		snprintf(err, errlen, "option '%s': %s: %s", opt, path, why);
 		close(fd);
-		return -1;
+		return SA_E_INVALID_FIELD;
 	}
 	ssize_t n = read(fd, buf, sizeof buf - 1);
 	close(fd);
 	if (n < 0) {
 		snprintf(err, errlen, "option '%s': %s: %s", opt, path, strerror(errno));
-		return -1;
+		return SA_E_INVALID_FIELD;
 	}
 	buf[n] = '\0';
 	char *nl = strchr(buf, '\n');
 	if (!nl && n == (ssize_t)sizeof buf - 1) {
 		snprintf(err, errlen, "option '%s': %s: the first line is longer than %zu bytes", opt, path,
 			 sizeof buf - 2);
-		return -1;
+		return SA_E_INVALID_FIELD;
 	}
 	if (nl)
 		*nl = '\0';
 	char *v = trim(buf);
 	if (!*v) {
 		snprintf(err, errlen, "option '%s': %s: the first line is empty", opt, path);
-		return -1;
+		return SA_E_INVALID_FIELD;
 	}
 	free(*out);
 	*out = strdup(v);
 	memset(buf, 0, sizeof buf);
-	return *out ? 0 : -1;
+	return *out ? 0 : SA_E_INTERNAL;
 }
 
 int config_load_secrets(sa_config *c, char *err, size_t errlen)
@@ -328,10 +366,11 @@ int config_load_secrets(sa_config *c, char *err, size_t errlen)
 		if (*value && **value) {
 			snprintf(err, errlen, "both '%s' and '%s' are given: keep one", secrets[i].opt,
 				 secrets[i].file_opt);
-			return -1;
+			return SA_E_INVALID_FIELD;
 		}
-		if (read_secret(secrets[i].file_opt, file, value, err, errlen))
-			return -1;
+		int rc = read_secret(secrets[i].file_opt, file, value, err, errlen);
+		if (rc)
+			return rc;
 	}
 	return 0;
 }
@@ -342,7 +381,7 @@ int config_check_token(const char *token, char *err, size_t errlen)
 	for (size_t i = 0; i < n; i++)
 		if ((unsigned char)token[i] <= ' ' || token[i] == 0x7f) {
 			snprintf(err, errlen, "the organizer token contains a space or control character");
-			return -1;
+			return SA_E_INVALID_FIELD;
 		}
 	if (n < CONFIG_TOKEN_MIN) {
 		snprintf(
@@ -350,7 +389,7 @@ int config_check_token(const char *token, char *err, size_t errlen)
 			"the organizer token is too short (%zu characters): it needs at least %d (128 bits), "
 			"e.g. od -An -N16 -tx1 /dev/urandom | tr -d ' \\n' > FILE; chmod 600 FILE",
 			n, CONFIG_TOKEN_MIN);
-		return -1;
+		return SA_E_INVALID_FIELD;
 	}
 	return 0;
 }
@@ -375,10 +414,7 @@ void config_print_doc(FILE *fp)
 	fprintf(fp, "| option | environment | default | meaning |\n|---|---|---|---|\n");
 	for (size_t i = 0; i < NOPTIONS; i++) {
 		char env[64];
-		size_t k = snprintf(env, sizeof env, "SKILLARENA_");
-		for (const char *p = options[i].name; *p && k < sizeof env - 1; p++)
-			env[k++] = *p == '-' ? '_' : (char)toupper((unsigned char)*p);
-		env[k] = '\0';
+		env_name(&options[i], env, sizeof env);
 		fprintf(fp, "| `%s%s` | `%s` | `%s` | %s |\n", options[i].type == OPT_SECRET ? "" : "--",
 			options[i].name, env, options[i].def, options[i].help);
 	}

@@ -43,27 +43,31 @@ typedef struct sa_config {
 	int lb_top;
 } sa_config;
 
-void config_defaults(sa_config *c);
+/* Each of these returns 0 (config_parse_args: a count), or an SA_E_* code
+ * with a message in err: a value its option refuses (SA_E_INVALID_FIELD),
+ * out of memory (SA_E_INTERNAL). */
+int config_defaults(sa_config *c, char *err, size_t errlen);
 void config_release(sa_config *c);
-/* Applies a file; returns 0 or -1 with a message "file:line: reason" in err. */
+/* Applies a file; the message is "file:line: reason". */
 int config_load_file(sa_config *c, const char *path, char *err, size_t errlen);
-void config_load_env(sa_config *c);
+/* Applies every SKILLARENA_<NAME> set in the environment; the message names it. */
+int config_load_env(sa_config *c, char *err, size_t errlen);
 /*
  * Consumes the options it knows from argv (argv[0] excluded), compacting the
- * rest into argv; returns the new argc, or -1 with err set.
+ * rest into argv; returns the new argc.
  */
 int config_parse_args(sa_config *c, int argc, char **argv, char *err, size_t errlen);
 /*
  * Reads the secrets named by the *-file options (organizer-token-file,
  * redis-password-file) into their values. A file must be a regular file that
  * other users can neither read nor change (0600 or 0640); the value is its
- * first line. Giving both a secret and its file is an error. Returns 0, or -1
- * with err set.
+ * first line. Giving both a secret and its file is an error (SA_E_INVALID_FIELD).
  */
 int config_load_secrets(sa_config *c, char *err, size_t errlen);
 /* Shortest organizer token accepted: 128 bits as hex digits. */
 #define CONFIG_TOKEN_MIN 32
-/* 0 if the organizer token is long enough (and printable, no spaces), else -1 with err set. */
+/* 0 if the organizer token is long enough (and printable, no spaces), else
+ * SA_E_INVALID_FIELD with err set. */
 int config_check_token(const char *token, char *err, size_t errlen);
 void config_print_help(FILE *fp);
 void config_print_doc(FILE *fp); /* Markdown table */

@@ -17,6 +17,7 @@
 #include "live/fanout.h"
 #include "core/arena.h"
 #include "core/clock.h"
+#include "core/err.h"
 #include "core/log.h"
 #include "live/run.h"
 #include "net/frame.h"
@@ -92,7 +93,7 @@ void fanout_push(crun *r, frame *f, int roles_mask)
 int fanout_open(arena *a)
 {
 	a->fanout.data = a;
-	return uv_idle_init(a->loop, &a->fanout);
+	return uv_idle_init(a->loop, &a->fanout) ? SA_E_INTERNAL : 0;
 }
 
 void fanout_close(arena *a)

@@ -12,6 +12,7 @@
 
 #include "core/arena.h"
 #include "core/clock.h"
+#include "core/err.h"
 #include "live/board.h"
 #include "live/run.h"
 #include "live/tick.h"
@@ -99,7 +100,7 @@ int tick_open(arena *a)
 	uv_timer_init(a->loop, &a->tick);
 	a->tick.data = a;
 	int ms = a->cfg.tick_ms > 0 ? a->cfg.tick_ms : 200;
-	return uv_timer_start(&a->tick, on_tick, (uint64_t)ms, (uint64_t)ms);
+	return uv_timer_start(&a->tick, on_tick, (uint64_t)ms, (uint64_t)ms) ? SA_E_INTERNAL : 0;
 }
 
 void tick_close(arena *a)

@@ -18,6 +18,7 @@
 #include <libwebsockets.h>
 
 #include "core/arena.h"
+#include "core/err.h"
 #include "core/log.h"
 #include "net/listen.h"
 
@@ -78,7 +79,7 @@ int listen_open(arena *a)
 	struct sockaddr_in sin;
 	int one = 1;
 	if (!l)
-		return -1;
+		return SA_E_INTERNAL;
 	l->a = a;
 	l->vh = lws_get_vhost_by_name(a->lws, "default");
 	memset(&sin, 0, sizeof sin);
@@ -88,7 +89,7 @@ int listen_open(arena *a)
 	if (a->cfg.bind && *a->cfg.bind && inet_pton(AF_INET, a->cfg.bind, &sin.sin_addr) != 1) {
 		sa_log(LL_ERROR, "bind: '%s' is not an IPv4 address", a->cfg.bind);
 		free(l);
-		return -1;
+		return SA_E_INTERNAL;
 	}
 	l->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (l->fd < 0 || !l->vh || setsockopt(l->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) ||
@@ -102,7 +103,7 @@ int listen_open(arena *a)
 		if (l->fd >= 0)
 			close(l->fd);
 		free(l);
-		return -1;
+		return SA_E_INTERNAL;
 	}
 	uv_poll_init(a->loop, &l->poll, l->fd);
 	uv_timer_init(a->loop, &l->pause);

@@ -14,6 +14,7 @@
 #include <hiredis/hiredis.h>
 #include <libpq-fe.h>
 
+#include "core/err.h"
 #include "core/log.h"
 #include "live/phase.h"
 #include "live/run.h"
@@ -28,7 +29,7 @@ static int exec_ok(PGconn *pg, const char *sql)
 	if (!ok)
 		sa_log(LL_ERROR, "postgresql: %s", PQresultErrorMessage(r));
 	PQclear(r);
-	return ok ? 0 : -1;
+	return ok ? 0 : SA_E_UNAVAILABLE;
 }
 
 /* Notices ("relation ... already exists, skipping") are expected here: debug log, not stderr. */
@@ -80,18 +81,18 @@ int migrate_apply(const char *conninfo, const char *sql_dir)
 	int n, rc = 0, applied = 0;
 	PGconn *pg = connect_sync(conninfo);
 	if (!pg)
-		return -1;
+		return SA_E_UNAVAILABLE;
 	if (exec_ok(pg, "SELECT pg_advisory_lock(" MIGRATE_LOCK ")") ||
 	    exec_ok(pg, "CREATE TABLE IF NOT EXISTS schema_migrations (version int PRIMARY KEY, "
 			"name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())")) {
 		PQfinish(pg);
-		return -1;
+		return SA_E_UNAVAILABLE;
 	}
 	n = scandir(sql_dir, &ents, NULL, by_name);
 	if (n < 0) {
 		sa_log(LL_ERROR, "migrations: cannot read '%s': %s", sql_dir, strerror(errno));
 		PQfinish(pg);
-		return -1;
+		return SA_E_UNAVAILABLE;
 	}
 	for (int i = 0; i < n; i++) {
 		const char *name = ents[i]->d_name;
@@ -112,20 +113,20 @@ int migrate_apply(const char *conninfo, const char *sql_dir)
 		char *sql = slurp(path);
 		if (!sql) {
 			sa_log(LL_ERROR, "migrations: cannot read %s", path);
-			rc = -1;
+			rc = SA_E_UNAVAILABLE;
 			continue;
 		}
 		const char *pins[2] = {vbuf, name};
 		if (exec_ok(pg, "BEGIN") || exec_ok(pg, sql)) {
 			sa_log(LL_ERROR, "migration %s failed", name);
 			exec_ok(pg, "ROLLBACK");
-			rc = -1;
+			rc = SA_E_UNAVAILABLE;
 		} else {
 			r = PQexecParams(pg, "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
 					 2, NULL, pins, NULL, NULL, 0);
 			PQclear(r);
 			if (exec_ok(pg, "COMMIT"))
-				rc = -1;
+				rc = SA_E_UNAVAILABLE;
 			else {
 				applied++;
 				sa_log(LL_INFO, "migration %s applied", name);
@@ -151,7 +152,7 @@ static int load_one(PGconn *pg, crun *r)
 	char nq[16];
 	snprintf(nq, sizeof nq, "%zu", d->nquestions);
 	const char *p[4] = {d->code, title, defn, nq};
-	int rc = -1;
+	int rc = SA_E_UNAVAILABLE;
 	PGresult *res = PQexecParams(
 		pg,
 		"INSERT INTO contests (code, title, definition, question_count) VALUES ($1, $2, $3, $4) "
@@ -164,7 +165,7 @@ static int load_one(PGconn *pg, crun *r)
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
 		sa_log(LL_ERROR, "loading contest %s: %s", d->code, PQresultErrorMessage(res));
 		PQclear(res);
-		return -1;
+		return SA_E_UNAVAILABLE;
 	}
 	r->contest_id = atoll(PQgetvalue(res, 0, 0));
 	phase_parse(PQgetvalue(res, 0, 1), &r->st.phase);
@@ -201,7 +202,7 @@ static int load_one(PGconn *pg, crun *r)
 			sa_log(LL_ERROR, "loading contest %s question %s: %s", d->code, q->id,
 			       PQresultErrorMessage(res));
 			PQclear(res);
-			return -1;
+			return SA_E_UNAVAILABLE;
 		}
 		PQclear(res);
 	}
@@ -214,12 +215,12 @@ int migrate_load_contests(const char *conninfo, crun **runs, int nruns)
 	PGconn *pg = connect_sync(conninfo);
 	int rc = 0;
 	if (!pg)
-		return -1;
+		return SA_E_UNAVAILABLE;
 	exec_ok(pg, "SELECT pg_advisory_lock(" MIGRATE_LOCK ")");
 	for (int i = 0; i < nruns; i++) {
 		if (exec_ok(pg, "BEGIN") || load_one(pg, runs[i]) || exec_ok(pg, "COMMIT")) {
 			exec_ok(pg, "ROLLBACK");
-			rc = -1;
+			rc = SA_E_UNAVAILABLE;
 		} else
 			sa_log(LL_INFO, "contest %s loaded: %d questions, phase %s", runs[i]->code,
 			       runs[i]->nq, phase_name(runs[i]->st.phase));
@@ -234,7 +235,7 @@ int migrate_reset_contest(const char *conninfo, const char *redis, const char *r
 {
 	PGconn *pg = connect_sync(conninfo);
 	if (!pg)
-		return -1;
+		return SA_E_UNAVAILABLE;
 	const char *p[1] = {code};
 	PGresult *r =
 		PQexecParams(pg, "SELECT phase FROM contests WHERE code = $1", 1, NULL, p, NULL, NULL, 0);
@@ -247,7 +248,7 @@ int migrate_reset_contest(const char *conninfo, const char *redis, const char *r
 		fprintf(stderr, "reset: unknown contest code '%s'\n", code);
 		PQclear(r);
 		PQfinish(pg);
-		return -1;
+		return SA_E_UNAVAILABLE;
 	}
 	int finished = !strcmp(PQgetvalue(r, 0, 0), "finished");
 	PQclear(r);
@@ -261,7 +262,7 @@ int migrate_reset_contest(const char *conninfo, const char *redis, const char *r
 			pg,
 			"DELETE FROM participants WHERE contest_id = (SELECT id FROM contests WHERE code = $1)",
 			1, NULL, p, NULL, NULL, 0);
-		rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : -1;
+		rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : SA_E_UNAVAILABLE;
 		PQclear(r);
 	}
 	if (!rc) {
@@ -270,15 +271,15 @@ int migrate_reset_contest(const char *conninfo, const char *redis, const char *r
 			"UPDATE contests SET phase = 'lobby', qindex = -1, open_ms = 0, deadline_ms = 0, "
 			"started_ms = 0, seq = seq + 1, updated_at = now() WHERE code = $1",
 			1, NULL, p, NULL, NULL, 0);
-		rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : -1;
+		rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : SA_E_UNAVAILABLE;
 		PQclear(r);
 	}
-	rc = rc || exec_ok(pg, "COMMIT") ? -1 : 0;
+	rc = rc || exec_ok(pg, "COMMIT") ? SA_E_UNAVAILABLE : 0;
 	if (rc)
 		exec_ok(pg, "ROLLBACK");
 	PQfinish(pg);
 	if (rc)
-		return -1;
+		return SA_E_UNAVAILABLE;
 
 	/* Redis: the contest's derived keys go too (servers rebuild them). */
 	char host[256] = "127.0.0.1";
@@ -336,10 +337,10 @@ int migrate_contest_exists(const char *conninfo, const char *code)
 {
 	PGconn *pg = connect_sync(conninfo);
 	if (!pg)
-		return -1;
+		return SA_E_UNAVAILABLE;
 	const char *p[1] = {code};
 	PGresult *r = PQexecParams(pg, "SELECT 1 FROM contests WHERE code = $1", 1, NULL, p, NULL, NULL, 0);
-	int rc = PQresultStatus(r) != PGRES_TUPLES_OK ? -1 : PQntuples(r) > 0;
+	int rc = PQresultStatus(r) != PGRES_TUPLES_OK ? SA_E_UNAVAILABLE : PQntuples(r) > 0;
 	PQclear(r);
 	PQfinish(pg);
 	return rc;

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "core/config.h"
+#include "core/err.h"
 
 static const char TOKEN[] = "0123456789abcdef0123456789abcdef"; /* 32 characters */
 
@@ -51,12 +52,12 @@ static void test_secret_refused_on_command_line(void **state)
 	char *argv2[] = {"--organizer-token=0123456789abcdef0123456789abcdef"};
 	char *argv3[] = {"--redis-password", "secret"};
 	(void)state;
-	config_defaults(&c);
-	assert_int_equal(config_parse_args(&c, 2, argv1, err, sizeof err), -1);
+	assert_int_equal(config_defaults(&c, err, sizeof err), 0);
+	assert_int_equal(config_parse_args(&c, 2, argv1, err, sizeof err), SA_E_INVALID_FIELD);
 	assert_non_null(strstr(err, "refused on the command line"));
 	assert_non_null(strstr(err, "--organizer-token-file"));
-	assert_int_equal(config_parse_args(&c, 1, argv2, err, sizeof err), -1);
-	assert_int_equal(config_parse_args(&c, 2, argv3, err, sizeof err), -1);
+	assert_int_equal(config_parse_args(&c, 1, argv2, err, sizeof err), SA_E_INVALID_FIELD);
+	assert_int_equal(config_parse_args(&c, 2, argv3, err, sizeof err), SA_E_INVALID_FIELD);
 	assert_non_null(strstr(err, "--redis-password-file"));
 	assert_string_equal(c.organizer_token, "");
 	assert_string_equal(c.redis_password, "");
@@ -71,7 +72,7 @@ static void test_secret_files_read_first_line(void **state)
 	char *pw = write_file("redis", "  s3cret \r\n", 0640);
 	char *argv[] = {"--organizer-token-file", tok, "--redis-password-file", pw};
 	(void)state;
-	config_defaults(&c);
+	assert_int_equal(config_defaults(&c, err, sizeof err), 0);
 	assert_int_equal(config_parse_args(&c, 4, argv, err, sizeof err), 0);
 	assert_int_equal(config_load_secrets(&c, err, sizeof err), 0);
 	assert_string_equal(c.organizer_token, TOKEN);
@@ -89,22 +90,22 @@ static void test_secret_file_readable_by_others_refused(void **state)
 	char *gw = write_file("group-writable", TOKEN, 0660);
 	char *empty = write_file("empty", "\n", 0600);
 	(void)state;
-	config_defaults(&c);
+	assert_int_equal(config_defaults(&c, err, sizeof err), 0);
 	free(c.organizer_token_file);
 	c.organizer_token_file = strdup(world);
-	assert_int_equal(config_load_secrets(&c, err, sizeof err), -1);
+	assert_int_equal(config_load_secrets(&c, err, sizeof err), SA_E_INVALID_FIELD);
 	assert_non_null(strstr(err, "0644"));
 	assert_string_equal(c.organizer_token, "");
 	free(c.organizer_token_file);
 	c.organizer_token_file = strdup(gw);
-	assert_int_equal(config_load_secrets(&c, err, sizeof err), -1);
+	assert_int_equal(config_load_secrets(&c, err, sizeof err), SA_E_INVALID_FIELD);
 	free(c.organizer_token_file);
 	c.organizer_token_file = strdup(empty);
-	assert_int_equal(config_load_secrets(&c, err, sizeof err), -1);
+	assert_int_equal(config_load_secrets(&c, err, sizeof err), SA_E_INVALID_FIELD);
 	assert_non_null(strstr(err, "empty"));
 	free(c.organizer_token_file);
 	c.organizer_token_file = strdup("/nonexistent/token");
-	assert_int_equal(config_load_secrets(&c, err, sizeof err), -1);
+	assert_int_equal(config_load_secrets(&c, err, sizeof err), SA_E_INVALID_FIELD);
 	assert_non_null(strstr(err, "No such file"));
 	config_release(&c);
 	remove_file(world);
@@ -118,12 +119,12 @@ static void test_secret_and_its_file_both_given(void **state)
 	char err[512];
 	char *tok = write_file("token2", TOKEN, 0600);
 	(void)state;
-	config_defaults(&c);
+	assert_int_equal(config_defaults(&c, err, sizeof err), 0);
 	free(c.organizer_token);
 	c.organizer_token = strdup(TOKEN);
 	free(c.organizer_token_file);
 	c.organizer_token_file = strdup(tok);
-	assert_int_equal(config_load_secrets(&c, err, sizeof err), -1);
+	assert_int_equal(config_load_secrets(&c, err, sizeof err), SA_E_INVALID_FIELD);
 	assert_non_null(strstr(err, "keep one"));
 	config_release(&c);
 	remove_file(tok);
@@ -139,8 +140,8 @@ static void test_config_file_holding_a_secret_must_be_private(void **state)
 		write_file("private.conf", "organizer-token = 0123456789abcdef0123456789abcdef\n", 0600);
 	char *plain = write_file("plain.conf", "port = 9001\n", 0644); /* no secret: any mode */
 	(void)state;
-	config_defaults(&c);
-	assert_int_equal(config_load_file(&c, open_file, err, sizeof err), -1);
+	assert_int_equal(config_defaults(&c, err, sizeof err), 0);
+	assert_int_equal(config_load_file(&c, open_file, err, sizeof err), SA_E_INVALID_FIELD);
 	assert_non_null(strstr(err, ":2: holds 'organizer-token'"));
 	assert_string_equal(c.organizer_token, "");
 	assert_int_equal(config_load_file(&c, private_file, err, sizeof err), 0);
@@ -158,10 +159,12 @@ static void test_token_length(void **state)
 	char err[512];
 	(void)state;
 	assert_int_equal(config_check_token(TOKEN, err, sizeof err), 0);
-	assert_int_equal(config_check_token(TOKEN + 1, err, sizeof err), -1); /* 31 characters */
+	assert_int_equal(config_check_token(TOKEN + 1, err, sizeof err),
+			 SA_E_INVALID_FIELD); /* 31 characters */
 	assert_non_null(strstr(err, "too short (31 characters)"));
-	assert_int_equal(config_check_token("", err, sizeof err), -1);
-	assert_int_equal(config_check_token("0123456789abcdef 0123456789abcdef", err, sizeof err), -1);
+	assert_int_equal(config_check_token("", err, sizeof err), SA_E_INVALID_FIELD);
+	assert_int_equal(config_check_token("0123456789abcdef 0123456789abcdef", err, sizeof err),
+			 SA_E_INVALID_FIELD);
 }
 
 static void test_help_and_doc_show_secrets_without_dashes(void **state)
