@@ -178,7 +178,7 @@ static void close_walk(uv_handle_t *h, void *arg)
 		uv_close(h, NULL);
 }
 
-int server_run(arena *a)
+static int server_run(arena *a)
 {
 	struct lws_context_creation_info info;
 	uv_loop_t loop;
@@ -228,8 +228,8 @@ int server_run(arena *a)
 	uv_signal_start(&a->sigint, on_signal, SIGINT);
 	uv_signal_start(&a->sigterm, on_signal, SIGTERM);
 
-	if (listen_open(a) || store_open(a) || lb_open(a, &events_channel) || answer_init(a) ||
-	    player_init(a) || fanout_open(a) || tick_open(a)) {
+	if (listen_open(a) || store_open(a) || lb_open(a, &events_channel) || answer_open(a) ||
+	    player_open(a) || fanout_open(a) || tick_open(a)) {
 		sa_log(LL_ERROR, "cannot start");
 		rc = 1;
 	} else {
@@ -252,8 +252,8 @@ int server_run(arena *a)
 	store_drain(a, 5000);
 	tick_close(a);
 	fanout_close(a);
-	answer_release(a);
-	player_release(a);
+	answer_close(a);
+	player_close(a);
 	for (int i = 0; i < a->nruns; i++)
 		run_detach(a->runs[i]);
 	lb_close(a);
@@ -474,7 +474,7 @@ int main(int argc, char **argv)
 	int rc = 2;
 
 	memset(&a, 0, sizeof a);
-	if (config_defaults(&a.cfg, err, sizeof err) || config_load_env(&a.cfg, err, sizeof err)) {
+	if (config_init(&a.cfg, err, sizeof err) || config_load_env(&a.cfg, err, sizeof err)) {
 		fprintf(stderr, "skillarena: %s\n", err);
 		goto out;
 	}
@@ -524,7 +524,7 @@ int main(int argc, char **argv)
 		}
 	}
 	log_set(level, a.cfg.instance);
-	if (auth_init()) {
+	if (auth_open()) {
 		fprintf(stderr, "skillarena: cannot seed the random generator\n");
 		goto out;
 	}
@@ -538,7 +538,7 @@ out:
 	run_free_all(&a);
 	if (a.eng)
 		score_engine_free(a.eng);
-	auth_release();
+	auth_close();
 	config_release(&a.cfg);
 	return rc;
 }

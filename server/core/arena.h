@@ -46,12 +46,28 @@
  * message to net/msg.c, whose table calls the handlers in live/, which send
  * through net/ws.c. tools/deps.sh checks it from the object files.
  *
+ * Names. A module's public names begin with its name (store_query, lb_key,
+ * board_fetch_top), or with the name of the struct it owns (conn_* in
+ * net/ws.c, frame_*, run_*); file-local helpers are static. Two words are
+ * shared by everyone: sa_log and now_ms/now_us. Lifecycles use one pair of
+ * words per kind of thing:
+ *   X_new / X_free        an object allocated for its caller (run_new)
+ *   X_ref / X_unref       a shared object; the last unref frees (conn, frame)
+ *   X_init / X_release    a struct in its caller's memory (config, pgarr)
+ *   X_open / X_close      a service of the arena or the process, with its
+ *                         handles on the loop (store, lb, listen, commit,
+ *                         answer, player, fanout, tick, auth)
+ *   X_attach / X_detach   a thing joining / leaving the serving loop (run)
+ *   X_add / X_remove      membership in a collection (run_add, members_*)
+ * Functions return 0 or a negative SA_E_* code (core/err.h); lws callbacks
+ * keep lws' own convention.
+ *
  * Ownership: the arena owns every crun (contest runtime, live/run.h) and
  * conn (net/ws.h); frames are reference counted and shared by all
  * recipients (net/frame.h).
  */
-#ifndef SKILLARENA_ARENA_H
-#define SKILLARENA_ARENA_H
+#ifndef SKILLARENA_CORE_ARENA_H
+#define SKILLARENA_CORE_ARENA_H
 
 #include <stdint.h>
 

@@ -19,7 +19,7 @@ static mbedtls_entropy_context entropy;
 static mbedtls_ctr_drbg_context drbg;
 static int auth_ready;
 
-int auth_init(void)
+int auth_open(void)
 {
 	static const char pers[] = "skillarena-tokens";
 	if (auth_ready)
@@ -33,7 +33,7 @@ int auth_init(void)
 	return 0;
 }
 
-void auth_release(void)
+void auth_close(void)
 {
 	if (!auth_ready)
 		return;
@@ -55,7 +55,7 @@ static void hex(const unsigned char *in, size_t n, char *out)
 int auth_random_hex(char *out, size_t nbytes)
 {
 	unsigned char buf[64];
-	if (nbytes > sizeof buf || (!auth_ready && auth_init()))
+	if (nbytes > sizeof buf || (!auth_ready && auth_open()))
 		return SA_E_INTERNAL;
 	if (mbedtls_ctr_drbg_random(&drbg, buf, nbytes))
 		return SA_E_INTERNAL;

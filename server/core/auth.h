@@ -9,8 +9,8 @@
 
 #include "core/arena.h"
 
-int auth_init(void);
-void auth_release(void);
+int auth_open(void);
+void auth_close(void);
 int auth_random_hex(char *out, size_t nbytes); /* out holds 2*nbytes+1 */
 void auth_sha256_hex(const char *in, char out[65]);
 int auth_token_equal(const char *a, const char *b); /* constant time on equal lengths */

@@ -6,8 +6,8 @@
  * question closes at the same moment on every process. now_us is monotonic,
  * for measuring durations only.
  */
-#ifndef SKILLARENA_CLOCK_H
-#define SKILLARENA_CLOCK_H
+#ifndef SKILLARENA_CORE_CLOCK_H
+#define SKILLARENA_CORE_CLOCK_H
 
 #include <stdint.h>
 

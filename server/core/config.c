@@ -147,7 +147,7 @@ static int set(sa_config *c, const struct option_row *o, const char *v, char *er
 	return SA_E_INVALID_FIELD;
 }
 
-int config_defaults(sa_config *c, char *err, size_t errlen)
+int config_init(sa_config *c, char *err, size_t errlen)
 {
 	memset(c, 0, sizeof *c);
 	for (size_t i = 0; i < NOPTIONS; i++) {

@@ -11,8 +11,8 @@
  * users cannot read, from the config file (then it too must be private), or
  * from the environment (/proc/PID/environ is private to the process' user).
  */
-#ifndef SKILLARENA_CONFIG_H
-#define SKILLARENA_CONFIG_H
+#ifndef SKILLARENA_CORE_CONFIG_H
+#define SKILLARENA_CORE_CONFIG_H
 
 #include <stdio.h>
 
@@ -46,7 +46,7 @@ typedef struct sa_config {
 /* Each of these returns 0 (config_parse_args: a count), or an SA_E_* code
  * with a message in err: a value its option refuses (SA_E_INVALID_FIELD),
  * out of memory (SA_E_INTERNAL). */
-int config_defaults(sa_config *c, char *err, size_t errlen);
+int config_init(sa_config *c, char *err, size_t errlen);
 void config_release(sa_config *c);
 /* Applies a file; the message is "file:line: reason". */
 int config_load_file(sa_config *c, const char *path, char *err, size_t errlen);

@@ -2,8 +2,8 @@
  * err.h - error codes: functions return 0 or a negative SA_E_* code; the code
  * maps to a stable protocol name and a human message in zh-CN and English.
  */
-#ifndef SKILLARENA_ERR_H
-#define SKILLARENA_ERR_H
+#ifndef SKILLARENA_CORE_ERR_H
+#define SKILLARENA_CORE_ERR_H
 
 enum {
 	SA_OK = 0,

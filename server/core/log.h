@@ -2,8 +2,8 @@
  * log.h - one logging function with levels (Redis' serverLog in spirit).
  * Lines go to stderr: "2026-11-27T03:40:00.123Z run-1 I message".
  */
-#ifndef SKILLARENA_LOG_H
-#define SKILLARENA_LOG_H
+#ifndef SKILLARENA_CORE_LOG_H
+#define SKILLARENA_CORE_LOG_H
 
 enum { LL_ERROR = 0, LL_WARN = 1, LL_INFO = 2, LL_DEBUG = 3 };
 

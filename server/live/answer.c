@@ -371,7 +371,7 @@ static const commit_ops answer_commit = {
 	.done = answers_done,
 };
 
-int answer_init(arena *a)
+int answer_open(arena *a)
 {
 	commit_policy pol = {
 		.max = a->cfg.commit_max,
@@ -383,7 +383,7 @@ int answer_init(arena *a)
 	return a->answers ? 0 : SA_E_INTERNAL;
 }
 
-void answer_release(arena *a)
+void answer_close(arena *a)
 {
 	if (a->answers) {
 		commit_close(a->answers);

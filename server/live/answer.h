@@ -9,8 +9,8 @@
 #include "net/msg.h"
 
 int answer_submit(msg_ctx *x);
-int answer_init(arena *a);
-void answer_release(arena *a);
+int answer_open(arena *a);
+void answer_close(arena *a);
 void answer_flush_now(arena *a);
 int answer_pending(arena *a); /* answers received, not yet acknowledged or refused */
 

@@ -223,7 +223,7 @@ static const commit_ops join_commit = {
 
 /* Joins wait at most --commit-delay-ms; no interval or in-flight limit: a join
  * is rare next to answers, and its statement is small. */
-int player_init(arena *a)
+int player_open(arena *a)
 {
 	commit_policy pol = {.max = a->cfg.commit_max, .delay_ms = a->cfg.commit_delay_ms};
 	a->joins = commit_open(a, &join_commit, pol);
@@ -231,7 +231,7 @@ int player_init(arena *a)
 }
 
 /* Joins still waiting are refused (unavailable). */
-void player_release(arena *a)
+void player_close(arena *a)
 {
 	if (a->joins) {
 		commit_close(a->joins);

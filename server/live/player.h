@@ -9,7 +9,7 @@
 
 int player_join(msg_ctx *x);
 int player_resume(msg_ctx *x);
-int player_init(arena *a); /* the join group commit */
-void player_release(arena *a);
+int player_open(arena *a); /* the join group commit */
+void player_close(arena *a);
 
 #endif

@@ -34,7 +34,7 @@ static int utf8_next(const unsigned char *s, size_t len, unsigned *cp)
 	return n;
 }
 
-long utf8_count(const char *s, size_t len)
+long validate_utf8_count(const char *s, size_t len)
 {
 	long count = 0;
 	unsigned cp;
@@ -88,7 +88,7 @@ int validate_text(const char *s, size_t min, size_t max, char **out)
 		else
 			break;
 	}
-	count = (size_t)utf8_count(b, (size_t)(e - b));
+	count = (size_t)validate_utf8_count(b, (size_t)(e - b));
 	if (count < min || count > max)
 		return SA_E_INVALID_FIELD;
 	if (out) {

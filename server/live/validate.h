@@ -3,13 +3,13 @@
  * they are unit-tested alone (tests/unit/test_validate.c).
  * Each returns SA_OK or an SA_E_* code.
  */
-#ifndef SKILLARENA_VALIDATE_H
-#define SKILLARENA_VALIDATE_H
+#ifndef SKILLARENA_LIVE_VALIDATE_H
+#define SKILLARENA_LIVE_VALIDATE_H
 
 #include <stddef.h>
 
 /* Counts the code points of valid UTF-8; -1 when not valid UTF-8 (overlongs, surrogates included). */
-long utf8_count(const char *s, size_t len);
+long validate_utf8_count(const char *s, size_t len);
 
 /*
  * Display text (a name, a unit): valid UTF-8, no control characters (C0, DEL,

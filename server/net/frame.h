@@ -5,8 +5,8 @@
  * caller's; every queue that keeps it takes its own (frame_ref) and drops it
  * with frame_unref; the last unref frees it.
  */
-#ifndef SKILLARENA_FRAME_H
-#define SKILLARENA_FRAME_H
+#ifndef SKILLARENA_NET_FRAME_H
+#define SKILLARENA_NET_FRAME_H
 
 #include <assert.h>
 #include <stddef.h>

@@ -1,6 +1,6 @@
 /* redis_uv.h - hiredis async contexts on a libuv loop (redis_uv.c). */
-#ifndef SKILLARENA_REDIS_UV_H
-#define SKILLARENA_REDIS_UV_H
+#ifndef SKILLARENA_STORE_REDIS_UV_H
+#define SKILLARENA_STORE_REDIS_UV_H
 
 #include <hiredis/async.h>
 #include <uv.h>

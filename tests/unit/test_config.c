@@ -52,7 +52,7 @@ static void test_secret_refused_on_command_line(void **state)
 	char *argv2[] = {"--organizer-token=0123456789abcdef0123456789abcdef"};
 	char *argv3[] = {"--redis-password", "secret"};
 	(void)state;
-	assert_int_equal(config_defaults(&c, err, sizeof err), 0);
+	assert_int_equal(config_init(&c, err, sizeof err), 0);
 	assert_int_equal(config_parse_args(&c, 2, argv1, err, sizeof err), SA_E_INVALID_FIELD);
 	assert_non_null(strstr(err, "refused on the command line"));
 	assert_non_null(strstr(err, "--organizer-token-file"));
@@ -72,7 +72,7 @@ static void test_secret_files_read_first_line(void **state)
 	char *pw = write_file("redis", "  s3cret \r\n", 0640);
 	char *argv[] = {"--organizer-token-file", tok, "--redis-password-file", pw};
 	(void)state;
-	assert_int_equal(config_defaults(&c, err, sizeof err), 0);
+	assert_int_equal(config_init(&c, err, sizeof err), 0);
 	assert_int_equal(config_parse_args(&c, 4, argv, err, sizeof err), 0);
 	assert_int_equal(config_load_secrets(&c, err, sizeof err), 0);
 	assert_string_equal(c.organizer_token, TOKEN);
@@ -90,7 +90,7 @@ static void test_secret_file_readable_by_others_refused(void **state)
 	char *gw = write_file("group-writable", TOKEN, 0660);
 	char *empty = write_file("empty", "\n", 0600);
 	(void)state;
-	assert_int_equal(config_defaults(&c, err, sizeof err), 0);
+	assert_int_equal(config_init(&c, err, sizeof err), 0);
 	free(c.organizer_token_file);
 	c.organizer_token_file = strdup(world);
 	assert_int_equal(config_load_secrets(&c, err, sizeof err), SA_E_INVALID_FIELD);
@@ -119,7 +119,7 @@ static void test_secret_and_its_file_both_given(void **state)
 	char err[512];
 	char *tok = write_file("token2", TOKEN, 0600);
 	(void)state;
-	assert_int_equal(config_defaults(&c, err, sizeof err), 0);
+	assert_int_equal(config_init(&c, err, sizeof err), 0);
 	free(c.organizer_token);
 	c.organizer_token = strdup(TOKEN);
 	free(c.organizer_token_file);
@@ -140,7 +140,7 @@ static void test_config_file_holding_a_secret_must_be_private(void **state)
 		write_file("private.conf", "organizer-token = 0123456789abcdef0123456789abcdef\n", 0600);
 	char *plain = write_file("plain.conf", "port = 9001\n", 0644); /* no secret: any mode */
 	(void)state;
-	assert_int_equal(config_defaults(&c, err, sizeof err), 0);
+	assert_int_equal(config_init(&c, err, sizeof err), 0);
 	assert_int_equal(config_load_file(&c, open_file, err, sizeof err), SA_E_INVALID_FIELD);
 	assert_non_null(strstr(err, ":2: holds 'organizer-token'"));
 	assert_string_equal(c.organizer_token, "");

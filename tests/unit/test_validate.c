@@ -19,13 +19,13 @@
 static void test_utf8_count(void **state)
 {
 	(void)state;
-	assert_int_equal(utf8_count("abc", 3), 3);
-	assert_int_equal(utf8_count("张三", strlen("张三")), 2);
-	assert_int_equal(utf8_count("\xF0\x9F\x98\x80", 4), 1); /* emoji */
-	assert_int_equal(utf8_count("\xC0\xAF", 2), -1);        /* overlong '/' */
-	assert_int_equal(utf8_count("\xED\xA0\x80", 3), -1);    /* surrogate */
-	assert_int_equal(utf8_count("\xE5\xBC", 2), -1);        /* truncated */
-	assert_int_equal(utf8_count("\xFF", 1), -1);
+	assert_int_equal(validate_utf8_count("abc", 3), 3);
+	assert_int_equal(validate_utf8_count("张三", strlen("张三")), 2);
+	assert_int_equal(validate_utf8_count("\xF0\x9F\x98\x80", 4), 1); /* emoji */
+	assert_int_equal(validate_utf8_count("\xC0\xAF", 2), -1);        /* overlong '/' */
+	assert_int_equal(validate_utf8_count("\xED\xA0\x80", 3), -1);    /* surrogate */
+	assert_int_equal(validate_utf8_count("\xE5\xBC", 2), -1);        /* truncated */
+	assert_int_equal(validate_utf8_count("\xFF", 1), -1);
 }
 
 static void test_name_ok_and_trimmed(void **state)
