@@ -458,6 +458,95 @@ static int http_write(http_req *h)
 	return 0;
 }
 
+/* A request's headers are in: a GET is routed now; a POST reads its body first. */
+static int on_request(struct lws *wsi, http_pss *pss, arena *a)
+{
+	if (pss->h) {
+		pss->h->wsi = NULL;
+		http_unref(pss->h);
+	}
+	pss->h = calloc(1, sizeof *pss->h);
+	if (!pss->h)
+		return -1;
+	pss->h->a = a;
+	pss->h->wsi = wsi;
+	pss->h->refs = 1;
+	if (lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) <= 0) {
+		/* Not a GET: only POST /api/contests exists. A body is read first
+		 * (the reply comes at LWS_CALLBACK_HTTP_BODY_COMPLETION). */
+		int is_post = lws_hdr_total_length(wsi, WSI_TOKEN_POST_URI) > 0;
+		if (is_post)
+			lws_hdr_copy(wsi, pss->h->uri, sizeof pss->h->uri, WSI_TOKEN_POST_URI);
+		pss->h->post = is_post ? 1 : 2;
+		char cl[24] = "";
+		lws_hdr_copy(wsi, cl, sizeof cl, WSI_TOKEN_HTTP_CONTENT_LENGTH);
+		int upload = is_post && !strcmp(pss->h->uri, "/api/contests");
+		if (lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_TRANSFER_ENCODING) > 0) {
+			/* lws 4.1 does not read chunked request bodies: refuse, then close */
+			pss->h->close_after = 1;
+			http_error(pss->h, upload ? SA_E_INVALID_FIELD : SA_E_METHOD,
+				   upload ? "send the body with a Content-Length"
+					  : "only GET, and POST /api/contests");
+			return 0;
+		}
+		if (atoll(cl) > 0)
+			return 0;
+		if (is_post && !strcmp(pss->h->uri, "/api/contests"))
+			http_upload(pss->h);
+		else
+			http_error(pss->h, SA_E_METHOD, "only GET, and POST /api/contests");
+		return 0;
+	}
+	http_dispatch(pss->h);
+	return 0;
+}
+
+/* Static files are GET only (lws would serve them for any method): another
+ * method outside /api and /healthz gets 405 and the connection closes (1). */
+static int filter_method(struct lws *wsi)
+{
+	char uri[64] = "";
+	if (lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) > 0)
+		return 0;
+	if (lws_hdr_total_length(wsi, WSI_TOKEN_POST_URI) > 0)
+		lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_POST_URI);
+	if (!strncmp(uri, "/api/", 5) || !strcmp(uri, "/healthz"))
+		return 0; /* our callback mounts answer with JSON */
+	if (lws_hdr_total_length(wsi, WSI_TOKEN_PUT_URI) > 0 ||
+	    lws_hdr_total_length(wsi, WSI_TOKEN_DELETE_URI) > 0 ||
+	    lws_hdr_total_length(wsi, WSI_TOKEN_PATCH_URI) > 0) {
+		lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_PUT_URI);
+		if (!*uri)
+			lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_DELETE_URI);
+		if (!*uri)
+			lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_PATCH_URI);
+		if (!strncmp(uri, "/api/", 5) || !strcmp(uri, "/healthz"))
+			return 0;
+	}
+	if (lws_hdr_total_length(wsi, WSI_TOKEN_OPTIONS_URI) > 0 ||
+	    lws_hdr_total_length(wsi, WSI_TOKEN_POST_URI) > 0 ||
+	    lws_hdr_total_length(wsi, WSI_TOKEN_PUT_URI) > 0 ||
+	    lws_hdr_total_length(wsi, WSI_TOKEN_DELETE_URI) > 0 ||
+	    lws_hdr_total_length(wsi, WSI_TOKEN_PATCH_URI) > 0) {
+		static const char body[] = "{\"error\":{\"code\":\"method_not_allowed\","
+					   "\"message\":\"only GET, and POST /api/contests\"}}";
+		unsigned char buf[LWS_PRE + 512 + sizeof body], *start = buf + LWS_PRE, *p = start,
+								*end = buf + sizeof buf - 1;
+		if (!lws_add_http_common_headers(wsi, HTTP_STATUS_METHOD_NOT_ALLOWED,
+						 "application/json; charset=utf-8", sizeof body - 1, &p,
+						 end) &&
+		    !lws_add_http_header_by_name(wsi, (const unsigned char *)"connection:",
+						 (const unsigned char *)"close", 5, &p, end) &&
+		    !lws_finalize_http_header(wsi, &p, end) && (size_t)(end - p) > sizeof body) {
+			memcpy(p, body, sizeof body - 1);
+			p += sizeof body - 1;
+			lws_write(wsi, start, (size_t)(p - start), LWS_WRITE_HTTP_HEADERS);
+		}
+		return 1; /* close: the body the client may still send is not read */
+	}
+	return 0;
+}
+
 int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
 {
 	http_pss *pss = user;
@@ -465,87 +554,11 @@ int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 
 	switch (reason) {
 	case LWS_CALLBACK_HTTP:
-		if (pss->h) {
-			pss->h->wsi = NULL;
-			http_unref(pss->h);
-		}
-		pss->h = calloc(1, sizeof *pss->h);
-		if (!pss->h)
-			return -1;
-		pss->h->a = a;
-		pss->h->wsi = wsi;
-		pss->h->refs = 1;
-		if (lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) <= 0) {
-			/* Not a GET: only POST /api/contests exists. A body is read first
-			 * (the reply comes at LWS_CALLBACK_HTTP_BODY_COMPLETION). */
-			int is_post = lws_hdr_total_length(wsi, WSI_TOKEN_POST_URI) > 0;
-			if (is_post)
-				lws_hdr_copy(wsi, pss->h->uri, sizeof pss->h->uri, WSI_TOKEN_POST_URI);
-			pss->h->post = is_post ? 1 : 2;
-			char cl[24] = "";
-			lws_hdr_copy(wsi, cl, sizeof cl, WSI_TOKEN_HTTP_CONTENT_LENGTH);
-			int upload = is_post && !strcmp(pss->h->uri, "/api/contests");
-			if (lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_TRANSFER_ENCODING) > 0) {
-				/* lws 4.1 does not read chunked request bodies: refuse, then close */
-				pss->h->close_after = 1;
-				http_error(pss->h, upload ? SA_E_INVALID_FIELD : SA_E_METHOD,
-					   upload ? "send the body with a Content-Length"
-						  : "only GET, and POST /api/contests");
-				return 0;
-			}
-			if (atoll(cl) > 0)
-				return 0;
-			if (is_post && !strcmp(pss->h->uri, "/api/contests"))
-				http_upload(pss->h);
-			else
-				http_error(pss->h, SA_E_METHOD, "only GET, and POST /api/contests");
-			return 0;
-		}
-		http_dispatch(pss->h);
-		return 0;
-	case LWS_CALLBACK_FILTER_HTTP_CONNECTION: {
-		/* Static files are GET only (lws would serve them for any method). */
-		char uri[64] = "";
-		if (lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) > 0)
-			break;
-		if (lws_hdr_total_length(wsi, WSI_TOKEN_POST_URI) > 0)
-			lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_POST_URI);
-		if (!strncmp(uri, "/api/", 5) || !strcmp(uri, "/healthz"))
-			break; /* our callback mounts answer with JSON */
-		if (lws_hdr_total_length(wsi, WSI_TOKEN_PUT_URI) > 0 ||
-		    lws_hdr_total_length(wsi, WSI_TOKEN_DELETE_URI) > 0 ||
-		    lws_hdr_total_length(wsi, WSI_TOKEN_PATCH_URI) > 0) {
-			lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_PUT_URI);
-			if (!*uri)
-				lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_DELETE_URI);
-			if (!*uri)
-				lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_PATCH_URI);
-			if (!strncmp(uri, "/api/", 5) || !strcmp(uri, "/healthz"))
-				break;
-		}
-		if (lws_hdr_total_length(wsi, WSI_TOKEN_OPTIONS_URI) > 0 ||
-		    lws_hdr_total_length(wsi, WSI_TOKEN_POST_URI) > 0 ||
-		    lws_hdr_total_length(wsi, WSI_TOKEN_PUT_URI) > 0 ||
-		    lws_hdr_total_length(wsi, WSI_TOKEN_DELETE_URI) > 0 ||
-		    lws_hdr_total_length(wsi, WSI_TOKEN_PATCH_URI) > 0) {
-			static const char body[] = "{\"error\":{\"code\":\"method_not_allowed\","
-						   "\"message\":\"only GET, and POST /api/contests\"}}";
-			unsigned char buf[LWS_PRE + 512 + sizeof body], *start = buf + LWS_PRE, *p = start,
-									*end = buf + sizeof buf - 1;
-			if (!lws_add_http_common_headers(wsi, HTTP_STATUS_METHOD_NOT_ALLOWED,
-							 "application/json; charset=utf-8", sizeof body - 1,
-							 &p, end) &&
-			    !lws_add_http_header_by_name(wsi, (const unsigned char *)"connection:",
-							 (const unsigned char *)"close", 5, &p, end) &&
-			    !lws_finalize_http_header(wsi, &p, end) && (size_t)(end - p) > sizeof body) {
-				memcpy(p, body, sizeof body - 1);
-				p += sizeof body - 1;
-				lws_write(wsi, start, (size_t)(p - start), LWS_WRITE_HTTP_HEADERS);
-			}
-			return 1; /* close: the body the client may still send is not read */
-		}
+		return on_request(wsi, pss, a);
+	case LWS_CALLBACK_FILTER_HTTP_CONNECTION:
+		if (filter_method(wsi))
+			return 1;
 		break;
-	}
 	case LWS_CALLBACK_HTTP_BODY:
 		if (!len)
 			return 0;
