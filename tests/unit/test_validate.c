@@ -1,6 +1,5 @@
 /*
- * test_validate.c - field checks of incoming messages (server/validate.c),
- * the error table (server/err.c) and the leaderboard score encoding (lb.c).
+ * test_validate.c - field checks of incoming messages (server/live/validate.c).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,8 +12,6 @@
 
 #include "core/err.h"
 #include "live/validate.h"
-#include "scoring.h"
-#include "store/lb.h"
 
 static void test_utf8_count(void **state)
 {
@@ -105,38 +102,6 @@ static void test_rid_and_code(void **state)
 	assert_int_equal(validate_code("ABCDEFGHIJKLMNOPQ", code), SA_E_UNKNOWN_CONTEST);
 }
 
-static void test_error_table(void **state)
-{
-	(void)state;
-	assert_string_equal(err_name(SA_E_QUESTION_CLOSED), "question_closed");
-	assert_string_equal(err_name(SA_E_ALREADY_ANSWERED), "already_answered");
-	assert_string_equal(err_name(SA_E_TOO_LARGE), "too_large");
-	assert_string_equal(err_message(SA_E_QUESTION_CLOSED, 1), "time is up for this question");
-	assert_string_equal(err_name(-999), "internal");
-	assert_int_equal(err_http_status(SA_E_NOT_FOUND), 404);
-	assert_int_equal(err_from_score(SCORE_E_RANGE), SA_E_OPTION_RANGE);
-	assert_int_equal(err_from_score(SCORE_E_RESPONSE), SA_E_INVALID_RESPONSE);
-	for (int c = 0; c > -SA_E__COUNT; c--) {
-		assert_non_null(err_message(c, 0));
-		assert_true(strlen(err_name(c)) > 1);
-	}
-}
-
-static void test_leaderboard_score_order(void **state)
-{
-	(void)state;
-	/* More points first; equal points: earlier time first; round trip of the points. */
-	assert_true(lb_zscore(2000, 500) > lb_zscore(1999, 0));
-	assert_true(lb_zscore(2000, 10) > lb_zscore(2000, 11));
-	assert_int_equal(lb_score_from_z(lb_zscore(123456789, 4000000)), 123456789);
-	assert_int_equal(lb_score_from_z(lb_zscore(0, 0)), 0);
-	assert_int_equal(lb_score_from_z(lb_zscore(-5000, 7)), -5000);
-	/* Times beyond the encodable range saturate instead of overflowing into points. */
-	assert_int_equal(lb_score_from_z(lb_zscore(1000, (int64_t)1 << 40)), 1000);
-	/* Exact as a double up to 2^31 milli-points. */
-	assert_int_equal(lb_score_from_z(lb_zscore(2147483647LL, 1)), 2147483647LL);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -146,8 +111,6 @@ int main(void)
 		cmocka_unit_test(test_name_control_characters),
 		cmocka_unit_test(test_unit_and_employee_no),
 		cmocka_unit_test(test_rid_and_code),
-		cmocka_unit_test(test_error_table),
-		cmocka_unit_test(test_leaderboard_score_order),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
