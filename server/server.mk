@@ -3,6 +3,9 @@
 #   libserver.a        server_SRCS: every .c under server/ (core/ net/ live/ store/) but main.c
 #   $(OUT)/skillarena  main.c + libserver.a and the libraries it uses
 #   check-deps         tools/deps.sh: no include circle but receive -> dispatch -> send (TEST_STEPS)
+#   check-sizes        tools/sizes.sh: no file in server/ over 800 lines, no function over 120 (TEST_STEPS)
+#   check-docs         tools/check-docs.sh: docs/testing.md lists every test file, and
+#                      docs/configuration.md is `skillarena config-doc` (TEST_STEPS)
 #
 # Unit tests of server modules are every tests/unit/test_*.c that no other
 # library claims (evaluated late, after every fragment is read).
@@ -26,7 +29,11 @@ $(OUT)/skillarena: $(OUT)/server/main.o $(OUT)/libserver.a $(OUT)/libcontests.a 
 
 # The file-level dependency graph, read from the objects, has no cycle but
 # the receive -> dispatch -> send triangle.
-.PHONY: check-deps
+.PHONY: check-deps check-sizes check-docs
 check-deps: $(OUT)/skillarena
 	@tools/deps.sh $(OUT)
-TEST_STEPS += check-deps
+check-sizes:
+	@tools/sizes.sh server
+check-docs: $(OUT)/skillarena
+	@tools/check-docs.sh $(OUT)/skillarena
+TEST_STEPS += check-deps check-sizes check-docs
