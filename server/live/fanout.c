@@ -15,6 +15,8 @@
  * fan-out got a snapshot of the state that includes it, and are skipped.
  */
 #include "live/fanout.h"
+#include <assert.h>
+
 #include "core/arena.h"
 #include "core/clock.h"
 #include "core/err.h"
@@ -28,6 +30,7 @@
 /* The current fan-out to up to budget more members; returns whether it is done. */
 static int fanout_step(crun *r, int budget)
 {
+	assert(r->fan.frame);
 	while (r->fan_cursor && budget > 0) {
 		conn *c = r->fan_cursor;
 		r->fan_cursor = c->next; /* conn_send may close a slow consumer */
@@ -80,6 +83,7 @@ void fanout_push(crun *r, frame *f, int roles_mask)
 		return;
 	}
 	fanout_finish(r);
+	assert(!r->fan.frame && !r->fan_cursor); /* one push at a time, in order */
 	r->fan.gen++;
 	r->fan.frame = frame_ref(f);
 	r->fan.mask = roles_mask;

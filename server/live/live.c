@@ -12,6 +12,7 @@
  * so every process closes a question at the same moment whichever process
  * opened it; answers are judged by their own receive time, not by the timer.
  */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -170,6 +171,7 @@ void live_apply(crun *r, const live_state *st, const cJSON *reveal)
 {
 	if (st->seq <= r->st.seq && !(st->seq == r->st.seq && reveal && !r->reveal_frame))
 		return;
+	assert(st->seq >= r->st.seq); /* states apply in seq order, never back */
 	int same = st->seq == r->st.seq;
 	int question_changed = st->qindex != r->st.qindex;
 	r->st = *st;

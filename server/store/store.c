@@ -12,6 +12,7 @@
  * Answers use this through answer.c's group commit: many answers, one
  * statement, one transaction.
  */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -99,6 +100,7 @@ static void store_fail_queued(store *s, const char *why)
 		if (!s->head)
 			s->tail = NULL;
 		s->queued--;
+		assert(s->queued >= 0);
 		req_finish(s, r, NULL, why);
 	}
 }
@@ -135,6 +137,7 @@ static void pgc_down(pgc *c, const char *reason)
 		store_req *r = c->cur;
 		c->cur = NULL;
 		s->inflight--;
+		assert(s->inflight >= 0);
 		req_finish(s, r, NULL, why);
 	}
 	if (s->closing)
@@ -191,6 +194,7 @@ static void pgc_read(pgc *c)
 		c->cur = NULL;
 		c->state = PGC_IDLE;
 		s->inflight--;
+		assert(s->inflight >= 0);
 		const char *err = NULL;
 		if (!res)
 			err = "no result";
@@ -291,6 +295,7 @@ static void store_dispatch(store *s)
 		if (!s->head)
 			s->tail = NULL;
 		s->queued--;
+		assert(s->queued >= 0);
 		pgc_send(c, r);
 	}
 }
