@@ -25,7 +25,8 @@
  *     validate.[ch]   pure checks of the fields players and hosts send
  *     player.[ch]     join, resume
  *     answer.[ch]     dedupe -> deadline -> score -> group commit -> leaderboard -> ack
- *     host.[ch]       host and screen roles; start, next, reveal, end
+ *     host.[ch]       the host role; start, next, reveal, end as rows {allowed phases, next state}
+ *     screen.[ch]     the screen role (watch) and the welcome screens and hosts get
  *     live.[ch]       the state machine: apply a state, server-clock deadlines, state/question/reveal
  *     members.[ch]    who is in each contest: the member list, players by participant id
  *     fanout.[ch]     one push to every member, a chunk per loop iteration, order kept per member
@@ -35,16 +36,26 @@
  *     load.[ch]       contests uploaded while serving: validated and stored off the loop
  *   store/            PostgreSQL and Redis; knows contests only as data
  *     store.[ch]      PostgreSQL pool, non-blocking, prepared statements
+ *     commit.[ch]     group commit: a queue of rows, ONE statement per batch (answers, joins)
  *     pgarr.[ch]      PostgreSQL array literals: a batch as a few parameters of one statement
  *     migrate.[ch]    blocking start-up work: migrations (sql/NNN_*.sql), contest upserts, reset
  *     lb.[ch]         Redis: sorted sets, counters, the event channel, rebuild from PostgreSQL
  *     redis_uv.[ch]   hiredis on the libuv loop, one write per loop iteration
  *   sql/              numbered migrations
  *
- * Dependencies go down this list (core <- net <- live, core <- store <- live),
- * except the one triangle receive -> dispatch -> send: net/ws.c hands a
- * message to net/msg.c, whose table calls the handlers in live/, which send
- * through net/ws.c. tools/deps.sh checks it from the object files.
+ * Dependencies (tools/deps.sh reads them from the objects; no cycle): core/
+ * uses nothing else in server/; store/ uses core/ (and live/phase for the
+ * phase names it stores); net/ uses core/, and only its dispatchers (msg.c,
+ * http.c) call into live/ and store/, for what they route to; live/ uses all
+ * three. The one circle is receive -> dispatch -> send: net/ws.c hands a
+ * message to net/msg.c, whose table calls a handler in live/, which sends
+ * through net/ws.c.
+ *
+ * Growing (docs/architecture.md): console routes go to api/<resource>.c as
+ * rows of http.c's route table; accounts' hashing and sessions to core/auth.c,
+ * their queries to store/; judges' marks and self-paced play to live/, their
+ * writes through store/commit.c. Code that needs no server (certificates,
+ * exports, sheets) is a library beside scoring/ and contests/.
  *
  * Names. A module's public names begin with its name (store_query, lb_key,
  * board_fetch_top), or with the name of the struct it owns (conn_* in

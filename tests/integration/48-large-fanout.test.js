@@ -1,5 +1,5 @@
 'use strict';
-// 48 large fan-out: a push to more members than one chunk (250, server/bcast.c) goes out
+// 48 large fan-out: a push to more members than one chunk (250, server/live/fanout.c) goes out
 // over several loop iterations. With 600 players on one process: every player gets each
 // question exactly once, right after its state, and acks that leave while the next
 // question is still being pushed never overtake it or duplicate it.

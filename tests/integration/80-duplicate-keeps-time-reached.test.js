@@ -1,6 +1,6 @@
 'use strict';
 // 80 regression: a duplicate answer served from the process's memory re-ZADDs the
-// participant with "time reached" 0 (server/answer.c, memo path: d->total_ds is never set),
+// participant with "time reached" 0 (server/live/answer.c, memo path: d->total_ds is never set),
 // so on equal scores a player who retries jumps ahead of one who reached the score earlier,
 // and Redis/API disagree with PostgreSQL. Flat points (no time factor) make equal scores.
 const { describe, test, before, after } = require('node:test');

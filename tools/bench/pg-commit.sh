@@ -5,7 +5,7 @@
 # A throwaway cluster (:26632) with the server's migrations (the *.sql files
 # of the sql/ folder under server/, wherever it lives), 10,000 participants,
 # then pgbench runs tools/bench/pg-commit.sql: one group commit shaped like
-# server/answer.c's commit_sql (insert the answers, add their points to
+# server/live/answer.c's commit_sql (insert the answers, add their points to
 # participants, read back), ANSWERS (40,000) answers per run, two
 # connections, for batches of 12, 50, 200 and 500 answers: parsed every time
 # (simple) and prepared; then again without the foreign key answers ->
