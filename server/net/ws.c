@@ -15,6 +15,11 @@
  * requests faster than it reads the replies is not closed but throttled:
  * while its ring is three-quarters full the server stops reading from it
  * (lws_rx_flow_control), so TCP pushes back on the client.
+ *
+ * Order: a push still being fanned out to the connection's contest a chunk
+ * at a time (conn_fan, paced by live/fanout.c) goes out before anything else
+ * sent to a member it has not reached. A closed socket leaves its contest
+ * through msg_closed: this file calls nothing above net/ but msg.c.
  */
 #include <assert.h>
 #include <stdarg.h>

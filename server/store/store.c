@@ -9,8 +9,8 @@
  * query (the caller reports `unavailable`, nothing acknowledged is lost) and
  * reconnects with backoff.
  *
- * Answers use this through answer.c's group commit: many answers, one
- * statement, one transaction.
+ * Batched writes (answers, joins) use it through store/commit.c's group
+ * commit: many rows, one statement, one transaction.
  */
 #include <assert.h>
 #include <stdlib.h>
