@@ -18,6 +18,12 @@ server_USES  := contests sheets scoring
 server_TESTS  = $(filter-out $(foreach l,$(filter-out server,$(LIBRARIES)),$($(l)_TESTS)),$(wildcard tests/unit/test_*.c))
 INCDIRS      += -Iserver # headers by subsystem: "core/arena.h", "net/ws.h", ...
 
+# The test build asserts that every frame the server sends is valid UTF-8
+# (net/frame.h, FRAME_CHECK); the release build does not check.
+ifeq ($(VARIANT),asan)
+$(OUT)/server/%.o: CFLAGS += -DSA_CHECK_FRAMES
+endif
+
 EXTRA_ALL += $(OUT)/skillarena
 .PHONY: server
 server: $(OUT)/skillarena

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "core/log.h"
+#include "core/utf8.h"
 
 static int log_level = LL_INFO;
 static char log_instance[64] = "skillarena";
@@ -43,8 +44,10 @@ void sa_log(int level, const char *fmt, ...)
 	gmtime_r(&ts.tv_sec, &tm);
 	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	int n = vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	if (n >= (int)sizeof msg) /* a long line is cut, but not inside a character */
+		msg[utf8_cut(msg, sizeof msg - 1)] = '\0';
 	fprintf(stderr, "%s.%03ldZ %s %c %s\n", when, ts.tv_nsec / 1000000, log_instance,
 		tag[level < 0   ? 0
 		    : level > 3 ? 3

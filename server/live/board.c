@@ -19,6 +19,7 @@
 
 #include "core/arena.h"
 #include "core/err.h"
+#include "core/utf8.h"
 #include "live/board.h"
 #include "live/fanout.h"
 #include "live/members.h"
@@ -32,20 +33,31 @@
 
 /* The player's leaderboard, after prefix (a frame that must not be dropped,
  * so the two go through the queue, not the newest-only slot) when given. */
-static void send_player_lb(conn *c, int64_t rank, frame *prefix)
+frame *board_top_frame(int64_t players, const char *top_json)
 {
-	crun *r = c->run;
+	return frame_printf("{\"type\":\"leaderboard\",\"players\":%lld,\"top\":%s}", (long long)players,
+			    top_json ? top_json : "[]");
+}
+
+frame *board_player_frame(int64_t players, const char *top_json, int64_t rank, int64_t score_milli)
+{
 	char score[32], rk[24];
-	if (!r || !c->wsi)
-		return;
-	frame_points(score, sizeof score, c->score_milli);
+	frame_points(score, sizeof score, score_milli);
 	if (rank > 0)
 		snprintf(rk, sizeof rk, "%lld", (long long)rank);
 	else
 		snprintf(rk, sizeof rk, "null");
-	frame *f = frame_printf("{\"type\":\"leaderboard\",\"players\":%lld,\"top\":%s,"
-				"\"me\":{\"rank\":%s,\"score\":%s}}",
-				(long long)r->players, r->lb_top_json ? r->lb_top_json : "[]", rk, score);
+	return frame_printf("{\"type\":\"leaderboard\",\"players\":%lld,\"top\":%s,"
+			    "\"me\":{\"rank\":%s,\"score\":%s}}",
+			    (long long)players, top_json ? top_json : "[]", rk, score);
+}
+
+static void send_player_lb(conn *c, int64_t rank, frame *prefix)
+{
+	crun *r = c->run;
+	if (!r || !c->wsi)
+		return;
+	frame *f = board_player_frame(r->players, r->lb_top_json, rank, c->score_milli);
 	if (f && prefix) {
 		frame *parts[2] = {prefix, f}, *both = frame_pack(parts, 2);
 		if (both) {
@@ -150,15 +162,31 @@ static void top_finish(top_req *t, cJSON *top)
 	free(t);
 }
 
-static cJSON *top_entry(int rank, int64_t pid, const char *name, const char *unit, int64_t milli)
+/* A copy of s[0..len) for a JSON string: as it is when valid UTF-8, else repaired. */
+static void add_text(cJSON *e, const char *key, const char *s, size_t len)
+{
+	char *copy = utf8_repair(s, len); /* NUL-terminated; the same bytes when valid */
+	cJSON_AddStringToObject(e, key, copy ? copy : "");
+	free(copy);
+}
+
+cJSON *board_entry(int rank, int64_t pid, const char *name, size_t nlen, const char *unit, size_t ulen,
+		   int64_t milli)
 {
 	cJSON *e = cJSON_CreateObject();
 	cJSON_AddNumberToObject(e, "rank", rank);
 	cJSON_AddNumberToObject(e, "participant_id", (double)pid);
-	cJSON_AddStringToObject(e, "name", name);
-	cJSON_AddStringToObject(e, "unit", unit);
+	add_text(e, "name", name, nlen);
+	add_text(e, "unit", unit, ulen);
 	cJSON_AddNumberToObject(e, "score", (double)milli / 1000.0);
 	return e;
+}
+
+cJSON *board_entry_who(int rank, int64_t pid, const char *who, size_t len, int64_t milli)
+{
+	const char *tab = memchr(who, '\t', len);
+	size_t nlen = tab ? (size_t)(tab - who) : len;
+	return board_entry(rank, pid, who, nlen, tab ? tab + 1 : "", tab ? len - nlen - 1 : 0, milli);
 }
 
 static void top_names(arena *a, void *reply, void *ud)
@@ -168,17 +196,12 @@ static void top_names(arena *a, void *reply, void *ud)
 	cJSON *top = cJSON_CreateArray();
 	(void)a;
 	for (int i = 0; i < t->n; i++) {
-		char name[256] = "", *unit = "";
-		if (rr && rr->type == REDIS_REPLY_ARRAY && (size_t)i < rr->elements &&
-		    rr->element[i]->type == REDIS_REPLY_STRING) {
-			snprintf(name, sizeof name, "%s", rr->element[i]->str);
-			char *tab = strchr(name, '\t');
-			if (tab) {
-				*tab = '\0';
-				unit = tab + 1;
-			}
-		}
-		cJSON_AddItemToArray(top, top_entry(i + 1, t->pid[i], name, unit, t->score[i]));
+		const redisReply *who = rr && rr->type == REDIS_REPLY_ARRAY && (size_t)i < rr->elements &&
+							rr->element[i]->type == REDIS_REPLY_STRING
+						? rr->element[i]
+						: NULL;
+		cJSON_AddItemToArray(top, board_entry_who(i + 1, t->pid[i], who ? who->str : "",
+							  who ? who->len : 0, t->score[i]));
 	}
 	top_finish(t, top);
 }
@@ -236,9 +259,10 @@ static void top_pg(arena *a, void *res, const char *err, void *ud)
 	int n = PQntuples(res);
 	for (int i = 0; i < n; i++) {
 		t->players = atoll(PQgetvalue(res, i, 4));
-		cJSON_AddItemToArray(top,
-				     top_entry(i + 1, atoll(PQgetvalue(res, i, 0)), PQgetvalue(res, i, 1),
-					       PQgetvalue(res, i, 2), atoll(PQgetvalue(res, i, 3))));
+		cJSON_AddItemToArray(top, board_entry(i + 1, atoll(PQgetvalue(res, i, 0)),
+						      PQgetvalue(res, i, 1), (size_t)PQgetlength(res, i, 1),
+						      PQgetvalue(res, i, 2), (size_t)PQgetlength(res, i, 2),
+						      atoll(PQgetvalue(res, i, 3))));
 	}
 	top_finish(t, top);
 }
@@ -340,8 +364,7 @@ void board_apply_top(crun *r, cJSON *top, int64_t players)
 	if (json && (!r->lb_top_json || strcmp(json, r->lb_top_json))) {
 		free(r->lb_top_json);
 		r->lb_top_json = strdup(json);
-		frame *f = frame_printf("{\"type\":\"leaderboard\",\"players\":%lld,\"top\":%s}",
-					(long long)r->players, json);
+		frame *f = board_top_frame(r->players, json);
 		frame_unref(r->lb_frame);
 		r->lb_frame = f;
 		for (conn *c = r->members; c; c = c->next)
@@ -372,7 +395,7 @@ cJSON *board_units_json(void *res)
 	for (int i = 0; i < PQntuples(res); i++) {
 		cJSON *e = cJSON_CreateObject();
 		cJSON_AddNumberToObject(e, "rank", i + 1);
-		cJSON_AddStringToObject(e, "unit", PQgetvalue(res, i, 0));
+		add_text(e, "unit", PQgetvalue(res, i, 0), (size_t)PQgetlength(res, i, 0));
 		cJSON_AddNumberToObject(e, "players", atof(PQgetvalue(res, i, 1)));
 		cJSON_AddNumberToObject(e, "score", atof(PQgetvalue(res, i, 2)) / 1000.0);
 		cJSON_AddNumberToObject(e, "average", atof(PQgetvalue(res, i, 3)) / 1000.0);

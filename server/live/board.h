@@ -26,4 +26,17 @@ int board_units_query(crun *r, store_cb cb, void *ud);
 cJSON *board_units_json(void *res /* PGresult* of board_units_query */);
 void board_units_refresh(crun *r);
 
+/* The pure parts, also driven by tests/fuzz/fuzz_server_board.c. Text that is
+ * not valid UTF-8 (Redis and PostgreSQL rows another process or person wrote)
+ * is repaired (core/utf8.h), never cut: every frame is valid UTF-8. */
+/* A top-N entry; name and unit are len-bounded texts (no NUL needed). */
+cJSON *board_entry(int rank, int64_t pid, const char *name, size_t nlen, const char *unit, size_t ulen,
+		   int64_t milli);
+/* A top-N entry from the Redis "who" value "name<TAB>unit" (len bytes). */
+cJSON *board_entry_who(int rank, int64_t pid, const char *who, size_t len, int64_t milli);
+/* The leaderboard frames from the "top" array as JSON text: the shared one
+ * (screens, hosts) and a player's, with its own rank (0: none) and score. */
+frame *board_top_frame(int64_t players, const char *top_json);
+frame *board_player_frame(int64_t players, const char *top_json, int64_t rank, int64_t score_milli);
+
 #endif

@@ -8,19 +8,24 @@
 
 #include <stddef.h>
 
-/* Counts the code points of valid UTF-8; -1 when not valid UTF-8 (overlongs, surrogates included). */
-long validate_utf8_count(const char *s, size_t len);
-
 /*
- * Display text (a name, a unit): valid UTF-8, no control characters (C0, DEL,
- * C1), at most max code points after trimming spaces (ASCII and U+3000).
- * On success *out is a malloc'ed trimmed copy. min 1 for required fields.
+ * Display text (a name, a unit), as every screen shows it:
+ *   - valid UTF-8; no control characters (C0, DEL, C1, U+2028, U+2029);
+ *   - no bidirectional embedding, override or isolate controls anywhere
+ *     (U+202A-U+202E, U+2066-U+2069): they reorder what the board shows;
+ *   - whitespace of any kind (ASCII, U+00A0, U+3000, U+2000-U+200A, ...)
+ *     trimmed at both ends;
+ *   - not made only of invisible characters and whitespace (zero-width
+ *     spaces and joiners, U+FEFF, Hangul fillers, U+00AD, U+2800, ...);
+ *   - at most max code points after trimming, at least min.
+ * On success *out (when out is not NULL) is a malloc'ed trimmed copy.
  */
 int validate_text(const char *s, size_t min, size_t max, char **out);
 int validate_name(const char *s, char **out);        /* 1-64, SA_E_INVALID_NAME */
 int validate_unit(const char *s, char **out);        /* 0-64, SA_E_INVALID_FIELD */
 int validate_employee_no(const char *s, char **out); /* 0-32 of [A-Za-z0-9-_] */
 int validate_rid(const char *s);                     /* 1-64 printable ASCII */
+int validate_device_key(const char *s);              /* 16-64 of [A-Za-z0-9-_] */
 /* Contest code: 4-16 of [A-Za-z0-9], upper-cased into out (17 bytes). */
 int validate_code(const char *s, char out[17]);
 

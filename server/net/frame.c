@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/utf8.h"
 #include "net/frame.h"
 
 frame *frame_new(const char *json, size_t len)
@@ -121,4 +122,39 @@ void frame_points(char *buf, size_t n, int64_t milli)
 		while (e[-1] == '0')
 			*--e = '\0';
 	}
+}
+
+/* A raw pack holds complete server frames (FIN set, unmasked); a close frame
+ * carries a status and then UTF-8 text, data frames are text. */
+int frame_check(const frame *f)
+{
+	const unsigned char *p = f->buf + LWS_PRE, *end = p + f->len;
+	if (!f->raw)
+		return utf8_valid((const char *)p, f->len);
+	while (p < end) {
+		if (end - p < 2 || (p[1] & 0x80))
+			return 0;
+		size_t h = 2, len = p[1] & 0x7F;
+		if (len == 126) {
+			if (end - p < 4)
+				return 0;
+			len = ((size_t)p[2] << 8) | p[3];
+			h = 4;
+		} else if (len == 127) {
+			if (end - p < 10)
+				return 0;
+			len = 0;
+			for (int k = 0; k < 8; k++)
+				len = (len << 8) | p[2 + k];
+			h = 10;
+		}
+		if ((size_t)(end - p) - h < len)
+			return 0;
+		int op = p[0] & 0x0F, skip = op == 0x8 ? 2 : 0;
+		if ((op == 0x1 || op == 0x8) && len >= (size_t)skip &&
+		    !utf8_valid((const char *)p + h + skip, len - (size_t)skip))
+			return 0;
+		p += h + len;
+	}
+	return 1;
 }

@@ -40,5 +40,16 @@ static inline const char *frame_text(const frame *f) { return (const char *)f->b
 size_t frame_wire(unsigned char *o, const frame *f);
 /* Points in thousandths as the shortest decimal JSON number: 1500 -> "1.5". */
 void frame_points(char *buf, size_t n, int64_t milli);
+/* 1 if every message in f (one, or a raw pack of complete text frames) is
+ * valid UTF-8, else 0. */
+int frame_check(const frame *f);
+
+/* The test build (make VARIANT=asan, the fuzz targets) asserts on every frame
+ * the server sends that it is valid UTF-8 (net/ws.c); the release build does not. */
+#ifdef SA_CHECK_FRAMES
+#define FRAME_CHECK(f) assert(frame_check(f))
+#else
+#define FRAME_CHECK(f) ((void)0)
+#endif
 
 #endif

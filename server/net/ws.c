@@ -113,6 +113,7 @@ int conn_send(conn *c, frame *f)
 {
 	if (!f)
 		return SA_E_INTERNAL;
+	FRAME_CHECK(f);
 	if (!c->wsi || c->close_status)
 		return SA_E_UNAVAILABLE;
 	assert(c->qlen <= CONN_QUEUE);
@@ -173,6 +174,7 @@ void conn_send_slot(conn *c, frame **slot, frame *f)
 {
 	if (!c->wsi || !f || c->close_status)
 		return;
+	FRAME_CHECK(f);
 	catch_up(c);
 	if (conn_idle(c)) { /* no older one to replace: straight out, as conn_send */
 		conn_send(c, f);
@@ -190,12 +192,12 @@ void conn_send_error(conn *c, int code, const char *rid, const char *detail)
 	if (rid)
 		cJSON_AddStringToObject(o, "rid", rid);
 	cJSON_AddStringToObject(o, "code", err_name(code));
-	if (detail && *detail) {
-		char msg[512];
-		snprintf(msg, sizeof msg, "%s: %s", err_message(code, c->lang_en), detail);
-		cJSON_AddStringToObject(o, "message", msg);
-	} else
-		cJSON_AddStringToObject(o, "message", err_message(code, c->lang_en));
+	const char *text = err_message(code, c->lang_en);
+	char *msg = NULL;
+	if (detail && *detail && asprintf(&msg, "%s: %s", text, detail) < 0)
+		msg = NULL; /* out of memory: the message without its detail */
+	cJSON_AddStringToObject(o, "message", msg ? msg : text);
+	free(msg);
 	conn_send_json(c, o);
 }
 

@@ -289,7 +289,7 @@ function redisCliAuth(port, password, ...cmd) {
 			for (const c of cmds) {
 				parts.push(`*${c.length}\r\n`);
 				for (const a of c) {
-					const b = Buffer.from(String(a), 'utf8');
+					const b = Buffer.isBuffer(a) ? a : Buffer.from(String(a), 'utf8'); // a Buffer: raw bytes
 					parts.push(`$${b.length}\r\n`, b, '\r\n');
 				}
 			}

@@ -135,6 +135,35 @@ static void test_points(void **state)
 	}
 }
 
+/* frame_check: the test build's assertion on every frame sent (valid UTF-8), packs included. */
+static void test_check_utf8(void **state)
+{
+	(void)state;
+	char big[70000];
+	memset(big, 'a', sizeof big);
+	memcpy(big + 60000, "\xE5\xBC\xA0", 3); /* 张, in a frame with a 64-bit length */
+	frame *ok[3] = {frame_new("{\"n\":\"张三\"}", strlen("{\"n\":\"张三\"}")), frame_new(big, 300),
+			frame_new(big, sizeof big)};
+	for (int i = 0; i < 3; i++)
+		assert_true(frame_check(ok[i]));
+	frame *pack = frame_pack(ok, 3);
+	assert_true(frame_check(pack));
+	/* a name cut inside a character: refused alone and inside a pack */
+	frame *cut = frame_new("{\"n\":\"\xE5\xBC\"}", 10);
+	assert_false(frame_check(cut));
+	frame *mixed[2] = {ok[0], cut};
+	frame *bad = frame_pack(mixed, 2);
+	assert_false(frame_check(bad));
+	/* a pack whose last frame is shorter than its header says */
+	bad->len -= 1;
+	assert_false(frame_check(bad));
+	for (int i = 0; i < 3; i++)
+		frame_unref(ok[i]);
+	frame_unref(pack);
+	frame_unref(cut);
+	frame_unref(bad);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -144,6 +173,7 @@ int main(void)
 		cmocka_unit_test(test_header_sizes),
 		cmocka_unit_test(test_pack_keeps_raw_parts),
 		cmocka_unit_test(test_points),
+		cmocka_unit_test(test_check_utf8),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
