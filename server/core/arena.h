@@ -13,6 +13,8 @@
  *     log.[ch]        levelled log lines
  *     err.[ch]        error codes -> protocol names -> zh-CN / English text, HTTP status
  *     auth.[ch]       random tokens, SHA-256, constant-time comparison
+ *     utf8.[ch]       strict UTF-8: decode, count, cut at a character boundary, repair
+ *     limit.[ch]      rate limits: token buckets, a bounded table of them per client address
  *   net/              bytes in and out; knows connections, not contests
  *     listen.[ch]     our own listening socket (SO_REUSEPORT), accepted sockets handed to lws
  *     frame.[ch]      shared reference-counted output frames, packing several into one write
@@ -23,7 +25,8 @@
  *     phase.[ch]      the live state and the names of its phases
  *     run.[ch]        a contest's runtime: new, add, attach, find by code, free
  *     validate.[ch]   pure checks of the fields players and hosts send
- *     player.[ch]     join, resume
+ *     player.[ch]     join, resume (a known employee number continues only from its device)
+ *     session.[ch]    one live connection per participant (all processes); `release`
  *     answer.[ch]     dedupe -> deadline -> score -> group commit -> leaderboard -> ack
  *     host.[ch]       the host role; start, next, reveal, end as rows {allowed phases, next state}
  *     screen.[ch]     the screen role (watch) and the welcome screens and hosts get
@@ -89,6 +92,7 @@
 struct commit_queue;
 struct crun;
 struct lb;
+struct limit_table;
 struct listener;
 struct lws_context;
 struct score_engine;
@@ -109,6 +113,7 @@ typedef struct arena {
 	struct commit_queue *answers; /* group commits (store/commit.h): live/answer.c */
 	struct commit_queue *joins;   /* ... and live/player.c */
 	struct listener *listener;
+	struct limit_table *limits; /* per client address (core/limit.h; net/ws.c owns it) */
 
 	uv_timer_t tick;
 	uv_idle_t fanout; /* continues fan-outs between rounds of input (live/fanout.c) */

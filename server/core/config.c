@@ -78,6 +78,22 @@ static const struct option_row {
 	{"tick-ms", OPT_INT, offsetof(sa_config, tick_ms), "200",
 	 "interval of coalesced leaderboard and statistics pushes"},
 	{"lb-top", OPT_INT, offsetof(sa_config, lb_top), "10", "entries in pushed leaderboards"},
+	{"ws-idle-s", OPT_INT, offsetof(sa_config, ws_idle_s), "60",
+	 "seconds a WebSocket may stay open without join, resume, host or watch (then closed, code 4008); 0: no limit"},
+	{"ws-msg-rate", OPT_INT, offsetof(sa_config, ws_msg_rate), "10",
+	 "messages per second a WebSocket may send (token bucket; more get error rate_limited); 0: no limit"},
+	{"ws-msg-burst", OPT_INT, offsetof(sa_config, ws_msg_burst), "20",
+	 "messages a WebSocket may send at once above ws-msg-rate"},
+	{"addr-conn-rate", OPT_INT, offsetof(sa_config, addr_conn_rate), "500",
+	 "WebSocket connections per second from one client address, per process (more are closed, code 4029); 0: no limit"},
+	{"addr-conn-burst", OPT_INT, offsetof(sa_config, addr_conn_burst), "20000",
+	 "connections one client address may open at once above addr-conn-rate (a factory's phones share one NAT address)"},
+	{"addr-join-rate", OPT_INT, offsetof(sa_config, addr_join_rate), "500",
+	 "joins and resumes per second from one client address, per process (more get rate_limited); 0: no limit"},
+	{"addr-join-burst", OPT_INT, offsetof(sa_config, addr_join_burst), "20000",
+	 "joins and resumes one client address may send at once above addr-join-rate"},
+	{"host-login-failures", OPT_INT, offsetof(sa_config, host_fail_per_min), "10",
+	 "failed host logins per minute from one client address, per process, before its host logins are refused (rate_limited); 0: no limit"},
 };
 #define NOPTIONS (sizeof options / sizeof options[0])
 

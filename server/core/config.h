@@ -41,6 +41,14 @@ typedef struct sa_config {
 	int commit_interval_ms;
 	int tick_ms;
 	int lb_top;
+	int ws_idle_s;         /* a WebSocket that takes no role in this time is closed */
+	int ws_msg_rate;       /* messages per second per connection ... */
+	int ws_msg_burst;      /* ... saved up to this many */
+	int addr_conn_rate;    /* WebSocket connections per second per client address ... */
+	int addr_conn_burst;   /* ... */
+	int addr_join_rate;    /* joins and resumes per second per client address ... */
+	int addr_join_burst;   /* ... */
+	int host_fail_per_min; /* failed host logins per minute per address */
 } sa_config;
 
 /* Each of these returns 0 (config_parse_args: a count), or an SA_E_* code

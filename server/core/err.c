@@ -25,8 +25,10 @@ static const struct {
 	[-SA_E_INVALID_NAME] = {"invalid_name", 400, "姓名须为 1–64 个字符且不含控制字符",
 				"the name must be 1-64 characters without control characters"},
 	[-SA_E_INVALID_FIELD] = {"invalid_field", 400, "字段取值不合规则", "a field breaks its rule"},
-	[-SA_E_ALREADY_JOINED] = {"already_joined", 409, "已经加入：请在原设备上继续，或联系主持人",
-				  "already joined: continue on the original device or ask the host"},
+	[-SA_E_ALREADY_JOINED] = {"already_joined", 409,
+				  "该工号已加入：请在原来的手机上继续；换了手机，请主持人放行后再加入",
+				  "this employee number has already joined: continue on the phone you joined "
+				  "with, or ask the organizer to release it, then join again"},
 	[-SA_E_CONTEST_FINISHED] = {"contest_finished", 409, "竞赛已结束", "the contest is over"},
 	[-SA_E_BAD_TOKEN] = {"bad_token", 401, "恢复令牌无效", "unknown resume token"},
 	[-SA_E_NOT_JOINED] = {"not_joined", 400, "请先加入竞赛", "join the contest first"},

@@ -11,6 +11,8 @@
  *        live_event_json builds it) -> live_apply
  *   {"ev":"contest","code":C}
  *        a contest was uploaded on another process (load.c) -> load_announced
+ *   {"ev":"player","code":C,"pid":N,"at":MS,"instance":I}
+ *        participant N took a seat on process I -> session_event closes ours
  *
  * Adding an event is adding a row (and its builder where it is published).
  */
@@ -25,6 +27,7 @@
 #include "live/load.h"
 #include "live/phase.h"
 #include "live/run.h"
+#include "live/session.h"
 #include "live/validate.h"
 #include "store/lb.h"
 
@@ -107,6 +110,7 @@ static const struct event_type {
 } event_types[] = {
 	{"state", on_state},
 	{"contest", on_contest},
+	{"player", session_event}, /* a participant continued on another process (live/session.c) */
 };
 
 void events_dispatch(arena *a, const char *json, size_t len)

@@ -47,8 +47,12 @@ int host_auth(msg_ctx *x)
 	const char *token = msg_string(x, "token", 1, &rc);
 	if (rc)
 		return rc;
-	if ((rc = auth_organizer(c->a, token)))
+	if ((rc = conn_login_allowed(c))) /* failed logins are rate-limited per address */
 		return rc;
+	if ((rc = auth_organizer(c->a, token))) {
+		conn_login_failed(c, r->code);
+		return rc;
+	}
 	c->role = ROLE_HOST;
 	members_add(r, c);
 	screen_welcome(c, r, "host_ok", x->rid);

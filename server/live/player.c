@@ -3,6 +3,12 @@
  * a resume token whose SHA-256 only is stored) and `resume` (the token
  * restores the participant, its score, rank and its answer to the open
  * question, on whichever server process the reconnect lands).
+ *
+ * A join with an employee number that already joined continues that
+ * participant only from the device that joined it (the page's random device
+ * key, whose SHA-256 is stored), or once the organizer released it
+ * (live/session.c); anyone else gets already_joined. An employee number and
+ * a name are known to colleagues: they prove nothing on their own.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -16,10 +22,10 @@
 #include "core/log.h"
 #include "live/board.h"
 #include "live/live.h"
-#include "live/members.h"
 #include "live/phase.h"
 #include "live/player.h"
 #include "live/run.h"
+#include "live/session.h"
 #include "live/validate.h"
 #include "net/msg.h"
 #include "net/ws.h"
@@ -33,6 +39,7 @@ typedef struct join_req {
 	crun *r;
 	char token[65];
 	char hash[65];
+	char device[65]; /* SHA-256 of the device key, hex; "" without one */
 	char rid[65];
 	char *employee_no;
 	int resumed;
@@ -94,20 +101,6 @@ static void fetch_rank_then_welcome(join_req *j)
 		send_welcome(j, 0);
 }
 
-static void become_player(conn *c, crun *r, int64_t pid)
-{
-	c->role = ROLE_PLAYER;
-	c->pid = pid;
-	/* One live connection per participant and process: the newest wins. */
-	conn *old = members_find_player(r, pid);
-	if (old && old != c) {
-		members_remove(r, old);
-		old->role = ROLE_NONE;
-		conn_close(old, 4001, "resumed on another connection");
-	}
-	members_add(r, c);
-}
-
 static void resume_lookup(join_req *j, const char *id);
 
 static void join_fail(join_req *j, int code)
@@ -138,13 +131,13 @@ static void join_row(arena *a, join_req *j, const char *id, int existed)
 		return;
 	}
 	if (existed) {
-		/* Same employee number and name again (a lost `joined`, a new phone):
-		 * the participant continues with the new token, like a resume. */
+		/* Same employee number and name again, from the same device or after
+		 * the organizer's release: it continues with the new token, like a resume. */
 		resume_lookup(j, id);
 		return;
 	}
 	c->busy = 0;
-	become_player(c, j->r, atoll(id));
+	session_seat(c, j->r, atoll(id), 0);
 	/* Derived state in Redis: the name for the top N, a zero score in the ranking. */
 	char key[256], member[24], z[32];
 	lb_member(member, sizeof member, c->pid);
@@ -161,13 +154,15 @@ static void join_row(arena *a, join_req *j, const char *id, int existed)
 /* Joins are group-committed like answers (store/commit.h): many joins, one statement. */
 static const char join_sql[] =
 	"WITH v AS ("
-	"  SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[])"
-	"  WITH ORDINALITY AS v(cid, name, emp, unit, hash, ord)"
+	"  SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])"
+	"  WITH ORDINALITY AS v(cid, name, emp, unit, hash, dev, ord)"
 	"), ins AS ("
-	"  INSERT INTO participants (contest_id, name, employee_no, unit, token_hash)"
-	"  SELECT cid, name, NULLIF(emp, ''), unit, hash FROM v ORDER BY ord"
-	"  ON CONFLICT (contest_id, employee_no) DO UPDATE SET token_hash = EXCLUDED.token_hash"
+	"  INSERT INTO participants (contest_id, name, employee_no, unit, token_hash, device_hash)"
+	"  SELECT cid, name, NULLIF(emp, ''), unit, hash, NULLIF(dev, '') FROM v ORDER BY ord"
+	"  ON CONFLICT (contest_id, employee_no) DO UPDATE SET token_hash = EXCLUDED.token_hash,"
+	"    device_hash = EXCLUDED.device_hash, released = false"
 	"  WHERE participants.name = EXCLUDED.name"
+	"    AND (participants.released OR participants.device_hash = EXCLUDED.device_hash)"
 	"  RETURNING id, token_hash, xmax <> 0 AS existed"
 	")"
 	" SELECT v.ord, ins.id, ins.existed FROM v LEFT JOIN ins ON ins.token_hash = v.hash";
@@ -180,6 +175,7 @@ static void join_cols(const void *item, pgarr *col)
 	pgarr_text(&col[2], j->employee_no);
 	pgarr_text(&col[3], j->c->unit);
 	pgarr_text(&col[4], j->hash);
+	pgarr_text(&col[5], j->device);
 }
 
 /* Two joins with one employee number must not share a statement (ON CONFLICT
@@ -215,7 +211,7 @@ static void joins_done(arena *a, void **items, int n, void *res, const char *err
 
 static const commit_ops join_commit = {
 	.sql = join_sql,
-	.ncols = 5,
+	.ncols = 6,
 	.row = join_cols,
 	.conflicts = same_employee,
 	.done = joins_done,
@@ -245,7 +241,7 @@ int player_join(msg_ctx *x)
 	int rc = 0;
 	char *name = NULL, *unit = NULL, *emp = NULL;
 
-	if (c->busy)
+	if (c->busy || conn_limit_join(c))
 		return SA_E_RATE_LIMITED;
 	msg_lang(x);
 	const char *jcode = msg_string(x, "code", 1, &rc);
@@ -256,8 +252,13 @@ int player_join(msg_ctx *x)
 	}
 	const char *jemp = msg_string(x, "employee_no", 0, &rc);
 	const char *junit = msg_string(x, "unit", 0, &rc);
+	const char *jdev = msg_string(x, "device_key", 0, &rc);
 	if (rc) {
-		conn_send_error(c, rc, x->rid, "employee_no, unit");
+		conn_send_error(c, rc, x->rid, "employee_no, unit, device_key");
+		return 0;
+	}
+	if (jdev && validate_device_key(jdev)) {
+		conn_send_error(c, SA_E_INVALID_FIELD, x->rid, "device_key");
 		return 0;
 	}
 	crun *r = run_find(c->a, jcode);
@@ -292,6 +293,8 @@ int player_join(msg_ctx *x)
 	if (x->rid)
 		snprintf(j->rid, sizeof j->rid, "%s", x->rid);
 	auth_sha256_hex(j->token, j->hash);
+	if (jdev)
+		auth_sha256_hex(jdev, j->device);
 	free(c->name);
 	free(c->unit);
 	c->name = name;
@@ -312,6 +315,24 @@ static void resume_fail(join_req *j, int code)
 		conn_send_error(c, code, j->rid[0] ? j->rid : NULL, NULL);
 	conn_unref(c);
 	join_req_free(j);
+}
+
+static void adopted(arena *a, void *res, const char *err, void *ud)
+{
+	(void)a;
+	(void)res;
+	(void)ud;
+	if (err)
+		sa_log(LL_WARN, "device key not stored: %s", err);
+}
+
+/* A participant without a device key (joined by an older client) takes the
+ * key of the device that resumed it with its token. */
+static void adopt_device(arena *a, const char *id, const char *device)
+{
+	const char *p[2] = {id, device};
+	store_query(a, "UPDATE participants SET device_hash = $2 WHERE id = $1 AND device_hash IS NULL", 2, p,
+		    adopted, NULL);
 }
 
 static void resume_done(arena *a, void *res, const char *err, void *ud)
@@ -349,7 +370,9 @@ static void resume_done(arena *a, void *res, const char *err, void *ud)
 		c->memo.correctness = atoi(PQgetvalue(res, 0, 10));
 	}
 	j->resumed = 1;
-	become_player(c, r, atoll(PQgetvalue(res, 0, 0)));
+	session_seat(c, r, atoll(PQgetvalue(res, 0, 0)), 1);
+	if (j->device[0] && PQgetisnull(res, 0, 12)) /* joined by a client without a device key */
+		adopt_device(a, PQgetvalue(res, 0, 0), j->device);
 	fetch_rank_then_welcome(j);
 }
 
@@ -365,13 +388,13 @@ static void resume_lookup(join_req *j, const char *id)
 	const char *p[1] = {id ? id : hash};
 	if (store_query(j->c->a,
 			id ? "SELECT p.id, p.contest_id, p.name, p.unit, p.score_milli, p.streak, c.code, "
-			     "a.question_idx, a.response, a.points_milli, a.correctness, p.reached_ds "
-			     "FROM participants p JOIN contests c ON c.id = p.contest_id "
+			     "a.question_idx, a.response, a.points_milli, a.correctness, p.reached_ds, "
+			     "p.device_hash FROM participants p JOIN contests c ON c.id = p.contest_id "
 			     "LEFT JOIN answers a ON a.participant_id = p.id AND a.question_idx = c.qindex "
 			     "WHERE p.id = $1"
 			   : "SELECT p.id, p.contest_id, p.name, p.unit, p.score_milli, p.streak, c.code, "
-			     "a.question_idx, a.response, a.points_milli, a.correctness, p.reached_ds "
-			     "FROM participants p JOIN contests c ON c.id = p.contest_id "
+			     "a.question_idx, a.response, a.points_milli, a.correctness, p.reached_ds, "
+			     "p.device_hash FROM participants p JOIN contests c ON c.id = p.contest_id "
 			     "LEFT JOIN answers a ON a.participant_id = p.id AND a.question_idx = c.qindex "
 			     "WHERE p.token_hash = $1",
 			1, p, resume_done, j)) {
@@ -386,12 +409,17 @@ int player_resume(msg_ctx *x)
 {
 	conn *c = x->c;
 	int rc = 0;
-	if (c->busy)
+	if (c->busy || conn_limit_join(c))
 		return SA_E_RATE_LIMITED;
 	msg_lang(x);
 	const char *token = msg_string(x, "token", 1, &rc);
+	const char *dev = msg_string(x, "device_key", 0, &rc);
 	if (rc) {
-		conn_send_error(c, rc, x->rid, "token");
+		conn_send_error(c, rc, x->rid, "token, device_key");
+		return 0;
+	}
+	if (dev && validate_device_key(dev)) {
+		conn_send_error(c, SA_E_INVALID_FIELD, x->rid, "device_key");
 		return 0;
 	}
 	if (strlen(token) != 32)
@@ -401,6 +429,8 @@ int player_resume(msg_ctx *x)
 		return SA_E_INTERNAL;
 	j->c = c;
 	snprintf(j->token, sizeof j->token, "%s", token);
+	if (dev)
+		auth_sha256_hex(dev, j->device);
 	if (x->rid)
 		snprintf(j->rid, sizeof j->rid, "%s", x->rid);
 	c->busy = 1;

@@ -15,6 +15,7 @@
 #include "live/members.h"
 #include "live/player.h"
 #include "live/screen.h"
+#include "live/session.h"
 #include "live/validate.h"
 #include "net/msg.h"
 #include "net/ws.h"
@@ -56,30 +57,44 @@ static const struct msg_row msg_table[] = {
 	{ROW("next", ROLE_HOST, host_command), .arg = HOST_NEXT},
 	{ROW("reveal", ROLE_HOST, host_command), .arg = HOST_REVEAL},
 	{ROW("end", ROLE_HOST, host_command), .arg = HOST_END},
+	{ROW("release", ROLE_HOST, session_release)},
 	{ROW("watch", ROLE_NONE, screen_watch)},
 	{ROW("ping", ROLE_ANY, msg_ping)},
 };
 
 /*
- * cJSON ends strings at an escaped NUL ("a\u0000b" reads as "a"), which
- * would let a control character through every field check. Rewrite each
- * \u0000 escape in place into \u001f (same length, still a control
- * character) so that the checks see and refuse it.
+ * What cJSON lets through that must not reach a handler (cJSON 1.7):
+ *   - a raw NUL byte: ParseWithLength reads past it, but the value it
+ *     returns is a C string that ends there ("a<NUL>b" reads as "a"), so a
+ *     name would be cut silently;
+ *   - raw control characters inside strings (JSON forbids them, cJSON
+ *     copies them);
+ *   - an escaped NUL ("a\u0000b" reads as "a" too).
+ * A raw NUL anywhere, or a raw control character inside a string, makes the
+ * frame bad_json (-1 here). Each \u0000 escape is rewritten in place into
+ * \u001f (same length, still a control character), so that the field checks
+ * see it and refuse it instead of a shortened string.
  */
-static void unescape_nul_guard(char *buf, size_t len)
+static int raw_guard(char *buf, size_t len)
 {
 	int in_str = 0;
 	for (size_t i = 0; i < len; i++) {
-		if (buf[i] == '"')
+		unsigned char ch = (unsigned char)buf[i];
+		if (!ch || (in_str && ch < 0x20))
+			return -1;
+		if (ch == '"')
 			in_str = !in_str;
-		else if (in_str && buf[i] == '\\' && i + 1 < len) {
+		else if (in_str && ch == '\\' && i + 1 < len) {
 			if (buf[i + 1] == 'u' && i + 5 < len && !memcmp(buf + i + 2, "0000", 4)) {
 				buf[i + 4] = '1';
 				buf[i + 5] = 'f';
 			}
+			if (!buf[i + 1])
+				return -1;
 			i++; /* skip the escaped character */
 		}
 	}
+	return 0;
 }
 
 /* Only whitespace may follow the JSON value. */
@@ -103,7 +118,10 @@ void msg_read(char *buf, size_t len, conn_role role, msg_in *in)
 {
 	const char *end = NULL;
 	memset(in, 0, sizeof *in);
-	unescape_nul_guard(buf, len);
+	if (raw_guard(buf, len)) {
+		in->code = SA_E_BAD_JSON;
+		return;
+	}
 	in->m = cJSON_ParseWithLengthOpts(buf, len, &end, 0);
 	if (!in->m || !only_space(end, buf + len) || !cJSON_IsObject(in->m)) {
 		in->code = SA_E_BAD_JSON;
@@ -134,13 +152,20 @@ void msg_dispatch(conn *c, char *buf, size_t len, int64_t recv_ms)
 {
 	msg_in in;
 	msg_read(buf, len, c->role, &in);
+	if (conn_limit_message(c, recv_ms)) { /* every message counts, a bad one too */
+		in.code = SA_E_RATE_LIMITED;
+		in.detail = NULL;
+	}
 	if (in.code)
 		conn_send_error(c, in.code, in.rid, in.detail);
 	else {
 		msg_ctx x = {.c = c, .m = in.m, .rid = in.rid, .recv_ms = recv_ms, .arg = in.row->arg};
+		conn_role before = c->role;
 		int rc = in.row->handler(&x);
 		if (rc < 0)
 			conn_send_error(c, rc, in.rid, NULL);
+		if (before == ROLE_NONE && c->role != ROLE_NONE) /* host, watch (players: session.c) */
+			conn_took_role(c);
 	}
 	cJSON_Delete(in.m);
 }

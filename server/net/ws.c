@@ -20,6 +20,17 @@
  * at a time (conn_fan, paced by live/fanout.c) goes out before anything else
  * sent to a member it has not reached. A closed socket leaves its contest
  * through msg_closed: this file calls nothing above net/ but msg.c.
+ *
+ * Close: conn_close sends a close frame with a code and a reason (the codes
+ * are in ws.h and docs/protocol.md), through the connection's lws timer (see
+ * conn_close for why not from WRITEABLE). The same timer closes a connection
+ * that took no role within --ws-idle-s (4008).
+ *
+ * Limits (core/limit.h): each connection has a token bucket for its
+ * messages (msg.c answers rate_limited); the arena has a table per client
+ * address for connections (over it: closed 4029 when established), joins
+ * and failed host logins. The table lives with the protocol (PROTOCOL_INIT
+ * to PROTOCOL_DESTROY).
  */
 #include <assert.h>
 #include <stdarg.h>
@@ -29,10 +40,14 @@
 #include "core/arena.h"
 #include "core/clock.h"
 #include "core/err.h"
+#include "core/limit.h"
 #include "core/log.h"
 #include "net/frame.h"
 #include "net/msg.h"
 #include "net/ws.h"
+
+/* Client addresses whose counts are kept (least recently seen give way). */
+#define LIMIT_ADDRS 16384
 
 /* ------------------------------------------------------------ connections */
 
@@ -83,13 +98,105 @@ void conn_unref(conn *c)
 	free(c);
 }
 
+/*
+ * The close goes through the connection's lws timer, not through a -1
+ * returned from WRITEABLE: lws 4.1 built with _DEBUG (Debian's is) closes a
+ * connection whose callback returned -1 on a libuv loop twice in a row
+ * ("close_and_handled uv repeat test"), and the second call kills the socket
+ * before the close frame is written: clients saw 1006 instead of the code.
+ * A -1 from LWS_CALLBACK_TIMER closes once: lws writes the close frame
+ * (lws_close_reason's status and text), waits for the client's, then closes.
+ * On libuv, lws re-arms its timer only after it serviced a socket: a close
+ * decided in a PostgreSQL or Redis callback would wait for the next socket
+ * event (seconds), so the event pipe is poked (lws_cancel_service) to wake it.
+ */
 void conn_close(conn *c, int status, const char *reason)
 {
 	if (!c->wsi || c->close_status)
 		return;
 	c->close_status = status;
-	snprintf(c->close_reason, sizeof c->close_reason, "%s", reason);
-	lws_callback_on_writable(c->wsi);
+	c->close_reason = reason;
+	lws_set_timer_usecs(c->wsi, 1);
+	lws_cancel_service(c->a->lws);
+}
+
+/* LWS_CALLBACK_TIMER: a close to carry out, or a connection idle too long. */
+static int on_timer(conn *c)
+{
+	if (c->close_status) {
+		/* Whatever lws holds of an earlier write goes out first (a close
+		 * started now would drop it with the close frame), for a while. */
+		if (lws_partial_buffered(c->wsi) && c->close_waits++ < 40) {
+			lws_callback_on_writable(c->wsi);
+			lws_set_timer_usecs(c->wsi, 50 * 1000);
+			return 0;
+		}
+		/* 1006 (the socket failed) is never sent: no close frame then */
+		if (c->close_status != LWS_CLOSE_STATUS_ABNORMAL_CLOSE)
+			lws_close_reason(c->wsi, (enum lws_close_status)c->close_status,
+					 (unsigned char *)c->close_reason, strlen(c->close_reason));
+		return -1;
+	}
+	if (c->role == ROLE_NONE) {
+		if (c->busy) /* a join or resume on its way: it decides */
+			lws_set_timer_usecs(c->wsi, LWS_USEC_PER_SEC);
+		else
+			conn_close(c, WS_CLOSE_IDLE, "idle");
+	}
+	return 0;
+}
+
+/*
+ * The idle timer is dropped once the connection has a role: lws 4.1 keeps
+ * timers in one sorted list, so each one armed costs a walk over those
+ * pending; only connections still without a role keep one.
+ */
+void conn_took_role(conn *c)
+{
+	if (c->wsi && !c->close_status && c->role != ROLE_NONE)
+		lws_set_timer_usecs(c->wsi, LWS_SET_TIMER_USEC_CANCEL);
+}
+
+/* ------------------------------------------------------------ limits */
+
+int conn_limit_message(conn *c, int64_t now)
+{
+	const sa_config *cfg = &c->a->cfg;
+	limit_rate r = {cfg->ws_msg_rate, cfg->ws_msg_burst > 1 ? cfg->ws_msg_burst : 1};
+	return limit_take(&c->msgs, &r, now);
+}
+
+int conn_limit_join(conn *c) { return limit_addr_take(c->a->limits, c->addr, LIMIT_JOIN, now_ms()); }
+
+int conn_login_allowed(conn *c)
+{
+	int64_t now = now_ms();
+	if (!limit_addr_peek(c->a->limits, c->addr, LIMIT_HOST_FAIL, now))
+		return 0;
+	if (!limit_addr_take(c->a->limits, c->addr, LIMIT_HOST_LOG, now)) /* not a line per attempt */
+		sa_log(LL_WARN, "host logins from %s refused for now: too many failed logins", c->addr);
+	return SA_E_RATE_LIMITED;
+}
+
+void conn_login_failed(conn *c, const char *code)
+{
+	limit_addr_take(c->a->limits, c->addr, LIMIT_HOST_FAIL, now_ms());
+	sa_log(LL_WARN, "host login to contest %s from %s failed: wrong organizer token", code, c->addr);
+}
+
+/* The per-address table, made with the protocol and freed with it. */
+static int limits_open(arena *a)
+{
+	const sa_config *cfg = &a->cfg;
+	limit_rate rates[LIMIT_NKINDS] = {
+		[LIMIT_CONN] = {cfg->addr_conn_rate, cfg->addr_conn_burst > 1 ? cfg->addr_conn_burst : 1},
+		[LIMIT_JOIN] = {cfg->addr_join_rate, cfg->addr_join_burst > 1 ? cfg->addr_join_burst : 1},
+		[LIMIT_HOST_FAIL] = {cfg->host_fail_per_min / 60.0,
+				     cfg->host_fail_per_min > 1 ? cfg->host_fail_per_min : 1},
+		[LIMIT_HOST_LOG] = {0.1, 1},
+	};
+	a->limits = limit_table_new(LIMIT_ADDRS, rates);
+	return a->limits ? 0 : -1;
 }
 
 /* A push still on its way to the contest's members goes first (conn_fan). */
@@ -137,7 +244,7 @@ int conn_send(conn *c, frame *f)
 	}
 	if (c->qlen == CONN_QUEUE) {
 		sa_log(LL_INFO, "connection %llu: slow consumer, closing", (unsigned long long)c->id);
-		conn_close(c, LWS_CLOSE_STATUS_POLICY_VIOLATION, "slow consumer");
+		conn_close(c, WS_CLOSE_SLOW, "slow consumer");
 		return SA_E_UNAVAILABLE;
 	}
 	c->q[(c->qhead + c->qlen) % CONN_QUEUE] = frame_ref(f);
@@ -203,6 +310,12 @@ void conn_send_error(conn *c, int code, const char *rid, const char *detail)
 
 /* ------------------------------------------------------------ callback */
 
+/* A message discarded whole (too large, binary) counts against the message rate too. */
+static void refuse_input(conn *c, int code)
+{
+	conn_send_error(c, conn_limit_message(c, now_ms()) ? SA_E_RATE_LIMITED : code, NULL, NULL);
+}
+
 /*
  * A message in one fragment (nearly all) is parsed from one buffer shared by
  * every connection of the process; only a fragmented message gets a buffer of
@@ -222,7 +335,7 @@ static void on_receive(conn *c, const char *in, size_t len)
 	}
 	if (first && last && !c->rx_discard) {
 		if (len > MSG_MAX) {
-			conn_send_error(c, SA_E_TOO_LARGE, NULL, NULL);
+			refuse_input(c, SA_E_TOO_LARGE);
 			return;
 		}
 		memcpy(scratch, in, len);
@@ -249,7 +362,7 @@ static void on_receive(conn *c, const char *in, size_t len)
 	if (!last)
 		return;
 	if (c->rx_discard)
-		conn_send_error(c, c->rx_discard, NULL, NULL);
+		refuse_input(c, c->rx_discard);
 	else {
 		c->rx[c->rxlen] = '\0';
 		conn_ref(c);
@@ -268,11 +381,8 @@ static int on_writeable(conn *c)
 	static size_t packcap;
 	frame *parts[CONN_QUEUE + 2];
 	size_t n = 0, total = 0;
-	if (c->close_status) {
-		lws_close_reason(c->wsi, (enum lws_close_status)c->close_status,
-				 (unsigned char *)c->close_reason, strlen(c->close_reason));
-		return -1;
-	}
+	if (c->close_status) /* nothing more: the timer sends the close (conn_close) */
+		return 0;
 	while (c->qlen) {
 		parts[n++] = c->q[c->qhead];
 		c->qhead = (c->qhead + 1) % CONN_QUEUE;
@@ -316,18 +426,42 @@ static int on_writeable(conn *c)
 	return rc < 0 ? -1 : 0;
 }
 
+/* A new connection: its language, its address and the limits on both. */
+static void on_established(conn *c)
+{
+	char buf[64];
+	if (lws_get_urlarg_by_name(c->wsi, "lang=", buf, sizeof buf) && !strncmp(buf + 5, "en", 2))
+		c->lang_en = 1;
+	if (!lws_get_peer_simple(c->wsi, c->addr, sizeof c->addr))
+		snprintf(c->addr, sizeof c->addr, "unknown");
+	if (limit_addr_take(c->a->limits, c->addr, LIMIT_CONN, now_ms())) {
+		sa_log(LL_DEBUG, "connection %llu from %s: too many connections, closing",
+		       (unsigned long long)c->id, c->addr);
+		conn_close(c, WS_CLOSE_TOO_MANY, "too many connections from this address");
+	} else if (c->a->cfg.ws_idle_s > 0)
+		lws_set_timer_usecs(c->wsi, (lws_usec_t)c->a->cfg.ws_idle_s * LWS_USEC_PER_SEC);
+}
+
 int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
 {
 	conn **pc = user;
 	arena *a = lws_context_user(lws_get_context(wsi));
-	char buf[64];
 
 	switch (reason) {
+	case LWS_CALLBACK_PROTOCOL_INIT:
+		return a->limits ? 0 : limits_open(a);
+	case LWS_CALLBACK_PROTOCOL_DESTROY:
+		limit_table_free(a->limits);
+		a->limits = NULL;
+		break;
 	case LWS_CALLBACK_ESTABLISHED:
 		if (!(*pc = conn_new(a, wsi)))
 			return -1;
-		if (lws_get_urlarg_by_name(wsi, "lang=", buf, sizeof buf) && !strncmp(buf + 5, "en", 2))
-			(*pc)->lang_en = 1;
+		on_established(*pc);
+		break;
+	case LWS_CALLBACK_TIMER:
+		if (*pc)
+			return on_timer(*pc);
 		break;
 	case LWS_CALLBACK_RECEIVE:
 		if (*pc)

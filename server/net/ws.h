@@ -14,6 +14,7 @@
 
 #include <libwebsockets.h>
 
+#include "core/limit.h"
 #include "net/frame.h"
 
 struct arena;
@@ -24,6 +25,14 @@ typedef enum { ROLE_NONE = 0, ROLE_PLAYER, ROLE_HOST, ROLE_SCREEN, ROLE_ANY } co
 
 #define CONN_QUEUE 64       /* frames waiting per connection before it is a slow consumer */
 #define MSG_MAX (16 * 1024) /* largest accepted incoming message */
+
+/* Close codes the server sends (docs/protocol.md, "Closing"). */
+enum {
+	WS_CLOSE_SLOW = 1008,     /* slow consumer: its output queue was full */
+	WS_CLOSE_REPLACED = 4001, /* the participant connected again elsewhere */
+	WS_CLOSE_IDLE = 4008,     /* no join, resume, host or watch in --ws-idle-s */
+	WS_CLOSE_TOO_MANY = 4029, /* too many connections from this address */
+};
 
 /*
  * A push on its way to a group of connections, a chunk of them per loop
@@ -60,6 +69,7 @@ typedef struct conn {
 
 	/* player */
 	int64_t pid;
+	int64_t seated_ms; /* when it became pid's connection (live/session.c) */
 	char *name, *unit;
 	int64_t score_milli;
 	int64_t reached_ds; /* when score_milli was reached (deciseconds from the start) */
@@ -73,13 +83,17 @@ typedef struct conn {
 	size_t rxlen;
 	int rx_discard;
 
+	char addr[48];     /* the client's address, as lws_get_peer_simple gives it */
+	limit_bucket msgs; /* its message rate (--ws-msg-rate) */
+
 	/* output: a bounded ring of shared frames, plus newest-only slots */
 	frame *q[CONN_QUEUE];
 	unsigned qhead, qlen;
 	frame *slot_lb, *slot_stats;
-	int rx_paused;    /* input paused while the output queue is nearly full */
-	int close_status; /* set by conn_close: close at the next writeable */
-	char close_reason[64];
+	int rx_paused;            /* input paused while the output queue is nearly full */
+	int close_status;         /* set by conn_close: the close frame goes out next */
+	const char *close_reason; /* static ASCII text, sent with it */
+	int close_waits;          /* timer rounds spent waiting for lws to flush first */
 } conn;
 
 conn *conn_new(struct arena *a, struct lws *wsi);
@@ -93,7 +107,22 @@ int conn_send_json(conn *c, cJSON *obj);              /* frees obj */
 int conn_send_frame(conn *c, frame *f);               /* takes f's reference */
 void conn_send_slot(conn *c, frame **slot, frame *f); /* newest-only */
 void conn_send_error(conn *c, int code, const char *rid, const char *detail);
+/* Closes c with a close frame (status, and reason: static ASCII text, it is
+ * kept by pointer); nothing more is sent to it. Safe to call again. */
 void conn_close(conn *c, int status, const char *reason);
+
+/* c has just taken a role (player, host, screen): it is no longer idle. */
+void conn_took_role(conn *c);
+
+/* Rate limits (core/limit.h). A message received on c: 0, or SA_E_RATE_LIMITED
+ * when c sends faster than --ws-msg-rate allows. */
+int conn_limit_message(conn *c, int64_t now);
+/* One join or resume from c's address: 0, or SA_E_RATE_LIMITED. */
+int conn_limit_join(conn *c);
+/* Host logins: refused (SA_E_RATE_LIMITED, logged) while c's address has
+ * failed too often; a failure is counted and logged. */
+int conn_login_allowed(conn *c);
+void conn_login_failed(conn *c, const char *code);
 
 int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len);
 

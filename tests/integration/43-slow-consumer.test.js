@@ -21,7 +21,7 @@ describe('a screen that does not read', () => {
 		}
 		const file = path.join(h.outDir(), 'bulk400.json');
 		fs.writeFileSync(file, JSON.stringify({ code: 'BULK400', title: { 'zh-CN': '大量题目' }, mode: 'live', time_limit_s: 60, questions: qs }));
-		srv = await h.startServer({ contests: [file] });
+		srv = await h.startServer({ contests: [file], args: ['--ws-msg-rate', '0'] }); // the host plays fast
 		hostC = await h.host(srv.wsUrl, srv.organizerToken, 'BULK400');
 		slow = await h.connect(srv.wsUrl);
 		fast = await h.connect(srv.wsUrl);

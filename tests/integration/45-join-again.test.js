@@ -1,17 +1,20 @@
 'use strict';
-// 45 join again: the same employee number and name on a new connection (a lost `joined`,
-// a new phone, cleared browser storage) continues the same participant with a new token;
-// the old token stops working; another name with that employee number is refused.
+// 45 join again: the same employee number and name on a new connection of the same device
+// (a lost `joined`: the page keeps its device key) continues the same participant with a new
+// token; the old token stops working; another name with that employee number is refused
+// (other devices: 86-device-takeover).
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const h = require('../lib/harness.js');
+
+const DEVICE = 'dev-45-0123456789abcdef';
 
 describe('joining again with the same employee number', () => {
 	let srv, hostC, first, firstJoined;
 	before(async () => {
 		srv = await h.startServer();
 		hostC = await h.host(srv.wsUrl, srv.organizerToken);
-		({ c: first, joined: firstJoined } = await h.join(srv.wsUrl, '孙师傅', { employee_no: 'W0042', unit: '装配车间' }));
+		({ c: first, joined: firstJoined } = await h.join(srv.wsUrl, '孙师傅', { employee_no: 'W0042', unit: '装配车间', device_key: DEVICE }));
 	});
 	after(async () => {
 		for (const c of [hostC, first]) if (c) await c.close().catch(() => {});
@@ -27,7 +30,7 @@ describe('joining again with the same employee number', () => {
 		await first.close();
 
 		const again = await h.connect(srv.wsUrl);
-		again.send({ type: 'join', code: 'SAFE2026', name: '孙师傅', employee_no: 'W0042', unit: '别的车间' });
+		again.send({ type: 'join', code: 'SAFE2026', name: '孙师傅', employee_no: 'W0042', unit: '别的车间', device_key: DEVICE });
 		const j = await again.waitFor((m) => m.type === 'joined' || m.type === 'error', 10000, 'joined');
 		assert.equal(j.type, 'joined', JSON.stringify(j));
 		assert.equal(j.resumed, true);
@@ -48,7 +51,7 @@ describe('joining again with the same employee number', () => {
 		await old.close();
 
 		const other = await h.connect(srv.wsUrl);
-		other.send({ type: 'join', code: 'SAFE2026', name: '冒名顶替', employee_no: 'W0042' });
+		other.send({ type: 'join', code: 'SAFE2026', name: '冒名顶替', employee_no: 'W0042', device_key: DEVICE });
 		const e2 = await other.next('error');
 		assert.equal(e2.code, 'already_joined');
 		await other.close();

@@ -1,6 +1,7 @@
 'use strict';
-// 52 rejoin and units: joining again with the same employee number and name continues
-// the participant (new token, old one dead, score and unit kept); the units board ranks
+// 52 rejoin and units: joining again with the same employee number and name from the
+// same device continues the participant (new token, old one dead, score and unit kept;
+// the newer connection replaces the older, 4001); the units board ranks
 // workshops by their members' average score (push `units` and GET .../units agree with
 // PostgreSQL).
 const { describe, test, before, after } = require('node:test');
@@ -8,6 +9,7 @@ const assert = require('node:assert/strict');
 const h = require('../lib/harness.js');
 
 const ANSWERS = h.contestAnswers();
+const DEVICE = 'dev-52-0123456789abcdef';
 
 describe('rejoin with the same employee number and name', () => {
 	let srv, hostC, first;
@@ -22,7 +24,7 @@ describe('rejoin with the same employee number and name', () => {
 
 	let ack;
 	test('join, answer q1', async () => {
-		first = await h.join(srv.wsUrl, '周八', { employee_no: 'R-100', unit: '机修车间' });
+		first = await h.join(srv.wsUrl, '周八', { employee_no: 'R-100', unit: '机修车间', device_key: DEVICE });
 		await h.hostCmd(hostC, 'start');
 		await first.c.next('question');
 		ack = await first.c.request({ type: 'answer', question_id: 'q1', response: ANSWERS.q1 });
@@ -31,9 +33,9 @@ describe('rejoin with the same employee number and name', () => {
 	});
 
 	let second;
-	test('same employee_no and name from a new device: resumed, same participant and score, new token', async () => {
+	test('same employee_no and name from the same device (a lost joined): resumed, same participant and score, new token', async () => {
 		second = await h.connect(srv.wsUrl);
-		second.send({ type: 'join', code: 'SAFE2026', name: '周八', employee_no: 'R-100', unit: '别的车间' });
+		second.send({ type: 'join', code: 'SAFE2026', name: '周八', employee_no: 'R-100', unit: '别的车间', device_key: DEVICE });
 		const j = await second.waitFor((m) => m.type === 'joined' || m.type === 'error', 10000, 'joined');
 		assert.equal(j.type, 'joined', JSON.stringify(j));
 		assert.equal(j.resumed, true);
@@ -57,12 +59,14 @@ describe('rejoin with the same employee number and name', () => {
 		c.send({ type: 'resume', token: newToken });
 		const j = await c.next('joined');
 		assert.equal(j.participant_id, first.joined.participant_id);
+		const replaced = await second.closed; // one live connection per participant
+		assert.equal(replaced.code, 4001);
 		await c.close();
 	});
 
 	test('same employee_no with another name: already_joined; still one participant', async () => {
 		const c = await h.connect(srv.wsUrl);
-		c.send({ type: 'join', code: 'SAFE2026', name: '周九', employee_no: 'R-100' });
+		c.send({ type: 'join', code: 'SAFE2026', name: '周九', employee_no: 'R-100', device_key: DEVICE });
 		const e = await c.next('error');
 		assert.equal(e.code, 'already_joined');
 		await c.close();

@@ -1,6 +1,7 @@
 /*
  * test_msg.c - from a frame to a message table row (server/net/msg.c): JSON
- * and trailing bytes, escaped NULs, rid and type checks, the table lookup,
+ * and trailing bytes, escaped and raw NULs, raw control characters, rid and
+ * type checks, the table lookup,
  * and the wrong-role error each row gives each role.
  */
 #include <setjmp.h>
@@ -100,6 +101,50 @@ static void test_escaped_nul(void **state)
 	cJSON_Delete(in.m);
 }
 
+/* What cJSON does by itself with a raw NUL inside a string (why msg_read refuses it):
+ * it reads past it to the closing quote, but the string it returns ends at the NUL. */
+static void test_cjson_raw_nul(void **state)
+{
+	static const char text[] = "{\"name\":\"a\0b\"}";
+	(void)state;
+	cJSON *m = cJSON_ParseWithLength(text, sizeof text - 1);
+	assert_non_null(m);                                                                 /* accepted ... */
+	assert_string_equal(cJSON_GetObjectItemCaseSensitive(m, "name")->valuestring, "a"); /* ... and cut */
+	cJSON_Delete(m);
+	static const char ctl[] = "{\"name\":\"a\x01\nb\"}";
+	m = cJSON_ParseWithLength(ctl, sizeof ctl - 1);
+	assert_non_null(m); /* raw control characters, which JSON forbids in strings, pass too */
+	cJSON_Delete(m);
+}
+
+/* A raw NUL anywhere, a raw control character inside a string: bad_json, with the frame's length. */
+static void test_raw_nul_and_controls(void **state)
+{
+	msg_in in;
+	(void)state;
+	const struct {
+		const char *text;
+		size_t len;
+	} bad[] = {
+		{"{\"type\":\"join\",\"name\":\"a\0b\"}", 28},
+		{"{\"type\":\"ping\"}\0", 16},
+		{"\0{\"type\":\"ping\"}", 16},
+		{"{\"type\":\"join\",\"name\":\"a\x01b\"}", 28},
+		{"{\"type\":\"join\",\"name\":\"a\nb\"}", 28},
+		{"{\"type\":\"join\",\"name\":\"a\tb\"}", 28},
+		{"{\"type\":\"join\",\"name\":\"a\\\0\"}", 28},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char buf[64];
+		memcpy(buf, bad[i].text, bad[i].len);
+		msg_read(buf, bad[i].len, ROLE_NONE, &in);
+		assert_int_equal(in.code, SA_E_BAD_JSON);
+		assert_null(in.m);
+	}
+	/* whitespace between tokens stays allowed */
+	assert_int_equal(code_of("{\n\t\"type\" :\r\n \"ping\"\n}", ROLE_NONE), 0);
+}
+
 static void test_roles(void **state)
 {
 	(void)state;
@@ -116,6 +161,7 @@ static void test_roles(void **state)
 		{"next", SA_E_FORBIDDEN, SA_E_FORBIDDEN, 0, SA_E_FORBIDDEN},
 		{"reveal", SA_E_FORBIDDEN, SA_E_FORBIDDEN, 0, SA_E_FORBIDDEN},
 		{"end", SA_E_FORBIDDEN, SA_E_FORBIDDEN, 0, SA_E_FORBIDDEN},
+		{"release", SA_E_FORBIDDEN, SA_E_FORBIDDEN, 0, SA_E_FORBIDDEN},
 		{"ping", 0, 0, 0, 0},
 	};
 	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
@@ -150,9 +196,10 @@ static void test_string_fields(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_not_json), cmocka_unit_test(test_rid),
-		cmocka_unit_test(test_type),     cmocka_unit_test(test_escaped_nul),
-		cmocka_unit_test(test_roles),    cmocka_unit_test(test_string_fields),
+		cmocka_unit_test(test_not_json),      cmocka_unit_test(test_rid),
+		cmocka_unit_test(test_type),          cmocka_unit_test(test_escaped_nul),
+		cmocka_unit_test(test_roles),         cmocka_unit_test(test_string_fields),
+		cmocka_unit_test(test_cjson_raw_nul), cmocka_unit_test(test_raw_nul_and_controls),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
