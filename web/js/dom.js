@@ -96,7 +96,8 @@ export function bindConnIndicator(client, el = $('[data-conn]')) {
 		if (connClient !== client) return;
 		const s = client.status;
 		el.dataset.status = s;
-		el.textContent = s === 'open' ? t('conn.online') : s === 'reconnecting' ? t('conn.reconnecting') : t('conn.connecting');
+		el.textContent = s === 'open' ? t('conn.online') : s === 'reconnecting' ? t('conn.reconnecting')
+			: s === 'idle' ? t('conn.idle') : t('conn.connecting');
 	};
 	if (!connRender) onChange(() => connRender && connRender());
 	connClient = client;

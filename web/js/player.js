@@ -14,6 +14,18 @@
  * (contest.feedback === "instant"), and no rank is shown before the first
  * reveal (everyone has 0 points; the order would only be the join order).
  *
+ * One connection per participant (docs/protocol.md): when the same player
+ * opens the page in a second tab or on another phone, the server closes this
+ * connection with 4001; the page then says so (view "replaced") and stays
+ * quiet until the player taps "continue here", so two tabs never take the
+ * participant from each other in a loop.
+ *
+ * The device key: a random key kept in localStorage (sa.device) and sent
+ * with join and resume. Joining again with a known employee number continues
+ * that participant only from the device that joined it (a lost `joined`) or
+ * after the organizer released it; from anywhere else the server answers
+ * already_joined and the page says to ask the organizer.
+ *
  * Answers survive bad networks: each goes through the client's reliable
  * queue (resent with its rid until acknowledged, also after reconnects) and
  * is also written to localStorage until acknowledged, so a page reload
@@ -45,6 +57,7 @@ const store = {
 const tokenKey = (code) => `sa.token.${code}`;
 const answerKey = (code) => `sa.answer.${code}`;
 const PROFILE_KEY = 'sa.profile';
+const DEVICE_KEY = 'sa.device';
 /* Until the server pushes `stats` to players, the lobby count is read from the contest info this often. */
 const PLAYERS_POLL_MS = 8000;
 
@@ -66,6 +79,7 @@ const S = {
 	players: null,     /* joined players, from stats pushes, leaderboards or the contest info */
 	statsSeen: false,  /* the server pushes stats to players: no need to ask */
 	revealSeen: false, /* a reveal came: ranks mean something now */
+	replaced: false,   /* this connection was replaced by another tab or phone (4001) */
 };
 
 const client = new Client();
@@ -75,9 +89,22 @@ let finalBoard = null;
 
 /* ---- what the server is told ---- */
 
+/* This browser's device key: made once, kept in localStorage (32 hex digits). */
+function deviceKey() {
+	let key = store.get(DEVICE_KEY);
+	if (typeof key !== 'string' || !/^[0-9a-f]{32}$/.test(key)) {
+		const bytes = new Uint8Array(16);
+		crypto.getRandomValues(bytes);
+		key = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+		store.set(DEVICE_KEY, key);
+	}
+	return key;
+}
+
 function hello() {
-	if (S.token) return { type: 'resume', rid: newRid('r'), token: S.token, lang: i18n.currentLang() };
-	if (S.joining) return { type: 'join', rid: newRid('j'), lang: i18n.currentLang(), ...S.joining };
+	const device = deviceKey();
+	if (S.token) return { type: 'resume', rid: newRid('r'), token: S.token, device_key: device, lang: i18n.currentLang() };
+	if (S.joining) return { type: 'join', rid: newRid('j'), lang: i18n.currentLang(), device_key: device, ...S.joining };
 	return null;
 }
 
@@ -109,6 +136,7 @@ function onJoinSubmit(ev) {
 	f.querySelector('button[type=submit]').disabled = true;
 	const first = hello();
 	if (client.isOpen() && first) client.send(first);
+	else client.wake(); /* closed while idle on this form: connect now */
 }
 
 function showJoinError(text) {
@@ -283,8 +311,29 @@ function phase() {
 	return S.state ? S.state.phase : 'lobby';
 }
 
+/* Another tab or phone took this participant (close 4001): say so, wait for the player. */
+function onReplaced() {
+	S.replaced = true;
+	S.session = false;
+	countdown.stop();
+	render();
+}
+
+/* "Continue here": this page takes the participant back, by the player's choice. */
+function onContinueHere() {
+	S.replaced = false;
+	S.token = store.get(tokenKey(S.code)) || S.token;
+	client.start(hello);
+	render();
+}
+
 function render() {
 	$('[data-contest-title]').textContent = S.contest ? pick(S.contest.title) : t('app.name');
+	if (S.replaced) {
+		$('#me-bar').hidden = true;
+		showView('replaced');
+		return;
+	}
 	renderMeBar();
 	if (!S.me) {
 		const waiting = (S.token || S.joining) && client.status !== 'idle';
@@ -461,6 +510,7 @@ async function main() {
 	finalBoard = new Board($('#final-board-list'), { zeroRank: true });
 	prefillForm();
 	$('#join-form').addEventListener('submit', onJoinSubmit);
+	$('#replaced-continue').addEventListener('click', onContinueHere);
 	bindConnIndicator(client);
 	i18n.onChange(() => {
 		if (S.q) {
@@ -480,6 +530,7 @@ async function main() {
 		.on('leaderboard', onLeaderboard)
 		.on('stats', onStats)
 		.on('close', () => { S.session = false; })
+		.on('replaced', onReplaced)
 		.on('status', render);
 	if (S.code) S.token = store.get(tokenKey(S.code));
 	client.start(hello);

@@ -18,8 +18,18 @@
  * The page says what to send first on every (re)connection (`hello`: join,
  * resume, host or watch) and calls ready() once the server accepted it; only
  * then are queued requests (re)sent. Events: on(type, fn) for every server
- * message type, plus 'status' ('connecting' | 'open' | 'reconnecting') and
- * '*' for every message.
+ * message type, plus 'status' ('connecting' | 'open' | 'reconnecting'),
+ * 'close' ({code, reason} of the server's close frame, or null), 'replaced'
+ * and '*' for every message.
+ *
+ * How the server closes (docs/protocol.md, "Closing") decides what follows:
+ *   4001 replaced: this participant connected again elsewhere (another tab
+ *        or phone). The client stops for good and says 'replaced'; the page
+ *        tells the player and reconnects only when asked to (start()), so two
+ *        tabs never take the participant from each other in a loop.
+ *   4008 idle: no join, resume, host or watch came in time. The client
+ *        reconnects only when there is something to say (wake()).
+ *   4029 too many connections from this network: a longer pause first.
  */
 
 export const SUBPROTOCOL = 'skillarena.v1';
@@ -35,6 +45,11 @@ const RETRYABLE = new Set(['unavailable', 'rate_limited']);
 /* Error replies to a hello (join/resume/host/watch) worth repeating after a pause. */
 export const TRANSIENT = new Set(['unavailable', 'rate_limited', 'internal']);
 const HELLO_RETRY_MS = 2000;
+/* Close codes of the server (docs/protocol.md). */
+export const CLOSE_REPLACED = 4001;
+export const CLOSE_IDLE = 4008;
+export const CLOSE_TOO_MANY = 4029;
+const TOO_MANY_PAUSE_MS = 15000;
 
 /* The WebSocket URL of the server that served this page. */
 export function defaultUrl(loc = window.location) {
@@ -59,6 +74,7 @@ export class Client {
 		this.stopped = true;
 		this.everOpened = false;
 		this.attempt = 0;
+		this.dormant = false; /* closed as idle: reconnect on wake() only */
 		this.isReady = false;
 		this.hello = null;
 		this.queue = new Map();    /* rid -> {msg, resolve, timer} (reliable) */
@@ -89,6 +105,7 @@ export class Client {
 	start(hello) {
 		this.hello = hello;
 		this.stopped = false;
+		this.dormant = false;
 		document.addEventListener('visibilitychange', this.onVisible);
 		window.addEventListener('online', this.onOnline);
 		this.connect();
@@ -111,6 +128,7 @@ export class Client {
 	connect() {
 		clearTimeout(this.retryTimer);
 		this.retryTimer = null;
+		this.dormant = false;
 		this.setStatus(this.everOpened ? 'reconnecting' : 'connecting');
 		let ws;
 		try {
@@ -128,8 +146,8 @@ export class Client {
 			this.ping();
 		};
 		ws.onmessage = (ev) => this.receive(ev.data);
-		ws.onclose = () => {
-			if (this.ws === ws) this.lost();
+		ws.onclose = (ev) => {
+			if (this.ws === ws) this.lost(ev && ev.code ? { code: ev.code, reason: ev.reason || '' } : null);
 		};
 		ws.onerror = () => {};
 	}
@@ -151,32 +169,44 @@ export class Client {
 		}
 	}
 
-	/* The connection is gone: fail one-shot requests, keep the queue, reconnect. */
-	lost() {
+	/* The connection is gone: fail one-shot requests, keep the queue, reconnect
+	 * (or not: closed as replaced or idle, see the top of this file). */
+	lost(closed = null) {
 		this.drop();
 		for (const [rid, r] of this.requests) {
 			clearTimeout(r.timer);
 			r.resolve({ type: 'error', rid, code: 'no_reply' });
 		}
 		this.requests.clear();
-		this.emit('close', null);
-		if (!this.stopped) this.scheduleReconnect();
+		this.emit('close', closed);
+		const code = closed ? closed.code : 0;
+		if (code === CLOSE_REPLACED) {
+			this.stop();
+			this.setStatus('idle');
+			this.emit('replaced', closed);
+		} else if (code === CLOSE_IDLE) {
+			this.dormant = true;
+			this.setStatus('idle');
+		} else if (!this.stopped) {
+			this.scheduleReconnect(code === CLOSE_TOO_MANY ? TOO_MANY_PAUSE_MS : 0);
+		}
 	}
 
-	scheduleReconnect() {
+	scheduleReconnect(atLeastMs = 0) {
 		this.setStatus(this.everOpened ? 'reconnecting' : 'connecting');
-		const base = BACKOFF_MS[Math.min(this.attempt, BACKOFF_MS.length - 1)];
+		const base = Math.max(atLeastMs, BACKOFF_MS[Math.min(this.attempt, BACKOFF_MS.length - 1)]);
 		this.attempt += 1;
 		const delay = base * (0.8 + Math.random() * 0.4);
 		clearTimeout(this.retryTimer);
 		this.retryTimer = setTimeout(() => this.connect(), delay);
 	}
 
-	/* Page visible again or network back: check the link now instead of waiting. */
+	/* Page visible again, network back, or the page has something to say:
+	 * check the link now instead of waiting (and reconnect a dormant client). */
 	wake() {
 		if (this.stopped) return;
 		if (this.ws && this.ws.readyState === WebSocket.OPEN) this.ping();
-		else if (this.retryTimer) this.connect();
+		else if (this.retryTimer || this.dormant) this.connect();
 	}
 
 	isOpen() {
