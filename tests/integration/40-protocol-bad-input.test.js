@@ -28,7 +28,7 @@ async function stillOpen(c) {
 }
 
 // Most of these send many requests at once: without the message rate limit
-// (--ws-msg-rate 0), which has tests of its own (84-limits).
+// (--ws-msg-rate 0), which has tests of its own (85-limits).
 const NO_RATE = { args: ['--ws-msg-rate', '0'] };
 
 describe('bad frames (no role yet)', () => {

@@ -2,7 +2,7 @@
 // 45 join again: the same employee number and name on a new connection of the same device
 // (a lost `joined`: the page keeps its device key) continues the same participant with a new
 // token; the old token stops working; another name with that employee number is refused
-// (other devices: 86-device-takeover).
+// (other devices: 87-device-takeover).
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const h = require('../lib/harness.js');

@@ -30,7 +30,7 @@ describe('a resume on the same process', () => {
 		again.send({ type: 'resume', token: joined.token });
 		const j = await again.next('joined');
 		assert.equal(j.resumed, true);
-		assert.equal((await old.closed).code, 4001); // replaced (82-one-connection)
+		assert.equal((await old.closed).code, 4001); // replaced (83-one-connection)
 		await h.sleep(100); // the server has run the old socket's close
 
 		await h.hostCmd(hostC, 'start');

@@ -1,5 +1,5 @@
 'use strict';
-// 86 device takeover (docs/protocol.md, `join` and `release`): an employee number and a
+// 87 device takeover (docs/protocol.md, `join` and `release`): an employee number and a
 // name are known to colleagues, so they no longer let anyone take over a participant.
 // A join with a known employee number continues the participant only from the device
 // that joined it (its device key) or after the organizer's `release`; anyone else gets

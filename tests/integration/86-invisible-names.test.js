@@ -1,5 +1,5 @@
 'use strict';
-// 85 invisible names and raw NULs (docs/protocol.md, `join`): a name made only of
+// 86 invisible names and raw NULs (docs/protocol.md, `join`): a name made only of
 // invisible or whitespace characters shows nothing on the board and is refused
 // (invalid_name); bidirectional embedding/override/isolate controls are refused anywhere
 // in a name or unit (they reorder the board); a raw NUL byte inside a JSON string used to

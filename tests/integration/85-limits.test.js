@@ -1,5 +1,5 @@
 'use strict';
-// 84 limits (docs/protocol.md, "Limits"; docs/configuration.md): a connection's message
+// 85 limits (docs/protocol.md, "Limits"; docs/configuration.md): a connection's message
 // rate (token bucket: rate_limited answers, the connection stays), connections and joins
 // per client address (a refused connection is closed with 4029; a refused join gets
 // rate_limited), the idle timeout of a WebSocket that never joins, hosts or watches (4008),

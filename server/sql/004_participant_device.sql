@@ -1,4 +1,4 @@
--- 003: which device may continue a participant by `join`.
+-- 004: which device may continue a participant by `join`.
 --
 -- device_hash: SHA-256 (hex) of the device key the player page keeps in
 -- localStorage and sends with join and resume; a join with a known employee

@@ -1,5 +1,5 @@
 'use strict';
-// 83 long names: names and units at the documented limits (64 Chinese characters each,
+// 84 long names: names and units at the documented limits (64 Chinese characters each,
 // 192 bytes) reach every board whole. The leaderboard used to copy "name<TAB>unit" from
 // Redis into a 256-byte buffer (server/live/board.c), cutting a character in half: the
 // frames and /leaderboard bodies were not valid UTF-8, browsers dropped the socket and

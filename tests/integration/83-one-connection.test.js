@@ -1,5 +1,5 @@
 'use strict';
-// 82 one connection per participant (docs/protocol.md, "One connection per participant"):
+// 83 one connection per participant (docs/protocol.md, "One connection per participant"):
 // a participant's newest connection wins; the replaced one gets close code 4001 with a
 // reason (it used to see 1006: lws 4.1 on libuv killed the socket before the close frame,
 // server/net/ws.c), on the same process for `resume` and for a second `join`, and across
