@@ -12,7 +12,7 @@ const h = require('../lib/harness.js');
 const ANSWERS = h.contestAnswers();
 
 async function replacedCode(c) {
-	const info = await Promise.race([c.closed, h.sleep(10000).then(() => null)]);
+	const info = await Promise.race([c.closed, h.sleep(10000, null, { ref: false })]);
 	assert.ok(info, 'the replaced connection is closed');
 	return info;
 }

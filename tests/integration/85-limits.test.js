@@ -52,7 +52,7 @@ describe('per address, with small limits', () => {
 		for (let i = 0; i < 3; i++) cs.push(await h.connect(srv.wsUrl));
 		const extra = await h.connect(srv.wsUrl); // the 4th: still within the burst
 		const refused = await h.connect(srv.wsUrl);
-		const info = await Promise.race([refused.closed, h.sleep(5000).then(() => null)]);
+		const info = await Promise.race([refused.closed, h.sleep(5000, null, { ref: false })]);
 		assert.ok(info, 'the connection over the limit is closed');
 		assert.equal(info.code, 4029);
 		assert.match(info.reason, /too many connections/);
@@ -110,7 +110,7 @@ describe('idle timeout (--ws-idle-s 1)', () => {
 		const screen = await h.connect(srv.wsUrl);
 		screen.send({ type: 'watch', code: 'SAFE2026' });
 		await screen.next('watching');
-		const info = await Promise.race([idle.closed, h.sleep(8000).then(() => null)]);
+		const info = await Promise.race([idle.closed, h.sleep(8000, null, { ref: false })]);
 		assert.ok(info, 'closed');
 		assert.equal(info.code, 4008);
 		assert.equal(info.reason, 'idle');

@@ -75,7 +75,7 @@ describe('who may continue a participant by join', () => {
 		assert.ok(movedJoined.score > 0, 'the score so far comes along');
 		const q = await moved.waitFor((m) => m.type === 'question', 10000, 'the open question');
 		assert.ok(q.answered, 'with the earlier answer');
-		const info = await Promise.race([owner.closed, h.sleep(10000).then(() => null)]);
+		const info = await Promise.race([owner.closed, h.sleep(10000, null, { ref: false })]);
 		assert.ok(info, 'the old phone is closed');
 		assert.equal(info.code, 4001);
 	});
@@ -99,6 +99,6 @@ describe('who may continue a participant by join', () => {
 		const j = await c.request({ type: 'join', code: 'SAFE2026', name: '刘师傅', employee_no: 'T-0086' });
 		assert.equal(j.type, 'joined', JSON.stringify(j));
 		assert.equal(j.participant_id, ownerJoined.participant_id);
-		assert.equal((await Promise.race([moved.closed, h.sleep(10000).then(() => null)])).code, 4001);
+		assert.equal((await Promise.race([moved.closed, h.sleep(10000, null, { ref: false })])).code, 4001);
 	});
 });
