@@ -26,7 +26,7 @@
 # A unit test links its library, the ones it uses, and only their packages:
 # the scoring tests never link libwebsockets or libpq. A fragment may also add
 # to EXTRA_ALL (built by `make all`), TEST_STEPS (run by tests/run.sh via
-# `make test-steps`), BENCH_TARGETS, FUZZ_TARGETS and INCDIRS.
+# `make test-steps`), BENCH_TARGETS, FUZZERS (see "fuzzing" below) and INCDIRS.
 
 .DEFAULT_GOAL := all
 
@@ -45,6 +45,7 @@ INCDIRS       :=
 EXTRA_ALL     :=
 TEST_STEPS    :=
 BENCH_TARGETS :=
+FUZZERS       :=
 FUZZ_TARGETS  :=
 
 -include scoring/scoring.mk
@@ -91,6 +92,49 @@ endef
 UNIT_BINS :=
 $(foreach l,$(LIBRARIES),$(eval $(call link_rules,$(l))))
 
+# ---- fuzzing: one rule for every target (libFuzzer, clang, ASan+UBSan)
+# A fragment registers a target; the binary is build/fuzz/<name>:
+#
+#   FUZZERS            += name
+#   name_FUZZ_USES     := libraries whose sources are compiled in (instrumented)
+#   name_FUZZ_SRCS     := the harness and any other sources (tests/fuzz/...)
+#   name_FUZZ_CFLAGS   := its own flags (-DFORMAT=..., optional)
+#   name_FUZZ_SEEDS    := directory of checked-in seeds
+#   name_FUZZ_SECONDS  := time of the smoke run (default FUZZ_SECONDS)
+#   name_FUZZ_OPTS     := more libFuzzer options for the smoke run (optional)
+#
+# `make fuzz` builds them all; `make fuzz-smoke` (a TEST_STEPS step) runs each
+# from its seeds, new inputs going to a scratch directory; a crash, leak or
+# sanitizer report fails it. One target: `make fuzz-smoke FUZZERS=name`.
+# (FUZZ_TARGETS: fuzz binaries a fragment still builds and runs by rules of
+# its own; `make fuzz` builds them too.)
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 6
+FUZZ_CFLAGS  := -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
+                -fno-sanitize-recover=undefined
+define fuzz_rules
+$(1)_FUZZ_ALL := $$($(1)_FUZZ_SRCS) $$(foreach u,$$($(1)_FUZZ_USES),$$($$(u)_SRCS))
+build/fuzz/$(1): $$($(1)_FUZZ_ALL) $$(wildcard $$(sort $$(addsuffix *.h,$$(dir $$($(1)_FUZZ_ALL)))))
+	@mkdir -p $$(dir $$@)
+	$$(FUZZ_CC) $$(FUZZ_CFLAGS) $$(INCDIRS) $$(PKG_CFLAGS) $$($(1)_FUZZ_CFLAGS) -o $$@ $$(filter %.c,$$^) \
+	  $$(shell pkg-config --libs $$(sort $$(foreach u,$$($(1)_FUZZ_USES),$$($$(u)_PKGS)))) \
+	  $$(foreach u,$$($(1)_FUZZ_USES),$$($$(u)_LIBS))
+endef
+$(foreach f,$(FUZZERS),$(eval $(call fuzz_rules,$(f))))
+
+fuzz: $(addprefix build/fuzz/,$(FUZZERS)) $(FUZZ_TARGETS)
+fuzz-smoke: fuzz
+	@set -e; smoke() { n=$$1 seeds=$$2 secs=$$3; shift 3; work=$$(mktemp -d); \
+	  echo "fuzz-smoke: $$n for $$secs s from $$seeds"; \
+	  if ! build/fuzz/$$n -max_total_time=$$secs -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+	       -artifact_prefix=build/fuzz/$$n- "$$@" $$work $$seeds >build/fuzz/$$n.log 2>&1; then \
+	    tail -n 40 build/fuzz/$$n.log; rm -rf $$work; \
+	    echo "fuzz-smoke: $$n FAILED (log build/fuzz/$$n.log)"; return 1; fi; \
+	  grep -E '^stat::(number_of_executed_units|new_units_added)' build/fuzz/$$n.log | sed "s/^/fuzz-smoke: $$n /"; \
+	  rm -rf $$work; }; \
+	$(foreach f,$(FUZZERS),smoke $(f) $($(f)_FUZZ_SEEDS) $(or $($(f)_FUZZ_SECONDS),$(FUZZ_SECONDS)) $($(f)_FUZZ_OPTS);)
+TEST_STEPS += fuzz-smoke
+
 $(OUT)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
@@ -99,7 +143,7 @@ $(UNIT_BINS):
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $(filter %.c,$^) $(filter %.a,$^) $(LDFLAGS) $(TEST_LINK) -lcmocka
 
-.PHONY: all unit run test bench fuzz clean deps test-steps lint format
+.PHONY: all unit run test bench fuzz fuzz-smoke clean deps test-steps lint format
 all: $(EXTRA_ALL) unit
 unit: $(UNIT_BINS)
 
@@ -119,8 +163,6 @@ test: deps
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory -j1 $(BENCH_TARGETS)
-
-fuzz: $(FUZZ_TARGETS)
 
 test-steps: $(TEST_STEPS)
 
