@@ -9,10 +9,14 @@
  * cx_bank_check() too, so a bank from GIFT, Aiken or CSV obeys exactly the
  * rules of one written by hand.
  *
- * Contests draw from loaded banks through cx_bank_index(): a flat table of
- * (question, type, category, difficulty) that blueprint.c filters.
+ * A contest names its banks ("banks": {"alias": "path"}); cx_banks_load()
+ * loads them in alias order, each indexed by cx_bank_index() into a flat
+ * table of (question, type, category, difficulty) that blueprint.c filters.
+ * The paths of an uploaded contest stay inside the configured bank
+ * directory (contest_load_opts.bank_root).
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,9 +26,8 @@
 
 #define CX_BANK_FORMAT "skillarena-bank/1"
 #define CX_BANK_MAX_QUESTIONS 20000
+#define CX_MAX_BANKS 32
 
-static const char *const cx_bank_fields[] = {"format",   "id",         "title",     "description", "source",
-					     "language", "categories", "questions", NULL};
 static const char *const cx_category_fields[] = {"id", "title", "description", NULL};
 
 typedef struct cx_format_row {
@@ -83,131 +86,162 @@ int contest_bank_format_guess(const char *path)
 	return best;
 }
 
+/* What the rows of a bank share. */
+typedef struct cx_bank_ctx {
+	const cJSON *cats; /* "categories" when it is an array */
+	const int *lines;  /* the source line of each question (importers), or NULL */
+	size_t before;     /* problems before the check */
+} cx_bank_ctx;
+
+static void cx_set_format(cx *c, const cJSON *v, const cx_value *val, const char *path, void *ctx)
+{
+	if (v && (!cJSON_IsString(v) || strcmp(v->valuestring, CX_BANK_FORMAT) != 0))
+		cx_err(c, path, CXM_BANK_FORMAT, cJSON_IsString(v) ? v->valuestring : "?");
+}
+
+static void cx_set_bank_id(cx *c, const cJSON *v, const cx_value *val, const char *path, void *ctx)
+{
+	if (v)
+		cx_id(c, v, path);
+}
+
+static void cx_set_language(cx *c, const cJSON *v, const cx_value *val, const char *path, void *ctx)
+{
+	if (v && (!cJSON_IsString(v) ||
+		  (strcmp(v->valuestring, "zh-CN") != 0 && strcmp(v->valuestring, "en") != 0)))
+		cx_err(c, path, CXM_LANG_TAG, cJSON_IsString(v) ? v->valuestring : "?");
+}
+
+/* One category: {"id", "title", "description"}, its id unique among the ones before it. */
+static void cx_category(cx *c, const cJSON *cats, const cJSON *cat, int i)
+{
+	char p[CX_PATH_MAX], cp[CX_PATH_MAX];
+	cx_idx(cp, "$.categories", i);
+	if (!cJSON_IsObject(cat)) {
+		cx_err(c, cp, CXM_NOT_OBJECT);
+		return;
+	}
+	cx_fields(c, cat, cp, cx_category_fields);
+	const cJSON *cid = cJSON_GetObjectItemCaseSensitive(cat, "id");
+	if (!cid) {
+		cx_err(c, cp, CXM_MISSING, "id");
+	} else if (cx_id(c, cid, cx_key(p, cp, "id"))) {
+		int j = 0;
+		for (const cJSON *o = cats->child; o != cat; o = o->next, j++) {
+			const cJSON *oid = cJSON_GetObjectItemCaseSensitive(o, "id");
+			if (cJSON_IsString(oid) && strcmp(oid->valuestring, cid->valuestring) == 0) {
+				char fp[CX_PATH_MAX];
+				cx_err(c, p, CXM_DUP_ID, cid->valuestring, cx_idx(fp, "$.categories", j));
+				break;
+			}
+		}
+	}
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(cat, "title");
+	if (!v)
+		cx_err(c, cp, CXM_MISSING, "title");
+	else
+		cx_langmap(c, v, cx_key(p, cp, "title"), 200, false);
+	if ((v = cJSON_GetObjectItemCaseSensitive(cat, "description")))
+		cx_langmap(c, v, cx_key(p, cp, "description"), 2000, true);
+}
+
+static void cx_set_categories(cx *c, const cJSON *cats, const cx_value *val, const char *path, void *ctx)
+{
+	if (!cats)
+		return;
+	if (!cJSON_IsArray(cats)) {
+		cx_err(c, path, CXM_WANT_ARRAY);
+		return;
+	}
+	((cx_bank_ctx *)ctx)->cats = cats;
+	int i = 0;
+	const cJSON *cat;
+	cJSON_ArrayForEach(cat, cats) cx_category(c, cats, cat, i++);
+}
+
+/* A question's category must be one of the bank's, when the bank declares them. */
+static void cx_question_category(cx *c, const cJSON *cats, const cJSON *q, const char *qp)
+{
+	const cJSON *cat = cJSON_GetObjectItemCaseSensitive(q, "category"), *k;
+	if (!cats || !cJSON_IsString(cat))
+		return;
+	cJSON_ArrayForEach(k, cats)
+	{
+		const cJSON *cid = cJSON_GetObjectItemCaseSensitive(k, "id");
+		if (cJSON_IsString(cid) && strcmp(cid->valuestring, cat->valuestring) == 0)
+			return;
+	}
+	char p[CX_PATH_MAX];
+	bool en = c->lang && strcmp(c->lang, "en") == 0;
+	cx_err(c, cx_key(p, qp, "category"), CXM_UNKNOWN_REF, en ? "category" : "分类", cat->valuestring);
+}
+
+static void cx_set_questions(cx *c, const cJSON *qs, const cx_value *val, const char *path, void *ctx)
+{
+	const cx_bank_ctx *bc = ctx;
+	if (!qs)
+		return;
+	if (!cJSON_IsArray(qs)) {
+		cx_err(c, path, CXM_WANT_ARRAY);
+		return;
+	}
+	int n = cJSON_GetArraySize(qs), i = 0;
+	if (n == 0)
+		cx_err(c, path, CXM_NO_QUESTIONS);
+	if (n > CX_BANK_MAX_QUESTIONS)
+		cx_err(c, path, CXM_TOO_MANY, CX_BANK_MAX_QUESTIONS);
+	cx_qopts o = {.bank = true, .rules = NULL};
+	const cJSON *q;
+	cJSON_ArrayForEach(q, qs)
+	{
+		char qp[CX_PATH_MAX];
+		if (i == CX_BANK_MAX_QUESTIONS || c->nomem)
+			break;
+		cx_idx(qp, path, i++);
+		score_question_free(cx_question(c, q, qp, &o));
+		cx_question_category(c, bc->cats, q, qp);
+	}
+	cx_question_ids(c, qs, path);
+	/* importers: a problem of question i carries its source line */
+	for (size_t k = bc->before; bc->lines && c->diag && k < c->diag->count; k++) {
+		contest_problem *pr = &c->diag->items[k];
+		int qi;
+		if (pr->line == 0 && pr->path && sscanf(pr->path, "$.questions[%d]", &qi) == 1 && qi >= 0 &&
+		    qi < n)
+			pr->line = bc->lines[qi];
+	}
+}
+
+static const cx_field cx_bank_fields[] = {
+	{"format", true, CXK_ANY, 0, 0, false, cx_set_format},
+	{"id", true, CXK_ANY, 0, 0, false, cx_set_bank_id},
+	{"title", true, CXK_LANGMAP, 0, 200, false, NULL},
+	{"description", false, CXK_LANGMAP, 0, 4000, true, NULL},
+	{"source", false, CXK_LANGMAP, 0, 1000, true, NULL},
+	{"language", false, CXK_ANY, 0, 0, false, cx_set_language},
+	{"categories", false, CXK_ANY, 0, 0, false, cx_set_categories},
+	{"questions", true, CXK_ANY, 0, 0, false, cx_set_questions},
+};
+
 bool cx_bank_check(cx *c, const cJSON *root, const int *lines)
 {
-	char p[CX_PATH_MAX];
 	size_t before = cx_nerr(c);
 	if (!cJSON_IsObject(root)) {
 		cx_err(c, "$", CXM_NOT_OBJECT);
 		return false;
 	}
-	cx_fields(c, root, "$", cx_bank_fields);
-	const cJSON *fmt = cJSON_GetObjectItemCaseSensitive(root, "format");
-	if (!fmt)
-		cx_err(c, "$", CXM_MISSING, "format");
-	else if (!cJSON_IsString(fmt) || strcmp(fmt->valuestring, CX_BANK_FORMAT) != 0)
-		cx_err(c, "$.format", CXM_BANK_FORMAT, cJSON_IsString(fmt) ? fmt->valuestring : "?");
-	const cJSON *id = cJSON_GetObjectItemCaseSensitive(root, "id");
-	if (!id)
-		cx_err(c, "$", CXM_MISSING, "id");
-	else
-		cx_id(c, id, "$.id");
-	const cJSON *title = cJSON_GetObjectItemCaseSensitive(root, "title");
-	if (!title)
-		cx_err(c, "$", CXM_MISSING, "title");
-	else
-		cx_langmap(c, title, "$.title", 200, false);
-	const cJSON *v;
-	if ((v = cJSON_GetObjectItemCaseSensitive(root, "description")))
-		cx_langmap(c, v, "$.description", 4000, true);
-	if ((v = cJSON_GetObjectItemCaseSensitive(root, "source")))
-		cx_langmap(c, v, "$.source", 1000, true);
-	if ((v = cJSON_GetObjectItemCaseSensitive(root, "language")) &&
-	    (!cJSON_IsString(v) ||
-	     (strcmp(v->valuestring, "zh-CN") != 0 && strcmp(v->valuestring, "en") != 0)))
-		cx_err(c, "$.language", CXM_LANG_TAG, cJSON_IsString(v) ? v->valuestring : "?");
-
-	const cJSON *cats = cJSON_GetObjectItemCaseSensitive(root, "categories");
-	if (cats && !cJSON_IsArray(cats)) {
-		cx_err(c, "$.categories", CXM_WANT_ARRAY);
-		cats = NULL;
-	}
-	int ncat = cats ? cJSON_GetArraySize(cats) : 0;
-	for (int i = 0; i < ncat; i++) {
-		char cp[CX_PATH_MAX];
-		const cJSON *cat = cJSON_GetArrayItem(cats, i);
-		cx_idx(cp, "$.categories", i);
-		if (!cJSON_IsObject(cat)) {
-			cx_err(c, cp, CXM_NOT_OBJECT);
-			continue;
-		}
-		cx_fields(c, cat, cp, cx_category_fields);
-		const cJSON *cid = cJSON_GetObjectItemCaseSensitive(cat, "id");
-		if (!cid)
-			cx_err(c, cp, CXM_MISSING, "id");
-		else if (cx_id(c, cid, cx_key(p, cp, "id")))
-			for (int j = 0; j < i; j++) {
-				const cJSON *o =
-					cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(cats, j), "id");
-				char fp[CX_PATH_MAX];
-				if (cJSON_IsString(o) && strcmp(o->valuestring, cid->valuestring) == 0) {
-					cx_err(c, p, CXM_DUP_ID, cid->valuestring,
-					       cx_idx(fp, "$.categories", j));
-					break;
-				}
-			}
-		const cJSON *ct = cJSON_GetObjectItemCaseSensitive(cat, "title");
-		if (!ct)
-			cx_err(c, cp, CXM_MISSING, "title");
-		else
-			cx_langmap(c, ct, cx_key(p, cp, "title"), 200, false);
-		if ((v = cJSON_GetObjectItemCaseSensitive(cat, "description")))
-			cx_langmap(c, v, cx_key(p, cp, "description"), 2000, true);
-	}
-
-	const cJSON *qs = cJSON_GetObjectItemCaseSensitive(root, "questions");
-	if (!qs) {
-		cx_err(c, "$", CXM_MISSING, "questions");
-	} else if (!cJSON_IsArray(qs)) {
-		cx_err(c, "$.questions", CXM_WANT_ARRAY);
-	} else {
-		int n = cJSON_GetArraySize(qs);
-		if (n == 0)
-			cx_err(c, "$.questions", CXM_NO_QUESTIONS);
-		if (n > CX_BANK_MAX_QUESTIONS)
-			cx_err(c, "$.questions", CXM_TOO_MANY, CX_BANK_MAX_QUESTIONS);
-		cx_qopts o = {.bank = true, .rules = NULL};
-		for (int i = 0; i < n && i < CX_BANK_MAX_QUESTIONS; i++) {
-			const cJSON *q = cJSON_GetArrayItem(qs, i);
-			char qp[CX_PATH_MAX];
-			cx_idx(qp, "$.questions", i);
-			score_question *sq = cx_question(c, q, qp, &o);
-			score_question_free(sq);
-			const cJSON *cat = cJSON_GetObjectItemCaseSensitive(q, "category");
-			if (cats && cJSON_IsString(cat)) {
-				bool found = false;
-				for (int k = 0; k < ncat && !found; k++) {
-					const cJSON *cid = cJSON_GetObjectItemCaseSensitive(
-						cJSON_GetArrayItem(cats, k), "id");
-					found = cJSON_IsString(cid) &&
-						strcmp(cid->valuestring, cat->valuestring) == 0;
-				}
-				if (!found)
-					cx_err(c, cx_key(p, qp, "category"), CXM_UNKNOWN_REF,
-					       strcmp(c->lang ? c->lang : "", "en") == 0 ? "category"
-											 : "分类",
-					       cat->valuestring);
-			}
-		}
-		cx_question_ids(c, qs, "$.questions");
-		/* importers: a problem of question i carries its source line */
-		for (size_t k = before; lines && c->diag && k < c->diag->count; k++) {
-			contest_problem *pr = &c->diag->items[k];
-			int qi;
-			if (pr->line == 0 && pr->path && sscanf(pr->path, "$.questions[%d]", &qi) == 1 &&
-			    qi >= 0 && qi < n)
-				pr->line = lines[qi];
-		}
-	}
+	cx_bank_ctx bc = {.lines = lines, .before = before};
+	cx_check_fields(c, root, "$", cx_bank_fields, sizeof cx_bank_fields / sizeof cx_bank_fields[0], &bc);
 	return cx_nerr(c) == before;
 }
 
-void cx_bank_index(cx_bank *b)
+void cx_bank_index(cx *c, cx_bank *b)
 {
 	const cJSON *qs = cJSON_GetObjectItemCaseSensitive(b->b->root, "questions");
 	int n = cJSON_GetArraySize(qs);
-	b->items = cx_xmalloc(sizeof *b->items * (size_t)(n > 0 ? n : 1));
 	b->n = 0;
+	if (!(b->items = cx_alloc(c, sizeof *b->items * (size_t)(n > 0 ? n : 1))))
+		return;
 	const cJSON *q;
 	cJSON_ArrayForEach(q, qs)
 	{
@@ -239,25 +273,140 @@ void cx_banks_free(struct contest_banks *bs)
 	free(bs);
 }
 
+/* ---- the banks of a contest ---- */
+
+/* The directory of file + rel. */
+static char *cx_resolve(cx *c, const char *file, const char *rel)
+{
+	const char *slash = strrchr(file, '/');
+	if (!slash)
+		return cx_dup(c, rel);
+	return cx_printf(c, "%.*s/%s", (int)(slash - file), file, rel);
+}
+
+/*
+ * The real path of rel under root, or NULL when it is absolute, leaves root
+ * (through "..", or a symbolic link pointing out) or names no file there.
+ * All of these get one message, so an upload learns nothing about the
+ * files outside the bank directory, not even whether they exist.
+ */
+static char *cx_confine(cx *c, const char *p, const char *root, const char *rel)
+{
+	errno = 0;
+	char *joined = rel[0] == '/' ? NULL : cx_printf(c, "%s/%s", root, rel);
+	char *real_root = joined ? realpath(root, NULL) : NULL;
+	char *real = real_root ? realpath(joined, NULL) : NULL;
+	bool nomem = !real && errno == ENOMEM;
+	size_t n = real_root ? strlen(real_root) : 0;
+	bool inside =
+		real && n && strncmp(real, real_root, n) == 0 && (real_root[n - 1] == '/' || real[n] == '/');
+	free(joined);
+	free(real_root);
+	if (inside)
+		return real;
+	free(real);
+	if (nomem)
+		cx_oom(c);
+	else if (!c->nomem)
+		cx_err(c, p, CXM_BANK_OUTSIDE, rel);
+	return NULL;
+}
+
+/* Loads one entry of "banks" into bs. */
+static void cx_bank_open(cx *c, struct contest_banks *bs, const cJSON *it, const char *root)
+{
+	char p[CX_PATH_MAX];
+	cx_key(p, "$.banks", it->string);
+	cJSON alias = {.type = cJSON_String, .valuestring = it->string};
+	if (!cx_id(c, &alias, p) || !cx_string(c, it, p, 1000, false))
+		return;
+	const char *rel = it->valuestring;
+	if (!root && rel[0] == '/') {
+		cx_err(c, p, CXM_BANK_ABSOLUTE);
+		return;
+	}
+	char *path = root ? cx_confine(c, p, root, rel) : cx_resolve(c, c->file, rel);
+	if (!path)
+		return;
+	/* problems inside the bank name it as the contest does (the root's own path stays private) */
+	int fmt = contest_bank_format_guess(path);
+	contest_bank *b = NULL;
+	int rc = cx_bank_file(path, root ? rel : path, fmt < 0 ? CONTEST_BANK_JSON : (contest_bank_format)fmt,
+			      NULL, c->eng, c->lang, &b, c->diag, NULL);
+	if (rc == CONTEST_E_NOMEM)
+		cx_oom(c);
+	else if (rc != CONTEST_OK)
+		cx_err(c, p, CXM_BANK_LOAD, rel);
+	if (rc != CONTEST_OK) {
+		free(path);
+		return;
+	}
+	cx_bank *cb = &bs->v[bs->n++];
+	cb->alias = cx_dup(c, it->string);
+	cb->path = path;
+	cb->b = b;
+	cx_bank_index(c, cb);
+}
+
+static int cx_cmp_key(const void *a, const void *b)
+{
+	return strcmp((*(const cJSON *const *)a)->string, (*(const cJSON *const *)b)->string);
+}
+
+struct contest_banks *cx_banks_load(cx *c, const cJSON *bj, const char *root)
+{
+	if (!cJSON_IsObject(bj)) {
+		cx_err(c, "$.banks", CXM_NOT_OBJECT);
+		return NULL;
+	}
+	int all = cJSON_GetArraySize(bj), n = all, k = 0;
+	if (n > CX_MAX_BANKS) {
+		cx_err(c, "$.banks", CXM_TOO_MANY, CX_MAX_BANKS);
+		n = CX_MAX_BANKS;
+	}
+	struct contest_banks *bs = cx_alloc(c, sizeof *bs);
+	const cJSON **order = cx_alloc(c, sizeof *order * (size_t)(all ? all : 1));
+	if (!bs || !order || !(bs->v = cx_alloc(c, sizeof *bs->v * (size_t)(n ? n : 1)))) {
+		free(order);
+		cx_banks_free(bs);
+		return NULL;
+	}
+	const cJSON *it;
+	cJSON_ArrayForEach(it, bj) order[k++] = it;
+	qsort(order, (size_t)all, sizeof *order, cx_cmp_key);
+	for (int i = 0; i < n && !c->nomem; i++)
+		cx_bank_open(c, bs, order[i], root);
+	free(order);
+	return bs;
+}
+
+/* ---- loading one bank ---- */
+
+int cx_bank_json(cx *c, const char *data, size_t len, contest_bank **out)
+{
+	size_t before = cx_nerr(c);
+	cJSON *root = cx_parse_json_mem(c, data, len);
+	if (!root)
+		return cx_result(c, before);
+	contest_bank *b = NULL;
+	if (cx_bank_check(c, root, NULL) && cx_nerr(c) == before)
+		b = cx_alloc(c, sizeof *b);
+	int rc = cx_result(c, before);
+	if (rc != CONTEST_OK) {
+		free(b);
+		cJSON_Delete(root);
+		return rc;
+	}
+	b->root = root;
+	b->nquestions = (size_t)cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(root, "questions"));
+	*out = b;
+	return CONTEST_OK;
+}
+
 int contest_bank_load(const char *path, const score_engine *eng, const char *lang, contest_bank **out,
 		      contest_diag *diag)
 {
-	cx c = {.file = path, .lang = lang, .diag = diag, .eng = eng};
-	*out = NULL;
-	size_t before = cx_nerr(&c);
-	cJSON *root = cx_parse_json_file(&c, path);
-	if (!root)
-		return -1;
-	if (!cx_bank_check(&c, root, NULL) || cx_nerr(&c) != before) {
-		cJSON_Delete(root);
-		return -1;
-	}
-	contest_bank *b = cx_xmalloc(sizeof *b);
-	b->root = root;
-	b->nquestions = (size_t)cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(root, "questions"));
-	b->nwarnings = 0;
-	*out = b;
-	return 0;
+	return contest_bank_import(path, CONTEST_BANK_JSON, NULL, eng, lang, out, diag, NULL);
 }
 
 void contest_bank_free(contest_bank *b)

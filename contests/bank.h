@@ -60,9 +60,10 @@ typedef struct contest_import_opts {
 
 /*
  * Loads a native bank file, or imports a GIFT/Aiken/CSV/XLSX file, and validates
- * every question (each compiled by eng). Returns 0 and *out, or -1 with every
- * problem in *diag and nothing in *out. Warnings (skipped items) are added to
- * *warn when it is not NULL, also on success.
+ * every question (each compiled by eng). Returns CONTEST_OK and *out, or
+ * CONTEST_E_INVALID with every problem in *diag (diag may be NULL), or
+ * CONTEST_E_NOMEM; nothing in *out on failure. Warnings (skipped items) are
+ * added to *warn when it is not NULL, also on success.
  */
 int contest_bank_load(const char *path, const score_engine *eng, const char *lang, contest_bank **out,
 		      contest_diag *diag);
@@ -76,12 +77,13 @@ int contest_bank_import_mem(const char *name, const char *data, size_t len, cont
 void contest_bank_free(contest_bank *b);
 
 /*
- * Writes a bank as native JSON (pretty, stable key order) or as GIFT.
- * Returns a malloc'ed string, or NULL with the problems in *diag (a question
- * type the format cannot express).
+ * Writes a bank as native JSON (pretty, keys in their stored order) or as
+ * GIFT into *out (malloc'ed). Returns CONTEST_OK, CONTEST_E_INVALID with the
+ * problems in *diag (a question the format cannot express), or
+ * CONTEST_E_NOMEM; *out is NULL on failure.
  */
-char *contest_bank_export(const contest_bank *b, contest_bank_format fmt, const char *lang,
-			  contest_diag *diag);
+int contest_bank_export(const contest_bank *b, contest_bank_format fmt, const char *lang, char **out,
+			contest_diag *diag);
 
 #ifdef __cplusplus
 }

@@ -4,7 +4,12 @@
  * A stage's "paper" says what to draw: either rules ("5 questions of
  * category fire, difficulty hard, from bank safety") or a total and a ratio
  * by type ("100 questions, single_choice : true_false : multiple_choice =
- * 5 : 3 : 2", turned into rules by the largest-remainder method). Loading
+ * 5 : 3 : 2", turned into one rule per type, in the order of the type
+ * names, by the largest-remainder method). The paper's fields are the rows
+ * of cx_paper_fields[]. Nothing depends on the order of a JSON object's
+ * keys - the banks are in alias order, the ratio in type order - since the
+ * copy of a contest another process reads from PostgreSQL (jsonb) has its
+ * keys reordered, and every process must draw the same paper. Loading
  * checks every rule has enough candidates and that the rules together can
  * be filled by distinct questions (a bipartite matching: its size does not
  * depend on the order tried, so if the contest's own draw fills the paper,
@@ -13,7 +18,7 @@
  * A draw is a pure function of the 64-bit seed: xoshiro256** seeded through
  * splitmix64, consumed in a documented order (docs/contests.md):
  *   1. for each rule in order, a Fisher-Yates shuffle of its candidates
- *      (in bank order);
+ *      (in bank order: banks by alias, questions as in the bank);
  *   2. slots are filled rule by rule, each trying candidates in shuffled
  *      order (Kuhn's augmenting paths, so overlapping rules still fill);
  *   3. when shuffle_questions, a Fisher-Yates shuffle of the paper,
@@ -97,7 +102,7 @@ typedef struct cx_rule {
 } cx_rule;
 
 struct contest_blueprint {
-	cx_pool_item *pool;
+	cx_pool_item *pool; /* every question of every bank, in bank order */
 	int npool;
 	cx_rule *rules;
 	int nrules;
@@ -106,10 +111,8 @@ struct contest_blueprint {
 	char *seed; /* the stage's seed string */
 };
 
-static const char *const cx_paper_fields[] = {
-	"rules",           "total", "ratio", "from", "per_participant", "seed", "shuffle_questions",
-	"shuffle_options", NULL};
 static const char *const cx_rule_fields[] = {"bank", "category", "difficulty", "type", "tags", "count", NULL};
+static const char *const cx_from_fields[] = {"bank", "category", "difficulty", "tags", NULL};
 
 /* A filter: bank alias, category, difficulty, type, tags (all must hold). */
 typedef struct cx_filter {
@@ -122,9 +125,11 @@ typedef struct cx_filter {
 static bool cx_has_tag(const cJSON *q, const char *tag)
 {
 	const cJSON *t;
-	cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(q, "tags")) if (cJSON_IsString(t) &&
-									       strcmp(t->valuestring, tag) ==
-										       0) return true;
+	cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(q, "tags"))
+	{
+		if (cJSON_IsString(t) && strcmp(t->valuestring, tag) == 0)
+			return true;
+	}
 	return false;
 }
 
@@ -140,8 +145,11 @@ static bool cx_match(const cx_filter *f, const cx_pool_item *pi, const struct co
 	if (f->difficulty && f->difficulty != it->difficulty)
 		return false;
 	const cJSON *t;
-	cJSON_ArrayForEach(t,
-			   f->tags) if (cJSON_IsString(t) && !cx_has_tag(it->q, t->valuestring)) return false;
+	cJSON_ArrayForEach(t, f->tags)
+	{
+		if (cJSON_IsString(t) && !cx_has_tag(it->q, t->valuestring))
+			return false;
+	}
 	return true;
 }
 
@@ -167,14 +175,12 @@ static bool cx_filter_parse(cx *c, const cJSON *obj, const char *path, const str
 				       v->valuestring);
 		}
 	}
-	if ((v = cJSON_GetObjectItemCaseSensitive(obj, "category"))) {
-		if (cx_id(c, v, cx_key(p, path, "category")))
-			f->category = v->valuestring;
-	}
-	if ((v = cJSON_GetObjectItemCaseSensitive(obj, "type"))) {
-		if (cx_string(c, v, cx_key(p, path, "type"), 64, false))
-			f->type = v->valuestring;
-	}
+	if ((v = cJSON_GetObjectItemCaseSensitive(obj, "category")) &&
+	    cx_id(c, v, cx_key(p, path, "category")))
+		f->category = v->valuestring;
+	if ((v = cJSON_GetObjectItemCaseSensitive(obj, "type")) &&
+	    cx_string(c, v, cx_key(p, path, "type"), 64, false))
+		f->type = v->valuestring;
 	if ((v = cJSON_GetObjectItemCaseSensitive(obj, "difficulty"))) {
 		if (!cJSON_IsString(v))
 			cx_err(c, cx_key(p, path, "difficulty"), CXM_WANT_STRING);
@@ -196,14 +202,21 @@ static bool cx_filter_parse(cx *c, const cJSON *obj, const char *path, const str
 	return cx_nerr(c) == before;
 }
 
-static void cx_rule_candidates(cx_rule *r, const cx_filter *f, const cx_filter *from,
-			       const struct contest_blueprint *bp, const struct contest_banks *bs)
+/* Appends a rule drawing count of the pool items f (and from) select; NULL (c marked) on no memory. */
+static cx_rule *cx_rule_add(cx *c, struct contest_blueprint *bp, int count, const cx_filter *f,
+			    const cx_filter *from, const struct contest_banks *bs)
 {
-	r->cand = cx_xmalloc(sizeof *r->cand * (size_t)(bp->npool ? bp->npool : 1));
+	int *cand = cx_alloc(c, sizeof *cand * (size_t)(bp->npool ? bp->npool : 1));
+	if (!cand)
+		return NULL;
+	cx_rule *r = &bp->rules[bp->nrules++];
+	r->count = count;
+	r->cand = cand;
 	r->ncand = 0;
 	for (int i = 0; i < bp->npool; i++)
 		if (cx_match(f, &bp->pool[i], bs) && (!from || cx_match(from, &bp->pool[i], bs)))
 			r->cand[r->ncand++] = i;
+	return r;
 }
 
 void cx_blueprint_free(struct contest_blueprint *bp)
@@ -234,17 +247,16 @@ typedef struct cx_match_state {
 	int stamp;
 } cx_match_state;
 
-static bool cx_augment(cx_match_state *m, int slot, int depth)
+/* Kuhn's augmenting path from slot; items are marked seen, so it is at most total slots deep. */
+static bool cx_augment(cx_match_state *m, int slot)
 {
-	const cx_rule *r = &m->bp->rules[m->slot_rule[slot]];
-	if (depth > m->bp->npool + 1)
-		return false;
-	for (int k = 0; k < r->ncand; k++) {
-		int it = m->order[m->slot_rule[slot]][k];
+	const int r = m->slot_rule[slot];
+	for (int k = 0; k < m->bp->rules[r].ncand; k++) {
+		int it = m->order[r][k];
 		if (m->seen[it] == m->stamp)
 			continue;
 		m->seen[it] = m->stamp;
-		if (m->item_slot[it] < 0 || cx_augment(m, m->item_slot[it], depth + 1)) {
+		if (m->item_slot[it] < 0 || cx_augment(m, m->item_slot[it])) {
 			m->item_slot[it] = slot;
 			m->slot_item[slot] = it;
 			return true;
@@ -259,29 +271,57 @@ static int cx_cmp_int(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Draws pool indexes into picked[total] (-1 for unfilled slots); returns the number filled. */
-static int cx_draw_pool(const struct contest_blueprint *bp, cx_rng *rng, int *picked)
+static void cx_match_free(cx_match_state *m)
 {
-	cx_match_state m = {.bp = bp};
-	m.order = cx_xmalloc(sizeof *m.order * (size_t)(bp->nrules ? bp->nrules : 1));
+	for (int r = 0; m->order && r < m->bp->nrules; r++)
+		free(m->order[r]);
+	free(m->order);
+	free(m->slot_rule);
+	free(m->slot_item);
+	free(m->item_slot);
+	free(m->seen);
+}
+
+/* Allocates the state and shuffles each rule's candidates (step 1 of a draw). */
+static bool cx_match_init(cx_match_state *m, const struct contest_blueprint *bp, cx_rng *rng)
+{
+	size_t total = (size_t)(bp->total ? bp->total : 1), npool = (size_t)(bp->npool ? bp->npool : 1);
+	memset(m, 0, sizeof *m);
+	m->bp = bp;
+	m->order = cx_calloc((size_t)(bp->nrules ? bp->nrules : 1), sizeof *m->order);
+	m->slot_rule = cx_malloc(sizeof(int) * total);
+	m->slot_item = cx_malloc(sizeof(int) * total);
+	m->item_slot = cx_malloc(sizeof(int) * npool);
+	m->seen = cx_calloc(npool, sizeof(int));
+	if (!m->order || !m->slot_rule || !m->slot_item || !m->item_slot || !m->seen)
+		return false;
 	for (int r = 0; r < bp->nrules; r++) {
 		const cx_rule *ru = &bp->rules[r];
-		m.order[r] = cx_xmalloc(sizeof(int) * (size_t)(ru->ncand ? ru->ncand : 1));
-		memcpy(m.order[r], ru->cand, sizeof(int) * (size_t)ru->ncand);
+		if (!(m->order[r] = cx_malloc(sizeof(int) * (size_t)(ru->ncand ? ru->ncand : 1))))
+			return false;
+		memcpy(m->order[r], ru->cand, sizeof(int) * (size_t)ru->ncand);
 		for (int i = ru->ncand - 1; i > 0; i--) {
 			int j = (int)cx_rng_below(rng, (uint64_t)i + 1);
-			int t = m.order[r][i];
-			m.order[r][i] = m.order[r][j];
-			m.order[r][j] = t;
+			int t = m->order[r][i];
+			m->order[r][i] = m->order[r][j];
+			m->order[r][j] = t;
 		}
 	}
+	return true;
+}
+
+/*
+ * Draws pool indexes into picked[total] (-1 for unfilled slots); returns the
+ * number filled, or -1 when memory runs out.
+ */
+static int cx_draw_pool(const struct contest_blueprint *bp, cx_rng *rng, int *picked)
+{
+	cx_match_state m;
+	if (!cx_match_init(&m, bp, rng)) {
+		cx_match_free(&m);
+		return -1;
+	}
 	int total = bp->total;
-	m.slot_rule = cx_xmalloc(sizeof(int) * (size_t)(total ? total : 1));
-	m.slot_item = cx_xmalloc(sizeof(int) * (size_t)(total ? total : 1));
-	m.item_slot = cx_xmalloc(sizeof(int) * (size_t)(bp->npool ? bp->npool : 1));
-	m.seen = calloc((size_t)(bp->npool ? bp->npool : 1), sizeof(int));
-	if (!m.seen)
-		abort();
 	for (int i = 0; i < bp->npool; i++)
 		m.item_slot[i] = -1;
 	int s = 0;
@@ -292,7 +332,7 @@ static int cx_draw_pool(const struct contest_blueprint *bp, cx_rng *rng, int *pi
 	for (s = 0; s < total; s++) {
 		m.slot_item[s] = -1;
 		m.stamp++;
-		if (cx_augment(&m, s, 0))
+		if (cx_augment(&m, s))
 			filled++;
 	}
 	/* rule order, bank order within a rule */
@@ -309,15 +349,11 @@ static int cx_draw_pool(const struct contest_blueprint *bp, cx_rng *rng, int *pi
 			picked[w++] = m.slot_item[s];
 	for (; w < total; w++)
 		picked[w] = -1;
-	for (int r = 0; r < bp->nrules; r++)
-		free(m.order[r]);
-	free(m.order);
-	free(m.slot_rule);
-	free(m.slot_item);
-	free(m.item_slot);
-	free(m.seen);
+	cx_match_free(&m);
 	return filled;
 }
+
+/* ---- options ---- */
 
 /* Types whose "options" may be shuffled, and how their answer refers to options. */
 typedef enum { CX_ANS_INDEX, CX_ANS_INDEXES } cx_ans_kind;
@@ -341,19 +377,53 @@ static const cx_shuffle_row *cx_shuffle_row_of(const char *type)
 }
 
 /* Replaces array `key` of q by its elements taken in order perm[]. */
-static void cx_permute_array(cJSON *q, const char *key, const int *perm, int n)
+static void cx_permute_array(cx *c, cJSON *q, const char *key, const int *perm, int n)
 {
 	cJSON *arr = cJSON_GetObjectItemCaseSensitive(q, key);
 	if (!cJSON_IsArray(arr) || cJSON_GetArraySize(arr) != n)
 		return;
-	cJSON *na = cJSON_CreateArray();
-	for (int i = 0; i < n; i++)
-		cJSON_AddItemToArray(na, cJSON_Duplicate(cJSON_GetArrayItem(arr, perm[i]), true));
-	cJSON_ReplaceItemInObjectCaseSensitive(q, key, na);
+	cJSON *na = cx_jnew(c, cJSON_CreateArray());
+	for (int i = 0; i < n && na; i++)
+		if (!cx_jpush(c, na, cJSON_Duplicate(cJSON_GetArrayItem(arr, perm[i]), true)))
+			break;
+	if (c->nomem)
+		cJSON_Delete(na);
+	else
+		cx_jset(c, q, key, na);
+}
+
+/* The answer of q after its options moved: old option k is now at inv[k]. */
+static void cx_remap_answer(cx *c, cJSON *q, const cx_shuffle_row *row, const int *inv, int n)
+{
+	cJSON *ans = cJSON_GetObjectItemCaseSensitive(q, "answer");
+	if (row->answer == CX_ANS_INDEX && cJSON_IsNumber(ans)) {
+		int a = ans->valueint;
+		if (a >= 0 && a < n)
+			cx_jset(c, q, "answer", cJSON_CreateNumber(inv[a]));
+	} else if (row->answer == CX_ANS_INDEXES && cJSON_IsArray(ans)) {
+		int m = cJSON_GetArraySize(ans), v[64], w = 0;
+		const cJSON *it;
+		cJSON_ArrayForEach(it, ans)
+		{
+			if (cJSON_IsNumber(it) && it->valueint >= 0 && it->valueint < n && w < 64)
+				v[w++] = inv[it->valueint];
+		}
+		if (w != m)
+			return;
+		qsort(v, (size_t)w, sizeof(int), cx_cmp_int);
+		cJSON *na = cx_jnew(c, cJSON_CreateArray());
+		for (int i = 0; i < w && na; i++)
+			if (!cx_jpush(c, na, cJSON_CreateNumber(v[i])))
+				break;
+		if (c->nomem)
+			cJSON_Delete(na);
+		else
+			cx_jset(c, q, "answer", na);
+	}
 }
 
 /* Shuffles the options of q (a copy) and remaps its answer. */
-static void cx_shuffle_options(cJSON *q, cx_rng *rng)
+static void cx_shuffle_options(cx *c, cJSON *q, cx_rng *rng)
 {
 	const cJSON *type = cJSON_GetObjectItemCaseSensitive(q, "type");
 	const cx_shuffle_row *row = cx_shuffle_row_of(cJSON_GetStringValue(type));
@@ -376,42 +446,32 @@ static void cx_shuffle_options(cJSON *q, cx_rng *rng)
 	/* new position i shows old option perm[i]; old option k is now at inv[k] */
 	for (int i = 0; i < n; i++)
 		inv[perm[i]] = i;
-	cx_permute_array(q, "options", perm, n);
+	cx_permute_array(c, q, "options", perm, n);
 	for (int k = 0; cx_option_parallel[k]; k++)
-		cx_permute_array(q, cx_option_parallel[k], perm, n);
-	cJSON *ans = cJSON_GetObjectItemCaseSensitive(q, "answer");
-	if (row->answer == CX_ANS_INDEX && cJSON_IsNumber(ans)) {
-		int a = ans->valueint;
-		if (a >= 0 && a < n)
-			cJSON_ReplaceItemInObjectCaseSensitive(q, "answer", cJSON_CreateNumber(inv[a]));
-	} else if (row->answer == CX_ANS_INDEXES && cJSON_IsArray(ans)) {
-		int m = cJSON_GetArraySize(ans), v[64], w = 0;
-		const cJSON *it;
-		cJSON_ArrayForEach(it, ans) if (cJSON_IsNumber(it) && it->valueint >= 0 && it->valueint < n &&
-						w < 64) v[w++] = inv[it->valueint];
-		if (w == m) {
-			qsort(v, (size_t)w, sizeof(int), cx_cmp_int);
-			cJSON *na = cJSON_CreateArray();
-			for (int i = 0; i < w; i++)
-				cJSON_AddItemToArray(na, cJSON_CreateNumber(v[i]));
-			cJSON_ReplaceItemInObjectCaseSensitive(q, "answer", na);
-		}
-	}
+		cx_permute_array(c, q, cx_option_parallel[k], perm, n);
+	cx_remap_answer(c, q, row, inv, n);
 }
+
+/* ---- drawing ---- */
 
 uint64_t cx_blueprint_seed(const struct contest_blueprint *bp, const char *participant)
 {
 	return cx_seed(bp->seed, bp->per_participant && participant ? participant : "");
 }
 
-size_t cx_blueprint_draw(const struct contest_blueprint *bp, const struct contest_banks *banks,
+size_t cx_blueprint_draw(cx *c, const struct contest_blueprint *bp, const struct contest_banks *banks,
 			 const char *participant, cJSON **out, const char **alias)
 {
 	cx_rng rng;
 	cx_rng_seed(&rng, cx_blueprint_seed(bp, participant));
 	int total = bp->total;
-	int *picked = cx_xmalloc(sizeof(int) * (size_t)(total ? total : 1));
-	int filled = cx_draw_pool(bp, &rng, picked);
+	int *picked = cx_alloc(c, sizeof(int) * (size_t)(total ? total : 1));
+	int filled = picked ? cx_draw_pool(bp, &rng, picked) : -1;
+	if (filled < 0) {
+		free(picked);
+		cx_oom(c);
+		return 0;
+	}
 	if (bp->shuffle_questions)
 		for (int i = filled - 1; i > 0; i--) {
 			int j = (int)cx_rng_below(&rng, (uint64_t)i + 1);
@@ -419,28 +479,32 @@ size_t cx_blueprint_draw(const struct contest_blueprint *bp, const struct contes
 			picked[i] = picked[j];
 			picked[j] = t;
 		}
+	int got = 0;
 	for (int i = 0; i < filled; i++) {
 		const cx_pool_item *pi = &bp->pool[picked[i]];
 		const cx_bank *b = &banks->v[pi->bank];
-		cJSON *q = cJSON_Duplicate(b->items[pi->q].q, true);
-		if (!q)
-			abort();
-		if (bp->shuffle_options)
-			cx_shuffle_options(q, &rng);
-		out[i] = q;
-		alias[i] = b->alias;
+		cJSON *q = cx_jnew(c, cJSON_Duplicate(b->items[pi->q].q, true));
+		if (q && bp->shuffle_options)
+			cx_shuffle_options(c, q, &rng);
+		if (c->nomem) {
+			cJSON_Delete(q);
+			break;
+		}
+		out[got] = q;
+		alias[got++] = b->alias;
 	}
 	free(picked);
-	return (size_t)filled;
+	return (size_t)got;
 }
 
-/* Largest remainder: counts proportional to weights, adding up to total. */
-static void cx_apportion(const double *w, int n, int total, int *counts)
+/* ---- building a blueprint from a "paper" ---- */
+
+/* Largest remainder: counts proportional to weights, adding up to total (ties to the first). */
+static void cx_apportion(const double *w, double *rem, int n, int total, int *counts)
 {
 	double sum = 0;
 	for (int i = 0; i < n; i++)
 		sum += w[i];
-	double *rem = cx_xmalloc(sizeof(double) * (size_t)(n ? n : 1));
 	int given = 0;
 	for (int i = 0; i < n; i++) {
 		double exact = sum > 0 ? (double)total * w[i] / sum : 0;
@@ -457,175 +521,224 @@ static void cx_apportion(const double *w, int n, int total, int *counts)
 		rem[best] = -1;
 		given++;
 	}
+}
+
+/* What the rows of a paper share. */
+typedef struct cx_paper_ctx {
+	struct contest_blueprint *bp;
+	const struct contest_banks *banks;
+	const cJSON *paper;
+	const char *path;
+	bool live;
+	long long total; /* -1 when not given */
+} cx_paper_ctx;
+
+static void cx_set_per_participant(cx *c, const cJSON *v, const cx_value *val, const char *path, void *ctx)
+{
+	cx_paper_ctx *pc = ctx;
+	pc->bp->per_participant = v ? val->b : !pc->live;
+	if (v && val->b && pc->live)
+		cx_err(c, path, CXM_EXCLUSIVE, "mode: live", "per_participant: true");
+}
+
+static void cx_set_shuffle_questions(cx *c, const cJSON *v, const cx_value *val, const char *path, void *ctx)
+{
+	((cx_paper_ctx *)ctx)->bp->shuffle_questions = v && val->b;
+}
+
+static void cx_set_shuffle_options(cx *c, const cJSON *v, const cx_value *val, const char *path, void *ctx)
+{
+	((cx_paper_ctx *)ctx)->bp->shuffle_options = v && val->b;
+}
+
+static void cx_set_paper_seed(cx *c, const cJSON *v, const cx_value *val, const char *path, void *ctx)
+{
+	cx_paper_ctx *pc = ctx;
+	if (v) {
+		free(pc->bp->seed);
+		pc->bp->seed = cx_dup(c, v->valuestring);
+	}
+}
+
+static void cx_set_total(cx *c, const cJSON *v, const cx_value *val, const char *path, void *ctx)
+{
+	((cx_paper_ctx *)ctx)->total = v ? val->i : -1;
+}
+
+/* "rules": [{filters, "count"}, ...] */
+static void cx_set_rules(cx *c, const cJSON *rules, const cx_value *val, const char *path, void *ctx)
+{
+	cx_paper_ctx *pc = ctx;
+	struct contest_blueprint *bp = pc->bp;
+	char p[CX_PATH_MAX], ri[CX_PATH_MAX];
+	const cJSON *ratio = cJSON_GetObjectItemCaseSensitive(pc->paper, "ratio");
+	if (!rules && !ratio)
+		cx_err(c, pc->path, CXM_NEED_ONE_OF, "rules", "ratio");
+	if (!rules)
+		return;
+	if (ratio) {
+		cx_err(c, pc->path, CXM_EXCLUSIVE, "rules", "ratio");
+		return;
+	}
+	if (cJSON_GetObjectItemCaseSensitive(pc->paper, "from"))
+		cx_err(c, cx_key(p, pc->path, "from"), CXM_EXCLUSIVE, "rules", "from");
+	if (!cJSON_IsArray(rules) || cJSON_GetArraySize(rules) == 0) {
+		cx_err(c, path, cJSON_IsArray(rules) ? CXM_NO_QUESTIONS : CXM_WANT_ARRAY);
+		return;
+	}
+	if (!(bp->rules = cx_alloc(c, sizeof *bp->rules * (size_t)cJSON_GetArraySize(rules))))
+		return;
+	int sum = 0, i = 0;
+	const cJSON *r;
+	cJSON_ArrayForEach(r, rules)
+	{
+		cx_idx(ri, path, i++);
+		if (!cJSON_IsObject(r)) {
+			cx_err(c, ri, CXM_NOT_OBJECT);
+			continue;
+		}
+		cx_fields(c, r, ri, cx_rule_fields);
+		cx_filter f;
+		bool fok = cx_filter_parse(c, r, ri, pc->banks, &f);
+		const cJSON *cnt = cJSON_GetObjectItemCaseSensitive(r, "count");
+		long long count = 0;
+		if (!cnt)
+			cx_err(c, ri, CXM_MISSING, "count");
+		else
+			cx_int(c, cnt, cx_key(p, ri, "count"), 1, 1000, &count);
+		if (!fok || count <= 0)
+			continue;
+		cx_rule *ru = cx_rule_add(c, bp, (int)count, &f, NULL, pc->banks);
+		if (!ru)
+			return;
+		sum += ru->count;
+		if (ru->ncand < ru->count)
+			cx_err(c, ri, CXM_DRAW_SHORT, ru->count, ru->ncand);
+	}
+	if (pc->total >= 0 && pc->total != sum)
+		cx_err(c, cx_key(p, pc->path, "total"), CXM_RANGE_INT, (long long)sum, (long long)sum);
+	bp->total = sum;
+}
+
+static int cx_cmp_key(const void *a, const void *b)
+{
+	return strcmp((*(const cJSON *const *)a)->string, (*(const cJSON *const *)b)->string);
+}
+
+/*
+ * "ratio": {"type": weight, ...} with "total" and an optional "from": one
+ * rule per type, in the order of the type names (bytes) - never in the
+ * object's key order, which a jsonb copy of the contest does not keep.
+ */
+static void cx_set_ratio(cx *c, const cJSON *ratio, const cx_value *val, const char *path, void *ctx)
+{
+	cx_paper_ctx *pc = ctx;
+	struct contest_blueprint *bp = pc->bp;
+	char p[CX_PATH_MAX];
+	if (!ratio || cJSON_GetObjectItemCaseSensitive(pc->paper, "rules"))
+		return;
+	cx_filter ff, *fromf = NULL;
+	const cJSON *from = cJSON_GetObjectItemCaseSensitive(pc->paper, "from");
+	if (from && !cJSON_IsObject(from)) {
+		cx_err(c, cx_key(p, pc->path, "from"), CXM_NOT_OBJECT);
+	} else if (from) {
+		cx_fields(c, from, cx_key(p, pc->path, "from"), cx_from_fields);
+		if (cx_filter_parse(c, from, p, pc->banks, &ff))
+			fromf = &ff;
+	}
+	if (!cJSON_GetObjectItemCaseSensitive(pc->paper, "total"))
+		cx_err(c, pc->path, CXM_RATIO_TOTAL);
+	if (!cJSON_IsObject(ratio) || !ratio->child) {
+		cx_err(c, path, CXM_WANT_OBJECT);
+		return;
+	}
+	int n = cJSON_GetArraySize(ratio), k = 0;
+	const cJSON **types = cx_alloc(c, sizeof *types * (size_t)n);
+	double *w = cx_alloc(c, sizeof *w * (size_t)n), *rem = cx_alloc(c, sizeof *rem * (size_t)n);
+	int *counts = cx_alloc(c, sizeof *counts * (size_t)n);
+	bool allocated = types && w && rem && counts, ok = allocated;
+	const cJSON *it;
+	cJSON_ArrayForEach(it, ratio)
+	{
+		if (allocated)
+			types[k++] = it;
+	}
+	if (allocated)
+		qsort(types, (size_t)n, sizeof *types, cx_cmp_key);
+	for (int i = 0; allocated && i < n; i++)
+		ok &= cx_number(c, types[i], cx_key(p, path, types[i]->string), 0, 1000, &w[i]);
+	if (ok && pc->total > 0 && (bp->rules = cx_alloc(c, sizeof *bp->rules * (size_t)n))) {
+		cx_apportion(w, rem, n, (int)pc->total, counts);
+		for (int i = 0; i < n; i++) {
+			if (counts[i] == 0)
+				continue;
+			cx_filter f = {.bank = -1, .type = types[i]->string};
+			cx_rule *ru = cx_rule_add(c, bp, counts[i], &f, fromf, pc->banks);
+			if (!ru)
+				break;
+			if (ru->ncand < ru->count)
+				cx_err(c, cx_key(p, path, types[i]->string), CXM_DRAW_SHORT, ru->count,
+				       ru->ncand);
+		}
+		bp->total = (int)pc->total;
+	}
+	free(types);
+	free(w);
 	free(rem);
+	free(counts);
+}
+
+static const cx_field cx_paper_fields[] = {
+	{"per_participant", false, CXK_BOOL, 0, 0, false, cx_set_per_participant},
+	{"shuffle_questions", false, CXK_BOOL, 0, 0, false, cx_set_shuffle_questions},
+	{"shuffle_options", false, CXK_BOOL, 0, 0, false, cx_set_shuffle_options},
+	{"seed", false, CXK_STRING, 0, 128, false, cx_set_paper_seed},
+	{"total", false, CXK_INT, 1, 1000, false, cx_set_total},
+	{"from", false, CXK_ANY, 0, 0, false, NULL}, /* with "ratio" */
+	{"rules", false, CXK_ANY, 0, 0, false, cx_set_rules},
+	{"ratio", false, CXK_ANY, 0, 0, false, cx_set_ratio},
+};
+
+/* The pool: every question of every bank, in bank order (the banks in alias order). */
+static bool cx_pool_build(cx *c, struct contest_blueprint *bp, const struct contest_banks *banks)
+{
+	size_t npool = 0;
+	for (size_t i = 0; banks && i < banks->n; i++)
+		npool += banks->v[i].n;
+	if (!(bp->pool = cx_alloc(c, sizeof *bp->pool * (npool ? npool : 1))))
+		return false;
+	for (size_t i = 0; banks && i < banks->n; i++)
+		for (size_t k = 0; k < banks->v[i].n; k++)
+			bp->pool[bp->npool++] = (cx_pool_item){(int)i, (int)k};
+	return true;
 }
 
 struct contest_blueprint *cx_blueprint_build(cx *c, const cJSON *paper, const char *path,
 					     const struct contest_banks *banks, bool live, const char *seed)
 {
-	char p[CX_PATH_MAX];
 	size_t before = cx_nerr(c);
 	if (!cJSON_IsObject(paper)) {
 		cx_err(c, path, CXM_NOT_OBJECT);
 		return NULL;
 	}
-	cx_fields(c, paper, path, cx_paper_fields);
-	struct contest_blueprint *bp = calloc(1, sizeof *bp);
-	if (!bp)
-		abort();
-	bp->per_participant = !live;
-	const cJSON *v;
-	bool b;
-	if ((v = cJSON_GetObjectItemCaseSensitive(paper, "per_participant")) &&
-	    cx_bool(c, v, cx_key(p, path, "per_participant"), &b)) {
-		if (b && live)
-			cx_err(c, cx_key(p, path, "per_participant"), CXM_EXCLUSIVE, "mode: live",
-			       "per_participant: true");
-		bp->per_participant = b;
+	struct contest_blueprint *bp = cx_alloc(c, sizeof *bp);
+	if (!bp || !(bp->seed = cx_dup(c, seed ? seed : "")) || !cx_pool_build(c, bp, banks)) {
+		cx_blueprint_free(bp);
+		return NULL;
 	}
-	if ((v = cJSON_GetObjectItemCaseSensitive(paper, "shuffle_questions")) &&
-	    cx_bool(c, v, cx_key(p, path, "shuffle_questions"), &b))
-		bp->shuffle_questions = b;
-	if ((v = cJSON_GetObjectItemCaseSensitive(paper, "shuffle_options")) &&
-	    cx_bool(c, v, cx_key(p, path, "shuffle_options"), &b))
-		bp->shuffle_options = b;
-	if ((v = cJSON_GetObjectItemCaseSensitive(paper, "seed")) &&
-	    cx_string(c, v, cx_key(p, path, "seed"), 128, false))
-		seed = v->valuestring;
-	bp->seed = cx_strdup(seed ? seed : "");
-
-	/* the pool: every question of every bank, in bank order */
-	size_t npool = 0;
-	for (size_t i = 0; banks && i < banks->n; i++)
-		npool += banks->v[i].n;
-	bp->pool = cx_xmalloc(sizeof *bp->pool * (npool ? npool : 1));
-	for (size_t i = 0; banks && i < banks->n; i++)
-		for (size_t k = 0; k < banks->v[i].n; k++)
-			bp->pool[bp->npool++] = (cx_pool_item){(int)i, (int)k};
-
-	const cJSON *rules = cJSON_GetObjectItemCaseSensitive(paper, "rules");
-	const cJSON *ratio = cJSON_GetObjectItemCaseSensitive(paper, "ratio");
-	const cJSON *totalj = cJSON_GetObjectItemCaseSensitive(paper, "total");
-	const cJSON *from = cJSON_GetObjectItemCaseSensitive(paper, "from");
-	if (rules && ratio)
-		cx_err(c, path, CXM_EXCLUSIVE, "rules", "ratio");
-	else if (!rules && !ratio)
-		cx_err(c, path, CXM_NEED_ONE_OF, "rules", "ratio");
-	if (rules && from)
-		cx_err(c, cx_key(p, path, "from"), CXM_EXCLUSIVE, "rules", "from");
-	long long total = -1;
-	if (totalj)
-		cx_int(c, totalj, cx_key(p, path, "total"), 1, 1000, &total);
-
-	if (rules && !ratio) {
-		char rp[CX_PATH_MAX], ri[CX_PATH_MAX];
-		cx_key(rp, path, "rules");
-		if (!cJSON_IsArray(rules) || cJSON_GetArraySize(rules) == 0) {
-			cx_err(c, rp, cJSON_IsArray(rules) ? CXM_NO_QUESTIONS : CXM_WANT_ARRAY);
-		} else {
-			int n = cJSON_GetArraySize(rules);
-			bp->rules = calloc((size_t)n, sizeof *bp->rules);
-			if (!bp->rules)
-				abort();
-			int sum = 0;
-			for (int i = 0; i < n; i++) {
-				const cJSON *r = cJSON_GetArrayItem(rules, i);
-				cx_idx(ri, rp, i);
-				if (!cJSON_IsObject(r)) {
-					cx_err(c, ri, CXM_NOT_OBJECT);
-					continue;
-				}
-				cx_fields(c, r, ri, cx_rule_fields);
-				cx_filter f;
-				bool fok = cx_filter_parse(c, r, ri, banks, &f);
-				const cJSON *cnt = cJSON_GetObjectItemCaseSensitive(r, "count");
-				long long count = 0;
-				if (!cnt)
-					cx_err(c, ri, CXM_MISSING, "count");
-				else
-					cx_int(c, cnt, cx_key(p, ri, "count"), 1, 1000, &count);
-				if (!fok || count <= 0)
-					continue;
-				cx_rule *ru = &bp->rules[bp->nrules++];
-				ru->count = (int)count;
-				sum += ru->count;
-				cx_rule_candidates(ru, &f, NULL, bp, banks);
-				if (ru->ncand < ru->count)
-					cx_err(c, ri, CXM_DRAW_SHORT, ru->count, ru->ncand);
-			}
-			if (total >= 0 && total != sum)
-				cx_err(c, cx_key(p, path, "total"), CXM_RANGE_INT, (long long)sum,
-				       (long long)sum);
-			bp->total = sum;
-		}
-	} else if (ratio && !rules) {
-		char rp[CX_PATH_MAX];
-		cx_key(rp, path, "ratio");
-		cx_filter ff, *fromf = NULL;
-		if (from) {
-			if (!cJSON_IsObject(from))
-				cx_err(c, cx_key(p, path, "from"), CXM_NOT_OBJECT);
-			else {
-				static const char *const from_fields[] = {"bank", "category", "difficulty",
-									  "tags", NULL};
-				cx_fields(c, from, cx_key(p, path, "from"), from_fields);
-				if (cx_filter_parse(c, from, p, banks, &ff))
-					fromf = &ff;
-			}
-		}
-		if (!totalj)
-			cx_err(c, path, CXM_RATIO_TOTAL);
-		if (!cJSON_IsObject(ratio) || !ratio->child) {
-			cx_err(c, rp, CXM_WANT_OBJECT);
-		} else {
-			int n = cJSON_GetArraySize(ratio);
-			cx_dup_fields(c, ratio, rp);
-			double *w = cx_xmalloc(sizeof(double) * (size_t)n);
-			int *counts = cx_xmalloc(sizeof(int) * (size_t)n);
-			int k = 0;
-			bool ok = true;
-			const cJSON *it;
-			cJSON_ArrayForEach(it, ratio)
-			{
-				double d = 0;
-				if (!cx_number(c, it, cx_key(p, rp, it->string), 0, 1000, &d))
-					ok = false;
-				w[k++] = d;
-			}
-			if (ok && total > 0) {
-				cx_apportion(w, n, (int)total, counts);
-				bp->rules = calloc((size_t)n, sizeof *bp->rules);
-				if (!bp->rules)
-					abort();
-				k = 0;
-				cJSON_ArrayForEach(it, ratio)
-				{
-					int cnt = counts[k++];
-					if (cnt == 0)
-						continue;
-					cx_filter f = {.bank = -1, .type = it->string};
-					cx_rule *ru = &bp->rules[bp->nrules++];
-					ru->count = cnt;
-					cx_rule_candidates(ru, &f, fromf, bp, banks);
-					if (ru->ncand < ru->count)
-						cx_err(c, cx_key(p, rp, it->string), CXM_DRAW_SHORT,
-						       ru->count, ru->ncand);
-				}
-				bp->total = (int)total;
-			}
-			free(w);
-			free(counts);
-		}
-	}
-
+	cx_paper_ctx pc = {.bp = bp, .banks = banks, .paper = paper, .path = path, .live = live, .total = -1};
+	cx_check_fields(c, paper, path, cx_paper_fields, sizeof cx_paper_fields / sizeof cx_paper_fields[0],
+			&pc);
 	if (cx_nerr(c) == before && bp->total > 0) {
-		/* can distinct questions fill every rule at once? */
+		/* can distinct questions fill every rule at once? (the size of a matching is the same for any seed) */
 		cx_rng rng;
 		cx_rng_seed(&rng, 0);
-		int *picked = cx_xmalloc(sizeof(int) * (size_t)bp->total);
-		int filled = cx_draw_pool(bp, &rng, picked);
+		int *picked = cx_alloc(c, sizeof(int) * (size_t)bp->total);
+		int filled = picked ? cx_draw_pool(bp, &rng, picked) : -1;
 		free(picked);
-		if (filled < bp->total)
+		if (filled < 0)
+			cx_oom(c);
+		else if (filled < bp->total)
 			cx_err(c, path, CXM_PAPER_SHORT, bp->total, filled);
 	}
 	if (cx_nerr(c) != before) {

@@ -48,13 +48,29 @@ static const cli_opt_row cli_opt_rows[] = {
 	{"--participant", offsetof(cli_opts, participant)},
 };
 
-/* Parses argv[1..]; returns 0, or 2 after printing a usage error. */
+static int cli_nomem(const char *cmd)
+{
+	fprintf(stderr, "%s: out of memory\n", cmd);
+	return 1;
+}
+
+static void cli_help(const char *name)
+{
+	const contest_cli_command *c = contest_cli_find(name);
+	if (c)
+		printf("usage: skillarena %s\n\n%s\n", c->usage, c->help);
+}
+
+/*
+ * Parses argv[1..]; returns 0, 2 after printing a usage error, 1 when memory
+ * runs out, or -1 after printing the help (--help, -h).
+ */
 static int cli_parse(int argc, char **argv, cli_opts *o, const char *const *allowed)
 {
 	memset(o, 0, sizeof *o);
-	o->files = calloc((size_t)argc + 1, sizeof *o->files);
+	o->files = cx_calloc((size_t)argc + 1, sizeof *o->files);
 	if (!o->files)
-		abort();
+		return cli_nomem(argv[0]);
 	const char *env = getenv("SKILLARENA_LANG");
 	o->lang = env && strcmp(env, "en") == 0 ? "en" : "zh-CN";
 	bool only_files = false;
@@ -67,6 +83,10 @@ static int cli_parse(int argc, char **argv, cli_opts *o, const char *const *allo
 		if (strcmp(a, "--") == 0) {
 			only_files = true;
 			continue;
+		}
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			cli_help(argv[0]);
+			return -1;
 		}
 		const char *eq = strchr(a, '=');
 		size_t n = eq ? (size_t)(eq - a) : strlen(a);
@@ -116,6 +136,8 @@ static int cli_write(const char *path, const char *s)
 		return fflush(stdout) == 0 ? 0 : -1;
 	}
 	char *tmp = cx_asprintf("%s.tmp.%d", path, (int)getpid());
+	if (!tmp)
+		return -1;
 	FILE *fp = fopen(tmp, "wb");
 	if (!fp) {
 		fprintf(stderr, "%s: %s\n", tmp, strerror(errno));
@@ -170,9 +192,9 @@ static void cli_print_problems(const contest_diag *d, const char *file, const ch
 		fprintf(stderr, "%s：共 %zu 个问题\n", file, d->count);
 }
 
-/* Loads any bank-like file: native JSON or an import by --format / extension. */
+/* Loads any bank-like file: native JSON or an import by --format / extension; *rc the CONTEST_ code. */
 static contest_bank *cli_load_bank(const char *path, const char *format, const cli_opts *o,
-				   const score_engine *eng, contest_diag *d, contest_diag *w)
+				   const score_engine *eng, contest_diag *d, contest_diag *w, int *rc)
 {
 	int fmt = format ? contest_bank_format_parse(format) : contest_bank_format_guess(path);
 	if (fmt < 0)
@@ -180,10 +202,7 @@ static contest_bank *cli_load_bank(const char *path, const char *format, const c
 	contest_import_opts io = {
 		.id = o->id, .title = o->title, .category = o->category, .encoding = o->encoding};
 	contest_bank *b = NULL;
-	if (fmt == CONTEST_BANK_JSON)
-		contest_bank_load(path, eng, o->lang, &b, d);
-	else
-		contest_bank_import(path, (contest_bank_format)fmt, &io, eng, o->lang, &b, d, w);
+	*rc = contest_bank_import(path, (contest_bank_format)fmt, &io, eng, o->lang, &b, d, w);
 	return b;
 }
 
@@ -191,26 +210,40 @@ static contest_bank *cli_load_bank(const char *path, const char *format, const c
 
 static int cli_cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
-/* The files a validate argument names: a file, or the contest and bank files in a directory. */
-static char **cli_expand(const char *arg, int *n)
+/* Adds a file name (taken) to *v; false when memory runs out. */
+static bool cli_add_file(char ***v, int *n, size_t *cap, char *name)
+{
+	size_t need = (size_t)*n + 1;
+	if (!name)
+		return false;
+	if (need > *cap) {
+		size_t ncap = *cap ? *cap * 2 : 16;
+		char **nv = cx_realloc(*v, ncap * sizeof *nv);
+		if (!nv) {
+			free(name);
+			return false;
+		}
+		*v = nv;
+		*cap = ncap;
+	}
+	(*v)[(*n)++] = name;
+	return true;
+}
+
+/*
+ * The files a validate argument names: a file, or the contest and bank files
+ * in a directory, added to *v; false when memory runs out.
+ */
+static bool cli_expand(const char *arg, char ***v, int *n, size_t *cap)
 {
 	struct stat st;
-	char **v = NULL;
-	*n = 0;
-	if (stat(arg, &st) != 0 || !S_ISDIR(st.st_mode)) {
-		v = cx_xmalloc(sizeof *v);
-		v[(*n)++] = cx_strdup(arg);
-		return v;
-	}
-	DIR *d = opendir(arg);
-	if (!d) {
-		v = cx_xmalloc(sizeof *v);
-		v[(*n)++] = cx_strdup(arg);
-		return v;
-	}
-	size_t cap = 0;
+	DIR *d = stat(arg, &st) == 0 && S_ISDIR(st.st_mode) ? opendir(arg) : NULL;
+	if (!d)
+		return cli_add_file(v, n, cap, cx_strdup(arg));
+	int first = *n;
+	bool ok = true;
 	struct dirent *e;
-	while ((e = readdir(d))) {
+	while (ok && (e = readdir(d))) {
 		const char *name = e->d_name;
 		size_t len = strlen(name);
 		bool json = len > 5 && strcmp(name + len - 5, ".json") == 0;
@@ -220,16 +253,61 @@ static char **cli_expand(const char *arg, int *n)
 					 !strstr(name, ".aiken.") && !strstr(name, ".gift."));
 		if (name[0] == '.' || (!json && !text))
 			continue;
-		if ((size_t)*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			v = cx_xrealloc(v, cap * sizeof *v);
-		}
-		v[(*n)++] = cx_asprintf("%s%s%s", arg, arg[strlen(arg) - 1] == '/' ? "" : "/", name);
+		ok = cli_add_file(v, n, cap,
+				  cx_asprintf("%s%s%s", arg, arg[strlen(arg) - 1] == '/' ? "" : "/", name));
 	}
 	closedir(d);
-	if (*n)
-		qsort(v, (size_t)*n, sizeof *v, cli_cmp_str);
-	return v;
+	if (*n > first)
+		qsort(*v + first, (size_t)(*n - first), sizeof **v, cli_cmp_str);
+	return ok;
+}
+
+/* The exit status after cli_parse() refused (rc), or found the wrong number of files. */
+static int cli_refused(int rc, cli_opts *o, const char *cmd)
+{
+	if (!rc)
+		cli_usage(cmd);
+	free(o->files);
+	return rc < 0 ? 0 : rc ? rc : 2;
+}
+
+/* Validates one file; false when it has problems. */
+static bool cli_validate_one(const char *f, const cli_opts *o, const score_engine *eng)
+{
+	bool en = strcmp(o->lang, "en") == 0;
+	contest_diag d = {0}, w = {0};
+	int fmt, rc;
+	cli_kind k = o->format && contest_bank_format_parse(o->format) != CONTEST_BANK_JSON
+			     ? CLI_IMPORT
+			     : cli_kind_of(f, &fmt);
+	if (k == CLI_CONTEST) {
+		contest_def *c = NULL;
+		if ((rc = contest_load(f, eng, o->lang, &c, &d)) == CONTEST_OK)
+			printf(en ? "%s: ok: contest %s (%s, %zu stage%s, %zu question%s, %zu judged task%s)\n"
+				  : "%s：通过：竞赛 %s（%s，%zu 个阶段%s，%zu 道题%s，%zu 项实操%s）\n",
+			       f, c->code, c->mode, c->nstages, en && c->nstages != 1 ? "s" : "",
+			       c->nquestions, en && c->nquestions != 1 ? "s" : "", c->ntasks,
+			       en && c->ntasks != 1 ? "s" : "");
+		contest_free(c);
+	} else {
+		contest_bank *b = cli_load_bank(f, o->format, o, eng, &d, &w, &rc);
+		if (b) {
+			const char *id =
+				cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(b->root, "id"));
+			printf(en ? "%s: ok: bank %s (%zu question%s)\n"
+				  : "%s：通过：题库 %s（%zu 道题%s）\n",
+			       f, id ? id : "?", b->nquestions, en && b->nquestions != 1 ? "s" : "");
+			contest_bank_free(b);
+		}
+	}
+	contest_diag_print(&w, stderr);
+	if (rc == CONTEST_E_NOMEM)
+		fprintf(stderr, "%s: %s\n", f, contest_strerror(rc, o->lang));
+	else if (rc != CONTEST_OK)
+		cli_print_problems(&d, f, o->lang);
+	contest_diag_free(&d);
+	contest_diag_free(&w);
+	return rc == CONTEST_OK;
 }
 
 static int cmd_validate(int argc, char **argv, const score_engine *eng)
@@ -237,79 +315,67 @@ static int cmd_validate(int argc, char **argv, const score_engine *eng)
 	static const char *const allowed[] = {"--lang", "--format", "--encoding", NULL};
 	cli_opts o;
 	int rc = cli_parse(argc, argv, &o, allowed);
-	if (rc || o.nfiles == 0) {
-		if (!rc)
-			cli_usage(argv[0]);
-		free(o.files);
-		return 2;
-	}
+	if (rc || o.nfiles == 0)
+		return cli_refused(rc, &o, argv[0]);
 	if (o.format && contest_bank_format_parse(o.format) < 0) {
 		fprintf(stderr, "%s: unknown format '%s' (json, gift, aiken, csv, xlsx)\n", argv[0],
 			o.format);
 		free(o.files);
 		return 2;
 	}
-	bool en = strcmp(o.lang, "en") == 0;
-	int bad = 0;
+	bool en = strcmp(o.lang, "en") == 0, ok = true;
+	int bad = 0, nfiles = 0;
+	size_t cap = 0;
 	char **files = NULL;
-	int nfiles = 0;
-	for (int i = 0; i < o.nfiles; i++) {
-		int k;
-		char **more = cli_expand(o.files[i], &k);
-		if (k == 0) {
+	for (int i = 0; i < o.nfiles && ok; i++) {
+		int before = nfiles;
+		ok = cli_expand(o.files[i], &files, &nfiles, &cap);
+		if (ok && nfiles == before) {
 			fprintf(stderr,
 				en ? "%s: no contest or bank files in this directory\n"
 				   : "%s：目录中没有竞赛或题库文件\n",
 				o.files[i]);
 			bad++;
 		}
-		files = cx_xrealloc(files, sizeof *files * (size_t)(nfiles + k + 1));
-		memcpy(files + nfiles, more, sizeof *more * (size_t)k);
-		nfiles += k;
-		free(more);
 	}
-	for (int i = 0; i < nfiles; i++) {
-		const char *f = files[i];
-		contest_diag d = {0}, w = {0};
-		int fmt;
-		cli_kind k = o.format ? (contest_bank_format_parse(o.format) == CONTEST_BANK_JSON
-						 ? cli_kind_of(f, &fmt)
-						 : CLI_IMPORT)
-				      : cli_kind_of(f, &fmt);
-		if (k == CLI_CONTEST) {
-			contest_def *c = NULL;
-			if (contest_load(f, eng, o.lang, &c, &d) == 0) {
-				printf(en ? "%s: ok: contest %s (%s, %zu stage%s, %zu question%s, %zu judged task%s)\n"
-					  : "%s：通过：竞赛 %s（%s，%zu 个阶段%s，%zu 道题%s，%zu 项实操%s）\n",
-				       f, c->code, c->mode, c->nstages, en && c->nstages != 1 ? "s" : "",
-				       c->nquestions, en && c->nquestions != 1 ? "s" : "", c->ntasks,
-				       en && c->ntasks != 1 ? "s" : "");
-				contest_free(c);
-			}
-		} else {
-			contest_bank *b = cli_load_bank(f, o.format, &o, eng, &d, &w);
-			if (b) {
-				const char *id =
-					cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(b->root, "id"));
-				printf(en ? "%s: ok: bank %s (%zu question%s)\n"
-					  : "%s：通过：题库 %s（%zu 道题%s）\n",
-				       f, id ? id : "?", b->nquestions, en && b->nquestions != 1 ? "s" : "");
-				contest_bank_free(b);
-			}
-		}
-		contest_diag_print(&w, stderr);
-		if (d.count) {
-			cli_print_problems(&d, f, o.lang);
-			bad++;
-		}
-		contest_diag_free(&d);
-		contest_diag_free(&w);
-	}
+	for (int i = 0; i < nfiles && ok; i++)
+		bad += !cli_validate_one(files[i], &o, eng);
 	for (int i = 0; i < nfiles; i++)
 		free(files[i]);
 	free(files);
 	free(o.files);
+	if (!ok)
+		return cli_nomem(argv[0]);
 	return bad ? 1 : 0;
+}
+
+/* Loads a bank-like file (in format `from`, NULL: by its name) and writes it as fmt to --out; the exit status. */
+static int cli_convert(const char *f, const char *from, contest_bank_format fmt, const cli_opts *o,
+		       const score_engine *eng, bool tell)
+{
+	contest_diag d = {0}, w = {0};
+	int rc;
+	char *text = NULL;
+	contest_bank *b = cli_load_bank(f, from, o, eng, &d, &w, &rc);
+	contest_diag_print(&w, stderr);
+	if (b)
+		rc = contest_bank_export(b, fmt, o->lang, &text, &d);
+	if (rc == CONTEST_E_NOMEM)
+		fprintf(stderr, "%s: %s\n", f, contest_strerror(rc, o->lang));
+	else if (rc != CONTEST_OK)
+		cli_print_problems(&d, f, o->lang);
+	else if (cli_write(o->out, text) != 0)
+		rc = CONTEST_E_INVALID;
+	else if (tell && o->out)
+		fprintf(stderr,
+			strcmp(o->lang, "en") == 0 ? "%s: %zu questions written to %s\n"
+						   : "%s：已导入 %zu 道题，写入 %s\n",
+			f, b->nquestions, o->out);
+	free(text);
+	contest_bank_free(b);
+	contest_diag_free(&d);
+	contest_diag_free(&w);
+	return rc == CONTEST_OK ? 0 : 1;
 }
 
 static int cmd_import_bank(int argc, char **argv, const score_engine *eng)
@@ -318,12 +384,8 @@ static int cmd_import_bank(int argc, char **argv, const score_engine *eng)
 					      "--title", "--category", "--encoding", NULL};
 	cli_opts o;
 	int rc = cli_parse(argc, argv, &o, allowed);
-	if (rc || o.nfiles != 1) {
-		if (!rc)
-			cli_usage(argv[0]);
-		free(o.files);
-		return 2;
-	}
+	if (rc || o.nfiles != 1)
+		return cli_refused(rc, &o, argv[0]);
 	const char *f = o.files[0];
 	int fmt = o.format ? contest_bank_format_parse(o.format) : contest_bank_format_guess(f);
 	if (fmt < 0) {
@@ -335,32 +397,10 @@ static int cmd_import_bank(int argc, char **argv, const score_engine *eng)
 		free(o.files);
 		return 2;
 	}
-	contest_diag d = {0}, w = {0};
-	contest_bank *b =
-		cli_load_bank(f, contest_bank_format_name((contest_bank_format)fmt), &o, eng, &d, &w);
-	contest_diag_print(&w, stderr);
-	int ret = 0;
-	if (!b) {
-		cli_print_problems(&d, f, o.lang);
-		ret = 1;
-	} else {
-		char *json = contest_bank_export(b, CONTEST_BANK_JSON, o.lang, &d);
-		if (!json || cli_write(o.out, json) != 0) {
-			contest_diag_print(&d, stderr);
-			ret = 1;
-		} else if (o.out) {
-			fprintf(stderr,
-				strcmp(o.lang, "en") == 0 ? "%s: %zu questions written to %s\n"
-							  : "%s：已导入 %zu 道题，写入 %s\n",
-				f, b->nquestions, o.out);
-		}
-		free(json);
-	}
-	contest_bank_free(b);
-	contest_diag_free(&d);
-	contest_diag_free(&w);
+	rc = cli_convert(f, contest_bank_format_name((contest_bank_format)fmt), CONTEST_BANK_JSON, &o, eng,
+			 true);
 	free(o.files);
-	return ret;
+	return rc;
 }
 
 static int cmd_export_bank(int argc, char **argv, const score_engine *eng)
@@ -369,12 +409,8 @@ static int cmd_export_bank(int argc, char **argv, const score_engine *eng)
 					      "-o",     "--encoding", NULL};
 	cli_opts o;
 	int rc = cli_parse(argc, argv, &o, allowed);
-	if (rc || o.nfiles != 1) {
-		if (!rc)
-			cli_usage(argv[0]);
-		free(o.files);
-		return 2;
-	}
+	if (rc || o.nfiles != 1)
+		return cli_refused(rc, &o, argv[0]);
 	int fmt = o.format ? contest_bank_format_parse(o.format) : CONTEST_BANK_GIFT;
 	if (fmt != CONTEST_BANK_JSON && fmt != CONTEST_BANK_GIFT) {
 		fprintf(stderr, "%s: --format must be gift or json\n", argv[0]);
@@ -386,29 +422,32 @@ static int cmd_export_bank(int argc, char **argv, const score_engine *eng)
 		free(o.files);
 		return 2;
 	}
-	const char *f = o.files[0];
-	contest_diag d = {0}, w = {0};
-	contest_bank *b = cli_load_bank(f, o.from, &o, eng, &d, &w);
-	contest_diag_print(&w, stderr);
-	int ret = 0;
-	if (!b) {
-		cli_print_problems(&d, f, o.lang);
-		ret = 1;
-	} else {
-		char *s = contest_bank_export(b, (contest_bank_format)fmt, o.lang, &d);
-		if (!s) {
-			cli_print_problems(&d, f, o.lang);
-			ret = 1;
-		} else if (cli_write(o.out, s) != 0) {
-			ret = 1;
-		}
-		free(s);
-	}
-	contest_bank_free(b);
-	contest_diag_free(&d);
-	contest_diag_free(&w);
+	rc = cli_convert(o.files[0], o.from, (contest_bank_format)fmt, &o, eng, false);
 	free(o.files);
-	return ret;
+	return rc;
+}
+
+/* The paper as printed by `draw`: {contest, participant, seed, questions}; NULL on no memory. */
+static char *cli_paper_json(const contest_def *c, const contest_paper *p, const char *participant)
+{
+	cx x = {.lang = "en"};
+	char seed[24];
+	snprintf(seed, sizeof seed, "%016llx", (unsigned long long)p->seed);
+	cJSON *out = cx_jnew(&x, cJSON_CreateObject());
+	cx_jstr(&x, out, "contest", c->code);
+	cx_jstr(&x, out, "participant", participant);
+	cx_jstr(&x, out, "seed", seed);
+	cJSON *qs = cx_jadd(&x, out, "questions", cJSON_CreateArray());
+	for (size_t i = 0; i < p->nquestions && !x.nomem; i++) {
+		cJSON *q = cx_jpush(&x, qs, cJSON_Duplicate(p->questions[i].def, true));
+		cx_jstr(&x, q, "stage", c->stages[p->questions[i].stage].id);
+		cx_jnum(&x, q, "time_limit_ms", (double)p->questions[i].time_limit_ms);
+	}
+	char *s = x.nomem ? NULL : cJSON_Print(out);
+	char *t = s ? cx_asprintf("%s\n", s) : NULL;
+	free(s);
+	cJSON_Delete(out);
+	return t;
 }
 
 static int cmd_draw(int argc, char **argv, const score_engine *eng)
@@ -416,54 +455,30 @@ static int cmd_draw(int argc, char **argv, const score_engine *eng)
 	static const char *const allowed[] = {"--lang", "--participant", "--out", "-o", NULL};
 	cli_opts o;
 	int rc = cli_parse(argc, argv, &o, allowed);
-	if (rc || o.nfiles != 1) {
-		if (!rc)
-			cli_usage(argv[0]);
-		free(o.files);
-		return 2;
-	}
+	if (rc || o.nfiles != 1)
+		return cli_refused(rc, &o, argv[0]);
+	const char *f = o.files[0], *who = o.participant ? o.participant : "";
 	contest_diag d = {0};
 	contest_def *c = NULL;
-	int ret = 0;
-	if (contest_load(o.files[0], eng, o.lang, &c, &d) != 0) {
-		cli_print_problems(&d, o.files[0], o.lang);
-		ret = 1;
+	contest_paper *p = NULL;
+	char *err = NULL, *text = NULL;
+	int ret = 1;
+	if ((rc = contest_load(f, eng, o.lang, &c, &d)) != CONTEST_OK) {
+		if (rc == CONTEST_E_NOMEM)
+			fprintf(stderr, "%s: %s\n", f, contest_strerror(rc, o.lang));
+		else
+			cli_print_problems(&d, f, o.lang);
+	} else if ((rc = contest_paper_draw(c, eng, who, &p, &err)) != 0) {
+		fprintf(stderr, "%s: %s\n", f, err ? err : score_strerror(rc, o.lang));
+	} else if (!(text = cli_paper_json(c, p, who))) {
+		fprintf(stderr, "%s: %s\n", f, contest_strerror(CONTEST_E_NOMEM, o.lang));
 	} else {
-		contest_paper *p = NULL;
-		char *err = NULL;
-		if (contest_paper_draw(c, eng, o.participant ? o.participant : "", &p, &err) != 0) {
-			fprintf(stderr, "%s: %s\n", o.files[0], err ? err : "draw failed");
-			ret = 1;
-		} else {
-			cJSON *out = cJSON_CreateObject();
-			char seed[24];
-			snprintf(seed, sizeof seed, "%016llx", (unsigned long long)p->seed);
-			cJSON_AddStringToObject(out, "contest", c->code);
-			cJSON_AddStringToObject(out, "participant", o.participant ? o.participant : "");
-			cJSON_AddStringToObject(out, "seed", seed);
-			cJSON *qs = cJSON_AddArrayToObject(out, "questions");
-			for (size_t i = 0; i < p->nquestions; i++) {
-				cJSON *q = cJSON_Duplicate(p->questions[i].def, true);
-				cJSON_AddStringToObject(q, "stage", c->stages[p->questions[i].stage].id);
-				cJSON_AddNumberToObject(q, "time_limit_ms",
-							(double)p->questions[i].time_limit_ms);
-				cJSON_AddItemToArray(qs, q);
-			}
-			char *s = cJSON_Print(out);
-			cx_buf b = {0};
-			cx_buf_puts(&b, s);
-			cx_buf_putc(&b, '\n');
-			char *t = cx_buf_take(&b);
-			if (cli_write(o.out, t) != 0)
-				ret = 1;
-			free(t);
-			free(s);
-			cJSON_Delete(out);
-			contest_paper_free(p);
-		}
-		free(err);
-		contest_free(c);
+		ret = cli_write(o.out, text) != 0;
 	}
+	free(text);
+	free(err);
+	contest_paper_free(p);
+	contest_free(c);
 	contest_diag_free(&d);
 	free(o.files);
 	return ret;

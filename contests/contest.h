@@ -27,6 +27,24 @@
 extern "C" {
 #endif
 
+/* Result codes of the functions below that return an int. */
+enum contest_rc {
+	CONTEST_OK = 0,
+	CONTEST_E_INVALID = -1, /* the input has problems, every one of them in the diag */
+	CONTEST_E_NOMEM = -2,   /* memory ran out: nothing was loaded (the diag may be partial) */
+};
+/* "ok", "invalid input", "out of memory" in lang ("zh-CN" or "en"). */
+const char *contest_strerror(int rc, const char *lang);
+
+/*
+ * The library's allocator, for tests that fail allocations on purpose (as
+ * SQLite's SQLITE_CONFIG_MALLOC and curl's torture tests): malloc_fn and
+ * realloc_fn must return memory free() releases; NULL restores malloc and
+ * realloc. cJSON allocates through its own hooks (cJSON_InitHooks). It is
+ * process-wide: set it before any other call, never while loads run.
+ */
+void contest_set_allocator(void *(*malloc_fn)(size_t), void *(*realloc_fn)(void *, size_t));
+
 /* One problem found while loading: "file", JSON path ("$.questions[3].answer"), reason. */
 typedef struct contest_problem {
 	char *file;
@@ -108,20 +126,36 @@ typedef struct contest_def {
 	size_t nawards;
 } contest_def;
 
+/* Options of a load; a zeroed struct is the default. */
+typedef struct contest_load_opts {
+	const char *lang; /* language of the problems: "zh-CN" (default) or "en" */
+	/*
+	 * The directory the contest's banks must come from: set it for a
+	 * contest that arrives from outside (an upload, PostgreSQL's copy of
+	 * one). Bank paths are then relative to it, and a path that is
+	 * absolute, leaves it ("../", a symbolic link pointing out) or names
+	 * no file in it is refused with one message, the same whether or not
+	 * such a file exists. NULL: paths are relative to the contest file
+	 * (files the operator installs), only absolute ones are refused.
+	 */
+	const char *bank_root;
+} contest_load_opts;
+
 /*
- * Loads and validates one contest file. Question banks it draws from are
- * resolved relative to the file. lang ("zh-CN" or "en") chooses the language
- * of the messages. Returns 0 and *out, or -1 with every problem in *diag.
+ * Loads and validates one contest: from data[0..len) when data is not
+ * NULL (name is shown in problems and, without a bank root, locates the
+ * banks), else from the file name. Returns CONTEST_OK and *out, or
+ * CONTEST_E_INVALID with every problem in *diag (diag may be NULL), or
+ * CONTEST_E_NOMEM; *out is NULL on failure.
  */
+int contest_load_v2(const char *name, const char *data, size_t len, const score_engine *eng,
+		    const contest_load_opts *opts, contest_def **out, contest_diag *diag);
+/* contest_load_v2() of a file, or of memory, with the default options but lang. */
 int contest_load(const char *path, const score_engine *eng, const char *lang, contest_def **out,
 		 contest_diag *diag);
-void contest_free(contest_def *c);
-/*
- * The same from memory (an upload through the API, a fuzzer): `name` is
- * shown in problems and banks are resolved relative to its directory.
- */
 int contest_load_mem(const char *name, const char *data, size_t len, const score_engine *eng,
 		     const char *lang, contest_def **out, contest_diag *diag);
+void contest_free(contest_def *c);
 
 /*
  * How many of n participants, ranked by score (scores[0] highest, sorted
@@ -156,6 +190,7 @@ typedef struct contest_paper {
 	size_t nquestions;
 } contest_paper;
 
+/* Returns 0 and *out, SCORE_E_NOMEM, or SCORE_E_DEFINITION with *err (malloc'ed) saying why. */
 int contest_paper_draw(const contest_def *c, const score_engine *eng, const char *participant,
 		       contest_paper **out, char **err);
 void contest_paper_free(contest_paper *p);

@@ -72,6 +72,7 @@ typedef enum cx_msg {
 	CXM_BANK_FORMAT,        /* %s: value */
 	CXM_BANK_LOAD,          /* %s: bank path */
 	CXM_BANK_ABSOLUTE,      /* - */
+	CXM_BANK_OUTSIDE,       /* %s: bank path */
 	CXM_DRAW_SHORT,         /* %d %d: wanted, available */
 	CXM_PAPER_SHORT,        /* %d %d: wanted, fit */
 	CXM_RATIO_TOTAL,        /* - */
@@ -124,12 +125,19 @@ typedef enum cx_msg {
 	CXM_MAX
 } cx_msg;
 
-/* The checking context passed down every checker. */
+/*
+ * The checking context passed down every checker. nomem is sticky, as
+ * SQLite's mallocFailed: whatever fails to allocate marks it and returns
+ * what it can (NULL, false); the entry point (contest_load(), ...) then
+ * frees what was built and returns CONTEST_E_NOMEM. A checker never uses
+ * what it failed to allocate, so nothing crashes on the way out.
+ */
 typedef struct cx {
 	const char *file;
 	const char *lang; /* "zh-CN" (default) or "en" */
 	contest_diag *diag;
 	const score_engine *eng;
+	bool nomem;
 } cx;
 
 /* Appends a problem at a JSON path (line 0). */
@@ -140,11 +148,18 @@ void cx_verr_at(cx *c, int line, int col, const char *path, cx_msg m, va_list ap
 /* The format of a message in a language. */
 const char *cx_fmt(cx_msg m, const char *lang);
 /* Appends a raw problem (already localized). */
-void cx_diag_add(contest_diag *d, const char *file, const char *path, int line, int col, const char *msg);
+bool cx_diag_add(contest_diag *d, const char *file, const char *path, int line, int col, const char *msg);
 /* strerror in the message language (the common cases; strerror otherwise). */
 const char *cx_strerror(int err, const char *lang);
-/* Number of problems so far (to tell whether a sub-check added any). */
-static inline size_t cx_nerr(const cx *c) { return c->diag ? c->diag->count : 0; }
+/*
+ * Number of problems so far (to tell whether a sub-check added any); running
+ * out of memory counts as one, so a check that hits it fails.
+ */
+static inline size_t cx_nerr(const cx *c) { return (c->diag ? c->diag->count : 0) + (c->nomem ? 1 : 0); }
+/* Marks c out of memory; returns false (`return cx_oom(c);`). */
+bool cx_oom(cx *c);
+/* The entry points' result: CONTEST_E_NOMEM, else CONTEST_E_INVALID when problems were added since before, else CONTEST_OK. */
+int cx_result(const cx *c, size_t before);
 
 /* Paths: out = parent + ".key" (or ["key"] when key is not an identifier), parent + "[i]". */
 const char *cx_key(char *out, const char *parent, const char *key);
@@ -162,7 +177,10 @@ size_t cx_utf8_len_n(const char *s, size_t n);
 
 /*
  * Reads and parses a JSON file: strips a UTF-8 BOM, refuses non-UTF-8 text
- * and reports syntax errors at line:col. Returns the root or NULL.
+ * and reports syntax errors at line:col. Refuses a key repeated in any
+ * object: cJSON reads the first, PostgreSQL's jsonb keeps the last, and a
+ * contest must mean one thing whichever copy a process loads. Returns the
+ * root or NULL.
  */
 cJSON *cx_parse_json_file(cx *c, const char *path);
 cJSON *cx_parse_json_mem(cx *c, const char *buf, size_t len);
@@ -174,33 +192,120 @@ bool cx_int(cx *c, const cJSON *v, const char *path, long long min, long long ma
 bool cx_number(cx *c, const cJSON *v, const char *path, double min, double max, double *out);
 bool cx_bool(cx *c, const cJSON *v, const char *path, bool *out);
 bool cx_id(cx *c, const cJSON *v, const char *path);
-/* Reports fields of obj not in the NULL-terminated list, and duplicated keys. */
+/* Is s an id: 1-64 letters, digits, '-', '_' or '.'? */
+bool cx_is_id(const char *s);
+/* Reports fields of obj not in the NULL-terminated list ("$schema" and "$comment" are always allowed). */
 void cx_fields(cx *c, const cJSON *obj, const char *path, const char *const *known);
-/* Reports duplicated keys only. */
-void cx_dup_fields(cx *c, const cJSON *obj, const char *path);
+/* Reports every key repeated within an object of the tree v (parsing does it for every file). */
+void cx_dup_keys(cx *c, const cJSON *v, const char *path);
+/*
+ * Field tables: an object is checked by its rows, in order - unknown fields,
+ * a missing required field, a given value against its row's kind - and then
+ * each row's set() keeps the value (or applies its default), so a set()
+ * may use what the rows above it kept. set() gets v when the field is given
+ * and fits its kind, else NULL (val->given tells absent from refused).
+ */
+typedef enum cx_kind {
+	CXK_ANY,      /* set() checks the value itself */
+	CXK_LANGMAP,  /* a string or language map of at most max characters */
+	CXK_STRING,   /* a non-empty string of at most max characters */
+	CXK_INT,      /* an integer in [min, max]: val->i */
+	CXK_NUMBER,   /* a number in [min, max]: val->d */
+	CXK_DATETIME, /* ISO 8601: val->t, Unix seconds */
+	CXK_BOOL,     /* true or false: val->b */
+	CXK_OBJECT,   /* any object */
+} cx_kind;
+typedef struct cx_value {
+	bool given, b;
+	long long i;
+	double d;
+	int64_t t;
+} cx_value;
+typedef void cx_field_fn(cx *c, const cJSON *v, const cx_value *val, const char *path, void *ctx);
+typedef struct cx_field {
+	const char *name;
+	bool required;
+	cx_kind kind;
+	double min, max; /* the range of a number; at most max characters for a string */
+	bool newlines;   /* a string may hold line breaks */
+	cx_field_fn *set;
+} cx_field;
+#define CX_FIELDS_MAX 32
+void cx_check_fields(cx *c, const cJSON *obj, const char *path, const cx_field *rows, size_t n, void *ctx);
+
 /* An ISO 8601 date or date-time ("2026-05-01", "2026-05-01T09:00:00+08:00"); epoch seconds out. */
 bool cx_datetime(cx *c, const cJSON *v, const char *path, int64_t *epoch);
 
 /* The zh-CN (or only) text of a language map or string; NULL when neither. */
 const char *cx_text(const cJSON *v, const char *lang);
 
-/* A malloc'ed printf; aborts on out of memory (the CLI and loader are not long-lived state). */
+/*
+ * Memory. The plain functions return NULL when memory runs out (through
+ * the allocator contest_set_allocator() installs); the cx_ ones taking a
+ * context also mark it out of memory. Everything is released with free().
+ */
+void *cx_malloc(size_t n);
+void *cx_calloc(size_t n, size_t size);
+void *cx_realloc(void *p, size_t n);
+char *cx_strdup(const char *s); /* NULL for NULL */
 char *cx_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-char *cx_strdup(const char *s);
-void *cx_xmalloc(size_t n);
-void *cx_xrealloc(void *p, size_t n);
+void *cx_alloc(cx *c, size_t n); /* zeroed */
+/* Grows *v (n items of size) to hold at least need; false (c marked) on failure, *v kept. */
+bool cx_grow(cx *c, void *v, size_t *cap, size_t need, size_t size);
+char *cx_dup(cx *c, const char *s);
+char *cx_printf(cx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Growable string. */
+/*
+ * Building JSON. Each takes item (NULL when its creation failed) and
+ * returns it once in place, or deletes it, marks c and returns NULL:
+ * a builder calls them in a row and checks c->nomem once at the end.
+ */
+cJSON *cx_jnew(cx *c, cJSON *item);                                /* checks a creation */
+cJSON *cx_jadd(cx *c, cJSON *obj, const char *key, cJSON *item);   /* adds obj[key] */
+cJSON *cx_jset(cx *c, cJSON *obj, const char *key, cJSON *item);   /* replaces or adds obj[key] */
+cJSON *cx_jpush(cx *c, cJSON *arr, cJSON *item);                   /* appends to arr */
+cJSON *cx_jstr(cx *c, cJSON *obj, const char *key, const char *s); /* obj[key] = s */
+cJSON *cx_jnum(cx *c, cJSON *obj, const char *key, double d);      /* obj[key] = d */
+
+/* Growable string; after a failed allocation it keeps failed set and drops what follows. */
 typedef struct cx_buf {
 	char *s;
 	size_t len, cap;
+	bool failed;
 } cx_buf;
 void cx_buf_putn(cx_buf *b, const char *s, size_t n);
 void cx_buf_puts(cx_buf *b, const char *s);
 void cx_buf_putc(cx_buf *b, char ch);
 void cx_buf_printf(cx_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Returns the string (never NULL) and leaves b empty. */
-char *cx_buf_take(cx_buf *b);
+/* Returns the string ("" when empty) and leaves b empty; NULL (c marked) when an allocation failed. */
+char *cx_buf_take(cx *c, cx_buf *b);
+void cx_buf_release(cx_buf *b);
+
+/* ---- contests (contest.c, stage.c) ---- */
+
+/* Growable array of contest_question. */
+typedef struct cx_qlist {
+	contest_question *v;
+	size_t n, cap;
+} cx_qlist;
+
+/* What the checks of one contest share: the definition being built and the top-level values later rows use. */
+typedef struct cx_load {
+	contest_def *def;
+	const cJSON *root;
+	const char *bank_root; /* contest_load_opts.bank_root */
+	const char *mode;      /* NULL until checked, or when invalid */
+	bool live;
+	int64_t limit_ms;   /* default time limit per question */
+	const cJSON *rules; /* "scoring" when it is an object */
+	cx_qlist ql, tl;    /* questions of quiz stages, tasks of judged stages */
+} cx_load;
+
+/* The rows of "stages" (with "questions" and "paper") and "rounds" (stage.c); ctx is the cx_load. */
+cx_field_fn cx_set_stages, cx_set_rounds;
+/* Ids unique across stages (within a stage cx_question_ids() has checked them). */
+void cx_check_unique_ids(cx *c, const cx_load *ld);
+void cx_questions_free(contest_question *v, size_t n);
 
 /* ---- questions (question.c) ---- */
 
@@ -248,13 +353,31 @@ struct contest_banks {
 };
 
 /*
+ * Loads the banks a contest names ("banks": {"alias": "path"}), in the order
+ * of their aliases (bytes), never in the object's key order, which a jsonb
+ * copy does not keep. Paths are relative to the contest file, or confined
+ * to root when it is given (contest_load_opts.bank_root). NULL when v holds
+ * no usable bank (problems reported).
+ */
+struct contest_banks *cx_banks_load(cx *c, const cJSON *v, const char *root);
+
+/*
  * Checks a bank held as JSON: format, id, title, categories, every question
  * (common fields + compile). lines, when not NULL, gives each question's
  * source line (importers), so problems carry a line as well as a path.
  */
 bool cx_bank_check(cx *c, const cJSON *root, const int *lines);
-/* Indexes the questions of a checked bank. */
-void cx_bank_index(cx_bank *b);
+/* Indexes the questions of a checked bank (c marked when memory runs out). */
+void cx_bank_index(cx *c, cx_bank *b);
+/* Parses and checks a native bank from memory (problems in c); a CONTEST_ code. */
+int cx_bank_json(cx *c, const char *data, size_t len, contest_bank **out);
+/*
+ * Reads and imports the bank file path (in format fmt), naming it shown in
+ * problems: contest_bank_import() with a name of its own.
+ */
+int cx_bank_file(const char *path, const char *shown, contest_bank_format fmt, const contest_import_opts *o,
+		 const score_engine *eng, const char *lang, contest_bank **out, contest_diag *diag,
+		 contest_diag *warn);
 void cx_banks_free(struct contest_banks *bs);
 
 /* ---- blueprints (blueprint.c) ---- */
@@ -272,11 +395,12 @@ void cx_blueprint_free(struct contest_blueprint *bp);
 size_t cx_blueprint_total(const struct contest_blueprint *bp);
 bool cx_blueprint_per_participant(const struct contest_blueprint *bp);
 /*
- * Draws a participant's questions: out[] receives total new question objects
- * (copies, options shuffled when asked; the caller deletes them) and the
- * bank alias each came from. Returns the number drawn.
+ * Draws a participant's questions: out[] receives up to total new question
+ * objects (copies, options shuffled when asked; the caller deletes them)
+ * and the bank alias each came from. Returns the number drawn; c is marked
+ * when memory ran out.
  */
-size_t cx_blueprint_draw(const struct contest_blueprint *bp, const struct contest_banks *banks,
+size_t cx_blueprint_draw(cx *c, const struct contest_blueprint *bp, const struct contest_banks *banks,
 			 const char *participant, cJSON **out, const char **alias);
 
 /* The documented seeding (docs/contests.md): FNV-1a 64 of "seed\x1fparticipant". */

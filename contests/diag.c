@@ -9,8 +9,10 @@
  *
  * Message style (git's): the problem first, the subject quoted, no full stop.
  */
+#include <assert.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,6 +82,7 @@ static const cx_message cx_messages[CXM_MAX] = {
 	{CXM_BANK_LOAD, "题库“%s”有错误（见上）", "question bank '%s' has errors (see above)"},
 	{CXM_BANK_ABSOLUTE, "题库路径应相对于竞赛文件，不能是绝对路径",
 	 "a bank path must be relative to the contest file, not absolute"},
+	{CXM_BANK_OUTSIDE, "题库“%s”不是题库目录中的文件", "bank '%s' is not a file in the bank directory"},
 	{CXM_DRAW_SHORT, "需要抽取 %d 题，但符合条件的只有 %d 题", "needs %d questions but only %d match"},
 	{CXM_PAPER_SHORT, "组卷共需 %d 题，但各抽题规则最多只能抽到 %d 道不重复的题",
 	 "the paper needs %d questions but its rules can draw at most %d distinct ones"},
@@ -152,8 +155,7 @@ const char *cx_fmt(cx_msg m, const char *lang)
 	if ((int)m < 0 || m >= CXM_MAX)
 		return "?";
 	const cx_message *row = &cx_messages[m];
-	if (row->code != m) /* the table must be in enum order */
-		abort();
+	assert(row->code == m); /* the table is in enum order */
 	return lang && strcmp(lang, "en") == 0 ? row->en : row->zh;
 }
 
@@ -168,6 +170,7 @@ const char *cx_strerror(int err, const char *lang)
 		{EISDIR, "这是一个目录", "is a directory"},
 		{EINVAL, "不是普通文件", "not a regular file"},
 		{ENOTDIR, "路径中有一项不是目录", "a component of the path is not a directory"},
+		{ENOMEM, "内存不足", "out of memory"},
 	};
 	bool en = lang && strcmp(lang, "en") == 0;
 	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
@@ -176,32 +179,53 @@ const char *cx_strerror(int err, const char *lang)
 	return strerror(err);
 }
 
-void *cx_xmalloc(size_t n)
+const char *contest_strerror(int rc, const char *lang)
 {
-	void *p = malloc(n ? n : 1);
-	if (!p) {
-		fputs("out of memory\n", stderr);
-		abort();
+	bool en = lang && strcmp(lang, "en") == 0;
+	switch (rc) {
+	case CONTEST_OK:
+		return en ? "ok" : "成功";
+	case CONTEST_E_INVALID:
+		return en ? "invalid input" : "输入有误";
+	case CONTEST_E_NOMEM:
+		return en ? "out of memory" : "内存不足";
 	}
+	return en ? "unknown error" : "未知错误";
+}
+
+/* ---- memory ---- */
+
+static void *(*cx_malloc_fn)(size_t) = malloc;
+static void *(*cx_realloc_fn)(void *, size_t) = realloc;
+
+void contest_set_allocator(void *(*malloc_fn)(size_t), void *(*realloc_fn)(void *, size_t))
+{
+	cx_malloc_fn = malloc_fn ? malloc_fn : malloc;
+	cx_realloc_fn = realloc_fn ? realloc_fn : realloc;
+}
+
+void *cx_malloc(size_t n) { return cx_malloc_fn(n ? n : 1); }
+
+void *cx_calloc(size_t n, size_t size)
+{
+	if (size && n > SIZE_MAX / size)
+		return NULL;
+	size_t bytes = n && size ? n * size : 1;
+	void *p = cx_malloc(bytes);
+	if (p)
+		memset(p, 0, bytes);
 	return p;
 }
 
-void *cx_xrealloc(void *p, size_t n)
-{
-	p = realloc(p, n ? n : 1);
-	if (!p) {
-		fputs("out of memory\n", stderr);
-		abort();
-	}
-	return p;
-}
+void *cx_realloc(void *p, size_t n) { return cx_realloc_fn(p, n ? n : 1); }
 
 char *cx_strdup(const char *s)
 {
 	if (!s)
 		return NULL;
 	size_t n = strlen(s) + 1;
-	return memcpy(cx_xmalloc(n), s, n);
+	char *d = cx_malloc(n);
+	return d ? memcpy(d, s, n) : NULL;
 }
 
 static char *cx_vasprintf(const char *fmt, va_list ap)
@@ -212,8 +236,9 @@ static char *cx_vasprintf(const char *fmt, va_list ap)
 	va_end(ap2);
 	if (n < 0)
 		n = 0;
-	char *s = cx_xmalloc((size_t)n + 1);
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	char *s = cx_malloc((size_t)n + 1);
+	if (s)
+		vsnprintf(s, (size_t)n + 1, fmt, ap);
 	return s;
 }
 
@@ -226,20 +251,140 @@ char *cx_asprintf(const char *fmt, ...)
 	return s;
 }
 
-void cx_diag_add(contest_diag *d, const char *file, const char *path, int line, int col, const char *msg)
+bool cx_oom(cx *c)
+{
+	c->nomem = true;
+	return false;
+}
+
+int cx_result(const cx *c, size_t before)
+{
+	if (c->nomem)
+		return CONTEST_E_NOMEM;
+	return cx_nerr(c) != before ? CONTEST_E_INVALID : CONTEST_OK;
+}
+
+void *cx_alloc(cx *c, size_t n)
+{
+	void *p = cx_calloc(1, n);
+	if (!p)
+		cx_oom(c);
+	return p;
+}
+
+bool cx_grow(cx *c, void *v, size_t *cap, size_t need, size_t size)
+{
+	if (need <= *cap)
+		return true;
+	size_t n = *cap ? *cap : 16;
+	while (n < need)
+		n *= 2;
+	if (n > SIZE_MAX / size)
+		return cx_oom(c);
+	void *p = cx_realloc(*(void **)v, n * size);
+	if (!p)
+		return cx_oom(c);
+	*(void **)v = p;
+	*cap = n;
+	return true;
+}
+
+char *cx_dup(cx *c, const char *s)
+{
+	char *d = cx_strdup(s);
+	if (s && !d)
+		cx_oom(c);
+	return d;
+}
+
+char *cx_printf(cx *c, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *s = cx_vasprintf(fmt, ap);
+	va_end(ap);
+	if (!s)
+		cx_oom(c);
+	return s;
+}
+
+/* ---- building JSON ---- */
+
+cJSON *cx_jnew(cx *c, cJSON *item)
+{
+	if (!item)
+		cx_oom(c);
+	return item;
+}
+
+cJSON *cx_jadd(cx *c, cJSON *obj, const char *key, cJSON *item)
+{
+	if (!obj || !item || !cJSON_AddItemToObject(obj, key, item)) {
+		cJSON_Delete(item);
+		cx_oom(c);
+		return NULL;
+	}
+	return item;
+}
+
+cJSON *cx_jset(cx *c, cJSON *obj, const char *key, cJSON *item)
+{
+	if (!cJSON_GetObjectItemCaseSensitive(obj, key))
+		return cx_jadd(c, obj, key, item);
+	/* cJSON frees the replacement's own key before copying key: never pass it item->string */
+	if (!item || !cJSON_ReplaceItemInObjectCaseSensitive(obj, key, item)) {
+		cJSON_Delete(item);
+		cx_oom(c);
+		return NULL;
+	}
+	return item;
+}
+
+cJSON *cx_jpush(cx *c, cJSON *arr, cJSON *item)
+{
+	if (!arr || !item || !cJSON_AddItemToArray(arr, item)) {
+		cJSON_Delete(item);
+		cx_oom(c);
+		return NULL;
+	}
+	return item;
+}
+
+cJSON *cx_jstr(cx *c, cJSON *obj, const char *key, const char *s)
+{
+	return cx_jadd(c, obj, key, cJSON_CreateString(s));
+}
+
+cJSON *cx_jnum(cx *c, cJSON *obj, const char *key, double d)
+{
+	return cx_jadd(c, obj, key, cJSON_CreateNumber(d));
+}
+
+bool cx_diag_add(contest_diag *d, const char *file, const char *path, int line, int col, const char *msg)
 {
 	if (!d)
-		return;
+		return true;
 	if (d->count == d->cap) {
-		d->cap = d->cap ? d->cap * 2 : 16;
-		d->items = cx_xrealloc(d->items, d->cap * sizeof *d->items);
+		size_t cap = d->cap ? d->cap * 2 : 16;
+		contest_problem *items = cx_realloc(d->items, cap * sizeof *items);
+		if (!items)
+			return false;
+		d->items = items;
+		d->cap = cap;
 	}
-	contest_problem *p = &d->items[d->count++];
-	p->file = cx_strdup(file ? file : "");
-	p->path = path && *path ? cx_strdup(path) : NULL;
-	p->line = line;
-	p->column = col;
-	p->message = cx_strdup(msg);
+	contest_problem p = {.file = cx_strdup(file ? file : ""),
+			     .path = path && *path ? cx_strdup(path) : NULL,
+			     .line = line,
+			     .column = col,
+			     .message = cx_strdup(msg)};
+	if (!p.file || (path && *path && !p.path) || !p.message) {
+		free(p.file);
+		free(p.path);
+		free(p.message);
+		return false;
+	}
+	d->items[d->count++] = p;
+	return true;
 }
 
 void cx_verr_at(cx *c, int line, int col, const char *path, cx_msg m, va_list ap)
@@ -249,7 +394,8 @@ void cx_verr_at(cx *c, int line, int col, const char *path, cx_msg m, va_list ap
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
 	char *msg = cx_vasprintf(cx_fmt(m, c->lang), ap);
 #pragma GCC diagnostic pop
-	cx_diag_add(c->diag, c->file, path, line, col, msg);
+	if (!msg || !cx_diag_add(c->diag, c->file, path, line, col, msg))
+		cx_oom(c);
 	free(msg);
 }
 
@@ -305,11 +451,18 @@ void contest_diag_print(const contest_diag *d, FILE *fp)
 
 void cx_buf_putn(cx_buf *b, const char *s, size_t n)
 {
+	if (b->failed)
+		return;
 	if (b->len + n + 1 > b->cap) {
 		size_t cap = b->cap ? b->cap : 64;
 		while (cap < b->len + n + 1)
 			cap *= 2;
-		b->s = cx_xrealloc(b->s, cap);
+		char *p = cx_realloc(b->s, cap);
+		if (!p) {
+			b->failed = true;
+			return;
+		}
+		b->s = p;
 		b->cap = cap;
 	}
 	memcpy(b->s + b->len, s, n);
@@ -327,14 +480,27 @@ void cx_buf_printf(cx_buf *b, const char *fmt, ...)
 	va_start(ap, fmt);
 	char *s = cx_vasprintf(fmt, ap);
 	va_end(ap);
+	if (!s) {
+		b->failed = true;
+		return;
+	}
 	cx_buf_puts(b, s);
 	free(s);
 }
 
-char *cx_buf_take(cx_buf *b)
+char *cx_buf_take(cx *c, cx_buf *b)
 {
-	char *s = b->s ? b->s : cx_strdup("");
-	b->s = NULL;
-	b->len = b->cap = 0;
+	char *s = b->failed ? NULL : b->s ? b->s : cx_strdup("");
+	if (!s) {
+		free(b->s);
+		cx_oom(c);
+	}
+	memset(b, 0, sizeof *b);
 	return s;
+}
+
+void cx_buf_release(cx_buf *b)
+{
+	free(b->s);
+	memset(b, 0, sizeof *b);
 }

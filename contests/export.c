@@ -13,9 +13,12 @@
  *   }
  *
  * - so that importing the GIFT gives the same bank and exporting that gives
- * the same text (tests/unit/test_import_gift.c checks both). Questions GIFT
- * cannot express (ordering, several blanks, judged tasks) are reported, and
- * nothing is written.
+ * the same text (tests/unit/test_import_gift.c checks both). A question's
+ * "name" is written as its ::name::, with its id in the comment unless
+ * importing would give the same id back. Each type GIFT can express is a
+ * row of gx_types[] with the writer of its answer block; questions of other
+ * types (ordering, judged tasks) and fill_in with several blanks are
+ * reported, and nothing is written.
  */
 #include <math.h>
 #include <stdio.h>
@@ -24,28 +27,27 @@
 
 #include "import.h"
 
-/* Appends s with GIFT's special characters escaped and line breaks as \n. */
-static void gx_escape(cx_buf *b, const char *s)
+/* Appends s[0..n) with GIFT's special characters escaped and line breaks as \n. */
+static void gx_escape_n(cx_buf *b, const char *s, size_t n)
 {
-	for (; *s; s++) {
-		if (s[0] == '-' && s[1] == '>') {
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '-' && i + 1 < n && s[i + 1] == '>') {
 			cx_buf_puts(b, "\\-"); /* an arrow in text, not a matching pair */
 			continue;
 		}
-		if (strchr("~=#{}:\\", *s)) {
+		if (strchr("~=#{}:\\", s[i])) {
 			cx_buf_putc(b, '\\');
-			cx_buf_putc(b, *s);
-		} else if (*s == '\n') {
+			cx_buf_putc(b, s[i]);
+		} else if (s[i] == '\n') {
 			cx_buf_puts(b, "\\n");
-		} else if (*s == '\r') {
-			continue;
-		} else {
-			cx_buf_putc(b, *s);
+		} else if (s[i] != '\r') {
+			cx_buf_putc(b, s[i]);
 		}
 	}
 }
 
-/* The zh-CN text of a language map: GIFT holds one language, the others go in @skillarena. */
+static void gx_escape(cx_buf *b, const char *s) { gx_escape_n(b, s, strlen(s)); }
+
 /* An answer's text right after its = or ~: a leading % would read as a weight. */
 static void gx_answer(cx_buf *b, const char *s)
 {
@@ -54,9 +56,9 @@ static void gx_answer(cx_buf *b, const char *s)
 	gx_escape(b, s);
 }
 
-static const char *gx_zh(const cJSON *v, const char *lang)
+/* The zh-CN text of a language map: GIFT holds one language, English goes in @skillarena. */
+static const char *gx_zh(const cJSON *v)
 {
-	(void)lang;
 	const char *s = cx_text(v, "zh-CN");
 	return s ? s : "";
 }
@@ -87,10 +89,9 @@ static void gx_weight(cx_buf *b, double w)
 	cx_buf_printf(b, "%%%s%%", buf);
 }
 
-static void gx_feedback(cx_buf *b, const cJSON *fb, int k, const char *lang)
+static void gx_feedback(cx_buf *b, const cJSON *fb, int k)
 {
-	const cJSON *f = cJSON_GetArrayItem(fb, k);
-	const char *s = gx_zh(f, lang);
+	const char *s = gx_zh(cJSON_GetArrayItem(fb, k));
 	if (*s) {
 		cx_buf_putc(b, '#');
 		gx_escape(b, s);
@@ -140,234 +141,247 @@ static const char *const gx_meta_fields[] = {"difficulty",  "tags", "points",  "
 					     NULL};
 
 /* The "en" texts of language maps, for the @skillarena comment. */
-static void gx_meta_en(cJSON *meta, const cJSON *q)
+static void gx_meta_en(cx *c, cJSON *meta, const cJSON *q)
 {
-	cJSON *en = cJSON_CreateObject();
-	static const char *const single[] = {"text", "explanation", NULL};
+	cJSON *en = cx_jnew(c, cJSON_CreateObject());
+	static const char *const single[] = {"name", "text", "explanation", NULL};
 	for (int k = 0; single[k]; k++) {
 		const cJSON *v = cJSON_GetObjectItemCaseSensitive(q, single[k]);
 		const cJSON *e = cJSON_IsObject(v) ? cJSON_GetObjectItemCaseSensitive(v, "en") : NULL;
 		if (cJSON_IsString(e))
-			cJSON_AddStringToObject(en, single[k], e->valuestring);
+			cx_jstr(c, en, single[k], e->valuestring);
 	}
 	const cJSON *opts = cJSON_GetObjectItemCaseSensitive(q, "options");
 	bool any = false;
 	const cJSON *o;
 	cJSON_ArrayForEach(o, opts) any |= cJSON_IsString(cJSON_GetObjectItemCaseSensitive(o, "en"));
 	if (any) {
-		cJSON *arr = cJSON_CreateArray();
+		cJSON *arr = cx_jadd(c, en, "options", cJSON_CreateArray());
 		cJSON_ArrayForEach(o, opts)
 		{
 			const cJSON *e = cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, "en") : NULL;
-			cJSON_AddItemToArray(arr,
-					     cJSON_CreateString(cJSON_IsString(e) ? e->valuestring : ""));
+			cx_jpush(c, arr, cJSON_CreateString(cJSON_IsString(e) ? e->valuestring : ""));
 		}
-		cJSON_AddItemToObject(en, "options", arr);
 	}
-	if (en->child)
-		cJSON_AddItemToObject(meta, "en", en);
+	if (en && en->child)
+		cx_jadd(c, meta, "en", en);
 	else
 		cJSON_Delete(en);
 }
 
-/* One question in GIFT; false (after reporting) when GIFT cannot say it. */
-static bool gx_question(cx *c, cx_buf *b, const cJSON *q, int qi, const char *lang)
-{
-	char path[CX_PATH_MAX];
-	cx_idx(path, "$.questions", qi);
-	const char *type = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(q, "type"));
-	const cJSON *ans = cJSON_GetObjectItemCaseSensitive(q, "answer");
-	if (!type) {
-		cx_err(c, path, CXM_MISSING, "type");
-		return false;
-	}
-	cJSON *meta = cJSON_CreateObject();
-	for (int k = 0; gx_meta_fields[k]; k++) {
-		const cJSON *v = cJSON_GetObjectItemCaseSensitive(q, gx_meta_fields[k]);
-		if (v)
-			cJSON_AddItemToObject(meta, gx_meta_fields[k], cJSON_Duplicate(v, true));
-	}
-	bool partial = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(q, "partial"));
-	if (strcmp(type, "multiple_choice") == 0 && !partial)
-		cJSON_AddFalseToObject(meta, "partial");
-	if (strcmp(type, "multiple_choice") == 0 && cJSON_GetArraySize(ans) == 1)
-		cJSON_AddTrueToObject(meta, "multiple");
-	if (strcmp(type, "fill_in") == 0 && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(q, "partial")))
-		cJSON_AddTrueToObject(meta, "partial");
-	gx_meta_en(meta, q);
+/* One question being written: its answer block goes to blk, what GIFT cannot say to meta. */
+typedef struct gx_q {
+	cx *c;
+	const cJSON *q;
+	const char *path; /* "$.questions[3]" */
+	cx_buf blk;
+	cJSON *meta;
+} gx_q;
 
-	cx_buf blk = {0};
-	const cJSON *ofb = cJSON_GetObjectItemCaseSensitive(q, "option_feedback");
-	const cJSON *afb = cJSON_GetObjectItemCaseSensitive(q, "answer_feedback");
-	bool ok = true;
-	if (strcmp(type, "single_choice") == 0 || strcmp(type, "multiple_choice") == 0) {
-		const cJSON *opts = cJSON_GetObjectItemCaseSensitive(q, "options");
-		int n = cJSON_GetArraySize(opts);
-		bool multi = type[0] == 'm';
-		int k = cJSON_IsArray(ans) ? cJSON_GetArraySize(ans) : 1;
-		double pen = 1;
-		const cJSON *pj = cJSON_GetObjectItemCaseSensitive(q, "wrong_pick_penalty");
-		if (cJSON_IsNumber(pj))
-			pen = pj->valuedouble;
-		if (!partial)
-			pen = 0;
-		for (int i = 0; i < n; i++) {
-			bool right = false;
-			const cJSON *a;
-			if (multi) {
-				cJSON_ArrayForEach(a, ans) right |= cJSON_IsNumber(a) && a->valueint == i;
-			} else {
-				right = cJSON_IsNumber(ans) && ans->valueint == i;
-			}
-			cx_buf_puts(&blk, "\t");
-			if (!multi) {
-				cx_buf_putc(&blk, right ? '=' : '~');
-				gx_answer(&blk, gx_zh(cJSON_GetArrayItem(opts, i), lang));
-			} else {
-				cx_buf_putc(&blk, '~');
-				double w = 100.0 / k;
-				gx_weight(&blk, right ? w : (pen > 0 ? -pen * w : 0));
-				gx_escape(&blk, gx_zh(cJSON_GetArrayItem(opts, i), lang));
-			}
-			gx_feedback(&blk, ofb, i, lang);
-			cx_buf_putc(&blk, '\n');
-		}
-	} else if (strcmp(type, "true_false") == 0) {
-		bool v = cJSON_IsTrue(ans);
-		cx_buf_puts(&blk, v ? "\tTRUE" : "\tFALSE");
-		const char *ft = gx_zh(cJSON_GetArrayItem(ofb, 0), lang);
-		const char *ff = gx_zh(cJSON_GetArrayItem(ofb, 1), lang);
-		const char *wrong = v ? ff : ft, *right = v ? ft : ff;
-		if (*wrong || *right) {
-			cx_buf_putc(&blk, '#');
-			gx_escape(&blk, wrong);
-			if (*right) {
-				cx_buf_putc(&blk, '#');
-				gx_escape(&blk, right);
-			}
-		}
-		cx_buf_putc(&blk, '\n');
-	} else if (strcmp(type, "fill_in") == 0) {
-		if (!cJSON_IsArray(ans) || cJSON_GetArraySize(ans) != 1) {
-			cx_err(c, path, CXM_EXPORT_TYPE, "fill_in (> 1 blank)");
-			ok = false;
+static const cJSON *gx_get(const gx_q *x, const char *key)
+{
+	return cJSON_GetObjectItemCaseSensitive(x->q, key);
+}
+
+static bool gx_choice(gx_q *x)
+{
+	const cJSON *opts = gx_get(x, "options"), *ans = gx_get(x, "answer"),
+		    *ofb = gx_get(x, "option_feedback");
+	bool multi = strcmp(cJSON_GetStringValue(gx_get(x, "type")), "multiple_choice") == 0;
+	bool partial = cJSON_IsTrue(gx_get(x, "partial"));
+	int n = cJSON_GetArraySize(opts), k = cJSON_IsArray(ans) ? cJSON_GetArraySize(ans) : 1;
+	double pen = cJSON_IsNumber(gx_get(x, "wrong_pick_penalty"))
+			     ? gx_get(x, "wrong_pick_penalty")->valuedouble
+			     : 1;
+	if (!partial)
+		pen = 0;
+	if (multi && !partial)
+		cx_jadd(x->c, x->meta, "partial", cJSON_CreateFalse());
+	if (multi && k == 1)
+		cx_jadd(x->c, x->meta, "multiple", cJSON_CreateTrue());
+	for (int i = 0; i < n; i++) {
+		bool right = false;
+		const cJSON *a;
+		if (multi) {
+			cJSON_ArrayForEach(a, ans) right |= cJSON_IsNumber(a) && a->valueint == i;
 		} else {
-			const cJSON *alts = cJSON_GetArrayItem(ans, 0);
-			int i = 0;
-			const cJSON *a;
-			if (cJSON_IsString(alts)) {
-				cx_buf_puts(&blk, "\t=");
-				gx_answer(&blk, alts->valuestring);
-				gx_feedback(&blk, afb, 0, lang);
-				cx_buf_putc(&blk, '\n');
-			} else {
-				cJSON_ArrayForEach(a, alts)
-				{
-					cx_buf_puts(&blk, "\t=");
-					gx_answer(&blk, gx_zh(a, lang));
-					gx_feedback(&blk, afb, i++, lang);
-					cx_buf_putc(&blk, '\n');
-				}
-			}
+			right = cJSON_IsNumber(ans) && ans->valueint == i;
 		}
-	} else if (strcmp(type, "numeric") == 0) {
-		const cJSON *t = cJSON_GetObjectItemCaseSensitive(q, "tolerance");
-		const cJSON *r = cJSON_GetObjectItemCaseSensitive(q, "relative_tolerance");
-		double qt = cJSON_IsNumber(t) ? t->valuedouble : 0;
-		double qr = cJSON_IsNumber(r) ? r->valuedouble : 0;
-		if (!cJSON_IsArray(ans) && !afb) {
-			cx_buf_puts(&blk, "\t#");
-			ok = gx_numeric_one(&blk, ans, qt, qr);
-			cx_buf_putc(&blk, '\n');
+		cx_buf_puts(&x->blk, "\t");
+		if (!multi) {
+			cx_buf_putc(&x->blk, right ? '=' : '~');
+			gx_answer(&x->blk, gx_zh(cJSON_GetArrayItem(opts, i)));
 		} else {
-			cx_buf_puts(&blk, "\t#\n");
-			int i = 0;
-			const cJSON *a;
-			if (!cJSON_IsArray(ans)) {
-				cx_buf_puts(&blk, "\t=");
-				ok = gx_numeric_one(&blk, ans, qt, qr);
-				gx_feedback(&blk, afb, 0, lang);
-				cx_buf_putc(&blk, '\n');
-			} else {
-				cJSON_ArrayForEach(a, ans)
-				{
-					cx_buf_puts(&blk, "\t=");
-					ok = ok && gx_numeric_one(&blk, a, qt, qr);
-					gx_feedback(&blk, afb, i++, lang);
-					cx_buf_putc(&blk, '\n');
-				}
-			}
+			double w = 100.0 / k;
+			cx_buf_putc(&x->blk, '~');
+			gx_weight(&x->blk, right ? w : (pen > 0 ? -pen * w : 0));
+			gx_escape(&x->blk, gx_zh(cJSON_GetArrayItem(opts, i)));
 		}
-		if (!ok)
-			cx_err(c, path, CXM_EXPORT_TYPE, "numeric");
-	} else if (strcmp(type, "matching") == 0) {
-		const cJSON *left = cJSON_GetObjectItemCaseSensitive(q, "left");
-		const cJSON *right = cJSON_GetObjectItemCaseSensitive(q, "right");
-		int nr = cJSON_GetArraySize(right);
-		bool used[64] = {false};
-		int i = 0;
-		const cJSON *l;
-		cJSON_ArrayForEach(l, left)
-		{
-			const cJSON *a = cJSON_GetArrayItem(ans, i++);
-			int j = cJSON_IsNumber(a) ? a->valueint : -1;
-			if (j < 0 || j >= nr || j >= 64) {
-				ok = false;
-				break;
-			}
-			used[j] = true;
-			cx_buf_puts(&blk, "\t=");
-			gx_answer(&blk, gx_zh(l, lang));
-			cx_buf_puts(&blk, " -> ");
-			gx_escape(&blk, gx_zh(cJSON_GetArrayItem(right, j), lang));
-			cx_buf_putc(&blk, '\n');
+		gx_feedback(&x->blk, ofb, i);
+		cx_buf_putc(&x->blk, '\n');
+	}
+	return true;
+}
+
+static bool gx_true_false(gx_q *x)
+{
+	const cJSON *ofb = gx_get(x, "option_feedback");
+	bool v = cJSON_IsTrue(gx_get(x, "answer"));
+	cx_buf_puts(&x->blk, v ? "\tTRUE" : "\tFALSE");
+	const char *ft = gx_zh(cJSON_GetArrayItem(ofb, 0));
+	const char *ff = gx_zh(cJSON_GetArrayItem(ofb, 1));
+	const char *wrong = v ? ff : ft, *right = v ? ft : ff;
+	if (*wrong || *right) {
+		cx_buf_putc(&x->blk, '#');
+		gx_escape(&x->blk, wrong);
+		if (*right) {
+			cx_buf_putc(&x->blk, '#');
+			gx_escape(&x->blk, right);
 		}
-		for (int j = 0; ok && j < nr && j < 64; j++)
-			if (!used[j]) {
-				cx_buf_puts(&blk, "\t= -> ");
-				gx_escape(&blk, gx_zh(cJSON_GetArrayItem(right, j), lang));
-				cx_buf_putc(&blk, '\n');
-			}
-		if (!ok)
-			cx_err(c, path, CXM_EXPORT_TYPE, "matching");
-	} else {
-		char tp[CX_PATH_MAX];
-		cx_err(c, cx_key(tp, path, "type"), CXM_EXPORT_TYPE, type);
-		ok = false;
 	}
-	const cJSON *ex = cJSON_GetObjectItemCaseSensitive(q, "explanation");
-	if (ok && ex) {
-		cx_buf_puts(&blk, "\t####");
-		gx_escape(&blk, gx_zh(ex, lang));
-		cx_buf_putc(&blk, '\n');
-	}
-	if (!ok) {
-		free(blk.s);
-		cJSON_Delete(meta);
+	cx_buf_putc(&x->blk, '\n');
+	return true;
+}
+
+static bool gx_fill_in(gx_q *x)
+{
+	const cJSON *ans = gx_get(x, "answer"), *afb = gx_get(x, "answer_feedback");
+	if (cJSON_IsTrue(gx_get(x, "partial")))
+		cx_jadd(x->c, x->meta, "partial", cJSON_CreateTrue());
+	if (!cJSON_IsArray(ans) || cJSON_GetArraySize(ans) != 1) {
+		cx_err(x->c, x->path, CXM_EXPORT_TYPE, "fill_in (> 1 blank)");
 		return false;
 	}
-	if (meta->child) {
-		char *m = cJSON_PrintUnformatted(meta);
-		cx_buf_printf(b, "// @skillarena %s\n", m);
-		free(m);
+	const cJSON *alts = cJSON_GetArrayItem(ans, 0);
+	if (cJSON_IsString(alts)) {
+		cx_buf_puts(&x->blk, "\t=");
+		gx_answer(&x->blk, alts->valuestring);
+		gx_feedback(&x->blk, afb, 0);
+		cx_buf_putc(&x->blk, '\n');
+		return true;
 	}
-	cJSON_Delete(meta);
-	const cJSON *name = cJSON_GetObjectItemCaseSensitive(q, "name");
-	const cJSON *id = cJSON_GetObjectItemCaseSensitive(q, "id");
-	cx_buf_puts(b, "::");
-	gx_escape(b, cJSON_IsString(name) ? name->valuestring : gx_zh(id, lang));
-	cx_buf_puts(b, ":: ");
-	const char *fmt = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(q, "text_format"));
-	if (fmt)
-		cx_buf_printf(b, "[%s]", fmt);
-	const char *text = gx_zh(cJSON_GetObjectItemCaseSensitive(q, "text"), lang);
+	int i = 0;
+	const cJSON *a;
+	cJSON_ArrayForEach(a, alts)
+	{
+		cx_buf_puts(&x->blk, "\t=");
+		gx_answer(&x->blk, gx_zh(a));
+		gx_feedback(&x->blk, afb, i++);
+		cx_buf_putc(&x->blk, '\n');
+	}
+	return true;
+}
+
+static bool gx_numeric(gx_q *x)
+{
+	const cJSON *ans = gx_get(x, "answer"), *afb = gx_get(x, "answer_feedback");
+	const cJSON *t = gx_get(x, "tolerance"), *r = gx_get(x, "relative_tolerance");
+	double qt = cJSON_IsNumber(t) ? t->valuedouble : 0;
+	double qr = cJSON_IsNumber(r) ? r->valuedouble : 0;
+	bool ok = true;
+	if (!cJSON_IsArray(ans) && !afb) {
+		cx_buf_puts(&x->blk, "\t#");
+		ok = gx_numeric_one(&x->blk, ans, qt, qr);
+		cx_buf_putc(&x->blk, '\n');
+	} else if (!cJSON_IsArray(ans)) {
+		cx_buf_puts(&x->blk, "\t#\n\t=");
+		ok = gx_numeric_one(&x->blk, ans, qt, qr);
+		gx_feedback(&x->blk, afb, 0);
+		cx_buf_putc(&x->blk, '\n');
+	} else {
+		cx_buf_puts(&x->blk, "\t#\n");
+		int i = 0;
+		const cJSON *a;
+		cJSON_ArrayForEach(a, ans)
+		{
+			cx_buf_puts(&x->blk, "\t=");
+			ok = ok && gx_numeric_one(&x->blk, a, qt, qr);
+			gx_feedback(&x->blk, afb, i++);
+			cx_buf_putc(&x->blk, '\n');
+		}
+	}
+	if (!ok)
+		cx_err(x->c, x->path, CXM_EXPORT_TYPE, "numeric");
+	return ok;
+}
+
+static bool gx_matching(gx_q *x)
+{
+	const cJSON *left = gx_get(x, "left"), *right = gx_get(x, "right"), *ans = gx_get(x, "answer");
+	int nr = cJSON_GetArraySize(right);
+	bool used[64] = {false};
+	int i = 0;
+	const cJSON *l;
+	cJSON_ArrayForEach(l, left)
+	{
+		const cJSON *a = cJSON_GetArrayItem(ans, i++);
+		int j = cJSON_IsNumber(a) ? a->valueint : -1;
+		if (j < 0 || j >= nr || j >= 64) {
+			cx_err(x->c, x->path, CXM_EXPORT_TYPE, "matching");
+			return false;
+		}
+		used[j] = true;
+		cx_buf_puts(&x->blk, "\t=");
+		gx_answer(&x->blk, gx_zh(l));
+		cx_buf_puts(&x->blk, " -> ");
+		gx_escape(&x->blk, gx_zh(cJSON_GetArrayItem(right, j)));
+		cx_buf_putc(&x->blk, '\n');
+	}
+	/* right items no left item matches: "= -> distractor" */
+	for (int j = 0; j < nr && j < 64; j++)
+		if (!used[j]) {
+			cx_buf_puts(&x->blk, "\t= -> ");
+			gx_escape(&x->blk, gx_zh(cJSON_GetArrayItem(right, j)));
+			cx_buf_putc(&x->blk, '\n');
+		}
+	return true;
+}
+
+/* The types GIFT can express, each with the writer of its answer block. */
+typedef struct gx_type {
+	const char *type;
+	bool (*write)(gx_q *x);
+} gx_type;
+
+static const gx_type gx_types[] = {
+	{"single_choice", gx_choice}, {"multiple_choice", gx_choice}, {"true_false", gx_true_false},
+	{"fill_in", gx_fill_in},      {"numeric", gx_numeric},        {"matching", gx_matching},
+};
+
+static const gx_type *gx_type_of(const char *type)
+{
+	for (size_t i = 0; i < sizeof gx_types / sizeof gx_types[0]; i++)
+		if (strcmp(gx_types[i].type, type) == 0)
+			return &gx_types[i];
+	return NULL;
+}
+
+/*
+ * The "::name::" of question qi, and what keeps it exact: a question with a
+ * name writes it (its zh-CN text; "en" goes to meta) and, unless importing
+ * would give it back its id anyway (an unnamed-looking name numbered q<k>
+ * by position), its id in meta.
+ */
+static const char *gx_name(gx_q *x, int qi)
+{
+	const cJSON *name = gx_get(x, "name");
+	const char *id = cJSON_GetStringValue(gx_get(x, "id"));
+	if (!name)
+		return id ? id : "";
+	const char *zh = gx_zh(name);
+	char numbered[32];
+	snprintf(numbered, sizeof numbered, "q%d", qi + 1);
+	if (id && (cx_is_id(zh) || strcmp(id, numbered) != 0))
+		cx_jstr(x->c, x->meta, "id", id);
+	return zh;
+}
+
+/* The text, with the block where a missing word's "____" is. */
+static void gx_text(cx_buf *b, const char *text, const char *block)
+{
 	const char *blank = strstr(text, "____");
-	char *block = cx_buf_take(&blk);
 	if (blank && blank[4]) {
-		/* a missing-word question: the block stands where the blank is */
-		char *before = cx_asprintf("%.*s", (int)(blank - text), text);
-		gx_escape(b, before);
-		free(before);
+		gx_escape_n(b, text, (size_t)(blank - text));
 		cx_buf_printf(b, "{\n%s}", block);
 		gx_escape(b, blank + 4);
 		cx_buf_putc(b, '\n');
@@ -375,17 +389,67 @@ static bool gx_question(cx *c, cx_buf *b, const cJSON *q, int qi, const char *la
 		gx_escape(b, text);
 		cx_buf_printf(b, " {\n%s}\n", block);
 	}
-	free(block);
-	return true;
 }
 
-static char *gx_bank(cx *c, const cJSON *bank, const char *lang)
+/* One question in GIFT; false (after reporting) when GIFT cannot say it. */
+static bool gx_question(cx *c, cx_buf *b, const cJSON *q, int qi)
+{
+	char path[CX_PATH_MAX];
+	gx_q x = {.c = c, .q = q, .path = cx_idx(path, "$.questions", qi)};
+	const char *type = cJSON_GetStringValue(gx_get(&x, "type"));
+	if (!type) {
+		cx_err(c, path, CXM_MISSING, "type");
+		return false;
+	}
+	const gx_type *row = gx_type_of(type);
+	if (!row) {
+		char tp[CX_PATH_MAX];
+		cx_err(c, cx_key(tp, path, "type"), CXM_EXPORT_TYPE, type);
+		return false;
+	}
+	x.meta = cx_jnew(c, cJSON_CreateObject());
+	const char *name = gx_name(&x, qi);
+	for (int k = 0; gx_meta_fields[k]; k++) {
+		const cJSON *v = gx_get(&x, gx_meta_fields[k]);
+		if (v)
+			cx_jadd(c, x.meta, gx_meta_fields[k], cJSON_Duplicate(v, true));
+	}
+	bool ok = row->write(&x);
+	gx_meta_en(c, x.meta, q);
+	const cJSON *ex = gx_get(&x, "explanation");
+	if (ok && ex) {
+		cx_buf_puts(&x.blk, "\t####");
+		gx_escape(&x.blk, gx_zh(ex));
+		cx_buf_putc(&x.blk, '\n');
+	}
+	char *m = ok && x.meta && x.meta->child ? cJSON_PrintUnformatted(x.meta) : NULL;
+	char *block = ok ? cx_buf_take(c, &x.blk) : NULL;
+	if (ok && x.meta && x.meta->child && !m)
+		cx_oom(c);
+	if (ok && block && !c->nomem) {
+		if (m)
+			cx_buf_printf(b, "// @skillarena %s\n", m);
+		cx_buf_puts(b, "::");
+		gx_escape(b, name);
+		cx_buf_puts(b, ":: ");
+		const char *fmt = cJSON_GetStringValue(gx_get(&x, "text_format"));
+		if (fmt)
+			cx_buf_printf(b, "[%s]", fmt);
+		gx_text(b, gx_zh(gx_get(&x, "text")), block);
+	}
+	free(m);
+	free(block);
+	cx_buf_release(&x.blk);
+	cJSON_Delete(x.meta);
+	return ok;
+}
+
+char *cx_export_gift(cx *c, const cJSON *bank)
 {
 	cx_buf b = {0};
 	const cJSON *id = cJSON_GetObjectItemCaseSensitive(bank, "id");
 	const cJSON *title = cJSON_GetObjectItemCaseSensitive(bank, "title");
-	cx_buf_printf(&b, "// %s: %s\n", cJSON_GetStringValue(id) ? id->valuestring : "bank",
-		      gx_zh(title, lang));
+	cx_buf_printf(&b, "// %s: %s\n", cJSON_GetStringValue(id) ? id->valuestring : "bank", gx_zh(title));
 	cx_buf_puts(&b, "// SkillArena question bank in Moodle GIFT format\n");
 	const cJSON *cats = cJSON_GetObjectItemCaseSensitive(bank, "categories");
 	const char *cur = NULL;
@@ -403,7 +467,7 @@ static char *gx_bank(cx *c, const cJSON *bank, const char *lang)
 				const char *cid =
 					cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(cj, "id"));
 				if (cid && strcmp(cid, cat) == 0)
-					name = gx_zh(cJSON_GetObjectItemCaseSensitive(cj, "title"), lang);
+					name = gx_zh(cJSON_GetObjectItemCaseSensitive(cj, "title"));
 			}
 			cx_buf_puts(&b, "\n$CATEGORY: ");
 			gx_escape(&b, name);
@@ -411,15 +475,13 @@ static char *gx_bank(cx *c, const cJSON *bank, const char *lang)
 			cur = cat;
 		}
 		cx_buf_putc(&b, '\n');
-		if (!gx_question(c, &b, q, qi, lang))
-			ok = false;
-		qi++;
+		ok &= gx_question(c, &b, q, qi++);
 	}
-	if (!ok) {
-		free(b.s);
+	if (!ok || c->nomem) {
+		cx_buf_release(&b);
 		return NULL;
 	}
-	return cx_buf_take(&b);
+	return cx_buf_take(c, &b);
 }
 
 /* ---- JSON, laid out for people: two-space indent, short arrays on one line ---- */
@@ -430,31 +492,41 @@ static bool jx_flat(const cJSON *v)
 		return true;
 	/* language maps and arrays of scalars stay on one line */
 	const cJSON *it;
-	cJSON_ArrayForEach(it, v) if (cJSON_IsArray(it) || cJSON_IsObject(it)) return cJSON_IsArray(v) &&
-		cJSON_IsArray(it) && jx_flat(it);
+	cJSON_ArrayForEach(it, v)
+	{
+		if (cJSON_IsArray(it) || cJSON_IsObject(it))
+			return cJSON_IsArray(v) && cJSON_IsArray(it) && jx_flat(it);
+	}
 	return true;
+}
+
+/* Appends v as cJSON writes it, with the spaces people expect after , and : (b fails on no memory). */
+static void jx_inline(cx_buf *b, const cJSON *v)
+{
+	char *s = cJSON_PrintUnformatted(v);
+	if (!s) {
+		b->failed = true;
+		return;
+	}
+	bool in_str = false;
+	for (const char *p = s; *p; p++) {
+		cx_buf_putc(b, *p);
+		if (in_str && *p == '\\' && p[1]) {
+			cx_buf_putc(b, *++p);
+			continue;
+		}
+		if (*p == '"')
+			in_str = !in_str;
+		else if (!in_str && (*p == ',' || *p == ':'))
+			cx_buf_putc(b, ' ');
+	}
+	free(s);
 }
 
 static void jx_print(cx_buf *b, const cJSON *v, int depth)
 {
 	if (jx_flat(v) && !(cJSON_IsObject(v) && (depth < 2 || cJSON_GetArraySize(v) > 3))) {
-		char *s = cJSON_PrintUnformatted(v);
-		if (!s)
-			abort();
-		/* cJSON writes {"a":1,"b":2}; add the spaces people expect */
-		bool in_str = false;
-		for (const char *p = s; *p; p++) {
-			cx_buf_putc(b, *p);
-			if (in_str && *p == '\\' && p[1]) {
-				cx_buf_putc(b, *++p);
-				continue;
-			}
-			if (*p == '"')
-				in_str = !in_str;
-			else if (!in_str && (*p == ',' || *p == ':'))
-				cx_buf_putc(b, ' ');
-		}
-		free(s);
+		jx_inline(b, v);
 		return;
 	}
 	bool obj = cJSON_IsObject(v);
@@ -469,10 +541,8 @@ static void jx_print(cx_buf *b, const cJSON *v, int depth)
 			cx_buf_puts(b, "  ");
 		if (obj) {
 			cJSON key = {.type = cJSON_String, .valuestring = it->string};
-			char *k = cJSON_PrintUnformatted(&key);
-			cx_buf_puts(b, k);
+			jx_inline(b, &key);
 			cx_buf_puts(b, ": ");
-			free(k);
 		}
 		jx_print(b, it, depth + 1);
 	}
@@ -484,24 +554,29 @@ static void jx_print(cx_buf *b, const cJSON *v, int depth)
 	cx_buf_putc(b, obj ? '}' : ']');
 }
 
-char *cx_export_json(const cJSON *bank)
+char *cx_export_json(cx *c, const cJSON *bank)
 {
 	cx_buf b = {0};
 	jx_print(&b, bank, 0);
 	cx_buf_putc(&b, '\n');
-	return cx_buf_take(&b);
+	return cx_buf_take(c, &b);
 }
 
-char *contest_bank_export(const contest_bank *bank, contest_bank_format fmt, const char *lang,
-			  contest_diag *diag)
+int contest_bank_export(const contest_bank *bank, contest_bank_format fmt, const char *lang, char **out,
+			contest_diag *diag)
 {
-	cx c = {.file = "", .lang = lang, .diag = diag, .eng = NULL};
-	const cJSON *id = cJSON_GetObjectItemCaseSensitive(bank->root, "id");
-	c.file = cJSON_GetStringValue(id) ? id->valuestring : "bank";
+	const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(bank->root, "id"));
+	cx c = {.file = id ? id : "bank", .lang = lang, .diag = diag, .eng = NULL};
+	size_t before = cx_nerr(&c);
+	*out = NULL;
 	if (fmt == CONTEST_BANK_JSON)
-		return cx_export_json(bank->root);
-	if (fmt == CONTEST_BANK_GIFT)
-		return gx_bank(&c, bank->root, lang);
-	cx_err(&c, NULL, CXM_BANK_FORMAT, contest_bank_format_name(fmt));
-	return NULL;
+		*out = cx_export_json(&c, bank->root);
+	else if (fmt == CONTEST_BANK_GIFT)
+		*out = cx_export_gift(&c, bank->root);
+	else
+		cx_err(&c, NULL, CXM_BANK_FORMAT, contest_bank_format_name(fmt));
+	if (*out)
+		return CONTEST_OK;
+	int rc = cx_result(&c, before);
+	return rc == CONTEST_OK ? CONTEST_E_INVALID : rc;
 }

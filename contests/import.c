@@ -40,6 +40,10 @@ void cx_sheets_err(cx *c, const sheets_error *e)
 	bool en = c->lang && strcmp(c->lang, "en") == 0;
 	/* CSV: the line and column in the text; XLSX: the row and column */
 	int line = (int)(e->line ? e->line : e->row), col = (int)(e->line ? e->line_col : e->col);
+	if (e->code == SHEETS_E_NOMEM) {
+		cx_oom(c);
+		return;
+	}
 	for (size_t i = 0; i < sizeof cx_sheets_msgs / sizeof cx_sheets_msgs[0]; i++)
 		if (cx_sheets_msgs[i].code == e->code) {
 			cx_err_at(c, line, col, NULL, cx_sheets_msgs[i].msg);
@@ -53,10 +57,11 @@ void cx_sheets_err(cx *c, const sheets_error *e)
 					  : (en ? "invalid byte sequence" : "无效的字节序列");
 		cx_err_at(c, line, col, NULL, CXM_ICONV, e->detail ? e->detail : "", why);
 	} else {
-		char *t = cx_asprintf("%s%s%s%s%s", e->part ? e->part : "", e->part ? ": " : "",
-				      sheets_strerror(e->code, c->lang), e->detail ? (en ? ": " : "：") : "",
-				      e->detail ? e->detail : "");
-		cx_err_at(c, line, col, NULL, CXM_SHEETS, t);
+		char *t = cx_printf(c, "%s%s%s%s%s", e->part ? e->part : "", e->part ? ": " : "",
+				    sheets_strerror(e->code, c->lang), e->detail ? (en ? ": " : "：") : "",
+				    e->detail ? e->detail : "");
+		if (t)
+			cx_err_at(c, line, col, NULL, CXM_SHEETS, t);
 		free(t);
 	}
 }
@@ -74,13 +79,12 @@ char *cx_decode(cx *c, const char *data, size_t len, const char *encoding, size_
 
 /* ---- the bank being built ---- */
 
-void cx_imp_init(cx_imp *im)
+bool cx_imp_init(cx *c, cx_imp *im)
 {
 	memset(im, 0, sizeof *im);
-	im->questions = cJSON_CreateArray();
-	im->categories = cJSON_CreateArray();
-	if (!im->questions || !im->categories)
-		abort();
+	im->questions = cx_jnew(c, cJSON_CreateArray());
+	im->categories = cx_jnew(c, cJSON_CreateArray());
+	return !c->nomem;
 }
 
 void cx_imp_release(cx_imp *im)
@@ -91,29 +95,18 @@ void cx_imp_release(cx_imp *im)
 	memset(im, 0, sizeof *im);
 }
 
-void cx_imp_add(cx_imp *im, cJSON *q, int line)
+void cx_imp_add(cx *c, cx_imp *im, cJSON *q, int line)
 {
-	if (im->nlines == im->cap) {
-		im->cap = im->cap ? im->cap * 2 : 64;
-		im->lines = cx_xrealloc(im->lines, im->cap * sizeof *im->lines);
+	if (!q || !cx_grow(c, &im->lines, &im->cap, im->nlines + 1, sizeof *im->lines)) {
+		cJSON_Delete(q);
+		cx_oom(c);
+		return;
 	}
-	im->lines[im->nlines++] = line;
-	cJSON_AddItemToArray(im->questions, q);
+	if (cx_jpush(c, im->questions, q))
+		im->lines[im->nlines++] = line;
 }
 
-/* Is s a valid id (as cx_id accepts)? */
-static bool cx_is_id(const char *s)
-{
-	size_t n = strlen(s);
-	if (n < 1 || n > 64)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!(isalnum((unsigned char)s[i]) || s[i] == '-' || s[i] == '_' || s[i] == '.'))
-			return false;
-	return true;
-}
-
-const char *cx_imp_category(cx_imp *im, const char *name)
+const char *cx_imp_category(cx *c, cx_imp *im, const char *name)
 {
 	const cJSON *cat;
 	cJSON_ArrayForEach(cat, im->categories)
@@ -129,11 +122,14 @@ const char *cx_imp_category(cx_imp *im, const char *name)
 		snprintf(gen, sizeof gen, "c%d", cJSON_GetArraySize(im->categories) + 1);
 		id = gen;
 	}
-	cJSON *o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "id", id);
-	cJSON_AddStringToObject(o, "title", name);
-	cJSON_AddItemToArray(im->categories, o);
-	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "id"));
+	cJSON *o = cx_jnew(c, cJSON_CreateObject());
+	const cJSON *idj = cx_jstr(c, o, "id", id);
+	cx_jstr(c, o, "title", name);
+	if (c->nomem) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return cx_jpush(c, im->categories, o) ? idj->valuestring : NULL;
 }
 
 /* ---- dispatch ---- */
@@ -152,11 +148,13 @@ static const cx_importer cx_importers[] = {
 };
 
 /* The file name without directories and extensions, as an id. */
-static char *cx_default_id(const char *name)
+static char *cx_default_id(cx *c, const char *name)
 {
 	const char *base = strrchr(name, '/');
 	base = base ? base + 1 : name;
-	char *id = cx_strdup(base);
+	char *id = cx_dup(c, base);
+	if (!id)
+		return NULL;
 	char *dot = strchr(id, '.');
 	if (dot && dot != id)
 		*dot = '\0';
@@ -165,139 +163,128 @@ static char *cx_default_id(const char *name)
 			*p = '-';
 	if (!*id || strlen(id) > 64) {
 		free(id);
-		id = cx_strdup("bank");
+		id = cx_dup(c, "bank");
 	}
 	return id;
+}
+
+/* The bank around the imported questions and categories (taken from im). */
+static cJSON *cx_imp_bank(cx *c, cx_imp *im, const char *name, const contest_import_opts *opts)
+{
+	cJSON *root = cx_jnew(c, cJSON_CreateObject());
+	char *id = opts->id ? cx_dup(c, opts->id) : cx_default_id(c, name);
+	cx_jstr(c, root, "format", "skillarena-bank/1");
+	if (id) {
+		cx_jstr(c, root, "id", id);
+		cx_jstr(c, root, "title", opts->title ? opts->title : id);
+	}
+	free(id);
+	if (cJSON_GetArraySize(im->categories) > 0)
+		cx_jadd(c, root, "categories", im->categories);
+	else
+		cJSON_Delete(im->categories);
+	cx_jadd(c, root, "questions", im->questions);
+	im->categories = im->questions = NULL;
+	if (c->nomem) {
+		cJSON_Delete(root);
+		return NULL;
+	}
+	return root;
+}
+
+/* Runs the importer of fmt over the decoded text, then checks the result as a bank. */
+static int cx_import_text(cx *c, const cx_importer *imp, const char *text, size_t tlen, const char *name,
+			  const contest_import_opts *opts, contest_diag *warn, contest_bank **out)
+{
+	size_t before = cx_nerr(c);
+	cx_imp im;
+	if (!cx_imp_init(c, &im)) {
+		cx_imp_release(&im);
+		return CONTEST_E_NOMEM;
+	}
+	im.warn = warn;
+	im.default_category = opts->category;
+	imp->run(c, text, tlen, opts, &im);
+	if (cx_nerr(c) == before && cJSON_GetArraySize(im.questions) == 0)
+		cx_err(c, NULL, CXM_CSV_EMPTY);
+	cJSON *root = cx_nerr(c) == before ? cx_imp_bank(c, &im, name, opts) : NULL;
+	contest_bank *b = NULL;
+	if (root && cx_bank_check(c, root, im.lines) && cx_nerr(c) == before)
+		b = cx_alloc(c, sizeof *b);
+	size_t nwarn = im.nwarn;
+	cx_imp_release(&im);
+	int rc = cx_result(c, before);
+	if (rc != CONTEST_OK) {
+		free(b);
+		cJSON_Delete(root);
+		return rc;
+	}
+	b->root = root;
+	b->nquestions = (size_t)cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(root, "questions"));
+	b->nwarnings = nwarn;
+	*out = b;
+	return CONTEST_OK;
 }
 
 int contest_bank_import_mem(const char *name, const char *data, size_t len, contest_bank_format fmt,
 			    const contest_import_opts *opts, const score_engine *eng, const char *lang,
 			    contest_bank **out, contest_diag *diag, contest_diag *warn)
 {
-	cx c = {.file = name, .lang = lang, .diag = diag, .eng = eng};
 	contest_diag local = {0};
-	if (!diag)
-		c.diag = &local;
-	contest_import_opts none = {0};
+	cx c = {.file = name, .lang = lang, .diag = diag ? diag : &local, .eng = eng};
+	static const contest_import_opts none = {0};
 	if (!opts)
 		opts = &none;
 	*out = NULL;
 	size_t before = cx_nerr(&c);
-	if (fmt == CONTEST_BANK_JSON) {
-		if (memchr(data, '\0', len) || cx_utf8_invalid(data, len) >= 0) {
-			ptrdiff_t bad = cx_utf8_invalid(data, len);
-			int l = 1, col = 1;
-			cx_line_col(data, bad >= 0 ? (size_t)bad : 0, &l, &col);
-			cx_err_at(&c, l, col, NULL, CXM_NOT_UTF8);
-			contest_diag_free(&local);
-			return -1;
-		}
-		const char *text = data;
-		size_t tlen = len;
-		if (tlen >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
-			text += 3, tlen -= 3;
-		const char *end = NULL;
-		cJSON *root = cJSON_ParseWithLengthOpts(text, tlen, &end, false);
-		if (!root) {
-			int l, col;
-			cx_line_col(text, end && end >= text ? (size_t)(end - text) : 0, &l, &col);
-			cx_err_at(&c, l, col, NULL, CXM_JSON_SYNTAX);
-			contest_diag_free(&local);
-			return -1;
-		}
-		if (!cx_bank_check(&c, root, NULL) || cx_nerr(&c) != before) {
-			cJSON_Delete(root);
-			contest_diag_free(&local);
-			return -1;
-		}
-		contest_bank *b = cx_xmalloc(sizeof *b);
-		b->root = root;
-		b->nquestions =
-			(size_t)cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(root, "questions"));
-		b->nwarnings = 0;
-		*out = b;
-		contest_diag_free(&local);
-		return 0;
-	}
 	const cx_importer *imp = NULL;
 	for (size_t i = 0; i < sizeof cx_importers / sizeof cx_importers[0]; i++)
 		if (cx_importers[i].fmt == fmt)
 			imp = &cx_importers[i];
-	if (!imp) {
+	int rc;
+	if (fmt == CONTEST_BANK_JSON) {
+		rc = cx_bank_json(&c, data, len, out);
+	} else if (!imp) {
 		cx_err(&c, NULL, CXM_BANK_FORMAT, contest_bank_format_name(fmt));
-		contest_diag_free(&local);
-		return -1;
+		rc = cx_result(&c, before);
+	} else {
+		size_t tlen = len;
+		char *text = imp->decode ? cx_decode(&c, data, len, opts->encoding, &tlen) : NULL;
+		if (imp->decode && !text)
+			rc = cx_result(&c, before);
+		else
+			rc = cx_import_text(&c, imp, text ? text : data, tlen, name, opts, warn, out);
+		free(text);
 	}
-	size_t tlen = len;
-	char *text = imp->decode ? cx_decode(&c, data, len, opts->encoding, &tlen) : NULL;
-	if (imp->decode && !text) {
-		contest_diag_free(&local);
-		return -1;
-	}
-	cx_imp im;
-	cx_imp_init(&im);
-	im.warn = warn;
-	im.default_category = opts->category;
-	imp->run(&c, text ? text : data, tlen, opts, &im);
-	free(text);
-	if (cx_nerr(&c) != before) {
-		cx_imp_release(&im);
-		contest_diag_free(&local);
-		return -1;
-	}
-	if (cJSON_GetArraySize(im.questions) == 0) {
-		cx_err(&c, NULL, CXM_CSV_EMPTY);
-		cx_imp_release(&im);
-		contest_diag_free(&local);
-		return -1;
-	}
-	cJSON *root = cJSON_CreateObject();
-	char *id = opts->id ? cx_strdup(opts->id) : cx_default_id(name);
-	cJSON_AddStringToObject(root, "format", "skillarena-bank/1");
-	cJSON_AddStringToObject(root, "id", id);
-	cJSON_AddStringToObject(root, "title", opts->title ? opts->title : id);
-	free(id);
-	if (cJSON_GetArraySize(im.categories) > 0) {
-		cJSON_AddItemToObject(root, "categories", im.categories);
-		im.categories = NULL;
-	}
-	cJSON_AddItemToObject(root, "questions", im.questions);
-	im.questions = NULL;
-	bool ok = cx_bank_check(&c, root, im.lines) && cx_nerr(&c) == before;
-	size_t nwarn = im.nwarn;
-	cx_imp_release(&im);
-	if (!ok) {
-		cJSON_Delete(root);
-		contest_diag_free(&local);
-		return -1;
-	}
-	contest_bank *b = cx_xmalloc(sizeof *b);
-	b->root = root;
-	b->nquestions = (size_t)cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(root, "questions"));
-	b->nwarnings = nwarn;
-	*out = b;
 	contest_diag_free(&local);
-	return 0;
+	return rc;
+}
+
+int cx_bank_file(const char *path, const char *shown, contest_bank_format fmt,
+		 const contest_import_opts *opts, const score_engine *eng, const char *lang,
+		 contest_bank **out, contest_diag *diag, contest_diag *warn)
+{
+	cx c = {.file = shown, .lang = lang, .diag = diag, .eng = eng};
+	char *buf;
+	size_t len;
+	*out = NULL;
+	int rc = cx_read_file(path, CX_IMPORT_MAX, &buf, &len);
+	if (rc == -ENOMEM)
+		return CONTEST_E_NOMEM;
+	if (rc == -EFBIG)
+		cx_err(&c, NULL, CXM_TOO_BIG, (size_t)CX_IMPORT_MAX);
+	else if (rc < 0)
+		cx_err(&c, NULL, CXM_READ, cx_strerror(-rc, c.lang));
+	if (rc < 0)
+		return c.nomem ? CONTEST_E_NOMEM : CONTEST_E_INVALID;
+	rc = contest_bank_import_mem(shown, buf, len, fmt, opts, eng, lang, out, diag, warn);
+	free(buf);
+	return rc;
 }
 
 int contest_bank_import(const char *path, contest_bank_format fmt, const contest_import_opts *opts,
 			const score_engine *eng, const char *lang, contest_bank **out, contest_diag *diag,
 			contest_diag *warn)
 {
-	cx c = {.file = path, .lang = lang, .diag = diag, .eng = eng};
-	char *buf;
-	size_t len;
-	*out = NULL;
-	int rc = cx_read_file(path, CX_IMPORT_MAX, &buf, &len);
-	if (rc == -EFBIG) {
-		cx_err(&c, NULL, CXM_TOO_BIG, (size_t)CX_IMPORT_MAX);
-		return -1;
-	}
-	if (rc < 0) {
-		cx_err(&c, NULL, CXM_READ, cx_strerror(-rc, c.lang));
-		return -1;
-	}
-	rc = contest_bank_import_mem(path, buf, len, fmt, opts, eng, lang, out, diag, warn);
-	free(buf);
-	return rc;
+	return cx_bank_file(path, path, fmt, opts, eng, lang, out, diag, warn);
 }

@@ -24,12 +24,13 @@ typedef struct cx_imp {
 	size_t nwarn;
 } cx_imp;
 
-void cx_imp_init(cx_imp *im);
+/* false (c marked) when memory runs out; release im either way. */
+bool cx_imp_init(cx *c, cx_imp *im);
 void cx_imp_release(cx_imp *im);
-/* Appends q (taking it) that starts at line. */
-void cx_imp_add(cx_imp *im, cJSON *q, int line);
-/* The category id for a category name, adding the category on first use. */
-const char *cx_imp_category(cx_imp *im, const char *name);
+/* Appends q (taken; NULL marks c) that starts at line. */
+void cx_imp_add(cx *c, cx_imp *im, cJSON *q, int line);
+/* The category id for a category name, adding the category on first use; NULL when memory runs out. */
+const char *cx_imp_category(cx *c, cx_imp *im, const char *name);
 
 /* Decodes a file's bytes to UTF-8 with LF line ends (see import.c). */
 char *cx_decode(cx *c, const char *data, size_t len, const char *encoding, size_t *olen);
@@ -42,7 +43,8 @@ int cx_import_aiken(cx *c, const char *text, size_t len, const contest_import_op
 int cx_import_csv(cx *c, const char *data, size_t len, const contest_import_opts *o, cx_imp *im);
 int cx_import_xlsx(cx *c, const char *data, size_t len, const contest_import_opts *o, cx_imp *im);
 
+/* The exporters: a malloc'ed text, or NULL (problems, or c marked out of memory). */
 char *cx_export_gift(cx *c, const cJSON *bank);
-char *cx_export_json(const cJSON *bank);
+char *cx_export_json(cx *c, const cJSON *bank);
 
 #endif

@@ -111,24 +111,27 @@ static void aiken_finish(cx *c, cx_imp *im, aiken_q *q, int *seq, int eof_line)
 {
 	if (!q->line)
 		return;
-	if (!q->failed) {
-		if (!q->answered) {
-			cx_err_at(c, eof_line, 0, NULL, CXM_AIKEN_NO_ANSWER);
-		} else {
-			char id[32];
-			snprintf(id, sizeof id, "q%d", ++*seq);
-			cJSON *o = cJSON_CreateObject();
-			cJSON_AddStringToObject(o, "id", id);
-			cJSON_AddStringToObject(o, "type", "single_choice");
-			if (im->default_category)
-				cJSON_AddStringToObject(o, "category",
-							cx_imp_category(im, im->default_category));
-			cJSON_AddStringToObject(o, "text", q->text.s ? q->text.s : "");
-			cJSON_AddItemToObject(o, "options", q->options);
-			q->options = NULL;
-			cJSON_AddNumberToObject(o, "answer", q->answer);
-			cx_imp_add(im, o, q->line);
-		}
+	if (!q->failed && !q->answered)
+		cx_err_at(c, eof_line, 0, NULL, CXM_AIKEN_NO_ANSWER);
+	if (!q->failed && q->answered) {
+		char id[32];
+		snprintf(id, sizeof id, "q%d", ++*seq);
+		cJSON *o = cx_jnew(c, cJSON_CreateObject());
+		cx_jstr(c, o, "id", id);
+		cx_jstr(c, o, "type", "single_choice");
+		const char *cid = im->default_category ? cx_imp_category(c, im, im->default_category) : NULL;
+		if (cid)
+			cx_jstr(c, o, "category", cid);
+		cx_jstr(c, o, "text", q->text.s && !q->text.failed ? q->text.s : "");
+		cx_jadd(c, o, "options", q->options);
+		q->options = NULL;
+		cx_jnum(c, o, "answer", q->answer);
+		if (q->text.failed)
+			cx_oom(c);
+		if (c->nomem)
+			cJSON_Delete(o);
+		else
+			cx_imp_add(c, im, o, q->line);
 	}
 	aiken_reset(q);
 }
@@ -136,14 +139,16 @@ static void aiken_finish(cx *c, cx_imp *im, aiken_q *q, int *seq, int eof_line)
 int cx_import_aiken(cx *c, const char *text, size_t len, const contest_import_opts *o, cx_imp *im)
 {
 	(void)o;
-	char *copy = cx_xmalloc(len + 1);
+	char *copy = cx_alloc(c, len + 1);
+	if (!copy)
+		return -1;
 	memcpy(copy, text, len);
 	copy[len] = '\0';
 	aiken_q q = {0};
 	int seq = 0, lineno = 0;
 	bool after_answer = false;
 	char *save = copy;
-	while (save) {
+	while (save && !c->nomem) {
 		char *line = save;
 		char *nl = strchr(save, '\n');
 		if (nl) {
@@ -169,7 +174,7 @@ int cx_import_aiken(cx *c, const char *text, size_t len, const contest_import_op
 		}
 		if (!q.line) {
 			q.line = lineno;
-			q.options = cJSON_CreateArray();
+			q.options = cx_jnew(c, cJSON_CreateArray());
 		}
 		char *otext;
 		char letter = aiken_option(t, &otext);
@@ -209,7 +214,7 @@ int cx_import_aiken(cx *c, const char *text, size_t len, const contest_import_op
 				q.failed = true;
 				continue;
 			}
-			cJSON_AddItemToArray(q.options, cJSON_CreateString(otext));
+			cx_jpush(c, q.options, cJSON_CreateString(otext));
 			q.nopt++;
 			continue;
 		}

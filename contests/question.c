@@ -19,6 +19,7 @@
 
 #define CX_TEXT_MAX 2000  /* characters in a question text */
 #define CX_OPTION_MAX 500 /* characters in one option */
+#define CX_NAME_MAX 255   /* characters in a question name */
 
 /* Fields that hold a language map (or a list of them) in every type. */
 static const char *const cx_langmap_fields[] = {"text", "explanation", NULL};
@@ -55,6 +56,48 @@ static const char *cx_engine_path(char *out, const char *qpath, const cJSON *q, 
 	return out;
 }
 
+/* category, difficulty and tags: checked in a bank, refused elsewhere. */
+static void cx_question_bank_fields(cx *c, const cJSON *q, const char *path, bool bank)
+{
+	char p[CX_PATH_MAX];
+	const cJSON *cat = cJSON_GetObjectItemCaseSensitive(q, "category");
+	const cJSON *dif = cJSON_GetObjectItemCaseSensitive(q, "difficulty");
+	const cJSON *tags = cJSON_GetObjectItemCaseSensitive(q, "tags");
+	if (bank) {
+		if (cat)
+			cx_id(c, cat, cx_key(p, path, "category"));
+		if (dif) {
+			if (!cJSON_IsString(dif))
+				cx_err(c, cx_key(p, path, "difficulty"), CXM_WANT_STRING);
+			else if (!cx_difficulty(dif->valuestring))
+				cx_err(c, cx_key(p, path, "difficulty"), CXM_DIFFICULTY, dif->valuestring);
+		}
+		if (tags) {
+			if (!cJSON_IsArray(tags)) {
+				cx_err(c, cx_key(p, path, "tags"), CXM_WANT_ARRAY);
+			} else {
+				char tp[CX_PATH_MAX], ti[CX_PATH_MAX];
+				cx_key(tp, path, "tags");
+				int i = 0;
+				const cJSON *it;
+				cJSON_ArrayForEach(it, tags)
+				{
+					cx_string(c, it, cx_idx(ti, tp, i), 64, false);
+					i++;
+				}
+			}
+		}
+	} else {
+		/* categories and difficulty belong to bank questions */
+		if (cat)
+			cx_err(c, cx_key(p, path, "category"), CXM_UNKNOWN_FIELD, "category");
+		if (dif)
+			cx_err(c, cx_key(p, path, "difficulty"), CXM_UNKNOWN_FIELD, "difficulty");
+		if (tags)
+			cx_err(c, cx_key(p, path, "tags"), CXM_UNKNOWN_FIELD, "tags");
+	}
+}
+
 score_question *cx_question(cx *c, const cJSON *q, const char *path, const cx_qopts *o)
 {
 	char p[CX_PATH_MAX];
@@ -62,7 +105,6 @@ score_question *cx_question(cx *c, const cJSON *q, const char *path, const cx_qo
 		cx_err(c, path, CXM_NOT_OBJECT);
 		return NULL;
 	}
-	cx_dup_fields(c, q, path);
 	size_t before = cx_nerr(c);
 	const cJSON *id = cJSON_GetObjectItemCaseSensitive(q, "id");
 	if (!id)
@@ -100,6 +142,10 @@ score_question *cx_question(cx *c, const cJSON *q, const char *path, const cx_qo
 			i++;
 		}
 	}
+	/* a GIFT name that is no id: one line, as Moodle's question names */
+	const cJSON *name = cJSON_GetObjectItemCaseSensitive(q, "name");
+	if (name)
+		cx_langmap(c, name, cx_key(p, path, "name"), CX_NAME_MAX, false);
 	const cJSON *tl = cJSON_GetObjectItemCaseSensitive(q, "time_limit_s");
 	if (tl)
 		cx_int(c, tl, cx_key(p, path, "time_limit_s"), 1, 3600, NULL);
@@ -107,49 +153,16 @@ score_question *cx_question(cx *c, const cJSON *q, const char *path, const cx_qo
 	if (so)
 		cx_bool(c, so, cx_key(p, path, "shuffle_options"), NULL);
 
-	const cJSON *cat = cJSON_GetObjectItemCaseSensitive(q, "category");
-	const cJSON *dif = cJSON_GetObjectItemCaseSensitive(q, "difficulty");
-	const cJSON *tags = cJSON_GetObjectItemCaseSensitive(q, "tags");
-	if (o && o->bank) {
-		if (cat)
-			cx_id(c, cat, cx_key(p, path, "category"));
-		if (dif) {
-			if (!cJSON_IsString(dif))
-				cx_err(c, cx_key(p, path, "difficulty"), CXM_WANT_STRING);
-			else if (!cx_difficulty(dif->valuestring))
-				cx_err(c, cx_key(p, path, "difficulty"), CXM_DIFFICULTY, dif->valuestring);
-		}
-		if (tags) {
-			if (!cJSON_IsArray(tags)) {
-				cx_err(c, cx_key(p, path, "tags"), CXM_WANT_ARRAY);
-			} else {
-				char tp[CX_PATH_MAX], ti[CX_PATH_MAX];
-				cx_key(tp, path, "tags");
-				int i = 0;
-				const cJSON *it;
-				cJSON_ArrayForEach(it, tags)
-				{
-					cx_string(c, it, cx_idx(ti, tp, i), 64, false);
-					i++;
-				}
-			}
-		}
-	} else {
-		/* categories and difficulty belong to bank questions */
-		if (cat)
-			cx_err(c, cx_key(p, path, "category"), CXM_UNKNOWN_FIELD, "category");
-		if (dif)
-			cx_err(c, cx_key(p, path, "difficulty"), CXM_UNKNOWN_FIELD, "difficulty");
-		if (tags)
-			cx_err(c, cx_key(p, path, "tags"), CXM_UNKNOWN_FIELD, "tags");
-	}
+	cx_question_bank_fields(c, q, path, o && o->bank);
 
 	if (!type_ok || !c->eng)
 		return NULL;
 	score_question *sq = NULL;
 	char *err = NULL;
 	int rc = score_compile(c->eng, q, o ? o->rules : NULL, &sq, &err);
-	if (rc == SCORE_E_UNKNOWN_TYPE) {
+	if (rc == SCORE_E_NOMEM) {
+		cx_oom(c);
+	} else if (rc == SCORE_E_UNKNOWN_TYPE) {
 		char shown[80];
 		snprintf(shown, sizeof shown, "%.64s", type->valuestring);
 		cx_err(c, cx_key(p, path, "type"), CXM_UNKNOWN_TYPE, shown);
@@ -171,22 +184,42 @@ score_question *cx_question(cx *c, const cJSON *q, const char *path, const cx_qo
 	return sq;
 }
 
+typedef struct cx_id_at {
+	const char *id;
+	int at;
+} cx_id_at;
+
+static int cx_cmp_id_at(const void *a, const void *b)
+{
+	const cx_id_at *x = a, *y = b;
+	int d = strcmp(x->id, y->id);
+	return d ? d : (x->at > y->at) - (x->at < y->at);
+}
+
 void cx_question_ids(cx *c, const cJSON *arr, const char *path)
 {
-	int n = cJSON_GetArraySize(arr);
-	char p[CX_PATH_MAX], qp[CX_PATH_MAX], first[CX_PATH_MAX];
-	for (int i = 0; i < n; i++) {
-		const cJSON *id = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(arr, i), "id");
-		if (!cJSON_IsString(id))
-			continue;
-		for (int j = 0; j < i; j++) {
-			const cJSON *o = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(arr, j), "id");
-			if (cJSON_IsString(o) && strcmp(o->valuestring, id->valuestring) == 0) {
-				cx_idx(first, path, j);
-				cx_err(c, cx_key(p, cx_idx(qp, path, i), "id"), CXM_DUP_ID, id->valuestring,
-				       first);
-				break;
-			}
-		}
+	/* sorted by (id, position): every repeat follows its first, in n log n (banks hold 20,000) */
+	cx_id_at *v = cx_alloc(c, sizeof *v * (size_t)(cJSON_GetArraySize(arr) + 1));
+	if (!v)
+		return;
+	int n = 0, i = 0;
+	const cJSON *q;
+	cJSON_ArrayForEach(q, arr)
+	{
+		const cJSON *id = cJSON_GetObjectItemCaseSensitive(q, "id");
+		if (cJSON_IsString(id))
+			v[n++] = (cx_id_at){id->valuestring, i};
+		i++;
 	}
+	qsort(v, (size_t)n, sizeof *v, cx_cmp_id_at);
+	for (int k = 1, first = 0; k < n; k++) {
+		if (strcmp(v[k].id, v[first].id) != 0) {
+			first = k;
+			continue;
+		}
+		char p[CX_PATH_MAX], qp[CX_PATH_MAX], fp[CX_PATH_MAX];
+		cx_err(c, cx_key(p, cx_idx(qp, path, v[k].at), "id"), CXM_DUP_ID, v[k].id,
+		       cx_idx(fp, path, v[first].at));
+	}
+	free(v);
 }

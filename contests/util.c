@@ -7,6 +7,7 @@
  * Each checker reports its own problem through cx_err() and returns false, so
  * a caller checks a whole object and learns every problem in one pass.
  */
+#include <assert.h>
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
@@ -61,7 +62,11 @@ int cx_read_file(const char *path, size_t max, char **buf, size_t *len)
 		return -e;
 	}
 	size_t cap = 4096, n = 0;
-	char *b = cx_xmalloc(cap);
+	char *b = cx_malloc(cap);
+	if (!b) {
+		fclose(fp);
+		return -ENOMEM;
+	}
 	for (;;) {
 		if (n + 1 >= cap) {
 			if (cap > max) {
@@ -69,8 +74,14 @@ int cx_read_file(const char *path, size_t max, char **buf, size_t *len)
 				fclose(fp);
 				return -EFBIG;
 			}
+			char *nb = cx_realloc(b, cap * 2);
+			if (!nb) {
+				free(b);
+				fclose(fp);
+				return -ENOMEM;
+			}
+			b = nb;
 			cap *= 2;
-			b = cx_xrealloc(b, cap);
 		}
 		size_t got = fread(b + n, 1, cap - n - 1, fp);
 		n += got;
@@ -177,6 +188,10 @@ cJSON *cx_parse_json_file(cx *c, const char *path)
 		cx_err(c, NULL, CXM_TOO_BIG, (size_t)CX_FILE_MAX);
 		return NULL;
 	}
+	if (rc == -ENOMEM) {
+		cx_oom(c);
+		return NULL;
+	}
 	if (rc < 0) {
 		cx_err(c, NULL, CXM_READ, cx_strerror(-rc, c->lang));
 		return NULL;
@@ -220,6 +235,12 @@ cJSON *cx_parse_json_mem(cx *c, const char *buf, size_t len)
 		int l, col;
 		cx_line_col(text, (size_t)(p - text), &l, &col);
 		cx_err_at(c, l, col, NULL, CXM_JSON_TRAILING);
+		cJSON_Delete(root);
+		return NULL;
+	}
+	size_t before = cx_nerr(c);
+	cx_dup_keys(c, root, "$");
+	if (cx_nerr(c) != before) {
 		cJSON_Delete(root);
 		return NULL;
 	}
@@ -274,7 +295,6 @@ bool cx_langmap(cx *c, const cJSON *v, const char *path, int maxlen, bool allow_
 	}
 	size_t before = cx_nerr(c);
 	char p[CX_PATH_MAX];
-	cx_dup_fields(c, v, path);
 	const cJSON *it;
 	cJSON_ArrayForEach(it, v)
 	{
@@ -339,42 +359,81 @@ bool cx_bool(cx *c, const cJSON *v, const char *path, bool *out)
 	return true;
 }
 
+bool cx_is_id(const char *s)
+{
+	size_t n = strlen(s);
+	for (size_t i = 0; i < n; i++)
+		if (!(isalnum((unsigned char)s[i]) || s[i] == '-' || s[i] == '_' || s[i] == '.'))
+			return false;
+	return n >= 1 && n <= 64;
+}
+
 bool cx_id(cx *c, const cJSON *v, const char *path)
 {
 	if (!cJSON_IsString(v)) {
 		cx_err(c, path, CXM_WANT_STRING);
 		return false;
 	}
-	const char *s = v->valuestring;
-	size_t n = strlen(s);
-	bool ok = n >= 1 && n <= 64;
-	for (size_t i = 0; ok && i < n; i++)
-		if (!(isalnum((unsigned char)s[i]) || s[i] == '-' || s[i] == '_' || s[i] == '.'))
-			ok = false;
-	if (!ok) {
-		/* quote at most 64 bytes of a bad id */
-		char shown[80];
-		snprintf(shown, sizeof shown, "%.64s", s);
-		cx_err(c, path, CXM_ID, shown);
-	}
-	return ok;
+	if (cx_is_id(v->valuestring))
+		return true;
+	/* quote at most 64 bytes of a bad id */
+	char shown[80];
+	snprintf(shown, sizeof shown, "%.64s", v->valuestring);
+	cx_err(c, path, CXM_ID, shown);
+	return false;
 }
 
-void cx_dup_fields(cx *c, const cJSON *obj, const char *path)
+static int cx_cmp_key(const void *a, const void *b)
+{
+	return strcmp((*(const cJSON *const *)a)->string, (*(const cJSON *const *)b)->string);
+}
+
+/* Reports the repeated keys of one object: pairwise when small, sorted when large. */
+static void cx_dup_keys_of(cx *c, const cJSON *obj, const char *path)
 {
 	char p[CX_PATH_MAX];
-	for (const cJSON *a = obj ? obj->child : NULL; a; a = a->next)
-		for (const cJSON *b = obj->child; b != a; b = b->next)
-			if (a->string && b->string && strcmp(a->string, b->string) == 0) {
-				cx_err(c, cx_key(p, path, a->string), CXM_DUP_FIELD, a->string);
-				break;
-			}
+	int n = cJSON_GetArraySize(obj);
+	if (n <= 16) {
+		for (const cJSON *a = obj->child; a; a = a->next)
+			for (const cJSON *b = obj->child; b != a; b = b->next)
+				if (strcmp(a->string, b->string) == 0) {
+					cx_err(c, cx_key(p, path, a->string), CXM_DUP_FIELD, a->string);
+					break;
+				}
+		return;
+	}
+	const cJSON **v = cx_malloc(sizeof *v * (size_t)n);
+	if (!v) {
+		cx_oom(c);
+		return;
+	}
+	int k = 0;
+	for (const cJSON *a = obj->child; a && k < n; a = a->next)
+		v[k++] = a;
+	qsort(v, (size_t)k, sizeof *v, cx_cmp_key);
+	for (int i = 1; i < k; i++)
+		if (strcmp(v[i]->string, v[i - 1]->string) == 0)
+			cx_err(c, cx_key(p, path, v[i]->string), CXM_DUP_FIELD, v[i]->string);
+	free(v);
+}
+
+void cx_dup_keys(cx *c, const cJSON *v, const char *path)
+{
+	char p[CX_PATH_MAX];
+	if (cJSON_IsObject(v))
+		cx_dup_keys_of(c, v, path);
+	int i = 0;
+	for (const cJSON *it = (cJSON_IsObject(v) || cJSON_IsArray(v)) ? v->child : NULL; it;
+	     it = it->next, i++) {
+		if (!cJSON_IsObject(it) && !cJSON_IsArray(it))
+			continue;
+		cx_dup_keys(c, it, cJSON_IsObject(v) ? cx_key(p, path, it->string) : cx_idx(p, path, i));
+	}
 }
 
 void cx_fields(cx *c, const cJSON *obj, const char *path, const char *const *known)
 {
 	char p[CX_PATH_MAX];
-	cx_dup_fields(c, obj, path);
 	for (const cJSON *it = obj ? obj->child : NULL; it; it = it->next) {
 		bool ok = false;
 		for (int i = 0; known[i]; i++)
@@ -385,6 +444,56 @@ void cx_fields(cx *c, const cJSON *obj, const char *path, const char *const *kno
 			ok = true;
 		if (!ok)
 			cx_err(c, cx_key(p, path, it->string), CXM_UNKNOWN_FIELD, it->string);
+	}
+}
+
+/* Checks v against its row's kind; false (reported) when it does not fit. */
+static bool cx_field_kind(cx *c, const cx_field *f, const cJSON *v, const char *path, cx_value *val)
+{
+	switch (f->kind) {
+	case CXK_ANY:
+		return true;
+	case CXK_LANGMAP:
+		return cx_langmap(c, v, path, (int)f->max, f->newlines);
+	case CXK_STRING:
+		return cx_string(c, v, path, (int)f->max, f->newlines);
+	case CXK_INT:
+		return cx_int(c, v, path, (long long)f->min, (long long)f->max, &val->i);
+	case CXK_NUMBER:
+		return cx_number(c, v, path, f->min, f->max, &val->d);
+	case CXK_DATETIME:
+		return cx_datetime(c, v, path, &val->t);
+	case CXK_BOOL:
+		return cx_bool(c, v, path, &val->b);
+	case CXK_OBJECT:
+		if (cJSON_IsObject(v))
+			return true;
+		cx_err(c, path, CXM_NOT_OBJECT);
+		return false;
+	}
+	return false;
+}
+
+void cx_check_fields(cx *c, const cJSON *obj, const char *path, const cx_field *rows, size_t n, void *ctx)
+{
+	const char *known[CX_FIELDS_MAX + 1];
+	assert(n <= CX_FIELDS_MAX);
+	for (size_t i = 0; i < n; i++)
+		known[i] = rows[i].name;
+	known[n] = NULL;
+	cx_fields(c, obj, path, known);
+	for (size_t i = 0; i < n; i++) {
+		const cx_field *f = &rows[i];
+		char p[CX_PATH_MAX];
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, f->name);
+		cx_value val = {.given = v != NULL};
+		cx_key(p, path, f->name);
+		if (!v && f->required)
+			cx_err(c, path, CXM_MISSING, f->name);
+		if (v && !cx_field_kind(c, f, v, p, &val))
+			v = NULL;
+		if (f->set)
+			f->set(c, v, &val, p, ctx);
 	}
 }
 

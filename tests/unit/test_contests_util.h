@@ -94,6 +94,16 @@ static inline char *tc_read(const char *path, size_t *len)
 	return buf;
 }
 
+/* contest_bank_export() in English: the text, or NULL with the problems in d (never out of memory here). */
+static inline char *tc_export(const contest_bank *b, contest_bank_format fmt, contest_diag *d)
+{
+	char *out = NULL;
+	int rc = contest_bank_export(b, fmt, "en", &out, d);
+	assert_int_not_equal(rc, CONTEST_E_NOMEM);
+	assert_true(rc == CONTEST_OK ? out != NULL : out == NULL);
+	return out;
+}
+
 /* The question with this id in a bank or question array. */
 static inline const cJSON *tc_question(const cJSON *bank, const char *id)
 {

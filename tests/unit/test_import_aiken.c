@@ -57,7 +57,7 @@ static void test_export_to_gift(void **state)
 	assert_int_equal(contest_bank_import(TD "aiken/bank.aiken.txt", CONTEST_BANK_AIKEN, NULL, *state,
 					     "en", &b, &d, NULL),
 			 0);
-	char *g = contest_bank_export(b, CONTEST_BANK_GIFT, "en", &d);
+	char *g = tc_export(b, CONTEST_BANK_GIFT, &d);
 	assert_non_null(g);
 	assert_non_null(strstr(g, "::q2:: Which safety colour means prohibition? {\n\t=Red\n\t~Yellow\n"));
 	free(g);

@@ -90,7 +90,7 @@ static void test_escaping(void **state)
 	assert_string_equal(tc_field_str(q, "text"), "URL http://example.org 中的冒号不需要转义吗？");
 	tc_json_eq(cJSON_GetObjectItem(q, "options"), "[\"需要 : 转义\",\"不需要\"]");
 	/* and back out: every special character escaped again */
-	char *g = contest_bank_export(b, CONTEST_BANK_GIFT, "en", &d);
+	char *g = tc_export(b, CONTEST_BANK_GIFT, &d);
 	assert_non_null(g);
 	assert_non_null(
 		strstr(g, "::esc-01:: 特殊字符 \\~ \\= \\# \\{ \\} \\: 和 \\\\ 要转义\\n这是第二行 {"));
@@ -136,12 +136,12 @@ static void test_roundtrip_text(void **state)
 {
 	contest_diag d = {0}, w = {0};
 	contest_bank *b = gift_import(*state, TD "gift/roundtrip.gift", &d, &w);
-	char *json = contest_bank_export(b, CONTEST_BANK_JSON, "en", &d);
+	char *json = tc_export(b, CONTEST_BANK_JSON, &d);
 	contest_bank *b2 = NULL;
 	assert_int_equal(contest_bank_import_mem("roundtrip.json", json, strlen(json), CONTEST_BANK_JSON,
 						 NULL, *state, "en", &b2, &d, NULL),
 			 0);
-	char *gift = contest_bank_export(b2, CONTEST_BANK_GIFT, "en", &d);
+	char *gift = tc_export(b2, CONTEST_BANK_GIFT, &d);
 	assert_non_null(gift);
 	char *want = tc_read(TD "gift/roundtrip.gift", NULL);
 	assert_string_equal(gift, want);
@@ -159,7 +159,7 @@ static void test_roundtrip_json(void **state)
 {
 	contest_diag d = {0}, w = {0};
 	contest_bank *b = gift_import(*state, TD "gift/moodle.gift", &d, &w);
-	char *gift = contest_bank_export(b, CONTEST_BANK_GIFT, "en", &d);
+	char *gift = tc_export(b, CONTEST_BANK_GIFT, &d);
 	assert_non_null(gift);
 	contest_import_opts o = {.id = "moodle", .title = "moodle"};
 	contest_bank *b2 = NULL;
