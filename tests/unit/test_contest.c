@@ -254,6 +254,114 @@ static void test_ratio(void **state)
 	contest_free(c);
 }
 
+/* Reorders the keys of every object: as PostgreSQL's jsonb keeps them (shorter first, then by bytes), or reversed. */
+static bool keys_reversed;
+static int jsonb_cmp(const void *a, const void *b)
+{
+	const char *x = (*(cJSON *const *)a)->string, *y = (*(cJSON *const *)b)->string;
+	size_t lx = strlen(x), ly = strlen(y);
+	int d = lx != ly ? (lx > ly) - (lx < ly) : strcmp(x, y);
+	return keys_reversed ? -d : d;
+}
+
+static void jsonb_order(cJSON *v)
+{
+	for (cJSON *it = v->child; it; it = it->next)
+		jsonb_order(it);
+	if (!cJSON_IsObject(v))
+		return;
+	cJSON *kids[64];
+	int n = 0;
+	while (v->child) {
+		assert_true(n < 64);
+		kids[n++] = cJSON_DetachItemViaPointer(v, v->child);
+	}
+	qsort(kids, (size_t)n, sizeof kids[0], jsonb_cmp);
+	for (int i = 0; i < n; i++)
+		cJSON_AddItemToArray(v, kids[i]); /* an object is an array of named items */
+}
+
+/* The contest file with every object's keys reordered, loaded under the file's own name. */
+static contest_def *load_reordered(score_engine *eng, const char *path, bool reversed)
+{
+	char *file = tc_read(path, NULL);
+	cJSON *root = cJSON_Parse(file);
+	free(file);
+	keys_reversed = reversed;
+	jsonb_order(root);
+	char *text = cJSON_PrintUnformatted(root);
+	contest_diag d = {0};
+	contest_def *c = NULL;
+	if (contest_load_mem(path, text, strlen(text), eng, "en", &c, &d) != 0)
+		fail_msg("reordered %s does not load:\n%s", path, tc_diag_text(&d));
+	free(text);
+	cJSON_Delete(root);
+	return c;
+}
+
+/* Same questions in the same order, each with the same options and answer. */
+static void assert_same_questions(const contest_question *a, size_t na, const contest_question *b, size_t nb)
+{
+	assert_int_equal(na, nb);
+	for (size_t i = 0; i < na; i++) {
+		assert_string_equal(a[i].id, b[i].id);
+		static const char *const keys[] = {"options", "answer", "option_feedback"};
+		for (int k = 0; k < 3; k++) {
+			const cJSON *x = cJSON_GetObjectItem(a[i].def, keys[k]);
+			const cJSON *y = cJSON_GetObjectItem(b[i].def, keys[k]);
+			assert_true(x ? cJSON_Compare(x, y, true) : !y);
+		}
+	}
+}
+
+/*
+ * Issue 9 item 4: a process that loads PostgreSQL's jsonb copy of an uploaded
+ * contest (keys reordered) draws the same papers as the one that got the file.
+ */
+static void test_draw_ignores_key_order(void **state)
+{
+	const char *path = TD "contest/jsonb.json";
+	contest_def *c = load_ok(*state, path);
+	/* 1:1:1 of 7: the tie of remainders goes to the first type by name, whatever the key order */
+	assert_int_equal(count_where(c->questions, 7, NULL, NULL, "multiple_choice"), 3);
+	assert_int_equal(count_where(c->questions, 7, NULL, NULL, "single_choice"), 2);
+	assert_int_equal(count_where(c->questions, 7, NULL, NULL, "true_false"), 2);
+	for (int r = 0; r < 2; r++) {
+		contest_def *o = load_reordered(*state, path, r == 1);
+		assert_same_questions(c->questions, c->nquestions, o->questions, o->nquestions);
+		for (int p = 0; p < 8; p++) {
+			char key[16];
+			snprintf(key, sizeof key, "p%d", p);
+			contest_paper *x = NULL, *y = NULL;
+			char *err = NULL;
+			assert_int_equal(contest_paper_draw(c, *state, key, &x, &err), 0);
+			assert_int_equal(contest_paper_draw(o, *state, key, &y, &err), 0);
+			assert_int_equal(x->seed, y->seed);
+			assert_same_questions(x->questions, x->nquestions, y->questions, y->nquestions);
+			contest_paper_free(x);
+			contest_paper_free(y);
+		}
+		contest_free(o);
+	}
+	contest_free(c);
+}
+
+/* A key given twice is refused anywhere: cJSON reads the first, jsonb keeps the last. */
+static void test_repeated_key(void **state)
+{
+	const char *text = "{\"code\": \"DUP2026\", \"title\": \"t\", \"mode\": \"live\", \"questions\": ["
+			   "{\"id\": \"a\", \"type\": \"numeric\", \"text\": \"x\","
+			   " \"answer\": {\"value\": 1, \"tolerance\": 0, \"value\": 2}}]}";
+	contest_diag d = {0};
+	contest_def *c = NULL;
+	assert_int_equal(contest_load_mem("dup.json", text, strlen(text), *state, "en", &c, &d),
+			 CONTEST_E_INVALID);
+	assert_null(c);
+	tc_has_line(&d, "dup.json: $.questions[0].answer.value: field 'value' appears twice");
+	assert_int_equal(d.count, 1);
+	contest_diag_free(&d);
+}
+
 static void test_stages_rounds(void **state)
 {
 	contest_def *c = load_ok(*state, TD "contest/stages.json");
@@ -390,6 +498,8 @@ int main(void)
 		cmocka_unit_test(test_draw_reproducible),
 		cmocka_unit_test(test_option_shuffle),
 		cmocka_unit_test(test_ratio),
+		cmocka_unit_test(test_draw_ignores_key_order),
+		cmocka_unit_test(test_repeated_key),
 		cmocka_unit_test(test_stages_rounds),
 		cmocka_unit_test(test_awards_by_score),
 		cmocka_unit_test(test_sample_exam_many),
