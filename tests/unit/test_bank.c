@@ -1,7 +1,11 @@
 /*
  * test_bank.c - the native bank format: a good bank loads, a bad one
- * reports every problem with its JSON path; the message table is complete.
+ * reports every problem with its JSON path; an uploaded contest's banks stay
+ * in the bank directory; the message table is complete.
  */
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "contests_int.h"
 #include "test_contests_util.h"
 
@@ -42,6 +46,111 @@ static void test_bad(void **state)
 #undef F
 	assert_int_equal(d.count, 11);
 	contest_diag_free(&d);
+}
+
+static void copy_file(const char *from, const char *to)
+{
+	size_t len;
+	char *buf = tc_read(from, &len);
+	FILE *fp = fopen(to, "wb");
+	assert_non_null(fp);
+	assert_int_equal(fwrite(buf, 1, len, fp), len);
+	fclose(fp);
+	free(buf);
+}
+
+/*
+ * Issue 9 item 15: an uploaded contest's banks come from the bank directory
+ * only. ../, absolute paths and symbolic links pointing out are refused with
+ * one message, the same whether the file outside exists or not.
+ */
+static void test_bank_root(void **state)
+{
+	char dir[] = "build/test_bank_root.XXXXXX", root[64], p[160];
+	assert_non_null(mkdtemp(dir));
+	snprintf(root, sizeof root, "%s/banks", dir);
+	assert_int_equal(mkdir(root, 0755), 0);
+	snprintf(p, sizeof p, "%s/sub", root);
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(p, sizeof p, "%s/safety.json", root);
+	copy_file(TD "bank/draw.json", p);
+	snprintf(p, sizeof p, "%s/bad.json", root);
+	copy_file(TD "bank/bad.json", p);
+	snprintf(p, sizeof p, "%s/outside.json", dir);
+	copy_file(TD "bank/draw.json", p);
+	char *outside = realpath(p, NULL);
+	static const char *const links[][2] = {{"../outside.json", "out-link.json"},
+					       {"../ghost.json", "ghost-link.json"},
+					       {"..", "dirlink"}};
+	for (int i = 0; i < 3; i++) {
+		snprintf(p, sizeof p, "%s/%s", root, links[i][1]);
+		assert_int_equal(symlink(links[i][0], p), 0);
+	}
+	char *text = NULL;
+	assert_true(
+		asprintf(
+			&text,
+			"{\"code\": \"ROOT2026\", \"title\": \"t\", \"mode\": \"live\","
+			" \"questions\": [{\"id\": \"a\", \"type\": \"true_false\", \"text\": \"x\", \"answer\": true}],"
+			" \"banks\": {\"ok\": \"safety.json\", \"inner\": \"sub/../safety.json\","
+			" \"up\": \"../outside.json\", \"upghost\": \"../ghost.json\", \"abs\": \"%s\","
+			" \"absghost\": \"/nonexistent/x.json\", \"link\": \"out-link.json\","
+			" \"linkghost\": \"ghost-link.json\", \"dirlink\": \"dirlink/outside.json\","
+			" \"missing\": \"missing.json\", \"bad\": \"bad.json\"}}",
+			outside) > 0);
+	contest_load_opts o = {.lang = "en", .bank_root = root};
+	contest_diag d = {0};
+	contest_def *c = NULL;
+	assert_int_equal(contest_load_v2("upload.json", text, strlen(text), *state, &o, &c, &d),
+			 CONTEST_E_INVALID);
+	static const char *const refused[][2] = {
+		{"up", "../outside.json"},           {"upghost", "../ghost.json"},
+		{"absghost", "/nonexistent/x.json"}, {"link", "out-link.json"},
+		{"linkghost", "ghost-link.json"},    {"dirlink", "dirlink/outside.json"},
+		{"missing", "missing.json"},
+	};
+	for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+		char line[256];
+		snprintf(line, sizeof line,
+			 "upload.json: $.banks.%s: bank '%s' is not a file in the bank directory",
+			 refused[i][0], refused[i][1]);
+		tc_has_line(&d, line);
+	}
+	char line[512];
+	snprintf(line, sizeof line, "upload.json: $.banks.abs: bank '%s' is not a file in the bank directory",
+		 outside);
+	tc_has_line(&d, line);
+	/* a bank inside the root is named as the contest names it, never by the root's own path */
+	tc_has_line(
+		&d,
+		"bad.json: $.format: invalid bank format 'skillarena-bank/2' (expected skillarena-bank/1)");
+	tc_has_line(&d, "upload.json: $.banks.bad: question bank 'bad.json' has errors (see above)");
+	assert_int_equal(d.count, 8 + 11 + 1);
+	contest_diag_free(&d);
+	/* the good ones load, relative to the root and not to the contest's name */
+	free(text);
+	assert_true(asprintf(&text,
+			     "{\"code\": \"ROOT2026\", \"title\": \"t\", \"mode\": \"live\","
+			     " \"banks\": {\"ok\": \"safety.json\", \"inner\": \"sub/../safety.json\"},"
+			     " \"paper\": {\"rules\": [{\"bank\": \"inner\", \"count\": 3}]}}") > 0);
+	assert_int_equal(contest_load_v2("elsewhere/upload.json", text, strlen(text), *state, &o, &c, &d),
+			 CONTEST_OK);
+	assert_int_equal(c->nquestions, 3);
+	assert_string_equal(c->banks->v[1].alias, "ok");
+	contest_free(c);
+	/* without a root (files the operator installs) paths are relative to the contest file */
+	free(text);
+	assert_true(asprintf(&text, "{\"code\": \"ROOT2026\", \"title\": \"t\", \"mode\": \"live\","
+				    " \"banks\": {\"up\": \"../outside.json\"},"
+				    " \"paper\": {\"rules\": [{\"count\": 2}]}}") > 0);
+	snprintf(p, sizeof p, "%s/upload.json", root);
+	assert_int_equal(contest_load_mem(p, text, strlen(text), *state, "en", &c, &d), CONTEST_OK);
+	contest_free(c);
+	free(text);
+	free(outside);
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
 }
 
 static void test_formats(void **state)
@@ -85,9 +194,8 @@ static void test_message_table(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_good),
-		cmocka_unit_test(test_bad),
-		cmocka_unit_test(test_formats),
+		cmocka_unit_test(test_good),          cmocka_unit_test(test_bad),
+		cmocka_unit_test(test_bank_root),     cmocka_unit_test(test_formats),
 		cmocka_unit_test(test_message_table),
 	};
 	return cmocka_run_group_tests(tests, tc_setup, tc_teardown);
