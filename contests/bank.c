@@ -317,8 +317,8 @@ static void cx_bank_open(cx *c, struct contest_banks *bs, const cJSON *it, const
 {
 	char p[CX_PATH_MAX];
 	cx_key(p, "$.banks", it->string);
-	cJSON alias = {.type = cJSON_String, .valuestring = it->string};
-	if (!cx_id(c, &alias, p) || !cx_string(c, it, p, 1000, false))
+	cJSON key = {.type = cJSON_String, .valuestring = it->string};
+	if (!cx_id(c, &key, p) || !cx_string(c, it, p, 1000, false))
 		return;
 	const char *rel = it->valuestring;
 	if (!root && rel[0] == '/') {
@@ -341,8 +341,14 @@ static void cx_bank_open(cx *c, struct contest_banks *bs, const cJSON *it, const
 		free(path);
 		return;
 	}
+	char *alias = cx_dup(c, it->string);
+	if (!alias) {
+		free(path);
+		contest_bank_free(b);
+		return;
+	}
 	cx_bank *cb = &bs->v[bs->n++];
-	cb->alias = cx_dup(c, it->string);
+	cb->alias = alias;
 	cb->path = path;
 	cb->b = b;
 	cx_bank_index(c, cb);

@@ -183,6 +183,13 @@ size_t cx_utf8_len_n(const char *s, size_t n);
  * root or NULL.
  */
 cJSON *cx_parse_json_file(cx *c, const char *path);
+/*
+ * cJSON_ParseWithLengthOpts() (end: where it stopped) that tells no memory
+ * from bad syntax: cJSON returns NULL for both, so a failed parse is tried
+ * once more; a second failure elsewhere marks c out of memory, a success is
+ * kept. (A failure at the same place twice reads as bad syntax.)
+ */
+cJSON *cx_json_parse(cx *c, const char *s, size_t n, const char **end);
 cJSON *cx_parse_json_mem(cx *c, const char *buf, size_t len);
 
 /* Field checkers: each reports its own problem and returns false on it. */
@@ -260,10 +267,11 @@ char *cx_printf(cx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)
  * returns it once in place, or deletes it, marks c and returns NULL:
  * a builder calls them in a row and checks c->nomem once at the end.
  */
-cJSON *cx_jnew(cx *c, cJSON *item);                                /* checks a creation */
-cJSON *cx_jadd(cx *c, cJSON *obj, const char *key, cJSON *item);   /* adds obj[key] */
-cJSON *cx_jset(cx *c, cJSON *obj, const char *key, cJSON *item);   /* replaces or adds obj[key] */
-cJSON *cx_jpush(cx *c, cJSON *arr, cJSON *item);                   /* appends to arr */
+cJSON *cx_jnew(cx *c, cJSON *item);                              /* checks a creation */
+cJSON *cx_jadd(cx *c, cJSON *obj, const char *key, cJSON *item); /* adds obj[key] */
+cJSON *cx_jset(cx *c, cJSON *obj, const char *key,
+	       cJSON *item);                     /* replaces or adds obj[key] (key may be item's own) */
+cJSON *cx_jpush(cx *c, cJSON *arr, cJSON *item); /* appends to arr */
 cJSON *cx_jstr(cx *c, cJSON *obj, const char *key, const char *s); /* obj[key] = s */
 cJSON *cx_jnum(cx *c, cJSON *obj, const char *key, double d);      /* obj[key] = d */
 

@@ -329,14 +329,22 @@ cJSON *cx_jadd(cx *c, cJSON *obj, const char *key, cJSON *item)
 
 cJSON *cx_jset(cx *c, cJSON *obj, const char *key, cJSON *item)
 {
-	if (!cJSON_GetObjectItemCaseSensitive(obj, key))
+	cJSON *old = cJSON_GetObjectItemCaseSensitive(obj, key);
+	if (!old)
 		return cx_jadd(c, obj, key, item);
-	/* cJSON frees the replacement's own key before copying key: never pass it item->string */
-	if (!item || !cJSON_ReplaceItemInObjectCaseSensitive(obj, key, item)) {
+	/* not cJSON_ReplaceItemInObject(): when copying the key fails it replaces with a nameless item */
+	char *k = item ? cJSON_malloc(strlen(key) + 1) : NULL;
+	if (!k) {
 		cJSON_Delete(item);
 		cx_oom(c);
 		return NULL;
 	}
+	memcpy(k, key, strlen(key) + 1); /* before freeing item's key, which key may be */
+	if (!(item->type & cJSON_StringIsConst))
+		cJSON_free(item->string);
+	item->string = k;
+	item->type &= ~cJSON_StringIsConst;
+	cJSON_ReplaceItemViaPointer(obj, old, item);
 	return item;
 }
 

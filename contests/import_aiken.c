@@ -122,12 +122,10 @@ static void aiken_finish(cx *c, cx_imp *im, aiken_q *q, int *seq, int eof_line)
 		const char *cid = im->default_category ? cx_imp_category(c, im, im->default_category) : NULL;
 		if (cid)
 			cx_jstr(c, o, "category", cid);
-		cx_jstr(c, o, "text", q->text.s && !q->text.failed ? q->text.s : "");
+		cx_jstr(c, o, "text", q->text.s ? q->text.s : "");
 		cx_jadd(c, o, "options", q->options);
 		q->options = NULL;
 		cx_jnum(c, o, "answer", q->answer);
-		if (q->text.failed)
-			cx_oom(c);
 		if (c->nomem)
 			cJSON_Delete(o);
 		else
@@ -228,6 +226,8 @@ int cx_import_aiken(cx *c, const char *text, size_t len, const contest_import_op
 		if (q.text.len)
 			cx_buf_putc(&q.text, '\n');
 		cx_buf_puts(&q.text, t);
+		if (q.text.failed)
+			cx_oom(c);
 	}
 	aiken_finish(c, im, &q, &seq, lineno);
 	free(copy);

@@ -188,8 +188,9 @@ static void gift_meta(gift *g, size_t a, size_t eol)
 	size_t j = a + 14;
 	cJSON_Delete(g->meta);
 	g->meta = NULL;
-	cJSON *m = cJSON_ParseWithLengthOpts(g->t + j, eol - j, NULL, false);
-	const char *why = gift_meta_problem(g, m);
+	const char *end;
+	cJSON *m = cx_json_parse(g->c, g->t + j, eol - j, &end);
+	const char *why = g->c->nomem ? NULL : gift_meta_problem(g, m);
 	if (why) {
 		gift_err(g, a, CXM_GIFT_META, why);
 		cJSON_Delete(m);
@@ -255,13 +256,7 @@ static void gift_apply_meta(gift *g, cJSON *q)
 			gift_apply_en(c, q, d);
 			cJSON_Delete(d);
 		} else {
-			/* cJSON frees the replacement's key before copying the key it is given: pass a copy */
-			char *key = cx_dup(c, d->string);
-			if (key)
-				cx_jset(c, q, key, d);
-			else
-				cJSON_Delete(d);
-			free(key);
+			cx_jset(c, q, d->string, d);
 		}
 		it = next;
 	}

@@ -201,6 +201,21 @@ cJSON *cx_parse_json_file(cx *c, const char *path)
 	return root;
 }
 
+cJSON *cx_json_parse(cx *c, const char *s, size_t n, const char **end)
+{
+	const char *e1 = NULL;
+	cJSON *v = cJSON_ParseWithLengthOpts(s, n, &e1, false);
+	if (v) {
+		*end = e1;
+		return v;
+	}
+	/* cJSON gives NULL for bad syntax and for no memory alike: bad syntax stops at the same place twice */
+	v = cJSON_ParseWithLengthOpts(s, n, end, false);
+	if (!v && *end != e1)
+		cx_oom(c);
+	return v;
+}
+
 cJSON *cx_parse_json_mem(cx *c, const char *buf, size_t len)
 {
 	const char *text = buf;
@@ -219,7 +234,9 @@ cJSON *cx_parse_json_mem(cx *c, const char *buf, size_t len)
 		return NULL;
 	}
 	const char *end = NULL;
-	cJSON *root = cJSON_ParseWithLengthOpts(text, tlen, &end, false);
+	cJSON *root = cx_json_parse(c, text, tlen, &end);
+	if (!root && c->nomem)
+		return NULL;
 	if (!root) {
 		int l, col;
 		size_t off = end && end >= text ? (size_t)(end - text) : 0;
@@ -482,7 +499,7 @@ void cx_check_fields(cx *c, const cJSON *obj, const char *path, const cx_field *
 		known[i] = rows[i].name;
 	known[n] = NULL;
 	cx_fields(c, obj, path, known);
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n && !c->nomem; i++) {
 		const cx_field *f = &rows[i];
 		char p[CX_PATH_MAX];
 		const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, f->name);

@@ -119,8 +119,10 @@ int score_errf(char **err, int code, const char *fmt, ...) __attribute__((format
 int score_lang_en(const char *lang);
 
 /* A language map from a string or {"zh-CN": "...", ...} (zh-CN required,
- * every value a non-empty valid UTF-8 string). NULL on a bad value. */
+ * every value a non-empty valid UTF-8 string). NULL on a bad value, and
+ * when memory runs out: score_langmap_valid() tells which. */
 cJSON *score_langmap(const cJSON *v);
+int score_langmap_valid(const cJSON *v);
 /* Reads an array of language maps (options, items) into a new cJSON array;
  * at least min, at most max entries. On error sets *err naming `field`. */
 int score_langmap_array(const cJSON *v, const char *field, int min, int max, cJSON **out, char **err);

@@ -43,27 +43,33 @@ static int valid_text(const cJSON *v)
 	return len > 0 && score_utf8_valid(v->valuestring, len);
 }
 
-cJSON *score_langmap(const cJSON *v)
+int score_langmap_valid(const cJSON *v)
 {
-	if (cJSON_IsString(v)) {
-		if (!valid_text(v))
-			return NULL;
-		cJSON *m = cJSON_CreateObject();
-		if (m && !cJSON_AddStringToObject(m, "zh-CN", v->valuestring)) {
-			cJSON_Delete(m);
-			return NULL;
-		}
-		return m;
-	}
+	if (cJSON_IsString(v))
+		return valid_text(v);
 	if (!cJSON_IsObject(v) || !valid_text(cJSON_GetObjectItemCaseSensitive(v, "zh-CN")))
-		return NULL;
+		return 0;
 	const cJSON *e;
 	cJSON_ArrayForEach(e, v)
 	{
 		if (!e->string || !*e->string || strlen(e->string) > 35 || !valid_text(e))
-			return NULL;
+			return 0;
 	}
-	return cJSON_Duplicate(v, 1);
+	return 1;
+}
+
+cJSON *score_langmap(const cJSON *v)
+{
+	if (!score_langmap_valid(v))
+		return NULL;
+	if (!cJSON_IsString(v))
+		return cJSON_Duplicate(v, 1);
+	cJSON *m = cJSON_CreateObject();
+	if (m && !cJSON_AddStringToObject(m, "zh-CN", v->valuestring)) {
+		cJSON_Delete(m);
+		return NULL;
+	}
+	return m;
 }
 
 int score_langmap_array(const cJSON *v, const char *field, int min, int max, cJSON **out, char **err)
@@ -85,6 +91,8 @@ int score_langmap_array(const cJSON *v, const char *field, int min, int max, cJS
 		cJSON *m = score_langmap(e);
 		if (!m) {
 			cJSON_Delete(arr);
+			if (score_langmap_valid(e))
+				return score_errf(err, SCORE_E_NOMEM, "out of memory");
 			return score_errf(err, SCORE_E_DEFINITION,
 					  "%s[%d]: must be a non-empty string or a language map "
 					  "with \"zh-CN\"",

@@ -261,9 +261,14 @@ static cJSON *multi_reveal(const void *state)
 {
 	const choice_state *s = state;
 	cJSON *a = cJSON_CreateArray();
-	for (int i = 0; a && i < s->n; i++)
-		if ((s->answer >> i) & 1)
-			cJSON_AddItemToArray(a, cJSON_CreateNumber(i));
+	for (int i = 0; a && i < s->n; i++) {
+		cJSON *x = (s->answer >> i) & 1 ? cJSON_CreateNumber(i) : NULL;
+		if ((s->answer >> i) & 1 && !x) {
+			cJSON_Delete(a);
+			return NULL;
+		}
+		cJSON_AddItemToArray(a, x);
+	}
 	return a;
 }
 

@@ -202,7 +202,12 @@ static char *fill_canonical(const void *state, const cJSON *r)
 			cJSON_Delete(arr);
 			return NULL;
 		}
-		cJSON_AddItemToArray(arr, cJSON_CreateString(buf));
+		cJSON *x = cJSON_CreateString(buf);
+		if (!x) {
+			cJSON_Delete(arr);
+			return NULL;
+		}
+		cJSON_AddItemToArray(arr, x);
 	}
 	char *out = arr ? cJSON_PrintUnformatted(arr) : NULL;
 	cJSON_Delete(arr);

@@ -64,6 +64,27 @@ static int panel_int(const cJSON *panel, const char *name, int lo, int hi, int d
 	return SCORE_OK;
 }
 
+/* Appends what judges see of aspect a to rubric; 0 when memory runs out. */
+static int public_aspect(cJSON *rubric, const aspect *a)
+{
+	cJSON *pub = cJSON_CreateObject();
+	if (!pub || !cJSON_AddItemToArray(rubric, pub)) {
+		cJSON_Delete(pub);
+		return 0;
+	}
+	if (!cJSON_AddStringToObject(pub, "id", a->id) ||
+	    !cJSON_AddStringToObject(pub, "kind", a->judgement ? "judgement" : "measurement") ||
+	    !cJSON_AddNumberToObject(pub, "max", (double)a->max_milli / 1000) ||
+	    (a->scale_milli && !cJSON_AddNumberToObject(pub, "scale", (double)a->scale_milli / 1000)))
+		return 0;
+	cJSON *text = a->text ? cJSON_Duplicate(a->text, 1) : NULL;
+	if (a->text && (!text || !cJSON_AddItemToObject(pub, "text", text))) {
+		cJSON_Delete(text);
+		return 0;
+	}
+	return 1;
+}
+
 static int judged_compile(void *state, const cJSON *q, char **err)
 {
 	judged_state *s = state;
@@ -118,22 +139,15 @@ static int judged_compile(void *state, const cJSON *q, char **err)
 			return score_errf(err, SCORE_E_DEFINITION, "rubric[%d].scale: %s", i,
 					  a->judgement ? "judgement aspects are always marked 0-3"
 						       : "must be a number above 0");
-		if (text && !(a->text = score_langmap(text)))
+		if (text && !(a->text = score_langmap(text)) && score_langmap_valid(text))
+			return score_errf(err, SCORE_E_NOMEM, "out of memory");
+		if (text && !a->text)
 			return score_errf(err, SCORE_E_DEFINITION,
 					  "rubric[%d].text: must be a string or a language map", i);
 		s->n++;
 		s->total_milli += a->max_milli;
-		cJSON *pub = cJSON_CreateObject();
-		if (!pub)
+		if (!public_aspect(s->public_rubric, a))
 			return score_errf(err, SCORE_E_NOMEM, "out of memory");
-		cJSON_AddItemToArray(s->public_rubric, pub);
-		cJSON_AddStringToObject(pub, "id", a->id);
-		cJSON_AddStringToObject(pub, "kind", a->judgement ? "judgement" : "measurement");
-		cJSON_AddNumberToObject(pub, "max", (double)a->max_milli / 1000);
-		if (a->scale_milli)
-			cJSON_AddNumberToObject(pub, "scale", (double)a->scale_milli / 1000);
-		if (a->text)
-			cJSON_AddItemToObject(pub, "text", cJSON_Duplicate(a->text, 1));
 	}
 	return SCORE_OK;
 }
@@ -284,11 +298,11 @@ static char *judged_canonical(const void *state, const cJSON *r)
 	for (int i = 0; o && i < s->n; i++) {
 		const cJSON *v = cJSON_GetObjectItemCaseSensitive(r, s->a[i].id);
 		cJSON *c = cJSON_IsBool(v) ? cJSON_CreateNumber(cJSON_IsTrue(v)) : cJSON_Duplicate(v, 1);
-		if (!c) {
+		if (!c || !cJSON_AddItemToObject(o, s->a[i].id, c)) {
+			cJSON_Delete(c);
 			cJSON_Delete(o);
 			return NULL;
 		}
-		cJSON_AddItemToObject(o, s->a[i].id, c);
 	}
 	char *out = o ? cJSON_PrintUnformatted(o) : NULL;
 	cJSON_Delete(o);

@@ -139,7 +139,9 @@ static int numeric_compile(void *state, const cJSON *q, char **err)
 	}
 	const cJSON *u = cJSON_GetObjectItemCaseSensitive(q, "unit");
 	if (u && !(s->unit = score_langmap(u)))
-		return score_errf(err, SCORE_E_DEFINITION, "unit: must be a string or a language map");
+		return score_langmap_valid(u) ? score_errf(err, SCORE_E_NOMEM, "out of memory")
+					      : score_errf(err, SCORE_E_DEFINITION,
+							   "unit: must be a string or a language map");
 	if (!(s->answer = cJSON_Duplicate(a, 1)))
 		return score_errf(err, SCORE_E_NOMEM, "out of memory");
 	return SCORE_OK;
