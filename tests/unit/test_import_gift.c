@@ -177,6 +177,69 @@ static void test_roundtrip_json(void **state)
 	contest_diag_free(&w);
 }
 
+/* Imports text in a format (ids and titles "names"); fails on problems. */
+static contest_bank *import_text(score_engine *eng, const char *text, contest_bank_format fmt)
+{
+	contest_import_opts o = {.id = "names", .title = "names"};
+	contest_diag d = {0};
+	contest_bank *b = NULL;
+	if (contest_bank_import_mem("names", text, strlen(text), fmt, &o, eng, "en", &b, &d, NULL) != 0)
+		fail_msg("import failed:\n%s\n%s", text, tc_diag_text(&d));
+	return b;
+}
+
+/* GIFT and back again: the same bank. */
+static void assert_survives_gift(score_engine *eng, const contest_bank *b)
+{
+	contest_diag d = {0};
+	char *gift = tc_export(b, CONTEST_BANK_GIFT, &d);
+	assert_non_null(gift);
+	contest_bank *again = import_text(eng, gift, CONTEST_BANK_GIFT);
+	if (!cJSON_Compare(b->root, again->root, true))
+		fail_msg("changed through GIFT:\n%s\n---\n%s", cJSON_Print(b->root),
+			 cJSON_Print(again->root));
+	free(gift);
+	contest_bank_free(again);
+}
+
+/*
+ * Issue 9 item 8 (found by fuzz_import_gift): a question name given as a
+ * language map was lost by a GIFT export and import; so was an id beside a
+ * name. The name is written as ::name::, its English and the id go to the
+ * @skillarena comment.
+ */
+static void test_names(void **state)
+{
+	char *seed = tc_read(TD "fuzz/fuzz_import_gift/regress-name-langmap", NULL);
+	contest_bank *b = import_text(*state, seed, CONTEST_BANK_GIFT);
+	free(seed);
+	tc_json_eq(cJSON_GetObjectItem(tc_question(b->root, "q1"), "name"),
+		   "{\"zh-CN\": \"火灾 报警\", \"en\": \"Fire alarm\"}");
+	tc_json_eq(cJSON_GetObjectItem(tc_question(b->root, "law-01"), "name"),
+		   "{\"zh-CN\": \"安全法\", \"en\": \"Law\"}");
+	assert_survives_gift(*state, b);
+	contest_bank_free(b);
+	b = import_text(
+		*state,
+		"{\"format\": \"skillarena-bank/1\", \"id\": \"names\", \"title\": \"names\", \"questions\": ["
+		"{\"id\": \"fire-01\", \"name\": {\"zh-CN\": \"火警\", \"en\": \"Fire\"}, \"type\": \"true_false\","
+		" \"text\": \"火警电话是 119。\", \"answer\": true},"
+		"{\"id\": \"a1\", \"name\": \"b2\", \"type\": \"true_false\", \"text\": \"y\", \"answer\": false},"
+		"{\"id\": \"q3\", \"name\": \"名 字\", \"type\": \"true_false\", \"text\": \"z\", \"answer\": false},"
+		"{\"id\": \"same\", \"name\": \"same\", \"type\": \"true_false\", \"text\": \"w\", \"answer\": true}]}",
+		CONTEST_BANK_JSON);
+	assert_survives_gift(*state, b);
+	contest_bank_free(b);
+	/* "en" gives English to the texts GIFT writes, nothing else */
+	const char *bad = "// @skillarena {\"en\": {\"option_feedback\": [\"x\"]}}\n::a:: t {T}\n";
+	contest_diag d = {0};
+	assert_int_equal(contest_bank_import_mem("bad.gift", bad, strlen(bad), CONTEST_BANK_GIFT, NULL,
+						 *state, "en", &b, &d, NULL),
+			 CONTEST_E_INVALID);
+	tc_has_line(&d, "bad.gift:1:1: invalid @skillarena comment: unknown field");
+	contest_diag_free(&d);
+}
+
 static void test_malformed(void **state)
 {
 	contest_diag d = {0};
@@ -266,6 +329,7 @@ int main(void)
 		cmocka_unit_test(test_meta),
 		cmocka_unit_test(test_roundtrip_text),
 		cmocka_unit_test(test_roundtrip_json),
+		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_malformed_zh),
 		cmocka_unit_test(test_engine_problem_has_line),
