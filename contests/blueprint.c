@@ -233,8 +233,6 @@ void cx_blueprint_free(struct contest_blueprint *bp)
 
 size_t cx_blueprint_total(const struct contest_blueprint *bp) { return (size_t)bp->total; }
 
-bool cx_blueprint_per_participant(const struct contest_blueprint *bp) { return bp->per_participant; }
-
 /* ---- matching ---- */
 
 typedef struct cx_match_state {

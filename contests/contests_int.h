@@ -165,7 +165,7 @@ int cx_result(const cx *c, size_t before);
 const char *cx_key(char *out, const char *parent, const char *key);
 const char *cx_idx(char *out, const char *parent, int i);
 
-/* Reads a whole file (at most max bytes; NUL-terminated). -errno or -EFBIG. */
+/* Reads a whole file (at most max bytes; NUL-terminated). 0, -errno, -EFBIG or -ENOMEM. */
 int cx_read_file(const char *path, size_t max, char **buf, size_t *len);
 /* Offset of the first invalid UTF-8 sequence, or -1 when all of s is valid. */
 ptrdiff_t cx_utf8_invalid(const char *s, size_t len);
@@ -401,7 +401,6 @@ uint64_t cx_blueprint_seed(const struct contest_blueprint *bp, const char *parti
 void cx_blueprint_free(struct contest_blueprint *bp);
 /* How many questions a blueprint draws. */
 size_t cx_blueprint_total(const struct contest_blueprint *bp);
-bool cx_blueprint_per_participant(const struct contest_blueprint *bp);
 /*
  * Draws a participant's questions: out[] receives up to total new question
  * objects (copies, options shuffled when asked; the caller deletes them)
