@@ -469,7 +469,9 @@ char *cx_export_gift(cx *c, const cJSON *bank)
 				if (cid && strcmp(cid, cat) == 0)
 					name = gx_zh(cJSON_GetObjectItemCaseSensitive(cj, "title"));
 			}
-			cx_buf_puts(&b, "\n$CATEGORY: ");
+			/* the importer drops one "$course$/"-style prefix and then "top/": keep a name that starts so */
+			cx_buf_puts(&b, name[0] == '$' || strncmp(name, "top/", 4) == 0 ? "\n$CATEGORY: top/"
+											: "\n$CATEGORY: ");
 			gx_escape(&b, name);
 			cx_buf_putc(&b, '\n');
 			cur = cat;

@@ -240,6 +240,20 @@ static void test_names(void **state)
 	contest_diag_free(&d);
 }
 
+/* Category names the importer would strip ("$system$/", "top/") come back whole (found by fuzz_import_gift). */
+static void test_category_prefixes(void **state)
+{
+	contest_bank *b = import_text(
+		*state,
+		"{\"format\": \"skillarena-bank/1\", \"id\": \"names\", \"title\": \"names\","
+		" \"categories\": [{\"id\": \"c1\", \"title\": \"$system$/消防\"}, {\"id\": \"c2\", \"title\": \"top/用电\"}],"
+		" \"questions\": [{\"id\": \"a\", \"type\": \"true_false\", \"category\": \"c1\", \"text\": \"x\", \"answer\": true},"
+		" {\"id\": \"b\", \"type\": \"true_false\", \"category\": \"c2\", \"text\": \"y\", \"answer\": false}]}",
+		CONTEST_BANK_JSON);
+	assert_survives_gift(*state, b);
+	contest_bank_free(b);
+}
+
 static void test_malformed(void **state)
 {
 	contest_diag d = {0};
@@ -330,6 +344,7 @@ int main(void)
 		cmocka_unit_test(test_roundtrip_text),
 		cmocka_unit_test(test_roundtrip_json),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_category_prefixes),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_malformed_zh),
 		cmocka_unit_test(test_engine_problem_has_line),
