@@ -357,10 +357,12 @@ static int cx_load_root(cx *c, cJSON *root, const contest_load_opts *o, contest_
 	def->title = cJSON_GetObjectItemCaseSensitive(root, "title");
 	if (cJSON_IsString(def->title)) {
 		cJSON *m = cx_jnew(c, cJSON_CreateObject());
-		if (cx_jstr(c, m, "zh-CN", def->title->valuestring) && cx_jset(c, root, "title", m))
-			def->title = m;
-		else
+		if (m && !cx_jstr(c, m, "zh-CN", def->title->valuestring)) {
 			cJSON_Delete(m);
+			m = NULL;
+		}
+		if (m && cx_jset(c, root, "title", m)) /* which takes m, in place or deleted */
+			def->title = m;
 	}
 	int rc = cx_result(c, before);
 	if (rc != CONTEST_OK) {
