@@ -46,7 +46,6 @@ EXTRA_ALL     :=
 TEST_STEPS    :=
 BENCH_TARGETS :=
 FUZZERS       :=
-FUZZ_TARGETS  :=
 
 -include scoring/scoring.mk
 -include sheets/sheets.mk
@@ -106,23 +105,29 @@ $(foreach l,$(LIBRARIES),$(eval $(call link_rules,$(l))))
 # `make fuzz` builds them all; `make fuzz-smoke` (a TEST_STEPS step) runs each
 # from its seeds, new inputs going to a scratch directory; a crash, leak or
 # sanitizer report fails it. One target: `make fuzz-smoke FUZZERS=name`.
-# (FUZZ_TARGETS: fuzz binaries a fragment still builds and runs by rules of
-# its own; `make fuzz` builds them too.)
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 6
-FUZZ_CFLAGS  := -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
-                -fno-sanitize-recover=undefined
+# Library sources are compiled once, with coverage, into build/fuzz/obj/ and
+# shared by every target; SA_CHECK_FRAMES makes the server check that every
+# frame it would send is valid UTF-8.
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_CFLAGS  := -std=c11 -D_GNU_SOURCE -g -O1 -DSA_CHECK_FRAMES $(FUZZ_SAN)
+build/fuzz/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(INCDIRS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
 define fuzz_rules
-$(1)_FUZZ_ALL := $$($(1)_FUZZ_SRCS) $$(foreach u,$$($(1)_FUZZ_USES),$$($$(u)_SRCS))
-build/fuzz/$(1): $$($(1)_FUZZ_ALL) $$(wildcard $$(sort $$(addsuffix *.h,$$(dir $$($(1)_FUZZ_ALL)))))
+$(1)_FUZZ_OBJS := $$(patsubst %.c,build/fuzz/obj/%.o,$$(foreach u,$$($(1)_FUZZ_USES),$$($$(u)_SRCS)))
+build/fuzz/$(1): $$($(1)_FUZZ_SRCS) $$($(1)_FUZZ_OBJS)
 	@mkdir -p $$(dir $$@)
-	$$(FUZZ_CC) $$(FUZZ_CFLAGS) $$(INCDIRS) $$(PKG_CFLAGS) $$($(1)_FUZZ_CFLAGS) -o $$@ $$(filter %.c,$$^) \
+	$$(FUZZ_CC) $$(FUZZ_CFLAGS) -fsanitize=fuzzer $$(INCDIRS) $$(PKG_CFLAGS) $$($(1)_FUZZ_CFLAGS) -o $$@ \
+	  $$(filter %.c %.o,$$^) \
 	  $$(shell pkg-config --libs $$(sort $$(foreach u,$$($(1)_FUZZ_USES),$$($$(u)_PKGS)))) \
 	  $$(foreach u,$$($(1)_FUZZ_USES),$$($$(u)_LIBS))
 endef
 $(foreach f,$(FUZZERS),$(eval $(call fuzz_rules,$(f))))
+-include $(shell find build/fuzz/obj -name '*.d' 2>/dev/null)
 
-fuzz: $(addprefix build/fuzz/,$(FUZZERS)) $(FUZZ_TARGETS)
+fuzz: $(addprefix build/fuzz/,$(FUZZERS))
 fuzz-smoke: fuzz
 	@set -e; smoke() { n=$$1 seeds=$$2 secs=$$3; shift 3; work=$$(mktemp -d); \
 	  echo "fuzz-smoke: $$n for $$secs s from $$seeds"; \

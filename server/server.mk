@@ -44,34 +44,16 @@ check-docs: $(OUT)/skillarena
 	@tools/check-docs.sh $(OUT)/skillarena
 TEST_STEPS += check-deps check-sizes check-docs
 
-# ---- fuzzing: the server's own input paths (libFuzzer, clang; as scoring/scoring.mk)
-#   build/fuzz/fuzz_server_msg    a frame -> msg_read -> the field checks (tests/fuzz/fuzz_server_msg.c)
-#   build/fuzz/fuzz_server_board  names and units -> leaderboard frames, valid UTF-8 (tests/fuzz/fuzz_server_board.c)
-#   fuzz-smoke-server             a bounded run of each from its seeds (TEST_STEPS)
-# The server and the libraries it uses are compiled once with coverage into build/fuzz/obj/.
-SERVER_FUZZERS    := build/fuzz/fuzz_server_msg build/fuzz/fuzz_server_board
-SERVER_FUZZ_OBJS  := $(patsubst %.c,build/fuzz/obj/%.o,$(server_SRCS) $(CONTESTS_SRCS) $(SHEETS_SRCS) $(SCORING_SRCS))
-SERVER_FUZZ_FLAGS  = -std=c11 -D_GNU_SOURCE -g -O1 -DSA_CHECK_FRAMES $(INCDIRS) $(PKG_CFLAGS) \
-                     -fsanitize=address,undefined -fno-sanitize-recover=undefined
-SERVER_FUZZ_TIME  ?= 5
-FUZZ_TARGETS += $(SERVER_FUZZERS)
-TEST_STEPS   += fuzz-smoke-server
-
-build/fuzz/obj/%.o: %.c
-	@mkdir -p $(dir $@)
-	clang $(SERVER_FUZZ_FLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
-$(SERVER_FUZZERS): build/fuzz/%: tests/fuzz/%.c $(SERVER_FUZZ_OBJS)
-	clang $(SERVER_FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $^ $(server_LINK)
--include $(SERVER_FUZZ_OBJS:.o=.d)
-
-.PHONY: fuzz-server fuzz-smoke-server
-fuzz-server: $(SERVER_FUZZERS)
-fuzz-smoke-server: $(SERVER_FUZZERS)
-	@set -e; for f in $(SERVER_FUZZERS); do \
-	  n=$$(basename $$f); work=$$(mktemp -d); cp -r tests/fuzz/$${n}_seeds/. $$work/; \
-	  echo "fuzz: $$n for $(SERVER_FUZZ_TIME)s"; \
-	  if ! $$f -max_total_time=$(SERVER_FUZZ_TIME) -timeout=5 -max_len=20000 -rss_limit_mb=2048 \
-	         -artifact_prefix=build/fuzz/$$n- $$work >build/fuzz/$$n.log 2>&1; then \
-	    tail -n 40 build/fuzz/$$n.log; rm -rf $$work; echo "fuzz: $$n FAILED (log build/fuzz/$$n.log)"; exit 1; fi; \
-	  grep -E '^stat::|^Done|DONE' build/fuzz/$$n.log | tail -n 2 | sed "s/^/fuzz: $$n /"; rm -rf $$work; \
-	done
+# ---- fuzzing: the server's own input paths (the top Makefile's one rule)
+#   fuzz_server_msg    a frame -> msg_read -> the field checks (tests/fuzz/fuzz_server_msg.c)
+#   fuzz_server_board  names and units -> leaderboard frames, valid UTF-8 (tests/fuzz/fuzz_server_board.c)
+define server_fuzzer
+FUZZERS          += $(1)
+$(1)_FUZZ_USES    := server contests sheets scoring
+$(1)_FUZZ_SRCS    := tests/fuzz/$(1).c
+$(1)_FUZZ_SEEDS   := tests/fuzz/$(1)_seeds
+$(1)_FUZZ_SECONDS := 5
+$(1)_FUZZ_OPTS    := -max_len=20000
+endef
+$(eval $(call server_fuzzer,fuzz_server_msg))
+$(eval $(call server_fuzzer,fuzz_server_board))
