@@ -1,8 +1,8 @@
 /*
  * main.c - the skillarena command: a table of commands (serve, migrate,
- * load, types, config-doc, and the contest tools of contests/cli.c), the
- * option table of config.c, and `serve`: one process, one libuv loop carrying
- * libwebsockets, hiredis and libpq.
+ * load, types, routes, config-doc, and the contest tools of contests/cli.c),
+ * the option table of config.c, and `serve`: one process, one libuv loop
+ * carrying libwebsockets, hiredis and libpq.
  */
 #include <assert.h>
 #include <dirent.h>
@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "api/api.h"
 #include "cli.h"
 #include "core/arena.h"
 #include "core/auth.h"
@@ -29,6 +30,7 @@
 #include "live/run.h"
 #include "live/tick.h"
 #include "live/validate.h"
+#include "net/gate.h"
 #include "net/http.h"
 #include "net/listen.h"
 #include "net/ws.h"
@@ -118,27 +120,13 @@ static struct lws_protocols protocols[] = {
 	{NULL, NULL, 0, 0, 0, NULL, 0}, /* 4.1.6 has no LWS_PROTOCOL_LIST_TERM */
 };
 
-static struct lws_http_mount mount_health = {
-	.mountpoint = "/healthz",
-	.mountpoint_len = 8,
-	.protocol = "http",
-	.origin_protocol = LWSMPRO_CALLBACK,
-};
-
-static struct lws_http_mount mount_api = {
-	.mount_next = &mount_health,
-	.mountpoint = "/api",
-	.mountpoint_len = 4,
-	.protocol = "http",
-	.origin_protocol = LWSMPRO_CALLBACK,
-};
-
+/* The web pages (--web); the route table's mounts (/api, /healthz) come before it (net/gate.c). */
 static struct lws_http_mount mount_web = {
-	.mount_next = &mount_api,
 	.mountpoint = "/",
 	.mountpoint_len = 1,
 	.def = "index.html",
 	.origin_protocol = LWSMPRO_FILE,
+	.protocol = "http", /* its callback adds the per-page headers (LWS_CALLBACK_ADD_HEADERS) */
 	/* Browsers revalidate (ETag, 304) instead of refetching on factory Wi-Fi. */
 	.cache_max_age = 0,
 	.cache_reusable = 1,
@@ -185,6 +173,11 @@ static int server_run(arena *a)
 	void *foreign[1];
 	int rc = 0;
 
+	char err[512];
+	if (gate_open(a, api_routes, err, sizeof err)) {
+		sa_log(LL_ERROR, "%s", err);
+		return 1;
+	}
 	uv_loop_init(&loop);
 	a->loop = &loop;
 	foreign[0] = &loop;
@@ -193,7 +186,7 @@ static int server_run(arena *a)
 	info.port = CONTEXT_PORT_NO_LISTEN; /* listen.c accepts and hands connections over */
 	info.protocols = protocols;
 	mount_web.origin = a->cfg.web;
-	info.mounts = &mount_web;
+	gate_lws_info(a, &info, &mount_web); /* mounts, security headers, header buffer, URL limit */
 	info.user = a;
 	info.foreign_loops = foreign;
 	info.pcontext = &a->lws; /* lws sets it NULL once its asynchronous destroy finished */
@@ -214,12 +207,12 @@ static int server_run(arena *a)
 	static const lws_retry_bo_t no_validity = {.secs_since_valid_ping = 0, .secs_since_valid_hangup = 0};
 	info.retry_and_idle_policy = &no_validity;
 
-	lws_set_log_level(LLL_ERR, NULL);
 	a->lws = lws_create_context(&info);
 	if (!a->lws) {
 		sa_log(LL_ERROR, "cannot listen on port %d (libwebsockets-evlib-uv installed? port free?)",
 		       a->cfg.port);
 		uv_loop_close(&loop);
+		gate_close(a);
 		return 1;
 	}
 	uv_signal_init(&loop, &a->sigint);
@@ -271,6 +264,7 @@ static int server_run(arena *a)
 	if (uv_loop_close(&loop))
 		sa_log(LL_WARN, "event loop closed with handles still open");
 	a->loop = NULL;
+	gate_close(a);
 	sa_log(LL_INFO, "stopped");
 	return rc;
 }
@@ -394,6 +388,33 @@ static int cmd_types(arena *a, int argc, char **argv)
 	return 0;
 }
 
+/* The route table as JSON (method, pattern, access, body): what the authorization tests compare. */
+static int cmd_routes(arena *a, int argc, char **argv)
+{
+	char err[512];
+	(void)a;
+	(void)argc;
+	(void)argv;
+	if (route_check(api_routes, err, sizeof err)) {
+		fprintf(stderr, "skillarena routes: %s\n", err);
+		return 1;
+	}
+	cJSON *t = route_json(api_routes), *row;
+	int i = 0;
+	if (!t)
+		return 1;
+	puts("[");
+	cJSON_ArrayForEach(row, t)
+	{
+		char *s = cJSON_PrintUnformatted(row);
+		printf("  %s%s\n", s ? s : "null", ++i < cJSON_GetArraySize(t) ? "," : "");
+		cJSON_free(s);
+	}
+	puts("]");
+	cJSON_Delete(t);
+	return 0;
+}
+
 static int cmd_config_doc(arena *a, int argc, char **argv)
 {
 	(void)a;
@@ -448,6 +469,7 @@ static const struct command {
 	{"load", cmd_load, "validate contest files and load them into PostgreSQL"},
 	{"reset", cmd_reset, "delete a contest's participants and answers, back to the lobby (--yes)"},
 	{"types", cmd_types, "list the question types the scoring engine knows (plugins included)"},
+	{"routes", cmd_routes, "print the HTTP route table as JSON (method, pattern, access, body)"},
 	{"config-doc", cmd_config_doc, "print the option table as Markdown"},
 };
 

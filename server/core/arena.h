@@ -91,6 +91,7 @@
 
 struct commit_queue;
 struct crun;
+struct gate;
 struct lb;
 struct limit_table;
 struct listener;
@@ -114,6 +115,7 @@ typedef struct arena {
 	struct commit_queue *joins;   /* ... and live/player.c */
 	struct listener *listener;
 	struct limit_table *limits; /* per client address (core/limit.h; net/ws.c owns it) */
+	struct gate *gate; /* the HTTP options and checks (net/gate.h) */
 
 	uv_timer_t tick;
 	uv_idle_t fanout; /* continues fan-outs between rounds of input (live/fanout.c) */

@@ -2,10 +2,12 @@
  * auth.c - tokens: random resume and organizer tokens (mbedTLS CTR-DRBG),
  * SHA-256 so that PostgreSQL stores only hashes of tokens, and a
  * constant-time comparison for the organizer token, and the one organizer
- * check (the host role over WebSocket, uploads over HTTP).
+ * check (the host role over WebSocket, uploads over HTTP); the one access
+ * decision (auth_decide) the HTTP route table and the host commands use.
  */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include <mbedtls/ctr_drbg.h>
 #include <mbedtls/entropy.h>
@@ -86,4 +88,60 @@ int auth_token_equal(const char *a, const char *b)
 	for (int i = 0; i < 64; i++)
 		diff |= (unsigned char)(ha[i] ^ hb[i]);
 	return diff == 0;
+}
+
+int auth_decide(const auth_principal *p, auth_access need, const auth_grant *grant)
+{
+	if (need.kind == AUTH_PUBLIC)
+		return 0;
+	if (!p || p->via == AUTH_VIA_NONE)
+		return SA_E_UNAUTHENTICATED;
+	if (p->role & AUTH_ADMIN)
+		return 0;
+	switch (need.kind) {
+	case AUTH_AUTHENTICATED:
+		return 0;
+	case AUTH_ROLE:
+		return p->role & need.roles ? 0 : SA_E_FORBIDDEN;
+	case AUTH_CONTEST:
+		return grant && (grant->owner || (grant->roles & need.roles)) ? 0 : SA_E_FORBIDDEN;
+	case AUTH_PUBLIC:
+		break;
+	}
+	return SA_E_FORBIDDEN;
+}
+
+int auth_bearer(const arena *a, const char *authorization, auth_principal *p)
+{
+	memset(p, 0, sizeof *p);
+	if (!authorization || strncasecmp(authorization, "Bearer ", 7))
+		return SA_E_UNAUTHENTICATED;
+	const char *tok = authorization + 7;
+	while (*tok == ' ')
+		tok++;
+	if (!*tok || auth_organizer(a, tok))
+		return SA_E_UNAUTHENTICATED;
+	p->via = AUTH_VIA_ORGANIZER_TOKEN;
+	p->role = AUTH_ADMIN;
+	return 0;
+}
+
+const char *auth_role_name(unsigned role_bit)
+{
+	static const char *const names[AUTH_ROLES] = {"admin", "organizer", "judge", "screen", "viewer"};
+	for (int i = 0; i < AUTH_ROLES; i++)
+		if (role_bit == 1u << i)
+			return names[i];
+	return NULL;
+}
+
+const char *auth_kind_name(auth_kind kind)
+{
+	static const char *const names[] = {
+		[AUTH_PUBLIC] = "public",
+		[AUTH_AUTHENTICATED] = "authenticated",
+		[AUTH_ROLE] = "role",
+		[AUTH_CONTEST] = "contest",
+	};
+	return (unsigned)kind < sizeof names / sizeof names[0] ? names[kind] : "?";
 }

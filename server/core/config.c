@@ -65,7 +65,23 @@ static const struct option_row {
 	 "directory of the numbered SQL migrations"},
 	{"log-level", OPT_LEVEL, offsetof(sa_config, log_level), "info", "error, warn, info or debug"},
 	{"public-url", OPT_STR, offsetof(sa_config, public_url), "",
-	 "base URL players use (for QR codes); default: from the request's Host header"},
+	 "base URL players open, http(s)://host[:port][/path]: join links, QR codes, the WebSocket origin "
+	 "allowed by default; empty: http://localhost:PORT (make run passes the LAN address)"},
+	{"allowed-origins", OPT_STR, offsetof(sa_config, allowed_origins), "",
+	 "origins whose pages may open a WebSocket, comma-separated (https://host[:port]), * for any; empty: "
+	 "the public URL's, plus http://localhost:PORT and http://127.0.0.1:PORT unless --bind names another address"},
+	{"screen-frame-ancestors", OPT_STR, offsetof(sa_config, screen_frame_ancestors), "",
+	 "sites that may show the screen page in a frame (CSP frame-ancestors sources, e.g. "
+	 "https://intranet.example); empty: no page may be framed"},
+	{"http-rate", OPT_INT, offsetof(sa_config, http_rate), "1000",
+	 "HTTP API requests per second per client address, sustained (0: no limit); more get 429"},
+	{"http-burst", OPT_INT, offsetof(sa_config, http_burst), "20000",
+	 "HTTP API requests a client address may make at once (a factory's phones share one NAT address)"},
+	{"http-max-url", OPT_INT, offsetof(sa_config, http_max_url), "4096",
+	 "longest request URL (path and query) in bytes, 256-16384: longer gets 414"},
+	{"http-max-headers", OPT_INT, offsetof(sa_config, http_max_headers), "8192",
+	 "most bytes of request line and header values, 2048-262144: more gets 431 (a connection's header "
+	 "buffer is this plus 8 KiB; past it libwebsockets closes without a reply)"},
 	{"pg-pool", OPT_INT, offsetof(sa_config, pg_pool), "4", "PostgreSQL connections per process"},
 	{"commit-delay-ms", OPT_INT, offsetof(sa_config, commit_delay_ms), "2",
 	 "group commit: how long an answer may wait for others to share its transaction"},

@@ -34,6 +34,12 @@ typedef struct sa_config {
 	char *sql_dir;
 	char *log_level;
 	char *public_url;
+	char *allowed_origins;
+	char *screen_frame_ancestors;
+	int http_rate;
+	int http_burst;
+	int http_max_url;
+	int http_max_headers;
 	int pg_pool;
 	int commit_delay_ms;
 	int commit_max;

@@ -49,6 +49,12 @@ static const struct {
 	[-SA_E_INTERNAL] = {"internal", 500, "服务器内部错误", "internal server error"},
 	[-SA_E_NOT_FOUND] = {"not_found", 404, "未找到", "not found"},
 	[-SA_E_METHOD] = {"method_not_allowed", 405, "不支持此请求方法", "method not allowed"},
+	[-SA_E_BAD_REQUEST] = {"bad_request", 400, "请求格式错误", "malformed request"},
+	[-SA_E_URI_TOO_LONG] = {"uri_too_long", 414, "请求地址过长", "the request URL is too long"},
+	[-SA_E_HEADERS_TOO_LARGE] = {"headers_too_large", 431, "请求头过大",
+				     "the request headers are too large"},
+	[-SA_E_UNAUTHENTICATED] = {"unauthenticated", 401, "需要登录或有效的令牌",
+				   "a valid session or token is needed"},
 };
 
 static int err_index(int code)

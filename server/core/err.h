@@ -30,9 +30,13 @@ enum {
 	SA_E_RATE_LIMITED = -21,
 	SA_E_UNAVAILABLE = -22,
 	SA_E_INTERNAL = -23,
-	SA_E_NOT_FOUND = -24, /* HTTP */
-	SA_E_METHOD = -25,    /* HTTP */
-	SA_E__COUNT = 26
+	SA_E_NOT_FOUND = -24,         /* HTTP */
+	SA_E_METHOD = -25,            /* HTTP */
+	SA_E_BAD_REQUEST = -26,       /* HTTP: a request that is not well-formed HTTP/1.1 */
+	SA_E_URI_TOO_LONG = -27,      /* HTTP 414 */
+	SA_E_HEADERS_TOO_LARGE = -28, /* HTTP 431 */
+	SA_E_UNAUTHENTICATED = -29,   /* HTTP 401: no valid credential for a route that needs one */
+	SA_E__COUNT = 30
 };
 
 const char *err_name(int code);                 /* "question_closed" */

@@ -1,550 +1,483 @@
 /*
- * http.c - the JSON HTTP API (static files under web/ are served by the
- * libwebsockets file mount set up in main.c).
+ * http.c - the HTTP machinery: requests through the route table (route.h)
+ * to the handlers of server/api/, and their replies (see http.h for a
+ * request's way). net/gate.c holds what happens before a request reaches
+ * the table: framing and size checks, WebSocket upgrades, the security
+ * headers of every response.
  *
- * Routes are rows of a table. A handler answers at once or later (after
- * PostgreSQL or Redis replied) through http_reply(); the reply is written
- * when the socket is writeable: headers, then the body. Errors are JSON:
- * {"error":{"code":"not_found","message":"..."}}.
+ * libwebsockets 4.1.6 gives us, per request: LWS_CALLBACK_HTTP when the
+ * headers are complete (after FILTER_HTTP_CONNECTION, gate.c), HTTP_BODY
+ * chunks, HTTP_BODY_COMPLETION, and HTTP_WRITEABLE when we asked to write.
+ * A reply is written when the socket is writeable: the headers, then the
+ * body in chunks of WRITE_CHUNK bytes, one lws_write per callback. A reply
+ * given before the body was read lets lws discard the body unread
+ * (LRS_DISCARD_BODY), so the connection stays usable; when discarding could
+ * take long (a big body, or a client waiting for 100 Continue), the
+ * connection closes after the reply instead.
+ *
+ * Pipelining: lws parses the next request on a connection only once the
+ * reply to the previous one was written (it stops reading meanwhile), so a
+ * connection has at most one request in flight and pipelined requests wait
+ * in the socket, not in our memory. HTTP/2 (h2c) is refused (gate.c).
  */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <hiredis/hiredis.h>
-#include <libpq-fe.h>
-#include <qrencode.h>
-
-#include "core/arena.h"
-#include "core/auth.h"
+#include "core/clock.h"
 #include "core/err.h"
-#include "live/board.h"
-#include "live/load.h"
-#include "live/phase.h"
-#include "live/run.h"
+#include "core/log.h"
+#include "core/rate.h"
+#include "net/gate.h"
+#include "net/header.h"
 #include "net/http.h"
-#include "store/lb.h"
-#include "store/store.h"
 
-typedef struct http_req {
+#define WRITE_CHUNK (16 * 1024)
+#define DISCARD_MAX (1024 * 1024) /* a refused body longer than this closes the connection */
+#define QUERY_MAX 16384           /* bytes of query parameters kept */
+
+enum { REQ_NEW, REQ_BODY, REQ_RUN, REQ_HEAD, REQ_OUT, REQ_DONE };
+
+typedef struct extra_header {
+	struct extra_header *next;
+	char *name, *value;
+} extra_header;
+
+typedef struct pool_block {
+	struct pool_block *next;
+	max_align_t data[];
+} pool_block;
+
+struct http_req {
 	arena *a;
 	struct lws *wsi; /* NULL once the connection closed */
 	int refs;
+	int stage;
+	unsigned method;
+	const route *row;
+	int nparams;
+	const char *pname[ROUTE_PARAMS_MAX];
+	char *pvalue[ROUTE_PARAMS_MAX];
+	char *query; /* NUL-separated "name=value" entries */
+	size_t querylen;
+	auth_principal who;
+	char peer[64];
+	int64_t length; /* Content-Length; -1 when none */
+	int chunked;    /* a Transfer-Encoding instead */
+	char *in;       /* the body */
+	size_t inlen;
+	cJSON *json;
+	/* the reply */
 	int status;
 	const char *ctype;
-	char *body;
-	size_t len;
-	int stage; /* 0 waiting, 1 headers next, 2 body next */
-	/* POST body */
-	int post;
-	char uri[128];
-	char *in;
-	size_t inlen;
-	int too_big;
-	int close_after; /* close the connection after the reply */
-	/* health check */
-	int pending;
-	char pg[128], redis[128];
-	uv_timer_t *timer;
-} http_req;
+	char *out;
+	size_t outlen, sent;
+	unsigned char *wbuf; /* LWS_PRE + WRITE_CHUNK */
+	char *disposition;
+	extra_header *extra;
+	unsigned allow;
+	int retry_after;
+	int close; /* close the connection after the reply */
+	pool_block *pool;
+};
 
 typedef struct http_pss {
 	http_req *h;
 } http_pss;
 
-static void http_unref(http_req *h)
+static const char JSON_TYPE[] = "application/json; charset=utf-8";
+
+/* ------------------------------------------------------------ requests */
+
+static http_req *req_new(arena *a, struct lws *wsi)
 {
+	http_req *h = calloc(1, sizeof *h);
+	if (!h)
+		return NULL;
+	h->a = a;
+	h->wsi = wsi;
+	h->refs = 1;
+	h->length = -1;
+	return h;
+}
+
+void http_req_ref(http_req *h)
+{
+	assert(h->refs > 0);
+	h->refs++;
+}
+
+void http_req_unref(http_req *h)
+{
+	assert(h->refs > 0);
 	if (--h->refs > 0)
 		return;
-	free(h->body);
+	for (pool_block *b = h->pool, *next; b; b = next) {
+		next = b->next;
+		free(b);
+	}
+	for (extra_header *e = h->extra, *next; e; e = next) {
+		next = e->next;
+		free(e->name);
+		free(e->value);
+		free(e);
+	}
+	cJSON_Delete(h->json);
 	free(h->in);
+	free(h->out);
+	free(h->wbuf);
+	free(h->disposition);
 	free(h);
 }
 
-/* Sets the reply (takes body; NULL: it could not be made, a 500) and asks
- * for a writeable callback. */
-static void http_reply(http_req *h, int status, const char *ctype, char *body)
+void *http_alloc(http_req *h, size_t size)
 {
-	if (h->stage)
-		return free(body);
-	h->status = body ? status : 500;
+	pool_block *b = calloc(1, sizeof *b + size);
+	if (!b)
+		return NULL;
+	b->next = h->pool;
+	h->pool = b;
+	return b->data;
+}
+
+static char *pool_strndup(http_req *h, const char *s, size_t n)
+{
+	char *c = http_alloc(h, n + 1);
+	if (c)
+		memcpy(c, s, n);
+	return c;
+}
+
+arena *http_arena(const http_req *h) { return h->a; }
+cJSON *http_json_body(const http_req *h) { return h->json; }
+const auth_principal *http_principal(const http_req *h) { return &h->who; }
+const char *http_peer(const http_req *h) { return h->peer; }
+
+const char *http_body(const http_req *h, size_t *len)
+{
+	*len = h->inlen;
+	return h->in ? h->in : "";
+}
+
+const char *http_param(const http_req *h, const char *name)
+{
+	for (int i = 0; i < h->nparams; i++)
+		if (!strcmp(h->pname[i], name))
+			return h->pvalue[i];
+	return NULL;
+}
+
+const char *http_query(const http_req *h, const char *name)
+{
+	return h->query ? route_query(h->query, h->querylen, name) : NULL;
+}
+
+/* ------------------------------------------------------------ replies */
+
+static void reply(http_req *h, int status, const char *ctype, char *body, size_t len)
+{
+	if (h->stage >= REQ_HEAD) { /* answered already */
+		free(body);
+		return;
+	}
+	if (!body) { /* it could not be made */
+		static const char oom[] = "{\"error\":{\"code\":\"internal\",\"message\":\"out of memory\"}}";
+		body = strdup(oom);
+		len = body ? sizeof oom - 1 : 0;
+		status = 500;
+		ctype = JSON_TYPE;
+	}
+	h->status = status;
 	h->ctype = ctype;
-	h->body = body;
-	h->len = body ? strlen(body) : 0;
-	h->stage = 1;
+	h->out = body;
+	h->outlen = len;
+	h->stage = REQ_HEAD;
 	if (h->wsi)
 		lws_callback_on_writable(h->wsi);
 }
 
-static void http_json(http_req *h, int status, cJSON *obj)
+void http_reply_json(http_req *h, int status, cJSON *obj)
 {
-	char *s = cJSON_PrintUnformatted(obj);
+	char *s = obj ? cJSON_PrintUnformatted(obj) : NULL;
 	cJSON_Delete(obj);
-	http_reply(h, status, "application/json; charset=utf-8", s ? strdup(s) : strdup("{}"));
-	cJSON_free(s);
+	reply(h, status, JSON_TYPE, s, s ? strlen(s) : 0);
 }
 
-static void http_error(http_req *h, int code, const char *detail)
+void http_reply_error(http_req *h, int code, const char *message)
 {
-	cJSON *o = cJSON_CreateObject(), *e = cJSON_AddObjectToObject(o, "error");
-	cJSON_AddStringToObject(e, "code", err_name(code));
-	cJSON_AddStringToObject(e, "message", detail ? detail : err_message(code, 1));
-	http_json(h, err_http_status(code), o);
+	char *s = gate_error_json(code, message);
+	reply(h, err_http_status(code), JSON_TYPE, s, s ? strlen(s) : 0);
 }
 
-/* ------------------------------------------------------------ /healthz */
-
-/* The timer holds a reference on the request, released when its handle is closed. */
-static void timer_closed(uv_handle_t *t)
+void http_reply_bytes(http_req *h, int status, const char *ctype, char *bytes, size_t len,
+		      const char *filename)
 {
-	http_req *h = t->data;
-	free(t);
-	http_unref(h);
-}
-
-static void health_stop_timer(http_req *h)
-{
-	if (h->timer) {
-		uv_timer_stop(h->timer);
-		uv_close((uv_handle_t *)h->timer, timer_closed);
-		h->timer = NULL;
+	if (filename && h->stage < REQ_HEAD && !(h->disposition = header_disposition(filename))) {
+		free(bytes);
+		bytes = NULL;
 	}
+	reply(h, status, ctype, bytes, len);
 }
 
-static void health_finish(http_req *h)
+int http_reply_header(http_req *h, const char *name, const char *value)
 {
-	int ok = !strcmp(h->pg, "ok") && !strcmp(h->redis, "ok");
-	cJSON *o = cJSON_CreateObject();
-	cJSON_AddBoolToObject(o, "ok", ok);
-	cJSON_AddStringToObject(o, "postgres", h->pg);
-	cJSON_AddStringToObject(o, "redis", h->redis);
-	cJSON_AddStringToObject(o, "instance", h->a->cfg.instance);
-	cJSON_AddNumberToObject(o, "connections", (double)h->a->nconns);
-	cJSON_AddNumberToObject(o, "answers", (double)h->a->stat_answers);
-	cJSON_AddNumberToObject(o, "acks", (double)h->a->stat_acks);
-	cJSON_AddNumberToObject(o, "commits", (double)h->a->stat_commits);
-	http_json(h, ok ? 200 : 503, o);
-	health_stop_timer(h);
-}
-
-static void health_pg(arena *a, void *res, const char *err, void *ud)
-{
-	http_req *h = ud;
-	(void)a;
-	(void)res;
-	snprintf(h->pg, sizeof h->pg, "%s", err ? "error" : "ok");
-	if (--h->pending == 0)
-		health_finish(h);
-	http_unref(h);
-}
-
-static void health_redis(arena *a, void *reply, void *ud)
-{
-	http_req *h = ud;
-	redisReply *r = reply;
-	(void)a;
-	snprintf(h->redis, sizeof h->redis, "%s", r && r->type == REDIS_REPLY_STATUS ? "ok" : "error");
-	if (--h->pending == 0)
-		health_finish(h);
-	http_unref(h);
-}
-
-static void health_timeout(uv_timer_t *t)
-{
-	http_req *h = t->data;
-	if (!h->stage)
-		health_finish(h);
-	else
-		health_stop_timer(h);
-}
-
-static int route_health(http_req *h, const char *rest)
-{
-	(void)rest;
-	snprintf(h->pg, sizeof h->pg, "down");
-	snprintf(h->redis, sizeof h->redis, "down");
-	h->timer = malloc(sizeof *h->timer);
-	if (h->timer) { /* else no timeout: both checks always call back */
-		uv_timer_init(h->a->loop, h->timer);
-		h->timer->data = h;
-		h->refs++;
-		uv_timer_start(h->timer, health_timeout, 2000, 0);
+	extra_header *e = calloc(1, sizeof *e);
+	if (!e || !(e->name = malloc(strlen(name) + 2)) || !(e->value = strdup(value))) {
+		if (e)
+			free(e->name);
+		free(e);
+		return SA_E_INTERNAL;
 	}
-	h->pending = 2;
-	h->refs++;
-	if (!store_ready(h->a) || store_query(h->a, "SELECT 1", 0, NULL, health_pg, h)) {
-		h->pending--;
-		h->refs--;
-	}
-	h->refs++;
-	if (lb_command(h->a, health_redis, h, "PING")) {
-		h->pending--;
-		h->refs--;
-	}
-	if (!h->pending)
-		health_finish(h);
+	sprintf(e->name, "%s:", name);
+	e->next = h->extra;
+	h->extra = e;
 	return 0;
 }
 
-/* ------------------------------------------------------------ /api/contests/{code}... */
+/* ------------------------------------------------------------ writing */
 
-/* The address players open: --public-url, else what this request was sent to. */
-static void join_url(http_req *h, crun *r, char *url, size_t n)
+static int add_header(struct lws *wsi, const char *name, const char *value, unsigned char **p,
+		      unsigned char *end)
 {
-	char host[256] = "localhost";
-	const char *base = h->a->cfg.public_url;
-	if (base && *base)
-		snprintf(url, n, "%s/player.html?code=%s", base, r->code);
-	else {
-		if (lws_hdr_copy(h->wsi, host, sizeof host, WSI_TOKEN_HOST) <= 0)
-			snprintf(host, sizeof host, "localhost");
-		snprintf(url, n, "http://%s/player.html?code=%s", host, r->code);
-	}
+	return lws_add_http_header_by_name(wsi, (const unsigned char *)name, (const unsigned char *)value,
+					   (int)strlen(value), p, end);
 }
 
-static void contest_info(http_req *h, crun *r)
-{
-	char url[600];
-	cJSON *o = cJSON_Duplicate(r->info, 1);
-	join_url(h, r, url, sizeof url);
-	cJSON_AddStringToObject(o, "join_url", url);
-	cJSON_AddStringToObject(o, "phase", phase_name(r->st.phase));
-	cJSON_AddNumberToObject(o, "index", r->st.qindex);
-	cJSON_AddNumberToObject(o, "players", (double)r->players);
-	cJSON_AddNumberToObject(o, "online", (double)r->online);
-	http_json(h, 200, o);
-}
-
-static void leaderboard_done(crun *r, cJSON *top, int64_t players, void *ud)
-{
-	http_req *h = ud;
-	if (!top)
-		http_error(h, SA_E_UNAVAILABLE, NULL);
-	else {
-		cJSON *o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "contest", r->code);
-		cJSON_AddNumberToObject(o, "players", (double)players);
-		cJSON_AddItemToObject(o, "top", cJSON_Duplicate(top, 1));
-		http_json(h, 200, o);
-	}
-	http_unref(h);
-}
-
-static void contest_leaderboard(http_req *h, crun *r)
-{
-	char buf[32];
-	int limit = 10;
-	if (lws_get_urlarg_by_name(h->wsi, "limit=", buf, sizeof buf)) {
-		char *end;
-		long n = strtol(buf + 6, &end, 10);
-		if (*end || n < 1 || n > 1000)
-			return http_error(h, SA_E_INVALID_FIELD, "limit must be a number from 1 to 1000");
-		limit = (int)n;
-	}
-	h->refs++;
-	if (board_fetch_top(r, limit, leaderboard_done, h)) {
-		h->refs--;
-		http_error(h, SA_E_UNAVAILABLE, NULL);
-	}
-}
-
-static void units_done(arena *a, void *res, const char *err, void *ud)
-{
-	http_req *h = ud;
-	(void)a;
-	if (err || !res)
-		http_error(h, SA_E_UNAVAILABLE, NULL);
-	else {
-		cJSON *o = cJSON_CreateObject();
-		cJSON_AddItemToObject(o, "top", board_units_json(res));
-		http_json(h, 200, o);
-	}
-	http_unref(h);
-}
-
-static void contest_units(http_req *h, crun *r)
-{
-	h->refs++;
-	if (board_units_query(r, units_done, h)) {
-		h->refs--;
-		http_error(h, SA_E_UNAVAILABLE, NULL);
-	}
-}
-
-/* The join URL as an SVG QR code, for screens and printed posters. */
-static void contest_qr(http_req *h, crun *r)
-{
-	char url[600];
-	join_url(h, r, url, sizeof url);
-	QRcode *qr = QRcode_encodeString(url, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
-	if (!qr)
-		return http_error(h, SA_E_INTERNAL, "cannot encode the QR code");
-	int w = qr->width, quiet = 4, dim = w + 2 * quiet;
-	size_t cap = (size_t)w * (size_t)w * 24 + 512, len = 0;
-	char *svg = malloc(cap);
-	if (!svg) {
-		QRcode_free(qr);
-		return http_error(h, SA_E_INTERNAL, NULL);
-	}
-	len += (size_t)snprintf(svg + len, cap - len,
-				"<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
-				"shape-rendering=\"crispEdges\"><title>%s</title>"
-				"<rect width=\"%d\" height=\"%d\" fill=\"#fff\"/><path fill=\"#000\" d=\"",
-				dim, dim, url, dim, dim);
-	for (int y = 0; y < w; y++)
-		for (int x = 0; x < w; x++)
-			if (qr->data[y * w + x] & 1)
-				len += (size_t)snprintf(svg + len, cap - len, "M%d %dh1v1h-1z", x + quiet,
-							y + quiet);
-	snprintf(svg + len, cap - len, "\"/></svg>");
-	QRcode_free(qr);
-	http_reply(h, 200, "image/svg+xml", svg);
-}
-
-static int route_contests(http_req *h, const char *rest)
-{
-	char raw[32];
-	const char *slash = strchr(rest, '/');
-	size_t n = slash ? (size_t)(slash - rest) : strlen(rest);
-	if (!n || n >= sizeof raw)
-		return SA_E_NOT_FOUND;
-	memcpy(raw, rest, n);
-	raw[n] = '\0';
-	crun *r = run_find(h->a, raw);
-	if (!r) {
-		http_error(h, SA_E_UNKNOWN_CONTEST, NULL);
-		return 0;
-	}
-	const char *sub = slash ? slash : "";
-	if (!*sub || !strcmp(sub, "/"))
-		contest_info(h, r);
-	else if (!strcmp(sub, "/leaderboard"))
-		contest_leaderboard(h, r);
-	else if (!strcmp(sub, "/units"))
-		contest_units(h, r);
-	else if (!strcmp(sub, "/qr.svg"))
-		contest_qr(h, r);
-	else
-		return SA_E_NOT_FOUND;
-	return 0;
-}
-
-static int route_types(http_req *h, const char *rest);
-
-static const struct route {
-	const char *prefix;
-	int exact;
-	int (*handler)(http_req *h, const char *rest);
-} routes[] = {
-	{"/healthz", 1, route_health},
-	{"/api/contests/", 0, route_contests},
-	{"/api/scoring/types", 1, route_types},
-};
-
-static void type_row(const char *type, const char *version, const char *origin, void *ud)
-{
-	cJSON *e = cJSON_CreateObject();
-	cJSON_AddStringToObject(e, "type", type);
-	cJSON_AddStringToObject(e, "version", version);
-	cJSON_AddStringToObject(e, "origin", origin);
-	cJSON_AddItemToArray(ud, e);
-}
-
-static int route_types(http_req *h, const char *rest)
-{
-	(void)rest;
-	cJSON *o = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(o, "types");
-	score_engine_types(h->a->eng, type_row, arr);
-	http_json(h, 200, o);
-	return 0;
-}
-
-/* ------------------------------------------------------------ POST /api/contests */
-
-#define UPLOAD_MAX (2 * 1024 * 1024)
-
-static void upload_done(arena *a, crun *r, int rc, cJSON *problems, void *ud)
-{
-	http_req *h = ud;
-	(void)a;
-	if (problems) {
-		cJSON *o = cJSON_CreateObject(), *e = cJSON_AddObjectToObject(o, "error");
-		cJSON_AddStringToObject(e, "code", err_name(SA_E_INVALID_FIELD));
-		cJSON_AddStringToObject(e, "message", "the contest file has problems");
-		cJSON_AddItemToObject(e, "problems", cJSON_Duplicate(problems, 1));
-		http_json(h, 400, o);
-	} else if (rc)
-		http_error(h, rc, rc == SA_E_CONFLICT ? "a contest with this code is already loaded" : NULL);
-	else {
-		cJSON *o = cJSON_Duplicate(r->info, 1);
-		cJSON_AddStringToObject(o, "phase", phase_name(r->st.phase));
-		http_json(h, 201, o);
-	}
-	http_unref(h);
-}
-
-/* Body complete: check the organizer token, then load the contest it holds. */
-static void http_upload(http_req *h)
-{
-	char auth[256] = "", name[1200];
-	if (lws_hdr_copy(h->wsi, auth, sizeof auth, WSI_TOKEN_HTTP_AUTHORIZATION) <= 0 ||
-	    strncmp(auth, "Bearer ", 7) || auth_organizer(h->a, auth + 7))
-		return http_error(h, SA_E_FORBIDDEN,
-				  "an organizer token is needed: Authorization: Bearer TOKEN");
-	if (h->too_big)
-		return http_error(h, SA_E_TOO_LARGE, "a contest file may be 2 MiB at most");
-	if (!h->inlen)
-		return http_error(h, SA_E_BAD_JSON, "the body is empty: send the contest file (JSON)");
-	snprintf(name, sizeof name, "%s/upload.json", load_dir(h->a));
-	h->refs++;
-	int rc = load_contest(h->a, name, h->in, h->inlen, 1, upload_done, h);
-	if (rc) {
-		h->refs--;
-		http_error(h, rc, NULL);
-	}
-}
-
-static void http_dispatch(http_req *h)
-{
-	char uri[512];
-	if (lws_hdr_total_length(h->wsi, WSI_TOKEN_GET_URI) <= 0) {
-		http_error(h, SA_E_METHOD, "only GET is supported");
-		return;
-	}
-	if (lws_hdr_copy(h->wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) < 0) {
-		http_error(h, SA_E_NOT_FOUND, NULL);
-		return;
-	}
-	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
-		size_t pl = strlen(routes[i].prefix);
-		if (strncmp(uri, routes[i].prefix, pl) || (routes[i].exact && uri[pl]))
-			continue;
-		int rc = routes[i].handler(h, uri + pl);
-		if (rc)
-			http_error(h, rc, NULL);
-		return;
-	}
-	http_error(h, SA_E_NOT_FOUND, NULL);
-}
-
-static int http_write(http_req *h)
+static int write_headers(http_req *h)
 {
 	struct lws *wsi = h->wsi;
-	if (h->stage == 1) {
-		unsigned char buf[LWS_PRE + 1024], *start = buf + LWS_PRE, *p = start,
-						   *end = buf + sizeof buf - 1;
-		if (lws_add_http_common_headers(wsi, (unsigned int)h->status, h->ctype, h->len, &p, end) ||
-		    lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:",
-						(const unsigned char *)"no-store", 8, &p, end) ||
-		    lws_finalize_write_http_header(wsi, start, &p, end))
+	char num[24], allow[64];
+	size_t cap = LWS_PRE + 2048;
+	for (extra_header *e = h->extra; e; e = e->next)
+		cap += strlen(e->name) + strlen(e->value) + 8;
+	if (h->disposition)
+		cap += strlen(h->disposition) + 32;
+	unsigned char *buf = malloc(cap), *start = buf + LWS_PRE, *p = start, *end = buf + cap - 1;
+	int rc = -1;
+	if (!buf)
+		return -1;
+	if (lws_add_http_common_headers(wsi, (unsigned)h->status, h->ctype, h->outlen, &p, end) ||
+	    add_header(wsi, "cache-control:", "no-store", &p, end) || gate_frame_header(h->a, wsi, &p, end))
+		goto out;
+	if (h->disposition && add_header(wsi, "content-disposition:", h->disposition, &p, end))
+		goto out;
+	route_methods_text(h->allow, allow, sizeof allow);
+	if (h->allow && add_header(wsi, "allow:", allow, &p, end))
+		goto out;
+	snprintf(num, sizeof num, "%d", h->retry_after);
+	if (h->retry_after && add_header(wsi, "retry-after:", num, &p, end))
+		goto out;
+	if (h->status == 401 && add_header(wsi, "www-authenticate:", "Bearer", &p, end))
+		goto out;
+	for (extra_header *e = h->extra; e; e = e->next)
+		if (add_header(wsi, e->name, e->value, &p, end))
+			goto out;
+	if (h->close && add_header(wsi, "connection:", "close", &p, end))
+		goto out;
+	rc = lws_finalize_write_http_header(wsi, start, &p, end) ? -1 : 0;
+out:
+	free(buf);
+	return rc;
+}
+
+/* One step of the reply: the headers, or the next chunk of the body. -1 closes. */
+static int write_step(http_req *h)
+{
+	struct lws *wsi = h->wsi;
+	if (h->stage == REQ_HEAD) {
+		if (write_headers(h))
 			return -1;
-		h->stage = 2;
+		h->stage = REQ_OUT;
 		lws_callback_on_writable(wsi);
 		return 0;
 	}
-	if (h->stage == 2) {
-		unsigned char *buf = malloc(LWS_PRE + h->len + 1);
-		if (!buf)
-			return -1;
-		if (h->len)
-			memcpy(buf + LWS_PRE, h->body, h->len);
-		int n = lws_write(wsi, buf + LWS_PRE, h->len, LWS_WRITE_HTTP_FINAL);
-		free(buf);
-		h->stage = 3;
-		if (n < 0 || h->close_after)
-			return -1;
-		if (lws_http_transaction_completed(wsi))
-			return -1;
+	if (h->stage != REQ_OUT)
+		return 0;
+	size_t n = h->outlen - h->sent < WRITE_CHUNK ? h->outlen - h->sent : WRITE_CHUNK;
+	int last = h->sent + n == h->outlen;
+	if (!h->wbuf && !(h->wbuf = malloc(LWS_PRE + WRITE_CHUNK)))
+		return -1;
+	if (n)
+		memcpy(h->wbuf + LWS_PRE, h->out + h->sent, n);
+	if (lws_write(wsi, h->wbuf + LWS_PRE, n, last ? LWS_WRITE_HTTP_FINAL : LWS_WRITE_HTTP) < 0)
+		return -1;
+	h->sent += n;
+	if (!last) {
+		lws_callback_on_writable(wsi);
+		return 0;
 	}
+	h->stage = REQ_DONE;
+	if (h->close || lws_http_transaction_completed(wsi))
+		return -1;
 	return 0;
 }
 
-/* A request's headers are in: a GET is routed now; a POST reads its body first. */
+/* ------------------------------------------------------------ the request's way */
+
+/* The handler's turn (the body, if any, complete). */
+static void run(http_req *h)
+{
+	if (h->row->body == ROUTE_BODY_JSON) {
+		const char *end = NULL;
+		h->json = cJSON_ParseWithLengthOpts(h->in ? h->in : "", h->inlen, &end, 0);
+		while (h->json && end < h->in + h->inlen && strchr(" \t\r\n", *end))
+			end++;
+		if (!h->json || end != h->in + h->inlen)
+			return http_reply_error(h, SA_E_BAD_JSON, "the body is not one JSON value");
+	}
+	h->stage = REQ_RUN;
+	http_req_ref(h);
+	int rc = h->row->handler(h);
+	if (rc)
+		http_reply_error(h, rc, NULL);
+	http_req_unref(h);
+}
+
+/*
+ * Whether lws' idea of the body is not the request's: a chunked body (lws
+ * 4.1 reads none: its bytes would be taken for the next request), or a
+ * POST, PUT or PATCH without a length (lws then waits for 100 MiB). The
+ * connection closes after the reply.
+ */
+static int body_unframed(const http_req *h)
+{
+	return h->chunked || (h->length < 0 && (h->method & (ROUTE_POST | ROUTE_PUT | ROUTE_PATCH)));
+}
+
+/* Refuses the request before its body was read; closes when discarding the body would cost. */
+static void refuse(http_req *h, int code, const char *message)
+{
+	if (h->length > DISCARD_MAX || gate_expects_continue(h->wsi) || body_unframed(h))
+		h->close = 1;
+	http_reply_error(h, code, message);
+}
+
+static int take_params(http_req *h, const route_match *m)
+{
+	h->nparams = m->nparams;
+	for (int i = 0; i < m->nparams; i++)
+		if (!(h->pname[i] = pool_strndup(h, m->params[i].name, m->params[i].name_len)) ||
+		    !(h->pvalue[i] = pool_strndup(h, m->params[i].value, m->params[i].value_len)))
+			return SA_E_INTERNAL;
+	return 0;
+}
+
+/* The query's entries, NUL-separated, as lws split and decoded them. */
+static void take_query(http_req *h)
+{
+	int total = lws_hdr_total_length(h->wsi, WSI_TOKEN_HTTP_URI_ARGS);
+	if (total <= 0 || total >= QUERY_MAX || !(h->query = http_alloc(h, (size_t)total + 2)))
+		return;
+	size_t k = 0;
+	for (int i = 0; k <= (size_t)total; i++) {
+		int n = lws_hdr_copy_fragment(h->wsi, h->query + k, total + 2 - (int)k,
+					      WSI_TOKEN_HTTP_URI_ARGS, i);
+		if (n < 0)
+			break;
+		k += (size_t)n + 1;
+	}
+	h->querylen = k;
+}
+
+/* Who is asking and whether they may: 0, or the code to refuse with. */
+static int decide(http_req *h)
+{
+	char auth[512];
+	if (h->row->access.kind == AUTH_PUBLIC)
+		return 0;
+	if (lws_hdr_copy(h->wsi, auth, sizeof auth, WSI_TOKEN_HTTP_AUTHORIZATION) > 0) {
+		int rc = auth_bearer(h->a, auth, &h->who);
+		if (rc)
+			return rc;
+	}
+	return auth_decide(&h->who, h->row->access, NULL);
+}
+
+static const char *access_message(int rc)
+{
+	return rc == SA_E_UNAUTHENTICATED ? "send a valid token: Authorization: Bearer TOKEN" : NULL;
+}
+
+/* Headers complete: find the row, check rate and access, then read the body or run. */
 static int on_request(struct lws *wsi, http_pss *pss, arena *a)
 {
+	route_match m;
+	const char *path, *why;
 	if (pss->h) {
 		pss->h->wsi = NULL;
-		http_unref(pss->h);
+		http_req_unref(pss->h);
 	}
-	pss->h = calloc(1, sizeof *pss->h);
-	if (!pss->h)
+	http_req *h = pss->h = req_new(a, wsi);
+	if (!h)
 		return -1;
-	pss->h->a = a;
-	pss->h->wsi = wsi;
-	pss->h->refs = 1;
-	if (lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) <= 0) {
-		/* Not a GET: only POST /api/contests exists. A body is read first
-		 * (the reply comes at LWS_CALLBACK_HTTP_BODY_COMPLETION). */
-		int is_post = lws_hdr_total_length(wsi, WSI_TOKEN_POST_URI) > 0;
-		if (is_post)
-			lws_hdr_copy(wsi, pss->h->uri, sizeof pss->h->uri, WSI_TOKEN_POST_URI);
-		pss->h->post = is_post ? 1 : 2;
-		char cl[24] = "";
-		lws_hdr_copy(wsi, cl, sizeof cl, WSI_TOKEN_HTTP_CONTENT_LENGTH);
-		int upload = is_post && !strcmp(pss->h->uri, "/api/contests");
-		if (lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_TRANSFER_ENCODING) > 0) {
-			/* lws 4.1 does not read chunked request bodies: refuse, then close */
-			pss->h->close_after = 1;
-			http_error(pss->h, upload ? SA_E_INVALID_FIELD : SA_E_METHOD,
-				   upload ? "send the body with a Content-Length"
-					  : "only GET, and POST /api/contests");
-			return 0;
-		}
-		if (atoll(cl) > 0)
-			return 0;
-		if (is_post && !strcmp(pss->h->uri, "/api/contests"))
-			http_upload(pss->h);
-		else
-			http_error(pss->h, SA_E_METHOD, "only GET, and POST /api/contests");
+	lws_get_peer_simple(wsi, h->peer, sizeof h->peer);
+	if (gate_request(a, wsi, &h->method, &path, &h->length, &why))
+		return -1; /* gate_filter let it through a moment ago: cannot happen */
+	h->chunked = lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_TRANSFER_ENCODING) > 0;
+	int rc = route_find(gate_routes(a), h->method, path, &m);
+	if (rc) {
+		h->allow = rc == SA_E_METHOD ? m.allow : 0;
+		refuse(h, rc, rc == SA_E_METHOD ? "this path does not take this method" : NULL);
 		return 0;
 	}
-	http_dispatch(pss->h);
+	h->row = m.row;
+	if (take_params(h, &m))
+		return refuse(h, SA_E_INTERNAL, NULL), 0;
+	take_query(h);
+	int64_t wait = h->row->flags & ROUTE_NO_RATE_LIMIT ? 0 : gate_rate(a, h->peer);
+	if (wait > 0) {
+		h->retry_after = (int)((wait + 999) / 1000);
+		refuse(h, SA_E_RATE_LIMITED,
+		       "too many requests from this address: retry later (Retry-After)");
+		return 0;
+	}
+	if ((rc = decide(h)))
+		return refuse(h, rc, access_message(rc)), 0;
+	if (h->row->body == ROUTE_BODY_NONE || h->length == 0) {
+		h->close = body_unframed(h) || h->length > DISCARD_MAX; /* a body no row wants: discarded */
+		run(h);
+		return 0;
+	}
+	if (h->length < 0)
+		return refuse(h, SA_E_BAD_REQUEST,
+			      "send the body with a Content-Length (no Transfer-Encoding)"),
+		       0;
+	if ((size_t)h->length > h->row->body_max) {
+		char msg[96];
+		snprintf(msg, sizeof msg, "the body may be %zu bytes at most", h->row->body_max);
+		return refuse(h, SA_E_TOO_LARGE, msg), 0;
+	}
+	if (!(h->in = malloc((size_t)h->length + 1)))
+		return refuse(h, SA_E_INTERNAL, NULL), 0;
+	h->stage = REQ_BODY;
+	gate_continue(wsi);
 	return 0;
 }
 
-/* Static files are GET only (lws would serve them for any method): another
- * method outside /api and /healthz gets 405 and the connection closes (1). */
-static int filter_method(struct lws *wsi)
+static void on_body(http_req *h, const void *in, size_t len)
 {
-	char uri[64] = "";
-	if (lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) > 0)
-		return 0;
-	if (lws_hdr_total_length(wsi, WSI_TOKEN_POST_URI) > 0)
-		lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_POST_URI);
-	if (!strncmp(uri, "/api/", 5) || !strcmp(uri, "/healthz"))
-		return 0; /* our callback mounts answer with JSON */
-	if (lws_hdr_total_length(wsi, WSI_TOKEN_PUT_URI) > 0 ||
-	    lws_hdr_total_length(wsi, WSI_TOKEN_DELETE_URI) > 0 ||
-	    lws_hdr_total_length(wsi, WSI_TOKEN_PATCH_URI) > 0) {
-		lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_PUT_URI);
-		if (!*uri)
-			lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_DELETE_URI);
-		if (!*uri)
-			lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_PATCH_URI);
-		if (!strncmp(uri, "/api/", 5) || !strcmp(uri, "/healthz"))
-			return 0;
+	if (h->stage != REQ_BODY)
+		return;                              /* refused already: lws discards the rest */
+	assert(h->inlen + len <= (size_t)h->length); /* lws reads Content-Length bytes, no more */
+	memcpy(h->in + h->inlen, in, len);
+	h->inlen += len;
+	h->in[h->inlen] = '\0';
+}
+
+static void on_body_done(http_req *h)
+{
+	if (h->stage != REQ_BODY)
+		return;
+	run(h);
+}
+
+static void detach(http_pss *pss)
+{
+	if (pss && pss->h) {
+		pss->h->wsi = NULL;
+		http_req_unref(pss->h);
+		pss->h = NULL;
 	}
-	if (lws_hdr_total_length(wsi, WSI_TOKEN_OPTIONS_URI) > 0 ||
-	    lws_hdr_total_length(wsi, WSI_TOKEN_POST_URI) > 0 ||
-	    lws_hdr_total_length(wsi, WSI_TOKEN_PUT_URI) > 0 ||
-	    lws_hdr_total_length(wsi, WSI_TOKEN_DELETE_URI) > 0 ||
-	    lws_hdr_total_length(wsi, WSI_TOKEN_PATCH_URI) > 0) {
-		static const char body[] = "{\"error\":{\"code\":\"method_not_allowed\","
-					   "\"message\":\"only GET, and POST /api/contests\"}}";
-		unsigned char buf[LWS_PRE + 512 + sizeof body], *start = buf + LWS_PRE, *p = start,
-								*end = buf + sizeof buf - 1;
-		if (!lws_add_http_common_headers(wsi, HTTP_STATUS_METHOD_NOT_ALLOWED,
-						 "application/json; charset=utf-8", sizeof body - 1, &p,
-						 end) &&
-		    !lws_add_http_header_by_name(wsi, (const unsigned char *)"connection:",
-						 (const unsigned char *)"close", 5, &p, end) &&
-		    !lws_finalize_http_header(wsi, &p, end) && (size_t)(end - p) > sizeof body) {
-			memcpy(p, body, sizeof body - 1);
-			p += sizeof body - 1;
-			lws_write(wsi, start, (size_t)(p - start), LWS_WRITE_HTTP_HEADERS);
-		}
-		return 1; /* close: the body the client may still send is not read */
-	}
-	return 0;
 }
 
 int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
@@ -553,46 +486,27 @@ int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 	arena *a = lws_context_user(lws_get_context(wsi));
 
 	switch (reason) {
-	case LWS_CALLBACK_HTTP:
-		return on_request(wsi, pss, a);
 	case LWS_CALLBACK_FILTER_HTTP_CONNECTION:
-		if (filter_method(wsi))
-			return 1;
-		break;
+		return gate_filter(a, wsi);
+	case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
+		return gate_upgrade(a, wsi, in);
+	case LWS_CALLBACK_ADD_HEADERS:
+		return gate_file_headers(a, wsi, in);
+	case LWS_CALLBACK_HTTP:
+		return pss ? on_request(wsi, pss, a) : -1;
 	case LWS_CALLBACK_HTTP_BODY:
-		if (!len)
-			return 0;
-		if (pss && pss->h && pss->h->post == 1 && !pss->h->too_big) {
-			http_req *h = pss->h;
-			char *grown =
-				h->inlen + len <= UPLOAD_MAX ? realloc(h->in, h->inlen + len + 1) : NULL;
-			if (!grown)
-				h->too_big = 1;
-			else {
-				h->in = grown;
-				memcpy(h->in + h->inlen, in, len);
-				h->inlen += len;
-				h->in[h->inlen] = '\0';
-			}
-		}
+		if (pss && pss->h && len)
+			on_body(pss->h, in, len);
 		return 0;
 	case LWS_CALLBACK_HTTP_BODY_COMPLETION:
-		if (pss && pss->h && pss->h->post == 1 && !strcmp(pss->h->uri, "/api/contests"))
-			http_upload(pss->h);
-		else if (pss && pss->h && pss->h->post)
-			http_error(pss->h, SA_E_METHOD, "only GET, and POST /api/contests");
+		if (pss && pss->h)
+			on_body_done(pss->h);
 		return 0;
 	case LWS_CALLBACK_HTTP_WRITEABLE:
-		if (pss && pss->h && pss->h->stage)
-			return http_write(pss->h);
-		return 0;
+		return pss && pss->h && pss->h->wsi ? write_step(pss->h) : 0;
 	case LWS_CALLBACK_CLOSED_HTTP:
 	case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
-		if (pss && pss->h) {
-			pss->h->wsi = NULL;
-			http_unref(pss->h);
-			pss->h = NULL;
-		}
+		detach(pss);
 		break;
 	default:
 		break;

@@ -196,12 +196,12 @@ describe('POST /api/contests (two processes)', () => {
 	before(async () => { srv = await h.startServer({ processes: 2 }); });
 	after(async () => { if (srv) await srv.stop(); });
 
-	test('without or with a wrong token: 403 forbidden, nothing loaded', async () => {
+	test('without or with a wrong token: 401 unauthenticated, nothing loaded', async () => {
 		const c = { ...base, code: 'UPLOAD01' };
 		for (const t of [undefined, 'wrong', '']) {
 			const r = await post(c, t);
-			assert.equal(r.status, 403, `token ${t}: ${r.status} ${r.body}`);
-			assert.equal(r.json.error.code, 'forbidden');
+			assert.equal(r.status, 401, `token ${t}: ${r.status} ${r.body}`);
+			assert.equal(r.json.error.code, 'unauthenticated');
 		}
 		assert.equal((await srv.get('/api/contests/UPLOAD01')).status, 404);
 	});

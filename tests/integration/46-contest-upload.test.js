@@ -1,7 +1,7 @@
 'use strict';
 // 46 contest upload: POST /api/contests with the organizer token loads a contest while
 // the servers run; every process serves it (announced through Redis); bad files get
-// every problem with its JSON path; no token -> 403; a loaded code -> 409.
+// every problem with its JSON path; no token -> 401; a loaded code -> 409.
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
@@ -29,10 +29,10 @@ describe('loading a contest through the API', () => {
 	before(async () => { srv = await h.startServer({ processes: 2 }); });
 	after(async () => { if (srv) await srv.stop(); });
 
-	test('without the organizer token -> 403 forbidden', async () => {
+	test('without the organizer token -> 401 unauthenticated', async () => {
 		const r = await post(`${srv.urls[0]}/api/contests`, JSON.stringify(upload));
-		assert.equal(r.status, 403);
-		assert.equal(r.json.error.code, 'forbidden');
+		assert.equal(r.status, 401);
+		assert.equal(r.json.error.code, 'unauthenticated');
 	});
 
 	test('a bad file -> 400 with every problem and its path, nothing loaded', async () => {

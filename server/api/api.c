@@ -1,0 +1,13 @@
+/*
+ * api.c - the list of the API's route tables (see api.h).
+ */
+#include <stddef.h>
+
+#include "api/api.h"
+
+const route *const api_routes[] = {
+	api_health_routes,
+	api_contests_routes,
+	api_scoring_routes,
+	NULL,
+};
