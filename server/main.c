@@ -173,11 +173,6 @@ static int server_run(arena *a)
 	void *foreign[1];
 	int rc = 0;
 
-	char err[512];
-	if (gate_open(a, api_routes, err, sizeof err)) {
-		sa_log(LL_ERROR, "%s", err);
-		return 1;
-	}
 	uv_loop_init(&loop);
 	a->loop = &loop;
 	foreign[0] = &loop;
@@ -212,7 +207,6 @@ static int server_run(arena *a)
 		sa_log(LL_ERROR, "cannot listen on port %d (libwebsockets-evlib-uv installed? port free?)",
 		       a->cfg.port);
 		uv_loop_close(&loop);
-		gate_close(a);
 		return 1;
 	}
 	uv_signal_init(&loop, &a->sigint);
@@ -264,7 +258,6 @@ static int server_run(arena *a)
 	if (uv_loop_close(&loop))
 		sa_log(LL_WARN, "event loop closed with handles still open");
 	a->loop = NULL;
-	gate_close(a);
 	sa_log(LL_INFO, "stopped");
 	return rc;
 }
@@ -326,12 +319,16 @@ static int cmd_serve(arena *a, int argc, char **argv)
 		return 2;
 	}
 	char err[512], made[4096] = "";
-	if (!a->cfg.organizer_token || !*a->cfg.organizer_token) {
-		if (run_token(a, made, sizeof made))
-			return 1;
-	} else if (config_check_token(a->cfg.organizer_token, err, sizeof err)) {
+	if (gate_open(a, api_routes, err, sizeof err)) { /* the HTTP options, before any slow work */
 		sa_log(LL_ERROR, "%s", err);
 		return 1;
+	}
+	if (!a->cfg.organizer_token || !*a->cfg.organizer_token) {
+		if (run_token(a, made, sizeof made))
+			return gate_close(a), 1;
+	} else if (config_check_token(a->cfg.organizer_token, err, sizeof err)) {
+		sa_log(LL_ERROR, "%s", err);
+		return gate_close(a), 1;
 	}
 	int rc = 1;
 	if (!engine_open(a) && !load_contests(a, a->cfg.contests) &&
@@ -340,6 +337,7 @@ static int cmd_serve(arena *a, int argc, char **argv)
 		signal(SIGPIPE, SIG_IGN);
 		rc = server_run(a);
 	}
+	gate_close(a);
 	if (*made) {
 		unlink(made);
 		*strrchr(made, '/') = '\0';

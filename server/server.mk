@@ -1,6 +1,6 @@
 # server/server.mk - the skillarena binary (included by the top-level Makefile).
 #
-#   libserver.a        server_SRCS: every .c under server/ (core/ net/ live/ store/) but main.c
+#   libserver.a        server_SRCS: every .c under server/ (core/ net/ live/ store/ api/) but main.c
 #   $(OUT)/skillarena  main.c + libserver.a and the libraries it uses
 #   check-deps         tools/deps.sh: no include circle but receive -> dispatch -> send (TEST_STEPS)
 #   check-sizes        tools/sizes.sh: no file of any library over 800 lines, no function over 120 (TEST_STEPS)
@@ -47,6 +47,7 @@ TEST_STEPS += check-deps check-sizes check-docs
 # ---- fuzzing: the server's own input paths (the top Makefile's one rule)
 #   fuzz_server_msg    a frame -> msg_read -> the field checks (tests/fuzz/fuzz_server_msg.c)
 #   fuzz_server_board  names and units -> leaderboard frames, valid UTF-8 (tests/fuzz/fuzz_server_board.c)
+#   fuzz_server_http   the HTTP input paths: routes, query, header values (tests/fuzz/fuzz_server_http.c)
 define server_fuzzer
 FUZZERS          += $(1)
 $(1)_FUZZ_USES    := server contests sheets scoring
@@ -57,3 +58,4 @@ $(1)_FUZZ_OPTS    := -max_len=20000
 endef
 $(eval $(call server_fuzzer,fuzz_server_msg))
 $(eval $(call server_fuzzer,fuzz_server_board))
+$(eval $(call server_fuzzer,fuzz_server_http))

@@ -175,8 +175,10 @@ static int refuse_now(arena *a, struct lws *wsi, int code, const char *why, unsi
 	    !lws_add_http_header_by_name(
 		    wsi, (const unsigned char *)"connection:", (const unsigned char *)"close", 5, &p, end) &&
 	    !lws_finalize_http_header(wsi, &p, end) && (size_t)(end - p) > len) {
-		memcpy(p, body, len);
-		p += len;
+		if (lws_hdr_total_length(wsi, WSI_TOKEN_HEAD_URI) <= 0) { /* a HEAD gets no body */
+			memcpy(p, body, len);
+			p += len;
+		}
 		lws_write(wsi, start, (size_t)(p - start), LWS_WRITE_HTTP_HEADERS);
 	}
 	free(body);
@@ -324,14 +326,14 @@ static int origins_open(gate *g, const sa_config *c, char *err, size_t n)
 	for (const char *s = list; *s;) {
 		char item[HEADER_ORIGIN_MAX + 1], norm[HEADER_ORIGIN_MAX];
 		size_t l = strcspn(s, ",");
-		const char *e = s + l;
-		while (*s == ' ' && s < e)
-			s++;
-		while (e > s && e[-1] == ' ')
+		const char *b = s, *e = s + l;
+		while (b < e && *b == ' ')
+			b++;
+		while (e > b && e[-1] == ' ')
 			e--;
-		if (e - s > HEADER_ORIGIN_MAX)
-			return fail(err, n, "allowed-origins: '%.40s...' is too long", s);
-		snprintf(item, sizeof item, "%.*s", (int)(e - s), s);
+		if (e - b > HEADER_ORIGIN_MAX)
+			return fail(err, n, "allowed-origins: '%.40s...' is too long", b);
+		snprintf(item, sizeof item, "%.*s", (int)(e - b), b);
 		if (!strcmp(item, "*"))
 			snprintf(norm, sizeof norm, "*");
 		else if (header_origin(item, norm, sizeof norm))

@@ -65,7 +65,7 @@ int header_content_length(const char *const *values, int n, int64_t *len)
  */
 static int parse_origin(const char *s, const char **rest, char *out, const char **why)
 {
-	char host[256];
+	char host[256] = "";
 	size_t hl = 0;
 	long port = 0;
 	int https;

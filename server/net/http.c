@@ -252,10 +252,12 @@ static int write_headers(http_req *h)
 		cap += strlen(e->name) + strlen(e->value) + 8;
 	if (h->disposition)
 		cap += strlen(h->disposition) + 32;
-	unsigned char *buf = malloc(cap), *start = buf + LWS_PRE, *p = start, *end = buf + cap - 1;
+	unsigned char *buf = malloc(cap), *start, *p, *end;
 	int rc = -1;
 	if (!buf)
 		return -1;
+	start = p = buf + LWS_PRE;
+	end = buf + cap - 1;
 	if (lws_add_http_common_headers(wsi, (unsigned)h->status, h->ctype, h->outlen, &p, end) ||
 	    add_header(wsi, "cache-control:", "no-store", &p, end) || gate_frame_header(h->a, wsi, &p, end))
 		goto out;
@@ -288,6 +290,8 @@ static int write_step(http_req *h)
 		if (write_headers(h))
 			return -1;
 		h->stage = REQ_OUT;
+		if (h->method == ROUTE_HEAD) /* the headers a GET would get, no body */
+			return h->stage = REQ_DONE, h->close || lws_http_transaction_completed(wsi) ? -1 : 0;
 		lws_callback_on_writable(wsi);
 		return 0;
 	}

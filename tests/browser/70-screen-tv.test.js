@@ -57,9 +57,9 @@ test('the big screen through a whole contest', async () => {
 	assert.equal(await text(page, '#s-pin'), 'TV2026');
 	const pinPx = await fontPx(page, '#s-pin');
 	assert.ok(pinPx >= 80, `PIN at ${pinPx} px`);
-	await waitText(page, '#s-url-big', `127.0.0.1:${srv.port}`);
+	await waitText(page, '#s-url-big', `localhost:${srv.port}`);
 	await page.waitForSelector('#s-warning:not([hidden])');
-	assert.match(await text(page, '#s-warning'), new RegExp(`^手机无法打开此地址：127\\.0\\.0\\.1:${srv.port} 只指向这台电脑。请用 --public-url`));
+	assert.match(await text(page, '#s-warning'), new RegExp(`^手机无法打开此地址：localhost:${srv.port} 只指向这台电脑。请用 --public-url`));
 	const qr = await page.$eval('#s-qr-big', (e) => e.getBoundingClientRect().width);
 	assert.ok(qr >= 400, `QR code ${qr} px wide`);
 

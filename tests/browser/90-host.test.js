@@ -13,7 +13,7 @@
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { h, launch, open, server, text, waitText } = require('./browser.js');
+const { h, launch, open, server, text, waitText, watch } = require('./browser.js');
 const { assertContrast, shot, unpreloaded } = require('./measure.js');
 
 const LAPTOP = { width: 1366, height: 768 };
@@ -31,8 +31,7 @@ after(async () => {
 test('the host console with a clicker', async () => {
 	const page = await browser.ctx.newPage();
 	await page.setViewportSize(LAPTOP);
-	page.errors = [];
-	page.on('pageerror', (e) => page.errors.push(e.message));
+	await watch(page);
 	/* the page's own connection to the real server, through which a test message can be slipped */
 	let toPage = null;
 	await page.routeWebSocket(/\/ws$/, (ws) => {
@@ -48,7 +47,7 @@ test('the host console with a clicker', async () => {
 	assert.deepEqual(await unpreloaded(page), [], 'every module is preloaded');
 	/* join card: the localhost warning */
 	await page.waitForSelector('#local-warning:not([hidden])');
-	assert.match(await text(page, '#local-warning'), /^手机无法打开此地址：127\.0\.0\.1:\d+ 只指向这台电脑。请用 --public-url/);
+	assert.match(await text(page, '#local-warning'), /^手机无法打开此地址：localhost:\d+ 只指向这台电脑。请用 --public-url/);
 	assert.equal(await text(page, '.keys'), '翻页笔 / 键盘：空格、→、PageDown 执行橙色主按钮；←、PageUp 不执行任何操作');
 	assert.equal(await page.isVisible('#pending-card'), false, 'no list of who has not answered without the server');
 	await assertContrast(assert, page, 'host lobby');

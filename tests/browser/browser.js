@@ -43,18 +43,41 @@ async function launch() {
 }
 
 /*
- * Opens url in a new page of ctx at the given viewport. page.errors collects
- * uncaught exceptions and console errors (a missing favicon aside), so a test
- * can assert the page ran cleanly.
+ * Records on page.errors what a clean page never shows: uncaught exceptions,
+ * console errors (a missing favicon aside), Content-Security-Policy
+ * violations (the server sends a strict CSP: a violation is a page or server
+ * bug), and a response of the page's own server without its security headers.
  */
-async function open(ctx, url, viewport = PHONE) {
-	const page = await ctx.newPage();
-	await page.setViewportSize(viewport);
+async function watch(page) {
 	page.errors = [];
 	page.on('pageerror', (e) => page.errors.push(`pageerror: ${e.message}`));
 	page.on('console', (m) => {
 		if (m.type() === 'error' && !/favicon/.test(m.text())) page.errors.push(`console: ${m.text()}`);
 	});
+	await page.addInitScript(() => {
+		document.addEventListener('securitypolicyviolation', (e) => {
+			console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline code'} in ${e.sourceFile || e.documentURI}:${e.lineNumber}`);
+		});
+	});
+	page.on('response', (r) => {
+		let same = false;
+		try { same = new URL(r.url()).origin === new URL(page.url()).origin; } catch { /* about:blank */ }
+		const hd = r.headers();
+		if (same && r.status() !== 101 && (hd['x-content-type-options'] !== 'nosniff' || !hd['content-security-policy'] ||
+			hd['referrer-policy'] !== 'no-referrer')) {
+			page.errors.push(`response without security headers: ${r.status()} ${r.url()}`);
+		}
+	});
+}
+
+/*
+ * Opens url in a new page of ctx at the given viewport, watched (page.errors,
+ * see watch), so a test can assert the page ran cleanly.
+ */
+async function open(ctx, url, viewport = PHONE) {
+	const page = await ctx.newPage();
+	await page.setViewportSize(viewport);
+	await watch(page);
 	await page.goto(url);
 	return page;
 }
@@ -100,4 +123,4 @@ async function waitText(page, sel, want, timeout = 10000) {
 	}, [sel, want instanceof RegExp ? want.source : want, want instanceof RegExp], { timeout });
 }
 
-module.exports = { h, launch, open, server, fmt, demo, text, waitText, PHONE, LAPTOP, TV };
+module.exports = { h, launch, open, watch, server, fmt, demo, text, waitText, PHONE, LAPTOP, TV };
