@@ -5,22 +5,26 @@
  * THE MAP. Subsystems are folders; within each the data path reads top to
  * bottom. Every module has its header declaring exactly what it exports.
  *
- *   main.c            the command table (serve, migrate, load, reset, types, config-doc) and serve's loop
+ *   main.c            the command table (serve, migrate, load, reset, types, routes, config-doc) and serve's loop
  *   core/             what every subsystem uses; depends on nothing else in server/
  *     arena.h         this context and this map
  *     clock.[ch]      the server clock (epoch ms, shared by processes) and a monotonic one
  *     config.[ch]     the option table: defaults, file, environment, argv, --help, docs
  *     log.[ch]        levelled log lines
  *     err.[ch]        error codes -> protocol names -> zh-CN / English text, HTTP status
- *     auth.[ch]       random tokens, SHA-256, constant-time comparison
+ *     auth.[ch]       random tokens, SHA-256, constant-time comparison; the access decision
  *     utf8.[ch]       strict UTF-8: decode, count, cut at a character boundary, repair
  *     limit.[ch]      rate limits: token buckets, a bounded table of them per client address
+ *     rate.[ch]       token buckets per key (client address) in a bounded table
  *   net/              bytes in and out; knows connections, not contests
  *     listen.[ch]     our own listening socket (SO_REUSEPORT), accepted sockets handed to lws
  *     frame.[ch]      shared reference-counted output frames, packing several into one write
  *     ws.[ch]         WebSocket connections: assemble input, bounded output ring, write when writeable
  *     msg.[ch]        frame -> validated message -> handler (the message table)
- *     http.[ch]       /healthz and the JSON HTTP API (static files: the lws mount in main.c)
+ *     gate.[ch]       HTTP options; what every request passes first: framing, sizes, upgrades, security headers
+ *     route.[ch]      the HTTP route table: rows {method, pattern, handler, access, body}, matching, checks
+ *     header.[ch]     header values: Content-Length, Origin, the public URL, CSP sources, Content-Disposition
+ *     http.[ch]       requests through the route table to api/, and their replies (static files: the lws mount)
  *   live/             contests being played on this process
  *     phase.[ch]      the live state and the names of its phases
  *     run.[ch]        a contest's runtime: new, add, attach, find by code, free
@@ -37,6 +41,10 @@
  *     tick.[ch]       the coalescing tick: counts and top N pushed when changed
  *     events.[ch]     events from the other processes, through a table of event types
  *     load.[ch]       contests uploaded while serving: validated and stored off the loop
+ *   api/              the JSON API: a route table per resource and its handlers (api.c lists them)
+ *     health.c        /healthz
+ *     contests.c      contest information, leaderboard, units, QR code, uploads
+ *     scoring.c       the question types
  *   store/            PostgreSQL and Redis; knows contests only as data
  *     store.[ch]      PostgreSQL pool, non-blocking, prepared statements
  *     commit.[ch]     group commit: a queue of rows, ONE statement per batch (answers, joins)
@@ -48,14 +56,15 @@
  *
  * Dependencies (tools/deps.sh reads them from the objects; no cycle): core/
  * uses nothing else in server/; store/ uses core/ (and live/phase for the
- * phase names it stores); net/ uses core/, and only its dispatchers (msg.c,
- * http.c) call into live/ and store/, for what they route to; live/ uses all
- * three. The one circle is receive -> dispatch -> send: net/ws.c hands a
+ * phase names it stores); net/ uses core/, and only its message dispatcher
+ * (msg.c) calls into live/ and store/, for what it routes to; live/ uses all
+ * three; api/ uses net/http.h to answer and live/ and store/ for the data. The
+ * one circle is receive -> dispatch -> send: net/ws.c hands a
  * message to net/msg.c, whose table calls a handler in live/, which sends
  * through net/ws.c.
  *
  * Growing (docs/architecture.md): console routes go to api/<resource>.c as
- * rows of http.c's route table; accounts' hashing and sessions to core/auth.c,
+ * rows of its route table (net/route.h); accounts' hashing and sessions to core/auth.c,
  * their queries to store/; judges' marks and self-paced play to live/, their
  * writes through store/commit.c. Code that needs no server (certificates,
  * exports, sheets) is a library beside scoring/ and contests/.
@@ -70,7 +79,7 @@
  *   X_init / X_release    a struct in its caller's memory (config, pgarr)
  *   X_open / X_close      a service of the arena or the process, with its
  *                         handles on the loop (store, lb, listen, commit,
- *                         answer, player, fanout, tick, auth)
+ *                         answer, player, fanout, tick, auth, gate)
  *   X_attach / X_detach   a thing joining / leaving the serving loop (run)
  *   X_add / X_remove      membership in a collection (run_add, members_*)
  * Functions return 0 or a negative SA_E_* code (core/err.h); lws callbacks

@@ -34,7 +34,8 @@ static void match(const char *a, const char *b)
 	if (route_pattern_match(a, b, &m) >= 0)
 		for (int i = 0; i < m.nparams; i++) {
 			assert(m.params[i].value_len > 0);
-			assert(m.params[i].value >= b && m.params[i].value + m.params[i].value_len <= b + strlen(b));
+			assert(m.params[i].value >= b &&
+			       m.params[i].value + m.params[i].value_len <= b + strlen(b));
 			assert(!memchr(m.params[i].value, '/', m.params[i].value_len));
 			assert(i == 0 || m.params[i].value > m.params[i - 1].value);
 		}

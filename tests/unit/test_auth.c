@@ -16,20 +16,20 @@
 
 static const auth_principal nobody = {AUTH_VIA_NONE, 0, 0};
 
-static auth_principal as(unsigned role)
-{
-	return (auth_principal){AUTH_VIA_SESSION, 7, role};
-}
+static auth_principal as(unsigned role) { return (auth_principal){AUTH_VIA_SESSION, 7, role}; }
 
 static void test_public_and_anonymous(void **state)
 {
 	(void)state;
 	assert_int_equal(auth_decide(&nobody, (auth_access){AUTH_PUBLIC, 0}, NULL), 0);
 	assert_int_equal(auth_decide(NULL, (auth_access){AUTH_PUBLIC, 0}, NULL), 0);
-	assert_int_equal(auth_decide(&nobody, (auth_access){AUTH_AUTHENTICATED, 0}, NULL), SA_E_UNAUTHENTICATED);
-	assert_int_equal(auth_decide(NULL, (auth_access){AUTH_ROLE, AUTH_ORGANIZER}, NULL), SA_E_UNAUTHENTICATED);
+	assert_int_equal(auth_decide(&nobody, (auth_access){AUTH_AUTHENTICATED, 0}, NULL),
+			 SA_E_UNAUTHENTICATED);
+	assert_int_equal(auth_decide(NULL, (auth_access){AUTH_ROLE, AUTH_ORGANIZER}, NULL),
+			 SA_E_UNAUTHENTICATED);
 	auth_grant owner = {1, 0};
-	assert_int_equal(auth_decide(&nobody, (auth_access){AUTH_CONTEST, AUTH_VIEWER}, &owner), SA_E_UNAUTHENTICATED);
+	assert_int_equal(auth_decide(&nobody, (auth_access){AUTH_CONTEST, AUTH_VIEWER}, &owner),
+			 SA_E_UNAUTHENTICATED);
 }
 
 static void test_roles(void **state)
@@ -71,8 +71,14 @@ static void test_bearer(void **state)
 	assert_int_equal(p.via, AUTH_VIA_ORGANIZER_TOKEN);
 	assert_int_equal(p.role, AUTH_ADMIN);
 	assert_int_equal(auth_bearer(&a, "bearer  0123456789abcdef0123456789abcdef", &p), 0);
-	const char *bad[] = {NULL, "", "Bearer", "Bearer ", "Bearer x", "Basic 0123456789abcdef0123456789abcdef",
-			     "Bearer 0123456789abcdef0123456789abcdeF", "Bearer 0123456789abcdef0123456789abcdef0"};
+	const char *bad[] = {NULL,
+			     "",
+			     "Bearer",
+			     "Bearer ",
+			     "Bearer x",
+			     "Basic 0123456789abcdef0123456789abcdef",
+			     "Bearer 0123456789abcdef0123456789abcdeF",
+			     "Bearer 0123456789abcdef0123456789abcdef0"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		assert_int_equal(auth_bearer(&a, bad[i], &p), SA_E_UNAUTHENTICATED);
 		assert_int_equal(p.via, AUTH_VIA_NONE);
@@ -111,9 +117,12 @@ static void test_tokens(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_public_and_anonymous), cmocka_unit_test(test_roles),
-		cmocka_unit_test(test_contest_scoped),       cmocka_unit_test(test_bearer),
-		cmocka_unit_test(test_names),                cmocka_unit_test(test_tokens),
+		cmocka_unit_test(test_public_and_anonymous),
+		cmocka_unit_test(test_roles),
+		cmocka_unit_test(test_contest_scoped),
+		cmocka_unit_test(test_bearer),
+		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_tokens),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	auth_close();

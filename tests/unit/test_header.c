@@ -67,8 +67,10 @@ static void test_origin(void **state)
 	assert_string_equal(o, "http://[::1]:8080");
 	assert_int_equal(header_origin("null", o, sizeof o), 0);
 	assert_string_equal(o, "null");
-	const char *bad[] = {"", "ftp://h", "http://", "http://h/", "http://h:0", "http://h:65536", "http://h:",
-			     "http://user@h", "http://h h", "http://-h", "http://[::1", "http://h:8080x", "file://x"};
+	const char *bad[] = {"",           "ftp://h",        "http://",     "http://h/",
+			     "http://h:0", "http://h:65536", "http://h:",   "http://user@h",
+			     "http://h h", "http://-h",      "http://[::1", "http://h:8080x",
+			     "file://x"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		assert_int_equal(header_origin(bad[i], o, sizeof o), SA_E_BAD_REQUEST);
 }
@@ -77,18 +79,23 @@ static void test_public_url(void **state)
 {
 	char o[HEADER_ORIGIN_MAX], base[256], err[256];
 	(void)state;
-	assert_int_equal(header_public_url("http://192.168.1.20:8080", o, base, sizeof base, err, sizeof err), 0);
+	assert_int_equal(header_public_url("http://192.168.1.20:8080", o, base, sizeof base, err, sizeof err),
+			 0);
 	assert_string_equal(o, "http://192.168.1.20:8080");
 	assert_string_equal(base, "http://192.168.1.20:8080");
-	assert_int_equal(header_public_url("https://Contest.Example/skills/", o, base, sizeof base, err, sizeof err), 0);
+	assert_int_equal(
+		header_public_url("https://Contest.Example/skills/", o, base, sizeof base, err, sizeof err),
+		0);
 	assert_string_equal(o, "https://contest.example");
 	assert_string_equal(base, "https://contest.example/skills");
 	assert_int_equal(header_public_url("http://h/a&b'c", o, base, sizeof base, err, sizeof err), 0);
 	assert_string_equal(base, "http://h/a&b'c"); /* sub-delims are path characters: escaped where used */
-	const char *bad[] = {"192.168.1.20:8080", "http://h/a b", "http://h/a<b", "http://h/?x=1", "http://h/#x",
-			     "http://h/a\"b", "http://h/%zz", "http://h:99999", "javascript:alert(1)"};
+	const char *bad[] = {"192.168.1.20:8080", "http://h/a b",   "http://h/a<b",
+			     "http://h/?x=1",     "http://h/#x",    "http://h/a\"b",
+			     "http://h/%zz",      "http://h:99999", "javascript:alert(1)"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		assert_int_equal(header_public_url(bad[i], o, base, sizeof base, err, sizeof err), SA_E_INVALID_FIELD);
+		assert_int_equal(header_public_url(bad[i], o, base, sizeof base, err, sizeof err),
+				 SA_E_INVALID_FIELD);
 		assert_non_null(strstr(err, "public URL"));
 	}
 	assert_int_equal(header_public_url("http://h/very-long-path", o, base, 12, err, sizeof err),
@@ -137,7 +144,8 @@ static void test_disposition(void **state)
 			       "%E5%AE%89%E5%85%A8%E7%AB%9E%E8%B5%9B%20%E6%88%90%E7%BB%A9.csv");
 	free(d);
 	d = header_disposition("a\"b\\c\r\nd.txt");
-	assert_string_equal(d, "attachment; filename=\"a_b_c__d.txt\"; filename*=UTF-8''a%22b%5Cc%0D%0Ad.txt");
+	assert_string_equal(d,
+			    "attachment; filename=\"a_b_c__d.txt\"; filename*=UTF-8''a%22b%5Cc%0D%0Ad.txt");
 	free(d);
 	d = header_disposition("");
 	assert_string_equal(d, "attachment; filename=\"download\"; filename*=UTF-8''download");

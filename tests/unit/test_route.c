@@ -19,15 +19,29 @@
 static int h_a(struct http_req *r) { return (void)r, 1; }
 static int h_b(struct http_req *r) { return (void)r, 2; }
 
-#define PUB {AUTH_PUBLIC, 0}
+#define PUB                    \
+	{                      \
+		AUTH_PUBLIC, 0 \
+	}
 
 static const route rows[] = {
 	{ROUTE_GET, "/api/banks/{code}", h_a, PUB, ROUTE_BODY_NONE, 0, 0},
 	{ROUTE_GET, "/api/banks/template.xlsx", h_b, PUB, ROUTE_BODY_NONE, 0, 0},
 	{ROUTE_PUT, "/api/banks/{code}", h_b, {AUTH_CONTEST, AUTH_ORGANIZER}, ROUTE_BODY_JSON, 65536, 0},
-	{ROUTE_DELETE, "/api/banks/{code}/questions/{qid}", h_a, {AUTH_ROLE, AUTH_ADMIN}, ROUTE_BODY_NONE, 0, 0},
-	{ROUTE_POST, "/api/banks/{code}/import", h_b, {AUTH_ROLE, AUTH_ORGANIZER | AUTH_ADMIN}, ROUTE_BODY_BYTES,
-	 1 << 20, ROUTE_NO_RATE_LIMIT},
+	{ROUTE_DELETE,
+	 "/api/banks/{code}/questions/{qid}",
+	 h_a,
+	 {AUTH_ROLE, AUTH_ADMIN},
+	 ROUTE_BODY_NONE,
+	 0,
+	 0},
+	{ROUTE_POST,
+	 "/api/banks/{code}/import",
+	 h_b,
+	 {AUTH_ROLE, AUTH_ORGANIZER | AUTH_ADMIN},
+	 ROUTE_BODY_BYTES,
+	 1 << 20,
+	 ROUTE_NO_RATE_LIMIT},
 	{0},
 };
 static const route *const tables[] = {rows, NULL};
@@ -63,7 +77,8 @@ static void test_pattern_params(void **state)
 	route_match m;
 	char v[256];
 	(void)state;
-	assert_true(route_pattern_match("/api/contests/{code}/leaderboard", "/api/contests/SAFE2026/leaderboard", &m) >= 0);
+	assert_true(route_pattern_match("/api/contests/{code}/leaderboard",
+					"/api/contests/SAFE2026/leaderboard", &m) >= 0);
 	assert_int_equal(m.nparams, 1);
 	assert_string_equal(param(&m, "code", v, sizeof v), "SAFE2026");
 	/* two parameters, UTF-8 values */
@@ -102,7 +117,8 @@ static void test_most_specific_wins(void **state)
 	assert_ptr_equal(m.row, &rows[0]);
 	assert_string_equal(param(&m, "code", v, sizeof v), "B1");
 	/* a literal further on does not beat a literal earlier */
-	assert_true(route_pattern_match("/a/x/{p}", "/a/x/y", &m) > route_pattern_match("/a/{p}/y", "/a/x/y", &m));
+	assert_true(route_pattern_match("/a/x/{p}", "/a/x/y", &m) >
+		    route_pattern_match("/a/{p}/y", "/a/x/y", &m));
 }
 
 static void test_not_found_and_method(void **state)
@@ -137,22 +153,28 @@ static void test_check_refuses_bad_rows(void **state)
 	(void)state;
 	assert_int_equal(route_check(tables, err, sizeof err), 0);
 	const route bad[] = {
-		{ROUTE_GET | ROUTE_POST, "/a", h_a, PUB, ROUTE_BODY_NONE, 0, 0},              /* two methods */
-		{ROUTE_GET, "a", h_a, PUB, ROUTE_BODY_NONE, 0, 0},                            /* relative */
-		{ROUTE_GET, "/a//b", h_a, PUB, ROUTE_BODY_NONE, 0, 0},                        /* empty segment */
-		{ROUTE_GET, "/a/", h_a, PUB, ROUTE_BODY_NONE, 0, 0},                          /* trailing slash */
-		{ROUTE_GET, "/a/{}", h_a, PUB, ROUTE_BODY_NONE, 0, 0},                        /* empty name */
-		{ROUTE_GET, "/a/{Code}", h_a, PUB, ROUTE_BODY_NONE, 0, 0},                    /* name case */
-		{ROUTE_GET, "/a/x{y}", h_a, PUB, ROUTE_BODY_NONE, 0, 0},                      /* half a segment */
-		{ROUTE_GET, "/a/{x}/{x}", h_a, PUB, ROUTE_BODY_NONE, 0, 0},                   /* same name twice */
-		{ROUTE_GET, "/a", NULL, PUB, ROUTE_BODY_NONE, 0, 0},                          /* no handler */
-		{ROUTE_POST, "/a", h_a, PUB, ROUTE_BODY_JSON, 0, 0},                          /* no limit */
-		{ROUTE_POST, "/a", h_a, PUB, ROUTE_BODY_NONE, 10, 0},                         /* limit, no body */
-		{ROUTE_GET, "/a", h_a, {AUTH_ROLE, 0}, ROUTE_BODY_NONE, 0, 0},                /* no roles */
-		{ROUTE_GET, "/a", h_a, {AUTH_PUBLIC, AUTH_ADMIN}, ROUTE_BODY_NONE, 0, 0},     /* roles, public */
-		{ROUTE_GET, "/a", h_a, {AUTH_ROLE, 1u << 9}, ROUTE_BODY_NONE, 0, 0},          /* unknown role */
-		{ROUTE_GET, "/a/{id}", h_a, {AUTH_CONTEST, AUTH_JUDGE}, ROUTE_BODY_NONE, 0, 0}, /* no {code} */
-		{ROUTE_GET, "/a b", h_a, PUB, ROUTE_BODY_NONE, 0, 0},                         /* a space */
+		{ROUTE_GET | ROUTE_POST, "/a", h_a, PUB, ROUTE_BODY_NONE, 0, 0}, /* two methods */
+		{ROUTE_GET, "a", h_a, PUB, ROUTE_BODY_NONE, 0, 0},               /* relative */
+		{ROUTE_GET, "/a//b", h_a, PUB, ROUTE_BODY_NONE, 0, 0},           /* empty segment */
+		{ROUTE_GET, "/a/", h_a, PUB, ROUTE_BODY_NONE, 0, 0},             /* trailing slash */
+		{ROUTE_GET, "/a/{}", h_a, PUB, ROUTE_BODY_NONE, 0, 0},           /* empty name */
+		{ROUTE_GET, "/a/{Code}", h_a, PUB, ROUTE_BODY_NONE, 0, 0},       /* name case */
+		{ROUTE_GET, "/a/x{y}", h_a, PUB, ROUTE_BODY_NONE, 0, 0},         /* half a segment */
+		{ROUTE_GET, "/a/{x}/{x}", h_a, PUB, ROUTE_BODY_NONE, 0, 0},      /* same name twice */
+		{ROUTE_GET, "/a", NULL, PUB, ROUTE_BODY_NONE, 0, 0},             /* no handler */
+		{ROUTE_POST, "/a", h_a, PUB, ROUTE_BODY_JSON, 0, 0},             /* no limit */
+		{ROUTE_POST, "/a", h_a, PUB, ROUTE_BODY_NONE, 10, 0},            /* limit, no body */
+		{ROUTE_GET, "/a", h_a, {AUTH_ROLE, 0}, ROUTE_BODY_NONE, 0, 0},   /* no roles */
+		{ROUTE_GET, "/a", h_a, {AUTH_PUBLIC, AUTH_ADMIN}, ROUTE_BODY_NONE, 0, 0}, /* roles, public */
+		{ROUTE_GET, "/a", h_a, {AUTH_ROLE, 1u << 9}, ROUTE_BODY_NONE, 0, 0},      /* unknown role */
+		{ROUTE_GET,
+		 "/a/{id}",
+		 h_a,
+		 {AUTH_CONTEST, AUTH_JUDGE},
+		 ROUTE_BODY_NONE,
+		 0,
+		 0},                                                  /* no {code} */
+		{ROUTE_GET, "/a b", h_a, PUB, ROUTE_BODY_NONE, 0, 0}, /* a space */
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		assert_int_equal(check(&bad[i]), SA_E_INVALID_FIELD);
