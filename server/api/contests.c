@@ -144,7 +144,23 @@ static size_t xml_escape(char *out, const char *s)
 	return k;
 }
 
-/* The join URL as an SVG QR code, for screens and printed posters. */
+/* "<title> <CODE>.svg" for a downloaded QR code (the Chinese title, else the first): malloc'd. */
+static char *qr_filename(const crun *r)
+{
+	const cJSON *t = cJSON_GetObjectItemCaseSensitive(r->info, "title");
+	const cJSON *zh = cJSON_GetObjectItemCaseSensitive(t, "zh-CN");
+	const char *title = cJSON_IsString(t)               ? t->valuestring
+			    : cJSON_IsString(zh)            ? zh->valuestring
+			    : t && cJSON_IsString(t->child) ? t->child->valuestring
+							    : "";
+	size_t n = strlen(title) + strlen(r->code) + 8;
+	char *name = malloc(n);
+	if (name)
+		snprintf(name, n, "%s%s%s.svg", title, *title ? " " : "", r->code);
+	return name;
+}
+
+/* The join URL as an SVG QR code, for screens and printed posters (?download: as a file). */
 static int qr_get(http_req *req)
 {
 	crun *r = contest_of(req);
@@ -178,7 +194,13 @@ static int qr_get(http_req *req)
 	}
 	QRcode_free(qr);
 	free(url);
-	http_reply_bytes(req, 200, "image/svg+xml", svg, len, NULL);
+	char *name = http_query(req, "download") ? qr_filename(r) : NULL;
+	if (svg && http_query(req, "download") && !name) {
+		free(svg);
+		svg = NULL; /* a 500 */
+	}
+	http_reply_bytes(req, 200, "image/svg+xml", svg, len, name);
+	free(name);
 	return 0;
 }
 

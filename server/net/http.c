@@ -38,11 +38,6 @@
 
 enum { REQ_NEW, REQ_BODY, REQ_RUN, REQ_HEAD, REQ_OUT, REQ_DONE };
 
-typedef struct extra_header {
-	struct extra_header *next;
-	char *name, *value;
-} extra_header;
-
 typedef struct pool_block {
 	struct pool_block *next;
 	max_align_t data[];
@@ -74,7 +69,6 @@ struct http_req {
 	size_t outlen, sent;
 	unsigned char *wbuf; /* LWS_PRE + WRITE_CHUNK */
 	char *disposition;
-	extra_header *extra;
 	unsigned allow;
 	int retry_after;
 	int close; /* close the connection after the reply */
@@ -115,12 +109,6 @@ void http_req_unref(http_req *h)
 	for (pool_block *b = h->pool, *next; b; b = next) {
 		next = b->next;
 		free(b);
-	}
-	for (extra_header *e = h->extra, *next; e; e = next) {
-		next = e->next;
-		free(e->name);
-		free(e->value);
-		free(e);
 	}
 	cJSON_Delete(h->json);
 	free(h->in);
@@ -219,21 +207,6 @@ void http_reply_bytes(http_req *h, int status, const char *ctype, char *bytes, s
 	reply(h, status, ctype, bytes, len);
 }
 
-int http_reply_header(http_req *h, const char *name, const char *value)
-{
-	extra_header *e = calloc(1, sizeof *e);
-	if (!e || !(e->name = malloc(strlen(name) + 2)) || !(e->value = strdup(value))) {
-		if (e)
-			free(e->name);
-		free(e);
-		return SA_E_INTERNAL;
-	}
-	sprintf(e->name, "%s:", name);
-	e->next = h->extra;
-	h->extra = e;
-	return 0;
-}
-
 /* ------------------------------------------------------------ writing */
 
 static int add_header(struct lws *wsi, const char *name, const char *value, unsigned char **p,
@@ -248,8 +221,6 @@ static int write_headers(http_req *h)
 	struct lws *wsi = h->wsi;
 	char num[24], allow[64];
 	size_t cap = LWS_PRE + 2048;
-	for (extra_header *e = h->extra; e; e = e->next)
-		cap += strlen(e->name) + strlen(e->value) + 8;
 	if (h->disposition)
 		cap += strlen(h->disposition) + 32;
 	unsigned char *buf = malloc(cap), *start, *p, *end;
@@ -271,9 +242,6 @@ static int write_headers(http_req *h)
 		goto out;
 	if (h->status == 401 && add_header(wsi, "www-authenticate:", "Bearer", &p, end))
 		goto out;
-	for (extra_header *e = h->extra; e; e = e->next)
-		if (add_header(wsi, e->name, e->value, &p, end))
-			goto out;
 	if (h->close && add_header(wsi, "connection:", "close", &p, end))
 		goto out;
 	rc = lws_finalize_write_http_header(wsi, start, &p, end) ? -1 : 0;

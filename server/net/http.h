@@ -62,7 +62,5 @@ void http_reply_error(http_req *req, int code, const char *message);
 /* bytes (malloc'd, len long) of content type ctype; filename: a download (Content-Disposition). */
 void http_reply_bytes(http_req *req, int status, const char *ctype, char *bytes, size_t len,
 		      const char *filename);
-/* An extra header for the reply (Set-Cookie, Location, ...), before the reply; 0 or SA_E_INTERNAL. */
-int http_reply_header(http_req *req, const char *name, const char *value);
 
 #endif

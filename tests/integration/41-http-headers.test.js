@@ -83,6 +83,17 @@ describe('security headers and the join URL (defaults)', () => {
 		assert.equal(q.responses[0].headers['content-type'], 'image/svg+xml');
 		assert.ok(!q.raw.includes('evil'), 'the Host header reaches neither the SVG nor the headers');
 		assert.equal(svgTitle(q.responses[0].body), info.join_url);
+		assert.equal(q.responses[0].headers['content-disposition'], undefined);
+	});
+
+	test('?download: the QR code as a file named after the contest (RFC 5987 for the Chinese title)', async () => {
+		const r = await srv.get('/api/contests/SAFE2026/qr.svg?download');
+		assert.equal(r.status, 200);
+		const cd = r.headers['content-disposition'];
+		assert.match(cd, /^attachment; filename="[^"]*SAFE2026\.svg"; filename\*=UTF-8''/);
+		assert.equal(decodeURIComponent(cd.split("UTF-8''")[1]), '安全生产知识竞赛 SAFE2026.svg');
+		assert.ok(/^[\x20-\x7e]*$/.test(cd), 'the header itself is ASCII');
+		assert.equal(svgTitle(r.body), `http://localhost:${srv.port}/player.html?code=SAFE2026`);
 	});
 
 	test('WebSocket: only on /ws; a foreign Origin is refused with 403, this machine\'s pages and clients without Origin connect', async () => {
