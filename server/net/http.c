@@ -258,21 +258,24 @@ static int write_step(http_req *h)
 		if (write_headers(h))
 			return -1;
 		h->stage = REQ_OUT;
-		if (h->method == ROUTE_HEAD) /* the headers a GET would get, no body */
-			return h->stage = REQ_DONE, h->close || lws_http_transaction_completed(wsi) ? -1 : 0;
-		lws_callback_on_writable(wsi);
-		return 0;
+		if (h->method != ROUTE_HEAD) {
+			lws_callback_on_writable(wsi);
+			return 0;
+		}
+		h->outlen = h->sent = 0; /* a HEAD: the headers a GET would get, no body */
 	}
 	if (h->stage != REQ_OUT)
 		return 0;
 	size_t n = h->outlen - h->sent < WRITE_CHUNK ? h->outlen - h->sent : WRITE_CHUNK;
 	int last = h->sent + n == h->outlen;
-	if (!h->wbuf && !(h->wbuf = malloc(LWS_PRE + WRITE_CHUNK)))
-		return -1;
-	if (n)
-		memcpy(h->wbuf + LWS_PRE, h->out + h->sent, n);
-	if (lws_write(wsi, h->wbuf + LWS_PRE, n, last ? LWS_WRITE_HTTP_FINAL : LWS_WRITE_HTTP) < 0)
-		return -1;
+	if (n || h->method != ROUTE_HEAD) {
+		if (!h->wbuf && !(h->wbuf = malloc(LWS_PRE + WRITE_CHUNK)))
+			return -1;
+		if (n)
+			memcpy(h->wbuf + LWS_PRE, h->out + h->sent, n);
+		if (lws_write(wsi, h->wbuf + LWS_PRE, n, last ? LWS_WRITE_HTTP_FINAL : LWS_WRITE_HTTP) < 0)
+			return -1;
+	}
 	h->sent += n;
 	if (!last) {
 		lws_callback_on_writable(wsi);
@@ -292,7 +295,7 @@ static void run(http_req *h)
 	if (h->row->body == ROUTE_BODY_JSON) {
 		const char *end = NULL;
 		h->json = cJSON_ParseWithLengthOpts(h->in ? h->in : "", h->inlen, &end, 0);
-		while (h->json && end < h->in + h->inlen && strchr(" \t\r\n", *end))
+		while (h->json && end < h->in + h->inlen && *end && strchr(" \t\r\n", *end))
 			end++;
 		if (!h->json || end != h->in + h->inlen)
 			return http_reply_error(h, SA_E_BAD_JSON, "the body is not one JSON value");
