@@ -14,8 +14,7 @@
  *     err.[ch]        error codes -> protocol names -> zh-CN / English text, HTTP status
  *     auth.[ch]       random tokens, SHA-256, constant-time comparison; the access decision
  *     utf8.[ch]       strict UTF-8: decode, count, cut at a character boundary, repair
- *     limit.[ch]      rate limits: token buckets, a bounded table of them per client address
- *     rate.[ch]       token buckets per key (client address) in a bounded table
+ *     limit.[ch]      rate limits: token buckets, a bounded table of them per client address (WebSocket, HTTP)
  *   net/              bytes in and out; knows connections, not contests
  *     listen.[ch]     our own listening socket (SO_REUSEPORT), accepted sockets handed to lws
  *     frame.[ch]      shared reference-counted output frames, packing several into one write
@@ -124,7 +123,7 @@ typedef struct arena {
 	struct commit_queue *joins;   /* ... and live/player.c */
 	struct listener *listener;
 	struct limit_table *limits; /* per client address (core/limit.h; net/ws.c owns it) */
-	struct gate *gate; /* the HTTP options and checks (net/gate.h) */
+	struct gate *gate;          /* the HTTP options and checks (net/gate.h) */
 
 	uv_timer_t tick;
 	uv_idle_t fanout; /* continues fan-outs between rounds of input (live/fanout.c) */

@@ -73,9 +73,9 @@ static const struct option_row {
 	{"screen-frame-ancestors", OPT_STR, offsetof(sa_config, screen_frame_ancestors), "",
 	 "sites that may show the screen page in a frame (CSP frame-ancestors sources, e.g. "
 	 "https://intranet.example); empty: no page may be framed"},
-	{"http-rate", OPT_INT, offsetof(sa_config, http_rate), "1000",
+	{"addr-http-rate", OPT_INT, offsetof(sa_config, addr_http_rate), "1000",
 	 "HTTP API requests per second per client address, sustained (0: no limit); more get 429"},
-	{"http-burst", OPT_INT, offsetof(sa_config, http_burst), "20000",
+	{"addr-http-burst", OPT_INT, offsetof(sa_config, addr_http_burst), "20000",
 	 "HTTP API requests a client address may make at once (a factory's phones share one NAT address)"},
 	{"http-max-url", OPT_INT, offsetof(sa_config, http_max_url), "4096",
 	 "longest request URL (path and query) in bytes, 256-16384: longer gets 414"},

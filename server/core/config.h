@@ -36,8 +36,8 @@ typedef struct sa_config {
 	char *public_url;
 	char *allowed_origins;
 	char *screen_frame_ancestors;
-	int http_rate;
-	int http_burst;
+	int addr_http_rate;
+	int addr_http_burst;
 	int http_max_url;
 	int http_max_headers;
 	int pg_pool;

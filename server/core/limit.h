@@ -37,6 +37,7 @@ enum limit_kind {
 	LIMIT_JOIN,      /* join and resume requests */
 	LIMIT_HOST_FAIL, /* failed host logins (the organizer token) */
 	LIMIT_HOST_LOG,  /* log lines about refused host logins */
+	LIMIT_HTTP,      /* HTTP API requests (net/gate.c, a table of its own) */
 	LIMIT_NKINDS
 };
 

@@ -27,24 +27,27 @@
  * --http-max-headers -> 431. Only a request past the buffer itself is
  * closed unanswered.
  */
+#include <assert.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "core/clock.h"
 #include "core/err.h"
+#include "core/limit.h"
 #include "core/log.h"
-#include "core/rate.h"
 #include "net/gate.h"
 #include "net/header.h"
 
 #define MOUNTS_MAX 8
-#define RATE_ADDRESSES 65536 /* addresses the rate table remembers */
+#define RATE_ADDRESSES 16384 /* addresses the HTTP rate table remembers (as net/ws.c's) */
 #define GATE_SLACK 8192      /* lws' header buffer beyond --http-max-headers */
 
 typedef struct gate {
 	const route *const *tables;
-	rate_table *rate;
+	limit_table *rate; /* LIMIT_HTTP per client address; NULL: no limit */
+	int retry_after;   /* seconds until a refused address has a token again */
 	int max_url, max_headers;
 	char public_url[1024];
 	char public_origin[HEADER_ORIGIN_MAX];
@@ -294,9 +297,10 @@ static void from_lws_log(int level, const char *line)
 const char *gate_public_url(const arena *a) { return a->gate->public_url; }
 const route *const *gate_routes(const arena *a) { return a->gate->tables; }
 
-int64_t gate_rate(arena *a, const char *peer)
+int gate_rate(arena *a, const char *peer)
 {
-	return a->gate->rate ? rate_take(a->gate->rate, peer, now_us() / 1000) : 0;
+	const gate *g = a->gate;
+	return g->rate && limit_addr_take(g->rate, peer, LIMIT_HTTP, now_us() / 1000) ? g->retry_after : 0;
 }
 
 static int fail(char *err, size_t n, const char *fmt, const char *what)
@@ -419,10 +423,13 @@ static int limits_open(gate *g, const sa_config *c, char *err, size_t n)
 	memset(&g->limits, 0, sizeof g->limits); /* 0: no limit of its own, the buffer's */
 	for (size_t i = 0; i < NMETHODS; i++)    /* a longer URL is cut there, and refused (414) */
 		g->limits.token_limit[methods[i].token] = (unsigned short)(g->max_url + 1);
-	if (c->http_rate > 0 &&
-	    !(g->rate = rate_new(c->http_rate, c->http_burst > c->http_rate ? c->http_burst : c->http_rate,
-				 RATE_ADDRESSES)))
-		return SA_E_INTERNAL;
+	if (c->addr_http_rate > 0) {
+		limit_rate rates[LIMIT_NKINDS] = {
+			[LIMIT_HTTP] = {c->addr_http_rate, c->addr_http_burst > 1 ? c->addr_http_burst : 1}};
+		if (!(g->rate = limit_table_new(RATE_ADDRESSES, rates)))
+			return SA_E_INTERNAL;
+		g->retry_after = (int)ceil(1.0 / c->addr_http_rate); /* a token takes 1/rate s to come back */
+	}
 	return 0;
 }
 
@@ -473,7 +480,7 @@ void gate_close(arena *a)
 	gate *g = a->gate;
 	if (!g)
 		return;
-	rate_free(g->rate);
+	limit_table_free(g->rate);
 	free(g->origins);
 	free(g->csp);
 	free(g->frame_none);

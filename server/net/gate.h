@@ -49,8 +49,8 @@ const char *gate_public_url(const arena *a);
 
 /* ---- for net/http.c */
 const route *const *gate_routes(const arena *a);
-/* 0: the request from peer may go; else milliseconds until it may (429). */
-int64_t gate_rate(arena *a, const char *peer);
+/* 0: the request from peer may go (--addr-http-rate); else the seconds to wait (429, Retry-After). */
+int gate_rate(arena *a, const char *peer);
 /*
  * The request's method (a ROUTE_* bit), path (decoded by lws, valid during
  * the callback) and Content-Length (-1: none, maybe a Transfer-Encoding).

@@ -27,7 +27,6 @@
 #include "core/clock.h"
 #include "core/err.h"
 #include "core/log.h"
-#include "core/rate.h"
 #include "net/gate.h"
 #include "net/header.h"
 #include "net/http.h"
@@ -399,9 +398,9 @@ static int on_request(struct lws *wsi, http_pss *pss, arena *a)
 	if (take_params(h, &m))
 		return refuse(h, SA_E_INTERNAL, NULL), 0;
 	take_query(h);
-	int64_t wait = h->row->flags & ROUTE_NO_RATE_LIMIT ? 0 : gate_rate(a, h->peer);
+	int wait = h->row->flags & ROUTE_NO_RATE_LIMIT ? 0 : gate_rate(a, h->peer);
 	if (wait > 0) {
-		h->retry_after = (int)((wait + 999) / 1000);
+		h->retry_after = wait;
 		refuse(h, SA_E_RATE_LIMITED,
 		       "too many requests from this address: retry later (Retry-After)");
 		return 0;

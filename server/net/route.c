@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/err.h"
+#include "core/utf8.h"
 #include "net/route.h"
 
 static const char *const method_names[ROUTE_METHODS] = {"GET",   "HEAD",   "POST",   "PUT",
@@ -38,30 +39,15 @@ void route_methods_text(unsigned methods, char *out, size_t n)
 			k += (size_t)snprintf(out + k, n - k, "%s%s", k ? ", " : "", method_names[i]);
 }
 
-/* Whether s[0..n) is valid UTF-8 (shortest forms, no surrogates) without control characters. */
+/* Whether s[0..n) is valid UTF-8 (core/utf8.c) without control characters (C0, DEL, C1). */
 static int segment_text_ok(const unsigned char *s, size_t n)
 {
 	for (size_t i = 0; i < n;) {
-		unsigned c = s[i];
-		if (c < 0x20 || c == 0x7f)
+		unsigned cp;
+		int len = utf8_decode(s + i, n - i, &cp);
+		if (len < 0 || cp < 0x20 || (cp >= 0x7f && cp <= 0x9f))
 			return 0;
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		size_t len = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 ? 2 : 0;
-		if (!len || c > 0xf4 || i + len > n)
-			return 0;
-		unsigned cp = c & (0x3f >> (len - 1));
-		for (size_t k = 1; k < len; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return 0;
-			cp = (cp << 6) | (s[i + k] & 0x3f);
-		}
-		if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-		    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) || (cp >= 0x80 && cp <= 0x9f))
-			return 0;
-		i += len;
+		i += (size_t)len;
 	}
 	return 1;
 }

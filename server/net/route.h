@@ -50,7 +50,7 @@ typedef enum {
 
 /* Row flags. */
 enum {
-	ROUTE_NO_RATE_LIMIT = 1 << 0, /* not counted by --http-rate */
+	ROUTE_NO_RATE_LIMIT = 1 << 0, /* not counted by --addr-http-rate */
 };
 
 typedef struct route {

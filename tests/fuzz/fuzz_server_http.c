@@ -3,7 +3,7 @@
  * pure functions net/http.c and net/gate.c feed with what a client sends:
  * route patterns and paths with {params} (net/route.c), query lookups,
  * Content-Length values, Origin values, public URLs, CSP source lists and
- * download names (net/header.c), rate buckets per address (core/rate.c).
+ * download names (net/header.c).
  * libwebsockets percent-decodes the path and query before they reach us, so
  * the decoded bytes are what we fuzz.
  *
@@ -18,7 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/rate.h"
 #include "net/header.h"
 #include "net/route.h"
 
@@ -83,7 +82,6 @@ static void origins(const char *a, const char *b)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static rate_table *rates;
 	if (!size)
 		return 0;
 	char *s = malloc(size + 1);
@@ -93,7 +91,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	s[size - 1] = '\0';
 	s[size] = '\0';
 	char *nl = strchr(s, '\n'), *b = nl ? nl + 1 : s + strlen(s);
-	switch (data[0] % 5) {
+	switch (data[0] % 4) {
 	case 0:
 		if (nl)
 			*nl = '\0';
@@ -112,11 +110,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (nl)
 			*nl = '\0';
 		origins(s, b);
-		break;
-	case 4:
-		if (!rates)
-			rates = rate_new(5, 3, 64);
-		rate_take(rates, s, (int64_t)size);
 		break;
 	}
 	free(s);

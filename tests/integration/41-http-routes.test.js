@@ -3,7 +3,7 @@
 // pattern, access, body), and the running server answers each row as listed: no 404 or
 // 405 for a listed method and path, 401 without a credential for every row that is not
 // public, before any body is read; 405 with Allow for other methods; the per-address
-// rate limit (--http-rate, --http-burst) answers 429 rate_limited with Retry-After,
+// rate limit (--addr-http-rate, --addr-http-burst) answers 429 rate_limited with Retry-After,
 // leaves other addresses, /healthz and the web pages alone.
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
@@ -103,7 +103,7 @@ describe('the route table', () => {
 
 describe('rate limit per address', () => {
 	let srv;
-	before(async () => { srv = await h.startServer({ args: ['--http-rate', '1', '--http-burst', '4'] }); });
+	before(async () => { srv = await h.startServer({ args: ['--addr-http-rate', '1', '--addr-http-burst', '4'] }); });
 	after(async () => { if (srv) await srv.stop(); });
 
 	test('a burst of 4, then 429 with Retry-After; other addresses, /healthz and web pages go on', async () => {

@@ -1,6 +1,6 @@
 'use strict';
 /*
- * 95 the security headers as a browser applies them (docs/api.md, docs/web.md): the
+ * 96 the security headers as a browser applies them (docs/api.md, docs/web.md): the
  * CSP blocks inline script and style on our pages, and the test pages' watch reports
  * it (so a violation fails every browser test); no site may frame our pages, except
  * the screen page for --screen-frame-ancestors; a page of a foreign origin cannot open
