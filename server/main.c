@@ -1,8 +1,10 @@
 /*
  * main.c - the skillarena command: a table of commands (serve, migrate,
- * load, types, routes, config-doc, and the contest tools of contests/cli.c),
- * the option table of config.c, and `serve`: one process, one libuv loop
- * carrying libwebsockets, hiredis and libpq.
+ * load, reset, archive, delete, types, routes, config-doc, and the contest
+ * tools of contests/cli.c), each with its usage and the options that
+ * concern it (`skillarena COMMAND --help`), the option table of config.c,
+ * and `serve`: one process, one libuv loop carrying libwebsockets, hiredis
+ * and libpq.
  */
 #include <assert.h>
 #include <dirent.h>
@@ -26,14 +28,17 @@
 #include "live/events.h"
 #include "live/fanout.h"
 #include "live/live.h"
+#include "live/load.h"
 #include "live/player.h"
 #include "live/run.h"
+#include "live/sync.h"
 #include "live/tick.h"
 #include "live/validate.h"
 #include "net/gate.h"
 #include "net/http.h"
 #include "net/listen.h"
 #include "net/ws.h"
+#include "store/admin.h"
 #include "store/lb.h"
 #include "store/migrate.h"
 #include "store/store.h"
@@ -60,10 +65,13 @@ static int load_file(arena *a, const char *path, int *failed)
 	crun *r = run_new(a, def);
 	if (!r) {
 		contest_free(def);
+		(*failed)++;
 		return -1;
 	}
-	if (run_add(a, r)) {
-		run_free(r);
+	/* Its origin: processes that serve it from PostgreSQL read its banks relative to it. */
+	if (!(r->origin = realpath(path, NULL)) || run_add(a, r)) {
+		run_unref(r);
+		(*failed)++;
 		return -1;
 	}
 	return 0;
@@ -216,13 +224,12 @@ static int server_run(arena *a)
 	uv_signal_start(&a->sigterm, on_signal, SIGTERM);
 
 	if (listen_open(a) || store_open(a) || lb_open(a, &events_channel) || answer_open(a) ||
-	    player_open(a) || fanout_open(a) || tick_open(a)) {
+	    player_open(a) || fanout_open(a) || tick_open(a) || sync_open(a)) {
 		sa_log(LL_ERROR, "cannot start");
 		rc = 1;
 	} else {
 		for (int i = 0; i < a->nruns; i++)
-			run_attach(a->runs[i]);
-		live_reload_all(a); /* also fetches the reveal of a contest stopped in phase reveal */
+			live_attach(a->runs[i]); /* fetches the reveal of a contest stopped in phase reveal */
 		sa_log(LL_INFO, "listening on port %d (%d contests, web %s)", a->cfg.port, a->nruns,
 		       a->cfg.web);
 		uv_run(&loop, UV_RUN_DEFAULT);
@@ -233,6 +240,7 @@ static int server_run(arena *a)
 		uv_timer_stop(&a->drain);
 		uv_close((uv_handle_t *)&a->drain, NULL);
 	}
+	a->stopping = 1; /* loads finishing from here on are dropped */
 	listen_close(a);
 	lws_context_destroy(a->lws); /* closes every connection (their CLOSED callbacks run) */
 	answer_flush_now(a);
@@ -245,6 +253,7 @@ static int server_run(arena *a)
 		run_detach(a->runs[i]);
 	lb_close(a);
 	store_close(a);
+	sync_close(a); /* after the store: a read failed by its closing still finds it */
 	uv_signal_stop(&a->sigint);
 	uv_signal_stop(&a->sigterm);
 	uv_close((uv_handle_t *)&a->sigint, NULL);
@@ -264,10 +273,33 @@ static int server_run(arena *a)
 
 /* ------------------------------------------------------------ commands */
 
+/*
+ * The plugins directory: --plugins, else the directory "plugins" beside this
+ * binary (where `make` builds them and an installation puts them), when it
+ * exists. buf receives it; NULL when there is none.
+ */
+static const char *plugins_dir(arena *a, char *buf, size_t n)
+{
+	struct stat st;
+	char exe[4096];
+	if (a->cfg.plugins && *a->cfg.plugins)
+		return a->cfg.plugins;
+	ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (len <= 0)
+		return NULL;
+	exe[len] = '\0';
+	char *slash = strrchr(exe, '/');
+	if (!slash)
+		return NULL;
+	*slash = '\0';
+	snprintf(buf, n, "%s/plugins", exe);
+	return !stat(buf, &st) && S_ISDIR(st.st_mode) ? buf : NULL;
+}
+
 static int engine_open(arena *a)
 {
-	char *warn = NULL;
-	int rc = score_engine_new(&a->eng, a->cfg.plugins && *a->cfg.plugins ? a->cfg.plugins : NULL, &warn);
+	char *warn = NULL, dir[4200];
+	int rc = score_engine_new(&a->eng, plugins_dir(a, dir, sizeof dir), &warn);
 	if (warn) {
 		fputs(warn, stderr);
 		free(warn);
@@ -331,12 +363,14 @@ static int cmd_serve(arena *a, int argc, char **argv)
 		return gate_close(a), 1;
 	}
 	int rc = 1;
-	if (!engine_open(a) && !load_contests(a, a->cfg.contests) &&
+	/* The --contests files first (upserted), then every other stored contest. */
+	if (!engine_open(a) && !load_open(a) && !load_contests(a, a->cfg.contests) &&
 	    !migrate_apply(a->cfg.pg, a->cfg.sql_dir) &&
-	    !migrate_load_contests(a->cfg.pg, a->runs, a->nruns)) {
+	    !migrate_load_contests(a->cfg.pg, a->runs, a->nruns) && !load_stored_all(a)) {
 		signal(SIGPIPE, SIG_IGN);
 		rc = server_run(a);
 	}
+	load_close(a);
 	gate_close(a);
 	if (*made) {
 		unlink(made);
@@ -423,58 +457,112 @@ static int cmd_config_doc(arena *a, int argc, char **argv)
 }
 
 /*
- * reset CODE [--yes|--if-finished]: deletes a contest's participants and
- * answers and puts it back in the lobby (for rehearsals and the demo). Run it
- * while no server serves the contest: Redis keys of the contest are deleted
- * too, and servers started afterwards rebuild them.
+ * reset, archive, delete: PostgreSQL changed (store/admin.c), the
+ * contest's Redis keys deleted and the change announced on the event
+ * channel; running servers follow at once, or within --sync-ms without
+ * Redis (they re-read the contests table).
  */
-static int cmd_reset(arena *a, int argc, char **argv)
+static int cmd_change(arena *a, admin_op op, int argc, char **argv)
 {
-	const char *code = NULL;
-	int yes = 0, if_finished = 0;
+	const char *code = NULL, *name = admin_op_name(op);
+	int yes = op == ADMIN_ARCHIVE, flags = 0, changed;
+	char norm[17], msg[512];
 	for (int i = 0; i < argc; i++) {
 		if (!strcmp(argv[i], "--yes"))
 			yes = 1;
-		else if (!strcmp(argv[i], "--if-finished"))
-			yes = if_finished = 1;
-		else
+		else if (!strcmp(argv[i], "--if-finished") && op == ADMIN_RESET) {
+			yes = 1;
+			flags |= ADMIN_IF_FINISHED;
+		} else if (!strcmp(argv[i], "--force"))
+			flags |= ADMIN_FORCE;
+		else if (argv[i][0] == '-' || code) {
+			fprintf(stderr,
+				"skillarena %s: unexpected argument '%s' (see skillarena %s --help)\n", name,
+				argv[i], name);
+			return 2;
+		} else
 			code = argv[i];
 	}
 	if (!code || !yes) {
-		fprintf(stderr, "usage: skillarena reset CODE --yes | --if-finished\n"
-				"deletes every participant and answer of the contest\n");
+		fprintf(stderr, "skillarena %s: %s (see skillarena %s --help)\n", name,
+			code ? "--yes is needed: it deletes every participant and answer"
+			     : "a contest code is needed",
+			name);
 		return 2;
 	}
-	char norm[17];
 	if (validate_code(code, norm)) {
-		fprintf(stderr, "skillarena reset: '%s' is not a contest code (4-16 letters and digits)\n",
+		fprintf(stderr, "skillarena %s: '%s' is not a contest code (4-16 letters and digits)\n", name,
 			code);
 		return 2;
 	}
-	return migrate_reset_contest(a->cfg.pg, a->cfg.redis, a->cfg.redis_password, a->cfg.redis_prefix,
-				     norm, if_finished)
-		       ? 1
-		       : 0;
+	int rc = admin_change(a->cfg.pg, op, norm, flags, &changed, msg, sizeof msg);
+	if (rc) {
+		fprintf(stderr, "skillarena %s: %s\n", name, msg);
+		return 1;
+	}
+	printf("%s\n", msg);
+	if (!changed)
+		return 0;
+	rc = admin_redis(a->cfg.redis, a->cfg.redis_password, a->cfg.redis_prefix, op, norm);
+	if (rc < 0)
+		return 1;
+	if (rc)
+		printf("running servers were told through Redis and follow at once\n");
+	else
+		printf("redis %s unreachable: running servers follow within their sync-ms (%d ms by default) "
+		       "and rebuild its keys\n",
+		       a->cfg.redis, 2000);
+	sa_log(LL_INFO, "%s", msg);
+	return 0;
 }
+
+static int cmd_reset(arena *a, int argc, char **argv) { return cmd_change(a, ADMIN_RESET, argc, argv); }
+static int cmd_archive(arena *a, int argc, char **argv) { return cmd_change(a, ADMIN_ARCHIVE, argc, argv); }
+static int cmd_delete(arena *a, int argc, char **argv) { return cmd_change(a, ADMIN_DELETE, argc, argv); }
+
+/* The options each command reads (its --help lists them). */
+static const char *const opts_pg[] = {"pg", "sql-dir", "log-level", NULL};
+static const char *const opts_load[] = {"pg", "sql-dir", "plugins", "log-level", NULL};
+static const char *const opts_change[] = {
+	"pg", "redis", "redis-password-file", "redis-password", "redis-prefix", "log-level", NULL};
+static const char *const opts_plugins[] = {"plugins", NULL};
+static const char *const opts_none[] = {NULL};
 
 static const struct command {
 	const char *name;
 	int (*run)(arena *a, int argc, char **argv);
+	const char *args; /* its usage after the name */
 	const char *help;
+	const char *const *opts; /* the options that concern it; NULL: every one */
 } commands[] = {
-	{"serve", cmd_serve, "run the server (HTTP, WebSocket) until SIGINT/SIGTERM"},
-	{"migrate", cmd_migrate, "apply the SQL migrations and exit"},
-	{"load", cmd_load, "validate contest files and load them into PostgreSQL"},
-	{"reset", cmd_reset, "delete a contest's participants and answers, back to the lobby (--yes)"},
-	{"types", cmd_types, "list the question types the scoring engine knows (plugins included)"},
-	{"routes", cmd_routes, "print the HTTP route table as JSON (method, pattern, access, body)"},
-	{"config-doc", cmd_config_doc, "print the option table as Markdown"},
+	{"serve", cmd_serve, "[OPTIONS]",
+	 "run the server (HTTP, WebSocket) until SIGINT/SIGTERM: the --contests files and every contest "
+	 "stored in PostgreSQL",
+	 NULL},
+	{"migrate", cmd_migrate, "[OPTIONS]", "apply the SQL migrations and exit", opts_pg},
+	{"load", cmd_load, "FILE... [OPTIONS]", "validate contest files and load them into PostgreSQL",
+	 opts_load},
+	{"reset", cmd_reset, "CODE --yes|--if-finished [--force] [OPTIONS]",
+	 "delete a contest's participants and answers, back to the lobby (running servers follow; --force "
+	 "while a question is open)",
+	 opts_change},
+	{"archive", cmd_archive, "CODE [--force] [OPTIONS]",
+	 "stop serving a contest everywhere, keeping its results (frees a place of --max-contests)",
+	 opts_change},
+	{"delete", cmd_delete, "CODE --yes [--force] [OPTIONS]",
+	 "delete a contest with its participants and answers (running servers stop serving it)", opts_change},
+	{"types", cmd_types, "[OPTIONS]",
+	 "list the question types the scoring engine knows (plugins included)", opts_plugins},
+	{"routes", cmd_routes, "", "print the HTTP route table as JSON (method, pattern, access, body)",
+	 opts_none},
+	{"config-doc", cmd_config_doc, "", "print the option table as Markdown", opts_none},
 };
 
 static void usage(FILE *fp, arena *a)
 {
 	fprintf(fp, "usage: skillarena COMMAND [OPTIONS] [ARGS]\n\n"
-		    "SkillArena: live skills contests and training quizzes.\n\ncommands:\n");
+		    "SkillArena: live skills contests and training quizzes.\n\ncommands "
+		    "(skillarena COMMAND --help for one):\n");
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		fprintf(fp, "  %-14s %s\n", commands[i].name, commands[i].help);
 	for (const contest_cli_command *c = contest_cli_commands; c->name; c++)
@@ -485,6 +573,54 @@ static void usage(FILE *fp, arena *a)
 		fprintf(fp, "\nquestion types:\n");
 		score_engine_types(a->eng, print_type, fp);
 	}
+}
+
+/* skillarena NAME --help: its usage and the options that concern it. */
+static void command_usage(const char *usage_line, const char *help, const char *const *opts)
+{
+	printf("usage: skillarena %s\n\n%s\n", usage_line, help);
+	if (!opts || opts[0]) {
+		printf("\noptions (also SKILLARENA_<NAME> in the environment, or --config FILE):\n");
+		config_print_help_for(stdout, opts);
+	}
+}
+
+static int wants_help(int argc, char **argv)
+{
+	for (int i = 2; i < argc; i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return 1;
+	return 0;
+}
+
+/* A contest tool: --plugins is the server's option (taken out here), the rest its own. */
+static int run_tool(arena *a, const contest_cli_command *cc, int argc, char **argv)
+{
+	char err[512];
+	if (wants_help(argc, argv)) {
+		command_usage(cc->usage, cc->help, opts_plugins);
+		return 0;
+	}
+	int k = 2;
+	for (int i = 2; i < argc; i++) {
+		int n = 0;
+		if (!strcmp(argv[i], "--plugins") && i + 1 < argc)
+			n = 2;
+		else if (!strncmp(argv[i], "--plugins=", 10))
+			n = 1;
+		if (n && config_parse_args(&a->cfg, n, argv + i, err, sizeof err) < 0) {
+			fprintf(stderr, "skillarena: %s\n", err);
+			return 2;
+		}
+		if (n) {
+			i += n - 1;
+			continue;
+		}
+		argv[k++] = argv[i];
+	}
+	if (engine_open(a))
+		return 1;
+	return cc->run(k - 1, argv + 1, a->eng);
 }
 
 int main(int argc, char **argv)
@@ -517,9 +653,22 @@ int main(int argc, char **argv)
 	}
 	const contest_cli_command *cc = contest_cli_find(argv[1]);
 	if (cc) {
-		if (engine_open(&a))
-			goto out;
-		rc = cc->run(argc - 1, argv + 1, a.eng);
+		rc = run_tool(&a, cc, argc, argv);
+		goto out;
+	}
+	const struct command *cmd = NULL;
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (!strcmp(commands[i].name, argv[1]))
+			cmd = &commands[i];
+	if (!cmd) {
+		fprintf(stderr, "skillarena: unknown command '%s' (see skillarena --help)\n", argv[1]);
+		goto out;
+	}
+	if (wants_help(argc, argv)) {
+		char line[256];
+		snprintf(line, sizeof line, "%s %s", cmd->name, cmd->args);
+		command_usage(line, cmd->help, cmd->opts);
+		rc = 0;
 		goto out;
 	}
 	int n = config_parse_args(&a.cfg, argc - 2, argv + 2, err, sizeof err);
@@ -548,12 +697,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "skillarena: cannot seed the random generator\n");
 		goto out;
 	}
-	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		if (!strcmp(commands[i].name, argv[1])) {
-			rc = commands[i].run(&a, n, argv + 2);
-			goto out;
-		}
-	fprintf(stderr, "skillarena: unknown command '%s' (see skillarena --help)\n", argv[1]);
+	rc = cmd->run(&a, n, argv + 2);
 out:
 	run_free_all(&a);
 	if (a.eng)

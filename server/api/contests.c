@@ -216,7 +216,9 @@ static void upload_done(arena *a, crun *r, int rc, cJSON *problems, void *ud)
 		http_reply_json(req, 400, o);
 	} else if (rc)
 		http_reply_error(req, rc,
-				 rc == SA_E_CONFLICT ? "a contest with this code is already loaded" : NULL);
+				 rc == SA_E_CONFLICT
+					 ? "a contest with this code is stored (archived ones too)"
+					 : NULL);
 	else {
 		cJSON *o = cJSON_Duplicate(r->info, 1);
 		cJSON_AddStringToObject(o, "phase", phase_name(r->st.phase));
@@ -238,7 +240,7 @@ static int contests_post(http_req *req)
 	}
 	snprintf(name, sizeof name, "%s/upload.json", load_dir(a));
 	http_req_ref(req);
-	int rc = load_contest(a, name, body, len, 1, upload_done, req);
+	int rc = load_contest(a, name, body, len, upload_done, req);
 	if (rc)
 		http_req_unref(req);
 	return rc;

@@ -103,9 +103,11 @@ struct gate;
 struct lb;
 struct limit_table;
 struct listener;
+struct loads;
 struct lws_context;
 struct score_engine;
 struct store;
+struct sync;
 
 typedef struct arena {
 	sa_config cfg;
@@ -124,6 +126,8 @@ typedef struct arena {
 	struct listener *listener;
 	struct limit_table *limits; /* per client address (core/limit.h; net/ws.c owns it) */
 	struct gate *gate;          /* the HTTP options and checks (net/gate.h) */
+	struct sync *sync;          /* following PostgreSQL's contests table (live/sync.c) */
+	struct loads *loads;        /* contests being loaded, and those that failed (live/load.c) */
 
 	uv_timer_t tick;
 	uv_idle_t fanout; /* continues fan-outs between rounds of input (live/fanout.c) */

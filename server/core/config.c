@@ -60,7 +60,8 @@ static const struct option_row {
 	{"instance", OPT_STR, offsetof(sa_config, instance), "",
 	 "name of this process in logs, stored answers and Redis (default: host-pid)"},
 	{"plugins", OPT_STR, offsetof(sa_config, plugins), "",
-	 "directory of scorer plugins (*.so) loaded at start"},
+	 "directory of scorer plugins (*.so) loaded at start; empty: the plugins directory beside the "
+	 "skillarena binary, when there is one"},
 	{"sql-dir", OPT_STR, offsetof(sa_config, sql_dir), "server/sql",
 	 "directory of the numbered SQL migrations"},
 	{"log-level", OPT_LEVEL, offsetof(sa_config, log_level), "info", "error, warn, info or debug"},
@@ -110,6 +111,12 @@ static const struct option_row {
 	 "joins and resumes one client address may send at once above addr-join-rate"},
 	{"host-login-failures", OPT_INT, offsetof(sa_config, host_fail_per_min), "10",
 	 "failed host logins per minute from one client address, per process, before its host logins are refused (rate_limited); 0: no limit"},
+	{"max-contests", OPT_INT, offsetof(sa_config, max_contests), "100",
+	 "most contests stored and not archived (every process serves each): an upload beyond it is refused "
+	 "with contest_limit; archive or delete one first"},
+	{"sync-ms", OPT_INT, offsetof(sa_config, sync_ms), "2000",
+	 "how often each process re-reads the contests table (uploads, archive, delete, reset, missed states); "
+	 "every 250 ms while its Redis subscriber is down"},
 };
 #define NOPTIONS (sizeof options / sizeof options[0])
 
@@ -426,10 +433,15 @@ int config_check_token(const char *token, char *err, size_t errlen)
 	return 0;
 }
 
-void config_print_help(FILE *fp)
+void config_print_help_for(FILE *fp, const char *const *names)
 {
 	for (size_t i = 0; i < NOPTIONS; i++) {
 		char left[64];
+		size_t k = 0;
+		while (names && names[k] && strcmp(names[k], options[i].name))
+			k++;
+		if (names && !names[k])
+			continue;
 		/* A secret has no command-line form: shown as it is written in a config file. */
 		snprintf(left, sizeof left, "%s%s%s", options[i].type == OPT_SECRET ? "" : "--",
 			 options[i].name,
@@ -440,6 +452,8 @@ void config_print_help(FILE *fp)
 			*options[i].def ? options[i].def : "empty");
 	}
 }
+
+void config_print_help(FILE *fp) { config_print_help_for(fp, NULL); }
 
 void config_print_doc(FILE *fp)
 {

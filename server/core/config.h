@@ -55,6 +55,8 @@ typedef struct sa_config {
 	int addr_join_rate;    /* joins and resumes per second per client address ... */
 	int addr_join_burst;   /* ... */
 	int host_fail_per_min; /* failed host logins per minute per address */
+	int max_contests;
+	int sync_ms;
 } sa_config;
 
 /* Each of these returns 0 (config_parse_args: a count), or an SA_E_* code
@@ -84,6 +86,8 @@ int config_load_secrets(sa_config *c, char *err, size_t errlen);
  * SA_E_INVALID_FIELD with err set. */
 int config_check_token(const char *token, char *err, size_t errlen);
 void config_print_help(FILE *fp);
+/* Only the options named in names (NULL-terminated; NULL: every option). */
+void config_print_help_for(FILE *fp, const char *const *names);
 void config_print_doc(FILE *fp); /* Markdown table */
 
 #endif

@@ -55,6 +55,14 @@ static const struct {
 				     "the request headers are too large"},
 	[-SA_E_UNAUTHENTICATED] = {"unauthenticated", 401, "需要登录或有效的令牌",
 				   "a valid session or token is needed"},
+	[-SA_E_CONTEST_LIMIT] =
+		{"contest_limit", 409, "竞赛数量已达上限（max-contests）：请先归档或删除一个竞赛",
+		 "the most contests this server may hold are stored (max-contests): archive or "
+		 "delete one first"},
+	[-SA_E_CONTEST_REMOVED] = {"contest_removed", 410, "该竞赛已被归档或删除",
+				   "this contest was archived or deleted"},
+	[-SA_E_CONTEST_RESET] = {"contest_reset", 409, "竞赛已被重置：请重新加入",
+				 "the contest was reset: join again"},
 };
 
 static int err_index(int code)

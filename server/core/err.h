@@ -36,7 +36,10 @@ enum {
 	SA_E_URI_TOO_LONG = -27,      /* HTTP 414 */
 	SA_E_HEADERS_TOO_LARGE = -28, /* HTTP 431 */
 	SA_E_UNAUTHENTICATED = -29,   /* HTTP 401: no valid credential for a route that needs one */
-	SA_E__COUNT = 30
+	SA_E_CONTEST_LIMIT = -30,     /* --max-contests are stored */
+	SA_E_CONTEST_REMOVED = -31,   /* the contest was archived or deleted */
+	SA_E_CONTEST_RESET = -32,     /* the contest was reset */
+	SA_E__COUNT = 33
 };
 
 const char *err_name(int code);                 /* "question_closed" */

@@ -35,7 +35,9 @@
 #include "live/answer.h"
 #include "live/live.h"
 #include "live/phase.h"
+#include "live/rebuild.h"
 #include "live/run.h"
+#include "live/sync.h"
 #include "net/msg.h"
 #include "net/ws.h"
 #include "store/commit.h"
@@ -45,7 +47,7 @@
 
 typedef struct pending {
 	conn *c;
-	crun *r;
+	crun *r; /* referenced */
 	int64_t pid;
 	int qindex;
 	char rid[65];
@@ -67,10 +69,22 @@ typedef struct pending {
 	int duplicate;
 } pending;
 
-/* A pending answer of the message's player to question qi; takes canonical. */
-static pending *pending_new(msg_ctx *x, int qi, char *canonical)
+/* An answer on its way to being judged: received now, or judged again after
+ * this process re-read PostgreSQL (fresh). */
+typedef struct answer_in {
+	conn *c;
+	crun *r;
+	int qi;
+	const cJSON *response;
+	const char *rid;
+	int64_t recv_ms;
+	int fresh;
+} answer_in;
+
+/* A pending answer of in's player to its question; takes canonical. */
+static pending *pending_new(const answer_in *in, char *canonical)
 {
-	conn *c = x->c;
+	conn *c = in->c;
 	pending *p = calloc(1, sizeof *p);
 	if (!p) {
 		free(canonical);
@@ -79,11 +93,12 @@ static pending *pending_new(msg_ctx *x, int qi, char *canonical)
 	p->c = c;
 	conn_ref(c);
 	c->a->answers_pending++;
-	p->r = c->run;
+	p->r = in->r;
+	run_ref(p->r);
 	p->pid = c->pid;
-	p->qindex = qi;
-	if (x->rid)
-		snprintf(p->rid, sizeof p->rid, "%s", x->rid);
+	p->qindex = in->qi;
+	if (in->rid)
+		snprintf(p->rid, sizeof p->rid, "%s", in->rid);
 	p->canonical = canonical;
 	return p;
 }
@@ -96,6 +111,7 @@ static void pending_free(pending *p)
 		p->c->answer_inflight = NULL;
 	p->c->a->answers_pending--;
 	conn_unref(p->c);
+	run_unref(p->r);
 	free(p->canonical);
 	free(p);
 }
@@ -132,12 +148,14 @@ static void rank_reply(arena *a, void *reply, void *ud)
 	pending_free(p);
 }
 
+/* GET <prefix>CODE:ok: not this contest's (a FLUSHALL, a reset elsewhere): rebuild. */
 static void ok_reply(arena *a, void *reply, void *ud)
 {
-	redisReply *rr = reply;
+	crun *r = ud;
 	(void)a;
-	if (rr && rr->type == REDIS_REPLY_INTEGER && rr->integer == 0)
-		lb_rebuild(ud);
+	if (reply && !rebuild_is_current(r, reply))
+		rebuild_contest(r);
+	run_unref(r);
 }
 
 /* The answer is in PostgreSQL: update the derived state, then ack with the rank. */
@@ -206,15 +224,30 @@ enum {
 	NCOLS
 };
 
+/*
+ * PostgreSQL judges too: an answer is inserted only if its participant is
+ * still there (k.known: a reset deletes them) and it was received within
+ * its question's window (k.inwin: questions.open_ms/deadline_ms, written
+ * with every host command), whatever this process believed when it took it.
+ * Rows back: 'i' inserted, 'e' there already, else why not: 'n' the
+ * question was never opened, 'l' received after its window closed, 'x' the
+ * participant is gone.
+ */
 static const char commit_sql[] =
 	"WITH v AS ("
 	"  SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[],"
 	"    $7::bigint[], $8::smallint[], $9::bigint[], $10::int[], $11::bigint[], $12::int[], $13::bigint[])"
 	"  WITH ORDINALITY AS v(pid, qidx, qid, rid, resp, opts, pts, corr, rcv, rms, rds, streak, cid, ord)"
+	"), k AS ("
+	"  SELECT v.*, EXISTS (SELECT 1 FROM participants p WHERE p.id = v.pid AND p.contest_id = v.cid) AS known,"
+	"    COALESCE(q.open_ms > 0, false) AS opened,"
+	"    COALESCE(q.open_ms > 0 AND v.rcv <= q.deadline_ms, false) AS inwin"
+	"  FROM v LEFT JOIN questions q ON q.contest_id = v.cid AND q.idx = v.qidx"
 	"), ins AS ("
 	"  INSERT INTO answers (participant_id, question_idx, contest_id, question_id, request_id, response,"
 	"    options, points_milli, correctness, received_ms, response_ms, instance)"
-	"  SELECT pid, qidx, cid, qid, NULLIF(rid, ''), resp, opts::int[], pts, corr, rcv, rms, $14 FROM v"
+	"  SELECT pid, qidx, cid, qid, NULLIF(rid, ''), resp, opts::int[], pts, corr, rcv, rms, $14 FROM k"
+	"  WHERE known AND inwin"
 	"  ON CONFLICT DO NOTHING"
 	"  RETURNING participant_id, question_idx"
 	"), sums AS ("
@@ -231,7 +264,10 @@ static const char commit_sql[] =
 	" UNION ALL"
 	" SELECT 'e', v.ord, p.score_milli, p.reached_ds, a.points_milli, a.correctness, a.response"
 	"   FROM v JOIN answers a ON a.participant_id = v.pid AND a.question_idx = v.qidx"
-	"   JOIN participants p ON p.id = v.pid";
+	"   JOIN participants p ON p.id = v.pid"
+	" UNION ALL"
+	" SELECT CASE WHEN NOT known THEN 'x' WHEN opened THEN 'l' ELSE 'n' END, ord, 0, 0, 0, 0, ''"
+	"   FROM k WHERE NOT (known AND inwin)";
 
 static void answer_row(const void *item, pgarr *col)
 {
@@ -259,8 +295,8 @@ static const char *answer_instance(arena *a, int k)
 
 /*
  * Per batch, not per answer: one INCRBY per question for the answer counters,
- * and one EXISTS per contest, so that a flushed Redis is noticed at the first
- * batch after it (and rebuilt) rather than at the next tick.
+ * and one GET of the "ok" key per contest, so that a flushed Redis is noticed
+ * at the first batch after it (and rebuilt) rather than at the next tick.
  */
 static void batch_counters(arena *a, void **items, int n)
 {
@@ -288,7 +324,9 @@ static void batch_counters(arena *a, void **items, int n)
 		lb_command(a, NULL, NULL, "INCRBY %s %lld", key, (long long)count);
 		if (first_of_run) {
 			lb_key(a, key, sizeof key, p->r, "ok");
-			lb_command(a, ok_reply, p->r, "EXISTS %s", key);
+			run_ref(p->r);
+			if (lb_command(a, ok_reply, p->r, "GET %s", key))
+				run_unref(p->r);
 		}
 	}
 }
@@ -298,15 +336,17 @@ static void batch_counters(arena *a, void **items, int n)
 static void refuse_other(pending *p, void *res, int i)
 {
 	conn *c = p->c;
-	const char *resp = PQgetvalue(res, i, 6);
-	if (c->pid == p->pid) {
+	const char *resp = store_text(res, i, 6);
+	int64_t pts, corr;
+	if (c->pid == p->pid && resp && !store_int(res, i, 4, INT64_MIN, INT64_MAX, &pts) &&
+	    !store_int(res, i, 5, 0, 2, &corr)) {
 		char *stored = strdup(resp);
 		if (stored) {
 			free(c->memo.canonical);
 			c->memo.qindex = p->qindex;
 			c->memo.canonical = stored;
-			c->memo.points_milli = atoll(PQgetvalue(res, i, 4));
-			c->memo.correctness = atoi(PQgetvalue(res, i, 5));
+			c->memo.points_milli = pts;
+			c->memo.correctness = (int)corr;
 		}
 		c->score_milli = p->total;
 		c->reached_ds = p->total_ds;
@@ -314,7 +354,39 @@ static void refuse_other(pending *p, void *res, int i)
 	refuse(p, SA_E_ALREADY_ANSWERED);
 }
 
-/* The group commit's outcome (store/commit.h): one row per answer, 'i' or 'e'. */
+/* The refusals PostgreSQL's judgement gives, by the kind of its row. */
+static int refusal(char kind)
+{
+	switch (kind) {
+	case 'n':
+		return SA_E_NOT_OPEN;
+	case 'l':
+		return SA_E_QUESTION_CLOSED;
+	case 'x':
+		return SA_E_CONTEST_RESET;
+	default:
+		return 0;
+	}
+}
+
+/* Row i of the commit: what it says of its answer (p->kind, totals). 0, or SA_E_INVALID_FIELD. */
+static int answer_kind(void *res, int i, int n, long *ord, char *kind, int64_t *total, int64_t *total_ds)
+{
+	const char *k = store_text(res, i, 0);
+	int64_t o;
+	if (!k || !k[0] || k[1] || !strchr("ielnx", k[0]) || store_int(res, i, 1, 1, n, &o))
+		return SA_E_INVALID_FIELD;
+	*kind = k[0];
+	*ord = (long)o - 1;
+	if (*kind != 'i' && *kind != 'e')
+		return 0;
+	return store_int(res, i, 2, INT64_MIN, INT64_MAX, total) ||
+			       store_int(res, i, 3, 0, INT64_MAX, total_ds)
+		       ? SA_E_INVALID_FIELD
+		       : 0;
+}
+
+/* The group commit's outcome (store/commit.h): one row per answer, 'i' or 'e' first. */
 static void answers_done(arena *a, void **items, int n, void *res, const char *err)
 {
 	if (!res) {
@@ -329,23 +401,41 @@ static void answers_done(arena *a, void **items, int n, void *res, const char *e
 		((pending *)items[i])->kind = 0;
 	int rows = PQntuples(res);
 	for (int i = 0; i < rows; i++) {
-		char kind = PQgetvalue(res, i, 0)[0];
-		long ord = atol(PQgetvalue(res, i, 1)) - 1;
-		if (ord < 0 || ord >= n || !items[ord] || ((pending *)items[ord])->kind)
+		long ord;
+		char kind;
+		int64_t total, total_ds;
+		if (answer_kind(res, i, n, &ord, &kind, &total, &total_ds) || !items[ord])
 			continue;
 		pending *p = items[ord];
+		/* a stored answer ('e') beats a refusal: its retry gets its ack, late or not */
+		if (p->kind && !(kind == 'e' && refusal(p->kind)))
+			continue;
 		p->kind = kind;
-		p->total = atoll(PQgetvalue(res, i, 2));
-		p->total_ds = atoll(PQgetvalue(res, i, 3));
+		if (refusal(kind))
+			continue;
+		p->total = total;
+		p->total_ds = total_ds;
 		if (kind == 'e') {
-			if (strcmp(PQgetvalue(res, i, 6), p->canonical)) {
+			const char *resp = store_text(res, i, 6);
+			int64_t pts, corr;
+			if (!resp || strcmp(resp, p->canonical)) {
 				refuse_other(p, res, i);
 				items[ord] = NULL;
 				continue;
 			}
-			p->points = atoll(PQgetvalue(res, i, 4));
-			p->correctness = atoi(PQgetvalue(res, i, 5));
+			if (!store_int(res, i, 4, INT64_MIN, INT64_MAX, &pts) &&
+			    !store_int(res, i, 5, 0, 2, &corr)) {
+				p->points = pts;
+				p->correctness = (int)corr;
+			}
 			p->duplicate = 1;
+		}
+	}
+	for (int i = 0; i < n; i++) {
+		pending *p = items[i];
+		if (p && refusal(p->kind)) {
+			refuse(p, refusal(p->kind));
+			items[i] = NULL;
 		}
 	}
 	batch_counters(a, items, n);
@@ -401,7 +491,7 @@ void answer_flush_now(arena *a)
 
 typedef struct lookup {
 	conn *c;
-	crun *r;
+	crun *r; /* referenced */
 	int qindex;
 	char rid[65];
 	char *canonical;
@@ -414,49 +504,55 @@ static void lookup_done(arena *a, void *res, const char *err, void *ud)
 {
 	lookup *l = ud;
 	conn *c = l->c;
+	const char *rid = l->rid[0] ? l->rid : NULL, *resp = err ? NULL : store_text(res, 0, 0);
+	int64_t pts, score;
 	(void)a;
-	if (c->wsi) {
-		if (err)
-			conn_send_error(c, SA_E_UNAVAILABLE, l->rid[0] ? l->rid : NULL, NULL);
-		else if (PQntuples(res) == 0)
-			conn_send_error(c, l->closed_code, l->rid[0] ? l->rid : NULL, NULL);
-		else if (l->canonical && !strcmp(PQgetvalue(res, 0, 0), l->canonical))
-			conn_send_frame(c, live_ack_frame(l->r, l->qindex, l->rid[0] ? l->rid : NULL,
-							  atoll(PQgetvalue(res, 0, 1)),
-							  atoll(PQgetvalue(res, 0, 2)), 0, l->r->players, 1));
-		else
-			conn_send_error(c, SA_E_ALREADY_ANSWERED, l->rid[0] ? l->rid : NULL, NULL);
-	}
+	if (!c->wsi)
+		;
+	else if (err)
+		conn_send_error(c, SA_E_UNAVAILABLE, rid, NULL);
+	else if (!resp)
+		conn_send_error(c, l->closed_code, rid, NULL);
+	else if (!l->canonical || strcmp(resp, l->canonical))
+		conn_send_error(c, SA_E_ALREADY_ANSWERED, rid, NULL);
+	else if (store_int(res, 0, 1, INT64_MIN, INT64_MAX, &pts) ||
+		 store_int(res, 0, 2, INT64_MIN, INT64_MAX, &score))
+		conn_send_error(c, SA_E_INTERNAL, rid, NULL);
+	else
+		conn_send_frame(c, live_ack_frame(l->r, l->qindex, rid, pts, score, 0, l->r->players, 1));
 	conn_unref(c);
+	run_unref(l->r);
 	free(l->canonical);
 	free(l);
 }
 
-static int lookup_past(msg_ctx *x, crun *r, int qi, const cJSON *response, int closed_code)
+static int lookup_past(const answer_in *in, int closed_code)
 {
-	conn *c = x->c;
+	conn *c = in->c;
 	lookup *l = calloc(1, sizeof *l);
 	char pid[24], qs[16];
 	if (!l)
 		return SA_E_INTERNAL;
 	l->c = c;
-	l->r = r;
-	l->qindex = qi;
+	l->r = in->r;
+	l->qindex = in->qi;
 	l->closed_code = closed_code;
-	l->canonical = score_canonical_response(r->qs[qi].cq->compiled, response);
-	if (x->rid)
-		snprintf(l->rid, sizeof l->rid, "%s", x->rid);
+	l->canonical = score_canonical_response(in->r->qs[in->qi].cq->compiled, in->response);
+	if (in->rid)
+		snprintf(l->rid, sizeof l->rid, "%s", in->rid);
 	snprintf(pid, sizeof pid, "%lld", (long long)c->pid);
-	snprintf(qs, sizeof qs, "%d", qi);
+	snprintf(qs, sizeof qs, "%d", in->qi);
 	const char *p[2] = {pid, qs};
 	int rc;
 	conn_ref(c); /* first: a query that fails at once is answered at once */
+	run_ref(l->r);
 	if ((rc = store_query(c->a,
 			      "SELECT a.response, a.points_milli, p.score_milli FROM answers a "
 			      "JOIN participants p ON p.id = a.participant_id "
 			      "WHERE a.participant_id = $1 AND a.question_idx = $2",
 			      2, p, lookup_done, l))) {
 		conn_unref(c);
+		run_unref(l->r);
 		free(l->canonical);
 		free(l);
 		return rc;
@@ -464,16 +560,169 @@ static int lookup_past(msg_ctx *x, crun *r, int qi, const cJSON *response, int c
 	return 0;
 }
 
+/* ------------------------------------------------------------ a question this process thinks not open */
+
+/* An answer waiting for this process to re-read PostgreSQL (live/sync.c). */
+typedef struct parked {
+	conn *c; /* referenced */
+	crun *r; /* referenced */
+	int qi;
+	int64_t pid, recv_ms;
+	cJSON *response;
+	char rid[65];
+} parked;
+
+static int judge(const answer_in *in);
+
+static void parked_done(arena *a, int rc, void *ud)
+{
+	parked *w = ud;
+	conn *c = w->c;
+	(void)a;
+	/* Still this player's connection in this contest: judge it again, by what PostgreSQL said. */
+	if (c->wsi && c->role == ROLE_PLAYER && c->run == w->r && c->pid == w->pid && !w->r->retired) {
+		answer_in in = {.c = c,
+				.r = w->r,
+				.qi = w->qi,
+				.response = w->response,
+				.rid = w->rid[0] ? w->rid : NULL,
+				.recv_ms = w->recv_ms,
+				.fresh = 1};
+		if (!rc)
+			rc = judge(&in);
+		if (rc < 0)
+			conn_send_error(c, rc, in.rid, NULL);
+	}
+	conn_unref(c);
+	run_unref(w->r);
+	cJSON_Delete(w->response);
+	free(w);
+}
+
+/*
+ * The answer names a question this process does not think open yet: it may
+ * have missed the state that opened it (Redis down, a lost event). It is
+ * judged again once PostgreSQL was read, by its own receive time: a process
+ * that learned late still takes an answer received in time.
+ */
+static int park(const answer_in *in)
+{
+	parked *w = calloc(1, sizeof *w);
+	if (!w || !(w->response = cJSON_Duplicate(in->response, 1))) {
+		free(w);
+		return SA_E_INTERNAL;
+	}
+	w->c = in->c;
+	w->r = in->r;
+	w->qi = in->qi;
+	w->pid = in->c->pid;
+	w->recv_ms = in->recv_ms;
+	if (in->rid)
+		snprintf(w->rid, sizeof w->rid, "%s", in->rid);
+	conn_ref(w->c);
+	run_ref(w->r);
+	int rc = sync_wait(in->c->a, parked_done, w);
+	if (rc) {
+		conn_unref(w->c);
+		run_unref(w->r);
+		cJSON_Delete(w->response);
+		free(w);
+	}
+	return rc;
+}
+
 /* ------------------------------------------------------------ submit */
+
+/* An answer to question in->qi: refused, acknowledged again, or queued for the commit. */
+static int judge(const answer_in *in)
+{
+	conn *c = in->c;
+	crun *r = in->r;
+	int qi = in->qi;
+	const run_question *q = &r->qs[qi];
+
+	/* Not the open question: a retry of a stored answer, too late, or too early by our view. */
+	if (r->st.phase != PHASE_QUESTION || qi != r->st.qindex) {
+		if (r->st.phase == PHASE_FINISHED && qi > r->st.qindex)
+			return SA_E_NOT_OPEN;
+		if (qi > r->st.qindex || r->st.phase == PHASE_LOBBY)
+			return in->fresh ? SA_E_NOT_OPEN : park(in);
+		return lookup_past(in, r->st.phase == PHASE_FINISHED ? SA_E_NOT_OPEN : SA_E_QUESTION_CLOSED);
+	}
+
+	score_result res;
+	score_ctx sctx = {.response_ms = in->recv_ms - r->st.open_ms,
+			  .limit_ms = q->cq->time_limit_ms,
+			  .streak = c->streak,
+			  .lang = c->lang_en ? "en" : "zh-CN"};
+	if (sctx.response_ms < 0)
+		sctx.response_ms = 0;
+	int src = score_answer(q->cq->compiled, in->response, &sctx, &res);
+	if (src)
+		return err_from_score(src);
+	char *canonical = score_canonical_response(q->cq->compiled, in->response);
+	if (!canonical)
+		return SA_E_INVALID_RESPONSE;
+
+	/* Answered already (this process knows): same response -> same ack. */
+	if (c->memo.qindex == qi && c->memo.canonical) {
+		if (strcmp(c->memo.canonical, canonical)) {
+			free(canonical);
+			return SA_E_ALREADY_ANSWERED;
+		}
+		pending *d = pending_new(in, canonical);
+		if (!d)
+			return SA_E_INTERNAL;
+		d->points = c->memo.points_milli;
+		d->correctness = c->memo.correctness;
+		d->total = c->score_milli;
+		d->total_ds = c->reached_ds;
+		d->duplicate = 1;
+		committed(c->a, d, 0);
+		return 0;
+	}
+	if (in->recv_ms > r->st.deadline_ms) {
+		free(canonical);
+		return lookup_past(in, SA_E_QUESTION_CLOSED);
+	}
+	/* On its way already from this connection: the same answer shares its result. */
+	pending *inflight = c->answer_inflight;
+	if (inflight && inflight->qindex == qi) {
+		int same = !strcmp(inflight->canonical, canonical) && !inflight->dup2;
+		free(canonical);
+		if (!same)
+			return SA_E_ALREADY_ANSWERED;
+		inflight->dup2 = 1;
+		snprintf(inflight->rid2, sizeof inflight->rid2, "%s", in->rid ? in->rid : "");
+		return 0;
+	}
+
+	pending *p = pending_new(in, canonical);
+	if (!p)
+		return SA_E_INTERNAL;
+	int idx[64], no = score_response_options(q->cq->compiled, in->response, idx, 64);
+	size_t ol = (size_t)snprintf(p->options, sizeof p->options, "{");
+	for (int i = 0; i < no && ol < sizeof p->options - 8; i++)
+		ol += (size_t)snprintf(p->options + ol, sizeof p->options - ol, "%s%d", i ? "," : "", idx[i]);
+	snprintf(p->options + ol, sizeof p->options - ol, "}");
+	p->points = res.points_milli;
+	p->correctness = res.correctness;
+	p->recv_ms = in->recv_ms;
+	p->response_ms = sctx.response_ms;
+	p->reached_ds = (in->recv_ms - r->st.started_ms) / 100;
+	p->streak = res.streak;
+	c->answer_inflight = p;
+	enqueue(c->a, p);
+	return 0;
+}
 
 int answer_submit(msg_ctx *x)
 {
 	conn *c = x->c;
 	crun *r = c->run;
-	arena *a = c->a;
 	int rc = 0, qi = -1;
 
-	if (a->stopping)
+	if (c->a->stopping)
 		return SA_E_UNAVAILABLE; /* the client retries on another process or after the restart */
 	const char *qid = msg_string(x, "question_id", 1, &rc);
 	cJSON *response = cJSON_GetObjectItemCaseSensitive(x->m, "response");
@@ -488,79 +737,7 @@ int answer_submit(msg_ctx *x)
 		}
 	if (qi < 0)
 		return SA_E_NOT_OPEN;
-	a->stat_answers++;
-	const run_question *q = &r->qs[qi];
-
-	/* Not the open question: a retry of a stored answer, or too late/early. */
-	if (r->st.phase != PHASE_QUESTION || qi != r->st.qindex) {
-		if (qi > r->st.qindex || r->st.phase == PHASE_LOBBY)
-			return SA_E_NOT_OPEN;
-		return lookup_past(x, r, qi, response,
-				   r->st.phase == PHASE_FINISHED ? SA_E_NOT_OPEN : SA_E_QUESTION_CLOSED);
-	}
-
-	score_result res;
-	score_ctx sctx = {.response_ms = x->recv_ms - r->st.open_ms,
-			  .limit_ms = q->cq->time_limit_ms,
-			  .streak = c->streak,
-			  .lang = c->lang_en ? "en" : "zh-CN"};
-	if (sctx.response_ms < 0)
-		sctx.response_ms = 0;
-	int src = score_answer(q->cq->compiled, response, &sctx, &res);
-	if (src)
-		return err_from_score(src);
-	char *canonical = score_canonical_response(q->cq->compiled, response);
-	if (!canonical)
-		return SA_E_INVALID_RESPONSE;
-
-	/* Answered already (this process knows): same response -> same ack. */
-	if (c->memo.qindex == qi && c->memo.canonical) {
-		if (strcmp(c->memo.canonical, canonical)) {
-			free(canonical);
-			return SA_E_ALREADY_ANSWERED;
-		}
-		pending *d = pending_new(x, qi, canonical);
-		if (!d)
-			return SA_E_INTERNAL;
-		d->points = c->memo.points_milli;
-		d->correctness = c->memo.correctness;
-		d->total = c->score_milli;
-		d->total_ds = c->reached_ds;
-		d->duplicate = 1;
-		committed(a, d, 0);
-		return 0;
-	}
-	if (x->recv_ms > r->st.deadline_ms) {
-		free(canonical);
-		return lookup_past(x, r, qi, response, SA_E_QUESTION_CLOSED);
-	}
-	/* On its way already from this connection: the same answer shares its result. */
-	pending *inflight = c->answer_inflight;
-	if (inflight && inflight->qindex == qi) {
-		int same = !strcmp(inflight->canonical, canonical) && !inflight->dup2;
-		free(canonical);
-		if (!same)
-			return SA_E_ALREADY_ANSWERED;
-		inflight->dup2 = 1;
-		snprintf(inflight->rid2, sizeof inflight->rid2, "%s", x->rid ? x->rid : "");
-		return 0;
-	}
-
-	pending *p = pending_new(x, qi, canonical);
-	if (!p)
-		return SA_E_INTERNAL;
-	int idx[64], no = score_response_options(q->cq->compiled, response, idx, 64);
-	size_t ol = (size_t)snprintf(p->options, sizeof p->options, "{");
-	for (int i = 0; i < no && ol < sizeof p->options - 8; i++)
-		ol += (size_t)snprintf(p->options + ol, sizeof p->options - ol, "%s%d", i ? "," : "", idx[i]);
-	snprintf(p->options + ol, sizeof p->options - ol, "}");
-	p->points = res.points_milli;
-	p->correctness = res.correctness;
-	p->recv_ms = x->recv_ms;
-	p->response_ms = sctx.response_ms;
-	p->reached_ds = (x->recv_ms - r->st.started_ms) / 100;
-	p->streak = res.streak;
-	c->answer_inflight = p;
-	enqueue(a, p);
-	return 0;
+	c->a->stat_answers++;
+	answer_in in = {.c = c, .r = r, .qi = qi, .response = response, .rid = x->rid, .recv_ms = x->recv_ms};
+	return judge(&in);
 }

@@ -19,11 +19,15 @@
 
 #include "core/arena.h"
 #include "core/err.h"
+#include "core/log.h"
+#include "core/num.h"
 #include "core/utf8.h"
 #include "live/board.h"
 #include "live/fanout.h"
 #include "live/members.h"
+#include "live/rebuild.h"
 #include "live/run.h"
+#include "live/validate.h"
 #include "net/frame.h"
 #include "net/ws.h"
 #include "store/lb.h"
@@ -78,7 +82,7 @@ void board_send_player(conn *c, int64_t rank) { send_player_lb(c, rank, NULL); }
 
 /* One board_reveal_ranks on its way: the reveal its players get with their rank. */
 typedef struct ranks_req {
-	crun *r;
+	crun *r; /* referenced */
 	frame *reveal;
 	uint32_t gen;
 } ranks_req;
@@ -91,7 +95,9 @@ static void ranks_reply(arena *a, void *reply, void *ud)
 	(void)a;
 	if (rr && rr->type == REDIS_REPLY_ARRAY) {
 		for (size_t i = 0; i < rr->elements; i++) {
-			conn *c = members_find_player(r, lb_member_pid(rr->element[i]->str));
+			const redisReply *m = rr->element[i];
+			int64_t pid = m->type == REDIS_REPLY_STRING ? lb_member_pid(m->str, m->len) : -1;
+			conn *c = pid > 0 ? members_find_player(r, pid) : NULL;
 			if (c) {
 				c->ranks_gen = q->gen;
 				send_player_lb(c, (int64_t)i + 1, q->reveal);
@@ -103,6 +109,7 @@ static void ranks_reply(arena *a, void *reply, void *ud)
 		if (c->role == ROLE_PLAYER && c->ranks_gen != q->gen)
 			send_player_lb(c, 0, q->reveal);
 	frame_unref(q->reveal);
+	run_unref(r);
 	free(q);
 }
 
@@ -131,6 +138,7 @@ void board_reveal_ranks(crun *r, frame *reveal)
 		return;
 	}
 	q->r = r;
+	run_ref(r);
 	q->reveal = reveal ? frame_ref(reveal) : NULL;
 	q->gen = ++r->ranks_gen;
 	r->tick_busy++;
@@ -143,7 +151,7 @@ void board_reveal_ranks(crun *r, frame *reveal)
 /* ------------------------------------------------------------ top N */
 
 typedef struct top_req {
-	crun *r;
+	crun *r; /* referenced */
 	int limit;
 	void (*done)(crun *r, cJSON *top, int64_t players, void *ud);
 	void *ud;
@@ -156,6 +164,7 @@ typedef struct top_req {
 static void top_finish(top_req *t, cJSON *top)
 {
 	t->done(t->r, top, t->players, t->ud);
+	run_unref(t->r);
 	cJSON_Delete(top);
 	free(t->pid);
 	free(t->score);
@@ -189,6 +198,18 @@ cJSON *board_entry_who(int rank, int64_t pid, const char *who, size_t len, int64
 	return board_entry(rank, pid, who, nlen, tab ? tab + 1 : "", tab ? len - nlen - 1 : 0, milli);
 }
 
+/* Whether a "name\tunit" of the names hash (written by any process, or by
+ * hand) is what a process writes: both valid display text. */
+static int who_valid(const redisReply *v)
+{
+	const char *tab = memchr(v->str, '\t', v->len);
+	char *name = tab ? strndup(v->str, (size_t)(tab - v->str)) : NULL;
+	int ok = tab && name && !memchr(v->str, '\0', v->len) && !validate_text(name, 0, 64, NULL) &&
+		 !validate_text(tab + 1, 0, 64, NULL);
+	free(name);
+	return ok;
+}
+
 static void top_names(arena *a, void *reply, void *ud)
 {
 	top_req *t = ud;
@@ -200,17 +221,39 @@ static void top_names(arena *a, void *reply, void *ud)
 							rr->element[i]->type == REDIS_REPLY_STRING
 						? rr->element[i]
 						: NULL;
+		if (t->pid[i] <= 0)
+			continue; /* not a member this server writes: its rank stays empty */
+		if (who && !who_valid(who) && !t->r->bad_redis_logged) {
+			sa_log(LL_WARN, "contest %s: a name in redis is not valid text", t->r->code);
+			t->r->bad_redis_logged = 1;
+		}
 		cJSON_AddItemToArray(top, board_entry_who(i + 1, t->pid[i], who ? who->str : "",
 							  who ? who->len : 0, t->score[i]));
 	}
 	top_finish(t, top);
 }
 
+/* A ZREVRANGE WITHSCORES entry: a member lb_member made and a finite score, else pid -1. */
+static void top_member(crun *r, const redisReply *m, const redisReply *z, int64_t *pid, int64_t *score)
+{
+	double d;
+	*pid = m->type == REDIS_REPLY_STRING ? lb_member_pid(m->str, m->len) : -1;
+	if (*pid > 0 && z->type == REDIS_REPLY_STRING && !num_double(z->str, z->len, &d))
+		*score = lb_score_from_z(d);
+	else {
+		if (!r->bad_redis_logged)
+			sa_log(LL_WARN, "contest %s: a leaderboard entry in redis is malformed: left out",
+			       r->code);
+		r->bad_redis_logged = 1;
+		*pid = -1;
+	}
+}
+
 static void top_ids(arena *a, void *reply, void *ud)
 {
 	top_req *t = ud;
 	redisReply *rr = reply;
-	if (!rr || rr->type != REDIS_REPLY_ARRAY) {
+	if (!rr || rr->type != REDIS_REPLY_ARRAY || t->r->retired) {
 		top_finish(t, NULL);
 		return;
 	}
@@ -218,8 +261,10 @@ static void top_ids(arena *a, void *reply, void *ud)
 	t->pid = calloc((size_t)t->n + 1, sizeof *t->pid);
 	t->score = calloc((size_t)t->n + 1, sizeof *t->score);
 	const char **argv = calloc((size_t)t->n + 2, sizeof *argv);
-	if (!t->pid || !t->score || !argv) {
+	size_t *argvlen = calloc((size_t)t->n + 2, sizeof *argvlen);
+	if (!t->pid || !t->score || !argv || !argvlen) {
 		free(argv);
+		free(argvlen);
 		top_finish(t, NULL); /* frees pid and score */
 		return;
 	}
@@ -227,14 +272,18 @@ static void top_ids(arena *a, void *reply, void *ud)
 	lb_key(a, key, sizeof key, t->r, "who");
 	argv[0] = "HMGET";
 	argv[1] = key;
+	argvlen[0] = 5;
+	argvlen[1] = strlen(key);
 	for (int i = 0; i < t->n; i++) {
-		t->pid[i] = lb_member_pid(rr->element[2 * i]->str);
-		t->score[i] = lb_score_from_z(strtod(rr->element[2 * i + 1]->str, NULL));
-		argv[2 + i] = rr->element[2 * i]->str;
+		const redisReply *m = rr->element[2 * i];
+		top_member(t->r, m, rr->element[2 * i + 1], &t->pid[i], &t->score[i]);
+		argv[2 + i] = m->type == REDIS_REPLY_STRING ? m->str : "";
+		argvlen[2 + i] = m->type == REDIS_REPLY_STRING ? m->len : 0;
 	}
-	if (!t->n || lb_commandv(a, top_names, t, t->n + 2, argv, NULL))
+	if (!t->n || lb_commandv(a, top_names, t, t->n + 2, argv, argvlen))
 		top_names(a, NULL, t);
 	free(argv);
+	free(argvlen);
 }
 
 static void top_count(arena *a, void *reply, void *ud)
@@ -258,11 +307,15 @@ static void top_pg(arena *a, void *res, const char *err, void *ud)
 	cJSON *top = cJSON_CreateArray();
 	int n = PQntuples(res);
 	for (int i = 0; i < n; i++) {
-		t->players = atoll(PQgetvalue(res, i, 4));
-		cJSON_AddItemToArray(top, board_entry(i + 1, atoll(PQgetvalue(res, i, 0)),
-						      PQgetvalue(res, i, 1), (size_t)PQgetlength(res, i, 1),
-						      PQgetvalue(res, i, 2), (size_t)PQgetlength(res, i, 2),
-						      atoll(PQgetvalue(res, i, 3))));
+		int64_t pid, milli, players;
+		const char *name = store_text(res, i, 1), *unit = store_text(res, i, 2);
+		if (store_int(res, i, 0, 1, INT64_MAX, &pid) ||
+		    store_int(res, i, 3, INT64_MIN, INT64_MAX, &milli) ||
+		    store_int(res, i, 4, 0, INT64_MAX, &players) || !name || !unit)
+			continue;
+		t->players = players;
+		cJSON_AddItemToArray(top,
+				     board_entry(i + 1, pid, name, strlen(name), unit, strlen(unit), milli));
 	}
 	top_finish(t, top);
 }
@@ -280,21 +333,25 @@ static int top_from_pg(top_req *t)
 			   2, p, top_pg, t);
 }
 
-/* Redis is complete for this contest (its "ok" key exists): read it; else
+/* Redis is complete for this contest (its "ok" key names it): read it; else
  * answer from PostgreSQL and have Redis rebuilt. */
 static void top_exists(arena *a, void *reply, void *ud)
 {
 	top_req *t = ud;
 	redisReply *rr = reply;
 	char key[256], stop[16];
-	if (rr && rr->type == REDIS_REPLY_INTEGER && rr->integer == 1) {
+	if (t->r->retired) {
+		top_finish(t, NULL);
+		return;
+	}
+	if (rebuild_is_current(t->r, rr)) {
 		lb_key(a, key, sizeof key, t->r, "lb");
 		snprintf(stop, sizeof stop, "%d", t->limit - 1);
 		if (!lb_command(a, top_count, t, "ZCARD %s", key) &&
 		    !lb_command(a, top_ids, t, "ZREVRANGE %s 0 %s WITHSCORES", key, stop))
 			return;
 	} else if (rr)
-		lb_rebuild(t->r);
+		rebuild_contest(t->r);
 	if (top_from_pg(t))
 		top_finish(t, NULL);
 }
@@ -309,14 +366,16 @@ int board_fetch_top(crun *r, int limit, void (*done)(crun *r, cJSON *top, int64_
 	if (!t)
 		return SA_E_INTERNAL;
 	t->r = r;
+	run_ref(r);
 	t->limit = limit;
 	t->done = done;
 	t->ud = ud;
 	t->players = r->players;
 	lb_key(a, key, sizeof key, r, "ok");
-	if (!lb_command(a, top_exists, t, "EXISTS %s", key))
+	if (!lb_command(a, top_exists, t, "GET %s", key))
 		return 0;
 	if ((rc = top_from_pg(t))) {
+		run_unref(r);
 		free(t);
 		return rc;
 	}
@@ -392,13 +451,20 @@ static const char units_sql[] =
 cJSON *board_units_json(void *res)
 {
 	cJSON *top = cJSON_CreateArray();
-	for (int i = 0; i < PQntuples(res); i++) {
+	for (int i = 0, rank = 0; i < PQntuples(res); i++) {
+		const char *unit = store_text(res, i, 0);
+		int64_t players, sum, avg;
+		/* sum and round(avg) are numeric: whole numbers while the scores are */
+		if (!unit || store_int(res, i, 1, 0, INT64_MAX, &players) ||
+		    store_int(res, i, 2, INT64_MIN, INT64_MAX, &sum) ||
+		    store_int(res, i, 3, INT64_MIN, INT64_MAX, &avg))
+			continue;
 		cJSON *e = cJSON_CreateObject();
-		cJSON_AddNumberToObject(e, "rank", i + 1);
-		add_text(e, "unit", PQgetvalue(res, i, 0), (size_t)PQgetlength(res, i, 0));
-		cJSON_AddNumberToObject(e, "players", atof(PQgetvalue(res, i, 1)));
-		cJSON_AddNumberToObject(e, "score", atof(PQgetvalue(res, i, 2)) / 1000.0);
-		cJSON_AddNumberToObject(e, "average", atof(PQgetvalue(res, i, 3)) / 1000.0);
+		cJSON_AddNumberToObject(e, "rank", ++rank);
+		add_text(e, "unit", unit, strlen(unit));
+		cJSON_AddNumberToObject(e, "players", (double)players);
+		cJSON_AddNumberToObject(e, "score", (double)sum / 1000.0);
+		cJSON_AddNumberToObject(e, "average", (double)avg / 1000.0);
 		cJSON_AddItemToArray(top, e);
 	}
 	return top;
@@ -409,23 +475,26 @@ static void units_rows(arena *a, void *res, const char *err, void *ud)
 	crun *r = ud;
 	(void)a;
 	r->units_busy = 0;
-	if (err || !res)
+	if (err || !res || r->retired) {
+		run_unref(r);
 		return;
+	}
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "type", "units");
 	cJSON_AddItemToObject(o, "top", board_units_json(res));
 	frame *f = frame_from_json(o);
 	cJSON_Delete(o);
-	if (!f)
-		return;
-	if (r->units_frame && r->units_frame->len == f->len &&
+	if (f && r->units_frame && r->units_frame->len == f->len &&
 	    !memcmp(frame_text(r->units_frame), frame_text(f), f->len)) {
 		frame_unref(f);
-		return;
+		f = NULL;
 	}
-	frame_unref(r->units_frame);
-	r->units_frame = f;
-	fanout_push(r, f, (1 << ROLE_HOST) | (1 << ROLE_SCREEN));
+	if (f) {
+		frame_unref(r->units_frame);
+		r->units_frame = f;
+		fanout_push(r, f, (1 << ROLE_HOST) | (1 << ROLE_SCREEN));
+	}
+	run_unref(r);
 }
 
 int board_units_query(crun *r, store_cb cb, void *ud)
@@ -440,9 +509,12 @@ int board_units_query(crun *r, store_cb cb, void *ud)
 /* Queries the units board and pushes it to screens and hosts if it changed. */
 void board_units_refresh(crun *r)
 {
-	if (r->units_busy)
+	if (r->units_busy || r->retired)
 		return;
 	r->units_busy = 1;
-	if (board_units_query(r, units_rows, r))
+	run_ref(r);
+	if (board_units_query(r, units_rows, r)) {
 		r->units_busy = 0;
+		run_unref(r);
+	}
 }

@@ -10,7 +10,13 @@
  *        a host changed contest C's live state (host.c publishes it,
  *        live_event_json builds it) -> live_apply
  *   {"ev":"contest","code":C}
- *        a contest was uploaded on another process (load.c) -> load_announced
+ *        a contest was uploaded on another process (load.c)
+ *   {"ev":"changed","code":C[,"what":W]}
+ *        contest C changed in PostgreSQL outside a host command (the
+ *        command line's archive, delete, reset: store/admin.c)
+ *        -> both: PostgreSQL's contests table is re-read (sync.c), which
+ *        loads, retires or resets it; the event itself is trusted for
+ *        nothing but "look now"
  *   {"ev":"player","code":C,"pid":N,"at":MS,"instance":I}
  *        participant N took a seat on process I -> session_event closes ours
  *
@@ -24,10 +30,11 @@
 #include "core/log.h"
 #include "live/events.h"
 #include "live/live.h"
-#include "live/load.h"
 #include "live/phase.h"
+#include "live/rebuild.h"
 #include "live/run.h"
 #include "live/session.h"
+#include "live/sync.h"
 #include "live/validate.h"
 #include "store/lb.h"
 
@@ -50,15 +57,13 @@ static const char *str_field(const cJSON *e, const char *name)
 
 #define EV_TIME_MAX ((int64_t)1 << 53) /* epoch ms and seq: exact as a JSON number */
 
-/* A state of contest r, every field checked; NULL (and *why) when malformed. */
+/* A state of contest r, every field checked; NULL, or the first bad field. */
 static const char *state_fields(const cJSON *e, const crun *r, live_state *st)
 {
-	const char *phase = str_field(e, "phase");
 	int64_t qi;
-	if (!phase || phase_parse(phase, &st->phase))
+	if (phase_parse(str_field(e, "phase"), &st->phase))
 		return "phase";
-	int asked = st->phase == PHASE_QUESTION || st->phase == PHASE_REVEAL;
-	if (int_field(e, "qindex", asked ? 0 : -1, (int64_t)r->nq - 1, &qi))
+	if (int_field(e, "qindex", -1, INT32_MAX, &qi))
 		return "qindex";
 	st->qindex = (int)qi;
 	if (int_field(e, "open_ms", 0, EV_TIME_MAX, &st->open_ms))
@@ -72,7 +77,7 @@ static const char *state_fields(const cJSON *e, const crun *r, live_state *st)
 	const cJSON *reveal = cJSON_GetObjectItemCaseSensitive(e, "reveal");
 	if (reveal && !cJSON_IsNull(reveal) && !cJSON_IsObject(reveal))
 		return "reveal";
-	return NULL;
+	return phase_check(st, r->nq);
 }
 
 static const char *on_state(arena *a, const cJSON *e)
@@ -93,13 +98,13 @@ static const char *on_state(arena *a, const cJSON *e)
 	return NULL;
 }
 
-static const char *on_contest(arena *a, const cJSON *e)
+static const char *on_changed(arena *a, const cJSON *e)
 {
 	const char *code = str_field(e, "code");
 	char norm[17];
 	if (!code || validate_code(code, norm))
 		return "code";
-	load_announced(a, norm);
+	sync_now(a);
 	return NULL;
 }
 
@@ -109,7 +114,8 @@ static const struct event_type {
 	const char *(*handle)(arena *a, const cJSON *e);
 } event_types[] = {
 	{"state", on_state},
-	{"contest", on_contest},
+	{"contest", on_changed},
+	{"changed", on_changed},
 	{"player", session_event}, /* a participant continued on another process (live/session.c) */
 };
 
@@ -129,6 +135,13 @@ void events_dispatch(arena *a, const char *json, size_t len)
 }
 
 /* Subscribed (again): whatever was published meanwhile was missed. */
-void events_missed(arena *a) { live_reload_all(a); }
+void events_missed(arena *a) { sync_now(a); }
 
-const lb_channel events_channel = {events_dispatch, events_missed};
+/* Redis (again): whatever happened meanwhile, PostgreSQL has it. */
+static void events_connected(arena *a)
+{
+	for (int i = 0; i < a->nruns; i++)
+		rebuild_contest(a->runs[i]);
+}
+
+const lb_channel events_channel = {events_dispatch, events_missed, events_connected};

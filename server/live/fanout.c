@@ -53,7 +53,7 @@ static int fanout_step(crun *r, int budget)
 	return 1;
 }
 
-static void fanout_finish(crun *r)
+void fanout_finish(crun *r)
 {
 	if (r->fan.frame)
 		fanout_step(r, 1 << 30);

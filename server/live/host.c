@@ -7,7 +7,9 @@
  * to PostgreSQL only if nobody changed it meanwhile (UPDATE ... WHERE seq =
  * the seq we saw), then published on the Redis event channel so every
  * process pushes it to its own players. A losing concurrent host gets
- * `conflict`.
+ * `conflict`. A process that is not connected to Redis refuses host
+ * commands (`unavailable`): the others would not hear of the new state
+ * until their next read of PostgreSQL (live/sync.c).
  */
 #include <assert.h>
 #include <stdlib.h>
@@ -26,17 +28,25 @@
 #include "live/phase.h"
 #include "live/run.h"
 #include "live/screen.h"
+#include "live/sync.h"
 #include "net/msg.h"
 #include "net/ws.h"
 #include "store/lb.h"
 #include "store/store.h"
 
+/* A host command: waiting in its contest's queue, or on its way to PostgreSQL (the head). */
 typedef struct host_req {
-	conn *c;
-	crun *r;
-	live_state st;
+	struct host_req *next;
+	conn *c; /* referenced */
+	crun *r; /* referenced */
+	int cmd; /* HOST_* */
+	int old; /* the question index before (its window closes) */
+	int64_t now;
+	live_state st; /* the state written */
 	char rid[65];
 } host_req;
+
+static void host_run(crun *r);
 
 int host_auth(msg_ctx *x)
 {
@@ -59,6 +69,7 @@ int host_auth(msg_ctx *x)
 	return 0;
 }
 
+/* Answers the host (0: ok) and frees h. */
 static void host_reply(host_req *h, int code)
 {
 	conn *c = h->c;
@@ -74,7 +85,22 @@ static void host_reply(host_req *h, int code)
 		}
 	}
 	conn_unref(c);
+	run_unref(h->r);
 	free(h);
+}
+
+/* The head of r's queue is done (answered with code): the next one runs. */
+static void host_next(crun *r, int code)
+{
+	host_req *h = r->host_head;
+	assert(h);
+	r->host_head = h->next;
+	if (!r->host_head)
+		r->host_tail = NULL;
+	run_ref(r); /* host_reply may drop the last reference but ours */
+	host_reply(h, code);
+	host_run(r);
+	run_unref(r);
 }
 
 static void publish_state(crun *r, const live_state *st, cJSON *reveal, void *ud)
@@ -88,8 +114,7 @@ static void publish_state(crun *r, const live_state *st, cJSON *reveal, void *ud
 		       r->code, (long long)st->seq);
 	live_apply(r, st, reveal);
 	cJSON_free(ev);
-	if (ud)
-		host_reply(ud, 0);
+	(void)ud;
 }
 
 /*
@@ -117,24 +142,30 @@ static void state_written(arena *a, void *res, const char *err, void *ud)
 {
 	host_req *h = ud;
 	crun *r = h->r;
+	int64_t seq;
 	(void)a;
+	if (r->retired)
+		return host_next(r, r->retired);
 	if (err) {
 		sa_log(LL_WARN, "host command on %s failed: %s", r->code, err);
-		host_reply(h, SA_E_UNAVAILABLE);
-		return;
+		return host_next(r, SA_E_UNAVAILABLE);
 	}
 	if (PQntuples(res) != 1) {
-		live_reload(r); /* someone else won: follow them */
-		host_reply(h, SA_E_CONFLICT);
-		return;
+		sync_now(r->a); /* someone else won: follow them */
+		return host_next(r, SA_E_CONFLICT);
 	}
-	h->st.seq = atoll(PQgetvalue(res, 0, 0));
-	live_state st = h->st; /* h is freed by publish_state's reply */
-	sa_log(LL_INFO, "contest %s: %s %d (seq %lld)", r->code, phase_name(h->st.phase), h->st.qindex + 1,
-	       (long long)h->st.seq);
-	publish_state(r, &h->st, NULL, h);
+	if (store_int(res, 0, 0, 1, INT64_MAX, &seq)) {
+		sync_now(r->a);
+		return host_next(r, SA_E_INTERNAL);
+	}
+	h->st.seq = seq;
+	live_state st = h->st;
+	sa_log(LL_INFO, "contest %s: %s %d (seq %lld)", r->code, phase_name(st.phase), st.qindex + 1,
+	       (long long)st.seq);
+	publish_state(r, &st, NULL, NULL);
 	if (st.phase == PHASE_REVEAL)
 		reveal_later(r, &st);
+	host_next(r, 0);
 }
 
 static void open_question(const crun *r, live_state *st, int qi, int64_t now)
@@ -194,44 +225,94 @@ static const struct host_cmd {
 	[HOST_END] = {IN(PHASE_LOBBY) | IN(PHASE_QUESTION) | IN(PHASE_REVEAL), step_end},
 };
 
-int host_command(msg_ctx *x)
-{
-	conn *c = x->c;
-	crun *r = c->run;
-	live_state st = r->st;
-	assert(x->arg >= 0 && x->arg < HOST_NCMDS);
-	const struct host_cmd *cmd = &host_cmds[x->arg];
-	int rc;
+/*
+ * The state is written only if nobody changed it since this process saw it
+ * ($7, its seq), and with it the answer windows PostgreSQL judges answers
+ * by: the question opened gets its open time and deadline, the one before
+ * (or the current one, at a reveal or the end) closes now at the latest.
+ */
+static const char host_sql[] =
+	"WITH c AS (UPDATE contests SET phase = $2, qindex = $3, open_ms = $4, deadline_ms = $5, started_ms = $6, "
+	"  seq = seq + 1, updated_at = now() WHERE id = $1 AND seq = $7 AND archived_at IS NULL RETURNING seq), "
+	"w AS (UPDATE questions SET "
+	"  open_ms = CASE WHEN idx = $3 AND $2 = 'question' THEN $4::bigint ELSE open_ms END, "
+	"  deadline_ms = CASE WHEN idx = $3 AND $2 = 'question' THEN $5::bigint "
+	"    ELSE LEAST(deadline_ms, $8::bigint) END "
+	"  WHERE contest_id = $1 AND idx IN ($3, $9) AND EXISTS (SELECT 1 FROM c)) "
+	"SELECT seq FROM c";
 
+/* The head of r's queue, computed from the state as it is now, goes to PostgreSQL. */
+static int host_send(crun *r, host_req *h)
+{
+	live_state st = r->st;
+	const struct host_cmd *cmd = &host_cmds[h->cmd];
+	int rc;
+	/* Without Redis the other processes would not hear of it now: the host tries again. */
+	if (!lb_subscribed(r->a))
+		return SA_E_UNAVAILABLE;
 	if (!(cmd->phases & IN(st.phase)))
 		return SA_E_BAD_STATE;
-	if ((rc = cmd->step(r, &st, now_ms())))
+	h->now = now_ms();
+	h->old = st.qindex;
+	if ((rc = cmd->step(r, &st, h->now)))
 		return rc;
-	host_req *h = calloc(1, sizeof *h);
-	if (!h)
-		return SA_E_INTERNAL;
-	h->c = c;
-	h->r = r;
 	h->st = st;
-	if (x->rid)
-		snprintf(h->rid, sizeof h->rid, "%s", x->rid);
-	char cid[24], qi[16], om[24], dm[24], sm[24], seq[24];
+	char cid[24], qi[16], om[24], dm[24], sm[24], seq[24], now[24], old[16];
 	snprintf(cid, sizeof cid, "%lld", (long long)r->contest_id);
 	snprintf(qi, sizeof qi, "%d", st.qindex);
 	snprintf(om, sizeof om, "%lld", (long long)st.open_ms);
 	snprintf(dm, sizeof dm, "%lld", (long long)st.deadline_ms);
 	snprintf(sm, sizeof sm, "%lld", (long long)st.started_ms);
 	snprintf(seq, sizeof seq, "%lld", (long long)r->st.seq);
-	const char *p[8] = {cid, phase_name(st.phase), qi, om, dm, sm, seq};
-	conn_ref(c); /* first: a query that fails at once is answered at once */
-	if ((rc = store_query(c->a,
-			      "UPDATE contests SET phase = $2, qindex = $3, open_ms = $4, deadline_ms = $5, "
-			      "started_ms = $6, seq = seq + 1, updated_at = now() WHERE id = $1 AND seq = $7 "
-			      "RETURNING seq",
-			      7, p, state_written, h))) {
-		conn_unref(c);
-		free(h);
-		return rc;
-	}
+	snprintf(now, sizeof now, "%lld", (long long)h->now);
+	snprintf(old, sizeof old, "%d", h->old);
+	const char *p[9] = {cid, phase_name(st.phase), qi, om, dm, sm, seq, now, old};
+	return store_query(r->a, host_sql, 9, p, state_written, h);
+}
+
+/* Runs the head of r's queue; one that cannot start is answered at once. */
+static void host_run(crun *r)
+{
+	host_req *h = r->host_head;
+	if (!h)
+		return;
+	int rc = r->retired ? r->retired : host_send(r, h);
+	if (rc)
+		host_next(r, rc);
+}
+
+/*
+ * Host commands of a contest run one at a time on this process, each
+ * computed from the state the one before left: a host may send `reveal`
+ * and `next` without waiting for the first `ok`, and the second is not
+ * refused because the first was not applied yet. A command from another
+ * host connection while one is on its way saw a state that is about to
+ * change: it gets `conflict`, as it would from another process.
+ */
+int host_command(msg_ctx *x)
+{
+	conn *c = x->c;
+	crun *r = c->run;
+	assert(x->arg >= 0 && x->arg < HOST_NCMDS);
+	for (host_req *q = r->host_head; q; q = q->next)
+		if (q->c != c)
+			return SA_E_CONFLICT;
+	host_req *h = calloc(1, sizeof *h);
+	if (!h)
+		return SA_E_INTERNAL;
+	h->c = c;
+	h->r = r;
+	h->cmd = x->arg;
+	conn_ref(c);
+	run_ref(r);
+	if (x->rid)
+		snprintf(h->rid, sizeof h->rid, "%s", x->rid);
+	if (r->host_tail)
+		r->host_tail->next = h;
+	else
+		r->host_head = h;
+	r->host_tail = h;
+	if (r->host_head == h)
+		host_run(r);
 	return 0;
 }

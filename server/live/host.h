@@ -4,6 +4,7 @@
 #ifndef SKILLARENA_LIVE_HOST_H
 #define SKILLARENA_LIVE_HOST_H
 
+#include "live/run.h"
 #include "net/msg.h"
 
 /* The commands: the message table's argument for host_command. */

@@ -169,7 +169,7 @@ static void on_deadline(uv_timer_t *t)
 
 void live_apply(crun *r, const live_state *st, const cJSON *reveal)
 {
-	if (st->seq <= r->st.seq && !(st->seq == r->st.seq && reveal && !r->reveal_frame))
+	if (r->retired || (st->seq <= r->st.seq && !(st->seq == r->st.seq && reveal && !r->reveal_frame)))
 		return;
 	assert(st->seq >= r->st.seq); /* states apply in seq order, never back */
 	int same = st->seq == r->st.seq;
@@ -246,7 +246,7 @@ char *live_event_json(crun *r, const live_state *st, const cJSON *reveal)
 /* ------------------------------------------------------------ reveal data */
 
 typedef struct reveal_req {
-	crun *r;
+	crun *r; /* referenced */
 	live_state st;
 	void (*done)(crun *r, const live_state *st, cJSON *reveal, void *ud);
 	void *ud;
@@ -273,12 +273,13 @@ static void reveal_rows(arena *a, void *res, const char *err, void *ud)
 	if (!dist)
 		nopt = 0; /* out of memory: the reveal goes without its distribution */
 	for (int i = 0; !err && res && i < PQntuples(res); i++) {
-		const char *k = PQgetvalue(res, i, 0);
-		int v = atoi(PQgetvalue(res, i, 1));
-		int64_t n = atoll(PQgetvalue(res, i, 2));
-		if (k[0] == 'o' && v >= 0 && v < nopt)
+		const char *k = store_text(res, i, 0);
+		int64_t v, n;
+		if (!k || store_int(res, i, 1, 0, INT32_MAX, &v) || store_int(res, i, 2, 0, INT64_MAX, &n))
+			continue; /* a NULL option in a stored array, or worse: not counted */
+		if (k[0] == 'o' && v < nopt)
 			dist[v] = n;
-		else if (k[0] == 'c' && v >= 0 && v <= 2) {
+		else if (k[0] == 'c' && v <= 2) {
 			counts[v] = n;
 			answered += n;
 		}
@@ -298,8 +299,10 @@ static void reveal_rows(arena *a, void *res, const char *err, void *ud)
 	cJSON_AddNumberToObject(o, "players", (double)r->players);
 	if (err)
 		sa_log(LL_WARN, "reveal counts of %s failed: %s", r->code, err);
-	q->done(r, &q->st, o, q->ud);
+	if (!r->retired)
+		q->done(r, &q->st, o, q->ud);
 	cJSON_Delete(o);
+	run_unref(r);
 	free(q);
 }
 
@@ -315,6 +318,7 @@ int live_fetch_reveal(crun *r, const live_state *st,
 		return SA_E_INTERNAL;
 	int rc;
 	q->r = r;
+	run_ref(r);
 	q->st = *st;
 	q->done = done;
 	q->ud = ud;
@@ -327,50 +331,34 @@ int live_fetch_reveal(crun *r, const live_state *st,
 			      "UNION ALL SELECT 'c', correctness, count(*) FROM answers "
 			      "WHERE contest_id = $1 AND question_idx = $2 GROUP BY correctness",
 			      2, p, reveal_rows, q))) {
+		run_unref(r);
 		free(q);
 		return rc;
 	}
 	return 0;
 }
 
-/* ------------------------------------------------------------ reload */
+/* ------------------------------------------------------------ states read from PostgreSQL */
 
-static void reload_applied(crun *r, const live_state *st, cJSON *reveal, void *ud)
+static void follow_applied(crun *r, const live_state *st, cJSON *reveal, void *ud)
 {
 	(void)ud;
 	live_apply(r, st, reveal);
 }
 
-static void reload_row(arena *a, void *res, const char *err, void *ud)
+void live_follow(crun *r, const live_state *st)
 {
-	crun *r = ud;
-	live_state st;
-	(void)a;
-	if (err || PQntuples(res) != 1 || phase_parse(PQgetvalue(res, 0, 0), &st.phase))
+	/* A reveal this process has not shown yet: its counts first, as the host's process did. */
+	if (st->phase == PHASE_REVEAL && (st->seq > r->st.seq || !r->reveal_frame) &&
+	    !live_fetch_reveal(r, st, follow_applied, NULL))
 		return;
-	st.qindex = atoi(PQgetvalue(res, 0, 1));
-	st.open_ms = atoll(PQgetvalue(res, 0, 2));
-	st.deadline_ms = atoll(PQgetvalue(res, 0, 3));
-	st.started_ms = atoll(PQgetvalue(res, 0, 4));
-	st.seq = atoll(PQgetvalue(res, 0, 5));
-	if (st.phase == PHASE_REVEAL && (st.seq > r->st.seq || !r->reveal_frame))
-		live_fetch_reveal(r, &st, reload_applied, NULL);
-	else
-		live_apply(r, &st, NULL);
+	live_apply(r, st, NULL);
 }
 
-void live_reload(crun *r)
+void live_attach(crun *r)
 {
-	char cid[24];
-	snprintf(cid, sizeof cid, "%lld", (long long)r->contest_id);
-	const char *p[1] = {cid};
-	store_query(r->a,
-		    "SELECT phase, qindex, open_ms, deadline_ms, started_ms, seq FROM contests WHERE id = $1",
-		    1, p, reload_row, r);
-}
-
-void live_reload_all(arena *a)
-{
-	for (int i = 0; i < a->nruns; i++)
-		live_reload(a->runs[i]);
+	live_state st = r->st;
+	run_attach(r);
+	r->st.seq = -1; /* apply what PostgreSQL said, whatever its seq */
+	live_follow(r, &st);
 }

@@ -12,21 +12,26 @@
 
 #include "live/run.h"
 
-/* Applies a state read from PostgreSQL or received from another process. */
+/* Applies a newer state (seq), or the reveal of the current one; nothing for a
+ * retired contest. st is checked already (phase_check). */
 void live_apply(crun *r, const live_state *st, const cJSON *reveal);
+/* A state read from PostgreSQL: applied (a reveal after fetching its counts). */
+void live_follow(crun *r, const live_state *st);
+/* r joins the serving loop (run_attach) with the state it was loaded with. */
+void live_attach(crun *r);
 /* Frames for the current moment (NULL when not applicable). */
 cJSON *live_state_msg(crun *r);
 cJSON *live_question_msg(crun *r, const answer_memo *memo, int64_t score_milli);
 void live_send_snapshot(conn *c);                           /* state + question (+ leaderboard) */
 int live_question_open(crun *r, int qindex, int64_t at_ms); /* 1 when answers are taken */
-void live_reload_all(arena *a); /* re-reads every contest's state from PostgreSQL */
-void live_reload(crun *r);
 /* The `ack` of question qi (printed directly: one per answer). */
 frame *live_ack_frame(const crun *r, int qi, const char *rid, int64_t points, int64_t score, int64_t rank,
 		      int64_t players, int duplicate);
 cJSON *live_ack_msg(const crun *r, int qi, const char *rid, int64_t points, int64_t score, int64_t rank,
 		    int64_t players, int duplicate);
 char *live_event_json(crun *r, const live_state *st, const cJSON *reveal); /* malloc'ed (cJSON_free) */
+/* The `reveal` of st's question from PostgreSQL's answers, to done (not
+ * called if r is retired meanwhile: ud must need no freeing). 0 or SA_E_*. */
 int live_fetch_reveal(crun *r, const live_state *st,
 		      void (*done)(crun *r, const live_state *st, cJSON *reveal, void *ud), void *ud);
 

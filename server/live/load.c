@@ -1,64 +1,209 @@
 /*
- * load.c - contests loaded while the server runs (POST /api/contests, and
- * the `contest` events of other processes).
+ * load.c - contests coming and going while the server runs. PostgreSQL is
+ * the truth: every process serves every stored contest that is not
+ * archived.
  *
- * A contest arrives as JSON and goes to libuv's thread pool, where contests/
- * validates it in full (every problem reported, nothing half-loaded; bank
- * files are read there) and migrate.c's upsert stores it with blocking libpq
- * on its own connection, so the loop never waits. Back on the loop it is
- * added to this process and announced on the event channel so that every
- * other process loads it too (from PostgreSQL's copy).
+ *   at start        load_stored_all: every stored contest the --contests
+ *                   files did not bring (blocking, before the loop)
+ *   an upload       POST /api/contests: validated in full on libuv's thread
+ *                   pool (every problem reported, bank files read there),
+ *                   stored by migrate.c under its lock (a new code, fewer
+ *                   than --max-contests served), served, and announced on
+ *                   the event channel
+ *   a stored one    found by live/sync.c or announced by an event: its row
+ *                   is fetched and validated on the thread pool, from its
+ *                   `source` (the text as validated, key order kept), with
+ *                   the bank rules of its origin
+ *   retired         archived, deleted or reset (sync.c saw it): its members
+ *                   are told and closed, it is no longer found by code
+ *
+ * The loop never waits: the blocking parts (libpq, bank files) run on the
+ * thread pool, and only their results come back here.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include <libpq-fe.h>
-
 #include "core/arena.h"
 #include "core/err.h"
 #include "core/log.h"
+#include "live/fanout.h"
+#include "live/live.h"
 #include "live/load.h"
+#include "live/members.h"
+#include "live/rebuild.h"
 #include "live/run.h"
+#include "net/ws.h"
 #include "store/lb.h"
 #include "store/migrate.h"
-#include "store/store.h"
 
 typedef struct load_job {
 	uv_work_t work;
 	arena *a;
-	char *name, *json; /* the upload, validated on the thread pool */
+	struct load_job *next; /* in the arena's list while on its way */
+	int upload;
+	char *name, *json; /* an upload */
 	size_t len;
-	contest_def *def;
+	char code[24];     /* a stored contest */
+	int64_t id, epoch; /* the row asked for (stored) */
+	migrate_row row;   /* the row fetched (stored) */
 	contest_diag diag;
 	crun *r;
 	int rc;
-	int announce;
 	load_done_cb done;
 	void *ud;
 } load_job;
 
-/* On the thread pool: parse and validate (bank files are read here), then store. */
+/* A stored row and epoch that could not be loaded here: not tried again. */
+typedef struct load_failed {
+	int64_t id, epoch;
+} load_failed;
+
+typedef struct loads {
+	char dir[1024]; /* load_dir, computed once (jobs read it on other threads) */
+	load_job *jobs;
+	load_failed *failed;
+	int nfailed, capfailed;
+} loads;
+
+/* Bank paths of an uploaded contest resolve against the first contests directory. */
+static void dir_of(const char *contests, char *dir, size_t n)
+{
+	const char *list = contests && *contests ? contests : "contests";
+	snprintf(dir, n, "%.*s", (int)strcspn(list, ","), list);
+	size_t l = strlen(dir);
+	if (l > 5 && !strcmp(dir + l - 5, ".json")) { /* a file: its directory */
+		char *slash = strrchr(dir, '/');
+		if (slash)
+			*slash = '\0';
+		else
+			snprintf(dir, n, ".");
+	}
+}
+
+int load_open(arena *a)
+{
+	if (!(a->loads = calloc(1, sizeof *a->loads)))
+		return SA_E_INTERNAL;
+	dir_of(a->cfg.contests, a->loads->dir, sizeof a->loads->dir);
+	return 0;
+}
+
+const char *load_dir(arena *a) { return a->loads->dir; }
+
+void load_close(arena *a)
+{
+	if (!a->loads)
+		return;
+	free(a->loads->failed);
+	free(a->loads); /* no job on its way: the loop ran until the thread pool was idle */
+	a->loads = NULL;
+}
+
+/* ------------------------------------------------------------ validation */
+
+/* The name a stored contest is validated under: banks resolve against it. */
+static void stored_name(arena *a, const migrate_row *m, char *buf, size_t n)
+{
+	if (m->origin)
+		snprintf(buf, n, "%s", m->origin);
+	else
+		snprintf(buf, n, "%s/%s.json", load_dir(a), m->code);
+}
+
+/*
+ * A stored row into a crun with its id, epoch and state (any thread). 0, or
+ * SA_E_INVALID_FIELD (the definition has problems: diag; or the state does
+ * not fit it: logged), SA_E_INTERNAL.
+ */
+static int row_to_run(arena *a, const migrate_row *m, crun **out, contest_diag *diag)
+{
+	char name[1200];
+	contest_def *def = NULL;
+	const char *bad;
+	stored_name(a, m, name, sizeof name);
+	if (contest_load_mem(name, m->source, strlen(m->source), a->eng, "zh-CN", &def, diag))
+		return SA_E_INVALID_FIELD;
+	if (strcmp(def->code, m->code)) {
+		sa_log(LL_ERROR, "contest %s: its stored definition has code %s: not served", m->code,
+		       def->code);
+		contest_free(def);
+		return SA_E_INVALID_FIELD;
+	}
+	crun *r = run_new(a, def);
+	if (!r) {
+		contest_free(def);
+		return SA_E_INTERNAL;
+	}
+	if ((bad = phase_check(&m->st, r->nq))) {
+		sa_log(LL_ERROR, "contest %s: its stored live state is invalid (%s): not served", m->code,
+		       bad);
+		run_unref(r);
+		return SA_E_INVALID_FIELD;
+	}
+	if (m->origin && !(r->origin = strdup(m->origin))) {
+		run_unref(r);
+		return SA_E_INTERNAL;
+	}
+	r->contest_id = m->id;
+	r->epoch = m->epoch;
+	r->st = m->st;
+	*out = r;
+	return 0;
+}
+
+int load_stored_all(arena *a)
+{
+	migrate_row *rows;
+	int n, rc = migrate_fetch_all(a->cfg.pg, &rows, &n);
+	if (rc)
+		return rc;
+	for (int i = 0; i < n; i++) {
+		contest_diag diag = {0};
+		crun *r = NULL;
+		if (run_find(a, rows[i].code))
+			; /* a --contests file brought it */
+		else if (row_to_run(a, &rows[i], &r, &diag)) {
+			sa_log(LL_ERROR, "stored contest %s cannot be served: its definition has problems:",
+			       rows[i].code);
+			contest_diag_print(&diag, stderr);
+		} else if (run_add(a, r))
+			run_unref(r);
+		else
+			sa_log(LL_INFO, "contest %s served from postgresql: %d questions, phase %s", r->code,
+			       r->nq, phase_name(r->st.phase));
+		contest_diag_free(&diag);
+		migrate_row_release(&rows[i]);
+	}
+	free(rows);
+	return 0;
+}
+
+/* ------------------------------------------------------------ jobs */
+
+/* On the thread pool: parse and validate (bank files are read here), then store or fetch. */
 static void load_work(uv_work_t *w)
 {
 	load_job *j = w->data;
-	if (contest_load_mem(j->name, j->json, j->len, j->a->eng, "zh-CN", &j->def, &j->diag)) {
+	arena *a = j->a;
+	if (!j->upload) {
+		if ((j->rc = migrate_fetch(a->cfg.pg, j->code, &j->row)))
+			return;
+		j->id = j->row.id;
+		j->epoch = j->row.epoch;
+		j->rc = row_to_run(a, &j->row, &j->r, &j->diag);
+		return;
+	}
+	contest_def *def = NULL;
+	if (contest_load_mem(j->name, j->json, j->len, a->eng, "zh-CN", &def, &j->diag)) {
 		j->rc = SA_E_INVALID_FIELD;
 		return;
 	}
-	/* An upload never replaces a contest PostgreSQL already has (it may be running). */
-	int exists = j->announce ? migrate_contest_exists(j->a->cfg.pg, j->def->code) : 0;
-	if (exists) {
-		contest_free(j->def);
-		j->rc = exists > 0 ? SA_E_CONFLICT : SA_E_UNAVAILABLE;
-		return;
-	}
-	if (!(j->r = run_new(j->a, j->def))) {
-		contest_free(j->def);
+	if (!(j->r = run_new(a, def))) {
+		contest_free(def);
 		j->rc = SA_E_INTERNAL;
 		return;
 	}
-	if (migrate_load_contests(j->a->cfg.pg, &j->r, 1))
-		j->rc = SA_E_UNAVAILABLE;
+	j->rc = migrate_store_upload(a->cfg.pg, j->r, a->cfg.max_contests);
 }
 
 static cJSON *problems_json(const contest_diag *d)
@@ -79,48 +224,119 @@ static cJSON *problems_json(const contest_diag *d)
 	return arr;
 }
 
+/* A new contest served here: its timers and state, its Redis keys. */
+static int serve(arena *a, crun *r)
+{
+	int rc = run_add(a, r);
+	if (rc)
+		return rc;
+	live_attach(r);
+	rebuild_contest(r);
+	sa_log(LL_INFO, "contest %s loaded while serving (%d questions, phase %s)", r->code, r->nq,
+	       phase_name(r->st.phase));
+	return 0;
+}
+
+static void job_unlist(load_job *j)
+{
+	loads *l = j->a->loads;
+	for (load_job **p = &l->jobs; *p; p = &(*p)->next)
+		if (*p == j) {
+			*p = j->next;
+			break;
+		}
+}
+
+static void remember_failed(arena *a, int64_t id, int64_t epoch)
+{
+	loads *l = a->loads;
+	if (l->nfailed == l->capfailed) {
+		int cap = l->capfailed ? l->capfailed * 2 : 8;
+		load_failed *f = realloc(l->failed, sizeof *f * (size_t)cap);
+		if (!f)
+			return; /* tried again at the next read: noisier, not wrong */
+		l->failed = f;
+		l->capfailed = cap;
+	}
+	l->failed[l->nfailed++] = (load_failed){id, epoch};
+}
+
+static void stored_after(load_job *j)
+{
+	arena *a = j->a;
+	crun *r = j->r;
+	if (j->rc == SA_E_INVALID_FIELD) {
+		sa_log(LL_ERROR,
+		       "stored contest %s cannot be served here: its definition has problems:", j->code);
+		contest_diag_print(&j->diag, stderr);
+		remember_failed(a, j->id, j->epoch);
+	} else if (j->rc && j->rc != SA_E_NOT_FOUND)
+		sa_log(LL_WARN, "stored contest %s not loaded (%s): tried again", j->code, err_name(j->rc));
+	if (!r)
+		return;
+	crun *other = run_find(a, r->code);
+	if (a->stopping || other || serve(a, r)) /* loaded meanwhile (an upload here), or stopping */
+		run_unref(r);
+}
+
+static void upload_after(load_job *j, cJSON *problems)
+{
+	arena *a = j->a;
+	crun *r = j->r, *other = r && !j->rc ? run_find(a, r->code) : NULL;
+	int rc = j->rc;
+	if (!rc && other && other->contest_id == r->contest_id) {
+		run_unref(r); /* this process' sync.c found the new row first: same contest */
+		r = other;
+	} else if (!rc && (other || a->stopping))
+		rc = SA_E_CONFLICT;
+	else if (!rc && !(rc = serve(a, r))) {
+		char ev[128];
+		snprintf(ev, sizeof ev, "{\"ev\":\"contest\",\"code\":\"%s\"}", r->code);
+		lb_publish(a, ev); /* every other process loads it now (else at its next read) */
+	}
+	if (rc && r) {
+		run_unref(r);
+		r = NULL;
+	}
+	j->done(a, r, rc, problems, j->ud);
+}
+
 static void load_after(uv_work_t *w, int status)
 {
 	load_job *j = w->data;
-	arena *a = j->a;
-	crun *r = j->r;
-	int rc = status < 0 ? SA_E_INTERNAL : j->rc;
-	cJSON *problems = rc == SA_E_INVALID_FIELD ? problems_json(&j->diag) : NULL;
-	if (!rc && (a->stopping || run_find(a, r->code)))
-		rc = SA_E_CONFLICT; /* loaded meanwhile by another request or event */
-	if (!rc)
-		rc = run_add(a, r);
-	if (rc && r)
-		run_free(r);
-	else if (!rc) {
-		run_attach(r); /* its timers, its state, its Redis keys */
-		lb_rebuild(r);
-		sa_log(LL_INFO, "contest %s loaded while serving (%d questions)", r->code, r->nq);
-		if (j->announce) {
-			char ev[128];
-			snprintf(ev, sizeof ev, "{\"ev\":\"contest\",\"code\":\"%s\"}", r->code);
-			lb_publish(a, ev);
-		}
-	}
-	if (j->done)
-		j->done(a, rc ? NULL : r, rc, problems, j->ud);
-	else if (rc)
-		sa_log(LL_WARN, "a contest announced by another process could not be loaded here (%s)",
-		       err_name(rc));
-	cJSON_Delete(problems);
+	job_unlist(j);
+	if (status < 0 && !j->rc)
+		j->rc = SA_E_INTERNAL;
+	if (j->upload) {
+		cJSON *problems = j->rc == SA_E_INVALID_FIELD ? problems_json(&j->diag) : NULL;
+		upload_after(j, problems);
+		cJSON_Delete(problems);
+	} else
+		stored_after(j);
 	contest_diag_free(&j->diag);
+	migrate_row_release(&j->row);
 	free(j->name);
 	free(j->json);
 	free(j);
 }
 
-int load_contest(arena *a, const char *name, const char *json, size_t len, int announce, load_done_cb done,
-		 void *ud)
+static int job_start(arena *a, load_job *j)
+{
+	j->a = a;
+	j->work.data = j;
+	if (uv_queue_work(a->loop, &j->work, load_work, load_after))
+		return SA_E_INTERNAL;
+	j->next = a->loads->jobs;
+	a->loads->jobs = j;
+	return 0;
+}
+
+int load_contest(arena *a, const char *name, const char *json, size_t len, load_done_cb done, void *ud)
 {
 	load_job *j = calloc(1, sizeof *j);
 	if (!j)
 		return SA_E_INTERNAL;
-	j->a = a;
+	j->upload = 1;
 	j->name = strdup(name);
 	j->json = malloc(len + 1);
 	if (!j->name || !j->json) {
@@ -132,11 +348,9 @@ int load_contest(arena *a, const char *name, const char *json, size_t len, int a
 	memcpy(j->json, json, len);
 	j->json[len] = '\0';
 	j->len = len;
-	j->announce = announce;
 	j->done = done;
 	j->ud = ud;
-	j->work.data = j;
-	if (uv_queue_work(a->loop, &j->work, load_work, load_after)) {
+	if (job_start(a, j)) {
 		free(j->name);
 		free(j->json);
 		free(j);
@@ -145,44 +359,49 @@ int load_contest(arena *a, const char *name, const char *json, size_t len, int a
 	return 0;
 }
 
-/* Another process loaded a contest: load PostgreSQL's copy of its definition. */
-static void definition_row(arena *a, void *res, const char *err, void *ud)
+void load_stored(arena *a, const char *code, int64_t id, int64_t epoch)
 {
-	char *code = ud, name[128];
-	if (!err && PQntuples(res) == 1 && !run_find(a, code)) {
-		const char *json = PQgetvalue(res, 0, 0);
-		snprintf(name, sizeof name, "%s/%s.json", load_dir(a), code);
-		if (load_contest(a, name, json, strlen(json), 0, NULL, NULL))
-			sa_log(LL_WARN, "contest %s announced by another process could not be loaded", code);
-	}
-	free(code);
-}
-
-void load_announced(arena *a, const char *code)
-{
-	if (run_find(a, code))
+	loads *l = a->loads;
+	if (!l || a->stopping || run_find(a, code))
 		return;
-	char *copy = strdup(code);
-	const char *p[1] = {code};
-	if (store_query(a, "SELECT definition::text FROM contests WHERE code = $1", 1, p, definition_row,
-			copy))
-		free(copy);
+	for (load_job *j = l->jobs; j; j = j->next)
+		if (!j->upload && !strcmp(j->code, code))
+			return;
+	for (int i = 0; i < l->nfailed; i++)
+		if (l->failed[i].id == id && l->failed[i].epoch == epoch)
+			return;
+	load_job *j = calloc(1, sizeof *j);
+	if (!j)
+		return;
+	snprintf(j->code, sizeof j->code, "%s", code);
+	j->id = id;
+	j->epoch = epoch;
+	if (job_start(a, j))
+		free(j);
 }
 
-/* Bank paths of an uploaded contest resolve against the first contests directory. */
-const char *load_dir(arena *a)
+/* ------------------------------------------------------------ retire */
+
+void load_retire(crun *r, int code, const char *why)
 {
-	static char dir[1024];
-	const char *list = a->cfg.contests && *a->cfg.contests ? a->cfg.contests : "contests";
-	size_t n = strcspn(list, ",");
-	snprintf(dir, sizeof dir, "%.*s", (int)n, list);
-	size_t l = strlen(dir);
-	if (l > 5 && !strcmp(dir + l - 5, ".json")) { /* a file: its directory */
-		char *slash = strrchr(dir, '/');
-		if (slash)
-			*slash = '\0';
-		else
-			snprintf(dir, sizeof dir, ".");
+	if (r->retired)
+		return;
+	run_ref(r); /* run_remove drops the arena's */
+	run_remove(r, code);
+	fanout_finish(r); /* a push on its way reaches its members before the error */
+	int closed = 0;
+	for (conn *c = r->members, *next; c; c = next) {
+		next = c->next;
+		members_remove(r, c);
+		c->role = ROLE_NONE;
+		conn_send_error(c, code, NULL, why);
+		conn_close(c, code == SA_E_CONTEST_RESET ? 4003 : 4002,
+			   code == SA_E_CONTEST_RESET ? "contest reset" : "contest removed");
+		closed++;
 	}
-	return dir;
+	run_detach(r);
+	rebuild_forget(r);
+	sa_log(LL_WARN, "contest %s %s: no longer served by this process (%d connections closed)", r->code,
+	       why, closed);
+	run_unref(r);
 }

@@ -2,6 +2,11 @@
  * members.c - who is in each contest on this process: every connection of a
  * contest (any role) in one list, and its players also in an open-addressing
  * table by participant id (resume on another connection, reveal ranks).
+ *
+ * A connection's c->run holds a reference to its contest (live/run.h) from
+ * members_add until members_leave (its socket closed), also while it is no
+ * longer listed (replaced, or its contest retired): replies in flight still
+ * read it.
  */
 #include <assert.h>
 #include <stdlib.h>
@@ -85,7 +90,12 @@ void members_add(crun *r, conn *c)
 {
 	assert(!c->listed);
 	c->listed = 1;
-	c->run = r;
+	if (c->run != r) {
+		run_ref(r);
+		if (c->run)
+			run_unref(c->run);
+		c->run = r;
+	}
 	c->fan = &r->fan;
 	c->fan_seen = r->fan.gen; /* its snapshot includes the push in progress */
 	c->prev = NULL;
@@ -126,4 +136,15 @@ void members_remove(crun *r, conn *c)
 	assert(r->nplayers_local >= 0 && r->nviewers_local >= 0);
 	r->stats_dirty = 1;
 	/* c->run stays set: in-flight replies still know the contest. */
+}
+
+void members_leave(conn *c)
+{
+	crun *r = c->run;
+	if (!r)
+		return;
+	members_remove(r, c);
+	c->run = NULL;
+	c->fan = NULL;
+	run_unref(r);
 }

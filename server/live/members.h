@@ -8,6 +8,8 @@
 
 void members_add(crun *r, conn *c);
 void members_remove(crun *r, conn *c); /* safe to call twice */
+/* c's socket closed: removed, and c->run's reference dropped (c->run NULL). */
+void members_leave(conn *c);
 conn *members_find_player(crun *r, int64_t pid);
 
 #endif

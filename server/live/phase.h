@@ -17,6 +17,9 @@ typedef struct live_state {
 } live_state;
 
 const char *phase_name(live_phase p);
-int phase_parse(const char *s, live_phase *out); /* 0 or SA_E_INVALID_FIELD */
+int phase_parse(const char *s, live_phase *out); /* 0 or SA_E_INVALID_FIELD (also for NULL) */
+/* NULL when st is a possible state of a contest of nq questions, else the
+ * name of the first field that is not (an event's or a row's, to log). */
+const char *phase_check(const live_state *st, int nq);
 
 #endif

@@ -36,7 +36,7 @@
 
 typedef struct join_req {
 	conn *c;
-	crun *r;
+	crun *r; /* referenced, once known */
 	char token[65];
 	char hash[65];
 	char device[65]; /* SHA-256 of the device key, hex; "" without one */
@@ -47,6 +47,8 @@ typedef struct join_req {
 
 static void join_req_free(join_req *j)
 {
+	if (j->r)
+		run_unref(j->r);
 	free(j->employee_no);
 	free(j);
 }
@@ -122,6 +124,10 @@ static void join_row(arena *a, join_req *j, const char *id, int existed)
 	conn *c = j->c;
 	if (!id) { /* the employee number belongs to a participant with another name */
 		join_fail(j, SA_E_ALREADY_JOINED);
+		return;
+	}
+	if (j->r->retired) { /* archived, deleted or reset while the join was being stored */
+		join_fail(j, j->r->retired);
 		return;
 	}
 	if (!c->wsi) {
@@ -289,6 +295,7 @@ int player_join(msg_ctx *x)
 	}
 	j->c = c;
 	j->r = r;
+	run_ref(r);
 	j->employee_no = emp;
 	if (x->rid)
 		snprintf(j->rid, sizeof j->rid, "%s", x->rid);
@@ -355,6 +362,7 @@ static void resume_done(arena *a, void *res, const char *err, void *ud)
 	}
 	c->busy = 0;
 	j->r = r;
+	run_ref(r);
 	free(c->name);
 	free(c->unit);
 	c->name = name;

@@ -1,7 +1,8 @@
 /*
  * run.c - a contest's runtime (crun): made from a loaded contest definition,
- * added to the arena, attached to the serving loop (its timers, the state
- * PostgreSQL holds), found by its code, freed.
+ * added to the arena, attached to the serving loop (its timers), found by
+ * its code, removed when it is archived, deleted or reset, and freed by its
+ * last reference (run.h says who holds one).
  *
  * Contest codes arrive from players, hosts, URLs, PostgreSQL and other
  * processes; run_find is the one place they are normalized (validate_code:
@@ -13,7 +14,6 @@
 
 #include "core/arena.h"
 #include "core/err.h"
-#include "live/live.h"
 #include "live/phase.h"
 #include "live/run.h"
 #include "live/validate.h"
@@ -90,18 +90,19 @@ static void run_release(crun *r)
 	frame_unref(r->reveal_frame);
 	free(r->lb_top_json);
 	free(r->ptab);
+	free(r->origin);
 }
 
 void run_attach(crun *r)
 {
+	assert(!r->attached);
 	uv_timer_init(r->a->loop, &r->deadline_timer);
 	uv_timer_init(r->a->loop, &r->reveal_timer);
 	r->deadline_timer.data = r->reveal_timer.data = r;
 	r->attached = 1;
-	live_state st = r->st;
-	r->st.seq = -1; /* apply what PostgreSQL said, whatever its seq */
-	live_apply(r, &st, NULL);
 }
+
+static void timer_closed(uv_handle_t *h) { run_unref(h->data); }
 
 void run_detach(crun *r)
 {
@@ -110,8 +111,9 @@ void run_detach(crun *r)
 	r->attached = 0;
 	uv_timer_stop(&r->deadline_timer);
 	uv_timer_stop(&r->reveal_timer);
-	uv_close((uv_handle_t *)&r->deadline_timer, NULL);
-	uv_close((uv_handle_t *)&r->reveal_timer, NULL);
+	r->refs += 2; /* freed only once libuv let go of both */
+	uv_close((uv_handle_t *)&r->deadline_timer, timer_closed);
+	uv_close((uv_handle_t *)&r->reveal_timer, timer_closed);
 }
 
 crun *run_new(arena *a, contest_def *def)
@@ -121,6 +123,7 @@ crun *run_new(arena *a, contest_def *def)
 		return NULL;
 	r->a = a;
 	r->def = def;
+	r->refs = 1;
 	if (run_prepare(r)) {
 		run_release(r); /* what was made; the caller keeps def */
 		free(r);
@@ -129,12 +132,26 @@ crun *run_new(arena *a, contest_def *def)
 	return r;
 }
 
-void run_free(crun *r)
+static void run_free(crun *r)
 {
-	assert(!r->attached && !r->members && !r->fan.frame); /* detached, emptied, fan-out done */
+	/* detached, emptied, fan-out done, no host command waiting */
+	assert(!r->attached && !r->members && !r->fan.frame && !r->host_head);
 	run_release(r);
 	contest_free(r->def);
 	free(r);
+}
+
+void run_ref(crun *r)
+{
+	assert(r->refs > 0);
+	r->refs++;
+}
+
+void run_unref(crun *r)
+{
+	assert(r->refs > 0);
+	if (--r->refs == 0)
+		run_free(r);
 }
 
 int run_add(arena *a, crun *r)
@@ -145,6 +162,20 @@ int run_add(arena *a, crun *r)
 	a->runs = runs;
 	a->runs[a->nruns++] = r;
 	return 0;
+}
+
+void run_remove(crun *r, int code)
+{
+	arena *a = r->a;
+	int i = 0;
+	assert(code < 0 && !r->retired);
+	while (i < a->nruns && a->runs[i] != r)
+		i++;
+	assert(i < a->nruns); /* only a served contest is removed */
+	memmove(&a->runs[i], &a->runs[i + 1], sizeof *a->runs * (size_t)(a->nruns - i - 1));
+	a->nruns--;
+	r->retired = code;
+	run_unref(r);
 }
 
 crun *run_find(arena *a, const char *code)
@@ -161,7 +192,7 @@ crun *run_find(arena *a, const char *code)
 void run_free_all(arena *a)
 {
 	for (int i = 0; i < a->nruns; i++)
-		run_free(a->runs[i]);
+		run_unref(a->runs[i]);
 	free(a->runs);
 	a->runs = NULL;
 	a->nruns = 0;

@@ -2,9 +2,19 @@
  * run.h - a contest's runtime on this process (crun) and its lifecycle
  * (run.c).
  *
- * Ownership: the arena owns every crun (a->runs) from run_add to
- * run_free_all; a crun owns its contest_def, its prepared question messages
- * and the frames it keeps for late joiners.
+ * Ownership: a crun is reference counted. run_new gives its caller the
+ * first reference, which run_add hands to the arena (a->runs) until
+ * run_retire or run_free_all drops it; everything that holds a crun across
+ * the loop takes one more (run_ref) and drops it when done (run_unref): a
+ * query or Redis command in flight, a queued answer or join, a connection
+ * that is or was a member (live/members.c), each of its timers while it
+ * closes. The last run_unref frees it. A retired crun is out of a->runs
+ * (run_find no longer finds it) but lives on until its last holder lets go;
+ * its `retired` says why (an SA_E_* code), and callbacks that find it set
+ * do nothing more for it.
+ *
+ * A crun owns its contest_def, its prepared question messages and the
+ * frames it keeps for late joiners.
  */
 #ifndef SKILLARENA_LIVE_RUN_H
 #define SKILLARENA_LIVE_RUN_H
@@ -30,9 +40,16 @@ typedef struct run_question {
 	int noptions;
 } run_question;
 
+struct host_req;
+
 typedef struct crun {
 	struct arena *a;
+	int refs;
+	int retired; /* 0 while served; else why it stopped (SA_E_CONTEST_REMOVED, ...) */
 	int64_t contest_id;
+	int64_t epoch; /* contests.epoch: one more at each reset (its Redis keys carry it) */
+	char *origin;  /* the contest file it was loaded from, NULL for an upload; owned */
+	int synced;    /* seen in the last read of the contests table (live/sync.c) */
 	char code[24];
 	contest_def *def;
 	run_question *qs;
@@ -67,16 +84,24 @@ typedef struct crun {
 	char *lb_top_json; /* the "top" array as JSON text, spliced into player frames */
 	int64_t players, online, answered;
 	int stats_dirty;
-	int rebuilding; /* its Redis state is being rebuilt (store/lb.c) */
+	int rebuilding;       /* its Redis state is being rebuilt (live/rebuild.c) */
+	int bad_redis_logged; /* a malformed value read from Redis was logged (once) */
+
+	/* host commands of this process, one at a time, in order (host.c) */
+	struct host_req *host_head, *host_tail;
 } crun;
 
-crun *run_new(arena *a, contest_def *def); /* takes def */
-void run_free(crun *r);
-int run_add(arena *a, crun *r); /* one more contest of this process */
-void run_attach(crun *r);       /* on the serving loop: its timers and its state */
-void run_detach(crun *r);
+crun *run_new(arena *a, contest_def *def); /* takes def; the caller has the first reference */
+void run_ref(crun *r);
+void run_unref(crun *r);        /* the last one frees r */
+int run_add(arena *a, crun *r); /* one more contest of this process: the caller's reference goes to a */
+void run_attach(crun *r);       /* on the serving loop: its timers (live_attach applies its state) */
+void run_detach(crun *r);       /* its timers close (each holds a reference until closed) */
+/* Out of a->runs, marked retired with code, the arena's reference dropped;
+ * its members and timers are the caller's business (load_retire). */
+void run_remove(crun *r, int code);
 /* The contest with this code (any case), NULL when none or not a code. */
 crun *run_find(arena *a, const char *code);
-void run_free_all(arena *a);
+void run_free_all(arena *a); /* drops the arena's references */
 
 #endif

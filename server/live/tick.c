@@ -13,6 +13,8 @@
 #include "core/arena.h"
 #include "core/clock.h"
 #include "core/err.h"
+#include "core/log.h"
+#include "core/num.h"
 #include "live/board.h"
 #include "live/run.h"
 #include "live/tick.h"
@@ -36,35 +38,60 @@ static void tick_top(crun *r, cJSON *top, int64_t players, void *ud)
 	board_push_stats(r);
 }
 
+/* Most players one process may count (a bound on a value read from Redis). */
+#define TICK_PLAYERS_MAX 10000000
+
+/* One "players:epoch ms" of the online hash (any process wrote it, or anyone
+ * who reaches Redis): 0 and the players when well-formed and fresh. */
+static int online_entry(const redisReply *v, int64_t now, int64_t *players)
+{
+	const char *colon = v->type == REDIS_REPLY_STRING ? memchr(v->str, ':', v->len) : NULL;
+	int64_t at;
+	if (!colon || num_i64n(v->str, (size_t)(colon - v->str), 0, TICK_PLAYERS_MAX, players) ||
+	    num_i64n(colon + 1, v->len - (size_t)(colon + 1 - v->str), 0, INT64_MAX, &at))
+		return SA_E_INVALID_FIELD;
+	return now - at < 5000 && at - now < 5000 ? 0 : SA_E_NOT_FOUND; /* stale, or from the future */
+}
+
 static void tick_online(arena *a, void *reply, void *ud)
 {
 	crun *r = ud;
 	redisReply *rr = reply;
-	int64_t total = 0, now = now_ms();
+	int64_t total = 0, now = now_ms(), n;
 	(void)a;
-	if (!rr || rr->type != REDIS_REPLY_ARRAY)
-		return;
-	for (size_t i = 0; i + 1 < rr->elements; i += 2) {
-		const char *v = rr->element[i + 1]->str, *colon = strchr(v, ':');
-		if (colon && now - atoll(colon + 1) < 5000)
-			total += atoll(v);
+	if (rr && rr->type == REDIS_REPLY_ARRAY && !r->retired) {
+		for (size_t i = 0; i + 1 < rr->elements; i += 2) {
+			int rc = online_entry(rr->element[i + 1], now, &n);
+			if (!rc)
+				total += n;
+			else if (rc == SA_E_INVALID_FIELD && !r->bad_redis_logged) {
+				sa_log(LL_WARN, "contest %s: a malformed entry of the online hash skipped",
+				       r->code);
+				r->bad_redis_logged = 1;
+			}
+		}
+		if (total != r->online) {
+			r->online = total;
+			r->stats_dirty = 1;
+		}
 	}
-	if (total != r->online) {
-		r->online = total;
-		r->stats_dirty = 1;
-	}
+	run_unref(r);
 }
 
 static void tick_answered(arena *a, void *reply, void *ud)
 {
 	crun *r = ud;
 	redisReply *rr = reply;
+	int64_t n = 0;
 	(void)a;
-	int64_t n = rr && rr->type == REDIS_REPLY_STRING ? atoll(rr->str) : 0;
-	if (rr && n != r->answered) {
+	if (rr && !r->retired &&
+	    (rr->type == REDIS_REPLY_NIL ||
+	     (rr->type == REDIS_REPLY_STRING && !num_i64n(rr->str, rr->len, 0, INT64_MAX, &n))) &&
+	    n != r->answered) {
 		r->answered = n;
 		r->stats_dirty = 1;
 	}
+	run_unref(r);
 }
 
 static void tick_run(arena *a, crun *r)
@@ -75,11 +102,15 @@ static void tick_run(arena *a, crun *r)
 	lb_key(a, key, sizeof key, r, "online");
 	snprintf(val, sizeof val, "%d:%lld", r->nplayers_local, (long long)now_ms());
 	lb_command(a, NULL, NULL, "HSET %s %s %s", key, a->cfg.instance, val);
-	lb_command(a, tick_online, r, "HGETALL %s", key);
+	run_ref(r);
+	if (lb_command(a, tick_online, r, "HGETALL %s", key))
+		run_unref(r);
 	lb_key(a, ans, sizeof ans, r, "ans:");
 	size_t al = strlen(ans);
 	snprintf(ans + al, sizeof ans - al, "%d", r->st.qindex);
-	lb_command(a, tick_answered, r, "GET %s", ans);
+	run_ref(r);
+	if (lb_command(a, tick_answered, r, "GET %s", ans))
+		run_unref(r);
 	r->tick_busy++;
 	if (board_fetch_top(r, a->cfg.lb_top > 0 ? a->cfg.lb_top : 10, tick_top, NULL))
 		r->tick_busy--;

@@ -170,11 +170,7 @@ void msg_dispatch(conn *c, char *buf, size_t len, int64_t recv_ms)
 	cJSON_Delete(in.m);
 }
 
-void msg_closed(conn *c)
-{
-	if (c->run)
-		members_remove(c->run, c);
-}
+void msg_closed(conn *c) { members_leave(c); }
 
 /* Field helpers for handlers: a present field of the wrong type is bad_message. */
 const char *msg_string(msg_ctx *x, const char *name, int required, int *rc)

@@ -1,7 +1,7 @@
 /*
  * lb.c - Redis: live leaderboards, counters and the event channel between
  * server processes. Everything in Redis is derived from PostgreSQL and is
- * rebuilt from it (lb_rebuild) when missing.
+ * rebuilt from it (live/rebuild.c) when missing.
  *
  * Keys (prefix from --redis-prefix, default "sa:"), per contest code C:
  *   sa:C:lb       sorted set, member = lb_member(participant id),
@@ -9,7 +9,8 @@
  *   sa:C:who      hash, member -> "name\tunit" (to render the top N)
  *   sa:C:ans:I    answers acknowledged for question index I
  *   sa:C:online   hash, instance -> "connected players:epoch ms" (stale entries ignored)
- *   sa:C:ok       present while the above is complete; absent after a FLUSHALL -> rebuild
+ *   sa:C:ok       "id:epoch" of the contest while the above is complete and its;
+ *                 absent after a FLUSHALL, another's after a reset or a reused code -> rebuild
  *   sa:events     pub/sub channel: host actions reach every process (live/events.c)
  *
  * Two hiredis async connections on the server's libuv loop (redis_uv.c): one
@@ -18,26 +19,25 @@
  * connection's first command is AUTH (with --redis-password-file) or PING;
  * it counts as up only once Redis accepted it, so a wrong or missing password
  * is logged as such and /healthz reports redis down. hiredis 0.14 does not
- * reconnect by itself: both reconnect here with backoff, and after the
- * subscriber reconnects every contest's state is re-read from PostgreSQL,
+ * reconnect by itself: both reconnect here with backoff; when the command
+ * connection is up the channel's `connected` rebuilds every contest's keys,
+ * and when the subscriber is (again) its `subscribed` re-reads PostgreSQL,
  * since events may have been missed meanwhile.
  */
-#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <hiredis/async.h>
 #include <hiredis/hiredis.h>
-#include <libpq-fe.h>
 
 #include "core/arena.h"
 #include "core/err.h"
 #include "core/log.h"
+#include "core/num.h"
 #include "live/run.h"
 #include "store/lb.h"
 #include "store/redis_uv.h"
-#include "store/store.h"
 
 /* Time slots per point-thousandth in the sorted-set score: 2^22 deciseconds (4.8 days). */
 #define LB_TIME_SLOTS 4194304.0
@@ -88,9 +88,21 @@ void lb_member(char *buf, size_t n, int64_t pid)
 	snprintf(buf, n, "%012lld", (long long)(LB_MEMBER_MAX - pid));
 }
 
-int64_t lb_member_pid(const char *member) { return LB_MEMBER_MAX - atoll(member); }
+int64_t lb_member_pid(const char *member, size_t len)
+{
+	int64_t v;
+	if (len != 12 || num_i64n(member, len, 0, LB_MEMBER_MAX - 1, &v))
+		return -1;
+	return LB_MEMBER_MAX - v;
+}
 
 int lb_ready(arena *a) { return a->lb && ((lb *)a->lb)->cmd_up; }
+
+int lb_subscribed(arena *a)
+{
+	lb *l = (lb *)a->lb;
+	return l && l->cmd_up && l->sub_up;
+}
 
 static void call_done(redisAsyncContext *ac, void *reply, void *priv)
 {
@@ -224,8 +236,7 @@ static void on_hello(redisAsyncContext *ac, void *reply, void *priv)
 			redisAsyncCommand(l->cmd, NULL, NULL, "SELECT %d", l->db);
 		/* Whatever happened while we were away (a FLUSHALL, a process killed between
 		 * its commit and its ZADD), PostgreSQL has it: bring Redis up to date. */
-		for (int i = 0; i < l->a->nruns; i++)
-			lb_rebuild(l->a->runs[i]);
+		l->ch->connected(l->a);
 	}
 	if (l->cmd_up && l->sub_up)
 		l->backoff_ms = 0;
@@ -380,116 +391,4 @@ void lb_close(arena *a)
 		uv_run(a->loop, UV_RUN_ONCE);
 	a->lb = NULL;
 	uv_close((uv_handle_t *)&l->retry, retry_closed);
-}
-
-/* ------------------------------------------------------------ rebuild */
-
-typedef struct rebuild {
-	crun *r;
-} rebuild;
-
-static void rebuild_counter(arena *a, void *res, const char *err, void *ud)
-{
-	crun *r = ud;
-	char key[256];
-	if (!err && res && PQntuples(res) == 1) {
-		lb_key(a, key, sizeof key, r, "ans:");
-		size_t kl = strlen(key);
-		snprintf(key + kl, sizeof key - kl, "%d", r->st.qindex);
-		lb_command(a, NULL, NULL, "SET %s %s", key, PQgetvalue(res, 0, 0));
-	}
-	lb_key(a, key, sizeof key, r, "ok");
-	if (!err)
-		lb_command(a, NULL, NULL, "SET %s 1", key);
-	r->rebuilding = 0;
-	sa_log(LL_INFO, "redis state of contest %s rebuilt from postgresql%s", r->code,
-	       err ? " (answer counter failed)" : "");
-}
-
-enum { REBUILD_CHUNK = 256 };
-
-/* Participants [base, base + m) of res into the sorted set and the names hash:
- * one ZADD GT and one HSET for the chunk. 0, or SA_E_INTERNAL (out of memory). */
-static int rebuild_chunk(arena *a, void *res, int base, int m, const char *lbkey, const char *whokey)
-{
-	const char *zargv[3 + 2 * REBUILD_CHUNK], *hargv[2 + 2 * REBUILD_CHUNK];
-	size_t zlen[3 + 2 * REBUILD_CHUNK], hlen[2 + 2 * REBUILD_CHUNK], wl = 0;
-	char zbuf[REBUILD_CHUNK][32], mbuf[REBUILD_CHUNK][24];
-	int zc = 0, hc = 0;
-	assert(m > 0 && m <= REBUILD_CHUNK);
-	for (int i = 0; i < m; i++)
-		wl += strlen(PQgetvalue(res, base + i, 1)) + strlen(PQgetvalue(res, base + i, 2)) + 2;
-	char *who = malloc(wl), *w = who; /* every "name\tunit" of the chunk */
-	if (!who)
-		return SA_E_INTERNAL;
-	zargv[zc++] = "ZADD";
-	zargv[zc++] = lbkey;
-	zargv[zc++] = "GT"; /* a stale snapshot never lowers a fresher score */
-	hargv[hc++] = "HSET";
-	hargv[hc++] = whokey;
-	for (int i = 0; i < m; i++) {
-		int row = base + i;
-		int64_t pid = atoll(PQgetvalue(res, row, 0));
-		int64_t score = atoll(PQgetvalue(res, row, 3));
-		int64_t ds = atoll(PQgetvalue(res, row, 4));
-		snprintf(zbuf[i], sizeof zbuf[i], "%.17g", lb_zscore(score, ds));
-		lb_member(mbuf[i], sizeof mbuf[i], pid);
-		zargv[zc++] = zbuf[i];
-		zargv[zc++] = mbuf[i];
-		hargv[hc++] = mbuf[i];
-		hargv[hc++] = w;
-		w += sprintf(w, "%s\t%s", PQgetvalue(res, row, 1), PQgetvalue(res, row, 2)) + 1;
-	}
-	for (int i = 0; i < zc; i++)
-		zlen[i] = strlen(zargv[i]);
-	for (int i = 0; i < hc; i++)
-		hlen[i] = strlen(hargv[i]);
-	lb_commandv(a, NULL, NULL, zc, zargv, zlen);
-	lb_commandv(a, NULL, NULL, hc, hargv, hlen);
-	free(who); /* hiredis copied the arguments */
-	return 0;
-}
-
-static void rebuild_rows(arena *a, void *res, const char *err, void *ud)
-{
-	crun *r = ud;
-	char lbkey[256], whokey[256];
-	if (err || !res) {
-		sa_log(LL_WARN, "rebuild of contest %s failed: %s", r->code, err ? err : "no result");
-		r->rebuilding = 0;
-		return;
-	}
-	lb_key(a, lbkey, sizeof lbkey, r, "lb");
-	lb_key(a, whokey, sizeof whokey, r, "who");
-	int n = PQntuples(res);
-	for (int base = 0; base < n; base += REBUILD_CHUNK)
-		if (rebuild_chunk(a, res, base, n - base < REBUILD_CHUNK ? n - base : REBUILD_CHUNK, lbkey,
-				  whokey)) {
-			sa_log(LL_WARN, "rebuild of contest %s: out of memory", r->code);
-			r->rebuilding = 0; /* its "ok" key stays absent: tried again */
-			return;
-		}
-	char cid[24], qi[16];
-	snprintf(cid, sizeof cid, "%lld", (long long)r->contest_id);
-	snprintf(qi, sizeof qi, "%d", r->st.qindex);
-	const char *p[2] = {cid, qi};
-	if (store_query(a, "SELECT count(*) FROM answers WHERE contest_id = $1 AND question_idx = $2", 2, p,
-			rebuild_counter, r))
-		r->rebuilding = 0;
-}
-
-void lb_rebuild(crun *r)
-{
-	arena *a = r->a;
-	char cid[24];
-	if (r->rebuilding || !lb_ready(a))
-		return;
-	r->rebuilding = 1;
-	snprintf(cid, sizeof cid, "%lld", (long long)r->contest_id);
-	const char *p[1] = {cid};
-	if (store_query(
-		    a,
-		    "SELECT id, name, unit, score_milli, reached_ds FROM participants WHERE contest_id = $1",
-		    1, p, rebuild_rows, r))
-		r->rebuilding = 0;
 }

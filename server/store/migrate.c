@@ -1,17 +1,21 @@
 /*
- * migrate.c - start-up work that runs before the event loop: the numbered
- * SQL migrations (server/sql/NNN_name.sql, each applied once, in order, in
- * its own transaction, under an advisory lock so that several processes
- * starting together do not race) and the upsert of the loaded contests.
- * Blocking libpq calls are fine here and nowhere else.
+ * migrate.c - work with blocking libpq, run before the event loop or on
+ * libuv's thread pool (never on the loop): the numbered SQL migrations
+ * (server/sql/NNN_name.sql, each applied once, in order, in its own
+ * transaction, under an advisory lock so that several processes starting
+ * together do not race), the upsert of contest files, the insert of an
+ * upload (under the same lock: its code must be new and the served contests
+ * fewer than --max-contests), and the contests as stored, which every
+ * process serves. A contest is stored with `source`, the definition text as
+ * validated (jsonb would reorder its keys), and read back from it.
  */
 #include <dirent.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <hiredis/hiredis.h>
 #include <libpq-fe.h>
 
 #include "core/err.h"
@@ -19,6 +23,7 @@
 #include "live/phase.h"
 #include "live/run.h"
 #include "store/migrate.h"
+#include "store/store.h"
 
 #define MIGRATE_LOCK "7340101"
 
@@ -144,22 +149,51 @@ int migrate_apply(const char *conninfo, const char *sql_dir)
 	return rc;
 }
 
+/* The contest row's id, epoch and live state (columns from `first` on:
+ * id, epoch, phase, qindex, open_ms, deadline_ms, started_ms, seq), checked. */
+static int row_state(PGresult *res, int row, int first, migrate_row *m)
+{
+	int64_t qi;
+	if (store_int(res, row, first, 1, INT64_MAX, &m->id) ||
+	    store_int(res, row, first + 1, 0, INT64_MAX, &m->epoch) ||
+	    phase_parse(store_text(res, row, first + 2), &m->st.phase) ||
+	    store_int(res, row, first + 3, -1, INT32_MAX, &qi) ||
+	    store_int(res, row, first + 4, 0, INT64_MAX, &m->st.open_ms) ||
+	    store_int(res, row, first + 5, 0, INT64_MAX, &m->st.deadline_ms) ||
+	    store_int(res, row, first + 6, 0, INT64_MAX, &m->st.started_ms) ||
+	    store_int(res, row, first + 7, 0, INT64_MAX, &m->st.seq))
+		return SA_E_INVALID_FIELD;
+	m->st.qindex = (int)qi;
+	return 0;
+}
+
+#define ROW_STATE "id, epoch, phase, qindex, open_ms, deadline_ms, started_ms, seq"
+
+/* The upsert of a contest file, or the insert of an upload. */
+static const char upsert_sql[] =
+	"INSERT INTO contests (code, title, definition, question_count, source, origin) "
+	"VALUES ($1, $2, $3, $4, $5, $6) "
+	"ON CONFLICT (code) DO UPDATE SET title = EXCLUDED.title, definition = EXCLUDED.definition, "
+	"question_count = EXCLUDED.question_count, source = EXCLUDED.source, origin = EXCLUDED.origin, "
+	"archived_at = NULL, loaded_at = now() "
+	"RETURNING " ROW_STATE;
+
 static int load_one(PGconn *pg, crun *r)
 {
 	contest_def *d = r->def;
 	char *title = cJSON_PrintUnformatted(d->title);
 	char *defn = cJSON_PrintUnformatted(d->root);
 	char nq[16];
+	migrate_row m;
 	snprintf(nq, sizeof nq, "%zu", d->nquestions);
-	const char *p[4] = {d->code, title, defn, nq};
-	int rc = SA_E_UNAVAILABLE;
-	PGresult *res = PQexecParams(
-		pg,
-		"INSERT INTO contests (code, title, definition, question_count) VALUES ($1, $2, $3, $4) "
-		"ON CONFLICT (code) DO UPDATE SET title = EXCLUDED.title, definition = EXCLUDED.definition, "
-		"question_count = EXCLUDED.question_count, loaded_at = now() "
-		"RETURNING id, phase, qindex, open_ms, deadline_ms, started_ms, seq",
-		4, NULL, p, NULL, NULL, 0);
+	/* $5 is $3 again, as text: a jsonb cast back to text would reorder its keys */
+	const char *p[6] = {d->code, title, defn, nq, defn, r->origin};
+	if (!title || !defn) {
+		free(title);
+		free(defn);
+		return SA_E_INTERNAL;
+	}
+	PGresult *res = PQexecParams(pg, upsert_sql, 6, NULL, p, NULL, NULL, 0);
 	free(title);
 	free(defn);
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
@@ -167,14 +201,17 @@ static int load_one(PGconn *pg, crun *r)
 		PQclear(res);
 		return SA_E_UNAVAILABLE;
 	}
-	r->contest_id = atoll(PQgetvalue(res, 0, 0));
-	phase_parse(PQgetvalue(res, 0, 1), &r->st.phase);
-	r->st.qindex = atoi(PQgetvalue(res, 0, 2));
-	r->st.open_ms = atoll(PQgetvalue(res, 0, 3));
-	r->st.deadline_ms = atoll(PQgetvalue(res, 0, 4));
-	r->st.started_ms = atoll(PQgetvalue(res, 0, 5));
-	r->st.seq = atoll(PQgetvalue(res, 0, 6));
+	int bad = row_state(res, 0, 0, &m);
 	PQclear(res);
+	const char *field = bad ? "row" : phase_check(&m.st, r->nq);
+	if (field) {
+		sa_log(LL_ERROR, "loading contest %s: its stored live state is invalid (%s): fix the row",
+		       d->code, field);
+		return SA_E_INVALID_FIELD;
+	}
+	r->contest_id = m.id;
+	r->epoch = m.epoch;
+	r->st = m.st;
 
 	char cid[24];
 	snprintf(cid, sizeof cid, "%lld", (long long)r->contest_id);
@@ -206,7 +243,21 @@ static int load_one(PGconn *pg, crun *r)
 		}
 		PQclear(res);
 	}
-	rc = 0;
+	return 0;
+}
+
+/* Runs one contest's store under the advisory lock, in one transaction. */
+static int store_locked(PGconn *pg, crun *r, int (*check)(PGconn *pg, crun *r, int max), int max)
+{
+	int rc = 0;
+	if (exec_ok(pg, "SELECT pg_advisory_lock(" MIGRATE_LOCK ")"))
+		return SA_E_UNAVAILABLE;
+	if (exec_ok(pg, "BEGIN"))
+		rc = SA_E_UNAVAILABLE;
+	else if ((rc = check ? check(pg, r, max) : 0) || (rc = load_one(pg, r)) ||
+		 (rc = exec_ok(pg, "COMMIT")))
+		exec_ok(pg, "ROLLBACK");
+	exec_ok(pg, "SELECT pg_advisory_unlock(" MIGRATE_LOCK ")");
 	return rc;
 }
 
@@ -216,132 +267,123 @@ int migrate_load_contests(const char *conninfo, crun **runs, int nruns)
 	int rc = 0;
 	if (!pg)
 		return SA_E_UNAVAILABLE;
-	exec_ok(pg, "SELECT pg_advisory_lock(" MIGRATE_LOCK ")");
 	for (int i = 0; i < nruns; i++) {
-		if (exec_ok(pg, "BEGIN") || load_one(pg, runs[i]) || exec_ok(pg, "COMMIT")) {
-			exec_ok(pg, "ROLLBACK");
-			rc = SA_E_UNAVAILABLE;
-		} else
+		int one = store_locked(pg, runs[i], NULL, 0);
+		if (one)
+			rc = one;
+		else
 			sa_log(LL_INFO, "contest %s loaded: %d questions, phase %s", runs[i]->code,
 			       runs[i]->nq, phase_name(runs[i]->st.phase));
 	}
-	exec_ok(pg, "SELECT pg_advisory_unlock(" MIGRATE_LOCK ")");
 	PQfinish(pg);
 	return rc;
 }
 
-int migrate_reset_contest(const char *conninfo, const char *redis, const char *redis_password,
-			  const char *prefix, const char *code, int only_if_finished)
+/* An upload: its code is new (archived ones included), and the served ones are fewer than max. */
+static int upload_check(PGconn *pg, crun *r, int max)
+{
+	const char *p[1] = {r->code};
+	PGresult *res = PQexecParams(pg,
+				     "SELECT (SELECT count(*) FROM contests WHERE code = $1), "
+				     "(SELECT count(*) FROM contests WHERE archived_at IS NULL)",
+				     1, NULL, p, NULL, NULL, 0);
+	int64_t same, served;
+	int rc = 0;
+	if (PQresultStatus(res) != PGRES_TUPLES_OK || store_int(res, 0, 0, 0, INT64_MAX, &same) ||
+	    store_int(res, 0, 1, 0, INT64_MAX, &served))
+		rc = SA_E_UNAVAILABLE;
+	else if (same)
+		rc = SA_E_CONFLICT;
+	else if (served >= max)
+		rc = SA_E_CONTEST_LIMIT;
+	PQclear(res);
+	return rc;
+}
+
+int migrate_store_upload(const char *conninfo, crun *r, int max)
 {
 	PGconn *pg = connect_sync(conninfo);
 	if (!pg)
 		return SA_E_UNAVAILABLE;
-	const char *p[1] = {code};
-	PGresult *r =
-		PQexecParams(pg, "SELECT phase FROM contests WHERE code = $1", 1, NULL, p, NULL, NULL, 0);
-	if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1) {
-		if (only_if_finished) { /* never loaded yet: nothing to reset */
-			PQclear(r);
-			PQfinish(pg);
-			return 0;
-		}
-		fprintf(stderr, "reset: unknown contest code '%s'\n", code);
-		PQclear(r);
-		PQfinish(pg);
-		return SA_E_UNAVAILABLE;
-	}
-	int finished = !strcmp(PQgetvalue(r, 0, 0), "finished");
-	PQclear(r);
-	if (only_if_finished && !finished) {
-		PQfinish(pg);
-		return 0;
-	}
-	int rc = exec_ok(pg, "BEGIN");
-	if (!rc) {
-		r = PQexecParams(
-			pg,
-			"DELETE FROM participants WHERE contest_id = (SELECT id FROM contests WHERE code = $1)",
-			1, NULL, p, NULL, NULL, 0);
-		rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : SA_E_UNAVAILABLE;
-		PQclear(r);
-	}
-	if (!rc) {
-		r = PQexecParams(
-			pg,
-			"UPDATE contests SET phase = 'lobby', qindex = -1, open_ms = 0, deadline_ms = 0, "
-			"started_ms = 0, seq = seq + 1, updated_at = now() WHERE code = $1",
-			1, NULL, p, NULL, NULL, 0);
-		rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : SA_E_UNAVAILABLE;
-		PQclear(r);
-	}
-	rc = rc || exec_ok(pg, "COMMIT") ? SA_E_UNAVAILABLE : 0;
-	if (rc)
-		exec_ok(pg, "ROLLBACK");
+	int rc = store_locked(pg, r, upload_check, max);
 	PQfinish(pg);
-	if (rc)
-		return SA_E_UNAVAILABLE;
+	return rc;
+}
 
-	/* Redis: the contest's derived keys go too (servers rebuild them). */
-	char host[256] = "127.0.0.1";
-	int port = 6379, db = 0;
-	const char *colon = strrchr(redis, ':');
-	if (colon) {
-		snprintf(host, sizeof host, "%.*s", (int)(colon - redis), redis);
-		port = atoi(colon + 1);
-		const char *slash = strchr(colon, '/');
-		if (slash)
-			db = atoi(slash + 1);
+void migrate_row_release(migrate_row *m)
+{
+	free(m->source);
+	free(m->origin);
+	memset(m, 0, sizeof *m);
+}
+
+/* Row i of a fetch: code, source, origin, then the state. */
+static int fetch_row(PGresult *res, int i, migrate_row *m)
+{
+	const char *code = store_text(res, i, 0), *src = store_text(res, i, 1),
+		   *origin = store_text(res, i, 2);
+	memset(m, 0, sizeof *m);
+	if (!code || strlen(code) >= sizeof m->code || !src || row_state(res, i, 3, m))
+		return SA_E_INVALID_FIELD;
+	snprintf(m->code, sizeof m->code, "%s", code);
+	m->source = strdup(src);
+	m->origin = origin ? strdup(origin) : NULL;
+	if (!m->source || (origin && !m->origin)) {
+		migrate_row_release(m);
+		return SA_E_INTERNAL;
 	}
-	redisContext *rc2 = redisConnect(host, port);
-	if (rc2 && !rc2->err) {
-		char pattern[256];
-		redisReply *rr = redisCommand(rc2, redis_password && *redis_password ? "AUTH %s" : "PING",
-					      redis_password);
-		if (!rr || rr->type == REDIS_REPLY_ERROR) {
-			fprintf(stderr,
-				"reset: redis %s refused the connection (%s): contest %s is reset in "
-				"PostgreSQL but its Redis keys remain; check redis-password-file and run "
-				"reset again\n",
-				redis, rr ? rr->str : rc2->errstr, code);
-			freeReplyObject(rr);
-			redisFree(rc2);
-			return -1;
-		}
-		freeReplyObject(rr);
-		if (db)
-			freeReplyObject(redisCommand(rc2, "SELECT %d", db));
-		snprintf(pattern, sizeof pattern, "%s%s:*", prefix, code);
-		char cursor[32] = "0";
-		do {
-			rr = redisCommand(rc2, "SCAN %s MATCH %s COUNT 1000", cursor, pattern);
-			if (!rr || rr->type != REDIS_REPLY_ARRAY || rr->elements != 2) {
-				freeReplyObject(rr);
-				break;
-			}
-			snprintf(cursor, sizeof cursor, "%s", rr->element[0]->str);
-			for (size_t i = 0; i < rr->element[1]->elements; i++)
-				freeReplyObject(redisCommand(rc2, "DEL %s", rr->element[1]->element[i]->str));
-			freeReplyObject(rr);
-		} while (strcmp(cursor, "0"));
-	} else
-		fprintf(stderr,
-			"reset: redis %s unreachable; its keys of %s will be rebuilt by the servers\n", redis,
-			code);
-	if (rc2)
-		redisFree(rc2);
-	sa_log(LL_INFO, "contest %s reset: no participants, phase lobby", code);
 	return 0;
 }
 
-int migrate_contest_exists(const char *conninfo, const char *code)
+#define FETCH_SQL                                                             \
+	"SELECT code, COALESCE(source, definition::text), origin, " ROW_STATE \
+	" FROM contests WHERE archived_at IS NULL"
+
+int migrate_fetch(const char *conninfo, const char *code, migrate_row *out)
 {
 	PGconn *pg = connect_sync(conninfo);
 	if (!pg)
 		return SA_E_UNAVAILABLE;
 	const char *p[1] = {code};
-	PGresult *r = PQexecParams(pg, "SELECT 1 FROM contests WHERE code = $1", 1, NULL, p, NULL, NULL, 0);
-	int rc = PQresultStatus(r) != PGRES_TUPLES_OK ? SA_E_UNAVAILABLE : PQntuples(r) > 0;
-	PQclear(r);
+	PGresult *res = PQexecParams(pg, FETCH_SQL " AND code = $1", 1, NULL, p, NULL, NULL, 0);
+	int rc = PQresultStatus(res) != PGRES_TUPLES_OK ? SA_E_UNAVAILABLE
+		 : PQntuples(res) != 1                  ? SA_E_NOT_FOUND
+							: fetch_row(res, 0, out);
+	PQclear(res);
+	PQfinish(pg);
+	return rc;
+}
+
+int migrate_fetch_all(const char *conninfo, migrate_row **rows, int *n)
+{
+	PGconn *pg = connect_sync(conninfo);
+	*rows = NULL;
+	*n = 0;
+	if (!pg)
+		return SA_E_UNAVAILABLE;
+	PGresult *res = PQexec(pg, FETCH_SQL " ORDER BY id");
+	int rc = PQresultStatus(res) == PGRES_TUPLES_OK ? 0 : SA_E_UNAVAILABLE;
+	int nt = rc ? 0 : PQntuples(res);
+	if (!rc && nt && !(*rows = calloc((size_t)nt, sizeof **rows)))
+		rc = SA_E_INTERNAL;
+	for (int i = 0; !rc && i < nt; i++) {
+		int one = fetch_row(res, i, &(*rows)[*n]);
+		if (one == SA_E_INVALID_FIELD)
+			sa_log(LL_ERROR, "contests row %d (code '%s') is malformed: not served", i,
+			       store_text(res, i, 0) ? store_text(res, i, 0) : "NULL");
+		else if (one)
+			rc = one;
+		else
+			(*n)++;
+	}
+	if (rc) {
+		for (int i = 0; i < *n; i++)
+			migrate_row_release(&(*rows)[i]);
+		free(*rows);
+		*rows = NULL;
+		*n = 0;
+	}
+	PQclear(res);
 	PQfinish(pg);
 	return rc;
 }

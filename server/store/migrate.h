@@ -1,22 +1,41 @@
 /*
- * migrate.h - start-up work with blocking libpq, before the loop runs or on
- * the thread pool (migrate.c).
+ * migrate.h - work with blocking libpq, before the loop runs or on the
+ * thread pool (migrate.c): migrations, contests stored and read back.
  */
 #ifndef SKILLARENA_STORE_MIGRATE_H
 #define SKILLARENA_STORE_MIGRATE_H
 
+#include <stdint.h>
+
+#include "live/phase.h"
 #include "live/run.h"
 
-/* Synchronous, before the event loop runs: apply server/sql migrations. */
+/* Each returns 0, or SA_E_UNAVAILABLE (PostgreSQL unreachable, a statement
+ * failed; logged), or the code its comment names. */
+
+/* Applies server/sql migrations. */
 int migrate_apply(const char *conninfo, const char *sql_dir);
-/* Synchronous, at start: upsert loaded contests into PostgreSQL, fill contest ids and live state. */
+/* Upserts contest files (source text, origin r->origin; un-archived), fills
+ * each crun's id, epoch and live state (SA_E_INVALID_FIELD: a stored state
+ * that does not fit the file; that contest is not loaded). */
 int migrate_load_contests(const char *conninfo, crun **runs, int nruns);
-/* Each returns 0, or SA_E_UNAVAILABLE (PostgreSQL unreachable, a statement failed; logged). */
-/* Synchronous: 1 when a contest with this code is in PostgreSQL, 0 when not. */
-int migrate_contest_exists(const char *conninfo, const char *code);
-/* Synchronous: deletes a contest's participants/answers and Redis keys, back to the lobby
- * (code: normalized). redis_password: sent with AUTH first (NULL or empty: none). */
-int migrate_reset_contest(const char *conninfo, const char *redis, const char *redis_password,
-			  const char *prefix, const char *code, int only_if_finished);
+/* Stores an upload: SA_E_CONFLICT when its code is stored already (archived
+ * too), SA_E_CONTEST_LIMIT when max contests are served; fills r like
+ * migrate_load_contests. */
+int migrate_store_upload(const char *conninfo, crun *r, int max);
+
+/* A stored, not archived contest: what a process needs to serve it. */
+typedef struct migrate_row {
+	char code[24];
+	char *source; /* the definition text as validated; malloc'ed */
+	char *origin; /* the file it came from (banks are relative to it), NULL for an upload */
+	int64_t id, epoch;
+	live_state st; /* its fields parsed; phase_check it against the questions */
+} migrate_row;
+void migrate_row_release(migrate_row *m);
+/* The row of code: 0, SA_E_NOT_FOUND (none, or archived), SA_E_INVALID_FIELD (malformed). */
+int migrate_fetch(const char *conninfo, const char *code, migrate_row *out);
+/* Every stored, not archived contest (malformed rows logged and left out); free each and *rows. */
+int migrate_fetch_all(const char *conninfo, migrate_row **rows, int *n);
 
 #endif

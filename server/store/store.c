@@ -22,6 +22,7 @@
 #include "core/clock.h"
 #include "core/err.h"
 #include "core/log.h"
+#include "core/num.h"
 #include "store/store.h"
 
 #define STORE_QUEUE_MAX 200000
@@ -483,4 +484,18 @@ void store_close(arena *a)
 	free(s->c);
 	free(s);
 	a->store = NULL;
+}
+
+const char *store_text(const void *res, int row, int col)
+{
+	const PGresult *r = res;
+	if (!r || row < 0 || col < 0 || row >= PQntuples(r) || col >= PQnfields(r) ||
+	    PQgetisnull(r, row, col))
+		return NULL;
+	return PQgetvalue(r, row, col);
+}
+
+int store_int(const void *res, int row, int col, int64_t lo, int64_t hi, int64_t *out)
+{
+	return num_i64(store_text(res, row, col), lo, hi, out);
 }

@@ -29,4 +29,13 @@ int store_busy(arena *a);  /* queries queued or in flight */
 /* Waits (running the loop) until nothing is queued or in flight; for shutdown. */
 void store_drain(arena *a, int64_t timeout_ms);
 
+/*
+ * Fields of a result, checked: rows and columns are written by other
+ * processes (or by hand), so a value is read only if it is there, not NULL,
+ * and (store_int) a whole number in [lo, hi]. store_int: 0 and *out, or
+ * SA_E_INVALID_FIELD; store_text: the value, or NULL.
+ */
+int store_int(const void *res, int row, int col, int64_t lo, int64_t hi, int64_t *out);
+const char *store_text(const void *res, int row, int col);
+
 #endif

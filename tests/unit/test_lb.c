@@ -1,7 +1,8 @@
 /*
  * test_lb.c - the leaderboard encoding of server/store/lb.c: sorted-set
  * scores (more points first, then the earlier time reached) and members
- * (between equal scores, the earlier participant first).
+ * (between equal scores, the earlier participant first), and members read
+ * back from Redis checked.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -58,10 +59,33 @@ static void test_members(void **state)
 	lb_member(b, sizeof b, 2);
 	assert_int_equal(strlen(a), 12);
 	assert_true(strcmp(a, b) > 0); /* ZREVRANGE: equal scores, the lower id (earlier join) first */
-	assert_int_equal(lb_member_pid(a), 1);
-	assert_int_equal(lb_member_pid(b), 2);
+	assert_int_equal(lb_member_pid(a, strlen(a)), 1);
+	assert_int_equal(lb_member_pid(b, strlen(b)), 2);
 	lb_member(a, sizeof a, 987654321);
-	assert_int_equal(lb_member_pid(a), 987654321);
+	assert_int_equal(lb_member_pid(a, strlen(a)), 987654321);
+}
+
+/* Members read back from Redis, where anyone may have written anything: only
+ * what lb_member makes is a participant; everything else is -1, never a crash. */
+static void test_members_from_outside(void **state)
+{
+	static const char *const bad[] = {"",
+					  "garbage",
+					  "99999999999",
+					  "9999999999999",
+					  "-00000000001",
+					  "00000000000x",
+					  " 99999999998",
+					  "999999999999",
+					  "0000000000 1"};
+	(void)state;
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		assert_int_equal(lb_member_pid(bad[i], strlen(bad[i])), -1);
+	assert_int_equal(lb_member_pid("999999999998", 12), 1);
+	assert_int_equal(lb_member_pid("000000000000", 12), 999999999999LL);
+	/* the length Redis gives counts: an embedded NUL is not a shorter member */
+	assert_int_equal(lb_member_pid("99999999999\0", 12), -1);
+	assert_int_equal(lb_member_pid("999999999998", 11), -1);
 }
 
 int main(void)
@@ -71,6 +95,7 @@ int main(void)
 		cmocka_unit_test(test_zscore_orders_points_then_time),
 		cmocka_unit_test(test_zscore_saturates),
 		cmocka_unit_test(test_members),
+		cmocka_unit_test(test_members_from_outside),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
