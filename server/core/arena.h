@@ -5,7 +5,8 @@
  * THE MAP. Subsystems are folders; within each the data path reads top to
  * bottom. Every module has its header declaring exactly what it exports.
  *
- *   main.c            the command table (serve, migrate, load, reset, types, routes, config-doc) and serve's loop
+ *   main.c            the command table (serve, migrate, load, reset, archive, delete, types, routes,
+ *                     config-doc; each with its --help) and serve's loop
  *   core/             what every subsystem uses; depends on nothing else in server/
  *     arena.h         this context and this map
  *     clock.[ch]      the server clock (epoch ms, shared by processes) and a monotonic one
@@ -15,6 +16,7 @@
  *     auth.[ch]       random tokens, SHA-256, constant-time comparison; the access decision
  *     utf8.[ch]       strict UTF-8: decode, count, cut at a character boundary, repair
  *     limit.[ch]      rate limits: token buckets, a bounded table of them per client address (WebSocket, HTTP)
+ *     num.[ch]        strict numbers from text another process wrote (PostgreSQL, Redis)
  *   net/              bytes in and out; knows connections, not contests
  *     listen.[ch]     our own listening socket (SO_REUSEPORT), accepted sockets handed to lws
  *     frame.[ch]      shared reference-counted output frames, packing several into one write
@@ -39,7 +41,9 @@
  *     board.[ch]      top N (Redis, PostgreSQL fallback), leaderboard and stats frames, ranks, units
  *     tick.[ch]       the coalescing tick: counts and top N pushed when changed
  *     events.[ch]     events from the other processes, through a table of event types
- *     load.[ch]       contests uploaded while serving: validated and stored off the loop
+ *     sync.[ch]       the periodic read of the contests table: load, retire, reset, missed states
+ *     load.[ch]       contests stored, uploaded, found by the read (off the loop); retired
+ *     rebuild.[ch]    a contest's Redis keys rebuilt from PostgreSQL, known by their identity
  *   api/              the JSON API: a route table per resource and its handlers (api.c lists them)
  *     health.c        /healthz
  *     contests.c      contest information, leaderboard, units, QR code, uploads
@@ -48,8 +52,9 @@
  *     store.[ch]      PostgreSQL pool, non-blocking, prepared statements
  *     commit.[ch]     group commit: a queue of rows, ONE statement per batch (answers, joins)
  *     pgarr.[ch]      PostgreSQL array literals: a batch as a few parameters of one statement
- *     migrate.[ch]    blocking start-up work: migrations (sql/NNN_*.sql), contest upserts, reset
- *     lb.[ch]         Redis: sorted sets, counters, the event channel, rebuild from PostgreSQL
+ *     migrate.[ch]    blocking work: migrations (sql/NNN_*.sql), contest upserts and reads
+ *     admin.[ch]      blocking: archive, delete, reset (the command line)
+ *     lb.[ch]         Redis: connections, keys, sorted-set encoding, the event channel
  *     redis_uv.[ch]   hiredis on the libuv loop, one write per loop iteration
  *   sql/              numbered migrations
  *
@@ -84,9 +89,10 @@
  * Functions return 0 or a negative SA_E_* code (core/err.h); lws callbacks
  * keep lws' own convention.
  *
- * Ownership: the arena owns every crun (contest runtime, live/run.h) and
- * conn (net/ws.h); frames are reference counted and shared by all
- * recipients (net/frame.h).
+ * Ownership: the arena owns every conn (net/ws.h) and holds a reference to
+ * every crun it serves (contest runtime, live/run.h: reference counted, as
+ * queries, connections and timers hold them too); frames are reference
+ * counted and shared by all recipients (net/frame.h).
  */
 #ifndef SKILLARENA_CORE_ARENA_H
 #define SKILLARENA_CORE_ARENA_H

@@ -18,6 +18,7 @@
 #include <libpq-fe.h>
 
 #include "core/arena.h"
+#include "core/clock.h"
 #include "core/err.h"
 #include "core/log.h"
 #include "core/num.h"
@@ -198,16 +199,38 @@ cJSON *board_entry_who(int rank, int64_t pid, const char *who, size_t len, int64
 	return board_entry(rank, pid, who, nlen, tab ? tab + 1 : "", tab ? len - nlen - 1 : 0, milli);
 }
 
-/* Whether a "name\tunit" of the names hash (written by any process, or by
- * hand) is what a process writes: both valid display text. */
-static int who_valid(const redisReply *v)
+/* ------------------------------------------------------------ values read back from Redis */
+
+void board_bad_redis(crun *r, const char *what)
+{
+	int64_t now = now_ms();
+	if (now - r->bad_redis_ms < 10000)
+		return;
+	r->bad_redis_ms = now;
+	sa_log(LL_WARN, "contest %s: %s in redis is malformed: left out, and repaired", r->code, what);
+}
+
+/*
+ * A "name\tunit" of the names hash (written by any process, or by hand) that
+ * is not what a process writes (both valid display text): shown repaired
+ * (board_entry_who), logged, dropped from the hash, and the hash rebuilt
+ * from PostgreSQL.
+ */
+static void who_check(crun *r, int64_t pid, const redisReply *v)
 {
 	const char *tab = memchr(v->str, '\t', v->len);
 	char *name = tab ? strndup(v->str, (size_t)(tab - v->str)) : NULL;
 	int ok = tab && name && !memchr(v->str, '\0', v->len) && !validate_text(name, 0, 64, NULL) &&
 		 !validate_text(tab + 1, 0, 64, NULL);
 	free(name);
-	return ok;
+	if (ok)
+		return;
+	char key[256], member[24];
+	lb_key(r->a, key, sizeof key, r, "who");
+	lb_member(member, sizeof member, pid);
+	lb_command(r->a, NULL, NULL, "HDEL %s %s", key, member);
+	board_bad_redis(r, "a name");
+	rebuild_contest(r); /* names from PostgreSQL */
 }
 
 static void top_names(arena *a, void *reply, void *ud)
@@ -223,29 +246,32 @@ static void top_names(arena *a, void *reply, void *ud)
 						: NULL;
 		if (t->pid[i] <= 0)
 			continue; /* not a member this server writes: its rank stays empty */
-		if (who && !who_valid(who) && !t->r->bad_redis_logged) {
-			sa_log(LL_WARN, "contest %s: a name in redis is not valid text", t->r->code);
-			t->r->bad_redis_logged = 1;
-		}
+		if (who)
+			who_check(t->r, t->pid[i], who);
 		cJSON_AddItemToArray(top, board_entry_who(i + 1, t->pid[i], who ? who->str : "",
 							  who ? who->len : 0, t->score[i]));
 	}
 	top_finish(t, top);
 }
 
-/* A ZREVRANGE WITHSCORES entry: a member lb_member made and a finite score, else pid -1. */
+/* A ZREVRANGE WITHSCORES entry: a member lb_member made and a finite score,
+ * else pid -1 and the entry removed (it would shift every rank below it). */
 static void top_member(crun *r, const redisReply *m, const redisReply *z, int64_t *pid, int64_t *score)
 {
 	double d;
 	*pid = m->type == REDIS_REPLY_STRING ? lb_member_pid(m->str, m->len) : -1;
-	if (*pid > 0 && z->type == REDIS_REPLY_STRING && !num_double(z->str, z->len, &d))
+	if (*pid > 0 && z->type == REDIS_REPLY_STRING && !num_double(z->str, z->len, &d)) {
 		*score = lb_score_from_z(d);
-	else {
-		if (!r->bad_redis_logged)
-			sa_log(LL_WARN, "contest %s: a leaderboard entry in redis is malformed: left out",
-			       r->code);
-		r->bad_redis_logged = 1;
-		*pid = -1;
+		return;
+	}
+	board_bad_redis(r, "a leaderboard entry");
+	*pid = -1;
+	if (m->type == REDIS_REPLY_STRING) {
+		char key[256];
+		lb_key(r->a, key, sizeof key, r, "lb");
+		const char *argv[3] = {"ZREM", key, m->str};
+		size_t len[3] = {4, strlen(key), m->len};
+		lb_commandv(r->a, NULL, NULL, 3, argv, len);
 	}
 }
 

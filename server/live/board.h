@@ -25,6 +25,8 @@ void board_push_stats(crun *r); /* to screens and hosts, when the counts changed
 int board_units_query(crun *r, store_cb cb, void *ud);
 cJSON *board_units_json(void *res /* PGresult* of board_units_query */);
 void board_units_refresh(crun *r);
+/* A value read from Redis was malformed (what: "a name", ...): logged, at most every 10 s. */
+void board_bad_redis(crun *r, const char *what);
 
 /* The pure parts, also driven by tests/fuzz/fuzz_server_board.c. Text that is
  * not valid UTF-8 (Redis and PostgreSQL rows another process or person wrote)

@@ -361,8 +361,10 @@ static void resume_done(arena *a, void *res, const char *err, void *ud)
 		return resume_fail(j, SA_E_INTERNAL);
 	}
 	c->busy = 0;
-	j->r = r;
 	run_ref(r);
+	if (j->r) /* a join that continued a participant: the same contest */
+		run_unref(j->r);
+	j->r = r;
 	free(c->name);
 	free(c->unit);
 	c->name = name;

@@ -97,6 +97,8 @@ static void rebuild_done(crun *r, const char *why)
 	r->rebuilding = 0;
 	if (why)
 		sa_log(LL_WARN, "rebuild of contest %s failed: %s", r->code, why);
+	else if (r->rebuild_again) /* asked for while this one ran: it may have read too early */
+		rebuild_contest(r);
 	run_unref(r);
 }
 
@@ -218,9 +220,12 @@ void rebuild_contest(crun *r)
 {
 	arena *a = r->a;
 	char key[256];
+	if (r->rebuilding)
+		r->rebuild_again = 1;
 	if (r->rebuilding || r->retired || !lb_ready(a))
 		return;
 	r->rebuilding = 1;
+	r->rebuild_again = 0;
 	run_ref(r);
 	lb_key(a, key, sizeof key, r, "ok");
 	if (lb_command(a, rebuild_ok, r, "GET %s", key))

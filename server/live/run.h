@@ -85,7 +85,8 @@ typedef struct crun {
 	int64_t players, online, answered;
 	int stats_dirty;
 	int rebuilding;       /* its Redis state is being rebuilt (live/rebuild.c) */
-	int bad_redis_logged; /* a malformed value read from Redis was logged (once) */
+	int rebuild_again;    /* ... and asked for again meanwhile */
+	int64_t bad_redis_ms; /* when a malformed value read from Redis was last logged (board.c) */
 
 	/* host commands of this process, one at a time, in order (host.c) */
 	struct host_req *host_head, *host_tail;

@@ -16,6 +16,7 @@
 #include "core/log.h"
 #include "core/num.h"
 #include "live/board.h"
+#include "live/rebuild.h"
 #include "live/run.h"
 #include "live/tick.h"
 #include "store/lb.h"
@@ -58,16 +59,19 @@ static void tick_online(arena *a, void *reply, void *ud)
 	crun *r = ud;
 	redisReply *rr = reply;
 	int64_t total = 0, now = now_ms(), n;
-	(void)a;
 	if (rr && rr->type == REDIS_REPLY_ARRAY && !r->retired) {
 		for (size_t i = 0; i + 1 < rr->elements; i += 2) {
 			int rc = online_entry(rr->element[i + 1], now, &n);
 			if (!rc)
 				total += n;
-			else if (rc == SA_E_INVALID_FIELD && !r->bad_redis_logged) {
-				sa_log(LL_WARN, "contest %s: a malformed entry of the online hash skipped",
-				       r->code);
-				r->bad_redis_logged = 1;
+			else if (rc == SA_E_INVALID_FIELD && rr->element[i]->type == REDIS_REPLY_STRING) {
+				/* not what a process writes: dropped from the hash */
+				char key[256];
+				lb_key(a, key, sizeof key, r, "online");
+				const char *argv[3] = {"HDEL", key, rr->element[i]->str};
+				size_t len[3] = {4, strlen(key), rr->element[i]->len};
+				board_bad_redis(r, "an entry of the online hash");
+				lb_commandv(a, NULL, NULL, 3, argv, len);
 			}
 		}
 		if (total != r->online) {
@@ -84,10 +88,13 @@ static void tick_answered(arena *a, void *reply, void *ud)
 	redisReply *rr = reply;
 	int64_t n = 0;
 	(void)a;
-	if (rr && !r->retired &&
-	    (rr->type == REDIS_REPLY_NIL ||
-	     (rr->type == REDIS_REPLY_STRING && !num_i64n(rr->str, rr->len, 0, INT64_MAX, &n))) &&
-	    n != r->answered) {
+	if (!rr || r->retired)
+		;
+	else if (rr->type != REDIS_REPLY_NIL &&
+		 (rr->type != REDIS_REPLY_STRING || num_i64n(rr->str, rr->len, 0, INT64_MAX, &n))) {
+		board_bad_redis(r, "the answer counter");
+		rebuild_contest(r); /* counted again in PostgreSQL */
+	} else if (n != r->answered) {
 		r->answered = n;
 		r->stats_dirty = 1;
 	}

@@ -9,6 +9,7 @@
  *   const h = require('../lib/harness.js');
  *   const srv = await h.startServer({ processes: 2 });   // fresh DB + Redis
  *   const c = await h.connect(srv.wsUrl);                 // WebSocket client
+ *   await srv.cli(['archive', 'CODE']);                   // a command on the same services
  *   c.send({ type: 'join', code: 'SAFE2026', name: '张三' });
  *   const joined = await c.next('joined');
  *   await srv.stop();                                     // asserts clean exit
@@ -586,6 +587,14 @@ async function startServer(opts = {}) {
 	srv.psql = (q) => psql(db, q, pgPort);
 	srv.sql = (q) => sql(db, q, pgPort);
 	srv.get = (p, o) => httpGet(srv.url + p, o);
+	// A command of the same binary on the same PostgreSQL and Redis (reset, archive, delete, ...):
+	// resolves to {code, stdout, stderr}; the connection options follow args.
+	srv.cli = (args, { env = {}, timeout = 30000 } = {}) => new Promise((resolve) => {
+		const argv = args.concat(['--pg', conninfo, '--redis', `127.0.0.1:${redis.port}`,
+			'--redis-password-file', redis.passwordFile]);
+		execFile(bin, argv, { cwd: ROOT, encoding: 'utf8', timeout, env: { ...process.env, ...SAN_ENV, ...pickEnv(process.env), ...env } },
+			(err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }));
+	});
 
 	let stopped = false;
 	/**
