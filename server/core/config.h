@@ -27,6 +27,7 @@ typedef struct sa_config {
 	char *redis_prefix;
 	char *web;
 	char *contests;
+	char *bank_dir;
 	char *organizer_token;
 	char *organizer_token_file;
 	char *instance;

@@ -65,7 +65,7 @@ typedef struct loads {
 	int nfailed, capfailed;
 } loads;
 
-/* Bank paths of an uploaded contest resolve against the first contests directory. */
+/* Without --bank-dir, bank paths of an uploaded contest resolve against the first contests directory. */
 static void dir_of(const char *contests, char *dir, size_t n)
 {
 	const char *list = contests && *contests ? contests : "contests";
@@ -84,7 +84,10 @@ int load_open(arena *a)
 {
 	if (!(a->loads = calloc(1, sizeof *a->loads)))
 		return SA_E_INTERNAL;
-	dir_of(a->cfg.contests, a->loads->dir, sizeof a->loads->dir);
+	if (a->cfg.bank_dir && *a->cfg.bank_dir)
+		snprintf(a->loads->dir, sizeof a->loads->dir, "%s", a->cfg.bank_dir);
+	else
+		dir_of(a->cfg.contests, a->loads->dir, sizeof a->loads->dir);
 	return 0;
 }
 

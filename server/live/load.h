@@ -40,7 +40,8 @@ int load_stored_all(arena *a);
  * reference.
  */
 void load_retire(crun *r, int code, const char *why);
-/* Bank paths of an upload resolve against this directory (load_open computes it). */
+/* Bank paths of an upload resolve against this directory: --bank-dir, else
+ * the first --contests directory (load_open computes it). */
 const char *load_dir(arena *a);
 
 #endif
