@@ -118,8 +118,8 @@ static void join_fail(join_req *j, int code)
 	join_req_free(j);
 }
 
-/* One join's row of the group commit: id, and whether the employee number existed. */
-static void join_row(arena *a, join_req *j, const char *id, int existed)
+/* One join's row of the group commit: id (pid, as text), and whether the employee number existed. */
+static void join_row(arena *a, join_req *j, const char *id, int64_t pid, int existed)
 {
 	conn *c = j->c;
 	if (!id) { /* the employee number belongs to a participant with another name */
@@ -143,7 +143,7 @@ static void join_row(arena *a, join_req *j, const char *id, int existed)
 		return;
 	}
 	c->busy = 0;
-	session_seat(c, j->r, atoll(id), 0);
+	session_seat(c, j->r, pid, 0);
 	/* Derived state in Redis: the name for the top N, a zero score in the ranking. */
 	char key[256], member[24], z[32];
 	lb_member(member, sizeof member, c->pid);
@@ -202,13 +202,14 @@ static void joins_done(arena *a, void **items, int n, void *res, const char *err
 		return;
 	}
 	for (int i = 0; i < PQntuples(res); i++) {
-		long ord = atol(PQgetvalue(res, i, 0)) - 1;
-		if (ord < 0 || ord >= n || !items[ord])
-			continue;
-		join_req *j = items[ord];
-		items[ord] = NULL;
-		join_row(a, j, PQgetisnull(res, i, 1) ? NULL : PQgetvalue(res, i, 1),
-			 PQgetvalue(res, i, 2)[0] == 't');
+		int64_t ord, pid = 0;
+		const char *id = store_text(res, i, 1), *existed = store_text(res, i, 2);
+		if (store_int(res, i, 0, 1, n, &ord) || !items[ord - 1] ||
+		    (id && (store_int(res, i, 1, 1, INT64_MAX, &pid) || !existed)))
+			continue; /* a row that is not one of ours: its join fails below */
+		join_req *j = items[ord - 1];
+		items[ord - 1] = NULL;
+		join_row(a, j, id, pid, id && existed[0] == 't');
 	}
 	for (int i = 0; i < n; i++)
 		if (items[i])
@@ -342,19 +343,49 @@ static void adopt_device(arena *a, const char *id, const char *device)
 		    adopted, NULL);
 }
 
+/* A participant row of resume_lookup, every field checked (other processes wrote it). */
+typedef struct resume_row {
+	int64_t pid, score, streak, reached_ds, qidx, points, correctness;
+	const char *code, *name, *unit;
+	const char *canonical; /* its answer to the open question, NULL when none */
+} resume_row;
+
+static int resume_read(void *res, resume_row *w)
+{
+	if (store_int(res, 0, 0, 1, INT64_MAX, &w->pid) || !(w->code = store_text(res, 0, 6)) ||
+	    !(w->name = store_text(res, 0, 2)) || !(w->unit = store_text(res, 0, 3)) ||
+	    store_int(res, 0, 4, INT64_MIN, INT64_MAX, &w->score) ||
+	    store_int(res, 0, 5, 0, INT32_MAX, &w->streak) ||
+	    store_int(res, 0, 11, 0, INT64_MAX, &w->reached_ds))
+		return SA_E_INVALID_FIELD;
+	w->qidx = -1;
+	w->canonical = NULL;
+	if (!store_text(res, 0, 7))
+		return 0;
+	if (store_int(res, 0, 7, 0, INT32_MAX, &w->qidx) || !(w->canonical = store_text(res, 0, 8)) ||
+	    store_int(res, 0, 9, INT64_MIN, INT64_MAX, &w->points) ||
+	    store_int(res, 0, 10, 0, 2, &w->correctness))
+		return SA_E_INVALID_FIELD;
+	return 0;
+}
+
 static void resume_done(arena *a, void *res, const char *err, void *ud)
 {
 	join_req *j = ud;
 	conn *c = j->c;
+	resume_row w;
 	if (!c->wsi || err || PQntuples(res) != 1)
 		return resume_fail(j, err ? SA_E_UNAVAILABLE : SA_E_BAD_TOKEN);
-	crun *r = run_find(a, PQgetvalue(res, 0, 6));
+	if (resume_read(res, &w)) {
+		sa_log(LL_WARN, "resume: the participant's row is malformed");
+		return resume_fail(j, SA_E_INTERNAL);
+	}
+	crun *r = run_find(a, w.code);
 	if (!r)
 		return resume_fail(j, SA_E_UNKNOWN_CONTEST);
-	int answered = !PQgetisnull(res, 0, 7);
-	char *name = strdup(PQgetvalue(res, 0, 2)), *unit = strdup(PQgetvalue(res, 0, 3));
-	char *canonical = answered ? strdup(PQgetvalue(res, 0, 8)) : NULL;
-	if (!name || !unit || (answered && !canonical)) {
+	char *name = strdup(w.name), *unit = strdup(w.unit);
+	char *canonical = w.canonical ? strdup(w.canonical) : NULL;
+	if (!name || !unit || (w.canonical && !canonical)) {
 		free(name);
 		free(unit);
 		free(canonical);
@@ -369,20 +400,20 @@ static void resume_done(arena *a, void *res, const char *err, void *ud)
 	free(c->unit);
 	c->name = name;
 	c->unit = unit;
-	c->score_milli = atoll(PQgetvalue(res, 0, 4));
-	c->streak = atoi(PQgetvalue(res, 0, 5));
-	c->reached_ds = atoll(PQgetvalue(res, 0, 11));
+	c->score_milli = w.score;
+	c->streak = (int)w.streak;
+	c->reached_ds = w.reached_ds;
 	free(c->memo.canonical);
 	c->memo.canonical = canonical;
-	c->memo.qindex = answered ? atoi(PQgetvalue(res, 0, 7)) : -1;
-	if (answered) {
-		c->memo.points_milli = atoll(PQgetvalue(res, 0, 9));
-		c->memo.correctness = atoi(PQgetvalue(res, 0, 10));
+	c->memo.qindex = (int)w.qidx;
+	if (canonical) {
+		c->memo.points_milli = w.points;
+		c->memo.correctness = (int)w.correctness;
 	}
 	j->resumed = 1;
-	session_seat(c, r, atoll(PQgetvalue(res, 0, 0)), 1);
-	if (j->device[0] && PQgetisnull(res, 0, 12)) /* joined by a client without a device key */
-		adopt_device(a, PQgetvalue(res, 0, 0), j->device);
+	session_seat(c, r, w.pid, 1);
+	if (j->device[0] && !store_text(res, 0, 12)) /* joined by a client without a device key */
+		adopt_device(a, store_text(res, 0, 0), j->device);
 	fetch_rank_then_welcome(j);
 }
 

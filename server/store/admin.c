@@ -20,6 +20,7 @@
 #include "core/err.h"
 #include "core/log.h"
 #include "store/admin.h"
+#include "store/store.h"
 
 static const char *const op_names[] = {
 	[ADMIN_ARCHIVE] = "archive",
@@ -112,11 +113,14 @@ int admin_change(const char *conninfo, admin_op op, const char *code, int flags,
 			 quiet ? "contest %s was never loaded: nothing reset" : "unknown contest code '%s'",
 			 code);
 		rc = quiet ? 1 : SA_E_UNKNOWN_CONTEST;
+	} else if (!store_text(r, 0, 0) || !store_text(r, 0, 1) || !store_text(r, 0, 2)) {
+		snprintf(msg, msglen, "contest %s: its row is malformed", code);
+		rc = SA_E_INTERNAL;
 	} else
-		rc = op_check(op, code, PQgetvalue(r, 0, 1), PQgetvalue(r, 0, 2)[0] == 't', flags, msg,
+		rc = op_check(op, code, store_text(r, 0, 1), store_text(r, 0, 2)[0] == 't', flags, msg,
 			      msglen);
 	char id[24];
-	snprintf(id, sizeof id, "%s", rc ? "" : PQgetvalue(r, 0, 0));
+	snprintf(id, sizeof id, "%s", rc ? "" : store_text(r, 0, 0));
 	PQclear(r);
 	const char *pid[1] = {id};
 	for (int i = 0; !rc && i < 4 && op_sql[op][i]; i++)
