@@ -110,21 +110,15 @@ static void publish_state(crun *r, const live_state *st, cJSON *reveal, void *ud
 	 * does its own; applied here whatever Redis says, so this process never
 	 * depends on Redis to follow its own host. */
 	if (ev && lb_publish(r->a, ev))
-		sa_log(LL_WARN, "contest %s: redis down, state %lld not published to other processes",
+		sa_log(LL_WARN,
+		       "contest %s: redis down, state %lld not published: the other processes follow at their next read",
 		       r->code, (long long)st->seq);
 	live_apply(r, st, reveal);
 	cJSON_free(ev);
 	(void)ud;
 }
 
-/*
- * The reveal goes out in two steps: the closed question at once (every
- * process stops taking answers), then, REVEAL_SETTLE_MS later, the answer and
- * the distribution counted in PostgreSQL, so that answers received just
- * before the close and still being committed are counted too.
- */
-#define REVEAL_SETTLE_MS 150
-
+/* The reveal's second step, LIVE_REVEAL_SETTLE_MS after the first (live.h). */
 static void reveal_fire(uv_timer_t *t)
 {
 	crun *r = t->data;
@@ -135,7 +129,7 @@ static void reveal_fire(uv_timer_t *t)
 static void reveal_later(crun *r, const live_state *st)
 {
 	r->reveal_st = *st;
-	uv_timer_start(&r->reveal_timer, reveal_fire, REVEAL_SETTLE_MS, 0);
+	uv_timer_start(&r->reveal_timer, reveal_fire, LIVE_REVEAL_SETTLE_MS, 0);
 }
 
 static void state_written(arena *a, void *res, const char *err, void *ud)

@@ -348,8 +348,11 @@ static void follow_applied(crun *r, const live_state *st, cJSON *reveal, void *u
 
 void live_follow(crun *r, const live_state *st)
 {
-	/* A reveal this process has not shown yet: its counts first, as the host's process did. */
+	/* A reveal this process has not shown yet: its counts first, as the host's process
+	 * does, once the answers received before the close are committed; until then (the
+	 * host's process publishes them then, or a later read fetches them) the question closes. */
 	if (st->phase == PHASE_REVEAL && (st->seq > r->st.seq || !r->reveal_frame) &&
+	    now_ms() >= st->deadline_ms + LIVE_REVEAL_SETTLE_MS &&
 	    !live_fetch_reveal(r, st, follow_applied, NULL))
 		return;
 	live_apply(r, st, NULL);

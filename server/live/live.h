@@ -12,6 +12,14 @@
 
 #include "live/run.h"
 
+/*
+ * The reveal goes out in two steps: the closed question at once (every
+ * process stops taking answers), then, this long after the close, the answer
+ * and the distribution counted in PostgreSQL, so that answers received just
+ * before the close and still being committed are counted too.
+ */
+#define LIVE_REVEAL_SETTLE_MS 150
+
 /* Applies a newer state (seq), or the reveal of the current one; nothing for a
  * retired contest. st is checked already (phase_check). */
 void live_apply(crun *r, const live_state *st, const cJSON *reveal);
