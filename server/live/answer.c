@@ -8,10 +8,19 @@
  * one disk flush) that inserts them, adds their points to the participants'
  * totals and reports, per answer, whether it was new or already there:
  *
+ *   k    each answer judged by PostgreSQL: received within its question's
+ *        window (questions.open_ms/deadline_ms, written by every host
+ *        command), its participant still there
  *   ins  INSERT ... ON CONFLICT DO NOTHING   the primary key (participant,
  *        question) makes a retry or a second process unable to count twice
  *   upd  UPDATE participants with the sums of what ins inserted
- *   rows 'i' (inserted, new total) or 'e' (an earlier answer, its points)
+ *   rows 'i' (inserted, new total), 'e' (an earlier answer, its points), or
+ *        why not: 'n' not opened, 'l' late, 'x' participant gone
+ *
+ * This process judges first by what it knows, and PostgreSQL last: an answer
+ * naming a question this process does not think open yet (it may have
+ * missed the state that opened it) waits for a read of the contests table
+ * (live/sync.c) and is judged again by its own receive time.
  *
  * The queue is store/commit.c's: under load, commits start at most every
  * --commit-interval-ms per process and at most --commit-inflight are on

@@ -47,9 +47,10 @@ typedef struct crun {
 	int refs;
 	int retired; /* 0 while served; else why it stopped (SA_E_CONTEST_REMOVED, ...) */
 	int64_t contest_id;
-	int64_t epoch; /* contests.epoch: one more at each reset (its Redis keys carry it) */
-	char *origin;  /* the contest file it was loaded from, NULL for an upload; owned */
-	int synced;    /* seen in the last read of the contests table (live/sync.c) */
+	int64_t epoch;      /* contests.epoch: one more at each reset (its Redis keys carry it) */
+	char *origin;       /* the contest file it was loaded from, NULL for an upload; owned */
+	int synced;         /* seen in the last read of the contests table (live/sync.c) */
+	int64_t bad_row_ms; /* when its row's malformed state was last logged (live/sync.c) */
 	char code[24];
 	contest_def *def;
 	run_question *qs;

@@ -110,8 +110,8 @@ static const char *row_state(void *res, int i, const crun *r, live_state *st)
 	return phase_check(st, r->nq);
 }
 
-/* Row i against what this process serves. */
-static void sync_row(sync_state *s, void *res, int i)
+/* Row i against what this process serves: 0, or SA_E_INVALID_FIELD (a row skipped). */
+static int sync_row(sync_state *s, void *res, int i)
 {
 	arena *a = s->a;
 	const char *code = store_text(res, i, 1), *archived = store_text(res, i, 2), *bad = NULL;
@@ -130,7 +130,7 @@ static void sync_row(sync_state *s, void *res, int i)
 		sa_log(s->bad_logged ? LL_DEBUG : LL_WARN, "contests row %d skipped: field '%s' invalid", i,
 		       bad);
 		s->bad_logged = 1;
-		return;
+		return SA_E_INVALID_FIELD;
 	}
 	crun *r = run_find(a, norm);
 	if (r && r->contest_id != id) {
@@ -140,23 +140,23 @@ static void sync_row(sync_state *s, void *res, int i)
 	if (!r) {
 		if (*archived == 'f')
 			load_stored(a, norm, id, epoch);
-		return;
+		return 0;
 	}
 	r->synced = 1;
-	if (*archived == 't') {
+	if (*archived == 't')
 		load_retire(r, SA_E_CONTEST_REMOVED, "archived");
-		return;
-	}
-	if (epoch != r->epoch) {
+	else if (epoch != r->epoch) {
 		load_retire(r, SA_E_CONTEST_RESET, "reset");
 		load_stored(a, norm, id, epoch);
-		return;
-	}
-	if ((bad = row_state(res, i, r, &st))) {
-		sa_log(LL_WARN, "contest %s: state in postgresql skipped: field '%s' invalid", r->code, bad);
-		return;
-	}
-	live_follow(r, &st);
+	} else if ((bad = row_state(res, i, r, &st))) {
+		int64_t now = now_ms(); /* read every few seconds: said once a minute */
+		sa_log(now - r->bad_row_ms < 60000 ? LL_DEBUG : LL_WARN,
+		       "contest %s: state in postgresql skipped: field '%s' invalid", r->code, bad);
+		if (now - r->bad_row_ms >= 60000)
+			r->bad_row_ms = now;
+	} else
+		live_follow(r, &st);
+	return 0;
 }
 
 static void sync_rows(arena *a, void *res, const char *err, void *ud)
@@ -168,12 +168,14 @@ static void sync_rows(arena *a, void *res, const char *err, void *ud)
 		sa_log(LL_DEBUG, "contests not re-read: %s", err ? err : "no result");
 		rc = SA_E_UNAVAILABLE;
 	} else {
+		int skipped = 0;
 		for (int i = 0; i < q->nruns; i++)
 			q->runs[i]->synced = 0;
 		for (int i = 0; i < PQntuples(res); i++)
-			sync_row(s, res, i);
-		/* Asked about and not returned: the row is gone. */
-		for (int i = 0; i < q->nruns; i++)
+			skipped |= sync_row(s, res, i) != 0;
+		/* Asked about and not returned: the row is gone (unless a row could not be read:
+		 * it may be that one). */
+		for (int i = 0; !skipped && i < q->nruns; i++)
 			if (!q->runs[i]->retired && !q->runs[i]->synced)
 				load_retire(q->runs[i], SA_E_CONTEST_REMOVED, "deleted");
 	}
