@@ -53,8 +53,8 @@ static const struct option_row {
 	{"contests", OPT_STR, offsetof(sa_config, contests), "",
 	 "contest files to load at start, comma-separated"},
 	{"bank-dir", OPT_STR, offsetof(sa_config, bank_dir), "",
-	 "directory the question banks of uploaded contests are read from (their bank paths are relative to "
-	 "it); empty: the first --contests directory"},
+	 "directory the question banks of uploaded contests are read from: their bank paths are relative to "
+	 "it and may not leave it; empty: the first --contests directory"},
 	{"organizer-token-file", OPT_STR, offsetof(sa_config, organizer_token_file), "",
 	 "file holding the organizer token (first line, at least 32 characters; mode 0600 or 0640)"},
 	{"organizer-token", OPT_SECRET, offsetof(sa_config, organizer_token), "",

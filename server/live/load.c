@@ -104,13 +104,20 @@ void load_close(arena *a)
 
 /* ------------------------------------------------------------ validation */
 
-/* The name a stored contest is validated under: banks resolve against it. */
-static void stored_name(arena *a, const migrate_row *m, char *buf, size_t n)
+/*
+ * Validates a contest (JSON text) through the contests library: 0,
+ * SA_E_INVALID_FIELD (every problem in diag) or SA_E_INTERNAL (no memory).
+ * A contest that came from outside (an upload, or PostgreSQL's copy of one:
+ * origin NULL) names its banks relative to the bank directory and may not
+ * leave it; a contest file installed by the operator (origin, its path)
+ * names them relative to itself.
+ */
+static int validate(arena *a, const char *origin, const char *name, const char *json, size_t len,
+		    contest_def **def, contest_diag *diag)
 {
-	if (m->origin)
-		snprintf(buf, n, "%s", m->origin);
-	else
-		snprintf(buf, n, "%s/%s.json", load_dir(a), m->code);
+	contest_load_opts o = {.lang = "zh-CN", .bank_root = origin ? NULL : load_dir(a)};
+	int rc = contest_load_v2(origin ? origin : name, json, len, a->eng, &o, def, diag);
+	return rc == CONTEST_OK ? 0 : rc == CONTEST_E_NOMEM ? SA_E_INTERNAL : SA_E_INVALID_FIELD;
 }
 
 /*
@@ -123,9 +130,10 @@ static int row_to_run(arena *a, const migrate_row *m, crun **out, contest_diag *
 	char name[1200];
 	contest_def *def = NULL;
 	const char *bad;
-	stored_name(a, m, name, sizeof name);
-	if (contest_load_mem(name, m->source, strlen(m->source), a->eng, "zh-CN", &def, diag))
-		return SA_E_INVALID_FIELD;
+	int rc;
+	snprintf(name, sizeof name, "%s/%s.json", load_dir(a), m->code);
+	if ((rc = validate(a, m->origin, name, m->source, strlen(m->source), &def, diag)))
+		return rc;
 	if (strcmp(def->code, m->code)) {
 		sa_log(LL_ERROR, "contest %s: its stored definition has code %s: not served", m->code,
 		       def->code);
@@ -197,10 +205,8 @@ static void load_work(uv_work_t *w)
 		return;
 	}
 	contest_def *def = NULL;
-	if (contest_load_mem(j->name, j->json, j->len, a->eng, "zh-CN", &def, &j->diag)) {
-		j->rc = SA_E_INVALID_FIELD;
+	if ((j->rc = validate(a, NULL, j->name, j->json, j->len, &def, &j->diag)))
 		return;
-	}
 	if (!(j->r = run_new(a, def))) {
 		contest_free(def);
 		j->rc = SA_E_INTERNAL;

@@ -115,15 +115,13 @@ describe('a contest drawn by type ratio, uploaded to one process, played on two'
 		}
 	});
 
-	// Waits for the contests library's bank root (branch r2-contests): until it is merged,
-	// uploads may still name banks outside --bank-dir.
-	test('banks outside --bank-dir are refused with one message, whether they exist or not', { skip: 'waits for r2-contests (contest_load_opts.bank_root)' }, async () => {
+	test('banks outside --bank-dir are refused with one message, whether they exist or not', async () => {
 		const msgs = [];
-		for (const [i, bank] of ['../samples/labor-law.csv', '../banks/labor-law.json', '/etc/passwd', 'no-such-bank.json', '../../../../etc/hostname'].entries()) {
+		for (const [i, bank] of ['../samples/labor-law.csv', '../demo/safety.json', '/etc/passwd', 'no-such-bank.json', '../../../../etc/hostname'].entries()) {
 			const r = await post(`${srv.urls[i % 2]}/api/contests`, JSON.stringify({ ...upload, code: `OUT${i}X26`, banks: { law: bank } }),
 				{ authorization: `Bearer ${srv.organizerToken}` });
 			assert.equal(r.status, 400, `${bank}: ${JSON.stringify(r.json)}`);
-			const p = r.json.error.problems.find((x) => /bank/.test(x.message));
+			const p = r.json.error.problems.find((x) => x.path === '$.banks.law');
 			assert.ok(p, JSON.stringify(r.json));
 			msgs.push(p.message.replace(bank, 'X'));
 			assert.doesNotMatch(JSON.stringify(r.json), /root:|No such file|ENOENT/);
