@@ -404,7 +404,7 @@ void load_retire(crun *r, int code, const char *why)
 		members_remove(r, c);
 		c->role = ROLE_NONE;
 		conn_send_error(c, code, NULL, why);
-		conn_close(c, code == SA_E_CONTEST_RESET ? 4003 : 4002,
+		conn_close(c, code == SA_E_CONTEST_RESET ? WS_CLOSE_RESET : WS_CLOSE_REMOVED,
 			   code == SA_E_CONTEST_RESET ? "contest reset" : "contest removed");
 		closed++;
 	}

@@ -30,6 +30,8 @@ typedef enum { ROLE_NONE = 0, ROLE_PLAYER, ROLE_HOST, ROLE_SCREEN, ROLE_ANY } co
 enum {
 	WS_CLOSE_SLOW = 1008,     /* slow consumer: its output queue was full */
 	WS_CLOSE_REPLACED = 4001, /* the participant connected again elsewhere */
+	WS_CLOSE_REMOVED = 4002,  /* its contest was archived or deleted (live/load.c) */
+	WS_CLOSE_RESET = 4003,    /* its contest was reset (live/load.c) */
 	WS_CLOSE_IDLE = 4008,     /* no join, resume, host or watch in --ws-idle-s */
 	WS_CLOSE_TOO_MANY = 4029, /* too many connections from this address */
 };
