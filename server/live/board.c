@@ -207,30 +207,24 @@ void board_bad_redis(crun *r, const char *what)
 	if (now - r->bad_redis_ms < 10000)
 		return;
 	r->bad_redis_ms = now;
-	sa_log(LL_WARN, "contest %s: %s in redis is malformed: left out, and repaired", r->code, what);
+	sa_log(LL_WARN, "contest %s: %s in redis is malformed: left out or repaired", r->code, what);
 }
 
 /*
  * A "name\tunit" of the names hash (written by any process, or by hand) that
- * is not what a process writes (both valid display text): shown repaired
- * (board_entry_who), logged, dropped from the hash, and the hash rebuilt
- * from PostgreSQL.
+ * is not what a process writes (both valid display text) is logged; the
+ * board shows it repaired (board_entry_who: never cut, valid UTF-8), and
+ * the next rebuild from PostgreSQL writes it again.
  */
-static void who_check(crun *r, int64_t pid, const redisReply *v)
+static void who_check(crun *r, const redisReply *v)
 {
 	const char *tab = memchr(v->str, '\t', v->len);
 	char *name = tab ? strndup(v->str, (size_t)(tab - v->str)) : NULL;
 	int ok = tab && name && !memchr(v->str, '\0', v->len) && !validate_text(name, 0, 64, NULL) &&
 		 !validate_text(tab + 1, 0, 64, NULL);
 	free(name);
-	if (ok)
-		return;
-	char key[256], member[24];
-	lb_key(r->a, key, sizeof key, r, "who");
-	lb_member(member, sizeof member, pid);
-	lb_command(r->a, NULL, NULL, "HDEL %s %s", key, member);
-	board_bad_redis(r, "a name");
-	rebuild_contest(r); /* names from PostgreSQL */
+	if (!ok)
+		board_bad_redis(r, "a name");
 }
 
 static void top_names(arena *a, void *reply, void *ud)
@@ -247,7 +241,7 @@ static void top_names(arena *a, void *reply, void *ud)
 		if (t->pid[i] <= 0)
 			continue; /* not a member this server writes: its rank stays empty */
 		if (who)
-			who_check(t->r, t->pid[i], who);
+			who_check(t->r, who);
 		cJSON_AddItemToArray(top, board_entry_who(i + 1, t->pid[i], who ? who->str : "",
 							  who ? who->len : 0, t->score[i]));
 	}

@@ -1,8 +1,10 @@
 'use strict';
 // 49 bad stored fields: what a process reads from Redis or PostgreSQL was written by
 // other processes, the command line, or anyone who reaches them, so every field is checked
-// (core/num.c, store_int/store_text, phase_check). Garbage is logged and left out, never a
-// crash, never a frame that is not valid JSON and UTF-8; Redis, derived, is repaired.
+// (core/num.c, store_int/store_text, phase_check). Garbage is logged and left out (or, for
+// names, shown repaired as valid UTF-8), never a crash, never a frame that is not valid JSON
+// and UTF-8; Redis, derived, is repaired where that is certain (members and online entries
+// no process writes are removed, the answer counter is counted again).
 //   Redis: sorted-set members and scores that no process writes, names that are not text
 //   (invalid UTF-8, no tab, control characters), online entries that are not
 //   "players:ms", an answer counter that is not a number;
@@ -49,8 +51,19 @@ describe('garbage in Redis', () => {
 		await srv.redis('HSET', online, 'evil', 'abc', 'neg', '-5:1', 'huge', '99999999999999999999:1', 'future', `7:${Date.now() + 60000}`);
 		await srv.redis('SET', 'sa:SAFE2026:ans:0', 'lots');
 		screen.drain();
-		// within a few ticks: the board is the three players again, named, ranked 1-3
-		const board = await screen.waitFor((m) => m.type === 'leaderboard' && m.top.length === 3 &&
+		// the next tick: the garbage members left out (and removed), the names shown as Redis
+		// holds them, repaired where they are not valid UTF-8 (never cut, never sent broken)
+		const first = await screen.waitFor((m) => m.type === 'leaderboard' && m.top.length === 3 &&
+			m.top.some((e) => e.name === 'no tab at all'), 15000, 'the board without the garbage members');
+		const byId = Object.fromEntries(first.top.map((e) => [e.participant_id, e]));
+		assert.deepEqual(Object.keys(byId).map(Number).sort(), [a, b, c].sort());
+		assert.match(byId[a].name, /^\uFFFD+$/, 'the cut character repaired');
+		assert.equal(byId[a].unit, 'A');
+		assert.deepEqual([byId[b].name, byId[b].unit], ['no tab at all', '']);
+		assert.deepEqual([byId[c].name, byId[c].unit], ['\u0001控制', '车间']);
+		// then ranks 1-3 again, and the names as PostgreSQL has them (the counter's repair
+		// rebuilt the contest's keys from PostgreSQL)
+		const board = await screen.waitFor((m) => m.type === 'leaderboard' && m.top.length === 3 && m.top[0].rank === 1 &&
 			m.top.every((e) => e.name.startsWith('垃圾测试')), 15000, 'the repaired board');
 		assert.deepEqual(board.top.map((e) => e.rank), [1, 2, 3]);
 		assert.deepEqual(board.top.map((e) => e.participant_id).sort(), [a, b, c].sort());
@@ -59,15 +72,18 @@ describe('garbage in Redis', () => {
 		assert.deepEqual([st.players, st.online, st.answered], [3, 3, 3]);
 		assert.equal(screen.isOpen, true, 'no frame made the screen drop the connection (invalid UTF-8 closes it: 1007)');
 		assert.equal(screen.messages.filter((m) => m.type === '__unparsable__').length, 0);
-		// Redis repaired: the garbage members and online entries are gone, the names are back
+		// Redis repaired: the garbage members, online entries and counter are gone or right again
 		const zset = await srv.redis('ZRANGE', lb, 0, -1);
 		assert.deepEqual([...zset].sort(), [a, b, c].map(member).sort());
-		assert.deepEqual((await srv.redis('HKEYS', online)).filter((k) => k !== 'evil' && k !== 'neg' && k !== 'huge'), await srv.redis('HKEYS', online));
-		await checks.agree(srv, 'SAFE2026', 3);
+		assert.deepEqual((await srv.redis('HKEYS', online)).filter((k) => ['evil', 'neg', 'huge'].includes(k)), []);
+		assert.equal(await srv.redis('GET', 'sa:SAFE2026:ans:0'), '3');
+		const pg = await checks.pgBoard(srv, 'SAFE2026');
+		const rd = await checks.redisBoard(srv, 'SAFE2026');
+		assert.deepEqual(rd.map((e) => [e.id, e.score_milli]), pg.map((e) => [e.id, e.score_milli]));
 		// an answer's ack still ranks among the three
 		const ack = await players[0].c.request({ type: 'answer', question_id: 'q1', response: 3 });
 		assert.ok(ack.rank >= 1 && ack.rank <= 3, JSON.stringify(ack));
-		assert.match(srv.log(0), /in redis is malformed: left out, and repaired/);
+		assert.match(srv.log(0), /in redis is malformed: left out or repaired/);
 		assert.equal((await srv.get('/healthz')).status, 200);
 	});
 });
