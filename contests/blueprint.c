@@ -233,6 +233,26 @@ void cx_blueprint_free(struct contest_blueprint *bp)
 
 size_t cx_blueprint_total(const struct contest_blueprint *bp) { return (size_t)bp->total; }
 
+size_t cx_blueprint_npool(const struct contest_blueprint *bp) { return (size_t)bp->npool; }
+
+long cx_blueprint_candidates(const struct contest_blueprint *bp, int *bank, int *q)
+{
+	bool *seen = cx_calloc((size_t)(bp->npool ? bp->npool : 1), sizeof *seen);
+	if (!seen)
+		return -1;
+	for (int r = 0; r < bp->nrules; r++)
+		for (int k = 0; k < bp->rules[r].ncand; k++)
+			seen[bp->rules[r].cand[k]] = true;
+	long n = 0;
+	for (int i = 0; i < bp->npool; i++)
+		if (seen[i]) {
+			bank[n] = bp->pool[i].bank;
+			q[n++] = bp->pool[i].q;
+		}
+	free(seen);
+	return n;
+}
+
 /* ---- matching ---- */
 
 typedef struct cx_match_state {

@@ -9,9 +9,10 @@
  * answers), the stages with their weights, the rounds, the judged tasks.
  *
  * Layout of a contest: metadata (code, title, organizer, dates), mode (live,
- * exam, practice), then either inline "questions", a "paper" drawn from
- * "banks", or "stages" each holding one of those; optional "rounds",
- * "awards", "pass_mark", "leaderboards", "window" (exam). Every top-level
+ * exam, practice, mass), then either inline "questions", a "paper" drawn
+ * from "banks", or "stages" each holding one of those; optional "rounds",
+ * "awards", "pass_mark", "leaderboards", "window" (exam, mass), "attempts"
+ * (exam, mass) and "notebook" (practice; selfpaced.c). Every top-level
  * field is a row of cx_contest_fields[]: its name, whether it is required,
  * the kind of value (checked by the row's kind: a language map, a string,
  * a number in a range, a date-time) and the function that keeps it. The
@@ -32,7 +33,7 @@
 #define CX_DEFAULT_LIMIT_MS 30000
 #define CX_MAX_AWARDS 16
 
-static const char *const cx_modes[] = {"live", "exam", "practice", NULL};
+static const char *const cx_modes[] = {"live", "exam", "practice", "mass", NULL};
 
 static const char *const cx_awards_fields[] = {"by", "tiers", "require_pass", NULL};
 static const char *const cx_tier_fields[] = {"name", "count", "min_percent", NULL};
@@ -257,6 +258,8 @@ static void cx_set_window(cx *c, const cJSON *w, const cx_value *val, const char
 	if (!w) {
 		if (ld->mode && strcmp(ld->mode, "exam") == 0)
 			cx_err(c, "$", CXM_EXAM_WINDOW);
+		else if (ld->mode && strcmp(ld->mode, "mass") == 0)
+			cx_err(c, "$", CXM_MASS_WINDOW);
 		return;
 	}
 	if (ld->live) {
@@ -311,6 +314,8 @@ static const cx_field cx_contest_fields[] = {
 	{"awards", false, CXK_ANY, 0, 0, false, cx_set_awards},
 	{"leaderboards", false, CXK_ANY, 0, 0, false, cx_set_leaderboards},
 	{"window", false, CXK_ANY, 0, 0, false, cx_set_window},
+	{"attempts", false, CXK_ANY, 0, 0, false, cx_set_attempts},
+	{"notebook", false, CXK_ANY, 0, 0, false, cx_set_notebook},
 	{"seed", false, CXK_STRING, 0, 128, false, cx_set_seed},
 	{"banks", false, CXK_ANY, 0, 0, false, cx_set_banks},
 	/* "questions", "paper" and "stages" are one choice, made by cx_set_stages */
@@ -422,6 +427,7 @@ void contest_free(contest_def *c)
 	free(c->code);
 	free(c->mode);
 	free(c->seed);
+	free(c->time_zone);
 	cJSON_Delete(c->root);
 	free(c);
 }

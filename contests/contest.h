@@ -102,7 +102,7 @@ typedef struct contest_round {
 typedef struct contest_def {
 	char *code;   /* upper-case, [A-Z0-9]{4,16} */
 	cJSON *title; /* language map {"zh-CN": ..., "en": ...}; owned */
-	char *mode;   /* "live", "exam" or "practice" */
+	char *mode;   /* "live", "exam", "practice" or "mass" */
 	cJSON *root;  /* the whole validated definition; owned */
 	contest_question *questions;
 	size_t nquestions;
@@ -124,6 +124,15 @@ typedef struct contest_def {
 	bool awards_require_pass;
 	contest_award_tier *awards;
 	size_t nawards;
+	/* self-paced modes ("attempts": exam and mass; "notebook": practice) */
+	int attempts_max;         /* attempts in all, 0: no limit (exam: 1 by default) */
+	int attempts_per_day;     /* attempts a day, 0: no limit (mass: 3 by default) */
+	bool attempts_last;       /* the last attempt counts (default: the best) */
+	const char *show_results; /* "submit" (default), "window" or "never" */
+	bool show_key;            /* results show the key and explanations (default true) */
+	bool show_score;          /* the score is shown at once even when results wait (default false) */
+	char *time_zone;          /* IANA name where days begin ("Asia/Shanghai" by default) */
+	int notebook_leave_after; /* right answers in a row that take a question out (default 2) */
 } contest_def;
 
 /* Options of a load; a zeroed struct is the default. */
@@ -194,6 +203,33 @@ typedef struct contest_paper {
 int contest_paper_draw(const contest_def *c, const score_engine *eng, const char *participant,
 		       contest_paper **out, char **err);
 void contest_paper_free(contest_paper *p);
+
+/*
+ * The question pool of a contest: every question a paper of it may hold,
+ * each once: the inline questions of its quiz stages (ids as given) and
+ * every candidate of every drawing rule (ids "<bank alias>.<question id>",
+ * as contest_paper_draw names them), unshuffled, compiled with the
+ * contest's scoring rules. Self-paced play serves papers and practice
+ * questions from it (a drawn paper names its questions by these ids).
+ */
+typedef struct contest_pool_item {
+	contest_question q;          /* id, def (unshuffled; owned), compiled, time limit, stage */
+	const char *bank;            /* the bank's own "id" ("safety-basics"); NULL for inline questions */
+	const char *qid;             /* the question's id in its bank (inline: q.id) */
+	const char *category;        /* its bank category id, "" when none */
+	const cJSON *category_title; /* the bank's title of that category, NULL when none */
+} contest_pool_item;
+
+typedef struct contest_pool {
+	contest_pool_item *items; /* owned */
+	size_t n;
+} contest_pool;
+
+/* 0 and *out (free with contest_pool_free), or a SCORE_E_* code: a
+ * question that no longer compiles (a message in *err, malloc'ed), or
+ * SCORE_E_NOMEM. */
+int contest_pool_build(const contest_def *c, const score_engine *eng, contest_pool **out, char **err);
+void contest_pool_free(contest_pool *p);
 
 #ifdef __cplusplus
 }

@@ -122,6 +122,11 @@ typedef enum cx_msg {
 	CXM_GIFT_ESSAY,        /* - (warning) */
 	CXM_EXPORT_TYPE,       /* %s: type cannot be written in this format */
 	CXM_SHEETS,            /* %s: a problem sheets/ found, in its words */
+	/* self-paced modes (selfpaced.c) */
+	CXM_ENUM,        /* %s %s: value, the values allowed */
+	CXM_MODE_ONLY,   /* %s %s: field, modes */
+	CXM_TIME_ZONE,   /* %s: name */
+	CXM_MASS_WINDOW, /* - */
 	CXM_MAX
 } cx_msg;
 
@@ -311,6 +316,9 @@ typedef struct cx_load {
 
 /* The rows of "stages" (with "questions" and "paper") and "rounds" (stage.c); ctx is the cx_load. */
 cx_field_fn cx_set_stages, cx_set_rounds;
+/* The rows of "attempts" (exam, mass) and "notebook" (practice), after "mode"
+ * (selfpaced.c): each refused in other modes, checked, its defaults kept. */
+cx_field_fn cx_set_attempts, cx_set_notebook;
 /* Ids unique across stages (within a stage cx_question_ids() has checked them). */
 void cx_check_unique_ids(cx *c, const cx_load *ld);
 void cx_questions_free(contest_question *v, size_t n);
@@ -401,6 +409,12 @@ uint64_t cx_blueprint_seed(const struct contest_blueprint *bp, const char *parti
 void cx_blueprint_free(struct contest_blueprint *bp);
 /* How many questions a blueprint draws. */
 size_t cx_blueprint_total(const struct contest_blueprint *bp);
+/* Questions of every bank the blueprint sees (an upper bound of its candidates). */
+size_t cx_blueprint_npool(const struct contest_blueprint *bp);
+/* Every question a rule of the blueprint may draw, each once, in bank order:
+ * bank[i] and q[i] (room for cx_blueprint_npool entries) index banks->v[]
+ * and that bank's items[]. Returns how many, or -1 when memory ran out. */
+long cx_blueprint_candidates(const struct contest_blueprint *bp, int *bank, int *q);
 /*
  * Draws a participant's questions: out[] receives up to total new question
  * objects (copies, options shuffled when asked; the caller deletes them)

@@ -54,8 +54,8 @@ static const cx_message cx_messages[CXM_MAX] = {
 	{CXM_ID, "标识“%s”无效（1–64 位字母、数字、-、_、.）",
 	 "invalid id '%s' (1-64 letters, digits, '-', '_' or '.')"},
 	{CXM_DUP_ID, "标识“%s”重复（首次出现在 %s）", "duplicate id '%s' (first at %s)"},
-	{CXM_MODE, "未知模式“%s”（可用 live、exam、practice）",
-	 "unknown mode '%s' (use live, exam or practice)"},
+	{CXM_MODE, "未知模式“%s”（可用 live、exam、practice、mass）",
+	 "unknown mode '%s' (use live, exam, practice or mass)"},
 	{CXM_RANGE_INT, "应在 %lld 到 %lld 之间", "must be between %lld and %lld"},
 	{CXM_RANGE_NUM, "应在 %g 到 %g 之间", "must be between %g and %g"},
 	{CXM_UNKNOWN_TYPE, "未知题型“%s”", "unknown question type '%s'"},
@@ -148,6 +148,12 @@ static const cx_message cx_messages[CXM_MAX] = {
 	 "essay question (empty answer block) cannot be scored automatically: skipped"},
 	{CXM_EXPORT_TYPE, "“%s”题无法写成此格式", "'%s' questions cannot be written in this format"},
 	{CXM_SHEETS, "%s", "%s"},
+	{CXM_ENUM, "“%s”无效（可用 %s）", "invalid value '%s' (use %s)"},
+	{CXM_MODE_ONLY, "“%s”只用于 %s 模式", "'%s' applies only in %s mode"},
+	{CXM_TIME_ZONE, "未知时区“%s”（例如 Asia/Shanghai）",
+	 "unknown time zone '%s' (for example Asia/Shanghai)"},
+	{CXM_MASS_WINDOW, "大众竞答模式需要 window（活动起止时间与每次答题时长）",
+	 "mass mode needs a 'window' (when the contest runs and the time of one attempt)"},
 };
 
 const char *cx_fmt(cx_msg m, const char *lang)

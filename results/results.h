@@ -340,6 +340,10 @@ typedef struct results_units {
 int results_units_build(const results_roster_row *roster, size_t nroster, const results_member *m, size_t nm,
 			results_units *out, char **err);
 void results_units_release(results_units *u);
+/* A unit path as results_units_build normalizes it (segments trimmed, '／'
+ * read as '/'): *out malloc'ed. RESULTS_E_DATA for an empty segment,
+ * RESULTS_E_UTF8 for invalid UTF-8. */
+int results_unit_norm(const char *path, char **out);
 
 /* ---------- time zones (tz.c) ---------- */
 

@@ -60,6 +60,8 @@ int results__unit_norm(const char *in, char **out)
 	return *out ? RESULTS_OK : RESULTS_E_NOMEM;
 }
 
+int results_unit_norm(const char *path, char **out) { return results__unit_norm(path, out); }
+
 /* ---------- the tree under construction ---------- */
 
 typedef struct node {
