@@ -30,8 +30,11 @@
 #include "live/live.h"
 #include "live/load.h"
 #include "live/player.h"
+#include "live/practice.h"
 #include "live/run.h"
 #include "live/sync.h"
+#include "live/save.h"
+#include "live/sweep.h"
 #include "live/tick.h"
 #include "live/validate.h"
 #include "net/gate.h"
@@ -224,7 +227,8 @@ static int server_run(arena *a)
 	uv_signal_start(&a->sigterm, on_signal, SIGTERM);
 
 	if (listen_open(a) || store_open(a) || lb_open(a, &events_channel) || answer_open(a) ||
-	    player_open(a) || fanout_open(a) || tick_open(a) || sync_open(a)) {
+	    player_open(a) || save_open(a) || practice_open(a) || fanout_open(a) || tick_open(a) ||
+	    sync_open(a) || sweep_open(a)) {
 		sa_log(LL_ERROR, "cannot start");
 		rc = 1;
 	} else {
@@ -245,10 +249,13 @@ static int server_run(arena *a)
 	lws_context_destroy(a->lws); /* closes every connection (their CLOSED callbacks run) */
 	answer_flush_now(a);
 	store_drain(a, 5000);
+	sweep_close(a);
 	tick_close(a);
 	fanout_close(a);
 	answer_close(a);
 	player_close(a);
+	save_close(a);
+	practice_close(a);
 	for (int i = 0; i < a->nruns; i++)
 		run_detach(a->runs[i]);
 	lb_close(a);

@@ -44,6 +44,14 @@
  *     sync.[ch]       the periodic read of the contests table: load, retire, reset, missed states
  *     load.[ch]       contests stored, uploaded, found by the read (off the loop); retired
  *     rebuild.[ch]    a contest's Redis keys rebuilt from PostgreSQL, known by their identity
+ *     paper.[ch]      self-paced modes: the question pool, a participant's paper (draw, store, serve)
+ *     attempt.[ch]    exam, mass: attempt_start (one in progress, limits), `attempts`, the player's state
+ *     save.[ch]       save (every change once, group commit), flag, review
+ *     result.[ch]     submit, the end of an attempt (exactly once), `result`, Redis after it
+ *     sweep.[ch]      the deadline sweeper (claims expired attempts in PostgreSQL), the test clock
+ *     practice.[ch]   practice: sessions, feedback, the wrong-answer notebook, progress
+ *     mass.[ch]       boards of exam and mass contests: day boards in Redis, `mass_board`
+ *     rollup.[ch]     units: participation rate and average, rolled up the unit tree (thread pool)
  *   api/              the JSON API: a route table per resource and its handlers (api.c lists them)
  *     health.c        /healthz
  *     contests.c      contest information, leaderboard, units, QR code, uploads
@@ -114,6 +122,7 @@ struct lws_context;
 struct score_engine;
 struct store;
 struct sync;
+struct sweeper;
 
 typedef struct arena {
 	sa_config cfg;
@@ -127,8 +136,11 @@ typedef struct arena {
 
 	struct store *store;
 	struct lb *lb;
-	struct commit_queue *answers; /* group commits (store/commit.h): live/answer.c */
-	struct commit_queue *joins;   /* ... and live/player.c */
+	struct commit_queue *answers;  /* group commits (store/commit.h): live/answer.c */
+	struct commit_queue *joins;    /* ... and live/player.c */
+	struct commit_queue *saves;    /* ... live/save.c (self-paced attempts) */
+	struct commit_queue *practice; /* ... live/practice.c */
+	struct sweeper *sweeper;       /* live/sweep.c */
 	struct listener *listener;
 	struct limit_table *limits; /* per client address (core/limit.h; net/ws.c owns it) */
 	struct gate *gate;          /* the HTTP options and checks (net/gate.h) */
@@ -140,7 +152,7 @@ typedef struct arena {
 	uv_signal_t sigint, sigterm;
 	uv_timer_t drain;
 	int64_t stop_ms;
-	int64_t answers_pending; /* answers received and not yet acknowledged or refused */
+	int64_t answers_pending; /* answers (live, saves, practice) received and not yet acknowledged or refused */
 
 	int64_t nconns;
 	int64_t stat_answers, stat_acks; /* answers received; new answers acknowledged */

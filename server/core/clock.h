@@ -5,6 +5,10 @@
  * (CLOCK_REALTIME). Deadlines, open times and receive times are in it, so a
  * question closes at the same moment on every process. now_us is monotonic,
  * for measuring durations only.
+ *
+ * Tests only: clock_set_offset moves the server clock by a number of
+ * milliseconds (--test-clock-file, read by live/sweep.c), so that tests of
+ * deadlines and day boundaries need not wait; production never sets it.
  */
 #ifndef SKILLARENA_CORE_CLOCK_H
 #define SKILLARENA_CORE_CLOCK_H
@@ -13,5 +17,6 @@
 
 int64_t now_ms(void);
 int64_t now_us(void);
+void clock_set_offset(int64_t ms);
 
 #endif

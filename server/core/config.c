@@ -120,6 +120,12 @@ static const struct option_row {
 	{"sync-ms", OPT_INT, offsetof(sa_config, sync_ms), "2000",
 	 "how often each process re-reads the contests table (uploads, archive, delete, reset, missed states); "
 	 "every 250 ms while its Redis subscriber is down"},
+	{"sweep-ms", OPT_INT, offsetof(sa_config, sweep_ms), "1000",
+	 "exam and mass contests: how often each process ends the attempts whose deadline has passed (whichever process started them)"},
+	{"attempt-start-rate", OPT_INT, offsetof(sa_config, attempt_start_rate), "6",
+	 "exam and mass contests: attempt_start messages a minute per participant connection (bursts of 3; more get rate_limited); 0: no limit"},
+	{"test-clock-file", OPT_STR, offsetof(sa_config, test_clock_file), "",
+	 "TESTS ONLY: a file holding a number of milliseconds added to the server clock (re-read every 50 ms), for tests of deadlines and day boundaries; never set it in production"},
 };
 #define NOPTIONS (sizeof options / sizeof options[0])
 

@@ -58,6 +58,9 @@ typedef struct sa_config {
 	int host_fail_per_min; /* failed host logins per minute per address */
 	int max_contests;
 	int sync_ms;
+	int sweep_ms;           /* self-paced: how often attempts past their deadline are ended */
+	int attempt_start_rate; /* attempt_start per minute per connection */
+	char *test_clock_file;  /* tests only: milliseconds added to the server clock */
 } sa_config;
 
 /* Each of these returns 0 (config_parse_args: a count), or an SA_E_* code

@@ -63,6 +63,13 @@ static const struct {
 				   "this contest was archived or deleted"},
 	[-SA_E_CONTEST_RESET] = {"contest_reset", 409, "竞赛已被重置：请重新加入",
 				 "the contest was reset: join again"},
+	[-SA_E_WRONG_MODE] = {"wrong_mode", 409, "本竞赛的模式不支持此操作",
+			      "this message belongs to another mode than the contest's"},
+	[-SA_E_OUTSIDE_WINDOW] = {"outside_window", 409, "不在开放答题时间内",
+				  "outside the contest's window: it has not opened yet or has closed"},
+	[-SA_E_NO_ATTEMPTS] = {"no_attempts_left", 409, "答题次数已用完", "every attempt allowed is used"},
+	[-SA_E_ATTEMPT_CLOSED] = {"attempt_closed", 409, "本次答题已交卷，不能再作答",
+				  "this attempt has ended: nothing more can be saved"},
 };
 
 static int err_index(int code)

@@ -39,7 +39,11 @@ enum {
 	SA_E_CONTEST_LIMIT = -30,     /* --max-contests are stored */
 	SA_E_CONTEST_REMOVED = -31,   /* the contest was archived or deleted */
 	SA_E_CONTEST_RESET = -32,     /* the contest was reset */
-	SA_E__COUNT = 33
+	SA_E_WRONG_MODE = -33,
+	SA_E_OUTSIDE_WINDOW = -34,
+	SA_E_NO_ATTEMPTS = -35,
+	SA_E_ATTEMPT_CLOSED = -36,
+	SA_E__COUNT = 37
 };
 
 const char *err_name(int code);                 /* "question_closed" */

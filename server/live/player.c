@@ -20,6 +20,7 @@
 #include "core/auth.h"
 #include "core/err.h"
 #include "core/log.h"
+#include "live/attempt.h"
 #include "live/board.h"
 #include "live/live.h"
 #include "live/phase.h"
@@ -79,8 +80,12 @@ static void send_welcome(join_req *j, int64_t rank)
 	conn *c = j->c;
 	if (c->wsi) {
 		conn_send_json(c, joined_msg(c, j->rid, j->token, j->resumed, rank));
-		live_send_snapshot(c);
-		board_send_player(c, rank);
+		if (c->run->mode != MODE_LIVE) /* no host-paced state: attempts or progress */
+			attempt_welcome(c);
+		else
+			live_send_snapshot(c);
+		if (c->run->mode != MODE_PRACTICE) /* practice is never ranked */
+			board_send_player(c, rank);
 	}
 	conn_unref(c);
 	join_req_free(j);

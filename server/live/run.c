@@ -14,6 +14,7 @@
 
 #include "core/arena.h"
 #include "core/err.h"
+#include "live/paper.h"
 #include "live/phase.h"
 #include "live/run.h"
 #include "live/validate.h"
@@ -75,8 +76,20 @@ static int run_prepare(crun *r)
 	return 0;
 }
 
+static const char *const run_modes[MODE_COUNT] = {
+	[MODE_LIVE] = "live", [MODE_EXAM] = "exam", [MODE_PRACTICE] = "practice", [MODE_MASS] = "mass"};
+
+static run_mode run_mode_of(const char *name)
+{
+	for (int m = 0; name && m < MODE_COUNT; m++)
+		if (!strcmp(run_modes[m], name))
+			return (run_mode)m;
+	return MODE_LIVE;
+}
+
 static void run_release(crun *r)
 {
+	paper_pool_close(r);
 	for (int i = 0; i < r->nq; i++) {
 		cJSON_Delete(r->qs[i].public_msg);
 		cJSON_free(r->qs[i].id_json);
@@ -124,7 +137,8 @@ crun *run_new(arena *a, contest_def *def)
 	r->a = a;
 	r->def = def;
 	r->refs = 1;
-	if (run_prepare(r)) {
+	r->mode = run_mode_of(def->mode);
+	if (run_prepare(r) || (r->mode != MODE_LIVE && paper_pool_open(r))) {
 		run_release(r); /* what was made; the caller keeps def */
 		free(r);
 		return NULL;

@@ -13,8 +13,8 @@
  * its `retired` says why (an SA_E_* code), and callbacks that find it set
  * do nothing more for it.
  *
- * A crun owns its contest_def, its prepared question messages and the
- * frames it keeps for late joiners.
+ * A crun owns its contest_def, its prepared question messages, the frames
+ * it keeps for late joiners and, when self-paced, its pool (live/paper.h).
  */
 #ifndef SKILLARENA_LIVE_RUN_H
 #define SKILLARENA_LIVE_RUN_H
@@ -30,6 +30,10 @@
 #include "live/phase.h"
 #include "net/frame.h"
 #include "net/ws.h"
+
+/* What kind of contest (docs/contests.md): live contests are host-paced;
+ * the others are self-paced (live/paper.h, attempt.h, practice.h, mass.h). */
+typedef enum { MODE_LIVE = 0, MODE_EXAM, MODE_PRACTICE, MODE_MASS, MODE_COUNT } run_mode;
 
 typedef struct run_question {
 	const contest_question *cq;
@@ -55,7 +59,9 @@ typedef struct crun {
 	contest_def *def;
 	run_question *qs;
 	int nq;
-	cJSON *info; /* {"code","title","question_count"} */
+	cJSON *info; /* {"code","title","mode","question_count", the mode's settings} */
+	run_mode mode;
+	struct paper_pool *pool; /* self-paced modes: questions and settings (live/paper.c); NULL when live */
 
 	live_state st;
 	int open; /* the open question still takes answers (by this process' timer) */

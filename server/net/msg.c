@@ -11,9 +11,15 @@
 #include "core/clock.h"
 #include "core/err.h"
 #include "live/answer.h"
+#include "live/attempt.h"
 #include "live/host.h"
+#include "live/mass.h"
 #include "live/members.h"
 #include "live/player.h"
+#include "live/practice.h"
+#include "live/result.h"
+#include "live/run.h"
+#include "live/save.h"
 #include "live/screen.h"
 #include "live/session.h"
 #include "live/validate.h"
@@ -37,30 +43,58 @@ static int msg_ping(msg_ctx *x)
 /*
  * The message table. role: who may send it (ROLE_NONE: only before a role is
  * taken, ROLE_ANY: anyone); refuse: the error a connection of another role
- * gets, by its role (0: forbidden); arg: handed to the handler as x->arg.
+ * gets, by its role (0: forbidden); arg: handed to the handler as x->arg;
+ * modes: the contest modes it belongs to (MODES_*; 0: every mode; checked
+ * once the connection is in a contest). Rows of one type are adjacent: the
+ * first whose role and modes fit is called; none of the mode's: wrong_mode.
  */
 struct msg_row {
 	const char *type;
 	conn_role role;
 	int (*handler)(msg_ctx *x);
 	int arg;
+	unsigned modes;
 	int refuse[ROLE_ANY];
 };
 
+#define MODE_BIT(m) (1u << (m))
+#define MODES_LIVE MODE_BIT(MODE_LIVE)
+#define MODES_ATTEMPTS (MODE_BIT(MODE_EXAM) | MODE_BIT(MODE_MASS))
+#define MODES_PRACTICE MODE_BIT(MODE_PRACTICE)
+
 #define ROW(t, r, h) .type = t, .role = r, .handler = h
+#define PLAYER(t, h, m)                                                                         \
+	{                                                                                       \
+		ROW(t, ROLE_PLAYER, h), .modes = m, .refuse = { [ROLE_NONE] = SA_E_NOT_JOINED } \
+	}
 static const struct msg_row msg_table[] = {
 	{ROW("join", ROLE_NONE, player_join), .refuse = {[ROLE_PLAYER] = SA_E_ALREADY_JOINED}},
 	{ROW("resume", ROLE_NONE, player_resume), .refuse = {[ROLE_PLAYER] = SA_E_ALREADY_JOINED}},
-	{ROW("answer", ROLE_PLAYER, answer_submit), .refuse = {[ROLE_NONE] = SA_E_NOT_JOINED}},
+	PLAYER("answer", answer_submit, MODES_LIVE),
+	PLAYER("answer", practice_answer, MODES_PRACTICE),
+	PLAYER("attempts", attempt_list, MODES_ATTEMPTS),
+	PLAYER("attempt_start", attempt_start, MODES_ATTEMPTS),
+	PLAYER("save", save_answer, MODES_ATTEMPTS),
+	PLAYER("flag", save_flag, MODES_ATTEMPTS),
+	PLAYER("review", save_review, MODES_ATTEMPTS),
+	PLAYER("submit", result_submit, MODES_ATTEMPTS),
+	PLAYER("attempt_result", result_get, MODES_ATTEMPTS),
+	PLAYER("practice_start", practice_start, MODES_PRACTICE),
+	PLAYER("practice_next", practice_next, MODES_PRACTICE),
+	PLAYER("notebook", practice_notebook, MODES_PRACTICE),
+	PLAYER("progress", practice_progress, MODES_PRACTICE),
 	{ROW("host", ROLE_NONE, host_auth)},
-	{ROW("start", ROLE_HOST, host_command), .arg = HOST_START},
-	{ROW("next", ROLE_HOST, host_command), .arg = HOST_NEXT},
-	{ROW("reveal", ROLE_HOST, host_command), .arg = HOST_REVEAL},
+	{ROW("start", ROLE_HOST, host_command), .arg = HOST_START, .modes = MODES_LIVE},
+	{ROW("next", ROLE_HOST, host_command), .arg = HOST_NEXT, .modes = MODES_LIVE},
+	{ROW("reveal", ROLE_HOST, host_command), .arg = HOST_REVEAL, .modes = MODES_LIVE},
 	{ROW("end", ROLE_HOST, host_command), .arg = HOST_END},
 	{ROW("release", ROLE_HOST, session_release)},
+	{ROW("board", ROLE_HOST, mass_board_msg), .modes = MODES_ATTEMPTS},
+	{ROW("board", ROLE_SCREEN, mass_board_msg), .modes = MODES_ATTEMPTS},
 	{ROW("watch", ROLE_NONE, screen_watch)},
 	{ROW("ping", ROLE_ANY, msg_ping)},
 };
+#define MSG_ROWS (sizeof msg_table / sizeof msg_table[0])
 
 /*
  * What cJSON lets through that must not reach a handler (cJSON 1.7):
@@ -142,10 +176,24 @@ void msg_read(char *buf, size_t len, conn_role role, msg_in *in)
 		in->detail = "type";
 		return;
 	}
-	for (size_t i = 0; i < sizeof msg_table / sizeof msg_table[0] && !in->row; i++)
-		if (!strcmp(msg_table[i].type, type->valuestring))
+	/* The first row of the type that this role may send, else the first of the type. */
+	for (size_t i = 0; i < MSG_ROWS; i++)
+		if (!strcmp(msg_table[i].type, type->valuestring) &&
+		    (!in->row || (msg_role_error(in->row, role) && !msg_role_error(&msg_table[i], role))))
 			in->row = &msg_table[i];
 	in->code = in->row ? msg_role_error(in->row, role) : SA_E_UNKNOWN_TYPE;
+}
+
+/* The row of row's type and role for the contest's mode; NULL: another mode's (wrong_mode). */
+static const struct msg_row *msg_for_mode(const struct msg_row *row, conn *c)
+{
+	if (!row->modes || !c->run)
+		return row;
+	unsigned bit = MODE_BIT(c->run->mode);
+	for (const struct msg_row *r = row; r < msg_table + MSG_ROWS && !strcmp(r->type, row->type); r++)
+		if (r->role == row->role && (r->modes & bit))
+			return r;
+	return NULL;
 }
 
 void msg_dispatch(conn *c, char *buf, size_t len, int64_t recv_ms)
@@ -156,12 +204,15 @@ void msg_dispatch(conn *c, char *buf, size_t len, int64_t recv_ms)
 		in.code = SA_E_RATE_LIMITED;
 		in.detail = NULL;
 	}
+	const struct msg_row *row = in.code ? NULL : msg_for_mode(in.row, c);
+	if (!in.code && !row)
+		in.code = SA_E_WRONG_MODE;
 	if (in.code)
 		conn_send_error(c, in.code, in.rid, in.detail);
 	else {
-		msg_ctx x = {.c = c, .m = in.m, .rid = in.rid, .recv_ms = recv_ms, .arg = in.row->arg};
+		msg_ctx x = {.c = c, .m = in.m, .rid = in.rid, .recv_ms = recv_ms, .arg = row->arg};
 		conn_role before = c->role;
-		int rc = in.row->handler(&x);
+		int rc = row->handler(&x);
 		if (rc < 0)
 			conn_send_error(c, rc, in.rid, NULL);
 		if (before == ROLE_NONE && c->role != ROLE_NONE) /* host, watch (players: session.c) */
@@ -170,7 +221,11 @@ void msg_dispatch(conn *c, char *buf, size_t len, int64_t recv_ms)
 	cJSON_Delete(in.m);
 }
 
-void msg_closed(conn *c) { members_leave(c); }
+void msg_closed(conn *c)
+{
+	members_leave(c);
+	attempt_conn_closed(c);
+}
 
 /* Field helpers for handlers: a present field of the wrong type is bad_message. */
 const char *msg_string(msg_ctx *x, const char *name, int required, int *rc)

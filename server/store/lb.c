@@ -76,6 +76,11 @@ double lb_zscore(int64_t score_milli, int64_t reached_ds)
 
 int64_t lb_score_from_z(double z) { return (int64_t)floor(z / LB_TIME_SLOTS); }
 
+int64_t lb_ds_from_z(double z)
+{
+	return (int64_t)(LB_TIME_SLOTS - 1 - (z - floor(z / LB_TIME_SLOTS) * LB_TIME_SLOTS));
+}
+
 void lb_key(arena *a, char *buf, size_t n, const crun *r, const char *what)
 {
 	snprintf(buf, n, "%s%s:%s", a->cfg.redis_prefix, r->code, what);

@@ -26,6 +26,7 @@ int lb_subscribed(arena *a); /* both are: this process hears the event channel *
 /* Sorted-set score for (points, time reached): higher points first, then earlier time. */
 double lb_zscore(int64_t score_milli, int64_t reached_ds);
 int64_t lb_score_from_z(double z);
+int64_t lb_ds_from_z(double z); /* the time reached, in deciseconds */
 /* Raw command with a reply callback (reply is a redisReply*, NULL when the
  * connection went down). 0, or SA_E_UNAVAILABLE (Redis down) or
  * SA_E_INTERNAL (out of memory): cb is then not called. */

@@ -1,0 +1,539 @@
+/*
+ * attempt.c - attempts of the exam and mass modes: starting one, and the
+ * participant's summary of them.
+ *
+ * attempt_start asks PostgreSQL (attempt_begin, server/sql/005_attempts.sql)
+ * under the participant's row lock: the attempt in progress if there is one
+ * (the same paper: a reload, a reconnect, another tab or process never start
+ * a second), else, within the limits (in all, and today in the contest's
+ * time zone), a new one numbered after the last, whose deadline is the
+ * start plus the duration or the window's close. A new attempt's paper is
+ * drawn on the thread pool (paper.c) and stored before it is served, so every
+ * process serves and scores that paper; an attempt in progress whose
+ * deadline passed is ended first (result.c) and the start tried again.
+ *
+ * The connection keeps the attempt it served (sp_conn): save.c checks
+ * requests against it without asking PostgreSQL. `attempts` (also sent
+ * after joined and resume) lists the participant's attempts and loads the
+ * one in progress, so that saves work at once after a reconnect.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+#include "core/arena.h"
+#include "core/clock.h"
+#include "core/err.h"
+#include "core/log.h"
+#include "live/attempt.h"
+#include "live/board.h"
+#include "live/paper.h"
+#include "live/practice.h"
+#include "live/result.h"
+#include "live/run.h"
+#include "net/msg.h"
+#include "net/ws.h"
+#include "results.h"
+#include "store/store.h"
+
+#define ATTEMPT_LIST_MAX 50
+
+/* ------------------------------------------------------------ the connection's state */
+
+sp_conn *attempt_conn(conn *c)
+{
+	if (!c->wsi)
+		return NULL;
+	if (!c->sp)
+		c->sp = calloc(1, sizeof *c->sp);
+	return c->sp;
+}
+
+void attempt_conn_set(sp_conn *sp, int64_t id, int no, int64_t started, int64_t deadline, paper *p)
+{
+	if (sp->attempt_id != id) {
+		sp->notified = 0;
+		sp->check_ms = 0;
+	}
+	paper_free(sp->paper);
+	sp->attempt_id = id;
+	sp->attempt_no = no;
+	sp->started_ms = started;
+	sp->deadline_ms = deadline;
+	sp->paper = p;
+	sp->closed = 0;
+}
+
+void attempt_conn_closed(conn *c)
+{
+	sp_conn *sp = c->sp;
+	if (!sp)
+		return;
+	c->sp = NULL;
+	paper_free(sp->paper);
+	practice_sess_free(sp->prac);
+	free(sp);
+}
+
+/* ------------------------------------------------------------ helpers */
+
+void attempt_day(const crun *r, int64_t ms, char day[11])
+{
+	int64_t d = 0;
+	int y, m, dd;
+	if (!r->pool || results_tz_day(r->pool->tz, ms, &d))
+		d = (ms + 8 * 3600000LL) / 86400000LL; /* China time, should the zone have no rule that far */
+	results_civil_from_days(d, &y, &m, &dd);
+	snprintf(day, 11, "%04d-%02d-%02d", y, m, dd);
+}
+
+int attempt_int_field(msg_ctx *x, const char *name, int64_t lo, int64_t hi, int64_t *out)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(x->m, name);
+	if (!v || !cJSON_IsNumber(v))
+		return SA_E_BAD_MESSAGE;
+	double d = v->valuedouble;
+	if (d != (double)(int64_t)d || d < (double)lo || d > (double)hi)
+		return SA_E_INVALID_FIELD;
+	*out = (int64_t)d;
+	return 0;
+}
+
+static void num(char *buf, size_t n, int64_t v) { snprintf(buf, n, "%lld", (long long)v); }
+
+static cJSON *json_ms(int is_null, const char *v)
+{
+	return is_null ? cJSON_CreateNull() : cJSON_CreateNumber((double)atoll(v));
+}
+
+/* ------------------------------------------------------------ attempts (the summary) */
+
+typedef struct list_req {
+	conn *c;
+	char rid[65];
+	char day[11];
+} list_req;
+
+/* Columns of list_sql. */
+enum {
+	L_ID,
+	L_NO,
+	L_STATUS,
+	L_DAY,
+	L_START,
+	L_DEADLINE,
+	L_END,
+	L_DUR,
+	L_SCORE,
+	L_USED,
+	L_TODAY,
+	L_PAPER,
+	L_COUNTED
+};
+
+#define LIST_SQL(order)                                                                                      \
+	"SELECT t.id, t.attempt_no, t.status, t.day::text, t.started_ms, t.deadline_ms, t.submitted_ms, "    \
+	"t.duration_ms, t.score_milli, count(*) OVER (), count(*) FILTER (WHERE t.day = $2::date) OVER (), " \
+	"CASE WHEN t.status = 'open' THEN t.paper END, "                                                     \
+	"(SELECT json_build_array(b.attempt_no, b.score_milli, b.duration_ms) FROM attempts b "              \
+	" WHERE b.participant_id = $1 AND b.status <> 'open' ORDER BY " order " LIMIT 1) "                   \
+	"FROM attempts t WHERE t.participant_id = $1 ORDER BY t.attempt_no DESC LIMIT 50"
+static const char list_best_sql[] = LIST_SQL("b.score_milli DESC, b.duration_ms, b.attempt_no");
+static const char list_last_sql[] = LIST_SQL("b.attempt_no DESC");
+
+static cJSON *list_entry(crun *r, void *res, int i, int score_visible)
+{
+	cJSON *e = cJSON_CreateObject();
+	int open = !strcmp(PQgetvalue(res, i, L_STATUS), "open");
+	cJSON_AddNumberToObject(e, "attempt_id", (double)atoll(PQgetvalue(res, i, L_ID)));
+	cJSON_AddNumberToObject(e, "attempt_no", atoi(PQgetvalue(res, i, L_NO)));
+	cJSON_AddStringToObject(e, "status", PQgetvalue(res, i, L_STATUS));
+	cJSON_AddStringToObject(e, "day", PQgetvalue(res, i, L_DAY));
+	cJSON_AddItemToObject(e, "started", json_ms(0, PQgetvalue(res, i, L_START)));
+	cJSON_AddItemToObject(e, "deadline", json_ms(0, PQgetvalue(res, i, L_DEADLINE)));
+	cJSON_AddItemToObject(e, "submitted", json_ms(PQgetisnull(res, i, L_END), PQgetvalue(res, i, L_END)));
+	cJSON_AddItemToObject(e, "duration_ms",
+			      json_ms(PQgetisnull(res, i, L_DUR), PQgetvalue(res, i, L_DUR)));
+	if (open || !score_visible)
+		cJSON_AddNullToObject(e, "score");
+	else
+		cJSON_AddNumberToObject(e, "score", (double)atoll(PQgetvalue(res, i, L_SCORE)) / 1000.0);
+	(void)r;
+	return e;
+}
+
+/* The counted attempt, from the [attempt_no, score_milli, duration_ms] array. */
+static cJSON *counted_json(const char *text, int score_visible)
+{
+	cJSON *a = text && *text ? cJSON_Parse(text) : NULL;
+	if (cJSON_GetArraySize(a) != 3) {
+		cJSON_Delete(a);
+		return cJSON_CreateNull();
+	}
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "attempt_no", cJSON_GetArrayItem(a, 0)->valuedouble);
+	if (score_visible)
+		cJSON_AddNumberToObject(o, "score", cJSON_GetArrayItem(a, 1)->valuedouble / 1000.0);
+	else
+		cJSON_AddNullToObject(o, "score");
+	cJSON_AddNumberToObject(o, "duration_ms", cJSON_GetArrayItem(a, 2)->valuedouble);
+	cJSON_Delete(a);
+	return o;
+}
+
+/* The attempt in progress becomes the connection's (saves work at once after a resume). */
+static cJSON *open_entry(conn *c, crun *r, void *res, int64_t now)
+{
+	int64_t id = atoll(PQgetvalue(res, 0, L_ID)), deadline = atoll(PQgetvalue(res, 0, L_DEADLINE));
+	sp_conn *sp = attempt_conn(c);
+	if (sp && sp->attempt_id != id && !PQgetisnull(res, 0, L_PAPER)) {
+		paper *p = paper_parse(r->pool, PQgetvalue(res, 0, L_PAPER));
+		if (p)
+			attempt_conn_set(sp, id, atoi(PQgetvalue(res, 0, L_NO)),
+					 atoll(PQgetvalue(res, 0, L_START)), deadline, p);
+	}
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "attempt_id", (double)id);
+	cJSON_AddNumberToObject(o, "attempt_no", atoi(PQgetvalue(res, 0, L_NO)));
+	cJSON_AddNumberToObject(o, "started", (double)atoll(PQgetvalue(res, 0, L_START)));
+	cJSON_AddNumberToObject(o, "deadline", (double)deadline);
+	cJSON_AddNumberToObject(o, "remaining_ms", (double)(deadline > now ? deadline - now : 0));
+	return o;
+}
+
+static void add_limits(cJSON *o, const contest_def *d, int used, int today, const char *day)
+{
+	int64_t left = -1;
+	if (d->attempts_max > 0)
+		left = d->attempts_max - used;
+	if (d->attempts_per_day > 0 && (left < 0 || d->attempts_per_day - today < left))
+		left = d->attempts_per_day - today;
+	cJSON_AddNumberToObject(o, "used", used);
+	cJSON_AddNumberToObject(o, "max", d->attempts_max);
+	if (left < 0 && !d->attempts_max && !d->attempts_per_day)
+		cJSON_AddNullToObject(o, "left");
+	else
+		cJSON_AddNumberToObject(o, "left", (double)(left > 0 ? left : 0));
+	cJSON *t = cJSON_AddObjectToObject(o, "today");
+	cJSON_AddStringToObject(t, "day", day);
+	cJSON_AddNumberToObject(t, "used", today);
+	cJSON_AddNumberToObject(t, "per_day", d->attempts_per_day);
+}
+
+static void list_rows(arena *a, void *res, const char *err, void *ud)
+{
+	list_req *l = ud;
+	conn *c = l->c;
+	const char *rid = l->rid[0] ? l->rid : NULL;
+	(void)a;
+	if (!c->wsi || !c->run)
+		goto out;
+	if (err) {
+		conn_send_error(c, SA_E_UNAVAILABLE, rid, NULL);
+		goto out;
+	}
+	crun *r = c->run;
+	const paper_pool *pp = r->pool;
+	int64_t now = now_ms();
+	int n = PQntuples(res), score_visible = result_score_visible(r, now);
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "type", "attempts");
+	if (rid)
+		cJSON_AddStringToObject(o, "rid", rid);
+	cJSON_AddNumberToObject(o, "server_time", (double)now);
+	add_limits(o, r->def, n ? atoi(PQgetvalue(res, 0, L_USED)) : 0,
+		   n ? atoi(PQgetvalue(res, 0, L_TODAY)) : 0, l->day);
+	cJSON *w = cJSON_AddObjectToObject(o, "window");
+	cJSON_AddNumberToObject(w, "opens", (double)pp->opens_ms);
+	cJSON_AddNumberToObject(w, "closes", (double)pp->closes_ms);
+	cJSON_AddNumberToObject(w, "duration_ms", (double)pp->duration_ms);
+	cJSON_AddBoolToObject(w, "open", now >= pp->opens_ms && now < pp->closes_ms);
+	if (n && !strcmp(PQgetvalue(res, 0, L_STATUS), "open"))
+		cJSON_AddItemToObject(o, "open", open_entry(c, r, res, now));
+	else
+		cJSON_AddNullToObject(o, "open");
+	cJSON_AddItemToObject(
+		o, "counted",
+		counted_json(n && !PQgetisnull(res, 0, L_COUNTED) ? PQgetvalue(res, 0, L_COUNTED) : NULL,
+			     score_visible));
+	cJSON *list = cJSON_AddArrayToObject(o, "list");
+	for (int i = 0; i < n; i++)
+		cJSON_AddItemToArray(list, list_entry(r, res, i, score_visible));
+	conn_send_json(c, o);
+out:
+	conn_unref(c);
+	free(l);
+}
+
+int attempt_send_list(conn *c, const char *rid)
+{
+	crun *r = c->run;
+	list_req *l = calloc(1, sizeof *l);
+	char pid[24];
+	int rc;
+	if (!l)
+		return SA_E_INTERNAL;
+	l->c = c;
+	if (rid)
+		snprintf(l->rid, sizeof l->rid, "%s", rid);
+	attempt_day(r, now_ms(), l->day);
+	num(pid, sizeof pid, c->pid);
+	const char *p[2] = {pid, l->day};
+	conn_ref(c);
+	if ((rc = store_query(c->a, r->def->attempts_last ? list_last_sql : list_best_sql, 2, p, list_rows,
+			      l))) {
+		conn_unref(c);
+		free(l);
+	}
+	return rc;
+}
+
+int attempt_list(msg_ctx *x) { return attempt_send_list(x->c, x->rid); }
+
+void attempt_welcome(conn *c)
+{
+	int rc = c->run->mode == MODE_PRACTICE ? practice_send_progress(c, NULL) : attempt_send_list(c, NULL);
+	if (rc)
+		conn_send_error(c, rc, NULL, NULL);
+}
+
+/* ------------------------------------------------------------ attempt_start */
+
+typedef struct start_req {
+	conn *c;
+	crun *r;
+	char rid[65];
+	int64_t now;
+	char day[11];
+	int tries;
+	/* the attempt, once known */
+	int64_t id;
+	int no, resumed;
+	int64_t started, deadline;
+	char *flags; /* "{2,5}" */
+	paper *paper;
+} start_req;
+
+static int start_begin(start_req *s);
+
+static void start_end(start_req *s, int code, const char *detail)
+{
+	conn *c = s->c;
+	if (c->sp)
+		c->sp->starting = 0;
+	if (code && c->wsi)
+		conn_send_error(c, code, s->rid[0] ? s->rid : NULL, detail);
+	conn_unref(c);
+	paper_free(s->paper);
+	free(s->flags);
+	free(s);
+}
+
+/* The `attempt` message: the paper as this participant sees it, the saved answers and flags. */
+static void start_reply(start_req *s, void *answers)
+{
+	conn *c = s->c;
+	sp_conn *sp = attempt_conn(c);
+	if (!sp)
+		return start_end(s, 0, NULL);
+	const paper_pool *pp = s->r->pool;
+	int64_t now = now_ms();
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "type", "attempt");
+	if (s->rid[0])
+		cJSON_AddStringToObject(o, "rid", s->rid);
+	cJSON_AddNumberToObject(o, "attempt_id", (double)s->id);
+	cJSON_AddNumberToObject(o, "attempt_no", s->no);
+	cJSON_AddStringToObject(o, "status", "open");
+	cJSON_AddBoolToObject(o, "resumed", s->resumed);
+	cJSON_AddNumberToObject(o, "started", (double)s->started);
+	cJSON_AddNumberToObject(o, "deadline", (double)s->deadline);
+	cJSON_AddNumberToObject(o, "server_time", (double)now);
+	cJSON_AddNumberToObject(o, "remaining_ms", (double)(s->deadline > now ? s->deadline - now : 0));
+	cJSON_AddNumberToObject(o, "count", s->paper->n);
+	cJSON *qs = cJSON_AddArrayToObject(o, "questions");
+	for (int i = 0; i < s->paper->n; i++)
+		cJSON_AddItemToArray(qs, paper_question(pp, s->paper, i));
+	cJSON *ans = cJSON_AddArrayToObject(o, "answers");
+	for (int i = 0; answers && i < PQntuples(answers); i++) {
+		cJSON *e = cJSON_CreateObject();
+		cJSON_AddNumberToObject(e, "index", atoi(PQgetvalue(answers, i, 0)));
+		cJSON *given = PQgetisnull(answers, i, 1) ? NULL : cJSON_Parse(PQgetvalue(answers, i, 1));
+		cJSON_AddItemToObject(e, "response", given ? given : cJSON_CreateNull());
+		cJSON_AddNumberToObject(e, "change", atoi(PQgetvalue(answers, i, 2)));
+		cJSON_AddItemToArray(ans, e);
+	}
+	cJSON *flags = cJSON_AddArrayToObject(o, "flags");
+	result_add_int_array(flags, s->flags);
+	attempt_conn_set(sp, s->id, s->no, s->started, s->deadline, s->paper);
+	s->paper = NULL;
+	conn_send_json(c, o);
+	start_end(s, 0, NULL);
+}
+
+static void answers_rows(arena *a, void *res, const char *err, void *ud)
+{
+	start_req *s = ud;
+	(void)a;
+	if (!s->c->wsi)
+		return start_end(s, 0, NULL);
+	if (err)
+		return start_end(s, SA_E_UNAVAILABLE, NULL);
+	start_reply(s, res);
+}
+
+/* The paper is known: the answers saved so far (an attempt resumed), then the reply. */
+static void start_paper(start_req *s, const char *json)
+{
+	char id[24];
+	if (!(s->paper = paper_parse(s->r->pool, json)))
+		return start_end(s, SA_E_INTERNAL, NULL);
+	if (!s->resumed)
+		return start_reply(s, NULL);
+	num(id, sizeof id, s->id);
+	const char *p[1] = {id};
+	int rc = store_query(s->c->a,
+			     "SELECT question_idx, given, change_no FROM attempt_answers "
+			     "WHERE attempt_id = $1 ORDER BY question_idx",
+			     1, p, answers_rows, s);
+	if (rc)
+		start_end(s, rc, NULL);
+}
+
+static void paper_stored(arena *a, void *res, const char *err, void *ud)
+{
+	start_req *s = ud;
+	(void)a;
+	if (err || PQntuples(res) != 1 || PQgetisnull(res, 0, 0))
+		return start_end(s, SA_E_UNAVAILABLE, NULL);
+	/* Another process may have stored it first: what PostgreSQL holds is served. */
+	start_paper(s, PQgetvalue(res, 0, 0));
+}
+
+static void paper_drawn(crun *r, char *json, uint64_t seed, int count, int64_t max_milli, void *ud)
+{
+	start_req *s = ud;
+	char id[24], sd[24], cnt[16], mx[24];
+	(void)r;
+	if (!json)
+		return start_end(s, SA_E_INTERNAL, NULL);
+	num(id, sizeof id, s->id);
+	snprintf(sd, sizeof sd, "%llu", (unsigned long long)seed);
+	snprintf(cnt, sizeof cnt, "%d", count);
+	num(mx, sizeof mx, max_milli);
+	const char *p[5] = {id, json, sd, cnt, mx};
+	int rc = store_query(s->c->a,
+			     "UPDATE attempts SET paper = coalesce(paper, $2::jsonb), "
+			     "seed = coalesce(seed, $3::numeric), "
+			     "count = CASE WHEN paper IS NULL THEN $4::int ELSE count END, "
+			     "max_milli = CASE WHEN paper IS NULL THEN $5::bigint ELSE max_milli END "
+			     "WHERE id = $1 RETURNING paper",
+			     5, p, paper_stored, s);
+	cJSON_free(json);
+	if (rc)
+		start_end(s, rc, NULL);
+}
+
+/* An attempt in progress whose deadline passed was ended (result.c): start again. */
+static void due_ended(conn *c, int rc, void *ud)
+{
+	start_req *s = ud;
+	(void)c;
+	if (rc || ++s->tries > 2 || !s->c->wsi)
+		return start_end(s, rc ? rc : SA_E_UNAVAILABLE, NULL);
+	if ((rc = start_begin(s)))
+		start_end(s, rc, NULL);
+}
+
+static void begin_row(arena *a, void *res, const char *err, void *ud)
+{
+	start_req *s = ud;
+	(void)a;
+	if (!s->c->wsi)
+		return start_end(s, 0, NULL);
+	if (err || PQntuples(res) != 1)
+		return start_end(s, SA_E_UNAVAILABLE, NULL);
+	const char *kind = PQgetvalue(res, 0, 0);
+	if (!strcmp(kind, "max") || !strcmp(kind, "day"))
+		return start_end(s, SA_E_NO_ATTEMPTS, !strcmp(kind, "max") ? "max" : "per_day");
+	if (!strcmp(kind, "gone"))
+		return start_end(s, SA_E_NOT_JOINED, NULL);
+	s->id = atoll(PQgetvalue(res, 0, 1));
+	s->no = atoi(PQgetvalue(res, 0, 2));
+	s->started = atoll(PQgetvalue(res, 0, 3));
+	s->deadline = atoll(PQgetvalue(res, 0, 4));
+	free(s->flags);
+	s->flags = strdup(PQgetisnull(res, 0, 6) ? "{}" : PQgetvalue(res, 0, 6));
+	if (!strcmp(kind, "due")) {
+		int rc = result_end(s->c, s->r, s->id, "expired", due_ended, s);
+		if (rc)
+			start_end(s, rc, NULL);
+		return;
+	}
+	s->resumed = !strcmp(kind, "open");
+	if (!PQgetisnull(res, 0, 5))
+		return start_paper(s, PQgetvalue(res, 0, 5));
+	if (paper_draw(s->r, s->c->pid, s->no, paper_drawn, s))
+		start_end(s, SA_E_INTERNAL, NULL);
+}
+
+static int start_begin(start_req *s)
+{
+	const contest_def *d = s->r->def;
+	const paper_pool *pp = s->r->pool;
+	char pid[24], cid[24], now[24], mx[16], pd[16], dur[24], closes[24];
+	num(pid, sizeof pid, s->c->pid);
+	num(cid, sizeof cid, s->r->contest_id);
+	num(now, sizeof now, s->now);
+	snprintf(mx, sizeof mx, "%d", d->attempts_max);
+	snprintf(pd, sizeof pd, "%d", d->attempts_per_day);
+	num(dur, sizeof dur, pp->duration_ms);
+	num(closes, sizeof closes, pp->closes_ms);
+	const char *p[9] = {pid, cid, now, s->day, mx, pd, dur, closes, s->c->a->cfg.instance};
+	return store_query(s->c->a, "SELECT * FROM attempt_begin($1, $2, $3, $4, $5, $6, $7, $8, $9)", 9, p,
+			   begin_row, s);
+}
+
+int attempt_start(msg_ctx *x)
+{
+	conn *c = x->c;
+	crun *r = c->run;
+	const paper_pool *pp = r->pool;
+	int rc = 0;
+	const char *code = msg_string(x, "code", 0, &rc);
+	if (rc)
+		return rc;
+	if (code && run_find(c->a, code) != r)
+		return SA_E_UNKNOWN_CONTEST;
+	sp_conn *sp = attempt_conn(c);
+	if (!sp)
+		return SA_E_INTERNAL;
+	if (c->a->stopping)
+		return SA_E_UNAVAILABLE;
+	if (r->st.phase == PHASE_FINISHED)
+		return SA_E_CONTEST_FINISHED;
+	if (x->recv_ms < pp->opens_ms || x->recv_ms >= pp->closes_ms)
+		return SA_E_OUTSIDE_WINDOW;
+	limit_rate lr = {c->a->cfg.attempt_start_rate / 60.0, 3};
+	if (sp->starting || (c->a->cfg.attempt_start_rate && limit_take(&sp->starts, &lr, x->recv_ms)))
+		return SA_E_RATE_LIMITED;
+	start_req *s = calloc(1, sizeof *s);
+	if (!s)
+		return SA_E_INTERNAL;
+	s->c = c;
+	s->r = r;
+	s->now = x->recv_ms;
+	if (x->rid)
+		snprintf(s->rid, sizeof s->rid, "%s", x->rid);
+	attempt_day(r, s->now, s->day);
+	sp->starting = 1;
+	conn_ref(c);
+	if ((rc = start_begin(s))) {
+		s->rid[0] = '\0'; /* the handler's return answers it */
+		start_end(s, 0, NULL);
+		return rc;
+	}
+	return 0;
+}
