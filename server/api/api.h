@@ -1,6 +1,6 @@
 /*
  * api.h - the JSON API's routes: a table per resource, in a file of its
- * own (health.c, contests.c, scoring.c), and the list of every table that
+ * own (health.c, contests.c, scoring.c, boards.c), and the list of every table that
  * main.c hands to net/gate.c (api.c). A new route is a row of its
  * resource's table plus its handler; a new resource is a file and a line in
  * api.c. The rows' columns: net/route.h; the request and reply calls the
@@ -14,6 +14,7 @@
 extern const route api_health_routes[];
 extern const route api_contests_routes[];
 extern const route api_scoring_routes[];
+extern const route api_boards_routes[];
 
 /* Every table, NULL-ended. */
 extern const route *const api_routes[];

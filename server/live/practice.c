@@ -284,24 +284,27 @@ static int pick_review(const practice_sess *s, const paper_pool *pp)
 	return alt;
 }
 
-static int recently(const practice_sess *s, int q)
+/* q was among the last `window` questions served. */
+static int recently(const practice_sess *s, int q, int window)
 {
-	for (int i = 0; i < PRACTICE_RECENT; i++)
-		if (s->recent[i] == q)
+	for (int i = 0; i < window && i < s->nserved; i++)
+		if (s->recent[(s->nserved - i) % PRACTICE_RECENT] == q)
 			return 1;
 	return 0;
 }
 
+/* At random, but none of the last few served (fewer when the choice is small). */
 static int pick_random(practice_sess *s, const paper_pool *pp)
 {
 	const int *list = s->cat >= 0 ? pp->cats[s->cat].idx : NULL;
 	int n = s->cat >= 0 ? pp->cats[s->cat].n : pp->n, q = -1;
+	int window = n - 1 < PRACTICE_RECENT ? n - 1 : PRACTICE_RECENT;
 	if (n <= 0)
 		return -1;
-	for (int tries = 0; tries < 32; tries++) {
+	for (int tries = 0; tries < 64; tries++) {
 		int k = (int)(rng_next(s) % (uint64_t)n);
 		q = list ? list[k] : k;
-		if (!recently(s, q) || n <= PRACTICE_RECENT)
+		if (!recently(s, q, window))
 			break;
 	}
 	return q;

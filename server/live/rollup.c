@@ -348,6 +348,7 @@ static void absent_rows(arena *a, void *res, const char *err, void *ud)
 	absent_req *q = ud;
 	(void)a;
 	if (err) {
+		sa_log(LL_WARN, "absent list of contest %s: %s", q->r->code, err);
 		q->done(q->r, NULL, SA_E_UNAVAILABLE, q->ud);
 		free(q);
 		return;

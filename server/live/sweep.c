@@ -66,7 +66,7 @@ static void expired_rows(arena *a, void *res, const char *err, void *ud)
 	for (int i = 0; i < n; i++)
 		result_ended(a, res, i, 1);
 	if (n)
-		sa_log(LL_DEBUG, "sweeper: %d attempts ended at their deadline", n);
+		sa_log(LL_INFO, "sweeper: %d attempts ended at their deadline", n);
 	s->again = n == SWEEP_BATCH;
 }
 
