@@ -45,6 +45,7 @@
  *     load.[ch]       contests stored, uploaded, found by the read (off the loop); retired
  *     rebuild.[ch]    a contest's Redis keys rebuilt from PostgreSQL, known by their identity
  *     paper.[ch]      self-paced modes: the question pool, a participant's paper (draw, store, serve)
+ *     selfpaced.[ch]  the player's self-paced state on its connection; shared field helpers
  *     attempt.[ch]    exam, mass: attempt_start (one in progress, limits), `attempts`, the player's state
  *     save.[ch]       save (every change once, group commit), flag, review
  *     result.[ch]     submit, the end of an attempt (exactly once), `result`, Redis after it

@@ -30,76 +30,16 @@
 #include "live/attempt.h"
 #include "live/board.h"
 #include "live/paper.h"
-#include "live/practice.h"
 #include "live/result.h"
 #include "live/run.h"
+#include "live/selfpaced.h"
 #include "net/msg.h"
 #include "net/ws.h"
-#include "results.h"
 #include "store/store.h"
 
 #define ATTEMPT_LIST_MAX 50
 
-/* ------------------------------------------------------------ the connection's state */
-
-sp_conn *attempt_conn(conn *c)
-{
-	if (!c->wsi)
-		return NULL;
-	if (!c->sp)
-		c->sp = calloc(1, sizeof *c->sp);
-	return c->sp;
-}
-
-void attempt_conn_set(sp_conn *sp, int64_t id, int no, int64_t started, int64_t deadline, paper *p)
-{
-	if (sp->attempt_id != id) {
-		sp->notified = 0;
-		sp->check_ms = 0;
-	}
-	paper_free(sp->paper);
-	sp->attempt_id = id;
-	sp->attempt_no = no;
-	sp->started_ms = started;
-	sp->deadline_ms = deadline;
-	sp->paper = p;
-	sp->closed = 0;
-}
-
-void attempt_conn_closed(conn *c)
-{
-	sp_conn *sp = c->sp;
-	if (!sp)
-		return;
-	c->sp = NULL;
-	paper_free(sp->paper);
-	practice_sess_free(sp->prac);
-	free(sp);
-}
-
 /* ------------------------------------------------------------ helpers */
-
-void attempt_day(const crun *r, int64_t ms, char day[11])
-{
-	int64_t d = 0;
-	int y, m, dd;
-	if (!r->pool || results_tz_day(r->pool->tz, ms, &d))
-		d = (ms + 8 * 3600000LL) / 86400000LL; /* China time, should the zone have no rule that far */
-	results_civil_from_days(d, &y, &m, &dd);
-	snprintf(day, 11, "%04d-%02d-%02d", y, m, dd);
-}
-
-int attempt_int_field(msg_ctx *x, const char *name, int64_t lo, int64_t hi, int64_t *out)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(x->m, name);
-	if (!v || !cJSON_IsNumber(v))
-		return SA_E_BAD_MESSAGE;
-	double d = v->valuedouble;
-	if (d != (double)(int64_t)d || d < (double)lo || d > (double)hi)
-		return SA_E_INVALID_FIELD;
-	*out = (int64_t)d;
-	return 0;
-}
 
 static void num(char *buf, size_t n, int64_t v) { snprintf(buf, n, "%lld", (long long)v); }
 
@@ -187,12 +127,12 @@ static cJSON *counted_json(const char *text, int score_visible)
 static cJSON *open_entry(conn *c, crun *r, void *res, int64_t now)
 {
 	int64_t id = atoll(PQgetvalue(res, 0, L_ID)), deadline = atoll(PQgetvalue(res, 0, L_DEADLINE));
-	sp_conn *sp = attempt_conn(c);
+	sp_conn *sp = selfpaced_conn(c);
 	if (sp && sp->attempt_id != id && !PQgetisnull(res, 0, L_PAPER)) {
 		paper *p = paper_parse(r->pool, PQgetvalue(res, 0, L_PAPER));
 		if (p)
-			attempt_conn_set(sp, id, atoi(PQgetvalue(res, 0, L_NO)),
-					 atoll(PQgetvalue(res, 0, L_START)), deadline, p);
+			selfpaced_conn_set(sp, id, atoi(PQgetvalue(res, 0, L_NO)),
+					   atoll(PQgetvalue(res, 0, L_START)), deadline, p);
 	}
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddNumberToObject(o, "attempt_id", (double)id);
@@ -278,7 +218,7 @@ int attempt_send_list(conn *c, const char *rid)
 	l->c = c;
 	if (rid)
 		snprintf(l->rid, sizeof l->rid, "%s", rid);
-	attempt_day(r, now_ms(), l->day);
+	paper_day(r, now_ms(), l->day);
 	num(pid, sizeof pid, c->pid);
 	const char *p[2] = {pid, l->day};
 	conn_ref(c);
@@ -291,13 +231,6 @@ int attempt_send_list(conn *c, const char *rid)
 }
 
 int attempt_list(msg_ctx *x) { return attempt_send_list(x->c, x->rid); }
-
-void attempt_welcome(conn *c)
-{
-	int rc = c->run->mode == MODE_PRACTICE ? practice_send_progress(c, NULL) : attempt_send_list(c, NULL);
-	if (rc)
-		conn_send_error(c, rc, NULL, NULL);
-}
 
 /* ------------------------------------------------------------ attempt_start */
 
@@ -335,7 +268,7 @@ static void start_end(start_req *s, int code, const char *detail)
 static void start_reply(start_req *s, void *answers)
 {
 	conn *c = s->c;
-	sp_conn *sp = attempt_conn(c);
+	sp_conn *sp = selfpaced_conn(c);
 	if (!sp)
 		return start_end(s, 0, NULL);
 	const paper_pool *pp = s->r->pool;
@@ -366,8 +299,8 @@ static void start_reply(start_req *s, void *answers)
 		cJSON_AddItemToArray(ans, e);
 	}
 	cJSON *flags = cJSON_AddArrayToObject(o, "flags");
-	result_add_int_array(flags, s->flags);
-	attempt_conn_set(sp, s->id, s->no, s->started, s->deadline, s->paper);
+	selfpaced_pg_ints(flags, s->flags);
+	selfpaced_conn_set(sp, s->id, s->no, s->started, s->deadline, s->paper);
 	s->paper = NULL;
 	conn_send_json(c, o);
 	start_end(s, 0, NULL);
@@ -507,7 +440,7 @@ int attempt_start(msg_ctx *x)
 		return rc;
 	if (code && run_find(c->a, code) != r)
 		return SA_E_UNKNOWN_CONTEST;
-	sp_conn *sp = attempt_conn(c);
+	sp_conn *sp = selfpaced_conn(c);
 	if (!sp)
 		return SA_E_INTERNAL;
 	if (c->a->stopping)
@@ -527,7 +460,7 @@ int attempt_start(msg_ctx *x)
 	s->now = x->recv_ms;
 	if (x->rid)
 		snprintf(s->rid, sizeof s->rid, "%s", x->rid);
-	attempt_day(r, s->now, s->day);
+	paper_day(r, s->now, s->day);
 	sp->starting = 1;
 	conn_ref(c);
 	if ((rc = start_begin(s))) {

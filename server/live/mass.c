@@ -26,13 +26,13 @@
 #include "core/clock.h"
 #include "core/err.h"
 #include "core/log.h"
-#include "live/attempt.h"
 #include "live/board.h"
 #include "live/fanout.h"
 #include "live/mass.h"
 #include "live/paper.h"
 #include "live/rollup.h"
 #include "live/run.h"
+#include "live/selfpaced.h"
 #include "net/frame.h"
 #include "net/msg.h"
 #include "net/ws.h"
@@ -76,23 +76,22 @@ static void day_key(const crun *r, char *buf, size_t n, const char *what, const 
 	lb_key(r->a, buf, n, r, w);
 }
 
-int mass_open(crun *r)
+static void mass_free(mass_state *m)
 {
-	if (r->mode != MODE_MASS && r->mode != MODE_EXAM)
-		return 0;
-	r->pool->mass = calloc(1, sizeof(mass_state));
-	return r->pool->mass ? 0 : SA_E_INTERNAL;
-}
-
-void mass_close(crun *r)
-{
-	mass_state *m = r->pool ? r->pool->mass : NULL;
-	if (!m)
-		return;
 	cJSON_Delete(m->units);
 	frame_unref(m->pushed);
 	free(m);
-	r->pool->mass = NULL;
+}
+
+/* r's board state, made on first use (exam, mass); freed with its pool. NULL: out of memory. */
+static mass_state *mass_of(crun *r)
+{
+	paper_pool *pp = r->pool;
+	if (!pp || (r->mode != MODE_MASS && r->mode != MODE_EXAM))
+		return NULL;
+	if (!pp->mass && (pp->mass = calloc(1, sizeof *pp->mass)))
+		pp->mass_free = mass_free;
+	return pp->mass;
 }
 
 /* ------------------------------------------------------------ day boards in Redis */
@@ -106,7 +105,7 @@ static void day_rows(arena *a, void *res, const char *err, void *ud)
 {
 	day_rebuild *d = ud;
 	crun *r = d->r;
-	mass_state *m = r->pool->mass;
+	mass_state *m = mass_of(r);
 	char lbd[256], attd[256], okd[256];
 	if (m)
 		m->rebuilding[0] = '\0';
@@ -148,7 +147,7 @@ static void day_rows(arena *a, void *res, const char *err, void *ud)
 /* The day's keys from PostgreSQL (ZADD GT: a fresher best is never lowered). */
 static void day_rebuild_start(crun *r, const char *day)
 {
-	mass_state *m = r->pool->mass;
+	mass_state *m = mass_of(r);
 	char cid[24];
 	if (!m || !strcmp(m->rebuilding, day) || !lb_ready(r->a))
 		return;
@@ -424,7 +423,7 @@ static void top_read_start(board_job *j, int which)
 static void units_done(crun *r, cJSON *units, int64_t players, int64_t attempts, void *ud)
 {
 	board_job *j = ud;
-	mass_state *m = r->pool->mass;
+	mass_state *m = mass_of(r);
 	j->units = units;
 	j->players = players;
 	j->attempts = attempts;
@@ -442,7 +441,7 @@ static void units_done(crun *r, cJSON *units, int64_t players, int64_t attempts,
 
 static void job_start(board_job *j)
 {
-	mass_state *m = j->r->pool->mass;
+	mass_state *m = mass_of(j->r);
 	int64_t now = now_ms();
 	j->pending = 2;
 	top_read_start(j, 0);
@@ -474,7 +473,7 @@ static void job_deliver(board_job *j)
 		o = NULL;
 	}
 	if (j->push) {
-		mass_state *m = r->pool->mass;
+		mass_state *m = mass_of(r);
 		frame *f = frame_from_json(o);
 		m->busy = 0;
 		if (f && (!m->pushed || m->pushed->len != f->len ||
@@ -498,7 +497,7 @@ static board_job *job_new(crun *r, const char *day)
 	if (!j)
 		return NULL;
 	j->r = r;
-	attempt_day(r, now_ms(), today);
+	paper_day(r, now_ms(), today);
 	snprintf(j->day, sizeof j->day, "%s", day && *day ? day : today);
 	j->is_today = !strcmp(j->day, today);
 	return j;
@@ -506,7 +505,7 @@ static board_job *job_new(crun *r, const char *day)
 
 void mass_tick(crun *r, int64_t now)
 {
-	mass_state *m = r->pool ? r->pool->mass : NULL;
+	mass_state *m = mass_of(r);
 	if (!m || m->busy || !r->nviewers_local)
 		return;
 	if (now - m->push_ms < MASS_PUSH_MS && r->nviewers_local <= m->viewers)

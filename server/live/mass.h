@@ -22,8 +22,6 @@
 #include "live/run.h"
 #include "net/msg.h"
 
-int mass_open(crun *r); /* from paper_pool_open: the board state (exam, mass) */
-void mass_close(crun *r);
 /* An attempt of pid ended (result.c): its day board and counter. */
 void mass_attempt_ended(crun *r, int64_t pid, const char *day, int64_t score_milli, int64_t duration_ms);
 /* Every sweep (sweep.c): today's board to this process's screens and hosts

@@ -22,7 +22,6 @@
 #include "core/arena.h"
 #include "core/err.h"
 #include "core/log.h"
-#include "live/mass.h"
 #include "live/paper.h"
 #include "live/run.h"
 #include "results.h"
@@ -211,7 +210,17 @@ int paper_pool_open(crun *r)
 		return SA_E_INTERNAL;
 	}
 	add_info(r, pp);
-	return mass_open(r);
+	return 0;
+}
+
+void paper_day(const crun *r, int64_t ms, char day[11])
+{
+	int64_t d = 0;
+	int y, m, dd;
+	if (!r->pool || results_tz_day(r->pool->tz, ms, &d))
+		d = (ms + 8 * 3600000LL) / 86400000LL; /* China time, should the zone have no rule that far */
+	results_civil_from_days(d, &y, &m, &dd);
+	snprintf(day, 11, "%04d-%02d-%02d", y, m, dd);
 }
 
 void paper_pool_close(crun *r)
@@ -219,7 +228,8 @@ void paper_pool_close(crun *r)
 	paper_pool *pp = r->pool;
 	if (!pp)
 		return;
-	mass_close(r);
+	if (pp->mass && pp->mass_free)
+		pp->mass_free(pp->mass);
 	for (int i = 0; pp->qs && i < pp->n; i++) {
 		cJSON_Delete(pp->qs[i].public_msg);
 		cJSON_Delete(pp->qs[i].key);

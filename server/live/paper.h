@@ -60,7 +60,9 @@ typedef struct paper_pool {
 	int paper_count;                          /* questions per paper (exam, mass) */
 	int64_t opens_ms, closes_ms, duration_ms; /* the window; 0 when none */
 	struct results_tz *tz;                    /* where days begin */
-	struct mass_state *mass;                  /* boards of exam and mass contests (live/mass.c) */
+	/* boards of exam and mass contests (live/mass.c makes them on first use) */
+	struct mass_state *mass;
+	void (*mass_free)(struct mass_state *m);
 } paper_pool;
 
 /* One question of a participant's paper. */
@@ -77,12 +79,16 @@ typedef struct paper {
 } paper;
 
 /* run.c: prepares r->pool for a self-paced contest and adds the mode's
- * settings to r->info; 0 or SA_E_INTERNAL (logged). */
+ * settings to r->info; 0 or SA_E_INTERNAL (logged). Closing frees the
+ * boards too, through mass_free. */
 int paper_pool_open(crun *r);
 void paper_pool_close(crun *r);
 
 /* A language map from a string or a map (a new cJSON; NULL for NULL). */
 cJSON *paper_langmap(const cJSON *v);
+
+/* The day of ms in r's time zone, "YYYY-MM-DD" (11 bytes). */
+void paper_day(const crun *r, int64_t ms, char day[11]);
 
 /* The pool question with this id, or this notebook key; -1 when none. */
 int paper_find(const paper_pool *pp, const char *id);

@@ -25,6 +25,7 @@
 #include "live/live.h"
 #include "live/phase.h"
 #include "live/player.h"
+#include "live/practice.h"
 #include "live/run.h"
 #include "live/session.h"
 #include "live/validate.h"
@@ -80,8 +81,10 @@ static void send_welcome(join_req *j, int64_t rank)
 	conn *c = j->c;
 	if (c->wsi) {
 		conn_send_json(c, joined_msg(c, j->rid, j->token, j->resumed, rank));
-		if (c->run->mode != MODE_LIVE) /* no host-paced state: attempts or progress */
-			attempt_welcome(c);
+		if (c->run->mode == MODE_PRACTICE) /* no host-paced state: progress, or attempts */
+			practice_send_progress(c, NULL);
+		else if (c->run->mode != MODE_LIVE)
+			attempt_send_list(c, NULL);
 		else
 			live_send_snapshot(c);
 		if (c->run->mode != MODE_PRACTICE) /* practice is never ranked */

@@ -32,10 +32,10 @@
 #include "core/clock.h"
 #include "core/err.h"
 #include "core/log.h"
-#include "live/attempt.h"
 #include "live/paper.h"
 #include "live/practice.h"
 #include "live/run.h"
+#include "live/selfpaced.h"
 #include "net/msg.h"
 #include "net/ws.h"
 #include "store/commit.h"
@@ -77,17 +77,26 @@ void practice_sess_free(practice_sess *s)
 	free(s);
 }
 
+static void sess_free(void *s) { practice_sess_free(s); }
+
+/* c's session, made on first use (its connection's state frees it). */
 static practice_sess *sess_of(conn *c)
 {
-	sp_conn *sp = attempt_conn(c);
-	if (sp && !sp->prac && (sp->prac = calloc(1, sizeof *sp->prac))) {
-		sp->prac->cat = -1;
-		sp->prac->rng = (uint64_t)now_us() ^ (c->id * 0x9e3779b97f4a7c15ULL) ^ (uint64_t)c->pid;
+	sp_conn *sp = selfpaced_conn(c);
+	practice_sess *s;
+	if (sp && !sp->prac && (s = calloc(1, sizeof *s))) {
+		s->cat = -1;
+		s->rng = (uint64_t)now_us() ^ (c->id * 0x9e3779b97f4a7c15ULL) ^ (uint64_t)c->pid;
 		for (int i = 0; i < PRACTICE_RECENT; i++)
-			sp->prac->recent[i] = -1;
+			s->recent[i] = -1;
+		sp->prac = s;
+		sp->prac_free = sess_free;
 	}
 	return sp ? sp->prac : NULL;
 }
+
+/* c's session when it has one. */
+static practice_sess *sess_if(conn *c) { return c->wsi && c->sp ? c->sp->prac : NULL; }
 
 static uint64_t rng_next(practice_sess *s)
 {
@@ -170,7 +179,7 @@ static void book_rows(arena *a, void *res, const char *err, void *ud)
 {
 	start_req *q = ud;
 	conn *c = q->c;
-	practice_sess *s = c->wsi && c->sp ? c->sp->prac : NULL;
+	practice_sess *s = sess_if(c);
 	(void)a;
 	if (!s)
 		goto out;
@@ -388,7 +397,7 @@ static const char *const corr_names[] = {"wrong", "partial", "correct"};
 static void feedback(pa_item *p, int64_t points, int corr, int dup, int in, int streak, int left)
 {
 	conn *c = p->c;
-	practice_sess *s = c->wsi && c->sp ? c->sp->prac : NULL;
+	practice_sess *s = sess_if(c);
 	if (!s || !c->run)
 		return pa_free(p);
 	const paper_pool *pp = c->run->pool;
@@ -596,7 +605,7 @@ int practice_answer(msg_ctx *x)
 	}
 	if (c->a->stopping)
 		return SA_E_UNAVAILABLE;
-	practice_sess *s = c->sp ? c->sp->prac : NULL;
+	practice_sess *s = sess_if(c);
 	const paper_pool *pp = c->run->pool;
 	int q = s && s->ready ? served_q(s, serve, qid, pp) : -1;
 	if (q < 0)

@@ -25,12 +25,12 @@
 #include "core/clock.h"
 #include "core/err.h"
 #include "core/log.h"
-#include "live/attempt.h"
 #include "live/mass.h"
 #include "live/members.h"
 #include "live/paper.h"
 #include "live/result.h"
 #include "live/run.h"
+#include "live/selfpaced.h"
 #include "net/msg.h"
 #include "net/ws.h"
 #include "store/lb.h"
@@ -54,18 +54,6 @@ crun *result_run_of(arena *a, int64_t contest_id)
 		if (a->runs[i]->contest_id == contest_id)
 			return a->runs[i];
 	return NULL;
-}
-
-void result_add_int_array(cJSON *arr, const char *pg)
-{
-	for (const char *p = pg ? pg : ""; *p;) {
-		if (*p >= '0' && *p <= '9') {
-			char *end;
-			cJSON_AddItemToArray(arr, cJSON_CreateNumber((double)strtol(p, &end, 10)));
-			p = end;
-		} else
-			p++;
-	}
 }
 
 /* ------------------------------------------------------------ the end */
@@ -411,7 +399,7 @@ int result_submit(msg_ctx *x)
 {
 	conn *c = x->c;
 	int64_t id;
-	int rc = attempt_int_field(x, "attempt_id", 1, INT64_MAX / 2, &id);
+	int rc = selfpaced_int_field(x, "attempt_id", 1, INT64_MAX / 2, &id);
 	if (rc) {
 		conn_send_error(c, rc, x->rid, "attempt_id");
 		return 0;
@@ -433,7 +421,7 @@ int result_submit(msg_ctx *x)
 int result_get(msg_ctx *x)
 {
 	int64_t id;
-	int rc = attempt_int_field(x, "attempt_id", 1, INT64_MAX / 2, &id);
+	int rc = selfpaced_int_field(x, "attempt_id", 1, INT64_MAX / 2, &id);
 	if (rc) {
 		conn_send_error(x->c, rc, x->rid, "attempt_id");
 		return 0;

@@ -40,7 +40,4 @@ int result_send(conn *c, int64_t id, const char *rid);
 /* The contest runtime with this id on this process, or NULL. */
 crun *result_run_of(arena *a, int64_t contest_id);
 
-/* Appends the integers of a PostgreSQL array literal ("{2,5}") to arr. */
-void result_add_int_array(cJSON *arr, const char *pg);
-
 #endif

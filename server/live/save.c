@@ -33,11 +33,11 @@
 #include "core/clock.h"
 #include "core/err.h"
 #include "core/log.h"
-#include "live/attempt.h"
 #include "live/paper.h"
 #include "live/result.h"
 #include "live/run.h"
 #include "live/save.h"
+#include "live/selfpaced.h"
 #include "net/msg.h"
 #include "net/ws.h"
 #include "store/commit.h"
@@ -57,12 +57,12 @@ static int check_attempt(msg_ctx *x, sp_conn **spp, int64_t *id, int *idx)
 {
 	conn *c = x->c;
 	int64_t v = 0;
-	int rc = attempt_int_field(x, "attempt_id", 1, INT64_MAX / 2, id);
+	int rc = selfpaced_int_field(x, "attempt_id", 1, INT64_MAX / 2, id);
 	if (rc) {
 		conn_send_error(c, rc, x->rid, "attempt_id");
 		return 1;
 	}
-	if (idx && (rc = attempt_int_field(x, "index", 0, 100000, &v))) {
+	if (idx && (rc = selfpaced_int_field(x, "index", 0, 100000, &v))) {
 		conn_send_error(c, rc, x->rid, "index");
 		return 1;
 	}
@@ -332,7 +332,7 @@ int save_answer(msg_ctx *x)
 		conn_send_error(c, SA_E_BAD_MESSAGE, x->rid, "response");
 		return 0;
 	}
-	if ((rc = attempt_int_field(x, "change", 1, SAVE_CHANGE_MAX, &change))) {
+	if ((rc = selfpaced_int_field(x, "change", 1, SAVE_CHANGE_MAX, &change))) {
 		conn_send_error(c, rc, x->rid, "change");
 		return 0;
 	}
@@ -391,7 +391,7 @@ static void flag_row(arena *a, void *res, const char *err, void *ud)
 		cJSON_AddNumberToObject(o, "attempt_id", (double)f->aid);
 		cJSON_AddNumberToObject(o, "index", f->idx);
 		cJSON_AddBoolToObject(o, "flagged", f->flagged);
-		result_add_int_array(cJSON_AddArrayToObject(o, "flags"), PQgetvalue(res, 0, 0));
+		selfpaced_pg_ints(cJSON_AddArrayToObject(o, "flags"), PQgetvalue(res, 0, 0));
 		conn_send_json(c, o);
 	}
 out:
@@ -473,7 +473,7 @@ static void review_row(arena *a, void *res, const char *err, void *ud)
 			cJSON_AddStringToObject(o, "rid", rid);
 		cJSON_AddNumberToObject(o, "attempt_id", (double)v->aid);
 		cJSON_AddNumberToObject(o, "count", count);
-		result_add_int_array(answered, PQgetvalue(res, 0, 4));
+		selfpaced_pg_ints(answered, PQgetvalue(res, 0, 4));
 		cJSON_AddNumberToObject(o, "answered", cJSON_GetArraySize(answered));
 		cJSON *un = cJSON_AddArrayToObject(o, "unanswered");
 		for (int i = 0, k = 0; i < count; i++) {
@@ -483,7 +483,7 @@ static void review_row(arena *a, void *res, const char *err, void *ud)
 			else
 				cJSON_AddItemToArray(un, cJSON_CreateNumber(i));
 		}
-		result_add_int_array(cJSON_AddArrayToObject(o, "flags"), PQgetvalue(res, 0, 3));
+		selfpaced_pg_ints(cJSON_AddArrayToObject(o, "flags"), PQgetvalue(res, 0, 3));
 		cJSON_AddNumberToObject(o, "deadline", (double)deadline);
 		cJSON_AddNumberToObject(o, "server_time", (double)now);
 		cJSON_AddNumberToObject(o, "remaining_ms", (double)(deadline > now ? deadline - now : 0));

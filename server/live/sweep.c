@@ -26,10 +26,10 @@
 #include "core/clock.h"
 #include "core/err.h"
 #include "core/log.h"
-#include "live/attempt.h"
 #include "live/mass.h"
 #include "live/result.h"
 #include "live/run.h"
+#include "live/selfpaced.h"
 #include "live/sweep.h"
 #include "store/store.h"
 

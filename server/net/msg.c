@@ -21,6 +21,7 @@
 #include "live/run.h"
 #include "live/save.h"
 #include "live/screen.h"
+#include "live/selfpaced.h"
 #include "live/session.h"
 #include "live/validate.h"
 #include "net/msg.h"
@@ -224,7 +225,7 @@ void msg_dispatch(conn *c, char *buf, size_t len, int64_t recv_ms)
 void msg_closed(conn *c)
 {
 	members_leave(c);
-	attempt_conn_closed(c);
+	selfpaced_conn_closed(c);
 }
 
 /* Field helpers for handlers: a present field of the wrong type is bad_message. */
