@@ -79,7 +79,7 @@ typedef struct conn {
 	answer_memo memo;
 	struct pending *answer_inflight; /* this conn's answer on its way to PostgreSQL (live/answer.c) */
 	int busy;                        /* join/resume in flight */
-	struct sp_conn *sp;              /* self-paced state (live/selfpaced.h), freed when the socket closes */
+	struct sp_conn *sp; /* self-paced state (live/selfpaced.h), freed when the socket closes */
 
 	/* input assembly */
 	char *rx;
