@@ -55,15 +55,24 @@ function writeContest(dir, def, banks = []) {
 	return file;
 }
 
-/** bankQuestions(names) - every question of those banks by drawn id "<alias>.<id>" (alias = file name). */
+/**
+ * bankQuestions(names) - every question of those banks by drawn id "<alias>.<id>": names is a
+ * list of bank names (the alias is the file name) or an object {alias: bank name or path}.
+ */
 function bankQuestions(names) {
 	const out = {};
-	for (const b of names) {
+	const pairs = Array.isArray(names) ? names.map((b) => [null, b]) : Object.entries(names);
+	for (const [given, b] of pairs) {
 		const src = b.includes('/') ? b : path.join(BANKS, `${b}.json`);
-		const alias = path.basename(src, '.json');
+		const alias = given || path.basename(src, '.json');
 		for (const q of JSON.parse(fs.readFileSync(src, 'utf8')).questions) out[`${alias}.${q.id}`] = q;
 	}
 	return out;
+}
+
+/** offsetTo(iso) - the test clock offset that puts the servers at this ISO 8601 time. */
+function offsetTo(isoTime) {
+	return Date.parse(isoTime) - Date.now();
 }
 
 const text = (v) => (typeof v === 'string' ? v : v && v['zh-CN']);
@@ -148,6 +157,7 @@ module.exports = {
 	windowAround,
 	writeContest,
 	bankQuestions,
+	offsetTo,
 	keyOf,
 	clockFile,
 	serverArgs,
