@@ -394,15 +394,17 @@ static void pa_error(pa_item *p, int code)
 
 static const char *const corr_names[] = {"wrong", "partial", "correct"};
 
-static void feedback(pa_item *p, int64_t points, int corr, int dup, int in, int streak, int left)
+/* The `feedback` of p; count: the notebook's size when this connection has no session. */
+static void feedback(pa_item *p, int64_t points, int corr, int dup, int in, int streak, int left,
+		     int64_t count)
 {
 	conn *c = p->c;
 	practice_sess *s = sess_if(c);
-	if (!s || !c->run)
+	if (!c->wsi || !c->run)
 		return pa_free(p);
 	const paper_pool *pp = c->run->pool;
 	const paper_q *q = &pp->qs[p->q];
-	if (!dup)
+	if (s && !dup)
 		book_seen(s, p->q, in, streak);
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "type", "feedback");
@@ -423,7 +425,7 @@ static void feedback(pa_item *p, int64_t points, int corr, int dup, int in, int 
 	cJSON_AddNumberToObject(nb, "streak", streak);
 	cJSON_AddNumberToObject(nb, "leave_after", c->run->def->notebook_leave_after);
 	cJSON_AddBoolToObject(nb, "left", left);
-	cJSON_AddNumberToObject(nb, "count", s->nbook);
+	cJSON_AddNumberToObject(nb, "count", (double)(s && s->ready ? s->nbook : count));
 	conn_send_json(c, o);
 	pa_free(p);
 }
@@ -523,12 +525,12 @@ static void pa_outcome(arena *a, pa_item *p, void *res, int i)
 	int in = PQgetvalue(res, i, 5)[0] == 't', streak = atoi(PQgetvalue(res, i, 6));
 	int left = PQgetvalue(res, i, 7)[0] == 't';
 	if (kind == 'i')
-		return feedback(p, p->points, p->correctness, 0, in, streak, left);
+		return feedback(p, p->points, p->correctness, 0, in, streak, left, 0);
 	if (kind == 'e') {
 		if (strcmp(PQgetvalue(res, i, 2), p->canonical))
 			return pa_error(p, SA_E_ALREADY_ANSWERED);
 		return feedback(p, atoll(PQgetvalue(res, i, 3)), atoi(PQgetvalue(res, i, 4)), 1, in, streak,
-				0);
+				0, 0);
 	}
 	if (p->retries++ < 3)
 		return pa_enqueue(a, p);
@@ -592,6 +594,41 @@ static int served_q(const practice_sess *s, const char *serve, const char *qid, 
 	return -1;
 }
 
+/* A serving this connection does not know (another connection's, before a
+ * reconnect): the stored answer of this participant, if any, answers it again. */
+static void past_row(arena *a, void *res, const char *err, void *ud)
+{
+	pa_item *p = ud;
+	(void)a;
+	if (!p->c->wsi || !p->c->run)
+		return pa_free(p);
+	if (err)
+		return pa_error(p, SA_E_UNAVAILABLE);
+	if (PQntuples(res) != 1 || strcmp(PQgetvalue(res, 0, 0), p->c->run->pool->qs[p->q].it->q.id))
+		return pa_error(p, SA_E_NOT_OPEN);
+	if (strcmp(PQgetvalue(res, 0, 1), p->canonical))
+		return pa_error(p, SA_E_ALREADY_ANSWERED);
+	feedback(p, atoll(PQgetvalue(res, 0, 2)), atoi(PQgetvalue(res, 0, 3)), 1,
+		 PQgetvalue(res, 0, 4)[0] == 't', atoi(PQgetvalue(res, 0, 5)), 0,
+		 atoll(PQgetvalue(res, 0, 6)));
+}
+
+static int past_lookup(pa_item *p)
+{
+	char cid[24], pid[24];
+	num(cid, sizeof cid, p->cid);
+	num(pid, sizeof pid, p->pid);
+	const char *v[3] = {cid, pid, p->serve};
+	return store_query(p->c->a,
+			   "SELECT a.question_id, a.response, a.points_milli, a.correctness, "
+			   "b.question_key IS NOT NULL, coalesce(b.right_streak, 0), "
+			   "(SELECT count(*) FROM wrong_book w WHERE w.worker = a.worker) "
+			   "FROM practice_answers a LEFT JOIN wrong_book b ON b.worker = a.worker "
+			   "AND b.question_key = a.question_key "
+			   "WHERE a.contest_id = $1 AND a.participant_id = $2 AND a.serve = $3",
+			   3, v, past_row, p);
+}
+
 int practice_answer(msg_ctx *x)
 {
 	conn *c = x->c;
@@ -607,9 +644,9 @@ int practice_answer(msg_ctx *x)
 		return SA_E_UNAVAILABLE;
 	practice_sess *s = sess_if(c);
 	const paper_pool *pp = c->run->pool;
-	int q = s && s->ready ? served_q(s, serve, qid, pp) : -1;
-	if (q < 0)
-		return SA_E_NOT_OPEN; /* a serving from another connection is answered again after practice_next */
+	int q = s && s->ready ? served_q(s, serve, qid, pp) : -1, known = q >= 0;
+	if (!known && (strlen(serve) != 16 || (q = paper_find(pp, qid)) < 0))
+		return SA_E_NOT_OPEN;
 	const contest_pool_item *it = pp->qs[q].it;
 	score_result res;
 	score_ctx sctx = {.response_ms = 0,
@@ -631,7 +668,7 @@ int practice_answer(msg_ctx *x)
 	p->c = c;
 	p->cid = c->run->contest_id;
 	p->pid = c->pid;
-	snprintf(p->worker, sizeof p->worker, "%s", s->worker);
+	snprintf(p->worker, sizeof p->worker, "%s", s ? s->worker : "");
 	snprintf(p->serve, sizeof p->serve, "%s", serve);
 	if (x->rid)
 		snprintf(p->rid, sizeof p->rid, "%s", x->rid);
@@ -642,6 +679,11 @@ int practice_answer(msg_ctx *x)
 	p->leave = c->run->def->notebook_leave_after;
 	conn_ref(c);
 	c->a->answers_pending++;
+	if (!known) {
+		if ((rc = past_lookup(p)))
+			pa_error(p, rc);
+		return 0;
+	}
 	pa_enqueue(c->a, p);
 	return 0;
 }

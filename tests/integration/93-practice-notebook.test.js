@@ -93,12 +93,15 @@ describe('practice and the wrong-answer notebook', () => {
 		assert.equal(book[0].wrong, 1);
 	});
 
-	test('review on the other process: the notebook question, right twice in a row, then out', async () => {
+	test('a retry on the other process is the stored answer; review there: the notebook question, right twice in a row, then out', async () => {
 		await p.close();
 		p = await h.connect(srv.wsUrls[1]);
 		p.send({ type: 'resume', token: joined.token });
 		await p.next('joined');
 		await p.next('progress');
+		const retry = await sp.ok(p, { type: 'answer', serve: first.serve, question_id: first.id, response: sp.keyOf(first, bank, true) }, 'feedback');
+		assert.deepEqual([retry.duplicate, retry.correct, retry.notebook.in, retry.notebook.count], [true, false, true, 1], 'a retry on a new connection: the stored answer');
+		assert.equal(await sp.errorOf(p, { type: 'answer', serve: first.serve, question_id: first.id, response: sp.keyOf(first, bank) }), 'already_answered');
 		const s = await sp.ok(p, { type: 'practice_start', review: true }, 'practice');
 		assert.deepEqual([s.review, s.available, s.notebook], [true, 1, 1]);
 		const q1 = await sp.ok(p, { type: 'practice_next' }, 'practice_question');
