@@ -6,9 +6,5 @@
 #include "api/api.h"
 
 const route *const api_routes[] = {
-	api_health_routes,
-	api_contests_routes,
-	api_scoring_routes,
-	api_boards_routes,
-	NULL,
+	api_health_routes, api_contests_routes, api_scoring_routes, api_boards_routes, NULL,
 };

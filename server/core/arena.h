@@ -57,6 +57,7 @@
  *     health.c        /healthz
  *     contests.c      contest information, leaderboard, units, QR code, uploads
  *     scoring.c       the question types
+ *     boards.c        boards of exam and mass contests; who of a unit has not taken part
  *   store/            PostgreSQL and Redis; knows contests only as data
  *     store.[ch]      PostgreSQL pool, non-blocking, prepared statements
  *     commit.[ch]     group commit: a queue of rows, ONE statement per batch (answers, joins)
