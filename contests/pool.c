@@ -113,10 +113,9 @@ static int cx_pool_paper(cx_pool_list *l, const contest_def *c, const score_engi
 			free(id);
 			continue;
 		}
+		cx cc = {0}; /* only to tell that memory ran out */
 		cJSON *def = cJSON_Duplicate(bit->q, true);
-		cJSON *jid = def ? cJSON_CreateString(id ? id : "") : NULL;
-		if (def && (!jid || !cJSON_ReplaceItemInObjectCaseSensitive(def, "id", jid))) {
-			cJSON_Delete(jid); /* not attached: memory ran out */
+		if (def && !cx_jset(&cc, def, "id", cJSON_CreateString(id ? id : ""))) {
 			cJSON_Delete(def);
 			def = NULL;
 		}

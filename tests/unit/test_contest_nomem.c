@@ -157,6 +157,30 @@ static int op_draw(score_engine *eng, char **digest)
 	return rc;
 }
 
+/* The question pool of self-paced play (contests/pool.c). */
+static int op_pool(score_engine *eng, char **digest)
+{
+	contest_pool *p = NULL;
+	char *err = NULL;
+	int rc = contest_pool_build(loaded, eng, &p, &err);
+	if ((rc == 0) != (p != NULL))
+		fail_msg("contest_pool_build returned %d and %p", rc, (void *)p);
+	armed = false;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+	for (size_t i = 0; p && i < p->n; i++)
+		fprintf(fp, "%s %s %s\n", p->items[i].q.id, p->items[i].bank ? p->items[i].bank : "-",
+			p->items[i].category);
+	if (!p)
+		fprintf(fp, "%s", err ? err : "");
+	fclose(fp);
+	*digest = buf;
+	contest_pool_free(p);
+	free(err);
+	return rc;
+}
+
 /* Imports a file, then exports it as GIFT and as JSON. */
 static int import(score_engine *eng, char **digest, const char *path, contest_bank_format fmt)
 {
@@ -223,6 +247,7 @@ static void test_paper_draw(void **state)
 	armed = false;
 	assert_int_equal(contest_load(TD "contest/jsonb.json", *state, "en", &loaded, &d), CONTEST_OK);
 	torture(*state, op_draw, SCORE_E_NOMEM);
+	torture(*state, op_pool, SCORE_E_NOMEM);
 	armed = false;
 	contest_free(loaded);
 }
