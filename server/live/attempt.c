@@ -259,6 +259,7 @@ static void start_end(start_req *s, int code, const char *detail)
 	if (code && c->wsi)
 		conn_send_error(c, code, s->rid[0] ? s->rid : NULL, detail);
 	conn_unref(c);
+	run_unref(s->r);
 	paper_free(s->paper);
 	free(s->flags);
 	free(s);
@@ -386,6 +387,8 @@ static void begin_row(arena *a, void *res, const char *err, void *ud)
 	(void)a;
 	if (!s->c->wsi)
 		return start_end(s, 0, NULL);
+	if (s->r->retired) /* archived, deleted or reset meanwhile */
+		return start_end(s, s->r->retired, NULL);
 	if (err || PQntuples(res) != 1)
 		return start_end(s, SA_E_UNAVAILABLE, NULL);
 	const char *kind = PQgetvalue(res, 0, 0);
@@ -457,6 +460,7 @@ int attempt_start(msg_ctx *x)
 		return SA_E_INTERNAL;
 	s->c = c;
 	s->r = r;
+	run_ref(r); /* until start_end */
 	s->now = x->recv_ms;
 	if (x->rid)
 		snprintf(s->rid, sizeof s->rid, "%s", x->rid);

@@ -26,10 +26,12 @@
 #include "core/clock.h"
 #include "core/err.h"
 #include "core/log.h"
+#include "core/num.h"
 #include "live/board.h"
 #include "live/fanout.h"
 #include "live/mass.h"
 #include "live/paper.h"
+#include "live/rebuild.h"
 #include "live/rollup.h"
 #include "live/run.h"
 #include "live/selfpaced.h"
@@ -96,24 +98,41 @@ static mass_state *mass_of(crun *r)
 
 /* ------------------------------------------------------------ day boards in Redis */
 
-typedef struct day_rebuild {
+/* A day of a contest, for a Redis check or rebuild; holds a reference to r. */
+typedef struct day_req {
 	crun *r;
 	char day[11];
-} day_rebuild;
+} day_req;
+
+static day_req *day_req_new(crun *r, const char *day)
+{
+	day_req *d = calloc(1, sizeof *d);
+	if (!d)
+		return NULL;
+	d->r = r;
+	run_ref(r);
+	snprintf(d->day, sizeof d->day, "%s", day);
+	return d;
+}
+
+static void day_req_free(day_req *d)
+{
+	run_unref(d->r);
+	free(d);
+}
 
 static void day_rows(arena *a, void *res, const char *err, void *ud)
 {
-	day_rebuild *d = ud;
+	day_req *d = ud;
 	crun *r = d->r;
 	mass_state *m = mass_of(r);
 	char lbd[256], attd[256], okd[256];
 	if (m)
 		m->rebuilding[0] = '\0';
-	if (err || !m) {
+	if (err || !m || r->retired) {
 		if (err)
 			sa_log(LL_WARN, "day board %s of contest %s: %s", d->day, r->code, err);
-		free(d);
-		return;
+		return day_req_free(d);
 	}
 	day_key(r, lbd, sizeof lbd, "lbd", d->day);
 	day_key(r, attd, sizeof attd, "attd", d->day);
@@ -138,10 +157,12 @@ static void day_rows(arena *a, void *res, const char *err, void *ud)
 	}
 	lb_command(a, NULL, NULL, "SET %s %s EX %d", attd, n ? PQgetvalue(res, 0, 3) : "0", MASS_DAY_TTL_S);
 	lb_command(a, NULL, NULL, "EXPIRE %s %d", lbd, MASS_DAY_TTL_S);
-	lb_command(a, NULL, NULL, "SET %s 1 EX %d", okd, MASS_DAY_TTL_S);
+	char id[48];
+	rebuild_identity(r, id, sizeof id);
+	lb_command(a, NULL, NULL, "SET %s %s EX %d", okd, id, MASS_DAY_TTL_S);
 	sa_log(LL_INFO, "day board %s of contest %s rebuilt from postgresql (%d participants)", d->day,
 	       r->code, n);
-	free(d);
+	day_req_free(d);
 }
 
 /* The day's keys from PostgreSQL (ZADD GT: a fresher best is never lowered). */
@@ -151,11 +172,9 @@ static void day_rebuild_start(crun *r, const char *day)
 	char cid[24];
 	if (!m || !strcmp(m->rebuilding, day) || !lb_ready(r->a))
 		return;
-	day_rebuild *d = calloc(1, sizeof *d);
+	day_req *d = day_req_new(r, day);
 	if (!d)
 		return;
-	d->r = r;
-	snprintf(d->day, sizeof d->day, "%s", day);
 	snprintf(m->rebuilding, sizeof m->rebuilding, "%s", day);
 	snprintf(cid, sizeof cid, "%lld", (long long)r->contest_id);
 	const char *p[2] = {cid, day};
@@ -167,23 +186,18 @@ static void day_rebuild_start(crun *r, const char *day)
 		    "AND status <> 'open' ORDER BY participant_id, score_milli DESC, duration_ms) b",
 		    2, p, day_rows, d)) {
 		m->rebuilding[0] = '\0';
-		free(d);
+		day_req_free(d);
 	}
 }
 
-typedef struct day_check {
-	crun *r;
-	char day[11];
-} day_check;
-
 static void day_exists(arena *a, void *reply, void *ud)
 {
-	day_check *d = ud;
+	day_req *d = ud;
 	redisReply *rr = reply;
 	(void)a;
-	if (rr && rr->type == REDIS_REPLY_INTEGER && rr->integer == 0 && d->r->pool)
+	if (rr && !d->r->retired && !rebuild_is_current(d->r, rr))
 		day_rebuild_start(d->r, d->day);
-	free(d);
+	day_req_free(d);
 }
 
 void mass_attempt_ended(crun *r, int64_t pid, const char *day, int64_t score_milli, int64_t duration_ms)
@@ -200,14 +214,12 @@ void mass_attempt_ended(crun *r, int64_t pid, const char *day, int64_t score_mil
 	day_key(r, key, sizeof key, "attd", day);
 	lb_command(a, NULL, NULL, "INCR %s", key);
 	lb_command(a, NULL, NULL, "EXPIRE %s %d", key, MASS_DAY_TTL_S);
-	day_check *d = calloc(1, sizeof *d);
+	day_req *d = day_req_new(r, day);
 	if (!d)
 		return;
-	d->r = r;
-	snprintf(d->day, sizeof d->day, "%s", day);
 	day_key(r, key, sizeof key, "okd", day);
-	if (lb_command(a, day_exists, d, "EXISTS %s", key))
-		free(d);
+	if (lb_command(a, day_exists, d, "GET %s", key))
+		day_req_free(d);
 }
 
 /* ------------------------------------------------------------ a board */
@@ -343,26 +355,38 @@ static void top_from_pg(top_read *t)
 		top_finish(t, NULL);
 }
 
+/* The entries of a ZREVRANGE WITHSCORES reply; one that is not a member lb_member
+ * made with a finite score (another writer's, a damaged Redis) is left out. */
 static void top_ids(arena *a, void *reply, void *ud)
 {
 	top_read *t = ud;
 	redisReply *rr = reply;
 	char who[256];
 	const char *argv[2 + MASS_READ];
+	size_t len[2 + MASS_READ];
 	if (!rr || rr->type != REDIS_REPLY_ARRAY)
 		return top_from_pg(t);
-	t->n = (int)(rr->elements / 2);
-	if (t->n > MASS_READ)
-		t->n = MASS_READ;
 	lb_key(a, who, sizeof who, t->j->r, "who");
 	argv[0] = "HMGET";
 	argv[1] = who;
-	for (int i = 0; i < t->n; i++) {
-		t->pid[i] = lb_member_pid(rr->element[2 * i]->str);
-		t->z[i] = strtod(rr->element[2 * i + 1]->str, NULL);
-		argv[2 + i] = rr->element[2 * i]->str;
+	len[0] = 5;
+	len[1] = strlen(who);
+	t->n = 0;
+	for (size_t i = 0; i + 1 < rr->elements && t->n < MASS_READ; i += 2) {
+		const redisReply *m = rr->element[i], *z = rr->element[i + 1];
+		int64_t pid = m->type == REDIS_REPLY_STRING ? lb_member_pid(m->str, m->len) : -1;
+		double d;
+		if (pid <= 0 || z->type != REDIS_REPLY_STRING || num_double(z->str, z->len, &d)) {
+			sa_log(LL_WARN, "contest %s: a malformed entry in %s left out", t->j->r->code,
+			       t->key);
+			continue;
+		}
+		t->pid[t->n] = pid;
+		t->z[t->n] = d;
+		argv[2 + t->n] = m->str;
+		len[2 + t->n++] = m->len;
 	}
-	if (!t->n || lb_commandv(a, top_names, t, t->n + 2, argv, NULL))
+	if (!t->n || lb_commandv(a, top_names, t, t->n + 2, argv, len))
 		top_names(a, NULL, t);
 }
 
@@ -371,10 +395,11 @@ static void top_count(arena *a, void *reply, void *ud)
 	top_read *t = ud;
 	redisReply *rr = reply;
 	(void)a;
+	int64_t v;
 	if (rr && rr->type == REDIS_REPLY_INTEGER)
 		t->players = rr->integer;
-	else if (rr && rr->type == REDIS_REPLY_STRING)
-		t->attempts = atoll(rr->str);
+	else if (rr && rr->type == REDIS_REPLY_STRING && !num_i64n(rr->str, rr->len, 0, INT64_MAX, &v))
+		t->attempts = v;
 }
 
 static void top_exists(arena *a, void *reply, void *ud)
@@ -382,9 +407,11 @@ static void top_exists(arena *a, void *reply, void *ud)
 	top_read *t = ud;
 	redisReply *rr = reply;
 	char attd[256];
-	if (!rr || rr->type != REDIS_REPLY_INTEGER || rr->integer != 1) {
+	if (!rr || !rebuild_is_current(t->j->r, rr)) { /* incomplete, another contest's, or Redis down */
 		if (rr && t->which == 0)
 			day_rebuild_start(t->j->r, t->j->day);
+		else if (rr)
+			rebuild_contest(t->j->r);
 		return top_from_pg(t);
 	}
 	day_key(t->j->r, attd, sizeof attd, "attd", t->j->day);
@@ -416,7 +443,7 @@ static void top_read_start(board_job *j, int which)
 		lb_key(r->a, ok, sizeof ok, r, "ok");
 	}
 	/* Only mass contests keep day boards in Redis. */
-	if ((which == 0 && r->mode != MODE_MASS) || lb_command(r->a, top_exists, t, "EXISTS %s", ok))
+	if ((which == 0 && r->mode != MODE_MASS) || lb_command(r->a, top_exists, t, "GET %s", ok))
 		top_from_pg(t);
 }
 
@@ -474,7 +501,7 @@ static void job_deliver(board_job *j)
 	}
 	if (j->push) {
 		mass_state *m = mass_of(r);
-		frame *f = frame_from_json(o);
+		frame *f = r->retired ? NULL : frame_from_json(o);
 		m->busy = 0;
 		if (f && (!m->pushed || m->pushed->len != f->len ||
 			  memcmp(frame_text(m->pushed), frame_text(f), f->len))) {
@@ -487,6 +514,7 @@ static void job_deliver(board_job *j)
 	cJSON_Delete(o);
 	if (j->c)
 		conn_unref(j->c);
+	run_unref(r);
 	free(j);
 }
 
@@ -497,6 +525,7 @@ static board_job *job_new(crun *r, const char *day)
 	if (!j)
 		return NULL;
 	j->r = r;
+	run_ref(r); /* until job_deliver */
 	paper_day(r, now_ms(), today);
 	snprintf(j->day, sizeof j->day, "%s", day && *day ? day : today);
 	j->is_today = !strcmp(j->day, today);

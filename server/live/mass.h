@@ -10,7 +10,7 @@
  *   sa:C:lbd:D   sorted set, member lb_member(pid), score lb_zscore(best
  *                score of the day, its duration in deciseconds)
  *   sa:C:attd:D  attempts ended that day
- *   sa:C:okd:D   present while the two above are complete
+ *   sa:C:okd:D   the contest's identity ("id:epoch", live/rebuild.h) while the two above are complete
  */
 #ifndef SKILLARENA_LIVE_MASS_H
 #define SKILLARENA_LIVE_MASS_H

@@ -99,7 +99,8 @@ int paper_find_key(const paper_pool *pp, const char *qkey);
  * pool (contest_paper_draw with the key "<pid>", "<pid>/<n>" after the
  * first attempt) and calls done on the loop with the stored form (JSON
  * text, malloc'ed; NULL on failure), its seed, question count and maximum.
- * 0, or SA_E_INTERNAL (done not called).
+ * The caller holds a reference to r (run_ref) until done is called: the
+ * draw reads r's definition and pool. 0, or SA_E_INTERNAL (done not called).
  */
 typedef void (*paper_drawn_cb)(crun *r, char *json, uint64_t seed, int count, int64_t max_milli, void *ud);
 int paper_draw(crun *r, int64_t pid, int attempt_no, paper_drawn_cb done, void *ud);

@@ -368,6 +368,7 @@ int practice_next(msg_ctx *x)
 
 typedef struct pa_item {
 	conn *c;
+	crun *r; /* referenced: the statement's rows read its pool */
 	int64_t cid, pid;
 	char worker[48], serve[17], rid[65];
 	int q;
@@ -380,6 +381,7 @@ static void pa_free(pa_item *p)
 {
 	p->c->a->answers_pending--;
 	conn_unref(p->c);
+	run_unref(p->r);
 	free(p->canonical);
 	cJSON_free(p->given);
 	free(p);
@@ -491,7 +493,7 @@ static const char practice_sql[] =
 static void pa_row(const void *item, pgarr *col)
 {
 	const pa_item *p = item;
-	const paper_pool *pp = p->c->run->pool;
+	const paper_pool *pp = p->r->pool;
 	const paper_q *q = &pp->qs[p->q];
 	pgarr_num(&col[P_CID], p->cid);
 	pgarr_text(&col[P_WORKER], p->worker);
@@ -604,7 +606,7 @@ static void past_row(arena *a, void *res, const char *err, void *ud)
 		return pa_free(p);
 	if (err)
 		return pa_error(p, SA_E_UNAVAILABLE);
-	if (PQntuples(res) != 1 || strcmp(PQgetvalue(res, 0, 0), p->c->run->pool->qs[p->q].it->q.id))
+	if (PQntuples(res) != 1 || strcmp(PQgetvalue(res, 0, 0), p->r->pool->qs[p->q].it->q.id))
 		return pa_error(p, SA_E_NOT_OPEN);
 	if (strcmp(PQgetvalue(res, 0, 1), p->canonical))
 		return pa_error(p, SA_E_ALREADY_ANSWERED);
@@ -666,6 +668,8 @@ int practice_answer(msg_ctx *x)
 		return SA_E_INTERNAL;
 	}
 	p->c = c;
+	p->r = c->run;
+	run_ref(p->r);
 	p->cid = c->run->contest_id;
 	p->pid = c->pid;
 	snprintf(p->worker, sizeof p->worker, "%s", s ? s->worker : "");

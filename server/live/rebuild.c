@@ -28,7 +28,7 @@
 #include "store/lb.h"
 #include "store/store.h"
 
-static void identity(const crun *r, char *buf, size_t n)
+void rebuild_identity(const crun *r, char *buf, size_t n)
 {
 	snprintf(buf, n, "%lld:%lld", (long long)r->contest_id, (long long)r->epoch);
 }
@@ -37,7 +37,7 @@ int rebuild_is_current(const crun *r, const void *reply)
 {
 	const redisReply *rr = reply;
 	char id[48];
-	identity(r, id, sizeof id);
+	rebuild_identity(r, id, sizeof id);
 	return rr && rr->type == REDIS_REPLY_STRING && rr->len == strlen(id) && !memcmp(rr->str, id, rr->len);
 }
 
@@ -84,7 +84,7 @@ static const char forget_lua[] = "if redis.call('GET', KEYS[1]) == ARGV[1] then 
 void rebuild_forget(crun *r)
 {
 	char id[48], nkeys[16];
-	identity(r, id, sizeof id);
+	rebuild_identity(r, id, sizeof id);
 	snprintf(nkeys, sizeof nkeys, "%d", 4 + r->nq);
 	const char *head[3] = {"EVAL", forget_lua, nkeys};
 	keys_command(r, head, 3, id, NULL);
@@ -113,7 +113,7 @@ static void rebuild_counter(arena *a, void *res, const char *err, void *ud)
 		lb_key(a, key, sizeof key, r, what);
 		lb_command(a, NULL, NULL, "SET %s %lld", key, (long long)n);
 		lb_key(a, key, sizeof key, r, "ok");
-		identity(r, id, sizeof id);
+		rebuild_identity(r, id, sizeof id);
 		lb_command(a, NULL, NULL, "SET %s %s", key, id);
 		sa_log(LL_INFO, "redis state of contest %s rebuilt from postgresql", r->code);
 	}

@@ -15,6 +15,8 @@ void rebuild_contest(crun *r);
 /* 1 when reply (a redisReply of GET <prefix>CODE:ok) names r: its keys are
  * complete and r's; 0 when they are missing or another contest's. */
 int rebuild_is_current(const crun *r, const void *reply);
+/* r's identity as its keys hold it: "<contests.id>:<epoch>" (n >= 48). */
+void rebuild_identity(const crun *r, char *buf, size_t n);
 /* Deletes r's Redis keys if they are still r's (not a newer contest's). */
 void rebuild_forget(crun *r);
 

@@ -66,6 +66,7 @@ static void job_free(rollup_job *j)
 	free(j->ro);
 	free(j->me);
 	cJSON_Delete(j->out);
+	run_unref(j->r);
 	free(j);
 }
 
@@ -318,6 +319,7 @@ int rollup_units(crun *r, const char *day, rollup_cb done, void *ud)
 	if (!j)
 		return SA_E_INTERNAL;
 	j->r = r;
+	run_ref(r); /* held until the job ends (job_free) */
 	j->done = done;
 	j->ud = ud;
 	snprintf(j->day, sizeof j->day, "%s", day);
@@ -328,7 +330,7 @@ int rollup_units(crun *r, const char *day, rollup_cb done, void *ud)
 		     "SELECT to_regclass('units') IS NOT NULL AND to_regclass('workers') IS NOT NULL, "
 		     "(SELECT count(*) FROM attempts WHERE contest_id = $1 AND status <> 'open')",
 		     1, p, roster_check, j)))
-		free(j);
+		job_free(j);
 	return rc;
 }
 
@@ -343,14 +345,21 @@ typedef struct absent_req {
 	void *ud;
 } absent_req;
 
+/* Answers q (absent NULL: with rc) and frees it. */
+static void absent_end(absent_req *q, cJSON *absent, int rc)
+{
+	q->done(q->r, absent, rc, q->ud);
+	run_unref(q->r);
+	free(q);
+}
+
 static void absent_rows(arena *a, void *res, const char *err, void *ud)
 {
 	absent_req *q = ud;
 	(void)a;
 	if (err) {
 		sa_log(LL_WARN, "absent list of contest %s: %s", q->r->code, err);
-		q->done(q->r, NULL, SA_E_UNAVAILABLE, q->ud);
-		free(q);
+		absent_end(q, NULL, SA_E_UNAVAILABLE);
 		return;
 	}
 	int n = PQntuples(res), took = 0, listed = 0;
@@ -379,9 +388,8 @@ static void absent_rows(arena *a, void *res, const char *err, void *ud)
 	cJSON_AddNumberToObject(o, "participants", took);
 	cJSON_AddItemToObject(o, "absent", list);
 	cJSON_AddBoolToObject(o, "truncated", listed > ABSENT_MAX);
-	q->done(q->r, o, 0, q->ud);
+	absent_end(q, o, 0);
 	cJSON_Delete(o);
-	free(q);
 }
 
 static void absent_check(arena *a, void *res, const char *err, void *ud)
@@ -389,8 +397,7 @@ static void absent_check(arena *a, void *res, const char *err, void *ud)
 	absent_req *q = ud;
 	char cid[24];
 	if (err || PQntuples(res) != 1 || PQgetvalue(res, 0, 0)[0] != 't') {
-		q->done(q->r, NULL, err ? SA_E_UNAVAILABLE : SA_E_NOT_FOUND, q->ud);
-		free(q);
+		absent_end(q, NULL, err ? SA_E_UNAVAILABLE : SA_E_NOT_FOUND);
 		return;
 	}
 	snprintf(cid, sizeof cid, "%lld", (long long)q->r->contest_id);
@@ -404,8 +411,7 @@ static void absent_check(arena *a, void *res, const char *err, void *ud)
 			"WHERE w.active AND (u.path = $2 OR left(u.path, length($2) + 1) = $2 || '/') "
 			"ORDER BY u.path, w.employee_no",
 			3, p, absent_rows, q)) {
-		q->done(q->r, NULL, SA_E_UNAVAILABLE, q->ud);
-		free(q);
+		absent_end(q, NULL, SA_E_UNAVAILABLE);
 	}
 }
 
@@ -416,13 +422,16 @@ int rollup_absent(crun *r, const char *unit, const char *day, rollup_absent_cb d
 	if (!q)
 		return SA_E_INTERNAL;
 	q->r = r;
+	run_ref(r); /* until absent_end */
 	q->done = done;
 	q->ud = ud;
 	snprintf(q->unit, sizeof q->unit, "%s", unit);
 	snprintf(q->day, sizeof q->day, "%s", day ? day : "");
 	if ((rc = store_query(
 		     r->a, "SELECT to_regclass('units') IS NOT NULL AND to_regclass('workers') IS NOT NULL",
-		     0, NULL, absent_check, q)))
+		     0, NULL, absent_check, q))) {
+		run_unref(r);
 		free(q);
+	}
 	return rc;
 }
