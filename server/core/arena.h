@@ -154,6 +154,7 @@ typedef struct arena {
 	uv_signal_t sigint, sigterm;
 	uv_timer_t drain;
 	int64_t stop_ms;
+	int64_t seat_clock;      /* latest seat time seen, ours or announced (live/session.c) */
 	int64_t answers_pending; /* answers (live, saves, practice) received and not yet acknowledged or refused */
 
 	int64_t nconns;

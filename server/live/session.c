@@ -8,7 +8,9 @@
  * every other process closes its connection of P if it took its seat
  * earlier (`at`, the server clock; equal times: the instance name decides),
  * so that two processes that each got a connection of P at once keep only
- * the later. The replaced page says so and does not reconnect by itself
+ * the later. Seat times are a Lamport clock (a->seat_clock): a seat taken
+ * after an announcement was read is stamped later than it even within the
+ * same millisecond, so that both processes order the two seats alike. The replaced page says so and does not reconnect by itself
  * (docs/protocol.md, "One connection per participant").
  *
  * Which device may continue a participant by `join` is the participant's
@@ -59,7 +61,9 @@ void session_seat(conn *c, crun *r, int64_t pid, int announce)
 {
 	c->role = ROLE_PLAYER;
 	c->pid = pid;
-	c->seated_ms = now_ms();
+	int64_t now = now_ms();
+	c->seated_ms = now > r->a->seat_clock ? now : r->a->seat_clock + 1;
+	r->a->seat_clock = c->seated_ms;
 	conn_took_role(c);
 	conn *old = members_find_player(r, pid);
 	if (old && old != c)
@@ -98,6 +102,8 @@ const char *session_event(arena *a, const cJSON *e)
 	int cmp = strcmp(inst->valuestring, a->cfg.instance);
 	if (!cmp)
 		return NULL; /* our own: replaced here already */
+	if (at > a->seat_clock)
+		a->seat_clock = at;
 	crun *r = run_find(a, norm);
 	conn *c = r ? members_find_player(r, pid) : NULL;
 	if (c && (c->seated_ms < at || (c->seated_ms == at && cmp > 0))) {
