@@ -120,13 +120,28 @@ void conn_close(conn *c, int status, const char *reason)
 	lws_cancel_service(c->a->lws);
 }
 
+/* The queue is flushed before a close, but not a slow consumer's or a failed socket's. */
+static int close_flushes(const conn *c)
+{
+	return c->close_status != WS_CLOSE_SLOW && c->close_status != LWS_CLOSE_STATUS_ABNORMAL_CLOSE;
+}
+
+static int close_pending(const conn *c)
+{
+	if (lws_partial_buffered(c->wsi))
+		return 1;
+	return close_flushes(c) && (c->qlen || c->slot_lb || c->slot_stats);
+}
+
 /* LWS_CALLBACK_TIMER: a close to carry out, or a connection idle too long. */
 static int on_timer(conn *c)
 {
 	if (c->close_status) {
-		/* Whatever lws holds of an earlier write goes out first (a close
-		 * started now would drop it with the close frame), for a while. */
-		if (lws_partial_buffered(c->wsi) && c->close_waits++ < 40) {
+		/* What was sent before the close goes out first (a close started
+		 * now would drop it with the close frame), for a while: lws's
+		 * leftover of an earlier write, and our queue unless the close is
+		 * for the queue itself (slow consumer) or the socket failed. */
+		if (close_pending(c) && c->close_waits++ < 40) {
 			lws_callback_on_writable(c->wsi);
 			lws_set_timer_usecs(c->wsi, 50 * 1000);
 			return 0;
@@ -381,7 +396,7 @@ static int on_writeable(conn *c)
 	static size_t packcap;
 	frame *parts[CONN_QUEUE + 2];
 	size_t n = 0, total = 0;
-	if (c->close_status) /* nothing more: the timer sends the close (conn_close) */
+	if (c->close_status && !close_flushes(c)) /* the timer sends the close (conn_close) */
 		return 0;
 	while (c->qlen) {
 		parts[n++] = c->q[c->qhead];
