@@ -193,6 +193,14 @@ start_one() {
 	die "server run-$n did not become ready in 30 s (log: $lf)"
 }
 
+# Migrations first, then the administrator step of the audit log (the server's
+# role may only add to it and read it: docs/operations.md, "Audit log").
+"$BIN" migrate --pg "$PGCONN" >>"$LOGDIR/migrate.log" 2>&1 || {
+	tail -20 "$LOGDIR/migrate.log" >&2
+	die "migrations failed (log: $LOGDIR/migrate.log)"
+}
+"$ROOT/tools/services.sh" audit-owner "$VAR" skillarena
+
 # The demo is meant to be played again: a finished demo goes back to the lobby.
 "$BIN" reset SAFE2026 --if-finished --pg "$PGCONN" "${REDIS_ARGS[@]}" >>"$LOGDIR/reset.log" 2>&1 ||
 	log "could not reset the finished demo (see $LOGDIR/reset.log)"

@@ -5,6 +5,7 @@
 #   tools/services.sh stop   DIR
 #   tools/services.sh status DIR
 #   tools/services.sh env    DIR      (prints SA_PG_PORT=... lines to eval)
+#   tools/services.sh audit-owner DIR [DATABASE]   (after the migrations: see below)
 #
 # Everything lives under DIR (make run uses var/, make test a temporary
 # directory under /tmp):
@@ -28,6 +29,12 @@
 # `start` makes the role skillarena (LOGIN, no SUPERUSER, CREATEDB,
 # CREATEROLE, REPLICATION or BYPASSRLS) and its database skillarena (owner);
 # test databases are created by the postgres superuser, owned by skillarena.
+# It also makes the NOLOGIN role skillarena_audit, the owner of the audit log.
+# `audit-owner` is the one administrator step of the audit log: once the
+# server applied its migrations to DATABASE (default skillarena), it runs
+# server/sql/admin/audit-owner.sql there as the postgres superuser, so that
+# the audit schema and table belong to skillarena_audit and the server's role
+# may only INSERT and SELECT (docs/operations.md, "Audit log"). Idempotent.
 # A cluster made by an older version of this script (trust logins) is
 # migrated at its next start without losing data: the superuser gets its
 # password in single-user mode (or, if it is running, over its old trust
@@ -53,7 +60,7 @@ log() { printf 'services: %s\n' "$*" >&2; }
 die() { printf 'services: error: %s\n' "$*" >&2; exit 1; }
 
 usage() {
-	sed -n '3,7p' "$0" | sed 's/^# \{0,1\}//' >&2
+	sed -n '3,8p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 
@@ -215,6 +222,25 @@ ensure_role_db() {
 	fi
 }
 
+# The owner of the audit log: a role nobody logs in as (idempotent).
+ensure_audit_role() {
+	local dir=$1 port=$2
+	if [[ $(psql_admin "$dir" "$port" -tAc "SELECT 1 FROM pg_roles WHERE rolname = 'skillarena_audit'") != 1 ]]; then
+		psql_admin "$dir" "$port" -c "CREATE ROLE skillarena_audit NOLOGIN"
+	fi
+}
+
+# audit_owner DIR PORT DATABASE - the audit log to skillarena_audit, INSERT and
+# SELECT only for the server's role (server/sql/admin/audit-owner.sql).
+audit_owner() {
+	local dir=$1 port=$2 db=$3 root
+	root=$(cd "$(dirname "$0")/.." && pwd)
+	[[ $(psql_admin "$dir" "$port" -d "$db" -tAc "SELECT 1 FROM pg_namespace WHERE nspname = 'audit'") == 1 ]] \
+		|| die "database $db has no audit schema yet: start the server once (or run skillarena migrate) first"
+	psql_admin "$dir" "$port" -d "$db" -v server_role=skillarena -f "$root/server/sql/admin/audit-owner.sql"
+	log "audit log of $db: owned by skillarena_audit; skillarena may INSERT and SELECT only"
+}
+
 # Switches a running cluster of an older version (trust logins) to passwords:
 # its trust login still lets us set the superuser's password, then pg_hba.conf
 # is replaced and reloaded.
@@ -236,6 +262,7 @@ start_pg() {
 			migrate_running_pg "$dir" "$port"
 		fi
 		ensure_role_db "$dir" "$port"
+		ensure_audit_role "$dir" "$port"
 		return 0
 	fi
 	port_busy "$port" && die "port $port (PostgreSQL) is already in use by another process"
@@ -288,6 +315,7 @@ start_pg() {
 	as_pg "$PGBIN/pg_ctl" -D "$dir/pg" -l "$dir/log/postgresql.log" -w -t 60 start >/dev/null \
 		|| { tail -20 "$dir/log/postgresql.log" >&2; die "PostgreSQL did not start (log: $dir/log/postgresql.log)"; }
 	ensure_role_db "$dir" "$port"
+	ensure_audit_role "$dir" "$port"
 	log "PostgreSQL on 127.0.0.1:$port (data $dir/pg, pid $(pg_pid "$dir"), scram-sha-256)"
 }
 
@@ -420,6 +448,14 @@ status)
 env)
 	(($# == 1)) || usage
 	cat "$1/services.env"
+	;;
+audit-owner)
+	(($# == 1 || $# == 2)) || usage
+	[[ -d $1 ]] || die "$1: no such directory"
+	DIR=$(cd "$1" && pwd)
+	read_env "$DIR"
+	[[ -n $PGPORT ]] && pg_pid "$DIR" >/dev/null || die "PostgreSQL of $DIR is not running"
+	audit_owner "$DIR" "$PGPORT" "${2:-skillarena}"
 	;;
 -h | --help | help) usage ;;
 *) usage ;;

@@ -227,6 +227,21 @@ async function createDatabase(prefix, port) {
 	return name;
 }
 
+/**
+ * auditOwner(db, port) - the administrator step of the audit log
+ * (server/sql/admin/audit-owner.sql, docs/operations.md), as the postgres
+ * superuser, on a database the server's migrations were applied to: the
+ * audit log passes to the NOLOGIN role skillarena_audit and the server's role
+ * may only INSERT and SELECT it.
+ */
+async function auditOwner(db, port) {
+	const pgPort = port || (await services()).pgPort;
+	await run(path.join(PGBIN, 'psql'), ['-X', '-q', '-w', '-v', 'ON_ERROR_STOP=1', '-h', '127.0.0.1',
+		'-p', String(pgPort), '-U', 'postgres', '-d', db, '-v', 'server_role=skillarena',
+		'-f', path.join(ROOT, 'server', 'sql', 'admin', 'audit-owner.sql')],
+	{ env: { ...process.env, PGPASSFILE: pgPassfile(pgPort, 'postgres') } });
+}
+
 async function dropDatabase(name, port) {
 	await psql('postgres', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`, port);
 }
@@ -438,6 +453,9 @@ const SAN_REPORT = /(ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:
  *   bin        server binary (default: serverBinary())
  *   pgPort     PostgreSQL port (default: the shared cluster; see privateServices())
  *   readyTimeout  ms to wait for /healthz (default 60000)
+ *   auditOwner false: leave the audit log to the server's role (a fresh
+ *              database is otherwise migrated first and given the
+ *              administrator step of the audit log, as in production)
  */
 async function startServer(opts = {}) {
 	const n = opts.processes || 1;
@@ -623,6 +641,12 @@ async function startServer(opts = {}) {
 	};
 
 	try {
+		if (ownDb && opts.auditOwner !== false) {
+			// As an administrator would: migrations first, then the audit log's owner.
+			await run(bin, ['migrate', '--pg', conninfo, '--log-level', 'warn'],
+				{ cwd: ROOT, env: { ...process.env, ...SAN_ENV, ...pickEnv(process.env), ...(opts.env || {}) } });
+			await auditOwner(db, pgPort);
+		}
 		for (let i = 0; i < n; i++) {
 			launch(i);
 			// The first process applies migrations and loads contests alone.
@@ -866,6 +890,7 @@ module.exports = {
 	hostCmd,
 	psql,
 	sql,
+	auditOwner,
 	redisCli,
 	redisCliAuth,
 	pgPassfile,
