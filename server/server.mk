@@ -12,7 +12,7 @@
 
 LIBRARIES    += server
 server_SRCS  := $(filter-out server/main.c,$(shell find server -name '*.c'))
-server_PKGS  := libwebsockets libuv hiredis libpq libcjson libqrencode
+server_PKGS  := libwebsockets libuv hiredis libpq libcjson libqrencode libargon2
 server_LIBS  := -lmbedtls -lmbedx509 -lmbedcrypto -ldl -lm -lpthread
 server_USES  := contests sheets results scoring
 server_TESTS  = $(filter-out $(foreach l,$(filter-out server,$(LIBRARIES)),$($(l)_TESTS)),$(wildcard tests/unit/test_*.c))

@@ -28,7 +28,7 @@ PKGS=(
 	build-essential pkg-config
 	libwebsockets-dev libwebsockets-evlib-uv libuv1-dev
 	libhiredis-dev libpq-dev libcjson-dev libmbedtls-dev
-	libcmocka-dev libqrencode-dev
+	libcmocka-dev libqrencode-dev libargon2-dev
 	libcairo2-dev libpango1.0-dev fonts-arphic-ukai fonts-arphic-uming
 	poppler-utils zbar-tools
 	libzip-dev libexpat1-dev libxlsxwriter-dev python3-openpyxl
