@@ -24,6 +24,7 @@
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/log.h"
+#include "core/password.h"
 #include "live/answer.h"
 #include "live/events.h"
 #include "live/fanout.h"
@@ -44,6 +45,7 @@
 #include "store/admin.h"
 #include "store/lb.h"
 #include "store/migrate.h"
+#include "store/principal.h"
 #include "store/store.h"
 
 /* ------------------------------------------------------------ contests */
@@ -226,9 +228,10 @@ static int server_run(arena *a)
 	uv_signal_start(&a->sigint, on_signal, SIGINT);
 	uv_signal_start(&a->sigterm, on_signal, SIGTERM);
 
+	a->auth = &principal_ops; /* who is asking: sessions, API tokens, grants (PostgreSQL) */
 	if (listen_open(a) || store_open(a) || lb_open(a, &events_channel) || answer_open(a) ||
 	    player_open(a) || save_open(a) || practice_open(a) || fanout_open(a) || tick_open(a) ||
-	    sync_open(a) || sweep_open(a)) {
+	    sync_open(a) || sweep_open(a) || password_open(a)) {
 		sa_log(LL_ERROR, "cannot start");
 		rc = 1;
 	} else {
@@ -248,6 +251,7 @@ static int server_run(arena *a)
 	listen_close(a);
 	lws_context_destroy(a->lws); /* closes every connection (their CLOSED callbacks run) */
 	answer_flush_now(a);
+	password_close(a);
 	store_drain(a, 5000);
 	sweep_close(a);
 	tick_close(a);

@@ -113,6 +113,7 @@
 
 #include "core/config.h"
 
+struct auth_ops;
 struct commit_queue;
 struct crun;
 struct gate;
@@ -121,6 +122,7 @@ struct limit_table;
 struct listener;
 struct loads;
 struct lws_context;
+struct password_queue;
 struct score_engine;
 struct store;
 struct sync;
@@ -144,10 +146,13 @@ typedef struct arena {
 	struct commit_queue *practice; /* ... live/practice.c */
 	struct sweeper *sweeper;       /* live/sweep.c */
 	struct listener *listener;
-	struct limit_table *limits; /* per client address (core/limit.h; net/ws.c owns it) */
-	struct gate *gate;          /* the HTTP options and checks (net/gate.h) */
-	struct sync *sync;          /* following PostgreSQL's contests table (live/sync.c) */
-	struct loads *loads;        /* contests being loaded, and those that failed (live/load.c) */
+	struct limit_table *limits;       /* per client address (core/limit.h; net/ws.c owns it) */
+	struct gate *gate;                /* the HTTP options and checks (net/gate.h) */
+	struct sync *sync;                /* following PostgreSQL's contests table (live/sync.c) */
+	struct loads *loads;              /* contests being loaded, and those that failed (live/load.c) */
+	const struct auth_ops *auth;      /* who is asking (store/principal.c; core/auth.h) */
+	struct password_queue *passwords; /* Argon2 on the thread pool (core/password.h) */
+	struct commit_queue *audit;       /* the audit log's group commit (store/audit.c) */
 
 	uv_timer_t tick;
 	uv_idle_t fanout; /* continues fan-outs between rounds of input (live/fanout.c) */

@@ -113,7 +113,7 @@ static const struct option_row {
 	{"addr-join-burst", OPT_INT, offsetof(sa_config, addr_join_burst), "20000",
 	 "joins and resumes one client address may send at once above addr-join-rate"},
 	{"host-login-failures", OPT_INT, offsetof(sa_config, host_fail_per_min), "10",
-	 "failed host logins per minute from one client address, per process, before its host logins are refused (rate_limited); 0: no limit"},
+	 "failed logins (console logins, host and screen keys) per minute from one client address, per process, before its logins are refused (rate_limited); 0: no limit"},
 	{"max-contests", OPT_INT, offsetof(sa_config, max_contests), "100",
 	 "most contests stored and not archived (every process serves each): an upload beyond it is refused "
 	 "with contest_limit; archive or delete one first"},
@@ -126,6 +126,14 @@ static const struct option_row {
 	 "exam and mass contests: attempt_start messages a minute per participant connection (bursts of 3; more get rate_limited); 0: no limit"},
 	{"test-clock-file", OPT_STR, offsetof(sa_config, test_clock_file), "",
 	 "TESTS ONLY: a file holding a number of milliseconds added to the server clock (re-read every 50 ms), for tests of deadlines and day boundaries; never set it in production"},
+	{"session-idle-minutes", OPT_INT, offsetof(sa_config, session_idle_minutes), "480",
+	 "a console session not used for this many minutes ends (log in again)"},
+	{"session-max-days", OPT_INT, offsetof(sa_config, session_max_days), "7",
+	 "every console session ends this many days after its login, used or not"},
+	{"login-failures", OPT_INT, offsetof(sa_config, login_failures), "5",
+	 "failed console logins in a row that lock the account (every process, every address); 0: never locked"},
+	{"login-lock-s", OPT_INT, offsetof(sa_config, login_lock_s), "300",
+	 "seconds an account stays locked after login-failures failed logins in a row"},
 };
 #define NOPTIONS (sizeof options / sizeof options[0])
 

@@ -55,12 +55,16 @@ typedef struct sa_config {
 	int addr_conn_burst;   /* ... */
 	int addr_join_rate;    /* joins and resumes per second per client address ... */
 	int addr_join_burst;   /* ... */
-	int host_fail_per_min; /* failed host logins per minute per address */
+	int host_fail_per_min; /* failed logins (console and host) per minute per address */
 	int max_contests;
 	int sync_ms;
-	int sweep_ms;           /* self-paced: how often attempts past their deadline are ended */
-	int attempt_start_rate; /* attempt_start per minute per connection */
-	char *test_clock_file;  /* tests only: milliseconds added to the server clock */
+	int sweep_ms;             /* self-paced: how often attempts past their deadline are ended */
+	int attempt_start_rate;   /* attempt_start per minute per connection */
+	char *test_clock_file;    /* tests only: milliseconds added to the server clock */
+	int session_idle_minutes; /* a console session unused this long ends */
+	int session_max_days;     /* ... and any session ends this long after the login */
+	int login_failures;       /* failed logins in a row that lock an account ... */
+	int login_lock_s;         /* ... for this long */
 } sa_config;
 
 /* Each of these returns 0 (config_parse_args: a count), or an SA_E_* code

@@ -70,6 +70,8 @@ static const struct {
 	[-SA_E_NO_ATTEMPTS] = {"no_attempts_left", 409, "答题次数已用完", "every attempt allowed is used"},
 	[-SA_E_ATTEMPT_CLOSED] = {"attempt_closed", 409, "本次答题已交卷，不能再作答",
 				  "this attempt has ended: nothing more can be saved"},
+	[-SA_E_CSRF] = {"csrf_failed", 403, "请求缺少有效的 CSRF 令牌，请刷新页面后重试",
+			"the request lacks its CSRF token (X-CSRF-Token): reload the page and retry"},
 };
 
 static int err_index(int code)

@@ -35,7 +35,7 @@
 #define DISCARD_MAX (1024 * 1024) /* a refused body longer than this closes the connection */
 #define QUERY_MAX 16384           /* bytes of query parameters kept */
 
-enum { REQ_NEW, REQ_BODY, REQ_RUN, REQ_HEAD, REQ_OUT, REQ_DONE };
+enum { REQ_NEW, REQ_AUTH, REQ_BODY, REQ_RUN, REQ_HEAD, REQ_OUT, REQ_DONE };
 
 typedef struct pool_block {
 	struct pool_block *next;
@@ -55,11 +55,13 @@ struct http_req {
 	char *query; /* NUL-separated "name=value" entries */
 	size_t querylen;
 	auth_principal who;
+	int cookie_sent; /* a session cookie came with the request */
 	char peer[64];
 	int64_t length; /* Content-Length; -1 when none */
 	int chunked;    /* a Transfer-Encoding instead */
 	char *in;       /* the body */
 	size_t inlen;
+	int body_done; /* the whole body arrived (maybe while access was being decided) */
 	cJSON *json;
 	/* the reply */
 	int status;
@@ -68,6 +70,7 @@ struct http_req {
 	size_t outlen, sent;
 	unsigned char *wbuf; /* LWS_PRE + WRITE_CHUNK */
 	char *disposition;
+	char *cookie; /* Set-Cookie */
 	unsigned allow;
 	int retry_after;
 	int close; /* close the connection after the reply */
@@ -114,6 +117,7 @@ void http_req_unref(http_req *h)
 	free(h->out);
 	free(h->wbuf);
 	free(h->disposition);
+	free(h->cookie);
 	free(h);
 }
 
@@ -139,6 +143,25 @@ arena *http_arena(const http_req *h) { return h->a; }
 cJSON *http_json_body(const http_req *h) { return h->json; }
 const auth_principal *http_principal(const http_req *h) { return &h->who; }
 const char *http_peer(const http_req *h) { return h->peer; }
+
+const char *http_user_agent(http_req *h)
+{
+	int n = h->wsi ? lws_hdr_total_length(h->wsi, WSI_TOKEN_HTTP_USER_AGENT) : 0;
+	char *ua = n > 0 && n < 1024 ? http_alloc(h, (size_t)n + 1) : NULL;
+	if (!ua || lws_hdr_copy(h->wsi, ua, n + 1, WSI_TOKEN_HTTP_USER_AGENT) < 0)
+		return "";
+	return ua;
+}
+
+void http_set_cookie(http_req *h, const char *value)
+{
+	if (h->stage >= REQ_HEAD)
+		return;
+	free(h->cookie);
+	h->cookie = value ? strdup(value) : NULL;
+}
+
+void http_set_retry_after(http_req *h, int seconds) { h->retry_after = seconds > 0 ? seconds : 0; }
 
 const char *http_body(const http_req *h, size_t *len)
 {
@@ -222,6 +245,8 @@ static int write_headers(http_req *h)
 	size_t cap = LWS_PRE + 2048;
 	if (h->disposition)
 		cap += strlen(h->disposition) + 32;
+	if (h->cookie)
+		cap += strlen(h->cookie) + 32;
 	unsigned char *buf = malloc(cap), *start, *p, *end;
 	int rc = -1;
 	if (!buf)
@@ -232,6 +257,8 @@ static int write_headers(http_req *h)
 	    add_header(wsi, "cache-control:", "no-store", &p, end) || gate_frame_header(h->a, wsi, &p, end))
 		goto out;
 	if (h->disposition && add_header(wsi, "content-disposition:", h->disposition, &p, end))
+		goto out;
+	if (h->cookie && add_header(wsi, "set-cookie:", h->cookie, &p, end))
 		goto out;
 	route_methods_text(h->allow, allow, sizeof allow);
 	if (h->allow && add_header(wsi, "allow:", allow, &p, end))
@@ -353,23 +380,84 @@ static void take_query(http_req *h)
 	h->querylen = k;
 }
 
-/* Who is asking and whether they may: 0, or the code to refuse with. */
-static int decide(http_req *h)
+/* The message of a refused access. */
+static const char *access_message(const http_req *h, int rc)
 {
-	char auth[512];
-	if (h->row->access.kind == AUTH_PUBLIC)
-		return 0;
-	if (lws_hdr_copy(h->wsi, auth, sizeof auth, WSI_TOKEN_HTTP_AUTHORIZATION) > 0) {
-		int rc = auth_bearer(h->a, auth, &h->who);
-		if (rc)
-			return rc;
-	}
-	return auth_decide(&h->who, h->row->access, NULL);
+	if (rc != SA_E_UNAUTHENTICATED)
+		return NULL;
+	return h->cookie_sent && h->who.via == AUTH_VIA_NONE
+		       ? "your session has ended (idle too long, logged out, or the account changed): log in again"
+		       : "log in, or send a valid token: Authorization: Bearer TOKEN";
 }
 
-static const char *access_message(int rc)
+/* Access granted: read the body (or what is left of it), then run. */
+static void proceed(http_req *h)
 {
-	return rc == SA_E_UNAUTHENTICATED ? "send a valid token: Authorization: Bearer TOKEN" : NULL;
+	if (h->row->body == ROUTE_BODY_NONE || h->length == 0) {
+		h->close = body_unframed(h) || h->length > DISCARD_MAX; /* a body no row wants: discarded */
+		run(h);
+		return;
+	}
+	if (h->length < 0)
+		return refuse(h, SA_E_BAD_REQUEST,
+			      "send the body with a Content-Length (no Transfer-Encoding)");
+	if ((size_t)h->length > h->row->body_max) {
+		char msg[96];
+		snprintf(msg, sizeof msg, "the body may be %zu bytes at most", h->row->body_max);
+		return refuse(h, SA_E_TOO_LARGE, msg);
+	}
+	if (!h->in && !(h->in = malloc((size_t)h->length + 1)))
+		return refuse(h, SA_E_INTERNAL, NULL);
+	h->stage = REQ_BODY;
+	if (h->body_done) /* it all came while access was decided */
+		run(h);
+	else
+		gate_continue(h->wsi);
+}
+
+static void decided(arena *a, int rc, const auth_principal *p, void *ud)
+{
+	http_req *h = ud;
+	(void)a;
+	h->who = *p;
+	if (h->wsi && h->stage == REQ_AUTH) {
+		if (rc)
+			refuse(h, rc, access_message(h, rc));
+		else
+			proceed(h);
+	}
+	http_req_unref(h);
+}
+
+/*
+ * Who is asking and whether they may, before the body is read: the
+ * credentials of the request (a bearer token, else the session cookie, with
+ * X-CSRF-Token on a state-changing method) go to core/auth.h's check, which
+ * identifies them (PostgreSQL: store/principal.c), reads a grant for a
+ * contest-scoped row ({code}), and decides; decided() continues. While
+ * PostgreSQL answers, a body that arrives is kept (it fits the row, or it is
+ * dropped and the request refused); 100 Continue waits for the decision.
+ */
+static void decide(http_req *h)
+{
+	char auth[512], cookie[4096], session[80] = "", csrf[80] = "";
+	auth_cred cred = {.addr = h->peer};
+	h->stage = REQ_AUTH;
+	http_req_ref(h); /* decided() drops it */
+	if (h->row->access.kind != AUTH_PUBLIC) {
+		if (lws_hdr_copy(h->wsi, auth, sizeof auth, WSI_TOKEN_HTTP_AUTHORIZATION) > 0 &&
+		    !(cred.token = auth_bearer_token(auth)))
+			cred.token = ""; /* an Authorization that is not a bearer token: nobody */
+		if (lws_hdr_copy(h->wsi, cookie, sizeof cookie, WSI_TOKEN_HTTP_COOKIE) > 0 &&
+		    !auth_cookie(cookie, AUTH_SESSION_COOKIE, session, sizeof session)) {
+			cred.session = session;
+			h->cookie_sent = 1;
+		}
+		cred.csrf_needed = !!(h->method & (ROUTE_POST | ROUTE_PUT | ROUTE_PATCH | ROUTE_DELETE));
+		if (lws_hdr_custom_copy(h->wsi, csrf, sizeof csrf, "x-csrf-token:", 13) > 0)
+			cred.csrf = csrf;
+	}
+	auth_check(h->a, &cred, h->row->access, http_param(h, "code"), decided, h);
 }
 
 /* Headers complete: find the row, check rate and access, then read the body or run. */
@@ -405,32 +493,21 @@ static int on_request(struct lws *wsi, http_pss *pss, arena *a)
 		       "too many requests from this address: retry later (Retry-After)");
 		return 0;
 	}
-	if ((rc = decide(h)))
-		return refuse(h, rc, access_message(rc)), 0;
-	if (h->row->body == ROUTE_BODY_NONE || h->length == 0) {
-		h->close = body_unframed(h) || h->length > DISCARD_MAX; /* a body no row wants: discarded */
-		run(h);
-		return 0;
-	}
-	if (h->length < 0)
-		return refuse(h, SA_E_BAD_REQUEST,
-			      "send the body with a Content-Length (no Transfer-Encoding)"),
-		       0;
-	if ((size_t)h->length > h->row->body_max) {
-		char msg[96];
-		snprintf(msg, sizeof msg, "the body may be %zu bytes at most", h->row->body_max);
-		return refuse(h, SA_E_TOO_LARGE, msg), 0;
-	}
-	if (!(h->in = malloc((size_t)h->length + 1)))
-		return refuse(h, SA_E_INTERNAL, NULL), 0;
-	h->stage = REQ_BODY;
-	gate_continue(wsi);
+	decide(h);
 	return 0;
+}
+
+/* Whether a body arriving before access is decided may be kept: the row takes one that size. */
+static int body_fits(const http_req *h)
+{
+	return h->row->body != ROUTE_BODY_NONE && h->length > 0 && (size_t)h->length <= h->row->body_max;
 }
 
 static void on_body(http_req *h, const void *in, size_t len)
 {
-	if (h->stage != REQ_BODY)
+	if (h->stage == REQ_AUTH && body_fits(h) && !h->in && !(h->in = malloc((size_t)h->length + 1)))
+		return;
+	if (h->stage != REQ_BODY && !(h->stage == REQ_AUTH && h->in))
 		return;                              /* refused already: lws discards the rest */
 	assert(h->inlen + len <= (size_t)h->length); /* lws reads Content-Length bytes, no more */
 	memcpy(h->in + h->inlen, in, len);
@@ -440,9 +517,9 @@ static void on_body(http_req *h, const void *in, size_t len)
 
 static void on_body_done(http_req *h)
 {
-	if (h->stage != REQ_BODY)
-		return;
-	run(h);
+	h->body_done = 1;
+	if (h->stage == REQ_BODY)
+		run(h);
 }
 
 static void detach(http_pss *pss)

@@ -7,9 +7,14 @@
  *
  * A request's way: headers complete -> framing checked (Content-Length,
  * Transfer-Encoding, URL length) -> row found (404, 405) -> rate limit per
- * address (429) -> credential identified and access decided (401, 403),
- * all BEFORE the body is read -> body read up to the row's limit (413) and
- * parsed (JSON) -> handler -> one reply (JSON, bytes, or an error).
+ * address (429) -> credential identified (a bearer token or the session
+ * cookie, through core/auth.h's auth_check: PostgreSQL for sessions and API
+ * tokens), the CSRF token of a session's POST/PUT/PATCH/DELETE checked (403
+ * csrf_failed), the grant read for a contest-scoped row, and access decided
+ * (401, 403), all BEFORE the body is read (a body sent meanwhile without
+ * waiting for 100 Continue is kept, up to the row's limit) -> body read up
+ * to the row's limit (413) and parsed (JSON) -> handler -> one reply (JSON,
+ * bytes, or an error).
  *
  * Handlers get their request, read its params, query and body, and answer
  * with one of the http_reply_* calls, at once or later (after PostgreSQL or
@@ -47,6 +52,12 @@ cJSON *http_json_body(const http_req *req);
 const char *http_body(const http_req *req, size_t *len);
 const auth_principal *http_principal(const http_req *req);
 const char *http_peer(const http_req *req); /* the client's address */
+/* The User-Agent header ("" when none), in the request's memory; call it before answering later. */
+const char *http_user_agent(http_req *req);
+/* A Set-Cookie header for the reply (copied; NULL: none). */
+void http_set_cookie(http_req *req, const char *value);
+/* A Retry-After header for the reply, in seconds (0: none). */
+void http_set_retry_after(http_req *req, int seconds);
 /* Memory that lives as long as the request (zeroed); NULL when out of memory. */
 void *http_alloc(http_req *req, size_t size);
 void http_req_ref(http_req *req);

@@ -14,9 +14,12 @@
 #include "core/auth.h"
 #include "core/err.h"
 
-static const auth_principal nobody = {AUTH_VIA_NONE, 0, 0};
+static const auth_principal nobody = {.via = AUTH_VIA_NONE};
 
-static auth_principal as(unsigned role) { return (auth_principal){AUTH_VIA_SESSION, 7, role}; }
+static auth_principal as(unsigned role)
+{
+	return (auth_principal){.via = AUTH_VIA_SESSION, .account_id = 7, .role = role};
+}
 
 static void test_public_and_anonymous(void **state)
 {
