@@ -41,8 +41,10 @@
 #include "net/gate.h"
 #include "net/http.h"
 #include "net/listen.h"
+#include "net/msg.h"
 #include "net/ws.h"
 #include "store/admin.h"
+#include "store/audit.h"
 #include "store/lb.h"
 #include "store/migrate.h"
 #include "store/principal.h"
@@ -231,7 +233,7 @@ static int server_run(arena *a)
 	a->auth = &principal_ops; /* who is asking: sessions, API tokens, grants (PostgreSQL) */
 	if (listen_open(a) || store_open(a) || lb_open(a, &events_channel) || answer_open(a) ||
 	    player_open(a) || save_open(a) || practice_open(a) || fanout_open(a) || tick_open(a) ||
-	    sync_open(a) || sweep_open(a) || password_open(a)) {
+	    sync_open(a) || sweep_open(a) || password_open(a) || audit_open(a)) {
 		sa_log(LL_ERROR, "cannot start");
 		rc = 1;
 	} else {
@@ -252,8 +254,10 @@ static int server_run(arena *a)
 	lws_context_destroy(a->lws); /* closes every connection (their CLOSED callbacks run) */
 	answer_flush_now(a);
 	password_close(a);
+	audit_flush(a);
 	store_drain(a, 5000);
 	sweep_close(a);
+	audit_close(a);
 	tick_close(a);
 	fanout_close(a);
 	answer_close(a);
@@ -378,6 +382,7 @@ static int cmd_serve(arena *a, int argc, char **argv)
 	if (!engine_open(a) && !load_open(a) && !load_contests(a, a->cfg.contests) &&
 	    !migrate_apply(a->cfg.pg, a->cfg.sql_dir) &&
 	    !migrate_load_contests(a->cfg.pg, a->runs, a->nruns) && !load_stored_all(a)) {
+		migrate_audit_check(a->cfg.pg); /* logged; the server runs either way */
 		signal(SIGPIPE, SIG_IGN);
 		rc = server_run(a);
 	}
@@ -431,18 +436,10 @@ static int cmd_types(arena *a, int argc, char **argv)
 	return 0;
 }
 
-/* The route table as JSON (method, pattern, access, body): what the authorization tests compare. */
-static int cmd_routes(arena *a, int argc, char **argv)
+/* A table as JSON, one row a line (skillarena routes, messages). */
+static int print_rows(cJSON *t)
 {
-	char err[512];
-	(void)a;
-	(void)argc;
-	(void)argv;
-	if (route_check(api_routes, err, sizeof err)) {
-		fprintf(stderr, "skillarena routes: %s\n", err);
-		return 1;
-	}
-	cJSON *t = route_json(api_routes), *row;
+	cJSON *row;
 	int i = 0;
 	if (!t)
 		return 1;
@@ -456,6 +453,29 @@ static int cmd_routes(arena *a, int argc, char **argv)
 	puts("]");
 	cJSON_Delete(t);
 	return 0;
+}
+
+/* The route table as JSON (method, pattern, access, body): what the authorization tests compare. */
+static int cmd_routes(arena *a, int argc, char **argv)
+{
+	char err[512];
+	(void)a;
+	(void)argc;
+	(void)argv;
+	if (route_check(api_routes, err, sizeof err)) {
+		fprintf(stderr, "skillarena routes: %s\n", err);
+		return 1;
+	}
+	return print_rows(route_json(api_routes));
+}
+
+/* The WebSocket message table as JSON (type, the role that may send it, access): the same use. */
+static int cmd_messages(arena *a, int argc, char **argv)
+{
+	(void)a;
+	(void)argc;
+	(void)argv;
+	return print_rows(msg_table_json());
 }
 
 static int cmd_config_doc(arena *a, int argc, char **argv)
@@ -565,6 +585,8 @@ static const struct command {
 	{"types", cmd_types, "[OPTIONS]",
 	 "list the question types the scoring engine knows (plugins included)", opts_plugins},
 	{"routes", cmd_routes, "", "print the HTTP route table as JSON (method, pattern, access, body)",
+	 opts_none},
+	{"messages", cmd_messages, "", "print the WebSocket message table as JSON (type, role, access)",
 	 opts_none},
 	{"config-doc", cmd_config_doc, "", "print the option table as Markdown", opts_none},
 };

@@ -1,7 +1,11 @@
 /*
  * host.c - the organizer's controls.
  *
- * `host` checks the organizer token (core/auth.c); `start`, `next`, `reveal`
+ * `host` identifies who asks (core/auth.h's auth_check: a token in the
+ * message, an API token or the deprecated organizer token, else the console
+ * session cookie sent with the upgrade) and decides with the message table's
+ * access (admin, the contest's owner, an organizer grant); every host login,
+ * refused one and command goes to the audit log. `start`, `next`, `reveal`
  * and `end` are rows of a table: the phases a command is allowed in and the
  * next live state it computes from this process' view. The state is written
  * to PostgreSQL only if nobody changed it meanwhile (UPDATE ... WHERE seq =
@@ -31,6 +35,7 @@
 #include "live/sync.h"
 #include "net/msg.h"
 #include "net/ws.h"
+#include "store/audit.h"
 #include "store/lb.h"
 #include "store/store.h"
 
@@ -42,11 +47,60 @@ typedef struct host_req {
 	int cmd; /* HOST_* */
 	int old; /* the question index before (its window closes) */
 	int64_t now;
-	live_state st; /* the state written */
+	live_state st;     /* the state written */
+	live_state before; /* the state it was computed from (the audit log) */
 	char rid[65];
 } host_req;
 
 static void host_run(crun *r);
+
+/* A host login on its way (auth_check), for the connection c (referenced and busy). */
+typedef struct host_login {
+	conn *c;   /* referenced */
+	crun *r;   /* referenced */
+	int token; /* a token came in the message */
+	char rid[65];
+} host_login;
+
+static void host_checked(arena *a, int rc, const auth_principal *p, void *ud)
+{
+	host_login *l = ud;
+	conn *c = l->c;
+	const char *rid = l->rid[0] ? l->rid : NULL;
+	c->busy = 0;
+	if (!rc && l->r->retired)
+		rc = l->r->retired; /* archived, deleted or reset meanwhile */
+	if (rc == SA_E_UNAUTHENTICATED && l->token)
+		rc = SA_E_FORBIDDEN; /* a wrong token, as before accounts */
+	if (rc == SA_E_UNAUTHENTICATED || rc == SA_E_FORBIDDEN) {
+		cJSON *d = cJSON_CreateObject();
+		cJSON_AddStringToObject(d, "reason", err_name(rc));
+		cJSON_AddStringToObject(d, "credential",
+					l->token     ? "token"
+					: c->session ? "session"
+						     : "none");
+		audit_note(a, p, "host.failed", l->r->code, NULL, d);
+		cJSON_Delete(d);
+		conn_login_failed(c, l->r->code, "host login");
+	}
+	if (c->wsi && !c->close_status && c->role == ROLE_NONE) {
+		if (!rc && !(c->who = malloc(sizeof *c->who)))
+			rc = SA_E_INTERNAL;
+		if (rc)
+			conn_send_error(c, rc, rid, NULL);
+		else {
+			*c->who = *p;
+			c->role = ROLE_HOST;
+			members_add(l->r, c);
+			screen_welcome(c, l->r, "host_ok", rid);
+			conn_took_role(c);
+			audit_note(a, p, "host.login", l->r->code, NULL, NULL);
+		}
+	}
+	conn_unref(c);
+	run_unref(l->r);
+	free(l);
+}
 
 int host_auth(msg_ctx *x)
 {
@@ -54,19 +108,50 @@ int host_auth(msg_ctx *x)
 	int rc = 0;
 	msg_lang(x);
 	crun *r = screen_contest(x, &rc);
-	const char *token = msg_string(x, "token", 1, &rc);
+	const char *token = msg_string(x, "token", 0, &rc);
 	if (rc)
 		return rc;
+	if (c->busy)
+		return SA_E_BAD_STATE;    /* a host, join or resume on its way */
 	if ((rc = conn_login_allowed(c))) /* failed logins are rate-limited per address */
 		return rc;
-	if ((rc = auth_organizer(c->a, token))) {
-		conn_login_failed(c, r->code);
-		return rc;
-	}
-	c->role = ROLE_HOST;
-	members_add(r, c);
-	screen_welcome(c, r, "host_ok", x->rid);
+	host_login *l = calloc(1, sizeof *l);
+	if (!l)
+		return SA_E_INTERNAL;
+	l->c = c;
+	l->r = r;
+	run_ref(r);
+	l->token = token != NULL;
+	if (x->rid)
+		snprintf(l->rid, sizeof l->rid, "%s", x->rid);
+	auth_cred cred = {.token = token, .session = token ? NULL : c->session, .addr = c->addr};
+	conn_ref(c);
+	c->busy = 1;
+	auth_check(c->a, &cred, x->access, r->code, host_checked, l);
 	return 0;
+}
+
+/* The command's before and after for the audit log. */
+static cJSON *state_json(const live_state *st)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "phase", phase_name(st->phase));
+	cJSON_AddNumberToObject(o, "index", st->qindex);
+	return o;
+}
+
+static void host_audit(const host_req *h)
+{
+	static const char *const actions[HOST_NCMDS] = {
+		[HOST_START] = "host.start",
+		[HOST_NEXT] = "host.next",
+		[HOST_REVEAL] = "host.reveal",
+		[HOST_END] = "host.end",
+	};
+	cJSON *before = state_json(&h->before), *after = state_json(&h->st);
+	audit_write(h->r->a, h->c->who, actions[h->cmd], h->r->code, NULL, before, after);
+	cJSON_Delete(before);
+	cJSON_Delete(after);
 }
 
 /* Answers the host (0: ok) and frees h. */
@@ -153,6 +238,7 @@ static void state_written(arena *a, void *res, const char *err, void *ud)
 		return host_next(r, SA_E_INTERNAL);
 	}
 	h->st.seq = seq;
+	host_audit(h);
 	live_state st = h->st;
 	sa_log(LL_INFO, "contest %s: %s %d (seq %lld)", r->code, phase_name(st.phase), st.qindex + 1,
 	       (long long)st.seq);
@@ -251,6 +337,7 @@ static int host_send(crun *r, host_req *h)
 	if ((rc = cmd->step(r, &st, h->now)))
 		return rc;
 	h->st = st;
+	h->before = r->st;
 	char cid[24], qi[16], om[24], dm[24], sm[24], seq[24], now[24], old[16];
 	snprintf(cid, sizeof cid, "%lld", (long long)r->contest_id);
 	snprintf(qi, sizeof qi, "%d", st.qindex);

@@ -30,6 +30,7 @@
 #include "live/session.h"
 #include "live/validate.h"
 #include "net/ws.h"
+#include "store/audit.h"
 #include "store/lb.h"
 #include "store/store.h"
 
@@ -118,6 +119,7 @@ const char *session_event(arena *a, const cJSON *e)
 
 typedef struct release_req {
 	conn *c;
+	char code[24]; /* its contest (c->run goes when c closes) */
 	char rid[65];
 } release_req;
 
@@ -126,7 +128,16 @@ static void released(arena *a, void *res, const char *err, void *ud)
 	release_req *q = ud;
 	conn *c = q->c;
 	const char *rid = q->rid[0] ? q->rid : NULL;
-	(void)a;
+	if (!err && PQntuples(res) == 1) { /* done, whether c is still there or not */
+		cJSON *after = cJSON_CreateObject();
+		char target[48];
+		snprintf(target, sizeof target, "participant %s", PQgetvalue(res, 0, 0));
+		cJSON_AddStringToObject(after, "name", PQgetvalue(res, 0, 1));
+		cJSON_AddStringToObject(after, "employee_no", PQgetvalue(res, 0, 2));
+		cJSON_AddBoolToObject(after, "released", 1);
+		audit_write(a, c->who, "host.release", q->code, target, NULL, after);
+		cJSON_Delete(after);
+	}
 	if (c->wsi) {
 		if (err)
 			conn_send_error(c, SA_E_UNAVAILABLE, rid, NULL);
@@ -167,6 +178,7 @@ int session_release(msg_ctx *x)
 	if (!q)
 		return SA_E_INTERNAL;
 	q->c = c;
+	snprintf(q->code, sizeof q->code, "%s", c->run->code);
 	if (x->rid)
 		snprintf(q->rid, sizeof q->rid, "%s", x->rid);
 	snprintf(cid, sizeof cid, "%lld", (long long)c->run->contest_id);

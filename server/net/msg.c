@@ -48,6 +48,9 @@ static int msg_ping(msg_ctx *x)
  * modes: the contest modes it belongs to (MODES_*; 0: every mode; checked
  * once the connection is in a contest). Rows of one type are adjacent: the
  * first whose role and modes fit is called; none of the mode's: wrong_mode.
+ * access: for a message that takes a role, who may take it (core/auth.h:
+ * the handler runs auth_check with it; watch also passes with the contest's
+ * screen key), handed to the handler as x->access.
  */
 struct msg_row {
 	const char *type;
@@ -56,12 +59,22 @@ struct msg_row {
 	int arg;
 	unsigned modes;
 	int refuse[ROLE_ANY];
+	auth_access access;
 };
 
 #define MODE_BIT(m) (1u << (m))
 #define MODES_LIVE MODE_BIT(MODE_LIVE)
 #define MODES_ATTEMPTS (MODE_BIT(MODE_EXAM) | MODE_BIT(MODE_MASS))
 #define MODES_PRACTICE MODE_BIT(MODE_PRACTICE)
+/* Who may host a contest, and who may watch it without its screen key. */
+#define HOST_ACCESS                          \
+	{                                    \
+		AUTH_CONTEST, AUTH_ORGANIZER \
+	}
+#define WATCH_ACCESS                                                                  \
+	{                                                                             \
+		AUTH_CONTEST, AUTH_ORGANIZER | AUTH_JUDGE | AUTH_SCREEN | AUTH_VIEWER \
+	}
 
 #define ROW(t, r, h) .type = t, .role = r, .handler = h
 #define PLAYER(t, h, m)                                                                         \
@@ -84,7 +97,7 @@ static const struct msg_row msg_table[] = {
 	PLAYER("practice_next", practice_next, MODES_PRACTICE),
 	PLAYER("notebook", practice_notebook, MODES_PRACTICE),
 	PLAYER("progress", practice_progress, MODES_PRACTICE),
-	{ROW("host", ROLE_NONE, host_auth)},
+	{ROW("host", ROLE_NONE, host_auth), .access = HOST_ACCESS},
 	{ROW("start", ROLE_HOST, host_command), .arg = HOST_START, .modes = MODES_LIVE},
 	{ROW("next", ROLE_HOST, host_command), .arg = HOST_NEXT, .modes = MODES_LIVE},
 	{ROW("reveal", ROLE_HOST, host_command), .arg = HOST_REVEAL, .modes = MODES_LIVE},
@@ -92,7 +105,7 @@ static const struct msg_row msg_table[] = {
 	{ROW("release", ROLE_HOST, session_release)},
 	{ROW("board", ROLE_HOST, mass_board_msg), .modes = MODES_ATTEMPTS},
 	{ROW("board", ROLE_SCREEN, mass_board_msg), .modes = MODES_ATTEMPTS},
-	{ROW("watch", ROLE_NONE, screen_watch)},
+	{ROW("watch", ROLE_NONE, screen_watch), .access = WATCH_ACCESS},
 	{ROW("ping", ROLE_ANY, msg_ping)},
 };
 #define MSG_ROWS (sizeof msg_table / sizeof msg_table[0])
@@ -211,7 +224,12 @@ void msg_dispatch(conn *c, char *buf, size_t len, int64_t recv_ms)
 	if (in.code)
 		conn_send_error(c, in.code, in.rid, in.detail);
 	else {
-		msg_ctx x = {.c = c, .m = in.m, .rid = in.rid, .recv_ms = recv_ms, .arg = row->arg};
+		msg_ctx x = {.c = c,
+			     .m = in.m,
+			     .rid = in.rid,
+			     .recv_ms = recv_ms,
+			     .arg = row->arg,
+			     .access = row->access};
 		conn_role before = c->role;
 		int rc = row->handler(&x);
 		if (rc < 0)
@@ -220,6 +238,49 @@ void msg_dispatch(conn *c, char *buf, size_t len, int64_t recv_ms)
 			conn_took_role(c);
 	}
 	cJSON_Delete(in.m);
+}
+
+const char *msg_role_name(conn_role role)
+{
+	static const char *const names[] = {
+		[ROLE_NONE] = "none",     [ROLE_PLAYER] = "player", [ROLE_HOST] = "host",
+		[ROLE_SCREEN] = "screen", [ROLE_ANY] = "any",
+	};
+	return (unsigned)role <= ROLE_ANY ? names[role] : "?";
+}
+
+cJSON *msg_table_json(void)
+{
+	cJSON *t = cJSON_CreateArray();
+	for (size_t i = 0; t && i < sizeof msg_table / sizeof msg_table[0]; i++) {
+		const struct msg_row *row = &msg_table[i];
+		cJSON *o = cJSON_CreateObject(), *refused = cJSON_CreateObject(),
+		      *roles = cJSON_CreateArray();
+		cJSON_AddStringToObject(o, "type", row->type);
+		cJSON_AddStringToObject(o, "role", msg_role_name(row->role));
+		for (int r = ROLE_NONE; r < ROLE_ANY; r++)
+			if (msg_role_error(row, (conn_role)r))
+				cJSON_AddStringToObject(refused, msg_role_name((conn_role)r),
+							err_name(msg_role_error(row, (conn_role)r)));
+		cJSON_AddItemToObject(o, "refused", refused);
+		cJSON_AddStringToObject(o, "access",
+					row->access.kind == AUTH_PUBLIC ? "public"
+									: auth_kind_name(row->access.kind));
+		for (int b = 0; b < AUTH_ROLES; b++)
+			if (row->access.roles & (1u << b))
+				cJSON_AddItemToArray(roles, cJSON_CreateString(auth_role_name(1u << b)));
+		cJSON_AddItemToObject(o, "roles", roles);
+		static const char *const mode_names[MODE_COUNT] = {[MODE_LIVE] = "live",
+								   [MODE_EXAM] = "exam",
+								   [MODE_PRACTICE] = "practice",
+								   [MODE_MASS] = "mass"};
+		cJSON *modes = cJSON_AddArrayToObject(o, "modes"); /* empty: every mode */
+		for (int m = 0; m < MODE_COUNT && row->modes; m++)
+			if (row->modes & MODE_BIT(m))
+				cJSON_AddItemToArray(modes, cJSON_CreateString(mode_names[m]));
+		cJSON_AddItemToArray(t, o);
+	}
+	return t;
 }
 
 void msg_closed(conn *c)

@@ -10,6 +10,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "core/auth.h"
 #include "net/ws.h"
 
 /* One message on its way to its handler; m and rid live until the handler returns. */
@@ -18,7 +19,8 @@ typedef struct msg_ctx {
 	cJSON *m;
 	const char *rid;
 	int64_t recv_ms;
-	int arg; /* the table row's argument (host.h: which command) */
+	int arg;            /* the table row's argument (host.h: which command) */
+	auth_access access; /* the table row's access, for messages that take a role (host, watch) */
 } msg_ctx;
 
 struct msg_row; /* a row of the message table */
@@ -39,6 +41,11 @@ void msg_dispatch(conn *c, char *buf, size_t len, int64_t recv_ms); /* may rewri
 void msg_read(char *buf, size_t len, conn_role role, msg_in *in);
 /* The error for a connection of this role sending row's message (0: allowed). */
 int msg_role_error(const struct msg_row *row, conn_role role);
+/* The message table as JSON, for `skillarena messages` and the authorization tests, a row a line
+ * (a type may have a row per role or mode): [{"type","role","refused":{role: code},"access","roles","modes"}]. */
+cJSON *msg_table_json(void);
+/* "none", "player", "host", "screen", "any". */
+const char *msg_role_name(conn_role role);
 /* c's socket closed: it leaves its contest (live/members.c). */
 void msg_closed(conn *c);
 /* A string field: NULL when absent (sets *rc if required) or not a string (sets *rc). */

@@ -38,6 +38,7 @@
 #include <string.h>
 
 #include "core/arena.h"
+#include "core/auth.h"
 #include "core/clock.h"
 #include "core/err.h"
 #include "core/limit.h"
@@ -94,6 +95,8 @@ void conn_unref(conn *c)
 	free(c->name);
 	free(c->unit);
 	free(c->memo.canonical);
+	free(c->session);
+	free(c->who);
 	c->a->nconns--;
 	free(c);
 }
@@ -193,10 +196,10 @@ int conn_login_allowed(conn *c)
 	return SA_E_RATE_LIMITED;
 }
 
-void conn_login_failed(conn *c, const char *code)
+void conn_login_failed(conn *c, const char *code, const char *what)
 {
 	limit_addr_take(c->a->limits, c->addr, LIMIT_HOST_FAIL, now_ms());
-	sa_log(LL_WARN, "host login to contest %s from %s failed: wrong organizer token", code, c->addr);
+	sa_log(LL_WARN, "%s to contest %s from %s failed", what, code, c->addr);
 }
 
 /* The per-address table, made with the protocol and freed with it. */
@@ -441,12 +444,27 @@ static int on_writeable(conn *c)
 	return rc < 0 ? -1 : 0;
 }
 
-/* A new connection: its language, its address and the limits on both. */
+/*
+ * The console session cookie sent with the upgrade, kept for `host` and
+ * `watch` (they identify it: core/auth.h's auth_check). Read here, while
+ * lws still holds the upgrade's headers. A foreign page cannot send it: the
+ * upgrade's Origin must be allowed (net/gate.c) and the cookie is SameSite=Strict.
+ */
+static void take_session(conn *c)
+{
+	char cookie[4096], token[80];
+	if (lws_hdr_copy(c->wsi, cookie, sizeof cookie, WSI_TOKEN_HTTP_COOKIE) > 0 &&
+	    !auth_cookie(cookie, AUTH_SESSION_COOKIE, token, sizeof token) && auth_hex_ok(token, 64))
+		c->session = strdup(token); /* out of memory: no session, as if none was sent */
+}
+
+/* A new connection: its language, its address, its session cookie and the limits. */
 static void on_established(conn *c)
 {
 	char buf[64];
 	if (lws_get_urlarg_by_name(c->wsi, "lang=", buf, sizeof buf) && !strncmp(buf + 5, "en", 2))
 		c->lang_en = 1;
+	take_session(c);
 	if (!lws_get_peer_simple(c->wsi, c->addr, sizeof c->addr))
 		snprintf(c->addr, sizeof c->addr, "unknown");
 	if (limit_addr_take(c->a->limits, c->addr, LIMIT_CONN, now_ms())) {

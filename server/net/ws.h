@@ -18,6 +18,7 @@
 #include "net/frame.h"
 
 struct arena;
+struct auth_principal;
 struct crun;
 struct pending;
 
@@ -86,8 +87,10 @@ typedef struct conn {
 	size_t rxlen;
 	int rx_discard;
 
-	char addr[48];     /* the client's address, as lws_get_peer_simple gives it */
-	limit_bucket msgs; /* its message rate (--ws-msg-rate) */
+	char addr[48]; /* the client's address, as lws_get_peer_simple gives it */
+	char *session; /* the console session cookie sent with the upgrade (64 hex digits), or NULL */
+	struct auth_principal *who; /* a host's or screen's principal once identified (NULL: anonymous) */
+	limit_bucket msgs;          /* its message rate (--ws-msg-rate) */
 
 	/* output: a bounded ring of shared frames, plus newest-only slots */
 	frame *q[CONN_QUEUE];
@@ -122,10 +125,11 @@ void conn_took_role(conn *c);
 int conn_limit_message(conn *c, int64_t now);
 /* One join or resume from c's address: 0, or SA_E_RATE_LIMITED. */
 int conn_limit_join(conn *c);
-/* Host logins: refused (SA_E_RATE_LIMITED, logged) while c's address has
- * failed too often; a failure is counted and logged. */
+/* Host logins and screen keys: refused (SA_E_RATE_LIMITED, logged) while c's
+ * address has failed too often; a failure ("host login", "screen key") is
+ * counted and logged. */
 int conn_login_allowed(conn *c);
-void conn_login_failed(conn *c, const char *code);
+void conn_login_failed(conn *c, const char *code, const char *what);
 
 int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len);
 

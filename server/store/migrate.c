@@ -387,3 +387,51 @@ int migrate_fetch_all(const char *conninfo, migrate_row **rows, int *n)
 	PQfinish(pg);
 	return rc;
 }
+
+/*
+ * The audit log must be append-only for this server's role: no UPDATE,
+ * DELETE or TRUNCATE privilege, and no ownership of the table or its schema
+ * (an owner could drop it or grant itself anything). Checked at start;
+ * logged as an error while it is not so (the administrator step of
+ * docs/operations.md was not run), and when the server cannot write it.
+ */
+int migrate_audit_check(const char *conninfo)
+{
+	PGconn *pg = connect_sync(conninfo);
+	if (!pg)
+		return SA_E_UNAVAILABLE;
+	PGresult *r = PQexec(
+		pg, "SELECT has_table_privilege(c.oid, 'UPDATE') OR has_table_privilege(c.oid, 'DELETE') "
+		    "OR has_table_privilege(c.oid, 'TRUNCATE') OR pg_has_role(c.relowner, 'MEMBER') "
+		    "OR pg_has_role(n.nspowner, 'MEMBER'), "
+		    "has_any_column_privilege(c.oid, 'INSERT') AND has_table_privilege(c.oid, 'SELECT'), "
+		    "current_user "
+		    "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+		    "WHERE n.nspname = 'audit' AND c.relname = 'audit_log'");
+	int rc = 0;
+	if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1) {
+		sa_log(LL_ERROR, "audit log: table audit.audit_log not found (%s)", PQresultErrorMessage(r));
+		rc = SA_E_UNAVAILABLE;
+	} else {
+		const char *role = PQgetvalue(r, 0, 2);
+		if (!strcmp(PQgetvalue(r, 0, 0), "t")) {
+			sa_log(LL_ERROR,
+			       "audit log: this server's PostgreSQL role %s could change or remove audit.audit_log "
+			       "(UPDATE, DELETE, TRUNCATE or ownership): run the administrator step once, as a "
+			       "PostgreSQL superuser: psql -v server_role=%s -d DATABASE -f "
+			       "server/sql/admin/audit-owner.sql (docs/operations.md, \"Audit log\")",
+			       role, role);
+			rc = SA_E_FORBIDDEN;
+		}
+		if (strcmp(PQgetvalue(r, 0, 1), "t")) {
+			sa_log(LL_ERROR,
+			       "audit log: this server's PostgreSQL role %s cannot INSERT into and "
+			       "SELECT from audit.audit_log: every audit entry will fail",
+			       role);
+			rc = SA_E_UNAVAILABLE;
+		}
+	}
+	PQclear(r);
+	PQfinish(pg);
+	return rc;
+}

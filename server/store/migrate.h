@@ -37,5 +37,8 @@ void migrate_row_release(migrate_row *m);
 int migrate_fetch(const char *conninfo, const char *code, migrate_row *out);
 /* Every stored, not archived contest (malformed rows logged and left out); free each and *rows. */
 int migrate_fetch_all(const char *conninfo, migrate_row **rows, int *n);
+/* Synchronous, at start: logs an error when this server's role could change or drop the audit
+ * log, or cannot write it (0 when it is append-only for us, SA_E_FORBIDDEN when it is not). */
+int migrate_audit_check(const char *conninfo);
 
 #endif
