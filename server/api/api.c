@@ -6,5 +6,7 @@
 #include "api/api.h"
 
 const route *const api_routes[] = {
-	api_health_routes, api_contests_routes, api_scoring_routes, api_boards_routes, NULL,
+	api_health_routes, api_contests_routes, api_scoring_routes,
+	api_boards_routes, api_session_routes,  api_accounts_routes,
+	api_tokens_routes, api_audit_routes,    NULL,
 };

@@ -15,6 +15,10 @@ extern const route api_health_routes[];
 extern const route api_contests_routes[];
 extern const route api_scoring_routes[];
 extern const route api_boards_routes[];
+extern const route api_session_routes[];
+extern const route api_accounts_routes[];
+extern const route api_tokens_routes[];
+extern const route api_audit_routes[];
 
 /* Every table, NULL-ended. */
 extern const route *const api_routes[];

@@ -23,6 +23,7 @@
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/clock.h"
 #include "core/err.h"
@@ -56,6 +57,7 @@ struct http_req {
 	size_t querylen;
 	auth_principal who;
 	int cookie_sent; /* a session cookie came with the request */
+	int lang_en;     /* messages in English: Accept-Language does not begin with zh */
 	char peer[64];
 	int64_t length; /* Content-Length; -1 when none */
 	int chunked;    /* a Transfer-Encoding instead */
@@ -163,6 +165,10 @@ void http_set_cookie(http_req *h, const char *value)
 
 void http_set_retry_after(http_req *h, int seconds) { h->retry_after = seconds > 0 ? seconds : 0; }
 
+int http_lang_en(const http_req *h) { return h->lang_en; }
+
+int http_tls(const http_req *h) { return h->wsi && lws_is_ssl(h->wsi); }
+
 const char *http_body(const http_req *h, size_t *len)
 {
 	*len = h->inlen;
@@ -215,7 +221,7 @@ void http_reply_json(http_req *h, int status, cJSON *obj)
 
 void http_reply_error(http_req *h, int code, const char *message)
 {
-	char *s = gate_error_json(code, message);
+	char *s = gate_error_json(code, message ? message : err_message(code, h->lang_en));
 	reply(h, err_http_status(code), JSON_TYPE, s, s ? strlen(s) : 0);
 }
 
@@ -383,11 +389,15 @@ static void take_query(http_req *h)
 /* The message of a refused access. */
 static const char *access_message(const http_req *h, int rc)
 {
+	static const char *const msgs[2][2] = {
+		{"登录已失效（长时间未操作、已退出或账号有变动），请重新登录",
+		 "your session has ended (idle too long, logged out, or the account changed): log in again"},
+		{"请先登录，或发送有效的令牌：Authorization: Bearer TOKEN",
+		 "log in, or send a valid token: Authorization: Bearer TOKEN"},
+	};
 	if (rc != SA_E_UNAUTHENTICATED)
 		return NULL;
-	return h->cookie_sent && h->who.via == AUTH_VIA_NONE
-		       ? "your session has ended (idle too long, logged out, or the account changed): log in again"
-		       : "log in, or send a valid token: Authorization: Bearer TOKEN";
+	return msgs[h->cookie_sent && h->who.via == AUTH_VIA_NONE ? 0 : 1][h->lang_en];
 }
 
 /* Access granted: read the body (or what is left of it), then run. */
@@ -473,6 +483,9 @@ static int on_request(struct lws *wsi, http_pss *pss, arena *a)
 	if (!h)
 		return -1;
 	lws_get_peer_simple(wsi, h->peer, sizeof h->peer);
+	char lang[256];
+	h->lang_en = lws_hdr_copy(wsi, lang, sizeof lang, WSI_TOKEN_HTTP_ACCEPT_LANGUAGE) < 2 ||
+		     strncasecmp(lang, "zh", 2) != 0;
 	if (gate_request(a, wsi, &h->method, &path, &h->length, &why))
 		return -1; /* gate_filter let it through a moment ago: cannot happen */
 	h->chunked = lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_TRANSFER_ENCODING) > 0;

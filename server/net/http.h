@@ -56,6 +56,10 @@ const char *http_peer(const http_req *req); /* the client's address */
 const char *http_user_agent(http_req *req);
 /* A Set-Cookie header for the reply (copied; NULL: none). */
 void http_set_cookie(http_req *req, const char *value);
+/* 1 when messages should be English (the request's Accept-Language does not begin with "zh"). */
+int http_lang_en(const http_req *req);
+/* 1 when the request came over TLS (to this process; a proxy's TLS is --public-url's https). */
+int http_tls(const http_req *req);
 /* A Retry-After header for the reply, in seconds (0: none). */
 void http_set_retry_after(http_req *req, int seconds);
 /* Memory that lives as long as the request (zeroed); NULL when out of memory. */
@@ -68,7 +72,8 @@ void http_req_unref(http_req *req);
  * takes what it is given (obj, bytes), also when the connection is gone.
  */
 void http_reply_json(http_req *req, int status, cJSON *obj);
-/* {"error":{"code":..,"message":..}} with the code's HTTP status; message NULL: the code's text. */
+/* {"error":{"code":..,"message":..}} with the code's HTTP status; message NULL: the code's text
+ * (in the request's language). */
 void http_reply_error(http_req *req, int code, const char *message);
 /* bytes (malloc'd, len long) of content type ctype; filename: a download (Content-Disposition). */
 void http_reply_bytes(http_req *req, int status, const char *ctype, char *bytes, size_t len,

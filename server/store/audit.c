@@ -190,6 +190,7 @@ static const char AUDIT_SELECT[] =
 	"WHERE ($1::bigint IS NULL OR account_id = $1) AND ($2::text IS NULL OR contest_code = upper($2)) "
 	"AND ($3::text IS NULL OR action = $3 OR (right($3, 1) = '.' AND starts_with(action, $3))) "
 	"AND ($4::timestamptz IS NULL OR at >= $4) AND ($5::timestamptz IS NULL OR at < $5) "
+	"AND ($8::text IS NULL OR actor = $8) "
 	"ORDER BY id DESC LIMIT $6 OFFSET $7";
 
 int audit_query(arena *a, const audit_filter *f, store_cb cb, void *ud)
@@ -198,8 +199,9 @@ int audit_query(arena *a, const audit_filter *f, store_cb cb, void *ud)
 	snprintf(acc, sizeof acc, "%lld", (long long)f->account_id);
 	snprintf(lim, sizeof lim, "%d", f->limit > 0 ? f->limit : 1);
 	snprintf(off, sizeof off, "%lld", (long long)(f->offset > 0 ? f->offset : 0));
-	const char *p[7] = {f->account_id ? acc : NULL, f->contest, f->action, f->from, f->to, lim, off};
-	return store_query(a, AUDIT_SELECT, 7, p, cb, ud);
+	const char *p[8] = {
+		f->account_id ? acc : NULL, f->contest, f->action, f->from, f->to, lim, off, f->actor};
+	return store_query(a, AUDIT_SELECT, 8, p, cb, ud);
 }
 
 cJSON *audit_rows_json(void *res)

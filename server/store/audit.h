@@ -54,6 +54,7 @@ int audit_note(arena *a, const auth_principal *who, const char *action, const ch
 /* What GET /api/audit and the CSV exports select: NULL / 0 fields match everything. */
 typedef struct audit_filter {
 	int64_t account_id;
+	const char *actor;   /* a username as it was at the time */
 	const char *contest; /* a contest code (any case) */
 	const char *action;  /* one action, or a prefix ending with '.' ("account.") */
 	const char *from; /* at >= from, and at < to: timestamps PostgreSQL reads ("2026-12-01", ISO 8601) */
