@@ -14,12 +14,15 @@
 
 #include "api/api.h"
 #include "core/err.h"
+#include "core/log.h"
 #include "live/board.h"
 #include "live/load.h"
 #include "live/phase.h"
 #include "live/run.h"
 #include "net/gate.h"
 #include "net/http.h"
+#include "store/audit.h"
+#include "store/store.h"
 
 #define UPLOAD_MAX (2 * 1024 * 1024)
 
@@ -204,6 +207,38 @@ static int qr_get(http_req *req)
 	return 0;
 }
 
+static void owner_done(arena *a, void *res, const char *err, void *ud)
+{
+	(void)a;
+	(void)res;
+	if (err)
+		sa_log(LL_WARN, "contest %s: its owner could not be stored: %s", (const char *)ud, err);
+	free(ud);
+}
+
+/* An uploaded contest belongs to the account that uploaded it (an organizer may then host it). */
+static void owner_set(arena *a, http_req *req, const crun *r)
+{
+	const auth_principal *p = http_principal(req);
+	cJSON *after = cJSON_CreateObject();
+	cJSON_AddStringToObject(after, "code", r->code);
+	cJSON_AddItemToObject(after, "title", cJSON_Duplicate(cJSON_GetObjectItem(r->info, "title"), 1));
+	audit_write(a, p, "contest.upload", r->code, r->code, NULL, after);
+	cJSON_Delete(after);
+	if (!p->account_id)
+		return;
+	char id[24], cid[24], *code = strdup(r->code);
+	snprintf(id, sizeof id, "%lld", (long long)p->account_id);
+	snprintf(cid, sizeof cid, "%lld", (long long)r->contest_id);
+	const char *params[2] = {cid, id};
+	if (code &&
+	    store_query(
+		    a,
+		    "UPDATE contests SET owner_id = $2, created_by = $2 WHERE id = $1 AND owner_id IS NULL",
+		    2, params, owner_done, code))
+		free(code);
+}
+
 static void upload_done(arena *a, crun *r, int rc, cJSON *problems, void *ud)
 {
 	http_req *req = ud;
@@ -220,6 +255,7 @@ static void upload_done(arena *a, crun *r, int rc, cJSON *problems, void *ud)
 					 ? "a contest with this code is stored (archived ones too)"
 					 : NULL);
 	else {
+		owner_set(a, req, r);
 		cJSON *o = cJSON_Duplicate(r->info, 1);
 		cJSON_AddStringToObject(o, "phase", phase_name(r->st.phase));
 		http_reply_json(req, 201, o);
