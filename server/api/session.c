@@ -258,16 +258,16 @@ static int address_blocked(http_req *req)
 
 static int login_post(http_req *req)
 {
-	int bad = 0;
+	int bad = 0, badpass = 0;
 	const char *user = api_string(req, "username", &bad);
-	const char *pass = bad ? NULL : api_string(req, "password", &bad);
+	const char *pass = api_string(req, "password", &badpass);
 	if (bad || !user || !auth_username_ok(user)) {
 		api_error(req, SA_E_INVALID_FIELD, "username",
 			  "请输入用户名（字母、数字及 . _ - @，最多 64 个）",
 			  "enter the username (letters, digits, . _ - @; at most 64)");
 		return 0;
 	}
-	if (!pass || !*pass || strlen(pass) > PASSWORD_BYTES_MAX) {
+	if (badpass || !pass || !*pass || strlen(pass) > PASSWORD_BYTES_MAX) {
 		api_error(req, SA_E_INVALID_FIELD, "password", "请输入密码", "enter the password");
 		return 0;
 	}
