@@ -214,6 +214,16 @@ if [[ $PUBLIC_URL != http://localhost:* ]] && ! curl -fsS -m 3 "$PUBLIC_URL/heal
 	log "warning: $PUBLIC_URL/healthz does not answer from this machine (firewall? wrong SA_PUBLIC_URL?)"
 fi
 
+# The console: is there an account yet? (the first admin is made here, on the server)
+ACCOUNTS=$(PGPASSFILE=$SECRETS/skillarena.pgpass /usr/lib/postgresql/15/bin/psql -X -w -q -tA -h 127.0.0.1 \
+	-p "$PGPORT" -U skillarena -d skillarena -c 'SELECT count(*) FROM accounts' 2>/dev/null || echo '?')
+if [[ $ACCOUNTS == 0 ]]; then
+	CONSOLE_NOTE="no account yet: make the first admin with
+    $BIN user add admin --role admin --pg \"$PGCONN\""
+else
+	CONSOLE_NOTE="$ACCOUNTS account(s)"
+fi
+
 # The token is printed to this terminal only (never to a log or a command line).
 cat <<EOF
 
@@ -222,7 +232,8 @@ Join address: $PUBLIC_URL  ($LAN_NOTE)
   player  $PUBLIC_URL/player.html?code=SAFE2026
   host    $PUBLIC_URL/host.html?code=SAFE2026#token=$TOKEN
   screen  $PUBLIC_URL/screen.html?code=SAFE2026
-Host credentials: contest SAFE2026, organizer token in $TOKEN_FILE
+  console $PUBLIC_URL/login.html  ($CONSOLE_NOTE)
+Host credentials: contest SAFE2026, organizer token in $TOKEN_FILE (deprecated: console accounts)
 Logs: $LOGDIR/ (mode 600)   PostgreSQL 127.0.0.1:$PGPORT   Redis 127.0.0.1:$REDISPORT
 Secrets (mode 600): $SECRETS/
 Press Ctrl-C to stop.

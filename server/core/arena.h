@@ -6,14 +6,17 @@
  * bottom. Every module has its header declaring exactly what it exports.
  *
  *   main.c            the command table (serve, migrate, load, reset, archive, delete, types, routes,
- *                     config-doc; each with its --help) and serve's loop
+ *                     messages, user, config-doc; each with its --help) and serve's loop
  *   core/             what every subsystem uses; depends on nothing else in server/
  *     arena.h         this context and this map
  *     clock.[ch]      the server clock (epoch ms, shared by processes) and a monotonic one
  *     config.[ch]     the option table: defaults, file, environment, argv, --help, docs
  *     log.[ch]        levelled log lines
  *     err.[ch]        error codes -> protocol names -> zh-CN / English text, HTTP status
- *     auth.[ch]       random tokens, SHA-256, constant-time comparison; the access decision
+ *     auth.[ch]       random tokens, SHA-256, constant-time comparison; credentials (cookie, bearer),
+ *                     the principal, the access decision, auth_check (through the arena's auth_ops)
+ *     password.[ch]   Argon2id password hashes on libuv's thread pool; the rules of a password
+ *     prompt.[ch]     a secret from the terminal without echo, or stdin (the user command)
  *     utf8.[ch]       strict UTF-8: decode, count, cut at a character boundary, repair
  *     limit.[ch]      rate limits: token buckets, a bounded table of them per client address (WebSocket, HTTP)
  *     num.[ch]        strict numbers from text another process wrote (PostgreSQL, Redis)
@@ -54,32 +57,48 @@
  *     mass.[ch]       boards of exam and mass contests: day boards in Redis, `mass_board`
  *     rollup.[ch]     units: participation rate and average, rolled up the unit tree (thread pool)
  *   api/              the JSON API: a route table per resource and its handlers (api.c lists them)
+ *     request.[ch]    what handlers share: errors naming their field, body fields, ids, JSON cells
  *     health.c        /healthz
  *     contests.c      contest information, leaderboard, units, QR code, uploads
  *     scoring.c       the question types
  *     boards.c        boards of exam and mass contests; who of a unit has not taken part
+ *     session.c       login, logout, logout-all, me, one's own password
+ *     accounts.c      accounts, for admins (the last admin stays)
+ *     tokens.c        API tokens: made once, listed, revoked
+ *     audit.c         reading the audit log: JSON pages and CSV
  *   store/            PostgreSQL and Redis; knows contests only as data
  *     store.[ch]      PostgreSQL pool, non-blocking, prepared statements
  *     commit.[ch]     group commit: a queue of rows, ONE statement per batch (answers, joins)
  *     pgarr.[ch]      PostgreSQL array literals: a batch as a few parameters of one statement
- *     migrate.[ch]    blocking work: migrations (sql/NNN_*.sql), contest upserts and reads
+ *     migrate.[ch]    blocking work: migrations (sql/NNN_*.sql), contest upserts and reads;
+ *                     the check that the audit log is append-only for our role
  *     admin.[ch]      blocking: archive, delete, reset (the command line)
+ *     principal.[ch]  who is asking: sessions, API tokens, grants (the arena's auth_ops)
+ *     audit.[ch]      the audit log: audit_write (group-committed), audit_query
+ *     users.[ch]      blocking account work of the user command (first admin, passwd, list)
  *     lb.[ch]         Redis: connections, keys, sorted-set encoding, the event channel
  *     redis_uv.[ch]   hiredis on the libuv loop, one write per loop iteration
- *   sql/              numbered migrations
+ *   sql/              numbered migrations; sql/admin/: what a PostgreSQL administrator runs (audit-owner.sql)
  *
  * Dependencies (tools/deps.sh reads them from the objects; no cycle): core/
  * uses nothing else in server/; store/ uses core/ (and live/phase for the
  * phase names it stores); net/ uses core/, and only its message dispatcher
- * (msg.c) calls into live/ and store/, for what it routes to; live/ uses all
+ * (msg.c) calls into live/ and store/, for what it routes to; net/http.c
+ * asks who is asking through core/auth.h's auth_check, which calls the
+ * arena's auth_ops (store/principal.c, set by main.c): a hook like
+ * lb_channel, so that net/ never calls store/ and runs without it (unit
+ * tests, fuzzing: the organizer token alone); live/ uses all
  * three; api/ uses net/http.h to answer and live/ and store/ for the data. The
  * one circle is receive -> dispatch -> send: net/ws.c hands a
  * message to net/msg.c, whose table calls a handler in live/, which sends
  * through net/ws.c.
  *
  * Growing (docs/architecture.md): console routes go to api/<resource>.c as
- * rows of its route table (net/route.h); accounts' hashing and sessions to core/auth.c,
- * their queries to store/; judges' marks and self-paced play to live/, their
+ * rows of its route table (net/route.h); accounts: hashing in core/password.c,
+ * credentials and the decision in core/auth.c, who is asking in
+ * store/principal.c, the audit log in store/audit.c (audit_write, for every
+ * module that acts for a person), routes in api/session.c, accounts.c,
+ * tokens.c, audit.c; judges' marks and self-paced play to live/, their
  * writes through store/commit.c. Code that needs no server (certificates,
  * exports, sheets) is a library beside scoring/ and contests/.
  *
