@@ -23,10 +23,8 @@
 #include "core/auth.h"
 #include "core/clock.h"
 #include "core/config.h"
-#include "core/err.h"
 #include "core/log.h"
 #include "core/password.h"
-#include "core/prompt.h"
 #include "live/answer.h"
 #include "live/events.h"
 #include "live/fanout.h"
@@ -562,69 +560,10 @@ static const char *const opts_change[] = {
 static const char *const opts_plugins[] = {"plugins", NULL};
 static const char *const opts_none[] = {NULL};
 
-/*
- * user add NAME --role ROLE [--display-name TEXT] [--password-stdin]
- * user passwd NAME [--password-stdin]
- * user list
- * Console accounts from the command line: the first admin, a forgotten
- * password. The password comes from the terminal (no echo, asked twice) or
- * the first line of stdin, never from argv.
- */
+/* user add | passwd | list: console accounts from the command line (store/users.c). */
 static int cmd_user(arena *a, int argc, char **argv)
 {
-	const char *verb = argc > 0 ? argv[0] : "", *name = argc > 1 ? argv[1] : NULL, *role = NULL,
-		   *display = "", *why;
-	int from_stdin = 0, rc;
-	char pw[1100], encoded[PASSWORD_ENCODED_MAX], prompt[128];
-	for (int i = 2; i < argc; i++) {
-		if (!strcmp(argv[i], "--password-stdin"))
-			from_stdin = 1;
-		else if (!strcmp(argv[i], "--role") && i + 1 < argc)
-			role = argv[++i];
-		else if (!strcmp(argv[i], "--display-name") && i + 1 < argc)
-			display = argv[++i];
-		else {
-			fprintf(stderr, "skillarena user: unexpected argument '%s'\n", argv[i]);
-			return 2;
-		}
-	}
-	int add = !strcmp(verb, "add"), passwd = !strcmp(verb, "passwd");
-	if (!strcmp(verb, "list") && argc == 1)
-		return migrate_apply(a->cfg.pg, a->cfg.sql_dir) || users_list(a->cfg.pg, stdout) ? 1 : 0;
-	if ((!add && !passwd) || !name || (add && !role)) {
-		fprintf(stderr, "usage: skillarena user add NAME --role admin|organizer|judge|screen|viewer "
-				"[--display-name TEXT] [--password-stdin]\n"
-				"       skillarena user passwd NAME [--password-stdin]\n"
-				"       skillarena user list\n");
-		return 2;
-	}
-	if (!auth_username_ok(name) || (add && !auth_role_parse(role))) {
-		fprintf(stderr, "skillarena user: %s\n",
-			!auth_username_ok(name)
-				? "the username must be 1-64 letters, digits or . _ - @"
-				: "the role must be admin, organizer, judge, screen or viewer");
-		return 2;
-	}
-	snprintf(prompt, sizeof prompt, "Password for %s: ", name);
-	if (prompt_secret(prompt, "Again: ", from_stdin, pw, sizeof pw, &why) ||
-	    password_rules(pw, name, 1, &why)) {
-		fprintf(stderr, "skillarena user: %s\n", why);
-		explicit_bzero(pw, sizeof pw);
-		return 2;
-	}
-	rc = migrate_apply(a->cfg.pg, a->cfg.sql_dir) ? SA_E_UNAVAILABLE : password_hash(pw, encoded);
-	explicit_bzero(pw, sizeof pw);
-	if (!rc)
-		rc = add ? users_add(a->cfg.pg, name, display, role, encoded)
-			 : users_password(a->cfg.pg, name, encoded);
-	if (rc == SA_E_CONFLICT || rc == SA_E_NOT_FOUND)
-		fprintf(stderr, "skillarena user: %s '%s'\n",
-			rc == SA_E_CONFLICT ? "an account already has the username"
-					    : "no account has the username",
-			name);
-	else if (!rc)
-		printf("%s %s\n", add ? "created account" : "new password for", name);
-	return rc ? 1 : 0;
+	return users_command(a->cfg.pg, a->cfg.sql_dir, argc, argv);
 }
 
 static const struct command {

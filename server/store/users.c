@@ -1,8 +1,10 @@
 /*
- * users.c - the `user` command's work on PostgreSQL (users.h): blocking
- * libpq, like store/migrate.c, because no loop runs. Each change and its
- * audit entry are one transaction: an account made without its trail would
- * be an action nobody can account for.
+ * users.c - the `user` command (users.h): its arguments, the password read
+ * from the terminal or stdin (core/prompt.h) and hashed (core/password.h),
+ * and its work on PostgreSQL with blocking libpq, like store/migrate.c,
+ * because no loop runs. Each change and its audit entry are one
+ * transaction: an account made without its trail would be an action nobody
+ * can account for.
  */
 #include <pwd.h>
 #include <stdlib.h>
@@ -11,8 +13,12 @@
 
 #include <libpq-fe.h>
 
+#include "core/auth.h"
 #include "core/err.h"
 #include "core/log.h"
+#include "core/password.h"
+#include "core/prompt.h"
+#include "store/migrate.h"
 #include "store/users.h"
 
 static PGconn *connect_sync(const char *conninfo)
@@ -125,4 +131,69 @@ int users_list(const char *conninfo, FILE *out)
 	PQclear(r);
 	PQfinish(pg);
 	return rc;
+}
+
+/*
+ * user add NAME --role ROLE [--display-name TEXT] [--password-stdin]
+ * user passwd NAME [--password-stdin]
+ * user list
+ * Console accounts from the command line: the first admin, a forgotten
+ * password. The password comes from the terminal (no echo, asked twice) or
+ * the first line of stdin, never from argv.
+ */
+int users_command(const char *conninfo, const char *sql_dir, int argc, char **argv)
+{
+	const char *verb = argc > 0 ? argv[0] : "", *name = argc > 1 ? argv[1] : NULL, *role = NULL,
+		   *display = "", *why;
+	int from_stdin = 0, rc;
+	char pw[1100], encoded[PASSWORD_ENCODED_MAX], prompt[128];
+	for (int i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--password-stdin"))
+			from_stdin = 1;
+		else if (!strcmp(argv[i], "--role") && i + 1 < argc)
+			role = argv[++i];
+		else if (!strcmp(argv[i], "--display-name") && i + 1 < argc)
+			display = argv[++i];
+		else {
+			fprintf(stderr, "skillarena user: unexpected argument '%s'\n", argv[i]);
+			return 2;
+		}
+	}
+	int add = !strcmp(verb, "add"), passwd = !strcmp(verb, "passwd");
+	if (!strcmp(verb, "list") && argc == 1)
+		return migrate_apply(conninfo, sql_dir) || users_list(conninfo, stdout) ? 1 : 0;
+	if ((!add && !passwd) || !name || (add && !role)) {
+		fprintf(stderr, "usage: skillarena user add NAME --role admin|organizer|judge|screen|viewer "
+				"[--display-name TEXT] [--password-stdin]\n"
+				"       skillarena user passwd NAME [--password-stdin]\n"
+				"       skillarena user list\n");
+		return 2;
+	}
+	if (!auth_username_ok(name) || (add && !auth_role_parse(role))) {
+		fprintf(stderr, "skillarena user: %s\n",
+			!auth_username_ok(name)
+				? "the username must be 1-64 letters, digits or . _ - @"
+				: "the role must be admin, organizer, judge, screen or viewer");
+		return 2;
+	}
+	snprintf(prompt, sizeof prompt, "Password for %s: ", name);
+	if (prompt_secret(prompt, "Again: ", from_stdin, pw, sizeof pw, &why) ||
+	    password_rules(pw, name, 1, &why)) {
+		fprintf(stderr, "skillarena user: %s\n", why);
+		explicit_bzero(pw, sizeof pw);
+		return 2;
+	}
+	rc = migrate_apply(conninfo, sql_dir) ? SA_E_UNAVAILABLE : password_hash(pw, encoded);
+	explicit_bzero(pw, sizeof pw);
+	if (!rc)
+		rc = add ? users_add(conninfo, name, display, role, encoded)
+			 : users_password(conninfo, name, encoded);
+	if (rc == SA_E_CONFLICT || rc == SA_E_NOT_FOUND)
+		fprintf(stderr, "skillarena user: %s '%s'\n",
+			rc == SA_E_CONFLICT ? "an account already has the username"
+					    : "no account has the username",
+			name);
+	else if (!rc)
+		printf("%s %s\n", add ? "created account" : "new password for", name);
+	return rc ? 1 : 0;
 }

@@ -9,6 +9,14 @@
 
 #include <stdio.h>
 
+/*
+ * The `user` command, argv after the command's name (config options taken
+ * out already): add NAME --role ROLE [--display-name TEXT]
+ * [--password-stdin], passwd NAME [--password-stdin], list. Applies the
+ * migrations first. Returns the exit status (0, 1 failed, 2 usage).
+ */
+int users_command(const char *conninfo, const char *sql_dir, int argc, char **argv);
+
 /* A new account with this Argon2id hash: 0, SA_E_CONFLICT (the username is taken, any
  * case), SA_E_UNAVAILABLE (PostgreSQL; logged). role and username are checked already. */
 int users_add(const char *conninfo, const char *username, const char *display_name, const char *role,
