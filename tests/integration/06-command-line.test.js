@@ -36,6 +36,8 @@ describe('skillarena COMMAND --help', () => {
 		{ cmd: 'delete', has: ['pg', 'redis', 'redis-password-file'], not: ['port', 'web'] },
 		{ cmd: 'types', has: ['plugins'], not: ['pg', 'port'] },
 		{ cmd: 'config-doc', has: [], not: ['pg', 'port', 'plugins'] },
+		{ cmd: 'messages', has: [], not: ['pg', 'port', 'plugins'] },
+		{ cmd: 'user', has: ['pg', 'sql-dir'], not: ['port', 'redis', 'plugins'] },
 		{ cmd: 'validate', has: ['plugins'], not: ['pg', 'port'] },
 		{ cmd: 'import-bank', has: ['plugins'], not: ['pg', 'port'] },
 		{ cmd: 'draw', has: ['plugins'], not: ['pg', 'port'] },
@@ -63,7 +65,7 @@ describe('skillarena COMMAND --help', () => {
 	test('skillarena --help lists every command', async () => {
 		const r = await run(['--help']);
 		assert.equal(r.code, 0);
-		for (const cmd of ['serve', 'migrate', 'load', 'reset', 'archive', 'delete', 'types', 'config-doc', 'validate', 'import-bank', 'draw'])
+		for (const cmd of ['serve', 'migrate', 'load', 'reset', 'archive', 'delete', 'types', 'messages', 'user', 'config-doc', 'validate', 'import-bank', 'draw'])
 			assert.match(r.stdout, new RegExp(`^ {2}${cmd} `, 'm'));
 	});
 });
