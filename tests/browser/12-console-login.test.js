@@ -100,3 +100,21 @@ test('the organizer logs in on two phones and logs out everywhere from one', asy
 	assert.deepEqual(unexpected(b), []);
 	await con.waitAudit(srv, "action = 'logout.all' AND actor = 'zhangsan'");
 });
+
+test('logged in, the admin hosts from the host page with no token; a screen URL with the screen key watches', async () => {
+	/* still logged in from the first test: the login page goes straight on to ?next= */
+	const page = await open(admin.ctx, `${srv.url}/login.html?next=host.html%3Fcode%3DSAFE2026`, DESKTOP);
+	await page.waitForURL(/\/host\.html\?code=SAFE2026$/);
+	await page.waitForSelector('[data-view=auth]:not([hidden])');
+	await page.click('#auth-form button[type=submit]'); /* the token left empty: the session hosts */
+	await page.waitForSelector('[data-view=control]:not([hidden])');
+	assert.equal(new URL(page.url()).hash, '', 'no token in the address');
+	const rows = await con.waitAudit(srv, "action = 'host.login' AND actor = 'admin'");
+	assert.equal(rows[0].contest, 'SAFE2026');
+	assert.deepEqual(unexpected(page), []);
+
+	await srv.psql(`UPDATE contests SET screen_key = '${'5'.repeat(32)}' WHERE code = 'SAFE2026'`);
+	const tv = await open(phone2.ctx, `${srv.url}/screen.html?code=SAFE2026&key=${'5'.repeat(32)}`, { width: 1920, height: 1080 });
+	await tv.waitForSelector('[data-view=live]:not([hidden])');
+	assert.deepEqual(unexpected(tv), []);
+});

@@ -3,9 +3,11 @@
  * a contest, with the current question, countdown, live counts, the answer
  * distribution at reveal, the top 10 and the join URL and QR code.
  *
- * The organizer token comes from the URL fragment (#token=..., never sent to
- * the server in a request line or Referer) or from the form, the contest code
- * from ?code=. Host commands are one-shot requests (proto.js request()): a
+ * Who hosts: a console session (logged in at login.html: its cookie goes
+ * with the WebSocket upgrade, the form's token left empty), or an API token
+ * or the deprecated organizer token from the URL fragment (#token=..., never
+ * sent to the server in a request line or Referer) or the form; the contest
+ * code from ?code=. Host commands are one-shot requests (proto.js request()): a
  * lost `next` must not be repeated blindly, so on no reply the console says
  * so and the state pushes show what really happened. Buttons are enabled by
  * phase, as docs/protocol.md allows; `end`, and `next` while the question
@@ -72,7 +74,8 @@ function tokenFromHash() {
 }
 
 function hello() {
-	return { type: 'host', rid: newRid('h'), code: S.code, token: S.token, lang: i18n.currentLang() };
+	/* No token: the console session's cookie, sent with the upgrade, says who hosts (docs/protocol.md). */
+	return { type: 'host', rid: newRid('h'), code: S.code, ...(S.token ? { token: S.token } : {}), lang: i18n.currentLang() };
 }
 
 function connect() {
@@ -334,7 +337,7 @@ function onAuthSubmit(ev) {
 	const f = ev.target;
 	const code = f.code.value.trim().toUpperCase();
 	const token = f.token.value;
-	if (!code || !token) {
+	if (!code) {
 		showAuth(t('host.err_auth_fields'));
 		return;
 	}
@@ -342,7 +345,7 @@ function onAuthSubmit(ev) {
 	S.token = token;
 	const u = new URL(location.href);
 	u.searchParams.set('code', code);
-	u.hash = `token=${encodeURIComponent(token)}`;
+	u.hash = token ? `token=${encodeURIComponent(token)}` : '';
 	history.replaceState(null, '', u);
 	connect();
 }

@@ -58,7 +58,8 @@ function cue(key, play) {
 }
 
 function hello() {
-	return { type: 'watch', rid: newRid('w'), code: S.code, lang: i18n.currentLang() };
+	const key = new URLSearchParams(location.search).get('key'); /* the contest's screen key, when it has one */
+	return { type: 'watch', rid: newRid('w'), code: S.code, ...(key ? { key } : {}), lang: i18n.currentLang() };
 }
 
 function onState(m) {
