@@ -84,6 +84,11 @@ static int create_post(http_req *req)
 {
 	const auth_principal *p = http_principal(req);
 	int bad = 0;
+	if (p->via == AUTH_VIA_ORGANIZER_TOKEN) {
+		api_error(req, SA_E_BAD_STATE, NULL, "组织者令牌没有账号，不能拥有 API 令牌",
+			  "the organizer token has no account to own API tokens");
+		return 0;
+	}
 	if (p->via != AUTH_VIA_SESSION) {
 		api_error(req, SA_E_FORBIDDEN, NULL, "令牌只能在登录后的控制台中创建（令牌不能再创建令牌）",
 			  "tokens are made from a console session (a token cannot make tokens)");

@@ -453,20 +453,23 @@ static void decide(http_req *h)
 	char auth[512], cookie[4096], session[80] = "", csrf[80] = "";
 	auth_cred cred = {.addr = h->peer};
 	h->stage = REQ_AUTH;
-	http_req_ref(h); /* decided() drops it */
-	if (h->row->access.kind != AUTH_PUBLIC) {
-		if (lws_hdr_copy(h->wsi, auth, sizeof auth, WSI_TOKEN_HTTP_AUTHORIZATION) > 0 &&
-		    !(cred.token = auth_bearer_token(auth)))
-			cred.token = ""; /* an Authorization that is not a bearer token: nobody */
-		if (lws_hdr_copy(h->wsi, cookie, sizeof cookie, WSI_TOKEN_HTTP_COOKIE) > 0 &&
-		    !auth_cookie(cookie, AUTH_SESSION_COOKIE, session, sizeof session)) {
-			cred.session = session;
-			h->cookie_sent = 1;
-		}
-		cred.csrf_needed = !!(h->method & (ROUTE_POST | ROUTE_PUT | ROUTE_PATCH | ROUTE_DELETE));
-		if (lws_hdr_custom_copy(h->wsi, csrf, sizeof csrf, "x-csrf-token:", 13) > 0)
-			cred.csrf = csrf;
+	if (h->row->access.kind == AUTH_PUBLIC) { /* no credential looked at */
+		snprintf(h->who.addr, sizeof h->who.addr, "%s", h->peer);
+		proceed(h);
+		return;
 	}
+	if (lws_hdr_copy(h->wsi, auth, sizeof auth, WSI_TOKEN_HTTP_AUTHORIZATION) > 0 &&
+	    !(cred.token = auth_bearer_token(auth)))
+		cred.token = ""; /* an Authorization that is not a bearer token: nobody */
+	if (lws_hdr_copy(h->wsi, cookie, sizeof cookie, WSI_TOKEN_HTTP_COOKIE) > 0 &&
+	    !auth_cookie(cookie, AUTH_SESSION_COOKIE, session, sizeof session)) {
+		cred.session = session;
+		h->cookie_sent = 1;
+	}
+	cred.csrf_needed = !!(h->method & (ROUTE_POST | ROUTE_PUT | ROUTE_PATCH | ROUTE_DELETE));
+	if (lws_hdr_custom_copy(h->wsi, csrf, sizeof csrf, "x-csrf-token:", 13) > 0)
+		cred.csrf = csrf;
+	http_req_ref(h); /* decided() drops it */
 	auth_check(h->a, &cred, h->row->access, http_param(h, "code"), decided, h);
 }
 
