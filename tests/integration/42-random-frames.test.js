@@ -11,7 +11,7 @@ const SEED = Number(process.env.SA_SEED || Date.now() % 100000);
 const KNOWN = new Set(['bad_json', 'bad_message', 'unknown_type', 'too_large', 'not_text', 'unknown_contest',
 	'invalid_name', 'invalid_field', 'already_joined', 'contest_finished', 'bad_token', 'not_joined', 'forbidden',
 	'not_open', 'question_closed', 'already_answered', 'option_out_of_range', 'invalid_response', 'bad_state',
-	'conflict', 'rate_limited', 'unavailable']);
+	'conflict', 'rate_limited', 'unavailable', 'unauthenticated']);
 
 // mulberry32
 function rng(seed) {
