@@ -80,7 +80,7 @@ const route api_boards_routes[] = {
 	{ROUTE_GET,
 	 "/api/contests/{code}/absent",
 	 absent_get,
-	 {AUTH_ROLE, AUTH_ORGANIZER},
+	 {AUTH_CONTEST, AUTH_ORGANIZER | AUTH_VIEWER}, /* names of workers: the contest's own people */
 	 ROUTE_BODY_NONE,
 	 0,
 	 0},

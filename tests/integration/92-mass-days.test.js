@@ -18,12 +18,8 @@ const DAY = 86400e3;
 const shDate = (ms) => new Date(ms + 8 * 3600e3).toISOString().slice(0, 10);
 const utcDate = (ms) => new Date(ms).toISOString().slice(0, 10);
 
-/* The roster (docs/contests.md, "Mass contests"): tables as issue 12 designs them, stubbed here. */
+/* The roster (docs/contests.md, "Mass contests"): the tables of server/sql/011_roster.sql. */
 const ROSTER_SQL = `
-CREATE TABLE IF NOT EXISTS units (id bigint PRIMARY KEY, parent_id bigint, name text NOT NULL, path text NOT NULL UNIQUE);
-CREATE TABLE IF NOT EXISTS workers (id bigserial PRIMARY KEY, employee_no text NOT NULL UNIQUE, name text NOT NULL,
-  unit_id bigint REFERENCES units(id), active boolean NOT NULL DEFAULT true);
-GRANT SELECT ON units, workers TO skillarena;
 INSERT INTO units VALUES (1, NULL, '示范公司', '示范公司'), (2, 1, '一分厂', '示范公司/一分厂'),
   (3, 1, '二分厂', '示范公司/二分厂'), (4, 2, '一车间', '示范公司/一分厂/一车间');
 INSERT INTO workers (employee_no, name, unit_id, active) VALUES

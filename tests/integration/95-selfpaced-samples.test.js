@@ -15,10 +15,6 @@ const SAMPLES = ['safety-month-exam', 'electrician-skills-2026', 'safety-practic
 const bank = sp.bankQuestions({ safety: 'safety', elec: 'electrician', law: 'labor-law', figures: 'workplace-figures' });
 
 const ROSTER_SQL = `
-CREATE TABLE units (id bigint PRIMARY KEY, parent_id bigint, name text NOT NULL, path text NOT NULL UNIQUE);
-CREATE TABLE workers (id bigserial PRIMARY KEY, employee_no text NOT NULL UNIQUE, name text NOT NULL,
-  unit_id bigint REFERENCES units(id), active boolean NOT NULL DEFAULT true);
-GRANT SELECT ON units, workers TO skillarena;
 INSERT INTO units VALUES (1, NULL, '示范市总工会', '示范市总工会'), (2, 1, '供电公司', '示范市总工会/供电公司'),
   (3, 1, '机械厂', '示范市总工会/机械厂');
 INSERT INTO workers (employee_no, name, unit_id) VALUES ('M1', '甲', 2), ('M2', '乙', 2), ('M3', '丙', 2), ('M4', '丁', 3);`;
