@@ -4,7 +4,8 @@
  *
  * PostgreSQL gives a few rows per unit, never a row per participant:
  *   roster   each roster unit's path and its active workers (the `units`
- *            and `workers` tables, when they exist: to_regclass)
+ *            and `workers` tables), once a roster was imported (an active
+ *            worker exists; before that, units as participants typed them)
  *   members  per unit (the roster unit of the participant's employee
  *            number, else the unit they typed): participants with an ended
  *            attempt and the sum of their counted scores, overall and on
@@ -327,7 +328,7 @@ int rollup_units(crun *r, const char *day, rollup_cb done, void *ud)
 	const char *p[1] = {cid};
 	if ((rc = store_query(
 		     r->a,
-		     "SELECT to_regclass('units') IS NOT NULL AND to_regclass('workers') IS NOT NULL, "
+		     "SELECT EXISTS (SELECT 1 FROM workers WHERE active), "
 		     "(SELECT count(*) FROM attempts WHERE contest_id = $1 AND status <> 'open')",
 		     1, p, roster_check, j)))
 		job_free(j);

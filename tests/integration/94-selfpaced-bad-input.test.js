@@ -170,7 +170,7 @@ describe('self-paced messages: bad input', () => {
 		await expect(live, { type: 'board' }, 'wrong_mode');
 		await live.close();
 		const b = await sp.ok(screen, { type: 'board' }, 'mass_board');
-		assert.equal(b.units.roster, false, 'no roster tables: units as typed');
+		assert.equal(b.units.roster, false, 'no roster imported: units as typed');
 		const health = await srv.get('/healthz');
 		assert.equal(health.status, 200);
 	});
