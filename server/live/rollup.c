@@ -326,11 +326,10 @@ int rollup_units(crun *r, const char *day, rollup_cb done, void *ud)
 	snprintf(j->day, sizeof j->day, "%s", day);
 	snprintf(cid, sizeof cid, "%lld", (long long)r->contest_id);
 	const char *p[1] = {cid};
-	if ((rc = store_query(
-		     r->a,
-		     "SELECT EXISTS (SELECT 1 FROM workers WHERE active), "
-		     "(SELECT count(*) FROM attempts WHERE contest_id = $1 AND status <> 'open')",
-		     1, p, roster_check, j)))
+	if ((rc = store_query(r->a,
+			      "SELECT EXISTS (SELECT 1 FROM workers WHERE active), "
+			      "(SELECT count(*) FROM attempts WHERE contest_id = $1 AND status <> 'open')",
+			      1, p, roster_check, j)))
 		job_free(j);
 	return rc;
 }
