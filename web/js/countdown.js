@@ -4,16 +4,19 @@
  * The remaining time is deadline - client.serverNow(): the deadline comes
  * from the server (`question`/`state`), and serverNow() corrects the device
  * clock by the offset proto.js measured, so a phone whose clock is minutes
- * off still counts down right. It writes whole seconds into its element, sets
- * --frac (1 -> 0) on it for bars and rings, data-urgent in the last 5 s, and
- * calls onZero once when time is up.
+ * off still counts down right. It writes whole seconds into its element (or
+ * what opts.format makes of the milliseconds left: an exam's "59:12"), sets
+ * --frac (1 -> 0) on it for bars and rings, data-urgent in the last
+ * opts.urgentMs (5 s), and calls onZero once when time is up.
  */
 
 const TICK_MS = 100;
 
 export class Countdown {
-	constructor(el, client, { onZero = null, onTick = null } = {}) {
+	constructor(el, client, { onZero = null, onTick = null, format = null, urgentMs = 5000 } = {}) {
 		this.el = el;
+		this.format = format || ((ms) => String(Math.ceil(ms / 1000)));
+		this.urgentMs = urgentMs;
 		this.client = client;
 		this.onZero = onZero;
 		this.onTick = onTick;
@@ -46,12 +49,11 @@ export class Countdown {
 
 	tick() {
 		const ms = this.remaining();
-		const secs = Math.ceil(ms / 1000);
-		const text = String(secs);
+		const text = this.format(ms);
 		if (this.el.textContent !== text) this.el.textContent = text;
 		const frac = this.limit ? Math.min(1, ms / this.limit) : (ms > 0 ? 1 : 0);
 		this.el.style.setProperty('--frac', frac.toFixed(4));
-		this.el.toggleAttribute('data-urgent', ms > 0 && ms <= 5000);
+		this.el.toggleAttribute('data-urgent', ms > 0 && ms <= this.urgentMs);
 		if (this.onTick) this.onTick(ms, frac);
 		if (ms === 0) {
 			clearInterval(this.timer);

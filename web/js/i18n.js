@@ -184,6 +184,40 @@ export function decimalsOf(values) {
 	return d;
 }
 
+/* A time left or taken on a clock face: "4:05", "59:59", "1:00:00" (never negative). */
+export function clock(ms) {
+	const total = Math.max(0, Math.ceil((Number(ms) || 0) / 1000));
+	const hh = Math.floor(total / 3600);
+	const mm = Math.floor((total % 3600) / 60);
+	const ss = total % 60;
+	const two = (n) => String(n).padStart(2, '0');
+	return hh > 0 ? `${hh}:${two(mm)}:${two(ss)}` : `${mm}:${two(ss)}`;
+}
+
+const dateFormats = new Map();
+/*
+ * A moment (epoch ms) as the contest's people read it: in the contest's time
+ * zone (Asia/Shanghai unless it says otherwise), never the phone's, so a
+ * phone set to another zone still shows when the window opens there.
+ * withDate false: the time of day only.
+ */
+export function when(ms, timeZone = 'Asia/Shanghai', withDate = true) {
+	if (typeof ms !== 'number' || !Number.isFinite(ms)) return '–';
+	const key = `${lang}|${timeZone}|${withDate}`;
+	let f = dateFormats.get(key);
+	if (!f) {
+		const opts = { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
+		if (withDate) Object.assign(opts, { month: 'short', day: 'numeric' }); /* 6月15日 08:30, Jun 15, 08:30 */
+		try {
+			f = new Intl.DateTimeFormat(lang, { ...opts, timeZone });
+		} catch (e) { /* a zone this browser does not know */
+			f = new Intl.DateTimeFormat(lang, { ...opts, timeZone: 'Asia/Shanghai' });
+		}
+		dateFormats.set(key, f);
+	}
+	return f.format(ms);
+}
+
 /* Fills every element under root that names a key. */
 export function apply(root) {
 	document.documentElement.lang = lang;

@@ -1,11 +1,19 @@
 /*
  * inputs.js - the player's answer controls, one builder per question type.
  *
- * buildInput(question, submit) returns {el, setDisabled(bool),
+ * buildInput(question, submit, opts) returns {el, setDisabled(bool),
  * setChosen(response), markAnswer(answer)}; submit(response) is called with
  * the response in the shape docs/protocol.md gives for the type. Choice
  * questions (single_choice, true_false) submit on the first tap, as fast
  * answers earn more; the others collect the answer and have a submit button.
+ *
+ * opts.autosave (an exam paper, where an answer may change until the paper
+ * is handed in): no submit buttons; every change is submitted as it happens
+ * (a tap, a tick, a move, a choice; typed text 800 ms after the typing
+ * stops and when the field is left), and a response that was cleared (no
+ * option ticked, every field empty) is submitted as null. An ordering
+ * question keeps one button, to take the order as shown without moving
+ * anything; a matching question is submitted once every item is matched.
  */
 
 import { h, letter } from './dom.js';
@@ -22,7 +30,7 @@ function submitButton(onClick) {
  * and correct), wrong (chosen, not correct), missed (a correct option a
  * multiple-choice answer left out) or the answer (correct, not chosen).
  */
-function choiceInput(q, submit, { multi = false } = {}) {
+function choiceInput(q, submit, { multi = false, autosave = false } = {}) {
 	const labels = choiceLabels(q);
 	const tf = q.qtype === 'true_false';
 	const picked = new Set();
@@ -44,18 +52,19 @@ function choiceInput(q, submit, { multi = false } = {}) {
 			if (picked.has(i)) picked.delete(i);
 			else picked.add(i);
 			buttons[i].setAttribute('aria-pressed', String(picked.has(i)));
-			send.disabled = picked.size === 0;
+			if (autosave) submit(picked.size ? [...picked].sort((a, b) => a - b) : null);
+			else send.disabled = picked.size === 0;
 		},
 	}, h('span', { class: 'marker', text: choiceMarker(q, i) }),
 	h('span', { class: 'label', text: label }),
 	multi ? h('span', { class: 'check', attrs: { 'aria-hidden': 'true' } }) : null,
 	h('span', { class: 'verdict' })));
 	const el = h('div', { class: `answer choices${tf ? ' tf' : ''}${multi ? ' multi' : ''}` }, buttons);
-	if (multi) {
+	if (multi && !autosave) {
 		send = submitButton(() => submit([...picked].sort((a, b) => a - b)));
-		el.prepend(h('div', { class: 'hint', text: t('q.pick_all') }));
 		el.append(send);
 	}
+	if (multi) el.prepend(h('div', { class: 'hint', text: t(autosave ? 'q.pick_all_saved' : 'q.pick_all') }));
 	return {
 		el,
 		setDisabled(b) {
@@ -66,6 +75,8 @@ function choiceInput(q, submit, { multi = false } = {}) {
 		setChosen(response) {
 			const idx = new Set(choiceIndexes(q.qtype, response));
 			chosen = idx;
+			picked.clear();
+			if (multi) for (const i of idx) picked.add(i);
 			buttons.forEach((btn, i) => {
 				btn.classList.toggle('chosen', idx.has(i));
 				btn.setAttribute('aria-pressed', String(idx.has(i)));
@@ -85,17 +96,49 @@ function choiceInput(q, submit, { multi = false } = {}) {
 	};
 }
 
-/* A text field per value, a submit button enabled once ready(). */
-function fieldsInput(el, fields, send, { ready, fill }) {
-	const update = () => { send.disabled = !ready(); };
+/* Typed text is saved this long after the typing stops (autosave). */
+const TYPING_MS = 800;
+
+/*
+ * A text field per value, a submit button enabled once ready(); or, with
+ * autosave(), no button: autosave() runs TYPING_MS after the last key and
+ * when a field is left or Enter pressed (at most once per change).
+ */
+function fieldsInput(el, fields, send, { ready, fill, autosave = null }) {
+	let timer = null;
+	let dirty = false;
+	const flush = () => {
+		clearTimeout(timer);
+		timer = null;
+		if (dirty) {
+			dirty = false;
+			autosave();
+		}
+	};
+	const update = () => {
+		if (!autosave) {
+			send.disabled = !ready();
+			return;
+		}
+		dirty = true;
+		clearTimeout(timer);
+		timer = setTimeout(flush, TYPING_MS);
+	};
 	for (const f of fields) f.addEventListener('input', update);
-	for (const f of fields) f.addEventListener('keydown', (e) => { if (e.key === 'Enter' && !send.disabled) send.click(); });
+	for (const f of fields) {
+		f.addEventListener('keydown', (e) => {
+			if (e.key !== 'Enter') return;
+			if (autosave) flush();
+			else if (!send.disabled) send.click();
+		});
+		if (autosave) f.addEventListener('change', flush);
+	}
 	let answerEl = null;
 	return {
 		el,
 		setDisabled(b) {
 			for (const f of fields) f.disabled = b;
-			send.disabled = b || !ready();
+			if (send) send.disabled = b || !ready();
 		},
 		setChosen(response) { fill(response); },
 		markAnswer(answer, q) {
@@ -106,31 +149,34 @@ function fieldsInput(el, fields, send, { ready, fill }) {
 	};
 }
 
-function numericInput(q, submit) {
+function numericInput(q, submit, { autosave = false } = {}) {
 	const field = h('input', { type: 'text', inputMode: 'decimal', autocomplete: 'off', class: 'field', attrs: { 'aria-label': t('q.number') }, placeholder: t('q.number') });
 	const unit = unitText(q);
 	const toResponse = () => {
 		const v = field.value.trim();
 		return /^[-+]?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(v) ? Number(v) : v;
 	};
-	const send = submitButton(() => submit(toResponse()));
+	const send = autosave ? null : submitButton(() => submit(toResponse()));
 	const el = h('div', { class: 'answer numeric' }, h('div', { class: 'field-row' }, field, unit ? h('span', { class: 'unit', text: unit }) : null), send);
 	const api = fieldsInput(el, [field], send, {
 		ready: () => field.value.trim() !== '',
-		fill: (r) => { if (r !== null && r !== undefined) field.value = String(r); },
+		fill: (r) => { field.value = r !== null && r !== undefined ? String(r) : ''; },
+		autosave: autosave ? () => submit(field.value.trim() === '' ? null : toResponse()) : null,
 	});
 	return { ...api, markAnswer: (a) => api.markAnswer(a, q) };
 }
 
-function fillInput(q, submit) {
+function fillInput(q, submit, { autosave = false } = {}) {
 	const labels = blankLabels(q);
 	const fields = labels.map((label, i) => h('input', { type: 'text', autocomplete: 'off', class: 'field', placeholder: label || t('q.blank_n', { n: i + 1 }), attrs: { 'aria-label': label || t('q.blank_n', { n: i + 1 }) } }));
 	const toResponse = () => fields.map((f) => f.value.trim());
-	const send = submitButton(() => submit(toResponse()));
+	const send = autosave ? null : submitButton(() => submit(toResponse()));
 	const el = h('div', { class: 'answer fill-in' }, fields.map((f, i) => h('label', { class: 'blank' }, h('span', { class: 'marker', text: String(i + 1) }), f)), send);
+	const ready = () => fields.some((f) => f.value.trim() !== '');
 	const api = fieldsInput(el, fields, send, {
-		ready: () => fields.some((f) => f.value.trim() !== ''),
-		fill: (r) => { if (Array.isArray(r)) fields.forEach((f, i) => { f.value = r[i] ?? ''; }); },
+		ready,
+		fill: (r) => fields.forEach((f, i) => { f.value = Array.isArray(r) ? r[i] ?? '' : ''; }),
+		autosave: autosave ? () => submit(ready() ? toResponse() : null) : null,
 	});
 	return { ...api, markAnswer: (a) => api.markAnswer(a, q) };
 }
@@ -154,7 +200,7 @@ function seededShuffle(arr, seed) {
 }
 
 /* Items with up/down buttons (no dragging: works with thumbs and gloves). */
-function orderingInput(q, submit) {
+function orderingInput(q, submit, { autosave = false } = {}) {
 	const items = Array.isArray(q.items) ? q.items.map(pick) : [];
 	let order = seededShuffle(items.map((_, i) => i), String(q.id));
 	let disabled = false;
@@ -171,8 +217,10 @@ function orderingInput(q, submit) {
 		[o[pos], o[pos + d]] = [o[pos + d], o[pos]];
 		order = o;
 		render();
+		if (autosave) submit(order.slice());
 	};
 	const send = submitButton(() => submit(order.slice()));
+	if (autosave) send.textContent = t('q.order_take');
 	send.disabled = items.length === 0;
 	render();
 	let answerEl = null;
@@ -182,6 +230,8 @@ function orderingInput(q, submit) {
 		setDisabled(b) { disabled = b; send.disabled = b || items.length === 0; render(); },
 		setChosen(r) {
 			if (Array.isArray(r) && r.length === items.length) order = r.slice();
+			/* autosave: the button takes the order as shown, needed only until an order is saved */
+			if (autosave) send.hidden = Array.isArray(r);
 			render();
 		},
 		markAnswer(a) {
@@ -193,22 +243,31 @@ function orderingInput(q, submit) {
 }
 
 /* For each left item a select of the right items. */
-function matchingInput(q, submit) {
+function matchingInput(q, submit, { autosave = false } = {}) {
 	const left = Array.isArray(q.left) ? q.left.map(pick) : [];
 	const right = Array.isArray(q.right) ? q.right.map(pick) : [];
 	const selects = left.map((l) => h('select', { class: 'field', attrs: { 'aria-label': l } },
-		h('option', { value: '', text: t('q.choose') }),
+		h('option', { value: '', text: t('q.choose'), disabled: autosave }),
 		right.map((r, j) => h('option', { value: String(j), text: `${letter(j)}. ${r}` }))));
 	const toResponse = () => selects.map((s) => Number(s.value));
-	const send = submitButton(() => submit(toResponse()));
+	const send = autosave ? null : submitButton(() => submit(toResponse()));
 	const el = h('div', { class: 'answer matching' }, left.map((l, i) => h('label', { class: 'pair' }, h('span', { class: 'left', text: `${i + 1}. ${l}` }), selects[i])), send);
-	for (const s of selects) s.addEventListener('change', () => { send.disabled = !selects.every((x) => x.value !== ''); });
+	const complete = () => selects.every((x) => x.value !== '');
+	for (const s of selects) {
+		s.addEventListener('change', () => {
+			if (autosave) {
+				if (complete()) submit(toResponse());
+			} else {
+				send.disabled = !complete();
+			}
+		});
+	}
 	let answerEl = null;
 	return {
 		el,
 		setDisabled(b) {
 			for (const s of selects) s.disabled = b;
-			send.disabled = b || !selects.every((x) => x.value !== '');
+			if (send) send.disabled = b || !complete();
 		},
 		setChosen(r) { if (Array.isArray(r)) selects.forEach((s, i) => { s.value = Number.isInteger(r[i]) ? String(r[i]) : ''; }); },
 		markAnswer(a) {
@@ -231,9 +290,9 @@ function judgedInput(q) {
 
 const INPUTS = {
 	judged: judgedInput,
-	single_choice: (q, s) => choiceInput(q, s),
-	true_false: (q, s) => choiceInput(q, s),
-	multiple_choice: (q, s) => choiceInput(q, s, { multi: true }),
+	single_choice: (q, s, o) => choiceInput(q, s, o),
+	true_false: (q, s, o) => choiceInput(q, s, o),
+	multiple_choice: (q, s, o) => choiceInput(q, s, { ...o, multi: true }),
 	numeric: numericInput,
 	fill_in: fillInput,
 	ordering: orderingInput,
@@ -241,9 +300,9 @@ const INPUTS = {
 };
 
 /* The controls for question q; a type this page does not know shows a notice. */
-export function buildInput(q, submit) {
+export function buildInput(q, submit, opts = {}) {
 	const make = INPUTS[q.qtype];
-	if (make) return make(q, submit);
+	if (make) return make(q, submit, { autosave: !!opts.autosave });
 	return {
 		el: h('div', { class: 'answer unsupported', text: t('q.unsupported', { type: q.qtype }) }),
 		setDisabled() {},

@@ -31,6 +31,10 @@
  * is also written to localStorage until acknowledged, so a page reload
  * resends it after `resume` if the server never stored it. One view is shown
  * at a time; render() derives it from the state S.
+ *
+ * Self-paced contests (joined.contest.mode "exam", "mass" or "practice")
+ * share the join, the token, the device key and the connection; their
+ * views are exam.js's and practice.js's, which render() hands over to.
  */
 
 import * as i18n from './i18n.js';
@@ -42,18 +46,10 @@ import { buildInput } from './inputs.js';
 import { isChoice, choiceIndexes, typeLabel, renderAnswer } from './question.js';
 import { Board } from './board.js';
 import { mine, scoreDecimals } from './standings.js';
+import { store } from './storage.js';
+import * as exam from './exam.js';
+import * as practice from './practice.js';
 
-const store = {
-	get(k) {
-		try { return JSON.parse(localStorage.getItem(k)); } catch (e) { return null; }
-	},
-	set(k, v) {
-		try { localStorage.setItem(k, JSON.stringify(v)); } catch (e) { /* storage full or private mode */ }
-	},
-	del(k) {
-		try { localStorage.removeItem(k); } catch (e) { /* ignore */ }
-	},
-};
 const tokenKey = (code) => `sa.token.${code}`;
 const answerKey = (code) => `sa.answer.${code}`;
 const PROFILE_KEY = 'sa.profile';
@@ -86,6 +82,12 @@ const client = new Client();
 let countdown = null;
 let board = null;
 let finalBoard = null;
+
+/* The views of a self-paced mode: exam.js (exam, mass), practice.js (practice); null in a live contest. */
+const SELF_PACED = { exam, mass: exam, practice };
+function selfPaced() {
+	return (S.contest && SELF_PACED[S.contest.mode]) || null;
+}
 
 /* ---- what the server is told ---- */
 
@@ -187,11 +189,13 @@ function onJoined(m) {
 	S.joining = null;
 	S.session = true;
 	S.lastSeq = -1; /* a new connection: its first state is authoritative */
+	if (selfPaced()) selfPaced().joined(m);
 	client.ready();
 	render();
 }
 
 function onError(m) {
+	if (m.handled) return; /* the request that waited for it says it */
 	if (typeof m.rid === 'string' && m.rid.startsWith('a-')) return; /* answers: onAnswerReply */
 	if (!S.session && (S.token || S.joining) && TRANSIENT.has(m.code)) {
 		toast(errorText(m), 'info');
@@ -270,7 +274,7 @@ function onLeaderboard(m) {
 function onStats(m) {
 	S.statsSeen = true;
 	if (typeof m.players === 'number') S.players = m.players;
-	if (phase() === 'lobby') renderLobby();
+	if (phase() === 'lobby' && !selfPaced()) renderLobby();
 }
 
 /* Points at the ack (training quizzes) or only at the reveal (live contests). */
@@ -287,13 +291,13 @@ function ranked() {
 /* The lobby count while the server pushes no `stats` to players: the contest info, now and then. */
 async function pollPlayers() {
 	setTimeout(pollPlayers, PLAYERS_POLL_MS * (0.75 + Math.random() * 0.5));
-	if (S.statsSeen || !S.me || phase() !== 'lobby' || document.visibilityState !== 'visible' || !S.code) return;
+	if (S.statsSeen || !S.me || selfPaced() || phase() !== 'lobby' || document.visibilityState !== 'visible' || !S.code) return;
 	try {
 		const r = await fetch(`/api/contests/${encodeURIComponent(S.code)}`, { headers: { accept: 'application/json' } });
 		const info = r.ok ? await r.json() : null;
 		if (info && typeof info.players === 'number' && !S.statsSeen) {
 			S.players = info.players;
-			if (phase() === 'lobby') renderLobby();
+			if (phase() === 'lobby' && !selfPaced()) renderLobby();
 		}
 	} catch (e) { /* offline: the next try */ }
 }
@@ -342,6 +346,12 @@ function render() {
 		if (!waiting) $('#join-form button[type=submit]').disabled = false;
 		return;
 	}
+	const own = selfPaced();
+	if (own) {
+		own.render();
+		return;
+	}
+	document.body.dataset.mode = 'live';
 	const p = phase();
 	const current = S.q && (!S.state || !S.state.question_id || S.state.question_id === S.q.id);
 	if (p === 'finished') renderFinished();
@@ -358,8 +368,8 @@ function renderWaiting(key) {
 
 function renderMeBar() {
 	const bar = $('#me-bar');
-	bar.hidden = !S.me;
-	if (!S.me) return;
+	bar.hidden = !S.me || !!selfPaced();
+	if (bar.hidden) return;
 	$('#me-name').textContent = S.me.name || '';
 	$('#me-score').textContent = scoreText(S.me.score ?? 0);
 	$('#me-rank').textContent = rankText();
@@ -512,7 +522,11 @@ async function main() {
 	$('#join-form').addEventListener('submit', onJoinSubmit);
 	$('#replaced-continue').addEventListener('click', onContinueHere);
 	bindConnIndicator(client);
+	exam.init({ client, S, render });
+	practice.init({ client, S, render });
 	i18n.onChange(() => {
+		exam.langChanged();
+		practice.langChanged();
 		if (S.q) {
 			/* rebuild the controls in the new language, keeping what was chosen */
 			S.input = buildInput(S.q, submitAnswer);

@@ -302,7 +302,11 @@ export class Client {
 		this.emit('*', msg);
 	}
 
-	/* Resolves the request a reply belongs to. */
+	/*
+	 * Resolves the request a reply belongs to. A reply that a request was
+	 * waiting for (or that its queue will retry) is marked msg.handled, so a
+	 * page's general 'error' handler can leave it to the request's owner.
+	 */
 	settle(msg) {
 		let rid = typeof msg.rid === 'string' ? msg.rid : null;
 		/* A duplicate ack may carry another rid: match queued answers by question. */
@@ -313,6 +317,7 @@ export class Client {
 		}
 		if (!rid) return;
 		const req = this.requests.get(rid);
+		if (req || this.queue.has(rid)) Object.defineProperty(msg, 'handled', { value: true });
 		if (req) {
 			clearTimeout(req.timer);
 			this.requests.delete(rid);
