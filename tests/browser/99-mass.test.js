@@ -1,0 +1,132 @@
+'use strict';
+/*
+ * The mass contest's flow on the player page, a 390x844 phone (every view
+ * at 360x640 too), against the real server: short random papers from
+ * contests/banks/safety.json (5 questions in 5 minutes), two attempts a
+ * day. The home says the rule and today's attempts left; an attempt is the
+ * exam's paper with the short time; its result has the score and the rank,
+ * and offers another attempt while today has one; the best attempt counts
+ * (the home's "my result", the board after a reload); once today's attempts
+ * are used, the start is refused in words ("明天再来") by the page and by
+ * the server. Tap targets ≥ 44 px, no sideways scrolling, text ≥ 4.5:1,
+ * no CSP violation. Screenshots: $SA_TEST_OUT/99-mass/shots/.
+ */
+
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const path = require('node:path');
+const { h, launch, open, text, waitText } = require('./browser.js');
+const sp = require('./selfpaced.js');
+
+const DAY = 24 * 3600 * 1000;
+const SAFETY = sp.bank('safety');
+const COUNT = 5;
+
+let srv, browser;
+before(async () => {
+	const file = sp.writeContest('mass', {
+		code: 'MASS2026',
+		title: { 'zh-CN': '全国职工安全生产知识竞答', en: 'National Workers\' Safety Knowledge Contest' },
+		mode: 'mass',
+		window: { opens_at: sp.iso(Date.now() - DAY), closes_at: sp.iso(Date.now() + 7 * DAY), duration_min: 5 },
+		scoring: { points: 1, time_factor: false },
+		banks: { s: path.relative(h.outDir(), SAFETY.file) },
+		paper: {
+			rules: [{ bank: 's', type: 'single_choice', count: 3 }, { bank: 's', type: 'true_false', count: 2 }],
+			shuffle_questions: true,
+			shuffle_options: true,
+		},
+		attempts: { per_day: 2, counts: 'best' },
+		leaderboards: { individual: true, unit: true },
+	});
+	srv = await h.startServer({ contests: [file] });
+	browser = await launch();
+});
+after(async () => {
+	if (browser) await browser.close();
+	if (srv) await srv.stop();
+});
+
+const question = (page) => sp.onScreen(page, SAFETY.def.questions, '#p-text');
+
+/* One attempt on the page, started by the button start: `right` of the COUNT questions answered right, the rest wrong; handed in. */
+async function attempt(page, start, right, label) {
+	await page.click(start);
+	await page.waitForSelector('[data-view=paper]:not([hidden])');
+	await waitText(page, '#p-index', `第 1 / ${COUNT} 题`);
+	const left = await sp.secondsLeft(page);
+	assert.ok(left > 4 * 60 + 40 && left <= 5 * 60, `five minutes (${left} s)`);
+	if (label) await sp.checkView(page, label);
+	for (let i = 0; i < COUNT; i++) {
+		await sp.answerChoice(page, await question(page), i < right);
+		await waitText(page, '#p-save', '✓ 已保存');
+		await page.click('#p-next');
+	}
+	await page.waitForSelector('#confirm-submit:not([disabled])');
+	await page.click('#confirm-submit');
+	await page.waitForSelector('[data-view=exam-result]:not([hidden])');
+	assert.equal(await text(page, '#er-score'), String(right));
+}
+
+test('a mass contest: attempts a day, the best counts, the rank', async () => {
+	/* someone else first, on the server directly: one attempt, nothing right */
+	const { c: other } = await h.join(srv.wsUrl, '郑工', { code: 'MASS2026', unit: '二车间' });
+	await other.next('attempts');
+	const paper = await other.request({ type: 'attempt_start' });
+	assert.equal(paper.type, 'attempt');
+	assert.equal(paper.count, COUNT);
+	const done = await other.request({ type: 'submit', attempt_id: paper.attempt_id });
+	assert.equal(done.type, 'result');
+	await other.close();
+
+	const page = await open(browser.ctx, `${srv.url}/player.html?code=MASS2026`, sp.MEDIUM);
+	await page.waitForSelector('[data-view=join]:not([hidden])');
+	await page.fill('input[name=name]', '冯班长');
+	await page.fill('input[name=employee_no]', 'M7788');
+	await page.fill('input[name=unit]', '一车间');
+	await page.click('#join-form button[type=submit]');
+	await page.waitForSelector('[data-view=exam-home]:not([hidden])');
+	await page.waitForSelector('#eh-start:not([disabled])');
+	assert.equal(await text(page, '#eh-mode'), '知识竞答');
+	const facts = await page.$$eval('#eh-facts dd', (d) => d.map((x) => x.textContent.trim()));
+	assert.deepEqual(facts.slice(1), ['5 分钟', `${COUNT} 题`, '每天 2 次 · 取最好成绩']);
+	assert.equal(await text(page, '#eh-left'), '今天还剩 2 次');
+	assert.equal(await text(page, '#eh-start'), '开始答题');
+	await sp.checkView(page, 'mass-1-home');
+
+	/* two attempts: 2 right, then all right; each result with its rank */
+	await attempt(page, '#eh-start', 2, 'mass-2-paper');
+	assert.equal(await text(page, '#er-again'), '再答一次（今天还剩 1 次）');
+	await sp.checkView(page, 'mass-3-result');
+	await attempt(page, '#er-again', COUNT);
+	assert.equal(await page.isVisible('#er-again'), false, 'no attempt left today');
+	assert.match(await text(page, '#er-top .tiles'), /排名\s*第 1 名/);
+
+	/* the home: today's attempts used, the best counts */
+	await page.click('#er-home');
+	await waitText(page, '#eh-start-note', '今天的 2 次机会已用完，明天再来');
+	assert.equal(await page.isDisabled('#eh-start'), true);
+	await waitText(page, '#eh-best-score', `${COUNT} 分`);
+	assert.deepEqual(await page.$$eval('#eh-history .hist-score', (e) => e.map((x) => x.textContent)), [`${COUNT} 分`, '2 分'], 'newest first');
+	const rows = await h.sql(srv.db, `SELECT a.attempt_no AS no, a.status, a.score_milli::int AS score,
+		a.day::text = to_char(now() AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS today
+		FROM attempts a JOIN participants p ON p.id = a.participant_id WHERE p.employee_no = 'M7788' ORDER BY 1`, srv.pgPort);
+	assert.deepEqual(rows, [{ no: 1, status: 'submitted', score: 2000, today: true }, { no: 2, status: 'submitted', score: COUNT * 1000, today: true }]);
+
+	/* after a reload: the board with the best attempt first */
+	await page.reload();
+	await page.waitForSelector('[data-view=exam-home]:not([hidden])');
+	await page.waitForSelector('#eh-board .mini-row');
+	const board = await page.$$eval('#eh-board .mini-row', (r) => r.map((x) => [x.querySelector('.name').textContent, x.classList.contains('me')]));
+	assert.deepEqual(board[0], ['冯班长', true]);
+	assert.match(await text(page, '#eh-best-line'), /第 1 名$/);
+	await sp.checkView(page, 'mass-4-home-used');
+
+	/* the server refuses a third start today */
+	const { c } = await h.join(srv.wsUrl, '冯班长', { code: 'MASS2026', employee_no: 'M7788', device_key: await page.evaluate(() => JSON.parse(localStorage.getItem('sa.device'))) });
+	const refused = await c.request({ type: 'attempt_start' });
+	assert.equal(refused.code, 'no_attempts_left');
+	await c.close();
+
+	assert.deepEqual(page.errors, []);
+});
