@@ -191,6 +191,20 @@ test('an exam on a phone: save, flag, reload, hand in, result', async () => {
 	assert.deepEqual(await cellState(page), cells.map((c, i) => [c[0], c[1], i === 1]), 'answers and flags kept');
 	await page.click('#map-sheet [data-close-sheet]');
 
+	/* English by the switch, in place: the paper and the answer card say nothing in Chinese (the contest has English text) */
+	await page.click('[data-lang-switch]');
+	await waitText(page, '#p-index', `Question 2 / ${QUESTIONS.length}`);
+	assert.equal(await text(page, '#p-save'), '✓ Saved');
+	assert.deepEqual(await page.$$eval('.choice.chosen, .choice[aria-pressed=true]', (bs) => bs.map((b) => b.dataset.index)), chosen, 'the answer is kept in English');
+	await page.click('#p-map');
+	const visible = await page.evaluate(() => document.body.innerText);
+	assert.doesNotMatch(visible.replace('中文', ''), /[\u3400-\u9fff]/, 'no Chinese on the English page');
+	await sp.checkOne(page, 'exam-en-map-390');
+	await page.click('#map-sheet [data-close-sheet]');
+	await sp.checkOne(page, 'exam-en-paper-390');
+	await page.click('[data-lang-switch]');
+	await waitText(page, '#p-index', `第 2 / ${QUESTIONS.length} 题`);
+
 	/* a typed answer cleared is saved as cleared */
 	await page.click('#p-map');
 	await page.click(`#map-grid .cell[data-index="${numericAt}"]`);

@@ -293,7 +293,7 @@ function paintPaper() {
 	}
 	$('#p-index').textContent = t('q.index', { i: i + 1, n: a.count });
 	$('#p-type').textContent = typeLabel(q.qtype);
-	$('#p-points').textContent = typeof q.points === 'number' ? t('q.points', { n: num(q.points) }) : '';
+	$('#p-points').textContent = typeof q.points === 'number' ? t('q.points', { n: q.points }) : '';
 	$('#p-text').textContent = pick(q.text);
 	const flag = $('#p-flag');
 	flag.setAttribute('aria-pressed', String(a.isFlagged(i)));
@@ -486,7 +486,7 @@ function paintBest(a) {
 	const lb = E.boardStale ? null : E.ctx.S.lb;
 	const rank = E.rank ?? (lb && lb.me && typeof lb.me.rank === 'number' ? lb.me.rank : me.rank);
 	$('#eh-best-caption').textContent = t(contest().attempts && contest().attempts.counts === 'last' ? 'exam.counted_last' : 'exam.counted_best');
-	$('#eh-best-score').textContent = typeof counted.score === 'number' ? t('exam.score_n', { n: num(counted.score) }) : t('exam.score_later');
+	$('#eh-best-score').textContent = typeof counted.score === 'number' ? t('exam.score_n', { n: counted.score }) : t('exam.score_later');
 	const bits = [];
 	if (typeof counted.duration_ms === 'number') bits.push(t('exam.took', { t: clock(counted.duration_ms) }));
 	if (typeof counted.score === 'number' && typeof rank === 'number') bits.push(t('me.rank_n', { n: rank }));
@@ -515,7 +515,7 @@ function paintHistory(a) {
 		h('span', { class: 'hist-what' },
 			h('b', { text: t('exam.attempt_no', { n: x.attempt_no }) }),
 			h('span', { class: 'muted', text: [x.day || '', t(`exam.status_${x.status}`), typeof x.duration_ms === 'number' ? clock(x.duration_ms) : ''].filter(Boolean).join(t('list.sep')) })),
-		h('span', { class: 'hist-score', text: typeof x.score === 'number' ? t('exam.score_n', { n: num(x.score) }) : t('exam.score_later') }),
+		h('span', { class: 'hist-score', text: typeof x.score === 'number' ? t('exam.score_n', { n: x.score }) : t('exam.score_later') }),
 		h('button', { type: 'button', class: 'btn small', text: t('exam.view'), onclick: () => askResult(x.attempt_id) }))));
 }
 

@@ -263,7 +263,7 @@ function paintQuestion() {
 	const res = fb.correctness === 'partial' ? 'partial' : fb.correct ? 'correct' : 'wrong';
 	banner.dataset.result = res;
 	banner.replaceChildren(h('span', { class: 'res-title', text: t(`result.${res}`) }),
-		h('span', { class: 'res-points', text: t('result.item_points', { p: num(fb.points ?? 0), max: num(fb.max ?? 0) }) }));
+		h('span', { class: 'res-points', text: t('result.item_points', { p: fb.points ?? 0, max: fb.max ?? 0 }) }));
 	const expl = pick(fb.explanation);
 	$('#pq-expl').hidden = !expl;
 	$('#pq-expl-text').textContent = expl;

@@ -103,7 +103,7 @@ export function renderRubric(q) {
 	return h('ol', { class: 'q-items rubric' }, rubric.map((r, i) => h('li', {},
 		h('span', { class: 'marker', text: String(i + 1) }),
 		h('span', { class: 'label', text: r.text ? pick(r.text) : r.id }),
-		h('span', { class: 'max', text: t('q.points', { n: num(r.max) }) }))));
+		h('span', { class: 'max', text: t('q.points', { n: r.max }) }))));
 }
 
 /* One value of a fill_in answer: a string, or accepted alternatives. */

@@ -38,7 +38,7 @@ function itemCard(item, q) {
 			h('span', { class: 'r-no', text: t('exam.q_no', { n: item.index + 1 }) }),
 			q ? h('span', { class: 'q-type', text: typeLabel(q.qtype) }) : null,
 			h('span', { class: 'r-verdict', text: t(`verdict.${item.correctness}`) }),
-			h('span', { class: 'r-points', text: t('result.item_points', { p: num(item.points ?? 0), max: num(item.max ?? 0) }) })),
+			h('span', { class: 'r-points', text: t('result.item_points', { p: item.points ?? 0, max: item.max ?? 0 }) })),
 		h('div', { class: 'r-text', text: q ? pick(q.text) : t('result.question_id', { id: item.id ?? '' }) }),
 		h('div', { class: 'r-row r-mine' }, h('div', { class: 'caption', text: t('result.your_answer') }), answerOf(q, item.response)),
 		item.correctness === 'correct' ? null
@@ -56,7 +56,7 @@ function scoreCard(m) {
 	return h('div', { class: 'card score-card' },
 		h('div', { class: 'score-line' },
 			h('span', { class: 'score-big', id: 'er-score', text: num(m.score) }),
-			typeof m.max === 'number' ? h('span', { class: 'score-max', text: t('result.of_max', { max: num(m.max) }) }) : null,
+			typeof m.max === 'number' ? h('span', { class: 'score-max', text: t('result.of_max', { max: m.max }) }) : null,
 			typeof m.percent === 'number' ? h('span', { class: 'score-pct', text: `${num(Math.round(m.percent * 10) / 10)}%` }) : null),
 		m.passed === true || m.passed === false
 			? h('div', { class: 'pass', dataset: { passed: String(m.passed) }, text: t(m.passed ? 'result.passed' : 'result.failed') }) : null,
@@ -68,7 +68,7 @@ function hiddenCard(m, tz) {
 	return h('div', { class: 'card score-card hidden-result' },
 		typeof m.score === 'number' ? h('div', { class: 'score-line' },
 			h('span', { class: 'score-big', id: 'er-score', text: num(m.score) }),
-			typeof m.max === 'number' ? h('span', { class: 'score-max', text: t('result.of_max', { max: num(m.max) }) }) : null) : null,
+			typeof m.max === 'number' ? h('span', { class: 'score-max', text: t('result.of_max', { max: m.max }) }) : null) : null,
 		h('p', { class: 'lead', id: 'er-later', text: m.results_at ? t('result.later', { when: when(m.results_at, tz) }) : t('result.never') }),
 		h('dl', { class: 'facts' },
 			h('dt', { text: t('result.f_answered') }), h('dd', { text: t('result.correct_of', { n: m.answered ?? 0, total: m.count ?? 0 }) }),
@@ -89,7 +89,7 @@ export function renderResult(m, { questions = null, tz, wrongOnly = false, onFil
 		h('div', { class: 'res-sub', text: t('result.attempt_line', { n: m.attempt_no ?? 1, when: when(m.submitted, tz) }) }))];
 	top.push(m.visible ? scoreCard(m) : hiddenCard(m, tz));
 	if (m.counts === 'best' && m.counted && m.counted.attempt_no !== m.attempt_no && typeof m.counted.score === 'number') {
-		top.push(h('p', { class: 'counted muted', text: t('result.counted_other', { n: m.counted.attempt_no, score: num(m.counted.score) }) }));
+		top.push(h('p', { class: 'counted muted', text: t('result.counted_other', { n: m.counted.attempt_no, score: m.counted.score }) }));
 	}
 	const key = [];
 	const items = Array.isArray(m.items) ? m.items : null;
