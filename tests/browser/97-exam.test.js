@@ -99,7 +99,7 @@ test('an exam on a phone: save, flag, reload, hand in, result', async () => {
 	assert.equal(facts[2], `${QUESTIONS.length} 题`);
 	assert.equal(facts[3], '共 1 次');
 	assert.match(await text(page, '#eh-start-note'), /^开始后计时 30 分钟/);
-	await sp.checkView(page, 'exam-1-home');
+	await sp.checkView(page, 'exam-1-home', { full: true });
 
 	/* the paper */
 	await page.click('#eh-start');
@@ -244,7 +244,7 @@ test('an exam on a phone: save, flag, reload, hand in, result', async () => {
 	const wrong = await page.$('#er-items .r-item[data-verdict=bad]');
 	assert.ok(await wrong.$('.r-key'), 'a wrong answer shows the key');
 	assert.match(await wrong.textContent(), /解析/);
-	await sp.checkView(page, 'exam-6-result');
+	await sp.checkView(page, 'exam-6-result', { full: true });
 	await page.click('#er-wrong-only');
 	assert.equal((await page.$$('#er-items .r-item')).length, 1, 'only the mistake');
 
@@ -254,7 +254,7 @@ test('an exam on a phone: save, flag, reload, hand in, result', async () => {
 	await waitText(page, '#eh-start-note', '答题次数已用完');
 	assert.equal(await page.isDisabled('#eh-start'), true);
 	await waitText(page, '#eh-best-score', `${QUESTIONS.length - 1} 分`);
-	await sp.checkView(page, 'exam-7-home-done');
+	await sp.checkView(page, 'exam-7-home-done', { full: true });
 	const { c } = await h.join(srv.wsUrl, '钱工程师', { code: 'EXAM2026', employee_no: 'E1001', device_key: await page.evaluate(() => JSON.parse(localStorage.getItem('sa.device'))) });
 	const refused = await c.request({ type: 'attempt_start' });
 	assert.equal(refused.code, 'no_attempts_left');
@@ -285,7 +285,7 @@ test('the window closes while the paper is open: locked at 0, handed in by the s
 	assert.equal(await text(page, '#er-score'), '1', 'the saved answer counts');
 	const rows = await h.sql(srv.db, "SELECT a.status FROM attempts a JOIN participants p ON p.id = a.participant_id WHERE p.name = '孙技术员'", srv.pgPort);
 	assert.deepEqual(rows, [{ status: 'expired' }]);
-	await sp.checkView(page, 'exam-9-expired');
+	await sp.checkView(page, 'exam-9-expired', { full: true });
 	await page.click('#er-home');
 	await waitText(page, '#eh-start-note', '答题时间已结束，不能再开始');
 	assert.equal(await page.isDisabled('#eh-start'), true);
@@ -303,6 +303,6 @@ test('results shown only after the window: the page says when', async () => {
 	await page.waitForSelector('[data-view=exam-result]:not([hidden])');
 	assert.match(await text(page, '#er-later'), /^成绩和答案将在 .+ 答题时间结束后公布$/);
 	assert.equal(await page.$('#er-items'), null, 'no key before the window closes');
-	await sp.checkView(page, 'exam-10-later');
+	await sp.checkView(page, 'exam-10-later', { full: true });
 	assert.deepEqual(page.errors, []);
 });

@@ -88,7 +88,7 @@ test('practice: feedback, the notebook, review until it is empty, progress', asy
 	const cats = await page.$$eval('#ph-cats .cat', (bs) => bs.map((b) => [b.dataset.category, b.querySelector('.cat-title').textContent, b.querySelector('.cat-line').textContent]));
 	assert.deepEqual(cats.map((c) => c[1]), ['全部题目', '消防安全', '用电安全']);
 	assert.equal(cats[1][2], `${FIRE} 题 · 还没练过`);
-	await sp.checkView(page, 'practice-1-home');
+	await sp.checkView(page, 'practice-1-home', { full: true });
 
 	/* a chapter: wrong first (into the notebook), then right */
 	await page.click('#ph-cats .cat[data-category=fire]');
@@ -117,12 +117,12 @@ test('practice: feedback, the notebook, review until it is empty, progress', asy
 	assert.equal(await text(page, '#ph-rate'), '50%');
 	assert.equal(await text(page, '#ph-nb-count'), '1 题');
 	await waitText(page, '#ph-cats .cat[data-category=fire] .cat-line', `${FIRE} 题 · 已练 2 次 · 正确率 50%`);
-	await sp.checkView(page, 'practice-5-home');
+	await sp.checkView(page, 'practice-5-home', { full: true });
 	await page.click('#ph-nb-open');
 	await page.waitForSelector('#nb-list .nb-item');
 	assert.deepEqual(await page.$$eval('#nb-list .nb-text', (e) => e.map((x) => x.textContent)), [missed.text]);
 	assert.match(await text(page, '#nb-list .nb-meta'), /消防安全\s*答错 1 次\s*连续答对 0\/2/);
-	await sp.checkView(page, 'practice-6-notebook');
+	await sp.checkView(page, 'practice-6-notebook', { full: true });
 
 	/* review: the mistake again, right twice in a row: it leaves */
 	await page.click('#nb-review');

@@ -6,7 +6,8 @@
  * day. The home says the rule and today's attempts left; an attempt is the
  * exam's paper with the short time; its result has the score and the rank,
  * and offers another attempt while today has one; the best attempt counts
- * (the home's "my result", the board after a reload); once today's attempts
+ * (the home's "my result"; the boards of the day, overall and of the units,
+ * asked for again once an attempt ended, as GET …/board has them); once today's attempts
  * are used, the start is refused in words ("明天再来") by the page and by
  * the server. Tap targets ≥ 44 px, no sideways scrolling, text ≥ 4.5:1,
  * no CSP violation. Screenshots: $SA_TEST_OUT/99-mass/shots/.
@@ -21,6 +22,15 @@ const sp = require('./selfpaced.js');
 const DAY = 24 * 3600 * 1000;
 const SAFETY = sp.bank('safety');
 const COUNT = 5;
+/* A roster (docs/contests.md, "Mass contests"; tables as issue 12 designs them, stubbed as test 92 does): two workshops. */
+const ROSTER_SQL = `
+CREATE TABLE IF NOT EXISTS units (id bigint PRIMARY KEY, parent_id bigint, name text NOT NULL, path text NOT NULL UNIQUE);
+CREATE TABLE IF NOT EXISTS workers (id bigserial PRIMARY KEY, employee_no text NOT NULL UNIQUE, name text NOT NULL,
+  unit_id bigint REFERENCES units(id), active boolean NOT NULL DEFAULT true);
+GRANT SELECT ON units, workers TO skillarena;
+INSERT INTO units VALUES (1, NULL, '示范公司', '示范公司'), (2, 1, '一车间', '示范公司/一车间'), (3, 1, '二车间', '示范公司/二车间');
+INSERT INTO workers (employee_no, name, unit_id) VALUES ('M7788', '冯班长', 2), ('M7789', '陈工', 2), ('M7790', '林工', 2), ('M7791', '黄工', 2),
+  ('M0001', '郑工', 3), ('M0002', '谢工', 3);`;
 
 let srv, browser;
 before(async () => {
@@ -40,6 +50,7 @@ before(async () => {
 		leaderboards: { individual: true, unit: true },
 	});
 	srv = await h.startServer({ contests: [file] });
+	await srv.psql(ROSTER_SQL);
 	browser = await launch();
 });
 after(async () => {
@@ -70,7 +81,7 @@ async function attempt(page, start, right, label) {
 
 test('a mass contest: attempts a day, the best counts, the rank', async () => {
 	/* someone else first, on the server directly: one attempt, nothing right */
-	const { c: other } = await h.join(srv.wsUrl, '郑工', { code: 'MASS2026', unit: '二车间' });
+	const { c: other } = await h.join(srv.wsUrl, '郑工', { code: 'MASS2026', employee_no: 'M0001', unit: '二车间' });
 	await other.next('attempts');
 	const paper = await other.request({ type: 'attempt_start' });
 	assert.equal(paper.type, 'attempt');
@@ -92,12 +103,12 @@ test('a mass contest: attempts a day, the best counts, the rank', async () => {
 	assert.deepEqual(facts.slice(1), ['5 分钟', `${COUNT} 题`, '每天 2 次 · 取最好成绩']);
 	assert.equal(await text(page, '#eh-left'), '今天还剩 2 次');
 	assert.equal(await text(page, '#eh-start'), '开始答题');
-	await sp.checkView(page, 'mass-1-home');
+	await sp.checkView(page, 'mass-1-home', { full: true });
 
 	/* two attempts: 2 right, then all right; each result with its rank */
 	await attempt(page, '#eh-start', 2, 'mass-2-paper');
 	assert.equal(await text(page, '#er-again'), '再答一次（今天还剩 1 次）');
-	await sp.checkView(page, 'mass-3-result');
+	await sp.checkView(page, 'mass-3-result', { full: true });
 	await attempt(page, '#er-again', COUNT);
 	assert.equal(await page.isVisible('#er-again'), false, 'no attempt left today');
 	assert.match(await text(page, '#er-top .tiles'), /排名\s*第 1 名/);
@@ -113,14 +124,34 @@ test('a mass contest: attempts a day, the best counts, the rank', async () => {
 		FROM attempts a JOIN participants p ON p.id = a.participant_id WHERE p.employee_no = 'M7788' ORDER BY 1`, srv.pgPort);
 	assert.deepEqual(rows, [{ no: 1, status: 'submitted', score: 2000, today: true }, { no: 2, status: 'submitted', score: COUNT * 1000, today: true }]);
 
-	/* after a reload: the board with the best attempt first */
+	/* the boards, asked for again once the attempt ended (GET …/board): today's, overall, units */
+	await page.waitForSelector('#eh-board .mini-row.me');
+	const boardRows = async () => page.$$eval('#eh-board .mini-row', (r) => r.map((x) => [x.querySelector('.name').textContent, x.querySelector('.score').firstChild.textContent, x.classList.contains('me')]));
+	assert.equal(await page.getAttribute('[data-tab=today]', 'aria-selected'), 'true');
+	assert.match(await text(page, '#eh-board-caption'), /^今日 [12] 人参加，共 [23] 次$/);
+	assert.deepEqual((await boardRows())[0], ['冯班长', String(COUNT), true], 'the best attempt of the day first');
+	assert.match(await text(page, '#eh-board .mini-row.me .time'), /^0:\d\d$/, 'with its time');
+	assert.match(await text(page, '#eh-best-line'), /第 1 名$/);
+	await sp.checkView(page, 'mass-4-home-used', { full: true });
+	await page.click('[data-tab=overall]');
+	await waitText(page, '#eh-board-caption', /^累计 \d+ 人参加，共 \d+ 次$/);
+	assert.deepEqual((await boardRows())[0], ['冯班长', String(COUNT), true], 'the best attempt overall first');
+	const api = (await srv.get('/api/contests/MASS2026/board')).json;
+	assert.deepEqual(api.overall.top[0], { rank: 1, participant_id: api.overall.top[0].participant_id, name: '冯班长', unit: '一车间', score: COUNT, duration_ms: api.overall.top[0].duration_ms });
+	/* units against the roster (the server recomputes them at most every 30 s: the workshop that took part first is there) */
+	await page.click('[data-tab=units]');
+	await waitText(page, '#eh-board-caption', '各单位参与率（参加人数 ÷ 职工人数）');
+	const units = await page.$$eval('#eh-board .unit-row', (r) => r.map((x) => [x.querySelector('.name').textContent, x.querySelector('.score').textContent, x.classList.contains('me')]));
+	assert.ok(units.length > 0 && units.every(([n, , me]) => ['一车间', '二车间'].includes(n) && me === (n === '一车间')), `units, mine marked: ${JSON.stringify(units)}`);
+	const second = units.find(([n]) => n === '二车间');
+	assert.ok(second, '二车间 took part first');
+	assert.equal(second[1], '50%1/2', 'one of two workers: 50 %');
+	await sp.checkView(page, 'mass-5-units', { full: true });
+
+	/* a reload: the same boards */
 	await page.reload();
 	await page.waitForSelector('[data-view=exam-home]:not([hidden])');
-	await page.waitForSelector('#eh-board .mini-row');
-	const board = await page.$$eval('#eh-board .mini-row', (r) => r.map((x) => [x.querySelector('.name').textContent, x.classList.contains('me')]));
-	assert.deepEqual(board[0], ['冯班长', true]);
-	assert.match(await text(page, '#eh-best-line'), /第 1 名$/);
-	await sp.checkView(page, 'mass-4-home-used');
+	await page.waitForSelector('#eh-board .mini-row.me');
 
 	/* the server refuses a third start today */
 	const { c } = await h.join(srv.wsUrl, '冯班长', { code: 'MASS2026', employee_no: 'M7788', device_key: await page.evaluate(() => JSON.parse(localStorage.getItem('sa.device'))) });

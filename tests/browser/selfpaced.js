@@ -38,14 +38,14 @@ function bank(name) {
 	return { file, def: JSON.parse(fs.readFileSync(file, 'utf8')) };
 }
 
-/* Tap targets, sideways scrolling, contrast and a screenshot of one view at one size. */
+/* Tap targets, sideways scrolling, contrast and a screenshot (opts.full: of the whole page) of one view at one size. */
 async function checkOne(page, label, opts = {}) {
 	const small = (await tapTargets(page)).filter((t) => t.w < 44 || t.h < 44);
 	assert.deepEqual(small, [], `${label}: tap targets under 44 px`);
 	const sw = await page.evaluate(() => document.documentElement.scrollWidth);
 	assert.ok(sw <= page.viewportSize().width, `${label}: no sideways scrolling (${sw})`);
 	const min = await assertContrast(assert, page, label, opts);
-	await shot(page, label);
+	await shot(page, label, opts.full ? { fullPage: true } : {});
 	return min;
 }
 

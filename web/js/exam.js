@@ -30,6 +30,7 @@ import { buildInput } from './inputs.js';
 import { typeLabel } from './question.js';
 import { Attempt } from './attempt.js';
 import { renderResult } from './result.js';
+import { DayBoard } from './dayboard.js';
 import { store } from './storage.js';
 
 /* The result is asked for this long after the deadline if the server's push has not come. */
@@ -59,6 +60,7 @@ const E = {
 	boardStale: false, /* an attempt ended after the last leaderboard: it no longer says the truth */
 };
 let countdown = null;
+let dayBoard = null;
 let resultTimer = null;
 let windowTimer = null;
 
@@ -167,7 +169,8 @@ function onResult(m) {
 	E.result = m;
 	E.resultPaper = kept && kept.id === m.attempt_id ? kept.questions : null;
 	if (typeof m.rank === 'number') E.rank = m.rank;
-	E.boardStale = true; /* players get no leaderboard after their own attempt (docs/web.md) */
+	E.boardStale = true; /* players get no leaderboard after their own attempt: the board is asked for */
+	dayBoard.refresh(code(), true);
 	E.wrongOnly = false;
 	E.submitting = false;
 	E.sheet = null;
@@ -493,10 +496,17 @@ function paintBest(a) {
 	$('#eh-best-line').textContent = bits.join(t('list.sep'));
 }
 
-/* The leaderboard the server sends players (top N and the player's own place). */
+/*
+ * The boards: today's, overall and the units' from GET …/board (dayboard.js);
+ * until it answers, the leaderboard the server sent with `joined`, as long as
+ * no attempt ended since.
+ */
 function paintBoard() {
+	dayBoard.refresh(code());
+	if (dayBoard.render({ mass: mass(), me: E.ctx.S.me })) return;
 	const lb = E.boardStale ? null : E.ctx.S.lb;
 	const card = $('#eh-board-card');
+	card.querySelector('.tabs').hidden = true;
 	const top = lb && Array.isArray(lb.top) ? lb.top : [];
 	card.hidden = top.length === 0;
 	if (card.hidden) return;
@@ -575,6 +585,7 @@ export function langChanged() {
 export function init(ctx) {
 	E.ctx = ctx;
 	countdown = new Countdown($('#exam-remaining'), ctx.client, { format: clock, urgentMs: URGENT_MS, onZero });
+	dayBoard = new DayBoard($('#eh-board-card'), { onChange: () => { if (E.view === 'home') paint(); } });
 	ctx.client.on('attempts', onAttempts).on('attempt', onAttempt).on('result', onResult)
 		.on('leaderboard', () => { E.boardStale = false; E.rank = null; })
 		.on('status', () => { if (E.view === 'paper') paint(); });
