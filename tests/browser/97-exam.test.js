@@ -31,6 +31,7 @@ const QUESTIONS = [...demo().questions.slice(1, 7), {
 	answer: 1, unit: { 'zh-CN': '小时', en: 'hours' }, explanation: { 'zh-CN': '《生产安全事故报告和调查处理条例》第九条：1 小时内。' },
 }];
 const SHORT_MS = 45000; /* the second contest's window closes this long after the server starts */
+const SOON_OPENS = Math.ceil((Date.now() + 24 * HOUR) / 60000) * 60000; /* the fourth opens tomorrow, on the minute */
 
 function exam(code, title, extra = {}) {
 	return {
@@ -52,6 +53,8 @@ before(async () => {
 			{ window: { opens_at: sp.iso(Date.now() - HOUR), closes_at: sp.iso(shortCloses), duration_min: 30 } })),
 		sp.writeContest('later', exam('LATE2026', { 'zh-CN': '结束后公布成绩的考试', en: 'Results after the window' },
 			{ attempts: { show_results: 'window', show_key: true } })),
+		sp.writeContest('soon', exam('SOON2026', { 'zh-CN': '明天开始的考试', en: 'An exam that opens tomorrow' },
+			{ window: { opens_at: sp.iso(SOON_OPENS), closes_at: sp.iso(SOON_OPENS + 2 * HOUR), duration_min: 30 } })),
 	];
 	srv = await h.startServer({ contests: files });
 	browser = await launch();
@@ -80,12 +83,19 @@ const cellState = (page) => page.$$eval('#map-grid .cell', (cs) => cs.map((c) =>
 test('an exam on a phone: save, flag, reload, hand in, result', async () => {
 	/* a proxy between the page and the server that can hold `saved` back and drop the connection */
 	let holdSaved = false;
+	let refuseSaved = 0; /* the next `saved` becomes not_found (a save that overtook `attempts`), this many times */
 	const sockets = [];
 	await browser.ctx.routeWebSocket(/\/ws$/, (ws) => {
 		const server = ws.connectToServer();
 		ws.onMessage((m) => server.send(m));
 		server.onMessage((m) => {
 			if (holdSaved && /"type":"saved"/.test(m)) return;
+			if (refuseSaved > 0 && /"type":"saved"/.test(m)) {
+				refuseSaved--;
+				const { rid } = JSON.parse(m);
+				ws.send(JSON.stringify({ type: 'error', rid, code: 'not_found', message: 'attempt_id' }));
+				return;
+			}
 			ws.send(m);
 		});
 		sockets.push(ws);
@@ -164,6 +174,19 @@ test('an exam on a phone: save, flag, reload, hand in, result', async () => {
 	assert.deepEqual(changes, [{ n: taps, last: taps }], 'every change stored once, the last one resent after the drop');
 	const current = await h.sql(srv.db, `SELECT change_no AS c FROM attempt_answers WHERE attempt_id = ${attemptId} AND question_idx = ${openAt}`, srv.pgPort);
 	assert.deepEqual(current, [{ c: taps }], 'the last change counts');
+
+	/* a save answered not_found (the connection did not hold the attempt yet): the page asks for attempts and sends it again */
+	const q4 = seen[openAt];
+	const other = (await sp.choicesFor(page, q4, false))[0];
+	refuseSaved = 1;
+	await page.click(`.choice[data-index="${other}"]`);
+	await waitText(page, '#p-save', '✓ 已保存', 15000);
+	assert.equal(refuseSaved, 0, 'one save was refused on the way');
+	if (q4.type === 'multiple_choice') await page.click(`.choice[data-index="${other}"]`); /* back to the right answer */
+	else await sp.answerChoice(page, q4, true);
+	await waitText(page, '#p-save', '✓ 已保存');
+	const again = await h.sql(srv.db, `SELECT change_no AS c FROM attempt_answers WHERE attempt_id = ${attemptId} AND question_idx = ${openAt}`, srv.pgPort);
+	assert.deepEqual(again, [{ c: taps + 2 }], 'both changes stored, the refused one sent again');
 
 	/* the answer card */
 	await page.click('#p-map');
@@ -304,5 +327,22 @@ test('results shown only after the window: the page says when', async () => {
 	assert.match(await text(page, '#er-later'), /^成绩和答案将在 .+ 答题时间结束后公布$/);
 	assert.equal(await page.$('#er-items'), null, 'no key before the window closes');
 	await sp.checkView(page, 'exam-10-later', { full: true });
+	assert.deepEqual(page.errors, []);
+});
+
+test('before the window opens: the start waits, with the time in China', async () => {
+	const page = await open(browser.ctx, `${srv.url}/player.html?code=SOON2026`, sp.MEDIUM);
+	await page.waitForSelector('[data-view=join]:not([hidden])');
+	await page.fill('input[name=name]', '郑主任');
+	await page.click('#join-form button[type=submit]');
+	await page.waitForSelector('[data-view=exam-home]:not([hidden])');
+	const opens = new Intl.DateTimeFormat('zh-CN', { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'Asia/Shanghai' }).format(SOON_OPENS);
+	await waitText(page, '#eh-start-note', `还没到开始时间：${opens} 开始`);
+	assert.equal(await page.isDisabled('#eh-start'), true);
+	await sp.checkView(page, 'exam-11-soon', { full: true });
+	/* the server says the same */
+	const { c } = await h.join(srv.wsUrl, '郑主任', { code: 'SOON2026', device_key: await page.evaluate(() => JSON.parse(localStorage.getItem('sa.device'))) });
+	assert.equal((await c.request({ type: 'attempt_start' })).code, 'outside_window');
+	await c.close();
 	assert.deepEqual(page.errors, []);
 });

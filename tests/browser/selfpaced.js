@@ -79,6 +79,8 @@ async function onScreen(page, questions, sel) {
 /*
  * The choice buttons (data-index) that answer q right (or wrong) on the
  * page, found by their labels: the page may show the options in any order.
+ * A multiple choice question whose every option is right has no wrong
+ * option: its "wrong" answer is the first option alone (partly right).
  */
 async function choicesFor(page, q, right = true) {
 	if (q.type === 'true_false') return [q.answer === right ? 0 : 1];
@@ -87,7 +89,8 @@ async function choicesFor(page, q, right = true) {
 	const keyIdx = labels.map((l, i) => (key.includes(l) ? i : -1)).filter((i) => i >= 0);
 	assert.equal(keyIdx.length, key.length, `every key option of ${q.id} is on the page`);
 	if (right) return keyIdx;
-	return [labels.findIndex((l) => !key.includes(l))];
+	const wrong = labels.findIndex((l) => !key.includes(l));
+	return [wrong >= 0 ? wrong : keyIdx[0]];
 }
 
 /* Taps the choices that answer q right or wrong. */

@@ -27,7 +27,14 @@ import { store } from './storage.js';
 /* `conflict` (this change number holds another response): take the next number, this often at most. */
 const MAX_CONFLICTS = 3;
 /* Replies after which the attempt is over for the server. */
-const CLOSED = new Set(['attempt_closed', 'question_closed', 'not_found']);
+const CLOSED = new Set(['attempt_closed', 'question_closed']);
+/*
+ * not_found: the connection does not hold the attempt (yet): a save that
+ * overtook `attempts` on a new connection. The change stays pending; the
+ * page asks for `attempts` (onLost), and resend() sends it again once the
+ * server lists the attempt as open (or the page learns it ended).
+ */
+const LOST = 'not_found';
 
 export const answered = (r) => r !== null && r !== undefined;
 
@@ -35,13 +42,16 @@ export class Attempt {
 	/*
 	 * msg: the `attempt` reply. opts: client (proto.js), key (localStorage
 	 * key of this contest's unsaved work), onChange() after any change of
-	 * state, onClosed(reply) when the server says the attempt is over.
+	 * state, onClosed(reply) when the server says the attempt is over,
+	 * onLost() when it says this connection does not hold it (not_found).
 	 */
-	constructor(msg, { client, key, onChange, onClosed }) {
+	constructor(msg, { client, key, onChange, onClosed, onLost }) {
 		this.client = client;
 		this.key = key;
 		this.onChange = onChange;
 		this.onClosed = onClosed;
+		this.onLost = onLost;
+		this.lostFlags = new Map(); /* index -> flagged: flag changes refused as not_found, to send again */
 		this.id = msg.attempt_id;
 		this.answers = [];   /* index -> {response, change, saved, rid, error, conflicts} */
 		this.flags = new Set();
@@ -97,7 +107,9 @@ export class Attempt {
 
 	isFlagged(i) {
 		const f = this.flagSends.get(i);
-		return f ? f.flagged : this.flags.has(i);
+		if (f) return f.flagged;
+		if (this.lostFlags.has(i)) return this.lostFlags.get(i);
+		return this.flags.has(i);
 	}
 
 	/* 'none' (never touched), 'saving', 'saved' (the latest change is stored), 'error' (refused). */
@@ -122,7 +134,7 @@ export class Attempt {
 
 	/* Changes (answers and flags) not yet acknowledged by the server. */
 	pending() {
-		let n = this.flagSends.size;
+		let n = this.flagSends.size + this.lostFlags.size;
 		for (const a of this.answers) if (a && (a.rid || a.change > a.saved)) n++;
 		return n;
 	}
@@ -179,11 +191,23 @@ export class Attempt {
 		} else if (CLOSED.has(reply.code)) {
 			a.error = reply;
 			this.close(reply);
+		} else if (reply.code === LOST) {
+			this.onLost(); /* still pending: resend() */
 		} else {
 			a.error = reply;
 		}
 		this.persist();
 		this.onChange();
+	}
+
+	/* Sends again every change and flag the server refused as not held by this connection. */
+	resend() {
+		if (this.closed) return;
+		this.answers.forEach((a, i) => {
+			if (a && !a.rid && !a.error && a.change > a.saved) this.send(i);
+		});
+		for (const [i, flagged] of this.lostFlags) this.sendFlag(i, flagged);
+		this.lostFlags.clear();
 	}
 
 	/* The participant flagged (or unflagged) question i for review. */
@@ -204,7 +228,10 @@ export class Attempt {
 		this.client.reliable(msg).then((reply) => {
 			if (this.flagSends.get(i) !== f) return;
 			this.flagSends.delete(i);
-			if (reply.type === 'flagged') {
+			if (reply.code === LOST) {
+				this.lostFlags.set(i, flagged);
+				this.onLost();
+			} else if (reply.type === 'flagged') {
 				if (Array.isArray(reply.flags)) this.flags = new Set(reply.flags.filter(Number.isInteger));
 				else if (flagged) this.flags.add(i);
 				else this.flags.delete(i);
@@ -230,6 +257,7 @@ export class Attempt {
 			if (a && a.change > a.saved) answers[i] = { response: a.response, change: a.change };
 		});
 		const flags = {};
+		for (const [i, flagged] of this.lostFlags) flags[i] = flagged;
 		for (const [i, f] of this.flagSends) flags[i] = f.flagged;
 		store.set(this.key, { id: this.id, cur: this.cur, answers, flags });
 	}
@@ -239,6 +267,7 @@ export class Attempt {
 		for (const a of this.answers) if (a && a.rid) this.client.cancel(a.rid);
 		for (const f of this.flagSends.values()) this.client.cancel(f.rid);
 		this.flagSends.clear();
+		this.lostFlags.clear();
 		this.dropped = true;
 		store.del(this.key);
 	}

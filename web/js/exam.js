@@ -56,12 +56,17 @@ const E = {
 	notice: null,      /* {text, kind} on the home view */
 	input: null,
 	inputIndex: -1,
+	attemptsFresh: false, /* E.attempts came after the latest result */
+	ready: null,       /* flushes the client's queue once `attempts` came (joined) */
 	rank: null,        /* the rank of the attempt that counts, from the latest result */
 	boardStale: false, /* an attempt ended after the last leaderboard: it no longer says the truth */
 };
 let countdown = null;
 let dayBoard = null;
 let resultTimer = null;
+let readyTimer = null;
+/* The queue is flushed at the latest this long after `joined` if `attempts` does not come. */
+const READY_WAIT_MS = 3000;
 let windowTimer = null;
 
 const client = () => E.ctx.client;
@@ -71,6 +76,20 @@ const tz = () => contest().time_zone || 'Asia/Shanghai';
 const code = () => E.ctx.S.code;
 const workKey = () => `sa.exam.${code()}`;
 const paperKey = () => `sa.paper.${code()}`;
+/* Papers kept for their results' keys (`result` names questions by id only): the latest few attempts. */
+const PAPERS_KEPT = 5;
+
+function keepPaper(id, questions) {
+	const kept = (Array.isArray(store.get(paperKey())) ? store.get(paperKey()) : []).filter((p) => p && p.id !== id);
+	kept.unshift({ id, questions });
+	store.set(paperKey(), kept.slice(0, PAPERS_KEPT));
+}
+
+function keptPaper(id) {
+	const kept = store.get(paperKey());
+	const p = Array.isArray(kept) ? kept.find((x) => x && x.id === id) : null;
+	return p ? p.questions : null;
+}
 
 /* ---- talking to the server ---- */
 
@@ -112,14 +131,17 @@ function startError(r) {
 
 function onAttempts(m) {
 	E.attempts = m;
+	E.attemptsFresh = true;
+	flushQueue();
 	const open = m.open;
 	if (open && (!E.attempt || E.attempt.id !== open.attempt_id) && !E.starting) {
 		start(); /* an attempt in progress: straight back to it */
 	} else if (!open && E.attempt && !E.attempt.closed && E.view === 'paper') {
 		/* it ended while this page was away (the deadline passed): its result */
 		askResult(E.attempt.id);
-	} else if (open && E.attempt && E.attempt.id === open.attempt_id && typeof open.deadline === 'number') {
-		E.attempt.deadline = open.deadline;
+	} else if (open && E.attempt && E.attempt.id === open.attempt_id) {
+		if (typeof open.deadline === 'number') E.attempt.deadline = open.deadline;
+		E.attempt.resend(); /* what the server did not know this connection held (not_found) */
 	}
 	scheduleWindow();
 	paint();
@@ -131,10 +153,10 @@ function onAttempt(m) {
 		E.attempt.load(m);
 	} else {
 		if (E.attempt) E.attempt.drop();
-		E.attempt = new Attempt(m, { client: client(), key: workKey(), onChange: paint, onClosed });
+		E.attempt = new Attempt(m, { client: client(), key: workKey(), onChange: paint, onClosed, onLost: askAttempts });
 		E.input = null;
 		E.inputIndex = -1;
-		store.set(paperKey(), { id: m.attempt_id, questions: E.attempt.questions });
+		keepPaper(m.attempt_id, E.attempt.questions);
 	}
 	E.view = 'paper';
 	E.sheet = null;
@@ -165,9 +187,9 @@ function onResult(m) {
 		countdown.stop();
 	}
 	clearTimeout(resultTimer);
-	const kept = store.get(paperKey());
 	E.result = m;
-	E.resultPaper = kept && kept.id === m.attempt_id ? kept.questions : null;
+	E.resultPaper = keptPaper(m.attempt_id);
+	E.attemptsFresh = false; /* "try again" waits for the attempts left after this one */
 	if (typeof m.rank === 'number') E.rank = m.rank;
 	E.boardStale = true; /* players get no leaderboard after their own attempt: the board is asked for */
 	dayBoard.refresh(code(), true);
@@ -541,7 +563,7 @@ function paintResult() {
 	$('#er-key').replaceChildren(...key);
 	const a = E.attempts;
 	const again = $('#er-again');
-	again.hidden = !(a && !a.open && a.left !== 0 && (!a.window || a.window.open !== false));
+	again.hidden = !(E.attemptsFresh && a && !a.open && a.left !== 0 && (!a.window || a.window.open !== false));
 	again.textContent = typeof (a && a.left) === 'number' ? t(mass() ? 'exam.again_today' : 'exam.again_n', { n: a.left }) : t('exam.again');
 }
 
@@ -572,9 +594,24 @@ export function render() {
 	}
 }
 
-/* A (new) connection joined: the server sends `attempts` next. */
-export function joined() {
+/*
+ * A (new) connection joined: the server sends `attempts` next, and only
+ * then does it know which attempt this connection holds (docs/protocol.md,
+ * `save`): the queued saves and flags are sent once `attempts` came
+ * (ready(), which flushes the client's queue), or after READY_WAIT_MS.
+ */
+export function joined(m, ready) {
 	E.notice = null;
+	clearTimeout(readyTimer);
+	E.ready = ready;
+	readyTimer = setTimeout(flushQueue, READY_WAIT_MS);
+}
+
+function flushQueue() {
+	clearTimeout(readyTimer);
+	const ready = E.ready;
+	E.ready = null;
+	if (ready) ready();
 }
 
 /* The language changed: controls are rebuilt in it, keeping the answer. */

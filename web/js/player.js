@@ -189,8 +189,8 @@ function onJoined(m) {
 	S.joining = null;
 	S.session = true;
 	S.lastSeq = -1; /* a new connection: its first state is authoritative */
-	if (selfPaced()) selfPaced().joined(m);
-	client.ready();
+	if (selfPaced()) selfPaced().joined(m, () => client.ready());
+	else client.ready();
 	render();
 }
 

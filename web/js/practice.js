@@ -324,8 +324,10 @@ export function render() {
 }
 
 /* A (new) connection joined: a session in progress has to be started again on it. */
-export function joined() {
+/* A (new) connection joined: a session in progress has to be started again on it. ready(): flush the client's queue. */
+export function joined(m, ready) {
 	if (P.session) P.restart = true;
+	ready();
 }
 
 export function langChanged() {
