@@ -73,7 +73,9 @@ export class DayBoard {
 			list.replaceChildren(...unitRows(units.overall, me));
 			return true;
 		}
-		caption.textContent = show ? t(this.tab === 'today' ? 'board.today_n' : 'board.overall_n', { n: part.players ?? 0, a: part.attempts ?? 0 })
+		/* at least everyone listed took part, with an attempt each (the counts may lag the list on the server) */
+		const players = show ? Math.max(part.players ?? 0, part.top.length) : 0;
+		caption.textContent = show ? t(this.tab === 'today' ? 'board.today_n' : 'board.overall_n', { n: players, a: Math.max(part.attempts ?? 0, players) })
 			: t('board.today_none');
 		list.replaceChildren(...(show ? part.top.slice(0, TOP).map((e) => personRow(e, me)) : []));
 		return true;
