@@ -35,6 +35,10 @@
  * Self-paced contests (joined.contest.mode "exam", "mass" or "practice")
  * share the join, the token, the device key and the connection; their
  * views are exam.js's and practice.js's, which render() hands over to.
+ * Those modules (and selfpaced.css) are loaded only when a contest needs
+ * them, so a live contest's phone downloads none of it: the first `joined`
+ * of such a contest preloads them in parallel and holds the messages that
+ * arrive meanwhile, then gives them to the views.
  */
 
 import * as i18n from './i18n.js';
@@ -47,8 +51,6 @@ import { isChoice, choiceIndexes, typeLabel, renderAnswer } from './question.js'
 import { Board } from './board.js';
 import { mine, scoreDecimals } from './standings.js';
 import { store } from './storage.js';
-import * as exam from './exam.js';
-import * as practice from './practice.js';
 
 const tokenKey = (code) => `sa.token.${code}`;
 const answerKey = (code) => `sa.answer.${code}`;
@@ -83,10 +85,68 @@ let countdown = null;
 let board = null;
 let finalBoard = null;
 
-/* The views of a self-paced mode: exam.js (exam, mass), practice.js (practice); null in a live contest. */
-const SELF_PACED = { exam, mass: exam, practice };
+/* The views of the self-paced modes: the module and the modules it imports (preloaded together). */
+const SELF_PACED = {
+	exam: { entry: './exam.js', modules: ['exam.js', 'attempt.js', 'result.js', 'dayboard.js'] },
+	practice: { entry: './practice.js', modules: ['practice.js'] },
+};
+const VIEWS_OF_MODE = { exam: 'exam', mass: 'exam', practice: 'practice' };
+const views = { exam: null, practice: null }; /* loaded view modules */
+/* The self-paced views this contest needs ('exam', 'practice'), or null in a live contest. */
+function selfPacedKind() {
+	return (S.contest && VIEWS_OF_MODE[S.contest.mode]) || null;
+}
+/* Those views, once loaded. */
 function selfPaced() {
-	return (S.contest && SELF_PACED[S.contest.mode]) || null;
+	const kind = selfPacedKind();
+	return kind ? views[kind] : null;
+}
+
+/* Fetches a stylesheet once (CSP: style-src 'self'); resolves when it applies (or failed, or after 5 s). */
+function stylesheet(href) {
+	let link = document.querySelector(`link[rel=stylesheet][href="${href}"]`);
+	if (link && link.sheet) return Promise.resolve();
+	if (!link) {
+		link = h('link', { rel: 'stylesheet', href });
+		document.head.append(link);
+	}
+	return new Promise((resolve) => {
+		link.addEventListener('load', resolve, { once: true });
+		link.addEventListener('error', resolve, { once: true });
+		setTimeout(resolve, 5000);
+	});
+}
+
+/*
+ * Loads the views of kind (their modules preloaded side by side, not one
+ * import level per round trip, and selfpaced.css), then hands them the
+ * `joined` m and the messages that came meanwhile. A failed download
+ * reloads the page after a pause (the module loader keeps the failure).
+ */
+const loading = {};
+/* Messages of the self-paced views that may come before they are loaded. */
+const HELD = new Set(['attempts', 'attempt', 'result', 'leaderboard', 'progress', 'practice', 'practice_question', 'feedback', 'notebook']);
+function loadViews(kind, m) {
+	if (loading[kind]) return;
+	const held = [];
+	const hold = (msg) => { if (HELD.has(msg.type)) held.push(msg); };
+	client.on('*', hold);
+	for (const f of SELF_PACED[kind].modules) {
+		const href = new URL(f, import.meta.url).href;
+		if (![...document.querySelectorAll('link[rel=modulepreload]')].some((l) => l.href === href)) document.head.append(h('link', { rel: 'modulepreload', href }));
+	}
+	loading[kind] = Promise.all([import(SELF_PACED[kind].entry), stylesheet('css/selfpaced.css')]).then(([mod]) => {
+		client.off('*', hold);
+		mod.init({ client, S, render });
+		views[kind] = mod;
+		mod.joined(m, () => client.ready());
+		for (const msg of held) client.emit(msg.type, msg);
+		render();
+	}, () => {
+		client.off('*', hold);
+		toast(t('player.reload'), 'info');
+		setTimeout(() => location.reload(), 3000);
+	});
 }
 
 /* ---- what the server is told ---- */
@@ -189,8 +249,10 @@ function onJoined(m) {
 	S.joining = null;
 	S.session = true;
 	S.lastSeq = -1; /* a new connection: its first state is authoritative */
-	if (selfPaced()) selfPaced().joined(m, () => client.ready());
-	else client.ready();
+	const kind = selfPacedKind();
+	if (!kind) client.ready();
+	else if (views[kind]) views[kind].joined(m, () => client.ready());
+	else loadViews(kind, m);
 	render();
 }
 
@@ -274,7 +336,7 @@ function onLeaderboard(m) {
 function onStats(m) {
 	S.statsSeen = true;
 	if (typeof m.players === 'number') S.players = m.players;
-	if (phase() === 'lobby' && !selfPaced()) renderLobby();
+	if (phase() === 'lobby' && !selfPacedKind()) renderLobby();
 }
 
 /* Points at the ack (training quizzes) or only at the reveal (live contests). */
@@ -291,13 +353,13 @@ function ranked() {
 /* The lobby count while the server pushes no `stats` to players: the contest info, now and then. */
 async function pollPlayers() {
 	setTimeout(pollPlayers, PLAYERS_POLL_MS * (0.75 + Math.random() * 0.5));
-	if (S.statsSeen || !S.me || selfPaced() || phase() !== 'lobby' || document.visibilityState !== 'visible' || !S.code) return;
+	if (S.statsSeen || !S.me || selfPacedKind() || phase() !== 'lobby' || document.visibilityState !== 'visible' || !S.code) return;
 	try {
 		const r = await fetch(`/api/contests/${encodeURIComponent(S.code)}`, { headers: { accept: 'application/json' } });
 		const info = r.ok ? await r.json() : null;
 		if (info && typeof info.players === 'number' && !S.statsSeen) {
 			S.players = info.players;
-			if (phase() === 'lobby' && !selfPaced()) renderLobby();
+			if (phase() === 'lobby' && !selfPacedKind()) renderLobby();
 		}
 	} catch (e) { /* offline: the next try */ }
 }
@@ -346,9 +408,9 @@ function render() {
 		if (!waiting) $('#join-form button[type=submit]').disabled = false;
 		return;
 	}
-	const own = selfPaced();
-	if (own) {
-		own.render();
+	if (selfPacedKind()) {
+		if (selfPaced()) selfPaced().render();
+		else renderWaiting('player.loading');
 		return;
 	}
 	document.body.dataset.mode = 'live';
@@ -368,7 +430,7 @@ function renderWaiting(key) {
 
 function renderMeBar() {
 	const bar = $('#me-bar');
-	bar.hidden = !S.me || !!selfPaced();
+	bar.hidden = !S.me || !!selfPacedKind();
 	if (bar.hidden) return;
 	$('#me-name').textContent = S.me.name || '';
 	$('#me-score').textContent = scoreText(S.me.score ?? 0);
@@ -522,11 +584,8 @@ async function main() {
 	$('#join-form').addEventListener('submit', onJoinSubmit);
 	$('#replaced-continue').addEventListener('click', onContinueHere);
 	bindConnIndicator(client);
-	exam.init({ client, S, render });
-	practice.init({ client, S, render });
 	i18n.onChange(() => {
-		exam.langChanged();
-		practice.langChanged();
+		for (const v of Object.values(views)) if (v) v.langChanged();
 		if (S.q) {
 			/* rebuild the controls in the new language, keeping what was chosen */
 			S.input = buildInput(S.q, submitAnswer);

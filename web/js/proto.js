@@ -97,6 +97,12 @@ export class Client {
 		return this;
 	}
 
+	off(type, fn) {
+		const set = this.handlers.get(type);
+		if (set) set.delete(fn);
+		return this;
+	}
+
 	emit(type, msg) {
 		for (const fn of this.handlers.get(type) || []) fn(msg);
 	}
