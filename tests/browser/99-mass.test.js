@@ -10,7 +10,10 @@
  * asked for again once an attempt ended, as GET …/board has them); once today's attempts
  * are used, the start is refused in words ("明天再来") by the page and by
  * the server. Tap targets ≥ 44 px, no sideways scrolling, text ≥ 4.5:1,
- * no CSP violation. Screenshots: $SA_TEST_OUT/99-mass/shots/.
+ * no CSP violation. The player's name and the contest's title are 64
+ * characters long (the most the server takes): the title wraps, the name
+ * stays on its board row's line, cut with an ellipsis before the score.
+ * Screenshots: $SA_TEST_OUT/99-mass/shots/.
  */
 
 const { test, before, after } = require('node:test');
@@ -22,6 +25,10 @@ const sp = require('./selfpaced.js');
 const DAY = 24 * 3600 * 1000;
 const SAFETY = sp.bank('safety');
 const COUNT = 5;
+/* 64 characters each (the server's longest name) */
+const long = (s) => s.repeat(Math.ceil(64 / s.length)).slice(0, 64);
+const NAME = long('冯班长欧阳中华劳动模范');
+const TITLE = long('全国职工安全生产知识竞答');
 /* A roster (docs/contests.md, "Mass contests"; tables as issue 12 designs them, stubbed as test 92 does): two workshops. */
 const ROSTER_SQL = `
 CREATE TABLE IF NOT EXISTS units (id bigint PRIMARY KEY, parent_id bigint, name text NOT NULL, path text NOT NULL UNIQUE);
@@ -29,14 +36,14 @@ CREATE TABLE IF NOT EXISTS workers (id bigserial PRIMARY KEY, employee_no text N
   unit_id bigint REFERENCES units(id), active boolean NOT NULL DEFAULT true);
 GRANT SELECT ON units, workers TO skillarena;
 INSERT INTO units VALUES (1, NULL, '示范公司', '示范公司'), (2, 1, '一车间', '示范公司/一车间'), (3, 1, '二车间', '示范公司/二车间');
-INSERT INTO workers (employee_no, name, unit_id) VALUES ('M7788', '冯班长', 2), ('M7789', '陈工', 2), ('M7790', '林工', 2), ('M7791', '黄工', 2),
+INSERT INTO workers (employee_no, name, unit_id) VALUES ('M7788', '${NAME}', 2), ('M7789', '陈工', 2), ('M7790', '林工', 2), ('M7791', '黄工', 2),
   ('M0001', '郑工', 3), ('M0002', '谢工', 3);`;
 
 let srv, browser;
 before(async () => {
 	const file = sp.writeContest('mass', {
 		code: 'MASS2026',
-		title: { 'zh-CN': '全国职工安全生产知识竞答', en: 'National Workers\' Safety Knowledge Contest' },
+		title: { 'zh-CN': TITLE, en: 'National Workers\' Safety Knowledge Contest' },
 		mode: 'mass',
 		window: { opens_at: sp.iso(Date.now() - DAY), closes_at: sp.iso(Date.now() + 7 * DAY), duration_min: 5 },
 		scoring: { points: 1, time_factor: false },
@@ -92,7 +99,7 @@ test('a mass contest: attempts a day, the best counts, the rank', async () => {
 
 	const page = await open(browser.ctx, `${srv.url}/player.html?code=MASS2026`, sp.MEDIUM);
 	await page.waitForSelector('[data-view=join]:not([hidden])');
-	await page.fill('input[name=name]', '冯班长');
+	await page.fill('input[name=name]', NAME);
 	await page.fill('input[name=employee_no]', 'M7788');
 	await page.fill('input[name=unit]', '一车间');
 	await page.click('#join-form button[type=submit]');
@@ -129,15 +136,23 @@ test('a mass contest: attempts a day, the best counts, the rank', async () => {
 	const boardRows = async () => page.$$eval('#eh-board .mini-row', (r) => r.map((x) => [x.querySelector('.name').textContent, x.querySelector('.score').firstChild.textContent, x.classList.contains('me')]));
 	assert.equal(await page.getAttribute('[data-tab=today]', 'aria-selected'), 'true');
 	assert.match(await text(page, '#eh-board-caption'), /^今日 [12] 人参加，共 [23] 次$/);
-	assert.deepEqual((await boardRows())[0], ['冯班长', String(COUNT), true], 'the best attempt of the day first');
+	assert.deepEqual((await boardRows())[0], [NAME, String(COUNT), true], 'the best attempt of the day first');
+	/* the 64-character name on one line of its row, cut before the score */
+	const fit = await page.$eval('#eh-board .mini-row.me', (row) => {
+		const n = row.querySelector('.name');
+		const box = (e) => e.getBoundingClientRect();
+		return { lineH: parseFloat(getComputedStyle(n).lineHeight), h: box(n).height, right: box(n).right, score: box(row.querySelector('.score')).left, cut: n.scrollWidth > n.clientWidth };
+	});
+	assert.ok(fit.h < 1.5 * fit.lineH && fit.right <= fit.score && fit.cut, `the name on one line before the score, with an ellipsis: ${JSON.stringify(fit)}`);
+	assert.equal(await page.$eval('#eh-title', (e, t) => e.textContent === t && e.scrollWidth <= e.clientWidth && e.getBoundingClientRect().height > 40, TITLE), true, 'the 64-character title wraps');
 	assert.match(await text(page, '#eh-board .mini-row.me .time'), /^0:\d\d$/, 'with its time');
 	assert.match(await text(page, '#eh-best-line'), /第 1 名$/);
 	await sp.checkView(page, 'mass-4-home-used', { full: true });
 	await page.click('[data-tab=overall]');
 	await waitText(page, '#eh-board-caption', /^累计 \d+ 人参加，共 \d+ 次$/);
-	assert.deepEqual((await boardRows())[0], ['冯班长', String(COUNT), true], 'the best attempt overall first');
+	assert.deepEqual((await boardRows())[0], [NAME, String(COUNT), true], 'the best attempt overall first');
 	const api = (await srv.get('/api/contests/MASS2026/board')).json;
-	assert.deepEqual(api.overall.top[0], { rank: 1, participant_id: api.overall.top[0].participant_id, name: '冯班长', unit: '一车间', score: COUNT, duration_ms: api.overall.top[0].duration_ms });
+	assert.deepEqual(api.overall.top[0], { rank: 1, participant_id: api.overall.top[0].participant_id, name: NAME, unit: '一车间', score: COUNT, duration_ms: api.overall.top[0].duration_ms });
 	/* units against the roster (the server recomputes them at most every 30 s: the workshop that took part first is there) */
 	await page.click('[data-tab=units]');
 	await waitText(page, '#eh-board-caption', '各单位参与率（参加人数 ÷ 职工人数）');
@@ -154,7 +169,7 @@ test('a mass contest: attempts a day, the best counts, the rank', async () => {
 	await page.waitForSelector('#eh-board .mini-row.me');
 
 	/* the server refuses a third start today */
-	const { c } = await h.join(srv.wsUrl, '冯班长', { code: 'MASS2026', employee_no: 'M7788', device_key: await page.evaluate(() => JSON.parse(localStorage.getItem('sa.device'))) });
+	const { c } = await h.join(srv.wsUrl, NAME, { code: 'MASS2026', employee_no: 'M7788', device_key: await page.evaluate(() => JSON.parse(localStorage.getItem('sa.device'))) });
 	const refused = await c.request({ type: 'attempt_start' });
 	assert.equal(refused.code, 'no_attempts_left');
 	await c.close();
