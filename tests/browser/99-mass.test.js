@@ -29,12 +29,8 @@ const COUNT = 5;
 const long = (s) => s.repeat(Math.ceil(64 / s.length)).slice(0, 64);
 const NAME = long('冯班长欧阳中华劳动模范');
 const TITLE = long('全国职工安全生产知识竞答');
-/* A roster (docs/contests.md, "Mass contests"; tables as issue 12 designs them, stubbed as test 92 does): two workshops. */
+/* A roster (docs/contests.md, "Mass contests"; the tables of server/sql/011_roster.sql, as test 92 fills them): two workshops. */
 const ROSTER_SQL = `
-CREATE TABLE IF NOT EXISTS units (id bigint PRIMARY KEY, parent_id bigint, name text NOT NULL, path text NOT NULL UNIQUE);
-CREATE TABLE IF NOT EXISTS workers (id bigserial PRIMARY KEY, employee_no text NOT NULL UNIQUE, name text NOT NULL,
-  unit_id bigint REFERENCES units(id), active boolean NOT NULL DEFAULT true);
-GRANT SELECT ON units, workers TO skillarena;
 INSERT INTO units VALUES (1, NULL, '示范公司', '示范公司'), (2, 1, '一车间', '示范公司/一车间'), (3, 1, '二车间', '示范公司/二车间');
 INSERT INTO workers (employee_no, name, unit_id) VALUES ('M7788', '${NAME}', 2), ('M7789', '陈工', 2), ('M7790', '林工', 2), ('M7791', '黄工', 2),
   ('M0001', '郑工', 3), ('M0002', '谢工', 3);`;
