@@ -20,12 +20,14 @@
 #define LG_MAXERR 32
 #define LG_MAXPORTS 8
 
-enum { LG_LIVE, LG_BURST, LG_RAMP };
-enum { LG_THINK_FIXED, LG_THINK_UNIFORM, LG_THINK_EXP };
+/* Scenarios: live contests (loadgen.c, player.c), self-paced ones (paced.c, paced_player.c). */
+enum { LG_LIVE, LG_BURST, LG_RAMP, LG_EXAM, LG_MASS, LG_SAVERAMP };
+enum { LG_THINK_FIXED, LG_THINK_UNIFORM, LG_THINK_EXP, LG_THINK_LOGN };
 
 typedef struct lg_think {
 	int kind;
-	double a, b; /* ms: fixed a; uniform a..b; exp mean a capped at b */
+	double a, b; /* ms: fixed a; uniform a..b; exp mean a capped at b; lognormal median a, sigma b */
+	double cap;  /* lognormal: at most this many ms (0: no cap) */
 } lg_think;
 
 typedef struct lg_config {
@@ -52,6 +54,13 @@ typedef struct lg_config {
 	bool host_all, no_screen;
 	unsigned seed;
 	char tmpdir[256];
+	/* self-paced scenarios (paced.c) */
+	double change, flag, skip; /* shares of questions answered twice, flagged, left unanswered */
+	double time_scale;         /* think times and start spreads are divided by it */
+	double arrival_rate;       /* mass: sessions started per second, all workers */
+	double start_spread_ms;    /* exam: attempt starts spread uniformly over this (virtual) time */
+	double board_share;        /* mass: share of sessions reading GET /api/contests/{code}/board */
+	int step_ms;               /* save ramp: length of one step */
 } lg_config;
 
 /* Worker -> coordinator, cumulative counters, one datagram. */
@@ -94,6 +103,14 @@ typedef struct lg_result {
 
 /* player.c: runs one worker process to completion; never returns. */
 void lg_worker_main(const lg_config *cfg, int worker, int first, int count, int fd) __attribute__((noreturn));
+
+/* mkcontest.c: `loadgen mkcontest`, a benchmark contest on stdout (and its bank). */
+int lg_mkcontest(int argc, char **argv);
+
+/* paced.c: the self-paced scenarios (exam, mass, saveramp) after loadgen.c parsed the options. */
+int lg_paced_run(lg_config *cfg);
+/* A think time drawn from t (ms); rnd() returns uniform [0, 1). */
+double lg_think_draw(const lg_think *t, double (*rnd)(void *), void *ud);
 
 /* loadgen.c helpers shared with player.c */
 uint64_t lg_now_ns(void);

@@ -112,15 +112,20 @@ static double parse_double(const char *s, double lo, double hi, const char *what
 
 static void parse_think(const char *s)
 {
-	double a = 0, b = 0;
+	double a = 0, b = 0, cap = 0;
 	if (sscanf(s, "fixed:%lf", &a) == 1)
-		cfg.think = (lg_think){LG_THINK_FIXED, a, a};
+		cfg.think = (lg_think){LG_THINK_FIXED, a, a, 0};
 	else if (sscanf(s, "uniform:%lf:%lf", &a, &b) == 2 && b >= a)
-		cfg.think = (lg_think){LG_THINK_UNIFORM, a, b};
+		cfg.think = (lg_think){LG_THINK_UNIFORM, a, b, 0};
 	else if (sscanf(s, "exp:%lf:%lf", &a, &b) == 2 || sscanf(s, "exp:%lf", &a) == 1)
-		cfg.think = (lg_think){LG_THINK_EXP, a, b};
+		cfg.think = (lg_think){LG_THINK_EXP, a, b, 0};
+	else if (sscanf(s, "lognormal:%lf:%lf:%lf", &a, &b, &cap) == 3 ||
+		 sscanf(s, "lognormal:%lf:%lf", &a, &b) == 2)
+		cfg.think = (lg_think){LG_THINK_LOGN, a, b, cap};
 	else
-		die("bad --think '%s' (fixed:MS, uniform:MIN:MAX, exp:MEAN[:CAP])", s);
+		die("bad --think '%s' (fixed:MS, uniform:MIN:MAX, exp:MEAN[:CAP], lognormal:MEDIAN:SIGMA[:CAP])", s);
+	if (cap < 0)
+		die("bad --think '%s': negative cap", s);
 	if (a < 0 || b < 0)
 		die("bad --think '%s': negative time", s);
 }
@@ -148,13 +153,13 @@ static void o_players(const char *v) { cfg.players = (int)parse_double(v, 1, 200
 static void o_procs(const char *v) { cfg.procs = (int)parse_double(v, 1, LG_MAXPROCS, "--procs"); }
 static void o_scenario(const char *v)
 {
-	static const char *names[] = {"live", "burst", "ramp"};
-	for (int i = 0; i < 3; i++)
+	static const char *names[] = {"live", "burst", "ramp", "exam", "mass", "saveramp"};
+	for (int i = 0; i < (int)(sizeof(names) / sizeof(names[0])); i++)
 		if (strcmp(v, names[i]) == 0) {
 			cfg.scenario = i;
 			return;
 		}
-	die("unknown scenario '%s' (live, burst, ramp)", v);
+	die("unknown scenario '%s' (live, burst, ramp, exam, mass, saveramp)", v);
 }
 static void o_questions(const char *v) { cfg.questions = (int)parse_double(v, 1, LG_MAXQ, "--questions"); }
 static void o_think(const char *v) { parse_think(v); }
@@ -183,6 +188,14 @@ static void o_grace(const char *v) { cfg.grace_ms = (int)parse_double(v, 0, 6000
 static void o_hostall(const char *v) { cfg.host_all = true; }
 static void o_noscreen(const char *v) { cfg.no_screen = true; }
 static void o_seed(const char *v) { cfg.seed = (unsigned)parse_double(v, 0, 4e9, "--seed"); }
+static void o_change(const char *v) { cfg.change = parse_double(v, 0, 1, "--change"); }
+static void o_flag(const char *v) { cfg.flag = parse_double(v, 0, 1, "--flag"); }
+static void o_skip(const char *v) { cfg.skip = parse_double(v, 0, 1, "--skip"); }
+static void o_scale(const char *v) { cfg.time_scale = parse_double(v, 0.01, 10000, "--time-scale"); }
+static void o_arrival(const char *v) { cfg.arrival_rate = parse_double(v, 0.1, 1e6, "--arrival-rate"); }
+static void o_spread(const char *v) { cfg.start_spread_ms = parse_double(v, 0, 3.6e6, "--start-spread-ms"); }
+static void o_board(const char *v) { cfg.board_share = parse_double(v, 0, 1, "--board-share"); }
+static void o_step(const char *v) { cfg.step_ms = (int)parse_double(v, 100, 600000, "--step-ms"); }
 
 static const opt run_opts[] = {
 	{"url", "ws://HOST:PORT[,PORT...]/ws: players spread over the ports (one per server process)", o_url},
@@ -190,7 +203,7 @@ static const opt run_opts[] = {
 	{"token", "organizer token (host role)", o_token},
 	{"players", "simulated players (default 100)", o_players},
 	{"procs", "worker processes (default: players/8000 rounded up)", o_procs},
-	{"scenario", "live | burst | ramp (default live)", o_scenario},
+	{"scenario", "live | burst | ramp; self-paced: exam | mass | saveramp (default live)", o_scenario},
 	{"questions", "questions to play (default: all)", o_questions},
 	{"think", "think time: fixed:MS | uniform:MIN:MAX | exp:MEAN[:CAP] (default uniform:200:2000)",
 	 o_think},
@@ -210,6 +223,16 @@ static const opt run_opts[] = {
 	{"host-all", "open a host connection on every port and send each command to all", o_hostall},
 	{"no-screen", "do not open a screen connection (no freshness figure)", o_noscreen},
 	{"seed", "random seed (default 1)", o_seed},
+	{"change", "self-paced: share of questions answered, then changed at the end (default 0.1)", o_change},
+	{"flag", "self-paced: share of questions flagged, then unflagged at the end (default 0.05)", o_flag},
+	{"skip", "self-paced: share of questions left unanswered (default 0.02)", o_skip},
+	{"time-scale", "self-paced: think times and start spreads are divided by this (default 1)", o_scale},
+	{"arrival-rate", "mass: sessions started per second, all workers (default 100)", o_arrival},
+	{"start-spread-ms", "exam: attempt starts spread over this virtual time after all joined (default 0)",
+	 o_spread},
+	{"board-share", "mass: share of sessions reading the board over HTTP after their result (default 1)",
+	 o_board},
+	{"step-ms", "saveramp: length of one rate step (default 10000)", o_step},
 	{NULL, NULL, NULL},
 };
 
@@ -217,7 +240,9 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: loadgen run --url ws://127.0.0.1:PORT/ws --code CODE --token TOKEN [options]\n"
-		"       loadgen mkcontest --code CODE [--questions N] [--time-limit S] [--options K]\n\noptions of run:\n");
+		"       loadgen mkcontest --code CODE [--questions N] [--time-limit S] [--options K]\n"
+		"       loadgen mkcontest --code CODE --mode exam|mass --bank-out FILE --bank-ref PATH\n"
+		"                         [--questions N] [--bank-questions N] [--duration-min M]\n\noptions of run:\n");
 	for (const opt *o = run_opts; o->name; o++)
 		fprintf(f, "  --%-15s %s\n", o->name, o->help);
 }
@@ -243,47 +268,6 @@ static void parse_opts(int argc, char **argv, const opt *table)
 			die("option '%s' needs a value", a);
 		o->set(flag ? "" : argv[++i]);
 	}
-}
-
-/* ---------------------------------------------------------------- mkcontest */
-
-static int mkcontest(int argc, char **argv)
-{
-	const char *code = NULL, *mode = "live";
-	int nq = 20, tl = 20, nopt = 4;
-	for (int i = 0; i < argc; i++) {
-		if (i + 1 >= argc)
-			die("option '%s' needs a value", argv[i]);
-		if (strcmp(argv[i], "--code") == 0)
-			code = argv[++i];
-		else if (strcmp(argv[i], "--questions") == 0)
-			nq = (int)parse_double(argv[++i], 1, LG_MAXQ, "--questions");
-		else if (strcmp(argv[i], "--time-limit") == 0)
-			tl = (int)parse_double(argv[++i], 1, 3600, "--time-limit");
-		else if (strcmp(argv[i], "--options") == 0)
-			nopt = (int)parse_double(argv[++i], 2, 8, "--options");
-		else if (strcmp(argv[i], "--mode") == 0)
-			mode = argv[++i];
-		else
-			die("unknown option '%s'", argv[i]);
-	}
-	if (!code)
-		die("mkcontest needs --code");
-	/* the correct option of question index i is i % options: loadgen relies on it */
-	printf("{\n  \"code\": \"%s\",\n  \"title\": {\"zh-CN\": \"压测竞赛 %s\", \"en\": \"Benchmark contest %s\"},\n"
-	       "  \"mode\": \"%s\",\n  \"time_limit_s\": %d,\n  \"scoring\": {\"points\": 1000, \"time_factor\": true},\n"
-	       "  \"questions\": [\n",
-	       code, code, code, mode, tl);
-	for (int i = 0; i < nq; i++) {
-		printf("    {\"id\": \"q%d\", \"type\": \"single_choice\", \"text\": {\"zh-CN\": \"第 %d 题：选第 %d 项\", \"en\": \"Question %d: pick option %d\"},\n"
-		       "     \"options\": [",
-		       i + 1, i + 1, i % nopt + 1, i + 1, i % nopt + 1);
-		for (int k = 0; k < nopt; k++)
-			printf("%s\"%c\"", k ? ", " : "", 'A' + k);
-		printf("], \"answer\": %d}%s\n", i % nopt, i + 1 < nq ? "," : "");
-	}
-	printf("  ]\n}\n");
-	return 0;
 }
 
 /* ---------------------------------------------------------------- coordinator */
@@ -950,7 +934,7 @@ static int run(int argc, char **argv)
 {
 	cfg.players = 100;
 	cfg.path = "/ws";
-	cfg.think = (lg_think){LG_THINK_UNIFORM, 200, 2000};
+	cfg.think = (lg_think){LG_THINK_UNIFORM, 200, 2000, 0};
 	cfg.wrong = 0.3;
 	cfg.slow_ms = 100;
 	cfg.connect_rate = 4000;
@@ -958,16 +942,23 @@ static int run(int argc, char **argv)
 	cfg.reveal_wait_ms = 200;
 	cfg.grace_ms = 3000;
 	cfg.seed = 1;
+	cfg.change = 0.1;
+	cfg.flag = 0.05;
+	cfg.skip = 0.02;
+	cfg.time_scale = 1;
+	cfg.arrival_rate = 100;
+	cfg.board_share = 1;
+	cfg.step_ms = 10000;
 	parse_opts(argc, argv, run_opts);
 	if (!cfg.host || !cfg.code)
 		die("run needs --url and --code (see --help)");
 	if (!cfg.token)
 		die("run needs --token (the organizer token: the load generator is also the host)");
-	if (cfg.scenario == LG_RAMP && cfg.nrates == 0)
-		die("--scenario ramp needs --rates");
+	if ((cfg.scenario == LG_RAMP || cfg.scenario == LG_SAVERAMP) && cfg.nrates == 0)
+		die("--scenario ramp and saveramp need --rates");
 	if (cfg.scenario == LG_BURST && cfg.think.kind == LG_THINK_UNIFORM && cfg.think.a == 200 &&
 	    cfg.think.b == 2000)
-		cfg.think = (lg_think){LG_THINK_UNIFORM, 0, 2000};
+		cfg.think = (lg_think){LG_THINK_UNIFORM, 0, 2000, 0};
 	if (!cfg.procs)
 		cfg.procs = (cfg.players + 7999) / 8000;
 	if (cfg.procs > cfg.players)
@@ -979,6 +970,8 @@ static int run(int argc, char **argv)
 	if (mkdir(cfg.tmpdir, 0700) < 0 && errno != EEXIST)
 		die("cannot create %s: %s", cfg.tmpdir, strerror(errno));
 	signal(SIGPIPE, SIG_IGN);
+	if (cfg.scenario >= LG_EXAM)
+		return lg_paced_run(&cfg);
 
 	sample_servers(C.rss0, C.cpu0);
 	C.t0 = lg_now_ns();
@@ -1059,7 +1052,7 @@ int main(int argc, char **argv)
 	if (strcmp(argv[1], "run") == 0)
 		return run(argc - 2, argv + 2);
 	if (strcmp(argv[1], "mkcontest") == 0)
-		return mkcontest(argc - 2, argv + 2);
+		return lg_mkcontest(argc - 2, argv + 2);
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
 		usage(stdout);
 		return 0;

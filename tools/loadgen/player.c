@@ -88,20 +88,9 @@ static void verify_fail(worker *w, player *p, const char *what)
 	r->verify_failed++;
 }
 
-static double think_ms(worker *w)
-{
-	const lg_think *t = &w->cfg->think;
-	switch (t->kind) {
-	case LG_THINK_UNIFORM:
-		return t->a + (t->b - t->a) * w_rand(w);
-	case LG_THINK_EXP: {
-		double v = -t->a * log(1.0 - w_rand(w));
-		return t->b > 0 && v > t->b ? t->b : v;
-	}
-	default:
-		return t->a;
-	}
-}
+static double w_rand_ud(void *ud) { return w_rand(ud); }
+
+static double think_ms(worker *w) { return lg_think_draw(&w->cfg->think, w_rand_ud, w); }
 
 static void p_connect(player *p);
 
