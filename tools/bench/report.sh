@@ -64,6 +64,71 @@ function allruns(k,    i, n, K) {
 	return n
 }
 function runs(s, t,    n) { return NRUN[s, t] + 0 }
+# The self-paced scenarios (SkillArena only): figures, targets, every run, the steps of the save ramp.
+function paced_section(pg,    i, s, r, t, n, k, st, f, any) {
+	any = 0
+	for (i = 1; i <= no; i++) if (order[i] ~ PACED && has(order[i], "skillarena")) any = 1
+	if (!any) return
+	t = "skillarena"
+	print "\n### Self-paced modes: exam, save ramp, mass (SkillArena alone; min–max over the rounds, median in brackets)\n"
+	print "| scenario | runs | joined | peak connected | answers/s | busiest 5 s, saves/s | save ack p50 ms | save ack p99 ms | save ack p99 in the busiest 5 s, ms | attempt_start p99 ms | submit p99 ms | board p99 ms | attempts/s | server RSS KiB per participant | server CPU % |"
+	print "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+	for (i = 1; i <= no; i++) {
+		s = order[i]
+		if (!(s ~ PACED) || !has(s, t)) continue
+		printf "| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", s, NRUN[s, t],
+			rng(s, t, "joined", 0), rng(s, t, "peak_connected", 0), rng(s, t, "answers_per_s", 0),
+			rng(s, t, "saves_peak_per_s", 0), rng(s, t, "save_p50_ms", 1), rng(s, t, "save_p99_ms", 1),
+			rng(s, t, "save_p99_peak_ms", 1), rng(s, t, "start_p99_ms", 1), rng(s, t, "submit_p99_ms", 1),
+			s == "mass" ? rng(s, t, "board_p99_ms", 1) : "-", s == "saveramp" ? "-" : rng(s, t, "attempts_per_s", 1),
+			rng(s, t, "rss_kib_per_participant", 2), rng(s, t, "server_cpu_pct", 0)
+	}
+	print "\n| target | goal | SkillArena |"
+	print "|---|---|---|"
+	if (has("exam", t)) {
+		printf "| concurrent examinees (exam: joined, connected at once) | 20,000 | %s joined, %s at once (%s of %d runs complete) |\n",
+			rng("exam", t, "joined", 0), rng("exam", t, "peak_connected", 0), COMPLETE("exam", t), runs("exam", t)
+		printf "| save ack p99 at the peak rate of the exam (the busiest 5 s: %s saves/s) | <= 50 ms | %s ms (whole run: %s ms) |\n",
+			rng("exam", t, "saves_peak_per_s", 0), rng("exam", t, "save_p99_peak_ms", 1), rng("exam", t, "save_p99_ms", 1)
+		printf "| attempt_start p99 (exam) | - | %s ms |\n", rng("exam", t, "start_p99_ms", 1)
+	}
+	if (has("saveramp", t)) {
+		n = med("saveramp", t, "ramp_ok_achieved")
+		printf "| sustained saves/s with p99 <= 100 ms (save ramp) | ratio to batched INSERT (%s rows/s) | %s saves/s; median %s of the ceiling in saves, %s in rows written (2 a save: the change and the current answer) |\n",
+			num(pg), rng("saveramp", t, "ramp_ok_achieved", 0),
+			(pg + 0 > 0 && n != "" ? sprintf("%.0f %%", 100 * n / pg) : "-"), (pg + 0 > 0 && n != "" ? sprintf("%.0f %%", 200 * n / pg) : "-")
+	}
+	if (has("mass", t))
+		printf "| mass: attempts/s at the national peak (%s arriving a second) | that rate, nothing lost | %s attempts/s, save p99 %s ms, board p99 %s ms (%s of %d runs complete) |\n",
+			rng("mass", t, "arrival_rate", 1), rng("mass", t, "attempts_per_s", 1), rng("mass", t, "save_p99_ms", 1),
+			rng("mass", t, "board_p99_ms", 1), COMPLETE("mass", t), runs("mass", t)
+	print "\n### Every self-paced run (load as in the table of every run below)\n"
+	print "| scenario | round | joined | saved | save p50 ms | save p99 ms | busiest 5 s saves/s | its p99 ms | start p99 ms | submit p99 ms | board p99 ms | attempts/s | RSS KiB/participant | server CPU % | errors | missing | verify failed | complete | wall s | load | other % |"
+	print "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+	for (i = 1; i <= nl; i++) {
+		split(LINES[i], K, SUBSEP); s = K[1]; r = K[3]
+		if (!(s ~ PACED) || K[2] != t) continue
+		printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s → %s | %s |\n",
+			s, r, num(V[s, t, r, "joined"]), num(V[s, t, r, "saved"]), num(V[s, t, r, "save_p50_ms"]),
+			num(V[s, t, r, "save_p99_ms"]), num(V[s, t, r, "saves_peak_per_s"]), num(V[s, t, r, "save_p99_peak_ms"]),
+			num(V[s, t, r, "start_p99_ms"]), num(V[s, t, r, "submit_p99_ms"]), num(V[s, t, r, "board_p99_ms"]),
+			num(V[s, t, r, "attempts_per_s"]), num(V[s, t, r, "rss_kib_per_participant"]), num(V[s, t, r, "server_cpu_pct"]),
+			num(V[s, t, r, "errors"]), num(V[s, t, r, "missing"]), num(V[s, t, r, "verify_failed"]), num(V[s, t, r, "complete"]),
+			num(V[s, t, r, "wall_s"]), num(V[s, t, r, "load1_before"]), num(V[s, t, r, "load1_after"]), num(V[s, t, r, "other_cpu_pct"])
+	}
+	if (has("saveramp", t)) {
+		print "\n### Save ramp: each step (target saves/s → achieved, p99 ms)\n"
+		print "| round | steps | highest step with p99 <= 100 ms |"
+		print "|---|---|---|"
+		for (i = 1; i <= NRUN["saveramp", t]; i++) {
+			r = RUN["saveramp", t, i]
+			n = split(V["saveramp", t, r, "ramp_steps"], st, ",")
+			f = ""
+			for (k = 1; k <= n; k++) { split(st[k], K, ":"); f = f (k > 1 ? " · " : "") K[1] "→" K[2] " p99 " K[3] }
+			printf "| %s | %s | %s → %s saves/s |\n", r, f, num(V["saveramp", t, r, "ramp_ok_rate"]), num(V["saveramp", t, r, "ramp_ok_achieved"])
+		}
+	}
+}
 # The README paragraph of this run: every figure a range over the rounds, with the load.
 function readme_paragraph(big, bign,    p, s, n, push) {
 	if (big == "" || !has(big, "skillarena")) return
@@ -126,6 +191,7 @@ END {
 	print "|---|---|---|---|---|---|---|---|"
 	for (i = 1; i <= no; i++) {
 		s = order[i]
+		if (s ~ PACED) continue
 		for (j = 1; j <= nsys; j++) {
 			t = SYS[j]
 			if (!has(s, t)) continue
@@ -170,12 +236,14 @@ END {
 			ratio(s, "skillarena", "floor", "fanout_p99_ms", 0)
 	}
 
+	paced_section(pg)
 	readme_paragraph(big, bign)
 	print "\n### Every run, in the order run (load: 1-minute load average before → after; busy: the machine, 100 % = one core; bench: the benchmark'"'"'s own processes; other: the rest)\n"
 	print "| scenario | system | round | joined | setup p99 ms | acks | ack p50 ms | ack p99 ms | answers/s | fan-out p50 ms | fan-out p99 ms | push bytes | freshness p99 ms (n) | RSS KiB/conn | server CPU % | errors | missing | complete | wall s | load | busy % | bench % | other % | steal % |"
 	print "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 	for (i = 1; i <= nl; i++) {
 		split(LINES[i], K, SUBSEP); s = K[1]; t = K[2]; r = K[3]
+		if (s ~ PACED) continue
 		printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s (%s) | %s | %s | %s | %s | %s | %s | %s → %s | %s | %s | %s | %s |\n",
 			s, t, r, num(V[s, t, r, "joined"]), num(V[s, t, r, "setup_p99_ms"]), num(V[s, t, r, "acks"]),
 			num(V[s, t, r, "ack_p50_ms"]), num(V[s, t, r, "ack_p99_ms"]), num(V[s, t, r, "answers_per_s"]),
@@ -211,5 +279,5 @@ END {
 		}
 	}
 }' DATE="$(sed -n 's/^date: //p' "$RES/machine.txt")" CPU="$(sed -n 's/^cpu: //p' "$RES/machine.txt")" \
-	COMMIT="$(sed -n 's/^commit: //p' "$RES/machine.txt")" NPROCS="$(sed -n 's/^server processes: //p' "$RES/machine.txt")" \
+	COMMIT="$(sed -n 's/^commit: //p' "$RES/machine.txt")" PACED='^(exam|saveramp|mass)$' NPROCS="$(sed -n 's/^server processes: //p' "$RES/machine.txt")" \
 	"$RES/bench.log"

@@ -25,6 +25,20 @@
 #              (20000): the push alone, nothing else to do meanwhile
 #      ramp    BENCH_RAMP_PLAYERS (10000) players, answers/s stepped up
 #              through BENCH_RATES until the p99 ack exceeds 100 ms twice in a row
+#    Self-paced scenarios (SkillArena only: the references speak no self-paced
+#    message; docs/performance.md, "Self-paced modes"):
+#      exam      BENCH_EXAM_PLAYERS (20000) examinees join, start their
+#                attempts over 2 virtual minutes, save each of 20 questions
+#                after a lognormal think time (median 20 s), change 10 %,
+#                flag 5 %, review, submit; virtual time runs BENCH_EXAM_SCALE
+#                (10) times faster
+#      saveramp  BENCH_SAVERAMP_PLAYERS (10000) with an attempt each; saves/s
+#                stepped through BENCH_SAVE_RATES, BENCH_SAVE_STEP_MS (10000)
+#                each, until the p99 exceeds 100 ms twice in a row
+#      mass      BENCH_MASS_SESSIONS (20000) sessions of the mass contest
+#                arriving at BENCH_MASS_RATE (342) a second, the national
+#                contest's peak (docs/scaling.md): join, attempt, 10 saves in
+#                5 virtual minutes (BENCH_MASS_SCALE: 10), submit, GET board
 #    Every system gets fresh processes (and SkillArena a fresh contest code)
 #    for every run. Each run's bench: line gets the round and what else the
 #    machine did meanwhile: load average before and after, the machine's busy
@@ -61,6 +75,15 @@ BURSTS=${BENCH_BURST:-5000 10000 20000}
 PUSHES=${BENCH_PUSH:-20000}
 RAMP_PLAYERS=${BENCH_RAMP_PLAYERS:-10000}
 RATES=${BENCH_RATES:-1000,2000,3000,4000,5000,6000,8000,10000,12000,15000,20000,25000,30000,40000,50000,65000}
+EXAM_PLAYERS=${BENCH_EXAM_PLAYERS:-20000}
+EXAM_SCALE=${BENCH_EXAM_SCALE:-10}
+SAVERAMP_PLAYERS=${BENCH_SAVERAMP_PLAYERS:-10000}
+SAVE_RATES=${BENCH_SAVE_RATES:-1000,2000,3000,4000,5000,6000,8000,10000,12000,15000,20000,25000,30000,40000}
+SAVE_STEP_MS=${BENCH_SAVE_STEP_MS:-10000}
+MASS_SESSIONS=${BENCH_MASS_SESSIONS:-20000}
+MASS_RATE=${BENCH_MASS_RATE:-342}
+MASS_SCALE=${BENCH_MASS_SCALE:-10}
+PACED='^(exam|saveramp|mass)$' # scenarios only SkillArena plays
 ONLY=${BENCH_ONLY:-}
 TOKEN=$(bench_token)
 RES=${BENCH_RESULTS:-$ROOT/build/bench/$(date -u +%Y%m%dT%H%M%SZ)}
@@ -90,7 +113,8 @@ selected live && SCENARIOS+=(live)
 for n in $BURSTS; do selected "burst$n" && SCENARIOS+=("burst$n"); done
 for n in $PUSHES; do selected "push$n" && SCENARIOS+=("push$n"); done
 selected ramp && SCENARIOS+=(ramp)
-((${#SCENARIOS[@]})) || die "BENCH_ONLY='$ONLY' selects no scenario (live, burst${BURSTS// /, burst}, push${PUSHES// /, push}, ramp)"
+for sc in exam saveramp mass; do selected "$sc" && SCENARIOS+=("$sc"); done
+((${#SCENARIOS[@]})) || die "BENCH_ONLY='$ONLY' selects no scenario (live, burst${BURSTS// /, burst}, push${PUSHES// /, push}, ramp, exam, saveramp, mass)"
 
 # busiest WHEN - the five processes using most CPU over one second (top).
 busiest() {
@@ -128,7 +152,7 @@ fi
 # --------------------------------------------------------------- contests
 # One contest per scenario and round: a finished contest cannot be played again.
 C=$BENCH_TMP/contests
-mkdir -p "$C"
+mkdir -p "$C/banks"
 nrates=$(tr ',' '\n' <<<"$RATES" | wc -l)
 for ((r = 1; r <= ROUNDS; r++)); do
 	"$OUT/loadgen" mkcontest --code "LGLIVER$r" --questions 20 --time-limit 20 >"$C/live-$r.json"
@@ -139,6 +163,16 @@ for ((r = 1; r <= ROUNDS; r++)); do
 		"$OUT/loadgen" mkcontest --code "LGP${n}R$r" --questions 1 --time-limit 20 >"$C/push$n-$r.json"
 	done
 	"$OUT/loadgen" mkcontest --code "LGRAMPR$r" --questions "$nrates" --time-limit 120 >"$C/ramp-$r.json"
+	# self-paced: each contest draws its papers from its own bank (banks/, not a contest file)
+	for p in "exam LGEXAMR$r 20 60" "saveramp LGSAVER$r 20 120" "mass LGMASSR$r 10 5"; do
+		read -r sc code nq dur <<<"$p"
+		selected "$sc" || continue
+		mode=exam
+		[[ $sc == mass ]] && mode=mass
+		"$OUT/loadgen" mkcontest --code "$code" --mode "$mode" --questions "$nq" --duration-min "$dur" \
+			--bank-questions $((nq * 25)) --bank-out "$C/banks/$code.json" --bank-ref "banks/$code.json" \
+			>"$C/$sc-$r.json"
+	done
 done
 CONTESTS=$(ls "$C"/*.json | paste -sd, -)
 
@@ -164,6 +198,23 @@ scenario_args() {
 		CODE=LGRAMP QUESTIONS=$nrates LIMIT_MS=120000
 		ARGS=(--players "$RAMP_PLAYERS" --scenario ramp --rates "$RATES" --slow-ms "${BENCH_SLOW_MS:-100}"
 			--wrong 0.3 --reveal-wait-ms 500)
+		;;
+	exam)
+		CODE=LGEXAM QUESTIONS=20
+		ARGS=(--players "$EXAM_PLAYERS" --scenario exam --think lognormal:20000:0.6:120000
+			--time-scale "$EXAM_SCALE" --start-spread-ms 120000 --wrong 0.3 --change 0.1 --flag 0.05
+			--skip 0.02 --retry 0.02)
+		;;
+	saveramp)
+		CODE=LGSAVE QUESTIONS=20
+		ARGS=(--players "$SAVERAMP_PLAYERS" --scenario saveramp --rates "$SAVE_RATES" --step-ms "$SAVE_STEP_MS"
+			--slow-ms "${BENCH_SLOW_MS:-100}" --start-spread-ms 5000)
+		;;
+	mass)
+		CODE=LGMASS QUESTIONS=10
+		ARGS=(--players "$MASS_SESSIONS" --scenario mass --arrival-rate "$MASS_RATE" --think lognormal:12000:0.5:45000
+			--time-scale "$MASS_SCALE" --wrong 0.3 --change 0.05 --flag 0.02 --skip 0.02 --retry 0.01
+			--board-share 1)
 		;;
 	esac
 }
@@ -267,6 +318,7 @@ for sc in "${SCENARIOS[@]}"; do
 	for ((r = 1; r <= ROUNDS; r++)); do
 		for sys in "${SYSTEMS[@]}"; do
 			[[ $sys == floor && ! $sc =~ $FLOOR_ONLY ]] && continue
+			[[ $sys != skillarena && $sc =~ $PACED ]] && continue
 			run_one "$sc" "$sys" "$r"
 		done
 	done

@@ -19,7 +19,8 @@
  * committed it) p50/p90/p99/max over the run and per 5 s of it (the peak:
  * the 5 s with the most saves sent, its rate and its p99), answers/s (saves
  * acknowledged over the time from the first save sent to the last ack),
- * attempts/s (results checked over the time from the first to the last),
+ * attempts/s (results checked a second, the median over 5 s spans of the
+ * steady state),
  * attempt_start -> attempt, flag, review, submit -> result, GET board,
  * connect -> joined; server memory growth per participant (the highest
  * VmRSS sum during the run less the one before, over the most participants
@@ -338,8 +339,10 @@ static int merge_worker(int w)
 		hist_merge(&m->step[q], &r->step[q]);
 		SUM(step_sent[q]);
 	}
-	for (int b = 0; b < PC_BUCKETS; b++)
+	for (int b = 0; b < PC_BUCKETS; b++) {
 		hist_merge(&m->bucket[b], &r->bucket[b]);
+		SUM(results[b]);
+	}
 	for (uint32_t i = 0; i < r->nerr; i++)
 		err_merge(m, &r->err[i]);
 	free(r);
@@ -378,6 +381,39 @@ static int peak_bucket(void)
 	return best;
 }
 
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Attempts ended per second in the steady state: the median over the 5 s
+ * spans between the first and the last one with a result, both left out
+ * (the ramp-up while the first sessions are still answering and the tail
+ * after the last arrival); over every span when there are fewer than three.
+ */
+static double steady_results_per_s(void)
+{
+	uint32_t v[PC_BUCKETS];
+	int a = -1, z = -1, n = 0;
+	for (int b = 0; b < PC_BUCKETS; b++)
+		if (R.results[b]) {
+			if (a < 0)
+				a = b;
+			z = b;
+		}
+	if (a < 0)
+		return 0;
+	if (z - a >= 2)
+		a++, z--;
+	for (int b = a; b <= z; b++)
+		v[n++] = R.results[b];
+	qsort(v, (size_t)n, sizeof v[0], cmp_u32);
+	double med = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
+	return med / (PC_BUCKET_MS / 1000.0);
+}
+
 typedef struct pc_figures {
 	uint64_t errors;
 	double wall, cpu_pct, aps, peak_rate, peak_p99, rss_per, attempts_per_s, ok_rate, ok_achieved;
@@ -398,8 +434,7 @@ static void figures(pc_figures *x)
 	x->peak_rate = pb >= 0 ? (double)R.bucket[pb].count / (PC_BUCKET_MS / 1000.0) : 0;
 	x->peak_p99 = pb >= 0 ? p_ms(&R.bucket[pb], 99) : 0;
 	x->rss_per = K.conn_max && K.rss_max > K.rss0 ? (double)(K.rss_max - K.rss0) / K.conn_max : 0;
-	double rspan = R.t_last_result > R.t_first_result ? (double)(R.t_last_result - R.t_first_result) / 1e9 : 0;
-	x->attempts_per_s = rspan > 0 ? (double)(R.results_ok - 1) / rspan : 0;
+	x->attempts_per_s = steady_results_per_s();
 	for (int k = 0; k < K.steps_run; k++) {
 		double got = (double)R.step[k].count / (c->step_ms / 1000.0);
 		if (R.step[k].count && p_ms(&R.step[k], 99) <= c->slow_ms) {

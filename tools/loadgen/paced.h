@@ -50,6 +50,7 @@ typedef struct pc_result {
 	hist setup, start, save, dup, flag, review, submit, board;
 	hist step[LG_MAXQ];           /* saveramp: save acks by the step they were sent in */
 	hist bucket[PC_BUCKETS];      /* save acks by when they were sent, PC_BUCKET_MS each */
+	uint32_t results[PC_BUCKETS]; /* results checked, by when they arrived */
 	lg_errcount err[LG_MAXERR];
 	uint32_t nerr;
 	char verify_sample[4][120];

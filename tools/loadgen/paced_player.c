@@ -560,7 +560,9 @@ static void on_result(pplayer *p, const char *m, size_t n)
 	}
 	pc_result *r = p->w->res;
 	uint64_t now = lg_now_ns();
+	uint64_t b = (now - p->w->t0) / 1000000ull / PC_BUCKET_MS;
 	r->results_ok++;
+	r->results[b < PC_BUCKETS ? b : PC_BUCKETS - 1]++;
 	if (!r->t_first_result)
 		r->t_first_result = now;
 	r->t_last_result = now;
