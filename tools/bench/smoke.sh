@@ -10,7 +10,12 @@
 # servers of `make bench`, loadgen-echo (:26581) and loadgen-floor (:26582),
 # each with 200 players through 2 questions (retries, reconnects): every
 # ack verified, and each pushes as many bytes per question as the server
-# did (within 1 %: clock digits). Takes ~15 s.
+# did (within 1 %: clock digits). Then the self-paced path: 20 examinees
+# through an exam of 20 questions drawn from its own bank (loadgen
+# --scenario exam: saves, changes, flags, retries, review, submit, every
+# reply checked) on the same server, and PostgreSQL must hold exactly the
+# submitted attempts, changes and answers the load generator made. Takes
+# ~20 s.
 set -euo pipefail
 shopt -s inherit_errexit
 OUT=${1:?usage: smoke.sh OUTDIR (build/release)}
@@ -21,6 +26,7 @@ REDISPORT=${SA_SMOKE_REDIS_PORT:-26579}
 PORT=${SA_SMOKE_PORT:-26580}
 PLAYERS=20
 QUESTIONS=5
+EXAMINEES=20
 TOKEN=$(bench_token)
 
 trap bench_cleanup EXIT
@@ -28,8 +34,12 @@ trap 'exit 130' INT TERM
 bench_tmp
 services_start "$PGPORT" "$REDISPORT"
 "$OUT/loadgen" mkcontest --code LGSMOKE --questions "$QUESTIONS" --time-limit 10 >"$BENCH_TMP/smoke.json"
+mkdir -p "$BENCH_TMP/banks"
+"$OUT/loadgen" mkcontest --code LGSMOKEX --mode exam --questions 20 --bank-questions 100 \
+	--bank-out "$BENCH_TMP/banks/LGSMOKEX.json" --bank-ref banks/LGSMOKEX.json >"$BENCH_TMP/smoke-exam.json"
 SERVER_PIDS=()
-server_start "$OUT/skillarena" "$PORT" smoke "$BENCH_TMP/smoke.json" "$TOKEN" "$BENCH_TMP/server.log"
+server_start "$OUT/skillarena" "$PORT" smoke "$BENCH_TMP/smoke.json,$BENCH_TMP/smoke-exam.json" "$TOKEN" \
+	"$BENCH_TMP/server.log"
 
 set +e
 timeout 40 "$OUT/loadgen" run --url "ws://127.0.0.1:$PORT/ws" --code LGSMOKE --token "$TOKEN" \
@@ -50,6 +60,36 @@ if [[ $stored != $((PLAYERS * QUESTIONS)) ]]; then
 	die "PostgreSQL holds $stored answers for LGSMOKE, want $((PLAYERS * QUESTIONS)) (one per player and question)"
 fi
 say "smoke ok: $PLAYERS players x $QUESTIONS questions, every ack verified, $stored answers in PostgreSQL"
+
+# The self-paced path: an exam, think times of ~0.1 s (lognormal, 200 times faster than a person).
+set +e
+timeout 60 "$OUT/loadgen" run --url "ws://127.0.0.1:$PORT/ws" --code LGSMOKEX --token "$TOKEN" \
+	--players $EXAMINEES --scenario exam --think lognormal:20000:0.6:60000 --time-scale 200 \
+	--start-spread-ms 20000 --wrong 0.3 --change 0.2 --flag 0.2 --skip 0.05 --retry 0.1 --timeout 50 \
+	--label smoke-exam --server-pids "${SERVER_PIDS[0]}" --json "$BENCH_TMP/smoke-exam-result.json" \
+	| tee "$BENCH_TMP/smoke-exam.line"
+rc=${PIPESTATUS[0]}
+set -e
+if ((rc != 0)); then
+	say "loadgen reported an incomplete exam run (exit $rc); result:"
+	cat "$BENCH_TMP/smoke-exam-result.json" >&2 || true
+	tail -30 "$BENCH_TMP/server.log" >&2
+	exit 1
+fi
+field() { sed -n "s/.* $1=\([0-9]*\).*/\1/p" "$BENCH_TMP/smoke-exam.line"; }
+read -r submitted changes answers < <(psql "$PGCONN" -tA -F' ' -c "
+	SELECT (SELECT count(*) FROM attempts t WHERE t.contest_id = c.id AND t.status = 'submitted'),
+	       (SELECT count(*) FROM answer_changes x JOIN attempts t ON t.id = x.attempt_id WHERE t.contest_id = c.id),
+	       (SELECT count(*) FROM attempt_answers x JOIN attempts t ON t.id = x.attempt_id
+	         WHERE t.contest_id = c.id AND x.response IS NOT NULL)
+	FROM contests c WHERE c.code = 'LGSMOKEX'")
+want_changes=$(field stored_changes) want_answers=$(field stored_answers)
+[[ $submitted == "$EXAMINEES" ]] || die "PostgreSQL holds $submitted submitted attempts of LGSMOKEX, want $EXAMINEES"
+[[ -n $want_changes && $changes == "$want_changes" ]] \
+	|| die "PostgreSQL holds $changes answer changes of LGSMOKEX, the load generator made $want_changes"
+[[ -n $want_answers && $answers == "$want_answers" ]] \
+	|| die "PostgreSQL holds $answers answered questions of LGSMOKEX, the load generator answered $want_answers"
+say "smoke ok: $EXAMINEES examinees x 20 questions, every reply verified, $submitted attempts, $changes changes, $answers answers in PostgreSQL"
 
 push_bytes() { sed -n 's/.* push_bytes=\([0-9]*\).*/\1/p' "$1"; }
 want=$(push_bytes "$BENCH_TMP/smoke.line")
