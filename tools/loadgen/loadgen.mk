@@ -9,6 +9,9 @@
 #   make loadgen-smoke                ~20 players through a short contest on a real server,
 #                                     200 through loadgen-echo and loadgen-floor
 #   make bench-loadgen                every scenario (tools/bench/run.sh), figures + JSON
+#   make bench-unitboard              PostgreSQL's cost of a mass contest's unit board
+#                                     (tools/bench/unit-board.sh; sizes: BENCH_UNITBOARD_SIZES,
+#                                     default 100000 1000000 participants)
 #
 # The loadgen sources are in none of the libraries, and the unit
 # test is named loadgen_test_* so the generic test_<module> rule skips it.
@@ -28,7 +31,7 @@ LGCEIL_OBJS  := $(OUT)/$(LOADGEN_DIR)/ceiling.o
 LOADGEN_LINK  = $(shell pkg-config --libs libwebsockets libuv libpq hiredis libcjson) -lm -lpthread
 EXTRA_ALL     += $(LOADGEN_BIN) $(LGECHO_BIN) $(LGCEIL_BIN) $(LGFLOOR_BIN) $(LGHIST_TEST)
 TEST_STEPS    += loadgen-unit loadgen-smoke
-BENCH_TARGETS += bench-loadgen
+BENCH_TARGETS += bench-loadgen bench-unitboard
 
 $(LOADGEN_BIN): $(LOADGEN_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LOADGEN_LINK)
@@ -47,7 +50,7 @@ $(LGHIST_TEST): tests/unit/loadgen_test_hist.c $(OUT)/$(LOADGEN_DIR)/hist.o
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -I$(LOADGEN_DIR) -o $@ $^ $(LDFLAGS) -lcmocka
 
-.PHONY: loadgen loadgen-unit loadgen-smoke bench-loadgen
+.PHONY: loadgen loadgen-unit loadgen-smoke bench-loadgen bench-unitboard
 loadgen: $(LOADGEN_BIN) $(LGECHO_BIN) $(LGCEIL_BIN) $(LGFLOOR_BIN)
 
 loadgen-unit: $(LGHIST_TEST)
@@ -58,3 +61,7 @@ loadgen-smoke: $(LOADGEN_BIN) $(LGECHO_BIN) $(LGFLOOR_BIN) $(OUT)/skillarena
 
 bench-loadgen: $(LOADGEN_BIN) $(LGECHO_BIN) $(LGCEIL_BIN) $(LGFLOOR_BIN) $(OUT)/skillarena
 	tools/bench/run.sh $(OUT)
+
+# its own throwaway PostgreSQL (:26832): no server, no build product needed
+bench-unitboard:
+	tools/bench/unit-board.sh $(BENCH_UNITBOARD_SIZES)
