@@ -46,7 +46,8 @@ static void hc_finish(httpc *c, int eof)
 	if (end && sscanf(c->buf, "HTTP/1.%*d %d", &status) != 1)
 		status = -1;
 	if (end) {
-		const char *body = end + 4, *cl = memmem(c->buf, (size_t)(end - c->buf), "Content-Length:", 15);
+		const char *body = end + 4,
+			   *cl = memmem(c->buf, (size_t)(end - c->buf), "Content-Length:", 15);
 		size_t have = c->len - (size_t)(body - c->buf);
 		if (!cl)
 			cl = memmem(c->buf, (size_t)(end - c->buf), "content-length:", 15);
@@ -114,8 +115,8 @@ static void hc_on_connect(uv_connect_t *r, int status)
 		hc_finish(c, 1);
 }
 
-int httpc_get(uv_loop_t *loop, const struct sockaddr *addr, const char *host, const char *path, httpc_done done,
-	      void *ud)
+int httpc_get(uv_loop_t *loop, const struct sockaddr *addr, const char *host, const char *path,
+	      httpc_done done, void *ud)
 {
 	httpc *c = calloc(1, sizeof *c);
 	if (!c)
@@ -123,7 +124,8 @@ int httpc_get(uv_loop_t *loop, const struct sockaddr *addr, const char *host, co
 	c->done = done;
 	c->ud = ud;
 	c->t0 = lg_now_ns();
-	snprintf(c->req, sizeof c->req, "GET %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n", path, host);
+	snprintf(c->req, sizeof c->req, "GET %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n", path,
+		 host);
 	int rc = uv_tcp_init(loop, &c->tcp);
 	if (rc < 0) {
 		free(c);

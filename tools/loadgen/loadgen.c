@@ -123,7 +123,8 @@ static void parse_think(const char *s)
 		 sscanf(s, "lognormal:%lf:%lf", &a, &b) == 2)
 		cfg.think = (lg_think){LG_THINK_LOGN, a, b, cap};
 	else
-		die("bad --think '%s' (fixed:MS, uniform:MIN:MAX, exp:MEAN[:CAP], lognormal:MEDIAN:SIGMA[:CAP])", s);
+		die("bad --think '%s' (fixed:MS, uniform:MIN:MAX, exp:MEAN[:CAP], lognormal:MEDIAN:SIGMA[:CAP])",
+		    s);
 	if (cap < 0)
 		die("bad --think '%s': negative cap", s);
 	if (a < 0 || b < 0)
@@ -223,7 +224,8 @@ static const opt run_opts[] = {
 	{"host-all", "open a host connection on every port and send each command to all", o_hostall},
 	{"no-screen", "do not open a screen connection (no freshness figure)", o_noscreen},
 	{"seed", "random seed (default 1)", o_seed},
-	{"change", "self-paced: share of questions answered, then changed at the end (default 0.1)", o_change},
+	{"change", "self-paced: share of questions answered, then changed at the end (default 0.1)",
+	 o_change},
 	{"flag", "self-paced: share of questions flagged, then unflagged at the end (default 0.05)", o_flag},
 	{"skip", "self-paced: share of questions left unanswered (default 0.02)", o_skip},
 	{"time-scale", "self-paced: think times and start spreads are divided by this (default 1)", o_scale},

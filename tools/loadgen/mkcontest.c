@@ -94,7 +94,8 @@ static void mk_bank_question(FILE *f, int i, int nopt, int last)
 			fprintf(f, "%s\"%c\"", j ? ", " : "", 'A' + j);
 		fprintf(f, "], ");
 	}
-	fprintf(f, "\"answer\": %s,\n     \"explanation\": {\"zh-CN\": \"答案是 %s。\", \"en\": \"The key is %s.\"}}%s\n",
+	fprintf(f,
+		"\"answer\": %s,\n     \"explanation\": {\"zh-CN\": \"答案是 %s。\", \"en\": \"The key is %s.\"}}%s\n",
 		answer, key, key, last ? "" : ",");
 }
 
@@ -146,8 +147,8 @@ static int mk_paced(const mk_opts *o)
 	       "  \"banks\": {\"lg\": \"%s\"},\n"
 	       "  \"paper\": {\"rules\": [{\"bank\": \"lg\", \"count\": %d}], \"shuffle_questions\": true, "
 	       "\"shuffle_options\": true}\n}\n",
-	       o->code, mass ? "竞答" : "考试", o->code, o->mode, o->code, o->mode, opens, closes, o->duration_min,
-	       mass ? 0 : 1, mass ? 3 : 0, o->bank_ref, o->questions);
+	       o->code, mass ? "竞答" : "考试", o->code, o->mode, o->code, o->mode, opens, closes,
+	       o->duration_min, mass ? 0 : 1, mass ? 3 : 0, o->bank_ref, o->questions);
 	return 0;
 }
 

@@ -207,7 +207,8 @@ static void on_tick(uv_timer_t *t)
 	}
 	if (K.state < C_FINISH && now - K.t0 > (uint64_t)c->timeout_s * 1000000000ull) {
 		K.timed_out = 1;
-		coord_abort("timed out after %d s (%u of %d sessions ended)", c->timeout_s, s.done, c->players);
+		coord_abort("timed out after %d s (%u of %d sessions ended)", c->timeout_s, s.done,
+			    c->players);
 	}
 	switch (K.state) {
 	case C_CONNECT:
@@ -217,8 +218,8 @@ static void on_tick(uv_timer_t *t)
 		} else if (s.joined + s.failed >= (uint32_t)c->players) {
 			if (!s.joined)
 				return coord_abort("no participant could join");
-			fprintf(stderr, "loadgen: %u participants joined (%u failed) in %.1f s\n", s.joined, s.failed,
-				(double)(now - K.t0) / 1e9);
+			fprintf(stderr, "loadgen: %u participants joined (%u failed) in %.1f s\n", s.joined,
+				s.failed, (double)(now - K.t0) / 1e9);
 			go(now);
 			to(C_RUN);
 		}
@@ -226,7 +227,8 @@ static void on_tick(uv_timer_t *t)
 	case C_RUN:
 		if (c->scenario == LG_SAVERAMP) {
 			if (s.started + s.done >= (uint32_t)c->players) { /* done: those that failed */
-				fprintf(stderr, "loadgen: %u attempts started in %.1f s\n", s.started, in_ms / 1000);
+				fprintf(stderr, "loadgen: %u attempts started in %.1f s\n", s.started,
+					in_ms / 1000);
 				step_start(0);
 			}
 		} else if (s.done >= (uint32_t)c->players) {
@@ -318,10 +320,13 @@ static int merge_worker(int w)
 		return -1;
 	}
 	SUM(players), SUM(sessions), SUM(opened), SUM(joined), SUM(started), SUM(submitted), SUM(results_ok);
-	SUM(done), SUM(saves), SUM(saved), SUM(changes), SUM(retries), SUM(dup_acks), SUM(flags), SUM(reviews);
-	SUM(boards_ok), SUM(boards_failed), SUM(stored_changes), SUM(stored_answers), SUM(missing), SUM(backlog);
+	SUM(done), SUM(saves), SUM(saved), SUM(changes), SUM(retries), SUM(dup_acks), SUM(flags),
+		SUM(reviews);
+	SUM(boards_ok), SUM(boards_failed), SUM(stored_changes), SUM(stored_answers), SUM(missing),
+		SUM(backlog);
 	for (uint64_t i = 0; i < r->verify_failed && m->verify_failed + i < 4; i++)
-		memcpy(m->verify_sample[m->verify_failed + i], r->verify_sample[i], sizeof r->verify_sample[i]);
+		memcpy(m->verify_sample[m->verify_failed + i], r->verify_sample[i],
+		       sizeof r->verify_sample[i]);
 	SUM(verify_failed);
 	if (r->t_first_save && (!m->t_first_save || r->t_first_save < m->t_first_save))
 		m->t_first_save = r->t_first_save;
@@ -359,7 +364,8 @@ static double self_cpu_s(void)
 	getrusage(RUSAGE_SELF, &a);
 	getrusage(RUSAGE_CHILDREN, &b);
 	return (double)(a.ru_utime.tv_sec + a.ru_stime.tv_sec + b.ru_utime.tv_sec + b.ru_stime.tv_sec) +
-	       (double)(a.ru_utime.tv_usec + a.ru_stime.tv_usec + b.ru_utime.tv_usec + b.ru_stime.tv_usec) / 1e6;
+	       (double)(a.ru_utime.tv_usec + a.ru_stime.tv_usec + b.ru_utime.tv_usec + b.ru_stime.tv_usec) /
+		       1e6;
 }
 
 static void json_hist(FILE *f, const char *name, const hist *h, const char *after)
@@ -367,8 +373,8 @@ static void json_hist(FILE *f, const char *name, const hist *h, const char *afte
 	fprintf(f,
 		"\"%s\":{\"n\":%lu,\"min_ms\":%.3f,\"mean_ms\":%.3f,\"p50_ms\":%.3f,\"p90_ms\":%.3f,\"p99_ms\":%.3f,"
 		"\"p999_ms\":%.3f,\"max_ms\":%.3f}%s",
-		name, (unsigned long)h->count, ms(h->min), hist_mean(h) / 1000.0, p_ms(h, 50), p_ms(h, 90), p_ms(h, 99),
-		p_ms(h, 99.9), ms(h->max), after);
+		name, (unsigned long)h->count, ms(h->min), hist_mean(h) / 1000.0, p_ms(h, 50), p_ms(h, 90),
+		p_ms(h, 99), p_ms(h, 99.9), ms(h->max), after);
 }
 
 /* The busiest 5 s of the run (most saves sent): its index, or -1. */
@@ -464,18 +470,18 @@ static void print_line(const pc_figures *x, const char *label, const char *targe
 	       p_ms(&R.start, 99), (unsigned long)R.saves, (unsigned long)R.saved, p_ms(&R.save, 50),
 	       p_ms(&R.save, 90), p_ms(&R.save, 99), ms(R.save.max), x->aps, x->peak_rate, x->peak_p99,
 	       p_ms(&R.flag, 99), p_ms(&R.review, 99), p_ms(&R.submit, 99), (unsigned long)R.results_ok,
-	       x->attempts_per_s, (unsigned long)R.boards_ok, p_ms(&R.board, 50), p_ms(&R.board, 99), K.conn_max,
-	       x->rss_per, (long)(K.rss_max - K.rss0), x->cpu_pct, self_cpu_s(), (unsigned long)R.stored_changes,
-	       (unsigned long)R.stored_answers, (unsigned long)x->errors, (unsigned long)R.missing,
-	       (unsigned long)R.verify_failed, (unsigned long)R.backlog);
+	       x->attempts_per_s, (unsigned long)R.boards_ok, p_ms(&R.board, 50), p_ms(&R.board, 99),
+	       K.conn_max, x->rss_per, (long)(K.rss_max - K.rss0), x->cpu_pct, self_cpu_s(),
+	       (unsigned long)R.stored_changes, (unsigned long)R.stored_answers, (unsigned long)x->errors,
+	       (unsigned long)R.missing, (unsigned long)R.verify_failed, (unsigned long)R.backlog);
 	if (c->scenario == LG_MASS)
 		printf(" arrival_rate=%.1f", c->arrival_rate);
 	if (c->scenario == LG_SAVERAMP) {
-		printf(" ramp_ok_rate=%.0f ramp_ok_achieved=%.0f ramp_stopped_slow=%d ramp_steps=", x->ok_rate,
-		       x->ok_achieved, K.stopped_slow);
+		printf(" ramp_ok_rate=%.0f ramp_ok_achieved=%.0f ramp_stopped_slow=%d ramp_steps=",
+		       x->ok_rate, x->ok_achieved, K.stopped_slow);
 		for (int k = 0; k < K.steps_run; k++)
-			printf("%s%.0f:%.0f:%.1f", k ? "," : "", c->rates[k], R.step[k].count / (c->step_ms / 1000.0),
-			       p_ms(&R.step[k], 99));
+			printf("%s%.0f:%.0f:%.1f", k ? "," : "", c->rates[k],
+			       R.step[k].count / (c->step_ms / 1000.0), p_ms(&R.step[k], 99));
 	}
 	printf(" complete=%d\n", x->complete);
 	fflush(stdout);
@@ -494,17 +500,19 @@ static int write_json(const pc_figures *x, const char *label, const char *target
 		"\"abort\":\"%s\",\n\"config\":{\"think\":[%d,%g,%g,%g],\"time_scale\":%g,\"wrong\":%g,\"change\":%g,"
 		"\"flag\":%g,\"skip\":%g,\"retry\":%g,\"arrival_rate\":%g,\"start_spread_ms\":%g,\"board_share\":%g,"
 		"\"step_ms\":%d,\"slow_ms\":%g},\n",
-		label, target, c->code, c->players, c->procs, x->complete ? "true" : "false", K.abort_msg, c->think.kind,
-		c->think.a, c->think.b, c->think.cap, c->time_scale, c->wrong, c->change, c->flag, c->skip, c->retry,
-		c->arrival_rate, c->start_spread_ms, c->board_share, c->step_ms, c->slow_ms);
+		label, target, c->code, c->players, c->procs, x->complete ? "true" : "false", K.abort_msg,
+		c->think.kind, c->think.a, c->think.b, c->think.cap, c->time_scale, c->wrong, c->change,
+		c->flag, c->skip, c->retry, c->arrival_rate, c->start_spread_ms, c->board_share, c->step_ms,
+		c->slow_ms);
 	fprintf(f,
 		"\"counts\":{\"sessions\":%lu,\"opened\":%lu,\"joined\":%lu,\"started\":%lu,\"submitted\":%lu,"
 		"\"results_ok\":%lu,\"saves\":%lu,\"saved\":%lu,\"changes\":%lu,\"retries\":%lu,\"dup_acks\":%lu,"
 		"\"flags\":%lu,\"reviews\":%lu,\"boards_ok\":%lu,\"boards_failed\":%lu,\"stored_changes\":%lu,"
 		"\"stored_answers\":%lu,\"missing\":%lu,\"verify_failed\":%lu,\"backlog\":%lu},\n",
-		(unsigned long)R.sessions, (unsigned long)R.opened, (unsigned long)R.joined, (unsigned long)R.started,
-		(unsigned long)R.submitted, (unsigned long)R.results_ok, (unsigned long)R.saves, (unsigned long)R.saved,
-		(unsigned long)R.changes, (unsigned long)R.retries, (unsigned long)R.dup_acks, (unsigned long)R.flags,
+		(unsigned long)R.sessions, (unsigned long)R.opened, (unsigned long)R.joined,
+		(unsigned long)R.started, (unsigned long)R.submitted, (unsigned long)R.results_ok,
+		(unsigned long)R.saves, (unsigned long)R.saved, (unsigned long)R.changes,
+		(unsigned long)R.retries, (unsigned long)R.dup_acks, (unsigned long)R.flags,
 		(unsigned long)R.reviews, (unsigned long)R.boards_ok, (unsigned long)R.boards_failed,
 		(unsigned long)R.stored_changes, (unsigned long)R.stored_answers, (unsigned long)R.missing,
 		(unsigned long)R.verify_failed, (unsigned long)R.backlog);
@@ -520,15 +528,15 @@ static int write_json(const pc_figures *x, const char *label, const char *target
 	fprintf(f, "\"save_by_5s\":[");
 	for (int b = 0, first = 1; b < PC_BUCKETS; b++)
 		if (R.bucket[b].count) {
-			fprintf(f, "%s\n {\"from_s\":%d,\"saves_per_s\":%.1f,", first ? "" : ",", b * PC_BUCKET_MS / 1000,
-				R.bucket[b].count / (PC_BUCKET_MS / 1000.0));
+			fprintf(f, "%s\n {\"from_s\":%d,\"saves_per_s\":%.1f,", first ? "" : ",",
+				b * PC_BUCKET_MS / 1000, R.bucket[b].count / (PC_BUCKET_MS / 1000.0));
 			json_hist(f, "save", &R.bucket[b], "}");
 			first = 0;
 		}
 	fprintf(f, "],\n\"ramp\":[");
 	for (int k = 0; k < K.steps_run; k++) {
-		fprintf(f, "%s\n {\"rate_target\":%g,\"sent\":%lu,\"achieved\":%.1f,", k ? "," : "", c->rates[k],
-			(unsigned long)R.step_sent[k], R.step[k].count / (c->step_ms / 1000.0));
+		fprintf(f, "%s\n {\"rate_target\":%g,\"sent\":%lu,\"achieved\":%.1f,", k ? "," : "",
+			c->rates[k], (unsigned long)R.step_sent[k], R.step[k].count / (c->step_ms / 1000.0));
 		json_hist(f, "save", &R.step[k], "}");
 	}
 	fprintf(f, "],\n\"errors\":{");
