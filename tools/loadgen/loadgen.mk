@@ -23,7 +23,7 @@ LGCEIL_BIN   := $(OUT)/loadgen-ceiling
 LGFLOOR_BIN  := $(OUT)/loadgen-floor
 LGHIST_TEST  := $(OUT)/tests/loadgen_test_hist
 LOADGEN_OBJS := $(patsubst %.c,$(OUT)/%.o,$(addprefix $(LOADGEN_DIR)/,loadgen.c player.c wsc.c jscan.c hist.c \
-                  think.c mkcontest.c paced.c paced_player.c httpc.c))
+                  think.c mkcontest.c paced.c paced_player.c paced_worker.c httpc.c))
 LGECHO_OBJS  := $(patsubst %.c,$(OUT)/%.o,$(addprefix $(LOADGEN_DIR)/,echo.c miniproto.c jscan.c))
 LGFLOOR_OBJS := $(patsubst %.c,$(OUT)/%.o,$(addprefix $(LOADGEN_DIR)/,floor.c miniproto.c jscan.c))
 LGCEIL_OBJS  := $(OUT)/$(LOADGEN_DIR)/ceiling.o

@@ -1,6 +1,6 @@
 /*
- * paced_player.c - one worker process of the self-paced scenarios and its
- * simulated participants (see paced.h for the scenarios).
+ * paced_player.c - the simulated participants of a self-paced worker process
+ * (paced_worker.c runs the process; paced.h says the scenarios).
  *
  * A participant of an exam or a mass session is a state machine over
  * docs/protocol.md's self-paced messages:
@@ -25,9 +25,10 @@
  * stored_answers answers (smoke.sh counts them).
  *
  * In the save ramp the participants only start their attempts; the worker
- * then sends its share of --rates[k] saves/s (each a new change of the next
- * question of a participant with nothing in flight) while the coordinator
- * says step k runs.
+ * (paced_worker.c) then sends its share of --rates[k] saves/s through
+ * pp_save (each a new change of the next question of a participant with
+ * nothing in flight) while the coordinator says step k runs; ramp_saved
+ * counts their acks by step.
  */
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -39,79 +40,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "paced.h"
-#include "wsc.h"
-
-enum {
-	S_NEW,
-	S_CONNECTING,
-	S_JOINING,
-	S_READY,
-	S_STARTING,
-	S_THINK,
-	S_SAVING,
-	S_DUP,
-	S_FLAGGING,
-	S_REVIEW,
-	S_SUBMIT,
-	S_BOARD,
-	S_IDLE, /* save ramp: attempt started, nothing in flight */
-	S_RSAVE,
-	S_DONE,
-	S_DEAD,
-};
-enum { K_SINGLE, K_TF, K_MULTI, K_OTHER };
-enum { PL_SKIP = 1, PL_WRONG = 2, PL_CHANGE = 4, PL_FLAG = 8 };
-enum { PH_FORWARD, PH_REVISIT };
-
-#define PC_MAX_PENDING 128
-
-typedef struct pworker pworker;
-
-typedef struct pplayer {
-	wsc ws;
-	uv_timer_t timer;
-	pworker *w;
-	uint32_t local, gid;
-	uint8_t state, port_i, count, pos, phase, flagging, step, started;
-	int64_t attempt_id;
-	uint64_t t_start, t_sent;
-	int sent_resp, sent_chg;
-	uint32_t rpos;
-	uint8_t kind[PC_MAXPAPER], good[PC_MAXPAPER], nopt[PC_MAXPAPER], plan[PC_MAXPAPER];
-	uint16_t chg[PC_MAXPAPER];
-} pplayer;
-
-struct pworker {
-	const lg_config *cfg;
-	uv_loop_t loop;
-	uv_timer_t pace, report;
-	uv_poll_t ctl;
-	int fd, index, step; /* step: the save ramp's running step, -1 between steps */
-	uint64_t t0, pace_t, ramp_t;
-	double pace_budget, ramp_budget;
-	pplayer *pl;
-	uint32_t count, next_to_open, pending, rr;
-	struct sockaddr_in addr[LG_MAXPORTS];
-	char hostport[LG_MAXPORTS][64];
-	char board_path[160];
-	pc_progress prog;
-	pc_result *res;
-	uint64_t rng;
-	int go;
-};
+#include "paced_player.h"
 
 static const wsc_ops pl_ops;
 
-static double w_rand(pworker *w)
-{
-	w->rng ^= w->rng << 13;
-	w->rng ^= w->rng >> 7;
-	w->rng ^= w->rng << 17;
-	return (double)(w->rng >> 11) / 9007199254740992.0;
-}
-
-static double w_rand_ud(void *ud) { return w_rand(ud); }
+static double w_rand_ud(void *ud) { return pc_rand(ud); }
 
 static void err_add(pc_result *r, const char *code)
 {
@@ -130,8 +63,9 @@ static void verify_fail(pplayer *p, const char *what)
 {
 	pc_result *r = p->w->res;
 	if (r->verify_failed < 4)
-		snprintf(r->verify_sample[r->verify_failed], sizeof(r->verify_sample[0]), "participant %u (%s): %s",
-			 p->gid, p->attempt_id ? "in an attempt" : "before the attempt", what);
+		snprintf(r->verify_sample[r->verify_failed], sizeof(r->verify_sample[0]),
+			 "participant %u (%s): %s", p->gid,
+			 p->attempt_id ? "in an attempt" : "before the attempt", what);
 	r->verify_failed++;
 }
 
@@ -206,7 +140,7 @@ static int resp_final(const pplayer *p, int idx)
 	}
 }
 
-static int resp_other(const pplayer *p, int idx, int v)
+int pp_resp_other(const pplayer *p, int idx, int v)
 {
 	switch (p->kind[idx]) {
 	case K_SINGLE:
@@ -218,7 +152,7 @@ static int resp_other(const pplayer *p, int idx, int v)
 	}
 }
 
-static void p_save(pplayer *p, int idx, int chg, int v, int state)
+void pp_save(pplayer *p, int idx, int chg, int v, int state)
 {
 	char r[64];
 	p->pos = (uint8_t)idx;
@@ -230,7 +164,8 @@ static void p_save(pplayer *p, int idx, int chg, int v, int state)
 		if (!res->t_first_save)
 			res->t_first_save = lg_now_ns();
 	}
-	p_send(p, state, "{\"type\":\"save\",\"rid\":\"v%d.%d\",\"attempt_id\":%lld,\"index\":%d,\"response\":%s,\"change\":%d}",
+	p_send(p, state,
+	       "{\"type\":\"save\",\"rid\":\"v%d.%d\",\"attempt_id\":%lld,\"index\":%d,\"response\":%s,\"change\":%d}",
 	       idx, chg, (long long)p->attempt_id, idx, resp_json(p, idx, v, r, sizeof r), chg);
 }
 
@@ -239,18 +174,17 @@ static void p_flag(pplayer *p, int idx, int on)
 	p->pos = (uint8_t)idx;
 	p->flagging = (uint8_t)on;
 	p->w->res->flags++;
-	p_send(p, S_FLAGGING, "{\"type\":\"flag\",\"rid\":\"f%d\",\"attempt_id\":%lld,\"index\":%d,\"flagged\":%s}", idx,
+	p_send(p, S_FLAGGING,
+	       "{\"type\":\"flag\",\"rid\":\"f%d\",\"attempt_id\":%lld,\"index\":%d,\"flagged\":%s}", idx,
 	       (long long)p->attempt_id, idx, on ? "true" : "false");
 }
 
 /* ------------------------------------------------------------ the paper, question by question */
 
-static void p_on_timer(uv_timer_t *t);
-
 static void p_think(pplayer *p, double share)
 {
 	p->state = S_THINK;
-	uv_timer_start(&p->timer, p_on_timer, think_ms(p->w, share), 0);
+	uv_timer_start(&p->timer, pp_on_timer, think_ms(p->w, share), 0);
 }
 
 static void p_session_end(pplayer *p, int ok)
@@ -287,7 +221,7 @@ static void p_board_done(void *ud, int status, const char *body, size_t len, uin
 static void p_after_result(pplayer *p)
 {
 	pworker *w = p->w;
-	if (w->cfg->scenario == LG_MASS && w_rand(w) < w->cfg->board_share) {
+	if (w->cfg->scenario == LG_MASS && pc_rand(w) < w->cfg->board_share) {
 		p->state = S_BOARD;
 		w->prog.inflight++;
 		if (httpc_get(&w->loop, (const struct sockaddr *)&w->addr[p->port_i], w->hostport[p->port_i],
@@ -313,7 +247,8 @@ static void p_next(pplayer *p)
 			return p_think(p, 1.0 / 3);
 		}
 	p->w->res->reviews++;
-	p_send(p, S_REVIEW, "{\"type\":\"review\",\"rid\":\"r\",\"attempt_id\":%lld}", (long long)p->attempt_id);
+	p_send(p, S_REVIEW, "{\"type\":\"review\",\"rid\":\"r\",\"attempt_id\":%lld}",
+	       (long long)p->attempt_id);
 }
 
 /* The think time is over: act on question pos. */
@@ -325,12 +260,12 @@ static void p_act(pplayer *p)
 			return p_next(p);
 		int v = resp_final(p, i);
 		p->chg[i] = 1;
-		return p_save(p, i, 1, pl & PL_CHANGE ? resp_other(p, i, v) : v, S_SAVING);
+		return pp_save(p, i, 1, pl & PL_CHANGE ? pp_resp_other(p, i, v) : v, S_SAVING);
 	}
 	if ((pl & PL_CHANGE) && p->chg[i] == 1) {
 		p->chg[i] = 2;
 		p->w->res->changes++;
-		return p_save(p, i, 2, resp_final(p, i), S_SAVING);
+		return pp_save(p, i, 2, resp_final(p, i), S_SAVING);
 	}
 	if (pl & PL_FLAG)
 		return p_flag(p, i, 0);
@@ -381,12 +316,12 @@ static void plan_paper(pplayer *p)
 	const lg_config *c = w->cfg;
 	for (int i = 0; i < p->count; i++) {
 		uint8_t pl = 0;
-		if (w_rand(w) < c->skip)
+		if (pc_rand(w) < c->skip)
 			pl = PL_SKIP;
 		else {
-			pl |= w_rand(w) < c->wrong ? PL_WRONG : 0;
-			pl |= w_rand(w) < c->change ? PL_CHANGE : 0;
-			pl |= w_rand(w) < c->flag ? PL_FLAG : 0;
+			pl |= pc_rand(w) < c->wrong ? PL_WRONG : 0;
+			pl |= pc_rand(w) < c->change ? PL_CHANGE : 0;
+			pl |= pc_rand(w) < c->flag ? PL_FLAG : 0;
 		}
 		p->plan[i] = pl;
 		p->chg[i] = 0;
@@ -453,7 +388,16 @@ static bool int_in_array(const char *m, size_t n, const char *key, int v)
 	return false;
 }
 
-static void ramp_saved(pplayer *p, uint64_t us);
+static void ramp_saved(pplayer *p, uint64_t us)
+{
+	pworker *w = p->w;
+	pc_result *r = w->res;
+	hist_record(&r->step[p->step], us);
+	w->prog.acked[p->step]++;
+	if ((double)us / 1000.0 > w->cfg->slow_ms)
+		w->prog.slow[p->step]++;
+	p->state = S_IDLE;
+}
 
 /* After a question's save: flag it (first pass) or unflag it (revisit) as planned, else go on. */
 static void p_after_save(pplayer *p)
@@ -482,7 +426,8 @@ static void on_saved(pplayer *p, const char *m, size_t n)
 	else if ((int)cur != p->sent_chg)
 		verify_fail(p, "saved: the change just stored is not current");
 	if (dup != (p->state == S_DUP))
-		verify_fail(p, p->state == S_DUP ? "a retried save not marked duplicate" : "a first save marked duplicate");
+		verify_fail(p, p->state == S_DUP ? "a retried save not marked duplicate"
+						 : "a first save marked duplicate");
 	if (p->state == S_DUP) {
 		r->dup_acks++;
 		hist_record(&r->dup, us);
@@ -496,9 +441,9 @@ static void on_saved(pplayer *p, const char *m, size_t n)
 		r->t_last_saved = now;
 	if (p->state == S_RSAVE)
 		return ramp_saved(p, us);
-	if (w_rand(w) < w->cfg->retry) {
+	if (pc_rand(w) < w->cfg->retry) {
 		r->retries++;
-		return p_save(p, p->pos, p->sent_chg, p->sent_resp, S_DUP);
+		return pp_save(p, p->pos, p->sent_chg, p->sent_resp, S_DUP);
 	}
 	p_after_save(p);
 }
@@ -530,7 +475,8 @@ static void on_review(pplayer *p, const char *m, size_t n)
 	    js_array_len(m, n, "unanswered") != p->count - expect || js_array_len(m, n, "flags") != 0)
 		verify_fail(p, "review: answered, unanswered or flags differ from what was saved");
 	p->w->res->submitted++;
-	p_send(p, S_SUBMIT, "{\"type\":\"submit\",\"rid\":\"x\",\"attempt_id\":%lld}", (long long)p->attempt_id);
+	p_send(p, S_SUBMIT, "{\"type\":\"submit\",\"rid\":\"x\",\"attempt_id\":%lld}",
+	       (long long)p->attempt_id);
 }
 
 static void on_result(pplayer *p, const char *m, size_t n)
@@ -552,7 +498,8 @@ static void on_result(pplayer *p, const char *m, size_t n)
 	const cJSON *co = cJSON_GetObjectItemCaseSensitive(j, "correct");
 	const cJSON *vi = cJSON_GetObjectItemCaseSensitive(j, "visible");
 	int ok = cJSON_IsString(st) && strcmp(st->valuestring, "submitted") == 0 && cJSON_IsTrue(vi) &&
-		 cJSON_IsNumber(an) && an->valuedouble == answered && cJSON_IsNumber(co) && co->valuedouble == correct;
+		 cJSON_IsNumber(an) && an->valuedouble == answered && cJSON_IsNumber(co) &&
+		 co->valuedouble == correct;
 	cJSON_Delete(j);
 	if (!ok) {
 		verify_fail(p, "result: status, answered or correct differ from the saves");
@@ -594,15 +541,15 @@ static void on_joined(pplayer *p, const char *m, size_t n)
 	if (w->cfg->scenario == LG_MASS)
 		p_send(p, S_STARTING, "{\"type\":\"attempt_start\",\"rid\":\"s\"}");
 	else if (w->go)
-		uv_timer_start(&p->timer, p_on_timer, think_ms(w, 0), 0);
+		uv_timer_start(&p->timer, pp_on_timer, think_ms(w, 0), 0);
 }
 
 static const struct {
 	const char *type;
 	void (*fn)(pplayer *, const char *, size_t);
 } pl_msgs[] = {
-	{"joined", on_joined},	 {"attempt", on_attempt}, {"saved", on_saved}, {"flagged", on_flagged},
-	{"review", on_review},	 {"result", on_result},	  {"error", on_error},
+	{"joined", on_joined}, {"attempt", on_attempt}, {"saved", on_saved}, {"flagged", on_flagged},
+	{"review", on_review}, {"result", on_result},   {"error", on_error},
 };
 
 static void pl_on_text(wsc *c, const char *m, size_t n)
@@ -659,7 +606,7 @@ static void pl_on_close(wsc *c, int reason)
 
 static const wsc_ops pl_ops = {pl_on_open, pl_on_text, pl_on_close};
 
-static void p_connect(pplayer *p)
+void pp_connect(pplayer *p)
 {
 	pworker *w = p->w;
 	p->t_start = lg_now_ns();
@@ -671,188 +618,11 @@ static void p_connect(pplayer *p)
 		    w->cfg->path, &pl_ops, p);
 }
 
-static void p_on_timer(uv_timer_t *t)
+void pp_on_timer(uv_timer_t *t)
 {
 	pplayer *p = t->data;
 	if (p->state == S_READY)
 		p_send(p, S_STARTING, "{\"type\":\"attempt_start\",\"rid\":\"s\"}");
 	else if (p->state == S_THINK)
 		p_act(p);
-}
-
-/* ------------------------------------------------------------ pacing */
-
-/* Mass: sessions at the worker's share of --arrival-rate; else at --connect-rate. */
-static void w_on_pace(uv_timer_t *t)
-{
-	pworker *w = t->data;
-	uint64_t now = lg_now_ns();
-	double dt = w->pace_t ? (double)(now - w->pace_t) / 1e9 : 0.01;
-	double rate = (w->cfg->scenario == LG_MASS ? w->cfg->arrival_rate : w->cfg->connect_rate) / w->cfg->procs;
-	w->pace_t = now;
-	w->pace_budget += rate * dt;
-	while (w->pace_budget >= 1 && w->next_to_open < w->count && w->pending < PC_MAX_PENDING) {
-		p_connect(&w->pl[w->next_to_open++]);
-		w->pace_budget -= 1;
-	}
-	if (w->pace_budget > rate * 0.1 + 1)
-		w->pace_budget = rate * 0.1 + 1; /* no catching up in a burst */
-	if (w->next_to_open == w->count)
-		uv_timer_stop(t);
-}
-
-static void ramp_saved(pplayer *p, uint64_t us)
-{
-	pworker *w = p->w;
-	pc_result *r = w->res;
-	hist_record(&r->step[p->step], us);
-	w->prog.acked[p->step]++;
-	if ((double)us / 1000.0 > w->cfg->slow_ms)
-		w->prog.slow[p->step]++;
-	p->state = S_IDLE;
-}
-
-/* Save ramp: this worker's share of the step's rate, each save a new change of a participant's next question. */
-static void w_on_ramp(uv_timer_t *t)
-{
-	pworker *w = t->data;
-	uint64_t now = lg_now_ns();
-	if (w->step < 0)
-		return;
-	double rate = w->cfg->rates[w->step] * (double)w->count / (double)w->cfg->players;
-	double dt = w->ramp_t ? (double)(now - w->ramp_t) / 1e9 : 0.005;
-	w->ramp_t = now;
-	w->ramp_budget += rate * dt;
-	for (uint32_t scanned = 0; w->ramp_budget >= 1 && scanned < w->count; scanned++) {
-		pplayer *p = &w->pl[w->rr];
-		w->rr = (w->rr + 1) % w->count;
-		if (p->state != S_IDLE)
-			continue;
-		int i = (int)(p->rpos++ % p->count), chg = ++p->chg[i];
-		int v = chg % 2 ? p->good[i] : resp_other(p, i, p->good[i]);
-		p->step = (uint8_t)w->step;
-		w->res->step_sent[w->step]++;
-		w->res->stored_changes++;
-		if (chg == 1)
-			w->res->stored_answers++;
-		p_save(p, i, chg, v, S_RSAVE);
-		w->ramp_budget -= 1;
-	}
-	if (w->ramp_budget >= 1) { /* every participant has a save in flight: the server is behind */
-		w->res->backlog += (uint64_t)w->ramp_budget;
-		w->ramp_budget = 0;
-	}
-}
-
-/* ------------------------------------------------------------ the coordinator's channel */
-
-static void w_send_progress(pworker *w, uint32_t type)
-{
-	w->prog.type = type;
-	w->prog.worker = (uint32_t)w->index;
-	if (send(w->fd, &w->prog, sizeof w->prog, MSG_DONTWAIT) < 0 && errno != EAGAIN)
-		_exit(3);
-}
-
-static void w_on_report(uv_timer_t *t) { w_send_progress(t->data, LG_MSG_PROGRESS); }
-
-static int w_write_result(pworker *w)
-{
-	char path[320];
-	snprintf(path, sizeof path, "%s/w%d.bin", w->cfg->tmpdir, w->index);
-	FILE *f = fopen(path, "wb");
-	if (!f)
-		return -1;
-	w->res->missing += w->prog.inflight; /* requests still unanswered at the end */
-	int ok = fwrite(w->res, sizeof *w->res, 1, f) == 1;
-	return fclose(f) == 0 && ok ? 0 : -1;
-}
-
-static void w_go(pworker *w)
-{
-	w->go = 1;
-	for (uint32_t i = 0; i < w->count; i++) {
-		pplayer *p = &w->pl[i];
-		double spread = w->cfg->start_spread_ms / w->cfg->time_scale;
-		if (p->state == S_READY)
-			uv_timer_start(&p->timer, p_on_timer, (uint64_t)(spread * w_rand(w)), 0);
-	}
-}
-
-static void w_on_ctl(uv_poll_t *h, int status, int events)
-{
-	pworker *w = h->data;
-	unsigned char buf[16];
-	ssize_t n = recv(w->fd, buf, sizeof buf, MSG_DONTWAIT);
-	if (n < 0 && errno == EAGAIN)
-		return;
-	if (n <= 0)
-		_exit(2); /* the coordinator is gone */
-	switch (buf[0]) {
-	case PC_GO:
-		w_go(w);
-		break;
-	case PC_STEP:
-		w->step = n > 1 && buf[1] < LG_MAXQ ? buf[1] : -1;
-		w->ramp_budget = 0;
-		w->ramp_t = 0;
-		break;
-	case PC_PAUSE:
-		w->step = -1;
-		break;
-	case PC_QUIT: {
-		w_send_progress(w, LG_MSG_PROGRESS);
-		int rc = w_write_result(w);
-		w_send_progress(w, rc == 0 ? LG_MSG_FINAL : 0);
-		_exit(rc == 0 ? 0 : 4);
-	}
-	}
-}
-
-void pc_worker_main(const lg_config *cfg, int index, int first, int count, int fd, uint64_t t0)
-{
-	static pworker w;
-	w.cfg = cfg;
-	w.fd = fd;
-	w.index = index;
-	w.t0 = t0;
-	w.step = -1;
-	w.count = (uint32_t)count;
-	w.rng = 0x2545F4914F6CDD1Dull ^ ((uint64_t)cfg->seed << 20) ^ (uint64_t)(index + 1) * 0x9E3779B97F4A7C15ull;
-	w.res = calloc(1, sizeof *w.res);
-	w.pl = calloc(count ? (size_t)count : 1, sizeof(pplayer));
-	if (!w.res || !w.pl || uv_loop_init(&w.loop) < 0)
-		_exit(5);
-	w.res->players = (uint64_t)count;
-	snprintf(w.board_path, sizeof w.board_path, "/api/contests/%s/board", cfg->code);
-	for (int i = 0; i < cfg->nports; i++) {
-		uv_ip4_addr(cfg->host, cfg->ports[i], &w.addr[i]);
-		snprintf(w.hostport[i], sizeof w.hostport[i], "%s:%d", cfg->host, cfg->ports[i]);
-	}
-	for (int i = 0; i < count; i++) {
-		pplayer *p = &w.pl[i];
-		p->w = &w;
-		p->local = (uint32_t)i;
-		p->gid = (uint32_t)(first + i);
-		p->port_i = (uint8_t)(p->gid % (uint32_t)cfg->nports);
-		uv_timer_init(&w.loop, &p->timer);
-		p->timer.data = p;
-	}
-	uv_timer_init(&w.loop, &w.pace);
-	w.pace.data = &w;
-	uv_timer_start(&w.pace, w_on_pace, 0, 10);
-	uv_timer_init(&w.loop, &w.report);
-	w.report.data = &w;
-	uv_timer_start(&w.report, w_on_report, 50, 50);
-	if (cfg->scenario == LG_SAVERAMP) {
-		static uv_timer_t ramp;
-		uv_timer_init(&w.loop, &ramp);
-		ramp.data = &w;
-		uv_timer_start(&ramp, w_on_ramp, 5, 5);
-	}
-	uv_poll_init(&w.loop, &w.ctl, fd);
-	w.ctl.data = &w;
-	uv_poll_start(&w.ctl, UV_READABLE, w_on_ctl);
-	uv_run(&w.loop, UV_RUN_DEFAULT);
-	_exit(6);
 }
