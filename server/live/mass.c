@@ -41,6 +41,17 @@
 #include "store/lb.h"
 #include "store/store.h"
 
+/*
+ * An ended attempt's time on a day board, in deciseconds: at least 1, so
+ * that a 0-point attempt ended within 0.1 s is not taken for lb_zscore(0, 0),
+ * a participant who joined and ended no attempt (top_names skips those).
+ */
+static int64_t ended_ds(int64_t duration_ms)
+{
+	int64_t ds = duration_ms / 100;
+	return ds < 1 ? 1 : ds;
+}
+
 #define MASS_PUSH_MS 5000
 #define MASS_UNITS_MS 30000
 #define MASS_TOP 10
@@ -148,7 +159,8 @@ static void day_rows(arena *a, void *res, const char *err, void *ud)
 		for (int i = base; i < n && i < base + MASS_REBUILD_CHUNK; i++) {
 			int k = i - base;
 			snprintf(z[k], sizeof z[k], "%.17g",
-				 lb_zscore(atoll(PQgetvalue(res, i, 1)), atoll(PQgetvalue(res, i, 2)) / 100));
+				 lb_zscore(atoll(PQgetvalue(res, i, 1)),
+					   ended_ds(atoll(PQgetvalue(res, i, 2)))));
 			lb_member(mem[k], sizeof mem[k], atoll(PQgetvalue(res, i, 0)));
 			argv[argc++] = z[k];
 			argv[argc++] = mem[k];
@@ -207,7 +219,7 @@ void mass_attempt_ended(crun *r, int64_t pid, const char *day, int64_t score_mil
 	if (!mass_valid_day(day))
 		return;
 	lb_member(member, sizeof member, pid);
-	snprintf(z, sizeof z, "%.17g", lb_zscore(score_milli, duration_ms / 100));
+	snprintf(z, sizeof z, "%.17g", lb_zscore(score_milli, ended_ds(duration_ms)));
 	day_key(r, key, sizeof key, "lbd", day);
 	lb_command(a, NULL, NULL, "ZADD %s GT %s %s", key, z, member);
 	lb_command(a, NULL, NULL, "EXPIRE %s %d", key, MASS_DAY_TTL_S);
