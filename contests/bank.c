@@ -13,7 +13,9 @@
  * loads them in alias order, each indexed by cx_bank_index() into a flat
  * table of (question, type, category, difficulty) that blueprint.c filters.
  * The paths of an uploaded contest stay inside the configured bank
- * directory (contest_load_opts.bank_root).
+ * directory (contest_load_opts.bank_root); a contest whose banks are not
+ * files (the console's, in PostgreSQL) gets them from the caller's
+ * resolver (contest_load_opts.bank_resolve), by name.
  */
 #include <errno.h>
 #include <limits.h>
@@ -312,14 +314,62 @@ static char *cx_confine(cx *c, const char *p, const char *root, const char *rel)
 	return NULL;
 }
 
+/* Keeps bank b (taken) as alias it->string, found at path (taken), in bs. */
+static void cx_bank_keep(cx *c, struct contest_banks *bs, const cJSON *it, char *path, contest_bank *b)
+{
+	char *alias = cx_dup(c, it->string);
+	if (!alias) {
+		free(path);
+		contest_bank_free(b);
+		return;
+	}
+	cx_bank *cb = &bs->v[bs->n++];
+	cb->alias = alias;
+	cb->path = path;
+	cb->b = b;
+	cx_bank_index(c, cb);
+}
+
+/* A bank the resolver gives (contest_load_opts.bank_resolve): no files. */
+static void cx_bank_resolved(cx *c, struct contest_banks *bs, const cJSON *it, const char *p,
+			     const contest_load_opts *o)
+{
+	const char *name = it->valuestring, *json = NULL;
+	size_t len = 0;
+	contest_bank *b = NULL;
+	if (o->bank_resolve(o->bank_ud, name, &json, &len) != 0 || !json) {
+		cx_err(c, p, CXM_BANK_UNKNOWN, name);
+		return;
+	}
+	int rc = contest_bank_import_mem(name, json, len, CONTEST_BANK_JSON, NULL, c->eng, c->lang, &b,
+					 c->diag, NULL);
+	if (rc == CONTEST_E_NOMEM)
+		cx_oom(c);
+	else if (rc != CONTEST_OK)
+		cx_err(c, p, CXM_BANK_LOAD, name);
+	if (rc != CONTEST_OK)
+		return;
+	char *path = cx_dup(c, name);
+	if (!path) {
+		contest_bank_free(b);
+		return;
+	}
+	cx_bank_keep(c, bs, it, path, b);
+}
+
 /* Loads one entry of "banks" into bs. */
-static void cx_bank_open(cx *c, struct contest_banks *bs, const cJSON *it, const char *root)
+static void cx_bank_open(cx *c, struct contest_banks *bs, const cJSON *it, const contest_load_opts *o)
 {
 	char p[CX_PATH_MAX];
+	const char *root = o->bank_root;
 	cx_key(p, "$.banks", it->string);
 	cJSON key = {.type = cJSON_String, .valuestring = it->string};
 	if (!cx_id(c, &key, p) || !cx_string(c, it, p, 1000, false))
 		return;
+	if (o->bank_resolve) {
+		cx_bank_resolved(c, bs, it, p, o);
+		return;
+	}
 	const char *rel = it->valuestring;
 	if (!root && rel[0] == '/') {
 		cx_err(c, p, CXM_BANK_ABSOLUTE);
@@ -341,17 +391,7 @@ static void cx_bank_open(cx *c, struct contest_banks *bs, const cJSON *it, const
 		free(path);
 		return;
 	}
-	char *alias = cx_dup(c, it->string);
-	if (!alias) {
-		free(path);
-		contest_bank_free(b);
-		return;
-	}
-	cx_bank *cb = &bs->v[bs->n++];
-	cb->alias = alias;
-	cb->path = path;
-	cb->b = b;
-	cx_bank_index(c, cb);
+	cx_bank_keep(c, bs, it, path, b);
 }
 
 static int cx_cmp_key(const void *a, const void *b)
@@ -359,7 +399,7 @@ static int cx_cmp_key(const void *a, const void *b)
 	return strcmp((*(const cJSON *const *)a)->string, (*(const cJSON *const *)b)->string);
 }
 
-struct contest_banks *cx_banks_load(cx *c, const cJSON *bj, const char *root)
+struct contest_banks *cx_banks_load(cx *c, const cJSON *bj, const contest_load_opts *o)
 {
 	if (!cJSON_IsObject(bj)) {
 		cx_err(c, "$.banks", CXM_NOT_OBJECT);
@@ -381,7 +421,7 @@ struct contest_banks *cx_banks_load(cx *c, const cJSON *bj, const char *root)
 	cJSON_ArrayForEach(it, bj) order[k++] = it;
 	qsort(order, (size_t)all, sizeof *order, cx_cmp_key);
 	for (int i = 0; i < n && !c->nomem; i++)
-		cx_bank_open(c, bs, order[i], root);
+		cx_bank_open(c, bs, order[i], o);
 	free(order);
 	return bs;
 }

@@ -50,12 +50,31 @@ typedef struct contest_bank {
 	size_t nwarnings; /* items skipped on import (GIFT descriptions) */
 } contest_bank;
 
+/*
+ * What an import built, row by row, for a report of every row: each
+ * question the file held (refused ones too: those whose fields parsed but
+ * which the bank check refused), with the line (CSV, GIFT, Aiken) or the
+ * row (XLSX) it starts on. Filled also when the import fails; released with
+ * contest_import_rows_free().
+ */
+typedef struct contest_import_row {
+	int line;
+	char *id, *type; /* NULL when the question has none */
+} contest_import_row;
+typedef struct contest_import_rows {
+	contest_import_row *v;
+	size_t n;
+	char *sheet; /* XLSX: the name of the sheet read (the first); NULL otherwise */
+} contest_import_rows;
+void contest_import_rows_free(contest_import_rows *r);
+
 /* Options of an import; a zeroed struct is the default. */
 typedef struct contest_import_opts {
 	const char *id;       /* bank id; default: the file name without extension */
 	const char *title;    /* bank title (zh-CN); default: the id */
 	const char *category; /* category of questions that name none (GIFT before any $CATEGORY) */
 	const char *encoding; /* CSV/Aiken/GIFT input encoding: NULL or "auto" detects (not XLSX: UTF-8) */
+	contest_import_rows *rows; /* when not NULL: receives the rows (empty it first); not for JSON */
 } contest_import_opts;
 
 /*

@@ -131,7 +131,7 @@ static void cx_set_banks(cx *c, const cJSON *v, const cx_value *val, const char 
 {
 	cx_load *ld = ctx;
 	if (v)
-		ld->def->banks = cx_banks_load(c, v, ld->bank_root);
+		ld->def->banks = cx_banks_load(c, v, ld->opts);
 }
 
 /* One award tier: by rank a count, by score a min_percent below the tier above (*prev). */
@@ -352,7 +352,7 @@ static int cx_load_root(cx *c, cJSON *root, const contest_load_opts *o, contest_
 	}
 	def->root = root;
 	def->pass_mark = -1;
-	cx_load ld = {.def = def, .root = root, .bank_root = o->bank_root, .limit_ms = CX_DEFAULT_LIMIT_MS};
+	cx_load ld = {.def = def, .root = root, .opts = o, .limit_ms = CX_DEFAULT_LIMIT_MS};
 	cx_load_json(c, &ld);
 	def->questions = ld.ql.v;
 	def->nquestions = ld.ql.n;

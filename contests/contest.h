@@ -148,6 +148,17 @@ typedef struct contest_load_opts {
 	 * (files the operator installs), only absolute ones are refused.
 	 */
 	const char *bank_root;
+	/*
+	 * Banks that are not files (the server's console keeps its banks in
+	 * PostgreSQL): when set, every name a contest's "banks" gives
+	 * ("banks": {"elec": "elec-2026"}) is asked of bank_resolve, and
+	 * bank_root is not used. It returns 0 with the bank's native JSON text
+	 * in *json (borrowed: it stays valid until the load returns) and its
+	 * length in *len, or -1 when no bank has that name. Problems inside a
+	 * bank name it by that name. Called on the loading thread only.
+	 */
+	int (*bank_resolve)(void *ud, const char *name, const char **json, size_t *len);
+	void *bank_ud;
 } contest_load_opts;
 
 /*

@@ -127,6 +127,7 @@ typedef enum cx_msg {
 	CXM_MODE_ONLY,   /* %s %s: field, modes */
 	CXM_TIME_ZONE,   /* %s: name */
 	CXM_MASS_WINDOW, /* - */
+	CXM_BANK_UNKNOWN,      /* %s: the name a contest gave */
 	CXM_MAX
 } cx_msg;
 
@@ -306,8 +307,8 @@ typedef struct cx_qlist {
 typedef struct cx_load {
 	contest_def *def;
 	const cJSON *root;
-	const char *bank_root; /* contest_load_opts.bank_root */
-	const char *mode;      /* NULL until checked, or when invalid */
+	const contest_load_opts *opts; /* where banks come from: bank_root, bank_resolve */
+	const char *mode;              /* NULL until checked, or when invalid */
 	bool live;
 	int64_t limit_ms;   /* default time limit per question */
 	const cJSON *rules; /* "scoring" when it is an object */
@@ -372,10 +373,11 @@ struct contest_banks {
  * Loads the banks a contest names ("banks": {"alias": "path"}), in the order
  * of their aliases (bytes), never in the object's key order, which a jsonb
  * copy does not keep. Paths are relative to the contest file, or confined
- * to root when it is given (contest_load_opts.bank_root). NULL when v holds
- * no usable bank (problems reported).
+ * to o->bank_root when it is given; with o->bank_resolve every name is
+ * asked of the resolver instead (no files). NULL when v holds no usable
+ * bank (problems reported).
  */
-struct contest_banks *cx_banks_load(cx *c, const cJSON *v, const char *root);
+struct contest_banks *cx_banks_load(cx *c, const cJSON *v, const contest_load_opts *o);
 
 /*
  * Checks a bank held as JSON: format, id, title, categories, every question

@@ -154,6 +154,7 @@ static const cx_message cx_messages[CXM_MAX] = {
 	 "unknown time zone '%s' (for example Asia/Shanghai)"},
 	{CXM_MASS_WINDOW, "大众竞答模式需要 window（活动起止时间与每次答题时长）",
 	 "mass mode needs a 'window' (when the contest runs and the time of one attempt)"},
+	{CXM_BANK_UNKNOWN, "没有名为“%s”的题库", "no question bank is named '%s'"},
 };
 
 const char *cx_fmt(cx_msg m, const char *lang)

@@ -92,7 +92,44 @@ void cx_imp_release(cx_imp *im)
 	cJSON_Delete(im->questions);
 	cJSON_Delete(im->categories);
 	free(im->lines);
+	free(im->sheet);
 	memset(im, 0, sizeof *im);
+}
+
+void contest_import_rows_free(contest_import_rows *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->n; i++) {
+		free(r->v[i].id);
+		free(r->v[i].type);
+	}
+	free(r->v);
+	free(r->sheet);
+	memset(r, 0, sizeof *r);
+}
+
+/* Each question the importer built, with its line, into rows (c marked when memory runs out). */
+static void cx_imp_rows(cx *c, const cx_imp *im, contest_import_rows *rows)
+{
+	size_t n = (size_t)cJSON_GetArraySize(im->questions), i = 0;
+	if (im->sheet && !rows->sheet)
+		rows->sheet = cx_dup(c, im->sheet);
+	if (n == 0 || !(rows->v = cx_alloc(c, sizeof *rows->v * n)))
+		return;
+	const cJSON *q;
+	cJSON_ArrayForEach(q, im->questions)
+	{
+		if (i == im->nlines || c->nomem)
+			break;
+		contest_import_row *r = &rows->v[i];
+		const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(q, "id"));
+		const char *type = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(q, "type"));
+		r->line = im->lines[i++];
+		r->id = id ? cx_dup(c, id) : NULL;
+		r->type = type ? cx_dup(c, type) : NULL;
+		rows->n = i;
+	}
 }
 
 void cx_imp_add(cx *c, cx_imp *im, cJSON *q, int line)
@@ -205,6 +242,8 @@ static int cx_import_text(cx *c, const cx_importer *imp, const char *text, size_
 	im.warn = warn;
 	im.default_category = opts->category;
 	imp->run(c, text, tlen, opts, &im);
+	if (opts->rows)
+		cx_imp_rows(c, &im, opts->rows);
 	if (cx_nerr(c) == before && cJSON_GetArraySize(im.questions) == 0)
 		cx_err(c, NULL, CXM_CSV_EMPTY);
 	cJSON *root = cx_nerr(c) == before ? cx_imp_bank(c, &im, name, opts) : NULL;

@@ -22,6 +22,7 @@ typedef struct cx_imp {
 	const char *default_category;
 	contest_diag *warn; /* skipped items (may be NULL) */
 	size_t nwarn;
+	char *sheet; /* XLSX: the sheet read */
 } cx_imp;
 
 /* false (c marked) when memory runs out; release im either way. */

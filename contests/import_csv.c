@@ -426,6 +426,10 @@ static int csv_import(cx *c, const char *data, size_t len, sheets_format fmt, co
 	sheets_read_opts so = {.format = fmt, .name = c->file, .encoding = o ? o->encoding : NULL};
 	sheets_reader *sr = NULL;
 	int rc = sheets_open_mem(&sr, data, len, &so);
+	size_t nsheets = 0;
+	const sheets_sheet *sheets = rc >= 0 && fmt == SHEETS_XLSX ? sheets_list(sr, &nsheets) : NULL;
+	if (nsheets > 0 && !im->sheet)
+		im->sheet = cx_dup(c, sheets[0].name);
 	csv_row h = {0};
 	/* the header: the first row that is not blank or a comment */
 	while (rc >= 0 && (rc = csv_next(c, sr, &h)) == SHEETS_ROW && (csv_blank(&h) || h.f[0].s[0] == '#'))

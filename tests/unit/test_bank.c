@@ -153,6 +153,104 @@ static void test_bank_root(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* The banks a resolver gives (the console's, from PostgreSQL): by name, no files. */
+typedef struct tc_resolved {
+	const char *name;
+	char *json;
+	size_t len;
+	int calls;
+} tc_resolved;
+
+static int tc_resolve(void *ud, const char *name, const char **json, size_t *len)
+{
+	tc_resolved *r = ud;
+	r->calls++;
+	if (strcmp(name, r->name))
+		return -1;
+	*json = r->json;
+	*len = r->len;
+	return 0;
+}
+
+static void test_bank_resolver(void **state)
+{
+	tc_resolved r = {.name = "draw-2026"};
+	r.json = tc_read(TD "bank/draw.json", &r.len);
+	static const char text[] =
+		"{\"code\": \"RES2026\", \"title\": \"t\", \"mode\": \"live\","
+		" \"banks\": {\"d\": \"draw-2026\"},"
+		" \"paper\": {\"total\": 6, \"ratio\": {\"single_choice\": 1, \"true_false\": 1}}}";
+	contest_load_opts o = {
+		.lang = "en", .bank_root = "/nonexistent", .bank_resolve = tc_resolve, .bank_ud = &r};
+	contest_diag d = {0};
+	contest_def *c = NULL;
+	assert_int_equal(contest_load_v2("RES2026.json", text, strlen(text), *state, &o, &c, &d), CONTEST_OK);
+	assert_int_equal(c->nquestions, 6);
+	assert_string_equal(c->banks->v[0].alias, "d");
+	assert_int_equal(r.calls, 1);
+	contest_free(c);
+	/* an unknown name, and a bank with problems named by its name */
+	static const char unknown[] =
+		"{\"code\": \"RES2026\", \"title\": \"t\", \"mode\": \"live\","
+		" \"banks\": {\"d\": \"nope\"}, \"paper\": {\"rules\": [{\"count\": 1}]}}";
+	assert_int_equal(contest_load_v2("RES2026.json", unknown, strlen(unknown), *state, &o, &c, &d),
+			 CONTEST_E_INVALID);
+	tc_has_line(&d, "RES2026.json: $.banks.d: no question bank is named 'nope'");
+	contest_diag_free(&d);
+	free(r.json);
+	r.json = tc_read(TD "bank/bad.json", &r.len);
+	assert_int_equal(contest_load_v2("RES2026.json", text, strlen(text), *state, &o, &c, &d),
+			 CONTEST_E_INVALID);
+	tc_has_line(&d, "draw-2026: $.questions[2].tags: expected an array");
+	tc_has_line(&d, "RES2026.json: $.banks.d: question bank 'draw-2026' has errors (see above)");
+	contest_diag_free(&d);
+	/* in Chinese */
+	o.lang = "zh-CN";
+	assert_int_equal(contest_load_v2("RES2026.json", unknown, strlen(unknown), *state, &o, &c, &d),
+			 CONTEST_E_INVALID);
+	tc_has_line(&d, "RES2026.json: $.banks.d: 没有名为“nope”的题库");
+	contest_diag_free(&d);
+	free(r.json);
+}
+
+/* An import reports the row of every question it built, also when it fails; XLSX names its sheet. */
+static void test_import_rows(void **state)
+{
+	contest_import_rows rows = {0};
+	contest_import_opts io = {.rows = &rows};
+	contest_diag d = {0};
+	contest_bank *b = NULL;
+	assert_int_equal(
+		contest_bank_import(TD "csv/bank.csv", CONTEST_BANK_CSV, &io, *state, "en", &b, &d, NULL),
+		CONTEST_OK);
+	assert_int_equal(rows.n, b->nquestions);
+	assert_null(rows.sheet);
+	assert_int_equal(rows.v[0].line, 2);
+	assert_non_null(rows.v[0].id);
+	assert_non_null(rows.v[0].type);
+	for (size_t i = 1; i < rows.n; i++)
+		assert_true(rows.v[i].line > rows.v[i - 1].line);
+	contest_bank_free(b);
+	contest_import_rows_free(&rows);
+	assert_int_equal(
+		contest_bank_import(TD "xlsx/bank.xlsx", CONTEST_BANK_XLSX, &io, *state, "en", &b, &d, NULL),
+		CONTEST_OK);
+	assert_non_null(rows.sheet);
+	assert_int_equal(rows.n, b->nquestions);
+	contest_bank_free(b);
+	contest_import_rows_free(&rows);
+	/* refused: the rows that parsed are still listed, beside the problems */
+	assert_int_equal(contest_bank_import(TD "csv/malformed.csv", CONTEST_BANK_CSV, &io, *state, "en", &b,
+					     &d, NULL),
+			 CONTEST_E_INVALID);
+	assert_null(b);
+	assert_true(d.count > 0);
+	for (size_t i = 0; i < rows.n; i++)
+		assert_true(rows.v[i].line >= 2);
+	contest_import_rows_free(&rows);
+	contest_diag_free(&d);
+}
+
 static void test_formats(void **state)
 {
 	(void)state;
@@ -196,7 +294,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good),          cmocka_unit_test(test_bad),
 		cmocka_unit_test(test_bank_root),     cmocka_unit_test(test_formats),
-		cmocka_unit_test(test_message_table),
+		cmocka_unit_test(test_message_table), cmocka_unit_test(test_bank_resolver),
+		cmocka_unit_test(test_import_rows),
 	};
 	return cmocka_run_group_tests(tests, tc_setup, tc_teardown);
 }
