@@ -45,6 +45,7 @@
 #include "net/ws.h"
 #include "store/admin.h"
 #include "store/audit.h"
+#include "store/jobs.h"
 #include "store/lb.h"
 #include "store/migrate.h"
 #include "store/principal.h"
@@ -234,7 +235,7 @@ static int server_run(arena *a)
 	a->auth = &principal_ops; /* who is asking: sessions, API tokens, grants (PostgreSQL) */
 	if (listen_open(a) || store_open(a) || lb_open(a, &events_channel) || answer_open(a) ||
 	    player_open(a) || save_open(a) || practice_open(a) || fanout_open(a) || tick_open(a) ||
-	    sync_open(a) || sweep_open(a) || password_open(a) || audit_open(a)) {
+	    sync_open(a) || sweep_open(a) || password_open(a) || audit_open(a) || jobs_open(a)) {
 		sa_log(LL_ERROR, "cannot start");
 		rc = 1;
 	} else {
@@ -258,6 +259,7 @@ static int server_run(arena *a)
 	audit_flush(a);
 	store_drain(a, 5000);
 	sweep_close(a);
+	jobs_close(a);
 	audit_close(a);
 	tick_close(a);
 	fanout_close(a);
@@ -384,6 +386,7 @@ static int cmd_serve(arena *a, int argc, char **argv)
 	    !migrate_apply(a->cfg.pg, a->cfg.sql_dir) &&
 	    !migrate_load_contests(a->cfg.pg, a->runs, a->nruns) && !load_stored_all(a)) {
 		migrate_audit_check(a->cfg.pg); /* logged; the server runs either way */
+		jobs_recover(a->cfg.pg, a->cfg.instance);
 		signal(SIGPIPE, SIG_IGN);
 		rc = server_run(a);
 	}

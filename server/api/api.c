@@ -6,7 +6,18 @@
 #include "api/api.h"
 
 const route *const api_routes[] = {
-	api_health_routes, api_contests_routes, api_scoring_routes,
-	api_boards_routes, api_session_routes,  api_accounts_routes,
-	api_tokens_routes, api_audit_routes,    NULL,
+	api_health_routes,
+	api_contests_routes,
+	api_scoring_routes,
+	api_boards_routes,
+	api_session_routes,
+	api_accounts_routes,
+	api_tokens_routes,
+	api_audit_routes,
+	api_console_contests_routes,
+	api_console_publish_routes,
+	api_banks_routes,
+	api_bank_questions_routes,
+	api_jobs_routes,
+	NULL,
 };

@@ -19,6 +19,11 @@ extern const route api_session_routes[];
 extern const route api_accounts_routes[];
 extern const route api_tokens_routes[];
 extern const route api_audit_routes[];
+extern const route api_console_contests_routes[];
+extern const route api_console_publish_routes[];
+extern const route api_banks_routes[];
+extern const route api_bank_questions_routes[];
+extern const route api_jobs_routes[];
 
 /* Every table, NULL-ended. */
 extern const route *const api_routes[];

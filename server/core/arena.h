@@ -76,6 +76,9 @@
  *     principal.[ch]  who is asking: sessions, API tokens, grants (the arena's auth_ops)
  *     audit.[ch]      the audit log: audit_write (group-committed), audit_query
  *     users.[ch]      blocking account work of the user command (first admin, passwd, list)
+ *     banks.[ch]      blocking: the console's banks as native JSON, the copies a published
+ *                     contest keeps, imports in one transaction (thread pool)
+ *     jobs.[ch]       console jobs (imports): a row each, work on the thread pool, progress polled
  *     lb.[ch]         Redis: connections, keys, sorted-set encoding, the event channel
  *     redis_uv.[ch]   hiredis on the libuv loop, one write per loop iteration
  *   sql/              numbered migrations; sql/admin/: what a PostgreSQL administrator runs (audit-owner.sql)
@@ -136,6 +139,7 @@ struct auth_ops;
 struct commit_queue;
 struct crun;
 struct gate;
+struct jobs;
 struct lb;
 struct limit_table;
 struct listener;
@@ -172,6 +176,7 @@ typedef struct arena {
 	const struct auth_ops *auth;      /* who is asking (store/principal.c; core/auth.h) */
 	struct password_queue *passwords; /* Argon2 on the thread pool (core/password.h) */
 	struct commit_queue *audit;       /* the audit log's group commit (store/audit.c) */
+	struct jobs *jobs;                /* console jobs on the thread pool (store/jobs.c) */
 
 	uv_timer_t tick;
 	uv_idle_t fanout; /* continues fan-outs between rounds of input (live/fanout.c) */

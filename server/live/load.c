@@ -13,7 +13,10 @@
  *   a stored one    found by live/sync.c or announced by an event: its row
  *                   is fetched and validated on the thread pool, from its
  *                   `source` (the text as validated, key order kept), with
- *                   the bank rules of its origin
+ *                   the bank rules of its origin (a console contest: the
+ *                   copies of its banks taken at publish, store/banks.h)
+ *   published       by the console (live/publish.c), which validates and
+ *                   stores it on the pool and hands it to load_serve
  *   retired         archived, deleted or reset (sync.c saw it): its members
  *                   are told and closed, it is no longer found by code
  *
@@ -33,6 +36,7 @@
 #include "live/rebuild.h"
 #include "live/run.h"
 #include "net/ws.h"
+#include "store/banks.h"
 #include "store/lb.h"
 #include "store/migrate.h"
 
@@ -110,12 +114,17 @@ void load_close(arena *a)
  * A contest that came from outside (an upload, or PostgreSQL's copy of one:
  * origin NULL) names its banks relative to the bank directory and may not
  * leave it; a contest file installed by the operator (origin, its path)
- * names them relative to itself.
+ * names them relative to itself; a console contest (banks) gets its banks
+ * from the copies taken when it was published.
  */
 static int validate(arena *a, const char *origin, const char *name, const char *json, size_t len,
-		    contest_def **def, contest_diag *diag)
+		    bankset *banks, contest_def **def, contest_diag *diag)
 {
 	contest_load_opts o = {.lang = "zh-CN", .bank_root = origin ? NULL : load_dir(a)};
+	if (banks) {
+		o.bank_resolve = bankset_resolve;
+		o.bank_ud = banks;
+	}
 	int rc = contest_load_v2(origin ? origin : name, json, len, a->eng, &o, def, diag);
 	return rc == CONTEST_OK ? 0 : rc == CONTEST_E_NOMEM ? SA_E_INTERNAL : SA_E_INVALID_FIELD;
 }
@@ -131,8 +140,14 @@ static int row_to_run(arena *a, const migrate_row *m, crun **out, contest_diag *
 	contest_def *def = NULL;
 	const char *bad;
 	int rc;
+	bankset banks = {0};
 	snprintf(name, sizeof name, "%s/%s.json", load_dir(a), m->code);
-	if ((rc = validate(a, m->origin, name, m->source, strlen(m->source), &def, diag)))
+	if (m->console && (rc = bankset_snapshot(a->cfg.pg, m->id, &banks)))
+		return rc;
+	rc = validate(a, m->origin, name, m->source, strlen(m->source), m->console ? &banks : NULL, &def,
+		      diag);
+	bankset_release(&banks);
+	if (rc)
 		return rc;
 	if (strcmp(def->code, m->code)) {
 		sa_log(LL_ERROR, "contest %s: its stored definition has code %s: not served", m->code,
@@ -205,7 +220,7 @@ static void load_work(uv_work_t *w)
 		return;
 	}
 	contest_def *def = NULL;
-	if ((j->rc = validate(a, NULL, j->name, j->json, j->len, &def, &j->diag)))
+	if ((j->rc = validate(a, NULL, j->name, j->json, j->len, NULL, &def, &j->diag)))
 		return;
 	if (!(j->r = run_new(a, def))) {
 		contest_free(def);
@@ -231,6 +246,13 @@ static cJSON *problems_json(const contest_diag *d)
 		cJSON_AddItemToArray(arr, e);
 	}
 	return arr;
+}
+
+static void announce(arena *a, const crun *r)
+{
+	char ev[128];
+	snprintf(ev, sizeof ev, "{\"ev\":\"contest\",\"code\":\"%s\"}", r->code);
+	lb_publish(a, ev); /* every other process loads it now (else at its next read) */
 }
 
 /* A new contest served here: its timers and state, its Redis keys. */
@@ -298,11 +320,8 @@ static void upload_after(load_job *j, cJSON *problems)
 		r = other;
 	} else if (!rc && (other || a->stopping))
 		rc = SA_E_CONFLICT;
-	else if (!rc && !(rc = serve(a, r))) {
-		char ev[128];
-		snprintf(ev, sizeof ev, "{\"ev\":\"contest\",\"code\":\"%s\"}", r->code);
-		lb_publish(a, ev); /* every other process loads it now (else at its next read) */
-	}
+	else if (!rc && !(rc = serve(a, r)))
+		announce(a, r);
 	if (rc && r) {
 		run_unref(r);
 		r = NULL;
@@ -327,6 +346,22 @@ static void load_after(uv_work_t *w, int status)
 	free(j->name);
 	free(j->json);
 	free(j);
+}
+
+int load_serve(arena *a, crun *r)
+{
+	crun *other = run_find(a, r->code);
+	int rc = 0;
+	if (other && other->contest_id == r->contest_id)
+		; /* sync.c found the new row first: the same contest */
+	else if (other || a->stopping)
+		rc = SA_E_CONFLICT;
+	else if (!(rc = serve(a, r))) {
+		announce(a, r);
+		return 0;
+	}
+	run_unref(r);
+	return rc;
 }
 
 static int job_start(arena *a, load_job *j)

@@ -25,6 +25,10 @@ typedef void (*load_done_cb)(arena *a, crun *r, int rc, cJSON *problems, void *u
  * Returns 0, or an SA_E_* code (done is then not called).
  */
 int load_contest(arena *a, const char *name, const char *json, size_t len, load_done_cb done, void *ud);
+/* r (validated and stored elsewhere: the console's publish) starts being
+ * served here and is announced to every process. Takes r: 0, or
+ * SA_E_CONFLICT (another contest of that code is served; r dropped). */
+int load_serve(arena *a, crun *r);
 /* Serve contest code (normalized), stored as row id at epoch, from
  * PostgreSQL's copy: off the loop; nothing when it is served or on its way
  * already, or when that row and epoch failed to load here before. */

@@ -3,7 +3,7 @@
  * contests table: one query for every contest, compared with what this
  * process serves.
  *
- *   a row it does not serve (and not archived)  -> loaded (live/load.c)
+ *   a row it does not serve (not archived, not a draft) -> loaded (live/load.c)
  *   a served contest archived, or gone          -> stops being served (load_retire)
  *   a served contest with another id            -> deleted and re-created: the old one stops
  *   a served contest whose epoch moved          -> reset: stops, and is loaded again
@@ -38,6 +38,7 @@
 #include "live/sync.h"
 #include "live/validate.h"
 #include "store/lb.h"
+#include "store/migrate.h"
 #include "store/pgarr.h"
 #include "store/store.h"
 
@@ -212,13 +213,13 @@ static void sync_start(sync_state *s)
 	s->busy = 1;
 	s->again = 0;
 	s->last_ms = now_ms();
-	int rc =
-		p[0] ? store_query(a,
-				   "SELECT id, code, archived_at IS NOT NULL, epoch, phase, qindex, open_ms, "
-				   "deadline_ms, started_ms, seq FROM contests "
-				   "WHERE archived_at IS NULL OR id = ANY($1::bigint[]) ORDER BY id",
-				   1, p, sync_rows, q)
-		     : SA_E_INTERNAL;
+	int rc = p[0] ? store_query(a,
+				    "SELECT id, code, NOT (" MIGRATE_SERVED
+				    "), epoch, phase, qindex, open_ms, "
+				    "deadline_ms, started_ms, seq FROM contests "
+				    "WHERE " MIGRATE_SERVED " OR id = ANY($1::bigint[]) ORDER BY id",
+				    1, p, sync_rows, q)
+		      : SA_E_INTERNAL;
 	pgarr_release(&ids);
 	if (rc) {
 		s->busy = 0;

@@ -175,7 +175,10 @@ static const char upsert_sql[] =
 	"VALUES ($1, $2, $3, $4, $5, $6) "
 	"ON CONFLICT (code) DO UPDATE SET title = EXCLUDED.title, definition = EXCLUDED.definition, "
 	"question_count = EXCLUDED.question_count, source = EXCLUDED.source, origin = EXCLUDED.origin, "
-	"archived_at = NULL, loaded_at = now() "
+	"archived_at = NULL, loaded_at = now(), "
+	/* a contest file that takes the code of a console draft serves the file */
+	"status = CASE WHEN contests.status = 'draft' THEN 'live' ELSE contests.status END, "
+	"bank_source = CASE WHEN EXCLUDED.origin IS NOT NULL THEN 'files' ELSE contests.bank_source END "
 	"RETURNING " ROW_STATE;
 
 static int load_one(PGconn *pg, crun *r)
@@ -246,20 +249,21 @@ static int load_one(PGconn *pg, crun *r)
 	return 0;
 }
 
-/* Runs one contest's store under the advisory lock, in one transaction. */
-static int store_locked(PGconn *pg, crun *r, int (*check)(PGconn *pg, crun *r, int max), int max)
+int migrate_store_in(PGconn *pg, crun *r, migrate_check_fn check, void *ud)
 {
 	int rc = 0;
 	if (exec_ok(pg, "SELECT pg_advisory_lock(" MIGRATE_LOCK ")"))
 		return SA_E_UNAVAILABLE;
 	if (exec_ok(pg, "BEGIN"))
 		rc = SA_E_UNAVAILABLE;
-	else if ((rc = check ? check(pg, r, max) : 0) || (rc = load_one(pg, r)) ||
+	else if ((rc = check ? check(pg, r, ud) : 0) || (rc = load_one(pg, r)) ||
 		 (rc = exec_ok(pg, "COMMIT")))
 		exec_ok(pg, "ROLLBACK");
 	exec_ok(pg, "SELECT pg_advisory_unlock(" MIGRATE_LOCK ")");
 	return rc;
 }
+
+PGconn *migrate_connect(const char *conninfo) { return connect_sync(conninfo); }
 
 int migrate_load_contests(const char *conninfo, crun **runs, int nruns)
 {
@@ -268,7 +272,7 @@ int migrate_load_contests(const char *conninfo, crun **runs, int nruns)
 	if (!pg)
 		return SA_E_UNAVAILABLE;
 	for (int i = 0; i < nruns; i++) {
-		int one = store_locked(pg, runs[i], NULL, 0);
+		int one = migrate_store_in(pg, runs[i], NULL, NULL);
 		if (one)
 			rc = one;
 		else
@@ -279,13 +283,24 @@ int migrate_load_contests(const char *conninfo, crun **runs, int nruns)
 	return rc;
 }
 
-/* An upload: its code is new (archived ones included), and the served ones are fewer than max. */
-static int upload_check(PGconn *pg, crun *r, int max)
+int migrate_served_count(PGconn *pg, int64_t *n)
 {
+	PGresult *res = PQexec(pg, "SELECT count(*) FROM contests WHERE " MIGRATE_SERVED);
+	int rc = PQresultStatus(res) != PGRES_TUPLES_OK || store_int(res, 0, 0, 0, INT64_MAX, n)
+			 ? SA_E_UNAVAILABLE
+			 : 0;
+	PQclear(res);
+	return rc;
+}
+
+/* An upload: its code is new (archived ones and drafts included), and the served ones are fewer than max. */
+static int upload_check(PGconn *pg, crun *r, void *ud)
+{
+	int max = *(const int *)ud;
 	const char *p[1] = {r->code};
 	PGresult *res = PQexecParams(pg,
 				     "SELECT (SELECT count(*) FROM contests WHERE code = $1), "
-				     "(SELECT count(*) FROM contests WHERE archived_at IS NULL)",
+				     "(SELECT count(*) FROM contests WHERE " MIGRATE_SERVED ")",
 				     1, NULL, p, NULL, NULL, 0);
 	int64_t same, served;
 	int rc = 0;
@@ -305,7 +320,7 @@ int migrate_store_upload(const char *conninfo, crun *r, int max)
 	PGconn *pg = connect_sync(conninfo);
 	if (!pg)
 		return SA_E_UNAVAILABLE;
-	int rc = store_locked(pg, r, upload_check, max);
+	int rc = migrate_store_in(pg, r, upload_check, &max);
 	PQfinish(pg);
 	return rc;
 }
@@ -317,14 +332,16 @@ void migrate_row_release(migrate_row *m)
 	memset(m, 0, sizeof *m);
 }
 
-/* Row i of a fetch: code, source, origin, then the state. */
+/* Row i of a fetch: code, source, origin, the state, whether its banks are the console's. */
 static int fetch_row(PGresult *res, int i, migrate_row *m)
 {
 	const char *code = store_text(res, i, 0), *src = store_text(res, i, 1),
 		   *origin = store_text(res, i, 2);
 	memset(m, 0, sizeof *m);
-	if (!code || strlen(code) >= sizeof m->code || !src || row_state(res, i, 3, m))
+	const char *console = store_text(res, i, 11);
+	if (!code || strlen(code) >= sizeof m->code || !src || row_state(res, i, 3, m) || !console)
 		return SA_E_INVALID_FIELD;
+	m->console = console[0] == 't';
 	snprintf(m->code, sizeof m->code, "%s", code);
 	m->source = strdup(src);
 	m->origin = origin ? strdup(origin) : NULL;
@@ -335,9 +352,9 @@ static int fetch_row(PGresult *res, int i, migrate_row *m)
 	return 0;
 }
 
-#define FETCH_SQL                                                             \
-	"SELECT code, COALESCE(source, definition::text), origin, " ROW_STATE \
-	" FROM contests WHERE archived_at IS NULL"
+#define FETCH_SQL                                                                                         \
+	"SELECT code, COALESCE(source, definition::text), origin, " ROW_STATE ", bank_source = 'console'" \
+	" FROM contests WHERE " MIGRATE_SERVED
 
 int migrate_fetch(const char *conninfo, const char *code, migrate_row *out)
 {

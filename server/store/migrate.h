@@ -24,6 +24,23 @@ int migrate_load_contests(const char *conninfo, crun **runs, int nruns);
  * migrate_load_contests. */
 int migrate_store_upload(const char *conninfo, crun *r, int max);
 
+/* The contests every process serves: not archived, not a console draft (SQL). */
+#define MIGRATE_SERVED "archived_at IS NULL AND status <> 'draft'"
+struct pg_conn;
+/* A blocking connection (NULL when PostgreSQL cannot be reached: logged); PQfinish it. */
+struct pg_conn *migrate_connect(const char *conninfo);
+/*
+ * Stores r on pg (blocking) under the lock that uploads take, in one
+ * transaction: check(pg, r, ud) first, which may refuse with an SA_E_* code
+ * or write rows of its own in the same transaction, then the contest row
+ * (upserted by code: title, definition, source, origin NULL for r->origin
+ * NULL) and its questions; r gets its id, epoch and state. 0 or SA_E_*.
+ */
+typedef int (*migrate_check_fn)(struct pg_conn *pg, crun *r, void *ud);
+int migrate_store_in(struct pg_conn *pg, crun *r, migrate_check_fn check, void *ud);
+/* The number of served contests (MIGRATE_SERVED), for --max-contests: 0 or SA_E_UNAVAILABLE. */
+int migrate_served_count(struct pg_conn *pg, int64_t *n);
+
 /* A stored, not archived contest: what a process needs to serve it. */
 typedef struct migrate_row {
 	char code[24];
@@ -31,11 +48,12 @@ typedef struct migrate_row {
 	char *origin; /* the file it came from (banks are relative to it), NULL for an upload */
 	int64_t id, epoch;
 	live_state st; /* its fields parsed; phase_check it against the questions */
+	int console;   /* its banks are the console's: the copies taken at publish (store/banks.h) */
 } migrate_row;
 void migrate_row_release(migrate_row *m);
-/* The row of code: 0, SA_E_NOT_FOUND (none, or archived), SA_E_INVALID_FIELD (malformed). */
+/* The row of code: 0, SA_E_NOT_FOUND (none, archived, or a draft), SA_E_INVALID_FIELD (malformed). */
 int migrate_fetch(const char *conninfo, const char *code, migrate_row *out);
-/* Every stored, not archived contest (malformed rows logged and left out); free each and *rows. */
+/* Every served contest (MIGRATE_SERVED; malformed rows logged and left out); free each and *rows. */
 int migrate_fetch_all(const char *conninfo, migrate_row **rows, int *n);
 /* Synchronous, at start: logs an error when this server's role could change or drop the audit
  * log, or cannot write it (0 when it is append-only for us, SA_E_FORBIDDEN when it is not). */
