@@ -42,6 +42,7 @@ typedef struct draft {
 	cJSON *before;  /* the definition before (a save) */
 	cJSON *detail;  /* what else the audit entry says (an import, a copy) */
 	int status;     /* of the reply */
+	int with_def;   /* the reply carries the definition (GET ?validate=1) */
 } draft;
 
 static void draft_free(draft *d)
@@ -157,6 +158,8 @@ static void checked(arena *a, int rc, cJSON *problems, void *ud)
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddItemToObject(o, "contest", d->summary);
 		d->summary = NULL;
+		if (d->with_def)
+			cJSON_AddItemToObject(o, "definition", cJSON_Parse(d->text));
 		cJSON_AddBoolToObject(o, "valid", rc == 0);
 		cJSON_AddItemToObject(o, "problems",
 				      problems ? cJSON_Duplicate(problems, 1) : cJSON_CreateArray());
@@ -325,6 +328,7 @@ static void got(arena *a, void *res, const char *err, void *ud)
 		const char *src = store_text(res, 0, 1), *q = http_query(d->req, "validate");
 		if (src && q && strcmp(q, "0") && (d->text = strdup(src))) {
 			d->status = 200;
+			d->with_def = 1;
 			check_and_reply(a, d);
 			return;
 		}

@@ -17,10 +17,12 @@ const { execFile } = require('node:child_process');
 const http = require('node:http');
 const { ROOT, serverBinary } = require('./harness.js');
 
-/** request(base, method, path, {body, headers, localAddress}) - one HTTP request; resolves to {status, headers, body, json}. */
+/** request(base, method, path, {body, headers, localAddress}) - one HTTP request (body: an object sent as JSON,
+ * a string, or a Buffer sent as it is); resolves to {status, headers, body, raw, json}. */
 function request(base, method, path, { body, headers = {}, timeout = 15000, localAddress } = {}) {
 	const url = new URL(path, base);
-	const data = body === undefined ? null : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body), 'utf8');
+	const data = body === undefined ? null
+		: Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body), 'utf8');
 	const h = { ...headers };
 	if (data) {
 		h['content-type'] = h['content-type'] || 'application/json';
