@@ -291,9 +291,11 @@ static void change_read(arena *a, void *res, const char *err, void *ud)
 		return;
 	}
 	cJSON *merged = api_json_cell(res, 0, 1), *v;
-	cJSON_ArrayForEach(v, b->meta) if (v->string && !cJSON_ReplaceItemInObjectCaseSensitive(
-								merged, v->string, cJSON_Duplicate(v, 1)))
+	cJSON_ArrayForEach(v, b->meta)
+	{
+		cJSON_DeleteItemFromObjectCaseSensitive(merged, v->string);
 		cJSON_AddItemToObject(merged, v->string, cJSON_Duplicate(v, 1));
+	}
 	int bad = meta_check(b->req, b->code, merged);
 	cJSON_Delete(merged);
 	if (bad) {

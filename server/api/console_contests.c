@@ -614,8 +614,10 @@ static void copy_read(arena *a, void *res, const char *err, void *ud)
 		cJSON_DeleteItemFromObjectCaseSensitive(def, "code");
 		if (code)
 			cJSON_AddItemToObject(def, "code", cJSON_Duplicate(code, 1));
-		if (title && !cJSON_ReplaceItemInObjectCaseSensitive(def, "title", cJSON_Duplicate(title, 1)))
+		if (title) {
+			cJSON_DeleteItemFromObjectCaseSensitive(def, "title");
 			cJSON_AddItemToObject(def, "title", cJSON_Duplicate(title, 1));
+		}
 		cJSON *detail = cJSON_CreateObject();
 		cJSON_AddStringToObject(detail, "copied_from", d->code);
 		int rc = draft_create(req, def, detail);
