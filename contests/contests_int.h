@@ -123,11 +123,11 @@ typedef enum cx_msg {
 	CXM_EXPORT_TYPE,       /* %s: type cannot be written in this format */
 	CXM_SHEETS,            /* %s: a problem sheets/ found, in its words */
 	/* self-paced modes (selfpaced.c) */
-	CXM_ENUM,        /* %s %s: value, the values allowed */
-	CXM_MODE_ONLY,   /* %s %s: field, modes */
-	CXM_TIME_ZONE,   /* %s: name */
-	CXM_MASS_WINDOW, /* - */
-	CXM_BANK_UNKNOWN,      /* %s: the name a contest gave */
+	CXM_ENUM,         /* %s %s: value, the values allowed */
+	CXM_MODE_ONLY,    /* %s %s: field, modes */
+	CXM_TIME_ZONE,    /* %s: name */
+	CXM_MASS_WINDOW,  /* - */
+	CXM_BANK_UNKNOWN, /* %s: the name a contest gave */
 	CXM_MAX
 } cx_msg;
 

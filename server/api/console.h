@@ -12,11 +12,11 @@
 #include "net/http.h"
 
 /* The status the console shows, computed from the row c (never stored stale). */
-#define CONSOLE_STATUS                                                                              \
-	"CASE WHEN c.archived_at IS NOT NULL THEN 'archived' WHEN c.status = 'draft' THEN 'draft' " \
-	"WHEN c.phase = 'finished' OR c.closes_at <= now() THEN 'finished' "                        \
-	"WHEN c.phase IN ('question', 'reveal') OR c.qindex >= 0 OR c.opens_at <= now() "           \
-	"OR (c.definition->>'mode' IN ('exam', 'practice', 'mass') AND c.opens_at IS NULL) THEN 'live' "    \
+#define CONSOLE_STATUS                                                                                   \
+	"CASE WHEN c.archived_at IS NOT NULL THEN 'archived' WHEN c.status = 'draft' THEN 'draft' "      \
+	"WHEN c.phase = 'finished' OR c.closes_at <= now() THEN 'finished' "                             \
+	"WHEN c.phase IN ('question', 'reveal') OR c.qindex >= 0 OR c.opens_at <= now() "                \
+	"OR (c.definition->>'mode' IN ('exam', 'practice', 'mass') AND c.opens_at IS NULL) THEN 'live' " \
 	"ELSE 'scheduled' END"
 #define CONSOLE_JOINED "EXISTS (SELECT 1 FROM participants p WHERE p.contest_id = c.id)"
 /* CONTEST of the row c, for account ACC (a parameter: bigint, 0 for none) who is admin or not (ADMIN). */
