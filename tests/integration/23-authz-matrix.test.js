@@ -21,6 +21,7 @@ const con = require('../lib/console.js');
 const WHO = ['admin', 'owner', 'organizer', 'judge', 'screen', 'viewer', 'anonymous'];
 const CODE = 'SAFE2026';
 const NOID = 999999;
+const LIVE = 'SHORT2S';
 
 /*
  * HTTP: "METHOD pattern" -> {path, body, fresh, expect}. expect has one letter
@@ -53,6 +54,38 @@ const ROUTES = {
 	'DELETE /api/tokens/{id}': { path: `/api/tokens/${NOID}`, expect: 'AAAAAAD' },
 	'GET /api/audit': { path: '/api/audit', expect: 'ADDDDDD' },
 	'GET /api/audit.csv': { path: '/api/audit.csv', expect: 'ADDDDDD' },
+	/* console contests: SAFE2026 is the contest the principals are granted on; LIVE (SHORT2S)
+	 * has the same grants and a question open, so that an allowed delete, archive, publish or
+	 * key rotation is refused as live and changes nothing */
+	'GET /api/console/contests': { path: '/api/console/contests', expect: 'AAAAAAD' },
+	'POST /api/console/contests': { path: '/api/console/contests', body: {}, expect: 'AAADDDD' },
+	'POST /api/console/contests/import': { path: '/api/console/contests/import', body: 'x', expect: 'AAADDDD' },
+	'GET /api/console/contests/{code}': { path: `/api/console/contests/${CODE}`, expect: 'AADDDDD' },
+	'PUT /api/console/contests/{code}': { path: `/api/console/contests/${CODE}`, body: {}, expect: 'AADDDDD' },
+	'DELETE /api/console/contests/{code}': { path: `/api/console/contests/${LIVE}`, expect: 'AADDDDD' },
+	'GET /api/console/contests/{code}/definition.json': { path: `/api/console/contests/${CODE}/definition.json`, expect: 'AADDDDD' },
+	'POST /api/console/contests/{code}/copy': { path: `/api/console/contests/${CODE}/copy`, body: [], expect: 'AADDDDD' },
+	'POST /api/console/contests/{code}/publish': { path: `/api/console/contests/${LIVE}/publish`, expect: 'AADDDDD' },
+	'POST /api/console/contests/{code}/archive': { path: `/api/console/contests/${LIVE}/archive`, expect: 'AADDDDD' },
+	'GET /api/console/contests/{code}/grants': { path: `/api/console/contests/${CODE}/grants`, expect: 'AADDDDD' },
+	'PUT /api/console/contests/{code}/grants': { path: `/api/console/contests/${CODE}/grants`, body: {}, expect: 'AADDDDD' },
+	'GET /api/console/contests/{code}/screen-key': { path: `/api/console/contests/${CODE}/screen-key`, expect: 'AADDADD' },
+	'POST /api/console/contests/{code}/screen-key': { path: `/api/console/contests/${LIVE}/screen-key`, expect: 'AADDDDD' },
+	/* banks: organizers; NOBANK does not exist, so an allowed request finds nothing to change */
+	'GET /api/banks': { path: '/api/banks', expect: 'AAADDDD' },
+	'POST /api/banks': { path: '/api/banks', body: {}, expect: 'AAADDDD' },
+	'GET /api/banks/template.xlsx': { path: '/api/banks/template.xlsx', expect: 'AAADDDD' },
+	'GET /api/banks/{code}': { path: '/api/banks/NOBANK', expect: 'AAADDDD' },
+	'PUT /api/banks/{code}': { path: '/api/banks/NOBANK', body: {}, expect: 'AAADDDD' },
+	'DELETE /api/banks/{code}': { path: '/api/banks/NOBANK', expect: 'AAADDDD' },
+	'GET /api/banks/{code}/bank.json': { path: '/api/banks/NOBANK/bank.json', expect: 'AAADDDD' },
+	'POST /api/banks/{code}/import': { path: '/api/banks/NOBANK/import', body: 'x', expect: 'AAADDDD' },
+	'GET /api/banks/{code}/questions': { path: '/api/banks/NOBANK/questions', expect: 'AAADDDD' },
+	'GET /api/banks/{code}/questions/{qid}': { path: '/api/banks/NOBANK/questions/q1', expect: 'AAADDDD' },
+	'PUT /api/banks/{code}/questions/{qid}': { path: '/api/banks/NOBANK/questions/q1', body: {}, expect: 'AAADDDD' },
+	'DELETE /api/banks/{code}/questions/{qid}': { path: '/api/banks/NOBANK/questions/q1', expect: 'AAADDDD' },
+	'GET /api/jobs/{id}': { path: `/api/jobs/${NOID}`, expect: 'AAAAAAD' },
+	'GET /api/jobs/{id}/file': { path: `/api/jobs/${NOID}/file`, expect: 'AAAAAAD' },
 };
 
 /*
@@ -103,7 +136,10 @@ async function relogin(name) {
 }
 
 before(async () => {
-	srv = await h.startServer({ args: ['--host-login-failures', '1000'] });
+	srv = await h.startServer({
+		args: ['--host-login-failures', '1000'],
+		contests: [h.DEMO_CONTEST, 'tests/integration/data/short.json'],
+	});
 	await con.userAdd(srv, 'admin', 'admin', 'Admin-pass-1');
 	const admin = await con.login(srv.url, 'admin', 'Admin-pass-1');
 	who.admin = { client: admin, username: 'admin', password: 'Admin-pass-1' };
@@ -114,9 +150,10 @@ before(async () => {
 	}
 	who.anonymous = { client: con.client(srv.url) };
 	await srv.psql(`UPDATE contests SET owner_id = ${who.owner.id}, screen_key = 'k${'7'.repeat(31)}' WHERE code = '${CODE}'`);
+	await srv.psql(`UPDATE contests SET owner_id = ${who.owner.id}, status = 'live', phase = 'question' WHERE code = '${LIVE}'`);
 	for (const name of ['judge', 'screen', 'viewer']) {
 		await srv.psql(`INSERT INTO contest_grants (contest_id, account_id, role)
-			SELECT id, ${who[name].id}, '${name}' FROM contests WHERE code = '${CODE}'`);
+			SELECT id, ${who[name].id}, '${name}' FROM contests WHERE code IN ('${CODE}', '${LIVE}')`);
 	}
 });
 after(async () => { if (srv) await srv.stop(); });
