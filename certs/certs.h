@@ -9,6 +9,9 @@
  * in the PDF metadata) -> verified online by the server or offline from the
  * PDF or .jwt file with the issuer's public keys (JWK set or PEM).
  *
+ * The same drawing (draw.c) renders join posters for contests (poster.c): the
+ * title, the code and a QR code of the join URL, as PDF or PNG.
+ *
  * Threads: nothing here keeps global state. A certs_key, certs_keyset and
  * certs_template are read-only once built and may be shared by threads; a
  * certs_signer and a certs_renderer belong to one thread at a time (each has
@@ -273,6 +276,23 @@ int certs_render_pdf_file(certs_renderer *r, const certs_record *rec, const char
 int certs_render_doc_begin(certs_renderer *r, const char *path);
 int certs_render_doc_page(certs_renderer *r, const certs_record *rec);
 int certs_render_doc_end(certs_renderer *r);
+
+/* ---------- join posters (poster.c) ---------- */
+
+/* What a contest's poster shows; strings borrowed, UTF-8. */
+typedef struct certs_poster {
+	const char *title;    /* the contest's title (required) */
+	const char *subtitle; /* a unit's name for a unit's poster, or NULL */
+	const char *code;     /* the contest code, printed large (required) */
+	const char *url;      /* the join URL the QR code holds, printed small (required) */
+	const char *hint;     /* how to join, a line or two, or NULL */
+} certs_poster;
+
+enum { CERTS_POSTER_PDF = 1, CERTS_POSTER_PNG = 2 };
+
+/* Renders an A4 portrait poster as a one-page PDF or a 1240 x 1754 PNG (150 dpi) into memory
+ * (*out malloc'ed, *len bytes). Thread-safe: each call has its own fonts and context. */
+int certs_render_poster(const certs_poster *p, int format, unsigned char **out, size_t *len);
 
 /* ---------- bulk issue (bulk.c) ---------- */
 

@@ -9,7 +9,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <cairo.h>
 #include <cjson/cJSON.h>
+#include <pango/pangocairo.h>
 
 #include "certs.h"
 
@@ -100,5 +102,21 @@ struct certs_template {
 	unsigned char *seal_png; /* the seal image's PNG bytes, or NULL */
 	size_t seal_len;
 };
+
+/* Drawing shared by render.c and poster.c (draw.c). A box in points, its text fitted: the
+ * largest size in [min_pt, max_pt] at which the wrapped text fits, smaller when even min_pt
+ * does not (never outside the box), centred vertically. */
+typedef enum { CERTS_LEFT, CERTS_CENTER, CERTS_RIGHT } certs_align;
+typedef struct certs_box {
+	double x, y, w, h;
+	double max_pt, min_pt;
+	certs_align align;
+} certs_box;
+/* A font map and context for exact layout (72 dpi, no hinting); the caller unrefs both. */
+int certs_pango_new(PangoFontMap **fontmap, PangoContext **ctx);
+void certs_draw_text(PangoContext *ctx, cairo_t *cr, const char *text, const char *family, const certs_box *b,
+		     const double rgb[3], int bold);
+/* The QR code of url (error correction M, a quiet zone of four modules) in a size x size square. */
+int certs_draw_qr(cairo_t *cr, const char *url, double x, double y, double size);
 
 #endif

@@ -2,6 +2,9 @@
  * render.c - certificates as A4 landscape PDF pages, with cairo's PDF surface
  * and pango (so Chinese is real, extractable text with a ToUnicode map).
  *
+ * Text fitted into boxes and the QR code are drawn by draw.c (shared with
+ * the posters of poster.c).
+ *
  * Page (points, 841.89 x 595.28): a double border; the title; the name line
  * ("<name>同志："); the unit; the body paragraph; the award, large; the
  * closing line; at the bottom right the issuer and the date with the seal
@@ -29,7 +32,6 @@
 #include <cairo-pdf.h>
 #include <cairo.h>
 #include <pango/pangocairo.h>
-#include <qrencode.h>
 
 #include "certs_int.h"
 
@@ -165,18 +167,10 @@ int certs_renderer_new(certs_renderer **out, const certs_template *t)
 	if (!r)
 		return CERTS_E_NOMEM;
 	r->t = t;
-	r->fontmap = pango_cairo_font_map_new();
-	r->ctx = r->fontmap ? pango_font_map_create_context(r->fontmap) : NULL;
-	if (!r->ctx) {
+	if (certs_pango_new(&r->fontmap, &r->ctx)) {
 		certs_renderer_free(r);
 		return CERTS_E_RENDER;
 	}
-	pango_cairo_context_set_resolution(r->ctx, 72.0); /* sizes in points = PDF units */
-	cairo_font_options_t *fo = cairo_font_options_create();
-	cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
-	cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
-	pango_cairo_context_set_font_options(r->ctx, fo);
-	cairo_font_options_destroy(fo);
 	if (t->seal_png) {
 		png_cursor c = {t->seal_png, t->seal_len};
 		cairo_surface_t *img = cairo_image_surface_create_from_png_stream(png_read, &c);
@@ -192,63 +186,6 @@ int certs_renderer_new(certs_renderer **out, const certs_template *t)
 }
 
 /* ---------- text ---------- */
-
-typedef enum { LEFT, CENTER, RIGHT } align_t;
-
-typedef struct box {
-	double x, y, w, h;
-	double max_pt, min_pt;
-	align_t align;
-} box;
-
-/* Lays text out in the box at the largest size that fits; draws it. */
-static void draw_text(certs_renderer *r, cairo_t *cr, const char *text, const char *family, const box *b,
-		      const double rgb[3], int bold)
-{
-	if (!text || !*text)
-		return;
-	PangoLayout *l = pango_layout_new(r->ctx);
-	PangoFontDescription *fd = pango_font_description_from_string(family);
-	if (bold)
-		pango_font_description_set_weight(fd, PANGO_WEIGHT_BOLD);
-	pango_layout_set_text(l, text, -1);
-	pango_layout_set_width(l, (int)(b->w * PANGO_SCALE));
-	pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
-	pango_layout_set_alignment(l, b->align == CENTER  ? PANGO_ALIGN_CENTER
-				      : b->align == RIGHT ? PANGO_ALIGN_RIGHT
-							  : PANGO_ALIGN_LEFT);
-	/* Sizes in quarter points: binary search of the largest that fits. */
-	int lo = (int)(b->min_pt * 4), hi = (int)(b->max_pt * 4), best = -1;
-	int ph = 0, pw = 0;
-	while (lo <= hi) {
-		int mid = (lo + hi) / 2;
-		pango_font_description_set_absolute_size(fd, mid / 4.0 * PANGO_SCALE);
-		pango_layout_set_font_description(l, fd);
-		pango_layout_get_size(l, &pw, &ph);
-		if (ph <= b->h * PANGO_SCALE && pw <= b->w * PANGO_SCALE)
-			best = mid, lo = mid + 1;
-		else
-			hi = mid - 1;
-	}
-	for (int q = (int)(b->min_pt * 4) - 1; best < 0 && q >= 16;
-	     q--) { /* below the range, never outside the box */
-		pango_font_description_set_absolute_size(fd, q / 4.0 * PANGO_SCALE);
-		pango_layout_set_font_description(l, fd);
-		pango_layout_get_size(l, &pw, &ph);
-		if (ph <= b->h * PANGO_SCALE && pw <= b->w * PANGO_SCALE)
-			best = q;
-	}
-	if (best < 0)
-		best = 16;
-	pango_font_description_set_absolute_size(fd, best / 4.0 * PANGO_SCALE);
-	pango_layout_set_font_description(l, fd);
-	pango_layout_get_size(l, &pw, &ph);
-	cairo_set_source_rgb(cr, rgb[0], rgb[1], rgb[2]);
-	cairo_move_to(cr, b->x, b->y + (b->h - (double)ph / PANGO_SCALE) / 2);
-	pango_cairo_show_layout(cr, l);
-	pango_font_description_free(fd);
-	g_object_unref(l);
-}
 
 /* Replaces {contest} {code} {award} {unit} {result} in pattern. */
 static char *expand(const char *pattern, const certs_record *rec)
@@ -287,33 +224,6 @@ static char *expand(const char *pattern, const certs_record *rec)
 }
 
 /* ---------- QR code, seal, border ---------- */
-
-static int draw_qr(cairo_t *cr, const char *url, double x, double y, double size)
-{
-	QRcode *q = QRcode_encodeString(url, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
-	if (!q)
-		return CERTS_E_RENDER;
-	int w = q->width;
-	double m = size / (w + 8); /* four modules of quiet zone on each side */
-	cairo_set_source_rgb(cr, 1, 1, 1);
-	cairo_rectangle(cr, x, y, size, size);
-	cairo_fill(cr);
-	cairo_set_source_rgb(cr, 0, 0, 0);
-	for (int row = 0; row < w; row++)
-		for (int col = 0; col < w;) {
-			if (!(q->data[row * w + col] & 1)) {
-				col++;
-				continue;
-			}
-			int start = col;
-			while (col < w && (q->data[row * w + col] & 1))
-				col++;
-			cairo_rectangle(cr, x + (start + 4) * m, y + (row + 4) * m, (col - start) * m, m);
-		}
-	cairo_fill(cr); /* one path: the modules' union, no seams */
-	QRcode_free(q);
-	return CERTS_OK;
-}
 
 static void draw_seal(const certs_renderer *r, cairo_t *cr, double cx, double cy, double size)
 {
@@ -362,19 +272,20 @@ static int draw_page(certs_renderer *r, cairo_t *cr, const certs_record *rec)
 	pango_cairo_update_context(cr, r->ctx);
 	draw_border(cr, t->border_color);
 
-	static const box title_box = {120, 48, PAGE_W - 240, 72, 46, 20, CENTER};
-	static const box name_box = {100, 132, PAGE_W - 200, 62, 30, 14, LEFT};
-	static const box unit_box = {130, 196, PAGE_W - 260, 36, 16, 9, LEFT};
-	static const box body_box = {130, 236, PAGE_W - 260, 84, 19, 10, LEFT};
-	static const box award_box = {150, 322, PAGE_W - 300, 56, 38, 14, CENTER};
-	static const box closing_box = {130, 382, PAGE_W - 260, 28, 16, 9, LEFT};
-	static const box issuer_box = {500, 432, 270, 30, 17, 8, CENTER};
-	static const box date_box = {500, 464, 270, 24, 15, 8, CENTER};
-	static const box qrlabel_box = {60, 512, 100, 14, 9, 6, CENTER};
-	static const box number_box = {170, 494, 320, 14, 8, 5, LEFT};
-	static const box url_box = {170, 510, 320, 22, 7, 4, LEFT};
+	static const certs_box title_box = {120, 48, PAGE_W - 240, 72, 46, 20, CERTS_CENTER};
+	static const certs_box name_box = {100, 132, PAGE_W - 200, 62, 30, 14, CERTS_LEFT};
+	static const certs_box unit_box = {130, 196, PAGE_W - 260, 36, 16, 9, CERTS_LEFT};
+	static const certs_box body_box = {130, 236, PAGE_W - 260, 84, 19, 10, CERTS_LEFT};
+	static const certs_box award_box = {150, 322, PAGE_W - 300, 56, 38, 14, CERTS_CENTER};
+	static const certs_box closing_box = {130, 382, PAGE_W - 260, 28, 16, 9, CERTS_LEFT};
+	static const certs_box issuer_box = {500, 432, 270, 30, 17, 8, CERTS_CENTER};
+	static const certs_box date_box = {500, 464, 270, 24, 15, 8, CERTS_CENTER};
+	static const certs_box qrlabel_box = {60, 512, 100, 14, 9, 6, CERTS_CENTER};
+	static const certs_box number_box = {170, 494, 320, 14, 8, 5, CERTS_LEFT};
+	static const certs_box url_box = {170, 510, 320, 22, 7, 4, CERTS_LEFT};
 
-	draw_text(r, cr, part ? t->title_participation : t->title, t->font_title, &title_box, t->color, 0);
+	certs_draw_text(r->ctx, cr, part ? t->title_participation : t->title, t->font_title, &title_box,
+			t->color, 0);
 	char *name_line = NULL, *unit_line = NULL;
 	if (asprintf(&name_line, "%s%s", rec->name, t->name_suffix) < 0)
 		name_line = NULL;
@@ -389,23 +300,23 @@ static int draw_page(certs_renderer *r, cairo_t *cr, const certs_record *rec)
 			 ? CERTS_OK
 			 : CERTS_E_NOMEM;
 	if (rc == CERTS_OK) {
-		draw_text(r, cr, name_line, t->font_title, &name_box, t->text_color, 0);
-		draw_text(r, cr, unit_line, t->font_body, &unit_box, t->text_color, 0);
-		draw_text(r, cr, body, t->font_body, &body_box, t->text_color, 0);
+		certs_draw_text(r->ctx, cr, name_line, t->font_title, &name_box, t->text_color, 0);
+		certs_draw_text(r->ctx, cr, unit_line, t->font_body, &unit_box, t->text_color, 0);
+		certs_draw_text(r->ctx, cr, body, t->font_body, &body_box, t->text_color, 0);
 		if (!part)
-			draw_text(r, cr, rec->award, t->font_title, &award_box, t->color, 0);
-		draw_text(r, cr, part ? t->closing_participation : t->closing, t->font_body, &closing_box,
-			  t->text_color, 0);
+			certs_draw_text(r->ctx, cr, rec->award, t->font_title, &award_box, t->color, 0);
+		certs_draw_text(r->ctx, cr, part ? t->closing_participation : t->closing, t->font_body,
+				&closing_box, t->text_color, 0);
 		char date[64];
 		issue_date(rec->issued_at, date, sizeof date);
-		draw_text(r, cr, rec->issuer, t->font_body, &issuer_box, t->text_color, 0);
-		draw_text(r, cr, date, t->font_body, &date_box, t->text_color, 0);
+		certs_draw_text(r->ctx, cr, rec->issuer, t->font_body, &issuer_box, t->text_color, 0);
+		certs_draw_text(r->ctx, cr, date, t->font_body, &date_box, t->text_color, 0);
 		if (r->seal)
 			draw_seal(r, cr, issuer_box.x + issuer_box.w / 2, 458, 118);
-		rc = draw_qr(cr, url, 62, 418, 96);
-		draw_text(r, cr, t->qr_label, t->font_body, &qrlabel_box, t->text_color, 0);
-		draw_text(r, cr, number, t->font_body, &number_box, t->text_color, 0);
-		draw_text(r, cr, url, t->font_body, &url_box, t->text_color, 0);
+		rc = certs_draw_qr(cr, url, 62, 418, 96);
+		certs_draw_text(r->ctx, cr, t->qr_label, t->font_body, &qrlabel_box, t->text_color, 0);
+		certs_draw_text(r->ctx, cr, number, t->font_body, &number_box, t->text_color, 0);
+		certs_draw_text(r->ctx, cr, url, t->font_body, &url_box, t->text_color, 0);
 	}
 	free(name_line);
 	free(unit_line);
