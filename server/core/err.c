@@ -72,6 +72,9 @@ static const struct {
 				  "this attempt has ended: nothing more can be saved"},
 	[-SA_E_CSRF] = {"csrf_failed", 403, "请求缺少有效的 CSRF 令牌，请刷新页面后重试",
 			"the request lacks its CSRF token (X-CSRF-Token): reload the page and retry"},
+	[-SA_E_NOT_IN_ROSTER] = {"not_in_roster", 403, "工号与姓名不在本次竞赛名单中，请联系组织者",
+				 "the employee number and name are not on this contest's roster: ask the "
+				 "organizer"},
 };
 
 static int err_index(int code)

@@ -43,8 +43,9 @@ enum {
 	SA_E_OUTSIDE_WINDOW = -34,
 	SA_E_NO_ATTEMPTS = -35,
 	SA_E_ATTEMPT_CLOSED = -36,
-	SA_E_CSRF = -37, /* HTTP 403: a session's state-changing request without its CSRF token */
-	SA_E__COUNT = 38
+	SA_E_CSRF = -37,          /* HTTP 403: a session's state-changing request without its CSRF token */
+	SA_E_NOT_IN_ROSTER = -38, /* a real-name join that matches no worker of the contest's roster */
+	SA_E__COUNT = 39
 };
 
 const char *err_name(int code);                 /* "question_closed" */

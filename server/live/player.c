@@ -9,6 +9,11 @@
  * key, whose SHA-256 is stored), or once the organizer released it
  * (live/session.c); anyone else gets already_joined. An employee number and
  * a name are known to colleagues: they prove nothing on their own.
+ *
+ * A roster contest (real-name joining) takes a join only when its employee
+ * number and name match a worker of the contest's roster or an approved
+ * exception: PostgreSQL's roster_gate decides in the join statement itself,
+ * and gives the unit (the roster's); otherwise not_in_roster.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -165,21 +170,27 @@ static void join_row(arena *a, join_req *j, const char *id, int64_t pid, int exi
 	fetch_rank_then_welcome(j);
 }
 
-/* Joins are group-committed like answers (store/commit.h): many joins, one statement. */
+/* Joins are group-committed like answers (store/commit.h): many joins, one statement.
+ * roster_gate (sql/030_roster.sql) lets a join in, with its unit: a roster contest's
+ * real-name check, in the same statement (g.ok false: not_in_roster). */
 static const char join_sql[] =
 	"WITH v AS ("
 	"  SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])"
 	"  WITH ORDINALITY AS v(cid, name, emp, unit, hash, dev, ord)"
+	"), g AS ("
+	"  SELECT v.ord, g.ok, g.unit FROM v, LATERAL roster_gate(v.cid, v.emp, v.name, v.unit) g"
 	"), ins AS ("
 	"  INSERT INTO participants (contest_id, name, employee_no, unit, token_hash, device_hash)"
-	"  SELECT cid, name, NULLIF(emp, ''), unit, hash, NULLIF(dev, '') FROM v ORDER BY ord"
+	"  SELECT cid, name, NULLIF(emp, ''), g.unit, hash, NULLIF(dev, '') FROM v JOIN g USING (ord)"
+	"  WHERE g.ok ORDER BY ord"
 	"  ON CONFLICT (contest_id, employee_no) DO UPDATE SET token_hash = EXCLUDED.token_hash,"
 	"    device_hash = EXCLUDED.device_hash, released = false"
 	"  WHERE participants.name = EXCLUDED.name"
 	"    AND (participants.released OR participants.device_hash = EXCLUDED.device_hash)"
-	"  RETURNING id, token_hash, xmax <> 0 AS existed"
+	"  RETURNING id, token_hash, xmax <> 0 AS existed, unit"
 	")"
-	" SELECT v.ord, ins.id, ins.existed FROM v LEFT JOIN ins ON ins.token_hash = v.hash";
+	" SELECT v.ord, ins.id, ins.existed, g.ok, ins.unit FROM v JOIN g USING (ord)"
+	" LEFT JOIN ins ON ins.token_hash = v.hash";
 
 static void join_cols(const void *item, pgarr *col)
 {
@@ -217,6 +228,18 @@ static void joins_done(arena *a, void **items, int n, void *res, const char *err
 			continue; /* a row that is not one of ours: its join fails below */
 		join_req *j = items[ord - 1];
 		items[ord - 1] = NULL;
+		const char *gate = store_text(res, i, 3), *unit = store_text(res, i, 4);
+		if (!id && gate && gate[0] == 'f') {
+			join_fail(j, SA_E_NOT_IN_ROSTER);
+			continue;
+		}
+		if (id && unit && strcmp(unit, j->c->unit)) { /* the roster's unit */
+			char *u = strdup(unit);
+			if (u) {
+				free(j->c->unit);
+				j->c->unit = u;
+			}
+		}
 		join_row(a, j, id, pid, id && existed[0] == 't');
 	}
 	for (int i = 0; i < n; i++)

@@ -73,7 +73,7 @@ static enum cp_class cp_class_of(unsigned cp)
 	return CP_VISIBLE;
 }
 
-int validate_text(const char *s, size_t min, size_t max, char **out)
+int validate_text_why(const char *s, size_t min, size_t max, char **out)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t len = strlen(s), b = len, e = 0, count = 0, shown = 0;
@@ -85,10 +85,10 @@ int validate_text(const char *s, size_t min, size_t max, char **out)
 	for (size_t i = 0; i < len;) {
 		int n = utf8_decode(p + i, len - i, &cp);
 		if (n < 0)
-			return SA_E_INVALID_FIELD;
+			return VALIDATE_ENCODING;
 		enum cp_class cls = cp_class_of(cp);
 		if (cls == CP_REFUSED)
-			return SA_E_INVALID_FIELD;
+			return VALIDATE_REFUSED;
 		if (cls != CP_SPACE) {
 			if (b == len)
 				b = i;
@@ -100,16 +100,26 @@ int validate_text(const char *s, size_t min, size_t max, char **out)
 	if (b == len)
 		b = e = 0;
 	count = (size_t)utf8_count(s + b, e - b);
-	if (count < min || count > max || (count && !shown))
-		return SA_E_INVALID_FIELD;
+	if (count && !shown)
+		return VALIDATE_INVISIBLE;
+	if (count < min)
+		return count ? VALIDATE_TOO_SHORT : VALIDATE_EMPTY;
+	if (count > max)
+		return VALIDATE_TOO_LONG;
 	if (out) {
 		*out = malloc(e - b + 1);
 		if (!*out)
-			return SA_E_INTERNAL;
+			return VALIDATE_NOMEM;
 		memcpy(*out, s + b, e - b);
 		(*out)[e - b] = '\0';
 	}
-	return SA_OK;
+	return VALIDATE_OK;
+}
+
+int validate_text(const char *s, size_t min, size_t max, char **out)
+{
+	int why = validate_text_why(s, min, max, out);
+	return why == VALIDATE_OK ? SA_OK : why == VALIDATE_NOMEM ? SA_E_INTERNAL : SA_E_INVALID_FIELD;
 }
 
 int validate_name(const char *s, char **out)

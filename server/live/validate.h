@@ -21,6 +21,18 @@
  * On success *out (when out is not NULL) is a malloc'ed trimmed copy.
  */
 int validate_text(const char *s, size_t min, size_t max, char **out);
+/* The same, saying which rule s breaks (VALIDATE_OK, or the first of these found). */
+enum {
+	VALIDATE_OK = 0,
+	VALIDATE_ENCODING,  /* not valid UTF-8 */
+	VALIDATE_REFUSED,   /* a control, line separator or bidi control character */
+	VALIDATE_INVISIBLE, /* only invisible characters and whitespace */
+	VALIDATE_EMPTY,     /* nothing but whitespace, and min > 0 */
+	VALIDATE_TOO_SHORT, /* fewer than min characters */
+	VALIDATE_TOO_LONG,  /* more than max characters */
+	VALIDATE_NOMEM,
+};
+int validate_text_why(const char *s, size_t min, size_t max, char **out);
 int validate_name(const char *s, char **out);        /* 1-64, SA_E_INVALID_NAME */
 int validate_unit(const char *s, char **out);        /* 0-64, SA_E_INVALID_FIELD */
 int validate_employee_no(const char *s, char **out); /* 0-32 of [A-Za-z0-9-_] */
