@@ -14,7 +14,7 @@ LIBRARIES    += server
 server_SRCS  := $(filter-out server/main.c,$(shell find server -name '*.c'))
 server_PKGS  := libwebsockets libuv hiredis libpq libcjson libqrencode libargon2
 server_LIBS  := -lmbedtls -lmbedx509 -lmbedcrypto -ldl -lm -lpthread
-server_USES  := contests sheets results scoring
+server_USES  := contests sheets results certs scoring
 server_TESTS  = $(filter-out $(foreach l,$(filter-out server,$(LIBRARIES)),$($(l)_TESTS)),$(wildcard tests/unit/test_*.c))
 INCDIRS      += -Iserver # headers by subsystem: "core/arena.h", "net/ws.h", ...
 
@@ -29,8 +29,8 @@ EXTRA_ALL += $(OUT)/skillarena
 server: $(OUT)/skillarena
 
 # -rdynamic: scoring plugins (dlopen) resolve the engine's helpers in the binary.
-$(OUT)/skillarena: $(OUT)/server/main.o $(OUT)/libserver.a $(OUT)/libcontests.a $(OUT)/libsheets.a $(OUT)/libresults.a \
-		$(OUT)/libscoring.a
+$(OUT)/skillarena: $(OUT)/server/main.o $(OUT)/libserver.a $(OUT)/libcontests.a $(OUT)/libsheets.a \
+		$(OUT)/libresults.a $(OUT)/libcerts.a $(OUT)/libscoring.a
 	$(CC) $(LDFLAGS) -rdynamic -o $@ $(filter %.o %.a,$^) $(server_LINK)
 
 # The file-level dependency graph, read from the objects, has no cycle but
@@ -50,7 +50,7 @@ TEST_STEPS += check-deps check-sizes check-docs
 #   fuzz_server_http   the HTTP input paths: routes, query, header values (tests/fuzz/fuzz_server_http.c)
 define server_fuzzer
 FUZZERS          += $(1)
-$(1)_FUZZ_USES    := server contests sheets results scoring
+$(1)_FUZZ_USES    := server contests sheets results certs scoring
 $(1)_FUZZ_SRCS    := tests/fuzz/$(1).c
 $(1)_FUZZ_SEEDS   := tests/fuzz/$(1)_seeds
 $(1)_FUZZ_SECONDS := 5

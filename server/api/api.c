@@ -19,5 +19,8 @@ const route *const api_routes[] = {
 	api_banks_routes,
 	api_bank_questions_routes,
 	api_jobs_routes,
+	api_roster_routes,
+	api_contest_roster_routes,
+	api_posters_routes,
 	NULL,
 };

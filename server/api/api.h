@@ -24,6 +24,9 @@ extern const route api_console_publish_routes[];
 extern const route api_banks_routes[];
 extern const route api_bank_questions_routes[];
 extern const route api_jobs_routes[];
+extern const route api_roster_routes[];
+extern const route api_contest_roster_routes[];
+extern const route api_posters_routes[];
 
 /* Every table, NULL-ended. */
 extern const route *const api_routes[];
