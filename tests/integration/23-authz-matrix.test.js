@@ -86,6 +86,18 @@ const ROUTES = {
 	'DELETE /api/banks/{code}/questions/{qid}': { path: '/api/banks/NOBANK/questions/q1', expect: 'AAADDDD' },
 	'GET /api/jobs/{id}': { path: `/api/jobs/${NOID}`, expect: 'AAAAAAD' },
 	'GET /api/jobs/{id}/file': { path: `/api/jobs/${NOID}/file`, expect: 'AAAAAAD' },
+
+	'GET /api/units': { path: '/api/units', expect: 'AAADDDD' },
+	'GET /api/roster/workers': { path: '/api/roster/workers', expect: 'AAADDDD' },
+	'PUT /api/roster/workers/{employee_no}': { path: '/api/roster/workers/NOBODY', body: { name: '' }, expect: 'AAADDDD' },
+	'DELETE /api/roster/workers/{employee_no}': { path: '/api/roster/workers/NOBODY', expect: 'AAADDDD' },
+	'GET /api/roster/template.xlsx': { path: '/api/roster/template.xlsx', expect: 'AAADDDD' },
+	'GET /api/console/contests/{code}/roster': { path: `/api/console/contests/${CODE}/roster`, expect: 'AADDDAD' },
+	'PUT /api/console/contests/{code}/roster': { path: `/api/console/contests/${CODE}/roster`, body: { mode: 'x' }, expect: 'AADDDDD' },
+	'GET /api/console/contests/{code}/exceptions': { path: `/api/console/contests/${CODE}/exceptions`, expect: 'AADDDDD' },
+	'POST /api/console/contests/{code}/exceptions': { path: `/api/console/contests/${CODE}/exceptions`, body: {}, expect: 'AADDDDD' },
+	'GET /api/console/contests/{code}/poster.pdf': { path: `/api/console/contests/${CODE}/poster.pdf?unit=${NOID}`, expect: 'AADDAAD' },
+	'GET /api/console/contests/{code}/poster.png': { path: `/api/console/contests/${CODE}/poster.png?unit=${NOID}`, expect: 'AADDAAD' },
 };
 
 /*
