@@ -149,6 +149,12 @@ static int poster_get(http_req *req, int format)
 	return rc;
 }
 
+/* fontconfig keeps its configuration and pattern caches for the life of the
+ * process (freed only by FcFini, which pango forbids while it may run): not
+ * a leak of ours, so LeakSanitizer is told to ignore it (ASan builds). */
+const char *__lsan_default_suppressions(void);
+const char *__lsan_default_suppressions(void) { return "leak:libfontconfig.so\n"; }
+
 static int pdf_get(http_req *req) { return poster_get(req, CERTS_POSTER_PDF); }
 static int png_get(http_req *req) { return poster_get(req, CERTS_POSTER_PNG); }
 
