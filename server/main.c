@@ -22,6 +22,7 @@
 #include "core/arena.h"
 #include "core/auth.h"
 #include "core/clock.h"
+#include "core/coalesce.h"
 #include "core/config.h"
 #include "core/log.h"
 #include "core/password.h"
@@ -280,6 +281,7 @@ static int server_run(arena *a)
 	if (a->lws) /* on a foreign loop the destroy completes in a second call */
 		lws_context_destroy(a->lws);
 	uv_run(&loop, UV_RUN_DEFAULT);
+	coalesce_close(a); /* the console's shared reads: nothing is on its way any more */
 	uv_walk(&loop, close_walk, NULL);
 	uv_run(&loop, UV_RUN_DEFAULT);
 	if (uv_loop_close(&loop))

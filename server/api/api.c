@@ -22,5 +22,7 @@ const route *const api_routes[] = {
 	api_roster_routes,
 	api_contest_roster_routes,
 	api_posters_routes,
+	api_monitor_routes,
+	api_results_routes,
 	NULL,
 };

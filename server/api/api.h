@@ -27,6 +27,8 @@ extern const route api_jobs_routes[];
 extern const route api_roster_routes[];
 extern const route api_contest_roster_routes[];
 extern const route api_posters_routes[];
+extern const route api_monitor_routes[];
+extern const route api_results_routes[];
 
 /* Every table, NULL-ended. */
 extern const route *const api_routes[];

@@ -54,6 +54,15 @@ int64_t api_id(http_req *req, const char *name)
 	return v <= (int64_t)1 << 53 ? v : 0;
 }
 
+long api_number(const char *s, long dflt, long max)
+{
+	char *end;
+	if (!s)
+		return dflt;
+	long v = *s ? strtol(s, &end, 10) : 0;
+	return *s && !*end && v >= 1 && v <= max ? v : 0;
+}
+
 cJSON *api_json_cell(void *res, int row, int col)
 {
 	if (PQgetisnull(res, row, col))

@@ -22,6 +22,8 @@ void api_error(http_req *req, int code, const char *field, const char *zh, const
 const char *api_string(http_req *req, const char *name, int *bad);
 /* A {param} of the row as an id: a decimal number 1..2^53, else 0. */
 int64_t api_id(http_req *req, const char *name);
+/* A query parameter as a whole number 1..max: dflt when absent (s NULL), 0 when it is not one. */
+long api_number(const char *s, long dflt, long max);
 /* The JSON text of a query result's cell (row, col), parsed; NULL when SQL NULL. */
 cJSON *api_json_cell(void *res, int row, int col);
 /* Whether the request came over TLS or the public URL is https (cookies get Secure). */

@@ -46,15 +46,6 @@ static int query(http_req *req, const char *sql, int n, const char *const *param
 }
 
 /* A whole positive number up to max from a query parameter; dflt when absent, 0 when bad. */
-static long number(const char *s, long dflt, long max)
-{
-	char *end;
-	if (!s)
-		return dflt;
-	long v = *s ? strtol(s, &end, 10) : 0;
-	return *s && !*end && v >= 1 && v <= max ? v : 0;
-}
-
 /* ------------------------------------------------------------ units */
 
 static void units_read_done(arena *a, void *res, const char *err, void *ud)
@@ -103,9 +94,9 @@ static void workers_read(arena *a, void *res, const char *err, void *ud)
 	else {
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddNumberToObject(o, "total", (double)total);
-		cJSON_AddNumberToObject(o, "page", (double)number(http_query(req, "page"), 1, 1000000));
-		cJSON_AddNumberToObject(o, "per_page",
-					(double)number(http_query(req, "per_page"), 50, WORKERS_PAGE_MAX));
+		cJSON_AddNumberToObject(o, "page", (double)api_number(http_query(req, "page"), 1, 1000000));
+		cJSON_AddNumberToObject(
+			o, "per_page", (double)api_number(http_query(req, "per_page"), 50, WORKERS_PAGE_MAX));
 		cJSON_AddItemToObject(o, "workers", api_json_cell(res, 0, 1));
 		http_reply_json(req, 200, o);
 	}
@@ -116,8 +107,9 @@ static int workers_get(http_req *req)
 {
 	const char *unit = http_query(req, "unit"), *q = http_query(req, "q"),
 		   *act = http_query(req, "active");
-	long u = unit ? number(unit, 0, 1L << 53) : 0, page = number(http_query(req, "page"), 1, 1000000);
-	long per = number(http_query(req, "per_page"), 50, WORKERS_PAGE_MAX);
+	long u = unit ? api_number(unit, 0, 1L << 53) : 0,
+	     page = api_number(http_query(req, "page"), 1, 1000000);
+	long per = api_number(http_query(req, "per_page"), 50, WORKERS_PAGE_MAX);
 	char su[24], slim[24], soff[24];
 	if (unit && !u) {
 		api_error(req, SA_E_NOT_FOUND, "unit", "没有这个单位", "no unit has this id");

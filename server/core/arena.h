@@ -20,6 +20,7 @@
  *     utf8.[ch]       strict UTF-8: decode, count, cut at a character boundary, repair
  *     limit.[ch]      rate limits: token buckets, a bounded table of them per client address (WebSocket, HTTP)
  *     num.[ch]        strict numbers from text another process wrote (PostgreSQL, Redis)
+ *     coalesce.[ch]   one computation per key at a time, its result shared and kept a while
  *   net/              bytes in and out; knows connections, not contests
  *     listen.[ch]     our own listening socket (SO_REUSEPORT), accepted sockets handed to lws
  *     frame.[ch]      shared reference-counted output frames, packing several into one write
@@ -136,6 +137,7 @@
 #include "core/config.h"
 
 struct auth_ops;
+struct coalesce;
 struct commit_queue;
 struct crun;
 struct gate;
@@ -177,6 +179,7 @@ typedef struct arena {
 	struct password_queue *passwords; /* Argon2 on the thread pool (core/password.h) */
 	struct commit_queue *audit;       /* the audit log's group commit (store/audit.c) */
 	struct jobs *jobs;                /* console jobs on the thread pool (store/jobs.c) */
+	struct coalesce *coalesce;        /* the console's shared heavy reads (core/coalesce.c) */
 
 	uv_timer_t tick;
 	uv_idle_t fanout; /* continues fan-outs between rounds of input (live/fanout.c) */

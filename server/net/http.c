@@ -21,9 +21,12 @@
  * in the socket, not in our memory. HTTP/2 (h2c) is refused (gate.c).
  */
 #include <assert.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/clock.h"
 #include "core/err.h"
@@ -69,6 +72,7 @@ struct http_req {
 	int status;
 	const char *ctype;
 	char *out;
+	int fd; /* a file reply: its bytes are read as they are written (-1: none) */
 	size_t outlen, sent;
 	unsigned char *wbuf; /* LWS_PRE + WRITE_CHUNK */
 	char *disposition;
@@ -96,6 +100,7 @@ static http_req *req_new(arena *a, struct lws *wsi)
 	h->wsi = wsi;
 	h->refs = 1;
 	h->length = -1;
+	h->fd = -1;
 	return h;
 }
 
@@ -117,6 +122,8 @@ void http_req_unref(http_req *h)
 	cJSON_Delete(h->json);
 	free(h->in);
 	free(h->out);
+	if (h->fd >= 0)
+		close(h->fd);
 	free(h->wbuf);
 	free(h->disposition);
 	free(h->cookie);
@@ -235,6 +242,27 @@ void http_reply_bytes(http_req *h, int status, const char *ctype, char *bytes, s
 	reply(h, status, ctype, bytes, len);
 }
 
+void http_reply_file(http_req *h, int status, const char *ctype, const char *path, const char *filename)
+{
+	struct stat st;
+	int fd = h->stage < REQ_HEAD ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+	if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode) ||
+	    (filename && !(h->disposition = header_disposition(filename)))) {
+		if (fd >= 0)
+			close(fd);
+		if (h->stage < REQ_HEAD)
+			http_reply_error(h, SA_E_INTERNAL, NULL);
+		return;
+	}
+	h->fd = fd;
+	h->status = status;
+	h->ctype = ctype;
+	h->outlen = (size_t)st.st_size;
+	h->stage = REQ_HEAD;
+	if (h->wsi)
+		lws_callback_on_writable(h->wsi);
+}
+
 /* ------------------------------------------------------------ writing */
 
 static int add_header(struct lws *wsi, const char *name, const char *value, unsigned char **p,
@@ -303,7 +331,11 @@ static int write_step(http_req *h)
 	if (n || h->method != ROUTE_HEAD) {
 		if (!h->wbuf && !(h->wbuf = malloc(LWS_PRE + WRITE_CHUNK)))
 			return -1;
-		if (n)
+		if (n && h->fd >= 0) { /* a file: the next chunk (from the page cache: it was just written) */
+			ssize_t got = pread(h->fd, h->wbuf + LWS_PRE, n, (off_t)h->sent);
+			if (got != (ssize_t)n)
+				return -1; /* the file changed under us: the client sees a short body */
+		} else if (n)
 			memcpy(h->wbuf + LWS_PRE, h->out + h->sent, n);
 		if (lws_write(wsi, h->wbuf + LWS_PRE, n, last ? LWS_WRITE_HTTP_FINAL : LWS_WRITE_HTTP) < 0)
 			return -1;

@@ -78,5 +78,9 @@ void http_reply_error(http_req *req, int code, const char *message);
 /* bytes (malloc'd, len long) of content type ctype; filename: a download (Content-Disposition). */
 void http_reply_bytes(http_req *req, int status, const char *ctype, char *bytes, size_t len,
 		      const char *filename);
+/* The file at path (opened now; what it holds when each chunk is written, so it must not change
+ * meanwhile: write a new file beside it and rename), sent in chunks as the socket takes them:
+ * a large export never sits in memory. 500 when it cannot be opened. */
+void http_reply_file(http_req *req, int status, const char *ctype, const char *path, const char *filename);
 
 #endif

@@ -98,6 +98,10 @@ const ROUTES = {
 	'POST /api/console/contests/{code}/exceptions': { path: `/api/console/contests/${CODE}/exceptions`, body: {}, expect: 'AADDDDD' },
 	'GET /api/console/contests/{code}/poster.pdf': { path: `/api/console/contests/${CODE}/poster.pdf?unit=${NOID}`, expect: 'AADDAAD' },
 	'GET /api/console/contests/{code}/poster.png': { path: `/api/console/contests/${CODE}/poster.png?unit=${NOID}`, expect: 'AADDAAD' },
+	'GET /api/console/contests/{code}/monitor': { path: `/api/console/contests/${CODE}/monitor?page=0`, expect: 'AADDDAD' },
+	'GET /api/console/contests/{code}/results': { path: `/api/console/contests/${CODE}/results`, expect: 'AADDDAD' },
+	'GET /api/console/contests/{code}/results.xlsx': { path: `/api/console/contests/${CODE}/results.xlsx`, expect: 'AADDDAD' },
+	'GET /api/console/contests/{code}/results.csv': { path: `/api/console/contests/${CODE}/results.csv`, expect: 'AADDDAD' },
 };
 
 /*
