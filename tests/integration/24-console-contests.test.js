@@ -292,8 +292,8 @@ describe('publish, change, archive, delete', () => {
 		assert.equal(r.status, 200);
 		assert.equal((await admin.get('/api/console/contests/IMPORT24')).status, 404);
 		assert.equal((await owner.get('/api/console/contests/IMPORT24')).status, 403, 'gone: no relation, as one not granted');
+		await con.waitAudit(srv, "action = 'contest.delete' AND contest_code = 'IMPORT24'"); // group-committed
 		const rows = await con.auditRows(srv, "contest_code IN ('PUB24', 'IMPORT24') AND action IN ('contest.archive', 'contest.delete')");
-		await con.waitAudit(srv, "action = 'contest.delete' AND contest_code = 'IMPORT24'");
 		assert.ok(rows.length >= 2);
 		const del = (await con.auditRows(srv, "action = 'contest.delete' AND contest_code = 'PUB24'"))[0];
 		assert.equal(del.before.players, 1);
