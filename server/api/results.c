@@ -82,11 +82,15 @@ typedef struct pool_task {
 	char err[512];
 } pool_task;
 
-/* The export directory ($TMPDIR, else /tmp, + /skillarena-exports), made when missing. */
+/*
+ * The export directory ($TMPDIR, else /tmp, + /skillarena-exports-PID), made
+ * when missing: this process's own, because another server on the machine
+ * (another database, as in tests) has contests with the same id, epoch and seq.
+ */
 static const char *export_dir(char *out, size_t n)
 {
 	const char *tmp = getenv("TMPDIR");
-	snprintf(out, n, "%s/skillarena-exports", tmp && *tmp ? tmp : "/tmp");
+	snprintf(out, n, "%s/skillarena-exports-%ld", tmp && *tmp ? tmp : "/tmp", (long)getpid());
 	return out;
 }
 

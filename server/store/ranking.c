@@ -16,6 +16,9 @@
  * 8 bytes per question per participant: 100,000 participants of 20
  * questions, some 40 MB on a pool thread); the export holds one row.
  */
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -518,9 +521,18 @@ int ranking_export(const char *conninfo, int64_t contest_id, ranking_format form
 	err[0] = '\0';
 	if (!access(path, F_OK))
 		return 0;
+	/* written beside, then renamed: a reader never sees a file half written */
+	char part[PATH_MAX + 32];
+	snprintf(part, sizeof part, "%s.part-%lx", path, (unsigned long)pthread_self());
 	PGconn *pg = PQconnectdb(conninfo);
-	int rc = PQstatus(pg) == CONNECTION_OK ? write_file(pg, id, format, lang_en, path, err, errlen)
+	int rc = PQstatus(pg) == CONNECTION_OK ? write_file(pg, id, format, lang_en, part, err, errlen)
 					       : fail(err, errlen, SA_E_UNAVAILABLE, "connect", pg);
 	PQfinish(pg);
+	if (!rc && rename(part, path)) {
+		snprintf(err, errlen, "rename %s: %s", part, strerror(errno));
+		rc = SA_E_INTERNAL;
+	}
+	if (rc)
+		unlink(part);
 	return rc;
 }
