@@ -11,7 +11,8 @@
  * Layout of a contest: metadata (code, title, organizer, dates), mode (live,
  * exam, practice, mass), then either inline "questions", a "paper" drawn
  * from "banks", or "stages" each holding one of those; optional "rounds",
- * "awards", "pass_mark", "leaderboards", "window" (exam, mass), "attempts"
+ * "awards", "pass_mark", "credits" and "hours" (the training record),
+ * "leaderboards", "window" (exam, mass), "attempts"
  * (exam, mass) and "notebook" (practice; selfpaced.c). Every top-level
  * field is a row of cx_contest_fields[]: its name, whether it is required,
  * the kind of value (checked by the row's kind: a language map, a string,
@@ -118,6 +119,19 @@ static void cx_set_pass_mark(cx *c, const cJSON *v, const cx_value *val, const c
 {
 	cx_load *ld = ctx;
 	ld->def->pass_mark = v ? val->d : -1;
+}
+
+/* "credits" and "hours": what taking part counts in a worker's training record (学分, 学时). */
+static void cx_set_credits(cx *c, const cJSON *v, const cx_value *val, const char *path, void *ctx)
+{
+	cx_load *ld = ctx;
+	ld->def->credits = v ? val->d : -1;
+}
+
+static void cx_set_hours(cx *c, const cJSON *v, const cx_value *val, const char *path, void *ctx)
+{
+	cx_load *ld = ctx;
+	ld->def->hours = v ? val->d : -1;
 }
 
 static void cx_set_seed(cx *c, const cJSON *v, const cx_value *val, const char *path, void *ctx)
@@ -311,6 +325,8 @@ static const cx_field cx_contest_fields[] = {
 	{"time_limit_s", false, CXK_INT, 1, 3600, false, cx_set_limit},
 	{"scoring", false, CXK_OBJECT, 0, 0, false, cx_set_rules},
 	{"pass_mark", false, CXK_NUMBER, 0, 100, false, cx_set_pass_mark},
+	{"credits", false, CXK_NUMBER, 0, 1000, false, cx_set_credits},
+	{"hours", false, CXK_NUMBER, 0, 1000, false, cx_set_hours},
 	{"awards", false, CXK_ANY, 0, 0, false, cx_set_awards},
 	{"leaderboards", false, CXK_ANY, 0, 0, false, cx_set_leaderboards},
 	{"window", false, CXK_ANY, 0, 0, false, cx_set_window},

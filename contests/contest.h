@@ -113,8 +113,9 @@ typedef struct contest_def {
 	size_t nstages;
 	contest_round *rounds;
 	size_t nrounds;
-	double pass_mark;            /* percent of the maximum score, -1 when none */
-	char *seed;                  /* seed of the draws ("seed" of a paper, else the code) */
+	double pass_mark;      /* percent of the maximum score, -1 when none */
+	double credits, hours; /* training record: credits (学分), hours (学时); -1 when not given */
+	char *seed;            /* seed of the draws ("seed" of a paper, else the code) */
 	struct contest_banks *banks; /* banks the papers draw from (internal) */
 	int64_t starts_at, ends_at;  /* Unix seconds, 0 when not given */
 	int64_t opens_at, closes_at; /* exam window, Unix seconds, 0 when none */

@@ -489,6 +489,39 @@ static void test_prng_documented(void **state)
 		assert_true(seen[i] > 50);
 }
 
+/* "credits" and "hours" (the training record): numbers 0..1000, -1 when not given. */
+static void test_credits_hours(void **state)
+{
+	static const char good[] =
+		"{\"code\": \"REC2026\", \"title\": {\"zh-CN\": \"t\"}, \"mode\": \"live\", "
+		"\"credits\": 2.5, \"hours\": 4, \"questions\": [{\"id\": \"a\", \"type\": \"true_false\", "
+		"\"text\": \"x\", \"answer\": true}]}";
+	static const char none[] = "{\"code\": \"REC2026\", \"title\": \"t\", \"mode\": \"live\", "
+				   "\"questions\": [{\"id\": \"a\", \"type\": \"true_false\", "
+				   "\"text\": \"x\", \"answer\": true}]}";
+	static const char bad[] =
+		"{\"code\": \"REC2026\", \"title\": \"t\", \"mode\": \"live\", \"credits\": -1, "
+		"\"hours\": \"4\", \"questions\": [{\"id\": \"a\", \"type\": \"true_false\", "
+		"\"text\": \"x\", \"answer\": true}]}";
+	contest_def *c = NULL;
+	contest_diag d = {0};
+	assert_int_equal(contest_load_mem("good.json", good, sizeof good - 1, *state, "en", &c, &d), 0);
+	assert_true(c->credits == 2.5 && c->hours == 4);
+	contest_free(c);
+	assert_int_equal(contest_load_mem("none.json", none, sizeof none - 1, *state, "en", &c, &d), 0);
+	assert_true(c->credits == -1 && c->hours == -1);
+	contest_free(c);
+	assert_int_equal(contest_load_mem("bad.json", bad, sizeof bad - 1, *state, "en", &c, &d), -1);
+	assert_null(c);
+	tc_has_line(&d, "bad.json: $.credits: must be between 0 and 1000");
+	tc_has_prefix(&d, "bad.json: $.hours: ");
+	assert_int_equal(d.count, 2);
+	contest_diag_free(&d);
+	assert_int_equal(contest_load_mem("bad.json", bad, sizeof bad - 1, *state, "zh-CN", &c, &d), -1);
+	tc_has_line(&d, "bad.json: $.credits: 应在 0 到 1000 之间");
+	contest_diag_free(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -505,6 +538,7 @@ int main(void)
 		cmocka_unit_test(test_sample_exam_many),
 		cmocka_unit_test(test_advancing),
 		cmocka_unit_test(test_prng_documented),
+		cmocka_unit_test(test_credits_hours),
 	};
 	return cmocka_run_group_tests(tests, tc_setup, tc_teardown);
 }
