@@ -24,5 +24,6 @@ const route *const api_routes[] = {
 	api_posters_routes,
 	api_monitor_routes,
 	api_results_routes,
+	api_records_routes,
 	NULL,
 };

@@ -29,6 +29,7 @@ extern const route api_contest_roster_routes[];
 extern const route api_posters_routes[];
 extern const route api_monitor_routes[];
 extern const route api_results_routes[];
+extern const route api_records_routes[];
 
 /* Every table, NULL-ended. */
 extern const route *const api_routes[];

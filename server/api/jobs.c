@@ -1,12 +1,15 @@
 /*
  * jobs.c - GET /api/jobs/{id} and GET /api/jobs/{id}/file: a console job
- * (store/jobs.h) as the page polls it, and its result file. Any process
+ * (store/jobs.h) as the page polls it, and its result file (bytes kept in
+ * the row, or a file at the row's path, sent in chunks: a records export,
+ * served by any process of the machine that wrote it). Any process
  * answers, from PostgreSQL. A job is the business of the account that
  * started it and of admins: anyone else gets 404, as for a job that does
  * not exist.
  */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libpq-fe.h>
 
@@ -66,10 +69,30 @@ static int job_get(http_req *req)
 	return ask(req, "SELECT " JOB_JSON " FROM jobs j WHERE " JOB_MINE, job_read);
 }
 
+/* A result written at a path (a records export): sent from the file when this machine has it. */
+static int file_at_path(http_req *req, void *res)
+{
+	const char *path = store_text(res, 0, 3), *type = store_text(res, 0, 2),
+		   *name = store_text(res, 0, 1);
+	if (store_text(res, 0, 0) || !path)
+		return 0;
+	if (access(path, R_OK))
+		api_error(req, SA_E_NOT_FOUND, "id", "任务的文件在另一台服务器上，或已被清除",
+			  "the job's file is on another machine, or was removed");
+	else
+		http_reply_file(req, 200, type ? type : "application/octet-stream", path,
+				name ? name : "file");
+	return 1;
+}
+
 static void file_read(arena *a, void *res, const char *err, void *ud)
 {
 	http_req *req = ud;
 	(void)a;
+	if (!err && res && PQntuples(res) == 1 && file_at_path(req, res)) {
+		http_req_unref(req);
+		return;
+	}
 	const char *hex = !err && res && PQntuples(res) == 1 ? store_text(res, 0, 0) : NULL;
 	size_t n = 0;
 	unsigned char *bytes = hex ? PQunescapeBytea((const unsigned char *)hex, &n) : NULL;
@@ -93,8 +116,8 @@ static void file_read(arena *a, void *res, const char *err, void *ud)
 static int file_get(http_req *req)
 {
 	return ask(req,
-		   "SELECT j.file, j.file_name, j.file_type FROM jobs j WHERE " JOB_MINE
-		   " AND j.file IS NOT NULL",
+		   "SELECT j.file, j.file_name, j.file_type, j.path FROM jobs j WHERE " JOB_MINE
+		   " AND (j.file IS NOT NULL OR (j.path IS NOT NULL AND j.status = 'done'))",
 		   file_read);
 }
 

@@ -126,6 +126,22 @@ static const struct option_row {
 	 "exam and mass contests: attempt_start messages a minute per participant connection (bursts of 3; more get rate_limited); 0: no limit"},
 	{"test-clock-file", OPT_STR, offsetof(sa_config, test_clock_file), "",
 	 "TESTS ONLY: a file holding a number of milliseconds added to the server clock (re-read every 50 ms), for tests of deadlines and day boundaries; never set it in production"},
+	{"records-secret-file", OPT_STR, offsetof(sa_config, records_secret_file), "",
+	 "file holding the secret of workers' records tokens (first line, at least 32 characters; mode 0600 "
+	 "or 0640; every process of a deployment reads the same): the joined message carries the token "
+	 "of the worker's ledger (GET /api/records/me); empty: no records tokens"},
+	{"records-secret", OPT_SECRET, offsetof(sa_config, records_secret), "",
+	 "the records secret itself: config file (mode 0600) or environment only, never the command line"},
+	{"lrs-url", OPT_STR, offsetof(sa_config, lrs_url), "",
+	 "xAPI: the LRS endpoint, http://host[:port]/path (statements are POSTed to PATH/statements); "
+	 "empty: statements wait in xapi_outbox"},
+	{"lrs-auth-file", OPT_STR, offsetof(sa_config, lrs_auth_file), "",
+	 "xAPI: file holding the LRS's Basic credentials as KEY:SECRET (first line; mode 0600 or 0640)"},
+	{"lrs-auth", OPT_SECRET, offsetof(sa_config, lrs_auth), "",
+	 "xAPI: the LRS's KEY:SECRET itself: config file (mode 0600) or environment only"},
+	{"xapi-interval-ms", OPT_INT, offsetof(sa_config, xapi_interval_ms), "1000",
+	 "xAPI: how often each process looks for statements to send (batches of up to 50; after a failure "
+	 "the batch waits 1 s, 2 s, 4 s ... up to 5 minutes)"},
 	{"session-idle-minutes", OPT_INT, offsetof(sa_config, session_idle_minutes), "480",
 	 "a console session not used for this many minutes ends (log in again)"},
 	{"session-max-days", OPT_INT, offsetof(sa_config, session_max_days), "7",
@@ -413,6 +429,10 @@ int config_load_secrets(sa_config *c, char *err, size_t errlen)
 		 offsetof(sa_config, organizer_token)},
 		{"redis-password-file", "redis-password", offsetof(sa_config, redis_password_file),
 		 offsetof(sa_config, redis_password)},
+		{"records-secret-file", "records-secret", offsetof(sa_config, records_secret_file),
+		 offsetof(sa_config, records_secret)},
+		{"lrs-auth-file", "lrs-auth", offsetof(sa_config, lrs_auth_file),
+		 offsetof(sa_config, lrs_auth)},
 	};
 	for (size_t i = 0; i < sizeof secrets / sizeof secrets[0]; i++) {
 		const char *file = *(char **)((char *)c + secrets[i].file);
@@ -427,6 +447,10 @@ int config_load_secrets(sa_config *c, char *err, size_t errlen)
 		int rc = read_secret(secrets[i].file_opt, file, value, err, errlen);
 		if (rc)
 			return rc;
+	}
+	if (c->records_secret && *c->records_secret && strlen(c->records_secret) < 32) {
+		snprintf(err, errlen, "the records secret is shorter than 32 characters");
+		return SA_E_INVALID_FIELD;
 	}
 	return 0;
 }

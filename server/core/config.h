@@ -58,13 +58,19 @@ typedef struct sa_config {
 	int host_fail_per_min; /* failed logins (console and host) per minute per address */
 	int max_contests;
 	int sync_ms;
-	int sweep_ms;             /* self-paced: how often attempts past their deadline are ended */
-	int attempt_start_rate;   /* attempt_start per minute per connection */
-	char *test_clock_file;    /* tests only: milliseconds added to the server clock */
-	int session_idle_minutes; /* a console session unused this long ends */
-	int session_max_days;     /* ... and any session ends this long after the login */
-	int login_failures;       /* failed logins in a row that lock an account ... */
-	int login_lock_s;         /* ... for this long */
+	int sweep_ms;              /* self-paced: how often attempts past their deadline are ended */
+	int attempt_start_rate;    /* attempt_start per minute per connection */
+	char *test_clock_file;     /* tests only: milliseconds added to the server clock */
+	char *records_secret;      /* the HMAC key of records tokens (api/records.c); "" none */
+	char *records_secret_file; /* ... read from this file */
+	char *lrs_url;             /* xAPI: the LRS endpoint (store/xapi.c); "" none */
+	char *lrs_auth;            /* xAPI: KEY:SECRET for Basic */
+	char *lrs_auth_file;       /* ... read from this file */
+	int xapi_interval_ms;      /* xAPI: how often the outbox is looked at */
+	int session_idle_minutes;  /* a console session unused this long ends */
+	int session_max_days;      /* ... and any session ends this long after the login */
+	int login_failures;        /* failed logins in a row that lock an account ... */
+	int login_lock_s;          /* ... for this long */
 } sa_config;
 
 /* Each of these returns 0 (config_parse_args: a count), or an SA_E_* code

@@ -25,6 +25,7 @@
 #include "core/auth.h"
 #include "core/err.h"
 #include "core/log.h"
+#include "core/rtoken.h"
 #include "live/attempt.h"
 #include "live/board.h"
 #include "live/live.h"
@@ -60,8 +61,18 @@ static void join_req_free(join_req *j)
 	free(j);
 }
 
-static cJSON *joined_msg(conn *c, const char *rid, const char *token, int resumed, int64_t rank)
+/* The worker's records token (core/rtoken.h), when there is a records secret and an employee number. */
+static void add_records_token(conn *c, cJSON *o, const char *emp)
 {
+	char t[RTOKEN_MAX + 1];
+	if (emp && *emp && !rtoken_make(c->a->cfg.records_secret, emp, t))
+		cJSON_AddStringToObject(o, "records_token", t);
+}
+
+static cJSON *joined_msg(conn *c, const join_req *j, int64_t rank)
+{
+	const char *rid = j->rid, *token = j->token;
+	int resumed = j->resumed;
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "type", "joined");
 	if (rid && *rid)
@@ -77,6 +88,7 @@ static cJSON *joined_msg(conn *c, const char *rid, const char *token, int resume
 	else
 		cJSON_AddNullToObject(o, "rank");
 	cJSON_AddItemReferenceToObject(o, "contest", c->run->info);
+	add_records_token(c, o, j->employee_no);
 	return o;
 }
 
@@ -85,7 +97,7 @@ static void send_welcome(join_req *j, int64_t rank)
 {
 	conn *c = j->c;
 	if (c->wsi) {
-		conn_send_json(c, joined_msg(c, j->rid, j->token, j->resumed, rank));
+		conn_send_json(c, joined_msg(c, j, rank));
 		if (c->run->mode == MODE_PRACTICE) /* no host-paced state: progress, or attempts */
 			practice_send_progress(c, NULL);
 		else if (c->run->mode != MODE_LIVE)
@@ -443,6 +455,8 @@ static void resume_done(arena *a, void *res, const char *err, void *ud)
 	}
 	j->resumed = 1;
 	session_seat(c, r, w.pid, 1);
+	if (!j->employee_no && store_text(res, 0, 13)) /* a resume: the worker's number from the row */
+		j->employee_no = strdup(store_text(res, 0, 13));
 	if (j->device[0] && !store_text(res, 0, 12)) /* joined by a client without a device key */
 		adopt_device(a, store_text(res, 0, 0), j->device);
 	fetch_rank_then_welcome(j);
@@ -458,18 +472,19 @@ static void resume_lookup(join_req *j, const char *id)
 	char hash[65];
 	auth_sha256_hex(j->token, hash);
 	const char *p[1] = {id ? id : hash};
-	if (store_query(j->c->a,
-			id ? "SELECT p.id, p.contest_id, p.name, p.unit, p.score_milli, p.streak, c.code, "
-			     "a.question_idx, a.response, a.points_milli, a.correctness, p.reached_ds, "
-			     "p.device_hash FROM participants p JOIN contests c ON c.id = p.contest_id "
-			     "LEFT JOIN answers a ON a.participant_id = p.id AND a.question_idx = c.qindex "
-			     "WHERE p.id = $1"
-			   : "SELECT p.id, p.contest_id, p.name, p.unit, p.score_milli, p.streak, c.code, "
-			     "a.question_idx, a.response, a.points_milli, a.correctness, p.reached_ds, "
-			     "p.device_hash FROM participants p JOIN contests c ON c.id = p.contest_id "
-			     "LEFT JOIN answers a ON a.participant_id = p.id AND a.question_idx = c.qindex "
-			     "WHERE p.token_hash = $1",
-			1, p, resume_done, j)) {
+	if (store_query(
+		    j->c->a,
+		    id ? "SELECT p.id, p.contest_id, p.name, p.unit, p.score_milli, p.streak, c.code, "
+			 "a.question_idx, a.response, a.points_milli, a.correctness, p.reached_ds, "
+			 "p.device_hash, p.employee_no FROM participants p JOIN contests c ON c.id = p.contest_id "
+			 "LEFT JOIN answers a ON a.participant_id = p.id AND a.question_idx = c.qindex "
+			 "WHERE p.id = $1"
+		       : "SELECT p.id, p.contest_id, p.name, p.unit, p.score_milli, p.streak, c.code, "
+			 "a.question_idx, a.response, a.points_milli, a.correctness, p.reached_ds, "
+			 "p.device_hash, p.employee_no FROM participants p JOIN contests c ON c.id = p.contest_id "
+			 "LEFT JOIN answers a ON a.participant_id = p.id AND a.question_idx = c.qindex "
+			 "WHERE p.token_hash = $1",
+		    1, p, resume_done, j)) {
 		j->c->busy = 0;
 		conn_send_error(j->c, SA_E_UNAVAILABLE, j->rid[0] ? j->rid : NULL, NULL);
 		conn_unref(j->c);
