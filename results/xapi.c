@@ -139,7 +139,7 @@ static int check_attempt(const results_xapi_attempt *a, char **err)
 {
 	const char *bad = !a                                                           ? "attempt"
 			  : !text_ok(a->employee_no, 64)                               ? "employee_no"
-			  : a->name && !text_ok(a->name, 128)                          ? "name"
+			  : a->name && !text_ok(a->name, 256)                          ? "name"
 			  : !id_ok(a->contest_code, 4, 16, NULL)                       ? "contest_code"
 			  : !text_ok(a->title_zh, 512)                                 ? "title_zh"
 			  : a->title_en && !text_ok(a->title_en, 512)                  ? "title_en"
@@ -407,7 +407,7 @@ int results_xapi_cert_statement(const results_xapi_site *s, const results_xapi_c
 		return rc;
 	const char *bad = !c                                          ? "certificate"
 			  : !text_ok(c->employee_no, 64)              ? "employee_no"
-			  : c->name && !text_ok(c->name, 128)         ? "name"
+			  : c->name && !text_ok(c->name, 256)         ? "name"
 			  : !id_ok(c->contest_code, 4, 16, NULL)      ? "contest_code"
 			  : !id_ok(c->certificate_id, 1, 64, "._-")   ? "certificate_id"
 			  : !text_ok(c->title_zh, 512)                ? "title_zh"

@@ -52,6 +52,7 @@
 #include "store/principal.h"
 #include "store/store.h"
 #include "store/users.h"
+#include "store/xapi.h"
 
 /* ------------------------------------------------------------ contests */
 
@@ -236,7 +237,8 @@ static int server_run(arena *a)
 	a->auth = &principal_ops; /* who is asking: sessions, API tokens, grants (PostgreSQL) */
 	if (listen_open(a) || store_open(a) || lb_open(a, &events_channel) || answer_open(a) ||
 	    player_open(a) || save_open(a) || practice_open(a) || fanout_open(a) || tick_open(a) ||
-	    sync_open(a) || sweep_open(a) || password_open(a) || audit_open(a) || jobs_open(a)) {
+	    sync_open(a) || sweep_open(a) || password_open(a) || audit_open(a) || jobs_open(a) ||
+	    xapi_open(a)) {
 		sa_log(LL_ERROR, "cannot start");
 		rc = 1;
 	} else {
@@ -260,6 +262,7 @@ static int server_run(arena *a)
 	audit_flush(a);
 	store_drain(a, 5000);
 	sweep_close(a);
+	xapi_close(a);
 	jobs_close(a);
 	audit_close(a);
 	tick_close(a);

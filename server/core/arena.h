@@ -142,6 +142,7 @@ struct commit_queue;
 struct crun;
 struct gate;
 struct jobs;
+struct xapi;
 struct lb;
 struct limit_table;
 struct listener;
@@ -179,6 +180,7 @@ typedef struct arena {
 	struct password_queue *passwords; /* Argon2 on the thread pool (core/password.h) */
 	struct commit_queue *audit;       /* the audit log's group commit (store/audit.c) */
 	struct jobs *jobs;                /* console jobs on the thread pool (store/jobs.c) */
+	struct xapi *xapi;                /* the xAPI sender (store/xapi.c); NULL without --lrs-url */
 	struct coalesce *coalesce;        /* the console's shared heavy reads (core/coalesce.c) */
 
 	uv_timer_t tick;

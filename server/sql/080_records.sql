@@ -60,12 +60,18 @@ BEGIN
         SELECT c.id, c.code, c.definition, c.started_ms,
                coalesce(c.title ->> 'zh-CN', c.title #>> '{}', c.title ->> 'en', c.code) AS title,
                coalesce(c.definition ->> 'mode', 'live') AS mode,
-               (c.phase = 'finished' OR c.status IN ('finished', 'archived')) AS finished
+               (c.phase = 'finished' OR c.status IN ('finished', 'archived')) AS finished,
+               (SELECT sum(q.max_milli) FROM questions q WHERE q.contest_id = c.id) AS max_milli
           FROM contests c WHERE c.status <> 'draft'
+    ), ranks AS (
+        SELECT o.id, rank() OVER (PARTITION BY o.contest_id ORDER BY o.score_milli DESC, o.reached_ds)::int AS rk
+          FROM participants o
+         WHERE o.contest_id IN (SELECT w.contest_id FROM who w JOIN c ON c.id = w.contest_id AND c.finished)
+           AND NOT EXISTS (SELECT 1 FROM contest_results_meta m WHERE m.contest_id = o.contest_id)
     ), acts AS (
         SELECT 'live'::text AS kind, c.id AS cid, w.id AS pid, NULL::int AS attempt_no,
                CASE WHEN c.started_ms > 0 THEN to_timestamp(c.started_ms / 1000.0) ELSE w.joined_at END AS at,
-               w.score_milli, (SELECT sum(q.max_milli) FROM questions q WHERE q.contest_id = c.id) AS max_milli,
+               w.score_milli, c.max_milli,
                (SELECT count(*) FILTER (WHERE a.correctness = 2) FROM answers a WHERE a.participant_id = w.id)::int AS correct,
                (SELECT count(*) FROM answers a WHERE a.participant_id = w.id)::int AS answered,
                NULL::bigint AS duration_ms, true AS counted
@@ -86,7 +92,7 @@ BEGIN
           FROM who w JOIN practice_answers x ON x.participant_id = w.id JOIN c ON c.id = x.contest_id
          GROUP BY c.id, w.employee_no, (to_timestamp(x.answered_ms / 1000.0) AT TIME ZONE 'Asia/Shanghai')::date
     ), rows AS (
-        SELECT a.*, w.employee_no, w.name, w.unit, w.reached_ds, w.score_milli AS total_milli, c.code, c.title,
+        SELECT a.*, w.employee_no, w.name, w.unit, c.code, c.title,
                c.mode, c.finished, c.definition,
                row_number() OVER (PARTITION BY a.cid, w.employee_no ORDER BY a.at, a.attempt_no) = 1 AS first
           FROM acts a JOIN who w ON w.id = a.pid JOIN c ON c.id = a.cid
@@ -96,32 +102,35 @@ BEGIN
            CASE WHEN r.kind = 'practice' OR r.definition -> 'pass_mark' IS NULL OR coalesce(r.max_milli, 0) = 0
                 THEN NULL
                 ELSE r.score_milli * 100.0 >= (r.definition ->> 'pass_mark')::numeric * r.max_milli END,
-           CASE WHEN r.counted THEN coalesce(%s
-                (SELECT x.rank FROM contest_results x WHERE x.contest_id = r.cid AND x.participant_id = r.pid),
-                CASE WHEN r.finished THEN (1 + (SELECT count(*) FROM participants o WHERE o.contest_id = r.cid
-                    AND (o.score_milli > r.total_milli
-                         OR (o.score_milli = r.total_milli AND o.reached_ds < r.reached_ds))))::int END) END,
-           CASE WHEN r.counted THEN %s END,
-           CASE WHEN r.counted OR r.kind = 'practice' THEN %s END,
+           CASE WHEN r.counted THEN coalesce(%1$s, cr.rank, k.rk) END,
+           CASE WHEN r.counted THEN %2$s END,
+           CASE WHEN r.counted OR r.kind = 'practice' THEN %3$s END,
            CASE WHEN r.first THEN (r.definition ->> 'hours')::numeric END,
            CASE WHEN r.first THEN (r.definition ->> 'credits')::numeric END
       FROM rows r
+      LEFT JOIN contest_results cr ON cr.contest_id = r.cid AND cr.participant_id = r.pid
+      LEFT JOIN ranks k ON k.id = r.pid %4$s %5$s
      WHERE ($3::timestamptz IS NULL OR r.at >= $3) AND ($4::timestamptz IS NULL OR r.at < $4)
      ORDER BY r.at DESC, r.code, r.attempt_no DESC NULLS LAST, r.employee_no
     $q$;
     v_sql := format(v_sql,
+        CASE WHEN v_release THEN 'rel.rank' ELSE 'NULL::int' END,
+        CASE WHEN v_release THEN 'rel.award' ELSE 'NULL::text' END,
+        CASE WHEN v_certs THEN 'crt.id' ELSE 'NULL::text' END,
         CASE WHEN v_release THEN
-            '(SELECT z.rank FROM result_release_rows z JOIN result_releases s ON s.contest_id = z.contest_id
-               AND s.revision = z.revision AND s.status = ''final'' WHERE z.contest_id = r.cid
-               AND z.participant_id = r.pid ORDER BY z.revision DESC LIMIT 1),' ELSE '' END,
-        CASE WHEN v_release THEN
-            '(SELECT z.award FROM result_release_rows z JOIN result_releases s ON s.contest_id = z.contest_id
-               AND s.revision = z.revision AND s.status = ''final'' WHERE z.contest_id = r.cid
-               AND z.participant_id = r.pid ORDER BY z.revision DESC LIMIT 1)' ELSE 'NULL::text' END,
+            'LEFT JOIN (SELECT DISTINCT ON (z.contest_id, z.participant_id) z.contest_id, z.participant_id,
+                    z.rank, z.award
+               FROM result_release_rows z JOIN result_releases s ON s.contest_id = z.contest_id
+                AND s.revision = z.revision AND s.status = ''final''
+              WHERE z.contest_id IN (SELECT w.contest_id FROM who w)
+              ORDER BY z.contest_id, z.participant_id, z.revision DESC) rel
+             ON rel.contest_id = r.cid AND rel.participant_id = r.pid' ELSE '' END,
         CASE WHEN v_certs THEN
-            '(SELECT k.id FROM certificates k WHERE k.contest_id = r.cid AND k.participant_id = r.pid
-               AND k.revoked_at IS NULL ORDER BY (k.kind = ''award'') DESC, k.issued_at DESC LIMIT 1)'
-            ELSE 'NULL::text' END);
+            'LEFT JOIN (SELECT DISTINCT ON (k.contest_id, k.participant_id) k.contest_id, k.participant_id, k.id
+               FROM certificates k
+              WHERE k.revoked_at IS NULL AND k.contest_id IN (SELECT w.contest_id FROM who w)
+              ORDER BY k.contest_id, k.participant_id, (k.kind = ''award'') DESC, k.issued_at DESC) crt
+             ON crt.contest_id = r.cid AND crt.participant_id = r.pid' ELSE '' END);
     RETURN QUERY EXECUTE v_sql USING p_emp, p_unit, p_from, p_to;
 END
 $fn$;

@@ -176,6 +176,14 @@ static void test_failed_and_no_pass_mark(void **state)
 	a.passed = 0;
 	a.raw_milli = -2500; /* negative marking: scaled against the minimum */
 	a.min_milli = -10000;
+	/* a 64-character Chinese name (192 bytes) is a valid actor name */
+	a.name =
+		"全国职工安全生产知识竞赛暨电气焊工技能比武决赛第一车间第二班组参赛选手代表张三丰全国职工安全生产知识竞赛暨电气焊工技能比武决赛第";
+	cJSON *named = NULL;
+	assert_int_equal(results_xapi_attempt_statement(&s, &a, RESULTS_XAPI_FAILED, &named, NULL),
+			 RESULTS_OK);
+	assert_string_equal(str(named, "actor.name"), a.name);
+	cJSON_Delete(named);
 	a.name = NULL;
 	a.finished_ms = a.started_ms + 3600000 + 5000;
 	cJSON *arr = cJSON_CreateArray();
