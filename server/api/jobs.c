@@ -79,9 +79,15 @@ static int file_at_path(http_req *req, void *res)
 	if (access(path, R_OK))
 		api_error(req, SA_E_NOT_FOUND, "id", "任务的文件在另一台服务器上，或已被清除",
 			  "the job's file is on another machine, or was removed");
-	else
-		http_reply_file(req, 200, type ? type : "application/octet-stream", path,
-				name ? name : "file");
+	else { /* http_reply_file keeps the type by pointer: a copy the request owns, not the result's */
+		type = type ? type : "application/octet-stream";
+		char *t = http_alloc(req, strlen(type) + 1);
+		if (t) {
+			memcpy(t, type, strlen(type) + 1);
+			http_reply_file(req, 200, t, path, name ? name : "file");
+		} else
+			http_reply_error(req, SA_E_INTERNAL, NULL);
+	}
 	return 1;
 }
 
