@@ -88,6 +88,10 @@ const ROUTES = {
 	'GET /api/jobs/{id}/file': { path: `/api/jobs/${NOID}/file`, expect: 'AAAAAAD' },
 
 	'GET /api/units': { path: '/api/units', expect: 'AAADDDD' },
+	// records: this server has no records secret, so /me answers 503 to anyone (a token is checked only with one)
+	'GET /api/records/me': { path: '/api/records/me?token=x', expect: 'AAAAAAA' },
+	'GET /api/records': { path: '/api/records?per_page=1', expect: 'AAADDAD' },
+	'POST /api/records/exports': { path: '/api/records/exports', body: { what: 'nothing' }, expect: 'AAADDAD' },
 	'GET /api/roster/workers': { path: '/api/roster/workers', expect: 'AAADDDD' },
 	'PUT /api/roster/workers/{employee_no}': { path: '/api/roster/workers/NOBODY', body: { name: '' }, expect: 'AAADDDD' },
 	'DELETE /api/roster/workers/{employee_no}': { path: '/api/roster/workers/NOBODY', expect: 'AAADDDD' },
