@@ -246,6 +246,7 @@ function onJoined(m) {
 	if (S.contest && S.contest.code) S.code = String(S.contest.code).toUpperCase();
 	S.token = m.token || S.token;
 	if (S.token) store.set(tokenKey(S.code), S.token);
+	if (m.records_token) store.set('sa.records', m.records_token); /* my training records (records.html) */
 	S.joining = null;
 	S.session = true;
 	S.lastSeq = -1; /* a new connection: its first state is authoritative */
@@ -435,6 +436,7 @@ function renderMeBar() {
 	$('#me-name').textContent = S.me.name || '';
 	$('#me-score').textContent = scoreText(S.me.score ?? 0);
 	$('#me-rank').textContent = rankText();
+	$('#records-link').hidden = !store.get('sa.records');
 }
 
 /* The player's rank as shown: "–" before the first reveal, 并列 for equal scores. */
