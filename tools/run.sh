@@ -162,7 +162,8 @@ PGCONN="host=127.0.0.1 port=$PGPORT user=skillarena dbname=skillarena passfile=$
 REDIS_ARGS=(--redis "127.0.0.1:$REDISPORT" --redis-password-file "$SECRETS/redis-password")
 ARGS=(serve --port "$PORT" --listen-share --pg "$PGCONN" "${REDIS_ARGS[@]}"
 	--web "$ROOT/web" --contests "$CONTESTS" --public-url "$PUBLIC_URL"
-	--organizer-token-file "$TOKEN_FILE" --log-level "${SA_LOG_LEVEL:-info}")
+	--organizer-token-file "$TOKEN_FILE" --records-secret-file "$SECRETS/records-secret"
+	--log-level "${SA_LOG_LEVEL:-info}")
 [[ -d $ROOT/build/release/plugins ]] && ARGS+=(--plugins "$ROOT/build/release/plugins")
 
 healthy() { curl -fsS -m 2 "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; }

@@ -19,6 +19,7 @@
 #     skillarena.pgpass  libpq passfile of the server's role skillarena
 #                        (conninfo: passfile=DIR/secrets/skillarena.pgpass)
 #     redis-password     Redis password (server: --redis-password-file)
+#     records-secret     key of workers' records tokens (server: --records-secret-file)
 #     redis.conf         Redis settings holding that password (requirepass),
 #                        so that it is never on redis-server's command line
 #   DIR/services.env   the ports of the running instances (for stop/status)
@@ -160,6 +161,7 @@ ensure_secrets() {
 	fi
 	[[ -s $s/skillarena.pgpass ]] || make_pgpass "$s/skillarena.pgpass" skillarena
 	[[ -s $s/redis-password ]] || new_secret "$s/redis-password"
+	[[ -s $s/records-secret ]] || new_secret "$s/records-secret"
 	# Redis reads its password from this file, never from its command line.
 	(umask 077 && printf '# Written by tools/services.sh from redis-password (rewritten on every start).\nrequirepass %s\n' \
 		"$(<"$s/redis-password")" >"$s/redis.conf")
