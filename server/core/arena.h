@@ -21,6 +21,8 @@
  *     limit.[ch]      rate limits: token buckets, a bounded table of them per client address (WebSocket, HTTP)
  *     num.[ch]        strict numbers from text another process wrote (PostgreSQL, Redis)
  *     coalesce.[ch]   one computation per key at a time, its result shared and kept a while
+ *     rtoken.[ch]     records tokens: HMAC-SHA256 of an employee number under the records secret
+ *     httpc.[ch]      a blocking HTTP/1.1 POST with timeouts, for the thread pool (the xAPI sender)
  *   net/              bytes in and out; knows connections, not contests
  *     listen.[ch]     our own listening socket (SO_REUSEPORT), accepted sockets handed to lws
  *     frame.[ch]      shared reference-counted output frames, packing several into one write
@@ -67,6 +69,7 @@
  *     accounts.c      accounts, for admins (the last admin stays)
  *     tokens.c        API tokens: made once, listed, revoked
  *     audit.c         reading the audit log: JSON pages and CSV
+ *     records.c       training records: my records by token, a unit's ledger, exports as jobs
  *   store/            PostgreSQL and Redis; knows contests only as data
  *     store.[ch]      PostgreSQL pool, non-blocking, prepared statements
  *     commit.[ch]     group commit: a queue of rows, ONE statement per batch (answers, joins)
@@ -80,6 +83,8 @@
  *     banks.[ch]      blocking: the console's banks as native JSON, the copies a published
  *                     contest keeps, imports in one transaction (thread pool)
  *     jobs.[ch]       console jobs (imports): a row each, work on the thread pool, progress polled
+ *     records.[ch]    blocking: the ledger and participation by unit streamed into XLSX/CSV (thread pool)
+ *     xapi.[ch]       the xAPI sender: outbox rows built, posted to the LRS in batches, backed off
  *     lb.[ch]         Redis: connections, keys, sorted-set encoding, the event channel
  *     redis_uv.[ch]   hiredis on the libuv loop, one write per loop iteration
  *   sql/              numbered migrations; sql/admin/: what a PostgreSQL administrator runs (audit-owner.sql)
