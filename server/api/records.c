@@ -12,17 +12,20 @@
  *                                     (store/jobs.h) writing the ledger or
  *                                     participation by unit as XLSX or CSV
  *                                     on the thread pool (store/records.c);
- *                                     the file is GET /api/jobs/{id}/file
+ *                                     the file is GET /api/jobs/{id}/file,
+ *                                     kept a day
  *
  * Every read is records_ledger() / records_participation() of
  * sql/080_records.sql, which also holds the seam with the results
  * lifecycle and the certificates. Exports are audited (records.export).
  */
+#include <dirent.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <libpq-fe.h>
@@ -41,6 +44,7 @@
 #define RECORDS_ME_MAX 1000
 #define EXPORT_BODY_MAX 4096
 #define UNIT_MAX 1024
+#define RECORDS_KEEP_S 86400 /* an export file is kept a day */
 
 /* A ledger row as JSON, from records_ledger()'s columns of x. */
 #define LEDGER_JSON                                                                                            \
@@ -199,6 +203,25 @@ static void unit_path(PGconn *pg, rexport *e)
 	PQclear(r);
 }
 
+/* Exports older than a day go (a download is made within minutes of its job). */
+static void forget_old(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	time_t now = time(NULL);
+	while (d && (e = readdir(d))) {
+		char p[PATH_MAX];
+		struct stat st;
+		if (strncmp(e->d_name, "records-", 8) ||
+		    snprintf(p, sizeof p, "%s/%s", dir, e->d_name) >= (int)sizeof p)
+			continue;
+		if (!stat(p, &st) && S_ISREG(st.st_mode) && now - st.st_mtime > RECORDS_KEEP_S)
+			unlink(p);
+	}
+	if (d)
+		closedir(d);
+}
+
 static int work(job *j, struct pg_conn *pg, void *ud)
 {
 	rexport *e = ud;
@@ -207,6 +230,7 @@ static int work(job *j, struct pg_conn *pg, void *ud)
 	e->j = j;
 	snprintf(dir, sizeof dir, "%s/skillarena-exports", tmp && *tmp ? tmp : "/tmp");
 	mkdir(dir, 0700);
+	forget_old(dir);
 	snprintf(path, sizeof path, "%s/records-%lld.%s", dir, (long long)job_id(j),
 		 e->xlsx ? "xlsx" : "csv");
 	unit_path(pg, e);

@@ -266,13 +266,16 @@ static int batch(xapi *x)
 		}
 	}
 	/* A batch refused as a whole (400, 409) is sent row by row. */
-	if (kept && ids && post(x, all, ids, kept) > 0 && kept > 1)
+	int whole = kept && ids ? post(x, all, ids, kept) : 0;
+	if (whole > 0 && kept > 1) {
+		x->err[0] = '\0';
 		for (int i = 0; i < n; i++)
 			if (each[i]) {
 				char one[32];
 				snprintf(one, sizeof one, "{%s}", PQgetvalue(r, i, 0));
 				post(x, each[i], one, 1);
 			}
+	}
 	cJSON_Delete(all);
 	for (int i = 0; i < n && each; i++)
 		cJSON_Delete(each[i]);

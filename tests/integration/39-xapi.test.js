@@ -172,4 +172,27 @@ describe('xAPI outbox and sender', () => {
 		assert.equal(row.never, true);
 		assert.match(row.last_error, /employee number/);
 	});
+
+	test('one statement the LRS refuses: the batch goes row by row, the others arrive, it waits backed off', async () => {
+		lrs.reject = (st) => (st.actor.account.name === 'X39003' && !lrs.statements.has(st.id) ? 'refused for the test' : null);
+		const ids = [];
+		for (const [i, w] of workers.entries()) ids.push(await attempt(w.c, i % 3));
+		const bad = ids[3];
+		const rows = await until('the others sent, the refused one counted', async () => {
+			const r = (await outbox()).filter((x) => ids.includes(Number(x.ref)));
+			const others = r.filter((x) => Number(x.ref) !== bad), it = r.find((x) => Number(x.ref) === bad);
+			return r.length === ids.length && others.every((x) => x.sent_at) && it && it.attempts >= 1 ? r : null;
+		});
+		const it = rows.find((x) => Number(x.ref) === bad);
+		assert.equal(it.sent_at, null);
+		assert.match(it.last_error, /answered 400/);
+		assert.ok(lrs.refused.some((r) => /refused for the test/.test(r)));
+		lrs.reject = null;
+		await until('the refused row sent once the LRS takes it', async () => {
+			const r = await srv.sql(`SELECT sent_at FROM xapi_outbox WHERE kind = 'attempt' AND ref = '${bad}'`);
+			return r[0].sent_at;
+		}, 60000);
+		const seen = lrs.posts.filter((p) => p.status === 200).flatMap((p) => p.ids);
+		assert.equal(seen.length, new Set(seen).size, 'still each statement id once');
+	});
 });

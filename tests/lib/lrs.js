@@ -16,7 +16,8 @@
  *
  * startLrs({ key, secret, port }) resolves to { url, port, statements (Map id
  * -> statement), posts (every request: {status, ids}), refused, stop(),
- * restart() }.
+ * restart(), reject }: a test may set reject(statement) to return a reason
+ * for refusing statements it names (400, as for an invalid one).
  */
 const http = require('node:http');
 const validate = require('@learninglocker/xapi-validation').default;
@@ -71,6 +72,8 @@ async function startLrs({ key = 'lrs-key', secret = 'lrs-secret', port = 0, path
 		const list = Array.isArray(body) ? body : [body];
 		for (const s of list) {
 			const p = problemsOf(s);
+			const why = lrs.reject && lrs.reject(s);
+			if (why) p.push(why);
 			if (p.length) return fail(400, `statement ${s.id}: ${p.join('; ')}`);
 			const had = lrs.statements.get(s.id);
 			if (had && canonical(had) !== canonical(s)) return fail(409, `statement ${s.id} differs from the stored one`);
