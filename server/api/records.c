@@ -318,21 +318,25 @@ static int choice(http_req *req, const char *name, const char *const *allowed, c
 
 static int exports_post(http_req *req)
 {
-	static const char *const whats[] = {"ledger", "participation", NULL}, *const formats[] = {
-										      "xlsx", "csv", NULL};
-	int bad = 0, what, format;
+	static const char *const whats[] = {"ledger", "participation", NULL};
+	static const char *const formats[] = {"xlsx", "csv", NULL};
+	static const char *const texts[] = {"unit", "from", "to"};
+	const char *v[3];
+	int what, format;
 	if ((what = choice(req, "what", whats, "what 须为 ledger 或 participation",
 			   "what is ledger or participation")) < 0 ||
 	    (format = choice(req, "format", formats, "format 须为 xlsx 或 csv", "format is xlsx or csv")) < 0)
 		return 0;
-	const char *unit = api_string(req, "unit", &bad), *from = bad ? NULL : api_string(req, "from", &bad),
-		   *to = bad ? NULL : api_string(req, "to", &bad);
-	records_filter f;
-	if (bad) {
-		api_error(req, SA_E_INVALID_FIELD, NULL, "unit、from、to 须为字符串",
-			  "unit, from and to are strings");
-		return 0;
+	for (int i = 0; i < 3; i++) {
+		int bad = 0;
+		v[i] = api_string(req, texts[i], &bad);
+		if (bad) {
+			api_error(req, SA_E_INVALID_FIELD, texts[i], "须为字符串", "must be a string");
+			return 0;
+		}
 	}
+	const char *unit = v[0], *from = v[1], *to = v[2];
+	records_filter f;
 	if (filter_of(req, unit, from, to, &f))
 		return 0;
 	rexport *e = calloc(1, sizeof *e);

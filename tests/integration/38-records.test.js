@@ -263,7 +263,7 @@ describe('training records', () => {
 	});
 
 	test('export refusals: bad fields, another account\'s job, a judge', async () => {
-		for (const [body, field] of [[{ what: 'all' }, 'what'], [{ format: 'pdf' }, 'format'], [{ from: '2026-13-01' }, 'from'], [{ unit: 7 }, null]]) {
+		for (const [body, field] of [[{ what: 'all' }, 'what'], [{ format: 'pdf' }, 'format'], [{ from: '2026-13-01' }, 'from'], [{ unit: 7 }, 'unit']]) {
 			const r = await organizer.post('/api/records/exports', body);
 			assert.equal(r.status, 400, JSON.stringify(body));
 			if (field) assert.equal(r.json.error.field, field);
