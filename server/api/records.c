@@ -32,6 +32,7 @@
 
 #include "api/api.h"
 #include "api/request.h"
+#include "core/auth.h"
 #include "core/err.h"
 #include "core/log.h"
 #include "core/rtoken.h"
@@ -189,6 +190,7 @@ typedef struct rexport {
 	job *j;
 	int64_t rows;
 	char name[256];
+	char nonce[17]; /* the file's name is not guessed, nor shared by two databases' job 1 */
 } rexport;
 
 static void progress(void *ud, double p) { job_progress(((rexport *)ud)->j, p); }
@@ -231,7 +233,7 @@ static int work(job *j, struct pg_conn *pg, void *ud)
 	snprintf(dir, sizeof dir, "%s/skillarena-exports", tmp && *tmp ? tmp : "/tmp");
 	mkdir(dir, 0700);
 	forget_old(dir);
-	snprintf(path, sizeof path, "%s/records-%lld.%s", dir, (long long)job_id(j),
+	snprintf(path, sizeof path, "%s/records-%lld-%s.%s", dir, (long long)job_id(j), e->nonce,
 		 e->xlsx ? "xlsx" : "csv");
 	unit_path(pg, e);
 	records_filter f = {e->unit, e->from, e->to};
@@ -342,6 +344,10 @@ static int exports_post(http_req *req)
 	rexport *e = calloc(1, sizeof *e);
 	if (!e)
 		return SA_E_INTERNAL;
+	if (auth_random_hex(e->nonce, 8)) {
+		free(e);
+		return SA_E_INTERNAL;
+	}
 	e->req = req;
 	e->who = *http_principal(req);
 	e->what = what ? RECORDS_PARTICIPATION : RECORDS_LEDGER;
