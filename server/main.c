@@ -50,6 +50,7 @@
 #include "store/lb.h"
 #include "store/migrate.h"
 #include "store/principal.h"
+#include "store/recompute_pg.h"
 #include "store/store.h"
 #include "store/users.h"
 #include "store/xapi.h"
@@ -566,7 +567,15 @@ static const char *const opts_load[] = {"pg", "sql-dir", "plugins", "log-level",
 static const char *const opts_change[] = {
 	"pg", "redis", "redis-password-file", "redis-password", "redis-prefix", "log-level", NULL};
 static const char *const opts_plugins[] = {"plugins", NULL};
+static const char *const opts_recompute[] = {
+	"pg", "redis", "redis-password-file", "redis-password", "redis-prefix", "plugins", "log-level", NULL};
 static const char *const opts_none[] = {NULL};
+
+/* recompute CODE [--json]: stored results derived again and compared (store/recompute_pg.c). */
+static int cmd_recompute(arena *a, int argc, char **argv)
+{
+	return engine_open(a) ? 2 : recompute_command(&a->cfg, a->eng, argc, argv);
+}
 
 /* user add | passwd | list: console accounts from the command line (store/users.c). */
 static int cmd_user(arena *a, int argc, char **argv)
@@ -604,6 +613,10 @@ static const struct command {
 	{"messages", cmd_messages, "", "print the WebSocket message table as JSON (type, role, access)",
 	 opts_none},
 	{"config-doc", cmd_config_doc, "", "print the option table as Markdown", opts_none},
+	{"recompute", cmd_recompute, "CODE [--json] [OPTIONS]",
+	 "derive every answer's points, the totals, ranking and awards again from the stored answers and "
+	 "compare them with PostgreSQL, the Redis board and the published results (exit 1 on any difference)",
+	 opts_recompute},
 	{"user", cmd_user,
 	 "add NAME --role ROLE [--display-name TEXT] [--password-stdin] | passwd NAME [--password-stdin] | list [OPTIONS]",
 	 "console accounts: the first admin, a forgotten password, the list (the password from the terminal or stdin)",

@@ -42,7 +42,8 @@
  * Sanitizers: the server binary is $SA_BIN, else build/asan/skillarena, else
  * build/release/skillarena. ASAN_OPTIONS/UBSAN_OPTIONS get strict defaults;
  * stop() fails the test if a server exited non-zero, crashed, or printed a
- * sanitizer report.
+ * sanitizer report, or if `skillarena recompute` finds a difference between
+ * the stored results of a contest and what its stored answers give.
  */
 
 const { spawn, execFile, execFileSync } = require('node:child_process');
@@ -453,6 +454,9 @@ const SAN_REPORT = /(ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:
  *   bin        server binary (default: serverBinary())
  *   pgPort     PostgreSQL port (default: the shared cluster; see privateServices())
  *   readyTimeout  ms to wait for /healthz (default 60000)
+ *   recompute  false: no `skillarena recompute` at the stop (a test that
+ *              corrupts stored results on purpose); otherwise every contest
+ *              with answers is recomputed there and a difference fails it
  *   auditOwner false: leave the audit log to the server's role (a fresh
  *              database is otherwise migrated first and given the
  *              administrator step of the audit log, as in production)
@@ -614,6 +618,22 @@ async function startServer(opts = {}) {
 			(err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }));
 	});
 
+	// At the stop: `skillarena recompute` for every contest with answers (the
+	// stored points, totals, Redis board and results derived again); a
+	// difference fails the test. Skipped when PostgreSQL cannot be asked.
+	const recomputeAll = async () => {
+		let codes;
+		try {
+			codes = await sql(db, 'SELECT DISTINCT c.code FROM contests c JOIN answers a ON a.contest_id = c.id ORDER BY 1', pgPort);
+		} catch {
+			return;
+		}
+		for (const { code } of codes) {
+			const r = await srv.cli(['recompute', code], { timeout: 120000 });
+			if (r.code !== 0) srv.failures.push(`skillarena recompute ${code} exited ${r.code}:\n${r.stdout}${r.stderr}`);
+		}
+	};
+
 	let stopped = false;
 	/**
 	 * stop() - SIGTERM every process, stop Redis, drop the database (unless
@@ -624,6 +644,7 @@ async function startServer(opts = {}) {
 		if (stopped) return;
 		stopped = true;
 		await Promise.all(procs.map((p, i) => (p ? srv.terminate(i) : null)));
+		if (opts.recompute !== false) await recomputeAll();
 		await redis.stop();
 		const sanitizer = [];
 		for (let i = 0; i < n; i++) {
