@@ -25,5 +25,7 @@ const route *const api_routes[] = {
 	api_monitor_routes,
 	api_results_routes,
 	api_records_routes,
+	api_release_routes,
+	api_appeals_routes,
 	NULL,
 };

@@ -30,6 +30,8 @@ extern const route api_posters_routes[];
 extern const route api_monitor_routes[];
 extern const route api_results_routes[];
 extern const route api_records_routes[];
+extern const route api_release_routes[];
+extern const route api_appeals_routes[];
 
 /* Every table, NULL-ended. */
 extern const route *const api_routes[];

@@ -106,6 +106,12 @@ const ROUTES = {
 	'GET /api/console/contests/{code}/results': { path: `/api/console/contests/${CODE}/results`, expect: 'AADDDAD' },
 	'GET /api/console/contests/{code}/results.xlsx': { path: `/api/console/contests/${CODE}/results.xlsx`, expect: 'AADDDAD' },
 	'GET /api/console/contests/{code}/results.csv': { path: `/api/console/contests/${CODE}/results.csv`, expect: 'AADDDAD' },
+	'POST /api/console/contests/{code}/results/publish': { path: `/api/console/contests/${CODE}/results/publish`, body: {}, expect: 'AADDDDD' },
+	'POST /api/console/contests/{code}/results/finalize': { path: `/api/console/contests/${CODE}/results/finalize`, body: { force: 'x' }, expect: 'AADDDDD' },
+	'GET /api/console/contests/{code}/appeals': { path: `/api/console/contests/${CODE}/appeals?status=x`, expect: 'AADADDD' },
+	'POST /api/console/contests/{code}/appeals/{id}/decide': { path: `/api/console/contests/${CODE}/appeals/${NOID}/decide`, body: {}, expect: 'AADADDD' },
+	'GET /api/results/{code}': { path: `/api/results/${CODE}`, expect: 'AAAAAAA' },
+	'POST /api/appeals': { path: '/api/appeals', body: { token: 'f'.repeat(32) }, expect: 'AAAAAAA' },
 };
 
 /*
