@@ -9,6 +9,7 @@
  *   POST /api/appeals          a participant files an appeal with its
  *                              participant token (its phone's localStorage):
  *                              {token, question_id?, reason}
+ *   POST /api/appeals/mine     its appeals and their answers {token}
  *
  * An appeal is taken while the latest revision is provisional and its
  * notice period runs; one open appeal per participant and question (a
@@ -227,8 +228,53 @@ static int appeal_post(http_req *req)
 	return rc;
 }
 
+/* ------------------------------------------------------------ a participant's own appeals */
+
+static void mine_read(arena *a, void *res, const char *err, void *ud)
+{
+	http_req *req = ud;
+	(void)a;
+	if (err || !res || PQntuples(res) > 1)
+		http_reply_error(req, SA_E_UNAVAILABLE, NULL);
+	else if (PQntuples(res) != 1)
+		api_error(req, SA_E_BAD_TOKEN, "token", "参赛凭证无效：请用参赛时的手机查看",
+			  "unknown participant token: look from the phone you took part with");
+	else
+		http_reply_json(req, 200, api_json_cell(res, 0, 0));
+	http_req_unref(req);
+}
+
+/* POST /api/appeals/mine {token}: the appeals of the token's participant with their answers
+ * (POST: a token never goes into a URL or a log). */
+static int appeals_mine(http_req *req)
+{
+	int bad = 0;
+	const char *token = api_string(req, "token", &bad);
+	char hash[65];
+	if (bad || !token) {
+		api_error(req, SA_E_INVALID_FIELD, "token", "缺少参赛凭证",
+			  "the participant token is needed");
+		return 0;
+	}
+	auth_sha256_hex(token, hash);
+	const char *p[1] = {hash};
+	http_req_ref(req);
+	int rc = store_query(
+		http_arena(req),
+		"SELECT json_build_object('code', c.code, 'appeals', coalesce((SELECT json_agg(json_build_object("
+		"'id', x.id, 'question_id', x.question_id, 'reason', x.reason, 'status', x.status, 'reply', x.reply, "
+		"'revision', x.revision, 'created_at', x.created_at, 'decided_at', x.decided_at) ORDER BY x.id) "
+		"FROM appeals x WHERE x.participant_id = p.id), '[]')) "
+		"FROM participants p JOIN contests c ON c.id = p.contest_id WHERE p.token_hash = $1",
+		1, p, mine_read, req);
+	if (rc)
+		http_req_unref(req);
+	return rc;
+}
+
 const route api_appeals_routes[] = {
 	{ROUTE_GET, "/api/results/{code}", results_public, {AUTH_PUBLIC, 0}, ROUTE_BODY_NONE, 0, 0},
 	{ROUTE_POST, "/api/appeals", appeal_post, {AUTH_PUBLIC, 0}, ROUTE_BODY_JSON, 8192, 0},
+	{ROUTE_POST, "/api/appeals/mine", appeals_mine, {AUTH_PUBLIC, 0}, ROUTE_BODY_JSON, 1024, 0},
 	{0},
 };

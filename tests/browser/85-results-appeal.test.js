@@ -8,7 +8,8 @@
  * form is there (the participant token of this phone's localStorage), a
  * 64-character Chinese reason about question e2 is filed and acknowledged,
  * PostgreSQL holds it for this participant; a second appeal on the same
- * question is refused with the server's Chinese message. Another phone
+ * question is refused with the server's Chinese message; the organizer's
+ * answer shows under 我的申诉 on the phone. Another phone
  * (no token) sees the notice instead of the form; the page in English;
  * every tap target 44 px or more, text at 4.5:1, no CSP violation.
  * Screenshots: $SA_TEST_OUT/85-results-appeal/shots/.
@@ -86,6 +87,7 @@ test('a worker appeals from the phone they played on', async () => {
 	await waitText(page, '#appeal-ok', /^申诉已提交（编号 \d+），请等待组织者答复$/);
 	const rows = await srv.sql(`SELECT a.reason, a.question_id, p.name FROM appeals a JOIN participants p ON p.id = a.participant_id`);
 	assert.deepEqual(rows, [{ reason: REASON, question_id: 'e2', name: '周班长' }]);
+	await waitText(page, '#mine-list li .badge', '待处理');
 	await checkPhone(page, 'results-2-appealed');
 
 	await page.selectOption('#appeal-question', 'e2');
@@ -94,6 +96,16 @@ test('a worker appeals from the phone they played on', async () => {
 	await waitText(page, '#appeal-error', '该题已有未处理的申诉，请等待答复');
 	const errors = page.errors.filter((e) => !/status of 409/.test(e)); /* the refusal itself */
 	assert.equal(errors.length, 0, errors.join('\n'));
+
+	/* the organizer answers: the phone shows the answer */
+	const [a] = await srv.sql(`SELECT id FROM appeals`);
+	const d = await admin.post(`/api/console/contests/${CODE}/appeals/${a.id}/decide`, { decision: 'dismissed', reply: '经复核，第二题答案无误，维持原成绩。' });
+	assert.equal(d.status, 200, d.body);
+	await page.reload();
+	await waitText(page, '#mine-list li .badge', '已驳回');
+	assert.equal(await text(page, '#mine-list li .mine-reply'), '答复：经复核，第二题答案无误，维持原成绩。');
+	assert.equal(await text(page, '#mine-list li .mine-reason'), REASON);
+	await checkPhone(page, 'results-2b-answered');
 
 	/* another phone: no token, the notice instead of the form; then English */
 	const bare = await open(other.ctx, `${srv.url}/results.html?code=${CODE}`, PHONE);

@@ -112,6 +112,7 @@ const ROUTES = {
 	'POST /api/console/contests/{code}/appeals/{id}/decide': { path: `/api/console/contests/${CODE}/appeals/${NOID}/decide`, body: {}, expect: 'AADADDD' },
 	'GET /api/results/{code}': { path: `/api/results/${CODE}`, expect: 'AAAAAAA' },
 	'POST /api/appeals': { path: '/api/appeals', body: { token: 'f'.repeat(32) }, expect: 'AAAAAAA' },
+	'POST /api/appeals/mine': { path: '/api/appeals/mine', body: { token: 5 }, expect: 'AAAAAAA' },
 };
 
 /*

@@ -183,6 +183,11 @@ describe('results release', () => {
 		const e2 = await srv.sql(`SELECT correctness FROM answers WHERE question_id = 'e2' ORDER BY participant_id`);
 		assert.deepEqual(e2.map((x) => x.correctness), [0, 2, 2, 2], 'every answer of e2 judged by the new key');
 		assert.ok(d.json.changed_answers > 4, 'and the streak bonuses after it');
+		const mine = await pub(1).post('/api/appeals/mine', { token: players[1].joined.token });
+		assert.equal(mine.status, 200, mine.body);
+		assert.deepEqual(mine.json.appeals.map((x) => [x.question_id, x.status, x.reply, x.revision]), [['e2', 'upheld', '经复核，第二题答案更正为“正确”。', 2]]);
+		assert.equal((await pub().post('/api/appeals/mine', { token: 'f'.repeat(32) })).status, 401);
+		assert.equal((await pub().post('/api/appeals/mine', {})).json.error.field, 'token');
 		const again = await judge.post(`/api/console/contests/${CODE}/appeals/${a.id}/decide`, { decision: 'dismissed', reply: '否' });
 		assert.equal(again.status, 409);
 		const after = await srv.sql(`SELECT p.employee_no, p.score_milli::text AS s FROM participants p ORDER BY p.id`);

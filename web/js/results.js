@@ -7,7 +7,8 @@
  * A participant who played on this phone (its participant token, kept by
  * player.js in localStorage as sa.token.CODE) can file an appeal while the
  * notice runs: about one question or the result as a whole, with a reason of
- * at most 500 characters (POST /api/appeals). Every text from the server goes
+ * at most 500 characters (POST /api/appeals), and sees its appeals with the
+ * organizers' answers (POST /api/appeals/mine). Every text from the server goes
  * in through textContent (dom.js h()); the server's messages come in the
  * page language (Accept-Language).
  */
@@ -17,7 +18,7 @@ import { t, pick } from './i18n.js';
 import { $, h, codeFromUrl } from './dom.js';
 
 const PER_PAGE = 200;
-const S = { code: codeFromUrl(), data: null, page: 1, rows: [], token: null };
+const S = { code: codeFromUrl(), data: null, page: 1, rows: [], token: null, mine: [] };
 
 function storedToken(code) {
 	try {
@@ -99,6 +100,29 @@ function renderAppeal() {
 	count();
 }
 
+function renderMine() {
+	$('#mine').hidden = !S.mine.length;
+	const qname = (id) => {
+		const q = S.data && S.data.questions.find((x) => x.id === id);
+		return q ? t('results.appeal_q', { n: q.index + 1, id }) : t('results.appeal_whole');
+	};
+	$('#mine-list').replaceChildren(...S.mine.map((a) => h('li', { dataset: { status: a.status } },
+		h('div', { class: 'mine-head' }, h('span', { text: qname(a.question_id) }),
+			h('span', { class: `badge ${a.status}`, text: t(`results.status_${a.status}`) })),
+		h('p', { class: 'mine-reason', text: a.reason }),
+		a.reply ? h('p', { class: 'mine-reply' }, h('strong', { text: t('results.reply') }), a.reply) : null)));
+}
+
+async function loadMine() {
+	if (!S.token) return;
+	try {
+		S.mine = (await call('POST', '/api/appeals/mine', { token: S.token })).appeals;
+	} catch (e) {
+		S.mine = []; /* a token of another run: no list */
+	}
+	renderMine();
+}
+
 function count() {
 	const n = [...$('#appeal-form').reason.value].length;
 	$('#appeal-count').textContent = t('results.appeal_count', { n, max: 500 });
@@ -117,6 +141,7 @@ function render() {
 	renderHead();
 	renderRows();
 	renderAppeal();
+	renderMine();
 }
 
 async function submit(ev) {
@@ -139,6 +164,7 @@ async function submit(ev) {
 		ok.hidden = false;
 		f.reason.value = '';
 		count();
+		await loadMine();
 	} catch (e) {
 		err.textContent = e.status === 0 ? t('login.err_network') : e.message;
 		err.hidden = false;
@@ -165,6 +191,7 @@ async function main() {
 	try {
 		await load(1);
 		render();
+		await loadMine();
 	} catch (e) {
 		showError(e.status === 404 ? t('results.err_none') : e.message);
 	}
