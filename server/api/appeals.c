@@ -39,8 +39,7 @@ static void public_read(arena *a, void *res, const char *err, void *ud)
 	if (err || !res)
 		http_reply_error(req, SA_E_UNAVAILABLE, NULL);
 	else if (PQntuples(res) != 1)
-		api_error(req, SA_E_NOT_FOUND, NULL, "该竞赛尚未公示成绩",
-			  "no results of this contest are published");
+		http_reply_error(req, SA_E_UNKNOWN_CONTEST, NULL);
 	else
 		http_reply_json(req, 200, api_json_cell(res, 0, 0));
 	http_req_unref(req);
@@ -62,10 +61,11 @@ static int results_public(http_req *req)
 	http_req_ref(req);
 	int rc = store_query(
 		http_arena(req),
-		"SELECT json_build_object('code', c.code, 'title', c.title, 'revision', r.revision, 'status', r.status, "
-		"'notice_days', r.notice_days, 'notice_until', r.notice_until, 'published_at', r.published_at, "
-		"'finalized_at', r.finalized_at, 'participants', r.participants, 'max', r.max_milli / 1000.0::float8, "
-		"'appeals_open', r.status = 'provisional' AND now() <= r.notice_until, "
+		"SELECT json_build_object('code', c.code, 'title', c.title, 'revision', coalesce(r.revision, 0), "
+		"'status', coalesce(r.status, 'unpublished'), 'notice_days', r.notice_days, "
+		"'notice_until', r.notice_until, 'published_at', r.published_at, 'finalized_at', r.finalized_at, "
+		"'participants', coalesce(r.participants, 0), 'max', r.max_milli / 1000.0::float8, "
+		"'appeals_open', coalesce(r.status = 'provisional' AND now() <= r.notice_until, false), "
 		"'questions', coalesce((SELECT json_agg(json_build_object('id', q.qid, 'index', q.idx) ORDER BY q.idx) "
 		"  FROM questions q WHERE q.contest_id = c.id), '[]'), "
 		"'page', $3::bigint / $2::int + 1, 'per_page', $2::int, "
@@ -74,8 +74,8 @@ static int results_public(http_req *req)
 		"  'score', x.score_milli / 1000.0::float8, 'award', x.award) ORDER BY x.place) "
 		"  FROM result_release_rows x WHERE x.contest_id = r.contest_id AND x.revision = r.revision "
 		"  AND x.place > $3::bigint AND x.place <= $3::bigint + $2::int), '[]')) "
-		"FROM contests c JOIN result_releases r ON r.contest_id = c.id WHERE c.code = upper($1) "
-		"ORDER BY r.revision DESC LIMIT 1",
+		"FROM contests c LEFT JOIN LATERAL (SELECT * FROM result_releases x WHERE x.contest_id = c.id "
+		"  ORDER BY x.revision DESC LIMIT 1) r ON true WHERE c.code = upper($1)",
 		3, p, public_read, req);
 	if (rc)
 		http_req_unref(req);
@@ -196,8 +196,8 @@ static int appeal_post(http_req *req)
 		return SA_E_INTERNAL;
 	f->req = req;
 	if (bad_token || !token || strlen(token) < 16 || strlen(token) > 128) {
-		api_error(req, SA_E_BAD_TOKEN, "token", "参赛凭证无效：请用参赛时的手机提交申诉",
-			  "unknown participant token: appeal from the phone you took part with");
+		api_error(req, SA_E_INVALID_FIELD, "token", "缺少参赛凭证：请用参赛时的手机提交申诉",
+			  "the participant token is missing: appeal from the phone you took part with");
 		return 0;
 	}
 	if ((bad_qid && !cJSON_IsNull(q)) || (qid && validate_text(qid, 1, 64, &f->qid))) {

@@ -77,7 +77,12 @@ describe('results release', () => {
 		}
 		await h.hostCmd(host, 'end');
 		await host.close();
-		assert.equal((await pub().get(`/api/results/${CODE}`)).status, 404, 'nothing published yet');
+		const none = await pub().get(`/api/results/${CODE}`);
+		assert.equal(none.status, 200, none.body);
+		assert.equal(none.json.status, 'unpublished', 'nothing published yet');
+		assert.deepEqual(none.json.rows, []);
+		assert.equal(none.json.appeals_open, false);
+		assert.equal((await pub().get('/api/results/NOSUCH1')).json.error.code, 'unknown_contest');
 	});
 
 	test('bad publications refused with their field; a viewer may not publish', async () => {
@@ -135,8 +140,8 @@ describe('results release', () => {
 			[{ token: tok, question_id: 'nope', reason: '没有这道题' }, 400, 'question_id'],
 			[{ token: tok, question_id: 5, reason: '题号不是文本' }, 400, 'question_id'],
 			[{ token: 'f'.repeat(32), question_id: 'e3', reason: '伪造的凭证' }, 401, 'token'],
-			[{ token: 'short', reason: '短凭证' }, 401, 'token'],
-			[{ reason: '没有凭证' }, 401, 'token'],
+			[{ token: 'short', reason: '短凭证' }, 400, 'token'],
+			[{ reason: '没有凭证' }, 400, 'token'],
 		];
 		for (const [body, status, field] of bad) {
 			const r = await appeal(body);

@@ -138,6 +138,10 @@ async function load(page) {
 
 function render() {
 	if (!S.data) return;
+	if (S.data.status === 'unpublished') {
+		showError(t('results.err_none'));
+		return;
+	}
 	renderHead();
 	renderRows();
 	renderAppeal();
@@ -193,7 +197,7 @@ async function main() {
 		render();
 		await loadMine();
 	} catch (e) {
-		showError(e.status === 404 ? t('results.err_none') : e.message);
+		showError(e.message);
 	}
 }
 
