@@ -23,6 +23,7 @@
 
 #include "core/err.h"
 #include "store/lb.h"
+#include "store/pgarr.h"
 #include "store/recompute.h"
 #include "store/recompute_pg.h"
 #include "store/store.h"
@@ -389,26 +390,35 @@ int recompute_check(PGconn *pg, const score_engine *eng, const char *code, const
 
 /* ------------------------------------------------------------ apply */
 
+/* One statement of many rows: the columns as arrays, turned back into rows by unnest(). */
+static int apply_rows(PGconn *pg, const char *sql, pgarr *col, int ncol, const char *what, char *err,
+		      size_t n)
+{
+	const char *p[4];
+	for (int i = 0; i < ncol; i++)
+		if (!(p[i] = pgarr_end(&col[i])))
+			return fail(err, n, SA_E_INTERNAL, what, NULL);
+	PGresult *r = query(pg, sql, ncol, p);
+	if (!r)
+		return fail(err, n, SA_E_UNAVAILABLE, what, pg);
+	PQclear(r);
+	return 0;
+}
+
 int recompute_apply(PGconn *pg, const rc_contest *c, int *changed, char *err, size_t n)
 {
-	char a[6][24];
+	pgarr col[8];
+	for (int i = 0; i < 8; i++)
+		pgarr_init(&col[i]);
 	*changed = 0;
 	for (size_t i = 0; i < c->na; i++) {
 		const rc_answer *x = &c->as[i];
 		if (x->bad || (x->points_milli == x->new_points && x->correctness == x->new_correctness))
 			continue;
-		snprintf(a[0], 24, "%lld", (long long)x->pid);
-		snprintf(a[1], 24, "%d", x->qidx);
-		snprintf(a[2], 24, "%lld", (long long)x->new_points);
-		snprintf(a[3], 24, "%d", x->new_correctness);
-		const char *p[4] = {a[0], a[1], a[2], a[3]};
-		PGresult *r = query(pg,
-				    "UPDATE answers SET points_milli = $3, correctness = $4 "
-				    "WHERE participant_id = $1 AND question_idx = $2",
-				    4, p);
-		if (!r)
-			return fail(err, n, SA_E_UNAVAILABLE, "answers", pg);
-		PQclear(r);
+		pgarr_num(&col[0], x->pid);
+		pgarr_num(&col[1], x->qidx);
+		pgarr_num(&col[2], x->new_points);
+		pgarr_num(&col[3], x->new_correctness);
 		(*changed)++;
 	}
 	for (size_t i = 0; i < c->np; i++) {
@@ -416,26 +426,34 @@ int recompute_apply(PGconn *pg, const rc_contest *c, int *changed, char *err, si
 		if (x->score_milli == x->new_score && x->reached_ds == x->new_reached_ds &&
 		    x->streak == x->new_streak)
 			continue;
-		snprintf(a[0], 24, "%lld", (long long)x->id);
-		snprintf(a[1], 24, "%lld", (long long)x->new_score);
-		snprintf(a[2], 24, "%lld", (long long)x->new_reached_ds);
-		snprintf(a[3], 24, "%d", x->new_streak);
-		const char *p[4] = {a[0], a[1], a[2], a[3]};
-		PGresult *r = query(
-			pg,
-			"UPDATE participants SET score_milli = $2, reached_ds = $3, streak = $4 WHERE id = $1",
-			4, p);
-		if (!r)
-			return fail(err, n, SA_E_UNAVAILABLE, "participants", pg);
-		PQclear(r);
+		pgarr_num(&col[4], x->id);
+		pgarr_num(&col[5], x->new_score);
+		pgarr_num(&col[6], x->new_reached_ds);
+		pgarr_num(&col[7], x->new_streak);
 	}
-	snprintf(a[0], 24, "%lld", (long long)c->id);
-	const char *p[1] = {a[0]};
-	PGresult *r = query(pg, "DELETE FROM contest_results_meta WHERE contest_id = $1", 1, p);
-	if (!r)
-		return fail(err, n, SA_E_UNAVAILABLE, "contest_results_meta", pg);
+	int rc = apply_rows(
+		pg,
+		"UPDATE answers a SET points_milli = v.pts, correctness = v.corr FROM unnest($1::bigint[], "
+		"$2::int[], $3::bigint[], $4::smallint[]) AS v(pid, qidx, pts, corr) "
+		"WHERE a.participant_id = v.pid AND a.question_idx = v.qidx",
+		col, 4, "answers", err, n);
+	rc = rc ? rc
+		: apply_rows(
+			  pg,
+			  "UPDATE participants p SET score_milli = v.pts, reached_ds = v.ds, streak = v.streak "
+			  "FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::int[]) AS v(id, pts, ds, streak) "
+			  "WHERE p.id = v.id",
+			  col + 4, 4, "participants", err, n);
+	for (int i = 0; i < 8; i++)
+		pgarr_release(&col[i]);
+	char id[24];
+	snprintf(id, sizeof id, "%lld", (long long)c->id);
+	const char *p[1] = {id};
+	PGresult *r = rc ? NULL : query(pg, "DELETE FROM contest_results_meta WHERE contest_id = $1", 1, p);
+	if (!rc && !r)
+		rc = fail(err, n, SA_E_UNAVAILABLE, "contest_results_meta", pg);
 	PQclear(r);
-	return 0;
+	return rc;
 }
 
 /* ------------------------------------------------------------ the command */
