@@ -12,7 +12,8 @@
 // `skillarena recompute` agrees with it (answers, board, results, release);
 // a dismissed appeal; finalize refused before the notice ends, forced by an
 // admin only; the final revision cannot be changed or deleted (PostgreSQL's
-// trigger); a later publication is revision 3; every step in the audit log.
+// trigger); a later publication is revision 3, two at once on the two
+// processes revisions 4 and 5; every step in the audit log.
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const h = require('../lib/harness.js');
@@ -243,10 +244,17 @@ describe('results release', () => {
 		assert.equal(r.json.revision, 3);
 		const revs = await srv.sql(`SELECT revision, status FROM result_releases ORDER BY revision`);
 		assert.deepEqual(revs.map((x) => `${x.revision}:${x.status}`), ['1:provisional', '2:final', '3:provisional']);
-		const audit = await con.waitAudit(srv, `contest_code = '${CODE}' AND action IN ('results.publish', 'appeal.file', 'appeal.decide', 'results.finalize')`, 7);
+		// two organizers publish at once on the two processes: two revisions, one after the other
+		const both = await Promise.all([owner.post(`/api/console/contests/${CODE}/results/publish`, { notice_days: 1 }),
+			admin.post(`/api/console/contests/${CODE}/results/publish`, { notice_days: 1 })]);
+		assert.deepEqual(both.map((x) => x.status), [201, 201]);
+		assert.deepEqual(both.map((x) => x.json.revision).sort(), [4, 5]);
+		const rows = await srv.sql(`SELECT revision, count(*)::int AS n FROM result_release_rows GROUP BY revision ORDER BY revision`);
+		assert.deepEqual(rows.map((x) => x.n), [4, 4, 4, 4, 4], 'every revision whole');
+		const audit = await con.waitAudit(srv, `contest_code = '${CODE}' AND action IN ('results.publish', 'appeal.file', 'appeal.decide', 'results.finalize')`, 9);
 		const actions = audit.map((x) => x.action);
 		for (const a of ['results.publish', 'appeal.file', 'appeal.decide', 'results.finalize']) assert.ok(actions.includes(a), `${a} in ${actions}`);
-		assert.equal(actions.filter((x) => x === 'results.publish').length, 2, 'revision 2 is the decision\'s');
+		assert.equal(actions.filter((x) => x === 'results.publish').length, 4, 'revision 2 is the decision\'s');
 		assert.equal(audit.find((x) => x.action === 'appeal.decide' && x.after.status === 'upheld').after.revision, 2);
 		assert.equal(actions.filter((x) => x === 'appeal.file').length, 2);
 	});
