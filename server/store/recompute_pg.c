@@ -483,8 +483,13 @@ int recompute_command(const sa_config *cfg, const score_engine *eng, int argc, c
 	rc_report rep = {0};
 	recompute_opts o = {cfg->redis, cfg->redis_password, cfg->redis_prefix};
 	PGconn *pg = PQconnectdb(cfg->pg);
-	int rc = PQstatus(pg) == CONNECTION_OK ? recompute_check(pg, eng, code, &o, &c, &rep, err, sizeof err)
-					       : fail(err, sizeof err, SA_E_UNAVAILABLE, "postgresql", pg);
+	/* One snapshot for every table read: an answer committed meanwhile is in all of them or none. */
+	PGresult *tx = PQstatus(pg) == CONNECTION_OK
+			       ? query(pg, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL)
+			       : NULL;
+	int rc = tx ? recompute_check(pg, eng, code, &o, &c, &rep, err, sizeof err)
+		    : fail(err, sizeof err, SA_E_UNAVAILABLE, "postgresql", pg);
+	PQclear(tx);
 	PQfinish(pg);
 	if (rc)
 		fprintf(stderr, "skillarena recompute: %s\n", err);
