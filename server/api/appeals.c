@@ -75,7 +75,7 @@ static int results_public(http_req *req)
 		"  FROM result_release_rows x WHERE x.contest_id = r.contest_id AND x.revision = r.revision "
 		"  AND x.place > $3::bigint AND x.place <= $3::bigint + $2::int), '[]')) "
 		"FROM contests c LEFT JOIN LATERAL (SELECT * FROM result_releases x WHERE x.contest_id = c.id "
-		"  ORDER BY x.revision DESC LIMIT 1) r ON true WHERE c.code = upper($1)",
+		"  AND x.epoch = c.epoch ORDER BY x.revision DESC LIMIT 1) r ON true WHERE c.code = upper($1)",
 		3, p, public_read, req);
 	if (rc)
 		http_req_unref(req);
@@ -219,7 +219,7 @@ static int appeal_post(http_req *req)
 		"$2::text IS NULL OR EXISTS (SELECT 1 FROM questions q WHERE q.contest_id = c.id AND q.qid = $2) "
 		"FROM participants p JOIN contests c ON c.id = p.contest_id "
 		"LEFT JOIN LATERAL (SELECT status, notice_until FROM result_releases x WHERE x.contest_id = c.id "
-		"ORDER BY x.revision DESC LIMIT 1) r ON true WHERE p.token_hash = $1",
+		"AND x.epoch = c.epoch ORDER BY x.revision DESC LIMIT 1) r ON true WHERE p.token_hash = $1",
 		2, p, found, f);
 	if (rc) {
 		filing_free(f);

@@ -5,7 +5,10 @@
 --   then 'final' (finalized_by/at). A final revision never changes and is
 --   never deleted while its contest exists (the triggers below); a later
 --   correction is revision + 1, published as provisional again. mask holds
---   how names and employee numbers were hidden on the public page.
+--   how names and employee numbers were hidden on the public page. epoch:
+--   a reset of the contest (a new run, new participants) leaves the
+--   revisions of the old run for the record, but the public page, appeals
+--   and finalizing only see those of the contest's current epoch.
 -- result_release_rows: the frozen snapshot of contest_results at
 --   publication, with the award tier given by the results library
 --   (results_awards_assign with the contest's "awards": award_tier is the
@@ -23,6 +26,7 @@
 CREATE TABLE result_releases (
     contest_id    bigint NOT NULL REFERENCES contests(id) ON DELETE CASCADE,
     revision      int NOT NULL CHECK (revision >= 1),
+    epoch         bigint NOT NULL DEFAULT 0,  -- the contest's epoch (resets) it was published in
     status        text NOT NULL CHECK (status IN ('provisional', 'final')),
     notice_days   int NOT NULL CHECK (notice_days BETWEEN 0 AND 90),
     notice_until  timestamptz NOT NULL,

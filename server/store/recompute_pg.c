@@ -272,8 +272,9 @@ static void compare_ranking(PGconn *pg, const rc_contest *c, rc_report *rep, boo
 		pg,
 		release ? "SELECT x.place, x.rank, x.tied, x.participant_id, x.score_milli, "
 			  "coalesce(x.award_tier, -1), x.revision FROM result_release_rows x "
-			  "WHERE x.contest_id = $1 AND x.revision = (SELECT max(revision) FROM result_releases "
-			  "WHERE contest_id = $1) ORDER BY x.place"
+			  "WHERE x.contest_id = $1 AND x.revision = (SELECT max(r.revision) FROM result_releases r "
+			  "JOIN contests c ON c.id = r.contest_id AND c.epoch = r.epoch WHERE r.contest_id = $1) "
+			  "ORDER BY x.place"
 			: "SELECT x.place, x.rank, x.tied, x.participant_id, x.score_milli, -100, 0 "
 			  "FROM contest_results x JOIN contest_results_meta m ON m.contest_id = x.contest_id "
 			  "JOIN contests c ON c.id = x.contest_id WHERE x.contest_id = $1 "

@@ -248,10 +248,12 @@ static int latest(PGconn *pg, const char *id, int64_t *rev, bool *final, int64_t
 		  size_t n)
 {
 	const char *p[1] = {id};
-	PGresult *r = query(pg,
-			    "SELECT revision, status = 'final', notice_days, mask::text FROM result_releases "
-			    "WHERE contest_id = $1 ORDER BY revision DESC LIMIT 1",
-			    1, p);
+	PGresult *r = query(
+		pg,
+		"SELECT r.revision, r.status = 'final', r.notice_days, r.mask::text FROM result_releases r "
+		"JOIN contests c ON c.id = r.contest_id AND c.epoch = r.epoch "
+		"WHERE r.contest_id = $1 ORDER BY r.revision DESC LIMIT 1",
+		1, p);
 	if (!r)
 		return fail(err, n, SA_E_UNAVAILABLE, "result_releases", pg);
 	*rev = 0;
@@ -271,9 +273,14 @@ static int publish_in(PGconn *pg, const char *id, int notice_days, const cJSON *
 		      release_out *out, char *err, size_t n)
 {
 	snapshot s = {0};
-	int64_t rev = 0, days = 0;
-	bool final;
-	int rc = latest(pg, id, &rev, &final, &days, NULL, err, n);
+	int64_t rev = 0;
+	const char *pid[1] = {id};
+	PGresult *mr = query(
+		pg, "SELECT coalesce(max(revision), 0) FROM result_releases WHERE contest_id = $1", 1, pid);
+	int rc = mr && !store_int(mr, 0, 0, 0, INT32_MAX - 1, &rev)
+			 ? 0
+			 : fail(err, n, SA_E_UNAVAILABLE, "result_releases", pg);
+	PQclear(mr);
 	read_mask(&s, mask);
 	rc = rc ? rc : read_contest(pg, id, &s, err, n);
 	char nrev[24], nd[24], acc[24];
@@ -287,9 +294,10 @@ static int publish_in(PGconn *pg, const char *id, int notice_days, const cJSON *
 	PGresult *r =
 		rc ? NULL
 		   : query(pg,
-			   "INSERT INTO result_releases (contest_id, revision, status, notice_days, notice_until, "
-			   "mask, participants, max_milli, published_by) VALUES ($1, $2, 'provisional', $3, "
-			   "now() + make_interval(days => $3::int), $4::jsonb, $5, $6, nullif($7::bigint, 0)) "
+			   "INSERT INTO result_releases (contest_id, revision, epoch, status, notice_days, notice_until, "
+			   "mask, participants, max_milli, published_by) VALUES ($1, $2, (SELECT epoch FROM contests "
+			   "WHERE id = $1), 'provisional', $3, now() + make_interval(days => $3::int), $4::jsonb, $5, $6, "
+			   "nullif($7::bigint, 0)) "
 			   "RETURNING to_char(notice_until AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')",
 			   7, p);
 	if (!rc && !r)
@@ -343,6 +351,7 @@ int release_finalize(const char *conninfo, const char *code, bool force, int64_t
 		   : query(pg,
 			   "SELECT r.revision, r.status, r.notice_until <= now(), (SELECT count(*) FROM appeals a "
 			   "WHERE a.contest_id = r.contest_id AND a.status = 'open') FROM result_releases r "
+			   "JOIN contests c ON c.id = r.contest_id AND c.epoch = r.epoch "
 			   "WHERE r.contest_id = $1 ORDER BY r.revision DESC LIMIT 1",
 			   1, p);
 	int64_t open = 0;

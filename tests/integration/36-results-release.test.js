@@ -13,7 +13,8 @@
 // a dismissed appeal; finalize refused before the notice ends, forced by an
 // admin only; the final revision cannot be changed or deleted (PostgreSQL's
 // trigger); a later publication is revision 3, two at once on the two
-// processes revisions 4 and 5; every step in the audit log.
+// processes revisions 4 and 5; every step in the audit log; after a reset
+// the page is unpublished again, the old revisions kept.
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const h = require('../lib/harness.js');
@@ -257,5 +258,18 @@ describe('results release', () => {
 		assert.equal(actions.filter((x) => x === 'results.publish').length, 4, 'revision 2 is the decision\'s');
 		assert.equal(audit.find((x) => x.action === 'appeal.decide' && x.after.status === 'upheld').after.revision, 2);
 		assert.equal(actions.filter((x) => x === 'appeal.file').length, 2);
+	});
+
+	test('a reset starts a new run: its page is unpublished again, the old revisions stay for the record', async () => {
+		const r = await srv.cli(['reset', CODE, '--if-finished']);
+		assert.equal(r.code, 0, r.stdout + r.stderr);
+		const p = await pub(1).get(`/api/results/${CODE}`);
+		assert.equal(p.json.status, 'unpublished');
+		assert.deepEqual(p.json.rows, []);
+		assert.equal((await srv.sql('SELECT count(*)::int AS n FROM result_releases'))[0].n, 5);
+		assert.equal((await srv.sql("SELECT count(*)::int AS n FROM result_releases WHERE status = 'final'"))[0].n, 1);
+		const f = await owner.post(`/api/console/contests/${CODE}/results/finalize`, {});
+		assert.equal(f.status, 409);
+		assert.match(f.json.error.message, /尚未公示/);
 	});
 });
