@@ -132,6 +132,8 @@ static void after(http_req *req, void *ud)
 		cJSON_AddNumberToObject(r, "id", (double)o->appeal);
 		cJSON_AddStringToObject(r, "status", o->decision);
 		cJSON_AddNumberToObject(r, "changed_answers", o->out.changed_answers);
+		if (o->out.unpublished)
+			cJSON_AddBoolToObject(r, "published", false);
 		cJSON_AddStringToObject(audit, "status", o->decision);
 		cJSON_AddStringToObject(audit, "reply", o->reply);
 		if (o->correction)

@@ -23,6 +23,7 @@
 #include <libpq-fe.h>
 
 #include "core/err.h"
+#include "core/log.h"
 #include "results.h"
 #include "store/pgcopy.h"
 #include "store/ranking.h"
@@ -489,5 +490,14 @@ int release_decide(const char *conninfo, const score_engine *eng, const char *co
 			     err, n);
 		PQfinish(pg);
 	}
-	return rc;
+	/* The decision and the corrected scores are committed whatever happens here: say it,
+	 * and let the organizer publish again, rather than fail a decision that was made. */
+	if (rc) {
+		sa_log(LL_ERROR,
+		       "contest %s: appeal %s upheld and its correction applied, but the corrected "
+		       "results were not published: %s",
+		       code, aid, err);
+		out->unpublished = true;
+	}
+	return 0;
 }

@@ -43,6 +43,7 @@ typedef struct release_out {
 	release_why why;
 	/* an upheld correction: answers changed, and the participants whose board entry moved */
 	int changed_answers;
+	bool unpublished; /* the correction is committed but its revision could not be published */
 	size_t nmoved;
 	struct release_moved {
 		int64_t pid, score_milli, reached_ds;
