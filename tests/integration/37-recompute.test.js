@@ -8,7 +8,9 @@
 // points are changed with psql and the report names exactly that answer
 // (participant id, name, question, stored and recomputed points), exit 1,
 // in text and in JSON; a changed total and a changed board entry are
-// reported as such; an unknown contest is refused (exit 2).
+// reported as such; an unknown contest is refused (exit 2); and the
+// harness's stop, which recomputes every contest with answers, throws the
+// report when a stored point does not add up.
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const h = require('../lib/harness.js');
@@ -126,5 +128,12 @@ describe('recompute', () => {
 		const n = await recompute();
 		assert.equal(n.code, 2);
 		assert.match(n.stderr, /a contest code is needed/);
+	});
+
+	test('the harness fails a test whose stored results do not add up: srv.stop() throws the report', async () => {
+		await srv.psql(`UPDATE answers SET points_milli = points_milli + 1 WHERE question_id = 'e1'
+			AND participant_id = (SELECT min(participant_id) FROM answers WHERE question_id = 'e1')`);
+		for (const p of players.splice(0)) await p.c.close();
+		await assert.rejects(srv.stop(), /skillarena recompute RECOMP26 exited 1:\nanswer\.points: participant \d+ \S+ question e1: stored /);
 	});
 });
