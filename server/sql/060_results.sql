@@ -54,6 +54,7 @@ CREATE TABLE result_release_rows (
     score_milli    bigint NOT NULL,
     award_tier     int,
     award          text,
+    award_en       text,            -- the tier's English name (its Chinese one when it has none)
     name_masked    text NOT NULL,
     employee_no_masked text,
     PRIMARY KEY (contest_id, revision, place),

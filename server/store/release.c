@@ -205,9 +205,11 @@ static void copy_row(pgcopy *c, const snapshot *s, PGresult *r, int i, const res
 	if (pl->tier == RESULTS_TIER_NONE) {
 		pgcopy_text(c, NULL);
 		pgcopy_text(c, NULL);
+		pgcopy_text(c, NULL);
 	} else {
 		pgcopy_num(c, pl->tier);
 		pgcopy_text(c, results_tier_name(&s->awards, pl->tier, "zh-CN"));
+		pgcopy_text(c, results_tier_name(&s->awards, pl->tier, "en"));
 	}
 	pgcopy_text(c, name ? name : "*");
 	pgcopy_text(c, emp);
@@ -233,7 +235,7 @@ static int snapshot_rows(PGconn *pg, const char *id, const snapshot *s, int64_t 
 		pgcopy_begin(
 			&c, pg,
 			"COPY result_release_rows (contest_id, revision, place, rank, tied, participant_id, "
-			"name, employee_no, unit, score_milli, award_tier, award, name_masked, "
+			"name, employee_no, unit, score_milli, award_tier, award, award_en, name_masked, "
 			"employee_no_masked) FROM STDIN");
 		for (int i = 0; i < nr; i++)
 			copy_row(&c, s, r, i, &pl[i], id, rev);

@@ -114,6 +114,7 @@ test('a worker appeals from the phone they played on', async () => {
 	await bare.click('[data-lang-switch]');
 	await waitText(bare, '#state', /^Revision 1 · provisional, on public notice until /);
 	assert.equal(await text(bare, '#ranking th:first-child'), 'Rank');
+	assert.equal(await text(bare, '#rows tr:first-child .award'), 'First prize');
 	await checkPhone(bare, 'results-3-english');
 	assert.equal(bare.errors.length, 0, bare.errors.join('\n'));
 });

@@ -77,7 +77,7 @@ function row(x) {
 			h('span', { class: 'emp unit-inline', text: x.unit || '' })),
 		h('td', { class: 'col-unit', text: x.unit || '' }),
 		h('td', { class: 'num', text: x.score.toLocaleString(i18n.currentLang(), { maximumFractionDigits: 3 }) }),
-		h('td', { class: 'award', text: x.award || '' }));
+		h('td', { class: 'award', text: (i18n.currentLang() === 'en' && x.award_en) || x.award || '' }));
 }
 
 function renderRows() {
