@@ -64,6 +64,8 @@ test('a worker appeals from the phone they played on', async () => {
 	await h.hostCmd(host, 'end');
 	await host.close();
 	for (const c of others) await c.close();
+	await player.waitForSelector('[data-view=finished]:not([hidden])');
+	assert.equal(await player.getAttribute('#results-link', 'href'), `results.html?code=${CODE}`, 'the finished view links the results');
 	const pub = await admin.post(`/api/console/contests/${CODE}/results/publish`, { notice_days: 5 });
 	assert.equal(pub.status, 201, pub.body);
 	assert.equal(player.errors.length, 0, player.errors.join('\n'));

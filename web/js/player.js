@@ -561,6 +561,8 @@ function renderFinished() {
 	$('#final-players').textContent = typeof players === 'number' ? t('finished.players', { n: players }) : '';
 	finalBoard.setMe(S.me.participant_id);
 	finalBoard.update(S.lb ? S.lb.top : [], scoreDecimals(S.lb && S.lb.top, S.me.score));
+	/* the published results (公示) and appeals: results.html reads this phone's token */
+	$('#results-link').href = `results.html?code=${encodeURIComponent(S.code)}`;
 }
 
 /* ---- start ---- */
