@@ -46,6 +46,8 @@
 #include "net/ws.h"
 #include "store/admin.h"
 #include "store/audit.h"
+#include "store/certcli.h"
+#include "store/certkey.h"
 #include "store/jobs.h"
 #include "store/lb.h"
 #include "store/migrate.h"
@@ -389,7 +391,7 @@ static int cmd_serve(arena *a, int argc, char **argv)
 	int rc = 1;
 	/* The --contests files first (upserted), then every other stored contest. */
 	if (!engine_open(a) && !load_open(a) && !load_contests(a, a->cfg.contests) &&
-	    !migrate_apply(a->cfg.pg, a->cfg.sql_dir) &&
+	    !migrate_apply(a->cfg.pg, a->cfg.sql_dir) && !certkey_open(a) &&
 	    !migrate_load_contests(a->cfg.pg, a->runs, a->nruns) && !load_stored_all(a)) {
 		migrate_audit_check(a->cfg.pg); /* logged; the server runs either way */
 		jobs_recover(a->cfg.pg, a->cfg.instance);
@@ -397,6 +399,7 @@ static int cmd_serve(arena *a, int argc, char **argv)
 		rc = server_run(a);
 	}
 	load_close(a);
+	certkey_close(a);
 	gate_close(a);
 	if (*made) {
 		unlink(made);
@@ -583,6 +586,9 @@ static int cmd_user(arena *a, int argc, char **argv)
 	return users_command(a->cfg.pg, a->cfg.sql_dir, argc, argv);
 }
 
+/* verify FILE|ID...: a certificate checked offline (store/certcli.c). */
+static int cmd_verify(arena *a, int argc, char **argv) { return certcli_verify(a->cfg.pg, argc, argv); }
+
 static const struct command {
 	const char *name;
 	int (*run)(arena *a, int argc, char **argv);
@@ -620,6 +626,10 @@ static const struct command {
 	{"user", cmd_user,
 	 "add NAME --role ROLE [--display-name TEXT] [--password-stdin] | passwd NAME [--password-stdin] | list [OPTIONS]",
 	 "console accounts: the first admin, a forgotten password, the list (the password from the terminal or stdin)",
+	 opts_pg},
+	{"verify", cmd_verify, "FILE|ID... [--jwks FILE] [--lang en] [OPTIONS]",
+	 "check a certificate offline (a PDF, a .jws/.jwt file, or an id): signature and revocation; exit 0 "
+	 "valid, 1 not valid, 3 database or key file unreadable",
 	 opts_pg},
 };
 

@@ -27,5 +27,7 @@ const route *const api_routes[] = {
 	api_records_routes,
 	api_release_routes,
 	api_appeals_routes,
+	api_certificates_routes,
+	api_certverify_routes,
 	NULL,
 };

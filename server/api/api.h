@@ -32,6 +32,8 @@ extern const route api_results_routes[];
 extern const route api_records_routes[];
 extern const route api_release_routes[];
 extern const route api_appeals_routes[];
+extern const route api_certificates_routes[];
+extern const route api_certverify_routes[];
 
 /* Every table, NULL-ended. */
 extern const route *const api_routes[];

@@ -142,6 +142,7 @@
 #include "core/config.h"
 
 struct auth_ops;
+struct certkey;
 struct coalesce;
 struct commit_queue;
 struct crun;
@@ -187,6 +188,7 @@ typedef struct arena {
 	struct jobs *jobs;                /* console jobs on the thread pool (store/jobs.c) */
 	struct xapi *xapi;                /* the xAPI sender (store/xapi.c); NULL without --lrs-url */
 	struct coalesce *coalesce;        /* the console's shared heavy reads (core/coalesce.c) */
+	struct certkey *certkey;          /* the certificate signing key (store/certkey.c) */
 
 	uv_timer_t tick;
 	uv_idle_t fanout; /* continues fan-outs between rounds of input (live/fanout.c) */

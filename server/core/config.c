@@ -150,6 +150,12 @@ static const struct option_row {
 	 "failed console logins in a row that lock the account (every process, every address); 0: never locked"},
 	{"login-lock-s", OPT_INT, offsetof(sa_config, login_lock_s), "300",
 	 "seconds an account stays locked after login-failures failed logins in a row"},
+	{"cert-key-file", OPT_STR, offsetof(sa_config, cert_key_file), "",
+	 "certificates: the private signing key (PEM, mode 0600), made at the first start when the file does "
+	 "not exist (tools/run.sh: var/secrets/cert-signing-key.pem); its public key goes to signing_keys for "
+	 "every process; empty: this process issues no certificates"},
+	{"cert-alg", OPT_STR, offsetof(sa_config, cert_alg), "ES256",
+	 "certificates: the algorithm of a signing key made at start, ES256 (ECDSA P-256) or RS256 (RSA-2048)"},
 };
 #define NOPTIONS (sizeof options / sizeof options[0])
 

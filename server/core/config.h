@@ -71,6 +71,8 @@ typedef struct sa_config {
 	int session_max_days;      /* ... and any session ends this long after the login */
 	int login_failures;        /* failed logins in a row that lock an account ... */
 	int login_lock_s;          /* ... for this long */
+	char *cert_key_file;       /* the certificate signing key (store/certkey.c) */
+	char *cert_alg;            /* ... its algorithm when made at start */
 } sa_config;
 
 /* Each of these returns 0 (config_parse_args: a count), or an SA_E_* code

@@ -79,7 +79,8 @@ struct http_req {
 	char *cookie; /* Set-Cookie */
 	unsigned allow;
 	int retry_after;
-	int close; /* close the connection after the reply */
+	int max_age; /* > 0: a public reply caches this many seconds (else no-store) */
+	int close;   /* close the connection after the reply */
 	pool_block *pool;
 };
 
@@ -171,6 +172,8 @@ void http_set_cookie(http_req *h, const char *value)
 }
 
 void http_set_retry_after(http_req *h, int seconds) { h->retry_after = seconds > 0 ? seconds : 0; }
+
+void http_set_max_age(http_req *h, int seconds) { h->max_age = seconds > 0 ? seconds : 0; }
 
 int http_lang_en(const http_req *h) { return h->lang_en; }
 
@@ -287,8 +290,11 @@ static int write_headers(http_req *h)
 		return -1;
 	start = p = buf + LWS_PRE;
 	end = buf + cap - 1;
+	char cache[48] = "no-store";
+	if (h->max_age && h->status == 200)
+		snprintf(cache, sizeof cache, "public, max-age=%d", h->max_age);
 	if (lws_add_http_common_headers(wsi, (unsigned)h->status, h->ctype, h->outlen, &p, end) ||
-	    add_header(wsi, "cache-control:", "no-store", &p, end) || gate_frame_header(h->a, wsi, &p, end))
+	    add_header(wsi, "cache-control:", cache, &p, end) || gate_frame_header(h->a, wsi, &p, end))
 		goto out;
 	if (h->disposition && add_header(wsi, "content-disposition:", h->disposition, &p, end))
 		goto out;

@@ -62,6 +62,9 @@ int http_lang_en(const http_req *req);
 int http_tls(const http_req *req);
 /* A Retry-After header for the reply, in seconds (0: none). */
 void http_set_retry_after(http_req *req, int seconds);
+/* A 200 reply that anyone may cache for this many seconds (Cache-Control: public, max-age);
+ * every other reply is no-store. */
+void http_set_max_age(http_req *req, int seconds);
 /* Memory that lives as long as the request (zeroed); NULL when out of memory. */
 void *http_alloc(http_req *req, size_t size);
 void http_req_ref(http_req *req);
