@@ -113,6 +113,15 @@ const ROUTES = {
 	'GET /api/results/{code}': { path: `/api/results/${CODE}`, expect: 'AAAAAAA' },
 	'POST /api/appeals': { path: '/api/appeals', body: { token: 'f'.repeat(32) }, expect: 'AAAAAAA' },
 	'POST /api/appeals/mine': { path: '/api/appeals/mine', body: { token: 5 }, expect: 'AAAAAAA' },
+	'POST /api/console/contests/{code}/certificates': { path: `/api/console/contests/${CODE}/certificates`, body: { kind: 'none' }, expect: 'AADDDDD' },
+	'POST /api/console/contests/{code}/certificates/{participant_id}': { path: `/api/console/contests/${CODE}/certificates/${NOID}`, body: { kind: 'none' }, expect: 'AADDDDD' },
+	'GET /api/console/contests/{code}/certificates': { path: `/api/console/contests/${CODE}/certificates?kind=none`, expect: 'AADDDAD' },
+	'POST /api/certificates/{id}/revoke': { path: '/api/certificates/AAAAAAAAAAAAAAAAAAAAAA/revoke', body: {}, expect: 'AAADDDD' },
+	'GET /.well-known/jwks.json': { path: '/.well-known/jwks.json', expect: 'AAAAAAA' },
+	'GET /verify/{id}': { path: '/verify/AAAAAAAAAAAAAAAAAAAAAA', expect: 'AAAAAAA' },
+	'GET /api/certificates/{id}': { path: '/api/certificates/AAAAAAAAAAAAAAAAAAAAAA', expect: 'AAAAAAA' },
+	'GET /api/certificates/{id}/ob3': { path: '/api/certificates/AAAAAAAAAAAAAAAAAAAAAA/ob3', expect: 'AAAAAAA' },
+	'POST /api/certificates/verify': { path: '/api/certificates/verify', body: {}, expect: 'AAAAAAA' },
 };
 
 /*
