@@ -163,7 +163,8 @@ REDIS_ARGS=(--redis "127.0.0.1:$REDISPORT" --redis-password-file "$SECRETS/redis
 ARGS=(serve --port "$PORT" --listen-share --pg "$PGCONN" "${REDIS_ARGS[@]}"
 	--web "$ROOT/web" --contests "$CONTESTS" --public-url "$PUBLIC_URL"
 	--organizer-token-file "$TOKEN_FILE" --records-secret-file "$SECRETS/records-secret"
-	--log-level "${SA_LOG_LEVEL:-info}")
+	--log-level "${SA_LOG_LEVEL:-info}"
+	--cert-key-file "$SECRETS/cert-signing-key.pem") # made by the first server start (mode 0600)
 [[ -d $ROOT/build/release/plugins ]] && ARGS+=(--plugins "$ROOT/build/release/plugins")
 
 healthy() { curl -fsS -m 2 "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; }
