@@ -15,6 +15,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libpq-fe.h>
 
@@ -221,6 +222,13 @@ out:
 	issue_free(m);
 }
 
+/* Signing threads of a bulk job: the machine's cores, at most 4 (the job is one of the pool's threads). */
+static int sign_threads(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > 4 ? 4 : (int)n;
+}
+
 /* Both issuing routes: the kind, the key, then the contest. */
 static int issue_start(http_req *req, int64_t participant_id)
 {
@@ -257,7 +265,7 @@ static int issue_start(http_req *req, int64_t participant_id)
 				   .tpl = certkey_template(a),
 				   .public_url = m->public_url,
 				   .issued_by = m->who.account_id,
-				   .threads = 2};
+				   .threads = sign_threads()};
 	const char *p[1] = {http_param(req, "code")};
 	http_req_ref(req);
 	int rc = store_query(a,

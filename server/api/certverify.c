@@ -236,9 +236,13 @@ static const char ROW_SQL[] =
 
 static void no_certificate(http_req *req, const char *id)
 {
-	cJSON *o = cJSON_CreateObject();
+	cJSON *o = cJSON_CreateObject(), *e = cJSON_AddObjectToObject(o, "error");
+	int en = http_lang_en(req);
 	cJSON_AddStringToObject(o, "id", id);
 	cJSON_AddStringToObject(o, "verdict", "unknown");
+	cJSON_AddStringToObject(e, "code", "not_found");
+	cJSON_AddStringToObject(e, "message", en ? "no certificate has this id" : "没有这个证书");
+	cJSON_AddStringToObject(e, "field", "id");
 	http_reply_json(req, 404, o);
 }
 

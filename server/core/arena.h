@@ -70,6 +70,8 @@
  *     tokens.c        API tokens: made once, listed, revoked
  *     audit.c         reading the audit log: JSON pages and CSV
  *     records.c       training records: my records by token, a unit's ledger, exports as jobs
+ *     certificates.c  issuing (a job), the list, revoking (organizers)
+ *     certverify.c    public: verdicts, PDF and OB 3.0 downloads, a JWS verified, the JWKS, /verify/ID
  *   store/            PostgreSQL and Redis; knows contests only as data
  *     store.[ch]      PostgreSQL pool, non-blocking, prepared statements
  *     commit.[ch]     group commit: a queue of rows, ONE statement per batch (answers, joins)
@@ -85,6 +87,10 @@
  *     jobs.[ch]       console jobs (imports): a row each, work on the thread pool, progress polled
  *     records.[ch]    blocking: the ledger and participation by unit streamed into XLSX/CSV (thread pool)
  *     xapi.[ch]       the xAPI sender: outbox rows built, posted to the LRS in batches, backed off
+ *     certkey.[ch]    the certificate signing key: read or made at start, its public JWK in signing_keys
+ *     certrows.[ch]   the final ranking certificates come from (the one seam: releases or contest_results)
+ *     certissue.[ch]  issuing: records, the certs library's bulk signing, COPY (thread pool)
+ *     certcli.[ch]    skillarena verify FILE|ID: a certificate checked offline
  *     lb.[ch]         Redis: connections, keys, sorted-set encoding, the event channel
  *     redis_uv.[ch]   hiredis on the libuv loop, one write per loop iteration
  *   sql/              numbered migrations; sql/admin/: what a PostgreSQL administrator runs (audit-owner.sql)

@@ -251,7 +251,7 @@ static void progress(size_t done, size_t total, void *ud)
 }
 
 /* The signed batch into certificates (COPY into a temporary table, then INSERT). */
-static int batch_store(PGconn *pg, batch *b, const certissue_spec *s, const info *c, int rev, const char *id,
+static int batch_store(PGconn *pg, batch *b, const certissue_spec *s, const info *c, int rev,
 		       certissue_result *res, char *err, size_t n)
 {
 	int rc = exec_ok(
@@ -305,12 +305,11 @@ static int batch_store(PGconn *pg, batch *b, const certissue_spec *s, const info
 	res->issued = atoll(PQcmdTuples(r));
 	res->existing += (int64_t)b->n - res->issued;
 	PQclear(r);
-	(void)id;
 	return 0;
 }
 
 /* Signs the batch and stores it (inside the transaction). */
-static int batch_issue(PGconn *pg, batch *b, const certissue_spec *s, const info *c, int rev, const char *id,
+static int batch_issue(PGconn *pg, batch *b, const certissue_spec *s, const info *c, int rev,
 		       certissue_result *res, char *err, size_t n)
 {
 	if (!b->n)
@@ -329,7 +328,7 @@ static int batch_issue(PGconn *pg, batch *b, const certissue_spec *s, const info
 		snprintf(err, n, "signing: %s (record %zu)", certs_strerror(rc, "en"), st.first_index + 1);
 		return SA_E_INTERNAL;
 	}
-	return batch_store(pg, b, s, c, rev, id, res, err, n);
+	return batch_store(pg, b, s, c, rev, res, err, n);
 }
 
 static int issue_locked(PGconn *pg, const certissue_spec *s, const char *id, const info *c,
@@ -349,7 +348,7 @@ static int issue_locked(PGconn *pg, const certissue_spec *s, const char *id, con
 		s->progress(0.15, s->ud);
 	if (!(rc = existing_read(pg, id, rows.revision, &have, &nhave, err, n)) &&
 	    !(rc = batch_build(&b, &rows, have, nhave, c, s, res)))
-		rc = batch_issue(pg, &b, s, c, rows.revision, id, res, err, n);
+		rc = batch_issue(pg, &b, s, c, rows.revision, res, err, n);
 	if (!rc && s->participant_id && b.n == 1)
 		snprintf(res->id, sizeof res->id, "%s", b.recs[0].id);
 	batch_release(&b);
