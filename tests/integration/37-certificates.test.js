@@ -221,7 +221,8 @@ describe('certificates', () => {
 		assert.equal(j.certificate.contest_code, CODE);
 		const u = await get(srv.url, `/api/certificates/AAAAAAAAAAAAAAAAAAAAAA`);
 		assert.equal(u.status, 404);
-		assert.equal(JSON.parse(u.body).verdict, 'unknown');
+		assert.equal(u.json.verdict, 'unknown');
+		assert.equal(u.json.error.code, 'not_found');
 		assert.equal((await get(srv.url, `/api/certificates/short`)).status, 404);
 	});
 
