@@ -41,8 +41,12 @@ static int key_make(const char *path, int alg, certs_key **out)
 	int rc = certs_key_generate(out, alg);
 	if (rc == CERTS_OK)
 		rc = certs_key_save_private(*out, tmp);
-	if (rc)
+	if (rc) {
+		certs_key_free(*out);
+		*out = NULL;
+		unlink(tmp);
 		return key_fail(path, "cannot be made", rc);
+	}
 	int linked = link(tmp, path);
 	int why = errno;
 	unlink(tmp);
@@ -61,7 +65,7 @@ static int key_make(const char *path, int alg, certs_key **out)
 	return rc ? key_fail(path, "cannot be read", rc) : 0;
 }
 
-static int key_read(const char *path, int alg, certs_key **out)
+int certkey_file(const char *path, int alg, certs_key **out)
 {
 	struct stat st;
 	if (stat(path, &st)) {
@@ -138,7 +142,7 @@ int certkey_open(arena *a)
 		sa_log(LL_INFO, "no --cert-key-file: this process issues no certificates (it verifies them)");
 		return 0;
 	}
-	int rc = key_read(path, alg, &c->key);
+	int rc = certkey_file(path, alg, &c->key);
 	if (!rc)
 		rc = key_register(a->cfg.pg, c->key);
 	if (!rc)

@@ -24,6 +24,11 @@ int certkey_open(arena *a);
 void certkey_close(arena *a);
 /* The signing key, NULL when none is configured. */
 const certs_key *certkey_key(const arena *a);
+/* The key of path: read (a private key in a regular file that other users can neither read nor
+ * change), or made with alg (CERTS_ALG_*) when the file does not exist, through PATH.PID.tmp
+ * linked to PATH (whoever links first wins; the others read its key). 0 with *out (freed with
+ * certs_key_free), or SA_E_INVALID_FIELD (logged). certkey_open's first step. */
+int certkey_file(const char *path, int alg, certs_key **out);
 /* The certificate template (the library's default). */
 const certs_template *certkey_template(const arena *a);
 
