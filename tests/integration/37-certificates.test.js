@@ -9,7 +9,8 @@
 // ajv against the OB 3.0 schema (as make check-certs does); the public
 // verdict; revocation (audited; a second one is 409); a PDF's JWS posted to
 // /api/certificates/verify; `skillarena verify` offline on a good and a
-// tampered PDF, with a JWKS file or the database.
+// tampered PDF, with a JWKS file or the database; a server of another
+// machine with its own RS256 key (rotation): both keys served and trusted.
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { execFileSync, spawnSync } = require('node:child_process');
@@ -290,5 +291,31 @@ describe('certificates', () => {
 		assert.equal(u.code, 1);
 		assert.match(u.stdout, /unknown/);
 		assert.equal((await srv.cli(['verify'])).code, 2);
+	});
+	test('another machine with its own RS256 key: both keys served, its OB 3.0 VC-JWT verifies with RS256, the first key\'s certificates stay valid', async () => {
+		const { jwtVerify, importJWK, decodeProtectedHeader } = await import('jose');
+		const srv2 = await h.startServer({ db: srv.db, contests: [h.DEMO_CONTEST],
+			args: ['--cert-key-file', path.join(tmp, 'secrets', 'other-key.pem'), '--cert-alg', 'RS256', '--public-url', PUBLIC] });
+		try {
+			const jwks = (await get(srv2.url, '/.well-known/jwks.json')).json;
+			assert.deepEqual(jwks.keys.map((k) => k.alg).sort(), ['ES256', 'RS256']);
+			assert.ok(jwks.keys.every((k) => k.d === undefined && k.p === undefined), 'public members only');
+			const pid = (await srv.sql(`SELECT id FROM participants WHERE name = '李四'`))[0].id;
+			await srv.psql(`DELETE FROM certificates WHERE participant_id = ${pid}`);
+			const api = con.bearer(srv2.url, srv2.organizerToken);
+			const r = await api.post(`/api/console/contests/${CODE}/certificates/${pid}`, { kind: 'participation' });
+			assert.equal(r.status, 201, r.body);
+			const id = r.json.certificates[0].id;
+			const jwt = (await get(srv2.url, `/api/certificates/${id}/ob3`)).body.trim();
+			const header = decodeProtectedHeader(jwt);
+			assert.equal(header.alg, 'RS256');
+			const jwk = jwks.keys.find((k) => k.kid === header.kid.split('#')[1]);
+			assert.equal(jwk.kty, 'RSA');
+			await jwtVerify(jwt, await importJWK(jwk, 'RS256'), { algorithms: ['RS256'], issuer: PUBLIC });
+			assert.equal((await get(srv.url, `/api/certificates/${id}`)).json.verdict, 'valid', 'the first process verifies the new key');
+			assert.equal((await get(srv2.url, `/api/certificates/${awardId}`)).json.verdict, 'valid', 'and the second the first key');
+		} finally {
+			await srv2.stop();
+		}
 	});
 });
