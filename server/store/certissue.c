@@ -142,8 +142,12 @@ static int has(const int64_t *set, size_t n, int64_t key)
 	return 0;
 }
 
+#define FAILURES_LISTED 1000 /* the report names this many; failed counts them all */
+
 static void failure(certissue_result *res, const certrow *w, const char *reason)
 {
+	if (res->failed++ >= FAILURES_LISTED)
+		return;
 	if (!res->failures)
 		res->failures = cJSON_CreateArray();
 	cJSON *f = cJSON_CreateObject();
@@ -151,7 +155,6 @@ static void failure(certissue_result *res, const certrow *w, const char *reason)
 	cJSON_AddStringToObject(f, "name", w->name);
 	cJSON_AddStringToObject(f, "reason", reason);
 	cJSON_AddItemToArray(res->failures, f);
-	res->failed++;
 }
 
 /* One record of row w and kind k, checked; 0 when it goes into the batch. */
