@@ -129,6 +129,19 @@ static double num(const cJSON *o, const char *name)
 	return cJSON_IsNumber(v) ? v->valuedouble : 0;
 }
 
+/* A record the library refused: 400 naming the field and why ("name: 129 characters, at most 128"). */
+static void refused(http_req *req, const cJSON *report)
+{
+	const cJSON *f = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(report, "failures"), 0);
+	const cJSON *why = cJSON_GetObjectItemCaseSensitive(f, "reason");
+	const char *w = cJSON_IsString(why) ? why->valuestring : "?";
+	char field[32], zh[600], en[600];
+	snprintf(field, sizeof field, "%.*s", (int)strcspn(w, ":"), w);
+	snprintf(zh, sizeof zh, "证书信息不符合要求：%s", w);
+	snprintf(en, sizeof en, "the certificate's data is refused: %s", w);
+	api_error(req, SA_E_INVALID_FIELD, field, zh, en);
+}
+
 /* One participant: the answer waits for the job. */
 static void one_done(issue *m, int rc, const cJSON *report)
 {
@@ -144,8 +157,9 @@ static void one_done(issue *m, int rc, const cJSON *report)
 	else if (!cJSON_IsTrue(found))
 		api_error(req, SA_E_NOT_FOUND, "participant_id", "该参赛者不在最终成绩中",
 			  "this participant is not in the final results");
-	else if (!cJSON_GetArraySize(list) || num(report, "failed") > 0 ||
-		 num(report, "issued") + num(report, "existing") == 0)
+	else if (num(report, "failed") > 0)
+		refused(req, report);
+	else if (!cJSON_GetArraySize(list) || num(report, "issued") + num(report, "existing") == 0)
 		api_error(req, SA_E_INVALID_FIELD, "kind", "该参赛者没有可颁发的证书（未获奖或信息不完整）",
 			  "nothing to issue to this participant (no award, or incomplete data)");
 	else

@@ -156,6 +156,13 @@ describe('certificates', () => {
 		assert.equal(a.status, 400, a.body);
 		assert.equal((await owner.post(`/api/console/contests/${CODE}/certificates/999999`, {})).status, 404);
 		await srv.psql(`DELETE FROM certificates WHERE participant_id = ${pid}`);
+		await srv.psql(`UPDATE contest_results SET name = repeat('长', 129) WHERE participant_id = ${pid}`);
+		const long = await owner.post(`/api/console/contests/${CODE}/certificates/${pid}`, {});
+		assert.equal(long.status, 400, long.body);
+		assert.equal(long.json.error.field, 'name');
+		assert.match(long.json.error.message, /129/);
+		assert.equal((await srv.sql(`SELECT count(*)::int AS n FROM certificates WHERE participant_id = ${pid}`))[0].n, 0);
+		await srv.psql(`UPDATE contest_results SET name = '李四' WHERE participant_id = ${pid}`);
 		const n = await owner.post(`/api/console/contests/${CODE}/certificates/${pid}`, {});
 		assert.equal(n.status, 201, n.body);
 		assert.equal(n.json.issued, 1);
