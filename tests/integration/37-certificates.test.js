@@ -291,6 +291,11 @@ describe('certificates', () => {
 		const off = await srv.cli(['verify', '--jwks', jwksFile, awardPdf]);
 		assert.equal(off.code, 0, off.stdout + off.stderr);
 		assert.match(off.stdout, /revocation not checked/);
+		const jwtFile = path.join(tmp, 'award.ob3.jwt');
+		fs.writeFileSync(jwtFile, (await get(srv.url, `/api/certificates/${awardId}/ob3`)).body);
+		const ob3 = await srv.cli(['verify', jwtFile]);
+		assert.equal(ob3.code, 0, ob3.stdout + ob3.stderr);
+		assert.match(ob3.stdout, /award\.ob3\.jwt: valid OB 3\.0 credential/);
 		const r = await srv.cli(['verify', partId]);
 		assert.equal(r.code, 1, r.stdout + r.stderr);
 		assert.match(r.stdout, new RegExp(`${partId}: revoked ${partId}: .*成绩更正`));
