@@ -2,8 +2,11 @@
  * certrows.c - the final ranking certificates are issued from (see
  * certrows.h): the one place that knows where final results live.
  *
- *   result_release_rows exists (060)  the latest `final` revision's rows as
- *                                     they were frozen, awards included; no
+ *   result_release_rows exists (060)  the latest `final` revision of the
+ *                                     contest's current run (its epoch: a reset
+ *                                     starts a new one), its rows as they were
+ *                                     frozen, awards included (award_tier -2:
+ *                                     the participation tier, NULL none); no
  *                                     final revision yet: SA_E_BAD_STATE
  *   otherwise                         contest_results (030) in place order,
  *                                     tiers by results_awards_assign with the
@@ -69,10 +72,11 @@ static int take_rows(PGresult *r, certrows *out, char *err, size_t n)
 /* The rows of the latest final release (the table exists). */
 static int from_release(PGconn *pg, const char *id, certrows *out, char *err, size_t n)
 {
-	PGresult *r = query(pg,
-			    "SELECT max(revision) FROM result_releases "
-			    "WHERE contest_id = $1 AND status = 'final'",
-			    id, NULL);
+	PGresult *r =
+		query(pg,
+		      "SELECT max(r.revision) FROM result_releases r JOIN contests c ON c.id = r.contest_id "
+		      "WHERE r.contest_id = $1 AND r.status = 'final' AND r.epoch = c.epoch",
+		      id, NULL);
 	if (PQresultStatus(r) != PGRES_TUPLES_OK)
 		return fail(err, n, SA_E_UNAVAILABLE, "result_releases", r);
 	if (PQgetisnull(r, 0, 0)) {
@@ -97,7 +101,8 @@ static int from_release(PGconn *pg, const char *id, certrows *out, char *err, si
 		if (!PQgetisnull(r, (int)i, 7) && !(w->award = strdup(PQgetvalue(r, (int)i, 7))))
 			rc = fail(err, n, SA_E_INTERNAL, "ranking", NULL);
 		else if (w->award)
-			w->award_tier = store_int(r, (int)i, 6, -2, RESULTS_MAX_TIERS, &tier) ? 0 : (int)tier;
+			w->award_tier =
+				store_int(r, (int)i, 6, -2, RESULTS_MAX_TIERS, &tier) ? -1 : (int)tier;
 	}
 	PQclear(r);
 	return rc;

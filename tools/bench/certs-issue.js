@@ -34,6 +34,12 @@ const N = Number(process.argv[2] || 10000);
 				'国网示范供电公司/第' || (g % 50) || '运维班', 200000 - g, 2, 0, 1000, '{}'
 			FROM contests c, generate_series(1, ${N}) g WHERE c.code = 'CERT2026'`);
 		const api = con.bearer(srv.url, srv.organizerToken);
+		if ((await srv.sql(`SELECT to_regclass('result_releases') IS NOT NULL AS x`))[0].x) { // final results first
+			for (const [step, body] of [['publish', { notice_days: 0 }], ['finalize', {}]]) {
+				const s = await api.post(`/api/console/contests/CERT2026/results/${step}`, body);
+				if (s.status >= 300) throw new Error(`${step}: ${s.body}`);
+			}
+		}
 		const load0 = os.loadavg()[0];
 		const r = await api.post('/api/console/contests/CERT2026/certificates', { kind: 'participation' });
 		if (r.status !== 202) throw new Error(r.body);
