@@ -144,16 +144,21 @@ int certcli_verify(const char *conninfo, int argc, char **argv)
 	char **args = calloc((size_t)argc + 1, sizeof *args);
 	if (!args)
 		return 3;
+	int dashdash = 0;
 	for (int i = 0; i < argc; i++) {
-		if (!strcmp(argv[i], "--jwks") && i + 1 < argc)
+		struct stat st;
+		/* an id may begin with '-' (base64url): an id or a file is never taken for an option */
+		int positional = dashdash || is_id(argv[i]) || stat(argv[i], &st) == 0;
+		if (!positional && !strcmp(argv[i], "--"))
+			dashdash = 1;
+		else if (!positional && !strcmp(argv[i], "--jwks") && i + 1 < argc)
 			jwks = argv[++i];
-		else if (!strcmp(argv[i], "--lang") && i + 1 < argc)
+		else if (!positional && !strcmp(argv[i], "--lang") && i + 1 < argc)
 			c.lang = argv[++i];
-		else if (argv[i][0] == '-' && argv[i][1]) {
+		else if (!positional && argv[i][0] == '-' && argv[i][1]) {
 			free(args);
 			return usage();
 		} else {
-			struct stat st;
 			ids += stat(argv[i], &st) != 0 && is_id(argv[i]);
 			args[nargs++] = argv[i];
 		}

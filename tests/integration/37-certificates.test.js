@@ -160,6 +160,7 @@ describe('certificates', () => {
 		// 一等奖 1 (C-001), 二等奖 2 (C-002, C-003 tied on total and wrong: both), everyone takes part
 		assert.equal(j.report.issued, 3 + PLAYERS.length, JSON.stringify(j.report));
 		assert.equal(j.report.failed, 0);
+		assert.equal(j.report.revision, releases ? 1 : 0, 'the final revision, or the ranking cache before releases exist');
 		const again = await owner.post(`/api/console/contests/${CODE}/certificates`, { kind: 'all' });
 		const j2 = await jobDone(owner, again.json.id);
 		assert.equal(j2.status, 'done');
@@ -329,7 +330,11 @@ describe('certificates', () => {
 		const u = await srv.cli(['verify', 'AAAAAAAAAAAAAAAAAAAAAA']);
 		assert.equal(u.code, 1);
 		assert.match(u.stdout, /unknown/);
+		const dash = await srv.cli(['verify', '-AAAAAAAAAAAAAAAAAAAAA']);
+		assert.equal(dash.code, 1, 'an id may begin with - (base64url): not an option');
+		assert.match(dash.stdout, /-A{21}: unknown/);
 		assert.equal((await srv.cli(['verify'])).code, 2);
+		assert.equal((await srv.cli(['verify', '--bogus', awardPdf])).code, 2);
 	});
 	test('another machine with its own RS256 key: both keys served, its OB 3.0 VC-JWT verifies with RS256, the first key\'s certificates stay valid', async () => {
 		const { jwtVerify, importJWK, decodeProtectedHeader } = await import('jose');
