@@ -1,5 +1,5 @@
 'use strict';
-// 37 certificates (证书) on two processes sharing one signing key that the
+// 27 certificates (证书) on two processes sharing one signing key that the
 // first start makes (both race to make it: one file, one key): a finished
 // contest with 64-character Chinese names issues award and participation
 // certificates in bulk as a job (progress polled), again (idempotent: none
