@@ -385,6 +385,10 @@ static int template_get(http_req *req)
 	return t ? api_pool(req, template_work, template_done, t) : SA_E_INTERNAL;
 }
 
+#define IMPORT_MAX (64 * 1024 * 1024)
+
+int roster_import_post(http_req *req); /* roster_import.c */
+
 #define ORGANIZER                         \
 	{                                 \
 		AUTH_ROLE, AUTH_ORGANIZER \
@@ -397,5 +401,6 @@ const route api_roster_routes[] = {
 	 WORKER_BODY_MAX, 0},
 	{ROUTE_DELETE, "/api/roster/workers/{employee_no}", worker_delete, ORGANIZER, ROUTE_BODY_NONE, 0, 0},
 	{ROUTE_GET, "/api/roster/template.xlsx", template_get, ORGANIZER, ROUTE_BODY_NONE, 0, 0},
+	{ROUTE_POST, "/api/roster/import", roster_import_post, ORGANIZER, ROUTE_BODY_BYTES, IMPORT_MAX, 0},
 	{0},
 };

@@ -96,6 +96,7 @@ const ROUTES = {
 	'PUT /api/roster/workers/{employee_no}': { path: '/api/roster/workers/NOBODY', body: { name: '' }, expect: 'AAADDDD' },
 	'DELETE /api/roster/workers/{employee_no}': { path: '/api/roster/workers/NOBODY', expect: 'AAADDDD' },
 	'GET /api/roster/template.xlsx': { path: '/api/roster/template.xlsx', expect: 'AAADDDD' },
+	'POST /api/roster/import': { path: '/api/roster/import?mode=none', body: 'x', expect: 'AAADDDD' },
 	'GET /api/console/contests/{code}/roster': { path: `/api/console/contests/${CODE}/roster`, expect: 'AADDDAD' },
 	'PUT /api/console/contests/{code}/roster': { path: `/api/console/contests/${CODE}/roster`, body: { mode: 'x' }, expect: 'AADDDDD' },
 	'GET /api/console/contests/{code}/exceptions': { path: `/api/console/contests/${CODE}/exceptions`, expect: 'AADDDDD' },
