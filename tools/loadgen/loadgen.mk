@@ -12,6 +12,9 @@
 #   make bench-unitboard              PostgreSQL's cost of a mass contest's unit board
 #                                     (tools/bench/unit-board.sh; sizes: BENCH_UNITBOARD_SIZES,
 #                                     default 100000 1000000 participants)
+#   make bench-imports                a roster import of 100,000 workers (XLSX) and a bank
+#                                     import of 5,000 questions (CSV) through a real server
+#                                     (tools/bench/imports.sh; BENCH_ROSTER_N, BENCH_BANK_N)
 #
 # The loadgen sources are in none of the libraries, and the unit
 # test is named loadgen_test_* so the generic test_<module> rule skips it.
@@ -31,7 +34,7 @@ LGCEIL_OBJS  := $(OUT)/$(LOADGEN_DIR)/ceiling.o
 LOADGEN_LINK  = $(shell pkg-config --libs libwebsockets libuv libpq hiredis libcjson) -lm -lpthread
 EXTRA_ALL     += $(LOADGEN_BIN) $(LGECHO_BIN) $(LGCEIL_BIN) $(LGFLOOR_BIN) $(LGHIST_TEST)
 TEST_STEPS    += loadgen-unit loadgen-smoke
-BENCH_TARGETS += bench-loadgen bench-unitboard
+BENCH_TARGETS += bench-loadgen bench-unitboard bench-imports
 
 $(LOADGEN_BIN): $(LOADGEN_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LOADGEN_LINK)
@@ -50,7 +53,7 @@ $(LGHIST_TEST): tests/unit/loadgen_test_hist.c $(OUT)/$(LOADGEN_DIR)/hist.o
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -I$(LOADGEN_DIR) -o $@ $^ $(LDFLAGS) -lcmocka
 
-.PHONY: loadgen loadgen-unit loadgen-smoke bench-loadgen bench-unitboard
+.PHONY: loadgen loadgen-unit loadgen-smoke bench-loadgen bench-unitboard bench-imports
 loadgen: $(LOADGEN_BIN) $(LGECHO_BIN) $(LGCEIL_BIN) $(LGFLOOR_BIN)
 
 loadgen-unit: $(LGHIST_TEST)
@@ -65,3 +68,7 @@ bench-loadgen: $(LOADGEN_BIN) $(LGECHO_BIN) $(LGCEIL_BIN) $(LGFLOOR_BIN) $(OUT)/
 # its own throwaway PostgreSQL (:26832): no server, no build product needed
 bench-unitboard:
 	tools/bench/unit-board.sh $(BENCH_UNITBOARD_SIZES)
+
+# its own throwaway PostgreSQL (:26932) and one server process (:26980)
+bench-imports: $(OUT)/skillarena
+	tools/bench/imports.sh $(OUT)
