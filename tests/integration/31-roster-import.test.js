@@ -11,7 +11,7 @@
 // role, no CSRF token, too large, empty body, bad parameters).
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { execFileSync } = require('node:child_process');
+const { spawn } = require('node:child_process');
 const h = require('../lib/harness.js');
 const con = require('../lib/console.js');
 const { rawRequest } = require('../lib/rawhttp.js');
@@ -21,6 +21,24 @@ const CODE = 'SAFE2026';
 const NAME64 = '欧阳'.concat('娜'.repeat(62)); // 64 characters
 const UNIT4 = '华电集团/一分厂/机修车间/电工班';
 let srv, admin, owner, viewer, judge;
+
+/*
+ * Python with input on stdin: resolves to its stdout. Asynchronous on purpose:
+ * a synchronous child blocks the event loop, so that a kept-alive socket the
+ * server closed meanwhile (idle) would be reused and hang up.
+ */
+function py(args, input) {
+	return new Promise((resolve, reject) => {
+		const p = spawn(PY, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+		const out = [], err = [];
+		p.stdout.on('data', (c) => out.push(c));
+		p.stderr.on('data', (c) => err.push(c));
+		p.on('error', reject);
+		p.on('close', (code) => (code === 0 ? resolve(Buffer.concat(out))
+			: reject(new Error(`python3 exited with ${code}: ${Buffer.concat(err)}`))));
+		p.stdin.end(input);
+	});
+}
 
 /* An XLSX written by openpyxl: sheets [{name, rows}] (rows of cells; numbers stay numbers, null no cell). */
 function xlsx(sheets) {
@@ -36,13 +54,13 @@ out = io.BytesIO()
 wb.save(out)
 sys.stdout.buffer.write(out.getvalue())
 `;
-	return execFileSync(PY, ['-c', script], { input: JSON.stringify(sheets), maxBuffer: 256 << 20 });
+	return py(['-c', script], JSON.stringify(sheets));
 }
 
 /* CSV text encoded by Python's codec (gbk, utf-8-sig, ...). */
 function encode(text, codec) {
-	return execFileSync(PY, ['-c', `import sys; sys.stdout.buffer.write(sys.stdin.buffer.read().decode('utf-8').encode('${codec}'))`],
-		{ input: Buffer.from(text, 'utf8') });
+	return py(['-c', `import sys; sys.stdout.buffer.write(sys.stdin.buffer.read().decode('utf-8').encode('${codec}'))`],
+		Buffer.from(text, 'utf8'));
 }
 
 const csv = (rows) => rows.map((r) => r.map((c) => (c === null ? '' : String(c))).join(',')).join('\r\n') + '\r\n';
@@ -105,7 +123,7 @@ for (let i = 1; i <= 26; i++) SECOND.push([`B${i}`, `${'司马'}${String.fromCha
 
 describe('imports', () => {
 	test('an XLSX from openpyxl: Chinese sheets, the instructions skipped, 64-character names, 4-level units', async () => {
-		const book = xlsx([
+		const book = await xlsx([
 			{ name: '填写说明', rows: [['名册填写说明'], ['每行一名职工，工号不能重复。']] },
 			{ name: '一分厂花名册', rows: [['工号', '姓名', '单位', '手机尾号（选填）'], ...BRANCH] },
 			{ name: '三分厂', rows: [[null], ['员工编号', '职工姓名', '所属单位', '备注'], ...SECOND.map((r) => [...r, '其他列不读'])] },
@@ -147,7 +165,7 @@ describe('imports', () => {
 
 	test('a GBK CSV merged in: one added, one updated, one left alone (its updated_at kept)', async () => {
 		const kept = (await srv.sql("SELECT updated_at::text AS t FROM workers WHERE employee_no = 'A0003'"))[0].t;
-		const file = encode(csv([['工号', '姓名', '单位', '手机尾号'], ['A0002', '张三', '华电集团/一分厂/运行车间', '0001'],
+		const file = await encode(csv([['工号', '姓名', '单位', '手机尾号'], ['A0002', '张三', '华电集团/一分厂/运行车间', '0001'],
 			['A0003', '李四', '华电集团/二分厂/运行车间', ''], ['C0001', NAME64, '华电集团/四分厂/化学车间/水处理班', '']]), 'gbk');
 		assert.ok(!file.toString('utf8').includes('张三'), 'the file really is GBK');
 		const { job } = await importFile(owner, file, 'filename=gbk.csv');
@@ -163,7 +181,7 @@ describe('imports', () => {
 	test('a UTF-8 CSV with a BOM replaces the roster: the missing made inactive, an inactive one back', async () => {
 		assert.equal((await owner.del('/api/roster/workers/A0003')).status, 200);
 		const active = (await srv.sql('SELECT count(*)::int AS n FROM workers WHERE active'))[0].n;
-		const file = encode(csv([['employee no', 'Name', 'Unit Path'], ['A0001', NAME64, UNIT4], ['A0003', '李四', '华电集团/二分厂/运行车间'],
+		const file = await encode(csv([['employee no', 'Name', 'Unit Path'], ['A0001', NAME64, UNIT4], ['A0003', '李四', '华电集团/二分厂/运行车间'],
 			['D0001', '新职工', '华电集团/一分厂/机修车间/电工班']]), 'utf-8-sig');
 		assert.equal(file[0], 0xef, 'a BOM');
 		const { job } = await importFile(owner, file, 'filename=replace.csv&mode=replace');
@@ -183,7 +201,7 @@ describe('imports', () => {
 
 	test('bad rows: the job fails listing each with sheet, row, column and reason; nothing changes', async () => {
 		const was = await snapshot();
-		const book = xlsx([
+		const book = await xlsx([
 			{ name: '说明', rows: [['请按模板填写']] },
 			{ name: '花名册', rows: [['工号', '姓名', '单位', '手机尾号'],
 				['E1', '王一', '华电集团/一分厂', null],
@@ -222,7 +240,7 @@ describe('imports', () => {
 	test('a file that is not a roster: one bad_file problem; nothing changes', async () => {
 		const was = await snapshot();
 		for (const [file, q] of [[Buffer.from('PK\x03\x04 not really a zip'), 'filename=x.xlsx'],
-			[xlsx([{ name: '表一', rows: [['工号', '姓名'], ['F1', '某某']] }]), ''],
+			[await xlsx([{ name: '表一', rows: [['工号', '姓名'], ['F1', '某某']] }]), ''],
 			[Buffer.from('a,b,c\r\n1,2,3\r\n'), 'format=csv']]) {
 			const { job } = await importFile(owner, file, q);
 			assert.equal(job.status, 'failed', JSON.stringify(job.report));
