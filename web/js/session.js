@@ -20,6 +20,7 @@ export class ApiError extends Error {
 		this.code = error && error.code;
 		this.field = error && error.field;
 		this.retryAfter = retryAfter ? Number(retryAfter) : 0;
+		this.problems = (error && Array.isArray(error.problems)) ? error.problems : null;
 	}
 }
 
@@ -60,6 +61,28 @@ export async function api(method, path, body, opts = {}) {
 		data = await r.json();
 	} catch (e) { /* no JSON body */ }
 	if (r.status === 401 && opts.login !== false) toLogin();
+	if (!r.ok) throw new ApiError(r.status, data && data.error, r.headers.get('Retry-After'));
+	return data;
+}
+
+/*
+ * upload('POST', '/api/banks/x/import?format=xlsx', file) -> the JSON answer:
+ * the body is the file's bytes as they are (imports), with the CSRF token.
+ */
+export async function upload(method, path, file) {
+	const headers = { 'Accept-Language': currentLang(), 'Content-Type': 'application/octet-stream' };
+	if (csrf) headers['X-CSRF-Token'] = csrf;
+	let r;
+	try {
+		r = await fetch(path, { method, headers, credentials: 'same-origin', cache: 'no-store', body: file });
+	} catch (e) {
+		throw new ApiError(0, { code: 'network', message: '' });
+	}
+	let data = null;
+	try {
+		data = await r.json();
+	} catch (e) { /* no JSON body */ }
+	if (r.status === 401) toLogin();
 	if (!r.ok) throw new ApiError(r.status, data && data.error, r.headers.get('Retry-After'));
 	return data;
 }

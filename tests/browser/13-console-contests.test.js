@@ -1,0 +1,120 @@
+'use strict';
+/*
+ * 13 console contests in Chromium at 1366x768: an organizer builds a contest
+ * in the console's form (a 64-character Chinese title, English title, a
+ * code, questions from a console bank by type ratio), saves it as a draft
+ * asking for more questions than the bank has: the server's problem is shown
+ * beside the paper's fields; corrected, the draft is valid and published
+ * (its status badge, the screen URL with its key), and hosted from the
+ * host page the console links to (the session hosts, no token); grants: a
+ * judge added by username shows in the list and in PostgreSQL's grants; the
+ * list filters by status. No text of a view is cut; screenshots.
+ */
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const path = require('node:path');
+const { launch, open, server, text, waitText, h } = require('./browser.js');
+const { assertContrast, shot, unpreloaded } = require('./measure.js');
+const { DESKTOP, consoleLogin, cutText, apiBank, unexpected, con } = require('./console.js');
+
+const TITLE64 = '全国职工安全生产知识竞赛暨班组长技能大比武'.repeat(4).slice(0, 64);
+const CODE = 'SAFE13';
+let srv, admin, org, br;
+
+before(async () => {
+	srv = await server();
+	await con.userAdd(srv, 'admin', 'admin', 'Admin-pass-1');
+	admin = await con.login(srv.url, 'admin', 'Admin-pass-1');
+	org = await con.account(srv, admin, 'org13', 'organizer');
+	await con.account(srv, admin, 'judge13', 'judge');
+	await apiBank(org, 'safety', '安全生产题库', path.join(h.ROOT, 'contests', 'banks', 'safety.json'));
+	br = await launch();
+});
+after(async () => {
+	if (br) await br.close();
+	if (srv) await srv.stop();
+});
+
+test('a contest built in the form: a located problem, corrected, published, hosted; grants', async () => {
+	assert.equal([...TITLE64].length, 64);
+	const page = await consoleLogin(br.ctx, srv, 'org13', org.password);
+	await page.waitForSelector('#contest-list .empty');
+	assert.deepEqual(await unpreloaded(page), []);
+	await page.click('#new-contest');
+	await page.waitForSelector('#contest-form');
+	const f = '#contest-form';
+	await page.fill(`${f} input[name=title_zh]`, TITLE64);
+	await page.fill(`${f} input[name=title_en]`, 'National workplace safety knowledge contest');
+	await page.fill(`${f} input[name=code]`, CODE.toLowerCase());
+	await page.check(`${f} input[name=bank][value=safety]`);
+	await page.fill(`${f} input[name=total]`, '500');
+	await page.fill(`${f} input[name=ratio_single_choice]`, '4');
+	await page.fill(`${f} input[name=ratio_true_false]`, '2');
+	await page.fill(`${f} input[name=points]`, '10');
+	await shot(page, 'contest-new-1366');
+	await page.click('#save');
+	await page.waitForURL(new RegExp(`#contest/${CODE}$`));
+	await waitText(page, '#contest-title', TITLE64);
+	/* the server's problem beside the paper's fields, in Chinese */
+	await page.waitForSelector('#contest-form fieldset .has-problem .problem:not([hidden])');
+	const where = await page.$eval('#contest-form .has-problem', (e) => e.dataset.path);
+	assert.match(where, /^\$\.paper/, 'placed at the paper');
+	const why = await page.$eval('#contest-form .has-problem .problem', (e) => e.textContent);
+	assert.match(why, /题/, why);
+	assert.match(await text(page, '#valid-line'), /个问题需要修改/);
+	assert.deepEqual(await cutText(page), [], 'no text cut');
+	await page.$eval('#contest-form .has-problem', (e) => e.scrollIntoView({ block: 'center' }));
+	await shot(page, 'contest-problem-1366');
+	await assertContrast(assert, page, 'contest with a problem');
+	const stored = await srv.sql(`SELECT status, definition->'title'->>'zh-CN' AS title FROM contests WHERE code = '${CODE}'`);
+	assert.equal(stored[0].status, 'draft', JSON.stringify(stored));
+	assert.equal(stored[0].title, TITLE64, 'saved whatever its problems');
+
+	await page.fill(`${f} input[name=total]`, '6');
+	await page.click('#save');
+	await waitText(page, '#valid-line', '检查通过，可以发布');
+	assert.equal(await page.$$eval('#contest-form .problem:not([hidden])', (l) => l.length), 0);
+	await page.click('#publish');
+	await page.waitForSelector('.facts-line .badge[data-status="scheduled"]');
+	await page.waitForSelector('#screen-url');
+	const screenUrl = await page.$eval('#screen-url', (a) => a.href);
+	assert.match(screenUrl, new RegExp(`/screen\\.html\\?code=${CODE}&key=[0-9a-f]{16,}`));
+	assert.ok(await page.isVisible('#host-link'));
+	assert.deepEqual(await cutText(page), [], 'no text cut after publishing');
+	await shot(page, 'contest-published-1366');
+
+	/* grants: a judge by username */
+	await page.fill('#grant-form input[name=username]', 'judge13');
+	await page.selectOption('#grant-form select[name=role]', 'judge');
+	await page.click('#grant-form button[type=submit]');
+	await page.waitForSelector('#grants tr[data-username="judge13"]');
+	assert.match(await text(page, '#grants tr[data-username="judge13"]'), /评委/);
+	const g = await srv.sql(`SELECT a.username, g.role FROM contest_grants g JOIN accounts a ON a.id = g.account_id JOIN contests c ON c.id = g.contest_id WHERE c.code = '${CODE}'`);
+	assert.deepEqual(g, [{ username: 'judge13', role: 'judge' }]);
+	/* an unknown account: the server's message beside the form */
+	await page.fill('#grant-form input[name=username]', 'nobody13');
+	await page.click('#grant-form button[type=submit]');
+	await page.waitForSelector('#contest-side .form-error:not([hidden])');
+
+	/* hosted from the link the console gives: the session hosts */
+	const hostHref = await page.$eval('#host-link', (a) => a.href);
+	assert.equal(new URL(hostHref).search, `?code=${CODE}`);
+	const host = await open(br.ctx, hostHref, DESKTOP);
+	await host.waitForSelector('[data-view=auth]:not([hidden])');
+	await host.click('#auth-form button[type=submit]');
+	await host.waitForSelector('[data-view=control]:not([hidden])');
+	await waitText(host, '[data-contest-title]', TITLE64);
+	await con.waitAudit(srv, `action = 'host.login' AND actor = 'org13' AND contest_code = '${CODE}'`);
+	assert.deepEqual(unexpected(host), []);
+
+	/* the list: the contest under its status filter, not under another */
+	await page.evaluate(() => { location.hash = '#contests?status=scheduled'; });
+	await page.waitForSelector(`#contests tr[data-code="${CODE}"]`);
+	assert.match(await text(page, `#contests tr[data-code="${CODE}"]`), /已发布/);
+	assert.deepEqual(await cutText(page), [], 'no text cut in the list');
+	await shot(page, 'contest-list-1366');
+	await page.evaluate(() => { location.hash = '#contests?status=draft'; });
+	await page.waitForSelector('#contest-list .empty');
+	assert.deepEqual(unexpected(page), []);
+	await con.waitAudit(srv, `action = 'contest.publish' AND actor = 'org13'`);
+});
