@@ -65,7 +65,7 @@ function bankReport(job) {
 	for (const x of refused) {
 		for (const p of x.problems || []) {
 			rows.push(h('tr', {}, td(r.filename || ''), td(r.sheet ? `${r.sheet} · ${x.row}` : String(x.row)),
-				td(p.column_name || (p.column ? String(p.column) : (p.path || ''))), td(p.message, 'reason')));
+				td(p.column_name || (p.column ? t('console.char_col', { n: p.column }) : (p.path || ''))), td(p.message, 'reason')));
 		}
 	}
 	for (const p of r.problems || []) rows.push(h('tr', {}, td(r.filename || ''), td('—'), td(p.column_name || ''), td(p.message, 'reason')));

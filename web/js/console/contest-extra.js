@@ -156,7 +156,7 @@ async function exceptionsCard(box, c) {
 		form.reset();
 	});
 	box.append(card('console.exceptions', h('p', { class: 'muted small', text: t('console.exceptions_help') }),
-		h('button', { type: 'button', class: 'btn', text: t('console.refresh'), onclick: () => load() }), list, form, err));
+		h('button', { type: 'button', class: 'btn', id: 'exceptions-refresh', text: t('console.refresh'), onclick: () => load() }), list, form, err));
 	await load();
 }
 

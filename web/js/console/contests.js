@@ -324,7 +324,7 @@ export async function contestView(root, ctx, code) {
 	const showValid = (valid, problems) => {
 		form.problems(problems);
 		state.dataset.valid = valid ? 'true' : 'false';
-		state.textContent = valid ? t('console.valid') : t('console.n_problems', { n: (problems || []).length });
+		state.textContent = valid ? t(c.status === 'draft' ? 'console.valid' : 'console.valid_published') : t('console.n_problems', { n: (problems || []).length });
 	};
 	const kept = sessionStorage.getItem('sa.console.problems');
 	sessionStorage.removeItem('sa.console.problems');
