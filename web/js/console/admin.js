@@ -9,7 +9,7 @@
 import { t } from '../i18n.js';
 import { h } from '../dom.js';
 import { api } from '../session.js';
-import { errText, when, field, input, table, td, pager, card } from './ui.js';
+import { errText, when, field, input, table, td, pager, card, downloadButton } from './ui.js';
 
 const KEYS = ['actor', 'contest', 'action', 'from', 'to'];
 
@@ -36,7 +36,7 @@ export async function auditView(root, ctx, query) {
 	const list = h('div', { id: 'audit' }, h('p', { class: 'muted', text: t('console.loading') }));
 	root.replaceChildren(h('div', { class: 'view-head' }, h('h1', { text: t('console.audit') }),
 		h('div', { class: 'links' },
-			h('a', { class: 'btn link', id: 'audit-csv', href: `/api/audit.csv?${csv}`, text: t('console.download_csv'), attrs: { download: '' } }),
+			downloadButton('console.download_csv', `/api/audit.csv?${csv}`, { id: 'audit-csv' }),
 			h('a', { class: 'btn link', href: 'account.html', text: t('console.accounts_tokens') }))),
 	card(null, form, list));
 	try {

@@ -11,7 +11,7 @@
 import { t, pick, num } from '../i18n.js';
 import { h } from '../dom.js';
 import { api } from '../session.js';
-import { errText, link, table, td, pager, card, when } from './ui.js';
+import { errText, link, table, td, pager, card, when, downloadButton } from './ui.js';
 
 const POLL_MS = 3000;
 let timer = null;
@@ -85,8 +85,8 @@ export async function resultsView(root, ctx, code, query) {
 	const base = `/api/console/contests/${code}`;
 	const head = h('div', { class: 'view-head' }, h('h1', { id: 'results-title', text: t('console.results_of', { code }) }),
 		h('div', { class: 'links' },
-			h('a', { class: 'btn primary', id: 'dl-xlsx', href: `${base}/results.xlsx`, text: t('console.download_xlsx'), attrs: { download: '' } }),
-			h('a', { class: 'btn link', id: 'dl-csv', href: `${base}/results.csv`, text: t('console.download_csv'), attrs: { download: '' } }),
+			downloadButton('console.download_xlsx', `${base}/results.xlsx`, { id: 'dl-xlsx', primary: true }),
+			downloadButton('console.download_csv', `${base}/results.csv`, { id: 'dl-csv' }),
 			link('console.back_contest', `#contest/${code}`)));
 	root.replaceChildren(head, h('p', { class: 'muted', text: t('console.loading') }));
 	let r;

@@ -163,3 +163,48 @@ export function importForm({ accept, extra = [], url, report, onDone, submitKey 
 	});
 	return h('div', {}, form, bar, out);
 }
+
+/* The file name of a Content-Disposition header (RFC 5987 filename* first). */
+function dispositionName(cd, fallback) {
+	const star = /filename\*=UTF-8''([^;]+)/i.exec(cd || '');
+	if (star) {
+		try {
+			return decodeURIComponent(star[1]);
+		} catch (e) { /* the plain one */ }
+	}
+	const plain = /filename="([^"]+)"/i.exec(cd || '');
+	return plain ? plain[1] : fallback;
+}
+
+/*
+ * A download in the page language: a plain link would send the browser's
+ * Accept-Language, so the file (its headers, its name) could come in the
+ * other language. The file is fetched with the page's, then saved.
+ */
+export function downloadButton(key, url, attrs = {}) {
+	const a = h('a', { class: `btn ${attrs.primary ? 'primary' : 'link'}`, id: attrs.id, href: url, text: t(key), attrs: { download: '' } });
+	a.addEventListener('click', async (ev) => {
+		ev.preventDefault();
+		try {
+			const r = await fetch(url, { credentials: 'same-origin', cache: 'no-store', headers: { 'Accept-Language': currentLang() } });
+			if (!r.ok) {
+				let msg = `HTTP ${r.status}`;
+				try {
+					const j = await r.json();
+					msg = (j.error && j.error.message) || msg;
+				} catch (e) { /* not JSON */ }
+				return toast(msg);
+			}
+			const blob = await r.blob();
+			const href = URL.createObjectURL(blob);
+			const save = h('a', { href, attrs: { download: dispositionName(r.headers.get('Content-Disposition'), url.replace(/^.*\//, '').replace(/\?.*$/, '')) } });
+			document.body.append(save);
+			save.click();
+			save.remove();
+			setTimeout(() => URL.revokeObjectURL(href), 60000);
+		} catch (e) {
+			toast(t('console.err_network'));
+		}
+	});
+	return a;
+}
