@@ -15,11 +15,11 @@ const assert = require('node:assert/strict');
 const path = require('node:path');
 const { launch, open, server, text, waitText, h } = require('./browser.js');
 const { assertContrast, shot, unpreloaded } = require('./measure.js');
-const { DESKTOP, consoleLogin, cutText, apiBank, unexpected, con } = require('./console.js');
+const { DESKTOP, TABLET, consoleLogin, cutText, apiBank, unexpected, con } = require('./console.js');
 
 const TITLE64 = '全国职工安全生产知识竞赛暨班组长技能大比武'.repeat(4).slice(0, 64);
 const CODE = 'SAFE13';
-let srv, admin, org, br;
+let srv, admin, org, viewer, br, br2;
 
 before(async () => {
 	srv = await server();
@@ -27,11 +27,12 @@ before(async () => {
 	admin = await con.login(srv.url, 'admin', 'Admin-pass-1');
 	org = await con.account(srv, admin, 'org13', 'organizer');
 	await con.account(srv, admin, 'judge13', 'judge');
+	viewer = await con.account(srv, admin, 'viewer13', 'viewer');
 	await apiBank(org, 'safety', '安全生产题库', path.join(h.ROOT, 'contests', 'banks', 'safety.json'));
-	br = await launch();
+	[br, br2] = await Promise.all([launch(), launch()]);
 });
 after(async () => {
-	if (br) await br.close();
+	for (const b of [br, br2]) if (b) await b.close();
 	if (srv) await srv.stop();
 });
 
@@ -91,10 +92,33 @@ test('a contest built in the form: a located problem, corrected, published, host
 	assert.match(await text(page, '#grants tr[data-username="judge13"]'), /评委/);
 	const g = await srv.sql(`SELECT a.username, g.role FROM contest_grants g JOIN accounts a ON a.id = g.account_id JOIN contests c ON c.id = g.contest_id WHERE c.code = '${CODE}'`);
 	assert.deepEqual(g, [{ username: 'judge13', role: 'judge' }]);
+	await page.fill('#grant-form input[name=username]', 'viewer13');
+	await page.selectOption('#grant-form select[name=role]', 'viewer');
+	await page.click('#grant-form button[type=submit]');
+	await page.waitForSelector('#grants tr[data-username="viewer13"]');
 	/* an unknown account: the server's message beside the form */
 	await page.fill('#grant-form input[name=username]', 'nobody13');
 	await page.click('#grant-form button[type=submit]');
 	await page.waitForSelector('#contest-side .form-error:not([hidden])');
+
+	/* the contest page on a tablet: one column, nothing cut */
+	await page.setViewportSize(TABLET);
+	await page.evaluate(() => window.scrollTo(0, 0));
+	assert.deepEqual(await cutText(page), [], 'no text cut on a tablet');
+	assert.equal(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), true, 'no sideways scrolling');
+	await shot(page, 'contest-tablet', { fullPage: true });
+	await page.setViewportSize(DESKTOP);
+
+	/* the viewer granted on it: the contest's summary and the views a viewer may open */
+	const v = await consoleLogin(br2.ctx, srv, 'viewer13', viewer.password, { viewport: TABLET, hash: `#contest/${CODE}` });
+	await waitText(v, '#contest-title', TITLE64);
+	assert.match(await text(v, '.facts-line'), /查看者/);
+	assert.ok(await v.isVisible('#results-link'));
+	assert.equal(await v.isVisible('#contest-form'), false, 'no definition for a viewer');
+	assert.equal(await v.isVisible('[data-nav=banks]'), false, 'no banks for a viewer');
+	assert.deepEqual(await cutText(v), [], 'no text cut for the viewer');
+	await shot(v, 'contest-viewer-tablet');
+	assert.deepEqual(unexpected(v, /40[13]/), []);
 
 	/* hosted from the link the console gives: the session hosts */
 	const hostHref = await page.$eval('#host-link', (a) => a.href);

@@ -291,7 +291,6 @@ export async function newView(root, ctx) {
 		save.disabled = true;
 		try {
 			const r = await api('POST', '/api/console/contests', form.read());
-			sessionStorage.setItem('sa.console.problems', JSON.stringify({ code: r.contest.code, problems: r.problems }));
 			location.hash = `#contest/${r.contest.code}`;
 		} catch (e) {
 			showError(err, e);
@@ -308,12 +307,35 @@ function downloadLink(key, href) {
 	return h('a', { class: 'btn link', href, text: t(key), attrs: { download: '' } });
 }
 
+/*
+ * A contest one holds a judge, screen or viewer grant on (its definition is
+ * the organizers'): its summary from the list, and what the role may open.
+ */
+async function grantedView(root, ctx, code, err) {
+	let c = null;
+	try {
+		const r = await api('GET', `/api/console/contests?q=${encodeURIComponent(code)}`);
+		c = r.contests.find((x) => x.code === code);
+	} catch (e) { /* the first error says it */ }
+	const head = h('div', { class: 'view-head' }, h('h1', { class: 'contest-title', id: 'contest-title', text: c ? (pick(c.title) || code) : code }), link('console.back_list', '#contests'));
+	if (!c) return root.replaceChildren(head, card(null, h('p', { class: 'form-error', text: errText(err) })));
+	const links = h('div', { class: 'links' },
+		c.my_role === 'viewer' && c.status !== 'draft' ? link('console.monitor', `#monitor/${c.code}`, { id: 'monitor-link' }) : null,
+		c.my_role === 'viewer' && c.status !== 'draft' ? link('console.results', `#results/${c.code}`, { id: 'results-link' }) : null,
+		['screen', 'viewer'].includes(c.my_role) ? downloadLink('console.poster_pdf', `/api/console/contests/${c.code}/poster.pdf`) : null);
+	root.replaceChildren(head,
+		h('p', { class: 'facts-line' }, h('code', { text: c.code }), ' ', statusBadge(c.status), ' ', h('span', { class: 'muted', text: t(`myrole.${c.my_role}`) })),
+		links, h('div', { class: 'col-side', id: 'contest-side' }));
+	await extraCards(root.querySelector('#contest-side'), ctx, c);
+}
+
 /* #contest/CODE: the form, its problems, the actions and the contest's cards. */
 export async function contestView(root, ctx, code) {
 	let r, banks;
 	try {
 		[r, banks] = await Promise.all([api('GET', `/api/console/contests/${encodeURIComponent(code)}?validate=1`), allBanks().catch(() => [])]);
 	} catch (e) {
+		if (e.status === 403) return grantedView(root, ctx, code, e);
 		return root.replaceChildren(h('div', { class: 'view-head' }, h('h1', { text: code }), link('console.back_list', '#contests')),
 			card(null, h('p', { class: 'form-error', text: errText(e) })));
 	}
@@ -326,15 +348,7 @@ export async function contestView(root, ctx, code) {
 		state.dataset.valid = valid ? 'true' : 'false';
 		state.textContent = valid ? t(c.status === 'draft' ? 'console.valid' : 'console.valid_published') : t('console.n_problems', { n: (problems || []).length });
 	};
-	const kept = sessionStorage.getItem('sa.console.problems');
-	sessionStorage.removeItem('sa.console.problems');
 	showValid(r.valid, r.problems);
-	if (kept) {
-		try {
-			const k = JSON.parse(kept);
-			if (k.code === c.code) showValid(!k.problems.length, k.problems);
-		} catch (e) { /* stale */ }
-	}
 	const act = async (btn, fn) => {
 		showError(err, '');
 		btn.disabled = true;
