@@ -105,6 +105,14 @@ test('the roster from Excel, its unit tree, and a real-name join approved throug
 	await page.click('#roster-form button[type=submit]');
 	await waitText(page, '#roster-headcount', '3 on the list, 0 exception requests waiting');
 
+	/* the branch's join poster */
+	await page.selectOption('#roster-form ~ .posters select[name=poster_unit]', branch);
+	const png = await page.$eval('#unit-poster-png', (a) => a.href);
+	assert.match(png, new RegExp(`/api/console/contests/${CODE}/poster\\.png\\?unit=${branch}$`));
+	const r = await page.request.get(png);
+	assert.equal(r.status(), 200);
+	assert.equal(r.headers()['content-type'], 'image/png');
+
 	/* not on the roster: refused, recorded; approved in the console; joins */
 	const refused = await join('周八', 'X15999');
 	assert.equal(refused.type, 'error');

@@ -116,7 +116,17 @@ async function rosterCard(box, c) {
 			showError(err, e);
 		}
 	});
-	body.replaceChildren(h('p', { class: 'muted small', text: t('console.roster_help') }), form);
+	/* a poster per unit: the unit's path under the title */
+	const base = `/api/console/contests/${c.code}`;
+	const pdf = h('a', { class: 'btn link', id: 'unit-poster-pdf', href: `${base}/poster.pdf`, text: t('console.poster_pdf'), attrs: { download: '' } });
+	const png = h('a', { class: 'btn link', id: 'unit-poster-png', href: `${base}/poster.png`, text: t('console.poster_png'), attrs: { download: '' } });
+	const unitSel = select('poster_unit', [['', 'console.poster_whole'], ...units.units.map((u) => [String(u.id), `=${u.path}`])], '', (ev) => {
+		const q = ev.target.value ? `?unit=${ev.target.value}` : '';
+		pdf.href = `${base}/poster.pdf${q}`;
+		png.href = `${base}/poster.png${q}`;
+	});
+	const posters = h('div', { class: 'posters' }, field('console.poster_unit', unitSel), h('div', { class: 'links' }, pdf, png));
+	body.replaceChildren(h('p', { class: 'muted small', text: t('console.roster_help') }), form, posters);
 }
 
 async function exceptionsCard(box, c) {
