@@ -92,8 +92,14 @@ async function allBanks() {
 }
 
 /* An ISO date-time as datetime-local's value (its offset dropped, China time meant) and back. */
-const toLocal = (iso) => (typeof iso === 'string' ? iso.replace(/(:\d\d)(\.\d+)?([+-]\d\d:\d\d|Z)?$/, '$1').slice(0, 16) : '');
+const toLocal = (iso) => {
+	if (typeof iso !== 'string') return '';
+	if (/^\d{4}-\d\d-\d\d$/.test(iso)) return `${iso}T00:00`;
+	return iso.replace(/(:\d\d)(\.\d+)?([+-]\d\d:\d\d|Z)?$/, '$1').slice(0, 16);
+};
 const fromLocal = (v) => (v ? `${v}:00+08:00` : undefined);
+/* A time field's value: the definition's own text while the field shows it unchanged. */
+const timeOf = (orig, v) => (v && v === toLocal(orig) ? orig : fromLocal(v));
 
 /*
  * The form of a definition. Returns {el, read(), problems(list)}: read() is
@@ -192,13 +198,13 @@ function contestForm(def, banks, { isNew, editable }) {
 		else delete out.code;
 		out.mode = f.mode.value;
 		setOrDrop(out, 'time_limit_s', num(f.time_limit_s.value));
-		setOrDrop(out, 'starts_at', fromLocal(f.starts_at.value));
+		setOrDrop(out, 'starts_at', timeOf(d.starts_at, f.starts_at.value));
 		setOrDrop(out, 'pass_mark', num(f.pass_mark.value));
 		if (out.mode === 'live') delete out.window;
 		else {
 			const w = { ...(out.window || {}) };
-			setOrDrop(w, 'opens_at', fromLocal(f.opens_at.value));
-			setOrDrop(w, 'closes_at', fromLocal(f.closes_at.value));
+			setOrDrop(w, 'opens_at', timeOf(win.opens_at, f.opens_at.value));
+			setOrDrop(w, 'closes_at', timeOf(win.closes_at, f.closes_at.value));
 			setOrDrop(w, 'duration_min', num(f.duration_min.value));
 			if (Object.keys(w).length) out.window = w;
 			else delete out.window;
