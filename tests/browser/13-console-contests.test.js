@@ -131,6 +131,27 @@ test('a contest built in the form: a located problem, corrected, published, host
 	await con.waitAudit(srv, `action = 'host.login' AND actor = 'org13' AND contest_code = '${CODE}'`);
 	assert.deepEqual(unexpected(host), []);
 
+	/* copied as an exam: the missing window shown beside the window's fields, then given */
+	await page.click('#copy');
+	await page.waitForFunction((c) => /^#contest\/[A-Z0-9]{4,16}$/.test(location.hash) && location.hash !== `#contest/${c}`, CODE);
+	const copyCode = (await page.evaluate(() => location.hash)).replace('#contest/', '');
+	await page.waitForSelector('.facts-line .badge[data-status="draft"]');
+	await page.selectOption(`${f} select[name=mode]`, 'exam');
+	await page.click('#save');
+	await page.waitForSelector('#contest-form .when-window.has-problem, #contest-form .when-window .has-problem');
+	assert.match(await text(page, '#contest-form .when-window .problem:not([hidden])'), /window/);
+	await shot(page, 'contest-exam-window-problem');
+	await page.fill(`${f} input[name=opens_at]`, '2026-12-20T08:00');
+	await page.fill(`${f} input[name=closes_at]`, '2026-12-20T20:00');
+	await page.fill(`${f} input[name=duration_min]`, '30');
+	await page.selectOption(`${f} select[name=show_results]`, 'window');
+	await page.click('#save');
+	await waitText(page, '#valid-line', '检查通过，可以发布');
+	const exam = await srv.sql(`SELECT definition->'window' AS w, definition->'attempts' AS a, definition->>'mode' AS m FROM contests WHERE code = '${copyCode}'`);
+	assert.deepEqual(exam[0].w, { opens_at: '2026-12-20T08:00:00+08:00', closes_at: '2026-12-20T20:00:00+08:00', duration_min: 30 });
+	assert.equal(exam[0].a.show_results, 'window');
+	assert.equal(exam[0].m, 'exam');
+
 	/* the list: the contest under its status filter, not under another */
 	await page.evaluate(() => { location.hash = '#contests?status=scheduled'; });
 	await page.waitForSelector(`#contests tr[data-code="${CODE}"]`);
@@ -138,7 +159,8 @@ test('a contest built in the form: a located problem, corrected, published, host
 	assert.deepEqual(await cutText(page), [], 'no text cut in the list');
 	await shot(page, 'contest-list-1366');
 	await page.evaluate(() => { location.hash = '#contests?status=draft'; });
-	await page.waitForSelector('#contest-list .empty');
+	await page.waitForSelector(`#contests tr[data-code="${copyCode}"]`);
+	assert.equal(await page.$$eval('#contests tbody tr', (l) => l.length), 1, 'only the draft');
 	assert.deepEqual(unexpected(page), []);
 	await con.waitAudit(srv, `action = 'contest.publish' AND actor = 'org13'`);
 });

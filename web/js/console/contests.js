@@ -264,9 +264,16 @@ function contestForm(def, banks, { isNew, editable }) {
 		for (const p of list || []) {
 			let best = null;
 			if (!p.bank && typeof p.path === 'string') {
+				/* a missing field is reported at its parent, naming it: its own slot when it has one */
+				const names = slots.map((el) => el.dataset.path).filter((sp) => sp.startsWith(`${p.path}.`))
+					.map((sp) => sp.slice(p.path.length + 1)).filter((n) => /^[A-Za-z_]+$/.test(n));
+				const msg = p.message || '';
+				const child = names.find((n) => new RegExp(`[“'"]${n}[”'"]`).test(msg)) ||
+					names.find((n) => new RegExp(`(^|[^A-Za-z_'])${n}([^A-Za-z_']|$)`).test(msg));
+				const path = child ? `${p.path}.${child}` : p.path;
 				for (const el of slots) {
 					const sp = el.dataset.path;
-					if ((p.path === sp || p.path.startsWith(`${sp}.`) || p.path.startsWith(`${sp}[`)) && (!best || sp.length > best.dataset.path.length)) best = el;
+					if ((path === sp || path.startsWith(`${sp}.`) || path.startsWith(`${sp}[`)) && (!best || sp.length > best.dataset.path.length)) best = el;
 				}
 			}
 			if (best) {
@@ -371,6 +378,9 @@ export async function contestView(root, ctx, code) {
 		const s = await api('PUT', `/api/console/contests/${c.code}`, form.read());
 		showValid(s.valid, s.problems);
 		toast(t('console.saved'), 'info');
+		/* the first problem into view: the organizer sees what to fix */
+		const first = form.el.querySelector('#problems-all:not([hidden]), .has-problem');
+		if (first) first.scrollIntoView({ block: 'center', behavior: 'smooth' });
 	}), 'primary', { id: 'save' });
 	const publish = button('console.publish', () => act(publish, async () => {
 		await api('PUT', `/api/console/contests/${c.code}`, form.read());
