@@ -164,3 +164,27 @@ test('a contest built in the form: a located problem, corrected, published, host
 	assert.deepEqual(unexpected(page), []);
 	await con.waitAudit(srv, `action = 'contest.publish' AND actor = 'org13'`);
 });
+
+test('the admin reads the contest trail in the audit log and downloads it as CSV', async () => {
+	const b = await launch();
+	try {
+		const page = await consoleLogin(b.ctx, srv, 'admin', 'Admin-pass-1', { hash: `#audit?contest=${CODE}` });
+		await page.waitForSelector('#audit tr[data-action="contest.publish"]');
+		const actions = await page.$$eval('#audit tbody tr', (l) => l.map((r) => r.dataset.action));
+		for (const a of ['contest.create', 'contest.update', 'contest.publish', 'contest.grants', 'host.login']) assert.ok(actions.includes(a), `${a} in ${actions}`);
+		assert.equal(await page.inputValue('#audit-filters input[name=contest]'), CODE);
+		await page.click('#audit tr[data-action="contest.grants"] summary');
+		assert.match(await text(page, '#audit tr[data-action="contest.grants"] pre'), /judge13/);
+		assert.deepEqual(await cutText(page), [], 'no text cut in the audit log');
+		await shot(page, 'audit-1366');
+		const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#audit-csv')]);
+		assert.equal(dl.suggestedFilename(), 'audit.csv');
+		const csv = require('node:fs').readFileSync(await dl.path(), 'utf8');
+		assert.equal(csv.charCodeAt(0), 0xfeff, 'BOM for Excel');
+		assert.match(csv.split('\n')[0], /时间/, 'Chinese headers: the page language');
+		assert.match(csv, /contest\.publish/);
+		assert.deepEqual(unexpected(page), []);
+	} finally {
+		await b.close();
+	}
+});

@@ -133,6 +133,16 @@ test('the roster from Excel, its unit tree, and a real-name join approved throug
 	const stored = await srv.sql(`SELECT p.unit FROM participants p JOIN contests c ON c.id = p.contest_id WHERE c.code = '${CODE}' AND p.employee_no = '0015001'`);
 	assert.equal(stored[0].unit, '华电集团/一分厂/机修车间', 'the unit from the roster');
 	assert.deepEqual(await cutText(page), [], 'no text cut');
+
+	/* the monitor: joined and missing by unit against the list */
+	await page.evaluate((c) => { location.hash = `#monitor/${c}`; }, CODE);
+	await waitText(page, '#mon-players', '2', 15000);
+	await waitText(page, '#mon-joined', '1');
+	assert.equal(await text(page, '#mon-headcount'), '3');
+	assert.equal(await text(page, '#mon-units tr[data-path="华电集团/一分厂/机修车间"] .joined'), '1');
+	assert.deepEqual(await page.$$eval('#mon-missing tbody tr', (l) => l.map((r) => r.cells[0].textContent)), ['0015002', '0015003']);
+	assert.deepEqual(await cutText(page), [], 'no text cut in the monitor');
+	await shot(page, 'monitor-roster-en-1366', { fullPage: true });
 	assert.deepEqual(unexpected(page), []);
 	await con.waitAudit(srv, "action = 'join.approve' AND actor = 'org15'");
 	await con.waitAudit(srv, "action = 'roster.import' AND actor = 'org15'");

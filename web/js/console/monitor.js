@@ -58,7 +58,7 @@ export async function monitorView(root, ctx, code) {
 				roster.mode === 'roster' ? stat('mon-joined', roster.joined, 'console.joined_of_roster') : null,
 				roster.mode === 'roster' ? stat('mon-headcount', roster.headcount, 'console.headcount_label') : null,
 				h('div', { class: 'stat' }, h('div', { class: 'stat-n', id: 'mon-phase', text: t(`phase.${m.phase}`) }),
-					h('div', { class: 'stat-l', text: m.question_count ? t('console.question_n', { i: Math.max(0, m.index) + 1, n: m.question_count }) : '' }))),
+					h('div', { class: 'stat-l', text: !m.question_count ? '' : m.index >= 0 ? t('console.question_n', { i: m.index + 1, n: m.question_count }) : t('console.n_questions', { n: m.question_count }) }))),
 			h('div', { class: 'monitor-grid' },
 				card('console.by_unit', table(['console.unit', 'console.headcount_label', 'console.joined', ''],
 					(roster.units || []).map((u) => h('tr', { dataset: { path: u.path } }, td(u.path), td(num(u.headcount)), td(num(u.joined), 'joined'),
@@ -73,8 +73,8 @@ export async function monitorView(root, ctx, code) {
 				{ id: 'mon-participants', empty: 'console.nobody_yet' }),
 			pager(m.participants.total, m.participants.page, m.participants.per_page, (n) => { st.page = n; stopPolling(); poll(); })),
 			m.missing ? card('console.missing', h('p', { class: 'muted small', text: t('console.missing_n', { n: m.missing.total }) }),
-				table(['console.employee_no', 'console.name', 'console.unit'], m.missing.rows.map((w) => h('tr', {}, td(w.employee_no), td(w.name), td(w.unit)))),
-				{ id: 'mon-missing', empty: 'console.nobody_missing' }) : null);
+				table(['console.employee_no', 'console.name', 'console.unit'], m.missing.rows.map((w) => h('tr', {}, td(w.employee_no), td(w.name), td(w.unit))),
+					{ id: 'mon-missing', empty: 'console.nobody_missing' })) : null);
 	};
 	await poll();
 }
