@@ -42,8 +42,13 @@ const ROUTES = [
 let seq = 0;
 async function route() {
 	stopPolling();
-	const raw = decodeURIComponent(location.hash.replace(/^#/, '')) || 'contests';
-	const [path, query = ''] = raw.split('?');
+	const raw = location.hash.replace(/^#/, '') || 'contests';
+	const at = raw.indexOf('?');
+	let path = at < 0 ? raw : raw.slice(0, at);
+	const query = at < 0 ? '' : raw.slice(at + 1); /* URLSearchParams decodes it */
+	try {
+		path = decodeURIComponent(path);
+	} catch (e) { /* a malformed escape: no route matches */ }
 	const root = $('#view');
 	const my = ++seq;
 	for (const [re, nav, fn] of ROUTES) {
