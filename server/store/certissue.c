@@ -308,6 +308,13 @@ static int batch_store(PGconn *pg, batch *b, const certissue_spec *s, const info
 	res->issued = atoll(PQcmdTuples(r));
 	res->existing += (int64_t)b->n - res->issued;
 	PQclear(r);
+	/* each new certificate's xAPI statement, in the same transaction (080_records.sql) */
+	r = PQexec(
+		pg,
+		"SELECT xapi_outbox_certificate(n.id) FROM certs_new n JOIN certificates c ON c.id = n.id");
+	if (PQresultStatus(r) != PGRES_TUPLES_OK)
+		return pg_fail(err, n, "xapi outbox", r);
+	PQclear(r);
 	return 0;
 }
 

@@ -136,18 +136,19 @@ describe('xAPI outbox and sender', () => {
 	});
 
 	test('an issued certificate: xapi_outbox_certificate in its transaction, sent as earned', async () => {
-		// The certificates table of migration 070 (its columns as design/results.md names them) when the
-		// branch that adds it is not merged yet; a certificate inserted with the outbox row in one transaction.
-		await h.psql(srv.db, `CREATE TABLE IF NOT EXISTS certificates (id text PRIMARY KEY, contest_id bigint, participant_id bigint,
-			revision int, kind text, employee_no text, name text, record jsonb, jws text,
-			issued_at timestamptz NOT NULL DEFAULT now(), revoked_at timestamptz, revoked_by bigint, revoke_reason text);
-			GRANT ALL ON certificates TO skillarena`, srv.pgPort);
+		// A certificate row of migration 070 inserted with its outbox row in one transaction, as the
+		// issuing job does (store/certissue.c); twice the call, one statement (test 27 issues real ones).
+		const CERT = 'CERT39aaaaaaaaaaaaaaaa';
 		const p = workers[0].joined.participant_id;
 		await h.psql(srv.db, `BEGIN;
-			INSERT INTO certificates (id, contest_id, participant_id, revision, kind, employee_no, name, record)
-			SELECT 'CERT-39-A', contest_id, id, 1, 'award', employee_no, name, '{"award":"一等奖"}' FROM participants WHERE id = ${p};
-			SELECT xapi_outbox_certificate('CERT-39-A');
-			SELECT xapi_outbox_certificate('CERT-39-A');
+			INSERT INTO signing_keys (kid, alg, public_jwk) VALUES ('kid-39', 'ES256', '{"kty":"EC"}') ON CONFLICT DO NOTHING;
+			INSERT INTO certificates (id, contest_id, contest_code, participant_id, revision, kind, employee_no, name,
+				award, record, jws, ob3, kid)
+			SELECT '${CERT}', p.contest_id, c.code, p.id, 1, 'award', p.employee_no, p.name, '一等奖',
+				'{"award":"一等奖"}', 'x.y.z', 'x.y.z', 'kid-39'
+			FROM participants p JOIN contests c ON c.id = p.contest_id WHERE p.id = ${p};
+			SELECT xapi_outbox_certificate('${CERT}');
+			SELECT xapi_outbox_certificate('${CERT}');
 			COMMIT`, srv.pgPort);
 		const row = await until('the certificate row sent', async () => {
 			const r = (await outbox()).filter((x) => x.kind === 'certificate');
@@ -155,7 +156,7 @@ describe('xAPI outbox and sender', () => {
 		});
 		const s = lrs.statements.get(row.statement[0].id);
 		assert.equal(s.verb.id, 'http://id.tincanapi.com/verb/earned');
-		assert.equal(s.object.id, 'http://skills.example.cn/xapi/certificate/CERT-39-A');
+		assert.equal(s.object.id, `http://skills.example.cn/xapi/certificate/${CERT}`);
 		assert.equal(s.actor.account.name, 'X39000');
 	});
 
