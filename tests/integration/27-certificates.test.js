@@ -172,6 +172,8 @@ describe('certificates', () => {
 		partId = rows.find((x) => x.kind === 'participation' && x.name === '张三').id;
 		assert.equal(rows.find((x) => x.id === awardId).award, '一等奖');
 		assert.match(awardId, /^[A-Za-z0-9_-]{22}$/);
+		const queued = await srv.sql(`SELECT ref FROM xapi_outbox WHERE kind = 'certificate' ORDER BY ref COLLATE "C"`);
+		assert.deepEqual(queued.map((x) => x.ref), rows.map((x) => x.id).sort(), 'one xAPI statement queued per certificate, once');
 		await con.waitAudit(srv, "action = 'certificate.issue'", 2);
 	});
 
