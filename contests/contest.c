@@ -12,7 +12,7 @@
  * exam, practice, mass), then either inline "questions", a "paper" drawn
  * from "banks", or "stages" each holding one of those; optional "rounds",
  * "awards", "pass_mark", "credits" and "hours" (the training record),
- * "leaderboards", "window" (exam, mass), "attempts"
+ * "leaderboards", "feedback" (live), "window" (exam, mass), "attempts"
  * (exam, mass) and "notebook" (practice; selfpaced.c). Every top-level
  * field is a row of cx_contest_fields[]: its name, whether it is required,
  * the kind of value (checked by the row's kind: a language map, a string,
@@ -265,6 +265,22 @@ static void cx_set_leaderboards(cx *c, const cJSON *l, const cx_value *val, cons
 	}
 }
 
+/* "reveal" (the default: points, scores and ranks change at the reveal) or "instant". */
+static void cx_set_feedback(cx *c, const cJSON *v, const cx_value *val, const char *path, void *ctx)
+{
+	cx_load *ld = ctx;
+	if (!v)
+		return;
+	if (!ld->live) {
+		cx_err(c, path, CXM_MODE_ONLY, "feedback", "live");
+		return;
+	}
+	if (strcmp(v->valuestring, "instant") == 0)
+		ld->def->feedback_instant = true;
+	else if (strcmp(v->valuestring, "reveal") != 0)
+		cx_err(c, path, CXM_FEEDBACK, v->valuestring);
+}
+
 static void cx_set_window(cx *c, const cJSON *w, const cx_value *val, const char *path, void *ctx)
 {
 	cx_load *ld = ctx;
@@ -329,6 +345,7 @@ static const cx_field cx_contest_fields[] = {
 	{"hours", false, CXK_NUMBER, 0, 1000, false, cx_set_hours},
 	{"awards", false, CXK_ANY, 0, 0, false, cx_set_awards},
 	{"leaderboards", false, CXK_ANY, 0, 0, false, cx_set_leaderboards},
+	{"feedback", false, CXK_STRING, 1, 16, false, cx_set_feedback},
 	{"window", false, CXK_ANY, 0, 0, false, cx_set_window},
 	{"attempts", false, CXK_ANY, 0, 0, false, cx_set_attempts},
 	{"notebook", false, CXK_ANY, 0, 0, false, cx_set_notebook},

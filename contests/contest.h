@@ -121,6 +121,8 @@ typedef struct contest_def {
 	int64_t opens_at, closes_at; /* exam window, Unix seconds, 0 when none */
 	int64_t duration_ms;         /* exam: time per participant, 0 when none */
 	bool leaderboard_individual, leaderboard_team, leaderboard_unit;
+	/* "feedback": points shown at once (training quizzes) instead of at the reveal */
+	bool feedback_instant;
 	const char *awards_by; /* "rank", "score" or NULL when no awards */
 	bool awards_require_pass;
 	contest_award_tier *awards;

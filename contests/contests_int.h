@@ -78,6 +78,7 @@ typedef enum cx_msg {
 	CXM_RATIO_TOTAL,        /* - */
 	CXM_AWARD_ORDER,        /* - */
 	CXM_AWARD_BY,           /* %s */
+	CXM_FEEDBACK,           /* %s: feedback */
 	CXM_STAGE_KIND,         /* %s */
 	CXM_KIND_TYPE,          /* %s %s: stage kind, question type */
 	CXM_EXAM_WINDOW,        /* - */

@@ -91,6 +91,8 @@ static const cx_message cx_messages[CXM_MAX] = {
 	 "award tiers must go from highest to lowest (growing rank count or falling score)"},
 	{CXM_AWARD_BY, "奖项依据“%s”无效（可用 rank、score）",
 	 "invalid award basis '%s' (use rank or score)"},
+	{CXM_FEEDBACK, "得分反馈方式“%s”无效（可用 reveal：公布答案时才显示得分；instant：提交后立即显示）",
+	 "invalid feedback '%s' (use reveal: points at the reveal, or instant: points at once)"},
 	{CXM_STAGE_KIND, "阶段类型“%s”无效（可用 quiz、judged）",
 	 "invalid stage kind '%s' (use quiz or judged)"},
 	{CXM_KIND_TYPE, "%s 阶段不能包含“%s”题", "a %s stage cannot hold '%s' questions"},

@@ -424,6 +424,50 @@ static void test_awards_by_score(void **state)
 	contest_free(c);
 }
 
+/* "feedback": reveal by default and when said, instant when said; anything else
+ * refused, and so is the field outside live mode. */
+static void test_feedback(void **state)
+{
+	static const struct {
+		const char *mode;
+		const char *field; /* the "feedback" member, "" for none */
+		int rc;
+		bool instant;
+		const char *problem; /* with rc -1 */
+	} rows[] = {
+		{"live", "", 0, false, NULL},
+		{"live", ",\"feedback\": \"reveal\"", 0, false, NULL},
+		{"live", ",\"feedback\": \"instant\"", 0, true, NULL},
+		{"live", ",\"feedback\": \"later\"", -1, false,
+		 "f.json: $.feedback: invalid feedback 'later' (use reveal: points at the reveal, or instant: points "
+		 "at once)"},
+		{"live", ",\"feedback\": true", -1, false, "f.json: $.feedback: expected a string"},
+		{"live", ",\"feedback\": \"\"", -1, false, "f.json: $.feedback: must not be empty"},
+		{"practice", ",\"feedback\": \"reveal\"", -1, false,
+		 "f.json: $.feedback: 'feedback' applies only in live mode"},
+		{"practice", "", 0, false, NULL},
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		char json[512];
+		snprintf(json, sizeof json,
+			 "{\"code\": \"FB2026\", \"title\": \"t\", \"mode\": \"%s\"%s, \"questions\": "
+			 "[{\"id\": \"a\", \"type\": \"true_false\", \"text\": \"x\", \"answer\": true}]}",
+			 rows[i].mode, rows[i].field);
+		contest_diag d = {0};
+		contest_def *c = NULL;
+		assert_int_equal(contest_load_mem("f.json", json, strlen(json), *state, "en", &c, &d),
+				 rows[i].rc);
+		if (rows[i].rc == 0) {
+			assert_int_equal(c->feedback_instant, rows[i].instant);
+			contest_free(c);
+		} else {
+			tc_has_line(&d, rows[i].problem);
+			assert_int_equal(d.count, 1);
+		}
+		contest_diag_free(&d);
+	}
+}
+
 /* The 100-question safety-month exam: every participant's paper is full, distinct, 5:3:2. */
 static void test_sample_exam_many(void **state)
 {
@@ -535,6 +579,7 @@ int main(void)
 		cmocka_unit_test(test_repeated_key),
 		cmocka_unit_test(test_stages_rounds),
 		cmocka_unit_test(test_awards_by_score),
+		cmocka_unit_test(test_feedback),
 		cmocka_unit_test(test_sample_exam_many),
 		cmocka_unit_test(test_advancing),
 		cmocka_unit_test(test_prng_documented),
