@@ -117,6 +117,12 @@ static const struct option_row {
 	{"max-contests", OPT_INT, offsetof(sa_config, max_contests), "100",
 	 "most contests stored and not archived (every process serves each): an upload beyond it is refused "
 	 "with contest_limit; archive or delete one first"},
+	{"rtt-ping-ms", OPT_INT, offsetof(sa_config, rtt_ping_ms), "3000",
+	 "how often the server pings each player's connection to measure its round-trip time (WebSocket "
+	 "ping/pong); 0: no pings, so no answer gets a credit"},
+	{"rtt-credit-max-ms", OPT_INT, offsetof(sa_config, rtt_credit_max_ms), "300",
+	 "most an answer is credited for its connection's delay: it counts as received half the measured "
+	 "round-trip time earlier (speed bonus and deadline), at most this; 0: no credit (docs/scoring.md)"},
 	{"sync-ms", OPT_INT, offsetof(sa_config, sync_ms), "2000",
 	 "how often each process re-reads the contests table (uploads, archive, delete, reset, missed states); "
 	 "every 250 ms while its Redis subscriber is down"},

@@ -73,6 +73,8 @@ typedef struct sa_config {
 	int login_lock_s;          /* ... for this long */
 	char *cert_key_file;       /* the certificate signing key (store/certkey.c) */
 	char *cert_alg;            /* ... its algorithm when made at start */
+	int rtt_ping_ms;           /* players' connections are pinged this often */
+	int rtt_credit_max_ms;     /* most an answer is credited for its connection's delay */
 } sa_config;
 
 /* Each of these returns 0 (config_parse_args: a count), or an SA_E_* code

@@ -26,6 +26,13 @@
  * conn_close for why not from WRITEABLE). The same timer closes a connection
  * that took no role within --ws-idle-s (4008).
  *
+ * Round-trip time: conn_ping writes a WebSocket ping (8 ASCII characters the
+ * pong must echo) when nothing else waits to go out to the connection, so the sample
+ * is the network's, not our queue's; LWS_CALLBACK_RECEIVE_PONG adds it to
+ * the connection's window (net/rtt.h). Browsers answer pings by themselves,
+ * below the page's JavaScript: a busy page does not inflate it, and a client
+ * that delays its pongs gains at most --rtt-credit-max-ms (live/answer.c).
+ *
  * Limits (core/limit.h): each connection has a token bucket for its
  * messages (msg.c answers rate_limited); the arena has a table per client
  * address for connections (over it: closed 4029 when established), joins
@@ -326,6 +333,40 @@ void conn_send_error(conn *c, int code, const char *rid, const char *detail)
 	conn_send_json(c, o);
 }
 
+/* ------------------------------------------------------------ round-trip time */
+
+int conn_ping(conn *c)
+{
+	unsigned char buf[LWS_PRE + 8];
+	if (!c->wsi || c->close_status || !conn_idle(c) ||
+	    (c->fan && c->fan->frame && c->fan_seen != c->fan->gen))
+		return SA_E_UNAVAILABLE;
+	int64_t now = now_us();
+	char hex[9];
+	/* ASCII: lws checks every incoming payload as UTF-8 (LWS_SERVER_OPTION_VALIDATE_UTF8), pongs too */
+	snprintf(hex, sizeof hex, "%08x", (unsigned)(++c->ping_seq * 2654435761u) ^ (unsigned)now);
+	memcpy(c->ping, hex, 8);
+	memcpy(buf + LWS_PRE, c->ping, 8);
+	if (lws_write(c->wsi, buf + LWS_PRE, 8, LWS_WRITE_PING) < 0) {
+		conn_close(c, LWS_CLOSE_STATUS_ABNORMAL_CLOSE, "write failed");
+		return SA_E_UNAVAILABLE;
+	}
+	c->ping_us = now;
+	c->ping_out = 1;
+	return 0;
+}
+
+/* A pong: a sample when it echoes the last ping (anything else is ignored). */
+static void on_pong(conn *c, const void *in, size_t len)
+{
+	if (!c->ping_out || len != sizeof c->ping || memcmp(in, c->ping, sizeof c->ping))
+		return;
+	c->ping_out = 0;
+	rtt_add(&c->rtt, (now_us() - c->ping_us) / 1000);
+}
+
+int conn_rtt(const conn *c) { return rtt_estimate(&c->rtt); }
+
 /* ------------------------------------------------------------ callback */
 
 /* A message discarded whole (too large, binary) counts against the message rate too. */
@@ -503,6 +544,10 @@ int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, v
 	case LWS_CALLBACK_SERVER_WRITEABLE:
 		if (*pc)
 			return on_writeable(*pc);
+		break;
+	case LWS_CALLBACK_RECEIVE_PONG:
+		if (*pc)
+			on_pong(*pc, in, len);
 		break;
 	case LWS_CALLBACK_CLOSED:
 		if (*pc) {

@@ -16,6 +16,7 @@
 
 #include "core/limit.h"
 #include "net/frame.h"
+#include "net/rtt.h"
 
 struct arena;
 struct auth_principal;
@@ -33,6 +34,7 @@ enum {
 	WS_CLOSE_REPLACED = 4001, /* the participant connected again elsewhere */
 	WS_CLOSE_REMOVED = 4002,  /* its contest was archived or deleted (live/load.c) */
 	WS_CLOSE_RESET = 4003,    /* its contest was reset (live/load.c) */
+	WS_CLOSE_KICKED = 4004,   /* the host removed the participant (live/moderate.c) */
 	WS_CLOSE_IDLE = 4008,     /* no join, resume, host or watch in --ws-idle-s */
 	WS_CLOSE_TOO_MANY = 4029, /* too many connections from this address */
 };
@@ -87,6 +89,13 @@ typedef struct conn {
 	size_t rxlen;
 	int rx_discard;
 
+	/* round-trip time: WebSocket pings the server sends (conn_ping), their pongs */
+	int64_t ping_us;       /* when the last ping was written (monotonic µs), 0: none yet */
+	uint32_t ping_seq;     /* pings sent */
+	unsigned char ping[8]; /* the payload its pong must echo (hex digits) */
+	int ping_out;          /* that pong has not come yet */
+	rtt_window rtt;        /* the samples (net/rtt.h) */
+
 	char addr[48]; /* the client's address, as lws_get_peer_simple gives it */
 	char *session; /* the console session cookie sent with the upgrade (64 hex digits), or NULL */
 	struct auth_principal *who; /* a host's or screen's principal once identified (NULL: anonymous) */
@@ -116,6 +125,14 @@ void conn_send_error(conn *c, int code, const char *rid, const char *detail);
 /* Closes c with a close frame (status, and reason: static ASCII text, it is
  * kept by pointer); nothing more is sent to it. Safe to call again. */
 void conn_close(conn *c, int status, const char *reason);
+
+/* Writes a WebSocket ping now, when nothing waits to go out to c (a ping
+ * stuck behind queued output would measure the queue, not the network):
+ * 0, or SA_E_UNAVAILABLE (not now: closed, output waiting). Its pong adds a
+ * round-trip sample to c->rtt. */
+int conn_ping(conn *c);
+/* c's round-trip time in ms (net/rtt.h's estimate), -1 while unknown. */
+int conn_rtt(const conn *c);
 
 /* c has just taken a role (player, host, screen): it is no longer idle. */
 void conn_took_role(conn *c);
