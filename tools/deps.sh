@@ -26,7 +26,7 @@ BUILD=${1:-build/release}
 # The triangle's upward edges: receive -> dispatch, dispatch -> the handlers of the message table.
 ALLOW='net/ws>net/msg net/msg>live/player net/msg>live/answer net/msg>live/host net/msg>live/screen
 	net/msg>live/attempt net/msg>live/save net/msg>live/result net/msg>live/practice net/msg>live/notebook
-	net/msg>live/mass'
+	net/msg>live/mass net/msg>live/moderate'
 
 mapfile -t srcs < <(find server -name '*.c' | sort) # as server/server.mk
 ((${#srcs[@]})) || { echo "deps: no sources under server/" >&2; exit 1; }

@@ -75,6 +75,10 @@ static const struct {
 	[-SA_E_NOT_IN_ROSTER] = {"not_in_roster", 403, "工号与姓名不在本次竞赛名单中，请联系组织者",
 				 "the employee number and name are not on this contest's roster: ask the "
 				 "organizer"},
+	[-SA_E_PAUSED] = {"paused", 409, "主持人已暂停本题，答案未提交：继续后请重新提交",
+			  "the host paused the question; nothing was stored: send it again when it resumes"},
+	[-SA_E_REMOVED] = {"removed", 403, "主持人已将你移出本场竞赛；如有疑问，请联系主持人",
+			   "the host removed you from this contest; ask the organizer if this is a mistake"},
 };
 
 static int err_index(int code)

@@ -45,7 +45,9 @@ enum {
 	SA_E_ATTEMPT_CLOSED = -36,
 	SA_E_CSRF = -37,          /* HTTP 403: a session's state-changing request without its CSRF token */
 	SA_E_NOT_IN_ROSTER = -38, /* a real-name join that matches no worker of the contest's roster */
-	SA_E__COUNT = 39
+	SA_E_PAUSED = -39,        /* the host paused the question: the answer waits for the resume */
+	SA_E_REMOVED = -40,       /* the host removed the participant */
+	SA_E__COUNT = 41
 };
 
 const char *err_name(int code);                 /* "question_closed" */

@@ -17,6 +17,11 @@
  *   rows 'i' (inserted, new total), 'e' (an earlier answer, its points), or
  *        why not: 'n' not opened, 'l' late, 'x' participant gone
  *
+ * Network delay (docs/scoring.md): an answer counts as received half its
+ * connection's measured round-trip time earlier (net/rtt.h, at most
+ * --rtt-credit-max-ms): its speed bonus and its deadline are judged by
+ * received - credit, here and in PostgreSQL, and both are stored with it.
+ *
  * This process judges first by what it knows, and PostgreSQL last: an answer
  * naming a question this process does not think open yet (it may have
  * missed the state that opened it) waits for a read of the contests table
@@ -42,12 +47,15 @@
 #include "core/err.h"
 #include "core/log.h"
 #include "live/answer.h"
+#include "live/board.h"
 #include "live/live.h"
 #include "live/phase.h"
 #include "live/rebuild.h"
+#include "live/recall.h"
 #include "live/run.h"
 #include "live/sync.h"
 #include "net/msg.h"
+#include "net/rtt.h"
 #include "net/ws.h"
 #include "store/commit.h"
 #include "store/lb.h"
@@ -67,6 +75,7 @@ typedef struct pending {
 	int64_t points;
 	int correctness;
 	int64_t recv_ms;
+	int rtt_ms, credit_ms; /* the connection's RTT (-1: unknown), the credit it gave */
 	int64_t response_ms;
 	int64_t reached_ds;
 	int streak;
@@ -87,6 +96,7 @@ typedef struct answer_in {
 	const cJSON *response;
 	const char *rid;
 	int64_t recv_ms;
+	int rtt_ms, credit_ms; /* the connection's when it was received */
 	int fresh;
 } answer_in;
 
@@ -135,26 +145,32 @@ static void enqueue(arena *a, pending *p)
 
 /* ------------------------------------------------------------ acks */
 
-static void send_ack(pending *p, int64_t rank)
+static void send_ack(pending *p, const board_me *me)
 {
 	conn *c = p->c;
 	crun *r = p->r;
 	if (!c->wsi)
 		return;
-	conn_send_frame(c, live_ack_frame(r, p->qindex, p->rid[0] ? p->rid : NULL, p->points, p->total, rank,
-					  r->players, p->duplicate));
-	if (p->dup2)
-		conn_send_frame(c, live_ack_frame(r, p->qindex, p->rid2[0] ? p->rid2 : NULL, p->points,
-						  p->total, rank, r->players, 1));
+	live_ack k = {.qi = p->qindex,
+		      .rid = p->rid[0] ? p->rid : NULL,
+		      .points = p->points,
+		      .score = p->total,
+		      .rank = me->rank,
+		      .tied = me->tied,
+		      .duplicate = p->duplicate};
+	conn_send_frame(c, live_ack_frame(r, &k));
+	if (p->dup2) {
+		k.rid = p->rid2[0] ? p->rid2 : NULL;
+		k.duplicate = 1;
+		conn_send_frame(c, live_ack_frame(r, &k));
+	}
 }
 
-static void rank_reply(arena *a, void *reply, void *ud)
+static void standing_ack(crun *r, const board_me *me, void *ud)
 {
-	pending *p = ud;
-	redisReply *rr = reply;
-	(void)a;
-	send_ack(p, rr && rr->type == REDIS_REPLY_INTEGER ? rr->integer + 1 : 0);
-	pending_free(p);
+	(void)r;
+	send_ack(ud, me);
+	pending_free(ud);
 }
 
 /* GET <prefix>CODE:ok: not this contest's (a FLUSHALL, a reset elsewhere): rebuild. */
@@ -196,9 +212,10 @@ static void committed(arena *a, pending *p, int fresh)
 	lb_command(a, NULL, NULL, "ZADD %s %s %s", key, z, member);
 	if (fresh)
 		a->stat_acks++;
-	lb_key(a, key, sizeof key, r, "lb");
-	if (lb_command(a, rank_reply, p, "ZREVRANK %s %s", key, member)) {
-		send_ack(p, 0);
+	/* the rank only where the ack tells it (instant feedback) */
+	if (!r->def->feedback_instant || board_standing(r, p->pid, standing_ack, p)) {
+		board_me none = {0};
+		send_ack(p, &none);
 		pending_free(p);
 	}
 }
@@ -230,32 +247,42 @@ enum {
 	COL_RDS,
 	COL_STREAK,
 	COL_CID,
+	COL_RTT,
+	COL_CREDIT,
 	NCOLS
 };
 
 /*
  * PostgreSQL judges too: an answer is inserted only if its participant is
- * still there (k.known: a reset deletes them) and it was received within
- * its question's window (k.inwin: questions.open_ms/deadline_ms, written
- * with every host command), whatever this process believed when it took it.
- * Rows back: 'i' inserted, 'e' there already, else why not: 'n' the
- * question was never opened, 'l' received after its window closed, 'x' the
- * participant is gone.
+ * still there and not removed by the host (k.known: a reset deletes them)
+ * and it was received within its question's window (k.inwin:
+ * questions.open_ms/deadline_ms, written with every host command; received
+ * less its credit for the network's delay), whatever this process believed
+ * when it took it. Rows back: 'i' inserted, 'e' there already, else why
+ * not: 'n' the question was never opened, 'p' received while the host had
+ * paused it, 'l' received after its window closed, 'r' the participant was
+ * removed, 'x' the participant is gone.
  */
 static const char commit_sql[] =
 	"WITH v AS ("
 	"  SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[],"
-	"    $7::bigint[], $8::smallint[], $9::bigint[], $10::int[], $11::bigint[], $12::int[], $13::bigint[])"
-	"  WITH ORDINALITY AS v(pid, qidx, qid, rid, resp, opts, pts, corr, rcv, rms, rds, streak, cid, ord)"
+	"    $7::bigint[], $8::smallint[], $9::bigint[], $10::int[], $11::bigint[], $12::int[], $13::bigint[],"
+	"    $14::int[], $15::int[])"
+	"  WITH ORDINALITY AS v(pid, qidx, qid, rid, resp, opts, pts, corr, rcv, rms, rds, streak, cid, rtt, credit,"
+	"    ord)"
 	"), k AS ("
-	"  SELECT v.*, EXISTS (SELECT 1 FROM participants p WHERE p.id = v.pid AND p.contest_id = v.cid) AS known,"
+	"  SELECT v.*, p.id IS NOT NULL AS present, p.id IS NOT NULL AND NOT p.removed AS known,"
 	"    COALESCE(q.open_ms > 0, false) AS opened,"
-	"    COALESCE(q.open_ms > 0 AND v.rcv <= q.deadline_ms, false) AS inwin"
+	"    COALESCE(q.open_ms > 0 AND v.rcv - v.credit <= q.deadline_ms, false) AS inwin,"
+	"    COALESCE(c.paused_ms > 0 AND c.qindex = v.qidx, false) AS paused"
 	"  FROM v LEFT JOIN questions q ON q.contest_id = v.cid AND q.idx = v.qidx"
+	"    LEFT JOIN participants p ON p.id = v.pid AND p.contest_id = v.cid"
+	"    LEFT JOIN contests c ON c.id = v.cid"
 	"), ins AS ("
 	"  INSERT INTO answers (participant_id, question_idx, contest_id, question_id, request_id, response,"
-	"    options, points_milli, correctness, received_ms, response_ms, instance)"
-	"  SELECT pid, qidx, cid, qid, NULLIF(rid, ''), resp, opts::int[], pts, corr, rcv, rms, $14 FROM k"
+	"    options, points_milli, correctness, received_ms, response_ms, instance, rtt_ms, credit_ms, reached_ds)"
+	"  SELECT pid, qidx, cid, qid, NULLIF(rid, ''), resp, opts::int[], pts, corr, rcv, rms, $16,"
+	"    NULLIF(rtt, -1), credit, rds FROM k"
 	"  WHERE known AND inwin"
 	"  ON CONFLICT DO NOTHING"
 	"  RETURNING participant_id, question_idx"
@@ -275,7 +302,8 @@ static const char commit_sql[] =
 	"   FROM v JOIN answers a ON a.participant_id = v.pid AND a.question_idx = v.qidx"
 	"   JOIN participants p ON p.id = v.pid"
 	" UNION ALL"
-	" SELECT CASE WHEN NOT known THEN 'x' WHEN opened THEN 'l' ELSE 'n' END, ord, 0, 0, 0, 0, ''"
+	" SELECT CASE WHEN NOT present THEN 'x' WHEN NOT known THEN 'r' WHEN NOT opened THEN 'n'"
+	"   WHEN paused THEN 'p' ELSE 'l' END, ord, 0, 0, 0, 0, ''"
 	"   FROM k WHERE NOT (known AND inwin)";
 
 static void answer_row(const void *item, pgarr *col)
@@ -294,12 +322,14 @@ static void answer_row(const void *item, pgarr *col)
 	pgarr_num(&col[COL_RDS], p->reached_ds);
 	pgarr_num(&col[COL_STREAK], p->streak);
 	pgarr_num(&col[COL_CID], p->r->contest_id);
+	pgarr_num(&col[COL_RTT], p->rtt_ms);
+	pgarr_num(&col[COL_CREDIT], p->credit_ms);
 }
 
 static const char *answer_instance(arena *a, int k)
 {
 	(void)k;
-	return a->cfg.instance; /* $14 */
+	return a->cfg.instance; /* $16 */
 }
 
 /*
@@ -371,6 +401,10 @@ static int refusal(char kind)
 		return SA_E_NOT_OPEN;
 	case 'l':
 		return SA_E_QUESTION_CLOSED;
+	case 'p':
+		return SA_E_PAUSED;
+	case 'r':
+		return SA_E_REMOVED;
 	case 'x':
 		return SA_E_CONTEST_RESET;
 	default:
@@ -383,7 +417,7 @@ static int answer_kind(void *res, int i, int n, long *ord, char *kind, int64_t *
 {
 	const char *k = store_text(res, i, 0);
 	int64_t o;
-	if (!k || !k[0] || k[1] || !strchr("ielnx", k[0]) || store_int(res, i, 1, 1, n, &o))
+	if (!k || !k[0] || k[1] || !strchr("ielnprx", k[0]) || store_int(res, i, 1, 1, n, &o))
 		return SA_E_INVALID_FIELD;
 	*kind = k[0];
 	*ord = (long)o - 1;
@@ -496,77 +530,10 @@ void answer_flush_now(arena *a)
 		commit_flush(a->answers);
 }
 
-/* ------------------------------------------------------------ past questions */
-
-typedef struct lookup {
-	conn *c;
-	crun *r; /* referenced */
-	int qindex;
-	char rid[65];
-	char *canonical;
-	int closed_code;
-} lookup;
-
-/* An answer to a question that is no longer open: a retry of a stored answer
- * still gets its ack; anything else is refused. */
-static void lookup_done(arena *a, void *res, const char *err, void *ud)
-{
-	lookup *l = ud;
-	conn *c = l->c;
-	const char *rid = l->rid[0] ? l->rid : NULL, *resp = err ? NULL : store_text(res, 0, 0);
-	int64_t pts, score;
-	(void)a;
-	if (!c->wsi)
-		;
-	else if (err)
-		conn_send_error(c, SA_E_UNAVAILABLE, rid, NULL);
-	else if (!resp)
-		conn_send_error(c, l->closed_code, rid, NULL);
-	else if (!l->canonical || strcmp(resp, l->canonical))
-		conn_send_error(c, SA_E_ALREADY_ANSWERED, rid, NULL);
-	else if (store_int(res, 0, 1, INT64_MIN, INT64_MAX, &pts) ||
-		 store_int(res, 0, 2, INT64_MIN, INT64_MAX, &score))
-		conn_send_error(c, SA_E_INTERNAL, rid, NULL);
-	else
-		conn_send_frame(c, live_ack_frame(l->r, l->qindex, rid, pts, score, 0, l->r->players, 1));
-	conn_unref(c);
-	run_unref(l->r);
-	free(l->canonical);
-	free(l);
-}
-
+/* An answer to a question no longer open (live/recall.c). */
 static int lookup_past(const answer_in *in, int closed_code)
 {
-	conn *c = in->c;
-	lookup *l = calloc(1, sizeof *l);
-	char pid[24], qs[16];
-	if (!l)
-		return SA_E_INTERNAL;
-	l->c = c;
-	l->r = in->r;
-	l->qindex = in->qi;
-	l->closed_code = closed_code;
-	l->canonical = score_canonical_response(in->r->qs[in->qi].cq->compiled, in->response);
-	if (in->rid)
-		snprintf(l->rid, sizeof l->rid, "%s", in->rid);
-	snprintf(pid, sizeof pid, "%lld", (long long)c->pid);
-	snprintf(qs, sizeof qs, "%d", in->qi);
-	const char *p[2] = {pid, qs};
-	int rc;
-	conn_ref(c); /* first: a query that fails at once is answered at once */
-	run_ref(l->r);
-	if ((rc = store_query(c->a,
-			      "SELECT a.response, a.points_milli, p.score_milli FROM answers a "
-			      "JOIN participants p ON p.id = a.participant_id "
-			      "WHERE a.participant_id = $1 AND a.question_idx = $2",
-			      2, p, lookup_done, l))) {
-		conn_unref(c);
-		run_unref(l->r);
-		free(l->canonical);
-		free(l);
-		return rc;
-	}
-	return 0;
+	return recall_answer(in->c, in->r, in->qi, in->response, in->rid, closed_code);
 }
 
 /* ------------------------------------------------------------ a question this process thinks not open */
@@ -577,6 +544,7 @@ typedef struct parked {
 	crun *r; /* referenced */
 	int qi;
 	int64_t pid, recv_ms;
+	int rtt_ms, credit_ms;
 	cJSON *response;
 	char rid[65];
 } parked;
@@ -596,6 +564,8 @@ static void parked_done(arena *a, int rc, void *ud)
 				.response = w->response,
 				.rid = w->rid[0] ? w->rid : NULL,
 				.recv_ms = w->recv_ms,
+				.rtt_ms = w->rtt_ms,
+				.credit_ms = w->credit_ms,
 				.fresh = 1};
 		if (!rc)
 			rc = judge(&in);
@@ -626,6 +596,8 @@ static int park(const answer_in *in)
 	w->qi = in->qi;
 	w->pid = in->c->pid;
 	w->recv_ms = in->recv_ms;
+	w->rtt_ms = in->rtt_ms;
+	w->credit_ms = in->credit_ms;
 	if (in->rid)
 		snprintf(w->rid, sizeof w->rid, "%s", in->rid);
 	conn_ref(w->c);
@@ -649,9 +621,14 @@ static int judge(const answer_in *in)
 	crun *r = in->r;
 	int qi = in->qi;
 	const run_question *q = &r->qs[qi];
+	int64_t eff = in->recv_ms - in->credit_ms; /* as if received without the network's delay */
+	/* The question being played, or the one revealed a moment ago: an answer on its
+	 * way when it closed counts, credited (and PostgreSQL judges it by its window). */
+	int current = qi == r->st.qindex && (r->st.phase == PHASE_QUESTION ||
+					     (r->st.phase == PHASE_REVEAL && eff <= r->st.deadline_ms));
 
 	/* Not the open question: a retry of a stored answer, too late, or too early by our view. */
-	if (r->st.phase != PHASE_QUESTION || qi != r->st.qindex) {
+	if (!current) {
 		if (r->st.phase == PHASE_FINISHED && qi > r->st.qindex)
 			return SA_E_NOT_OPEN;
 		if (qi > r->st.qindex || r->st.phase == PHASE_LOBBY)
@@ -660,7 +637,7 @@ static int judge(const answer_in *in)
 	}
 
 	score_result res;
-	score_ctx sctx = {.response_ms = in->recv_ms - r->st.open_ms,
+	score_ctx sctx = {.response_ms = eff - r->st.open_ms,
 			  .limit_ms = q->cq->time_limit_ms,
 			  .streak = c->streak,
 			  .lang = c->lang_en ? "en" : "zh-CN"};
@@ -690,9 +667,10 @@ static int judge(const answer_in *in)
 		committed(c->a, d, 0);
 		return 0;
 	}
-	if (in->recv_ms > r->st.deadline_ms) {
+	if (eff > (r->st.paused_ms ? r->st.paused_ms : r->st.deadline_ms)) {
 		free(canonical);
-		return lookup_past(in, SA_E_QUESTION_CLOSED);
+		/* while paused it waits (the client sends it again after the resume) */
+		return lookup_past(in, r->st.paused_ms ? SA_E_PAUSED : SA_E_QUESTION_CLOSED);
 	}
 	/* On its way already from this connection: the same answer shares its result. */
 	pending *inflight = c->answer_inflight;
@@ -717,8 +695,10 @@ static int judge(const answer_in *in)
 	p->points = res.points_milli;
 	p->correctness = res.correctness;
 	p->recv_ms = in->recv_ms;
+	p->rtt_ms = in->rtt_ms;
+	p->credit_ms = in->credit_ms;
 	p->response_ms = sctx.response_ms;
-	p->reached_ds = (in->recv_ms - r->st.started_ms) / 100;
+	p->reached_ds = (eff > r->st.started_ms ? eff - r->st.started_ms : 0) / 100;
 	p->streak = res.streak;
 	c->answer_inflight = p;
 	enqueue(c->a, p);
@@ -747,6 +727,15 @@ int answer_submit(msg_ctx *x)
 	if (qi < 0)
 		return SA_E_NOT_OPEN;
 	c->a->stat_answers++;
-	answer_in in = {.c = c, .r = r, .qi = qi, .response = response, .rid = x->rid, .recv_ms = x->recv_ms};
+	const sa_config *cfg = &c->a->cfg;
+	int rtt = conn_rtt(c);
+	answer_in in = {.c = c,
+			.r = r,
+			.qi = qi,
+			.response = response,
+			.rid = x->rid,
+			.recv_ms = x->recv_ms,
+			.rtt_ms = rtt,
+			.credit_ms = cfg->rtt_ping_ms > 0 ? rtt_credit(rtt, cfg->rtt_credit_max_ms) : 0};
 	return judge(&in);
 }

@@ -10,6 +10,20 @@
  * gives each of its players its rank (board_reveal_ranks). A player's
  * `reveal` travels in the same write as its rank: one send per player
  * rather than two, a fifth of the sends a question costs.
+ *
+ * Fair play (docs/scoring.md): in a contest that shows points at the reveal
+ * ("feedback": "reveal", the default), nothing a board shows may change with
+ * the answers to the question being played. The host's process copies the
+ * live sorted set into <prefix>CODE:shown when a question opens (live/host.c);
+ * while it is in play every board reads that copy (board_set): screens,
+ * hosts, the players' own scores and ranks, GET .../leaderboard, and from
+ * PostgreSQL sa_shown() (server/sql/050_fairplay.sql), which leaves the open
+ * question's points out. At the reveal the boards read the live set again.
+ *
+ * Ranks are shared: equal points, equal rank ("1 1 3"), the first key of the
+ * ranking only (the time the total was reached orders them, and ranks them
+ * no further). A player's own rank is 1 + the number of players with more
+ * points, and `tied` says whether anyone else has as many (BOARD_STANDING).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +48,13 @@
 #include "store/lb.h"
 #include "store/store.h"
 
+/* ------------------------------------------------------------ where the boards read */
+
+void board_set(const crun *r, char *key, size_t n)
+{
+	lb_key(r->a, key, n, r, run_scores_hidden(r) ? "shown" : "lb");
+}
+
 /* ------------------------------------------------------------ leaderboard frames */
 
 /* The player's leaderboard, after prefix (a frame that must not be dropped,
@@ -44,25 +65,30 @@ frame *board_top_frame(int64_t players, const char *top_json)
 			    top_json ? top_json : "[]");
 }
 
-frame *board_player_frame(int64_t players, const char *top_json, int64_t rank, int64_t score_milli)
+frame *board_player_frame(int64_t players, const char *top_json, const board_me *me)
 {
-	char score[32], rk[24];
-	frame_points(score, sizeof score, score_milli);
-	if (rank > 0)
-		snprintf(rk, sizeof rk, "%lld", (long long)rank);
+	char score[32], rk[24], pts[48] = "", p[32];
+	frame_points(score, sizeof score, me->score_milli);
+	if (me->rank > 0)
+		snprintf(rk, sizeof rk, "%lld", (long long)me->rank);
 	else
 		snprintf(rk, sizeof rk, "null");
+	if (me->has_points) {
+		frame_points(p, sizeof p, me->points_milli);
+		snprintf(pts, sizeof pts, ",\"points\":%s", p);
+	}
 	return frame_printf("{\"type\":\"leaderboard\",\"players\":%lld,\"top\":%s,"
-			    "\"me\":{\"rank\":%s,\"score\":%s}}",
-			    (long long)players, top_json ? top_json : "[]", rk, score);
+			    "\"me\":{\"rank\":%s,\"tied\":%s,\"score\":%s%s}}",
+			    (long long)players, top_json ? top_json : "[]", rk,
+			    me->rank > 0 && me->tied ? "true" : "false", score, pts);
 }
 
-static void send_player_lb(conn *c, int64_t rank, frame *prefix)
+static void send_player_lb(conn *c, const board_me *me, frame *prefix)
 {
 	crun *r = c->run;
 	if (!r || !c->wsi)
 		return;
-	frame *f = board_player_frame(r->players, r->lb_top_json, rank, c->score_milli);
+	frame *f = board_player_frame(r->players, r->lb_top_json, me);
 	if (f && prefix) {
 		frame *parts[2] = {prefix, f}, *both = frame_pack(parts, 2);
 		if (both) {
@@ -79,15 +105,99 @@ static void send_player_lb(conn *c, int64_t rank, frame *prefix)
 	frame_unref(f);
 }
 
-void board_send_player(conn *c, int64_t rank) { send_player_lb(c, rank, NULL); }
+void board_send_player(conn *c, const board_me *me) { send_player_lb(c, me, NULL); }
+
+/* ------------------------------------------------------------ a player's standing */
+
+/*
+ * KEYS[1] the board's sorted set, ARGV[1] the member: its score, how many
+ * have more points (a higher score slot, lb_zscore), how many as many.
+ * Numbers go to ZCOUNT as Lua numbers, which Redis passes on with 17
+ * digits: exact up to 2^53, as the scores are.
+ */
+static const char standing_lua[] = "local z = redis.call('ZSCORE', KEYS[1], ARGV[1]) "
+				   "if not z then return false end "
+				   "local p = math.floor(tonumber(z) / 4194304) "
+				   "return {z, redis.call('ZCOUNT', KEYS[1], (p + 1) * 4194304, '+inf'), "
+				   "redis.call('ZCOUNT', KEYS[1], p * 4194304, (p + 1) * 4194304 - 1)}";
+
+typedef struct standing_req {
+	crun *r; /* referenced */
+	void (*done)(crun *r, const board_me *me, void *ud);
+	void *ud;
+} standing_req;
+
+static void standing_reply(arena *a, void *reply, void *ud)
+{
+	standing_req *q = ud;
+	const redisReply *rr = reply;
+	board_me me = {0};
+	double z;
+	(void)a;
+	if (rr && rr->type == REDIS_REPLY_ARRAY && rr->elements == 3 &&
+	    rr->element[0]->type == REDIS_REPLY_STRING && rr->element[1]->type == REDIS_REPLY_INTEGER &&
+	    rr->element[2]->type == REDIS_REPLY_INTEGER &&
+	    !num_double(rr->element[0]->str, rr->element[0]->len, &z)) {
+		me.found = 1;
+		me.score_milli = lb_score_from_z(z);
+		me.rank = rr->element[1]->integer + 1;
+		me.tied = rr->element[2]->integer > 1;
+	}
+	q->done(q->r, &me, q->ud);
+	run_unref(q->r);
+	free(q);
+}
+
+int board_standing(crun *r, int64_t pid, void (*done)(crun *r, const board_me *me, void *ud), void *ud)
+{
+	char key[256], member[24];
+	standing_req *q = calloc(1, sizeof *q);
+	if (!q)
+		return SA_E_INTERNAL;
+	q->r = r;
+	run_ref(r);
+	q->done = done;
+	q->ud = ud;
+	board_set(r, key, sizeof key);
+	lb_member(member, sizeof member, pid);
+	int rc = lb_command(r->a, standing_reply, q, "EVAL %s 1 %s %s", standing_lua, key, member);
+	if (rc) {
+		run_unref(r);
+		free(q);
+	}
+	return rc;
+}
 
 /* One board_reveal_ranks on its way: the reveal its players get with their rank. */
 typedef struct ranks_req {
 	crun *r; /* referenced */
 	frame *reveal;
+	int qindex; /* the revealed question, -1 without a reveal */
 	uint32_t gen;
 } ranks_req;
 
+/* With a reveal, what c's answer to the revealed question earned (its memo:
+ * made by the commit, or read at resume); nothing when it did not answer. */
+static void reveal_points(const ranks_req *q, const conn *c, board_me *me)
+{
+	if (q->qindex >= 0 && c->memo.qindex == q->qindex && c->memo.canonical) {
+		me->has_points = 1;
+		me->points_milli = c->memo.points_milli;
+	}
+}
+
+/* The points of entry i of a ZREVRANGE ... WITHSCORES reply, INT64_MIN when unreadable. */
+static int64_t next_points(const redisReply *rr, size_t i)
+{
+	const redisReply *z = rr->element[2 * i + 1];
+	double d;
+	if (z->type != REDIS_REPLY_STRING || num_double(z->str, z->len, &d))
+		return INT64_MIN;
+	return lb_score_from_z(d);
+}
+
+/* Everyone's score and shared rank, from ZREVRANGE ... WITHSCORES: each of
+ * this process' players gets its own. */
 static void ranks_reply(arena *a, void *reply, void *ud)
 {
 	ranks_req *q = ud;
@@ -95,20 +205,36 @@ static void ranks_reply(arena *a, void *reply, void *ud)
 	redisReply *rr = reply;
 	(void)a;
 	if (rr && rr->type == REDIS_REPLY_ARRAY) {
-		for (size_t i = 0; i < rr->elements; i++) {
-			const redisReply *m = rr->element[i];
+		size_t n = rr->elements / 2;
+		int64_t prev = 0, rank = 0;
+		for (size_t i = 0; i < n; i++) {
+			const redisReply *m = rr->element[2 * i], *z = rr->element[2 * i + 1];
+			double d;
+			if (z->type != REDIS_REPLY_STRING || num_double(z->str, z->len, &d))
+				continue;
+			int64_t pts = lb_score_from_z(d);
+			if (!i || pts != prev)
+				rank = (int64_t)i + 1; /* equal points share the first one's rank */
+			prev = pts;
 			int64_t pid = m->type == REDIS_REPLY_STRING ? lb_member_pid(m->str, m->len) : -1;
 			conn *c = pid > 0 ? members_find_player(r, pid) : NULL;
-			if (c) {
-				c->ranks_gen = q->gen;
-				send_player_lb(c, (int64_t)i + 1, q->reveal);
-			}
+			if (!c)
+				continue;
+			board_me me = {.found = 1, .score_milli = pts, .rank = rank};
+			me.tied = (i > 0 && rank != (int64_t)i + 1) ||
+				  (i + 1 < n && next_points(rr, i + 1) == pts);
+			c->ranks_gen = q->gen;
+			reveal_points(q, c, &me);
+			send_player_lb(c, &me, q->reveal);
 		}
 	}
 	/* Players not in the ranking (or no ranking: Redis down) still get the reveal. */
 	for (conn *c = r->members; c; c = c->next)
-		if (c->role == ROLE_PLAYER && c->ranks_gen != q->gen)
-			send_player_lb(c, 0, q->reveal);
+		if (c->role == ROLE_PLAYER && c->ranks_gen != q->gen) {
+			board_me me = {.score_milli = c->score_milli};
+			reveal_points(q, c, &me);
+			send_player_lb(c, &me, q->reveal);
+		}
 	frame_unref(q->reveal);
 	run_unref(r);
 	free(q);
@@ -123,8 +249,8 @@ static void reveal_top(crun *r, cJSON *top, int64_t players, void *ud)
 		r->tick_busy--;
 	board_apply_top(r, top, players);
 	board_push_stats(r);
-	lb_key(r->a, key, sizeof key, r, "lb");
-	if (lb_command(r->a, ranks_reply, ud, "ZREVRANGE %s 0 -1", key))
+	board_set(r, key, sizeof key);
+	if (lb_command(r->a, ranks_reply, ud, "ZREVRANGE %s 0 -1 WITHSCORES", key))
 		ranks_reply(r->a, NULL, ud);
 }
 
@@ -141,6 +267,7 @@ void board_reveal_ranks(crun *r, frame *reveal)
 	q->r = r;
 	run_ref(r);
 	q->reveal = reveal ? frame_ref(reveal) : NULL;
+	q->qindex = reveal ? r->st.qindex : -1;
 	q->gen = ++r->ranks_gen;
 	r->tick_busy++;
 	if (board_fetch_top(r, r->a->cfg.lb_top > 0 ? r->a->cfg.lb_top : 10, reveal_top, q)) {
@@ -180,23 +307,45 @@ static void add_text(cJSON *e, const char *key, const char *s, size_t len)
 	free(copy);
 }
 
-cJSON *board_entry(int rank, int64_t pid, const char *name, size_t nlen, const char *unit, size_t ulen,
-		   int64_t milli)
+void board_who_parse(const char *who, size_t len, board_who *w)
+{
+	const char *tab = memchr(who, '\t', len);
+	w->name = who;
+	w->nlen = tab ? (size_t)(tab - who) : len;
+	w->unit = tab ? tab + 1 : "";
+	w->ulen = tab ? len - w->nlen - 1 : 0;
+	const char *tab2 = memchr(w->unit, '\t', w->ulen);
+	w->emp = tab2 ? tab2 + 1 : "";
+	w->elen = tab2 ? w->ulen - (size_t)(tab2 - w->unit) - 1 : 0;
+	if (tab2)
+		w->ulen = (size_t)(tab2 - w->unit);
+}
+
+cJSON *board_entry(int64_t rank, int64_t pid, const board_who *w, int64_t milli)
 {
 	cJSON *e = cJSON_CreateObject();
-	cJSON_AddNumberToObject(e, "rank", rank);
+	cJSON_AddNumberToObject(e, "rank", (double)rank);
 	cJSON_AddNumberToObject(e, "participant_id", (double)pid);
-	add_text(e, "name", name, nlen);
-	add_text(e, "unit", unit, ulen);
+	add_text(e, "name", w->name, w->nlen);
+	add_text(e, "unit", w->unit, w->ulen);
+	if (w->elen) /* told apart from others of the same name by it (docs/protocol.md) */
+		add_text(e, "emp_tail", w->emp, w->elen);
 	cJSON_AddNumberToObject(e, "score", (double)milli / 1000.0);
 	return e;
 }
 
-cJSON *board_entry_who(int rank, int64_t pid, const char *who, size_t len, int64_t milli)
+cJSON *board_entry_who(int64_t rank, int64_t pid, const char *who, size_t len, int64_t milli)
 {
-	const char *tab = memchr(who, '\t', len);
-	size_t nlen = tab ? (size_t)(tab - who) : len;
-	return board_entry(rank, pid, who, nlen, tab ? tab + 1 : "", tab ? len - nlen - 1 : 0, milli);
+	board_who w;
+	board_who_parse(who, len, &w);
+	return board_entry(rank, pid, &w, milli);
+}
+
+/* The last 4 characters of an employee number (ASCII: validate.c) into out[5]. */
+void board_emp_tail(const char *emp, char out[5])
+{
+	size_t n = emp ? strlen(emp) : 0;
+	snprintf(out, 5, "%s", n > 4 ? emp + n - 4 : emp ? emp : "");
 }
 
 /* ------------------------------------------------------------ values read back from Redis */
@@ -218,11 +367,15 @@ void board_bad_redis(crun *r, const char *what)
  */
 static void who_check(crun *r, const redisReply *v)
 {
-	const char *tab = memchr(v->str, '\t', v->len);
-	char *name = tab ? strndup(v->str, (size_t)(tab - v->str)) : NULL;
-	int ok = tab && name && !memchr(v->str, '\0', v->len) && !validate_text(name, 0, 64, NULL) &&
-		 !validate_text(tab + 1, 0, 64, NULL);
+	board_who w;
+	board_who_parse(v->str, v->len, &w);
+	char *name = strndup(w.name, w.nlen), *unit = strndup(w.unit, w.ulen), *emp = strndup(w.emp, w.elen);
+	int ok = w.nlen < v->len && name && unit && emp && !memchr(v->str, '\0', v->len) &&
+		 !validate_text(name, 0, 64, NULL) && !validate_text(unit, 0, 64, NULL) && w.elen <= 4 &&
+		 !validate_employee_no(emp, NULL);
 	free(name);
+	free(unit);
+	free(emp);
 	if (!ok)
 		board_bad_redis(r, "a name");
 }
@@ -232,17 +385,20 @@ static void top_names(arena *a, void *reply, void *ud)
 	top_req *t = ud;
 	redisReply *rr = reply;
 	cJSON *top = cJSON_CreateArray();
+	int64_t rank = 0;
 	(void)a;
 	for (int i = 0; i < t->n; i++) {
 		const redisReply *who = rr && rr->type == REDIS_REPLY_ARRAY && (size_t)i < rr->elements &&
 							rr->element[i]->type == REDIS_REPLY_STRING
 						? rr->element[i]
 						: NULL;
+		if (!i || t->score[i] != t->score[i - 1])
+			rank = i + 1; /* equal points share the first one's rank */
 		if (t->pid[i] <= 0)
 			continue; /* not a member this server writes: its rank stays empty */
 		if (who)
 			who_check(t->r, who);
-		cJSON_AddItemToArray(top, board_entry_who(i + 1, t->pid[i], who ? who->str : "",
+		cJSON_AddItemToArray(top, board_entry_who(rank, t->pid[i], who ? who->str : "",
 							  who ? who->len : 0, t->score[i]));
 	}
 	top_finish(t, top);
@@ -315,7 +471,7 @@ static void top_count(arena *a, void *reply, void *ud)
 		t->players = rr->integer;
 }
 
-/* PostgreSQL fallback when Redis is down: the same order as the sorted set. */
+/* PostgreSQL fallback when Redis is down: the same order and scores as the sorted set. */
 static void top_pg(arena *a, void *res, const char *err, void *ud)
 {
 	top_req *t = ud;
@@ -326,16 +482,21 @@ static void top_pg(arena *a, void *res, const char *err, void *ud)
 	}
 	cJSON *top = cJSON_CreateArray();
 	int n = PQntuples(res);
+	int64_t rank = 0, prev = 0;
 	for (int i = 0; i < n; i++) {
 		int64_t pid, milli, players;
-		const char *name = store_text(res, i, 1), *unit = store_text(res, i, 2);
+		const char *name = store_text(res, i, 1), *unit = store_text(res, i, 2),
+			   *emp = store_text(res, i, 5);
 		if (store_int(res, i, 0, 1, INT64_MAX, &pid) ||
 		    store_int(res, i, 3, INT64_MIN, INT64_MAX, &milli) ||
-		    store_int(res, i, 4, 0, INT64_MAX, &players) || !name || !unit)
+		    store_int(res, i, 4, 0, INT64_MAX, &players) || !name || !unit || !emp)
 			continue;
+		if (!i || milli != prev)
+			rank = i + 1;
+		prev = milli;
 		t->players = players;
-		cJSON_AddItemToArray(top,
-				     board_entry(i + 1, pid, name, strlen(name), unit, strlen(unit), milli));
+		board_who w = {name, strlen(name), unit, strlen(unit), emp, strlen(emp)};
+		cJSON_AddItemToArray(top, board_entry(rank, pid, &w, milli));
 	}
 	top_finish(t, top);
 }
@@ -343,14 +504,16 @@ static void top_pg(arena *a, void *res, const char *err, void *ud)
 static int top_from_pg(top_req *t)
 {
 	crun *r = t->r;
-	char cid[24], lim[16];
+	char cid[24], lim[16], open[16];
 	snprintf(cid, sizeof cid, "%lld", (long long)r->contest_id);
 	snprintf(lim, sizeof lim, "%d", t->limit);
-	const char *p[2] = {cid, lim};
-	return store_query(r->a,
-			   "SELECT id, name, unit, score_milli, count(*) OVER () FROM participants "
-			   "WHERE contest_id = $1 ORDER BY score_milli DESC, reached_ds, id LIMIT $2",
-			   2, p, top_pg, t);
+	snprintf(open, sizeof open, "%d", run_scores_hidden(r) ? r->st.qindex : -1);
+	const char *p[3] = {cid, lim, open};
+	return store_query(
+		r->a,
+		"SELECT id, name, unit, score_milli, count(*) OVER (), right(coalesce(employee_no, ''), 4) "
+		"FROM sa_shown($1, $3) ORDER BY score_milli DESC, reached_ds, id LIMIT $2",
+		3, p, top_pg, t);
 }
 
 /* Redis is complete for this contest (its "ok" key names it): read it; else
@@ -365,10 +528,12 @@ static void top_exists(arena *a, void *reply, void *ud)
 		return;
 	}
 	if (rebuild_is_current(t->r, rr)) {
-		lb_key(a, key, sizeof key, t->r, "lb");
+		char set[256];
+		lb_key(a, key, sizeof key, t->r, "lb"); /* the players: every one joined */
+		board_set(t->r, set, sizeof set);
 		snprintf(stop, sizeof stop, "%d", t->limit - 1);
 		if (!lb_command(a, top_count, t, "ZCARD %s", key) &&
-		    !lb_command(a, top_ids, t, "ZREVRANGE %s 0 %s WITHSCORES", key, stop))
+		    !lb_command(a, top_ids, t, "ZREVRANGE %s 0 %s WITHSCORES", set, stop))
 			return;
 	} else if (rr)
 		rebuild_contest(t->r);
@@ -410,15 +575,45 @@ static frame *stats_frame(crun *r)
 			    (long long)r->players, (long long)r->online, (long long)r->answered);
 }
 
+/* Players are told the number of players only (the lobby's count). */
+static frame *players_frame(crun *r)
+{
+	return frame_printf("{\"type\":\"stats\",\"players\":%lld}", (long long)r->players);
+}
+
 void board_send_stats(conn *c)
 {
-	frame *f = stats_frame(c->run);
+	frame *f = c->role == ROLE_PLAYER ? players_frame(c->run) : stats_frame(c->run);
 	conn_send_slot(c, &c->slot_stats, f);
+	frame_unref(f);
+}
+
+/*
+ * The players' count changed: to every player, at most once a second (once
+ * per BOARD_PLAYERS_PER_S players beyond that many, up to 5 s: 10,000 phones
+ * of a join rush are told every 5 s), never while a push is on its way to
+ * them (it would have to be finished at once: live/fanout.c).
+ */
+#define BOARD_PLAYERS_PER_S 2000
+
+static void push_players(crun *r)
+{
+	int64_t now = now_ms(), every = 1000 * (1 + r->nplayers_local / BOARD_PLAYERS_PER_S);
+	if (r->players_pushed == r->players || r->fan.frame || !r->nplayers_local ||
+	    now - r->players_pushed_ms < (every < 5000 ? every : 5000))
+		return;
+	frame *f = players_frame(r);
+	if (!f)
+		return;
+	r->players_pushed = r->players;
+	r->players_pushed_ms = now;
+	fanout_push(r, f, 1 << ROLE_PLAYER);
 	frame_unref(f);
 }
 
 void board_push_stats(crun *r)
 {
+	push_players(r);
 	if (!r->stats_dirty)
 		return;
 	r->stats_dirty = 0;
@@ -427,6 +622,31 @@ void board_push_stats(crun *r)
 		if (c->role == ROLE_HOST || c->role == ROLE_SCREEN)
 			conn_send_slot(c, &c->slot_stats, f);
 	frame_unref(f);
+}
+
+/* Whether c gets the shared leaderboard now: hosts always, screens unless the host hid it. */
+static int gets_board(const crun *r, const conn *c)
+{
+	return c->role == ROLE_HOST || (c->role == ROLE_SCREEN && !r->st.board_hidden);
+}
+
+void board_send_top(conn *c)
+{
+	crun *r = c->run;
+	if (!r || !gets_board(r, c))
+		return;
+	if (r->lb_frame)
+		conn_send_slot(c, &c->slot_lb, r->lb_frame);
+}
+
+void board_to_screens(crun *r)
+{
+	for (conn *c = r->members; c; c = c->next)
+		if (c->role == ROLE_SCREEN) {
+			board_send_top(c);
+			if (r->units_frame)
+				conn_send(c, r->units_frame);
+		}
 }
 
 /* A fresh top N (NULL: none could be read) and player count: the shared
@@ -447,7 +667,7 @@ void board_apply_top(crun *r, cJSON *top, int64_t players)
 		frame_unref(r->lb_frame);
 		r->lb_frame = f;
 		for (conn *c = r->members; c; c = c->next)
-			if (c->role == ROLE_HOST || c->role == ROLE_SCREEN)
+			if (gets_board(r, c))
 				conn_send_slot(c, &c->slot_lb, f);
 	}
 	cJSON_free(json);
@@ -457,7 +677,8 @@ void board_apply_top(crun *r, cJSON *top, int64_t players)
 
 /*
  * The workshop/enterprise board ("leaderboards": {"unit": true}): units
- * ranked by their members' average score, then by size. Computed by one
+ * ranked by their members' average score, then by size (while scores are
+ * hidden, as of the question's opening: sa_shown). Computed by one
  * GROUP BY over the contest's participants in PostgreSQL (indexed, exact,
  * nothing to rebuild), at most once a second and only while screens or hosts
  * watch on this process.
@@ -465,8 +686,8 @@ void board_apply_top(crun *r, cJSON *top, int64_t players)
 #define UNITS_TOP 10
 
 static const char units_sql[] =
-	"SELECT unit, count(*), sum(score_milli), round(avg(score_milli)) AS avg FROM participants "
-	"WHERE contest_id = $1 AND unit <> '' GROUP BY unit ORDER BY avg DESC, count(*) DESC, unit LIMIT $2";
+	"SELECT unit, count(*), sum(score_milli), round(avg(score_milli)) AS avg FROM sa_shown($1, $3) "
+	"WHERE unit <> '' GROUP BY unit ORDER BY avg DESC, count(*) DESC, unit LIMIT $2";
 
 cJSON *board_units_json(void *res)
 {
@@ -512,18 +733,21 @@ static void units_rows(arena *a, void *res, const char *err, void *ud)
 	if (f) {
 		frame_unref(r->units_frame);
 		r->units_frame = f;
-		fanout_push(r, f, (1 << ROLE_HOST) | (1 << ROLE_SCREEN));
+		for (conn *c = r->members; c; c = c->next)
+			if (gets_board(r, c))
+				conn_send(c, f);
 	}
 	run_unref(r);
 }
 
 int board_units_query(crun *r, store_cb cb, void *ud)
 {
-	char cid[24], lim[16];
+	char cid[24], lim[16], open[16];
 	snprintf(cid, sizeof cid, "%lld", (long long)r->contest_id);
 	snprintf(lim, sizeof lim, "%d", UNITS_TOP);
-	const char *p[2] = {cid, lim};
-	return store_query(r->a, units_sql, 2, p, cb, ud);
+	snprintf(open, sizeof open, "%d", run_scores_hidden(r) ? r->st.qindex : -1);
+	const char *p[3] = {cid, lim, open};
+	return store_query(r->a, units_sql, 3, p, cb, ud);
 }
 
 /* Queries the units board and pushes it to screens and hosts if it changed. */

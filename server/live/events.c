@@ -6,7 +6,7 @@
  * malformed event is logged and dropped.
  *
  *   {"ev":"state","code":C,"phase":P,"qindex":I,"open_ms":..,"deadline_ms":..,
- *    "started_ms":..,"seq":N[,"reveal":{...}]}
+ *    "started_ms":..,"paused_ms":..,"board_hidden":B,"seq":N[,"reveal":{...}]}
  *        a host changed contest C's live state (host.c publishes it,
  *        live_event_json builds it) -> live_apply
  *   {"ev":"contest","code":C}
@@ -19,6 +19,10 @@
  *        nothing but "look now"
  *   {"ev":"player","code":C,"pid":N,"at":MS,"instance":I}
  *        participant N took a seat on process I -> session_event closes ours
+ *   {"ev":"removed","code":C,"pid":N,"instance":I}
+ *   {"ev":"renamed","code":C,"pid":N,"name":S,"instance":I}
+ *        the host removed or renamed participant N (live/moderate.c): the
+ *        process holding its connection closes it, or tells it its name
  *
  * Adding an event is adding a row (and its builder where it is published).
  */
@@ -30,6 +34,7 @@
 #include "core/log.h"
 #include "live/events.h"
 #include "live/live.h"
+#include "live/moderate.h"
 #include "live/phase.h"
 #include "live/rebuild.h"
 #include "live/run.h"
@@ -72,6 +77,15 @@ static const char *state_fields(const cJSON *e, const crun *r, live_state *st)
 		return "deadline_ms";
 	if (int_field(e, "started_ms", 0, EV_TIME_MAX, &st->started_ms))
 		return "started_ms";
+	/* paused_ms and board_hidden: 0 and false when absent (a process of the version before) */
+	st->paused_ms = 0;
+	if (cJSON_GetObjectItemCaseSensitive(e, "paused_ms") &&
+	    int_field(e, "paused_ms", 0, EV_TIME_MAX, &st->paused_ms))
+		return "paused_ms";
+	const cJSON *hidden = cJSON_GetObjectItemCaseSensitive(e, "board_hidden");
+	if (hidden && !cJSON_IsBool(hidden))
+		return "board_hidden";
+	st->board_hidden = cJSON_IsTrue(hidden);
 	if (int_field(e, "seq", 0, EV_TIME_MAX, &st->seq))
 		return "seq";
 	const cJSON *reveal = cJSON_GetObjectItemCaseSensitive(e, "reveal");
@@ -116,7 +130,9 @@ static const struct event_type {
 	{"state", on_state},
 	{"contest", on_changed},
 	{"changed", on_changed},
-	{"player", session_event}, /* a participant continued on another process (live/session.c) */
+	{"player", session_event},           /* a participant continued on another process (live/session.c) */
+	{"removed", moderate_removed_event}, /* live/moderate.c */
+	{"renamed", moderate_renamed_event},
 };
 
 void events_dispatch(arena *a, const char *json, size_t len)

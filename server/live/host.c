@@ -5,15 +5,28 @@
  * message, an API token or the deprecated organizer token, else the console
  * session cookie sent with the upgrade) and decides with the message table's
  * access (admin, the contest's owner, an organizer grant); every host login,
- * refused one and command goes to the audit log. `start`, `next`, `reveal`
- * and `end` are rows of a table: the phases a command is allowed in and the
- * next live state it computes from this process' view. The state is written
+ * refused one and command goes to the audit log. `start`, `next`, `reveal`,
+ * `end`, `pause`, `resume`, `extend` and `board` are rows of a table: the
+ * phases a command is allowed in, how it reads its field, and the next live
+ * state it computes from this process' view. The state is written
  * to PostgreSQL only if nobody changed it meanwhile (UPDATE ... WHERE seq =
  * the seq we saw), then published on the Redis event channel so every
  * process pushes it to its own players. A losing concurrent host gets
  * `conflict`. A process that is not connected to Redis refuses host
  * commands (`unavailable`): the others would not hear of the new state
  * until their next read of PostgreSQL (live/sync.c).
+ *
+ * Pause stops the open question's clock: its window in PostgreSQL closes at
+ * the pause (answers received after it are refused `paused`, and the client
+ * sends them again), and `resume` opens it again with its open time and
+ * deadline moved by the paused time, in the same statement as the state, so
+ * every process and the answer commit agree on the one window.
+ *
+ * In a contest that shows points at the reveal, opening a question copies
+ * the live ranking into the one the boards read while it is played
+ * (live/board.c), before the new state is published: the same Redis
+ * connection carries both, so no process reads the question open and the
+ * copy not made.
  */
 #include <assert.h>
 #include <stdlib.h>
@@ -29,6 +42,7 @@
 #include "live/host.h"
 #include "live/live.h"
 #include "live/members.h"
+#include "live/pending.h"
 #include "live/phase.h"
 #include "live/run.h"
 #include "live/screen.h"
@@ -42,13 +56,13 @@
 /* A host command: waiting in its contest's queue, or on its way to PostgreSQL (the head). */
 typedef struct host_req {
 	struct host_req *next;
-	conn *c; /* referenced */
-	crun *r; /* referenced */
-	int cmd; /* HOST_* */
-	int old; /* the question index before (its window closes) */
+	conn *c;           /* referenced */
+	crun *r;           /* referenced */
+	int cmd;           /* HOST_* */
+	int64_t arg;       /* the command's field: extend's ms, board's show */
+	live_state before; /* the state it was computed from (also for the audit log) */
 	int64_t now;
-	live_state st;     /* the state written */
-	live_state before; /* the state it was computed from (the audit log) */
+	live_state st; /* the state written */
 	char rid[65];
 } host_req;
 
@@ -93,6 +107,7 @@ static void host_checked(arena *a, int rc, const auth_principal *p, void *ud)
 			c->role = ROLE_HOST;
 			members_add(l->r, c);
 			screen_welcome(c, l->r, "host_ok", rid);
+			pending_send(c);
 			conn_took_role(c);
 			audit_note(a, p, "host.login", l->r->code, NULL, NULL);
 		}
@@ -132,23 +147,29 @@ int host_auth(msg_ctx *x)
 }
 
 /* The command's before and after for the audit log. */
-static cJSON *state_json(const live_state *st)
+static cJSON *state_json(const live_state *st, int clock)
 {
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "phase", phase_name(st->phase));
 	cJSON_AddNumberToObject(o, "index", st->qindex);
+	if (clock) /* pause, resume, extend: the question's clock */
+		cJSON_AddNumberToObject(o, "deadline_ms", (double)st->deadline_ms);
+	if (st->paused_ms)
+		cJSON_AddBoolToObject(o, "paused", 1);
+	if (st->board_hidden)
+		cJSON_AddBoolToObject(o, "board_hidden", 1);
 	return o;
 }
 
 static void host_audit(const host_req *h)
 {
 	static const char *const actions[HOST_NCMDS] = {
-		[HOST_START] = "host.start",
-		[HOST_NEXT] = "host.next",
-		[HOST_REVEAL] = "host.reveal",
-		[HOST_END] = "host.end",
+		[HOST_START] = "host.start",   [HOST_NEXT] = "host.next",   [HOST_REVEAL] = "host.reveal",
+		[HOST_END] = "host.end",       [HOST_PAUSE] = "host.pause", [HOST_RESUME] = "host.resume",
+		[HOST_EXTEND] = "host.extend", [HOST_BOARD] = "host.board",
 	};
-	cJSON *before = state_json(&h->before), *after = state_json(&h->st);
+	int clock = h->cmd == HOST_PAUSE || h->cmd == HOST_RESUME || h->cmd == HOST_EXTEND;
+	cJSON *before = state_json(&h->before, clock), *after = state_json(&h->st, clock);
 	audit_write(h->r->a, h->c->who, actions[h->cmd], h->r->code, NULL, before, after);
 	cJSON_Delete(before);
 	cJSON_Delete(after);
@@ -214,7 +235,7 @@ static void reveal_fire(uv_timer_t *t)
 static void reveal_later(crun *r, const live_state *st)
 {
 	r->reveal_st = *st;
-	uv_timer_start(&r->reveal_timer, reveal_fire, LIVE_REVEAL_SETTLE_MS, 0);
+	uv_timer_start(&r->reveal_timer, reveal_fire, (uint64_t)live_reveal_settle_ms(r), 0);
 }
 
 static void state_written(arena *a, void *res, const char *err, void *ud)
@@ -240,8 +261,16 @@ static void state_written(arena *a, void *res, const char *err, void *ud)
 	h->st.seq = seq;
 	host_audit(h);
 	live_state st = h->st;
-	sa_log(LL_INFO, "contest %s: %s %d (seq %lld)", r->code, phase_name(st.phase), st.qindex + 1,
-	       (long long)st.seq);
+	sa_log(LL_INFO, "contest %s: %s %d%s%s (seq %lld)", r->code, phase_name(st.phase), st.qindex + 1,
+	       st.paused_ms ? ", paused" : "", st.board_hidden ? ", board hidden" : "", (long long)st.seq);
+	if (!r->def->feedback_instant && st.phase == PHASE_QUESTION &&
+	    (h->before.phase != PHASE_QUESTION || h->before.qindex != st.qindex)) {
+		/* what the boards show while it is played: the ranking as it opens */
+		char shown[256], lb[256];
+		lb_key(r->a, shown, sizeof shown, r, "shown");
+		lb_key(r->a, lb, sizeof lb, r, "lb");
+		lb_command(r->a, NULL, NULL, "ZUNIONSTORE %s 1 %s", shown, lb);
+	}
 	publish_state(r, &st, NULL, NULL);
 	if (st.phase == PHASE_REVEAL)
 		reveal_later(r, &st);
@@ -254,10 +283,12 @@ static void open_question(const crun *r, live_state *st, int qi, int64_t now)
 	st->qindex = qi;
 	st->open_ms = now;
 	st->deadline_ms = now + r->qs[qi].cq->time_limit_ms;
+	st->paused_ms = 0;
 }
 
-static int step_start(const crun *r, live_state *st, int64_t now)
+static int step_start(const crun *r, live_state *st, int64_t now, int64_t arg)
 {
+	(void)arg;
 	if (r->nq == 0)
 		return SA_E_BAD_STATE;
 	st->started_ms = now;
@@ -265,29 +296,111 @@ static int step_start(const crun *r, live_state *st, int64_t now)
 	return 0;
 }
 
-static int step_next(const crun *r, live_state *st, int64_t now)
+/* The open question closes now (a pause already closed it). */
+static void close_question(live_state *st, int64_t now)
 {
+	if (st->paused_ms && st->paused_ms < st->deadline_ms)
+		st->deadline_ms = st->paused_ms;
+	else if (st->deadline_ms > now)
+		st->deadline_ms = now; /* closes the question for every process */
+	st->paused_ms = 0;
+}
+
+static int step_next(const crun *r, live_state *st, int64_t now, int64_t arg)
+{
+	(void)arg;
 	if (st->qindex + 1 < r->nq)
 		open_question(r, st, st->qindex + 1, now);
-	else
+	else {
+		close_question(st, now);
 		st->phase = PHASE_FINISHED;
+	}
 	return 0;
 }
 
-static int step_reveal(const crun *r, live_state *st, int64_t now)
+static int step_reveal(const crun *r, live_state *st, int64_t now, int64_t arg)
 {
 	(void)r;
+	(void)arg;
+	close_question(st, now);
 	st->phase = PHASE_REVEAL;
-	if (st->deadline_ms > now)
-		st->deadline_ms = now; /* closes the question for every process */
 	return 0;
 }
 
-static int step_end(const crun *r, live_state *st, int64_t now)
+static int step_end(const crun *r, live_state *st, int64_t now, int64_t arg)
+{
+	(void)r;
+	(void)arg;
+	if (st->phase == PHASE_QUESTION)
+		close_question(st, now);
+	st->phase = PHASE_FINISHED;
+	return 0;
+}
+
+/* The open question's clock stops; only while it runs. */
+static int step_pause(const crun *r, live_state *st, int64_t now, int64_t arg)
+{
+	(void)r;
+	(void)arg;
+	if (st->paused_ms || now > st->deadline_ms)
+		return SA_E_BAD_STATE;
+	st->paused_ms = now;
+	return 0;
+}
+
+/* ... and runs again: the question opened that much later, and closes that much later. */
+static int step_resume(const crun *r, live_state *st, int64_t now, int64_t arg)
+{
+	(void)r;
+	(void)arg;
+	if (!st->paused_ms)
+		return SA_E_BAD_STATE;
+	int64_t paused = now > st->paused_ms ? now - st->paused_ms : 0;
+	st->open_ms += paused;
+	st->deadline_ms += paused;
+	st->paused_ms = 0;
+	return 0;
+}
+
+/* More time for the question being played (running or paused), not for one that closed. */
+static int step_extend(const crun *r, live_state *st, int64_t now, int64_t arg)
+{
+	(void)r;
+	if (!st->paused_ms && now > st->deadline_ms)
+		return SA_E_BAD_STATE;
+	st->deadline_ms += arg;
+	return 0;
+}
+
+static int step_board(const crun *r, live_state *st, int64_t now, int64_t arg)
 {
 	(void)r;
 	(void)now;
-	st->phase = PHASE_FINISHED;
+	st->board_hidden = !arg;
+	return 0;
+}
+
+/* extend's "ms": whole milliseconds, 1 s to 10 min. */
+#define HOST_EXTEND_MAX_MS 600000
+
+static int read_extend(msg_ctx *x, int64_t *arg)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(x->m, "ms");
+	if (!v)
+		return SA_E_BAD_MESSAGE;
+	if (!cJSON_IsNumber(v) || v->valuedouble != (double)(int64_t)v->valuedouble ||
+	    v->valuedouble < 1000 || v->valuedouble > HOST_EXTEND_MAX_MS)
+		return SA_E_INVALID_FIELD;
+	*arg = (int64_t)v->valuedouble;
+	return 0;
+}
+
+static int read_show(msg_ctx *x, int64_t *arg)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(x->m, "show");
+	if (!cJSON_IsBool(v))
+		return SA_E_BAD_MESSAGE;
+	*arg = cJSON_IsTrue(v);
 	return 0;
 }
 
@@ -296,49 +409,76 @@ static int step_end(const crun *r, live_state *st, int64_t now)
 /* The commands, by their HOST_* index (the message table's argument). */
 static const struct host_cmd {
 	unsigned phases; /* the phases it is allowed in */
+	/* Its field into *arg: 0, or SA_E_BAD_MESSAGE / SA_E_INVALID_FIELD (NULL: none). */
+	int (*read)(msg_ctx *x, int64_t *arg);
+	const char *field; /* named in the error */
 	/* The next state from st, the current one: 0, or SA_E_BAD_STATE. */
-	int (*step)(const crun *r, live_state *st, int64_t now);
+	int (*step)(const crun *r, live_state *st, int64_t now, int64_t arg);
 } host_cmds[HOST_NCMDS] = {
-	[HOST_START] = {IN(PHASE_LOBBY), step_start},
-	[HOST_NEXT] = {IN(PHASE_QUESTION) | IN(PHASE_REVEAL), step_next},
-	[HOST_REVEAL] = {IN(PHASE_QUESTION), step_reveal},
-	[HOST_END] = {IN(PHASE_LOBBY) | IN(PHASE_QUESTION) | IN(PHASE_REVEAL), step_end},
+	[HOST_START] = {IN(PHASE_LOBBY), NULL, NULL, step_start},
+	[HOST_NEXT] = {IN(PHASE_QUESTION) | IN(PHASE_REVEAL), NULL, NULL, step_next},
+	[HOST_REVEAL] = {IN(PHASE_QUESTION), NULL, NULL, step_reveal},
+	[HOST_END] = {IN(PHASE_LOBBY) | IN(PHASE_QUESTION) | IN(PHASE_REVEAL), NULL, NULL, step_end},
+	[HOST_PAUSE] = {IN(PHASE_QUESTION), NULL, NULL, step_pause},
+	[HOST_RESUME] = {IN(PHASE_QUESTION), NULL, NULL, step_resume},
+	[HOST_EXTEND] = {IN(PHASE_QUESTION), read_extend, "ms", step_extend},
+	[HOST_BOARD] = {IN(PHASE_LOBBY) | IN(PHASE_QUESTION) | IN(PHASE_REVEAL) | IN(PHASE_FINISHED),
+			read_show, "show", step_board},
 };
 
 /*
  * The state is written only if nobody changed it since this process saw it
  * ($7, its seq), and with it the answer windows PostgreSQL judges answers
- * by: the question opened gets its open time and deadline, the one before
- * (or the current one, at a reveal or the end) closes now at the latest.
+ * by: the question whose window is set ($11: a question opened, resumed or
+ * extended) gets its open time and deadline ($12, $13); the one that closes
+ * ($9: the one before, or the current one at a reveal, a pause or the end)
+ * closes now ($8) at the latest.
  */
 static const char host_sql[] =
 	"WITH c AS (UPDATE contests SET phase = $2, qindex = $3, open_ms = $4, deadline_ms = $5, started_ms = $6, "
-	"  seq = seq + 1, updated_at = now() WHERE id = $1 AND seq = $7 AND archived_at IS NULL RETURNING seq), "
+	"  paused_ms = $10, board_hidden = $14, seq = seq + 1, updated_at = now() "
+	"  WHERE id = $1 AND seq = $7 AND archived_at IS NULL RETURNING seq), "
 	"w AS (UPDATE questions SET "
-	"  open_ms = CASE WHEN idx = $3 AND $2 = 'question' THEN $4::bigint ELSE open_ms END, "
-	"  deadline_ms = CASE WHEN idx = $3 AND $2 = 'question' THEN $5::bigint "
-	"    ELSE LEAST(deadline_ms, $8::bigint) END "
-	"  WHERE contest_id = $1 AND idx IN ($3, $9) AND EXISTS (SELECT 1 FROM c)) "
+	"  open_ms = CASE WHEN idx = $11 THEN $12::bigint ELSE open_ms END, "
+	"  deadline_ms = CASE WHEN idx = $11 THEN $13::bigint ELSE LEAST(deadline_ms, $8::bigint) END "
+	"  WHERE contest_id = $1 AND idx IN ($11, $9) AND EXISTS (SELECT 1 FROM c)) "
 	"SELECT seq FROM c";
+
+/* Which question's window a move from b to st sets (*set) and which closes (*close); -1: none. */
+static void windows(const live_state *b, const live_state *st, int *set, int *close)
+{
+	int was_played = (b->phase == PHASE_QUESTION || b->phase == PHASE_REVEAL) && b->qindex >= 0;
+	*set = *close = -1;
+	if (st->phase == PHASE_QUESTION && (b->phase != PHASE_QUESTION || b->qindex != st->qindex)) {
+		*set = st->qindex; /* opened */
+		if (was_played)
+			*close = b->qindex;
+	} else if (st->phase == PHASE_QUESTION && st->paused_ms)
+		*close = st->qindex; /* paused: closed at the pause, until the resume */
+	else if (st->phase == PHASE_QUESTION)
+		*set = st->qindex; /* resumed, extended: moved; the same again for a board toggle */
+	else if (was_played)
+		*close = b->qindex;
+}
 
 /* The head of r's queue, computed from the state as it is now, goes to PostgreSQL. */
 static int host_send(crun *r, host_req *h)
 {
 	live_state st = r->st;
 	const struct host_cmd *cmd = &host_cmds[h->cmd];
-	int rc;
+	int rc, set, close;
 	/* Without Redis the other processes would not hear of it now: the host tries again. */
 	if (!lb_subscribed(r->a))
 		return SA_E_UNAVAILABLE;
 	if (!(cmd->phases & IN(st.phase)))
 		return SA_E_BAD_STATE;
 	h->now = now_ms();
-	h->old = st.qindex;
-	if ((rc = cmd->step(r, &st, h->now)))
+	h->before = st;
+	if ((rc = cmd->step(r, &st, h->now, h->arg)))
 		return rc;
 	h->st = st;
-	h->before = r->st;
-	char cid[24], qi[16], om[24], dm[24], sm[24], seq[24], now[24], old[16];
+	windows(&h->before, &st, &set, &close);
+	char cid[24], qi[16], om[24], dm[24], sm[24], seq[24], now[24], cl[16], pm[24], si[16];
 	snprintf(cid, sizeof cid, "%lld", (long long)r->contest_id);
 	snprintf(qi, sizeof qi, "%d", st.qindex);
 	snprintf(om, sizeof om, "%lld", (long long)st.open_ms);
@@ -346,9 +486,12 @@ static int host_send(crun *r, host_req *h)
 	snprintf(sm, sizeof sm, "%lld", (long long)st.started_ms);
 	snprintf(seq, sizeof seq, "%lld", (long long)r->st.seq);
 	snprintf(now, sizeof now, "%lld", (long long)h->now);
-	snprintf(old, sizeof old, "%d", h->old);
-	const char *p[9] = {cid, phase_name(st.phase), qi, om, dm, sm, seq, now, old};
-	return store_query(r->a, host_sql, 9, p, state_written, h);
+	snprintf(cl, sizeof cl, "%d", close);
+	snprintf(pm, sizeof pm, "%lld", (long long)st.paused_ms);
+	snprintf(si, sizeof si, "%d", set);
+	const char *p[14] = {cid, phase_name(st.phase),       qi, om, dm, sm, seq, now, cl, pm, si, om,
+			     dm,  st.board_hidden ? "t" : "f"};
+	return store_query(r->a, host_sql, 14, p, state_written, h);
 }
 
 /* Runs the head of r's queue; one that cannot start is answered at once. */
@@ -372,9 +515,16 @@ static void host_run(crun *r)
  */
 int host_command(msg_ctx *x)
 {
+	assert(x->arg >= 0 && x->arg < HOST_NCMDS);
 	conn *c = x->c;
 	crun *r = c->run;
-	assert(x->arg >= 0 && x->arg < HOST_NCMDS);
+	const struct host_cmd *cmd = &host_cmds[x->arg];
+	int64_t arg = 0;
+	int rc;
+	if (cmd->read && (rc = cmd->read(x, &arg))) {
+		conn_send_error(c, rc, x->rid, cmd->field);
+		return 0;
+	}
 	for (host_req *q = r->host_head; q; q = q->next)
 		if (q->c != c)
 			return SA_E_CONFLICT;
@@ -384,6 +534,7 @@ int host_command(msg_ctx *x)
 	h->c = c;
 	h->r = r;
 	h->cmd = x->arg;
+	h->arg = arg;
 	conn_ref(c);
 	run_ref(r);
 	if (x->rid)

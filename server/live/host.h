@@ -8,7 +8,17 @@
 #include "net/msg.h"
 
 /* The commands: the message table's argument for host_command. */
-enum { HOST_START, HOST_NEXT, HOST_REVEAL, HOST_END, HOST_NCMDS };
+enum {
+	HOST_START,
+	HOST_NEXT,
+	HOST_REVEAL,
+	HOST_END,
+	HOST_PAUSE,
+	HOST_RESUME,
+	HOST_EXTEND,
+	HOST_BOARD,
+	HOST_NCMDS
+};
 
 int host_auth(msg_ctx *x);
 int host_command(msg_ctx *x); /* x->arg: HOST_* */

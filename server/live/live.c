@@ -33,7 +33,21 @@
 
 int live_question_open(crun *r, int qindex, int64_t at_ms)
 {
-	return r->st.phase == PHASE_QUESTION && r->st.qindex == qindex && at_ms <= r->st.deadline_ms;
+	return r->st.phase == PHASE_QUESTION && r->st.qindex == qindex && at_ms <= r->st.deadline_ms &&
+	       !r->st.paused_ms;
+}
+
+int64_t live_reveal_settle_ms(const crun *r)
+{
+	int credit = r->a->cfg.rtt_ping_ms > 0 ? r->a->cfg.rtt_credit_max_ms : 0;
+	return LIVE_REVEAL_SETTLE_MS + (credit > 0 ? credit : 0);
+}
+
+/* The time left of the open question: frozen while paused, 0 once closed. */
+static int64_t time_left(const crun *r, int64_t now)
+{
+	int64_t left = r->st.deadline_ms - (r->st.paused_ms ? r->st.paused_ms : now);
+	return r->st.phase == PHASE_QUESTION && left > 0 ? left : 0;
 }
 
 cJSON *live_state_msg(crun *r)
@@ -51,6 +65,10 @@ cJSON *live_state_msg(crun *r)
 	cJSON_AddBoolToObject(o, "open", live_question_open(r, r->st.qindex, now));
 	cJSON_AddNumberToObject(o, "deadline", (double)r->st.deadline_ms);
 	cJSON_AddNumberToObject(o, "server_time", (double)now);
+	cJSON_AddBoolToObject(o, "paused", r->st.paused_ms != 0);
+	if (r->st.paused_ms)
+		cJSON_AddNumberToObject(o, "remaining_ms", (double)time_left(r, now));
+	cJSON_AddBoolToObject(o, "board_hidden", r->st.board_hidden);
 	cJSON_AddNumberToObject(o, "seq", (double)r->st.seq);
 	return o;
 }
@@ -78,29 +96,36 @@ static void json_quote(char *out, const char *s)
 	*o = '\0';
 }
 
-frame *live_ack_frame(const crun *r, int qi, const char *rid, int64_t points, int64_t score, int64_t rank,
-		      int64_t players, int duplicate)
+/*
+ * A contest that shows points at the reveal acknowledges an answer as
+ * received, nothing more: neither its points nor whether it was right, nor
+ * the new total or rank (a neighbour reading the phone would learn the key).
+ */
+frame *live_ack_frame(const crun *r, const live_ack *k)
 {
-	char rq[6 * 64 + 16] = "", pts[32], sc[32], rk[24] = "null";
-	if (rid && strlen(rid) <= 64) {
+	char rq[6 * 64 + 16] = "", feedback[160] = "", pts[32], sc[32], rk[24] = "null";
+	if (k->rid && strlen(k->rid) <= 64) {
 		memcpy(rq, "\"rid\":", 6);
-		json_quote(rq + 6, rid);
+		json_quote(rq + 6, k->rid);
 		strcat(rq, ",");
 	}
-	frame_points(pts, sizeof pts, points);
-	frame_points(sc, sizeof sc, score);
-	if (rank > 0)
-		snprintf(rk, sizeof rk, "%lld", (long long)rank);
-	return frame_printf("{\"type\":\"ack\",%s\"question_id\":%s,\"accepted\":true,\"points\":%s,"
-			    "\"score\":%s,\"rank\":%s,\"players\":%lld,\"duplicate\":%s}",
-			    rq, r->qs[qi].id_json, pts, sc, rk, (long long)players,
-			    duplicate ? "true" : "false");
+	if (r->def->feedback_instant) {
+		frame_points(pts, sizeof pts, k->points);
+		frame_points(sc, sizeof sc, k->score);
+		if (k->rank > 0)
+			snprintf(rk, sizeof rk, "%lld", (long long)k->rank);
+		snprintf(feedback, sizeof feedback, "\"points\":%s,\"score\":%s,\"rank\":%s,\"tied\":%s,",
+			 pts, sc, rk, k->tied ? "true" : "false");
+	}
+	return frame_printf("{\"type\":\"ack\",%s\"question_id\":%s,\"accepted\":true,%s\"players\":%lld,"
+			    "\"duplicate\":%s}",
+			    rq, r->qs[k->qi].id_json, feedback, (long long)r->players,
+			    k->duplicate ? "true" : "false");
 }
 
-cJSON *live_ack_msg(const crun *r, int qi, const char *rid, int64_t points, int64_t score, int64_t rank,
-		    int64_t players, int duplicate)
+cJSON *live_ack_msg(const crun *r, const live_ack *k)
 {
-	frame *f = live_ack_frame(r, qi, rid, points, score, rank, players, duplicate);
+	frame *f = live_ack_frame(r, k);
 	cJSON *o = f ? cJSON_ParseWithLength(frame_text(f), f->len) : NULL;
 	frame_unref(f);
 	return o;
@@ -112,17 +137,14 @@ cJSON *live_question_msg(crun *r, const answer_memo *memo, int64_t score_milli)
 	if (qi < 0 || qi >= r->nq || (r->st.phase != PHASE_QUESTION && r->st.phase != PHASE_REVEAL))
 		return NULL;
 	cJSON *o = cJSON_Duplicate(r->qs[qi].public_msg, 1);
-	int64_t now = now_ms(), left = r->st.deadline_ms - now;
-	if (r->st.phase != PHASE_QUESTION || left < 0)
-		left = 0;
-	cJSON_AddNumberToObject(o, "remaining_ms", (double)left);
+	int64_t now = now_ms();
+	cJSON_AddNumberToObject(o, "remaining_ms", (double)time_left(r, now));
 	cJSON_AddNumberToObject(o, "deadline", (double)r->st.deadline_ms);
 	cJSON_AddNumberToObject(o, "server_time", (double)now);
-	if (memo && memo->qindex == qi && memo->canonical)
-		cJSON_AddItemToObject(
-			o, "answered",
-			live_ack_msg(r, qi, NULL, memo->points_milli, score_milli, 0, r->players, 1));
-	else
+	if (memo && memo->qindex == qi && memo->canonical) {
+		live_ack k = {.qi = qi, .points = memo->points_milli, .score = score_milli, .duplicate = 1};
+		cJSON_AddItemToObject(o, "answered", live_ack_msg(r, &k));
+	} else
 		cJSON_AddNullToObject(o, "answered");
 	return o;
 }
@@ -172,14 +194,21 @@ void live_apply(crun *r, const live_state *st, const cJSON *reveal)
 	if (r->retired || (st->seq <= r->st.seq && !(st->seq == r->st.seq && reveal && !r->reveal_frame)))
 		return;
 	assert(st->seq >= r->st.seq); /* states apply in seq order, never back */
-	int same = st->seq == r->st.seq;
-	int question_changed = st->qindex != r->st.qindex;
+	live_state old = r->st;
+	int same = st->seq == old.seq;
+	int question_changed = st->qindex != old.qindex;
+	/* the question (again) with the state: a new one, or its clock moved (pause, resume, extend) */
+	int with_question = st->phase == PHASE_QUESTION &&
+			    (old.phase != PHASE_QUESTION || question_changed || st->open_ms != old.open_ms ||
+			     st->deadline_ms != old.deadline_ms || st->paused_ms != old.paused_ms);
 	r->st = *st;
 	if (question_changed) {
 		r->answered = 0;
 		r->stats_dirty = 1;
 		frame_unref(r->reveal_frame);
 		r->reveal_frame = NULL;
+		frame_unref(r->pending_frame); /* the hosts' list of another question (pending.c) */
+		r->pending_frame = NULL;
 	}
 	if (reveal) {
 		frame_unref(r->reveal_frame);
@@ -187,13 +216,13 @@ void live_apply(crun *r, const live_state *st, const cJSON *reveal)
 	}
 	uv_timer_stop(&r->deadline_timer);
 	r->open = 0;
-	if (r->st.phase == PHASE_QUESTION) {
+	if (r->st.phase == PHASE_QUESTION && !r->st.paused_ms) {
 		int64_t left = r->st.deadline_ms - now_ms();
 		r->open = left >= 0;
 		if (left >= 0)
 			uv_timer_start(&r->deadline_timer, on_deadline, (uint64_t)left + 1, 0);
 	}
-	if (!same && r->st.phase == PHASE_QUESTION) {
+	if (!same && with_question) {
 		/* state and question travel together: one shared buffer, one send per client */
 		frame *parts[2] = {frame_from_json_del(live_state_msg(r)),
 				   frame_from_json_del(live_question_msg(r, NULL, 0))};
@@ -205,6 +234,8 @@ void live_apply(crun *r, const live_state *st, const cJSON *reveal)
 		frame_unref(parts[1]);
 	} else if (!same)
 		push_all(r, live_state_msg(r));
+	if (!same && old.board_hidden && !st->board_hidden)
+		board_to_screens(r); /* the board they did not get while it was hidden */
 	switch (r->st.phase) {
 	case PHASE_QUESTION:
 		break;
@@ -235,6 +266,8 @@ char *live_event_json(crun *r, const live_state *st, const cJSON *reveal)
 	cJSON_AddNumberToObject(e, "open_ms", (double)st->open_ms);
 	cJSON_AddNumberToObject(e, "deadline_ms", (double)st->deadline_ms);
 	cJSON_AddNumberToObject(e, "started_ms", (double)st->started_ms);
+	cJSON_AddNumberToObject(e, "paused_ms", (double)st->paused_ms);
+	cJSON_AddBoolToObject(e, "board_hidden", st->board_hidden);
 	cJSON_AddNumberToObject(e, "seq", (double)st->seq);
 	if (reveal)
 		cJSON_AddItemReferenceToObject(e, "reveal", (cJSON *)reveal);
@@ -325,12 +358,16 @@ int live_fetch_reveal(crun *r, const live_state *st,
 	snprintf(cid, sizeof cid, "%lld", (long long)r->contest_id);
 	snprintf(qi, sizeof qi, "%d", st->qindex);
 	const char *p[2] = {cid, qi};
-	if ((rc = store_query(r->a,
-			      "SELECT 'o', o, count(*) FROM answers, unnest(options) o "
-			      "WHERE contest_id = $1 AND question_idx = $2 GROUP BY o "
-			      "UNION ALL SELECT 'c', correctness, count(*) FROM answers "
-			      "WHERE contest_id = $1 AND question_idx = $2 GROUP BY correctness",
-			      2, p, reveal_rows, q))) {
+	if ((rc = store_query(
+		     r->a,
+		     /* the answers of participants the host removed are not counted */
+		     "SELECT 'o', o, count(*) FROM answers a "
+		     "JOIN participants p ON p.id = a.participant_id AND NOT p.removed, unnest(a.options) o "
+		     "WHERE a.contest_id = $1 AND a.question_idx = $2 GROUP BY o "
+		     "UNION ALL SELECT 'c', a.correctness, count(*) FROM answers a "
+		     "JOIN participants p ON p.id = a.participant_id AND NOT p.removed "
+		     "WHERE a.contest_id = $1 AND a.question_idx = $2 GROUP BY a.correctness",
+		     2, p, reveal_rows, q))) {
 		run_unref(r);
 		free(q);
 		return rc;
@@ -352,7 +389,7 @@ void live_follow(crun *r, const live_state *st)
 	 * does, once the answers received before the close are committed; until then (the
 	 * host's process publishes them then, or a later read fetches them) the question closes. */
 	if (st->phase == PHASE_REVEAL && (st->seq > r->st.seq || !r->reveal_frame) &&
-	    now_ms() >= st->deadline_ms + LIVE_REVEAL_SETTLE_MS &&
+	    now_ms() >= st->deadline_ms + live_reveal_settle_ms(r) &&
 	    !live_fetch_reveal(r, st, follow_applied, NULL))
 		return;
 	live_apply(r, st, NULL);

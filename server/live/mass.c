@@ -328,9 +328,16 @@ static void top_pg(arena *a, void *res, const char *err, void *ud)
 		t->players = atoll(PQgetvalue(res, i, 5));
 		if (t->which == 0)
 			t->attempts = atoll(PQgetvalue(res, i, 6));
-		cJSON *e = board_entry(i + 1, atoll(PQgetvalue(res, i, 0)), PQgetvalue(res, i, 1),
-				       (size_t)PQgetlength(res, i, 1), PQgetvalue(res, i, 2),
-				       (size_t)PQgetlength(res, i, 2), atoll(PQgetvalue(res, i, 3)));
+		int last = PQnfields(res) - 1; /* the employee number, last in both queries */
+		char tail[5];
+		board_emp_tail(PQgetvalue(res, i, last), tail);
+		board_who w = {PQgetvalue(res, i, 1),
+			       (size_t)PQgetlength(res, i, 1),
+			       PQgetvalue(res, i, 2),
+			       (size_t)PQgetlength(res, i, 2),
+			       tail,
+			       strlen(tail)};
+		cJSON *e = board_entry(i + 1, atoll(PQgetvalue(res, i, 0)), &w, atoll(PQgetvalue(res, i, 3)));
 		cJSON_AddNumberToObject(e, "duration_ms", (double)atoll(PQgetvalue(res, i, 4)));
 		cJSON_AddItemToArray(top, e);
 	}
@@ -349,7 +356,7 @@ static void top_from_pg(top_read *t)
 				  r->a,
 				  "SELECT b.participant_id, p.name, p.unit, b.score_milli, b.duration_ms, "
 				  "count(*) OVER (), (SELECT count(*) FROM attempts x WHERE x.contest_id = $1 "
-				  "AND x.day = $2::date AND x.status <> 'open') FROM (SELECT DISTINCT ON "
+				  "AND x.day = $2::date AND x.status <> 'open'), coalesce(p.employee_no, '') FROM (SELECT DISTINCT ON "
 				  "(participant_id) participant_id, score_milli, duration_ms FROM attempts "
 				  "WHERE contest_id = $1 AND day = $2::date AND status <> 'open' ORDER BY "
 				  "participant_id, score_milli DESC, duration_ms) b JOIN participants p ON "
@@ -358,7 +365,8 @@ static void top_from_pg(top_read *t)
 				  2, p, top_pg, t)
 			: store_query(
 				  r->a,
-				  "SELECT p.id, p.name, p.unit, p.score_milli, p.reached_ds * 100, count(*) OVER () "
+				  "SELECT p.id, p.name, p.unit, p.score_milli, p.reached_ds * 100, count(*) OVER (), "
+				  "coalesce(p.employee_no, '') "
 				  "FROM participants p WHERE p.contest_id = $1 AND EXISTS (SELECT 1 FROM attempts a "
 				  "WHERE a.participant_id = p.id AND a.status <> 'open') "
 				  "ORDER BY p.score_milli DESC, p.reached_ds, p.id LIMIT 10",

@@ -108,6 +108,8 @@ void members_add(crun *r, conn *c)
 		ptab_put(r, c);
 	} else
 		r->nviewers_local++;
+	if (c->role == ROLE_HOST)
+		r->nhosts_local++;
 	r->stats_dirty = 1;
 }
 
@@ -133,7 +135,9 @@ void members_remove(crun *r, conn *c)
 			ptab_del(r, c->pid);
 	} else if (c->role != ROLE_NONE)
 		r->nviewers_local--;
-	assert(r->nplayers_local >= 0 && r->nviewers_local >= 0);
+	if (c->role == ROLE_HOST)
+		r->nhosts_local--;
+	assert(r->nplayers_local >= 0 && r->nviewers_local >= 0 && r->nhosts_local >= 0);
 	r->stats_dirty = 1;
 	/* c->run stays set: in-flight replies still know the contest. */
 }

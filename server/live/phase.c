@@ -50,6 +50,11 @@ const char *phase_check(const live_state *st, int nq)
 		return "deadline_ms";
 	if (st->started_ms < 0 || st->started_ms > PHASE_TIME_MAX)
 		return "started_ms";
+	if (st->paused_ms < 0 || st->paused_ms > PHASE_TIME_MAX ||
+	    (st->paused_ms && st->phase != PHASE_QUESTION))
+		return "paused_ms";
+	if (st->board_hidden != 0 && st->board_hidden != 1)
+		return "board_hidden";
 	if (st->seq < 0 || st->seq > PHASE_TIME_MAX)
 		return "seq";
 	return NULL;

@@ -13,6 +13,12 @@ typedef struct live_state {
 	live_phase phase;
 	int qindex; /* -1 in lobby */
 	int64_t open_ms, deadline_ms, started_ms;
+	/* When the host paused the open question's clock (phase question only);
+	 * 0 while it runs. deadline_ms stays what it was: the time left is
+	 * deadline_ms - paused_ms, and `resume` moves open_ms and deadline_ms
+	 * by the paused time. */
+	int64_t paused_ms;
+	int board_hidden; /* 1: screens show no leaderboard */
 	int64_t seq;
 } live_state;
 

@@ -51,6 +51,7 @@ typedef struct join_req {
 	char rid[65];
 	char *employee_no;
 	int resumed;
+	int64_t seat_pid; /* a resume: the participant it takes its seat as, with the welcome */
 } join_req;
 
 static void join_req_free(join_req *j)
@@ -69,7 +70,7 @@ static void add_records_token(conn *c, cJSON *o, const char *emp)
 		cJSON_AddStringToObject(o, "records_token", t);
 }
 
-static cJSON *joined_msg(conn *c, const join_req *j, int64_t rank)
+static cJSON *joined_msg(conn *c, const join_req *j, const board_me *me)
 {
 	const char *rid = j->rid, *token = j->token;
 	int resumed = j->resumed;
@@ -82,50 +83,92 @@ static cJSON *joined_msg(conn *c, const join_req *j, int64_t rank)
 	cJSON_AddBoolToObject(o, "resumed", resumed);
 	cJSON_AddStringToObject(o, "name", c->name);
 	cJSON_AddStringToObject(o, "unit", c->unit ? c->unit : "");
-	cJSON_AddNumberToObject(o, "score", (double)c->score_milli / 1000.0);
-	if (rank > 0)
-		cJSON_AddNumberToObject(o, "rank", (double)rank);
-	else
+	cJSON_AddNumberToObject(o, "score", (double)me->score_milli / 1000.0);
+	if (me->rank > 0) {
+		cJSON_AddNumberToObject(o, "rank", (double)me->rank);
+		cJSON_AddBoolToObject(o, "tied", me->tied);
+	} else
 		cJSON_AddNullToObject(o, "rank");
 	cJSON_AddItemReferenceToObject(o, "contest", c->run->info);
 	add_records_token(c, o, j->employee_no);
 	return o;
 }
 
-/* Last step of join and resume: the rank is known (or not), tell the player everything. */
-static void send_welcome(join_req *j, int64_t rank)
+/*
+ * Last step of join and resume: the standing is known (or not), tell the
+ * player everything. A resume takes its seat only now, in the same step as
+ * its `joined`: the seat is announced to the other processes, and one whose
+ * connection of that participant took its seat earlier closes it (4001);
+ * a seat taken before the standing's round trip could be closed before its
+ * `joined` was sent.
+ */
+static void send_welcome(join_req *j, const board_me *me)
 {
 	conn *c = j->c;
-	if (c->wsi) {
-		conn_send_json(c, joined_msg(c, j, rank));
+	c->busy = 0;
+	if (c->wsi && j->seat_pid && j->r->retired) /* archived, deleted or reset meanwhile */
+		conn_send_error(c, j->r->retired, j->rid[0] ? j->rid : NULL, NULL);
+	else if (c->wsi && j->seat_pid)
+		session_seat(c, j->r, j->seat_pid, 1);
+	if (c->wsi && (!j->seat_pid || c->role == ROLE_PLAYER)) {
+		conn_send_json(c, joined_msg(c, j, me));
 		if (c->run->mode == MODE_PRACTICE) /* no host-paced state: progress, or attempts */
 			practice_send_progress(c, NULL);
 		else if (c->run->mode != MODE_LIVE)
 			attempt_send_list(c, NULL);
-		else
+		else {
 			live_send_snapshot(c);
+			board_send_stats(c);
+		}
 		if (c->run->mode != MODE_PRACTICE) /* practice is never ranked */
-			board_send_player(c, rank);
+			board_send_player(c, me);
 	}
 	conn_unref(c);
 	join_req_free(j);
 }
 
-static void rank_done(arena *a, void *reply, void *ud)
+/*
+ * The score a board shows of c's participant now, without Redis: its total,
+ * less its answer to the open question while scores are hidden (its memo,
+ * read at resume or made by the commit).
+ */
+static int64_t shown_score(const conn *c, const crun *r)
 {
-	redisReply *rr = reply;
-	(void)a;
-	send_welcome(ud, rr && rr->type == REDIS_REPLY_INTEGER ? rr->integer + 1 : 0);
+	if (run_scores_hidden(r) && c->memo.qindex == r->st.qindex && c->memo.canonical)
+		return c->score_milli - c->memo.points_milli;
+	return c->score_milli;
+}
+
+static void standing_done(crun *r, const board_me *me, void *ud)
+{
+	join_req *j = ud;
+	board_me local = {.score_milli = shown_score(j->c, r)};
+	send_welcome(j, me->found ? me : &local);
 }
 
 static void fetch_rank_then_welcome(join_req *j)
 {
-	arena *a = j->c->a;
-	char key[256], member[24];
-	lb_key(a, key, sizeof key, j->r, "lb");
-	lb_member(member, sizeof member, j->c->pid);
-	if (lb_command(a, rank_done, j, "ZREVRANK %s %s", key, member))
-		send_welcome(j, 0);
+	if (board_standing(j->r, j->c->pid, standing_done, j)) {
+		board_me local = {.score_milli = shown_score(j->c, j->r)};
+		send_welcome(j, &local);
+	}
+}
+
+/* The participant on the boards (a new one, or one continued after a removal):
+ * its name, unit and employee number's tail for the top N, its total in the
+ * ranking (ZADD GT: never below a fresher score a commit wrote). */
+static void put_on_boards(crun *r, conn *c, const char *employee_no, int64_t score, int64_t reached_ds)
+{
+	arena *a = r->a;
+	char key[256], member[24], z[32], tail[5];
+	lb_member(member, sizeof member, c->pid);
+	board_emp_tail(employee_no, tail);
+	lb_key(a, key, sizeof key, r, "who");
+	lb_command(a, NULL, NULL, "HSET %s %s %s\t%s\t%s", key, member, c->name, c->unit ? c->unit : "",
+		   tail);
+	lb_key(a, key, sizeof key, r, "lb");
+	snprintf(z, sizeof z, "%.17g", lb_zscore(score, reached_ds));
+	lb_command(a, NULL, NULL, "ZADD %s GT %s %s", key, z, member);
 }
 
 static void resume_lookup(join_req *j, const char *id);
@@ -143,12 +186,13 @@ static void join_fail(join_req *j, int code)
 	join_req_free(j);
 }
 
-/* One join's row of the group commit: id (pid, as text), and whether the employee number existed. */
-static void join_row(arena *a, join_req *j, const char *id, int64_t pid, int existed)
+/* One join's row of the group commit: id (pid, as text), whether the employee
+ * number existed, and whether the participant it names was removed by the host. */
+static void join_row(join_req *j, const char *id, int64_t pid, int existed, int removed)
 {
 	conn *c = j->c;
-	if (!id) { /* the employee number belongs to a participant with another name */
-		join_fail(j, SA_E_ALREADY_JOINED);
+	if (!id) { /* another name, another device, or removed */
+		join_fail(j, removed ? SA_E_REMOVED : SA_E_ALREADY_JOINED);
 		return;
 	}
 	if (j->r->retired) { /* archived, deleted or reset while the join was being stored */
@@ -169,14 +213,7 @@ static void join_row(arena *a, join_req *j, const char *id, int64_t pid, int exi
 	}
 	c->busy = 0;
 	session_seat(c, j->r, pid, 0);
-	/* Derived state in Redis: the name for the top N, a zero score in the ranking. */
-	char key[256], member[24], z[32];
-	lb_member(member, sizeof member, c->pid);
-	lb_key(a, key, sizeof key, j->r, "who");
-	lb_command(a, NULL, NULL, "HSET %s %s %s\t%s", key, member, c->name, c->unit);
-	lb_key(a, key, sizeof key, j->r, "lb");
-	snprintf(z, sizeof z, "%.17g", lb_zscore(0, 0));
-	lb_command(a, NULL, NULL, "ZADD %s NX %s %s", key, z, member);
+	put_on_boards(j->r, c, j->employee_no, 0, 0);
 	j->r->players++; /* until the next tick counts them all */
 	j->r->stats_dirty = 1;
 	fetch_rank_then_welcome(j);
@@ -196,13 +233,15 @@ static const char join_sql[] =
 	"  SELECT cid, name, NULLIF(emp, ''), g.unit, hash, NULLIF(dev, '') FROM v JOIN g USING (ord)"
 	"  WHERE g.ok ORDER BY ord"
 	"  ON CONFLICT (contest_id, employee_no) DO UPDATE SET token_hash = EXCLUDED.token_hash,"
-	"    device_hash = EXCLUDED.device_hash, released = false"
+	"    device_hash = EXCLUDED.device_hash, released = false, removed = false"
 	"  WHERE participants.name = EXCLUDED.name"
-	"    AND (participants.released OR participants.device_hash = EXCLUDED.device_hash)"
+	"    AND (participants.released"
+	"         OR (participants.device_hash = EXCLUDED.device_hash AND NOT participants.removed))"
 	"  RETURNING id, token_hash, xmax <> 0 AS existed, unit"
 	")"
-	" SELECT v.ord, ins.id, ins.existed, g.ok, ins.unit FROM v JOIN g USING (ord)"
-	" LEFT JOIN ins ON ins.token_hash = v.hash";
+	" SELECT v.ord, ins.id, ins.existed, g.ok, ins.unit, x.removed FROM v JOIN g USING (ord)"
+	" LEFT JOIN ins ON ins.token_hash = v.hash"
+	" LEFT JOIN participants x ON x.contest_id = v.cid AND x.employee_no = NULLIF(v.emp, '')";
 
 static void join_cols(const void *item, pgarr *col)
 {
@@ -235,6 +274,7 @@ static void joins_done(arena *a, void **items, int n, void *res, const char *err
 	for (int i = 0; i < PQntuples(res); i++) {
 		int64_t ord, pid = 0;
 		const char *id = store_text(res, i, 1), *existed = store_text(res, i, 2);
+		const char *removed = store_text(res, i, 5);
 		if (store_int(res, i, 0, 1, n, &ord) || !items[ord - 1] ||
 		    (id && (store_int(res, i, 1, 1, INT64_MAX, &pid) || !existed)))
 			continue; /* a row that is not one of ours: its join fails below */
@@ -252,7 +292,7 @@ static void joins_done(arena *a, void **items, int n, void *res, const char *err
 				j->c->unit = u;
 			}
 		}
-		join_row(a, j, id, pid, id && existed[0] == 't');
+		join_row(j, id, pid, id && existed[0] == 't', !id && removed && removed[0] == 't');
 	}
 	for (int i = 0; i < n; i++)
 		if (items[i])
@@ -389,7 +429,8 @@ static void adopt_device(arena *a, const char *id, const char *device)
 /* A participant row of resume_lookup, every field checked (other processes wrote it). */
 typedef struct resume_row {
 	int64_t pid, score, streak, reached_ds, qidx, points, correctness;
-	const char *code, *name, *unit;
+	int removed;
+	const char *code, *name, *unit, *employee_no;
 	const char *canonical; /* its answer to the open question, NULL when none */
 } resume_row;
 
@@ -399,7 +440,8 @@ static int resume_read(void *res, resume_row *w)
 	    !(w->name = store_text(res, 0, 2)) || !(w->unit = store_text(res, 0, 3)) ||
 	    store_int(res, 0, 4, INT64_MIN, INT64_MAX, &w->score) ||
 	    store_int(res, 0, 5, 0, INT32_MAX, &w->streak) ||
-	    store_int(res, 0, 11, 0, INT64_MAX, &w->reached_ds))
+	    store_int(res, 0, 11, 0, INT64_MAX, &w->reached_ds) || store_bool(res, 0, 13, &w->removed) ||
+	    !(w->employee_no = store_text(res, 0, 14)))
 		return SA_E_INVALID_FIELD;
 	w->qidx = -1;
 	w->canonical = NULL;
@@ -423,6 +465,8 @@ static void resume_done(arena *a, void *res, const char *err, void *ud)
 		sa_log(LL_WARN, "resume: the participant's row is malformed");
 		return resume_fail(j, SA_E_INTERNAL);
 	}
+	if (w.removed) /* by the host: until the organizer releases it */
+		return resume_fail(j, SA_E_REMOVED);
 	crun *r = run_find(a, w.code);
 	if (!r)
 		return resume_fail(j, SA_E_UNKNOWN_CONTEST);
@@ -434,9 +478,9 @@ static void resume_done(arena *a, void *res, const char *err, void *ud)
 		free(canonical);
 		return resume_fail(j, SA_E_INTERNAL);
 	}
-	c->busy = 0;
 	run_ref(r);
-	if (j->r) /* a join that continued a participant: the same contest */
+	int continued = j->r != NULL; /* a join that continued a participant: the same contest */
+	if (j->r)
 		run_unref(j->r);
 	j->r = r;
 	free(c->name);
@@ -454,9 +498,11 @@ static void resume_done(arena *a, void *res, const char *err, void *ud)
 		c->memo.correctness = (int)w.correctness;
 	}
 	j->resumed = 1;
-	session_seat(c, r, w.pid, 1);
-	if (!j->employee_no && store_text(res, 0, 13)) /* a resume: the worker's number from the row */
-		j->employee_no = strdup(store_text(res, 0, 13));
+	j->seat_pid = c->pid = w.pid; /* seated with its welcome (send_welcome) */
+	if (continued)                /* back on the boards, if the host had removed it */
+		put_on_boards(r, c, w.employee_no, w.score, w.reached_ds);
+	if (!j->employee_no && *w.employee_no) /* a resume: the worker's number from the row */
+		j->employee_no = strdup(w.employee_no);
 	if (j->device[0] && !store_text(res, 0, 12)) /* joined by a client without a device key */
 		adopt_device(a, store_text(res, 0, 0), j->device);
 	fetch_rank_then_welcome(j);
@@ -472,19 +518,20 @@ static void resume_lookup(join_req *j, const char *id)
 	char hash[65];
 	auth_sha256_hex(j->token, hash);
 	const char *p[1] = {id ? id : hash};
-	if (store_query(
-		    j->c->a,
-		    id ? "SELECT p.id, p.contest_id, p.name, p.unit, p.score_milli, p.streak, c.code, "
-			 "a.question_idx, a.response, a.points_milli, a.correctness, p.reached_ds, "
-			 "p.device_hash, p.employee_no FROM participants p JOIN contests c ON c.id = p.contest_id "
-			 "LEFT JOIN answers a ON a.participant_id = p.id AND a.question_idx = c.qindex "
-			 "WHERE p.id = $1"
-		       : "SELECT p.id, p.contest_id, p.name, p.unit, p.score_milli, p.streak, c.code, "
-			 "a.question_idx, a.response, a.points_milli, a.correctness, p.reached_ds, "
-			 "p.device_hash, p.employee_no FROM participants p JOIN contests c ON c.id = p.contest_id "
-			 "LEFT JOIN answers a ON a.participant_id = p.id AND a.question_idx = c.qindex "
-			 "WHERE p.token_hash = $1",
-		    1, p, resume_done, j)) {
+	if (store_query(j->c->a,
+			id ? "SELECT p.id, p.contest_id, p.name, p.unit, p.score_milli, p.streak, c.code, "
+			     "a.question_idx, a.response, a.points_milli, a.correctness, p.reached_ds, "
+			     "p.device_hash, p.removed, coalesce(p.employee_no, '') "
+			     "FROM participants p JOIN contests c ON c.id = p.contest_id "
+			     "LEFT JOIN answers a ON a.participant_id = p.id AND a.question_idx = c.qindex "
+			     "WHERE p.id = $1"
+			   : "SELECT p.id, p.contest_id, p.name, p.unit, p.score_milli, p.streak, c.code, "
+			     "a.question_idx, a.response, a.points_milli, a.correctness, p.reached_ds, "
+			     "p.device_hash, p.removed, coalesce(p.employee_no, '') "
+			     "FROM participants p JOIN contests c ON c.id = p.contest_id "
+			     "LEFT JOIN answers a ON a.participant_id = p.id AND a.question_idx = c.qindex "
+			     "WHERE p.token_hash = $1",
+			1, p, resume_done, j)) {
 		j->c->busy = 0;
 		conn_send_error(j->c, SA_E_UNAVAILABLE, j->rid[0] ? j->rid : NULL, NULL);
 		conn_unref(j->c);

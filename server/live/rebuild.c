@@ -23,6 +23,7 @@
 #include "core/arena.h"
 #include "core/err.h"
 #include "core/log.h"
+#include "live/board.h"
 #include "live/rebuild.h"
 #include "live/run.h"
 #include "store/lb.h"
@@ -41,14 +42,17 @@ int rebuild_is_current(const crun *r, const void *reply)
 	return rr && rr->type == REDIS_REPLY_STRING && rr->len == strlen(id) && !memcmp(rr->str, id, rr->len);
 }
 
-/* argv of a command on every key of r: head..., then ok, lb, who, online, ans:0..nq-1, then tail. */
+/* The keys of a contest besides its answer counters (ok first: forget_lua reads it). */
+static const char *const fixed[] = {"ok", "lb", "who", "online", "shown", "seen"};
+#define NFIXED ((int)(sizeof fixed / sizeof fixed[0]))
+
+/* argv of a command on every key of r: head..., then the fixed keys, ans:0..nq-1, then tail. */
 static void keys_command(crun *r, const char *const *head, int nhead, const char *tail, lb_cb cb)
 {
 	arena *a = r->a;
-	int n = nhead + 4 + r->nq + (tail ? 1 : 0), k = 0;
+	int n = nhead + NFIXED + r->nq + (tail ? 1 : 0), k = 0;
 	const char **argv = calloc((size_t)n, sizeof *argv);
-	char(*keys)[256] = calloc((size_t)(4 + r->nq), sizeof *keys);
-	static const char *const fixed[] = {"ok", "lb", "who", "online"};
+	char(*keys)[256] = calloc((size_t)(NFIXED + r->nq), sizeof *keys);
 	if (!argv || !keys) {
 		free(argv);
 		free(keys);
@@ -56,12 +60,12 @@ static void keys_command(crun *r, const char *const *head, int nhead, const char
 	}
 	for (int i = 0; i < nhead; i++)
 		argv[k++] = head[i];
-	for (int i = 0; i < 4 + r->nq; i++) {
-		if (i < 4)
+	for (int i = 0; i < NFIXED + r->nq; i++) {
+		if (i < NFIXED)
 			lb_key(a, keys[i], sizeof keys[i], r, fixed[i]);
 		else {
 			char what[24];
-			snprintf(what, sizeof what, "ans:%d", i - 4);
+			snprintf(what, sizeof what, "ans:%d", i - NFIXED);
 			lb_key(a, keys[i], sizeof keys[i], r, what);
 		}
 		argv[k++] = keys[i];
@@ -85,7 +89,7 @@ void rebuild_forget(crun *r)
 {
 	char id[48], nkeys[16];
 	rebuild_identity(r, id, sizeof id);
-	snprintf(nkeys, sizeof nkeys, "%d", 4 + r->nq);
+	snprintf(nkeys, sizeof nkeys, "%d", NFIXED + r->nq);
 	const char *head[3] = {"EVAL", forget_lua, nkeys};
 	keys_command(r, head, 3, id, NULL);
 }
@@ -122,67 +126,100 @@ static void rebuild_counter(arena *a, void *res, const char *err, void *ud)
 
 enum { REBUILD_CHUNK = 256 };
 
-/* Participants [base, base + m) of res into the sorted set and the names hash:
- * one ZADD GT and one HSET for the chunk; a malformed row is skipped.
- * 0, or SA_E_INTERNAL (out of memory). */
-static int rebuild_chunk(arena *a, void *res, int base, int m, const char *lbkey, const char *whokey)
+/* The keys a rebuild writes; shown[0] is "" unless scores are hidden now (live/board.h). */
+typedef struct rebuild_keys {
+	char lb[256], who[256], shown[256];
+} rebuild_keys;
+
+/* Columns of rebuild_sql: the live total, the names, and what the boards show. */
+enum { RB_ID, RB_NAME, RB_UNIT, RB_SCORE, RB_DS, RB_EMP, RB_SHOWN, RB_SHOWN_DS };
+
+/*
+ * Participants [base, base + m) of res into the sorted set, the names hash
+ * and (while scores are hidden) the boards' set: one ZADD GT, one HSET and
+ * one ZADD for the chunk; a malformed row is skipped. 0, or SA_E_INTERNAL
+ * (out of memory).
+ */
+static int rebuild_chunk(arena *a, void *res, int base, int m, const rebuild_keys *k)
 {
-	const char *zargv[3 + 2 * REBUILD_CHUNK], *hargv[2 + 2 * REBUILD_CHUNK];
-	char zbuf[REBUILD_CHUNK][32], mbuf[REBUILD_CHUNK][24];
-	int zc = 0, hc = 0;
+	const char *zargv[3 + 2 * REBUILD_CHUNK], *hargv[2 + 2 * REBUILD_CHUNK],
+		*sargv[2 + 2 * REBUILD_CHUNK];
+	char zbuf[REBUILD_CHUNK][32], sbuf[REBUILD_CHUNK][32], mbuf[REBUILD_CHUNK][24];
+	int zc = 0, hc = 0, sc = 0;
 	size_t wl = 0;
 	assert(m > 0 && m <= REBUILD_CHUNK);
 	for (int i = 0; i < m; i++) {
-		const char *name = store_text(res, base + i, 1), *unit = store_text(res, base + i, 2);
-		wl += (name ? strlen(name) : 0) + (unit ? strlen(unit) : 0) + 2;
+		const char *name = store_text(res, base + i, RB_NAME),
+			   *unit = store_text(res, base + i, RB_UNIT);
+		wl += (name ? strlen(name) : 0) + (unit ? strlen(unit) : 0) + 8;
 	}
-	char *who = malloc(wl), *w = who; /* every "name\tunit" of the chunk */
+	char *who = malloc(wl), *w = who; /* every "name\tunit\temp" of the chunk */
 	if (!who)
 		return SA_E_INTERNAL;
 	zargv[zc++] = "ZADD";
-	zargv[zc++] = lbkey;
+	zargv[zc++] = k->lb;
 	zargv[zc++] = "GT"; /* a stale snapshot never lowers a fresher score */
 	hargv[hc++] = "HSET";
-	hargv[hc++] = whokey;
+	hargv[hc++] = k->who;
+	sargv[sc++] = "ZADD";
+	sargv[sc++] = k->shown;
 	for (int i = 0; i < m; i++) {
 		int row = base + i;
-		int64_t pid, score, ds;
-		const char *name = store_text(res, row, 1), *unit = store_text(res, row, 2);
-		if (store_int(res, row, 0, 1, INT64_MAX, &pid) ||
-		    store_int(res, row, 3, INT64_MIN, INT64_MAX, &score) ||
-		    store_int(res, row, 4, 0, INT64_MAX, &ds) || !name || !unit) {
+		int64_t pid, score, ds, shown, shown_ds;
+		const char *name = store_text(res, row, RB_NAME), *unit = store_text(res, row, RB_UNIT);
+		const char *emp = store_text(res, row, RB_EMP);
+		if (store_int(res, row, RB_ID, 1, INT64_MAX, &pid) ||
+		    store_int(res, row, RB_SCORE, INT64_MIN, INT64_MAX, &score) ||
+		    store_int(res, row, RB_DS, 0, INT64_MAX, &ds) ||
+		    store_int(res, row, RB_SHOWN, INT64_MIN, INT64_MAX, &shown) ||
+		    store_int(res, row, RB_SHOWN_DS, 0, INT64_MAX, &shown_ds) || !name || !unit || !emp ||
+		    strlen(emp) > 4) {
 			sa_log(LL_WARN, "rebuild: participant row %d skipped: a field is missing or invalid",
 			       row);
 			continue;
 		}
 		snprintf(zbuf[i], sizeof zbuf[i], "%.17g", lb_zscore(score, ds));
+		snprintf(sbuf[i], sizeof sbuf[i], "%.17g", lb_zscore(shown, shown_ds));
 		lb_member(mbuf[i], sizeof mbuf[i], pid);
 		zargv[zc++] = zbuf[i];
 		zargv[zc++] = mbuf[i];
+		sargv[sc++] = sbuf[i];
+		sargv[sc++] = mbuf[i];
 		hargv[hc++] = mbuf[i];
 		hargv[hc++] = w;
-		w += sprintf(w, "%s\t%s", name, unit) + 1;
+		w += sprintf(w, "%s\t%s\t%s", name, unit, emp) + 1;
 	}
 	if (zc > 3) {
 		lb_commandv(a, NULL, NULL, zc, zargv, NULL);
 		lb_commandv(a, NULL, NULL, hc, hargv, NULL);
+		if (k->shown[0])
+			lb_commandv(a, NULL, NULL, sc, sargv, NULL);
 	}
 	free(who); /* hiredis copied the arguments */
 	return 0;
 }
 
+/* Every participant not removed: the live total, and while scores are hidden
+ * ($2: the open question, else -1) what the boards show (sa_shown, 050). */
+static const char rebuild_sql[] =
+	"SELECT l.id, l.name, l.unit, l.score_milli, l.reached_ds, right(coalesce(l.employee_no, ''), 4), "
+	"s.score_milli, s.reached_ds FROM sa_shown($1, -1) l JOIN sa_shown($1, $2) s ON s.id = l.id";
+
 static void rebuild_rows(arena *a, void *res, const char *err, void *ud)
 {
 	crun *r = ud;
-	char lbkey[256], whokey[256], cid[24], qi[16];
+	char cid[24], qi[16];
+	rebuild_keys k;
 	if (err || !res || r->retired)
 		return rebuild_done(r, r->retired ? NULL : err ? err : "no result");
-	lb_key(a, lbkey, sizeof lbkey, r, "lb");
-	lb_key(a, whokey, sizeof whokey, r, "who");
+	lb_key(a, k.lb, sizeof k.lb, r, "lb");
+	lb_key(a, k.who, sizeof k.who, r, "who");
+	k.shown[0] = '\0';
+	if (run_scores_hidden(r))
+		lb_key(a, k.shown, sizeof k.shown, r, "shown");
 	int n = PQntuples(res);
 	for (int base = 0; base < n; base += REBUILD_CHUNK)
-		if (rebuild_chunk(a, res, base, n - base < REBUILD_CHUNK ? n - base : REBUILD_CHUNK, lbkey,
-				  whokey))
+		if (rebuild_chunk(a, res, base, n - base < REBUILD_CHUNK ? n - base : REBUILD_CHUNK, &k))
 			return rebuild_done(r, "out of memory"); /* its "ok" key stays absent: tried again */
 	snprintf(cid, sizeof cid, "%lld", (long long)r->contest_id);
 	snprintf(qi, sizeof qi, "%d", r->st.qindex);
@@ -207,12 +244,11 @@ static void rebuild_ok(arena *a, void *reply, void *ud)
 		       r->code);
 		keys_command(r, head, 1, NULL, NULL);
 	}
+	char open[16];
 	snprintf(cid, sizeof cid, "%lld", (long long)r->contest_id);
-	const char *p[1] = {cid};
-	if (store_query(
-		    a,
-		    "SELECT id, name, unit, score_milli, reached_ds FROM participants WHERE contest_id = $1",
-		    1, p, rebuild_rows, r))
+	snprintf(open, sizeof open, "%d", run_scores_hidden(r) ? r->st.qindex : -1);
+	const char *p[2] = {cid, open};
+	if (store_query(a, rebuild_sql, 2, p, rebuild_rows, r))
 		rebuild_done(r, "postgresql unavailable");
 }
 

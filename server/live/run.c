@@ -72,6 +72,7 @@ static int run_prepare(crun *r)
 	cJSON_AddStringToObject(r->info, "code", r->code);
 	cJSON_AddItemToObject(r->info, "title", langmap(d->title));
 	cJSON_AddStringToObject(r->info, "mode", d->mode ? d->mode : "live");
+	cJSON_AddStringToObject(r->info, "feedback", d->feedback_instant ? "instant" : "reveal");
 	cJSON_AddNumberToObject(r->info, "question_count", r->nq);
 	return 0;
 }
@@ -101,9 +102,19 @@ static void run_release(crun *r)
 	frame_unref(r->lb_frame);
 	frame_unref(r->units_frame);
 	frame_unref(r->reveal_frame);
+	frame_unref(r->pending_frame);
 	free(r->lb_top_json);
 	free(r->ptab);
 	free(r->origin);
+}
+
+/* Until the reveal's answer is out (its second step, live/live.h), not only
+ * while the question is open: an answer on its way when it closed may still
+ * be taken for a moment (its credit for the network's delay). */
+int run_scores_hidden(const crun *r)
+{
+	return !r->def->feedback_instant &&
+	       (r->st.phase == PHASE_QUESTION || (r->st.phase == PHASE_REVEAL && !r->reveal_frame));
 }
 
 void run_attach(crun *r)

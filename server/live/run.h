@@ -91,6 +91,12 @@ typedef struct crun {
 	char *lb_top_json; /* the "top" array as JSON text, spliced into player frames */
 	int64_t players, online, answered;
 	int stats_dirty;
+	int64_t players_pushed, players_pushed_ms; /* the count players were told last, when */
+	int nhosts_local;                          /* host connections here (pending.c) */
+	int64_t pending_ms;                        /* the last `pending` query (pending.c) */
+	int pending_busy;
+	frame *pending_frame; /* the last `pending` pushed to hosts */
+	int64_t seen_ms;      /* the last refresh of this process' players in <prefix>CODE:seen */
 	int rebuilding;       /* its Redis state is being rebuilt (live/rebuild.c) */
 	int rebuild_again;    /* ... and asked for again meanwhile */
 	int64_t bad_redis_ms; /* when a malformed value read from Redis was last logged (board.c) */
@@ -108,6 +114,11 @@ void run_detach(crun *r);       /* its timers close (each holds a reference unti
 /* Out of a->runs, marked retired with code, the arena's reference dropped;
  * its members and timers are the caller's business (load_retire). */
 void run_remove(crun *r, int code);
+/* 1 while r's boards show scores as of the open question's opening: the
+ * contest shows points at the reveal ("feedback") and a question is being
+ * played, until the reveal shows its answer (live/board.c reads
+ * <prefix>CODE:shown then). */
+int run_scores_hidden(const crun *r);
 /* The contest with this code (any case), NULL when none or not a code. */
 crun *run_find(arena *a, const char *code);
 void run_free_all(arena *a); /* drops the arena's references */

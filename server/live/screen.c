@@ -49,9 +49,8 @@ void screen_welcome(conn *c, crun *r, const char *type, const char *rid)
 	conn_send_json(c, o);
 	live_send_snapshot(c);
 	board_send_stats(c);
-	if (r->lb_frame)
-		conn_send_slot(c, &c->slot_lb, r->lb_frame);
-	if (r->units_frame)
+	board_send_top(c); /* a screen gets none while the host hides it */
+	if (r->units_frame && (c->role == ROLE_HOST || !r->st.board_hidden))
 		conn_send(c, r->units_frame);
 }
 

@@ -27,6 +27,7 @@
 #include "core/err.h"
 #include "core/log.h"
 #include "live/members.h"
+#include "live/pending.h"
 #include "live/session.h"
 #include "live/validate.h"
 #include "net/ws.h"
@@ -70,6 +71,8 @@ void session_seat(conn *c, crun *r, int64_t pid, int announce)
 	if (old && old != c)
 		replace(r, old);
 	members_add(r, c);
+	pending_seen(r, pid); /* online, for the hosts' list */
+	conn_ping(c);         /* a first round-trip sample before any answer (live/answer.c) */
 	if (announce)
 		announce_seat(r, pid, c->seated_ms);
 }

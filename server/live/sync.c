@@ -91,7 +91,7 @@ static void read_free(sync_read *q)
 	free(q);
 }
 
-/* The state columns 4..9 of a row, checked against r. NULL, or the bad field. */
+/* The state columns 4..11 of a row, checked against r. NULL, or the bad field. */
 static const char *row_state(void *res, int i, const crun *r, live_state *st)
 {
 	int64_t qi;
@@ -108,6 +108,10 @@ static const char *row_state(void *res, int i, const crun *r, live_state *st)
 		return "started_ms";
 	if (store_int(res, i, 9, 0, INT64_MAX, &st->seq))
 		return "seq";
+	if (store_int(res, i, 10, 0, INT64_MAX, &st->paused_ms))
+		return "paused_ms";
+	if (store_bool(res, i, 11, &st->board_hidden))
+		return "board_hidden";
 	return phase_check(st, r->nq);
 }
 
@@ -216,7 +220,7 @@ static void sync_start(sync_state *s)
 	int rc = p[0] ? store_query(a,
 				    "SELECT id, code, NOT (" MIGRATE_SERVED
 				    "), epoch, phase, qindex, open_ms, "
-				    "deadline_ms, started_ms, seq FROM contests "
+				    "deadline_ms, started_ms, seq, paused_ms, board_hidden FROM contests "
 				    "WHERE " MIGRATE_SERVED " OR id = ANY($1::bigint[]) ORDER BY id",
 				    1, p, sync_rows, q)
 		      : SA_E_INTERNAL;

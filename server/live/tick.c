@@ -4,6 +4,9 @@
  * Redis and pushes them only if they changed, into newest-only slots, so a
  * burst of 10,000 answers costs a few pushes per second, not 10,000. The
  * units board is refreshed at most once a second, while someone watches.
+ * The tick also pings the players' connections every --rtt-ping-ms (their
+ * round-trip times: net/rtt.h) and gives pending.c its turn (the hosts'
+ * list of who has not answered, who is online).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -16,9 +19,11 @@
 #include "core/log.h"
 #include "core/num.h"
 #include "live/board.h"
+#include "live/pending.h"
 #include "live/rebuild.h"
 #include "live/run.h"
 #include "live/tick.h"
+#include "net/ws.h"
 #include "store/lb.h"
 
 static void tick_units(crun *r)
@@ -123,11 +128,25 @@ static void tick_run(arena *a, crun *r)
 		r->tick_busy--;
 }
 
+/* Players whose last ping is --rtt-ping-ms old get another (conn_ping skips a
+ * connection with output waiting: it gets its turn at a later tick). */
+static void tick_pings(arena *a, crun *r)
+{
+	int64_t every = (int64_t)a->cfg.rtt_ping_ms * 1000, now = now_us();
+	if (every <= 0)
+		return;
+	for (conn *c = r->members; c; c = c->next)
+		if (c->role == ROLE_PLAYER && now - c->ping_us >= every)
+			conn_ping(c);
+}
+
 void tick_now(arena *a)
 {
 	for (int i = 0; i < a->nruns; i++) {
 		tick_run(a, a->runs[i]);
 		tick_units(a->runs[i]);
+		tick_pings(a, a->runs[i]);
+		pending_tick(a->runs[i]);
 	}
 }
 

@@ -4,6 +4,8 @@
  * Every failure answers `error` with a stable code; the connection stays.
  *
  * Adding a message is adding a row (and documenting it in docs/protocol.md).
+ * A type may have one row per role: `resume` is a player's way back in, and
+ * a host's command to let a paused question run again.
  */
 #include <assert.h>
 #include <string.h>
@@ -15,6 +17,7 @@
 #include "live/host.h"
 #include "live/mass.h"
 #include "live/members.h"
+#include "live/moderate.h"
 #include "live/player.h"
 #include "live/practice.h"
 #include "live/result.h"
@@ -102,9 +105,15 @@ static const struct msg_row msg_table[] = {
 	{ROW("next", ROLE_HOST, host_command), .arg = HOST_NEXT, .modes = MODES_LIVE},
 	{ROW("reveal", ROLE_HOST, host_command), .arg = HOST_REVEAL, .modes = MODES_LIVE},
 	{ROW("end", ROLE_HOST, host_command), .arg = HOST_END},
-	{ROW("release", ROLE_HOST, session_release)},
+	{ROW("pause", ROLE_HOST, host_command), .arg = HOST_PAUSE, .modes = MODES_LIVE},
+	{ROW("resume", ROLE_HOST, host_command), .arg = HOST_RESUME, .modes = MODES_LIVE},
+	{ROW("extend", ROLE_HOST, host_command), .arg = HOST_EXTEND, .modes = MODES_LIVE},
+	{ROW("board", ROLE_HOST, host_command), .arg = HOST_BOARD, .modes = MODES_LIVE},
 	{ROW("board", ROLE_HOST, mass_board_msg), .modes = MODES_ATTEMPTS},
 	{ROW("board", ROLE_SCREEN, mass_board_msg), .modes = MODES_ATTEMPTS},
+	{ROW("release", ROLE_HOST, session_release)},
+	{ROW("remove", ROLE_HOST, moderate_remove), .modes = MODES_LIVE},
+	{ROW("rename", ROLE_HOST, moderate_rename), .modes = MODES_LIVE},
 	{ROW("watch", ROLE_NONE, screen_watch), .access = WATCH_ACCESS},
 	{ROW("ping", ROLE_ANY, msg_ping)},
 };

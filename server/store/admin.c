@@ -50,10 +50,12 @@ static const char *const op_sql[][4] = {
 	[ADMIN_ARCHIVE] = {"UPDATE contests SET archived_at = now(), updated_at = now() WHERE id = $1"},
 	[ADMIN_DELETE] =
 		{"DELETE FROM contests WHERE id = $1"}, /* questions, participants, answers cascade */
-	[ADMIN_RESET] = {"DELETE FROM participants WHERE contest_id = $1",
-			 "UPDATE contests SET phase = 'lobby', qindex = -1, open_ms = 0, deadline_ms = 0, "
-			 "started_ms = 0, seq = seq + 1, epoch = epoch + 1, updated_at = now() WHERE id = $1",
-			 "UPDATE questions SET open_ms = 0, deadline_ms = 0 WHERE contest_id = $1"},
+	[ADMIN_RESET] =
+		{"DELETE FROM participants WHERE contest_id = $1",
+		 "UPDATE contests SET phase = 'lobby', qindex = -1, open_ms = 0, deadline_ms = 0, "
+		 "started_ms = 0, paused_ms = 0, board_hidden = false, seq = seq + 1, epoch = epoch + 1, "
+		 "updated_at = now() WHERE id = $1",
+		 "UPDATE questions SET open_ms = 0, deadline_ms = 0 WHERE contest_id = $1"},
 };
 
 /* Inside the transaction, the row locked: may op go ahead? 0, 1 (nothing to do), or an SA_E_* code. */

@@ -150,7 +150,8 @@ int migrate_apply(const char *conninfo, const char *sql_dir)
 }
 
 /* The contest row's id, epoch and live state (columns from `first` on:
- * id, epoch, phase, qindex, open_ms, deadline_ms, started_ms, seq), checked. */
+ * id, epoch, phase, qindex, open_ms, deadline_ms, started_ms, seq, paused_ms,
+ * board_hidden), checked. */
 static int row_state(PGresult *res, int row, int first, migrate_row *m)
 {
 	int64_t qi;
@@ -161,13 +162,15 @@ static int row_state(PGresult *res, int row, int first, migrate_row *m)
 	    store_int(res, row, first + 4, 0, INT64_MAX, &m->st.open_ms) ||
 	    store_int(res, row, first + 5, 0, INT64_MAX, &m->st.deadline_ms) ||
 	    store_int(res, row, first + 6, 0, INT64_MAX, &m->st.started_ms) ||
-	    store_int(res, row, first + 7, 0, INT64_MAX, &m->st.seq))
+	    store_int(res, row, first + 7, 0, INT64_MAX, &m->st.seq) ||
+	    store_int(res, row, first + 8, 0, INT64_MAX, &m->st.paused_ms) ||
+	    store_bool(res, row, first + 9, &m->st.board_hidden))
 		return SA_E_INVALID_FIELD;
 	m->st.qindex = (int)qi;
 	return 0;
 }
 
-#define ROW_STATE "id, epoch, phase, qindex, open_ms, deadline_ms, started_ms, seq"
+#define ROW_STATE "id, epoch, phase, qindex, open_ms, deadline_ms, started_ms, seq, paused_ms, board_hidden"
 
 /* The upsert of a contest file, or the insert of an upload. */
 static const char upsert_sql[] =

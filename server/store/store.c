@@ -499,3 +499,12 @@ int store_int(const void *res, int row, int col, int64_t lo, int64_t hi, int64_t
 {
 	return num_i64(store_text(res, row, col), lo, hi, out);
 }
+
+int store_bool(const void *res, int row, int col, int *out)
+{
+	const char *v = store_text(res, row, col);
+	if (!v || (strcmp(v, "t") && strcmp(v, "f")))
+		return SA_E_INVALID_FIELD;
+	*out = v[0] == 't';
+	return 0;
+}

@@ -37,5 +37,7 @@ void store_drain(arena *a, int64_t timeout_ms);
  */
 int store_int(const void *res, int row, int col, int64_t lo, int64_t hi, int64_t *out);
 const char *store_text(const void *res, int row, int col);
+/* A boolean ("t" or "f"): 0 and *out (1 or 0), or SA_E_INVALID_FIELD. */
+int store_bool(const void *res, int row, int col, int *out);
 
 #endif

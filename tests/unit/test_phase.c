@@ -31,13 +31,24 @@ static void test_names(void **state)
 static void test_check(void **state)
 {
 	const int64_t now = 1796505886291LL;
-	live_state ok = {PHASE_QUESTION, 2, now, now + 20000, now - 60000, 7};
+	live_state ok = {.phase = PHASE_QUESTION,
+			 .qindex = 2,
+			 .open_ms = now,
+			 .deadline_ms = now + 20000,
+			 .started_ms = now - 60000,
+			 .seq = 7};
 	(void)state;
 	assert_null(phase_check(&ok, 10));
-	live_state lobby = {PHASE_LOBBY, -1, 0, 0, 0, 0};
+	live_state lobby = {.phase = PHASE_LOBBY, .qindex = -1};
 	assert_null(phase_check(&lobby, 10));
 	assert_null(phase_check(&lobby, 0)); /* a contest without questions sits in its lobby */
-	live_state finished = {PHASE_FINISHED, 9, now, now, now, 30};
+	live_state finished = {.phase = PHASE_FINISHED,
+			       .qindex = 9,
+			       .open_ms = now,
+			       .deadline_ms = now,
+			       .started_ms = now,
+			       .board_hidden = 1,
+			       .seq = 30};
 	assert_null(phase_check(&finished, 10));
 
 	live_state s = ok;
@@ -64,6 +75,24 @@ static void test_check(void **state)
 	s = ok;
 	s.seq = -3;
 	assert_string_equal(phase_check(&s, 10), "seq");
+	/* paused: only a question, at a time that is one */
+	s = ok;
+	s.paused_ms = now + 5000;
+	assert_null(phase_check(&s, 10));
+	s.paused_ms = -1;
+	assert_string_equal(phase_check(&s, 10), "paused_ms");
+	s.paused_ms = (int64_t)1 << 54;
+	assert_string_equal(phase_check(&s, 10), "paused_ms");
+	s = ok;
+	s.phase = PHASE_REVEAL;
+	s.paused_ms = now;
+	assert_string_equal(phase_check(&s, 10), "paused_ms");
+	s = lobby;
+	s.paused_ms = now;
+	assert_string_equal(phase_check(&s, 10), "paused_ms");
+	s = ok;
+	s.board_hidden = 2;
+	assert_string_equal(phase_check(&s, 10), "board_hidden");
 }
 
 int main(void)
