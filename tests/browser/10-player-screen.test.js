@@ -2,7 +2,8 @@
 /*
  * A player joins and answers on the player page at phone size, and the big
  * screen shows that player on its leaderboard with the score the server
- * stored; the reveal reaches both pages.
+ * stored, from the reveal on (the boards show no new score while the question
+ * is played); the reveal reaches both pages.
  */
 
 const { test, before, after } = require('node:test');
@@ -72,23 +73,23 @@ test('player joins and answers on a phone; the screen ranks them', async () => {
 	assert.equal(await text(player, '#me-score'), '0');
 	assert.equal(await text(player, '#me-rank'), '–');
 
-	/* what the server stored is what the pages show */
-	const lb = (await srv.get('/api/contests/SAFE2026/leaderboard')).json;
-	assert.equal(lb.players, 1);
-	assert.equal(lb.top[0].name, '王小明');
-	assert.equal(lb.top[0].unit, '二车间');
-	const score = lb.top[0].score;
-	assert.ok(score > 0, `score ${score} > 0 for a correct answer`);
+	/* the boards keep the new score hidden until the reveal */
+	const hidden = (await srv.get('/api/contests/SAFE2026/leaderboard')).json;
+	assert.equal(hidden.players, 1);
+	assert.deepEqual(hidden.top.map((e) => [e.name, e.unit, e.score]), [['王小明', '二车间', 0]], 'no new score before the reveal');
+	await waitText(screen, '#s-answered', '已答 1 / 1');
 
+	/* reveal: correct answer highlighted on both, distribution on the screen, the score on the board */
+	await h.hostCmd(host, 'reveal');
+	await player.waitForSelector('#q-result[data-result=correct]');
+	const lb = (await srv.get('/api/contests/SAFE2026/leaderboard')).json;
+	const score = lb.top[0].score;
+	assert.ok(score > 0, `score ${score} > 0 for a correct answer, at the reveal`);
+	await waitText(player, '#q-result .res-points', /^\+[1-9][\d,.]* 分$/); /* the leaderboard's me.points, at the reveal */
 	const row = '#s-board .row[data-rank="1"]';
 	await waitText(screen, `${row} .name`, '王小明');
 	await waitText(screen, `${row} .unit`, '二车间');
 	await waitText(screen, `${row} .score`, fmt(score));
-	await waitText(screen, '#s-answered', '已答 1 / 1');
-
-	/* reveal: correct answer highlighted on both, distribution on the screen */
-	await h.hostCmd(host, 'reveal');
-	await player.waitForSelector('#q-result[data-result=correct]');
 	await waitText(player, '#me-score', fmt(score));
 	await waitText(player, '#me-rank', '第 1 名');
 	assert.equal(await player.getAttribute(`.choice[data-index="${q1.answer}"]`, 'data-correct'), 'true');

@@ -41,12 +41,12 @@ test('an answer given while the server is down is delivered after the reconnect'
 	await srv.start(0);
 	await waitText(page, '[data-conn]', '已连接', 20000);
 	await page.waitForSelector('#q-status[data-kind=acked]', { timeout: 15000 });
-	const lb = (await srv.get('/api/contests/SAFE2026/leaderboard')).json;
-	assert.equal(lb.players, 1);
-	assert.ok(lb.top[0].score > 0, 'the answer was scored');
 	const host2 = await h.host(srv.wsUrl, srv.organizerToken);
 	await h.hostCmd(host2, 'reveal');
 	await page.waitForSelector('#q-result[data-result=correct]');
+	const lb = (await srv.get('/api/contests/SAFE2026/leaderboard')).json;
+	assert.equal(lb.players, 1);
+	assert.ok(lb.top[0].score > 0, 'the answer was scored (shown from the reveal on)');
 	await waitText(page, '#me-score', fmt(lb.top[0].score));
 	await host2.close();
 	const rows = await srv.sql("SELECT count(*)::int AS n FROM answers");

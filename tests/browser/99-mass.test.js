@@ -151,7 +151,7 @@ test('a mass contest: attempts a day, the best counts, the rank', async () => {
 	await waitText(page, '#eh-board-caption', /^累计 \d+ 人参加，共 \d+ 次$/);
 	assert.deepEqual((await boardRows())[0], [NAME, String(COUNT), true], 'the best attempt overall first');
 	const api = (await srv.get('/api/contests/MASS2026/board')).json;
-	assert.deepEqual(api.overall.top[0], { rank: 1, participant_id: api.overall.top[0].participant_id, name: NAME, unit: '一车间', score: COUNT, duration_ms: api.overall.top[0].duration_ms });
+	assert.deepEqual(api.overall.top[0], { rank: 1, participant_id: api.overall.top[0].participant_id, name: NAME, unit: '一车间', emp_tail: '7788', score: COUNT, duration_ms: api.overall.top[0].duration_ms });
 	/* units against the roster (the server recomputes them at most every 30 s: the workshop that took part first is there) */
 	await page.click('[data-tab=units]');
 	await waitText(page, '#eh-board-caption', '各单位参与率（参加人数 ÷ 职工人数）');

@@ -148,7 +148,8 @@ const MESSAGES = {
 	practice_next: { join: true, send: { type: 'practice_next' }, expect: 'AAAAAAA' },
 	notebook: { join: true, send: { type: 'notebook' }, expect: 'AAAAAAA' },
 	progress: { join: true, send: { type: 'progress' }, expect: 'AAAAAAA' },
-	/* boards of exam and mass contests: hosts and screens (here: hosts, after host) */
+	/* boards of exam and mass contests: hosts and screens (here: hosts, after host); in a
+	 * live contest the host's show/hide of the screens' board (bad_message without show) */
 	board: { host: true, send: { type: 'board' }, expect: 'AADDDDD' },
 	host: { send: { type: 'host', code: CODE }, expect: 'AADDDDD' },
 	start: { host: true, send: { type: 'start' }, expect: 'AADDDDD' },
@@ -156,6 +157,11 @@ const MESSAGES = {
 	reveal: { host: true, send: { type: 'reveal' }, expect: 'AADDDDD' },
 	end: { host: true, send: { type: 'end' }, expect: 'AADDDDD' },
 	release: { host: true, send: { type: 'release', participant_id: NOID }, expect: 'AADDDDD' },
+	/* the host's hand on a live contest (issue 10): the same as the other commands */
+	pause: { host: true, send: { type: 'pause' }, expect: 'AADDDDD' },
+	extend: { host: true, send: { type: 'extend', ms: 1000 }, expect: 'AADDDDD' },
+	remove: { host: true, send: { type: 'remove', participant_id: NOID }, expect: 'AADDDDD' },
+	rename: { host: true, send: { type: 'rename', participant_id: NOID, name: '矩阵测试' }, expect: 'AADDDDD' },
 	watch: { send: { type: 'watch', code: CODE }, expect: 'AADAAAD' },
 	ping: { send: { type: 'ping' }, expect: 'AAAAAAA' },
 };

@@ -282,7 +282,10 @@ describe('player errors in a running contest', () => {
 		const ack = await p1.request({ type: 'answer', question_id: 'q1', response: 0 });
 		assert.equal(ack.type, 'ack', JSON.stringify(ack));
 		assert.equal(ack.accepted, true);
-		assert.ok(ack.points > 0);
+		// the demo contest shows points at the reveal: the ack says only that it arrived
+		assert.deepEqual([ack.points, ack.score, ack.rank], [undefined, undefined, undefined]);
+		const rows = await srv.sql('SELECT points_milli::int AS p FROM answers');
+		assert.ok(rows.length === 1 && rows[0].p > 0, JSON.stringify(rows));
 	});
 
 	test('multiple choice: duplicates, out of range, wrong shapes', async () => {

@@ -33,6 +33,15 @@ describe('malformed events on the Redis channel', () => {
 			{ ...good, qindex: -1 }, { ...good, qindex: 0.5 }, { ...good, seq: undefined },
 			{ ...good, seq: -3 }, { ...good, open_ms: null }, { ...good, deadline_ms: '1' },
 			{ ...good, started_ms: [] }, { ...good, reveal: 'yes' }, { ...good, reveal: [1, 2] },
+			// the host's pause and hidden board (absent: running, shown)
+			{ ...good, paused_ms: -1 }, { ...good, paused_ms: 'now' }, { ...good, paused_ms: 1.5 },
+			{ ...good, phase: 'reveal', paused_ms: now }, { ...good, board_hidden: 1 },
+			{ ...good, board_hidden: 'true' },
+			// removed and renamed participants (live/moderate.c)
+			'{"ev":"removed","code":"SAFE2026","instance":"x"}', '{"ev":"removed","code":"SAFE2026","pid":0,"instance":"x"}',
+			'{"ev":"removed","code":"SAFE2026","pid":1}', '{"ev":"renamed","code":"SAFE2026","pid":1,"instance":"x"}',
+			'{"ev":"renamed","code":"SAFE2026","pid":1,"name":" 张三","instance":"x"}',
+			'{"ev":"renamed","code":"SAFE2026","pid":1,"name":"\u202e张三","instance":"x"}',
 		];
 		for (const e of bad) await srv.redis('PUBLISH', 'sa:events', typeof e === 'string' ? e : JSON.stringify(e));
 		// an unknown contest is not an error: another process may serve it
@@ -49,5 +58,14 @@ describe('malformed events on the Redis channel', () => {
 		const st = await screen.waitFor((m) => m.type === 'state' && m.seq === 1000, 10000, 'the good state');
 		assert.equal(st.phase, 'question');
 		assert.equal(st.index, 0);
+		assert.equal(st.paused, false);
+		assert.equal(st.board_hidden, false);
+		// paused and hidden, as a host's process publishes them
+		await srv.redis('PUBLISH', 'sa:events', JSON.stringify({ ...good, seq: 1001, paused_ms: now + 1000, board_hidden: true }));
+		const p = await screen.waitFor((m) => m.type === 'state' && m.seq === 1001, 10000, 'the paused state');
+		assert.equal(p.paused, true);
+		assert.equal(p.open, false);
+		assert.equal(p.remaining_ms, 29000);
+		assert.equal(p.board_hidden, true);
 	});
 });

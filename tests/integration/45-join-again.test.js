@@ -12,7 +12,7 @@ const DEVICE = 'dev-45-0123456789abcdef';
 describe('joining again with the same employee number', () => {
 	let srv, hostC, first, firstJoined;
 	before(async () => {
-		srv = await h.startServer();
+		srv = await h.startServer({ contests: [h.instantContest()] });
 		hostC = await h.host(srv.wsUrl, srv.organizerToken);
 		({ c: first, joined: firstJoined } = await h.join(srv.wsUrl, '孙师傅', { employee_no: 'W0042', unit: '装配车间', device_key: DEVICE }));
 	});

@@ -62,7 +62,8 @@ describe('loading a contest through the API', () => {
 		const q = await p.waitFor((m) => m.type === 'question', 10000, 'question of the uploaded contest');
 		const ack = await p.request({ type: 'answer', question_id: q.id, response: upload.questions[0].answer });
 		assert.equal(ack.type, 'ack', JSON.stringify(ack));
-		assert.ok(ack.points > 0);
+		assert.equal(ack.accepted, true);
+		assert.equal(ack.points, undefined, 'points come at the reveal');
 		const again = await post(`${srv.urls[1]}/api/contests`, JSON.stringify(upload), { authorization: `Bearer ${srv.organizerToken}` });
 		assert.equal(again.status, 409);
 		await p.close();

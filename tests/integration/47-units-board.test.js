@@ -10,7 +10,7 @@ describe('units board', () => {
 	let srv, hostC, screen;
 	const players = [];
 	before(async () => {
-		srv = await h.startServer();
+		srv = await h.startServer({ contests: [h.instantContest()] });
 		hostC = await h.host(srv.wsUrl, srv.organizerToken);
 		screen = await h.connect(srv.wsUrl);
 		screen.send({ type: 'watch', code: 'SAFE2026' });

@@ -13,7 +13,7 @@ const SHORT = path.join(__dirname, 'data', 'short.json');
 describe('idempotent retries', () => {
 	let srv, hostC, p, other;
 	before(async () => {
-		srv = await h.startServer();
+		srv = await h.startServer({ contests: [h.instantContest()] });
 		hostC = await h.host(srv.wsUrl, srv.organizerToken);
 		({ c: p } = await h.join(srv.wsUrl, '重试者'));
 		({ c: other } = await h.join(srv.wsUrl, '旁观者'));
@@ -110,7 +110,7 @@ describe('idempotent retries', () => {
 describe('deadlines (2-second contest)', () => {
 	let srv, hostC, fast, slow, idle, screen;
 	before(async () => {
-		srv = await h.startServer({ contests: [SHORT] });
+		srv = await h.startServer({ contests: [h.contestWith(SHORT, { feedback: 'instant' })] });
 		hostC = await h.host(srv.wsUrl, srv.organizerToken, 'SHORT2S');
 		({ c: fast } = await h.join(srv.wsUrl, '快', { code: 'SHORT2S' }));
 		({ c: slow } = await h.join(srv.wsUrl, '慢', { code: 'SHORT2S' }));

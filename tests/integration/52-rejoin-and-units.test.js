@@ -14,7 +14,7 @@ const DEVICE = 'dev-52-0123456789abcdef';
 describe('rejoin with the same employee number and name', () => {
 	let srv, hostC, first;
 	before(async () => {
-		srv = await h.startServer();
+		srv = await h.startServer({ contests: [h.instantContest()] });
 		hostC = await h.host(srv.wsUrl, srv.organizerToken);
 	});
 	after(async () => {
@@ -86,7 +86,7 @@ describe('units board', () => {
 		['质检科', false],
 	];
 	before(async () => {
-		srv = await h.startServer();
+		srv = await h.startServer({ contests: [h.instantContest()] });
 		hostC = await h.host(srv.wsUrl, srv.organizerToken);
 		screen = await h.connect(srv.wsUrl);
 		screen.send({ type: 'watch', code: 'SAFE2026' });

@@ -14,7 +14,7 @@ describe('two processes, one contest', () => {
 	let srv, hostC, screenB;
 	const players = []; // {c, joined, proc}
 	before(async () => {
-		srv = await h.startServer({ processes: 2 });
+		srv = await h.startServer({ processes: 2, contests: [h.instantContest()] });
 	});
 	after(async () => {
 		for (const c of [hostC, screenB, ...players.map((p) => p.c)]) if (c) await c.close();
@@ -137,7 +137,7 @@ describe('two processes, one contest', () => {
 
 describe('two processes sharing one port (--listen-share)', () => {
 	let srv;
-	before(async () => { srv = await h.startServer({ processes: 2, share: true }); });
+	before(async () => { srv = await h.startServer({ processes: 2, share: true, contests: [h.instantContest()] }); });
 	after(async () => { if (srv) await srv.stop(); });
 
 	test('connections are spread over both processes and see one contest', async () => {

@@ -33,7 +33,7 @@ async function answerAll(players, qid, pick = () => ANSWERS[qid]) {
 describe('Redis FLUSHALL mid-contest', () => {
 	let srv, hostC, screen, players;
 	before(async () => {
-		srv = await h.startServer();
+		srv = await h.startServer({ contests: [h.instantContest()] });
 		hostC = await h.host(srv.wsUrl, srv.organizerToken);
 		screen = await h.connect(srv.wsUrl);
 		screen.send({ type: 'watch', code: 'SAFE2026' });
@@ -107,7 +107,7 @@ describe('Redis FLUSHALL mid-contest', () => {
 describe('kill -9 mid-contest', () => {
 	let srv, hostC, players;
 	before(async () => {
-		srv = await h.startServer();
+		srv = await h.startServer({ contests: [h.instantContest()] });
 		hostC = await h.host(srv.wsUrl, srv.organizerToken);
 		players = await joinMany(srv.wsUrl, 30, 'Kill');
 	});
@@ -207,7 +207,7 @@ describe('kill -9 mid-contest', () => {
 describe('SIGTERM during a burst of answers', () => {
 	let srv, hostC, players;
 	before(async () => {
-		srv = await h.startServer();
+		srv = await h.startServer({ contests: [h.instantContest()] });
 		hostC = await h.host(srv.wsUrl, srv.organizerToken);
 		players = await joinMany(srv.wsUrl, 30, 'Term');
 	});

@@ -15,7 +15,7 @@ describe('PostgreSQL down mid-question', () => {
 	let ps, srv, hostC, p1, p2, p3;
 	before(async () => {
 		ps = await h.privateServices();
-		srv = await h.startServer({ pgPort: ps.pgPort, contests: [LONG] });
+		srv = await h.startServer({ pgPort: ps.pgPort, contests: [h.contestWith(LONG, { feedback: 'instant' })] });
 		hostC = await h.host(srv.wsUrl, srv.organizerToken, 'LONG60');
 		({ c: p1 } = await h.join(srv.wsUrl, '甲', { code: 'LONG60' }));
 		({ c: p2 } = await h.join(srv.wsUrl, '乙', { code: 'LONG60' }));

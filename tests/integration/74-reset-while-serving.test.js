@@ -39,7 +39,7 @@ async function playRound(srv, names) {
 
 describe('reset while the servers run', () => {
 	let srv;
-	before(async () => { srv = await h.startServer({ processes: 2 }); });
+	before(async () => { srv = await h.startServer({ processes: 2, contests: [h.instantContest()] }); });
 	after(async () => { if (srv) await srv.stop(); });
 
 	test('a live contest is reset only with --force; every process follows at once', async () => {

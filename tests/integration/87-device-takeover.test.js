@@ -18,7 +18,7 @@ describe('who may continue a participant by join', () => {
 	let srv, hostC, owner, ownerJoined;
 	const all = [];
 	before(async () => {
-		srv = await h.startServer({ processes: 2 });
+		srv = await h.startServer({ processes: 2, contests: [h.instantContest()] });
 		hostC = await h.host(srv.wsUrls[0], srv.organizerToken);
 		({ c: owner, joined: ownerJoined } = await h.join(srv.wsUrls[1], '刘师傅',
 			{ employee_no: 'T-0086', unit: '三车间', device_key: PHONE_A }));

@@ -893,6 +893,27 @@ function contestAnswers(file = DEMO_CONTEST) {
 	return out;
 }
 
+/**
+ * A copy of a contest file (inline questions only: banks are relative to the
+ * original) with some top-level fields set, written into this test's output
+ * directory; returns its absolute path. contestWith(file, {feedback: 'instant'}).
+ */
+function contestWith(file, fields, tag = Object.keys(fields).join('-')) {
+	const src = path.resolve(ROOT, file);
+	const def = JSON.parse(fs.readFileSync(src, 'utf8'));
+	if (def.banks) throw new Error(`contestWith: ${file} draws from banks; copy it by hand`);
+	Object.assign(def, fields);
+	const out = path.join(outDir(), `${path.basename(src, '.json')}-${tag}.json`);
+	fs.mkdirSync(path.dirname(out), { recursive: true });
+	fs.writeFileSync(out, JSON.stringify(def, null, 1));
+	return out;
+}
+
+/** The demo contest (or another) giving points at once: the ack carries points, score and rank. */
+function instantContest(file = DEMO_CONTEST) {
+	return contestWith(file, { feedback: 'instant' });
+}
+
 /** percentile(sortedNumbers, p) with p in 0..100 (nearest rank). */
 function percentile(sorted, p) {
 	if (!sorted.length) return NaN;
@@ -922,6 +943,8 @@ module.exports = {
 	freePort,
 	serverBinary,
 	contestAnswers,
+	contestWith,
+	instantContest,
 	percentile,
 	sleep,
 	outDir,

@@ -243,6 +243,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: loadgen run --url ws://127.0.0.1:PORT/ws --code CODE --token TOKEN [options]\n"
 		"       loadgen mkcontest --code CODE [--questions N] [--time-limit S] [--options K]\n"
+		"                         [--feedback instant|reveal]\n"
 		"       loadgen mkcontest --code CODE --mode exam|mass --bank-out FILE --bank-ref PATH\n"
 		"                         [--questions N] [--bank-questions N] [--duration-min M]\n\noptions of run:\n");
 	for (const opt *o = run_opts; o->name; o++)

@@ -69,11 +69,13 @@ static int state_text(char *out, size_t cap)
 	char qid[16] = "null";
 	if (P.qindex >= 0)
 		snprintf(qid, sizeof(qid), "\"q%d\"", P.qindex + 1);
-	return snprintf(out, cap,
-			"{\"type\":\"state\",\"phase\":\"%s\",\"index\":%d,\"count\":%d,\"question_id\":%s,"
-			"\"open\":%s,\"deadline\":%lld,\"server_time\":%lld,\"seq\":%d}",
-			P.qindex < 0 ? "lobby" : "question", P.qindex, P.questions, qid,
-			open ? "true" : "false", P.qindex < 0 ? 0 : P.deadline_ms, now, P.qindex + 1);
+	return snprintf(
+		out, cap,
+		"{\"type\":\"state\",\"phase\":\"%s\",\"index\":%d,\"count\":%d,\"question_id\":%s,"
+		"\"open\":%s,\"deadline\":%lld,\"server_time\":%lld,\"paused\":false,\"board_hidden\":false,"
+		"\"seq\":%d}",
+		P.qindex < 0 ? "lobby" : "question", P.qindex, P.questions, qid, open ? "true" : "false",
+		P.qindex < 0 ? 0 : P.deadline_ms, now, P.qindex + 1);
 }
 
 /*
@@ -204,7 +206,7 @@ static void on_answer(mp_conn *c, const char *m, size_t n, const char *rid)
 	}
 	reply(c,
 	      "{\"type\":\"ack\",\"rid\":\"%s\",\"question_id\":\"%s\",\"accepted\":true,\"points\":%ld,"
-	      "\"score\":%ld,\"rank\":1,\"players\":%d,\"duplicate\":%s}",
+	      "\"score\":%ld,\"rank\":1,\"tied\":false,\"players\":%d,\"duplicate\":%s}",
 	      rid, qid, pts, pa->score, P.players, dup ? "true" : "false");
 }
 

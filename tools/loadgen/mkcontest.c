@@ -3,7 +3,9 @@
  *
  * Live (the default): N inline single-choice questions whose correct
  * option is `index % options`, which player.c relies on to check every
- * ack.
+ * ack; with `"feedback": "instant"` (the default; `--feedback reveal` for
+ * acks without points), so that each ack carries the points it checks and
+ * leaderboard freshness is measured from the ack.
  *
  * Self-paced (`--mode exam` or `--mode mass`): a contest whose window is
  * open from an hour ago for two days (exam) or three weeks (mass), each
@@ -26,7 +28,7 @@
 #include "lg.h"
 
 typedef struct mk_opts {
-	const char *code, *mode, *bank_out, *bank_ref;
+	const char *code, *mode, *bank_out, *bank_ref, *feedback;
 	int questions, time_limit, options, bank_questions, duration_min;
 } mk_opts;
 
@@ -52,8 +54,8 @@ static void mk_live(const mk_opts *o)
 {
 	printf("{\n  \"code\": \"%s\",\n  \"title\": {\"zh-CN\": \"压测竞赛 %s\", \"en\": \"Benchmark contest %s\"},\n"
 	       "  \"mode\": \"live\",\n  \"time_limit_s\": %d,\n  \"scoring\": {\"points\": 1000, \"time_factor\": true},\n"
-	       "  \"questions\": [\n",
-	       o->code, o->code, o->code, o->time_limit);
+	       "  \"feedback\": \"%s\",\n  \"questions\": [\n",
+	       o->code, o->code, o->code, o->time_limit, o->feedback);
 	for (int i = 0; i < o->questions; i++) {
 		int k = i % o->options + 1;
 		printf("    {\"id\": \"q%d\", \"type\": \"single_choice\", \"text\": {\"zh-CN\": \"第 %d 题：选第 %d 项\", \"en\": "
@@ -154,7 +156,7 @@ static int mk_paced(const mk_opts *o)
 
 int lg_mkcontest(int argc, char **argv)
 {
-	mk_opts o = {NULL, "live", NULL, NULL, 20, 20, 4, 0, 0};
+	mk_opts o = {NULL, "live", NULL, NULL, "instant", 20, 20, 4, 0, 0};
 	int rc = 0;
 	for (int i = 0; i < argc && !rc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[++i] : NULL;
@@ -164,6 +166,8 @@ int lg_mkcontest(int argc, char **argv)
 			o.code = v;
 		else if (strcmp(a, "--mode") == 0)
 			o.mode = v;
+		else if (strcmp(a, "--feedback") == 0)
+			o.feedback = v;
 		else if (strcmp(a, "--bank-out") == 0)
 			o.bank_out = v;
 		else if (strcmp(a, "--bank-ref") == 0)
@@ -185,6 +189,8 @@ int lg_mkcontest(int argc, char **argv)
 	}
 	if (!o.code)
 		return mk_fail("mkcontest needs --code%s", "");
+	if (strcmp(o.feedback, "instant") != 0 && strcmp(o.feedback, "reveal") != 0)
+		return mk_fail("unknown feedback '%s' (instant, reveal)", o.feedback);
 	if (strcmp(o.mode, "live") == 0) {
 		mk_live(&o);
 		return 0;

@@ -72,6 +72,7 @@ const S = {
 	input: null,       /* its controls */
 	answer: null,      /* {qid, rid, response, status: sending|acked|rejected, ack, error} */
 	reveal: null,
+	revealPoints: null, /* {qid, points}: my points for the revealed question (leaderboard me.points) */
 	lb: null,
 	timeUp: false,
 	players: null,     /* joined players, from stats pushes, leaderboards or the contest info */
@@ -322,6 +323,7 @@ function onQuestion(m) {
 function onReveal(m) {
 	if (!S.q || m.question_id !== S.q.id) return;
 	S.reveal = m;
+	S.revealPoints = null; /* in the leaderboard that follows it */
 	S.revealSeen = true;
 	if (typeof m.players === 'number') S.players = m.players;
 	render();
@@ -329,6 +331,8 @@ function onReveal(m) {
 
 function onLeaderboard(m) {
 	S.lb = m;
+	/* with a reveal: what my answer to it earned (hidden until then in "reveal" contests) */
+	if (m.me && typeof m.me.points === 'number' && S.reveal) S.revealPoints = { qid: S.reveal.question_id, points: m.me.points };
 	if (m.me) updateMe(m.me.score, m.me.rank);
 	if (typeof m.players === 'number' && !S.statsSeen) S.players = m.players;
 	render();
@@ -507,11 +511,20 @@ function renderStatus(open, revealed) {
 	el.dataset.kind = kind;
 }
 
+/* What my answer to the revealed question earned: the ack's points ("instant"
+ * contests), else the `me.points` of the leaderboard that came with the reveal. */
+function revealedPoints() {
+	const a = S.answer;
+	if (a && a.ack && typeof a.ack.points === 'number') return a.ack.points;
+	const rp = S.revealPoints;
+	return rp && S.reveal && rp.qid === S.reveal.question_id ? rp.points : null;
+}
+
 /* The player's own result at the reveal: correct, partial, wrong, none. */
 function myResult() {
 	const a = S.answer;
 	if (!a || a.status !== 'acked') return 'none';
-	const points = a.ack ? a.ack.points : null;
+	const points = revealedPoints();
 	const q = S.q;
 	if (isChoice(q.qtype) && a.response !== undefined) {
 		const mine = choiceIndexes(q.qtype, a.response).sort().join(',');
@@ -534,10 +547,10 @@ function renderReveal(revealed) {
 	const r = S.reveal;
 	S.input.markAnswer(r.answer);
 	const res = myResult();
-	const points = S.answer && S.answer.ack ? S.answer.ack.points : 0;
+	const points = revealedPoints();
 	banner.dataset.result = res;
 	banner.replaceChildren(h('span', { class: 'res-title', text: t(`result.${res}`) }));
-	if (res !== 'none') banner.append(h('span', { class: 'res-points', text: t('result.points', { points: points ?? 0 }) }));
+	if (res !== 'none' && points !== null) banner.append(h('span', { class: 'res-points', text: t('result.points', { points }) }));
 	if (!isChoice(S.q.qtype) && !S.input.el.querySelector('.correct-answer')) {
 		S.input.el.append(h('div', { class: 'correct-answer' }, h('div', { class: 'caption', text: t('reveal.answer') }), renderAnswer(S.q, r.answer)));
 	}
