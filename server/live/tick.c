@@ -128,15 +128,19 @@ static void tick_run(arena *a, crun *r)
 		r->tick_busy--;
 }
 
-/* Players whose last ping is --rtt-ping-ms old get another (conn_ping skips a
- * connection with output waiting: it gets its turn at a later tick). */
+/* A ping whose pong has not come in this long is taken for lost. */
+#define TICK_PONG_LOST_US (10 * 1000000LL)
+
+/* Players whose last ping is --rtt-ping-ms old and answered get another (one at
+ * a time: on a link slower than the period each pong still counts; conn_ping
+ * skips a connection with output waiting: it gets its turn at a later tick). */
 static void tick_pings(arena *a, crun *r)
 {
 	int64_t every = (int64_t)a->cfg.rtt_ping_ms * 1000, now = now_us();
 	if (every <= 0)
 		return;
 	for (conn *c = r->members; c; c = c->next)
-		if (c->role == ROLE_PLAYER && now - c->ping_us >= every)
+		if (c->role == ROLE_PLAYER && now - c->ping_us >= (c->ping_out ? TICK_PONG_LOST_US : every))
 			conn_ping(c);
 }
 
