@@ -171,6 +171,7 @@ static int row_state(PGresult *res, int row, int first, migrate_row *m)
 }
 
 #define ROW_STATE "id, epoch, phase, qindex, open_ms, deadline_ms, started_ms, seq, paused_ms, board_hidden"
+#define ROW_STATE_COLUMNS 10 /* row_state reads them */
 
 /* The upsert of a contest file, or the insert of an upload. */
 static const char upsert_sql[] =
@@ -341,7 +342,7 @@ static int fetch_row(PGresult *res, int i, migrate_row *m)
 	const char *code = store_text(res, i, 0), *src = store_text(res, i, 1),
 		   *origin = store_text(res, i, 2);
 	memset(m, 0, sizeof *m);
-	const char *console = store_text(res, i, 11);
+	const char *console = store_text(res, i, 3 + ROW_STATE_COLUMNS); /* after the state */
 	if (!code || strlen(code) >= sizeof m->code || !src || row_state(res, i, 3, m) || !console)
 		return SA_E_INVALID_FIELD;
 	m->console = console[0] == 't';
