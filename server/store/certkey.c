@@ -9,6 +9,7 @@
  *   then                      its public JWK upserted into signing_keys
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,7 +38,8 @@ static int key_fail(const char *path, const char *what, int rc)
 static int key_make(const char *path, int alg, certs_key **out)
 {
 	char tmp[4200];
-	snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid());
+	/* unique per thread too: two threads of one process may race here (test_certkey) */
+	snprintf(tmp, sizeof tmp, "%s.%ld.%lx.tmp", path, (long)getpid(), (unsigned long)pthread_self());
 	int rc = certs_key_generate(out, alg);
 	if (rc == CERTS_OK)
 		rc = certs_key_save_private(*out, tmp);
