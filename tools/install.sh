@@ -35,7 +35,7 @@ PKGS=(
 	clang libclang-rt-14-dev clang-format cppcheck
 	redis-server redis-tools
 	postgresql-15 postgresql-client-15
-	procps psmisc curl ca-certificates git
+	procps psmisc curl ca-certificates openssl git # openssl: test 39-xapi-https makes its certificates
 	iproute2 # tools/run.sh: the LAN address for join URLs (ip route / ip addr)
 	python3 tzdata # results tests: python3 runs the item-statistics reference, tzdata gives the zones
 )

@@ -139,8 +139,11 @@ static const struct option_row {
 	{"records-secret", OPT_SECRET, offsetof(sa_config, records_secret), "",
 	 "the records secret itself: config file (mode 0600) or environment only, never the command line"},
 	{"lrs-url", OPT_STR, offsetof(sa_config, lrs_url), "",
-	 "xAPI: the LRS endpoint, http://host[:port]/path (statements are POSTed to PATH/statements); "
+	 "xAPI: the LRS endpoint, http[s]://host[:port]/path (statements are POSTed to PATH/statements); "
 	 "empty: statements wait in xapi_outbox"},
+	{"lrs-ca-file", OPT_STR, offsetof(sa_config, lrs_ca_file), "/etc/ssl/certs/ca-certificates.crt",
+	 "xAPI: the certificate authorities (PEM) an https LRS's certificate must chain to; its name must "
+	 "match the URL's host"},
 	{"lrs-auth-file", OPT_STR, offsetof(sa_config, lrs_auth_file), "",
 	 "xAPI: file holding the LRS's Basic credentials as KEY:SECRET (first line; mode 0600 or 0640)"},
 	{"lrs-auth", OPT_SECRET, offsetof(sa_config, lrs_auth), "",

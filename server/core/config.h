@@ -66,6 +66,7 @@ typedef struct sa_config {
 	char *lrs_url;             /* xAPI: the LRS endpoint (store/xapi.c); "" none */
 	char *lrs_auth;            /* xAPI: KEY:SECRET for Basic */
 	char *lrs_auth_file;       /* ... read from this file */
+	char *lrs_ca_file;         /* xAPI: CAs (PEM) for an https LRS */
 	int xapi_interval_ms;      /* xAPI: how often the outbox is looked at */
 	int session_idle_minutes;  /* a console session unused this long ends */
 	int session_max_days;      /* ... and any session ends this long after the login */

@@ -41,7 +41,8 @@ typedef struct xapi {
 	uv_work_t work;
 	int busy, closing, timer_open;
 	httpc_url url;
-	char *headers; /* Authorization and X-Experience-API-Version lines */
+	httpc_tls *tls; /* an https LRS: its CAs, read at start */
+	char *headers;  /* Authorization and X-Experience-API-Version lines */
 	char *conninfo;
 	char *home_page;
 	PGconn *pg; /* the pool thread's */
@@ -191,8 +192,8 @@ static int post(xapi *x, cJSON *statements, const char *ids, int n)
 	char *body = cJSON_PrintUnformatted(statements);
 	int status = 0;
 	char err[512] = "";
-	int rc = body ? httpc_post(&x->url, "/statements", x->headers, "application/json", body, strlen(body),
-				   XAPI_TIMEOUT_MS, &status, err, sizeof err)
+	int rc = body ? httpc_post(&x->url, x->tls, "/statements", x->headers, "application/json", body,
+				   strlen(body), XAPI_TIMEOUT_MS, &status, err, sizeof err)
 		      : -1;
 	free(body);
 	int ok = !rc && (status == 200 || status == 204);
@@ -315,6 +316,7 @@ static void xapi_free(xapi *x)
 {
 	if (x->pg)
 		PQfinish(x->pg);
+	httpc_tls_free(x->tls);
 	free(x->headers);
 	free(x->conninfo);
 	free(x->home_page);
@@ -380,6 +382,12 @@ int xapi_open(arena *a)
 	x->a = a;
 	if (httpc_parse(c->lrs_url, &x->url, &why)) {
 		sa_log(LL_ERROR, "option 'lrs-url': %s", why);
+		free(x);
+		return SA_E_INVALID_FIELD;
+	}
+	char err[256];
+	if (x->url.tls && httpc_tls_new(&x->tls, c->lrs_ca_file, err, sizeof err)) {
+		sa_log(LL_ERROR, "option 'lrs-ca-file': %s", err);
 		free(x);
 		return SA_E_INVALID_FIELD;
 	}

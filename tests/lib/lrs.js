@@ -14,12 +14,14 @@
  *     (stored once), with different content refused (409)
  *   - 200 with the ids in order
  *
- * startLrs({ key, secret, port }) resolves to { url, port, statements (Map id
+ * startLrs({ key, secret, port, tls }) (tls: { key, cert } in PEM: HTTPS,
+ * the URL naming localhost) resolves to { url, port, statements (Map id
  * -> statement), posts (every request: {status, ids}), refused, stop(),
  * restart(), reject }: a test may set reject(statement) to return a reason
  * for refusing statements it names (400, as for an invalid one).
  */
 const http = require('node:http');
+const https = require('node:https');
 const validate = require('@learninglocker/xapi-validation').default;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-5][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -43,7 +45,7 @@ function canonical(v) {
 	return JSON.stringify(v);
 }
 
-async function startLrs({ key = 'lrs-key', secret = 'lrs-secret', port = 0, path = '/xapi' } = {}) {
+async function startLrs({ key = 'lrs-key', secret = 'lrs-secret', port = 0, path = '/xapi', tls = null } = {}) {
 	const auth = 'Basic ' + Buffer.from(`${key}:${secret}`).toString('base64');
 	const lrs = { statements: new Map(), posts: [], refused: [], port, server: null };
 
@@ -85,15 +87,18 @@ async function startLrs({ key = 'lrs-key', secret = 'lrs-secret', port = 0, path
 	};
 
 	lrs.start = () => new Promise((resolve, reject) => {
-		const server = http.createServer((req, res) => {
+		const onRequest = (req, res) => {
 			const chunks = [];
 			req.on('data', (c) => chunks.push(c));
 			req.on('end', () => handle(req, res, Buffer.concat(chunks).toString('utf8')));
-		});
+		};
+		const server = tls ? https.createServer({ key: tls.key, cert: tls.cert }, onRequest) : http.createServer(onRequest);
+		lrs.handshakes = lrs.handshakes || [];
+		if (tls) server.on('tlsClientError', (e) => lrs.handshakes.push(e.message));
 		server.once('error', reject);
 		server.listen(lrs.port, '127.0.0.1', () => {
 			lrs.port = server.address().port;
-			lrs.url = `http://127.0.0.1:${lrs.port}${path}`;
+			lrs.url = tls ? `https://localhost:${lrs.port}${path}` : `http://127.0.0.1:${lrs.port}${path}`;
 			lrs.server = server;
 			resolve(lrs);
 		});
