@@ -8,6 +8,10 @@
  *                                     organizers and viewers: the ledger of
  *                                     a unit's subtree over a period, a page
  *                                     at a time
+ *   POST /api/records/revocations     organizers: {"employee_no","reason"}:
+ *                                     every records token of that worker
+ *                                     issued until now is refused (a lost
+ *                                     phone); audited (records.revoke)
  *   POST /api/records/exports         organizers and viewers: a console job
  *                                     (store/jobs.h) writing the ledger or
  *                                     participation by unit as XLSX or CSV
@@ -36,6 +40,7 @@
 #include "core/err.h"
 #include "core/log.h"
 #include "core/rtoken.h"
+#include "core/utf8.h"
 #include "store/audit.h"
 #include "store/jobs.h"
 #include "store/records.h"
@@ -119,32 +124,127 @@ static void json_read(arena *a, void *res, const char *err, void *ud)
 
 /* ------------------------------------------------------------ my records */
 
+/* NULL (the token was revoked) or the ledger object. */
+static void me_read(arena *a, void *res, const char *err, void *ud)
+{
+	http_req *req = ud;
+	(void)a;
+	if (err || !res || PQntuples(res) != 1)
+		http_reply_error(req, SA_E_UNAVAILABLE, NULL);
+	else if (PQgetisnull(res, 0, 0))
+		api_error(req, SA_E_BAD_TOKEN, "token", "档案链接已被收回，请重新进入比赛获取新的链接",
+			  "this records link was revoked: join the contest again for a new one");
+	else
+		http_reply_json(req, 200, api_json_cell(res, 0, 0));
+	http_req_unref(req);
+}
+
 static int records_me(http_req *req)
 {
 	const char *secret = http_arena(req)->cfg.records_secret;
-	char emp[RTOKEN_EMP_MAX + 1], max[16];
+	char emp[RTOKEN_EMP_MAX + 1], max[16], issued[24];
+	int64_t issued_ms;
 	if (!secret || !*secret) {
 		api_error(req, SA_E_UNAVAILABLE, NULL, "本服务器未启用培训档案",
 			  "training records are not enabled");
 		return 0;
 	}
-	if (rtoken_check(secret, http_query(req, "token"), emp)) {
+	if (rtoken_check(secret, http_query(req, "token"), emp, &issued_ms)) {
 		api_error(req, SA_E_BAD_TOKEN, "token", "档案令牌无效", "unknown records token");
 		return 0;
 	}
 	snprintf(max, sizeof max, "%d", RECORDS_ME_MAX);
-	const char *p[2] = {emp, max};
+	snprintf(issued, sizeof issued, "%lld", (long long)issued_ms);
+	const char *p[3] = {emp, max, issued};
 	return query(
 		req,
 		"WITH l AS (SELECT * FROM records_ledger($1, NULL, NULL, NULL)) "
-		"SELECT json_build_object('employee_no', $1::text, "
+		"SELECT CASE WHEN EXISTS (SELECT 1 FROM records_revocations r WHERE r.employee_no = $1 "
+		"  AND r.revoked_before_ms >= $3::bigint) THEN NULL ELSE json_build_object('employee_no', $1::text, "
 		"'name', (SELECT x.name FROM l x ORDER BY x.at DESC LIMIT 1), "
 		"'totals', (SELECT json_build_object('activities', count(*), 'hours', coalesce(sum(x.hours), 0), "
 		"  'credits', coalesce(sum(x.credits), 0)) FROM l x), "
 		"'truncated', (SELECT count(*) > $2::int FROM l), "
 		"'records', coalesce((SELECT json_agg(" LEDGER_JSON " ORDER BY x.at DESC) "
-		"  FROM (SELECT * FROM l LIMIT $2::int) x), '[]'))",
-		2, p, json_read);
+		"  FROM (SELECT * FROM l LIMIT $2::int) x), '[]')) END",
+		3, p, me_read);
+}
+
+/* ------------------------------------------------------------ revoking a worker's tokens */
+
+typedef struct revocation {
+	http_req *req;
+	auth_principal who;
+	char emp[RTOKEN_EMP_MAX + 1];
+	char *reason;
+} revocation;
+
+static void revoked(arena *a, void *res, const char *err, void *ud)
+{
+	revocation *v = ud;
+	if (err || !res || PQntuples(res) != 1)
+		http_reply_error(v->req, SA_E_UNAVAILABLE, NULL);
+	else {
+		cJSON *o = api_json_cell(res, 0, 0), *d = cJSON_CreateObject();
+		if (d) {
+			cJSON_AddStringToObject(d, "reason", v->reason ? v->reason : "");
+			audit_note(a, &v->who, "records.revoke", NULL, v->emp, d);
+			cJSON_Delete(d);
+		}
+		http_reply_json(v->req, 200, o);
+	}
+	http_req_unref(v->req);
+	free(v->reason);
+	free(v);
+}
+
+static int revocations_post(http_req *req)
+{
+	int bad_emp = 0, bad_reason = 0;
+	const char *emp = api_string(req, "employee_no", &bad_emp),
+		   *reason = api_string(req, "reason", &bad_reason);
+	size_t n = emp ? strlen(emp) : 0;
+	if (!n || bad_emp || n > RTOKEN_EMP_MAX || !utf8_valid(emp, n)) {
+		api_error(req, SA_E_INVALID_FIELD, "employee_no", "须填写工号（最多 64 字节）",
+			  "an employee number is needed (at most 64 bytes)");
+		return 0;
+	}
+	if (bad_reason ||
+	    (reason && (!utf8_valid(reason, strlen(reason)) || utf8_count(reason, strlen(reason)) > 200))) {
+		api_error(req, SA_E_INVALID_FIELD, "reason", "原因须为不超过 200 字的文字",
+			  "the reason is text of at most 200 characters");
+		return 0;
+	}
+	revocation *v = calloc(1, sizeof *v);
+	if (!v || (reason && !(v->reason = strdup(reason)))) {
+		free(v);
+		return SA_E_INTERNAL;
+	}
+	v->req = req;
+	v->who = *http_principal(req);
+	memcpy(v->emp, emp, n + 1);
+	char by[24];
+	snprintf(by, sizeof by, "%lld", (long long)v->who.account_id);
+	const char *p[3] = {emp, reason ? reason : "", by};
+	http_req_ref(req);
+	/* Every token issued up to this statement's time: its own clock, the one the tokens were made on. */
+	int rc = store_query(
+		http_arena(req),
+		"INSERT INTO records_revocations AS r (employee_no, revoked_before_ms, reason, revoked_by) "
+		"VALUES ($1, (extract(epoch FROM clock_timestamp()) * 1000)::bigint, nullif($2, ''), "
+		"  nullif($3, '0')::bigint) "
+		"ON CONFLICT (employee_no) DO UPDATE SET revoked_before_ms = greatest(r.revoked_before_ms, "
+		"  excluded.revoked_before_ms), reason = excluded.reason, revoked_by = excluded.revoked_by, "
+		"  revoked_at = now() "
+		"RETURNING json_build_object('employee_no', employee_no, 'revoked_before', revoked_before_ms, "
+		"  'reason', reason)",
+		3, p, revoked, v);
+	if (rc) {
+		http_req_unref(req);
+		free(v->reason);
+		free(v);
+	}
+	return rc;
 }
 
 /* ------------------------------------------------------------ a unit's records */
@@ -378,10 +478,15 @@ static int exports_post(http_req *req)
 	{                      \
 		AUTH_PUBLIC, 0 \
 	}
+#define ORGANIZERS                        \
+	{                                 \
+		AUTH_ROLE, AUTH_ORGANIZER \
+	}
 
 const route api_records_routes[] = {
 	{ROUTE_GET, "/api/records/me", records_me, ANYONE, ROUTE_BODY_NONE, 0, 0},
 	{ROUTE_GET, "/api/records", records_list, READERS, ROUTE_BODY_NONE, 0, 0},
 	{ROUTE_POST, "/api/records/exports", exports_post, READERS, ROUTE_BODY_JSON, EXPORT_BODY_MAX, 0},
+	{ROUTE_POST, "/api/records/revocations", revocations_post, ORGANIZERS, ROUTE_BODY_JSON, 2048, 0},
 	{0},
 };

@@ -23,6 +23,7 @@
 
 #include "core/arena.h"
 #include "core/auth.h"
+#include "core/clock.h"
 #include "core/err.h"
 #include "core/log.h"
 #include "core/rtoken.h"
@@ -66,7 +67,7 @@ static void join_req_free(join_req *j)
 static void add_records_token(conn *c, cJSON *o, const char *emp)
 {
 	char t[RTOKEN_MAX + 1];
-	if (emp && *emp && !rtoken_make(c->a->cfg.records_secret, emp, t))
+	if (emp && *emp && !rtoken_make(c->a->cfg.records_secret, emp, wall_ms(), t))
 		cJSON_AddStringToObject(o, "records_token", t);
 }
 

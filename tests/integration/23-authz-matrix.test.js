@@ -92,6 +92,7 @@ const ROUTES = {
 	'GET /api/records/me': { path: '/api/records/me?token=x', expect: 'AAAAAAA' },
 	'GET /api/records': { path: '/api/records?per_page=1', expect: 'AAADDAD' },
 	'POST /api/records/exports': { path: '/api/records/exports', body: { what: 'nothing' }, expect: 'AAADDAD' },
+	'POST /api/records/revocations': { path: '/api/records/revocations', body: { employee_no: '' }, expect: 'AAADDDD' },
 	'GET /api/roster/workers': { path: '/api/roster/workers', expect: 'AAADDDD' },
 	'PUT /api/roster/workers/{employee_no}': { path: '/api/roster/workers/NOBODY', body: { name: '' }, expect: 'AAADDDD' },
 	'DELETE /api/roster/workers/{employee_no}': { path: '/api/roster/workers/NOBODY', expect: 'AAADDDD' },

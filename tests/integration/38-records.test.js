@@ -115,7 +115,7 @@ describe('training records', () => {
 	test('a live contest: A right twice on process 1, B right once on process 2; joined carries records tokens', async () => {
 		for (const [k, name, emp, unit, i] of [['A', NAME_A, 'R38-A', UNIT_A, 0], ['B', NAME_B, 'R38-B', UNIT_B, 1]]) {
 			const { c, joined } = await h.join(srv.wsUrls[i], name, { code: LIVE, employee_no: emp, unit });
-			assert.match(joined.records_token, /^[0-9a-f]+\.[0-9a-f]{64}$/);
+			assert.match(joined.records_token, /^[0-9a-f]+\.[1-9][0-9]{12}\.[0-9a-f]{64}$/);
 			people[k] = { name, emp, unit, token: joined.records_token, conns: [c], live: c };
 		}
 		const host = await h.host(srv.wsUrl, srv.organizerToken, LIVE);
@@ -134,11 +134,13 @@ describe('training records', () => {
 		await host.close();
 	});
 
-	test('an exam on process 2: A passes (4 of 4), B fails (1 of 4); the same token comes on a resume', async () => {
+	test('an exam on process 2: A passes (4 of 4), B fails (1 of 4); a fresh token comes on every join and resume', async () => {
 		for (const [k, right] of [['A', 4], ['B', 1]]) {
 			const p = people[k];
 			const { c, joined } = await h.join(srv.wsUrls[1], p.name, { code: EXAM, employee_no: p.emp, unit: p.unit });
-			assert.equal(joined.records_token, p.token, 'one token per worker, whatever the contest');
+			assert.match(joined.records_token, new RegExp(`^${Buffer.from(p.emp).toString('hex')}\\.`), 'the same worker, whatever the contest');
+			p.examToken = joined.records_token;
+			p.examSession = joined.token;
 			p.conns.push(c);
 			await c.next('attempts');
 			const att = await sp.ok(c, { type: 'attempt_start' }, 'attempt');
@@ -149,7 +151,8 @@ describe('training records', () => {
 			const again = await h.connect(srv.wsUrls[0]);
 			again.send({ type: 'resume', token: joined.token });
 			const resumed = await again.next('joined');
-			assert.equal(resumed.records_token, p.token, 'a resume carries it too');
+			assert.match(resumed.records_token, new RegExp(`^${Buffer.from(p.emp).toString('hex')}\\.`), 'a resume carries one too');
+			p.resumeToken = resumed.records_token;
 			await again.close();
 		}
 	});
@@ -182,7 +185,10 @@ describe('training records', () => {
 		const t = people.A.token;
 		const altered = t.slice(0, -1) + (t.endsWith('0') ? '1' : '0');
 		const otherEmp = Buffer.from('R38-B').toString('hex') + t.slice(t.indexOf('.'));
-		for (const bad of [altered, otherEmp, 'x', '', 'R38-A']) {
+		const [e, at, mac] = t.split('.');
+		const newer = `${e}.${Number(at) + 1}.${mac}`;
+		const v1 = `${e}.${mac}`;
+		for (const bad of [altered, otherEmp, newer, v1, 'x', '', 'R38-A']) {
 			const r = await con.request(srv.url, 'GET', `/api/records/me?token=${encodeURIComponent(bad)}`, { headers: { 'accept-language': 'en' } });
 			assert.equal(r.status, 401, `${bad}: ${r.body}`);
 			assert.equal(r.json.error.code, 'bad_token');
@@ -191,6 +197,45 @@ describe('training records', () => {
 		const none = await con.request(srv.url, 'GET', '/api/records/me', { headers: { 'accept-language': 'zh-CN' } });
 		assert.equal(none.status, 401);
 		assert.equal(none.json.error.message, '档案令牌无效');
+	});
+
+	test('revoking one worker\'s tokens: every token issued until then refused, a later one works, twice is fine', async () => {
+		const A = people.A;
+		for (const t of [A.token, A.examToken, A.resumeToken]) {
+			assert.equal((await con.request(srv.urls[1], 'GET', `/api/records/me?token=${t}`)).status, 200, 'valid before');
+		}
+		for (const [body, field] of [[{}, 'employee_no'], [{ employee_no: 'x'.repeat(65) }, 'employee_no'], [{ employee_no: 7 }, 'employee_no'],
+			[{ employee_no: 'R38-A', reason: 'x'.repeat(201) }, 'reason']]) {
+			const r = await organizer.post('/api/records/revocations', body);
+			assert.equal(r.status, 400, JSON.stringify(body));
+			assert.equal(r.json.error.field, field);
+		}
+		assert.equal((await srv.sql("SELECT count(*)::int AS n FROM records_revocations"))[0].n, 0, 'nothing written by a refusal');
+		assert.equal((await viewer.post('/api/records/revocations', { employee_no: 'R38-A' })).status, 403, 'viewers cannot');
+		let r = await organizer.post('/api/records/revocations', { employee_no: 'R38-A', reason: '手机遗失' });
+		assert.equal(r.status, 200, r.body);
+		assert.equal(r.json.employee_no, 'R38-A');
+		const first = r.json.revoked_before;
+		for (const [t, u] of [[A.token, 0], [A.examToken, 1], [A.resumeToken, 0]]) {
+			const g = await con.request(srv.urls[u], 'GET', `/api/records/me?token=${t}`, { headers: { 'accept-language': 'zh-CN' } });
+			assert.equal(g.status, 401, 'refused on both processes');
+			assert.equal(g.json.error.code, 'bad_token');
+			assert.match(g.json.error.message, /已被收回/);
+		}
+		assert.equal((await con.request(srv.url, 'GET', `/api/records/me?token=${people.B.token}`)).status, 200, "B's token untouched");
+		// the phone resumes (a new token, issued after the revocation): it works
+		const again = await h.connect(srv.wsUrls[0]);
+		again.send({ type: 'resume', token: A.examSession });
+		const resumed = await again.next('joined');
+		await again.close();
+		assert.notEqual(resumed.records_token, A.resumeToken);
+		assert.equal((await con.request(srv.url, 'GET', `/api/records/me?token=${resumed.records_token}`)).status, 200, 'a token issued after');
+		r = await organizer.post('/api/records/revocations', { employee_no: 'R38-A' });
+		assert.equal(r.status, 200, 'revoking twice is fine');
+		assert.ok(r.json.revoked_before >= first, 'the moment never moves back');
+		const audit = await srv.sql("SELECT target, detail FROM audit.audit_log WHERE action = 'records.revoke' ORDER BY id");
+		assert.equal(audit.length, 2);
+		assert.equal(audit[0].target, 'R38-A');
 	});
 
 	test('organizers: a unit subtree, a period, pages; bad parameters refused with their field', async () => {
