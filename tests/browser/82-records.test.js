@@ -57,7 +57,7 @@ test('join on the player page; 档案 opens my records with the ledger', async (
 	assert.equal(await text(page, '#records-link'), '档案');
 	await checkPhone(page, 'records-player-link');
 	token = await page.evaluate(() => JSON.parse(localStorage.getItem('sa.records')));
-	assert.match(token, /^[0-9a-f]+\.[0-9a-f]{64}$/);
+	assert.match(token, /^[0-9a-f]+\.[1-9][0-9]{12}\.[0-9a-f]{64}$/);
 	const [rec] = await Promise.all([page.context().waitForEvent('page'), page.click('#records-link')]);
 	await watch(rec); /* from here on: its errors, CSP violations, responses without security headers */
 	await rec.setViewportSize(SMALL);
