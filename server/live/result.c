@@ -308,6 +308,11 @@ static void res_rank(arena *a, void *reply, void *ud)
 		q->c->sp->closed = 1;
 		q->c->sp->notified = 1;
 	}
+	if (q->c->wsi && q->push && q->c->sp) {
+		if (q->c->sp->result_pushed == q->id) /* another fetch pushed it already */
+			return res_free(q);
+		q->c->sp->result_pushed = q->id;
+	}
 	if (q->c->wsi) {
 		if (rr && rr->type == REDIS_REPLY_INTEGER)
 			cJSON_ReplaceItemInObjectCaseSensitive(q->msg, "rank",

@@ -28,10 +28,12 @@ typedef struct sp_conn {
 	int attempt_no;
 	int closed; /* it ended: saves get attempt_closed */
 	int64_t started_ms, deadline_ms;
-	paper *paper;     /* owned */
-	int notified;     /* its end was pushed to this connection */
-	int64_t check_ms; /* when sweep.c looks at it again after its deadline */
-	int starting;     /* an attempt_start on its way */
+	paper *paper;          /* owned */
+	int notified;          /* its end was pushed to this connection */
+	int64_t result_pushed; /* the attempt whose result a push delivered: the sweeper's retry and
+				* the expiry of another process may both fetch it; one goes out */
+	int64_t check_ms;      /* when sweep.c looks at it again after its deadline */
+	int starting;          /* an attempt_start on its way */
 	limit_bucket starts;
 	/* practice (practice.c): its session and how it is freed */
 	void *prac;
