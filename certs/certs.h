@@ -237,21 +237,56 @@ int certs_verify_file(const char *path, const certs_verify_opts *o, certs_verdic
 int certs_pdf_extract_jws(const unsigned char *pdf, size_t len, char **jws);
 void certs_verdict_release(certs_verdict *v);
 
-/* ---------- templates and PDF (template.c, render.c) ---------- */
+/* ---------- templates and PDF (template.c, seal.c, render.c) ---------- */
 
 typedef struct certs_template certs_template;
 
 /* The built-in template (A4 landscape, 荣誉证书 / 证书, fonts from
  * CERTS_DEFAULT_FONT). */
 int certs_template_default(certs_template **out);
-/* A template from JSON: {"id","title","title_participation","subtitle",
- * "font_title","font_body","seal","color","border_color","body","body_participation"}
- * (every member optional; "seal" is a PNG path, relative to base_dir). */
+/* A template from JSON: {"id","title","title_participation","name_suffix","body",
+ * "body_participation","closing","closing_participation","issuer","date","font_title",
+ * "font_body","qr_label","color","text_color","border_color","seal"} (every member
+ * optional, each a string; "seal" is a PNG path, relative to base_dir). A bad member
+ * is CERTS_E_TEMPLATE with *err naming it ("title: 17 characters, 1 to 16 allowed"). */
 int certs_template_parse(certs_template **out, const char *json, size_t len, const char *base_dir,
 			 char **err);
+/* The strict form, for templates sent over a network (the server's console): no "id" and
+ * no "seal" member, font_title and font_body one family of certs_template_fonts(), and
+ * only known placeholders ({contest} {code} {award} {unit} {result} in body texts,
+ * {year} {month} {day} in the date line). */
+enum { CERTS_TEMPLATE_STRICT = 1 };
+int certs_template_parse_flags(certs_template **out, const char *json, size_t len, const char *base_dir,
+			       unsigned flags, char **err);
 int certs_template_load(certs_template **out, const char *path, char **err);
 const char *certs_template_id(const certs_template *t);
+/* The issuing body the template names ("" when none): whoever issues writes it into each
+ * record (record.issuer is signed; the page draws the record's). */
+const char *certs_template_issuer(const certs_template *t);
+/* Every text and colour member as a JSON object (no id's file, no seal), malloc'ed: a
+ * form's defaults. */
+int certs_template_json(const certs_template *t, char **json);
 void certs_template_free(certs_template *t);
+
+/* A family of the strict form's fixed list, with its names for a form. */
+typedef struct certs_font {
+	const char *family; /* the pango family ("AR PL UKai CN") */
+	const char *zh, *en;
+} certs_font;
+/* The fixed list (static; *n entries). */
+const certs_font *certs_template_fonts(size_t *n);
+
+/* Seal images (seal.c): a PNG of at most CERTS_SEAL_MAX_PX pixels a side. */
+#define CERTS_SEAL_MAX_PX 4096
+#define CERTS_SEAL_MAX_FILE (8 << 20) /* a seal file a template names */
+/* Checks a PNG: signature, its size from IHDR (before decoding), then decoded by cairo.
+ * CERTS_OK with *width, *height (may be NULL); CERTS_E_TEMPLATE with *err ("seal: not a
+ * PNG image", "seal: 5000 x 5000 pixels, at most 4096 x 4096"); CERTS_E_NOMEM. */
+int certs_seal_check(const unsigned char *png, size_t len, int *width, int *height, char **err);
+/* Gives t a copy of the seal png after certs_seal_check (png NULL: no seal). Only while t
+ * is not yet shared with renderers. */
+int certs_template_set_seal(certs_template *t, const unsigned char *png, size_t len, char **err);
+int certs_template_has_seal(const certs_template *t);
 
 /* The fonts: TrueType CJK faces subset to a few KB per PDF (see
  * docs/certificates.md for why Noto CJK costs ~50 KB per face per PDF). */

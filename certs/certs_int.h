@@ -98,6 +98,8 @@ struct certs_template {
 	char *closing, *closing_participation;
 	char *font_title, *font_body; /* pango family lists */
 	char *qr_label;               /* 扫码验证 */
+	char *issuer;                 /* "" or the issuing body the issuer signs into each record */
+	char *date;                   /* the date line: {year} {month} {day}, or "" for none */
 	double color[3], text_color[3], border_color[3];
 	unsigned char *seal_png; /* the seal image's PNG bytes, or NULL */
 	size_t seal_len;

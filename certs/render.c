@@ -7,7 +7,8 @@
  *
  * Page (points, 841.89 x 595.28): a double border; the title; the name line
  * ("<name>同志："); the unit; the body paragraph; the award, large; the
- * closing line; at the bottom right the issuer and the date with the seal
+ * closing line; at the bottom right the issuer (the record's: it is signed)
+ * and the template's date line with the seal
  * image over them; at the bottom left the QR code to VERIFY_BASE/ID (vector
  * squares, one path per code), "扫码验证", the certificate number and the
  * verify URL in small print. Every text is fitted into its box: the largest
@@ -28,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cairo-pdf.h>
 #include <cairo.h>
@@ -187,6 +189,29 @@ int certs_renderer_new(certs_renderer **out, const certs_template *t)
 
 /* ---------- text ---------- */
 
+typedef struct var {
+	const char *key, *value;
+} var;
+
+/* pattern with each {key} of vars replaced by its value (malloc'ed; NULL: no memory). */
+static char *substitute(const char *pattern, const var *vars, size_t n)
+{
+	certs_buf b = {0};
+	for (const char *p = pattern; *p;) {
+		size_t i = 0;
+		for (; i < n; i++)
+			if (strncmp(p, vars[i].key, strlen(vars[i].key)) == 0)
+				break;
+		if (i < n) {
+			certs_buf_puts(&b, vars[i].value);
+			p += strlen(vars[i].key);
+		} else {
+			certs_buf_putc(&b, *p++);
+		}
+	}
+	return certs_buf_take(&b, NULL);
+}
+
 /* Replaces {contest} {code} {award} {unit} {result} in pattern. */
 static char *expand(const char *pattern, const certs_record *rec)
 {
@@ -200,27 +225,26 @@ static char *expand(const char *pattern, const certs_record *rec)
 		snprintf(result, sizeof result, "名列第 %d 名", rec->rank);
 	else
 		snprintf(result, sizeof result, "表现优异");
-	const struct {
-		const char *key, *value;
-	} vars[] = {{"{contest}", rec->contest_title},
-		    {"{code}", rec->contest_code},
-		    {"{award}", rec->award},
-		    {"{unit}", rec->unit ? rec->unit : ""},
-		    {"{result}", result}};
-	certs_buf b = {0};
-	for (const char *p = pattern; *p;) {
-		size_t i = 0;
-		for (; i < sizeof vars / sizeof vars[0]; i++)
-			if (strncmp(p, vars[i].key, strlen(vars[i].key)) == 0)
-				break;
-		if (i < sizeof vars / sizeof vars[0]) {
-			certs_buf_puts(&b, vars[i].value);
-			p += strlen(vars[i].key);
-		} else {
-			certs_buf_putc(&b, *p++);
-		}
-	}
-	return certs_buf_take(&b, NULL);
+	const var vars[] = {{"{contest}", rec->contest_title},
+			    {"{code}", rec->contest_code},
+			    {"{award}", rec->award},
+			    {"{unit}", rec->unit ? rec->unit : ""},
+			    {"{result}", result}};
+	return substitute(pattern, vars, sizeof vars / sizeof vars[0]);
+}
+
+/* The template's date line with the issue date in China Standard Time (no DST). */
+static char *date_line(const char *pattern, int64_t t)
+{
+	time_t tt = (time_t)(t + 8 * 3600);
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	char y[16], m[16], d[16];
+	snprintf(y, sizeof y, "%d", tm.tm_year + 1900);
+	snprintf(m, sizeof m, "%d", tm.tm_mon + 1);
+	snprintf(d, sizeof d, "%d", tm.tm_mday);
+	const var vars[] = {{"{year}", y}, {"{month}", m}, {"{day}", d}};
+	return substitute(pattern, vars, sizeof vars / sizeof vars[0]);
 }
 
 /* ---------- QR code, seal, border ---------- */
@@ -257,14 +281,6 @@ static void draw_border(cairo_t *cr, const double rgb[3])
 
 /* ---------- the page ---------- */
 
-static void issue_date(int64_t t, char *buf, size_t size)
-{
-	time_t tt = (time_t)(t + 8 * 3600); /* China Standard Time, no DST */
-	struct tm tm;
-	gmtime_r(&tt, &tm);
-	snprintf(buf, size, "%d年%d月%d日", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
-}
-
 static int draw_page(certs_renderer *r, cairo_t *cr, const certs_record *rec)
 {
 	const certs_template *t = r->t;
@@ -293,10 +309,10 @@ static int draw_page(certs_renderer *r, cairo_t *cr, const certs_record *rec)
 		unit_line = NULL;
 	char *body = expand(part ? t->body_participation : t->body, rec);
 	char *url = certs_record_verify_url(rec);
-	char *number = NULL;
+	char *number = NULL, *date = date_line(t->date, rec->issued_at);
 	if (asprintf(&number, "证书编号：%s", rec->id) < 0)
 		number = NULL;
-	int rc = (name_line && body && url && number && (unit_line || !rec->unit || !*rec->unit))
+	int rc = (name_line && body && url && number && date && (unit_line || !rec->unit || !*rec->unit))
 			 ? CERTS_OK
 			 : CERTS_E_NOMEM;
 	if (rc == CERTS_OK) {
@@ -307,8 +323,6 @@ static int draw_page(certs_renderer *r, cairo_t *cr, const certs_record *rec)
 			certs_draw_text(r->ctx, cr, rec->award, t->font_title, &award_box, t->color, 0);
 		certs_draw_text(r->ctx, cr, part ? t->closing_participation : t->closing, t->font_body,
 				&closing_box, t->text_color, 0);
-		char date[64];
-		issue_date(rec->issued_at, date, sizeof date);
 		certs_draw_text(r->ctx, cr, rec->issuer, t->font_body, &issuer_box, t->text_color, 0);
 		certs_draw_text(r->ctx, cr, date, t->font_body, &date_box, t->text_color, 0);
 		if (r->seal)
@@ -323,6 +337,7 @@ static int draw_page(certs_renderer *r, cairo_t *cr, const certs_record *rec)
 	free(body);
 	free(url);
 	free(number);
+	free(date);
 	if (rc == CERTS_OK && cairo_status(cr) != CAIRO_STATUS_SUCCESS)
 		rc = CERTS_E_RENDER;
 	return rc;

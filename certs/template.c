@@ -9,12 +9,23 @@
  *    "name_suffix":"同志：","body":"在「{contest}」中{result}，荣获",
  *    "body_participation":"参加「{contest}」，完成全部比赛项目。",
  *    "closing":"特发此证，以资鼓励。","closing_participation":"特发此证。",
+ *    "issuer":"示范市总工会","date":"{year}年{month}月{day}日",
  *    "font_title":"AR PL UKai CN","font_body":"AR PL UMing CN",
  *    "qr_label":"扫码验证","color":"#b22222","text_color":"#222222",
  *    "border_color":"#c8a04a","seal":"seal.png"}
  * Placeholders in body texts: {contest} {code} {award} {unit} {result}
  * ({result}: "以 96.5 分的成绩名列第 1 名", or the part there is, or
- * "表现优异").
+ * "表现优异"); in the date line: {year} {month} {day} (the issue date in
+ * China Standard Time), or a fixed text ("二〇二六年十二月").
+ *
+ * "issuer" is not drawn from the template: the issuer's name is part of the
+ * signed record, so whoever issues writes the template's issuer (when it
+ * has one) into each record, and the page shows the record's.
+ *
+ * The strict form (CERTS_TEMPLATE_STRICT) is for templates sent over a
+ * network: no "id" and no "seal" (a file path; the seal comes as bytes,
+ * certs_template_set_seal), fonts only from certs_template_fonts(), and only
+ * the known placeholders in texts that take them.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,6 +57,37 @@ static const text_member text_members[] = {
 	TM(font_title, CERTS_DEFAULT_FONT_TITLE, 200),
 	TM(font_body, CERTS_DEFAULT_FONT_BODY, 200),
 	TM(qr_label, "扫码验证", 16),
+	TM(issuer, "", 128),
+	TM(date, "{year}年{month}月{day}日", 32),
+};
+
+/* The fonts of the strict form: TrueType faces of the packages of tools/install.sh. Not Noto
+ * CJK: cairo 1.16 keeps ~50 KB of a CFF font's subroutines per face per PDF (docs/certificates.md)
+ * and loses 768 bytes each time it subsets one (LeakSanitizer, test_certs_template). */
+static const certs_font fonts[] = {
+	{"AR PL UKai CN", "楷体（文鼎 AR PL UKai）", "Kai (AR PL UKai)"},
+	{"AR PL UMing CN", "明体（文鼎 AR PL UMing）", "Ming (AR PL UMing)"},
+	{"WenQuanYi Zen Hei", "黑体（文泉驿正黑）", "Hei (WenQuanYi Zen Hei)"},
+};
+_Static_assert(sizeof fonts / sizeof fonts[0] == 3, "set_text's message names every font");
+
+const certs_font *certs_template_fonts(size_t *n)
+{
+	if (n)
+		*n = sizeof fonts / sizeof fonts[0];
+	return fonts;
+}
+
+/* Which placeholders a text member may hold in the strict form (members not listed: any text). */
+static const char *const body_vars[] = {"contest", "code", "award", "unit", "result", NULL};
+static const char *const date_vars[] = {"year", "month", "day", NULL};
+static const struct {
+	size_t off;
+	const char *const *names;
+} placeholders[] = {
+	{offsetof(struct certs_template, body), body_vars},
+	{offsetof(struct certs_template, body_participation), body_vars},
+	{offsetof(struct certs_template, date), date_vars},
 };
 
 typedef struct color_member {
@@ -89,7 +131,30 @@ void certs_template_free(certs_template *t)
 
 const char *certs_template_id(const certs_template *t) { return t ? t->id : NULL; }
 
-static int set_text(certs_template *t, const text_member *m, const char *value, char **err)
+/* A {name} in value that the member does not take: 0, or the error. */
+static int check_placeholders(const text_member *m, const char *value, char **err)
+{
+	for (size_t i = 0; i < sizeof placeholders / sizeof placeholders[0]; i++) {
+		if (placeholders[i].off != m->off)
+			continue;
+		for (const char *p = strchr(value, '{'); p; p = strchr(p + 1, '{')) {
+			size_t n = strcspn(p + 1, "{}");
+			int known = p[1 + n] == '}' && n > 0;
+			if (known) {
+				known = 0;
+				for (const char *const *k = placeholders[i].names; *k; k++)
+					known |= strlen(*k) == n && strncmp(*k, p + 1, n) == 0;
+			}
+			size_t shown = n + 1 + (p[1 + n] == '}');
+			if (!known)
+				return certs_errf(err, CERTS_E_TEMPLATE, "%s: unknown placeholder \"%.*s\"",
+						  m->name, (int)(shown > 40 ? 40 : shown), p);
+		}
+	}
+	return CERTS_OK;
+}
+
+static int set_text(certs_template *t, const text_member *m, const char *value, unsigned flags, char **err)
 {
 	long n = certs_utf8_count(value, strlen(value));
 	if (n < 0)
@@ -102,6 +167,20 @@ static int set_text(certs_template *t, const text_member *m, const char *value, 
 	for (const char *p = value; *p; p++)
 		if ((unsigned char)*p < 0x20)
 			return certs_errf(err, CERTS_E_TEMPLATE, "%s: control character", m->name);
+	if (flags & CERTS_TEMPLATE_STRICT) {
+		int rc = check_placeholders(m, value, err);
+		if (rc)
+			return rc;
+	}
+	if ((flags & CERTS_TEMPLATE_STRICT) && (m->off == offsetof(struct certs_template, font_title) ||
+						m->off == offsetof(struct certs_template, font_body))) {
+		size_t i = 0;
+		while (i < sizeof fonts / sizeof fonts[0] && strcmp(fonts[i].family, value))
+			i++;
+		if (i == sizeof fonts / sizeof fonts[0])
+			return certs_errf(err, CERTS_E_TEMPLATE, "%s: must be one of %s, %s, %s", m->name,
+					  fonts[0].family, fonts[1].family, fonts[2].family);
+	}
 	char *copy = strdup(value);
 	if (!copy)
 		return CERTS_E_NOMEM;
@@ -117,7 +196,7 @@ static int template_defaults(certs_template **out)
 	if (!t)
 		return CERTS_E_NOMEM;
 	for (size_t i = 0; i < sizeof text_members / sizeof text_members[0]; i++)
-		if (set_text(t, &text_members[i], text_members[i].def, NULL)) {
+		if (set_text(t, &text_members[i], text_members[i].def, 0, NULL)) {
 			certs_template_free(t);
 			return CERTS_E_NOMEM;
 		}
@@ -143,28 +222,32 @@ static int load_seal(certs_template *t, const char *file, const char *base_dir, 
 		path = NULL;
 	if (!path)
 		return CERTS_E_NOMEM;
-	int rc = certs_read_file(path, &t->seal_png, &t->seal_len, 8 << 20);
-	if (rc == CERTS_OK && (t->seal_len < 8 || memcmp(t->seal_png, "\x89PNG\r\n\x1a\n", 8) != 0))
-		rc = CERTS_E_TEMPLATE;
-	if (rc) {
-		free(t->seal_png);
-		t->seal_png = NULL;
-		t->seal_len = 0;
+	unsigned char *png = NULL;
+	size_t len = 0;
+	char *why = NULL;
+	int rc = certs_read_file(path, &png, &len, CERTS_SEAL_MAX_FILE);
+	if (rc == CERTS_OK)
+		rc = certs_template_set_seal(t, png, len, &why);
+	if (rc)
 		certs_errf(err, rc == CERTS_E_INVALID ? CERTS_E_TEMPLATE : rc, "seal: %s: %s", path,
-			   rc == CERTS_E_TEMPLATE ? "not a PNG image" : "cannot read (at most 8 MB)");
-		rc = rc == CERTS_E_INVALID ? CERTS_E_TEMPLATE : rc;
-	}
+			   why ? why + (strncmp(why, "seal: ", 6) ? 0 : 6) : "cannot read (at most 8 MB)");
+	rc = rc == CERTS_E_INVALID ? CERTS_E_TEMPLATE : rc;
+	free(why);
+	free(png);
 	free(path);
 	return rc;
 }
 
-static int apply_member(certs_template *t, const cJSON *m, const char *base_dir, char **err)
+static int apply_member(certs_template *t, const cJSON *m, const char *base_dir, unsigned flags, char **err)
 {
+	int strict = flags & CERTS_TEMPLATE_STRICT;
+	if (strict && (strcmp(m->string, "id") == 0 || strcmp(m->string, "seal") == 0))
+		return certs_errf(err, CERTS_E_TEMPLATE, "%s: not allowed here", m->string);
 	if (!cJSON_IsString(m))
 		return certs_errf(err, CERTS_E_TEMPLATE, "%s: must be a string", m->string);
 	for (size_t i = 0; i < sizeof text_members / sizeof text_members[0]; i++)
 		if (strcmp(text_members[i].name, m->string) == 0)
-			return set_text(t, &text_members[i], m->valuestring, err);
+			return set_text(t, &text_members[i], m->valuestring, flags, err);
 	for (size_t i = 0; i < sizeof color_members / sizeof color_members[0]; i++)
 		if (strcmp(color_members[i].name, m->string) == 0)
 			return parse_color(m->valuestring, color_slot(t, color_members[i].which))
@@ -175,7 +258,8 @@ static int apply_member(certs_template *t, const cJSON *m, const char *base_dir,
 	return certs_errf(err, CERTS_E_TEMPLATE, "unknown member \"%.40s\"", m->string);
 }
 
-int certs_template_parse(certs_template **out, const char *json, size_t len, const char *base_dir, char **err)
+int certs_template_parse_flags(certs_template **out, const char *json, size_t len, const char *base_dir,
+			       unsigned flags, char **err)
 {
 	if (!out || !json)
 		return CERTS_E_INVALID;
@@ -187,8 +271,13 @@ int certs_template_parse(certs_template **out, const char *json, size_t len, con
 	}
 	certs_template *t = NULL;
 	int rc = template_defaults(&t);
-	for (const cJSON *m = root->child; m && rc == CERTS_OK; m = m->next)
-		rc = apply_member(t, m, base_dir, err);
+	for (const cJSON *m = root->child; m && rc == CERTS_OK; m = m->next) {
+		for (const cJSON *o = root->child; o != m && rc == CERTS_OK; o = o->next)
+			if (strcmp(o->string, m->string) == 0)
+				rc = certs_errf(err, CERTS_E_TEMPLATE, "%.40s: given twice", m->string);
+		if (rc == CERTS_OK)
+			rc = apply_member(t, m, base_dir, flags, err);
+	}
 	cJSON_Delete(root);
 	if (rc) {
 		certs_template_free(t);
@@ -196,6 +285,11 @@ int certs_template_parse(certs_template **out, const char *json, size_t len, con
 	}
 	*out = t;
 	return CERTS_OK;
+}
+
+int certs_template_parse(certs_template **out, const char *json, size_t len, const char *base_dir, char **err)
+{
+	return certs_template_parse_flags(out, json, len, base_dir, 0, err);
 }
 
 int certs_template_load(certs_template **out, const char *path, char **err)
@@ -217,4 +311,29 @@ int certs_template_load(certs_template **out, const char *path, char **err)
 	free(dir);
 	free(data);
 	return rc;
+}
+
+const char *certs_template_issuer(const certs_template *t) { return t && t->issuer ? t->issuer : ""; }
+
+int certs_template_json(const certs_template *t, char **json)
+{
+	if (!t || !json)
+		return CERTS_E_INVALID;
+	*json = NULL;
+	cJSON *o = cJSON_CreateObject();
+	int ok = o != NULL;
+	for (size_t i = 0; ok && i < sizeof text_members / sizeof text_members[0]; i++)
+		ok = cJSON_AddStringToObject(o, text_members[i].name,
+					     *(char *const *)((const char *)t + text_members[i].off)) != NULL;
+	for (size_t i = 0; ok && i < sizeof color_members / sizeof color_members[0]; i++) {
+		const double *c = color_slot((certs_template *)t, color_members[i].which);
+		char hex[8];
+		snprintf(hex, sizeof hex, "#%02x%02x%02x", (unsigned)(c[0] * 255 + 0.5) & 0xff,
+			 (unsigned)(c[1] * 255 + 0.5) & 0xff, (unsigned)(c[2] * 255 + 0.5) & 0xff);
+		ok = cJSON_AddStringToObject(o, color_members[i].name, hex) != NULL;
+	}
+	if (ok)
+		*json = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	return *json ? CERTS_OK : CERTS_E_NOMEM;
 }

@@ -29,7 +29,7 @@ PKGS=(
 	libwebsockets-dev libwebsockets-evlib-uv libuv1-dev
 	libhiredis-dev libpq-dev libcjson-dev libmbedtls-dev
 	libcmocka-dev libqrencode-dev libargon2-dev
-	libcairo2-dev libpango1.0-dev fonts-arphic-ukai fonts-arphic-uming
+	libcairo2-dev libpango1.0-dev fonts-arphic-ukai fonts-arphic-uming fonts-wqy-zenhei
 	poppler-utils zbar-tools
 	libzip-dev libexpat1-dev libxlsxwriter-dev python3-openpyxl
 	clang libclang-rt-14-dev clang-format cppcheck

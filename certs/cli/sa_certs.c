@@ -262,6 +262,9 @@ static int cmd_issue(int argc, char **argv)
 	const cJSON *e;
 	cJSON_ArrayForEach(e, list) if (rc == CERTS_OK &&
 					(rc = record_of(e, defs, &recs[k], &err)) == CERTS_OK) k++;
+	/* the template's issuer, when it names one, is what each record signs */
+	for (size_t i = 0; rc == CERTS_OK && i < k && *certs_template_issuer(tpl); i++)
+		recs[i].issuer = certs_template_issuer(tpl);
 	certs_ob3_opts ob3 = {.issuer_id = iss, .jwks_url = jwks};
 	issue_ctx ic = {.t0 = now_s()};
 	bo.out_dir = out;
