@@ -15,7 +15,10 @@
  * Verifying never trusts the row alone: the stored JWS is checked against
  * the keys of signing_keys on the thread pool (certs_verify_token), its id
  * against the row's, and revocation comes from the row. PDFs are rendered
- * on the pool (certs_render_pdf, the JWS in the PDF's metadata).
+ * on the pool (certs_render_pdf, the JWS in the PDF's metadata) with the
+ * template version the certificate was issued with (store/certtpl.h: the
+ * signed record's "template" and the row's template_hash), so an old
+ * certificate looks as it did when issued; "default", the server's own.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +34,7 @@
 #include "core/err.h"
 #include "core/log.h"
 #include "store/certkey.h"
+#include "store/certtpl.h"
 #include "store/store.h"
 
 #define JWKS_MAX_AGE 300
@@ -42,6 +46,8 @@ typedef struct check {
 	int pdf;                     /* render the PDF */
 	char *jws, *jwks, *ob3;      /* the stored JWS, the key set, the VC-JWT */
 	char *revoked_at, *reason;   /* from the row (NULL: not revoked) */
+	char *tpl_hash, *tpl_json;   /* the template version issued with (NULL: the default) */
+	char *tpl_seal;              /* its seal, bytea as text (NULL: none) */
 	int known;                   /* the row exists (POST verify: looked up after) */
 	char seen[CERTS_ID_LEN + 1]; /* the id the token names (its revocation check) */
 	certs_verdict v;
@@ -57,6 +63,9 @@ static void check_free(check *c)
 	free(c->ob3);
 	free(c->revoked_at);
 	free(c->reason);
+	free(c->tpl_hash);
+	free(c->tpl_json);
+	free(c->tpl_seal);
 	free(c->out);
 	certs_verdict_release(&c->v);
 	free(c);
@@ -121,6 +130,25 @@ static int revoked_cb(const char *cert_id, void *ud, char **reason)
 	return 1;
 }
 
+/* The template version the signed record names, built from the row's (NULL: the default). */
+static certs_template *issued_with(const check *c)
+{
+	const char *named = c->v.record.template_id ? c->v.record.template_id : CERTTPL_DEFAULT_ID;
+	certs_template *t = NULL;
+	char *why = NULL;
+	if (!c->tpl_json && !strcmp(named, CERTTPL_DEFAULT_ID))
+		return NULL;
+	if (!c->tpl_json || !c->tpl_hash || strcmp(named, c->tpl_hash))
+		sa_log(LL_WARN,
+		       "certificate %s: signed with template %s, its row names %s: rendered with the default",
+		       c->id, named, c->tpl_hash ? c->tpl_hash : "none");
+	else if (certtpl_build_text(c->tpl_json, c->tpl_seal, &t, &why))
+		sa_log(LL_ERROR, "certificate %s: template %s: %s: rendered with the default", c->id, named,
+		       why ? why : "no memory");
+	free(why);
+	return t;
+}
+
 static void verify_work(void *ud)
 {
 	check *c = ud;
@@ -141,11 +169,13 @@ static void verify_work(void *ud)
 	certs_keyset_free(ks);
 	if (c->rc || !c->pdf || c->v.code != CERTS_OK || strcmp(c->seen, c->id))
 		return;
+	certs_template *own = issued_with(c);
 	certs_renderer *r = NULL;
-	c->rc = certs_renderer_new(&r, certkey_template(c->a));
+	c->rc = certs_renderer_new(&r, own ? own : certkey_template(c->a));
 	if (!c->rc)
 		c->rc = certs_render_pdf(r, &c->v.record, c->jws, &c->out, &c->len);
 	certs_renderer_free(r);
+	certs_template_free(own);
 }
 
 static void iso(int64_t t, char out[32])
@@ -230,9 +260,14 @@ static void verified(http_req *req, void *ud)
 
 /* ------------------------------------------------------------ by id */
 
-static const char ROW_SQL[] =
-	"SELECT x.jws, (SELECT json_build_object('keys', coalesce(json_agg(k.public_jwk), '[]'))::text "
-	"FROM signing_keys k), x.revoked_at, x.revoke_reason, x.ob3 FROM certificates x WHERE x.id = $1";
+#define ROW_COLUMNS                                                                                      \
+	"SELECT x.jws, (SELECT json_build_object('keys', coalesce(json_agg(k.public_jwk), '[]'))::text " \
+	"FROM signing_keys k), x.revoked_at, x.revoke_reason, x.ob3"
+static const char ROW_SQL[] = ROW_COLUMNS " FROM certificates x WHERE x.id = $1";
+/* a PDF: also the template version it was issued with */
+static const char PDF_SQL[] =
+	ROW_COLUMNS ", v.hash, v.template, v.seal FROM certificates x "
+		    "LEFT JOIN cert_template_versions v ON v.hash = x.template_hash WHERE x.id = $1";
 
 static void no_certificate(http_req *req, const char *id)
 {
@@ -262,6 +297,11 @@ static void row_read(arena *a, void *res, const char *err, void *ud)
 		c->jwks = dup_cell(res, 1);
 		c->revoked_at = dup_cell(res, 2);
 		c->reason = dup_cell(res, 3);
+		if (c->pdf) {
+			c->tpl_hash = dup_cell(res, 5);
+			c->tpl_json = dup_cell(res, 6);
+			c->tpl_seal = dup_cell(res, 7);
+		}
 		if (c->jws && c->jwks && !api_pool(req, verify_work, verified, c)) {
 			http_req_unref(req);
 			return;
@@ -311,7 +351,7 @@ static int by_id(http_req *req, int ob3)
 	memcpy(c->id, p, CERTS_ID_LEN);
 	const char *params[1] = {c->id};
 	http_req_ref(req);
-	int rc = store_query(c->a, ROW_SQL, 1, params, ob3 ? ob3_read : row_read, c);
+	int rc = store_query(c->a, pdf ? PDF_SQL : ROW_SQL, 1, params, ob3 ? ob3_read : row_read, c);
 	if (rc) {
 		http_req_unref(req);
 		check_free(c);

@@ -14,6 +14,7 @@
 #include "core/log.h"
 #include "store/certissue.h"
 #include "store/certrows.h"
+#include "store/certtpl.h"
 #include "store/pgcopy.h"
 #include "store/ranking.h"
 #include "store/store.h"
@@ -28,6 +29,9 @@ typedef struct batch {
 	char **jws, **vc;
 	char (*pno)[24]; /* "P<participant id>": the record's employee_no when they gave none */
 	size_t n;
+	certtpl tp;                /* the contest's template (store/certtpl.h), or none */
+	const certs_template *tpl; /* tp's, or the server's default */
+	const char *issuer;        /* the template's issuer, else the contest's organizer */
 	char verify_base[1100], issuer_id[1100], jwks_url[1100];
 } batch;
 
@@ -49,6 +53,7 @@ static void batch_release(batch *b)
 	free(b->jws);
 	free(b->vc);
 	free(b->pno);
+	certtpl_release(&b->tp);
 }
 
 void certissue_release(certissue_result *r)
@@ -158,8 +163,7 @@ static void failure(certissue_result *res, const certrow *w, const char *reason)
 }
 
 /* One record of row w and kind k, checked; 0 when it goes into the batch. */
-static int record_add(batch *b, const certrow *w, int k, const info *c, const certissue_spec *s,
-		      certissue_result *res)
+static int record_add(batch *b, const certrow *w, int k, const info *c, certissue_result *res)
 {
 	certs_record *r = &b->recs[b->n];
 	memset(r, 0, sizeof *r);
@@ -178,8 +182,9 @@ static int record_add(batch *b, const certrow *w, int k, const info *c, const ce
 	r->score_milli = w->score_milli;
 	r->rank = k == CERTISSUE_AWARD ? w->rank : 0;
 	r->issued_at = (int64_t)time(NULL);
-	r->issuer = c->issuer;
-	r->template_id = certs_template_id(s->tpl);
+	r->issuer = b->issuer;
+	/* the version issued with, signed: a download renders it again (store/certtpl.h) */
+	r->template_id = b->tp.tpl ? b->tp.hash : CERTTPL_DEFAULT_ID;
 	r->verify_base = b->verify_base;
 	char *why = NULL;
 	/* a stand-in id for the check; the bulk API gives the real one */
@@ -223,7 +228,7 @@ static int batch_build(batch *b, const certrows *rows, const int64_t *have, size
 				res->existing++;
 				continue;
 			}
-			record_add(b, w, k, c, s, res);
+			record_add(b, w, k, c, res);
 		}
 	}
 	return 0;
@@ -262,10 +267,11 @@ static int batch_store(PGconn *pg, batch *b, const certissue_spec *s, const info
 		0, NULL, err, n);
 	pgcopy cp;
 	if (rc ||
-	    pgcopy_begin(&cp, pg,
-			 "COPY certs_new (id, contest_id, contest_code, participant_id, revision, kind, "
-			 "employee_no, name, unit, award, record, jws, ob3, kid, issued_at, issued_by) "
-			 "FROM STDIN") < 0)
+	    pgcopy_begin(
+		    &cp, pg,
+		    "COPY certs_new (id, contest_id, contest_code, participant_id, revision, kind, "
+		    "employee_no, name, unit, award, record, jws, ob3, kid, issued_at, issued_by, template_hash) "
+		    "FROM STDIN") < 0)
 		return rc ? rc : pgcopy_end(&cp, err, n);
 	for (size_t i = 0; i < b->n; i++) {
 		const certs_record *r = &b->recs[i];
@@ -296,6 +302,7 @@ static int batch_store(PGconn *pg, batch *b, const certissue_spec *s, const info
 			pgcopy_num(&cp, s->issued_by);
 		else
 			pgcopy_text(&cp, NULL);
+		pgcopy_text(&cp, b->tp.tpl ? b->tp.hash : NULL);
 		pgcopy_row(&cp);
 		free(json);
 	}
@@ -333,7 +340,7 @@ static int batch_issue(PGconn *pg, batch *b, const certissue_spec *s, const info
 			     .progress = progress,
 			     .ud = &ctx};
 	certs_bulk_stats st;
-	int rc = certs_bulk_issue(s->key, s->tpl, b->recs, b->n, &o, &st);
+	int rc = certs_bulk_issue(s->key, b->tpl, b->recs, b->n, &o, &st);
 	if (rc) {
 		snprintf(err, n, "signing: %s (record %zu)", certs_strerror(rc, "en"), st.first_index + 1);
 		return SA_E_INTERNAL;
@@ -350,9 +357,15 @@ static int issue_locked(PGconn *pg, const certissue_spec *s, const char *id, con
 	batch b = {0};
 	snprintf(b.verify_base, sizeof b.verify_base, "%s/verify", s->public_url);
 	snprintf(b.jwks_url, sizeof b.jwks_url, "%s/.well-known/jwks.json", s->public_url);
-	int rc = certrows_fetch(pg, s->contest_id, &rows, err, n);
-	if (rc)
+	int rc = certtpl_read(pg, id, &b.tp, err, n);
+	if (!rc)
+		rc = certrows_fetch(pg, s->contest_id, &rows, err, n);
+	if (rc) {
+		batch_release(&b);
 		return rc;
+	}
+	b.tpl = b.tp.tpl ? b.tp.tpl : s->tpl;
+	b.issuer = *certs_template_issuer(b.tpl) ? certs_template_issuer(b.tpl) : c->issuer;
 	res->revision = rows.revision;
 	if (s->progress)
 		s->progress(0.15, s->ud);

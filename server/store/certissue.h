@@ -4,8 +4,11 @@
  * libuv's thread pool (a job of store/jobs.h for a whole contest, a pool
  * request for one participant).
  *
- *   ranking_build (contest_results current) -> certrows_fetch (the final
- *   ranking: store/certrows.h) -> under a per-contest advisory lock, the
+ *   ranking_build (contest_results current) -> under a per-contest advisory
+ *   lock, the contest's template in force (store/certtpl.h: its issuer and
+ *   its version's hash go into every record; without one, the server's
+ *   default, tpl below) -> certrows_fetch (the final
+ *   ranking: store/certrows.h) -> the
  *   participants who lack a certificate of the kind and revision -> records
  *   checked (a bad one is reported, the others go on) -> certs_bulk_issue
  *   (JWS + OB 3.0 VC-JWT, no PDF: PDFs are rendered when downloaded) ->
@@ -27,10 +30,10 @@ enum { CERTISSUE_AWARD = 1, CERTISSUE_PARTICIPATION = 2 };
 typedef struct certissue_spec {
 	const char *conninfo; /* for ranking_build's own connection */
 	int64_t contest_id;
-	unsigned kinds;         /* CERTISSUE_* bits */
-	int64_t participant_id; /* 0: everyone of the ranking; else that one only */
-	const certs_key *key;   /* private */
-	const certs_template *tpl;
+	unsigned kinds;                       /* CERTISSUE_* bits */
+	int64_t participant_id;               /* 0: everyone of the ranking; else that one only */
+	const certs_key *key;                 /* private */
+	const certs_template *tpl;            /* the server's default, for a contest without its own */
 	const char *public_url;               /* verify_base PUBLIC/verify, OB 3.0 issuer PUBLIC, its JWKS */
 	int64_t issued_by;                    /* account id; 0: none */
 	int threads;                          /* signing threads (>= 1) */
