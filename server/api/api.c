@@ -29,5 +29,6 @@ const route *const api_routes[] = {
 	api_appeals_routes,
 	api_certificates_routes,
 	api_certverify_routes,
+	api_certtemplate_routes,
 	NULL,
 };

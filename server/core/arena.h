@@ -72,6 +72,7 @@
  *     records.c       training records: my records by token, a unit's ledger, exports as jobs
  *     certificates.c  issuing (a job), the list, revoking (organizers)
  *     certverify.c    public: verdicts, PDF and OB 3.0 downloads, a JWS verified, the JWKS, /verify/ID
+ *     certtemplate.c  a contest's certificate template, its seal and a preview PDF (organizers)
  *   store/            PostgreSQL and Redis; knows contests only as data
  *     store.[ch]      PostgreSQL pool, non-blocking, prepared statements
  *     commit.[ch]     group commit: a queue of rows, ONE statement per batch (answers, joins)
@@ -91,6 +92,7 @@
  *     certrows.[ch]   the final ranking certificates come from (the one seam: releases or contest_results)
  *     certissue.[ch]  issuing: records, the certs library's bulk signing, COPY (thread pool)
  *     certcli.[ch]    skillarena verify FILE|ID: a certificate checked offline
+ *     certtpl.[ch]    a contest's certificate template as stored, by version (thread pool)
  *     lb.[ch]         Redis: connections, keys, sorted-set encoding, the event channel
  *     redis_uv.[ch]   hiredis on the libuv loop, one write per loop iteration
  *   sql/              numbered migrations; sql/admin/: what a PostgreSQL administrator runs (audit-owner.sql)

@@ -124,6 +124,13 @@ const ROUTES = {
 	'GET /api/certificates/{id}': { path: '/api/certificates/AAAAAAAAAAAAAAAAAAAAAA', expect: 'AAAAAAA' },
 	'GET /api/certificates/{id}/ob3': { path: '/api/certificates/AAAAAAAAAAAAAAAAAAAAAA/ob3', expect: 'AAAAAAA' },
 	'POST /api/certificates/verify': { path: '/api/certificates/verify', body: {}, expect: 'AAAAAAA' },
+	/* certificate templates (28): a bad member, a bad PNG, no seal to remove, a bad kind: nothing changes */
+	'GET /api/console/contests/{code}/certificate-template': { path: `/api/console/contests/${CODE}/certificate-template`, expect: 'AADDDAD' },
+	'PUT /api/console/contests/{code}/certificate-template': { path: `/api/console/contests/${CODE}/certificate-template`, body: { title: 3 }, expect: 'AADDDDD' },
+	'GET /api/console/contests/{code}/certificate-template/seal': { path: `/api/console/contests/${CODE}/certificate-template/seal`, expect: 'AADDDAD' },
+	'PUT /api/console/contests/{code}/certificate-template/seal': { path: `/api/console/contests/${CODE}/certificate-template/seal`, body: 'x', expect: 'AADDDDD' },
+	'DELETE /api/console/contests/{code}/certificate-template/seal': { path: `/api/console/contests/${CODE}/certificate-template/seal`, expect: 'AADDDDD' },
+	'GET /api/console/contests/{code}/certificate-template/preview.pdf': { path: `/api/console/contests/${CODE}/certificate-template/preview.pdf?kind=none`, expect: 'AADDDAD' },
 };
 
 /*
