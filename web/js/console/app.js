@@ -7,6 +7,7 @@
  *   #new                                        a new contest
  *   #contest/CODE                               a contest: form, actions, grants, roster, exceptions
  *   #monitor/CODE, #results/CODE                a running contest, a finished one
+ *   #certificates/CODE                          its certificate template, seal, issuing, the list
  *   #banks[?q=], #bank/CODE                     question banks
  *   #roster                                     units and workers
  *   #audit[?...]                                the audit log (admins)
@@ -23,6 +24,7 @@ import { listView, newView, contestView } from './contests.js';
 import { banksView, bankView } from './banks.js';
 import { rosterView } from './roster.js';
 import { monitorView, resultsView, stopPolling } from './monitor.js';
+import { certificatesView } from './certificates.js';
 import { auditView } from './admin.js';
 
 const ctx = { account: null, role: null, canCreate: false, isAdmin: false };
@@ -33,6 +35,7 @@ const ROUTES = [
 	[/^contest\/([A-Za-z0-9]{1,16})$/, 'contests', (root, q, code) => contestView(root, ctx, code.toUpperCase())],
 	[/^monitor\/([A-Za-z0-9]{1,16})$/, 'contests', (root, q, code) => monitorView(root, ctx, code.toUpperCase())],
 	[/^results\/([A-Za-z0-9]{1,16})$/, 'contests', (root, q, code) => resultsView(root, ctx, code.toUpperCase(), q)],
+	[/^certificates\/([A-Za-z0-9]{1,16})$/, 'contests', (root, q, code) => certificatesView(root, ctx, code.toUpperCase())],
 	[/^banks$/, 'banks', (root, q) => banksView(root, ctx, q)],
 	[/^bank\/([a-z0-9_-]{1,64})$/i, 'banks', (root, q, code) => bankView(root, ctx, code.toLowerCase(), q)],
 	[/^roster$/, 'roster', (root) => rosterView(root, ctx)],

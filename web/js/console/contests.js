@@ -335,6 +335,7 @@ async function grantedView(root, ctx, code, err) {
 	const links = h('div', { class: 'links' },
 		c.my_role === 'viewer' && c.status !== 'draft' ? link('console.monitor', `#monitor/${c.code}`, { id: 'monitor-link' }) : null,
 		c.my_role === 'viewer' && c.status !== 'draft' ? link('console.results', `#results/${c.code}`, { id: 'results-link' }) : null,
+		c.my_role === 'viewer' ? link('console.certificates', `#certificates/${c.code}`, { id: 'certificates-link' }) : null,
 		['screen', 'viewer'].includes(c.my_role) ? downloadLink('console.poster_pdf', `/api/console/contests/${c.code}/poster.pdf`) : null);
 	root.replaceChildren(head,
 		h('p', { class: 'facts-line' }, h('code', { text: c.code }), ' ', statusBadge(c.status), ' ', h('span', { class: 'muted', text: t(`myrole.${c.my_role}`) })),
@@ -416,6 +417,7 @@ export async function contestView(root, ctx, code) {
 		live && isOrg ? link('console.host', `host.html?code=${c.code}`, { id: 'host-link', target: '_blank', rel: 'noopener' }) : null,
 		live ? link('console.monitor', `#monitor/${c.code}`, { id: 'monitor-link' }) : null,
 		live ? link('console.results', `#results/${c.code}`, { id: 'results-link' }) : null,
+		link('console.certificates', `#certificates/${c.code}`, { id: 'certificates-link' }),
 		downloadLink('console.poster_pdf', `/api/console/contests/${c.code}/poster.pdf`),
 		downloadLink('console.poster_png', `/api/console/contests/${c.code}/poster.png`),
 		isOrg ? downloadLink('console.definition_json', `/api/console/contests/${c.code}/definition.json`) : null);
