@@ -14,6 +14,13 @@
  * (contest.feedback === "instant"), and no rank is shown before the first
  * reveal (everyone has 0 points; the order would only be the join order).
  *
+ * The host's hand (docs/protocol.md): a paused question shows its frozen
+ * time left and "paused" (an answer the server held back as `paused` is
+ * sent again at the resume); a removed participant (`removed`, then close
+ * 4004) is back on the join form with the reason and its token forgotten
+ * (a join with the same employee number works once the organizer released
+ * it); `renamed` changes the name shown and the one the form remembers.
+ *
  * One connection per participant (docs/protocol.md): when the same player
  * opens the page in a second tab or on another phone, the server closes this
  * connection with 4001; the page then says so (view "replaced") and stays
@@ -230,6 +237,8 @@ function onAnswerReply(a, reply) {
 		a.ack = reply;
 		if (instant()) updateMe(reply.score, reply.rank);
 		store.set(answerKey(S.code), { qid: a.qid, rid: a.rid, response: a.response, acked: true });
+	} else if (reply.code === 'paused') {
+		a.status = 'held'; /* the host paused the question: sent again at the resume (onState) */
 	} else {
 		a.status = 'rejected';
 		a.error = reply;
@@ -261,6 +270,10 @@ function onJoined(m) {
 function onError(m) {
 	if (m.handled) return; /* the request that waited for it says it */
 	if (typeof m.rid === 'string' && m.rid.startsWith('a-')) return; /* answers: onAnswerReply */
+	if (m.code === 'removed') {
+		onRemoved(m);
+		return;
+	}
 	if (!S.session && (S.token || S.joining) && TRANSIENT.has(m.code)) {
 		toast(errorText(m), 'info');
 		client.retryHello();
@@ -290,7 +303,34 @@ function onState(m) {
 	if (typeof m.seq === 'number') S.lastSeq = m.seq;
 	S.state = m;
 	if (m.phase === 'question' && S.q && m.question_id && m.question_id !== S.q.id) S.reveal = null;
-	if (m.phase === 'question' && S.q && m.question_id === S.q.id && typeof m.deadline === 'number') countdown.set(m.deadline, S.q.time_limit_ms);
+	if (m.phase === 'question' && S.q && m.question_id === S.q.id && typeof m.deadline === 'number') countdown.set(m.deadline, timeLimit(S.q));
+	if (m.phase === 'question' && m.open && !m.paused && S.answer && S.answer.status === 'held') {
+		S.answer.status = 'sending';
+		sendAnswer();
+	}
+	render();
+}
+
+/* The countdown's ceiling: the question's time, or more once the host extended it. */
+function timeLimit(q) {
+	return Math.max(q.time_limit_ms || 0, q.remaining_ms || 0);
+}
+
+/* The host removed this participant: forget its token, back to the join form with the reason. */
+function onRemoved(m) {
+	store.del(tokenKey(S.code));
+	store.del(answerKey(S.code));
+	Object.assign(S, { token: null, joining: null, me: null, session: false, q: null, answer: null, state: null });
+	countdown.stop();
+	showJoinError(errorText(m));
+	render();
+}
+
+function onRenamed(m) {
+	if (!S.me || m.participant_id !== S.me.participant_id || typeof m.name !== 'string') return;
+	S.me.name = m.name;
+	const p = store.get(PROFILE_KEY);
+	if (p) store.set(PROFILE_KEY, { ...p, name: m.name }); /* a later join must use the new name */
 	render();
 }
 
@@ -305,6 +345,7 @@ function onQuestion(m) {
 		S.input = buildInput(m, submitAnswer);
 	} else {
 		S.q = m;
+		if (m.remaining_ms > 0) S.timeUp = false; /* resumed or extended as the local countdown ran out */
 	}
 	const saved = store.get(answerKey(S.code));
 	if (m.answered) {
@@ -316,7 +357,7 @@ function onQuestion(m) {
 		S.answer = { qid: m.id, rid: saved.rid, response: saved.response, status: 'sending' };
 		sendAnswer();
 	}
-	countdown.set(m.deadline, m.time_limit_ms);
+	countdown.set(m.deadline, timeLimit(m));
 	render();
 }
 
@@ -468,6 +509,7 @@ function renderQuestion() {
 	const q = S.q;
 	const revealed = !!S.reveal;
 	const open = phase() === 'question' && S.state.open !== false && !S.timeUp;
+	const paused = phase() === 'question' && S.state.paused === true;
 	$('#q-index').textContent = t('q.index', { i: (q.index ?? 0) + 1, n: q.count ?? (S.contest && S.contest.question_count) ?? '?' });
 	$('#q-type').textContent = typeLabel(q.qtype);
 	$('#q-text').textContent = pick(q.text);
@@ -478,17 +520,21 @@ function renderQuestion() {
 	if (S.answer && S.answer.response !== undefined) S.input.setChosen(S.answer.response);
 	document.body.dataset.qstate = revealed ? 'reveal' : open ? 'open' : 'closed';
 	if (revealed || !open) countdown.stop();
-	$('#q-timebar').hidden = revealed || !open;
-	renderStatus(open, revealed);
+	if (paused) $('#q-countdown').textContent = String(Math.ceil(Math.max(0, S.state.remaining_ms ?? 0) / 1000));
+	$('#q-timebar').hidden = revealed || (!open && !paused);
+	renderStatus(open, revealed, paused);
 	renderReveal(revealed);
 }
 
-function renderStatus(open, revealed) {
+function renderStatus(open, revealed, paused) {
 	const el = $('#q-status');
 	const a = S.answer;
 	let text = '';
 	let kind = '';
-	if (S.q && S.q.qtype === 'judged') {
+	if (paused && !(a && a.status === 'acked')) {
+		text = t('answer.paused');
+		kind = 'paused';
+	} else if (S.q && S.q.qtype === 'judged') {
 		/* marked by judges: nothing to report from the phone */
 	} else if (a && a.status === 'sending') {
 		text = client.status === 'open' ? t('answer.sending') : t('answer.sending_offline');
@@ -619,6 +665,7 @@ async function main() {
 		.on('reveal', onReveal)
 		.on('leaderboard', onLeaderboard)
 		.on('stats', onStats)
+		.on('renamed', onRenamed)
 		.on('close', () => { S.session = false; })
 		.on('replaced', onReplaced)
 		.on('status', render);

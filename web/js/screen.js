@@ -5,7 +5,10 @@
  * each question with a big countdown and the number of answers, a "time's
  * up" moment when it closes, the reveal with distribution bars, a top 10
  * that slides when ranks change (ties shown as 并列), and a podium at the
- * end. Sounds (sound.js) follow the contest once someone clicked the page;
+ * end. When the host pauses the question its clock stops at the time left
+ * and 暂停 shows (no "time's up"); when the host hides the board
+ * (`state.board_hidden`) the top 10, the units and the podium leave the
+ * screen until it is shown again. Sounds (sound.js) follow the contest once someone clicked the page;
  * a full-screen button and a wake lock (display.js) keep it on the TV. It
  * needs no other interaction (the contest code comes from ?code=) and
  * reconnects by itself.
@@ -70,7 +73,7 @@ function onState(m) {
 		S.q = null;
 		S.reveal = null;
 	}
-	if (m.phase === 'question' && m.open === false && S.q && m.question_id === S.q.id) timeIsUp();
+	if (m.phase === 'question' && m.open === false && !m.paused && S.q && m.question_id === S.q.id) timeIsUp();
 	render();
 }
 
@@ -130,9 +133,19 @@ function renderQuestionStage() {
 		renderReveal();
 		fitStage();
 	}
-	const closed = st.phase === 'question' && (st.open === false || S.timeUp === S.q.id);
-	if (st.phase === 'question' && !closed) countdown.set(st.deadline ?? S.q.deadline, S.q.time_limit_ms);
+	const paused = st.phase === 'question' && st.paused === true;
+	const closed = st.phase === 'question' && !paused && (st.open === false || S.timeUp === S.q.id);
+	const limit = Math.max(S.q.time_limit_ms || 0, S.q.remaining_ms || 0); /* more once extended */
+	if (paused) {
+		/* the clock stopped at the time it will have when it resumes */
+		const left = Math.max(0, st.remaining_ms ?? 0);
+		countdown.stop();
+		$('#s-clock').textContent = String(Math.ceil(left / 1000));
+		$('#s-clock').style.setProperty('--frac', (limit ? Math.min(1, left / limit) : 1).toFixed(4));
+	} else if (st.phase === 'question' && !closed) countdown.set(st.deadline ?? S.q.deadline, limit);
 	else countdown.stop();
+	$('#s-clock').toggleAttribute('data-paused', paused);
+	$('#s-paused').hidden = !paused;
 	$('#s-clock').hidden = !(st.phase === 'question' && !closed);
 	$('#s-answered').hidden = closed;
 	$('#s-timeup').hidden = !(closed && !S.reveal);
@@ -184,6 +197,9 @@ function topList() {
 
 /* The top 10 beside the stage; at the end, everyone the podium does not show. */
 function renderBoard() {
+	const hidden = !!(S.state && S.state.board_hidden);
+	$('[data-view=live]').toggleAttribute('data-board-hidden', hidden);
+	$('#s-podium-hidden').hidden = !hidden;
 	const top = topList();
 	const finished = phase() === 'finished';
 	const rest = finished ? top.filter((e) => !onPodium.has(e.participant_id)) : top;
@@ -195,11 +211,12 @@ function renderBoard() {
 let podiumKey = '';
 function showPodium() {
 	const top = topList();
-	const key = `${i18n.currentLang()}|${JSON.stringify(top)}`;
+	const hidden = !!(S.state && S.state.board_hidden);
+	const key = `${i18n.currentLang()}|${hidden}|${JSON.stringify(top)}`;
 	if (key === podiumKey) return;
 	podiumKey = key;
 	onPodium = renderPodium($('#podium'), top, scoreDecimals(top));
-	if (onPodium.size) cue('podium', () => sound.fanfare());
+	if (onPodium.size && !hidden) cue('podium', () => sound.fanfare());
 	renderBoard();
 	fitPodium($('#podium'));
 }
@@ -236,6 +253,8 @@ function start() {
 			if (!S.q || S.q.id !== m.id) {
 				S.reveal = null;
 				S.lastTick = 0;
+			} else if (S.timeUp === m.id && !S.reveal && m.remaining_ms > 0) {
+				S.timeUp = null; /* resumed or extended just as the local countdown ran out */
 			}
 			S.q = m;
 			renderedQ = null;
