@@ -17,10 +17,19 @@
  * button, the usual next step of the phase; ← and PageUp do nothing (a
  * clicker's "back" must never undo or skip). A key press within a second of
  * the last change is ignored, so a double press cannot skip a reveal.
+ *
+ * The host's hand on the question and the hall (docs/protocol.md): pause and
+ * resume (P), +15 s (E) and +30 s, enabled by the state as the server allows
+ * them; while paused the countdown shows the frozen time left and 已暂停;
+ * hide or show the board on the screens. Who has not answered (`pending`,
+ * offline ones first, with the employee-number tail) is listed under the
+ * counts; the players panel (hostmod.js) removes, releases and renames.
+ * A refused command says why in words (the host.error.* strings, per command
+ * where the same code means something else) and the connection stays.
  */
 
 import * as i18n from './i18n.js';
-import { t, pick, num } from './i18n.js';
+import { t, pick, num, has } from './i18n.js';
 import { Client, newRid, TRANSIENT } from './proto.js';
 import { $, $$, h, showView, toast, errorText, bindConnIndicator, codeFromUrl } from './dom.js';
 import { Countdown } from './countdown.js';
@@ -28,6 +37,7 @@ import { renderQuestion, renderDistribution, renderResults, renderAnswer, choice
 import { Board } from './board.js';
 import { contestInfo, qrUrl, showJoinUrl, localWarning } from './join-url.js';
 import { standings } from './standings.js';
+import { Players } from './hostmod.js';
 
 /* Which phases allow each command (docs/protocol.md). */
 const ALLOWED = {
@@ -43,6 +53,14 @@ const CONFIRM_MS = 4000;
 const PRIMARY_KEYS = new Set([' ', 'Spacebar', 'ArrowRight', 'PageDown']);
 const INERT_KEYS = new Set(['ArrowLeft', 'PageUp']);
 const KEY_GUARD_MS = 1000;
+/* The moderation buttons: the message each sends (from the state), and its key. */
+const MODS = {
+	pause: (st) => ({ type: st.paused ? 'resume' : 'pause' }),
+	extend15: () => ({ type: 'extend', ms: 15000 }),
+	extend30: () => ({ type: 'extend', ms: 30000 }),
+	board: (st) => ({ type: 'board', show: !!st.board_hidden }),
+};
+const MOD_KEYS = { p: 'pause', e: 'extend15' };
 
 const S = {
 	code: codeFromUrl(),
@@ -57,6 +75,7 @@ const S = {
 	stats: null,
 	lb: null,
 	busy: false,
+	modBusy: false,    /* a moderation command is on its way */
 	confirm: null,     /* 'end' or 'next' while waiting for the second click */
 	changedAt: 0,      /* when the phase or question last changed (keyboard guard) */
 	pending: null,     /* who has not answered: a `pending` push, when the server sends one */
@@ -67,6 +86,7 @@ let client = null;
 let countdown = null;
 let board = null;
 let confirmTimer = null;
+let players = null;
 
 function tokenFromHash() {
 	const m = /(?:^#|&)token=([^&]*)/.exec(location.hash);
@@ -91,6 +111,7 @@ function connect() {
 		S.lastSeq = -1;
 		client.ready();
 		render();
+		players.refresh(true);
 	})
 		.on('error', onError)
 		.on('close', () => { S.session = false; })
@@ -108,6 +129,7 @@ function connect() {
 		.on('stats', (m) => {
 			S.stats = m;
 			renderStats();
+			if (typeof m.players === 'number') players.playersChanged(m.players);
 		})
 		.on('leaderboard', (m) => {
 			S.lb = m;
@@ -175,16 +197,57 @@ async function runCommand(cmd) {
 	const reply = await client.request({ type: cmd, rid: newRid('h') });
 	S.busy = false;
 	S.changedAt = Date.now();
-	if (reply.type === 'error') toast(errorText(reply));
+	if (reply.type === 'error') toast(hostError(cmd, reply));
+	renderControls();
+}
+
+/* A refusal in words: host.error.<command>.<code>, host.error.<code>, then the common error text. */
+function hostError(cmd, reply) {
+	for (const key of [`host.error.${cmd}.${reply.code}`, `host.error.${reply.code}`]) if (has(key)) return t(key);
+	return errorText(reply);
+}
+
+/*
+ * One moderation command (a button, a key, the players panel): sent once,
+ * resolves with the reply; a refusal is shown (in a toast, or by the caller
+ * when opts.quiet) and the connection stays.
+ */
+async function send(msg, { quiet = false } = {}) {
+	if (!client) return { type: 'error', code: 'no_reply' };
+	const reply = await client.request({ ...msg, rid: newRid('h') });
+	if (reply.type === 'error' && !quiet) toast(hostError(msg.type, reply));
+	return reply;
+}
+
+const MOD_DONE = {
+	pause: () => t('host.done_pause'),
+	resume: () => t('host.done_resume'),
+	extend: (m) => t('host.done_extend', { n: m.ms / 1000 }),
+	board: (m) => t(m.show ? 'host.done_board_show' : 'host.done_board_hide'),
+};
+
+async function runMod(name) {
+	const b = $(`[data-mod=${name}]`);
+	if (S.modBusy || !client || !b || b.disabled) return;
+	const msg = MODS[name](S.state || {});
+	S.modBusy = true;
+	renderControls();
+	const reply = await send(msg);
+	S.modBusy = false;
+	if (reply.type === 'ok') toast(MOD_DONE[msg.type](msg), 'info', 2500);
 	renderControls();
 }
 
 /* A clicker or keyboard: the main button of the phase, or nothing. */
 function onKey(e) {
 	if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey) return;
-	if (e.target instanceof Element && e.target.closest('input, textarea, select, [contenteditable]')) return;
-	if (!S.authed || $('[data-view=control]').hidden) return;
-	if (PRIMARY_KEYS.has(e.key)) {
+	if (e.target instanceof Element && e.target.closest('input, textarea, select, [contenteditable], dialog')) return;
+	if (!S.authed || $('[data-view=control]').hidden || document.querySelector('dialog[open]')) return;
+	const mod = typeof e.key === 'string' && MOD_KEYS[e.key.toLowerCase()];
+	if (mod) {
+		e.preventDefault();
+		if (!e.repeat) runMod(mod);
+	} else if (PRIMARY_KEYS.has(e.key)) {
 		e.preventDefault();
 		const cmd = SUGGESTED[phase()];
 		if (e.repeat || !cmd || Date.now() - S.changedAt < KEY_GUARD_MS) return;
@@ -230,16 +293,47 @@ function renderControls() {
 		b.disabled = S.busy || client.status !== 'open' || !ALLOWED[b.dataset.cmd].includes(p);
 		if (b.dataset.cmd !== 'end') b.classList.toggle('primary', SUGGESTED[p] === b.dataset.cmd);
 	}
+	renderMods(p, st);
 	const last = typeof st.index === 'number' && count > 0 && st.index + 1 >= count;
 	$('#btn-next').textContent = S.confirm === 'next' ? t('host.next_confirm') : last ? t('host.finish') : t('host.next');
 	$('#btn-end').textContent = S.confirm === 'end' ? t('host.end_confirm') : t('host.end');
 	$('#btn-next').classList.toggle('confirming', S.confirm === 'next');
 	$('#btn-end').classList.toggle('confirming', S.confirm === 'end');
-	if (p === 'question' && st.open !== false && typeof st.deadline === 'number') {
-		countdown.set(st.deadline, S.q ? S.q.time_limit_ms : 0);
+	const paused = p === 'question' && st.paused === true;
+	const cd = $('#countdown');
+	if (paused) {
+		/* the clock stopped: the time it will have when it resumes */
+		countdown.stop();
+		cd.textContent = String(Math.ceil(Math.max(0, st.remaining_ms ?? 0) / 1000));
+	} else if (p === 'question' && st.open !== false && typeof st.deadline === 'number') {
+		countdown.set(st.deadline, timeLimit());
 	} else {
 		countdown.stop();
 	}
+	cd.toggleAttribute('data-paused', paused);
+	$('#paused-tag').hidden = !paused;
+}
+
+/* The countdown's ceiling: the question's time, or more once the host extended it. */
+function timeLimit() {
+	if (!S.q) return 0;
+	return Math.max(S.q.time_limit_ms || 0, S.q.remaining_ms || 0);
+}
+
+/* Pause/resume, extend and the board toggle, enabled as docs/protocol.md allows them. */
+function renderMods(p, st) {
+	const paused = p === 'question' && st.paused === true;
+	const running = p === 'question' && !paused && st.open !== false;
+	const idle = S.modBusy || client.status !== 'open' || !S.session;
+	const allowed = { pause: paused || running, extend15: paused || running, extend30: paused || running, board: true };
+	for (const b of $$('[data-mod]')) b.disabled = idle || !allowed[b.dataset.mod];
+	const pause = $('#btn-pause');
+	pause.textContent = t(paused ? 'host.resume' : 'host.pause');
+	pause.classList.toggle('primary', paused);
+	const board = $('#btn-board');
+	board.textContent = t(st.board_hidden ? 'host.board_show' : 'host.board_hide');
+	board.setAttribute('aria-pressed', String(!!st.board_hidden));
+	$('#board-hidden-note').hidden = !st.board_hidden;
 }
 
 function renderStats() {
@@ -287,10 +381,11 @@ function renderBoard() {
 }
 
 /*
- * Who has not answered the open question, when the server says so (a
- * proposed `pending` push, docs/web.md): {question_id, count, players:
- * [{participant_id, name, unit, online}]}, offline players marked. Hidden
- * otherwise: the stats line already gives the number.
+ * Who has not answered the question being played (the `pending` push,
+ * docs/protocol.md): {question_id, count, players: [{participant_id, name,
+ * unit, emp_tail, online}]}, at most 50, offline ones first and marked, each
+ * with the tail of the employee number when it has one (else same names are
+ * told apart as on the boards). Hidden in other phases.
  */
 function renderPending() {
 	const card = $('#pending-card');
@@ -299,12 +394,18 @@ function renderPending() {
 	card.hidden = !show;
 	if (!show) return;
 	const count = typeof m.count === 'number' ? m.count : m.players.length;
+	const offline = m.players.filter((e) => e.online === false).length;
 	$('#pending-n').textContent = t('host.pending_n', { n: count });
-	$('#pending-list').replaceChildren(...standings(m.players).map((s) => h('li', { dataset: { online: String(s.entry.online !== false) } },
-		h('span', { class: 'name', text: s.entry.name ?? '' }),
-		s.suffix ? h('span', { class: 'dup', text: t('board.dup', { tag: s.suffix }) }) : null,
-		!s.suffixIsUnit && s.entry.unit ? h('span', { class: 'unit', text: s.entry.unit }) : null,
-		s.entry.online === false ? h('span', { class: 'offline', text: t('host.offline') }) : null)));
+	$('#pending-offline').textContent = offline ? t('host.pending_offline', { n: offline }) : '';
+	$('#pending-list').replaceChildren(...standings(m.players).map((s) => {
+		const tail = typeof s.entry.emp_tail === 'string' && s.entry.emp_tail ? s.entry.emp_tail : '';
+		return h('li', { dataset: { online: String(s.entry.online !== false) } },
+			h('span', { class: 'name', text: s.entry.name ?? '' }),
+			tail ? h('span', { class: 'tail', text: t('host.tail', { tail }) }) : null,
+			!tail && s.suffix ? h('span', { class: 'dup', text: t('board.dup', { tag: s.suffix }) }) : null,
+			(tail || !s.suffixIsUnit) && s.entry.unit ? h('span', { class: 'unit', text: s.entry.unit }) : null,
+			s.entry.online === false ? h('span', { class: 'offline', text: t('host.offline') }) : null);
+	}));
 	$('#pending-more').textContent = count > m.players.length ? t('host.pending_more', { n: count - m.players.length }) : '';
 }
 
@@ -354,6 +455,19 @@ async function main() {
 	await i18n.init();
 	countdown = new Countdown($('#countdown'), { serverNow: () => (client ? client.serverNow() : Date.now()) });
 	board = new Board($('#board'));
+	players = new Players({
+		code: () => S.code,
+		token: () => S.token,
+		send,
+		toast,
+		errorText: hostError,
+	});
+	for (const b of $$('[data-mod]')) {
+		b.addEventListener('click', () => {
+			b.blur();
+			runMod(b.dataset.mod);
+		});
+	}
 	for (const b of $$('[data-cmd]')) {
 		b.addEventListener('click', () => {
 			b.blur(); /* a later Space must not press this button again */
