@@ -136,8 +136,14 @@ static void removed_done(arena *a, void *res, const char *err, void *ud)
 	crun *r = q->r;
 	const char *rid = q->rid[0] ? q->rid : NULL;
 	if (err || PQntuples(res) != 1 || !store_text(res, 0, 0)) {
+		/* no name: not there, or removed already (another host, another tab): say which */
+		int was = !err && PQntuples(res) == 1 && !PQgetisnull(res, 0, 1);
 		if (q->c->wsi)
-			conn_send_error(q->c, err ? SA_E_UNAVAILABLE : SA_E_NOT_FOUND, rid, "participant_id");
+			conn_send_error(q->c,
+					err   ? SA_E_UNAVAILABLE
+					: was ? SA_E_CONFLICT
+					      : SA_E_NOT_FOUND,
+					rid, "participant_id");
 		return mod_free(q);
 	}
 	char member[24], key[256];
@@ -201,10 +207,14 @@ int moderate_remove(msg_ctx *x)
 	snprintf(cid, sizeof cid, "%lld", (long long)q->r->contest_id);
 	snprintf(pid, sizeof pid, "%lld", (long long)q->pid);
 	const char *p[2] = {cid, pid};
-	if ((rc = store_query(x->c->a,
-			      "UPDATE participants SET removed = true, released = false "
-			      "WHERE contest_id = $1 AND id = $2 RETURNING name",
-			      2, p, removed_done, q)))
+	if ((rc = store_query(
+		     x->c->a,
+		     "WITH o AS (SELECT id, removed FROM participants WHERE contest_id = $1 AND id = $2 "
+		     "  FOR UPDATE), "
+		     "u AS (UPDATE participants p SET removed = true, released = false FROM o "
+		     "  WHERE p.id = o.id AND NOT o.removed RETURNING p.name) "
+		     "SELECT (SELECT name FROM u), (SELECT removed FROM o)",
+		     2, p, removed_done, q)))
 		mod_free(q);
 	return rc;
 }

@@ -160,6 +160,15 @@ describe('the host\'s hand on a live contest, two processes', () => {
 		c.send({ type: 'join', code: 'SAFE2026', name: '机器人', employee_no: 'BOT-9999', device_key: 'device-of-bot-0123456789' });
 		assert.equal((await c.next('error')).code, 'removed');
 		await expectError(hostA, { type: 'rename', participant_id: pid('bot'), name: '还是机器人' }, 'not_found', 'rename a removed one');
+		// removed twice (another host, on the other process): refused, nothing audited again
+		const hostB = await h.host(srv.wsUrls[1], srv.organizerToken, 'SAFE2026');
+		await expectError(hostB, { type: 'remove', participant_id: pid('bot') }, 'conflict', 'remove twice');
+		await hostB.close();
+		await expectError(hostA, { type: 'remove', participant_id: 999999 }, 'not_found', 'remove nobody');
+		const removals = async () => (await srv.sql("SELECT count(*)::int AS n FROM audit.audit_log WHERE action = 'host.remove'"))[0].n;
+		for (let i = 0; i < 50 && (await removals()) < 1; i++) await h.sleep(100); // the audit log is group-committed
+		await h.sleep(500);
+		assert.equal(await removals(), 1, 'one removal audited, not the refused ones');
 
 		// released by the organizer: a join continues it, back on the boards
 		const rel = await hostA.request({ type: 'release', employee_no: 'BOT-9999' });

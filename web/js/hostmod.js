@@ -212,6 +212,11 @@ export class Players {
 	async remove(row) {
 		const wasRemoved = !!this.removed()[row.participant_id];
 		const reply = await this.ctx.send({ type: 'remove', participant_id: row.participant_id });
+		if (reply.type === 'error' && reply.code === 'conflict') { /* removed already (another host): show it so */
+			this.markRemoved(row, true);
+			this.render();
+			return false;
+		}
 		if (reply.type !== 'ok') return false;
 		this.markRemoved(row, true);
 		this.ctx.toast(t(wasRemoved ? 'host.done_remove_again' : 'host.done_remove', { name: reply.name || row.name }), 'info');
