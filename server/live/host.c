@@ -53,6 +53,8 @@
 #include "store/lb.h"
 #include "store/store.h"
 
+#define HOST_WAIT_STEP_MS 50 /* how often a command waiting for a reveal looks again */
+
 /* A host command: waiting in its contest's queue, or on its way to PostgreSQL (the head). */
 typedef struct host_req {
 	struct host_req *next;
@@ -495,10 +497,65 @@ static int host_send(crun *r, host_req *h)
 }
 
 /* Runs the head of r's queue; one that cannot start is answered at once. */
+/*
+ * A reveal's answer, counts and points go out live_reveal_settle_ms after it
+ * (answers still on their way are counted first). A command computed
+ * meanwhile would apply a newer state before them and they would be dropped
+ * as stale on every process: the host sees no reveal when `next` follows
+ * `reveal` within the settle (a clicker pressed twice). So the command waits
+ * for them, on whichever process its host is, at most a second past the
+ * settle (should their fetch fail, the contest goes on without them).
+ */
+typedef struct host_wait {
+	uv_timer_t timer;
+	crun *r; /* referenced */
+} host_wait;
+
+static int reveal_settling(const crun *r, int64_t now)
+{
+	return r->st.phase == PHASE_REVEAL && !r->reveal_frame &&
+	       now < r->st.deadline_ms + live_reveal_settle_ms(r) + 1000;
+}
+
+static void wait_closed(uv_handle_t *t)
+{
+	host_wait *w = t->data;
+	run_unref(w->r);
+	free(w);
+}
+
+static void wait_over(uv_timer_t *t)
+{
+	host_wait *w = t->data;
+	crun *r = w->r;
+	r->host_waiting = 0;
+	host_run(r);
+	uv_close((uv_handle_t *)&w->timer, wait_closed);
+}
+
+/* 0: the head waits (a timer looks again shortly); -1: it may run now. */
+static int host_wait_reveal(crun *r)
+{
+	if (r->retired || !reveal_settling(r, now_ms()))
+		return -1;
+	if (r->host_waiting)
+		return 0;
+	host_wait *w = calloc(1, sizeof *w);
+	if (!w)
+		return -1; /* out of memory: run it now rather than never */
+	w->r = r;
+	run_ref(r);
+	uv_timer_init(r->a->loop, &w->timer);
+	w->timer.data = w;
+	uv_timer_start(&w->timer, wait_over, HOST_WAIT_STEP_MS, 0);
+	r->host_waiting = 1;
+	return 0;
+}
+
 static void host_run(crun *r)
 {
 	host_req *h = r->host_head;
-	if (!h)
+	if (!h || r->host_waiting || !host_wait_reveal(r))
 		return;
 	int rc = r->retired ? r->retired : host_send(r, h);
 	if (rc)

@@ -103,6 +103,7 @@ typedef struct crun {
 
 	/* host commands of this process, one at a time, in order (host.c) */
 	struct host_req *host_head, *host_tail;
+	int host_waiting; /* the head waits for a reveal's counts to go out (host.c) */
 } crun;
 
 crun *run_new(arena *a, contest_def *def); /* takes def; the caller has the first reference */

@@ -4,7 +4,9 @@
 // machine) was refused with `conflict`: the second command was computed from the state
 // before the first was applied. Commands of one connection now run in order, each from the
 // state the one before left; two host connections pressing at once still get one `ok` and
-// one `conflict`, and the contest moves once.
+// one `conflict`, and the contest moves once. A command right after `reveal` waits for the
+// reveal's answer and points to go out (they follow it by the settle, --rtt-credit-max-ms +
+// 150 ms): before, `next` within that moment dropped the reveal on every process.
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const h = require('../lib/harness.js');
@@ -29,9 +31,49 @@ describe('host commands sent without waiting', () => {
 		assert.deepEqual(replies.map((r) => r.type), cmds.map(() => 'ok'), JSON.stringify(replies));
 		const rows = await srv.sql("SELECT phase, qindex, seq::int FROM contests WHERE code = 'SAFE2026'");
 		assert.deepEqual(rows, [{ phase: 'finished', qindex: 2, seq: 6 }]);
-		// the player saw q1, q2, q3 in order, and the end
-		for (const id of ['q1', 'q2', 'q3']) await player.waitFor((m) => m.type === 'question' && m.id === id, 10000, id);
+		// the player saw q1, its reveal, q2, its reveal, q3, in this order, and the end
+		const seen = [];
+		for (const [type, id] of [['question', 'q1'], ['reveal', 'q1'], ['question', 'q2'], ['reveal', 'q2'], ['question', 'q3']]) {
+			const m = await player.waitFor((x) => x.type === type && (x.id === id || x.question_id === id), 10000, `${type} ${id}`);
+			seen.push(`${type} ${id}`);
+			if (type === 'reveal') assert.ok(m.me || m.answer !== undefined, JSON.stringify(m));
+		}
 		await player.waitFor((m) => m.type === 'state' && m.phase === 'finished', 10000, 'finished');
+	});
+});
+
+describe('next right after reveal, the host on another process than the players', () => {
+	let srv, hostC;
+	const players = [];
+	before(async () => {
+		srv = await h.startServer({ processes: 2 });
+		hostC = await h.host(srv.wsUrls[1], srv.organizerToken);
+		for (const [i, name] of [[0, '甲'], [1, '乙']]) players.push((await h.join(srv.wsUrls[i], name)).c);
+	});
+	after(async () => {
+		for (const c of [hostC, ...players]) if (c && c.isOpen) await c.close();
+		if (srv) await srv.stop();
+	});
+
+	test('reveal then next at once, twice: both processes\' players get each reveal before the next question', async () => {
+		await h.hostCmd(hostC, 'start');
+		for (const [q, nextQ, gap] of [['q1', 'q2', 0], ['q2', 'q3', 200]]) {
+			for (const p of players) await p.waitFor((m) => m.type === 'question' && m.id === q, 10000, q);
+			hostC.send({ type: 'reveal', rid: `r-${q}` });
+			if (gap) await h.sleep(gap);
+			hostC.send({ type: 'next', rid: `n-${q}` });
+			assert.equal((await hostC.waitFor((m) => m.rid === `r-${q}`, 15000, 'reveal ok')).type, 'ok');
+			assert.equal((await hostC.waitFor((m) => m.rid === `n-${q}`, 15000, 'next ok')).type, 'ok');
+			for (const p of players) {
+				const order = [];
+				const rv = await p.waitFor((m) => {
+					if (m.type === 'question' && m.id === nextQ) order.push('question');
+					return m.type === 'reveal' && m.question_id === q;
+				}, 10000, `reveal ${q}`);
+				assert.deepEqual(order, [], `the reveal of ${q} came before ${nextQ}`);
+				assert.equal(rv.index, Number(q.slice(1)) - 1);
+			}
+		}
 	});
 });
 
