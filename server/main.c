@@ -181,6 +181,82 @@ static void on_signal(uv_signal_t *s, int signum)
 	uv_timer_start(&a->drain, on_drain, 0, 10);
 }
 
+/* ------------------------------------------------------------ subsystems */
+
+/*
+ * What `serve` opens, in this order, and how it stops. A step of the stop
+ * runs only if the subsystem it needs was tried (opened, or failed while
+ * opening: its close frees what it left); those after a failure were never
+ * opened, and closing them would hand libuv handles it never saw (an
+ * abort). UP_ALWAYS: not a subsystem's.
+ */
+enum {
+	UP_ALWAYS = -1,
+	UP_LISTEN,
+	UP_STORE,
+	UP_LB,
+	UP_ANSWER,
+	UP_PLAYER,
+	UP_SAVE,
+	UP_PRACTICE,
+	UP_FANOUT,
+	UP_TICK,
+	UP_SYNC,
+	UP_SWEEP,
+	UP_PASSWORD,
+	UP_AUDIT,
+	UP_JOBS,
+	UP_XAPI,
+	UP_COUNT
+};
+
+static int lb_open_events(arena *a) { return lb_open(a, &events_channel); }
+
+static int (*const up_open[UP_COUNT])(arena *a) = {
+	[UP_LISTEN] = listen_open,     [UP_STORE] = store_open,   [UP_LB] = lb_open_events,
+	[UP_ANSWER] = answer_open,     [UP_PLAYER] = player_open, [UP_SAVE] = save_open,
+	[UP_PRACTICE] = practice_open, [UP_FANOUT] = fanout_open, [UP_TICK] = tick_open,
+	[UP_SYNC] = sync_open,         [UP_SWEEP] = sweep_open,   [UP_PASSWORD] = password_open,
+	[UP_AUDIT] = audit_open,       [UP_JOBS] = jobs_open,     [UP_XAPI] = xapi_open,
+};
+
+static void conns_close(arena *a) { lws_context_destroy(a->lws); } /* every connection's CLOSED runs */
+static void store_drain_5s(arena *a) { store_drain(a, 5000); }
+static void runs_detach(arena *a)
+{
+	for (int i = 0; i < a->nruns; i++)
+		run_detach(a->runs[i]);
+}
+
+/* Stop: take no more input, commit what was received, then close. */
+static const struct up_stop {
+	void (*stop)(arena *a);
+	int needs; /* UP_*: runs when that subsystem was tried */
+} up_stops
+	[] =
+		{
+			{listen_close, UP_LISTEN},
+			{conns_close, UP_ALWAYS},
+			{answer_flush_now, UP_ANSWER},
+			{password_close, UP_PASSWORD},
+			{audit_flush, UP_AUDIT},
+			{store_drain_5s, UP_STORE},
+			{sweep_close, UP_SWEEP},
+			{xapi_close, UP_XAPI},
+			{jobs_close, UP_JOBS},
+			{audit_close, UP_AUDIT},
+			{tick_close, UP_TICK},
+			{fanout_close, UP_FANOUT},
+			{answer_close, UP_ANSWER},
+			{player_close, UP_PLAYER},
+			{save_close, UP_SAVE},
+			{practice_close, UP_PRACTICE},
+			{runs_detach, UP_ALWAYS},
+			{lb_close, UP_LB},
+			{store_close, UP_STORE},
+			{sync_close, UP_SYNC}, /* after the store: a read failed by its closing still finds it */
+};
+
 static void close_walk(uv_handle_t *h, void *arg)
 {
 	(void)arg;
@@ -226,8 +302,9 @@ static int server_run(arena *a)
 
 	a->lws = lws_create_context(&info);
 	if (!a->lws) {
-		sa_log(LL_ERROR, "cannot listen on port %d (libwebsockets-evlib-uv installed? port free?)",
-		       a->cfg.port);
+		fprintf(stderr,
+			"skillarena: cannot start libwebsockets (is libwebsockets-evlib-uv installed?)\n");
+		sa_log(LL_ERROR, "cannot start libwebsockets (is libwebsockets-evlib-uv installed?)");
 		uv_loop_close(&loop);
 		return 1;
 	}
@@ -238,10 +315,10 @@ static int server_run(arena *a)
 	uv_signal_start(&a->sigterm, on_signal, SIGTERM);
 
 	a->auth = &principal_ops; /* who is asking: sessions, API tokens, grants (PostgreSQL) */
-	if (listen_open(a) || store_open(a) || lb_open(a, &events_channel) || answer_open(a) ||
-	    player_open(a) || save_open(a) || practice_open(a) || fanout_open(a) || tick_open(a) ||
-	    sync_open(a) || sweep_open(a) || password_open(a) || audit_open(a) || jobs_open(a) ||
-	    xapi_open(a)) {
+	int tried = 0, failed = 0;
+	while (!failed && tried < UP_COUNT)
+		failed = up_open[tried++](a);
+	if (failed) {
 		sa_log(LL_ERROR, "cannot start");
 		rc = 1;
 	} else {
@@ -252,33 +329,14 @@ static int server_run(arena *a)
 		uv_run(&loop, UV_RUN_DEFAULT);
 	}
 
-	/* Stop: take no more input, commit what was received, then close. */
 	if (a->stopping) {
 		uv_timer_stop(&a->drain);
 		uv_close((uv_handle_t *)&a->drain, NULL);
 	}
 	a->stopping = 1; /* loads finishing from here on are dropped */
-	listen_close(a);
-	lws_context_destroy(a->lws); /* closes every connection (their CLOSED callbacks run) */
-	answer_flush_now(a);
-	password_close(a);
-	audit_flush(a);
-	store_drain(a, 5000);
-	sweep_close(a);
-	xapi_close(a);
-	jobs_close(a);
-	audit_close(a);
-	tick_close(a);
-	fanout_close(a);
-	answer_close(a);
-	player_close(a);
-	save_close(a);
-	practice_close(a);
-	for (int i = 0; i < a->nruns; i++)
-		run_detach(a->runs[i]);
-	lb_close(a);
-	store_close(a);
-	sync_close(a); /* after the store: a read failed by its closing still finds it */
+	for (size_t i = 0; i < sizeof up_stops / sizeof up_stops[0]; i++)
+		if (up_stops[i].needs < tried)
+			up_stops[i].stop(a);
 	uv_signal_stop(&a->sigint);
 	uv_signal_stop(&a->sigterm);
 	uv_close((uv_handle_t *)&a->sigint, NULL);

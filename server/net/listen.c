@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -73,10 +74,24 @@ static void on_accept(uv_poll_t *h, int status, int events)
 	}
 }
 
+/*
+ * Why the port cannot be had, on stderr (a person starting the server reads
+ * it there, whatever the log level) and in the log; err is errno.
+ */
+static void listen_failed(const arena *a, const char *addr, int err)
+{
+	const char *hint = err == EADDRINUSE && !a->cfg.listen_share
+				   ? " (another process? --listen-share shares the port)"
+				   : "";
+	fprintf(stderr, "skillarena: cannot listen on %s:%d: %s%s\n", addr, a->cfg.port, strerror(err), hint);
+	sa_log(LL_ERROR, "cannot listen on %s:%d: %s%s", addr, a->cfg.port, strerror(err), hint);
+}
+
 int listen_open(arena *a)
 {
 	listener *l = calloc(1, sizeof *l);
 	struct sockaddr_in sin;
+	const char *addr = a->cfg.bind && *a->cfg.bind ? a->cfg.bind : "0.0.0.0";
 	int one = 1;
 	if (!l)
 		return SA_E_INTERNAL;
@@ -86,8 +101,10 @@ int listen_open(arena *a)
 	sin.sin_family = AF_INET;
 	sin.sin_port = htons((uint16_t)a->cfg.port);
 	sin.sin_addr.s_addr = htonl(INADDR_ANY);
-	if (a->cfg.bind && *a->cfg.bind && inet_pton(AF_INET, a->cfg.bind, &sin.sin_addr) != 1) {
-		sa_log(LL_ERROR, "bind: '%s' is not an IPv4 address", a->cfg.bind);
+	if (inet_pton(AF_INET, addr, &sin.sin_addr) != 1) {
+		fprintf(stderr, "skillarena: cannot listen on %s:%d: not an IPv4 address\n", addr,
+			a->cfg.port);
+		sa_log(LL_ERROR, "cannot listen on %s:%d: not an IPv4 address", addr, a->cfg.port);
 		free(l);
 		return SA_E_INTERNAL;
 	}
@@ -95,17 +112,19 @@ int listen_open(arena *a)
 	if (l->fd < 0 || !l->vh || setsockopt(l->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) ||
 	    (a->cfg.listen_share && setsockopt(l->fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one)) ||
 	    bind(l->fd, (struct sockaddr *)&sin, sizeof sin) || listen(l->fd, 4096)) {
-		sa_log(LL_ERROR, "cannot listen on %s:%d: %s%s",
-		       a->cfg.bind && *a->cfg.bind ? a->cfg.bind : "*", a->cfg.port, strerror(errno),
-		       errno == EADDRINUSE && !a->cfg.listen_share
-			       ? " (another process? --listen-share shares the port)"
-			       : "");
+		listen_failed(a, addr, l->vh ? errno : ENODEV);
 		if (l->fd >= 0)
 			close(l->fd);
 		free(l);
 		return SA_E_INTERNAL;
 	}
-	uv_poll_init(a->loop, &l->poll, l->fd);
+	int e = uv_poll_init(a->loop, &l->poll, l->fd);
+	if (e) {
+		listen_failed(a, addr, -e); /* libuv's codes are negative errno values */
+		close(l->fd);
+		free(l);
+		return SA_E_INTERNAL;
+	}
 	uv_timer_init(a->loop, &l->pause);
 	l->poll.data = l->pause.data = l;
 	uv_poll_start(&l->poll, UV_READABLE, on_accept);
