@@ -40,6 +40,8 @@ static const char *js_find(const char *m, size_t n, const char *key)
 	return NULL;
 }
 
+const char *js_at(const char *m, size_t n, const char *key) { return js_find(m, n, key); }
+
 bool js_str(const char *m, size_t n, const char *key, char *out, size_t cap)
 {
 	const char *v = js_find(m, n, key), *end = m + n;

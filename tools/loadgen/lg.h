@@ -19,6 +19,7 @@
 #define LG_MAXQ 64
 #define LG_MAXERR 32
 #define LG_MAXPORTS 8
+#define LG_SCORE_UNKNOWN INT64_MIN /* a total a player never learnt */
 
 /* Scenarios: live contests (loadgen.c, player.c), self-paced ones (paced.c, paced_player.c). */
 enum { LG_LIVE, LG_BURST, LG_RAMP, LG_EXAM, LG_MASS, LG_SAVERAMP };
@@ -69,6 +70,7 @@ typedef struct lg_progress {
 	uint32_t worker;
 	uint32_t opened, joined, failed;
 	uint32_t done[LG_MAXQ], acked[LG_MAXQ], slow[LG_MAXQ];
+	uint32_t revealed[LG_MAXQ]; /* reveal contests: players that know their total after q */
 } lg_progress;
 
 enum { LG_MSG_PROGRESS = 1, LG_MSG_FINAL = 2 };
@@ -97,6 +99,10 @@ typedef struct lg_result {
 	uint32_t nerr;
 	uint64_t nackrec;
 	uint32_t nrecv_q, nrecv_p; /* question receipt times: [q][player], ns, 0 = never */
+	/* then, in the file, each player's participant id [player] (0: never joined) and its
+	 * total after each revealed question [q][player] (reveal contests, else LG_SCORE_UNKNOWN) */
+	uint64_t reveals_seen;   /* reveals whose points the players checked (reveal contests) */
+	uint64_t reveals_missed; /* acknowledged answers whose total the player never learnt */
 	uint64_t nverify_samples;
 	char verify_sample[4][96];
 } lg_result;
@@ -124,5 +130,7 @@ bool js_is_null(const char *m, size_t n, const char *key);
 bool js_type_is(const char *m, size_t n, const char *type);
 /* Counts the elements of the array under key ("options"): -1 when absent. */
 int js_array_len(const char *m, size_t n, const char *key);
+/* The value under the first "key" (an object to scan further), or NULL. */
+const char *js_at(const char *m, size_t n, const char *key);
 
 #endif

@@ -19,11 +19,18 @@
  * Figures: connection setup (connect -> joined), ack latency (HDR-style
  * histogram), answers/s, errors by code, question fan-out (host command
  * sent -> question received by each player; all processes share
- * CLOCK_MONOTONIC), leaderboard freshness (ack -> first screen leaderboard
- * whose top entries show that participant with exactly the new score; only
- * scoring acks that reach the top N can be observed, their count is reported),
- * server RSS per connection and server CPU from /proc/PID.
+ * CLOCK_MONOTONIC), leaderboard freshness (fresh.c: in a contest that
+ * shows points at the reveal, the default, host `reveal` sent -> the first
+ * screen leaderboard that reflects every acknowledged answer of the
+ * question; in an "instant" one, ack -> the first screen leaderboard
+ * showing the new score), server RSS per connection and server CPU from
+ * /proc/PID.
+ *
+ * In a reveal contest the host moves on once every player has its points
+ * (its leaderboard with the reveal), as a host waits for the hall to see
+ * them; then --reveal-wait-ms.
  */
+#include "fresh.h"
 #include "lg.h"
 #include "wsc.h"
 
@@ -43,6 +50,7 @@
 #include <unistd.h>
 
 #define LG_MAXPROCS 16
+#define LG_POINTS_WAIT_MS 15000 /* reveal contests: the longest wait for every player's points */
 
 uint64_t lg_now_ns(void)
 {
@@ -243,7 +251,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: loadgen run --url ws://127.0.0.1:PORT/ws --code CODE --token TOKEN [options]\n"
 		"       loadgen mkcontest --code CODE [--questions N] [--time-limit S] [--options K]\n"
-		"                         [--feedback instant|reveal]\n"
+		"                         [--feedback reveal|instant]\n"
 		"       loadgen mkcontest --code CODE --mode exam|mass --bank-out FILE --bank-ref PATH\n"
 		"                         [--questions N] [--bank-questions N] [--duration-min M]\n\noptions of run:\n");
 	for (const opt *o = run_opts; o->name; o++)
@@ -286,11 +294,6 @@ typedef struct hostconn {
 	double time_limit_ms;
 } hostconn;
 
-typedef struct lbapp {
-	int64_t pid, score;
-	uint64_t t;
-} lbapp;
-
 static struct coord {
 	uv_loop_t *loop;
 	uv_timer_t tick;
@@ -305,9 +308,10 @@ static struct coord {
 	hostconn host[LG_MAXPORTS];
 	int nhost;
 	hostconn screen;
-	lbapp *apps;
-	size_t napps, capapps;
-	uint64_t nlb;
+	bool reveal;     /* the contest shows points at the reveal (host_ok.contest.feedback) */
+	bool fair_play;  /* the server names the feedback: its reveal is pushed (not loadgen-echo, -floor) */
+	int host_reveal; /* the index of the last `reveal` the host received, -1 */
+	uint64_t t_points; /* when the revealed question was shown (below), 0 before */
 	int state, q, nq;
 	uint64_t t0, t_state, t_cmd[LG_MAXQ], t_joined;
 	int64_t rss0[LG_MAXPORTS], rss_joined[LG_MAXPORTS], rss_end[LG_MAXPORTS];
@@ -401,33 +405,6 @@ static void h_on_open(wsc *c)
 	wsc_send_text(c, msg, (size_t)n);
 }
 
-static void screen_leaderboard(const char *m, size_t n)
-{
-	uint64_t now = lg_now_ns();
-	cJSON *j = cJSON_ParseWithLength(m, n);
-	if (!j)
-		return;
-	C.nlb++;
-	cJSON *e, *top = cJSON_GetObjectItemCaseSensitive(j, "top");
-	cJSON_ArrayForEach(e, top)
-	{
-		cJSON *pid = cJSON_GetObjectItemCaseSensitive(e, "participant_id");
-		cJSON *sc = cJSON_GetObjectItemCaseSensitive(e, "score");
-		if (!cJSON_IsNumber(pid) || !cJSON_IsNumber(sc))
-			continue;
-		if (C.napps == C.capapps) {
-			size_t nc = C.capapps ? C.capapps * 2 : 4096;
-			lbapp *na = realloc(C.apps, nc * sizeof(*na));
-			if (!na)
-				break;
-			C.apps = na;
-			C.capapps = nc;
-		}
-		C.apps[C.napps++] = (lbapp){(int64_t)pid->valuedouble, llround(sc->valuedouble * 1000), now};
-	}
-	cJSON_Delete(j);
-}
-
 static void h_on_text(wsc *c, const char *m, size_t n)
 {
 	hostconn *h = c->user;
@@ -435,15 +412,24 @@ static void h_on_text(wsc *c, const char *m, size_t n)
 	js_str(m, n, "type", type, sizeof(type));
 	if (strcmp(type, "host_ok") == 0 || strcmp(type, "watching") == 0) {
 		double qc;
+		char fb[16] = "";
 		if (js_num(m, n, "question_count", &qc))
 			h->qcount = (int)qc;
+		if (h == &C.host[0] && js_str(m, n, "feedback", fb, sizeof(fb))) {
+			C.fair_play = true;
+			C.reveal = strcmp(fb, "reveal") == 0;
+		}
 		h->ok = true;
+	} else if (strcmp(type, "reveal") == 0 && h == &C.host[0]) {
+		double idx;
+		if (js_num(m, n, "index", &idx))
+			C.host_reveal = (int)idx;
 	} else if (strcmp(type, "state") == 0) {
 		js_str(m, n, "phase", h->phase, sizeof(h->phase));
 	} else if (strcmp(type, "question") == 0) {
 		js_num(m, n, "time_limit_ms", &h->time_limit_ms);
 	} else if (strcmp(type, "leaderboard") == 0 && h == &C.screen) {
-		screen_leaderboard(m, n);
+		lg_fresh_board(m, n, lg_now_ns());
 	} else if (strcmp(type, "error") == 0) {
 		char code[32] = "", msg[128] = "";
 		js_str(m, n, "code", code, sizeof(code));
@@ -474,6 +460,7 @@ static void sum_progress(lg_progress *s)
 			s->done[q] += C.prog[w].done[q];
 			s->acked[q] += C.prog[w].acked[q];
 			s->slow[q] += C.prog[w].slow[q];
+			s->revealed[q] += C.prog[w].revealed[q];
 		}
 	}
 }
@@ -546,7 +533,9 @@ static void on_tick(uv_timer_t *t)
 		if (s.done[C.q] < s.joined && in_state_ms < limit + cfg.grace_ms)
 			break;
 		C.steps_run = C.q + 1;
+		lg_fresh_reveal_sent(C.q, now);
 		host_send("reveal");
+		C.t_points = 0;
 		goto_state(S_REVEAL);
 		/* ramp: stop after two slow steps in a row (one can be a hiccup of a shared machine) */
 		if (cfg.scenario == LG_RAMP && s.acked[C.q] && s.slow[C.q] * 100 > s.acked[C.q]) {
@@ -559,8 +548,21 @@ static void on_tick(uv_timer_t *t)
 		}
 		break;
 	}
-	case S_REVEAL:
-		if (in_state_ms < cfg.reveal_wait_ms)
+	case S_REVEAL: {
+		/* shown: the host has the reveal, and in a reveal contest every player its points */
+		bool shown =
+			(!C.fair_play || C.host_reveal == C.q) && (!C.reveal || s.revealed[C.q] >= s.joined);
+		if (!C.t_points && !shown && in_state_ms < LG_POINTS_WAIT_MS)
+			break;
+		if (!C.t_points) {
+			C.t_points = now;
+			if (!shown)
+				fprintf(stderr,
+					"loadgen: question %d not shown %d s after the reveal (host: %s, players with their points: %u of %u)\n",
+					C.q + 1, LG_POINTS_WAIT_MS / 1000,
+					C.host_reveal == C.q ? "yes" : "no", s.revealed[C.q], s.joined);
+		}
+		if ((double)(now - C.t_points) / 1e6 < cfg.reveal_wait_ms)
 			break;
 		if (C.q + 1 < C.nq) {
 			open_question(C.q + 1);
@@ -570,6 +572,7 @@ static void on_tick(uv_timer_t *t)
 			goto_state(S_FINISH);
 		}
 		break;
+	}
 	case S_FINISH:
 		/* give the last pushes a moment, then collect */
 		if (in_state_ms < 300)
@@ -627,8 +630,10 @@ typedef struct merged {
 	lg_result r;
 	lg_ackrec *acks;
 	size_t nacks;
-	hist fanout, fanout_q[LG_MAXQ], fresh;
-	uint64_t fresh_unseen, fanout_missing;
+	hist fanout, fanout_q[LG_MAXQ];
+	uint64_t fanout_missing;
+	lg_fresh_result fr;
+	int totals_ok; /* workers whose players' totals were read */
 	bool ok[LG_MAXPROCS];
 } merged;
 
@@ -654,6 +659,8 @@ static void merge_worker(int w)
 	}
 	size_t nrecv = (size_t)r->nrecv_q * r->nrecv_p;
 	uint64_t *recv = malloc((nrecv + 1) * sizeof(uint64_t));
+	int64_t *pids = malloc((r->nrecv_p + 1) * sizeof(int64_t)),
+		*after = malloc((nrecv + 1) * sizeof(int64_t));
 	if (recv && fread(recv, sizeof(uint64_t), nrecv, f) == nrecv) {
 		for (int q = 0; q < C.nq && q < (int)r->nrecv_q; q++)
 			for (uint32_t i = 0; i < r->nrecv_p; i++) {
@@ -668,7 +675,13 @@ static void merge_worker(int w)
 				hist_record(&M.fanout_q[q], us);
 			}
 	}
+	if (pids && after && fread(pids, sizeof(int64_t), r->nrecv_p, f) == r->nrecv_p &&
+	    fread(after, sizeof(int64_t), nrecv, f) == nrecv &&
+	    lg_fresh_add_players(pids, after, r->nrecv_q, r->nrecv_p) == 0)
+		M.totals_ok++;
 	free(recv);
+	free(pids);
+	free(after);
 	fclose(f);
 	unlink(path);
 	lg_result *m = &M.r;
@@ -687,6 +700,8 @@ static void merge_worker(int w)
 			       sizeof(r->verify_sample[i]));
 	m->verify_failed += r->verify_failed;
 	m->missing_acks += r->missing_acks;
+	m->reveals_seen += r->reveals_seen;
+	m->reveals_missed += r->reveals_missed;
 	m->unsupported += r->unsupported;
 	if (r->push_bytes > m->push_bytes)
 		m->push_bytes = r->push_bytes;
@@ -704,47 +719,6 @@ static void merge_worker(int w)
 		lg_err_add(m, r->err[i].code, r->err[i].n);
 	M.ok[w] = true;
 	free(r);
-}
-
-static int cmp_app(const void *a, const void *b)
-{
-	const lbapp *x = a, *y = b;
-	if (x->pid != y->pid)
-		return x->pid < y->pid ? -1 : 1;
-	return x->t < y->t ? -1 : x->t > y->t;
-}
-
-/*
- * For each ack that earned points, the first screen leaderboard at or after
- * the answer that shows the participant with exactly that new score. Acks
- * whose score never shows in the top N (not in it, or overtaken by the
- * participant's next answer before a push) are counted as unobserved.
- */
-static void compute_freshness(void)
-{
-	if (C.napps)
-		qsort(C.apps, C.napps, sizeof(*C.apps), cmp_app);
-	for (size_t i = 0; i < M.nacks; i++) {
-		lg_ackrec *a = &M.acks[i];
-		size_t lo = 0, hi = C.napps;
-		while (lo < hi) {
-			size_t mid = (lo + hi) / 2;
-			if (C.apps[mid].pid < a->pid)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		bool seen = false;
-		for (size_t k = lo; k < C.napps && C.apps[k].pid == a->pid; k++)
-			if (C.apps[k].t >= a->t_sent && C.apps[k].score == a->score) {
-				hist_record(&M.fresh,
-					    C.apps[k].t > a->t_ack ? (C.apps[k].t - a->t_ack) / 1000 : 0);
-				seen = true;
-				break;
-			}
-		if (!seen)
-			M.fresh_unseen++;
-	}
 }
 
 static double ms(uint64_t us) { return (double)us / 1000.0; }
@@ -793,6 +767,54 @@ static double answers_per_s(int q0, int q1)
 	return b > a ? (double)n / ((double)(b - a) / 1e9) : 0;
 }
 
+/*
+ * The freshness keys of the bench: line. feedback says which figure the
+ * run has: fresh_reveal_* (reveal contests, one sample per question) or
+ * fresh_ack_* (instant contests, one per observed scoring ack).
+ */
+static void print_fresh(void)
+{
+	const lg_fresh_result *f = &M.fr;
+	const lg_result *r = &M.r;
+	printf("feedback=%s ", C.reveal ? "reveal" : "instant");
+	if (C.reveal)
+		printf("fresh_reveal_n=%lu fresh_reveal_p50_ms=%.1f fresh_reveal_p99_ms=%.1f "
+		       "fresh_reveal_max_ms=%.1f fresh_reveal_unseen=%lu fresh_reveal_unknown=%lu "
+		       "fresh_reveal_same=%lu fresh_reveal_early=%lu reveals_missed=%lu ",
+		       (unsigned long)f->reveal.count, ms(hist_percentile(&f->reveal, 50)),
+		       ms(hist_percentile(&f->reveal, 99)), ms(f->reveal.max),
+		       (unsigned long)f->reveal_unseen, (unsigned long)f->reveal_unknown,
+		       (unsigned long)f->reveal_same, (unsigned long)f->reveal_early,
+		       (unsigned long)r->reveals_missed);
+	else
+		printf("fresh_ack_n=%lu fresh_ack_p50_ms=%.1f fresh_ack_p99_ms=%.1f ",
+		       (unsigned long)f->ack.count, ms(hist_percentile(&f->ack, 50)),
+		       ms(hist_percentile(&f->ack, 99)));
+}
+
+static void json_fresh(FILE *out)
+{
+	const lg_fresh_result *f = &M.fr;
+	fprintf(out,
+		"\"freshness\":{\"feedback\":\"%s\",\"leaderboards\":%lu,\"acks_unobserved\":%lu,"
+		"\"reveal_unseen\":%lu,\"reveal_unknown\":%lu,\"reveal_same\":%lu,\"reveal_early\":%lu,"
+		"\"reveals_checked\":%lu,\"reveals_missed\":%lu,\"reveal_ms\":[",
+		C.reveal ? "reveal" : "instant", (unsigned long)f->boards, (unsigned long)f->ack_unseen,
+		(unsigned long)f->reveal_unseen, (unsigned long)f->reveal_unknown,
+		(unsigned long)f->reveal_same, (unsigned long)f->reveal_early,
+		(unsigned long)M.r.reveals_seen, (unsigned long)M.r.reveals_missed);
+	/* per question: ms, or null when not timed (see reveal_*) */
+	for (int q = 0; q < C.steps_run; q++)
+		if (f->reveal_us[q] >= 0)
+			fprintf(out, "%s%.3f", q ? "," : "", (double)f->reveal_us[q] / 1000.0);
+		else
+			fprintf(out, "%snull", q ? "," : "");
+	fprintf(out, "],");
+	json_hist(out, "reveal", &f->reveal, true);
+	json_hist(out, "ack", &f->ack, false);
+	fprintf(out, "}");
+}
+
 static int report(void)
 {
 	lg_result *r = &M.r;
@@ -827,24 +849,24 @@ static int report(void)
 		if (fin.done[q] < r->joined)
 			unanswered += r->joined - fin.done[q];
 	bool complete = !C.abort_msg[0] && r->missing_acks == 0 && r->verify_failed == 0 &&
-			r->joined == (uint64_t)cfg.players && unanswered == 0;
+			r->joined == (uint64_t)cfg.players && unanswered == 0 &&
+			(!C.reveal || (r->reveals_missed == 0 && M.fr.reveal_early == 0 &&
+				       M.fr.reveal_unseen == 0 && M.totals_ok == cfg.procs));
 
 	printf("bench: scenario=%s target=%s players=%d procs=%d joined=%lu questions=%d "
 	       "setup_p50_ms=%.1f setup_p99_ms=%.1f "
 	       "acks=%lu ack_p50_ms=%.2f ack_p90_ms=%.2f ack_p99_ms=%.2f ack_max_ms=%.2f answers_per_s=%.0f "
-	       "fanout_p50_ms=%.1f fanout_p99_ms=%.1f fanout_max_ms=%.1f push_bytes=%lu "
-	       "fresh_n=%lu fresh_p50_ms=%.1f fresh_p99_ms=%.1f "
-	       "rss_kib_per_conn=%.2f rss_total_kib_per_conn=%.2f server_cpu_pct=%.0f loadgen_cpu_s=%.1f errors=%lu missing_acks=%lu unanswered=%lu verify_failed=%lu",
+	       "fanout_p50_ms=%.1f fanout_p99_ms=%.1f fanout_max_ms=%.1f push_bytes=%lu ",
 	       label, target, cfg.players, cfg.procs, (unsigned long)r->joined, C.steps_run,
 	       ms(hist_percentile(&r->setup, 50)), ms(hist_percentile(&r->setup, 99)), (unsigned long)r->acks,
 	       ms(hist_percentile(&r->ack, 50)), ms(hist_percentile(&r->ack, 90)),
 	       ms(hist_percentile(&r->ack, 99)), ms(r->ack.max), aps, ms(hist_percentile(&M.fanout, 50)),
-	       ms(hist_percentile(&M.fanout, 99)), ms(M.fanout.max), (unsigned long)r->push_bytes,
-	       (unsigned long)M.fresh.count, ms(hist_percentile(&M.fresh, 50)),
-	       ms(hist_percentile(&M.fresh, 99)), rss_per_conn,
-	       r->joined ? (double)rss_total / (double)r->joined : 0, wall > 0 ? 100.0 * cpu / wall : 0,
-	       self_cpu_s(), (unsigned long)errors, (unsigned long)r->missing_acks, (unsigned long)unanswered,
-	       (unsigned long)r->verify_failed);
+	       ms(hist_percentile(&M.fanout, 99)), ms(M.fanout.max), (unsigned long)r->push_bytes);
+	print_fresh();
+	printf("rss_kib_per_conn=%.2f rss_total_kib_per_conn=%.2f server_cpu_pct=%.0f loadgen_cpu_s=%.1f errors=%lu missing_acks=%lu unanswered=%lu verify_failed=%lu",
+	       rss_per_conn, r->joined ? (double)rss_total / (double)r->joined : 0,
+	       wall > 0 ? 100.0 * cpu / wall : 0, self_cpu_s(), (unsigned long)errors,
+	       (unsigned long)r->missing_acks, (unsigned long)unanswered, (unsigned long)r->verify_failed);
 	if (cfg.scenario == LG_RAMP)
 		printf(" ramp_ok_rate=%.0f ramp_ok_achieved=%.0f ramp_stopped_slow=%d", ramp_ok_rate,
 		       ramp_ok_achieved, C.stopped_slow);
@@ -907,10 +929,8 @@ static int report(void)
 		json_hist(f, "fanout", &M.fanout, true);
 		fprintf(f, "\"fanout_missing\":%lu,\"push_bytes\":%lu,\n", (unsigned long)M.fanout_missing,
 			(unsigned long)r->push_bytes);
-		fprintf(f, "\"freshness\":{\"leaderboards\":%lu,\"acks_unobserved\":%lu,",
-			(unsigned long)C.nlb, (unsigned long)M.fresh_unseen);
-		json_hist(f, "fresh", &M.fresh, false);
-		fprintf(f, "},\n\"server\":{\"wall_s\":%.3f,\"cpu_s\":%.3f,\"rss_kib_before\":[", wall, cpu);
+		json_fresh(f);
+		fprintf(f, ",\n\"server\":{\"wall_s\":%.3f,\"cpu_s\":%.3f,\"rss_kib_before\":[", wall, cpu);
 		for (int i = 0; i < cfg.npids; i++)
 			fprintf(f, "%s%ld", i ? "," : "", (long)C.rss0[i]);
 		fprintf(f, "],\"rss_kib_joined\":[");
@@ -1024,6 +1044,7 @@ static int run(int argc, char **argv)
 	}
 	uv_timer_init(C.loop, &C.tick);
 	uv_timer_start(&C.tick, on_tick, 10, 5);
+	C.host_reveal = -1;
 	goto_state(S_CONNECT);
 	uv_run(C.loop, UV_RUN_DEFAULT);
 
@@ -1042,8 +1063,11 @@ static int run(int argc, char **argv)
 		}
 	}
 	rmdir(cfg.tmpdir);
-	compute_freshness();
-	return report();
+	lg_fresh_compute(M.acks, M.nacks, C.steps_run, C.reveal, &M.fr);
+	int rc = report();
+	lg_fresh_free();
+	free(M.acks);
+	return rc;
 }
 
 int main(int argc, char **argv)

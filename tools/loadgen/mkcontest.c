@@ -3,9 +3,10 @@
  *
  * Live (the default): N inline single-choice questions whose correct
  * option is `index % options`, which player.c relies on to check every
- * ack; with `"feedback": "instant"` (the default; `--feedback reveal` for
- * acks without points), so that each ack carries the points it checks and
- * leaderboard freshness is measured from the ack.
+ * answer's points; with `"feedback": "reveal"` (the default, as the
+ * server's: points at the reveal, leaderboard freshness measured from it),
+ * or `--feedback instant` (each ack carries its points, freshness measured
+ * from the ack).
  *
  * Self-paced (`--mode exam` or `--mode mass`): a contest whose window is
  * open from an hour ago for two days (exam) or three weeks (mass), each
@@ -156,7 +157,7 @@ static int mk_paced(const mk_opts *o)
 
 int lg_mkcontest(int argc, char **argv)
 {
-	mk_opts o = {NULL, "live", NULL, NULL, "instant", 20, 20, 4, 0, 0};
+	mk_opts o = {NULL, "live", NULL, NULL, "reveal", 20, 20, 4, 0, 0};
 	int rc = 0;
 	for (int i = 0; i < argc && !rc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[++i] : NULL;
