@@ -25,6 +25,14 @@
 #              (20000): the push alone, nothing else to do meanwhile
 #      ramp    BENCH_RAMP_PLAYERS (10000) players, answers/s stepped up
 #              through BENCH_RATES until the p99 ack exceeds 100 ms twice in a row
+#    These contests show points at the reveal ("feedback": "reveal", the
+#    default of real contests): acks carry no points, and leaderboard
+#    freshness is timed from the host's reveal to the screen's first board
+#    that reflects every answer of the question (fresh_reveal_*).
+#      S-instant  for each S in BENCH_INSTANT (burst10000): the same scenario
+#              with "feedback": "instant", SkillArena only: freshness from
+#              each ack to the screen (fresh_ack_*, the figure of runs
+#              before 2026-12-06)
 #    Self-paced scenarios (SkillArena only: the references speak no self-paced
 #    message; docs/performance.md, "Self-paced modes"):
 #      exam      BENCH_EXAM_PLAYERS (20000) examinees join, start their
@@ -73,6 +81,7 @@ FLOOR_ONLY=${BENCH_FLOOR_ONLY:-burst|push}
 LIVE_PLAYERS=${BENCH_LIVE_PLAYERS:-1000}
 BURSTS=${BENCH_BURST:-5000 10000 20000}
 PUSHES=${BENCH_PUSH:-20000}
+INSTANT=${BENCH_INSTANT-burst10000}
 RAMP_PLAYERS=${BENCH_RAMP_PLAYERS:-10000}
 RATES=${BENCH_RATES:-1000,2000,3000,4000,5000,6000,8000,10000,12000,15000,20000,25000,30000,40000,50000,65000}
 EXAM_PLAYERS=${BENCH_EXAM_PLAYERS:-20000}
@@ -113,8 +122,12 @@ selected live && SCENARIOS+=(live)
 for n in $BURSTS; do selected "burst$n" && SCENARIOS+=("burst$n"); done
 for n in $PUSHES; do selected "push$n" && SCENARIOS+=("push$n"); done
 selected ramp && SCENARIOS+=(ramp)
+for s in $INSTANT; do
+	[[ $s =~ ^(live|ramp|burst[0-9]+|push[0-9]+)$ ]] || die "BENCH_INSTANT: '$s' is not a live scenario (live, burstN, pushN, ramp)"
+	selected "$s-instant" && SCENARIOS+=("$s-instant")
+done
 for sc in exam saveramp mass; do selected "$sc" && SCENARIOS+=("$sc"); done
-((${#SCENARIOS[@]})) || die "BENCH_ONLY='$ONLY' selects no scenario (live, burst${BURSTS// /, burst}, push${PUSHES// /, push}, ramp, exam, saveramp, mass)"
+((${#SCENARIOS[@]})) || die "BENCH_ONLY='$ONLY' selects no scenario (live, burst${BURSTS// /, burst}, push${PUSHES// /, push}, ramp, exam, saveramp, mass, S-instant for S in BENCH_INSTANT)"
 
 # busiest WHEN - the five processes using most CPU over one second (top).
 busiest() {
@@ -149,50 +162,26 @@ if [[ ${BENCH_SKIP_CEILING:-0} != 1 ]]; then
 		--password-file "$REDIS_PASSWORD_FILE" | tee -a "$LOG"
 fi
 
-# --------------------------------------------------------------- contests
-# One contest per scenario and round: a finished contest cannot be played again.
-C=$BENCH_TMP/contests
-mkdir -p "$C/banks"
-nrates=$(tr ',' '\n' <<<"$RATES" | wc -l)
-for ((r = 1; r <= ROUNDS; r++)); do
-	"$OUT/loadgen" mkcontest --code "LGLIVER$r" --questions 20 --time-limit 20 >"$C/live-$r.json"
-	for n in $BURSTS; do
-		"$OUT/loadgen" mkcontest --code "LGB${n}R$r" --questions 1 --time-limit 20 >"$C/burst$n-$r.json"
-	done
-	for n in $PUSHES; do
-		"$OUT/loadgen" mkcontest --code "LGP${n}R$r" --questions 1 --time-limit 20 >"$C/push$n-$r.json"
-	done
-	"$OUT/loadgen" mkcontest --code "LGRAMPR$r" --questions "$nrates" --time-limit 120 >"$C/ramp-$r.json"
-	# self-paced: each contest draws its papers from its own bank (banks/, not a contest file)
-	for p in "exam LGEXAMR$r 20 60" "saveramp LGSAVER$r 20 120" "mass LGMASSR$r 10 5"; do
-		read -r sc code nq dur <<<"$p"
-		selected "$sc" || continue
-		mode=exam
-		[[ $sc == mass ]] && mode=mass
-		"$OUT/loadgen" mkcontest --code "$code" --mode "$mode" --questions "$nq" --duration-min "$dur" \
-			--bank-questions $((nq * 25)) --bank-out "$C/banks/$code.json" --bank-ref "banks/$code.json" \
-			>"$C/$sc-$r.json"
-	done
-done
-CONTESTS=$(ls "$C"/*.json | paste -sd, -)
-
 # scenario_args NAME - sets CODE, QUESTIONS, LIMIT_MS (the contest's time
-# limit) and ARGS (the loadgen options) of a scenario.
+# limit), FEEDBACK (reveal, or instant for NAME-instant) and ARGS (the
+# loadgen options) of a scenario.
+nrates=$(tr ',' '\n' <<<"$RATES" | wc -l)
 scenario_args() {
-	LIMIT_MS=20000
-	case $1 in
+	local sc=${1%-instant}
+	LIMIT_MS=20000 FEEDBACK=reveal
+	case $sc in
 	live)
 		CODE=LGLIVE QUESTIONS=20
 		ARGS=(--players "$LIVE_PLAYERS" --scenario live --think uniform:200:3000 --wrong 0.3 --retry 0.05
 			--reconnect 0.02)
 		;;
 	burst*)
-		CODE=LGB${1#burst} QUESTIONS=1
-		ARGS=(--players "${1#burst}" --scenario burst --think uniform:0:2000 --wrong 0.3)
+		CODE=LGB${sc#burst} QUESTIONS=1
+		ARGS=(--players "${sc#burst}" --scenario burst --think uniform:0:2000 --wrong 0.3)
 		;;
 	push*)
-		CODE=LGP${1#push} QUESTIONS=1
-		ARGS=(--players "${1#push}" --scenario burst --think uniform:3000:5000 --wrong 0.3)
+		CODE=LGP${sc#push} QUESTIONS=1
+		ARGS=(--players "${sc#push}" --scenario burst --think uniform:3000:5000 --wrong 0.3)
 		;;
 	ramp)
 		CODE=LGRAMP QUESTIONS=$nrates LIMIT_MS=120000
@@ -217,7 +206,34 @@ scenario_args() {
 			--board-share 1)
 		;;
 	esac
+	if [[ $1 == *-instant ]]; then
+		CODE+=I FEEDBACK=instant
+	fi
 }
+
+# --------------------------------------------------------------- contests
+# One contest per scenario and round: a finished contest cannot be played again.
+C=$BENCH_TMP/contests
+mkdir -p "$C/banks"
+for ((r = 1; r <= ROUNDS; r++)); do
+	for sc in "${SCENARIOS[@]}"; do
+		[[ $sc =~ $PACED ]] && continue
+		scenario_args "$sc"
+		"$OUT/loadgen" mkcontest --code "${CODE}R$r" --questions "$QUESTIONS" --time-limit $((LIMIT_MS / 1000)) \
+			--feedback "$FEEDBACK" >"$C/$sc-$r.json"
+	done
+	# self-paced: each contest draws its papers from its own bank (banks/, not a contest file)
+	for p in "exam LGEXAMR$r 20 60" "saveramp LGSAVER$r 20 120" "mass LGMASSR$r 10 5"; do
+		read -r sc code nq dur <<<"$p"
+		selected "$sc" || continue
+		mode=exam
+		[[ $sc == mass ]] && mode=mass
+		"$OUT/loadgen" mkcontest --code "$code" --mode "$mode" --questions "$nq" --duration-min "$dur" \
+			--bank-questions $((nq * 25)) --bank-out "$C/banks/$code.json" --bank-ref "banks/$code.json" \
+			>"$C/$sc-$r.json"
+	done
+done
+CONTESTS=$(ls "$C"/*.json | paste -sd, -)
 
 # --------------------------------------------------------------- the systems
 # start_system NAME QUESTIONS LIMIT_MS - fresh processes of one system (RSS
@@ -318,7 +334,7 @@ for sc in "${SCENARIOS[@]}"; do
 	for ((r = 1; r <= ROUNDS; r++)); do
 		for sys in "${SYSTEMS[@]}"; do
 			[[ $sys == floor && ! $sc =~ $FLOOR_ONLY ]] && continue
-			[[ $sys != skillarena && $sc =~ $PACED ]] && continue
+			[[ $sys != skillarena && ($sc =~ $PACED || $sc == *-instant) ]] && continue
 			run_one "$sc" "$sys" "$r"
 		done
 	done

@@ -3,10 +3,15 @@
 #
 # Throwaway PostgreSQL (:26532) and Redis (:26579), one server (:26580)
 # from OUTDIR/skillarena, a 5-question contest written by `loadgen
-# mkcontest`, and 20 players with wrong answers, retries and reconnects.
-# Fails if loadgen reports anything incomplete (a missing or wrong ack, a
-# player that could not join, an unanswered question) or if PostgreSQL does
-# not hold exactly one answer per player and question. Then the reference
+# mkcontest` (points shown at the reveal, as `make bench` plays them), and
+# 20 players with wrong answers, retries and reconnects. Fails if loadgen
+# reports anything incomplete (a missing or wrong ack, points at a reveal
+# that do not match the answer, a player that could not join, an
+# unanswered question), if the screen never showed a question's complete
+# board after its reveal (fresh_reveal_*), or if PostgreSQL does not hold
+# exactly one answer per player and question. Then the same players
+# through 2 questions of an instant-feedback contest: every ack's points
+# checked, freshness timed from the acks (fresh_ack_*). Then the reference
 # servers of `make bench`, loadgen-echo (:26581) and loadgen-floor (:26582),
 # each with 200 players through 2 questions (retries, reconnects): every
 # ack verified, and each pushes as many bytes per question as the server
@@ -34,12 +39,13 @@ trap 'exit 130' INT TERM
 bench_tmp
 services_start "$PGPORT" "$REDISPORT"
 "$OUT/loadgen" mkcontest --code LGSMOKE --questions "$QUESTIONS" --time-limit 10 >"$BENCH_TMP/smoke.json"
+"$OUT/loadgen" mkcontest --code LGSMOKEI --questions 2 --time-limit 10 --feedback instant >"$BENCH_TMP/smoke-instant.json"
 mkdir -p "$BENCH_TMP/banks"
 "$OUT/loadgen" mkcontest --code LGSMOKEX --mode exam --questions 20 --bank-questions 100 \
 	--bank-out "$BENCH_TMP/banks/LGSMOKEX.json" --bank-ref banks/LGSMOKEX.json >"$BENCH_TMP/smoke-exam.json"
 SERVER_PIDS=()
-server_start "$OUT/skillarena" "$PORT" smoke "$BENCH_TMP/smoke.json,$BENCH_TMP/smoke-exam.json" "$TOKEN" \
-	"$BENCH_TMP/server.log"
+server_start "$OUT/skillarena" "$PORT" smoke \
+	"$BENCH_TMP/smoke.json,$BENCH_TMP/smoke-instant.json,$BENCH_TMP/smoke-exam.json" "$TOKEN" "$BENCH_TMP/server.log"
 
 set +e
 timeout 40 "$OUT/loadgen" run --url "ws://127.0.0.1:$PORT/ws" --code LGSMOKE --token "$TOKEN" \
@@ -59,7 +65,29 @@ stored=$(psql "$PGCONN" -tAc "SELECT count(*) FROM answers a JOIN contests c ON 
 if [[ $stored != $((PLAYERS * QUESTIONS)) ]]; then
 	die "PostgreSQL holds $stored answers for LGSMOKE, want $((PLAYERS * QUESTIONS)) (one per player and question)"
 fi
-say "smoke ok: $PLAYERS players x $QUESTIONS questions, every ack verified, $stored answers in PostgreSQL"
+# key LINEFILE - the value of one key of a bench: line
+key() { sed -n "s/.* $1=\([0-9.a-z]*\).*/\1/p" "$2"; }
+L=$BENCH_TMP/smoke.line
+[[ $(key feedback "$L") == reveal ]] || die "loadgen did not see a reveal contest (feedback=$(key feedback "$L"))"
+timed=$(key fresh_reveal_n "$L") same=$(key fresh_reveal_same "$L")
+[[ -n $timed && $((timed + same)) == "$QUESTIONS" && $timed -ge 1 ]] \
+	|| die "freshness from the reveal timed $timed of $QUESTIONS questions ($same unchanged boards): $(key fresh_reveal_unseen "$L") never complete on the screen, $(key fresh_reveal_unknown "$L") unknown"
+say "smoke ok: $PLAYERS players x $QUESTIONS questions, every ack and every revealed point verified, $stored answers in PostgreSQL, the screen complete $(key fresh_reveal_p50_ms "$L")-$(key fresh_reveal_max_ms "$L") ms after each reveal"
+
+set +e
+timeout 40 "$OUT/loadgen" run --url "ws://127.0.0.1:$PORT/ws" --code LGSMOKEI --token "$TOKEN" \
+	--players $PLAYERS --procs 2 --think uniform:20:300 --wrong 0.3 --retry 0.3 --reconnect 0.2 \
+	--grace-ms 2000 --reveal-wait-ms 300 --timeout 30 --label smoke-instant \
+	--server-pids "${SERVER_PIDS[0]}" --json "$BENCH_TMP/smoke-instant-result.json" | tee "$BENCH_TMP/smoke-instant.line"
+rc=${PIPESTATUS[0]}
+set -e
+L=$BENCH_TMP/smoke-instant.line
+if ((rc != 0)) || [[ $(key feedback "$L") != instant || $(key fresh_ack_n "$L") == 0 ]]; then
+	say "loadgen: the instant contest's run is incomplete (exit $rc) or has no freshness from the acks; result:"
+	cat "$BENCH_TMP/smoke-instant-result.json" >&2 || true
+	exit 1
+fi
+say "smoke ok: $PLAYERS players x 2 questions with instant feedback, every ack's points verified, $(key fresh_ack_n "$L") acks seen on the screen"
 
 # The self-paced path: an exam, think times of ~0.1 s (lognormal, 200 times faster than a person).
 set +e
