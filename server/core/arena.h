@@ -6,7 +6,8 @@
  * bottom. Every module has its header declaring exactly what it exports.
  *
  *   main.c            the command table (serve, migrate, load, reset, archive, delete, types, routes,
- *                     messages, user, config-doc; each with its --help) and serve's loop
+ *                     messages, user, config-doc; each with its --help) and serve's start
+ *   serve.[ch]        serve's loop: the subsystems opened from a table, stopped (those tried), signals
  *   core/             what every subsystem uses; depends on nothing else in server/
  *     arena.h         this context and this map
  *     clock.[ch]      the server clock (epoch ms, shared by processes) and a monotonic one
