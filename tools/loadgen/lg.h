@@ -13,12 +13,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "hist.h"
 
 #define LG_MAXQ 64
 #define LG_MAXERR 32
 #define LG_MAXPORTS 8
+#define LG_MAXPROCS 16             /* worker processes */
 #define LG_SCORE_UNKNOWN INT64_MIN /* a total a player never learnt */
 
 /* Scenarios: live contests (loadgen.c, player.c), self-paced ones (paced.c, paced_player.c). */
@@ -117,6 +119,11 @@ int lg_mkcontest(int argc, char **argv);
 int lg_paced_run(lg_config *cfg);
 /* A think time drawn from t (ms); rnd() returns uniform [0, 1). */
 double lg_think_draw(const lg_think *t, double (*rnd)(void *), void *ud);
+
+/* opts.c: `loadgen run`'s options into c (exits 2 on a bad one), its usage; a fatal error (exit 2). */
+void lg_opts_parse(lg_config *c, int argc, char **argv);
+void lg_usage(FILE *f);
+void lg_die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 
 /* loadgen.c helpers shared with player.c */
 uint64_t lg_now_ns(void);

@@ -25,7 +25,7 @@ LGECHO_BIN   := $(OUT)/loadgen-echo
 LGCEIL_BIN   := $(OUT)/loadgen-ceiling
 LGFLOOR_BIN  := $(OUT)/loadgen-floor
 LGHIST_TEST  := $(OUT)/tests/loadgen_test_hist
-LOADGEN_OBJS := $(patsubst %.c,$(OUT)/%.o,$(addprefix $(LOADGEN_DIR)/,loadgen.c player.c fresh.c wsc.c jscan.c hist.c \
+LOADGEN_OBJS := $(patsubst %.c,$(OUT)/%.o,$(addprefix $(LOADGEN_DIR)/,loadgen.c opts.c player.c fresh.c wsc.c jscan.c hist.c \
                   think.c mkcontest.c paced.c paced_player.c paced_worker.c httpc.c))
 LGECHO_OBJS  := $(patsubst %.c,$(OUT)/%.o,$(addprefix $(LOADGEN_DIR)/,echo.c miniproto.c jscan.c))
 LGFLOOR_OBJS := $(patsubst %.c,$(OUT)/%.o,$(addprefix $(LOADGEN_DIR)/,floor.c miniproto.c jscan.c))
