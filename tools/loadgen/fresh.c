@@ -145,8 +145,10 @@ static void ack_freshness(const lg_ackrec *acks, size_t nacks, lg_fresh_result *
 		out->ack_unseen = nacks;
 		return;
 	}
-	memcpy(s, F.ent, F.nent * sizeof(*s));
-	qsort(s, F.nent, sizeof(*s), cmp_entry);
+	if (F.nent) { /* no board: nothing to copy (and F.ent is NULL) */
+		memcpy(s, F.ent, F.nent * sizeof(*s));
+		qsort(s, F.nent, sizeof(*s), cmp_entry);
+	}
 	for (size_t i = 0; i < nacks; i++) {
 		const lg_ackrec *a = &acks[i];
 		size_t lo = 0, hi = F.nent;

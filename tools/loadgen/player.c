@@ -716,7 +716,7 @@ static int w_write_result(worker *w)
 	w->res->nrecv_q = LG_MAXQ;
 	w->res->nrecv_p = w->count;
 	int ok = fwrite(w->res, sizeof(*w->res), 1, f) == 1 &&
-		 fwrite(w->acks, sizeof(lg_ackrec), w->nacks, f) == w->nacks &&
+		 (!w->nacks || fwrite(w->acks, sizeof(lg_ackrec), w->nacks, f) == w->nacks) &&
 		 fwrite(w->recv, sizeof(uint64_t), (size_t)LG_MAXQ * w->count, f) ==
 			 (size_t)LG_MAXQ * w->count &&
 		 fwrite(pids, sizeof(*pids), w->count, f) == w->count &&
