@@ -30,10 +30,10 @@ test('an answer given while the server is down is delivered after the reconnect'
 	await page.waitForSelector('.choice:not([disabled])');
 
 	srv.kill9(0);
-	await waitText(page, '[data-conn]', '重新连接中…');
+	await waitText(page, '[data-conn]', '已断开，正在重连…');
 	await page.click(`.choice[data-index="${q1.answer}"]`);
 	await page.waitForSelector('#q-status[data-kind=sending]');
-	assert.equal(await text(page, '#q-status'), '网络不稳，恢复连接后将自动重新提交…');
+	assert.equal(await text(page, '#q-status'), '网络不稳定，恢复后自动重发…');
 	const pending = await page.evaluate(() => JSON.parse(localStorage.getItem('sa.answer.SAFE2026')));
 	assert.equal(pending.qid, q1.id);
 	assert.equal(pending.acked, false);

@@ -85,6 +85,15 @@ export function toast(text, kind = 'error', ms = 5000) {
 
 let connClient = null;
 let connRender = null;
+/* The indicator's words for each status of proto.js's client (its colour is the CSS's, by data-status). */
+const CONN_TEXT = {
+	open: 'conn.online',
+	slow: 'conn.slow',
+	connecting: 'conn.connecting',
+	reconnecting: 'conn.reconnecting',
+	offline: 'conn.offline',
+	idle: 'conn.idle',
+};
 /*
  * Keeps the [data-conn] indicator in step with the client's connection status
  * and the page language. A page that replaces its client binds the new one
@@ -96,8 +105,7 @@ export function bindConnIndicator(client, el = $('[data-conn]')) {
 		if (connClient !== client) return;
 		const s = client.status;
 		el.dataset.status = s;
-		el.textContent = s === 'open' ? t('conn.online') : s === 'reconnecting' ? t('conn.reconnecting')
-			: s === 'idle' ? t('conn.idle') : t('conn.connecting');
+		el.textContent = t(CONN_TEXT[s] || 'conn.connecting');
 	};
 	if (!connRender) onChange(() => connRender && connRender());
 	connClient = client;

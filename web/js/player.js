@@ -36,8 +36,16 @@
  * Answers survive bad networks: each goes through the client's reliable
  * queue (resent with its rid until acknowledged, also after reconnects) and
  * is also written to localStorage until acknowledged, so a page reload
- * resends it after `resume` if the server never stored it. One view is shown
- * at a time; render() derives it from the state S.
+ * resends it after `resume` if the server never stored it. On a dead link
+ * (weak Wi-Fi: the socket looks open, nothing arrives) the client finds out
+ * within a few seconds of the tap (proto.js: an ack overdue by 2 s probes the
+ * link, no pong closes it) and the page says so honestly: the top bar turns
+ * to "网络缓慢" and then "已断开，正在重连", never green while the answer waits,
+ * and the answer's line says it will be resent. While a question is open the
+ * client reconnects with short pauses; the server judges the resent answer
+ * by its own clock and the network delay credit, and a refusal as too late
+ * is said as such. One view is shown at a time; render() derives it from
+ * the state S.
  *
  * Self-paced contests (joined.contest.mode "exam", "mass" or "practice")
  * share the join, the token, the device key and the connection; their
@@ -227,7 +235,8 @@ function submitAnswer(response) {
 
 function sendAnswer() {
 	const a = S.answer;
-	client.reliable({ type: 'answer', rid: a.rid, question_id: a.qid, response: a.response }).then((reply) => onAnswerReply(a, reply));
+	const msg = { type: 'answer', rid: a.rid, question_id: a.qid, response: a.response };
+	client.reliable(msg, { watch: true }).then((reply) => onAnswerReply(a, reply));
 }
 
 function onAnswerReply(a, reply) {
@@ -243,9 +252,14 @@ function onAnswerReply(a, reply) {
 		a.status = 'rejected';
 		a.error = reply;
 		store.del(answerKey(S.code));
-		toast(errorText(reply));
+		toast(answerErrorText(reply));
 	}
 	render();
+}
+
+/* Why an answer was refused; "too late" says that it did not count (it may have waited for the network). */
+function answerErrorText(reply) {
+	return reply && reply.code === 'question_closed' ? t('answer.too_late') : errorText(reply);
 }
 
 /* ---- what the server says ---- */
@@ -439,7 +453,15 @@ function onContinueHere() {
 	render();
 }
 
+/* The link is needed now: a live question is open or an answer waits for its ack (short reconnect pauses). */
+function urgent() {
+	if (S.answer && S.answer.status === 'sending') return true;
+	const st = S.state;
+	return !selfPacedKind() && !!st && st.phase === 'question' && st.open !== false && !S.timeUp;
+}
+
 function render() {
+	client.setUrgent(urgent());
 	$('[data-contest-title]').textContent = S.contest ? pick(S.contest.title) : t('app.name');
 	if (S.replaced) {
 		$('#me-bar').hidden = true;
@@ -545,7 +567,7 @@ function renderStatus(open, revealed, paused) {
 			: open ? t('answer.acked') : t('answer.acked_closed');
 		kind = 'acked';
 	} else if (a && a.status === 'rejected') {
-		text = errorText(a.error);
+		text = answerErrorText(a.error);
 		kind = 'rejected';
 	} else if (!a && !open && !revealed) {
 		text = t('answer.time_up');
