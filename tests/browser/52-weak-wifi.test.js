@@ -4,8 +4,9 @@
  * waits for its ack. The player page reaches two server processes through a
  * TCP proxy (tests/lib/netproxy.js) that can black-hole the link (nothing
  * gets through, nothing is closed, what was sent waits and arrives when the
- * link is back, as TCP retransmits it) and hands each new connection to the
- * other process in turn, so a reconnect lands on the other one.
+ * link is back, as TCP retransmits it) or cut it (every connection closed),
+ * and hands each new connection to the other process in turn, so a reconnect
+ * lands on the other one.
  *
  *   (a) black-holed as the answer is tapped, back a few seconds later while
  *       the question is open: "网络缓慢" within ~2.5 s, the socket given up
@@ -15,7 +16,9 @@
  *       once; an answer given offline is sent when the network is back;
  *   (c) black-holed until after the deadline plus more than the RTT credit:
  *       the page shows the refusal as too late, nothing is stored;
- *   (d) in English: "Network slow", then the ack.
+ *   (d) the link cut (every connection closed) as the answer is tapped: the
+ *       page reconnects at once, the answer is acked and stored once;
+ *   (e) in English: "Network slow", then the ack.
  * All along the pill is green only for the first ~2 s of an answer's wait and
  * never again until its reply (a recorder in the page logs every change of
  * the pill and of the answer line).
@@ -135,7 +138,7 @@ after(async () => {
 
 test('(a) a link black-holed at the tap: slow, reconnected, resent, acked, stored once', async () => {
 	await openQuestion(0);
-	const acceptedAtTap = px.accepted();
+	const wsAtTap = px.upgrades().length;
 	px.blackhole(true);
 	const t0 = Date.now();
 	await page.click('.choice[data-index="0"]');
@@ -161,7 +164,9 @@ test('(a) a link black-holed at the tap: slow, reconnected, resent, acked, store
 	await waitText(page, '[data-conn]', '已连接');
 	assert.equal(await text(page, '#q-status'), '✓ 已提交，等待公布答案');
 	await shot(page, 'a3-acked-390');
-	assert.ok(px.accepted() > acceptedAtTap, 'a new connection (to the other process, the proxy takes turns)');
+	const ws = px.upgrades();
+	assert.ok(ws.length > wsAtTap, 'a new WebSocket connection');
+	assert.notEqual(ws[ws.length - 1], ws[wsAtTap - 1], 'to the other process (the proxy takes turns)');
 	assert.equal(await answersOf(0), 1, 'stored once (the held copy and the resent one)');
 	const overrun = await assertHonestPill('(a)');
 	console.log(`bench: weak_wifi case=a green_overrun_ms=${overrun} slow_ms=${slowAt} closed_ms=${closedAt} restored_ms=${restoredAt} acked_ms=${ackedAt} acked_after_restore_ms=${ackedAt - restoredAt}`);
@@ -212,21 +217,37 @@ test('(c) the link comes back only after the deadline and the credit: refused as
 	console.log(`bench: weak_wifi case=c restored_after_deadline_ms=${restoredLate} stored=0`);
 });
 
-test('(d) in English: "Network slow", then the ack', async () => {
+test('(d) the link cut (closed) as the answer is tapped: reconnected at once, acked, stored once', async () => {
+	await openQuestion(3);
+	const from = await page.evaluate(() => window.__net.length);
+	await page.click('.choice[data-index="1"]'); /* 错误 (false) */
+	px.reset();
+	const t0 = Date.now();
+	await page.waitForSelector('#q-status[data-kind=acked]', { timeout: 15000 });
+	const ackedAt = Date.now() - t0;
+	await waitText(page, '[data-conn]', '已连接');
+	const seen = await page.evaluate((i) => window.__net.slice(i).map((e) => e.conn), from);
+	assert.ok(seen.includes('reconnecting'), `the pill said the link was gone (${seen.join(' ')})`);
+	assert.equal(await answersOf(3), 1, 'stored once');
+	await assertHonestPill('(d)');
+	console.log(`bench: weak_wifi case=d acked_after_cut_ms=${ackedAt}`);
+});
+
+test('(e) in English: "Network slow", then the ack', async () => {
 	await page.waitForSelector('#toast', { state: 'hidden' }); /* the refusal's, in Chinese */
 	await page.click('[data-lang-switch]');
 	await waitText(page, '[data-conn]', 'Connected');
-	await openQuestion(3);
+	await openQuestion(4);
 	px.blackhole(true);
-	await page.click('.choice[data-index="0"]');
+	await page.click('.choice[data-index="1"]');
 	await waitText(page, '[data-conn]', 'Network slow', 6000);
 	assert.equal(await text(page, '#q-status'), 'Weak network: your answer will be sent again once it recovers…');
 	await shot(page, 'd1-slow-en-390');
 	px.blackhole(false);
 	await page.waitForSelector('#q-status[data-kind=acked]', { timeout: 15000 });
 	await waitText(page, '[data-conn]', 'Connected');
-	assert.equal(await answersOf(3), 1, 'stored once');
-	await assertHonestPill('(d)');
+	assert.equal(await answersOf(4), 1, 'stored once');
+	await assertHonestPill('(e)');
 	/* what a dead link leaves in the console: the sockets given up, the requests of the offline browser */
 	assert.deepEqual(page.errors.filter((e) => !/WebSocket|ERR_INTERNET_DISCONNECTED|ERR_CONNECTION/.test(e)), []);
 });

@@ -17,8 +17,10 @@
 //   const c = await h.connect(`ws://127.0.0.1:${px.port}/ws`);
 //   px.cut(true); ...; px.cut(false); px.setDelay(0); await px.close();
 //
-// The target may be a list of ports (server processes): each new connection
-// goes to the next one in turn, so a reconnect lands on another process.
+// The target may be a list of ports (server processes): each new WebSocket
+// connection (told by its first bytes, an HTTP upgrade) goes to the next one in
+// turn, so a reconnect lands on the other process; other connections go to the
+// first.
 //
 // Bytes keep their order: each chunk waits delayMs after it arrived, and Node's
 // timers of equal delay fire in the order they were set.
@@ -35,6 +37,7 @@ function netProxy(target, { delayMs = 0, host = '127.0.0.1', port = 0 } = {}) {
 	let hole = false;
 	let next = 0;
 	let accepted = 0;
+	const upgrades = []; // the target of each WebSocket connection, in order
 
 	// One direction of a connection: what comes from `from` goes to `to`.
 	const pipe = (pair, from, to) => {
@@ -58,6 +61,7 @@ function netProxy(target, { delayMs = 0, host = '127.0.0.1', port = 0 } = {}) {
 				p.deliver(item);
 			}
 		};
+		p.arrive = arrive;
 		from.on('data', arrive);
 		from.on('end', () => arrive(END));
 		from.on('error', () => arrive(END));
@@ -68,13 +72,22 @@ function netProxy(target, { delayMs = 0, host = '127.0.0.1', port = 0 } = {}) {
 		return p;
 	};
 
+	// The target is chosen by the connection's first bytes (the client speaks first in HTTP).
 	const server = net.createServer((client) => {
 		accepted += 1;
-		const upstream = net.connect(targets[next++ % targets.length], host);
-		const pair = { client, upstream };
-		pairs.add(pair);
-		pipe(pair, client, upstream);
-		pipe(pair, upstream, client);
+		client.on('error', () => {});
+		client.once('end', () => { if (!client.upstream) client.destroy(); });
+		client.once('data', (first) => {
+			const ws = /^GET [^\r\n]*\r\n/.test(first.toString('latin1')) && /\r\nupgrade:\s*websocket/i.test(first.toString('latin1'));
+			const port = ws ? targets[next++ % targets.length] : targets[0];
+			if (ws) upgrades.push(port);
+			const upstream = net.connect(port, host);
+			client.upstream = upstream;
+			const pair = { client, upstream };
+			pairs.add(pair);
+			pipe(pair, client, upstream).arrive(first);
+			pipe(pair, upstream, client);
+		});
 	});
 
 	const release = () => {
@@ -107,8 +120,10 @@ function netProxy(target, { delayMs = 0, host = '127.0.0.1', port = 0 } = {}) {
 					for (const p of pairs) { p.client.destroy(); p.upstream.destroy(); }
 				},
 				connections() { return pairs.size; },
-				/* connections accepted so far (each went to the next target in turn) */
+				/* connections accepted so far */
 				accepted() { return accepted; },
+				/* the target port of each WebSocket connection so far, in order */
+				upgrades() { return upgrades.slice(); },
 				close() {
 					hole = false;
 					held.clear();
