@@ -254,8 +254,7 @@ int rc_compile(rc_contest *c, const score_engine *eng, const cJSON *rules, char 
 	return 0;
 }
 
-/* The response whose canonical form is text: a JSON value, or a list "0,2" as [0,2]. */
-static cJSON *reread(const score_question *q, const char *text)
+cJSON *rc_reread(const score_question *q, const char *text)
 {
 	char *wrapped = malloc(strlen(text) + 3);
 	if (!wrapped)
@@ -283,7 +282,7 @@ static void rescore_answer(const rc_contest *c, rc_answer *a, int *streak)
 	a->new_points = 0;
 	a->new_correctness = 0;
 	a->new_streak = *streak;
-	cJSON *resp = q && q->q ? reread(q->q, a->response) : NULL;
+	cJSON *resp = q && q->q ? rc_reread(q->q, a->response) : NULL;
 	score_ctx ctx = {.response_ms = a->response_ms < 0 ? 0 : a->response_ms,
 			 .limit_ms = q ? q->limit_ms : 0,
 			 .streak = *streak};
@@ -328,6 +327,13 @@ static void rescore_participant(rc_contest *c, rc_participant *p)
 
 int rc_rescore(rc_contest *c, char *err, size_t n)
 {
+	for (size_t i = 0; i < c->np; i++)
+		rescore_participant(c, &c->ps[i]);
+	return rc_rank(c, err, n);
+}
+
+int rc_rank(rc_contest *c, char *err, size_t n)
+{
 	free(c->entries);
 	free(c->places);
 	c->entries = calloc(c->np + 1, sizeof *c->entries);
@@ -337,8 +343,7 @@ int rc_rescore(rc_contest *c, char *err, size_t n)
 		return -1;
 	}
 	for (size_t i = 0; i < c->np; i++) {
-		rc_participant *p = &c->ps[i];
-		rescore_participant(c, p);
+		const rc_participant *p = &c->ps[i];
 		results_entry *e = &c->entries[i];
 		e->st.id = p->id;
 		e->st.total_milli = p->new_score;
@@ -368,6 +373,7 @@ void rc_report_release(rc_report *r)
 		free(r->d[i].what);
 		free(r->d[i].name);
 		free(r->d[i].qid);
+		free(r->d[i].where);
 		free(r->d[i].stored);
 		free(r->d[i].computed);
 	}
@@ -381,8 +387,8 @@ void rc_report_skip(rc_report *r, const char *why)
 		r->skipped[r->nskipped++] = why;
 }
 
-static void add(rc_report *r, const char *what, const rc_participant *p, const char *qid, const char *stored,
-		const char *computed)
+void rc_report_add(rc_report *r, const char *what, const rc_participant *p, int attempt_no, const char *qid,
+		   const char *where, const char *stored, const char *computed)
 {
 	if (r->n == r->cap) {
 		size_t cap = r->cap ? r->cap * 2 : 16;
@@ -398,13 +404,17 @@ static void add(rc_report *r, const char *what, const rc_participant *p, const c
 	d->what = strdup(what);
 	d->pid = p ? p->id : -1;
 	d->name = p ? strdup(p->name) : NULL;
+	d->attempt_no = attempt_no;
 	d->qid = dup_or_null(qid);
+	d->where = dup_or_null(where);
 	d->stored = strdup(stored);
 	d->computed = strdup(computed);
-	if (!d->what || (p && !d->name) || (qid && !d->qid) || !d->stored || !d->computed) {
+	if (!d->what || (p && !d->name) || (qid && !d->qid) || (where && !d->where) || !d->stored ||
+	    !d->computed) {
 		free(d->what);
 		free(d->name);
 		free(d->qid);
+		free(d->where);
 		free(d->stored);
 		free(d->computed);
 		r->oom = 1;
@@ -413,8 +423,13 @@ static void add(rc_report *r, const char *what, const rc_participant *p, const c
 	r->n++;
 }
 
-/* Points as text: 1.5, -2, 0.967 (milli-points exactly). */
-static void points_text(int64_t m, char *buf, size_t n)
+static void add(rc_report *r, const char *what, const rc_participant *p, const char *qid, const char *stored,
+		const char *computed)
+{
+	rc_report_add(r, what, p, 0, qid, NULL, stored, computed);
+}
+
+void rc_points_text(int64_t m, char *buf, size_t n)
 {
 	int64_t a = m < 0 ? -m : m;
 	if (a % 1000 == 0)
@@ -432,8 +447,8 @@ static void add_num(rc_report *r, const char *what, const rc_participant *p, con
 {
 	char a[32], b[32];
 	if (points) {
-		points_text(s, a, sizeof a);
-		points_text(c, b, sizeof b);
+		rc_points_text(s, a, sizeof a);
+		rc_points_text(c, b, sizeof b);
 	} else {
 		snprintf(a, sizeof a, "%lld", (long long)s);
 		snprintf(b, sizeof b, "%lld", (long long)c);
@@ -441,7 +456,7 @@ static void add_num(rc_report *r, const char *what, const rc_participant *p, con
 	add(r, what, p, qid, a, b);
 }
 
-static const rc_participant *participant(const rc_contest *c, int64_t pid)
+const rc_participant *rc_participant_of(const rc_contest *c, int64_t pid)
 {
 	size_t lo = 0, hi = c->np; /* ps is in id order */
 	while (lo < hi) {
@@ -503,11 +518,10 @@ static int by_pid(const void *x, const void *y)
 	return a->pid < b->pid ? -1 : a->pid > b->pid;
 }
 
-/* A board score as text: "12.5 points at 34 ds". */
-static void z_text(double z, char *buf, size_t n)
+void rc_z_text(double z, char *buf, size_t n)
 {
 	char pts[32];
-	points_text(lb_score_from_z(z), pts, sizeof pts);
+	rc_points_text(lb_score_from_z(z), pts, sizeof pts);
 	snprintf(buf, n, "%s at %lld ds", pts, (long long)lb_ds_from_z(z));
 }
 
@@ -531,16 +545,16 @@ void rc_compare_board(const rc_contest *c, const rc_member *m, size_t n, rc_repo
 				add(r, "board.removed", p, NULL, "on the board", "off the board");
 			continue;
 		}
-		z_text(want, b, sizeof b);
+		rc_z_text(want, b, sizeof b);
 		if (!hit)
 			add(r, "board.missing", p, NULL, "not on the board", b);
 		else if (hit->z != want) {
-			z_text(hit->z, a, sizeof a);
+			rc_z_text(hit->z, a, sizeof a);
 			add(r, "board.score", p, NULL, a, b);
 		}
 	}
 	for (size_t i = 0; i < n; i++)
-		if (s[i].pid < 0 || !participant(c, s[i].pid)) {
+		if (s[i].pid < 0 || !rc_participant_of(c, s[i].pid)) {
 			char id[32];
 			snprintf(id, sizeof id, "member of participant %lld", (long long)s[i].pid);
 			add(r, "board.extra", NULL, NULL, id, "no such participant");
@@ -584,7 +598,7 @@ void rc_compare_rows(const rc_contest *c, const char *what, const rc_row *rows, 
 	size_t m = n > c->np ? n : c->np;
 	for (size_t i = 0; i < m; i++) {
 		const rc_row *s = i < n ? &rows[i] : NULL, *w = i < c->np ? &mine[i] : NULL;
-		const rc_participant *p = participant(c, w ? w->pid : rows[i].pid);
+		const rc_participant *p = rc_participant_of(c, w ? w->pid : rows[i].pid);
 		char place[32];
 		snprintf(place, sizeof place, "place %zu", i + 1);
 		if (!strcmp(what, "release"))
@@ -623,25 +637,49 @@ void rc_compare_rows(const rc_contest *c, const char *what, const rc_row *rows, 
 
 /* ------------------------------------------------------------ output */
 
+static const char *const mode_names[] = {"live", "exam", "practice", "mass"};
+
 void rc_report_print(const rc_contest *c, const rc_report *r, FILE *fp)
 {
 	for (size_t i = 0; i < r->n; i++) {
 		const rc_diff *d = &r->d[i];
+		const char *sep = "";
 		fprintf(fp, "%s: ", d->what);
-		if (d->pid >= 0)
+		if (d->pid >= 0) {
 			fprintf(fp, "participant %lld %s", (long long)d->pid, d->name ? d->name : "");
-		if (d->qid)
-			fprintf(fp, "%squestion %s", d->pid >= 0 ? " " : "", d->qid);
-		fprintf(fp, "%sstored %s, recomputed %s\n", d->pid >= 0 || d->qid ? ": " : "", d->stored,
-			d->computed);
+			sep = " ";
+		}
+		if (d->attempt_no > 0) {
+			fprintf(fp, "%sattempt %d", sep, d->attempt_no);
+			sep = " ";
+		}
+		if (d->qid) {
+			fprintf(fp, "%squestion %s", sep, d->qid);
+			sep = " ";
+		}
+		if (d->where) {
+			fprintf(fp, "%s%s", sep, d->where);
+			sep = " ";
+		}
+		fprintf(fp, "%sstored %s, recomputed %s\n", *sep ? ": " : "", d->stored, d->computed);
 	}
 	for (int i = 0; i < r->nskipped; i++)
 		fprintf(fp, "not compared: %s\n", r->skipped[i]);
-	fprintf(fp,
-		"contest %s: %zu answers, %zu participants, %zu board entries, %zu result rows, %zu release "
-		"rows compared: %zu difference%s%s\n",
-		c->code ? c->code : "?", r->answers, r->participants, r->board, r->results, r->release, r->n,
-		r->n == 1 ? "" : "s", r->oom ? " (out of memory: the report is incomplete)" : "");
+	fprintf(fp, "contest %s: ", c->code ? c->code : "?");
+	if (c->mode == RC_PRACTICE)
+		fprintf(fp, "%zu practice answers, %zu notebook entries", r->practice, r->notebook);
+	else if (c->mode != RC_LIVE)
+		fprintf(fp,
+			"%zu attempts, %zu answers, %zu participants, %zu board entries, %zu day board entries, "
+			"%zu unit rows, %zu result rows, %zu release rows",
+			r->attempts, r->answers, r->participants, r->board, r->days, r->units, r->results,
+			r->release);
+	else
+		fprintf(fp,
+			"%zu answers, %zu participants, %zu board entries, %zu result rows, %zu release rows",
+			r->answers, r->participants, r->board, r->results, r->release);
+	fprintf(fp, " compared: %zu difference%s%s\n", r->n, r->n == 1 ? "" : "s",
+		r->oom ? " (out of memory: the report is incomplete)" : "");
 }
 
 cJSON *rc_report_json(const rc_contest *c, const rc_report *r)
@@ -650,7 +688,14 @@ cJSON *rc_report_json(const rc_contest *c, const rc_report *r)
 	cJSON *cmp = cJSON_AddObjectToObject(o, "compared"), *sk = cJSON_AddArrayToObject(o, "not_compared");
 	cJSON_AddStringToObject(o, "code", c->code ? c->code : "");
 	cJSON_AddNumberToObject(o, "contest_id", (double)c->id);
+	cJSON_AddStringToObject(o, "mode",
+				c->mode >= RC_LIVE && c->mode <= RC_MASS ? mode_names[c->mode] : "?");
 	cJSON_AddNumberToObject(cmp, "answers", (double)r->answers);
+	cJSON_AddNumberToObject(cmp, "attempts", (double)r->attempts);
+	cJSON_AddNumberToObject(cmp, "days", (double)r->days);
+	cJSON_AddNumberToObject(cmp, "units", (double)r->units);
+	cJSON_AddNumberToObject(cmp, "practice", (double)r->practice);
+	cJSON_AddNumberToObject(cmp, "notebook", (double)r->notebook);
 	cJSON_AddNumberToObject(cmp, "participants", (double)r->participants);
 	cJSON_AddNumberToObject(cmp, "board", (double)r->board);
 	cJSON_AddNumberToObject(cmp, "results", (double)r->results);
@@ -667,8 +712,12 @@ cJSON *rc_report_json(const rc_contest *c, const rc_report *r)
 		else
 			cJSON_AddNullToObject(e, "participant_id");
 		cJSON_AddItemToObject(e, "name", d->name ? cJSON_CreateString(d->name) : cJSON_CreateNull());
+		if (d->attempt_no > 0) /* self-paced only: a live contest's differences keep their shape */
+			cJSON_AddNumberToObject(e, "attempt_no", d->attempt_no);
 		cJSON_AddItemToObject(e, "question_id",
 				      d->qid ? cJSON_CreateString(d->qid) : cJSON_CreateNull());
+		if (d->where)
+			cJSON_AddStringToObject(e, "where", d->where);
 		cJSON_AddStringToObject(e, "stored", d->stored);
 		cJSON_AddStringToObject(e, "recomputed", d->computed);
 		cJSON_AddItemToArray(arr, e);

@@ -12,11 +12,15 @@
  * the latest published release. Every difference names the participant and
  * the question.
  *
- *   recompute.c      the core, pure: rescoring, ranking, comparisons, the
- *                    report (unit-tested: tests/unit/test_recompute.c)
- *   recompute_pg.c   the data: read from PostgreSQL and Redis (blocking
- *                    libpq and hiredis: the command line, or libuv's thread
- *                    pool), corrections written back in one transaction
+ *   recompute.c          the core, pure: rescoring, ranking, comparisons,
+ *                        the report (unit-tested: tests/unit/test_recompute.c)
+ *   recompute_paced.c    the same for self-paced contests (exam, mass,
+ *                        practice: recompute_paced.h), pure
+ *   recompute_pg.c       the data: read from PostgreSQL and Redis (blocking
+ *                        libpq and hiredis: the command line, or libuv's
+ *                        thread pool), corrections written back in one
+ *                        transaction
+ *   recompute_paced_pg.c the data of self-paced contests
  *
  * Ownership: an rc_contest owns everything in it (rc_contest_release); a
  * report owns its differences (rc_report_release).
@@ -86,9 +90,13 @@ typedef struct rc_member {
 	double z;
 } rc_member;
 
+/* The contest's mode ("mode" of its definition). */
+enum { RC_LIVE, RC_EXAM, RC_PRACTICE, RC_MASS };
+
 typedef struct rc_contest {
 	int64_t id, epoch;
 	char *code;
+	int mode; /* RC_LIVE ... */
 	score_tiebreak tb;
 	results_awards awards;
 	bool has_awards;
@@ -138,13 +146,25 @@ int rc_compile(rc_contest *c, const score_engine *eng, const cJSON *rules, char 
  * memory, or the ranking refused its data: err).
  */
 int rc_rescore(rc_contest *c, char *err, size_t n);
+/* The ranking and awards alone, from each participant's new_score,
+ * new_reached_ds, time_ms, correct and wrong (rc_rescore ends with it). */
+int rc_rank(rc_contest *c, char *err, size_t n);
+
+/* The response whose canonical form is text (a JSON value, or a list "0,2"
+ * as [0,2]), checked by giving the same canonical form again; NULL when
+ * none does. The caller frees it. */
+cJSON *rc_reread(const score_question *q, const char *text);
+/* The participant with this id, or NULL. */
+const rc_participant *rc_participant_of(const rc_contest *c, int64_t pid);
 
 /* The report: every difference found. */
 typedef struct rc_diff {
 	char *what;     /* "answer.points", "participant.total", "board", "results.rank", ... */
 	int64_t pid;    /* -1: none */
 	char *name;     /* the participant's name, or NULL */
+	int attempt_no; /* the attempt (exam, mass), 0: none */
 	char *qid;      /* the question, or NULL */
+	char *where;    /* a day board, a unit ("day 2026-12-07", "unit 公司/一分厂 overall"), or NULL */
 	char *stored;   /* as stored */
 	char *computed; /* as recomputed */
 } rc_diff;
@@ -155,13 +175,21 @@ typedef struct rc_report {
 	int oom;
 	/* what was compared */
 	size_t answers, participants, board, results, release;
-	int64_t revision;       /* the release compared, 0: none */
+	size_t attempts, days, units, practice, notebook; /* self-paced (recompute_paced.c) */
+	int64_t revision;                                 /* the release compared, 0: none */
 	const char *skipped[4]; /* what could not be compared, and why (static text) */
 	int nskipped;
 } rc_report;
 
 void rc_report_release(rc_report *r);
 void rc_report_skip(rc_report *r, const char *why);
+/* One difference (the texts copied; p, qid and where may be NULL, attempt_no 0). */
+void rc_report_add(rc_report *r, const char *what, const rc_participant *p, int attempt_no, const char *qid,
+		   const char *where, const char *stored, const char *computed);
+/* Milli-points as text: 1.5, -2, 0.967. */
+void rc_points_text(int64_t m, char *buf, size_t n);
+/* A board score as text: "12.5 at 34 ds" (points, time reached in deciseconds). */
+void rc_z_text(double z, char *buf, size_t n);
 
 /* Comparisons (after rc_rescore). */
 void rc_compare_answers(const rc_contest *c, rc_report *r);
