@@ -25,6 +25,7 @@
 #include "store/lb.h"
 #include "store/pgarr.h"
 #include "store/recompute.h"
+#include "store/recompute_paced_pg.h"
 #include "store/recompute_pg.h"
 #include "store/store.h"
 
@@ -87,11 +88,15 @@ static int load_contest(PGconn *pg, const char *code, rc_contest *c, cJSON **def
 	PQclear(r);
 	if (rc)
 		return rc;
+	static const char *const modes[] = {"live", "exam", "practice", "mass"};
 	const char *mode = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(*def, "mode"));
-	if (mode && strcmp(mode, "live")) {
-		snprintf(err, n, "contest %s is self-paced (%s): only live contests' answers are recomputed",
-			 c->code, mode);
-		return SA_E_BAD_STATE;
+	c->mode = -1;
+	for (int i = RC_LIVE; i <= RC_MASS; i++)
+		if (!strcmp(mode ? mode : "live", modes[i]))
+			c->mode = i;
+	if (c->mode < 0) {
+		snprintf(err, n, "contest %s: its stored mode '%s' is none the server knows", c->code, mode);
+		return SA_E_INVALID_FIELD;
 	}
 	const cJSON *rules = cJSON_GetObjectItemCaseSensitive(*def, "scoring");
 	const cJSON *pm = cJSON_GetObjectItemCaseSensitive(*def, "pass_mark");
@@ -229,15 +234,14 @@ static int load_people(PGconn *pg, const char *id, rc_contest *c, int64_t starte
 	return rc;
 }
 
-int recompute_load(PGconn *pg, const score_engine *eng, const char *code, rc_contest *c, char *err, size_t n)
+/* A live contest's questions, corrections, participants and answers, rescored. */
+static int load_live(PGconn *pg, const score_engine *eng, rc_contest *c, const cJSON *def, int64_t started,
+		     char *err, size_t n)
 {
-	cJSON *def = NULL, *marks = NULL;
-	int64_t started = 0;
+	cJSON *marks = NULL;
 	char id[24];
-	err[0] = '\0';
-	int rc = load_contest(pg, code, c, &def, &started, err, n);
 	snprintf(id, sizeof id, "%lld", (long long)c->id);
-	rc = rc ? rc : load_questions(pg, id, c, err, n);
+	int rc = load_questions(pg, id, c, err, n);
 	rc = rc ? rc : load_corrections(pg, id, c, &marks, err, n);
 	if (!rc && rc_compile(c, eng, cJSON_GetObjectItemCaseSensitive(def, "scoring"), err, n))
 		rc = SA_E_INTERNAL;
@@ -254,7 +258,55 @@ int recompute_load(PGconn *pg, const score_engine *eng, const char *code, rc_con
 	if (!rc && rc_rescore(c, err, n))
 		rc = SA_E_INTERNAL;
 	cJSON_Delete(marks);
+	return rc;
+}
+
+int recompute_load(PGconn *pg, const score_engine *eng, const char *code, rc_contest *c, char *err, size_t n)
+{
+	cJSON *def = NULL;
+	int64_t started = 0;
+	err[0] = '\0';
+	int rc = load_contest(pg, code, c, &def, &started, err, n);
+	if (!rc && c->mode != RC_LIVE) {
+		snprintf(err, n, "contest %s is self-paced: corrections apply to live contests' answers",
+			 c->code);
+		rc = SA_E_BAD_STATE;
+	}
+	rc = rc ? rc : load_live(pg, eng, c, def, started, err, n);
 	cJSON_Delete(def);
+	return rc;
+}
+
+/*
+ * A self-paced contest: its stored questions (the maximum the ranking's pass
+ * mark reads, as store/ranking.c), participants, then everything else
+ * (recompute_paced_pg.c); the ranking of the counted attempts.
+ */
+static int load_paced(PGconn *pg, const score_engine *eng, const recompute_paced_src *src, rc_contest *c,
+		      int64_t started, rc_report *rep, char *err, size_t n)
+{
+	char id[24];
+	snprintf(id, sizeof id, "%lld", (long long)c->id);
+	int rc = load_questions(pg, id, c, err, n);
+	c->max_milli = 0;
+	for (int i = 0; !rc && i < c->nq; i++)
+		c->max_milli += c->qs[i].max_milli;
+	rc = rc ? rc : load_people(pg, id, c, started, err, n);
+	if (!rc && c->na)
+		rc_report_skip(rep, "live answers stored for a self-paced contest");
+	const char *p[1] = {id};
+	PGresult *r = !rc && has_table(pg, "appeals")
+			      ? query(pg,
+				      "SELECT 1 FROM appeals WHERE contest_id = $1 AND status = 'upheld' "
+				      "AND correction IS NOT NULL LIMIT 1",
+				      1, p)
+			      : NULL;
+	if (r && PQntuples(r))
+		rc_report_skip(rep, "upheld corrections (they apply to live contests' answers only)");
+	PQclear(r);
+	rc = rc ? rc : recompute_paced_check(pg, eng, src, c, rep, err, n);
+	if (!rc && c->mode != RC_PRACTICE && rc_rank(c, err, n))
+		rc = SA_E_INTERNAL;
 	return rc;
 }
 
@@ -340,9 +392,8 @@ static redisContext *redis_open(const recompute_opts *o)
 	return rc;
 }
 
-static void compare_board(const rc_contest *c, const recompute_opts *o, rc_report *rep)
+static void compare_board(const rc_contest *c, const recompute_opts *o, redisContext *rc, rc_report *rep)
 {
-	redisContext *rc = o->redis && *o->redis ? redis_open(o) : NULL;
 	if (!rc) {
 		rc_report_skip(rep, "the Redis board (redis unreachable)");
 		return;
@@ -353,7 +404,6 @@ static void compare_board(const rc_contest *c, const recompute_opts *o, rc_repor
 	if (!ok || ok->type != REDIS_REPLY_STRING || strcmp(ok->str, ident)) {
 		rc_report_skip(rep, "the Redis board (its keys are not complete: the servers rebuild them)");
 		freeReplyObject(ok);
-		redisFree(rc);
 		return;
 	}
 	freeReplyObject(ok);
@@ -371,22 +421,34 @@ static void compare_board(const rc_contest *c, const recompute_opts *o, rc_repor
 		rc_compare_board(c, m, z->elements / 2, rep);
 	free(m);
 	freeReplyObject(z);
-	redisFree(rc);
 }
 
 int recompute_check(PGconn *pg, const score_engine *eng, const char *code, const recompute_opts *o,
 		    rc_contest *c, rc_report *rep, char *err, size_t n)
 {
-	int rc = recompute_load(pg, eng, code, c, err, n);
-	if (rc)
-		return rc;
-	rc_compare_answers(c, rep);
-	rc_compare_participants(c, rep);
-	if (o)
-		compare_board(c, o, rep);
-	compare_ranking(pg, c, rep, false);
-	compare_ranking(pg, c, rep, true);
-	return 0;
+	cJSON *def = NULL;
+	int64_t started = 0;
+	err[0] = '\0';
+	int rc = load_contest(pg, code, c, &def, &started, err, n);
+	redisContext *rds = !rc && o && o->redis && *o->redis ? redis_open(o) : NULL;
+	recompute_paced_src src = {o ? o->bank_dir : NULL, rds, o ? o->redis_prefix : NULL};
+	if (!rc && c->mode == RC_LIVE)
+		rc = load_live(pg, eng, c, def, started, err, n);
+	else if (!rc)
+		rc = load_paced(pg, eng, &src, c, started, rep, err, n);
+	cJSON_Delete(def);
+	if (!rc && c->mode == RC_LIVE)
+		rc_compare_answers(c, rep);
+	if (!rc && c->mode != RC_PRACTICE) { /* practice is never ranked */
+		rc_compare_participants(c, rep);
+		if (o)
+			compare_board(c, o, rds, rep);
+		compare_ranking(pg, c, rep, false);
+		compare_ranking(pg, c, rep, true);
+	}
+	if (rds)
+		redisFree(rds);
+	return rc;
 }
 
 /* ------------------------------------------------------------ apply */
@@ -459,6 +521,25 @@ int recompute_apply(PGconn *pg, const rc_contest *c, int *changed, char *err, si
 
 /* ------------------------------------------------------------ the command */
 
+/* Where an uploaded contest's banks are, as live/load.c has it: --bank-dir, else the first --contests
+ * directory (of a file: its directory). */
+static const char *upload_bank_dir(const sa_config *cfg, char *dir, size_t n)
+{
+	if (cfg->bank_dir && *cfg->bank_dir)
+		return cfg->bank_dir;
+	const char *list = cfg->contests && *cfg->contests ? cfg->contests : "contests";
+	snprintf(dir, n, "%.*s", (int)strcspn(list, ","), list);
+	size_t l = strlen(dir);
+	if (l > 5 && !strcmp(dir + l - 5, ".json")) {
+		char *slash = strrchr(dir, '/');
+		if (slash)
+			*slash = '\0';
+		else
+			snprintf(dir, n, ".");
+	}
+	return dir;
+}
+
 int recompute_command(const sa_config *cfg, const score_engine *eng, int argc, char **argv)
 {
 	const char *code = NULL;
@@ -482,7 +563,9 @@ int recompute_command(const sa_config *cfg, const score_engine *eng, int argc, c
 	char err[512];
 	rc_contest c = {0};
 	rc_report rep = {0};
-	recompute_opts o = {cfg->redis, cfg->redis_password, cfg->redis_prefix};
+	char bank_dir[1024];
+	recompute_opts o = {cfg->redis, cfg->redis_password, cfg->redis_prefix,
+			    upload_bank_dir(cfg, bank_dir, sizeof bank_dir)};
 	PGconn *pg = PQconnectdb(cfg->pg);
 	/* One snapshot for every table read: an answer committed meanwhile is in all of them or none. */
 	PGresult *tx = PQstatus(pg) == CONNECTION_OK
