@@ -122,8 +122,10 @@ static int by_participant(const void *x, const void *y)
 
 int rc_link(rc_contest *c)
 {
-	qsort(c->ps, c->np, sizeof *c->ps, by_participant);
-	qsort(c->as, c->na, sizeof *c->as, by_answer);
+	if (c->np) /* qsort wants an array, even of none */
+		qsort(c->ps, c->np, sizeof *c->ps, by_participant);
+	if (c->na)
+		qsort(c->as, c->na, sizeof *c->as, by_answer);
 	size_t k = 0, orphans = 0;
 	for (size_t i = 0; i < c->np; i++) {
 		rc_participant *p = &c->ps[i];

@@ -235,7 +235,8 @@ int rc_paced_practice(const rc_contest *c, rc_paced *s, rc_report *r)
 	step *st = history(c, s, &n);
 	if (!st)
 		return -1;
-	qsort(s->bk, s->nbk, sizeof *s->bk, by_book);
+	if (s->nbk) /* qsort wants an array, even of none */
+		qsort(s->bk, s->nbk, sizeof *s->bk, by_book);
 	for (size_t i = 0; i < n;) {
 		entry e = {.worker = st[i].worker,
 			   .qkey = st[i].qkey,

@@ -560,9 +560,12 @@ static const rc_attempt *counted(const rc_paced *s, const rc_attempt *as, size_t
 
 int rc_paced_attempts(rc_contest *c, rc_paced *s, const score_engine *eng, rc_report *r)
 {
-	qsort(s->at, s->nat, sizeof *s->at, by_attempt);
-	qsort(s->ch, s->nch, sizeof *s->ch, by_change);
-	qsort(s->cur, s->ncur, sizeof *s->cur, by_current);
+	if (s->nat) /* qsort and bsearch want an array, even of none */
+		qsort(s->at, s->nat, sizeof *s->at, by_attempt);
+	if (s->nch)
+		qsort(s->ch, s->nch, sizeof *s->ch, by_change);
+	if (s->ncur)
+		qsort(s->cur, s->ncur, sizeof *s->cur, by_current);
 	for (size_t i = 0; i < s->nat; i++)
 		check_attempt(c, s, eng, &s->at[i], r);
 	size_t k = 0;
