@@ -618,18 +618,26 @@ async function startServer(opts = {}) {
 			(err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }));
 	});
 
-	// At the stop: `skillarena recompute` for every contest with answers (the
-	// stored points, totals, Redis board and results derived again); a
-	// difference fails the test. Skipped when PostgreSQL cannot be asked.
+	// At the stop: `skillarena recompute` for every contest with answers, attempts
+	// or practice answers (the stored points, totals, papers, notebooks, Redis
+	// boards and results derived again); a difference fails the test. Skipped
+	// when PostgreSQL cannot be asked. Uploaded contests' banks are found as
+	// the servers find them (--bank-dir, else the first --contests directory).
 	const recomputeAll = async () => {
 		let codes;
 		try {
-			codes = await sql(db, 'SELECT DISTINCT c.code FROM contests c JOIN answers a ON a.contest_id = c.id ORDER BY 1', pgPort);
+			codes = await sql(db, `SELECT c.code FROM contests c WHERE EXISTS (SELECT 1 FROM answers a WHERE a.contest_id = c.id)
+				OR EXISTS (SELECT 1 FROM attempts t WHERE t.contest_id = c.id)
+				OR EXISTS (SELECT 1 FROM practice_answers x WHERE x.contest_id = c.id) ORDER BY 1`, pgPort);
 		} catch {
 			return;
 		}
+		const all = (opts.args || []).concat(opts.argsFor ? opts.argsFor(0) : []);
+		const bankDir = all.indexOf('--bank-dir');
+		const where = ['--contests', contests.join(',')].concat(bankDir >= 0 ? all.slice(bankDir, bankDir + 2) : []);
 		for (const { code } of codes) {
-			const r = await srv.cli(['recompute', code], { timeout: 120000 });
+			const r = await srv.cli(['recompute', code, ...where], { timeout: 120000 });
+			fs.appendFileSync(path.join(dir, 'recompute.log'), `==== recompute ${code}: exit ${r.code}\n${r.stdout}${r.stderr}`);
 			if (r.code !== 0) srv.failures.push(`skillarena recompute ${code} exited ${r.code}:\n${r.stdout}${r.stderr}`);
 		}
 	};
