@@ -100,10 +100,10 @@ static int by_step(const void *x, const void *y)
 	return strcmp(a->serve, b->serve);
 }
 
-/* An entry derived from the history (in: false when it left or never came in). */
+/* An entry derived from the history (in: false when it left or never came in; seen: it had answers). */
 typedef struct entry {
 	const char *worker, *qkey, *qid, *category;
-	bool in;
+	bool in, seen;
 	int64_t cid, wrong, streak, added, last_wrong, last_seen;
 } entry;
 
@@ -159,11 +159,12 @@ static void entry_text(const char *what, int64_t wrong, int64_t streak, char *bu
 	snprintf(buf, n, "%s (wrong %lld, right streak %lld)", what, (long long)wrong, (long long)streak);
 }
 
+/* e as derived against b as stored (NULL: not in the notebook). */
 static void compare_entry(const rc_contest *c, const rc_paced *s, const entry *e, const rc_book *b,
 			  rc_report *r)
 {
-	const rc_participant *p = worker_of(c, s, e ? e->worker : b->worker);
-	const char *qid = e && e->in ? e->qid : b ? b->qid : e->qid;
+	const rc_participant *p = worker_of(c, s, e->worker);
+	const char *qid = !e->in && b ? b->qid : e->qid;
 	char sb[160], cb[160];
 	r->notebook++;
 	if (!b) {
@@ -171,10 +172,10 @@ static void compare_entry(const rc_contest *c, const rc_paced *s, const entry *e
 		rc_report_add(r, "notebook.missing", p, 0, qid, NULL, "not in the notebook", cb);
 		return;
 	}
-	if (!e || !e->in) {
+	if (!e->in) {
 		entry_text("in the notebook", b->wrong, b->streak, sb, sizeof sb);
 		rc_report_add(r, "notebook.extra", p, 0, qid, NULL, sb,
-			      e ? "left it" : "never answered wrongly");
+			      e->seen ? "left it" : "never answered wrongly");
 		return;
 	}
 	if (b->wrong != e->wrong || b->streak != e->streak) {
@@ -197,6 +198,13 @@ static void compare_entry(const rc_contest *c, const rc_paced *s, const entry *e
 			 e->category);
 		rc_report_add(r, "notebook.question", p, 0, qid, NULL, sb, cb);
 	}
+}
+
+/* A stored entry of a question the worker never answered (in any contest still stored). */
+static void unseen(const rc_contest *c, const rc_paced *s, const rc_book *b, rc_report *r)
+{
+	entry none = {.worker = b->worker, .qkey = b->qkey, .qid = b->qid, .category = b->category};
+	compare_entry(c, s, &none, b, r);
 }
 
 /* Every step of the history, sorted by worker, question, time. */
@@ -241,17 +249,18 @@ int rc_paced_practice(const rc_contest *c, rc_paced *s, rc_report *r)
 		entry e = {.worker = st[i].worker,
 			   .qkey = st[i].qkey,
 			   .qid = st[i].qid,
-			   .category = st[i].category};
+			   .category = st[i].category,
+			   .seen = true};
 		for (; i < n && !strcmp(st[i].worker, e.worker) && !strcmp(st[i].qkey, e.qkey); i++)
 			apply(&e, &st[i]);
 		while (k < s->nbk && by_entry(&e, &s->bk[k]) > 0)
-			compare_entry(c, s, NULL, &s->bk[k++], r); /* an entry of no answer in the history */
+			unseen(c, s, &s->bk[k++], r);
 		const rc_book *b = k < s->nbk && !by_entry(&e, &s->bk[k]) ? &s->bk[k++] : NULL;
 		if (e.in || b)
 			compare_entry(c, s, &e, b, r);
 	}
 	for (; k < s->nbk; k++)
-		compare_entry(c, s, NULL, &s->bk[k], r);
+		unseen(c, s, &s->bk[k], r);
 	free(st);
 	return r->oom ? -1 : 0;
 }
