@@ -410,7 +410,9 @@ static const char *const opts_change[] = {
 	"pg", "redis", "redis-password-file", "redis-password", "redis-prefix", "log-level", NULL};
 static const char *const opts_plugins[] = {"plugins", NULL};
 static const char *const opts_recompute[] = {
-	"pg", "redis", "redis-password-file", "redis-password", "redis-prefix", "plugins", "log-level", NULL};
+	"pg",           "redis",   "redis-password-file", "redis-password",
+	"redis-prefix", "plugins", "log-level",           "contests",
+	"bank-dir",     NULL};
 static const char *const opts_none[] = {NULL};
 
 /* recompute CODE [--json]: stored results derived again and compared (store/recompute_pg.c). */
