@@ -1,15 +1,16 @@
 /*
- * charts.c - the three charts of the analysis page, rendered on the server
+ * charts.c - the four charts of the analysis page, rendered on the server
  * as SVG (svg.c draws): participation rate by unit (horizontal bars, long
- * Chinese unit names fit on the left), the score distribution (a histogram)
- * and the item analysis (facility against discrimination, one dot per
- * question, the flag thresholds as guide lines).
+ * Chinese unit names fit on the left), the score distribution (a histogram),
+ * the item analysis (facility against discrimination, one dot per
+ * question, the flag thresholds as guide lines) and the award counts by unit
+ * (a stacked bar per unit, a segment per award tier).
  *
  * Every bar and dot carries a <title> with its full label and figures (a
  * tooltip, and what a screen reader reads), and the chart's <desc> sums it
  * up in a sentence. Layout is computed from the data: one row per unit, a
  * tick step of 1/2/2.5/5 x 10^k, labels shortened with "…" where they would
- * not fit.
+ * not fit. A chart with nothing to draw says so in its middle ("暂无数据").
  */
 #include <math.h>
 #include <stdio.h>
@@ -41,6 +42,10 @@ static const svg_words W_EASY = {"过易", "too easy"};
 static const svg_words W_HARD = {"过难", "too hard"};
 static const svg_words W_NEG = {"负区分", "negative"};
 static const svg_words W_OK = {"正常", "fine"};
+static const svg_words W_NODATA = {"暂无数据", "no data"};
+static const svg_words W_AWARDS = {"获奖人数", "awards"};
+static const svg_words W_AWARDS_DESC = {"%zu 个单位的获奖人数，共 %lld 人获奖。",
+					"Awards of %zu units, %lld in all."};
 static const svg_words W_ITEM_TIP = {"%s：难度系数 %s，区分度 %s，作答 %zu 人",
 				     "%s: facility %s, discrimination %s, %zu attempts"};
 
@@ -49,7 +54,8 @@ static int check_text(const results_chart_text *t, char **svg)
 	if (!svg || !t || !t->title)
 		return RESULTS_E_INVALID;
 	*svg = NULL;
-	if (!results__utf8_ok(t->title) || (t->desc && !results__utf8_ok(t->desc)))
+	if (!results__utf8_ok(t->title) || (t->desc && !results__utf8_ok(t->desc)) ||
+	    (t->font && !results__utf8_ok(t->font)))
 		return RESULTS_E_UTF8;
 	return RESULTS_OK;
 }
@@ -72,6 +78,12 @@ static void pct(double r, char *buf, size_t cap)
 		snprintf(buf, cap, "%.1f%%", 100 * r);
 	else
 		snprintf(buf, cap, "-");
+}
+
+/* The "no data" line in the middle of a plot area. */
+static void no_data(rbuf *b, double x, double y, const char *lang)
+{
+	svg_text(b, x, y, "middle", svg_colors.muted, "no-data", svg_word(&W_NODATA, lang));
 }
 
 /* ---------- participation by unit ---------- */
@@ -122,7 +134,8 @@ int results_svg_participation(const results_units *u, int max_depth, const resul
 	double step = svg_nice_step(max, 5);
 	max = ceil(max / step - 1e-9) * step;
 	double x0 = 16 + label_w, bw = 420, top = 64;
-	int w = (int)(x0 + bw + 140), h = (int)(top + 26 * (double)rows + 48);
+	double nrows = fmax(1, (double)rows); /* one empty row says "no data" */
+	int w = (int)(x0 + bw + 140), h = (int)(top + 26 * nrows + 48);
 	char hs[32], ls[32];
 	pct(hi >= 0 ? hi : NAN, hs, sizeof hs);
 	pct(isfinite(lo) ? lo : NAN, ls, sizeof ls);
@@ -130,9 +143,9 @@ int results_svg_participation(const results_units *u, int max_depth, const resul
 	if (!t->desc && !desc)
 		return RESULTS_E_NOMEM;
 	rbuf b = {0};
-	svg_begin(&b, "participation", w, h, t->title, t->desc ? t->desc : desc, t->lang);
+	svg_begin(&b, "participation", w, h, t, t->desc ? t->desc : desc);
 	free(desc);
-	double axis_y = top + 26 * (double)rows + 4;
+	double axis_y = top + 26 * nrows + 4;
 	for (double v = 0; v <= max + 1e-9; v += step) { /* grid and ticks */
 		double x = x0 + bw * v / max;
 		char s[32];
@@ -149,6 +162,8 @@ int results_svg_participation(const results_units *u, int max_depth, const resul
 	for (size_t i = 0; i < u->n; i++)
 		if (u->u[i].depth <= max_depth)
 			unit_row(&b, &u->u[i], top + 26 * (double)r++, x0, bw, max, label_w, t->lang);
+	if (!rows)
+		no_data(&b, x0 + bw / 2, top + 14, t->lang);
 	*svg = svg_end(&b);
 	return *svg ? RESULTS_OK : RESULTS_E_NOMEM;
 }
@@ -208,10 +223,11 @@ int results_svg_histogram(const results_hist *h, const results_chart_text *t, ch
 	if (!t->desc && !desc)
 		return RESULTS_E_NOMEM;
 	rbuf b = {0};
-	svg_begin(&b, "histogram", (int)(x0 + pw + 24), (int)(y0 + 48), t->title, t->desc ? t->desc : desc,
-		  t->lang);
+	svg_begin(&b, "histogram", (int)(x0 + pw + 24), (int)(y0 + 48), t, t->desc ? t->desc : desc);
 	free(desc);
 	hist_axes(&b, h, x0, y0, pw, ph, ymax, step, t->lang);
+	if (!h->n)
+		no_data(&b, x0 + pw / 2, y0 - ph / 2, t->lang);
 	double bw = pw / h->nbins;
 	for (int i = 0; i < h->nbins; i++) {
 		double bh = ph * (double)h->counts[i] / ymax;
@@ -345,13 +361,142 @@ int results_svg_items(const results_analysis *a, const results_item_def *items, 
 		return RESULTS_E_NOMEM;
 	double x0 = 72, y0 = 420, pw = 480, ph = 360;
 	rbuf b = {0};
-	svg_begin(&b, "items", (int)(x0 + pw + 120), (int)(y0 + 48), t->title, t->desc ? t->desc : desc,
-		  t->lang);
+	svg_begin(&b, "items", (int)(x0 + pw + 120), (int)(y0 + 48), t, t->desc ? t->desc : desc);
 	free(desc);
 	items_frame(&b, x0, y0, pw, ph, o, t->lang);
 	for (size_t i = 0; i < a->nitems; i++)
 		if (isfinite(a->items[i].facility) && isfinite(a->items[i].r_pbis))
 			item_dot(&b, &a->items[i], &items[i], x0, y0, pw, ph, t->lang);
+	if (missing == a->nitems)
+		no_data(&b, x0 + pw / 2, y0 - ph / 2 - 12, t->lang);
+	*svg = svg_end(&b);
+	return *svg ? RESULTS_OK : RESULTS_E_NOMEM;
+}
+
+/* ---------- awards by unit ---------- */
+
+/* Tier colours: dark enough for white text nowhere (labels sit beside the bars), told apart. */
+static const char *const tier_colors[] = {"#b45309", "#1d4ed8", "#047857", "#7e22ce",
+					  "#b91c1c", "#0e7490", "#4338ca", "#a16207"};
+#define NCOLORS (sizeof tier_colors / sizeof tier_colors[0])
+
+typedef struct awards_layout {
+	const char *const *names; /* ntiers, then the participation name (or none) */
+	int ntiers, nseg;         /* nseg: ntiers, + 1 with a participation tier */
+	double x0, bw, max, label_w;
+} awards_layout;
+
+static int64_t seg_count(const results_unit *u, const awards_layout *l, int k)
+{
+	return k < l->ntiers ? u->awards[k] : u->participation;
+}
+
+static const char *seg_color(const awards_layout *l, int k)
+{
+	return k < l->ntiers ? tier_colors[k % NCOLORS] : svg_colors.axis;
+}
+
+static void award_row(rbuf *b, const results_unit *u, double y, const awards_layout *l, const char *part)
+{
+	char label[256], v[32];
+	int64_t total = 0;
+	svg_shorten(u->name, 13, l->label_w - 12 * u->depth, label, sizeof label);
+	rbuf_puts(b, "<g class=\"unit\">\n<title>");
+	rbuf_xml(b, u->path);
+	for (int k = 0; k < l->nseg; k++) {
+		total += seg_count(u, l, k);
+		rbuf_puts(b, k ? ", " : ": ");
+		rbuf_xml(b, k < l->ntiers ? l->names[k] : part);
+		rbuf_printf(b, " %lld", (long long)seg_count(u, l, k));
+	}
+	rbuf_puts(b, "</title>\n");
+	svg_text(b, 16 + 12 * u->depth, y + 14, "start", u->depth ? svg_colors.muted : svg_colors.text,
+		 "label", label);
+	double x = l->x0;
+	for (int k = 0; k < l->nseg; k++) {
+		double w = l->bw * (double)seg_count(u, l, k) / l->max;
+		if (w > 0)
+			rbuf_printf(b,
+				    "<rect class=\"bar\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"16\" "
+				    "fill=\"%s\"/>\n",
+				    x, y + 2, w, seg_color(l, k));
+		x += w;
+	}
+	snprintf(v, sizeof v, "%lld", (long long)total);
+	svg_text(b, x + 6, y + 14, "start", svg_colors.text, "value", v);
+	rbuf_puts(b, "</g>\n");
+}
+
+static void awards_legend(rbuf *b, const awards_layout *l, const char *part, double y)
+{
+	double x = 16;
+	for (int k = 0; k < l->nseg; k++) {
+		const char *name = k < l->ntiers ? l->names[k] : part;
+		char s[96];
+		svg_shorten(name && results__utf8_ok(name) ? name : "?", 12, 120, s, sizeof s);
+		rbuf_printf(
+			b,
+			"<rect class=\"legend\" x=\"%.1f\" y=\"%.1f\" width=\"12\" height=\"12\" fill=\"%s\"/>\n",
+			x, y - 10, seg_color(l, k));
+		svg_text(b, x + 16, y, "start", svg_colors.text, "legend", s);
+		x += 16 + svg_text_width(s, 12) + 18;
+	}
+}
+
+int results_svg_awards(const results_units *u, int max_depth, const char *const *tier_names, int ntiers,
+		       const char *participation, const results_chart_text *t, char **svg)
+{
+	int rc = check_text(t, svg);
+	if (rc < 0 || !u || ntiers < 0 || ntiers > RESULTS_MAX_TIERS || (ntiers && !tier_names))
+		return rc < 0 ? rc : RESULTS_E_INVALID;
+	for (int k = 0; k < ntiers; k++)
+		if (!tier_names[k] || !results__utf8_ok(tier_names[k]))
+			return RESULTS_E_UTF8;
+	if (participation && !results__utf8_ok(participation))
+		return RESULTS_E_UTF8;
+	awards_layout l = {tier_names, ntiers, ntiers + !!participation, 0, 420, 1, 80};
+	size_t rows = 0;
+	long long all = 0;
+	for (size_t i = 0; i < u->n; i++) {
+		if (u->u[i].depth > max_depth)
+			continue;
+		int64_t total = 0;
+		for (int k = 0; k < l.nseg; k++)
+			total += seg_count(&u->u[i], &l, k);
+		if (u->u[i].depth == 0)
+			all += total;
+		rows++;
+		l.max = fmax(l.max, (double)total);
+		l.label_w =
+			fmax(l.label_w, fmin(260, svg_text_width(u->u[i].name, 13) + 12 * u->u[i].depth + 8));
+	}
+	double step = fmax(1, svg_nice_step(l.max, 5));
+	l.max = ceil(l.max / step - 1e-9) * step;
+	l.x0 = 16 + l.label_w;
+	double top = 84, axis_y = top + 26 * fmax(1, (double)rows) + 4;
+	char *desc = t->desc ? NULL : fmt_desc(&W_AWARDS_DESC, t->lang, rows, all);
+	if (!t->desc && !desc)
+		return RESULTS_E_NOMEM;
+	rbuf b = {0};
+	svg_begin(&b, "awards", (int)(l.x0 + l.bw + 80), (int)(axis_y + 48), t, t->desc ? t->desc : desc);
+	free(desc);
+	awards_legend(&b, &l, participation, 56);
+	for (double v = 0; v <= l.max + 1e-9; v += step) {
+		double x = l.x0 + l.bw * v / l.max;
+		char s[32];
+		svg_fmt(v, s, sizeof s);
+		rbuf_printf(&b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>\n", x,
+			    top - 4, x, axis_y, svg_colors.grid);
+		svg_text(&b, x, axis_y + 16, "middle", svg_colors.muted, "tick", s);
+	}
+	svg_text(&b, l.x0 + l.bw / 2, axis_y + 36, "middle", svg_colors.text, "axis-title",
+		 svg_word(&W_AWARDS, t->lang));
+	size_t r = 0;
+	for (size_t i = 0; i < u->n; i++)
+		if (u->u[i].depth <= max_depth)
+			award_row(&b, &u->u[i], top + 26 * (double)r++, &l, participation);
+	if (!rows || !all)
+		no_data(&b, l.x0 + l.bw / 2, top + 26 * fmax(1, (double)rows) / 2 + 8, t->lang);
 	*svg = svg_end(&b);
 	return *svg ? RESULTS_OK : RESULTS_E_NOMEM;
 }

@@ -407,6 +407,7 @@ typedef struct results_chart_text {
 	const char *title; /* required */
 	const char *desc;  /* NULL: generated from the data ("12 个单位…") */
 	const char *lang;  /* "zh-CN" (default) or "en": axis titles */
+	const char *font;  /* the font-family list; NULL: Noto Sans CJK SC, then the usual Chinese faces */
 } results_chart_text;
 
 /*
@@ -422,6 +423,14 @@ int results_svg_histogram(const results_hist *h, const results_chart_text *t, ch
  * thresholds of o drawn as guide lines, flagged questions labelled. */
 int results_svg_items(const results_analysis *a, const results_item_def *items, const results_items_opts *o,
 		      const results_chart_text *t, char **svg);
+/* Award counts by unit: a stacked bar per unit of depth <= max_depth (tree
+ * order, indented by depth), a segment per award tier k < ntiers named
+ * tier_names[k] (results_unit.awards[k]), then the participation tier
+ * (results_unit.participation) when participation names it (NULL: none);
+ * the unit's total after its bar, a legend of the tiers. RESULTS_E_UTF8 for
+ * a name that is not UTF-8. */
+int results_svg_awards(const results_units *u, int max_depth, const char *const *tier_names, int ntiers,
+		       const char *participation, const results_chart_text *t, char **svg);
 
 /* ---------- xAPI statements (xapi.c) ---------- */
 

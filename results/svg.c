@@ -39,16 +39,19 @@ static uint32_t fnv32(const char *s)
 	return h;
 }
 
-void svg_begin(rbuf *b, const char *kind, int w, int h, const char *title, const char *desc, const char *lang)
+void svg_begin(rbuf *b, const char *kind, int w, int h, const results_chart_text *t, const char *desc)
 {
 	/* ids unique enough for several charts inlined in one page */
 	char id[32];
+	const char *title = t->title, *lang = t->lang;
 	snprintf(id, sizeof id, "sa-%s-%08x", kind, fnv32(title) ^ fnv32(desc));
 	rbuf_printf(b,
 		    "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"%d\" height=\"%d\" "
 		    "viewBox=\"0 0 %d %d\" role=\"img\" aria-labelledby=\"%s-t %s-d\" xml:lang=\"%s\" "
-		    "font-family=\"%s\" font-size=\"13\">\n",
-		    w, h, w, h, id, id, results__en(lang) ? "en" : "zh-CN", font_family);
+		    "font-family=\"",
+		    w, h, w, h, id, id, results__en(lang) ? "en" : "zh-CN");
+	rbuf_xml(b, t->font ? t->font : font_family);
+	rbuf_puts(b, "\" font-size=\"13\">\n");
 	rbuf_printf(b, "<title id=\"%s-t\">", id);
 	rbuf_xml(b, title);
 	rbuf_printf(b, "</title>\n<desc id=\"%s-d\">", id);

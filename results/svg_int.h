@@ -19,9 +19,8 @@ typedef struct svg_words {
 
 const char *svg_word(const svg_words *w, const char *lang);
 
-/* Opens the document: size, accessible title and description, background, visible title. */
-void svg_begin(rbuf *b, const char *kind, int w, int h, const char *title, const char *desc,
-	       const char *lang);
+/* Opens the document: size, font, accessible title and description (desc), background, visible title. */
+void svg_begin(rbuf *b, const char *kind, int w, int h, const results_chart_text *t, const char *desc);
 /* Closes it and hands over the text (NULL when out of memory). */
 char *svg_end(rbuf *b);
 /* One text element, s escaped. cls may be NULL. */

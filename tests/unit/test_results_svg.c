@@ -186,7 +186,7 @@ static void test_participation(void **state)
 	results_units u;
 	assert_int_equal(results_units_build(roster, 4, m, n, &u, NULL), RESULTS_OK);
 	char *svg = NULL;
-	results_chart_text t = {"各单位参与率 <2026 年安全月>", NULL, "zh-CN"};
+	results_chart_text t = {"各单位参与率 <2026 年安全月>", NULL, "zh-CN", NULL};
 	assert_int_equal(results_svg_participation(&u, 2, &t, &svg), RESULTS_OK);
 	seen s;
 	parse(svg, &s, "participation");
@@ -209,7 +209,7 @@ static void test_participation(void **state)
 	assert_false(has_line(&s, longname));
 	free(svg);
 	/* top level only, in English */
-	results_chart_text en = {"Participation", "By company", "en"};
+	results_chart_text en = {"Participation", "By company", "en", NULL};
 	assert_int_equal(results_svg_participation(&u, 0, &en, &svg), RESULTS_OK);
 	parse(svg, &s, "participation-en");
 	assert_int_equal(s.bars, 1);
@@ -229,7 +229,7 @@ static void test_histogram(void **state)
 	results_hist h;
 	assert_int_equal(results_histogram(v, 200, 0, 100000, 10, &h), RESULTS_OK);
 	char *svg = NULL;
-	results_chart_text t = {"得分分布", NULL, NULL};
+	results_chart_text t = {"得分分布", NULL, NULL, NULL};
 	assert_int_equal(results_svg_histogram(&h, &t, &svg), RESULTS_OK);
 	seen s;
 	parse(svg, &s, "histogram");
@@ -273,7 +273,7 @@ static void test_items(void **state)
 	assert_int_equal(results_items_analyse(items, 7, r, n, 20, NULL, &an, NULL), RESULTS_OK);
 	assert_float_equal(an->items[2].r_pbis, -0.643, 5e-4);
 	char *svg = NULL;
-	results_chart_text t = {"试题分析：难度与区分度", NULL, "zh-CN"};
+	results_chart_text t = {"试题分析：难度与区分度", NULL, "zh-CN", NULL};
 	assert_int_equal(results_svg_items(an, items, NULL, &t, &svg), RESULTS_OK);
 	seen s;
 	parse(svg, &s, "items");
@@ -291,12 +291,102 @@ static void test_items(void **state)
 	results_analysis_free(an);
 }
 
+static void test_awards(void **state)
+{
+	(void)state;
+	char longname[64 * 3 + 1] = "";
+	for (int i = 0; i < 64; i++)
+		strcat(longname, "焊");
+	char longpath[256];
+	snprintf(longpath, sizeof longpath, "示范公司/%s", longname);
+	const results_roster_row roster[] = {
+		{"示范公司/一分厂", 10}, {longpath, 10}, {"示范公司/<二&分厂>", 10}};
+	const results_member m[] = {
+		{"示范公司/一分厂", 0},
+		{"示范公司/一分厂", 1},
+		{"示范公司/一分厂", 1},
+		{longpath, 2},
+		{longpath, RESULTS_TIER_PARTICIPATION},
+		{longpath, RESULTS_TIER_NONE},
+	};
+	results_units u;
+	assert_int_equal(results_units_build(roster, 3, m, 6, &u, NULL), RESULTS_OK);
+	const char *names[3] = {"一等奖", "二等奖", "三等奖<&>"};
+	char *svg = NULL;
+	results_chart_text t = {"各单位获奖人数", NULL, "zh-CN", NULL};
+	assert_int_equal(results_svg_awards(&u, 1, names, 3, "参与奖", &t, &svg), RESULTS_OK);
+	seen s;
+	parse(svg, &s, "awards");
+	/* segments drawn: 公司 4 (1,2,1,1 → 4 tiers with a count), 一分厂 2, the long one 2, 二分厂 none */
+	assert_int_equal(s.bars, 8);
+	assert_true(has_line(&s, "三等奖<&>"));
+	assert_true(has_line(&s, "参与奖"));
+	assert_true(has_line(&s, "5")); /* 公司's total */
+	char tip[320];
+	snprintf(tip, sizeof tip, "%s: 一等奖 0, 二等奖 0, 三等奖<&> 1, 参与奖 1", longpath);
+	assert_true(has_line(&s, tip));
+	HAS(&s, "焊焊焊…");
+	HAS(&s, "4 个单位的获奖人数，共 5 人获奖。");
+	assert_false(strstr(s.text, "暂无数据") != NULL);
+	free(svg);
+	/* nobody awarded: the rows and "no data"; bad names refused */
+	const results_member none[] = {{"示范公司/一分厂", RESULTS_TIER_NONE}};
+	results_units_release(&u);
+	assert_int_equal(results_units_build(roster, 3, none, 1, &u, NULL), RESULTS_OK);
+	results_chart_text en = {"Awards", NULL, "en", "'WenQuanYi Zen Hei',serif"};
+	assert_int_equal(results_svg_awards(&u, 0, names, 3, NULL, &en, &svg), RESULTS_OK);
+	parse(svg, &s, "awards-none");
+	assert_non_null(strstr(svg, "font-family=\"&apos;WenQuanYi Zen Hei&apos;,serif\""));
+	assert_int_equal(s.bars, 0);
+	assert_true(has_line(&s, "no data"));
+	HAS(&s, "Awards of 1 units, 0 in all.");
+	free(svg);
+	const char *bad[1] = {"\xFF"};
+	assert_int_equal(results_svg_awards(&u, 0, bad, 1, NULL, &en, &svg), RESULTS_E_UTF8);
+	assert_int_equal(results_svg_awards(&u, 0, names, RESULTS_MAX_TIERS + 1, NULL, &en, &svg),
+			 RESULTS_E_INVALID);
+	results_units_release(&u);
+}
+
+/* Charts with nothing to draw are still charts, and say so. */
+static void test_no_data(void **state)
+{
+	(void)state;
+	results_units u;
+	assert_int_equal(results_units_build(NULL, 0, NULL, 0, &u, NULL), RESULTS_OK);
+	char *svg = NULL;
+	seen s;
+	results_chart_text t = {"各单位参与率", NULL, "zh-CN", NULL};
+	assert_int_equal(results_svg_participation(&u, 1, &t, &svg), RESULTS_OK);
+	parse(svg, &s, "participation-empty");
+	assert_true(has_line(&s, "暂无数据"));
+	free(svg);
+	results_units_release(&u);
+	results_hist h;
+	assert_int_equal(results_histogram(NULL, 0, 0, 100000, 10, &h), RESULTS_OK);
+	assert_int_equal(results_svg_histogram(&h, &t, &svg), RESULTS_OK);
+	parse(svg, &s, "histogram-empty");
+	assert_int_equal(s.bars, 10);
+	assert_true(has_line(&s, "暂无数据"));
+	free(svg);
+	results_item_def items[1] = {{"q1", 1000, 0}};
+	results_analysis *an = NULL;
+	assert_int_equal(results_items_analyse(items, 1, NULL, 0, 0, NULL, &an, NULL), RESULTS_OK);
+	results_chart_text en = {"Items", NULL, "en", NULL};
+	assert_int_equal(results_svg_items(an, items, NULL, &en, &svg), RESULTS_OK);
+	parse(svg, &s, "items-empty");
+	assert_int_equal(s.dots, 0);
+	assert_true(has_line(&s, "no data"));
+	free(svg);
+	results_analysis_free(an);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_participation),
-		cmocka_unit_test(test_histogram),
-		cmocka_unit_test(test_items),
+		cmocka_unit_test(test_participation), cmocka_unit_test(test_histogram),
+		cmocka_unit_test(test_items),         cmocka_unit_test(test_awards),
+		cmocka_unit_test(test_no_data),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
