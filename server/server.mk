@@ -7,12 +7,15 @@
 #   check-docs         tools/check-docs.sh: docs/testing.md lists every test file, and
 #                      docs/configuration.md is `skillarena config-doc` (TEST_STEPS)
 #
+# librsvg-2.0: the analysis charts (SVG, drawn by results/) converted to PNG
+# and PDF through cairo (api/analysis.c).
+#
 # Unit tests of server modules are every tests/unit/test_*.c that no other
 # library claims (evaluated late, after every fragment is read).
 
 LIBRARIES    += server
 server_SRCS  := $(filter-out server/main.c,$(shell find server -name '*.c'))
-server_PKGS  := libwebsockets libuv hiredis libpq libcjson libqrencode libargon2
+server_PKGS  := libwebsockets libuv hiredis libpq libcjson libqrencode libargon2 librsvg-2.0
 server_LIBS  := -lmbedtls -lmbedx509 -lmbedcrypto -ldl -lm -lpthread
 server_USES  := contests sheets results certs scoring
 server_TESTS  = $(filter-out $(foreach l,$(filter-out server,$(LIBRARIES)),$($(l)_TESTS)),$(wildcard tests/unit/test_*.c))

@@ -30,6 +30,7 @@ PKGS=(
 	libhiredis-dev libpq-dev libcjson-dev libmbedtls-dev
 	libcmocka-dev libqrencode-dev libargon2-dev
 	libcairo2-dev libpango1.0-dev fonts-arphic-ukai fonts-arphic-uming fonts-wqy-zenhei
+	librsvg2-dev # the analysis charts (SVG) converted to PNG and PDF (CJK in fonts-wqy-zenhei)
 	poppler-utils zbar-tools
 	libzip-dev libexpat1-dev libxlsxwriter-dev python3-openpyxl
 	clang libclang-rt-14-dev clang-format cppcheck

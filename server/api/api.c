@@ -30,5 +30,6 @@ const route *const api_routes[] = {
 	api_certificates_routes,
 	api_certverify_routes,
 	api_certtemplate_routes,
+	api_analysis_routes,
 	NULL,
 };

@@ -35,6 +35,7 @@ extern const route api_appeals_routes[];
 extern const route api_certificates_routes[];
 extern const route api_certverify_routes[];
 extern const route api_certtemplate_routes[];
+extern const route api_analysis_routes[];
 
 /* Every table, NULL-ended. */
 extern const route *const api_routes[];

@@ -108,6 +108,8 @@ const ROUTES = {
 	'GET /api/console/contests/{code}/results': { path: `/api/console/contests/${CODE}/results`, expect: 'AADDDAD' },
 	'GET /api/console/contests/{code}/results.xlsx': { path: `/api/console/contests/${CODE}/results.xlsx`, expect: 'AADDDAD' },
 	'GET /api/console/contests/{code}/results.csv': { path: `/api/console/contests/${CODE}/results.csv`, expect: 'AADDDAD' },
+	'GET /api/console/contests/{code}/analysis': { path: `/api/console/contests/${CODE}/analysis`, expect: 'AADDDAD' },
+	'GET /api/console/contests/{code}/analysis/{chart}': { path: `/api/console/contests/${CODE}/analysis/scores.svg`, expect: 'AADDDAD' },
 	'POST /api/console/contests/{code}/results/publish': { path: `/api/console/contests/${CODE}/results/publish`, body: {}, expect: 'AADDDDD' },
 	'POST /api/console/contests/{code}/results/finalize': { path: `/api/console/contests/${CODE}/results/finalize`, body: { force: 'x' }, expect: 'AADDDDD' },
 	'GET /api/console/contests/{code}/appeals': { path: `/api/console/contests/${CODE}/appeals?status=x`, expect: 'AADADDD' },
