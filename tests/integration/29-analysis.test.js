@@ -43,7 +43,7 @@ const PLAYERS = [
 	['庚', 'A-007', '外包单位', '------'],
 ];
 const MARKS = PLAYERS.slice(0, 6).map((p) => [...p[3]].map((c) => (c === 'r' ? 1 : 0)));
-const MASS = 'MASS28';
+const MASS = 'MASS29';
 const BANKS = ['safety'];
 let srv, admin, owner, owner2, viewer, other, tmp, massFile;
 const players = [];

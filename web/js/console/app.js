@@ -8,6 +8,7 @@
  *   #contest/CODE                               a contest: form, actions, grants, roster, exceptions
  *   #monitor/CODE, #results/CODE                a running contest, a finished one
  *   #certificates/CODE                          its certificate template, seal, issuing, the list
+ *   #analysis/CODE[?from=&to=]                  its analysis: charts and item statistics
  *   #banks[?q=], #bank/CODE                     question banks
  *   #roster                                     units and workers
  *   #audit[?...]                                the audit log (admins)
@@ -26,6 +27,7 @@ import { rosterView } from './roster.js';
 import { monitorView, resultsView, stopPolling } from './monitor.js';
 import { certificatesView } from './certificates.js';
 import { auditView } from './admin.js';
+import { analysisView } from './analysis.js';
 
 const ctx = { account: null, role: null, canCreate: false, isAdmin: false };
 
@@ -36,6 +38,7 @@ const ROUTES = [
 	[/^monitor\/([A-Za-z0-9]{1,16})$/, 'contests', (root, q, code) => monitorView(root, ctx, code.toUpperCase())],
 	[/^results\/([A-Za-z0-9]{1,16})$/, 'contests', (root, q, code) => resultsView(root, ctx, code.toUpperCase(), q)],
 	[/^certificates\/([A-Za-z0-9]{1,16})$/, 'contests', (root, q, code) => certificatesView(root, ctx, code.toUpperCase())],
+	[/^analysis\/([A-Za-z0-9]{1,16})$/, 'contests', (root, q, code) => analysisView(root, ctx, code.toUpperCase(), q)],
 	[/^banks$/, 'banks', (root, q) => banksView(root, ctx, q)],
 	[/^bank\/([a-z0-9_-]{1,64})$/i, 'banks', (root, q, code) => bankView(root, ctx, code.toLowerCase(), q)],
 	[/^roster$/, 'roster', (root) => rosterView(root, ctx)],

@@ -336,6 +336,7 @@ async function grantedView(root, ctx, code, err) {
 		c.my_role === 'viewer' && c.status !== 'draft' ? link('console.monitor', `#monitor/${c.code}`, { id: 'monitor-link' }) : null,
 		c.my_role === 'viewer' && c.status !== 'draft' ? link('console.results', `#results/${c.code}`, { id: 'results-link' }) : null,
 		c.my_role === 'viewer' ? link('console.certificates', `#certificates/${c.code}`, { id: 'certificates-link' }) : null,
+		c.my_role === 'viewer' && c.status !== 'draft' ? link('analysis.link', `#analysis/${c.code}`, { id: 'analysis-link' }) : null,
 		['screen', 'viewer'].includes(c.my_role) ? downloadLink('console.poster_pdf', `/api/console/contests/${c.code}/poster.pdf`) : null);
 	root.replaceChildren(head,
 		h('p', { class: 'facts-line' }, h('code', { text: c.code }), ' ', statusBadge(c.status), ' ', h('span', { class: 'muted', text: t(`myrole.${c.my_role}`) })),
@@ -418,6 +419,7 @@ export async function contestView(root, ctx, code) {
 		live ? link('console.monitor', `#monitor/${c.code}`, { id: 'monitor-link' }) : null,
 		live ? link('console.results', `#results/${c.code}`, { id: 'results-link' }) : null,
 		link('console.certificates', `#certificates/${c.code}`, { id: 'certificates-link' }),
+		live ? link('analysis.link', `#analysis/${c.code}`, { id: 'analysis-link' }) : null,
 		downloadLink('console.poster_pdf', `/api/console/contests/${c.code}/poster.pdf`),
 		downloadLink('console.poster_png', `/api/console/contests/${c.code}/poster.png`),
 		isOrg ? downloadLink('console.definition_json', `/api/console/contests/${c.code}/definition.json`) : null);

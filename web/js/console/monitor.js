@@ -87,6 +87,7 @@ export async function resultsView(root, ctx, code, query) {
 		h('div', { class: 'links' },
 			downloadButton('console.download_xlsx', `${base}/results.xlsx`, { id: 'dl-xlsx', primary: true }),
 			downloadButton('console.download_csv', `${base}/results.csv`, { id: 'dl-csv' }),
+			link('analysis.link', `#analysis/${code}`, { id: 'analysis-link' }),
 			link('console.back_contest', `#contest/${code}`)));
 	root.replaceChildren(head, h('p', { class: 'muted', text: t('console.loading') }));
 	let r;
