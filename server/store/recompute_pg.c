@@ -24,34 +24,21 @@
 #include "core/err.h"
 #include "store/lb.h"
 #include "store/pgarr.h"
+#include "store/pgsync.h"
 #include "store/recompute.h"
 #include "store/recompute_paced_pg.h"
 #include "store/recompute_pg.h"
 #include "store/store.h"
 
-static int fail(char *err, size_t n, int code, const char *what, PGconn *pg)
-{
-	snprintf(err, n, "%s: %s", what, pg ? PQerrorMessage(pg) : "out of memory");
-	return code;
-}
-
-static PGresult *query(PGconn *pg, const char *sql, int np, const char *const *p)
-{
-	PGresult *r = PQexecParams(pg, sql, np, NULL, p, NULL, NULL, 0);
-	if (PQresultStatus(r) == PGRES_TUPLES_OK || PQresultStatus(r) == PGRES_COMMAND_OK)
-		return r;
-	PQclear(r);
-	return NULL;
-}
-
 /* Whether table.column exists (columns of another branch's migration). */
 static bool has_column(PGconn *pg, const char *table, const char *column)
 {
 	const char *p[2] = {table, column};
-	PGresult *r = query(pg,
-			    "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() "
-			    "AND table_name = $1 AND column_name = $2",
-			    2, p);
+	PGresult *r =
+		pgsync_query(pg,
+			     "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() "
+			     "AND table_name = $1 AND column_name = $2",
+			     2, p);
 	bool yes = r && PQntuples(r) == 1;
 	PQclear(r);
 	return yes;
@@ -60,7 +47,7 @@ static bool has_column(PGconn *pg, const char *table, const char *column)
 static bool has_table(PGconn *pg, const char *table)
 {
 	const char *p[1] = {table};
-	PGresult *r = query(pg, "SELECT to_regclass($1) IS NOT NULL", 1, p);
+	PGresult *r = pgsync_query(pg, "SELECT to_regclass($1) IS NOT NULL", 1, p);
 	bool yes = r && PQntuples(r) == 1 && !strcmp(PQgetvalue(r, 0, 0), "t");
 	PQclear(r);
 	return yes;
@@ -71,11 +58,11 @@ static int load_contest(PGconn *pg, const char *code, rc_contest *c, cJSON **def
 			size_t n)
 {
 	const char *p[1] = {code};
-	PGresult *r = query(
+	PGresult *r = pgsync_query(
 		pg, "SELECT id, epoch, started_ms, code, source FROM contests WHERE code = upper($1)", 1, p);
 	int rc = 0;
 	if (!r)
-		return fail(err, n, SA_E_UNAVAILABLE, "contest", pg);
+		return pgsync_fail(err, n, SA_E_UNAVAILABLE, "contest", pg);
 	if (PQntuples(r) != 1) {
 		snprintf(err, n, "no contest has the code %s", code);
 		rc = SA_E_NOT_FOUND;
@@ -116,15 +103,15 @@ static int load_contest(PGconn *pg, const char *code, rc_contest *c, cJSON **def
 static int load_questions(PGconn *pg, const char *id, rc_contest *c, char *err, size_t n)
 {
 	const char *p[1] = {id};
-	PGresult *r = query(pg,
-			    "SELECT qid, definition::text, time_limit_ms, max_milli FROM questions "
-			    "WHERE contest_id = $1 ORDER BY idx",
-			    1, p);
+	PGresult *r = pgsync_query(pg,
+				   "SELECT qid, definition::text, time_limit_ms, max_milli FROM questions "
+				   "WHERE contest_id = $1 ORDER BY idx",
+				   1, p);
 	if (!r)
-		return fail(err, n, SA_E_UNAVAILABLE, "questions", pg);
+		return pgsync_fail(err, n, SA_E_UNAVAILABLE, "questions", pg);
 	int nq = PQntuples(r), rc = 0;
 	if (!(c->qs = calloc((size_t)nq + 1, sizeof *c->qs)))
-		rc = fail(err, n, SA_E_INTERNAL, "questions", NULL);
+		rc = pgsync_fail(err, n, SA_E_INTERNAL, "questions", NULL);
 	for (int i = 0; !rc && i < nq; i++) {
 		rc_question *q = &c->qs[i];
 		if (!store_text(r, i, 0) || store_int(r, i, 2, 0, INT32_MAX, &q->limit_ms) ||
@@ -146,17 +133,17 @@ static int load_corrections(PGconn *pg, const char *id, rc_contest *c, cJSON **m
 {
 	*marks = cJSON_CreateArray();
 	if (!*marks)
-		return fail(err, n, SA_E_INTERNAL, "corrections", NULL);
+		return pgsync_fail(err, n, SA_E_INTERNAL, "corrections", NULL);
 	if (!has_table(pg, "appeals"))
 		return 0;
 	const char *p[1] = {id};
-	PGresult *r =
-		query(pg,
-		      "SELECT id, correction::text FROM appeals WHERE contest_id = $1 AND status = 'upheld' "
-		      "AND correction IS NOT NULL ORDER BY decided_at, id",
-		      1, p);
+	PGresult *r = pgsync_query(
+		pg,
+		"SELECT id, correction::text FROM appeals WHERE contest_id = $1 AND status = 'upheld' "
+		"AND correction IS NOT NULL ORDER BY decided_at, id",
+		1, p);
 	if (!r)
-		return fail(err, n, SA_E_UNAVAILABLE, "appeals", pg);
+		return pgsync_fail(err, n, SA_E_UNAVAILABLE, "appeals", pg);
 	int rc = 0;
 	for (int i = 0; !rc && i < PQntuples(r); i++) {
 		cJSON *corr = cJSON_Parse(PQgetvalue(r, i, 1));
@@ -178,7 +165,7 @@ static int load_people(PGconn *pg, const char *id, rc_contest *c, int64_t starte
 	const char *p[1] = {id};
 	bool removed = has_column(pg, "participants", "removed"),
 	     rds = has_column(pg, "answers", "reached_ds");
-	PGresult *r = query(
+	PGresult *r = pgsync_query(
 		pg,
 		removed ? "SELECT id, name, employee_no, unit, score_milli, reached_ds, streak, removed "
 			  "FROM participants WHERE contest_id = $1 ORDER BY id"
@@ -186,7 +173,7 @@ static int load_people(PGconn *pg, const char *id, rc_contest *c, int64_t starte
 			  "FROM participants WHERE contest_id = $1 ORDER BY id",
 		1, p);
 	if (!r)
-		return fail(err, n, SA_E_UNAVAILABLE, "participants", pg);
+		return pgsync_fail(err, n, SA_E_UNAVAILABLE, "participants", pg);
 	int rc = 0;
 	for (int i = 0; !rc && i < PQntuples(r); i++) {
 		int64_t pid, score, ds, streak;
@@ -199,7 +186,7 @@ static int load_people(PGconn *pg, const char *id, rc_contest *c, int64_t starte
 		} else if (rc_add_participant(c, pid, PQgetvalue(r, i, 1), store_text(r, i, 2),
 					      PQgetvalue(r, i, 3), score, ds, streak,
 					      !strcmp(PQgetvalue(r, i, 7), "t")))
-			rc = fail(err, n, SA_E_INTERNAL, "participants", NULL);
+			rc = pgsync_fail(err, n, SA_E_INTERNAL, "participants", NULL);
 	}
 	PQclear(r);
 	if (rc)
@@ -208,7 +195,7 @@ static int load_people(PGconn *pg, const char *id, rc_contest *c, int64_t starte
 	char st[24];
 	snprintf(st, sizeof st, "%lld", (long long)started);
 	const char *pa[2] = {id, st};
-	r = query(
+	r = pgsync_query(
 		pg,
 		rds ? "SELECT participant_id, question_idx, response, points_milli, correctness, response_ms, "
 		      "coalesce(reached_ds, (received_ms - $2::bigint) / 100) FROM answers WHERE contest_id = $1"
@@ -216,7 +203,7 @@ static int load_people(PGconn *pg, const char *id, rc_contest *c, int64_t starte
 		      "(received_ms - $2::bigint) / 100 FROM answers WHERE contest_id = $1",
 		2, pa);
 	if (!r)
-		return fail(err, n, SA_E_UNAVAILABLE, "answers", pg);
+		return pgsync_fail(err, n, SA_E_UNAVAILABLE, "answers", pg);
 	for (int i = 0; !rc && i < PQntuples(r); i++) {
 		int64_t pid, qidx, pts, corr, rms, ads;
 		if (store_int(r, i, 0, 1, INT64_MAX, &pid) || store_int(r, i, 1, 0, INT32_MAX, &qidx) ||
@@ -226,11 +213,12 @@ static int load_people(PGconn *pg, const char *id, rc_contest *c, int64_t starte
 			snprintf(err, n, "answers: row %d cannot be read", i);
 			rc = SA_E_INVALID_FIELD;
 		} else if (rc_add_answer(c, pid, (int)qidx, PQgetvalue(r, i, 2), pts, (int)corr, rms, ads))
-			rc = fail(err, n, SA_E_INTERNAL, "answers", NULL);
+			rc = pgsync_fail(err, n, SA_E_INTERNAL, "answers", NULL);
 	}
 	PQclear(r);
 	if (!rc && rc_link(c))
-		rc = fail(err, n, SA_E_INVALID_FIELD, "answers of no participant of the contest", NULL);
+		rc = pgsync_fail(err, n, SA_E_INVALID_FIELD, "answers of no participant of the contest",
+				 NULL);
 	return rc;
 }
 
@@ -320,7 +308,7 @@ static void compare_ranking(PGconn *pg, const rc_contest *c, rc_report *rep, boo
 	PGresult *r;
 	if (release && !has_table(pg, "result_release_rows"))
 		return;
-	r = query(
+	r = pgsync_query(
 		pg,
 		release ? "SELECT x.place, x.rank, x.tied, x.participant_id, x.score_milli, "
 			  "coalesce(x.award_tier, -1), x.revision FROM result_release_rows x "
@@ -460,10 +448,10 @@ static int apply_rows(PGconn *pg, const char *sql, pgarr *col, int ncol, const c
 	const char *p[4];
 	for (int i = 0; i < ncol; i++)
 		if (!(p[i] = pgarr_end(&col[i])))
-			return fail(err, n, SA_E_INTERNAL, what, NULL);
-	PGresult *r = query(pg, sql, ncol, p);
+			return pgsync_fail(err, n, SA_E_INTERNAL, what, NULL);
+	PGresult *r = pgsync_query(pg, sql, ncol, p);
 	if (!r)
-		return fail(err, n, SA_E_UNAVAILABLE, what, pg);
+		return pgsync_fail(err, n, SA_E_UNAVAILABLE, what, pg);
 	PQclear(r);
 	return 0;
 }
@@ -512,9 +500,10 @@ int recompute_apply(PGconn *pg, const rc_contest *c, int *changed, char *err, si
 	char id[24];
 	snprintf(id, sizeof id, "%lld", (long long)c->id);
 	const char *p[1] = {id};
-	PGresult *r = rc ? NULL : query(pg, "DELETE FROM contest_results_meta WHERE contest_id = $1", 1, p);
+	PGresult *r =
+		rc ? NULL : pgsync_query(pg, "DELETE FROM contest_results_meta WHERE contest_id = $1", 1, p);
 	if (!rc && !r)
-		rc = fail(err, n, SA_E_UNAVAILABLE, "contest_results_meta", pg);
+		rc = pgsync_fail(err, n, SA_E_UNAVAILABLE, "contest_results_meta", pg);
 	PQclear(r);
 	return rc;
 }
@@ -569,10 +558,10 @@ int recompute_command(const sa_config *cfg, const score_engine *eng, int argc, c
 	PGconn *pg = PQconnectdb(cfg->pg);
 	/* One snapshot for every table read: an answer committed meanwhile is in all of them or none. */
 	PGresult *tx = PQstatus(pg) == CONNECTION_OK
-			       ? query(pg, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL)
+			       ? pgsync_query(pg, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL)
 			       : NULL;
 	int rc = tx ? recompute_check(pg, eng, code, &o, &c, &rep, err, sizeof err)
-		    : fail(err, sizeof err, SA_E_UNAVAILABLE, "postgresql", pg);
+		    : pgsync_fail(err, sizeof err, SA_E_UNAVAILABLE, "postgresql", pg);
 	PQclear(tx);
 	PQfinish(pg);
 	if (rc)

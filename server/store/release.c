@@ -26,31 +26,17 @@
 #include "core/log.h"
 #include "results.h"
 #include "store/pgcopy.h"
+#include "store/pgsync.h"
 #include "store/ranking.h"
 #include "store/recompute_pg.h"
 #include "store/release.h"
 #include "store/store.h"
 
-static int fail(char *err, size_t n, int code, const char *what, PGconn *pg)
-{
-	snprintf(err, n, "%s: %s", what, pg ? PQerrorMessage(pg) : "out of memory");
-	return code;
-}
-
-static PGresult *query(PGconn *pg, const char *sql, int np, const char *const *p)
-{
-	PGresult *r = PQexecParams(pg, sql, np, NULL, p, NULL, NULL, 0);
-	if (PQresultStatus(r) == PGRES_TUPLES_OK || PQresultStatus(r) == PGRES_COMMAND_OK)
-		return r;
-	PQclear(r);
-	return NULL;
-}
-
 static int exec_ok(PGconn *pg, const char *sql, int np, const char *const *p, char *err, size_t n)
 {
-	PGresult *r = query(pg, sql, np, p);
+	PGresult *r = pgsync_query(pg, sql, np, p);
 	if (!r)
-		return fail(err, n, SA_E_UNAVAILABLE, "release", pg);
+		return pgsync_fail(err, n, SA_E_UNAVAILABLE, "release", pg);
 	PQclear(r);
 	return 0;
 }
@@ -59,7 +45,7 @@ static PGconn *connect_locked(const char *conninfo, const char *id, char *err, s
 {
 	PGconn *pg = PQconnectdb(conninfo);
 	const char *p[1] = {id};
-	*rc = PQstatus(pg) == CONNECTION_OK ? 0 : fail(err, n, SA_E_UNAVAILABLE, "connect", pg);
+	*rc = PQstatus(pg) == CONNECTION_OK ? 0 : pgsync_fail(err, n, SA_E_UNAVAILABLE, "connect", pg);
 	*rc = *rc ? *rc : exec_ok(pg, "BEGIN", 0, NULL, err, n);
 	*rc = *rc ? *rc
 		  : exec_ok(pg,
@@ -75,9 +61,11 @@ static int contest_id_of(const char *conninfo, const char *code, char id[24], ch
 	PGconn *pg = PQconnectdb(conninfo);
 	const char *p[1] = {code};
 	PGresult *r = PQstatus(pg) == CONNECTION_OK
-			      ? query(pg, "SELECT id FROM contests WHERE code = upper($1)", 1, p)
+			      ? pgsync_query(pg, "SELECT id FROM contests WHERE code = upper($1)", 1, p)
 			      : NULL;
-	int rc = !r ? fail(err, n, SA_E_UNAVAILABLE, "contest", pg) : PQntuples(r) == 1 ? 0 : SA_E_NOT_FOUND;
+	int rc = !r                  ? pgsync_fail(err, n, SA_E_UNAVAILABLE, "contest", pg)
+		 : PQntuples(r) == 1 ? 0
+				     : SA_E_NOT_FOUND;
 	if (!rc)
 		snprintf(id, 24, "%s", PQgetvalue(r, 0, 0));
 	PQclear(r);
@@ -128,13 +116,13 @@ static void read_mask(snapshot *s, const cJSON *m)
 static int read_contest(PGconn *pg, const char *id, snapshot *s, char *err, size_t n)
 {
 	const char *p[1] = {id};
-	PGresult *r = query(
+	PGresult *r = pgsync_query(
 		pg,
 		"SELECT c.source, m.max_milli, m.participants FROM contests c JOIN contest_results_meta m "
 		"ON m.contest_id = c.id AND m.epoch = c.epoch AND m.seq = c.seq WHERE c.id = $1",
 		1, p);
 	if (!r)
-		return fail(err, n, SA_E_UNAVAILABLE, "contest", pg);
+		return pgsync_fail(err, n, SA_E_UNAVAILABLE, "contest", pg);
 	int rc = 0;
 	if (PQntuples(r) != 1) {
 		snprintf(err, n, "the contest's ranking changed while it was published: try again");
@@ -221,15 +209,16 @@ static void copy_row(pgcopy *c, const snapshot *s, PGresult *r, int i, const res
 static int snapshot_rows(PGconn *pg, const char *id, const snapshot *s, int64_t rev, char *err, size_t n)
 {
 	const char *p[1] = {id};
-	PGresult *r = query(pg,
-			    "SELECT place, rank, tied, participant_id, name, employee_no, unit, score_milli "
-			    "FROM contest_results WHERE contest_id = $1 ORDER BY place",
-			    1, p);
+	PGresult *r =
+		pgsync_query(pg,
+			     "SELECT place, rank, tied, participant_id, name, employee_no, unit, score_milli "
+			     "FROM contest_results WHERE contest_id = $1 ORDER BY place",
+			     1, p);
 	if (!r)
-		return fail(err, n, SA_E_UNAVAILABLE, "contest_results", pg);
+		return pgsync_fail(err, n, SA_E_UNAVAILABLE, "contest_results", pg);
 	int nr = PQntuples(r);
 	results_place *pl = calloc((size_t)nr + 1, sizeof *pl);
-	int rc = pl && !tiers(s, r, pl) ? 0 : fail(err, n, SA_E_INTERNAL, "awards", NULL);
+	int rc = pl && !tiers(s, r, pl) ? 0 : pgsync_fail(err, n, SA_E_INTERNAL, "awards", NULL);
 	pgcopy c;
 	if (!rc) {
 		pgcopy_begin(
@@ -251,14 +240,14 @@ static int latest(PGconn *pg, const char *id, int64_t *rev, bool *final, int64_t
 		  size_t n)
 {
 	const char *p[1] = {id};
-	PGresult *r = query(
+	PGresult *r = pgsync_query(
 		pg,
 		"SELECT r.revision, r.status = 'final', r.notice_days, r.mask::text FROM result_releases r "
 		"JOIN contests c ON c.id = r.contest_id AND c.epoch = r.epoch "
 		"WHERE r.contest_id = $1 ORDER BY r.revision DESC LIMIT 1",
 		1, p);
 	if (!r)
-		return fail(err, n, SA_E_UNAVAILABLE, "result_releases", pg);
+		return pgsync_fail(err, n, SA_E_UNAVAILABLE, "result_releases", pg);
 	*rev = 0;
 	*final = false;
 	if (PQntuples(r) == 1) {
@@ -278,11 +267,11 @@ static int publish_in(PGconn *pg, const char *id, int notice_days, const cJSON *
 	snapshot s = {0};
 	int64_t rev = 0;
 	const char *pid[1] = {id};
-	PGresult *mr = query(
+	PGresult *mr = pgsync_query(
 		pg, "SELECT coalesce(max(revision), 0) FROM result_releases WHERE contest_id = $1", 1, pid);
 	int rc = mr && !store_int(mr, 0, 0, 0, INT32_MAX - 1, &rev)
 			 ? 0
-			 : fail(err, n, SA_E_UNAVAILABLE, "result_releases", pg);
+			 : pgsync_fail(err, n, SA_E_UNAVAILABLE, "result_releases", pg);
 	PQclear(mr);
 	read_mask(&s, mask);
 	rc = rc ? rc : read_contest(pg, id, &s, err, n);
@@ -296,15 +285,16 @@ static int publish_in(PGconn *pg, const char *id, int notice_days, const cJSON *
 	const char *p[7] = {id, nrev, nd, s.mask_json, np, mx, acc};
 	PGresult *r =
 		rc ? NULL
-		   : query(pg,
-			   "INSERT INTO result_releases (contest_id, revision, epoch, status, notice_days, notice_until, "
-			   "mask, participants, max_milli, published_by) VALUES ($1, $2, (SELECT epoch FROM contests "
-			   "WHERE id = $1), 'provisional', $3, now() + make_interval(days => $3::int), $4::jsonb, $5, $6, "
-			   "nullif($7::bigint, 0)) "
-			   "RETURNING to_char(notice_until AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')",
-			   7, p);
+		   : pgsync_query(
+			     pg,
+			     "INSERT INTO result_releases (contest_id, revision, epoch, status, notice_days, notice_until, "
+			     "mask, participants, max_milli, published_by) VALUES ($1, $2, (SELECT epoch FROM contests "
+			     "WHERE id = $1), 'provisional', $3, now() + make_interval(days => $3::int), $4::jsonb, $5, $6, "
+			     "nullif($7::bigint, 0)) "
+			     "RETURNING to_char(notice_until AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')",
+			     7, p);
 	if (!rc && !r)
-		rc = fail(err, n, SA_E_UNAVAILABLE, "result_releases", pg);
+		rc = pgsync_fail(err, n, SA_E_UNAVAILABLE, "result_releases", pg);
 	if (r) {
 		snprintf(out->notice_until, sizeof out->notice_until, "%s", PQgetvalue(r, 0, 0));
 		PQclear(r);
@@ -351,15 +341,16 @@ int release_finalize(const char *conninfo, const char *code, bool force, int64_t
 	const char *p[1] = {id};
 	PGresult *r =
 		rc ? NULL
-		   : query(pg,
-			   "SELECT r.revision, r.status, r.notice_until <= now(), (SELECT count(*) FROM appeals a "
-			   "WHERE a.contest_id = r.contest_id AND a.status = 'open') FROM result_releases r "
-			   "JOIN contests c ON c.id = r.contest_id AND c.epoch = r.epoch "
-			   "WHERE r.contest_id = $1 ORDER BY r.revision DESC LIMIT 1",
-			   1, p);
+		   : pgsync_query(
+			     pg,
+			     "SELECT r.revision, r.status, r.notice_until <= now(), (SELECT count(*) FROM appeals a "
+			     "WHERE a.contest_id = r.contest_id AND a.status = 'open') FROM result_releases r "
+			     "JOIN contests c ON c.id = r.contest_id AND c.epoch = r.epoch "
+			     "WHERE r.contest_id = $1 ORDER BY r.revision DESC LIMIT 1",
+			     1, p);
 	int64_t open = 0;
 	if (!rc && !r)
-		rc = fail(err, n, SA_E_UNAVAILABLE, "result_releases", pg);
+		rc = pgsync_fail(err, n, SA_E_UNAVAILABLE, "result_releases", pg);
 	else if (!rc && PQntuples(r) != 1)
 		out->why = RELEASE_NONE;
 	else if (!rc) {
@@ -394,11 +385,11 @@ int release_finalize(const char *conninfo, const char *code, bool force, int64_t
 static int lock_appeal(PGconn *pg, const char *id, const char *aid, release_out *out, char *err, size_t n)
 {
 	const char *p[2] = {id, aid};
-	PGresult *r =
-		query(pg, "SELECT status FROM appeals WHERE contest_id = $1 AND id = $2 FOR UPDATE", 2, p);
+	PGresult *r = pgsync_query(
+		pg, "SELECT status FROM appeals WHERE contest_id = $1 AND id = $2 FOR UPDATE", 2, p);
 	int rc = 0;
 	if (!r)
-		return fail(err, n, SA_E_UNAVAILABLE, "appeals", pg);
+		return pgsync_fail(err, n, SA_E_UNAVAILABLE, "appeals", pg);
 	if (PQntuples(r) != 1) {
 		snprintf(err, n, "the contest has no appeal %s", aid);
 		rc = SA_E_NOT_FOUND;
@@ -414,10 +405,10 @@ static int lock_appeal(PGconn *pg, const char *id, const char *aid, release_out 
 static int correct(PGconn *pg, const score_engine *eng, const char *id, release_out *out, char *err, size_t n)
 {
 	const char *p[1] = {id};
-	PGresult *r = query(pg, "SELECT code FROM contests WHERE id = $1", 1, p);
+	PGresult *r = pgsync_query(pg, "SELECT code FROM contests WHERE id = $1", 1, p);
 	if (!r || PQntuples(r) != 1) {
 		PQclear(r);
-		return fail(err, n, SA_E_UNAVAILABLE, "contest", pg);
+		return pgsync_fail(err, n, SA_E_UNAVAILABLE, "contest", pg);
 	}
 	rc_contest c = {0};
 	int rc = recompute_load(pg, eng, PQgetvalue(r, 0, 0), &c, err, n);
@@ -432,7 +423,7 @@ static int correct(PGconn *pg, const score_engine *eng, const char *id, release_
 		out->why = RELEASE_CORRECTION;
 	rc = rc ? rc : recompute_apply(pg, &c, &out->changed_answers, err, n);
 	if (!rc && !(out->moved = calloc(c.np + 1, sizeof *out->moved)))
-		rc = fail(err, n, SA_E_INTERNAL, "correction", NULL);
+		rc = pgsync_fail(err, n, SA_E_INTERNAL, "correction", NULL);
 	for (size_t i = 0; !rc && i < c.np; i++)
 		if (c.ps[i].score_milli != c.ps[i].new_score || c.ps[i].reached_ds != c.ps[i].new_reached_ds)
 			out->moved[out->nmoved++] =
