@@ -44,49 +44,26 @@
 static const char *const LAST_ADMIN_ZH = "至少要保留一个启用的管理员账号";
 static const char *const LAST_ADMIN_EN =
 	"the last enabled admin account cannot be demoted, disabled or deleted";
+static const api_err NO_ACCOUNT = {SA_E_NOT_FOUND, "id", "没有这个账号", "no account has this id"};
 
 /* The {id} of the path as text for a query, or a 404 answered (0). */
 static int id_param(http_req *req, char id[24])
 {
 	int64_t v = api_id(req, "id");
 	if (!v) {
-		api_error(req, SA_E_NOT_FOUND, "id", "没有这个账号", "no account has this id");
+		api_error_of(req, &NO_ACCOUNT);
 		return 0;
 	}
 	snprintf(id, 24, "%lld", (long long)v);
 	return 1;
 }
 
-/* Runs sql with params, cb answering; 0 or the code to answer. */
-static int query(http_req *req, const char *sql, int n, const char *const *params, store_cb cb, void *ud)
-{
-	http_req_ref(req);
-	int rc = store_query(http_arena(req), sql, n, params, cb, ud ? ud : req);
-	if (rc)
-		http_req_unref(req);
-	return rc;
-}
-
-/* A result of one JSON cell: 200 with it (404 when there is no row). */
-static void one_json(arena *a, void *res, const char *err, void *ud)
-{
-	http_req *req = ud;
-	(void)a;
-	if (err || !res)
-		http_reply_error(req, SA_E_UNAVAILABLE, NULL);
-	else if (PQntuples(res) != 1)
-		api_error(req, SA_E_NOT_FOUND, "id", "没有这个账号", "no account has this id");
-	else
-		http_reply_json(req, 200, api_json_cell(res, 0, 0));
-	http_req_unref(req);
-}
-
 static int list_get(http_req *req)
 {
-	return query(req,
-		     "SELECT json_build_object('accounts', coalesce(json_agg(" ACCOUNT_JSON
-		     " ORDER BY lower(a.username)), '[]')) FROM accounts a",
-		     0, NULL, one_json, NULL);
+	return api_query_json(req,
+			      "SELECT json_build_object('accounts', coalesce(json_agg(" ACCOUNT_JSON
+			      " ORDER BY lower(a.username)), '[]')) FROM accounts a",
+			      0, NULL, NULL);
 }
 
 static int one_get(http_req *req)
@@ -95,7 +72,8 @@ static int one_get(http_req *req)
 	if (!id_param(req, id))
 		return 0;
 	const char *p[1] = {id};
-	return query(req, "SELECT " ACCOUNT_JSON " FROM accounts a WHERE a.id = $1", 1, p, one_json, NULL);
+	return api_query_json(req, "SELECT " ACCOUNT_JSON " FROM accounts a WHERE a.id = $1", 1, p,
+			      &NO_ACCOUNT);
 }
 
 /* ------------------------------------------------------------ create */
@@ -206,7 +184,7 @@ static void changed(arena *a, void *res, const char *err, void *ud)
 	if (err || !res || PQntuples(res) != 1)
 		http_reply_error(c->req, SA_E_UNAVAILABLE, NULL);
 	else if (PQgetisnull(res, 0, 0))
-		api_error(c->req, SA_E_NOT_FOUND, "id", "没有这个账号", "no account has this id");
+		api_error_of(c->req, &NO_ACCOUNT);
 	else if (PQgetisnull(res, 0, 1))
 		api_error(c->req, SA_E_CONFLICT, strcmp(PQfname(res, 1), "deleted") ? "role" : "id",
 			  LAST_ADMIN_ZH, LAST_ADMIN_EN);
@@ -274,7 +252,7 @@ static int update_put(http_req *req)
 			    : disabled   ? "true"
 					 : "false",
 			    unlock == 1 ? "true" : "false"};
-	return query(
+	return api_query(
 		req,
 		"WITH " ADMINS_LOCKED ", old AS (SELECT * FROM accounts WHERE id = $1), "
 		"new AS (UPDATE accounts a SET display_name = coalesce($2, a.display_name), "
@@ -299,14 +277,14 @@ static int delete_one(http_req *req)
 	if (!id_param(req, c->id))
 		return 0;
 	const char *p[1] = {c->id};
-	return query(req,
-		     "WITH " ADMINS_LOCKED ", old AS (SELECT * FROM accounts WHERE id = $1), "
-		     "del AS (DELETE FROM accounts a WHERE a.id = $1 AND " ANOTHER_ADMIN_STAYS
-		     " RETURNING a.*) "
-		     "SELECT (SELECT " ACCOUNT_AUDIT " FROM old a), (SELECT " ACCOUNT_AUDIT
-		     " FROM del a) AS deleted, "
-		     "NULL",
-		     1, p, changed, c);
+	return api_query(req,
+			 "WITH " ADMINS_LOCKED ", old AS (SELECT * FROM accounts WHERE id = $1), "
+			 "del AS (DELETE FROM accounts a WHERE a.id = $1 AND " ANOTHER_ADMIN_STAYS
+			 " RETURNING a.*) "
+			 "SELECT (SELECT " ACCOUNT_AUDIT " FROM old a), (SELECT " ACCOUNT_AUDIT
+			 " FROM del a) AS deleted, "
+			 "NULL",
+			 1, p, changed, c);
 }
 
 /* ------------------------------------------------------------ password reset */
@@ -318,40 +296,6 @@ typedef struct reset {
 	const char *password;
 } reset;
 
-static void reset_done(arena *a, void *res, const char *err, void *ud)
-{
-	reset *r = ud;
-	if (err || !res)
-		http_reply_error(r->req, SA_E_UNAVAILABLE, NULL);
-	else {
-		long n = atol(PQcmdTuples(res));
-		cJSON *d = cJSON_CreateObject();
-		cJSON_AddStringToObject(d, "by", "admin");
-		cJSON_AddNumberToObject(d, "sessions_ended", (double)n);
-		audit_note(a, http_principal(r->req), "account.password", NULL, r->username, d);
-		cJSON_Delete(d);
-		cJSON *o = cJSON_CreateObject();
-		cJSON_AddBoolToObject(o, "ok", 1);
-		cJSON_AddNumberToObject(o, "sessions_ended", (double)n);
-		http_reply_json(r->req, 200, o);
-	}
-	http_req_unref(r->req);
-}
-
-static void reset_hashed(arena *a, int rc, const char *encoded, void *ud)
-{
-	reset *r = ud;
-	const char *p[2] = {r->id, encoded};
-	if (rc || (rc = store_query(a,
-				    "WITH u AS (UPDATE accounts SET password_hash = $2, failed_logins = 0, "
-				    "locked_until = NULL, updated_at = now() WHERE id = $1 RETURNING id) "
-				    "DELETE FROM sessions WHERE account_id = (SELECT id FROM u)",
-				    2, p, reset_done, r))) {
-		http_reply_error(r->req, rc, NULL);
-		http_req_unref(r->req);
-	}
-}
-
 static void reset_read(arena *a, void *res, const char *err, void *ud)
 {
 	reset *r = ud;
@@ -360,14 +304,14 @@ static void reset_read(arena *a, void *res, const char *err, void *ud)
 	if (err || !res)
 		http_reply_error(r->req, SA_E_UNAVAILABLE, NULL);
 	else if (PQntuples(res) != 1)
-		api_error(r->req, SA_E_NOT_FOUND, "id", "没有这个账号", "no account has this id");
+		api_error_of(r->req, &NO_ACCOUNT);
 	else if (snprintf(r->username, sizeof r->username, "%s", PQgetvalue(res, 0, 0)),
 		 password_rules(r->password, r->username, http_lang_en(r->req), &why))
 		api_error(r->req, SA_E_INVALID_FIELD, "password", why, why);
-	else if ((rc = password_hash_async(a, r->password, reset_hashed, r)))
+	else if ((rc = api_password_set(r->req, r->id, r->username, r->password, "admin", "")))
 		http_reply_error(r->req, rc, NULL);
 	else
-		return; /* reset_hashed has the reference */
+		return; /* the password's setting has the reference */
 	http_req_unref(r->req);
 }
 
@@ -386,7 +330,7 @@ static int password_post(http_req *req)
 		return 0;
 	}
 	const char *p[1] = {r->id};
-	return query(req, "SELECT username FROM accounts WHERE id = $1", 1, p, reset_read, r);
+	return api_query(req, "SELECT username FROM accounts WHERE id = $1", 1, p, reset_read, r);
 }
 
 #define ADMIN                         \

@@ -32,19 +32,6 @@
 
 #define PAGE_MAX 1000
 
-static void public_read(arena *a, void *res, const char *err, void *ud)
-{
-	http_req *req = ud;
-	(void)a;
-	if (err || !res)
-		http_reply_error(req, SA_E_UNAVAILABLE, NULL);
-	else if (PQntuples(res) != 1)
-		http_reply_error(req, SA_E_UNKNOWN_CONTEST, NULL);
-	else
-		http_reply_json(req, 200, api_json_cell(res, 0, 0));
-	http_req_unref(req);
-}
-
 static int results_public(http_req *req)
 {
 	long page = api_number(http_query(req, "page"), 1, 1000000);
@@ -58,9 +45,8 @@ static int results_public(http_req *req)
 	snprintf(pp, sizeof pp, "%ld", per);
 	snprintf(off, sizeof off, "%ld", (page - 1) * per);
 	const char *p[3] = {http_param(req, "code"), pp, off};
-	http_req_ref(req);
-	int rc = store_query(
-		http_arena(req),
+	return api_query_json(
+		req,
 		"SELECT json_build_object('code', c.code, 'title', c.title, 'revision', coalesce(r.revision, 0), "
 		"'status', coalesce(r.status, 'unpublished'), 'notice_days', r.notice_days, "
 		"'notice_until', r.notice_until, 'published_at', r.published_at, 'finalized_at', r.finalized_at, "
@@ -77,10 +63,7 @@ static int results_public(http_req *req)
 		"  AND x.place > $3::bigint AND x.place <= $3::bigint + $2::int), '[]')) "
 		"FROM contests c LEFT JOIN LATERAL (SELECT * FROM result_releases x WHERE x.contest_id = c.id "
 		"  AND x.epoch = c.epoch ORDER BY x.revision DESC LIMIT 1) r ON true WHERE c.code = upper($1)",
-		3, p, public_read, req);
-	if (rc)
-		http_req_unref(req);
-	return rc;
+		3, p, &API_NO_CONTEST);
 }
 
 /* ------------------------------------------------------------ filing */
@@ -213,37 +196,23 @@ static int appeal_post(http_req *req)
 	}
 	auth_sha256_hex(token, f->hash);
 	const char *p[2] = {f->hash, f->qid};
-	http_req_ref(req);
-	int rc = store_query(
-		http_arena(req),
+	int rc = api_query(
+		req,
 		"SELECT p.id, c.id, c.code, r.status, r.notice_until >= now(), "
 		"$2::text IS NULL OR EXISTS (SELECT 1 FROM questions q WHERE q.contest_id = c.id AND q.qid = $2) "
 		"FROM participants p JOIN contests c ON c.id = p.contest_id "
 		"LEFT JOIN LATERAL (SELECT status, notice_until FROM result_releases x WHERE x.contest_id = c.id "
 		"AND x.epoch = c.epoch ORDER BY x.revision DESC LIMIT 1) r ON true WHERE p.token_hash = $1",
 		2, p, found, f);
-	if (rc) {
+	if (rc)
 		filing_free(f);
-		http_req_unref(req);
-	}
 	return rc;
 }
 
 /* ------------------------------------------------------------ a participant's own appeals */
 
-static void mine_read(arena *a, void *res, const char *err, void *ud)
-{
-	http_req *req = ud;
-	(void)a;
-	if (err || !res || PQntuples(res) > 1)
-		http_reply_error(req, SA_E_UNAVAILABLE, NULL);
-	else if (PQntuples(res) != 1)
-		api_error(req, SA_E_BAD_TOKEN, "token", "参赛凭证无效：请用参赛时的手机查看",
-			  "unknown participant token: look from the phone you took part with");
-	else
-		http_reply_json(req, 200, api_json_cell(res, 0, 0));
-	http_req_unref(req);
-}
+static const api_err UNKNOWN_TOKEN = {SA_E_BAD_TOKEN, "token", "参赛凭证无效：请用参赛时的手机查看",
+				      "unknown participant token: look from the phone you took part with"};
 
 /* POST /api/appeals/mine {token}: the appeals of the token's participant with their answers
  * (POST: a token never goes into a URL or a log). */
@@ -259,18 +228,14 @@ static int appeals_mine(http_req *req)
 	}
 	auth_sha256_hex(token, hash);
 	const char *p[1] = {hash};
-	http_req_ref(req);
-	int rc = store_query(
-		http_arena(req),
+	return api_query_json(
+		req,
 		"SELECT json_build_object('code', c.code, 'appeals', coalesce((SELECT json_agg(json_build_object("
 		"'id', x.id, 'question_id', x.question_id, 'reason', x.reason, 'status', x.status, 'reply', x.reply, "
 		"'revision', x.revision, 'created_at', x.created_at, 'decided_at', x.decided_at) ORDER BY x.id) "
 		"FROM appeals x WHERE x.participant_id = p.id), '[]')) "
 		"FROM participants p JOIN contests c ON c.id = p.contest_id WHERE p.token_hash = $1",
-		1, p, mine_read, req);
-	if (rc)
-		http_req_unref(req);
-	return rc;
+		1, p, &UNKNOWN_TOKEN);
 }
 
 const route api_appeals_routes[] = {

@@ -41,44 +41,39 @@ typedef struct qreq {
 	cJSON *before;
 } qreq;
 
+/* A statement's state, in the request's memory (api_query references the request until the callback). */
 static qreq *qreq_new(http_req *req, const char *code)
 {
-	qreq *q = calloc(1, sizeof *q);
+	qreq *q = http_alloc(req, sizeof *q);
+	const char *qid = http_param(req, "qid");
 	if (q) {
 		q->req = req;
 		snprintf(q->code, sizeof q->code, "%s", code);
-		const char *qid = http_param(req, "qid");
 		snprintf(q->qid, sizeof q->qid, "%s", qid ? qid : "");
-		http_req_ref(req);
 	}
 	return q;
 }
 
-static void qreq_free(qreq *q)
+/* What q owns: the question's texts, the question before. */
+static void qreq_release(qreq *q)
 {
 	free(q->text);
 	free(q->search);
 	cJSON_Delete(q->before);
+}
+
+/* The end of a callback: q released, the request's reference dropped. */
+static void qreq_end(qreq *q)
+{
+	qreq_release(q);
 	http_req_unref(q->req);
-	free(q);
 }
 
-static int query(qreq *q, const char *sql, int n, const char *const *p, store_cb cb)
-{
-	int rc = store_query(http_arena(q->req), sql, n, p, cb, q);
-	if (rc)
-		qreq_free(q);
-	return rc;
-}
-
-static void no_bank(http_req *req)
-{
-	api_error(req, SA_E_NOT_FOUND, "code", "没有这个题库", "no bank has this code");
-}
-static void no_question(http_req *req)
-{
-	api_error(req, SA_E_NOT_FOUND, "qid", "题库中没有这道题", "the bank has no question with this id");
-}
+static const api_err NO_BANK = {SA_E_NOT_FOUND, "code", "没有这个题库", "no bank has this code"};
+static const api_err NO_QUESTION = {SA_E_NOT_FOUND, "qid", "题库中没有这道题",
+				    "the bank has no question with this id"};
+static const api_err NOT_OWNER = {SA_E_FORBIDDEN, NULL, "只有题库的创建者和管理员可以修改它",
+				  "only the bank's owner and admins may change it"};
 
 /* A question id in the path: 1-64 of letters, digits, - _ . (as the format's ids). */
 static int qid_ok(const char *s)
@@ -101,12 +96,12 @@ static void listed(arena *a, void *res, const char *err, void *ud)
 	if (err || !res)
 		http_reply_error(q->req, SA_E_UNAVAILABLE, NULL);
 	else if (PQntuples(res) != 1)
-		no_bank(q->req);
+		api_error_of(q->req, &NO_BANK);
 	else if (PQgetisnull(res, 0, 1))
-		no_question(q->req);
+		api_error_of(q->req, &NO_QUESTION);
 	else
 		http_reply_json(q->req, 200, api_json_cell(res, 0, 1));
-	qreq_free(q);
+	qreq_end(q);
 }
 
 static int list_get(http_req *req)
@@ -135,8 +130,8 @@ static int list_get(http_req *req)
 #define QWHERE                                                                                           \
 	"q.bank_id = b.id AND ($2 = '' OR q.search ILIKE $2 ESCAPE '\\') AND ($3 = '' OR q.qtype = $3) " \
 	"AND ($4 = '' OR q.category = $4) AND ($5 = '' OR q.difficulty = $5)"
-	return query(
-		q,
+	return api_query(
+		req,
 		"SELECT true, json_build_object('total', (SELECT count(*) FROM bank_questions q WHERE " QWHERE
 		"), "
 		"'page', $8::int, 'per_page', $6::int, 'questions', coalesce((SELECT json_agg(x.j ORDER BY x.n) FROM "
@@ -144,7 +139,7 @@ static int list_get(http_req *req)
 		"FROM bank_questions q WHERE " QWHERE
 		" ORDER BY q.position, q.qid LIMIT $6::int OFFSET $7::int) x), "
 		"'[]')) FROM banks b WHERE b.code = $1",
-		8, p, listed);
+		8, p, listed, q);
 #undef QWHERE
 }
 
@@ -157,11 +152,11 @@ static int one_get(http_req *req)
 	if (!q)
 		return SA_E_INTERNAL;
 	const char *p[2] = {code, q->qid};
-	return query(q,
-		     "SELECT true, (SELECT " QUESTION_JSON
-		     " FROM bank_questions q WHERE q.bank_id = b.id AND q.qid = $2) "
-		     "FROM banks b WHERE b.code = $1",
-		     2, p, listed);
+	return api_query(req,
+			 "SELECT true, (SELECT " QUESTION_JSON
+			 " FROM bank_questions q WHERE q.bank_id = b.id AND q.qid = $2) "
+			 "FROM banks b WHERE b.code = $1",
+			 2, p, listed, q);
 }
 
 /* ------------------------------------------------------------ write */
@@ -178,7 +173,7 @@ static void written(arena *a, void *res, const char *err, void *ud)
 			    cJSON_GetObjectItemCaseSensitive(after, "question"));
 		http_reply_json(q->req, is_new ? 201 : 200, after);
 	}
-	qreq_free(q);
+	qreq_end(q);
 }
 
 /*
@@ -230,19 +225,8 @@ static int question_check(http_req *req, const char *code, const cJSON *cats, co
 static void put_read(arena *a, void *res, const char *err, void *ud)
 {
 	qreq *q = ud;
-	const char *mine = !err && res && PQntuples(res) == 1 ? store_text(res, 0, 0) : NULL;
-	if (err || !res || !mine) {
-		if (err || !res)
-			http_reply_error(q->req, SA_E_UNAVAILABLE, NULL);
-		else
-			no_bank(q->req);
-		qreq_free(q);
-		return;
-	}
-	if (strcmp(mine, "t")) {
-		api_error(q->req, SA_E_FORBIDDEN, NULL, "只有题库的创建者和管理员可以修改它",
-			  "only the bank's owner and admins may change it");
-		qreq_free(q);
+	if (!api_row_true(q->req, res, err, 0, &NO_BANK, &NOT_OWNER)) {
+		qreq_end(q);
 		return;
 	}
 	cJSON *cats = api_json_cell(res, 0, 1), *question = cJSON_Parse(q->text);
@@ -251,7 +235,7 @@ static void put_read(arena *a, void *res, const char *err, void *ud)
 	cJSON_Delete(cats);
 	cJSON_Delete(question);
 	if (bad) {
-		qreq_free(q);
+		qreq_end(q);
 		return;
 	}
 	const char *p[4] = {q->code, q->qid, q->text, q->search};
@@ -271,7 +255,7 @@ static void put_read(arena *a, void *res, const char *err, void *ud)
 		4, p, written, q);
 	if (rc) {
 		http_reply_error(q->req, rc, NULL);
-		qreq_free(q);
+		qreq_end(q);
 	}
 }
 
@@ -285,14 +269,12 @@ static int one_put(http_req *req)
 	if (!q)
 		return SA_E_INTERNAL;
 	if (!qid_ok(q->qid)) {
-		qreq_free(q);
 		api_error(req, SA_E_INVALID_FIELD, "qid", "题号应为 1–64 个字母、数字、-、_ 或 .",
 			  "the question id must be 1-64 letters, digits, -, _ or .");
 		return 0;
 	}
 	const cJSON *id = cJSON_GetObjectItemCaseSensitive(body, "id");
 	if (!cJSON_IsObject(body) || (id && (!cJSON_IsString(id) || strcmp(id->valuestring, q->qid)))) {
-		qreq_free(q);
 		api_error(req, SA_E_INVALID_FIELD, "id", "题目应为 JSON 对象，其 id 与路径中的题号相同",
 			  "the question must be a JSON object whose id is the path's");
 		return 0;
@@ -304,40 +286,37 @@ static int one_put(http_req *req)
 	q->search = copy ? banks_search_text(copy) : NULL;
 	cJSON_Delete(copy);
 	if (!q->text || !q->search) {
-		qreq_free(q);
+		qreq_release(q);
 		return SA_E_INTERNAL;
 	}
 	console_who w;
 	console_who_of(req, &w);
 	const char *p[4] = {code, w.acc, w.admin, q->qid};
-	return query(
-		q,
+	int rc = api_query(
+		req,
 		"SELECT " CONSOLE_BANK_MINE(
 			"$2", "$3") ", b.categories, (SELECT q.definition FROM bank_questions q "
 				    "WHERE q.bank_id = b.id AND q.qid = $4) FROM banks b WHERE b.code = $1",
-		4, p, put_read);
+		4, p, put_read, q);
+	if (rc)
+		qreq_release(q);
+	return rc;
 }
 
 static void deleted(arena *a, void *res, const char *err, void *ud)
 {
 	qreq *q = ud;
-	const char *mine = !err && res && PQntuples(res) == 1 ? store_text(res, 0, 0) : NULL;
-	if (err || !res)
-		http_reply_error(q->req, SA_E_UNAVAILABLE, NULL);
-	else if (!mine)
-		no_bank(q->req);
-	else if (strcmp(mine, "t"))
-		api_error(q->req, SA_E_FORBIDDEN, NULL, "只有题库的创建者和管理员可以修改它",
-			  "only the bank's owner and admins may change it");
+	if (!api_row_true(q->req, res, err, 0, &NO_BANK, &NOT_OWNER))
+		; /* answered */
 	else if (PQgetisnull(res, 0, 1))
-		no_question(q->req);
+		api_error_of(q->req, &NO_QUESTION);
 	else {
 		cJSON *before = api_json_cell(res, 0, 1);
 		audit_write(a, http_principal(q->req), "bank.question.delete", NULL, q->code, before, NULL);
 		cJSON_Delete(before);
 		http_reply_json(q->req, 200, cJSON_Parse("{\"ok\":true}"));
 	}
-	qreq_free(q);
+	qreq_end(q);
 }
 
 static int one_delete(http_req *req)
@@ -351,8 +330,8 @@ static int one_delete(http_req *req)
 		return SA_E_INTERNAL;
 	console_who_of(req, &w);
 	const char *p[4] = {code, w.acc, w.admin, q->qid};
-	return query(
-		q,
+	return api_query(
+		req,
 		"WITH b AS (SELECT * FROM banks WHERE code = $1), "
 		"d AS (DELETE FROM bank_questions q USING b WHERE q.bank_id = b.id AND q.qid = $4 AND "
 		"(SELECT " CONSOLE_BANK_MINE(
@@ -360,7 +339,7 @@ static int one_delete(http_req *req)
 			"$3") " FROM b) RETURNING q.definition), "
 			      "t AS (UPDATE banks SET updated_at = now() WHERE id = (SELECT id FROM b) AND EXISTS (SELECT 1 FROM d)) "
 			      "SELECT " CONSOLE_BANK_MINE("$2", "$3") ", (SELECT definition FROM d) FROM b",
-		4, p, deleted);
+		4, p, deleted, q);
 }
 
 #define ORGANIZERS                        \

@@ -35,64 +35,25 @@
 #define META_MAX 65536
 #define IMPORT_MAX (20 * 1024 * 1024)
 
+/* A statement's state, in the request's memory (api_query references the request until the callback). */
 typedef struct bank_req {
 	http_req *req;
 	char code[65];
-	cJSON *meta; /* a new bank's, or the fields to change */
-	cJSON *before;
 } bank_req;
 
 static bank_req *breq_new(http_req *req, const char *code)
 {
-	bank_req *b = calloc(1, sizeof *b);
+	bank_req *b = http_alloc(req, sizeof *b);
 	if (b) {
 		b->req = req;
 		snprintf(b->code, sizeof b->code, "%s", code);
-		http_req_ref(req);
 	}
 	return b;
 }
 
-static void breq_free(bank_req *b)
-{
-	cJSON_Delete(b->meta);
-	cJSON_Delete(b->before);
-	http_req_unref(b->req);
-	free(b);
-}
-
-static int query(bank_req *b, const char *sql, int n, const char *const *p, store_cb cb)
-{
-	int rc = store_query(http_arena(b->req), sql, n, p, cb, b);
-	if (rc)
-		breq_free(b);
-	return rc;
-}
-
-static void not_found(http_req *req)
-{
-	api_error(req, SA_E_NOT_FOUND, "code", "没有这个题库", "no bank has this code");
-}
-
-static void not_owner(http_req *req)
-{
-	api_error(req, SA_E_FORBIDDEN, NULL, "只有题库的创建者和管理员可以修改它",
-		  "only the bank's owner and admins may change it");
-}
-
-/* One JSON cell answered (404 without a row). */
-static void one_cell(arena *a, void *res, const char *err, void *ud)
-{
-	bank_req *b = ud;
-	(void)a;
-	if (err || !res)
-		http_reply_error(b->req, SA_E_UNAVAILABLE, NULL);
-	else if (PQntuples(res) != 1)
-		not_found(b->req);
-	else
-		http_reply_json(b->req, 200, api_json_cell(res, 0, 0));
-	breq_free(b);
-}
+static const api_err NO_BANK = {SA_E_NOT_FOUND, "code", "没有这个题库", "no bank has this code"};
+static const api_err NOT_OWNER = {SA_E_FORBIDDEN, NULL, "只有题库的创建者和管理员可以修改它",
+				  "only the bank's owner and admins may change it"};
 
 static int list_get(http_req *req)
 {
@@ -100,23 +61,22 @@ static int list_get(http_req *req)
 	const char *q = console_like(req, http_query(req, "q"));
 	if (console_num(req, "page", 1, 1000000, 1, &page) || console_num(req, "per_page", 1, 200, 50, &per))
 		return 0;
-	bank_req *b = q ? breq_new(req, "") : NULL;
-	if (!b)
+	if (!q)
 		return SA_E_INTERNAL;
 	char limit[24], offset[24], pg[24];
 	snprintf(limit, sizeof limit, "%ld", per);
 	snprintf(offset, sizeof offset, "%ld", (page - 1) * per);
 	snprintf(pg, sizeof pg, "%ld", page);
 	const char *p[4] = {q, limit, offset, pg};
-	return query(
-		b,
+	return api_query_json(
+		req,
 		"SELECT json_build_object('total', (SELECT count(*) FROM banks b WHERE $1 = '' OR b.code ILIKE $1 "
 		"ESCAPE '\\' OR b.title::text ILIKE $1 ESCAPE '\\'), 'page', $4::int, 'per_page', $2::int, "
 		"'banks', coalesce((SELECT json_agg(x.j ORDER BY x.code) FROM (SELECT b.code, " CONSOLE_BANK
 		" AS j "
 		"FROM banks b WHERE $1 = '' OR b.code ILIKE $1 ESCAPE '\\' OR b.title::text ILIKE $1 ESCAPE '\\' "
 		"ORDER BY b.code LIMIT $2::int OFFSET $3::int) x), '[]'))",
-		4, p, one_cell);
+		4, p, NULL);
 }
 
 static int one_get(http_req *req)
@@ -124,11 +84,8 @@ static int one_get(http_req *req)
 	char code[65];
 	if (!console_bank_code(req, code))
 		return 0;
-	bank_req *b = breq_new(req, code);
-	if (!b)
-		return SA_E_INTERNAL;
 	const char *p[1] = {code};
-	return query(b, "SELECT " CONSOLE_BANK " FROM banks b WHERE b.code = $1", 1, p, one_cell);
+	return api_query_json(req, "SELECT " CONSOLE_BANK " FROM banks b WHERE b.code = $1", 1, p, &NO_BANK);
 }
 
 /* ------------------------------------------------------------ the fields of a bank */
@@ -210,7 +167,7 @@ static void created(arena *a, void *res, const char *err, void *ud)
 		audit_write(a, http_principal(b->req), "bank.create", NULL, b->code, NULL, after);
 		http_reply_json(b->req, 201, after);
 	}
-	breq_free(b);
+	http_req_unref(b->req);
 }
 
 static int create_post(http_req *req)
@@ -235,13 +192,13 @@ static int create_post(http_req *req)
 	meta_texts(body, t);
 	snprintf(acc, sizeof acc, "%lld", (long long)http_principal(req)->account_id);
 	const char *p[6] = {code, t[0], t[1], t[2], t[3] ? t[3] : "[]", acc};
-	int rc = query(
-		b,
+	int rc = api_query(
+		req,
 		"WITH b AS (INSERT INTO banks (code, title, description, source, categories, owner_id, created_by) "
 		"VALUES ($1, $2::jsonb, $3::jsonb, $4::jsonb, $5::jsonb, nullif($6::bigint, 0), "
 		"nullif($6::bigint, 0)) ON CONFLICT (code) DO NOTHING RETURNING *) SELECT " CONSOLE_BANK
 		" FROM b",
-		6, p, created);
+		6, p, created, b);
 	texts_free(t);
 	return rc;
 }
@@ -255,9 +212,9 @@ static void changed(arena *a, void *res, const char *err, void *ud)
 	if (err || !res)
 		http_reply_error(b->req, SA_E_UNAVAILABLE, NULL);
 	else if (!state)
-		not_found(b->req);
+		api_error_of(b->req, &NO_BANK);
 	else if (!strcmp(state, "forbidden"))
-		not_owner(b->req);
+		api_error_of(b->req, &NOT_OWNER);
 	else if (!strcmp(state, "in_use"))
 		api_error(b->req, SA_E_CONFLICT, "categories", "还有题目属于要删除的分类，请先修改这些题目",
 			  "questions still belong to a category that would go: change them first");
@@ -267,31 +224,21 @@ static void changed(arena *a, void *res, const char *err, void *ud)
 		cJSON_Delete(before);
 		http_reply_json(b->req, 200, after);
 	}
-	breq_free(b);
+	http_req_unref(b->req);
 }
 
 /* The bank as it is (owner, fields), then the merged fields checked and written. */
 static void change_read(arena *a, void *res, const char *err, void *ud)
 {
 	bank_req *b = ud;
-	const char *mine = !err && res && PQntuples(res) == 1 ? store_text(res, 0, 0) : NULL;
 	char *t[4];
 	console_who w;
-	if (err || !res || !mine) {
-		if (err || !res)
-			http_reply_error(b->req, SA_E_UNAVAILABLE, NULL);
-		else
-			not_found(b->req);
-		breq_free(b);
-		return;
-	}
-	if (strcmp(mine, "t")) {
-		not_owner(b->req);
-		breq_free(b);
+	if (!api_row_true(b->req, res, err, 0, &NO_BANK, &NOT_OWNER)) {
+		http_req_unref(b->req);
 		return;
 	}
 	cJSON *merged = api_json_cell(res, 0, 1), *v;
-	cJSON_ArrayForEach(v, b->meta)
+	cJSON_ArrayForEach(v, http_json_body(b->req)) /* checked by one_put */
 	{
 		cJSON_DeleteItemFromObjectCaseSensitive(merged, v->string);
 		cJSON_AddItemToObject(merged, v->string, cJSON_Duplicate(v, 1));
@@ -299,10 +246,10 @@ static void change_read(arena *a, void *res, const char *err, void *ud)
 	int bad = meta_check(b->req, b->code, merged);
 	cJSON_Delete(merged);
 	if (bad) {
-		breq_free(b);
+		http_req_unref(b->req);
 		return;
 	}
-	meta_texts(b->meta, t);
+	meta_texts(http_json_body(b->req), t);
 	console_who_of(b->req, &w);
 	const char *p[7] = {b->code, t[0] ? t[0] : "", t[1] ? t[1] : "", t[2] ? t[2] : "", t[3] ? t[3] : "",
 			    w.acc,   w.admin};
@@ -328,7 +275,7 @@ static void change_read(arena *a, void *res, const char *err, void *ud)
 	texts_free(t);
 	if (rc) {
 		http_reply_error(b->req, rc, NULL);
-		breq_free(b);
+		http_req_unref(b->req);
 	}
 }
 
@@ -356,41 +303,31 @@ static int one_put(http_req *req)
 		}
 	}
 	bank_req *b = breq_new(req, code);
-	if (!b || !(b->meta = cJSON_Duplicate(body, 1))) {
-		if (b)
-			breq_free(b);
+	if (!b)
 		return SA_E_INTERNAL;
-	}
 	console_who w;
 	console_who_of(req, &w);
 	const char *p[3] = {code, w.acc, w.admin};
-	return query(
-		b,
+	return api_query(
+		req,
 		"SELECT " CONSOLE_BANK_MINE(
 			"$2",
 			"$3") ", jsonb_strip_nulls(jsonb_build_object('title', b.title, "
 			      "'description', b.description, 'source', b.source, 'categories', b.categories)) "
 			      "FROM banks b WHERE b.code = $1",
-		3, p, change_read);
+		3, p, change_read, b);
 }
 
 static void deleted(arena *a, void *res, const char *err, void *ud)
 {
 	bank_req *b = ud;
-	const char *mine = !err && res && PQntuples(res) == 1 ? store_text(res, 0, 0) : NULL;
-	if (err || !res)
-		http_reply_error(b->req, SA_E_UNAVAILABLE, NULL);
-	else if (!mine)
-		not_found(b->req);
-	else if (strcmp(mine, "t"))
-		not_owner(b->req);
-	else {
+	if (api_row_true(b->req, res, err, 0, &NO_BANK, &NOT_OWNER)) {
 		cJSON *before = api_json_cell(res, 0, 1);
 		audit_write(a, http_principal(b->req), "bank.delete", NULL, b->code, before, NULL);
 		cJSON_Delete(before);
 		http_reply_json(b->req, 200, cJSON_Parse("{\"ok\":true}"));
 	}
-	breq_free(b);
+	http_req_unref(b->req);
 }
 
 static int one_delete(http_req *req)
@@ -404,14 +341,14 @@ static int one_delete(http_req *req)
 		return SA_E_INTERNAL;
 	console_who_of(req, &w);
 	const char *p[3] = {code, w.acc, w.admin};
-	return query(
-		b,
+	return api_query(
+		req,
 		"WITH b AS (SELECT * FROM banks WHERE code = $1 FOR UPDATE), "
 		"d AS (DELETE FROM banks WHERE id = (SELECT id FROM b) AND (SELECT " CONSOLE_BANK_MINE(
 			"$2", "$3") " FROM b) RETURNING id) SELECT " CONSOLE_BANK_MINE("$2",
 										       "$3") ", " CONSOLE_BANK
 											     " FROM b",
-		3, p, deleted);
+		3, p, deleted, b);
 }
 
 static void file_read(arena *a, void *res, const char *err, void *ud)
@@ -423,14 +360,14 @@ static void file_read(arena *a, void *res, const char *err, void *ud)
 	if (err || !res)
 		http_reply_error(b->req, SA_E_UNAVAILABLE, NULL);
 	else if (!text)
-		not_found(b->req);
+		api_error_of(b->req, &NO_BANK);
 	else if (!copy)
 		http_reply_error(b->req, SA_E_INTERNAL, NULL);
 	else {
 		snprintf(name, sizeof name, "%s.json", b->code);
 		http_reply_bytes(b->req, 200, "application/json; charset=utf-8", copy, strlen(copy), name);
 	}
-	breq_free(b);
+	http_req_unref(b->req);
 }
 
 static int file_get(http_req *req)
@@ -442,14 +379,14 @@ static int file_get(http_req *req)
 	if (!b)
 		return SA_E_INTERNAL;
 	const char *p[1] = {code};
-	return query(
-		b,
+	return api_query(
+		req,
 		"SELECT jsonb_pretty(jsonb_strip_nulls(jsonb_build_object('format', 'skillarena-bank/1', 'id', b.code, "
 		"'title', b.title, 'description', b.description, 'source', b.source, "
 		"'categories', CASE WHEN jsonb_array_length(b.categories) > 0 THEN b.categories END, "
 		"'questions', coalesce((SELECT jsonb_agg(q.definition ORDER BY q.position, q.qid) "
 		"FROM bank_questions q WHERE q.bank_id = b.id), '[]'::jsonb)))) FROM banks b WHERE b.code = $1",
-		1, p, file_read);
+		1, p, file_read, b);
 }
 
 int bank_import_post(http_req *req);  /* bank_import.c */

@@ -60,9 +60,30 @@ static draft *draft_new(http_req *req)
 	draft *d = calloc(1, sizeof *d);
 	if (d) {
 		d->req = req;
+		d->status = 200;
 		http_req_ref(req);
 	}
 	return d;
+}
+
+/*
+ * A draft of contest code for req, with text (taken; NULL: none), then sql
+ * run for it (cb gets the draft): 0, or the code to answer (nothing queued).
+ */
+static int draft_ask(http_req *req, const char *code, char *text, const char *sql, int n,
+		     const char *const *p, store_cb cb)
+{
+	draft *d = draft_new(req);
+	if (!d) {
+		free(text);
+		return SA_E_INTERNAL;
+	}
+	snprintf(d->code, sizeof d->code, "%s", code);
+	d->text = text;
+	int rc = store_query(http_arena(req), sql, n, p, cb, d);
+	if (rc)
+		draft_free(d);
+	return rc;
 }
 
 /* ------------------------------------------------------------ the list */
@@ -73,17 +94,6 @@ static const char LIST_WHERE[] =
 	"AND ($3 = '' OR " CONSOLE_STATUS " = ANY (string_to_array($3, ','))) "
 	"AND ($4 = '' OR c.code ILIKE $4 ESCAPE '\\' OR (c.definition->'title')::text ILIKE $4 ESCAPE '\\') "
 	"AND ($5 = '' OR c.owner_id = nullif($5, '')::bigint) AND ($6 = '' OR c.definition->>'mode' = $6)";
-
-static void listed(arena *a, void *res, const char *err, void *ud)
-{
-	http_req *req = ud;
-	(void)a;
-	if (err || !res || PQntuples(res) != 1)
-		http_reply_error(req, SA_E_UNAVAILABLE, NULL);
-	else
-		http_reply_json(req, 200, api_json_cell(res, 0, 0));
-	http_req_unref(req);
-}
 
 /* Every status of a comma-separated list is one the console knows. */
 static int statuses_ok(const char *s)
@@ -139,11 +149,7 @@ static int list_get(http_req *req)
 			"$2") " AS s, row_number() OVER (ORDER BY c.updated_at DESC, c.id DESC) AS n "
 			      "FROM contests c WHERE %s ORDER BY c.updated_at DESC, c.id DESC LIMIT $7::int OFFSET $8::int) x), '[]'))",
 		LIST_WHERE, LIST_WHERE);
-	http_req_ref(req);
-	int rc = store_query(http_arena(req), sql, 9, p, listed, req);
-	if (rc)
-		http_req_unref(req);
-	return rc;
+	return api_query_json(req, sql, 9, p, NULL);
 }
 
 /* ------------------------------------------------------------ new drafts */
@@ -327,7 +333,6 @@ static void got(arena *a, void *res, const char *err, void *ud)
 		d->summary = api_json_cell(res, 0, 0);
 		const char *src = store_text(res, 0, 1), *q = http_query(d->req, "validate");
 		if (src && q && strcmp(q, "0") && (d->text = strdup(src))) {
-			d->status = 200;
 			d->with_def = 1;
 			check_and_reply(a, d);
 			return;
@@ -347,18 +352,12 @@ static int one_get(http_req *req)
 	console_who w;
 	if (!console_code(req, code))
 		return 0;
-	draft *d = draft_new(req);
-	if (!d)
-		return SA_E_INTERNAL;
 	console_who_of(req, &w);
 	const char *p[3] = {w.acc, w.admin, code};
-	int rc = store_query(http_arena(req),
-			     "SELECT " CONSOLE_SUMMARY("$1", "$2") ", coalesce(c.source, c.definition::text) "
-								   "FROM contests c WHERE c.code = $3",
-			     3, p, got, d);
-	if (rc)
-		draft_free(d);
-	return rc;
+	return draft_ask(req, code, NULL,
+			 "SELECT " CONSOLE_SUMMARY("$1", "$2") ", coalesce(c.source, c.definition::text) "
+							       "FROM contests c WHERE c.code = $3",
+			 3, p, got);
 }
 
 static void definition_read(arena *a, void *res, const char *err, void *ud)
@@ -389,13 +388,8 @@ static int definition_get(http_req *req)
 	if (!console_code(req, code))
 		return 0;
 	const char *p[1] = {code};
-	http_req_ref(req);
-	int rc = store_query(http_arena(req),
-			     "SELECT coalesce(source, definition::text), code FROM contests WHERE code = $1",
-			     1, p, definition_read, req);
-	if (rc)
-		http_req_unref(req);
-	return rc;
+	return api_query(req, "SELECT coalesce(source, definition::text), code FROM contests WHERE code = $1",
+			 1, p, definition_read, NULL);
 }
 
 /* ------------------------------------------------------------ save */
@@ -490,7 +484,7 @@ static void save_row(arena *a, void *res, const char *err, void *ud)
 
 static int one_put(http_req *req)
 {
-	char code[17], norm[17];
+	char code[17], norm[17], *text;
 	cJSON *def = http_json_body(req);
 	if (!console_code(req, code))
 		return 0;
@@ -505,26 +499,16 @@ static int one_put(http_req *req)
 			  "the code of a contest cannot change: copy it under a new code");
 		return 0;
 	}
-	if ((c ? !cJSON_SetValuestring(c, code) : set_code(def, code)))
+	if ((c ? !cJSON_SetValuestring(c, code) : set_code(def, code)) ||
+	    !(text = cJSON_PrintUnformatted(def)))
 		return SA_E_INTERNAL;
-	draft *d = draft_new(req);
-	if (!d || !(d->text = cJSON_PrintUnformatted(def))) {
-		if (d)
-			draft_free(d);
-		return SA_E_INTERNAL;
-	}
-	snprintf(d->code, sizeof d->code, "%s", code);
-	d->status = 200;
 	const char *p[1] = {code};
-	int rc = store_query(
-		http_arena(req),
+	return draft_ask(
+		req, code, text,
 		"SELECT c.status, c.archived_at IS NOT NULL, coalesce(c.source, c.definition::text), "
 		"c.bank_source = 'console' AND c.phase = 'lobby' AND NOT " CONSOLE_JOINED
 		" FROM contests c WHERE c.code = $1",
-		1, p, save_row, d);
-	if (rc)
-		draft_free(d);
-	return rc;
+		1, p, save_row);
 }
 
 /* ------------------------------------------------------------ delete, copy */
@@ -579,20 +563,13 @@ static int one_delete(http_req *req)
 	char code[17];
 	if (!console_code(req, code))
 		return 0;
-	draft *d = draft_new(req);
-	if (!d)
-		return SA_E_INTERNAL;
-	snprintf(d->code, sizeof d->code, "%s", code);
 	const char *p[1] = {code};
-	int rc = store_query(
-		http_arena(req),
+	return draft_ask(
+		req, code, NULL,
 		"SELECT status, json_build_object('code', code, 'status', status, 'definition', definition, "
 		"'players', (SELECT count(*) FROM participants WHERE contest_id = contests.id)) "
 		"FROM contests WHERE code = $1",
-		1, p, delete_row, d);
-	if (rc)
-		draft_free(d);
-	return rc;
+		1, p, delete_row);
 }
 
 static void copy_read(arena *a, void *res, const char *err, void *ud)
@@ -645,17 +622,10 @@ static int copy_post(http_req *req)
 			  "the body must be a JSON object");
 		return 0;
 	}
-	draft *d = draft_new(req);
-	if (!d)
-		return SA_E_INTERNAL;
-	snprintf(d->code, sizeof d->code, "%s", code);
 	const char *p[1] = {code};
-	int rc = store_query(http_arena(req),
-			     "SELECT coalesce(source, definition::text) FROM contests WHERE code = $1", 1, p,
-			     copy_read, d);
-	if (rc)
-		draft_free(d);
-	return rc;
+	return draft_ask(req, code, NULL,
+			 "SELECT coalesce(source, definition::text) FROM contests WHERE code = $1", 1, p,
+			 copy_read);
 }
 
 #define ORGANIZERS                        \

@@ -141,31 +141,14 @@ static int archive_post(http_req *req)
 				  "FROM contest_grants g JOIN accounts a ON a.id = g.account_id LEFT JOIN accounts b ON b.id = g.granted_by "  \
 				  "WHERE g.contest_id = c.id), '[]'))"
 
-static void grants_read(arena *a, void *res, const char *err, void *ud)
-{
-	http_req *req = ud;
-	(void)a;
-	if (err || !res)
-		http_reply_error(req, SA_E_UNAVAILABLE, NULL);
-	else if (PQntuples(res) != 1)
-		http_reply_error(req, SA_E_UNKNOWN_CONTEST, NULL);
-	else
-		http_reply_json(req, 200, api_json_cell(res, 0, 0));
-	http_req_unref(req);
-}
-
 static int grants_get(http_req *req)
 {
 	char code[17];
 	if (!console_code(req, code))
 		return 0;
 	const char *p[1] = {code};
-	http_req_ref(req);
-	int rc = store_query(http_arena(req), "SELECT " GRANTS_JSON " FROM contests c WHERE c.code = $1", 1,
-			     p, grants_read, req);
-	if (rc)
-		http_req_unref(req);
-	return rc;
+	return api_query_json(req, "SELECT " GRANTS_JSON " FROM contests c WHERE c.code = $1", 1, p,
+			      &API_NO_CONTEST);
 }
 
 static void grants_done(arena *a, void *res, const char *err, void *ud)

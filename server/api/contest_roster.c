@@ -39,15 +39,6 @@ static const char ROSTER_SQL[] =
 	"'exceptions_pending', (SELECT count(*) FROM join_exceptions e WHERE e.contest_id = c.id "
 	"  AND e.decision IS NULL)) FROM contests c WHERE c.code = upper($1)";
 
-static int query(http_req *req, const char *sql, int n, const char *const *params, store_cb cb, void *ud)
-{
-	http_req_ref(req);
-	int rc = store_query(http_arena(req), sql, n, params, cb, ud ? ud : req);
-	if (rc)
-		http_req_unref(req);
-	return rc;
-}
-
 /* ------------------------------------------------------------ the roster */
 
 typedef struct roster_change {
@@ -84,7 +75,7 @@ static int roster_get(http_req *req)
 		return SA_E_INTERNAL;
 	c->req = req;
 	const char *p[1] = {http_param(req, "code")};
-	return query(req, ROSTER_SQL, 1, p, roster_read, c);
+	return api_query(req, ROSTER_SQL, 1, p, roster_read, c);
 }
 
 /* before; the first unit id that does not exist; whether the contest exists. */
@@ -92,12 +83,10 @@ static void roster_set(arena *a, void *res, const char *err, void *ud)
 {
 	roster_change *c = ud;
 	http_req *req = c->req;
-	const char *bad = store_text(res, 0, 1), *found = store_text(res, 0, 2);
+	const char *bad = store_text(res, 0, 1);
 	(void)a;
-	if (err || !res || !found)
-		http_reply_error(req, SA_E_UNAVAILABLE, NULL);
-	else if (strcmp(found, "t"))
-		http_reply_error(req, SA_E_UNKNOWN_CONTEST, NULL);
+	if (!api_row_true(req, res, err, 2, NULL, &API_NO_CONTEST))
+		; /* answered */
 	else if (bad) {
 		char zh[96], en[96];
 		snprintf(zh, sizeof zh, "没有编号为 %s 的单位", bad);
@@ -161,7 +150,7 @@ static int roster_put(http_req *req)
 	}
 	c->req = req;
 	const char *p[4] = {http_param(req, "code"), mode, list, units ? "true" : "false"};
-	int rc = query(
+	int rc = api_query(
 		req,
 		"WITH c AS (SELECT id, roster_mode FROM contests WHERE code = upper($1) FOR UPDATE), "
 		"bad AS (SELECT x FROM unnest($3::bigint[]) x WHERE NOT EXISTS (SELECT 1 FROM units WHERE id = x)), "
@@ -191,19 +180,6 @@ static int roster_put(http_req *req)
 	".decision, 'decided_by', (SELECT a.username FROM accounts a WHERE a.id = " e                        \
 	".decided_by), 'decided_at', " e ".decided_at)"
 
-static void exceptions_read(arena *a, void *res, const char *err, void *ud)
-{
-	http_req *req = ud;
-	(void)a;
-	if (err || !res)
-		http_reply_error(req, SA_E_UNAVAILABLE, NULL);
-	else if (PQntuples(res) != 1)
-		http_reply_error(req, SA_E_UNKNOWN_CONTEST, NULL);
-	else
-		http_reply_json(req, 200, api_json_cell(res, 0, 0));
-	http_req_unref(req);
-}
-
 static int exceptions_get(http_req *req)
 {
 	const char *status = http_query(req, "status");
@@ -217,13 +193,13 @@ static int exceptions_get(http_req *req)
 		return 0;
 	}
 	const char *p[2] = {http_param(req, "code"), status ? status : "all"};
-	return query(
+	return api_query_json(
 		req,
 		"SELECT json_build_object('exceptions', coalesce((SELECT json_agg(" EXCEPTION_JSON(
 			"e") " ORDER BY e.last_at DESC, e.id DESC) FROM join_exceptions e WHERE e.contest_id = c.id "
 			     "  AND ($2 = 'all' OR ($2 = 'pending' AND e.decision IS NULL) OR e.decision = $2)), '[]')) "
 			     "FROM contests c WHERE c.code = upper($1)",
-		2, p, exceptions_read, NULL);
+		2, p, &API_NO_CONTEST);
 }
 
 typedef struct decision {
@@ -244,11 +220,9 @@ static void decided(arena *a, void *res, const char *err, void *ud)
 {
 	decision *d = ud;
 	http_req *req = d->req;
-	const char *found = store_text(res, 0, 0), *created = store_text(res, 0, 3);
-	if (err || !res || !found)
-		http_reply_error(req, SA_E_UNAVAILABLE, NULL);
-	else if (strcmp(found, "t"))
-		http_reply_error(req, SA_E_UNKNOWN_CONTEST, NULL);
+	const char *created = store_text(res, 0, 3);
+	if (!api_row_true(req, res, err, 0, NULL, &API_NO_CONTEST))
+		; /* answered */
 	else if (!store_text(res, 0, 2))
 		api_error(req, SA_E_NOT_FOUND, "employee_no",
 			  "这个工号没有加入申请：请同时填写姓名以新建例外",
@@ -314,21 +288,22 @@ static int exceptions_post(http_req *req)
 	const char *p[6] = {
 		http_param(req, "code"), d->emp, d->name, d->unit, d->approve ? "approved" : "rejected", by};
 	rc = rc ? rc
-		: query(req,
-			"WITH c AS (SELECT id FROM contests WHERE code = upper($1)), "
-			"b AS (SELECT e.* FROM join_exceptions e JOIN c ON e.contest_id = c.id "
-			"  WHERE e.employee_no = $2), "
-			"up AS (INSERT INTO join_exceptions AS e (contest_id, employee_no, name, unit, attempts, "
-			"  decision, decided_by, decided_at) "
-			"  SELECT c.id, $2, coalesce($3, (SELECT name FROM b)), coalesce($4, (SELECT unit FROM b), ''), "
-			"  0, $5, NULLIF($6::bigint, 0), now() FROM c WHERE $3 IS NOT NULL OR EXISTS (SELECT 1 FROM b) "
-			"  ON CONFLICT (contest_id, employee_no) DO UPDATE SET name = EXCLUDED.name, "
-			"  unit = EXCLUDED.unit, decision = EXCLUDED.decision, decided_by = EXCLUDED.decided_by, "
-			"  decided_at = now() RETURNING e.*, xmax = 0 AS created) "
-			"SELECT EXISTS (SELECT 1 FROM c), (SELECT json_build_object('employee_no', b.employee_no, "
-			"  'name', b.name, 'unit', b.unit, 'decision', b.decision) FROM b), "
-			"  (SELECT " EXCEPTION_JSON("up") " FROM up), (SELECT created FROM up)",
-			6, p, decided, d);
+		: api_query(
+			  req,
+			  "WITH c AS (SELECT id FROM contests WHERE code = upper($1)), "
+			  "b AS (SELECT e.* FROM join_exceptions e JOIN c ON e.contest_id = c.id "
+			  "  WHERE e.employee_no = $2), "
+			  "up AS (INSERT INTO join_exceptions AS e (contest_id, employee_no, name, unit, attempts, "
+			  "  decision, decided_by, decided_at) "
+			  "  SELECT c.id, $2, coalesce($3, (SELECT name FROM b)), coalesce($4, (SELECT unit FROM b), ''), "
+			  "  0, $5, NULLIF($6::bigint, 0), now() FROM c WHERE $3 IS NOT NULL OR EXISTS (SELECT 1 FROM b) "
+			  "  ON CONFLICT (contest_id, employee_no) DO UPDATE SET name = EXCLUDED.name, "
+			  "  unit = EXCLUDED.unit, decision = EXCLUDED.decision, decided_by = EXCLUDED.decided_by, "
+			  "  decided_at = now() RETURNING e.*, xmax = 0 AS created) "
+			  "SELECT EXISTS (SELECT 1 FROM c), (SELECT json_build_object('employee_no', b.employee_no, "
+			  "  'name', b.name, 'unit', b.unit, 'decision', b.decision) FROM b), "
+			  "  (SELECT " EXCEPTION_JSON("up") " FROM up), (SELECT created FROM up)",
+			  6, p, decided, d);
 	if (rc)
 		decision_free(d);
 	return rc > 0 ? 0 : rc;

@@ -281,17 +281,12 @@ static int login_post(http_req *req)
 	snprintf(l->who.username, sizeof l->who.username, "%s", user);
 	snprintf(l->who.addr, sizeof l->who.addr, "%s", http_peer(req));
 	const char *p[1] = {user};
-	http_req_ref(req);
-	int rc = store_query(
-		http_arena(req),
-		"SELECT id, username, disabled, "
-		"greatest(0, ceil(extract(epoch FROM locked_until - now())))::int, password_hash, "
-		"json_build_object('id', id, 'username', username, 'display_name', display_name, "
-		"'role', role) FROM accounts WHERE lower(username) = lower($1)",
-		1, p, account_read, l);
-	if (rc)
-		http_req_unref(req);
-	return rc;
+	return api_query(req,
+			 "SELECT id, username, disabled, "
+			 "greatest(0, ceil(extract(epoch FROM locked_until - now())))::int, password_hash, "
+			 "json_build_object('id', id, 'username', username, 'display_name', display_name, "
+			 "'role', role) FROM accounts WHERE lower(username) = lower($1)",
+			 1, p, account_read, l);
 }
 
 /* ------------------------------------------------------------ the session's own routes */
@@ -346,11 +341,7 @@ static int me_get(http_req *req)
 	char id[24];
 	snprintf(id, sizeof id, "%lld", (long long)p->account_id);
 	const char *params[1] = {id};
-	http_req_ref(req);
-	int rc = store_query(http_arena(req), ME_SQL, 1, params, me_read, req);
-	if (rc)
-		http_req_unref(req);
-	return rc;
+	return api_query(req, ME_SQL, 1, params, me_read, NULL);
 }
 
 static void logged_out(arena *a, http_req *req, void *res, const char *err, int all)
@@ -390,14 +381,10 @@ static int logout(http_req *req, int all)
 	}
 	snprintf(id, sizeof id, "%lld", (long long)p->account_id);
 	const char *params[1] = {all ? id : p->session};
-	http_req_ref(req);
-	int rc = store_query(http_arena(req),
-			     all ? "DELETE FROM sessions WHERE account_id = $1"
-				 : "DELETE FROM sessions WHERE token_hash = $1",
-			     1, params, all ? logged_out_all : logged_out_one, req);
-	if (rc)
-		http_req_unref(req);
-	return rc;
+	return api_query(req,
+			 all ? "DELETE FROM sessions WHERE account_id = $1"
+			     : "DELETE FROM sessions WHERE token_hash = $1",
+			 1, params, all ? logged_out_all : logged_out_one, NULL);
 }
 
 static int logout_post(http_req *req) { return logout(req, 0); }
@@ -411,51 +398,14 @@ typedef struct pwchange {
 	char username[AUTH_USERNAME_MAX + 1];
 } pwchange;
 
-static void pw_stored(arena *a, void *res, const char *err, void *ud)
-{
-	pwchange *w = ud;
-	const auth_principal *p = http_principal(w->req);
-	if (err || !res)
-		http_reply_error(w->req, SA_E_UNAVAILABLE, NULL);
-	else {
-		long n = atol(PQcmdTuples(res));
-		cJSON *d = cJSON_CreateObject();
-		cJSON_AddStringToObject(d, "by", "self");
-		cJSON_AddNumberToObject(d, "sessions_ended", (double)n);
-		audit_note(a, p, "account.password", NULL, w->username, d);
-		cJSON_Delete(d);
-		cJSON *o = cJSON_CreateObject();
-		cJSON_AddBoolToObject(o, "ok", 1);
-		cJSON_AddNumberToObject(o, "sessions_ended", (double)n);
-		http_reply_json(w->req, 200, o);
-	}
-	http_req_unref(w->req);
-}
-
-static void pw_hashed(arena *a, int rc, const char *encoded, void *ud)
+static void pw_checked(arena *a, int rc, const char *encoded, void *ud)
 {
 	pwchange *w = ud;
 	const auth_principal *p = http_principal(w->req);
 	char id[24];
-	snprintf(id, sizeof id, "%lld", (long long)p->account_id);
-	const char *params[3] = {id, encoded, p->via == AUTH_VIA_SESSION ? p->session : ""};
-	if (rc ||
-	    store_query(a,
-			"WITH u AS (UPDATE accounts SET password_hash = $2, failed_logins = 0, "
-			"locked_until = NULL, updated_at = now() WHERE id = $1 RETURNING id) "
-			"DELETE FROM sessions WHERE account_id = (SELECT id FROM u) AND token_hash <> $3",
-			3, params, pw_stored, w)) {
-		http_reply_error(w->req, rc ? rc : SA_E_UNAVAILABLE, NULL);
-		http_req_unref(w->req);
-	}
-}
-
-static void pw_checked(arena *a, int rc, const char *encoded, void *ud)
-{
-	pwchange *w = ud;
 	(void)encoded;
+	snprintf(id, sizeof id, "%lld", (long long)p->account_id);
 	if (rc == SA_E_UNAUTHENTICATED) {
-		const auth_principal *p = http_principal(w->req);
 		cJSON *d = cJSON_CreateObject();
 		cJSON_AddStringToObject(d, "reason", "wrong_password");
 		audit_note(a, p, "account.password.failed", NULL, w->username, d);
@@ -463,8 +413,9 @@ static void pw_checked(arena *a, int rc, const char *encoded, void *ud)
 		limit_addr_take(a->limits, p->addr, LIMIT_HOST_FAIL, now_ms());
 		api_error(w->req, SA_E_FORBIDDEN, "current", "当前密码不正确",
 			  "the current password is wrong");
-	} else if (!rc && !(rc = password_hash_async(a, w->next, pw_hashed, w)))
-		return; /* pw_hashed has the reference */
+	} else if (!rc && !(rc = api_password_set(w->req, id, w->username, w->next, "self",
+						  p->via == AUTH_VIA_SESSION ? p->session : "")))
+		return; /* the password's setting has the reference */
 	else
 		http_reply_error(w->req, rc, NULL);
 	http_req_unref(w->req);
@@ -514,12 +465,8 @@ static int me_password_post(http_req *req)
 	char id[24];
 	snprintf(id, sizeof id, "%lld", (long long)p->account_id);
 	const char *params[1] = {id};
-	http_req_ref(req);
-	int rc = store_query(http_arena(req), "SELECT username, password_hash FROM accounts WHERE id = $1", 1,
-			     params, pw_read, w);
-	if (rc)
-		http_req_unref(req);
-	return rc;
+	return api_query(req, "SELECT username, password_hash FROM accounts WHERE id = $1", 1, params,
+			 pw_read, w);
 }
 
 #define SESSION_ROW(m, path, fn, kind, body, max)    \
