@@ -21,6 +21,7 @@
 #include <libpq-fe.h>
 
 #include "api/console.h"
+#include "api/pool.h"
 #include "api/request.h"
 #include "bank.h"
 #include "core/err.h"
@@ -32,7 +33,7 @@
 
 typedef struct imp {
 	arena *a;
-	http_req *req; /* until the job is created */
+	api_job job; /* its request, until the job is created */
 	char code[65];
 	int64_t bank_id;
 	char *data;
@@ -226,63 +227,28 @@ static void done(arena *a, int64_t id, int rc, const cJSON *report, void *ud)
 		static const char *const keep[] = {"filename", "format",     "mode",
 						   "imported", "rows_total", "accepted",
 						   "refused",  "questions",  NULL};
-		cJSON *after = cJSON_CreateObject();
-		for (int i = 0; keep[i]; i++) {
-			const cJSON *v = cJSON_GetObjectItemCaseSensitive(report, keep[i]);
-			if (v)
-				cJSON_AddItemToObject(after, keep[i], cJSON_Duplicate(v, 1));
-		}
-		cJSON_AddNumberToObject(after, "job", (double)id);
-		if (rc && !report)
-			cJSON_AddStringToObject(after, "error", err_name(rc));
+		cJSON *after = api_job_audit(report, keep, id, rc);
 		audit_write(a, &m->who, "bank.import", NULL, m->code, NULL, after);
 		cJSON_Delete(after);
 	}
 	imp_free(m);
 }
 
-static void created(arena *a, int64_t id, const char *at, int rc, void *arg)
-{
-	imp *m = arg;
-	http_req *req = m->req;
-	(void)a;
-	m->req = NULL;
-	if (rc)
-		http_reply_error(req, rc, NULL);
-	else {
-		cJSON *o = cJSON_CreateObject();
-		cJSON_AddNumberToObject(o, "id", (double)id);
-		cJSON_AddStringToObject(o, "kind", "bank_import");
-		cJSON_AddStringToObject(o, "status", "queued");
-		cJSON_AddNumberToObject(o, "progress", 0);
-		cJSON_AddStringToObject(o, "bank", m->code);
-		cJSON_AddNullToObject(o, "contest");
-		cJSON_AddItemToObject(o, "created_at", at ? cJSON_CreateString(at) : cJSON_CreateNull());
-		cJSON_AddNullToObject(o, "started_at");
-		cJSON_AddNullToObject(o, "finished_at");
-		cJSON_AddNullToObject(o, "report");
-		cJSON_AddNullToObject(o, "file");
-		http_reply_json(req, 202, o);
-	}
-	http_req_unref(req);
-}
-
 static void bank_read(arena *a, void *res, const char *err, void *ud)
 {
+	static const api_err no_bank = {SA_E_NOT_FOUND, "code", "没有这个题库", "no bank has this code"},
+			     not_owner = {SA_E_FORBIDDEN, NULL, "只有题库的创建者和管理员可以导入",
+					  "only the bank's owner and admins may import into it"};
 	imp *m = ud;
-	http_req *req = m->req;
-	const char *mine = !err && res && PQntuples(res) == 1 ? store_text(res, 0, 1) : NULL;
-	int rc = err || !res ? SA_E_UNAVAILABLE : 0;
-	if (!rc && !mine)
-		api_error(req, SA_E_NOT_FOUND, "code", "没有这个题库", "no bank has this code");
-	else if (!rc && strcmp(mine, "t"))
-		api_error(req, SA_E_FORBIDDEN, NULL, "只有题库的创建者和管理员可以导入",
-			  "only the bank's owner and admins may import into it");
-	else if (!rc && !(rc = store_int(res, 0, 0, 1, INT64_MAX, &m->bank_id) ? SA_E_INTERNAL : 0)) {
+	http_req *req = m->job.req;
+	int rc = 0;
+	(void)a;
+	if (api_row_true(req, res, err, 1, &no_bank, &not_owner) &&
+	    !(rc = store_int(res, 0, 0, 1, INT64_MAX, &m->bank_id) ? SA_E_INTERNAL : 0)) {
 		job_spec spec = {
 			.kind = "bank_import", .bank_id = m->bank_id, .work = work, .done = done, .ud = m};
-		if (!(rc = jobs_start(a, &m->who, &spec, created, m)))
-			return; /* created() answers and drops req; done() frees m */
+		if (!(rc = api_job_start(&m->job, &m->who, &spec)))
+			return; /* the job answers and drops req; done() frees m */
 	}
 	if (rc)
 		http_reply_error(req, rc, NULL);
@@ -324,30 +290,18 @@ static int import_params(http_req *req, imp *m)
 int bank_import_post(http_req *req)
 {
 	char code[65];
-	size_t len;
-	const char *body = http_body(req, &len);
 	if (!console_bank_code(req, code))
 		return 0;
 	imp *m = calloc(1, sizeof *m);
 	if (!m)
 		return SA_E_INTERNAL;
-	if (import_params(req, m)) {
+	int rc = import_params(req, m) ? -1 : api_job_file(req, &m->data, &m->len);
+	if (rc) {
 		free(m);
-		return 0;
+		return rc < 0 ? 0 : rc;
 	}
-	if (!len) {
-		free(m);
-		api_error(req, SA_E_INVALID_FIELD, "file", "文件是空的", "the file is empty");
-		return 0;
-	}
-	if (!(m->data = malloc(len))) {
-		free(m);
-		return SA_E_INTERNAL;
-	}
-	memcpy(m->data, body, len);
-	m->len = len;
 	m->a = http_arena(req);
-	m->req = req;
+	m->job = (api_job){.req = req, .bank = m->code};
 	m->who = *http_principal(req);
 	snprintf(m->code, sizeof m->code, "%s", code);
 	snprintf(m->lang, sizeof m->lang, "%s", console_lang(req));
@@ -355,9 +309,9 @@ int bank_import_post(http_req *req)
 	console_who_of(req, &w);
 	const char *p[3] = {code, w.acc, w.admin};
 	http_req_ref(req);
-	int rc = store_query(m->a,
-			     "SELECT b.id, " CONSOLE_BANK_MINE("$2", "$3") " FROM banks b WHERE b.code = $1",
-			     3, p, bank_read, m);
+	rc = store_query(m->a,
+			 "SELECT b.id, " CONSOLE_BANK_MINE("$2", "$3") " FROM banks b WHERE b.code = $1", 3,
+			 p, bank_read, m);
 	if (rc) {
 		http_req_unref(req);
 		imp_free(m);

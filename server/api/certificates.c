@@ -21,6 +21,7 @@
 
 #include "api/api.h"
 #include "api/console.h"
+#include "api/pool.h"
 #include "api/request.h"
 #include "core/err.h"
 #include "core/log.h"
@@ -34,7 +35,7 @@
 #define CERTS_PAGE_MAX 1000
 
 typedef struct issue {
-	http_req *req; /* until created() (a bulk job) or done() (one participant) */
+	api_job job; /* its request, until the job is created (a bulk job) or done() (one participant) */
 	arena *a;
 	auth_principal who;
 	certissue_spec spec;
@@ -111,14 +112,11 @@ static int work(job *j, struct pg_conn *pg, void *ud)
 
 static void audit_issue(issue *m, int64_t id, int rc, const cJSON *report)
 {
-	cJSON *after = report ? cJSON_Duplicate(report, 1) : cJSON_CreateObject();
+	cJSON *after = api_job_audit(report, NULL, id, rc);
 	cJSON_DeleteItemFromObjectCaseSensitive(after, "failures");
 	cJSON_DeleteItemFromObjectCaseSensitive(after, "certificates");
-	cJSON_AddNumberToObject(after, "job", (double)id);
 	if (m->spec.participant_id)
 		cJSON_AddNumberToObject(after, "participant_id", (double)m->spec.participant_id);
-	if (rc && !report)
-		cJSON_AddStringToObject(after, "error", err_name(rc));
 	audit_write(m->a, &m->who, "certificate.issue", m->code, NULL, NULL, after);
 	cJSON_Delete(after);
 }
@@ -145,10 +143,10 @@ static void refused(http_req *req, const cJSON *report)
 /* One participant: the answer waits for the job. */
 static void one_done(issue *m, int rc, const cJSON *report)
 {
-	http_req *req = m->req;
+	http_req *req = m->job.req;
 	const cJSON *found = cJSON_GetObjectItemCaseSensitive(report, "found");
 	const cJSON *list = cJSON_GetObjectItemCaseSensitive(report, "certificates");
-	m->req = NULL;
+	m->job.req = NULL;
 	if (rc == SA_E_BAD_STATE)
 		api_error(req, rc, NULL, "竞赛尚无最终成绩，不能发证",
 			  "the contest has no final results yet");
@@ -173,44 +171,17 @@ static void done(arena *a, int64_t id, int rc, const cJSON *report, void *ud)
 	(void)a;
 	if (id)
 		audit_issue(m, id, rc, report);
-	if (m->req)
+	if (m->job.req)
 		one_done(m, rc, report);
 	issue_free(m);
-}
-
-static void created(arena *a, int64_t id, const char *at, int rc, void *arg)
-{
-	issue *m = arg;
-	http_req *req = m->req;
-	(void)a;
-	if (m->spec.participant_id && !rc)
-		return; /* done() answers */
-	m->req = NULL;
-	if (rc)
-		http_reply_error(req, rc, NULL);
-	else {
-		cJSON *o = cJSON_CreateObject();
-		cJSON_AddNumberToObject(o, "id", (double)id);
-		cJSON_AddStringToObject(o, "kind", "certificates");
-		cJSON_AddStringToObject(o, "status", "queued");
-		cJSON_AddNumberToObject(o, "progress", 0);
-		cJSON_AddNullToObject(o, "bank");
-		cJSON_AddStringToObject(o, "contest", m->code);
-		cJSON_AddItemToObject(o, "created_at", at ? cJSON_CreateString(at) : cJSON_CreateNull());
-		cJSON_AddNullToObject(o, "started_at");
-		cJSON_AddNullToObject(o, "finished_at");
-		cJSON_AddNullToObject(o, "report");
-		cJSON_AddNullToObject(o, "file");
-		http_reply_json(req, 202, o);
-	}
-	http_req_unref(req);
 }
 
 static void contest_read(arena *a, void *res, const char *err, void *ud)
 {
 	issue *m = ud;
-	http_req *req = m->req;
+	http_req *req = m->job.req;
 	int rc = 0;
+	(void)a;
 	if (err || !res)
 		rc = SA_E_UNAVAILABLE;
 	else if (PQntuples(res) != 1 || store_int(res, 0, 0, 1, INT64_MAX, &m->spec.contest_id))
@@ -227,8 +198,9 @@ static void contest_read(arena *a, void *res, const char *err, void *ud)
 				 .work = work,
 				 .done = done,
 				 .ud = m};
-		if (!(rc = jobs_start(a, &m->who, &spec, created, m)))
-			return; /* created() or done() answers and drops req; done() frees m */
+		m->job.contest = m->code;
+		if (!(rc = api_job_start(&m->job, &m->who, &spec)))
+			return; /* the job or done() answers and drops req; done() frees m */
 	}
 	http_reply_error(req, rc, NULL);
 out:
@@ -268,7 +240,7 @@ static int issue_start(http_req *req, int64_t participant_id)
 		free(m);
 		return SA_E_INTERNAL;
 	}
-	m->req = req;
+	m->job = (api_job){.req = req, .flags = participant_id ? API_JOB_KEEP : 0};
 	m->a = a;
 	m->who = *http_principal(req);
 	snprintf(m->kind, sizeof m->kind, "%s", kind ? kind : "all");

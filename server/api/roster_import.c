@@ -22,6 +22,7 @@
 
 #include <libpq-fe.h>
 
+#include "api/pool.h"
 #include "api/request.h"
 #include "api/roster_file.h"
 #include "core/clock.h"
@@ -35,7 +36,7 @@
 #define ROSTER_LOCK "hashtext('skillarena.roster'), 1"
 
 typedef struct imp {
-	http_req *req; /* until the job is created */
+	api_job job; /* its request, until the job is created */
 	char *data;
 	size_t len;
 	char filename[256];
@@ -266,48 +267,12 @@ static void done(arena *a, int64_t id, int rc, const cJSON *report, void *ud)
 	if (id && rc) { /* a done import wrote its entry in its transaction */
 		static const char *const keep[] = {"file",    "format", "mode", "rows",
 						   "refused", "error",  NULL};
-		cJSON *after = cJSON_CreateObject();
-		for (int i = 0; keep[i]; i++) {
-			const cJSON *v = cJSON_GetObjectItemCaseSensitive(report, keep[i]);
-			if (v)
-				cJSON_AddItemToObject(after, keep[i], cJSON_Duplicate(v, 1));
-		}
+		cJSON *after = api_job_audit(report, keep, id, rc);
 		cJSON_AddBoolToObject(after, "imported", 0);
-		cJSON_AddNumberToObject(after, "job", (double)id);
-		if (!report)
-			cJSON_AddStringToObject(after, "error", err_name(rc));
 		audit_write(a, &m->who, "roster.import", NULL, m->filename, NULL, after);
 		cJSON_Delete(after);
 	}
 	imp_free(m);
-}
-
-static void created(arena *a, int64_t id, const char *at, int rc, void *arg)
-{
-	imp *m = arg;
-	http_req *req = m->req;
-	(void)a;
-	m->req = NULL;
-	if (rc)
-		http_reply_error(req, rc, NULL);
-	else {
-		cJSON *o = cJSON_CreateObject();
-		cJSON_AddNumberToObject(o, "id", (double)id);
-		cJSON_AddStringToObject(o, "kind", "roster_import");
-		cJSON_AddStringToObject(o, "status", "queued");
-		cJSON_AddNumberToObject(o, "progress", 0);
-		cJSON_AddNullToObject(o, "bank");
-		cJSON_AddNullToObject(o, "contest");
-		cJSON_AddItemToObject(o, "created_at", at ? cJSON_CreateString(at) : cJSON_CreateNull());
-		cJSON_AddNullToObject(o, "started_at");
-		cJSON_AddNullToObject(o, "finished_at");
-		cJSON_AddNullToObject(o, "report");
-		cJSON_AddNullToObject(o, "file");
-		cJSON *wrap = cJSON_CreateObject();
-		cJSON_AddItemToObject(wrap, "job", o);
-		http_reply_json(req, 202, wrap);
-	}
-	http_req_unref(req);
 }
 
 /* One query parameter among its allowed values (NULL ends them): 0, or -1 answered (400). */
@@ -356,31 +321,19 @@ static int import_params(http_req *req, imp *m)
 
 int roster_import_post(http_req *req)
 {
-	size_t len;
-	const char *body = http_body(req, &len);
 	imp *m = calloc(1, sizeof *m);
 	if (!m)
 		return SA_E_INTERNAL;
-	if (import_params(req, m)) {
+	int rc = import_params(req, m) ? -1 : api_job_file(req, &m->data, &m->len);
+	if (rc) {
 		free(m);
-		return 0;
+		return rc < 0 ? 0 : rc;
 	}
-	if (!len) {
-		free(m);
-		api_error(req, SA_E_INVALID_FIELD, "file", "文件是空的", "the file is empty");
-		return 0;
-	}
-	if (!(m->data = malloc(len))) {
-		free(m);
-		return SA_E_INTERNAL;
-	}
-	memcpy(m->data, body, len);
-	m->len = len;
-	m->req = req;
+	m->job = (api_job){.req = req, .flags = API_JOB_WRAP};
 	m->who = *http_principal(req);
 	job_spec spec = {.kind = "roster_import", .work = work, .done = done, .ud = m};
 	http_req_ref(req);
-	int rc = jobs_start(http_arena(req), &m->who, &spec, created, m);
+	rc = api_job_start(&m->job, &m->who, &spec);
 	if (rc) {
 		http_req_unref(req);
 		imp_free(m);
