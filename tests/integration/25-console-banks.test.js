@@ -13,37 +13,10 @@ const fs = require('node:fs');
 const path = require('node:path');
 const h = require('../lib/harness.js');
 const con = require('../lib/console.js');
+const { writeXlsx: xlsx, readXlsx } = require('../lib/xlsx.js');
 
-const PY = '/usr/bin/python3'; // Debian's, with python3-openpyxl
 const NAME64 = '电工作业安全技术培训考核题库第一分册高压部分'.repeat(4).slice(0, 64);
 let srv, admin, owner, other, judge;
-
-/* An XLSX written by openpyxl: sheets [{name, rows}] (rows of cells; numbers stay numbers). */
-function xlsx(sheets) {
-	const script = `
-import json, sys, io, openpyxl
-wb = openpyxl.Workbook()
-wb.remove(wb.active)
-for s in json.load(sys.stdin):
-    ws = wb.create_sheet(s['name'])
-    for r in s['rows']:
-        ws.append(r)
-out = io.BytesIO()
-wb.save(out)
-sys.stdout.buffer.write(out.getvalue())
-`;
-	return execFileSync(PY, ['-c', script], { input: JSON.stringify(sheets), maxBuffer: 64 << 20 });
-}
-
-/* Reads a workbook's sheets with openpyxl: [{name, rows}]. */
-function readXlsx(buf) {
-	const script = `
-import json, sys, io, openpyxl
-wb = openpyxl.load_workbook(io.BytesIO(sys.stdin.buffer.read()))
-print(json.dumps([{'name': ws.title, 'rows': [[c for c in r] for r in ws.iter_rows(values_only=True)]} for ws in wb.worksheets], ensure_ascii=False))
-`;
-	return JSON.parse(execFileSync(PY, ['-c', script], { input: buf }).toString('utf8'));
-}
 
 /* Imports a file, polls its job to the end; resolves to {job, ms, progress: [values seen]}. */
 async function importFile(c, bank, file, query) {
@@ -181,7 +154,7 @@ describe('banks', () => {
 
 	test('an XLSX from openpyxl with Chinese sheet names: the first sheet, rows and columns named', async () => {
 		const head = ['题号', '题型', '题目', '选项A', '选项B', '选项C', '答案', '分类', '分值'];
-		const good = xlsx([
+		const good = await xlsx([
 			{ name: '安全题库', rows: [head, ['x1', '单选题', '安全电压一般不超过多少伏？', 36, 110, 220, 'A', '用电', 2],
 				['x2', '判断题', '可以用湿手触摸开关。', null, null, null, '错', '用电', 1]] },
 			{ name: '填写说明', rows: [['这张表不会被导入']] },
@@ -195,7 +168,7 @@ describe('banks', () => {
 		assert.deepEqual(job.report.rows.map((x) => [x.row, x.id, x.status]), [[2, 'x1', 'accepted'], [3, 'x2', 'accepted']]);
 		const q = await owner.get('/api/banks/elec/questions/x1');
 		assert.deepEqual(q.json.question.options, ['36', '110', '220'], 'numbers typed in Excel read as their digits');
-		const bad = xlsx([{ name: '题目', rows: [head, ['y1', '单选题', '好题', 1, 2, 3, 'C', '', 1], ['y2', '单选题', '坏答案', 1, 2, 3, 'Z', '', 1]] }]);
+		const bad = await xlsx([{ name: '题目', rows: [head, ['y1', '单选题', '好题', 1, 2, 3, 'C', '', 1], ['y2', '单选题', '坏答案', 1, 2, 3, 'Z', '', 1]] }]);
 		({ job } = await importFile(owner, 'elec', bad, 'filename=bad.xlsx'));
 		assert.equal(job.status, 'failed');
 		const refused = job.report.rows.filter((x) => x.status === 'refused');
@@ -241,7 +214,7 @@ describe('the template', () => {
 		const t = await owner.get('/api/banks/template.xlsx');
 		assert.equal(t.status, 200);
 		assert.match(t.headers['content-disposition'], /filename\*=UTF-8''%E9%A2%98%E5%BA%93/);
-		const book = readXlsx(t.raw);
+		const book = await readXlsx(t.raw);
 		assert.deepEqual(book.map((s) => s.name), ['题目', '填写说明']);
 		assert.equal(book[0].rows[0][0], '题号');
 		const types = book[0].rows.slice(1).map((row) => row[1]);
@@ -345,7 +318,7 @@ describe('figures', () => {
 	test('5,000 questions: CSV and XLSX, seconds and the job\'s progress', async () => {
 		const data = rows(5000);
 		const csv = Buffer.from('\ufeff' + data.map((r) => r.join(',')).join('\r\n') + '\r\n');
-		const book = xlsx([{ name: '题目', rows: data }]);
+		const book = await xlsx([{ name: '题目', rows: data }]);
 		await owner.post('/api/banks', { code: 'big', title: '五千题' });
 		const a = await importFile(owner, 'big', csv, 'filename=big.csv');
 		assert.equal(a.job.status, 'done', JSON.stringify(a.job.report.problems));

@@ -11,51 +11,15 @@
 // role, no CSRF token, too large, empty body, bad parameters).
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { spawn } = require('node:child_process');
 const h = require('../lib/harness.js');
 const con = require('../lib/console.js');
 const { rawRequest } = require('../lib/rawhttp.js');
+const { py, writeXlsx: xlsx } = require('../lib/xlsx.js');
 
-const PY = '/usr/bin/python3'; // Debian's, with python3-openpyxl
 const CODE = 'SAFE2026';
 const NAME64 = '欧阳'.concat('娜'.repeat(62)); // 64 characters
 const UNIT4 = '华电集团/一分厂/机修车间/电工班';
 let srv, admin, owner, viewer, judge;
-
-/*
- * Python with input on stdin: resolves to its stdout. Asynchronous on purpose:
- * a synchronous child blocks the event loop, so that a kept-alive socket the
- * server closed meanwhile (idle) would be reused and hang up.
- */
-function py(args, input) {
-	return new Promise((resolve, reject) => {
-		const p = spawn(PY, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-		const out = [], err = [];
-		p.stdout.on('data', (c) => out.push(c));
-		p.stderr.on('data', (c) => err.push(c));
-		p.on('error', reject);
-		p.on('close', (code) => (code === 0 ? resolve(Buffer.concat(out))
-			: reject(new Error(`python3 exited with ${code}: ${Buffer.concat(err)}`))));
-		p.stdin.end(input);
-	});
-}
-
-/* An XLSX written by openpyxl: sheets [{name, rows}] (rows of cells; numbers stay numbers, null no cell). */
-function xlsx(sheets) {
-	const script = `
-import json, sys, io, openpyxl
-wb = openpyxl.Workbook()
-wb.remove(wb.active)
-for s in json.load(sys.stdin):
-    ws = wb.create_sheet(s['name'])
-    for r in s['rows']:
-        ws.append(r)
-out = io.BytesIO()
-wb.save(out)
-sys.stdout.buffer.write(out.getvalue())
-`;
-	return py(['-c', script], JSON.stringify(sheets));
-}
 
 /* CSV text encoded by Python's codec (gbk, utf-8-sig, ...). */
 function encode(text, codec) {

@@ -78,21 +78,7 @@ describe('results', () => {
 	});
 
 	test('the contest is played: every answer acknowledged', async () => {
-		const host = await h.host(srv.wsUrl, srv.organizerToken, CODE);
-		const qids = ['a1', 'a2', 'a3'];
-		for (let i = 0; i < qids.length; i++) {
-			await h.hostCmd(host, i ? 'next' : 'start');
-			for (const p of players) await p.c.waitFor((m) => m.type === 'question' && m.id === qids[i], 10000, 'question');
-			for (const [k, p] of players.entries()) {
-				const plan = PLAYERS[k][2][i];
-				if (plan === '-') continue;
-				const ack = await p.c.request({ type: 'answer', question_id: qids[i], response: (plan === 'r' ? RIGHT : WRONG)[qids[i]] });
-				assert.equal(ack.type, 'ack', JSON.stringify(ack));
-			}
-			await h.hostCmd(host, 'reveal');
-		}
-		await h.hostCmd(host, 'end');
-		await host.close();
+		await h.playPlans(srv, CODE, players, ['a1', 'a2', 'a3'], PLAYERS.map((p) => p[2]), RIGHT, WRONG);
 	});
 
 	test('the ranking on the other process: ties share a rank (1, 1, 3, 4, 4, 6), points per question', async () => {

@@ -65,20 +65,7 @@ describe('results release', () => {
 		const r = await owner.post(`/api/console/contests/${CODE}/results/publish`, { notice_days: 7 });
 		assert.equal(r.status, 409, r.body);
 		assert.match(r.json.error.message, /尚未结束/);
-		const host = await h.host(srv.wsUrl, srv.organizerToken, CODE);
-		for (let i = 0; i < QIDS.length; i++) {
-			await h.hostCmd(host, i ? 'next' : 'start');
-			for (const p of players) await p.c.waitFor((m) => m.type === 'question' && m.id === QIDS[i], 10000, 'question');
-			for (const [k, p] of players.entries()) {
-				const plan = PLAYERS[k][2][i];
-				if (plan === '-') continue;
-				const ack = await p.c.request({ type: 'answer', question_id: QIDS[i], response: (plan === 'r' ? RIGHT : OTHER)[QIDS[i]] });
-				assert.equal(ack.type, 'ack', JSON.stringify(ack));
-			}
-			await h.hostCmd(host, 'reveal');
-		}
-		await h.hostCmd(host, 'end');
-		await host.close();
+		await h.playPlans(srv, CODE, players, QIDS, PLAYERS.map((p) => p[2]), RIGHT, OTHER);
 		const none = await pub().get(`/api/results/${CODE}`);
 		assert.equal(none.status, 200, none.body);
 		assert.equal(none.json.status, 'unpublished', 'nothing published yet');

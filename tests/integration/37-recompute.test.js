@@ -48,20 +48,7 @@ after(async () => {
 describe('recompute', () => {
 	test('a contest is played on two processes', async () => {
 		assert.equal(LONG.length, 64);
-		const host = await h.host(srv.wsUrl, srv.organizerToken, CODE);
-		for (let i = 0; i < QIDS.length; i++) {
-			await h.hostCmd(host, i ? 'next' : 'start');
-			for (const p of players) await p.c.waitFor((m) => m.type === 'question' && m.id === QIDS[i], 10000, 'question');
-			for (const [k, p] of players.entries()) {
-				const plan = PLAYERS[k][2][i];
-				if (plan === '-') continue;
-				const ack = await p.c.request({ type: 'answer', question_id: QIDS[i], response: (plan === 'r' ? RIGHT : OTHER)[QIDS[i]] });
-				assert.equal(ack.type, 'ack', JSON.stringify(ack));
-			}
-			await h.hostCmd(host, 'reveal');
-		}
-		await h.hostCmd(host, 'end');
-		await host.close();
+		await h.playPlans(srv, CODE, players, QIDS, PLAYERS.map((p) => p[2]), RIGHT, OTHER);
 		const neg = await srv.sql(`SELECT count(*)::int AS n FROM answers WHERE points_milli < 0`);
 		assert.ok(neg[0].n > 0, 'negative marking gave negative points');
 		const bonus = await srv.sql(`SELECT count(*)::int AS n FROM answers WHERE points_milli > 1000`);

@@ -5,22 +5,10 @@
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
-const http = require('node:http');
 const path = require('node:path');
 const h = require('../lib/harness.js');
 
-function post(url, body, headers = {}) {
-	return new Promise((resolve, reject) => {
-		const req = http.request(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (res) => {
-			let data = '';
-			res.setEncoding('utf8');
-			res.on('data', (d) => { data += d; });
-			res.on('end', () => resolve({ status: res.statusCode, json: JSON.parse(data) }));
-		});
-		req.on('error', reject);
-		req.end(body);
-	});
-}
+const post = (url, body, headers = {}) => h.httpPost(url, body, { headers });
 
 describe('loading a contest through the API', () => {
 	let srv;

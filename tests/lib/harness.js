@@ -46,6 +46,7 @@
  * the stored results of a contest and what its stored answers give.
  */
 
+const assert = require('node:assert/strict');
 const { spawn, execFile, execFileSync } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
@@ -429,6 +430,26 @@ function httpGet(url, { timeout = 5000, headers = {} } = {}) {
 		});
 		req.on('timeout', () => req.destroy(new Error(`GET ${url}: timeout`)));
 		req.on('error', reject);
+	});
+}
+
+/** httpPost(url, body, {headers, timeout}) - POST body (a string or Buffer; JSON unless headers say
+ * otherwise): resolves to {status, headers, body, json} as httpGet. */
+function httpPost(url, body, { timeout = 30000, headers = {} } = {}) {
+	return new Promise((resolve, reject) => {
+		const req = http.request(url, { method: 'POST', timeout, headers: { 'content-type': 'application/json', ...headers } }, (res) => {
+			const chunks = [];
+			res.on('data', (c) => chunks.push(c));
+			res.on('end', () => {
+				const text = Buffer.concat(chunks).toString('utf8');
+				let json;
+				try { json = JSON.parse(text); } catch { json = undefined; }
+				resolve({ status: res.statusCode, headers: res.headers, body: text, json });
+			});
+		});
+		req.on('timeout', () => req.destroy(new Error(`POST ${url}: timeout`)));
+		req.on('error', reject);
+		req.end(body);
 	});
 }
 
@@ -893,6 +914,29 @@ async function hostCmd(c, type, timeout = 10000) {
 	return r;
 }
 
+/**
+ * playPlans(srv, code, players, qids, plans, right, wrong) - the organizer hosts live contest code
+ * from start to end: each question of qids opened (every player of players, [{c}], sees it), then
+ * player k answers question i as plans[k][i] says ('r': right[qid], '-': no answer, else wrong[qid]),
+ * every answer acknowledged, and the question revealed.
+ */
+async function playPlans(srv, code, players, qids, plans, right, wrong) {
+	const c = await host(srv.wsUrl, srv.organizerToken, code);
+	for (let i = 0; i < qids.length; i++) {
+		await hostCmd(c, i ? 'next' : 'start');
+		for (const p of players) await p.c.waitFor((m) => m.type === 'question' && m.id === qids[i], 10000, 'question');
+		for (const [k, p] of players.entries()) {
+			const plan = plans[k][i];
+			if (plan === '-') continue;
+			const ack = await p.c.request({ type: 'answer', question_id: qids[i], response: (plan === 'r' ? right : wrong)[qids[i]] });
+			assert.equal(ack.type, 'ack', JSON.stringify(ack));
+		}
+		await hostCmd(c, 'reveal');
+	}
+	await hostCmd(c, 'end');
+	await c.close();
+}
+
 /** The correct `response` of a question of the demo contest file (read from the file). */
 function contestAnswers(file = DEMO_CONTEST) {
 	const def = JSON.parse(fs.readFileSync(path.resolve(ROOT, file), 'utf8'));
@@ -938,6 +982,7 @@ module.exports = {
 	join,
 	host,
 	hostCmd,
+	playPlans,
 	psql,
 	sql,
 	auditOwner,
@@ -946,6 +991,7 @@ module.exports = {
 	pgPassfile,
 	serverConninfo,
 	httpGet,
+	httpPost,
 	services,
 	privateServices,
 	freePort,
