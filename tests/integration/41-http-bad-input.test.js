@@ -8,22 +8,7 @@ const h = require('../lib/harness.js');
 
 // raw(srv, method, path): a request whose path is sent exactly as given (no normalisation).
 function raw(srv, method, path, body) {
-	return new Promise((resolve, reject) => {
-		const req = http.request({ host: '127.0.0.1', port: srv.port, method, path, timeout: 5000, agent: false }, (res) => {
-			const chunks = [];
-			res.on('data', (c) => chunks.push(c));
-			res.on('end', () => {
-				const text = Buffer.concat(chunks).toString('utf8');
-				let json;
-				try { json = JSON.parse(text); } catch { json = undefined; }
-				resolve({ status: res.statusCode, headers: res.headers, body: text, json });
-			});
-		});
-		req.on('timeout', () => req.destroy(new Error('timeout')));
-		req.on('error', reject);
-		if (body) req.write(body);
-		req.end();
-	});
+	return h.httpRequest({ host: '127.0.0.1', port: srv.port, path }, { method, body, agent: false });
 }
 
 describe('HTTP API', () => {

@@ -415,29 +415,15 @@ async function startRedis(dir, fixedPort) {
 /* ------------------------------------------------------------------ */
 /* HTTP                                                                */
 
-/** httpGet(url) - resolves to {status, headers, body (string), json (parsed or undefined)}. */
-function httpGet(url, { timeout = 5000, headers = {} } = {}) {
+/**
+ * httpRequest(target, {method, body, headers, timeout, agent}) - one HTTP request: target is a URL,
+ * or http.request's options ({host, port, path}: the path is sent exactly as given); body a string
+ * or Buffer. Resolves to {status, headers, body, json} (json undefined unless the body is JSON).
+ */
+function httpRequest(target, { method = 'GET', body, headers = {}, timeout = 5000, agent } = {}) {
 	return new Promise((resolve, reject) => {
-		const req = http.get(url, { timeout, headers }, (res) => {
-			const chunks = [];
-			res.on('data', (c) => chunks.push(c));
-			res.on('end', () => {
-				const body = Buffer.concat(chunks).toString('utf8');
-				let json;
-				try { json = JSON.parse(body); } catch { json = undefined; }
-				resolve({ status: res.statusCode, headers: res.headers, body, json });
-			});
-		});
-		req.on('timeout', () => req.destroy(new Error(`GET ${url}: timeout`)));
-		req.on('error', reject);
-	});
-}
-
-/** httpPost(url, body, {headers, timeout}) - POST body (a string or Buffer; JSON unless headers say
- * otherwise): resolves to {status, headers, body, json} as httpGet. */
-function httpPost(url, body, { timeout = 30000, headers = {} } = {}) {
-	return new Promise((resolve, reject) => {
-		const req = http.request(url, { method: 'POST', timeout, headers: { 'content-type': 'application/json', ...headers } }, (res) => {
+		const opts = { method, headers, timeout, ...(agent === undefined ? {} : { agent }) };
+		const onReply = (res) => {
 			const chunks = [];
 			res.on('data', (c) => chunks.push(c));
 			res.on('end', () => {
@@ -446,11 +432,22 @@ function httpPost(url, body, { timeout = 30000, headers = {} } = {}) {
 				try { json = JSON.parse(text); } catch { json = undefined; }
 				resolve({ status: res.statusCode, headers: res.headers, body: text, json });
 			});
-		});
-		req.on('timeout', () => req.destroy(new Error(`POST ${url}: timeout`)));
+		};
+		const req = typeof target === 'string' ? http.request(target, opts, onReply) : http.request({ ...target, ...opts }, onReply);
+		req.on('timeout', () => req.destroy(new Error(`${method} ${typeof target === 'string' ? target : target.path}: timeout`)));
 		req.on('error', reject);
 		req.end(body);
 	});
+}
+
+/** httpGet(url, {timeout, headers}) - GET → {status, headers, body, json}. */
+function httpGet(url, { timeout = 5000, headers = {} } = {}) {
+	return httpRequest(url, { timeout, headers });
+}
+
+/** httpPost(url, body, {headers, timeout}) - POST body (JSON unless headers say otherwise) → as httpGet. */
+function httpPost(url, body, { timeout = 30000, headers = {} } = {}) {
+	return httpRequest(url, { method: 'POST', body, timeout, headers: { 'content-type': 'application/json', ...headers } });
 }
 
 /* ------------------------------------------------------------------ */
@@ -990,6 +987,7 @@ module.exports = {
 	redisCliAuth,
 	pgPassfile,
 	serverConninfo,
+	httpRequest,
 	httpGet,
 	httpPost,
 	services,
