@@ -177,6 +177,17 @@ typedef struct change {
 	char *display; /* NULL: unchanged */
 } change;
 
+/* The state of a change of account {id}, in the request's memory: NULL with *rc 0 (404 answered) or SA_E_INTERNAL. */
+static change *change_new(http_req *req, int *rc)
+{
+	change *c = http_alloc(req, sizeof *c);
+	*rc = c ? 0 : SA_E_INTERNAL;
+	if (!c || !id_param(req, c->id))
+		return NULL;
+	c->req = req;
+	return c;
+}
+
 /* before and after (or NULL): 404, 409 (the last admin), or 200 with the account. */
 static void changed(arena *a, void *res, const char *err, void *ud)
 {
@@ -218,13 +229,10 @@ static int boolean(http_req *req, const char *name)
 
 static int update_put(http_req *req)
 {
-	int bad = 0, disabled, unlock;
-	change *c = http_alloc(req, sizeof *c);
+	int bad = 0, disabled, unlock, rc;
+	change *c = change_new(req, &rc);
 	if (!c)
-		return SA_E_INTERNAL;
-	c->req = req;
-	if (!id_param(req, c->id))
-		return 0;
+		return rc;
 	const char *display = api_string(req, "display_name", &bad);
 	if (bad || (display && validate_text(display, 0, 64, &c->display))) {
 		api_error(req, SA_E_INVALID_FIELD, "display_name", "显示名称最多 64 个字符，不含控制字符",
@@ -270,12 +278,10 @@ static int update_put(http_req *req)
 
 static int delete_one(http_req *req)
 {
-	change *c = http_alloc(req, sizeof *c);
+	int rc;
+	change *c = change_new(req, &rc);
 	if (!c)
-		return SA_E_INTERNAL;
-	c->req = req;
-	if (!id_param(req, c->id))
-		return 0;
+		return rc;
 	const char *p[1] = {c->id};
 	return api_query(req,
 			 "WITH " ADMINS_LOCKED ", old AS (SELECT * FROM accounts WHERE id = $1), "
