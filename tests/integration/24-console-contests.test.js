@@ -32,12 +32,8 @@ function form(code, extra = {}) {
 
 before(async () => {
 	srv = await h.startServer({ args: ['--host-login-failures', '1000'] });
-	await con.userAdd(srv, 'admin', 'admin', 'Admin-pass-1');
-	admin = await con.login(srv.url, 'admin', 'Admin-pass-1');
-	owner = await con.account(srv, admin, 'c-owner', 'organizer');
-	other = await con.account(srv, admin, 'c-other', 'organizer');
-	judge = await con.account(srv, admin, 'c-judge', 'judge');
-	screen = await con.account(srv, admin, 'c-screen', 'screen');
+	[admin, owner, other, judge, screen] = await con.staff(srv, [['c-owner', 'organizer'], ['c-other', 'organizer'],
+		['c-judge', 'judge'], ['c-screen', 'screen']]);
 	// the console bank the contests draw from: the sample safety bank, imported as JSON
 	let r = await owner.post('/api/banks', { code: 'safety', title: { 'zh-CN': '安全生产题库' } });
 	assert.equal(r.status, 201, r.body);

@@ -40,11 +40,7 @@ const count = async (bank) => (await owner.get(`/api/banks/${bank}`)).json.quest
 
 before(async () => {
 	srv = await h.startServer({ args: ['--host-login-failures', '1000'] });
-	await con.userAdd(srv, 'admin', 'admin', 'Admin-pass-1');
-	admin = await con.login(srv.url, 'admin', 'Admin-pass-1');
-	owner = await con.account(srv, admin, 'b-owner', 'organizer');
-	other = await con.account(srv, admin, 'b-other', 'organizer');
-	judge = await con.account(srv, admin, 'b-judge', 'judge');
+	[admin, owner, other, judge] = await con.staff(srv, [['b-owner', 'organizer'], ['b-other', 'organizer'], ['b-judge', 'judge']]);
 });
 after(async () => { if (srv) await srv.stop(); });
 

@@ -69,12 +69,8 @@ const worker = async (emp) => (await srv.sql(`SELECT w.name, u.path, w.phone_tai
 
 before(async () => {
 	srv = await h.startServer({ processes: 2, args: ['--host-login-failures', '1000'] });
-	await con.userAdd(srv, 'admin', 'admin', 'Admin-pass-1');
-	admin = await con.login(srv.url, 'admin', 'Admin-pass-1');
-	owner = await con.account(srv, admin, 'r-owner', 'organizer');
-	viewer = await con.account(srv, admin, 'r-viewer', 'viewer');
-	judge = await con.account(srv, admin, 'r-judge', 'judge');
-	await srv.psql(`UPDATE contests SET owner_id = ${owner.id} WHERE code = '${CODE}'`);
+	[admin, owner, viewer, judge] = await con.staff(srv, [['r-owner', 'organizer'], ['r-viewer', 'viewer'], ['r-judge', 'judge']]);
+	await con.crew(srv, CODE, owner);
 });
 after(async () => { if (srv) await srv.stop(); });
 

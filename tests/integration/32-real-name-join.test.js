@@ -28,15 +28,8 @@ async function joinOn(i, name, extra = {}) {
 
 before(async () => {
 	srv = await h.startServer({ processes: 2, args: ['--host-login-failures', '1000'] });
-	await con.userAdd(srv, 'admin', 'admin', 'Admin-pass-1');
-	admin = await con.login(srv.url, 'admin', 'Admin-pass-1');
-	owner = await con.account(srv, admin, 'owner', 'organizer');
-	viewer = await con.account(srv, admin, 'viewer1', 'viewer');
-	judge = await con.account(srv, admin, 'judge1', 'judge');
-	await srv.psql(`UPDATE contests SET owner_id = ${owner.id} WHERE code = '${CODE}'`);
-	for (const [c, role] of [[viewer, 'viewer'], [judge, 'judge']]) {
-		await srv.psql(`INSERT INTO contest_grants (contest_id, account_id, role) SELECT id, ${c.id}, '${role}' FROM contests WHERE code = '${CODE}'`);
-	}
+	[admin, owner, viewer, judge] = await con.staff(srv, [['owner', 'organizer'], ['viewer1', 'viewer'], ['judge1', 'judge']]);
+	await con.crew(srv, CODE, owner, [[viewer, 'viewer'], [judge, 'judge']]);
 	const workers = [
 		['1001', '张三', '华电集团/一分厂/机修车间'],
 		['1002', '李四', '华电集团/二分厂/运行车间'],

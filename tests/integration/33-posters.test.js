@@ -33,16 +33,10 @@ const flat = (s) => s.replace(/\s+/g, '');
 before(async () => {
 	tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sa-posters-'));
 	srv = await h.startServer({ args: ['--public-url', PUBLIC] });
-	await con.userAdd(srv, 'admin', 'admin', 'Admin-pass-1');
-	admin = await con.login(srv.url, 'admin', 'Admin-pass-1');
-	owner = await con.account(srv, admin, 'owner', 'organizer');
-	other = await con.account(srv, admin, 'other', 'organizer');
-	screen = await con.account(srv, admin, 'screen1', 'screen');
-	judge = await con.account(srv, admin, 'judge1', 'judge');
-	await srv.psql(`UPDATE contests SET owner_id = ${owner.id}, title = '{"zh-CN": "${TITLE64}", "en": "Finals"}' WHERE code = '${CODE}'`);
-	for (const [c, role] of [[screen, 'screen'], [judge, 'judge']]) {
-		await srv.psql(`INSERT INTO contest_grants (contest_id, account_id, role) SELECT id, ${c.id}, '${role}' FROM contests WHERE code = '${CODE}'`);
-	}
+	[admin, owner, other, screen, judge] = await con.staff(srv, [['owner', 'organizer'], ['other', 'organizer'],
+		['screen1', 'screen'], ['judge1', 'judge']]);
+	await con.crew(srv, CODE, owner, [[screen, 'screen'], [judge, 'judge']]);
+	await srv.psql(`UPDATE contests SET title = '{"zh-CN": "${TITLE64}", "en": "Finals"}' WHERE code = '${CODE}'`);
 });
 after(async () => {
 	if (srv) await srv.stop();

@@ -23,16 +23,9 @@ const monitor = (c, q = '') => c.get(`/api/console/contests/${CODE}/monitor${q}`
 
 before(async () => {
 	srv = await h.startServer();
-	await con.userAdd(srv, 'admin', 'admin', 'Admin-pass-1');
-	admin = await con.login(srv.url, 'admin', 'Admin-pass-1');
-	owner = await con.account(srv, admin, 'owner', 'organizer');
-	viewer = await con.account(srv, admin, 'viewer1', 'viewer');
-	judge = await con.account(srv, admin, 'judge1', 'judge');
-	screen = await con.account(srv, admin, 'screen1', 'screen');
-	await srv.psql(`UPDATE contests SET owner_id = ${owner.id} WHERE code = '${CODE}'`);
-	for (const [c, role] of [[viewer, 'viewer'], [judge, 'judge'], [screen, 'screen']]) {
-		await srv.psql(`INSERT INTO contest_grants (contest_id, account_id, role) SELECT id, ${c.id}, '${role}' FROM contests WHERE code = '${CODE}'`);
-	}
+	[admin, owner, viewer, judge, screen] = await con.staff(srv, [['owner', 'organizer'], ['viewer1', 'viewer'],
+		['judge1', 'judge'], ['screen1', 'screen']]);
+	await con.crew(srv, CODE, owner, [[viewer, 'viewer'], [judge, 'judge'], [screen, 'screen']]);
 	for (const [emp, name, unit] of WORKERS) assert.equal((await owner.put(`/api/roster/workers/${emp}`, { name, unit })).status, 201);
 	await owner.del('/api/roster/workers/W6');
 	units = Object.fromEntries((await owner.get('/api/units?flat')).json.units.map((u) => [u.path, u.id]));

@@ -11,11 +11,15 @@
  *   const r = await admin.post('/api/accounts', { username: 'org', role: 'organizer', password: '...' });
  *   // r = {status, headers, body, json}
  *   const org = await con.account(srv, admin, 'org', 'organizer');   // made by the admin, logged in
+ *   const [admin2, owner] = await con.staff(srv, [['owner', 'organizer']]); // the first admin and its accounts
+ *   await con.crew(srv, 'SAFE2026', owner, [[viewer, 'viewer']]);   // the contest's owner and grants
  *   const api = con.bearer(srv.url, token);                          // Authorization: Bearer
  */
 const { execFile } = require('node:child_process');
 const http = require('node:http');
 const { ROOT, serverBinary } = require('./harness.js');
+
+const ADMIN_PASSWORD = 'Admin-pass-1'; // the first admin's, in every test that makes one with staff()
 
 /** request(base, method, path, {body, headers, localAddress}) - one HTTP request (body: an object sent as JSON,
  * a string, or a Buffer sent as it is); resolves to {status, headers, body, raw, json}. */
@@ -134,6 +138,27 @@ async function account(srv, admin, username, role, password = `${username}-Pass-
 	return c;
 }
 
+/**
+ * staff(srv, [[username, role], ...]) - the first admin (`skillarena user add admin`, password
+ * ADMIN_PASSWORD) logged in, then each account made by it and logged in: resolves to
+ * [admin, ...clients] (each with .id and .password).
+ */
+async function staff(srv, accounts = []) {
+	await userAdd(srv, 'admin', 'admin', ADMIN_PASSWORD);
+	const admin = await login(srv.url, 'admin', ADMIN_PASSWORD);
+	const out = [admin];
+	for (const [username, role] of accounts) out.push(await account(srv, admin, username, role));
+	return out;
+}
+
+/** crew(srv, code, owner, [[client, role], ...]) - contest code's owner and its grants, as rows in PostgreSQL. */
+async function crew(srv, code, owner, grants = []) {
+	await srv.psql(`UPDATE contests SET owner_id = ${owner.id} WHERE code = '${code}'`);
+	for (const [c, role] of grants) {
+		await srv.psql(`INSERT INTO contest_grants (contest_id, account_id, role) SELECT id, ${c.id}, '${role}' FROM contests WHERE code = '${code}'`);
+	}
+}
+
 /** auditRows(srv, where) - audit entries as PostgreSQL holds them (as the superuser), oldest first. */
 async function auditRows(srv, where = 'true') {
 	return srv.sql(`SELECT id, account_id, actor, ip, action, contest_code AS contest, target, before, after, detail
@@ -150,4 +175,6 @@ async function waitAudit(srv, where, n = 1) {
 	throw new Error(`audit: fewer than ${n} entries where ${where}: ${JSON.stringify(await auditRows(srv))}`);
 }
 
-module.exports = { request, client, login, bearer, userAdd, userCli, account, sessionOf, auditRows, waitAudit };
+module.exports = {
+	ADMIN_PASSWORD, request, client, login, bearer, userAdd, userCli, account, staff, crew, sessionOf, auditRows, waitAudit,
+};
