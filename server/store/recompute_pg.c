@@ -283,12 +283,13 @@ static int load_paced(PGconn *pg, const score_engine *eng, const recompute_paced
 	if (!rc && c->na)
 		rc_report_skip(rep, "live answers stored for a self-paced contest");
 	const char *p[1] = {id};
-	PGresult *r = !rc && has_table(pg, "appeals")
-			      ? query(pg,
-				      "SELECT 1 FROM appeals WHERE contest_id = $1 AND status = 'upheld' "
-				      "AND correction IS NOT NULL LIMIT 1",
-				      1, p)
-			      : NULL;
+	PGresult *r =
+		!rc && has_table(pg, "appeals")
+			? pgsync_query(pg,
+				       "SELECT 1 FROM appeals WHERE contest_id = $1 AND status = 'upheld' "
+				       "AND correction IS NOT NULL LIMIT 1",
+				       1, p)
+			: NULL;
 	if (r && PQntuples(r))
 		rc_report_skip(rep, "upheld corrections (they apply to live contests' answers only)");
 	PQclear(r);
