@@ -233,6 +233,7 @@ describe('training records', () => {
 		r = await organizer.post('/api/records/revocations', { employee_no: 'R38-A' });
 		assert.equal(r.status, 200, 'revoking twice is fine');
 		assert.ok(r.json.revoked_before >= first, 'the moment never moves back');
+		await con.waitAudit(srv, "action = 'records.revoke'", 2); // the audit log is group-committed
 		const audit = await srv.sql("SELECT target, detail FROM audit.audit_log WHERE action = 'records.revoke' ORDER BY id");
 		assert.equal(audit.length, 2);
 		assert.equal(audit[0].target, 'R38-A');
