@@ -51,6 +51,9 @@ void certs_time_rfc3339(int64_t t, char *buf, size_t size);
 /* Percent-encodes everything but RFC 3986 unreserved characters. */
 void certs_pct_encode(certs_buf *b, const char *s);
 
+/* A PNG in memory decoded by cairo (seal.c): check cairo_surface_status, then destroy it. */
+struct _cairo_surface *certs_png_decode(const unsigned char *png, size_t len);
+
 /* Reads a whole file (malloc'ed, NUL-terminated). */
 int certs_read_file(const char *path, unsigned char **data, size_t *len, size_t max);
 

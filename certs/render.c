@@ -53,22 +53,6 @@ struct certs_renderer {
 
 /* ---------- setup ---------- */
 
-typedef struct png_cursor {
-	const unsigned char *p;
-	size_t left;
-} png_cursor;
-
-static cairo_status_t png_read(void *closure, unsigned char *data, unsigned int len)
-{
-	png_cursor *c = closure;
-	if (len > c->left)
-		return CAIRO_STATUS_READ_ERROR;
-	memcpy(data, c->p, len);
-	c->p += len;
-	c->left -= len;
-	return CAIRO_STATUS_SUCCESS;
-}
-
 /* Scales an image down so its longer side is at most max pixels. */
 static cairo_surface_t *seal_scaled(cairo_surface_t *img, int max)
 {
@@ -174,8 +158,7 @@ int certs_renderer_new(certs_renderer **out, const certs_template *t)
 		return CERTS_E_RENDER;
 	}
 	if (t->seal_png) {
-		png_cursor c = {t->seal_png, t->seal_len};
-		cairo_surface_t *img = cairo_image_surface_create_from_png_stream(png_read, &c);
+		cairo_surface_t *img = certs_png_decode(t->seal_png, t->seal_len);
 		if (cairo_surface_status(img) != CAIRO_STATUS_SUCCESS) {
 			cairo_surface_destroy(img);
 			certs_renderer_free(r);

@@ -33,6 +33,12 @@ static cairo_status_t png_read(void *closure, unsigned char *data, unsigned int 
 	return CAIRO_STATUS_SUCCESS;
 }
 
+cairo_surface_t *certs_png_decode(const unsigned char *png, size_t len)
+{
+	png_cursor c = {png, len};
+	return cairo_image_surface_create_from_png_stream(png_read, &c);
+}
+
 static uint32_t be32(const unsigned char *p)
 {
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | (uint32_t)p[3];
@@ -49,8 +55,7 @@ int certs_seal_check(const unsigned char *png, size_t len, int *width, int *heig
 	if (w == 0 || h == 0 || w > CERTS_SEAL_MAX_PX || h > CERTS_SEAL_MAX_PX)
 		return certs_errf(err, CERTS_E_TEMPLATE, "seal: %lu x %lu pixels, at most %d x %d",
 				  (unsigned long)w, (unsigned long)h, CERTS_SEAL_MAX_PX, CERTS_SEAL_MAX_PX);
-	png_cursor c = {png, len};
-	cairo_surface_t *img = cairo_image_surface_create_from_png_stream(png_read, &c);
+	cairo_surface_t *img = certs_png_decode(png, len);
 	cairo_status_t st = cairo_surface_status(img);
 	int ok = st == CAIRO_STATUS_SUCCESS && cairo_image_surface_get_width(img) == (int)w &&
 		 cairo_image_surface_get_height(img) == (int)h;
