@@ -99,26 +99,6 @@ static int filter_of(http_req *req, const char *unit, const char *from, const ch
 	return 0;
 }
 
-static int query(http_req *req, const char *sql, int n, const char *const *p, store_cb cb)
-{
-	http_req_ref(req);
-	int rc = store_query(http_arena(req), sql, n, p, cb, req);
-	if (rc)
-		http_req_unref(req);
-	return rc;
-}
-
-static void json_read(arena *a, void *res, const char *err, void *ud)
-{
-	http_req *req = ud;
-	(void)a;
-	if (err || !res || PQntuples(res) != 1)
-		http_reply_error(req, SA_E_UNAVAILABLE, NULL);
-	else
-		http_reply_json(req, 200, api_json_cell(res, 0, 0));
-	http_req_unref(req);
-}
-
 /* The unit as the queries take it: a roster unit's id becomes its path. */
 #define UNIT_PATH(n) "coalesce((SELECT u.path FROM units u WHERE u.id::text = $" #n "), $" #n ")"
 
@@ -156,7 +136,7 @@ static int records_me(http_req *req)
 	snprintf(max, sizeof max, "%d", RECORDS_ME_MAX);
 	snprintf(issued, sizeof issued, "%lld", (long long)issued_ms);
 	const char *p[3] = {emp, max, issued};
-	return query(
+	return api_query(
 		req,
 		"WITH l AS (SELECT * FROM records_ledger($1, NULL, NULL, NULL)) "
 		"SELECT CASE WHEN EXISTS (SELECT 1 FROM records_revocations r WHERE r.employee_no = $1 "
@@ -167,7 +147,7 @@ static int records_me(http_req *req)
 		"'truncated', (SELECT count(*) > $2::int FROM l), "
 		"'records', coalesce((SELECT json_agg(" LEDGER_JSON " ORDER BY x.at DESC) "
 		"  FROM (SELECT * FROM l LIMIT $2::int) x), '[]')) END",
-		3, p, me_read);
+		3, p, me_read, NULL);
 }
 
 /* ------------------------------------------------------------ revoking a worker's tokens */
@@ -226,10 +206,9 @@ static int revocations_post(http_req *req)
 	char by[24];
 	snprintf(by, sizeof by, "%lld", (long long)v->who.account_id);
 	const char *p[3] = {emp, reason ? reason : "", by};
-	http_req_ref(req);
 	/* Every token issued up to this statement's time: its own clock, the one the tokens were made on. */
-	int rc = store_query(
-		http_arena(req),
+	int rc = api_query(
+		req,
 		"INSERT INTO records_revocations AS r (employee_no, revoked_before_ms, reason, revoked_by) "
 		"VALUES ($1, (extract(epoch FROM clock_timestamp()) * 1000)::bigint, nullif($2, ''), "
 		"  nullif($3, '0')::bigint) "
@@ -240,7 +219,6 @@ static int revocations_post(http_req *req)
 		"  'reason', reason)",
 		3, p, revoked, v);
 	if (rc) {
-		http_req_unref(req);
 		free(v->reason);
 		free(v);
 	}
@@ -265,7 +243,7 @@ static int records_list(http_req *req)
 	snprintf(sper, sizeof sper, "%ld", per);
 	snprintf(soff, sizeof soff, "%ld", (page - 1) * per);
 	const char *p[5] = {f.unit, f.from, f.to, sper, soff};
-	return query(
+	return api_query_json(
 		req,
 		"WITH l AS (SELECT * FROM records_ledger(NULL, " UNIT_PATH(1) ", " RECORDS_FROM(2) ", " RECORDS_TO(
 			3) ")) "
@@ -276,7 +254,7 @@ static int records_list(http_req *req)
 				      "'records', coalesce((SELECT json_agg(" LEDGER_JSON
 				      " ORDER BY x.n) FROM (SELECT l.*, row_number() OVER () AS n "
 				      "FROM l OFFSET $5::bigint LIMIT $4::int) x), '[]'))",
-		5, p, json_read);
+		5, p, NULL);
 }
 
 /* ------------------------------------------------------------ exports (jobs) */
