@@ -17,6 +17,7 @@
 #include "core/log.h"
 #include "core/password.h"
 #include "live/answer.h"
+#include "live/attempt.h"
 #include "live/events.h"
 #include "live/fanout.h"
 #include "live/live.h"
@@ -102,6 +103,7 @@ enum {
 	UP_ANSWER,
 	UP_PLAYER,
 	UP_SAVE,
+	UP_ATTEMPT,
 	UP_PRACTICE,
 	UP_FANOUT,
 	UP_TICK,
@@ -117,11 +119,12 @@ enum {
 static int lb_open_events(arena *a) { return lb_open(a, &events_channel); }
 
 static int (*const up_open[UP_COUNT])(arena *a) = {
-	[UP_LISTEN] = listen_open,     [UP_STORE] = store_open,   [UP_LB] = lb_open_events,
-	[UP_ANSWER] = answer_open,     [UP_PLAYER] = player_open, [UP_SAVE] = save_open,
-	[UP_PRACTICE] = practice_open, [UP_FANOUT] = fanout_open, [UP_TICK] = tick_open,
-	[UP_SYNC] = sync_open,         [UP_SWEEP] = sweep_open,   [UP_PASSWORD] = password_open,
-	[UP_AUDIT] = audit_open,       [UP_JOBS] = jobs_open,     [UP_XAPI] = xapi_open,
+	[UP_LISTEN] = listen_open,     [UP_STORE] = store_open,       [UP_LB] = lb_open_events,
+	[UP_ANSWER] = answer_open,     [UP_PLAYER] = player_open,     [UP_SAVE] = save_open,
+	[UP_ATTEMPT] = attempt_open,   [UP_PRACTICE] = practice_open, [UP_FANOUT] = fanout_open,
+	[UP_TICK] = tick_open,         [UP_SYNC] = sync_open,         [UP_SWEEP] = sweep_open,
+	[UP_PASSWORD] = password_open, [UP_AUDIT] = audit_open,       [UP_JOBS] = jobs_open,
+	[UP_XAPI] = xapi_open,
 };
 
 static void conns_close(arena *a) { lws_context_destroy(a->lws); } /* every connection's CLOSED runs */
@@ -136,29 +139,28 @@ static void runs_detach(arena *a)
 static const struct up_stop {
 	void (*stop)(arena *a);
 	int needs; /* UP_*: runs when that subsystem was tried */
-} up_stops
-	[] =
-		{
-			{listen_close, UP_LISTEN},
-			{conns_close, UP_ALWAYS},
-			{answer_flush_now, UP_ANSWER},
-			{password_close, UP_PASSWORD},
-			{audit_flush, UP_AUDIT},
-			{store_drain_5s, UP_STORE},
-			{sweep_close, UP_SWEEP},
-			{xapi_close, UP_XAPI},
-			{jobs_close, UP_JOBS},
-			{audit_close, UP_AUDIT},
-			{tick_close, UP_TICK},
-			{fanout_close, UP_FANOUT},
-			{answer_close, UP_ANSWER},
-			{player_close, UP_PLAYER},
-			{save_close, UP_SAVE},
-			{practice_close, UP_PRACTICE},
-			{runs_detach, UP_ALWAYS},
-			{lb_close, UP_LB},
-			{store_close, UP_STORE},
-			{sync_close, UP_SYNC}, /* after the store: a read failed by its closing still finds it */
+} up_stops[] = {
+	{listen_close, UP_LISTEN},
+	{conns_close, UP_ALWAYS},
+	{answer_flush_now, UP_ANSWER},
+	{password_close, UP_PASSWORD},
+	{audit_flush, UP_AUDIT},
+	{store_drain_5s, UP_STORE},
+	{sweep_close, UP_SWEEP},
+	{xapi_close, UP_XAPI},
+	{jobs_close, UP_JOBS},
+	{audit_close, UP_AUDIT},
+	{tick_close, UP_TICK},
+	{fanout_close, UP_FANOUT},
+	{answer_close, UP_ANSWER},
+	{player_close, UP_PLAYER},
+	{save_close, UP_SAVE},
+	{attempt_close, UP_ATTEMPT},
+	{practice_close, UP_PRACTICE},
+	{runs_detach, UP_ALWAYS},
+	{lb_close, UP_LB},
+	{store_close, UP_STORE},
+	{sync_close, UP_SYNC}, /* after the store: a read failed by its closing still finds it */
 };
 
 static void close_walk(uv_handle_t *h, void *arg)

@@ -184,6 +184,9 @@ typedef struct arena {
 	struct commit_queue *answers;  /* group commits (store/commit.h): live/answer.c */
 	struct commit_queue *joins;    /* ... and live/player.c */
 	struct commit_queue *saves;    /* ... live/save.c (self-paced attempts) */
+	struct commit_queue *flags;    /* ... live/save.c (flags for review) */
+	struct commit_queue *starts;   /* ... live/attempt.c (attempts started) */
+	struct commit_queue *papers;   /* ... live/attempt.c (their papers) */
 	struct commit_queue *practice; /* ... live/practice.c */
 	struct sweeper *sweeper;       /* live/sweep.c */
 	struct listener *listener;

@@ -35,6 +35,8 @@
 #include "live/selfpaced.h"
 #include "net/msg.h"
 #include "net/ws.h"
+#include "store/commit.h"
+#include "store/pgarr.h"
 #include "store/store.h"
 
 #define ATTEMPT_LIST_MAX 50
@@ -247,6 +249,11 @@ typedef struct start_req {
 	int64_t started, deadline;
 	char *flags; /* "{2,5}" */
 	paper *paper;
+	/* a new attempt's paper as drawn, until it is stored */
+	char *drawn;
+	uint64_t seed;
+	int count;
+	int64_t max_milli;
 } start_req;
 
 static int start_begin(start_req *s);
@@ -262,6 +269,7 @@ static void start_end(start_req *s, int code, const char *detail)
 	run_unref(s->r);
 	paper_free(s->paper);
 	free(s->flags);
+	free(s->drawn);
 	free(s);
 }
 
@@ -336,38 +344,119 @@ static void start_paper(start_req *s, const char *json)
 		start_end(s, rc, NULL);
 }
 
-static void paper_stored(arena *a, void *res, const char *err, void *ud)
+/* ------------------------------------------------------------ the batches (store/commit.h) */
+
+/* Columns of attempt_begin_many (server/sql/085_attempt_batches.sql). */
+enum { B_PID, B_CID, B_NOW, B_DAY, B_MAX, B_PER_DAY, B_DUR, B_CLOSES, B_NCOLS };
+
+static const char begin_sql[] = "SELECT * FROM attempt_begin_many($1::bigint[], $2::bigint[], $3::bigint[], "
+				"$4::date[], $5::int[], $6::int[], $7::bigint[], $8::bigint[], $9)";
+
+static void begin_cols(const void *item, pgarr *col)
 {
-	start_req *s = ud;
-	(void)a;
-	if (err || PQntuples(res) != 1 || PQgetisnull(res, 0, 0))
+	const start_req *s = item;
+	const contest_def *d = s->r->def;
+	const paper_pool *pp = s->r->pool;
+	pgarr_num(&col[B_PID], s->c->pid);
+	pgarr_num(&col[B_CID], s->r->contest_id);
+	pgarr_num(&col[B_NOW], s->now);
+	pgarr_text(&col[B_DAY], s->day);
+	pgarr_num(&col[B_MAX], d->attempts_max);
+	pgarr_num(&col[B_PER_DAY], d->attempts_per_day);
+	pgarr_num(&col[B_DUR], pp->duration_ms);
+	pgarr_num(&col[B_CLOSES], pp->closes_ms);
+}
+
+static const char *begin_instance(arena *a, int k)
+{
+	(void)k;
+	return a->cfg.instance; /* $9 */
+}
+
+/* Columns of attempt_paper_many. */
+enum { P_ID, P_PAPER, P_SEED, P_COUNT, P_MAX, P_NCOLS };
+
+static const char paper_sql[] = "SELECT * FROM attempt_paper_many($1::bigint[], $2::jsonb[], $3::numeric[], "
+				"$4::int[], $5::bigint[])";
+
+static void paper_cols(const void *item, pgarr *col)
+{
+	const start_req *s = item;
+	char seed[24];
+	snprintf(seed, sizeof seed, "%llu", (unsigned long long)s->seed);
+	pgarr_num(&col[P_ID], s->id);
+	pgarr_text(&col[P_PAPER], s->drawn);
+	pgarr_text(&col[P_SEED], seed);
+	pgarr_num(&col[P_COUNT], s->count);
+	pgarr_num(&col[P_MAX], s->max_milli);
+}
+
+/*
+ * The rows of a batch back to its requests: rows(s, res, i) for each row
+ * (column 0 its request's position, from 1), fail(s, code) for a request
+ * without one or when the statement did not run.
+ */
+static void batch_rows(void **items, int n, void *res, const char *err, const char *what,
+		       void (*rows)(start_req *s, void *res, int i))
+{
+	if (!res) {
+		if (err)
+			sa_log(LL_WARN, "%s of %d failed: %s", what, n, err);
+		for (int i = 0; i < n; i++)
+			start_end(items[i], SA_E_UNAVAILABLE, NULL);
+		return;
+	}
+	for (int i = 0; i < PQntuples(res); i++) {
+		int64_t ord;
+		if (store_int(res, i, 0, 1, n, &ord) || !items[ord - 1])
+			continue;
+		start_req *s = items[ord - 1];
+		items[ord - 1] = NULL;
+		rows(s, res, i);
+	}
+	for (int i = 0; i < n; i++)
+		if (items[i])
+			start_end(items[i], SA_E_INTERNAL, NULL);
+}
+
+static void paper_row(start_req *s, void *res, int i)
+{
+	free(s->drawn);
+	s->drawn = NULL;
+	if (PQgetisnull(res, i, 1))
 		return start_end(s, SA_E_UNAVAILABLE, NULL);
 	/* Another process may have stored it first: what PostgreSQL holds is served. */
-	start_paper(s, PQgetvalue(res, 0, 0));
+	start_paper(s, PQgetvalue(res, i, 1));
 }
+
+static void papers_done(arena *a, void **items, int n, void *res, const char *err)
+{
+	(void)a;
+	batch_rows(items, n, res, err, "paper commit", paper_row);
+}
+
+static const commit_ops paper_commit = {
+	.sql = paper_sql,
+	.ncols = P_NCOLS,
+	.row = paper_cols,
+	.done = papers_done,
+};
 
 static void paper_drawn(crun *r, char *json, uint64_t seed, int count, int64_t max_milli, void *ud)
 {
 	start_req *s = ud;
-	char id[24], sd[24], cnt[16], mx[24];
 	(void)r;
 	if (!json)
 		return start_end(s, SA_E_INTERNAL, NULL);
-	num(id, sizeof id, s->id);
-	snprintf(sd, sizeof sd, "%llu", (unsigned long long)seed);
-	snprintf(cnt, sizeof cnt, "%d", count);
-	num(mx, sizeof mx, max_milli);
-	const char *p[5] = {id, json, sd, cnt, mx};
-	int rc = store_query(s->c->a,
-			     "UPDATE attempts SET paper = coalesce(paper, $2::jsonb), "
-			     "seed = coalesce(seed, $3::numeric), "
-			     "count = CASE WHEN paper IS NULL THEN $4::int ELSE count END, "
-			     "max_milli = CASE WHEN paper IS NULL THEN $5::bigint ELSE max_milli END "
-			     "WHERE id = $1 RETURNING paper",
-			     5, p, paper_stored, s);
+	s->drawn = strdup(json);
 	cJSON_free(json);
-	if (rc)
-		start_end(s, rc, NULL);
+	s->seed = seed;
+	s->count = count;
+	s->max_milli = max_milli;
+	if (!s->drawn)
+		return start_end(s, SA_E_INTERNAL, NULL);
+	if (!s->c->a->papers || commit_add(s->c->a->papers, s))
+		start_end(s, SA_E_UNAVAILABLE, NULL);
 }
 
 /* An attempt in progress whose deadline passed was ended (result.c): start again. */
@@ -381,27 +470,26 @@ static void due_ended(conn *c, int rc, void *ud)
 		start_end(s, rc, NULL);
 }
 
-static void begin_row(arena *a, void *res, const char *err, void *ud)
+/* Columns of attempt_begin_many's rows. */
+enum { R_ORD, R_KIND, R_ID, R_NO, R_START, R_DEADLINE, R_PAPER, R_FLAGS };
+
+static void begin_row(start_req *s, void *res, int i)
 {
-	start_req *s = ud;
-	(void)a;
 	if (!s->c->wsi)
 		return start_end(s, 0, NULL);
 	if (s->r->retired) /* archived, deleted or reset meanwhile */
 		return start_end(s, s->r->retired, NULL);
-	if (err || PQntuples(res) != 1)
-		return start_end(s, SA_E_UNAVAILABLE, NULL);
-	const char *kind = PQgetvalue(res, 0, 0);
+	const char *kind = PQgetvalue(res, i, R_KIND);
 	if (!strcmp(kind, "max") || !strcmp(kind, "day"))
 		return start_end(s, SA_E_NO_ATTEMPTS, !strcmp(kind, "max") ? "max" : "per_day");
 	if (!strcmp(kind, "gone"))
 		return start_end(s, SA_E_NOT_JOINED, NULL);
-	s->id = atoll(PQgetvalue(res, 0, 1));
-	s->no = atoi(PQgetvalue(res, 0, 2));
-	s->started = atoll(PQgetvalue(res, 0, 3));
-	s->deadline = atoll(PQgetvalue(res, 0, 4));
+	s->id = atoll(PQgetvalue(res, i, R_ID));
+	s->no = atoi(PQgetvalue(res, i, R_NO));
+	s->started = atoll(PQgetvalue(res, i, R_START));
+	s->deadline = atoll(PQgetvalue(res, i, R_DEADLINE));
 	free(s->flags);
-	s->flags = strdup(PQgetisnull(res, 0, 6) ? "{}" : PQgetvalue(res, 0, 6));
+	s->flags = strdup(PQgetisnull(res, i, R_FLAGS) ? "{}" : PQgetvalue(res, i, R_FLAGS));
 	if (!strcmp(kind, "due")) {
 		int rc = result_end(s->c, s->r, s->id, "expired", due_ended, s);
 		if (rc)
@@ -409,27 +497,59 @@ static void begin_row(arena *a, void *res, const char *err, void *ud)
 		return;
 	}
 	s->resumed = !strcmp(kind, "open");
-	if (!PQgetisnull(res, 0, 5))
-		return start_paper(s, PQgetvalue(res, 0, 5));
+	if (!PQgetisnull(res, i, R_PAPER))
+		return start_paper(s, PQgetvalue(res, i, R_PAPER));
 	if (paper_draw(s->r, s->c->pid, s->no, paper_drawn, s))
 		start_end(s, SA_E_INTERNAL, NULL);
 }
 
+static void begins_done(arena *a, void **items, int n, void *res, const char *err)
+{
+	(void)a;
+	batch_rows(items, n, res, err, "attempt start commit", begin_row);
+}
+
+static const commit_ops begin_commit = {
+	.sql = begin_sql,
+	.ncols = B_NCOLS,
+	.nextra = 1,
+	.row = begin_cols,
+	.extra = begin_instance,
+	.done = begins_done,
+};
+
+/* attempt_begin under the participant's row lock, many starts in one statement. */
 static int start_begin(start_req *s)
 {
-	const contest_def *d = s->r->def;
-	const paper_pool *pp = s->r->pool;
-	char pid[24], cid[24], now[24], mx[16], pd[16], dur[24], closes[24];
-	num(pid, sizeof pid, s->c->pid);
-	num(cid, sizeof cid, s->r->contest_id);
-	num(now, sizeof now, s->now);
-	snprintf(mx, sizeof mx, "%d", d->attempts_max);
-	snprintf(pd, sizeof pd, "%d", d->attempts_per_day);
-	num(dur, sizeof dur, pp->duration_ms);
-	num(closes, sizeof closes, pp->closes_ms);
-	const char *p[9] = {pid, cid, now, s->day, mx, pd, dur, closes, s->c->a->cfg.instance};
-	return store_query(s->c->a, "SELECT * FROM attempt_begin($1, $2, $3, $4, $5, $6, $7, $8, $9)", 9, p,
-			   begin_row, s);
+	arena *a = s->c->a;
+	return a->starts ? commit_add(a->starts, s) : SA_E_UNAVAILABLE;
+}
+
+/*
+ * Starts and papers wait at most --commit-delay-ms for others; while
+ * --commit-inflight statements of a kind are on their way, the next ones
+ * grow (store/commit.h).
+ */
+int attempt_open(arena *a)
+{
+	commit_policy pol = {
+		.max = a->cfg.commit_max,
+		.delay_ms = a->cfg.commit_delay_ms,
+		.inflight = a->cfg.commit_inflight > 0 ? a->cfg.commit_inflight : 1,
+	};
+	a->starts = commit_open(a, &begin_commit, pol);
+	a->papers = commit_open(a, &paper_commit, pol);
+	return a->starts && a->papers ? 0 : SA_E_INTERNAL;
+}
+
+/* Starts and papers still waiting are answered `unavailable`. */
+void attempt_close(arena *a)
+{
+	if (a->starts)
+		commit_close(a->starts);
+	if (a->papers)
+		commit_close(a->papers);
+	a->starts = a->papers = NULL;
 }
 
 int attempt_start(msg_ctx *x)

@@ -10,6 +10,7 @@
 
 #include <stdint.h>
 
+#include "core/arena.h"
 #include "net/msg.h"
 
 /* `attempts` and `attempt_start` (player; exam, mass). */
@@ -17,5 +18,8 @@ int attempt_list(msg_ctx *x);
 int attempt_start(msg_ctx *x);
 /* The `attempts` summary for c (rid may be NULL); 0 or an SA_E_* code. */
 int attempt_send_list(conn *c, const char *rid);
+/* The group commits of starts and papers (a->starts, a->papers): main.c. */
+int attempt_open(arena *a);
+void attempt_close(arena *a);
 
 #endif

@@ -144,7 +144,7 @@ static const char save_sql[] =
 	"  WITH ORDINALITY AS v(aid, pid, idx, chg, resp, given, opts, pts, corr, rcv, clr, ord)"
 	"), ok AS ("
 	"  SELECT t.id, t.deadline_ms, t.participant_id FROM attempts t"
-	"  WHERE t.id IN (SELECT aid FROM v) AND t.status = 'open' FOR SHARE"
+	"  WHERE t.id IN (SELECT aid FROM v) AND t.status = 'open' ORDER BY t.participant_id, t.id FOR SHARE"
 	"), w AS ("
 	"  SELECT v.* FROM v JOIN ok ON ok.id = v.aid AND ok.participant_id = v.pid AND v.rcv <= ok.deadline_ms"
 	"), chg AS ("
@@ -267,26 +267,6 @@ static const commit_ops save_commit = {
 	.done = saves_done,
 };
 
-int save_open(arena *a)
-{
-	commit_policy pol = {
-		.max = a->cfg.commit_max,
-		.delay_ms = a->cfg.commit_delay_ms,
-		.interval_ms = a->cfg.commit_interval_ms,
-		.inflight = a->cfg.commit_inflight > 0 ? a->cfg.commit_inflight : 1,
-	};
-	a->saves = commit_open(a, &save_commit, pol);
-	return a->saves ? 0 : SA_E_INTERNAL;
-}
-
-void save_close(arena *a)
-{
-	if (a->saves) {
-		commit_close(a->saves);
-		a->saves = NULL;
-	}
-}
-
 /* ------------------------------------------------------------ save */
 
 /* Scores a response (shown order) of question idx into s; 0 or an SA_E_* code. */
@@ -365,22 +345,20 @@ int save_answer(msg_ctx *x)
 
 typedef struct flag_req {
 	conn *c;
-	int64_t aid, recv_ms, deadline_ms;
+	int64_t aid, pid, recv_ms, deadline_ms;
 	int idx, flagged;
 	char rid[65];
 } flag_req;
 
-static void flag_row(arena *a, void *res, const char *err, void *ud)
+static void flag_reply(flag_req *f, void *res, int i, const char *err)
 {
-	flag_req *f = ud;
 	conn *c = f->c;
 	const char *rid = f->rid[0] ? f->rid : NULL;
-	(void)a;
 	if (!c->wsi)
 		goto out;
 	if (err)
 		conn_send_error(c, SA_E_UNAVAILABLE, rid, NULL);
-	else if (PQntuples(res) != 1)
+	else if (!res)
 		conn_send_error(c, f->recv_ms > f->deadline_ms ? SA_E_QUESTION_CLOSED : SA_E_ATTEMPT_CLOSED,
 				rid, NULL);
 	else {
@@ -391,13 +369,59 @@ static void flag_row(arena *a, void *res, const char *err, void *ud)
 		cJSON_AddNumberToObject(o, "attempt_id", (double)f->aid);
 		cJSON_AddNumberToObject(o, "index", f->idx);
 		cJSON_AddBoolToObject(o, "flagged", f->flagged);
-		selfpaced_pg_ints(cJSON_AddArrayToObject(o, "flags"), PQgetvalue(res, 0, 0));
+		selfpaced_pg_ints(cJSON_AddArrayToObject(o, "flags"), PQgetvalue(res, i, 1));
 		conn_send_json(c, o);
 	}
 out:
 	conn_unref(c);
 	free(f);
 }
+
+/* Flags are group-committed too (attempt_flag_many, server/sql/085_attempt_batches.sql). */
+enum { F_AID, F_IDX, F_SET, F_PID, F_AT, F_NCOLS };
+
+static const char flag_sql[] = "SELECT * FROM attempt_flag_many($1::bigint[], $2::int[], $3::boolean[], "
+			       "$4::bigint[], $5::bigint[])";
+
+static void flag_cols(const void *item, pgarr *col)
+{
+	const flag_req *f = item;
+	pgarr_num(&col[F_AID], f->aid);
+	pgarr_num(&col[F_IDX], f->idx);
+	pgarr_text(&col[F_SET], f->flagged ? "t" : "f");
+	pgarr_num(&col[F_PID], f->pid);
+	pgarr_num(&col[F_AT], f->recv_ms);
+}
+
+/* A row per flag that changed its attempt (ord, flags); none: the attempt was closed. */
+static void flags_done(arena *a, void **items, int n, void *res, const char *err)
+{
+	(void)a;
+	if (!res) {
+		if (err)
+			sa_log(LL_WARN, "flag commit of %d failed: %s", n, err);
+		for (int i = 0; i < n; i++)
+			flag_reply(items[i], NULL, 0, "unavailable");
+		return;
+	}
+	for (int i = 0; i < PQntuples(res); i++) {
+		int64_t ord;
+		if (store_int(res, i, 0, 1, n, &ord) || !items[ord - 1])
+			continue;
+		flag_reply(items[ord - 1], res, i, NULL);
+		items[ord - 1] = NULL;
+	}
+	for (int i = 0; i < n; i++)
+		if (items[i])
+			flag_reply(items[i], NULL, 0, NULL);
+}
+
+static const commit_ops flag_commit = {
+	.sql = flag_sql,
+	.ncols = F_NCOLS,
+	.row = flag_cols,
+	.done = flags_done,
+};
 
 int save_flag(msg_ctx *x)
 {
@@ -412,36 +436,54 @@ int save_flag(msg_ctx *x)
 		conn_send_error(c, SA_E_BAD_MESSAGE, x->rid, "flagged");
 		return 0;
 	}
+	if (!c->a->flags)
+		return SA_E_UNAVAILABLE;
 	flag_req *f = calloc(1, sizeof *f);
 	if (!f)
 		return SA_E_INTERNAL;
-	char id[24], ix[16], pid[24], at[24];
 	f->c = c;
 	f->aid = aid;
+	f->pid = c->pid;
 	f->idx = idx;
 	f->flagged = cJSON_IsTrue(fl);
 	f->recv_ms = x->recv_ms;
 	f->deadline_ms = sp->deadline_ms;
 	if (x->rid)
 		snprintf(f->rid, sizeof f->rid, "%s", x->rid);
-	num(id, sizeof id, aid);
-	snprintf(ix, sizeof ix, "%d", idx);
-	num(pid, sizeof pid, c->pid);
-	num(at, sizeof at, x->recv_ms);
-	const char *p[5] = {id, ix, f->flagged ? "true" : "false", pid, at};
 	conn_ref(c);
-	if ((rc = store_query(
-		     c->a,
-		     "UPDATE attempts SET flags = CASE WHEN $3::bool THEN "
-		     "(SELECT array_agg(DISTINCT e ORDER BY e) FROM unnest(array_append(flags, $2::int)) e) "
-		     "ELSE array_remove(flags, $2::int) END "
-		     "WHERE id = $1 AND participant_id = $4 AND status = 'open' AND $5::bigint <= deadline_ms "
-		     "RETURNING flags",
-		     5, p, flag_row, f))) {
+	if ((rc = commit_add(c->a->flags, f))) {
 		conn_unref(c);
 		free(f);
 	}
 	return rc;
+}
+
+/* ------------------------------------------------------------ the queues */
+
+int save_open(arena *a)
+{
+	commit_policy pol = {
+		.max = a->cfg.commit_max,
+		.delay_ms = a->cfg.commit_delay_ms,
+		.interval_ms = a->cfg.commit_interval_ms,
+		.inflight = a->cfg.commit_inflight > 0 ? a->cfg.commit_inflight : 1,
+	};
+	a->saves = commit_open(a, &save_commit, pol);
+	pol.interval_ms = 0; /* flags are few: their batches need not grow */
+	a->flags = commit_open(a, &flag_commit, pol);
+	return a->saves && a->flags ? 0 : SA_E_INTERNAL;
+}
+
+void save_close(arena *a)
+{
+	if (a->saves) {
+		commit_close(a->saves);
+		a->saves = NULL;
+	}
+	if (a->flags) {
+		commit_close(a->flags);
+		a->flags = NULL;
+	}
 }
 
 /* ------------------------------------------------------------ review */
