@@ -187,6 +187,7 @@ typedef struct arena {
 	struct commit_queue *flags;    /* ... live/save.c (flags for review) */
 	struct commit_queue *starts;   /* ... live/attempt.c (attempts started) */
 	struct commit_queue *papers;   /* ... live/attempt.c (their papers) */
+	struct commit_queue *lists;    /* ... live/attempt.c (attempt summaries: reads) */
 	struct commit_queue *practice; /* ... live/practice.c */
 	struct sweeper *sweeper;       /* live/sweep.c */
 	struct listener *listener;

@@ -56,10 +56,21 @@ typedef struct list_req {
 	conn *c;
 	char rid[65];
 	char day[11];
+	int last; /* the contest counts the last attempt, not the best */
 } list_req;
 
-/* Columns of list_sql. */
+/*
+ * The summaries go out in batches too (store/commit.h): every join of an
+ * exam or mass contest asks for one, and 1,700 single reads a second held a
+ * process's PostgreSQL connections while starts and saves waited behind them.
+ * One statement reads many participants' attempts: a row per attempt (the
+ * newest ATTEMPT_LIST_MAX), or one row without an attempt, each with its
+ * request's position (ord), the counts in all and today, the paper of the
+ * one in progress and the counted attempt ([attempt_no, score_milli,
+ * duration_ms]: the best, ties by the shorter time, or the last).
+ */
 enum {
+	L_ORD,
 	L_ID,
 	L_NO,
 	L_STATUS,
@@ -75,17 +86,22 @@ enum {
 	L_COUNTED
 };
 
-#define LIST_SQL(order)                                                                                      \
-	"SELECT t.id, t.attempt_no, t.status, t.day::text, t.started_ms, t.deadline_ms, t.submitted_ms, "    \
-	"t.duration_ms, t.score_milli, count(*) OVER (), count(*) FILTER (WHERE t.day = $2::date) OVER (), " \
-	"CASE WHEN t.status = 'open' THEN t.paper END, "                                                     \
-	"(SELECT json_build_array(b.attempt_no, b.score_milli, b.duration_ms) FROM attempts b "              \
-	" WHERE b.participant_id = $1 AND b.status <> 'open' ORDER BY " order " LIMIT 1) "                   \
-	"FROM attempts t WHERE t.participant_id = $1 ORDER BY t.attempt_no DESC LIMIT 50"
-static const char list_best_sql[] = LIST_SQL("b.score_milli DESC, b.duration_ms, b.attempt_no");
-static const char list_last_sql[] = LIST_SQL("b.attempt_no DESC");
+static const char list_sql[] =
+	"SELECT v.ord, t.id, t.attempt_no, t.status, t.day::text, t.started_ms, t.deadline_ms, t.submitted_ms,"
+	" t.duration_ms, t.score_milli, t.used, t.today, t.paper, t.counted"
+	" FROM unnest($1::bigint[], $2::date[], $3::boolean[]) WITH ORDINALITY AS v(pid, day, last, ord)"
+	" LEFT JOIN LATERAL ("
+	"  SELECT a.id, a.attempt_no, a.status, a.day, a.started_ms, a.deadline_ms, a.submitted_ms, a.duration_ms,"
+	"   a.score_milli, count(*) OVER () AS used, count(*) FILTER (WHERE a.day = v.day) OVER () AS today,"
+	"   CASE WHEN a.status = 'open' THEN a.paper END AS paper,"
+	"   (SELECT json_build_array(b.attempt_no, b.score_milli, b.duration_ms) FROM attempts b"
+	"    WHERE b.participant_id = v.pid AND b.status <> 'open'"
+	"    ORDER BY CASE WHEN v.last THEN -b.attempt_no ELSE 0 END, b.score_milli DESC, b.duration_ms,"
+	"     b.attempt_no LIMIT 1) AS counted"
+	"  FROM attempts a WHERE a.participant_id = v.pid ORDER BY a.attempt_no DESC LIMIT 50) t ON true"
+	" ORDER BY v.ord, t.attempt_no DESC";
 
-static cJSON *list_entry(crun *r, void *res, int i, int score_visible)
+static cJSON *list_entry(void *res, int i, int score_visible)
 {
 	cJSON *e = cJSON_CreateObject();
 	int open = !strcmp(PQgetvalue(res, i, L_STATUS), "open");
@@ -102,7 +118,6 @@ static cJSON *list_entry(crun *r, void *res, int i, int score_visible)
 		cJSON_AddNullToObject(e, "score");
 	else
 		cJSON_AddNumberToObject(e, "score", (double)atoll(PQgetvalue(res, i, L_SCORE)) / 1000.0);
-	(void)r;
 	return e;
 }
 
@@ -125,21 +140,21 @@ static cJSON *counted_json(const char *text, int score_visible)
 	return o;
 }
 
-/* The attempt in progress becomes the connection's (saves work at once after a resume). */
-static cJSON *open_entry(conn *c, crun *r, void *res, int64_t now)
+/* The attempt in progress (row i) becomes the connection's (saves work at once after a resume). */
+static cJSON *open_entry(conn *c, crun *r, void *res, int i, int64_t now)
 {
-	int64_t id = atoll(PQgetvalue(res, 0, L_ID)), deadline = atoll(PQgetvalue(res, 0, L_DEADLINE));
+	int64_t id = atoll(PQgetvalue(res, i, L_ID)), deadline = atoll(PQgetvalue(res, i, L_DEADLINE));
 	sp_conn *sp = selfpaced_conn(c);
-	if (sp && sp->attempt_id != id && !PQgetisnull(res, 0, L_PAPER)) {
-		paper *p = paper_parse(r->pool, PQgetvalue(res, 0, L_PAPER));
+	if (sp && sp->attempt_id != id && !PQgetisnull(res, i, L_PAPER)) {
+		paper *p = paper_parse(r->pool, PQgetvalue(res, i, L_PAPER));
 		if (p)
-			selfpaced_conn_set(sp, id, atoi(PQgetvalue(res, 0, L_NO)),
-					   atoll(PQgetvalue(res, 0, L_START)), deadline, p);
+			selfpaced_conn_set(sp, id, atoi(PQgetvalue(res, i, L_NO)),
+					   atoll(PQgetvalue(res, i, L_START)), deadline, p);
 	}
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddNumberToObject(o, "attempt_id", (double)id);
-	cJSON_AddNumberToObject(o, "attempt_no", atoi(PQgetvalue(res, 0, L_NO)));
-	cJSON_AddNumberToObject(o, "started", (double)atoll(PQgetvalue(res, 0, L_START)));
+	cJSON_AddNumberToObject(o, "attempt_no", atoi(PQgetvalue(res, i, L_NO)));
+	cJSON_AddNumberToObject(o, "started", (double)atoll(PQgetvalue(res, i, L_START)));
 	cJSON_AddNumberToObject(o, "deadline", (double)deadline);
 	cJSON_AddNumberToObject(o, "remaining_ms", (double)(deadline > now ? deadline - now : 0));
 	return o;
@@ -164,68 +179,106 @@ static void add_limits(cJSON *o, const contest_def *d, int used, int today, cons
 	cJSON_AddNumberToObject(t, "per_day", d->attempts_per_day);
 }
 
-static void list_rows(arena *a, void *res, const char *err, void *ud)
+/* The `attempts` message from rows first .. first+n-1 (n 0: no attempt yet). */
+static void list_send(list_req *l, void *res, int first, int n)
 {
-	list_req *l = ud;
 	conn *c = l->c;
-	const char *rid = l->rid[0] ? l->rid : NULL;
-	(void)a;
-	if (!c->wsi || !c->run)
-		goto out;
-	if (err) {
-		conn_send_error(c, SA_E_UNAVAILABLE, rid, NULL);
-		goto out;
-	}
 	crun *r = c->run;
 	const paper_pool *pp = r->pool;
 	int64_t now = now_ms();
-	int n = PQntuples(res), score_visible = result_score_visible(r, now);
+	int score_visible = result_score_visible(r, now);
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "type", "attempts");
-	if (rid)
-		cJSON_AddStringToObject(o, "rid", rid);
+	if (l->rid[0])
+		cJSON_AddStringToObject(o, "rid", l->rid);
 	cJSON_AddNumberToObject(o, "server_time", (double)now);
-	add_limits(o, r->def, n ? atoi(PQgetvalue(res, 0, L_USED)) : 0,
-		   n ? atoi(PQgetvalue(res, 0, L_TODAY)) : 0, l->day);
+	add_limits(o, r->def, n ? atoi(PQgetvalue(res, first, L_USED)) : 0,
+		   n ? atoi(PQgetvalue(res, first, L_TODAY)) : 0, l->day);
 	cJSON *w = cJSON_AddObjectToObject(o, "window");
 	cJSON_AddNumberToObject(w, "opens", (double)pp->opens_ms);
 	cJSON_AddNumberToObject(w, "closes", (double)pp->closes_ms);
 	cJSON_AddNumberToObject(w, "duration_ms", (double)pp->duration_ms);
 	cJSON_AddBoolToObject(w, "open", now >= pp->opens_ms && now < pp->closes_ms);
-	if (n && !strcmp(PQgetvalue(res, 0, L_STATUS), "open"))
-		cJSON_AddItemToObject(o, "open", open_entry(c, r, res, now));
+	if (n && !strcmp(PQgetvalue(res, first, L_STATUS), "open"))
+		cJSON_AddItemToObject(o, "open", open_entry(c, r, res, first, now));
 	else
 		cJSON_AddNullToObject(o, "open");
-	cJSON_AddItemToObject(
-		o, "counted",
-		counted_json(n && !PQgetisnull(res, 0, L_COUNTED) ? PQgetvalue(res, 0, L_COUNTED) : NULL,
-			     score_visible));
+	const char *counted =
+		n && !PQgetisnull(res, first, L_COUNTED) ? PQgetvalue(res, first, L_COUNTED) : NULL;
+	cJSON_AddItemToObject(o, "counted", counted_json(counted, score_visible));
 	cJSON *list = cJSON_AddArrayToObject(o, "list");
-	for (int i = 0; i < n; i++)
-		cJSON_AddItemToArray(list, list_entry(r, res, i, score_visible));
+	for (int i = first; i < first + n; i++)
+		cJSON_AddItemToArray(list, list_entry(res, i, score_visible));
 	conn_send_json(c, o);
-out:
+}
+
+static void list_done(list_req *l, void *res, int first, int n, int code)
+{
+	conn *c = l->c;
+	if (c->wsi && c->run) {
+		if (code)
+			conn_send_error(c, code, l->rid[0] ? l->rid : NULL, NULL);
+		else
+			list_send(l, res, first, n);
+	}
 	conn_unref(c);
 	free(l);
 }
 
+static void list_cols(const void *item, pgarr *col)
+{
+	const list_req *l = item;
+	pgarr_num(&col[0], l->c->pid);
+	pgarr_text(&col[1], l->day);
+	pgarr_text(&col[2], l->last ? "t" : "f");
+}
+
+static void lists_done(arena *a, void **items, int n, void *res, const char *err)
+{
+	(void)a;
+	if (!res && err)
+		sa_log(LL_WARN, "attempt summaries of %d failed: %s", n, err);
+	for (int i = 0, rows = res ? PQntuples(res) : 0; i < rows;) {
+		int64_t ord;
+		int j = i + 1;
+		if (store_int(res, i, L_ORD, 1, n, &ord) || !items[ord - 1]) {
+			i++;
+			continue;
+		}
+		while (j < rows && !strcmp(PQgetvalue(res, j, L_ORD), PQgetvalue(res, i, L_ORD)))
+			j++;
+		list_done(items[ord - 1], res, i, PQgetisnull(res, i, L_ID) ? 0 : j - i, 0);
+		items[ord - 1] = NULL;
+		i = j;
+	}
+	for (int i = 0; i < n; i++)
+		if (items[i])
+			list_done(items[i], NULL, 0, 0, res ? SA_E_INTERNAL : SA_E_UNAVAILABLE);
+}
+
+static const commit_ops list_commit = {
+	.sql = list_sql,
+	.ncols = 3,
+	.row = list_cols,
+	.done = lists_done,
+};
+
 int attempt_send_list(conn *c, const char *rid)
 {
 	crun *r = c->run;
+	if (!c->a->lists)
+		return SA_E_UNAVAILABLE;
 	list_req *l = calloc(1, sizeof *l);
-	char pid[24];
 	int rc;
 	if (!l)
 		return SA_E_INTERNAL;
 	l->c = c;
+	l->last = r->def->attempts_last;
 	if (rid)
 		snprintf(l->rid, sizeof l->rid, "%s", rid);
 	paper_day(r, now_ms(), l->day);
-	num(pid, sizeof pid, c->pid);
-	const char *p[2] = {pid, l->day};
 	conn_ref(c);
-	if ((rc = store_query(c->a, r->def->attempts_last ? list_last_sql : list_best_sql, 2, p, list_rows,
-			      l))) {
+	if ((rc = commit_add(c->a->lists, l))) {
 		conn_unref(c);
 		free(l);
 	}
@@ -539,7 +592,8 @@ int attempt_open(arena *a)
 	};
 	a->starts = commit_open(a, &begin_commit, pol);
 	a->papers = commit_open(a, &paper_commit, pol);
-	return a->starts && a->papers ? 0 : SA_E_INTERNAL;
+	a->lists = commit_open(a, &list_commit, pol);
+	return a->starts && a->papers && a->lists ? 0 : SA_E_INTERNAL;
 }
 
 /* Starts and papers still waiting are answered `unavailable`. */
@@ -549,7 +603,9 @@ void attempt_close(arena *a)
 		commit_close(a->starts);
 	if (a->papers)
 		commit_close(a->papers);
-	a->starts = a->papers = NULL;
+	if (a->lists)
+		commit_close(a->lists);
+	a->starts = a->papers = a->lists = NULL;
 }
 
 int attempt_start(msg_ctx *x)
