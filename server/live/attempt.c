@@ -12,6 +12,13 @@
  * process serves and scores that paper; an attempt in progress whose
  * deadline passed is ended first (result.c) and the start tried again.
  *
+ * Starts, papers and summaries go to PostgreSQL in batches through the group
+ * commit (store/commit.h; attempt_begin_many and attempt_paper_many,
+ * server/sql/085_attempt_batches.sql): an exam's opening minutes bring
+ * thousands of them a second, which one transaction each left queued behind
+ * each other on a process's few connections (docs/performance.md). A start
+ * is still answered only after its batch committed.
+ *
  * The connection keeps the attempt it served (sp_conn): save.c checks
  * requests against it without asking PostgreSQL. `attempts` (also sent
  * after joined and resume) lists the participant's attempts and loads the

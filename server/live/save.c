@@ -21,7 +21,10 @@
  *        same change is being stored by another statement (queued again)
  *
  * and only then is `saved` sent. Two saves of one question never share a
- * statement (ON CONFLICT DO UPDATE may touch a row once).
+ * statement (ON CONFLICT DO UPDATE may touch a row once). The attempts are
+ * locked by participant, then attempt, the order of every batch that locks
+ * several (server/sql/085_attempt_batches.sql), so batches never deadlock.
+ * Flags are group-committed too (attempt_flag_many).
  */
 #include <stdio.h>
 #include <stdlib.h>
