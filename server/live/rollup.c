@@ -31,6 +31,7 @@
 #include "live/run.h"
 #include "results.h"
 #include "store/store.h"
+#include "store/units.h"
 
 typedef struct roster_row {
 	char *path;
@@ -227,23 +228,6 @@ static void rollup_after(uv_work_t *w, int status)
 
 /* ------------------------------------------------------------ the queries */
 
-static const char members_roster_sql[] =
-	"SELECT coalesce(u.path, p.unit), count(*), coalesce(sum(p.score_milli), 0), count(d.best),"
-	" coalesce(sum(d.best), 0) FROM participants p"
-	" LEFT JOIN workers w ON w.employee_no = p.employee_no AND w.active"
-	" LEFT JOIN units u ON u.id = w.unit_id"
-	" LEFT JOIN LATERAL (SELECT max(a.score_milli) AS best FROM attempts a WHERE a.participant_id = p.id"
-	"   AND a.day = $2::date AND a.status <> 'open') d ON true"
-	" WHERE p.contest_id = $1 AND EXISTS (SELECT 1 FROM attempts a WHERE a.participant_id = p.id"
-	"   AND a.status <> 'open') GROUP BY 1";
-static const char members_sql[] =
-	"SELECT p.unit, count(*), coalesce(sum(p.score_milli), 0), count(d.best), coalesce(sum(d.best), 0)"
-	" FROM participants p"
-	" LEFT JOIN LATERAL (SELECT max(a.score_milli) AS best FROM attempts a WHERE a.participant_id = p.id"
-	"   AND a.day = $2::date AND a.status <> 'open') d ON true"
-	" WHERE p.contest_id = $1 AND EXISTS (SELECT 1 FROM attempts a WHERE a.participant_id = p.id"
-	"   AND a.status <> 'open') GROUP BY 1";
-
 static char *dup_or_null(const char *s) { return s ? strdup(s) : NULL; }
 
 static void members_rows(arena *a, void *res, const char *err, void *ud)
@@ -272,7 +256,8 @@ static int query_members(rollup_job *j)
 	char cid[24];
 	snprintf(cid, sizeof cid, "%lld", (long long)j->r->contest_id);
 	const char *p[2] = {cid, j->day};
-	return store_query(j->r->a, j->roster ? members_roster_sql : members_sql, 2, p, members_rows, j);
+	return store_query(j->r->a, j->roster ? units_members_roster_sql : units_members_sql, 2, p,
+			   members_rows, j);
 }
 
 static void roster_rows(arena *a, void *res, const char *err, void *ud)

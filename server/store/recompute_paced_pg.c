@@ -31,6 +31,7 @@
 #include "store/recompute_paced.h"
 #include "store/recompute_paced_pg.h"
 #include "store/store.h"
+#include "store/units.h"
 
 static int fail(char *err, size_t n, int code, const char *what, PGconn *pg)
 {
@@ -282,31 +283,13 @@ static void compare_days(const rc_contest *c, const rc_paced *s, const recompute
 	free(days);
 }
 
-/* The server's per-unit query (live/rollup.c) for day: path, n_all, s_all, n_day, s_day. */
-static const char members_roster_sql[] =
-	"SELECT coalesce(u.path, p.unit), count(*), coalesce(sum(p.score_milli), 0), count(d.best),"
-	" coalesce(sum(d.best), 0) FROM participants p"
-	" LEFT JOIN workers w ON w.employee_no = p.employee_no AND w.active"
-	" LEFT JOIN units u ON u.id = w.unit_id"
-	" LEFT JOIN LATERAL (SELECT max(a.score_milli) AS best FROM attempts a WHERE a.participant_id = p.id"
-	"   AND a.day = $2::date AND a.status <> 'open') d ON true"
-	" WHERE p.contest_id = $1 AND EXISTS (SELECT 1 FROM attempts a WHERE a.participant_id = p.id"
-	"   AND a.status <> 'open') GROUP BY 1";
-static const char members_sql[] =
-	"SELECT p.unit, count(*), coalesce(sum(p.score_milli), 0), count(d.best), coalesce(sum(d.best), 0)"
-	" FROM participants p"
-	" LEFT JOIN LATERAL (SELECT max(a.score_milli) AS best FROM attempts a WHERE a.participant_id = p.id"
-	"   AND a.day = $2::date AND a.status <> 'open') d ON true"
-	" WHERE p.contest_id = $1 AND EXISTS (SELECT 1 FROM attempts a WHERE a.participant_id = p.id"
-	"   AND a.status <> 'open') GROUP BY 1";
-
 /* One window's stored unit sums (day NULL: overall) compared. */
 static int units_window(PGconn *pg, const rc_contest *c, const rc_paced *s, bool roster, const char *id,
 			const char *day, const results_roster_row *ro, size_t nro, const char *const *unit_of,
 			rc_report *rep)
 {
 	const char *p[2] = {id, day ? day : "1970-01-01"};
-	PGresult *r = query(pg, roster ? members_roster_sql : members_sql, 2, p);
+	PGresult *r = query(pg, roster ? units_members_roster_sql : units_members_sql, 2, p);
 	rc_unit_sum *u = r ? calloc((size_t)PQntuples(r) + 1, sizeof *u) : NULL;
 	size_t nu = 0;
 	if (!u) {

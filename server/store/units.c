@@ -196,3 +196,22 @@ cJSON *units_tree_json(const unit_list *l, int with_joined)
 	free(ix);
 	return roots;
 }
+
+/* ------------------------------------------------------------ members by unit (units.h) */
+
+const char units_members_roster_sql[] =
+	"SELECT coalesce(u.path, p.unit), count(*), coalesce(sum(p.score_milli), 0), count(d.best),"
+	" coalesce(sum(d.best), 0) FROM participants p"
+	" LEFT JOIN workers w ON w.employee_no = p.employee_no AND w.active"
+	" LEFT JOIN units u ON u.id = w.unit_id"
+	" LEFT JOIN LATERAL (SELECT max(a.score_milli) AS best FROM attempts a WHERE a.participant_id = p.id"
+	"   AND a.day = $2::date AND a.status <> 'open') d ON true"
+	" WHERE p.contest_id = $1 AND EXISTS (SELECT 1 FROM attempts a WHERE a.participant_id = p.id"
+	"   AND a.status <> 'open') GROUP BY 1";
+const char units_members_sql[] =
+	"SELECT p.unit, count(*), coalesce(sum(p.score_milli), 0), count(d.best), coalesce(sum(d.best), 0)"
+	" FROM participants p"
+	" LEFT JOIN LATERAL (SELECT max(a.score_milli) AS best FROM attempts a WHERE a.participant_id = p.id"
+	"   AND a.day = $2::date AND a.status <> 'open') d ON true"
+	" WHERE p.contest_id = $1 AND EXISTS (SELECT 1 FROM attempts a WHERE a.participant_id = p.id"
+	"   AND a.status <> 'open') GROUP BY 1";

@@ -47,4 +47,15 @@ cJSON *units_flat_json(const unit_list *l, int with_joined);
 /* The same nested: roots, each with "children" (list order kept among siblings). */
 cJSON *units_tree_json(const unit_list *l, int with_joined);
 
+/*
+ * A mass contest's members by unit for a day ($1 contest id, $2 day):
+ * path, participants with an ended attempt, the sum of their counted
+ * scores, those with one that day, the sum of their best that day. With the
+ * roster, a participant counts in the roster unit of their employee number.
+ * The one text both the unit boards (live/rollup.c) and `skillarena
+ * recompute` (store/recompute_paced_pg.c) run, so they cannot drift apart.
+ */
+extern const char units_members_sql[];
+extern const char units_members_roster_sql[];
+
 #endif

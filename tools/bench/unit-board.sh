@@ -17,7 +17,7 @@
 # participant; then times each statement (EXPLAIN ANALYZE, TIMING OFF, 3
 # runs after one to warm the cache) and prints one bench: line per statement
 # and size, with the table sizes. Keep the statements in step with
-# rollup.c's members_sql, members_roster_sql and rollup_units.
+# store/units.c's units_members_sql and units_members_roster_sql and rollup.c's rollup_units.
 #
 # Takes ~1.5 minutes for the defaults on 2 quiet cores (most of it making the
 # rows); 10,000,000 participants take ~15 minutes and ~6 GB of disk. Skipped
